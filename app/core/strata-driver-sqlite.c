@@ -1,0 +1,10 @@
+/* strata-driver-sqlite.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-driver-sqlite"
+
+#include "config.h"
+
+#include "strata.h"

@@ -1,0 +1,10 @@
+/* strata-graph.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-graph"
+
+#include "config.h"
+
+#include "strata.h"

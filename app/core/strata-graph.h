@@ -1,0 +1,96 @@
+/* strata-graph.h: the revision DAG with Alembic's semantics
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "strata-types.h"
+
+G_BEGIN_DECLS
+
+#define STRATA_TYPE_GRAPH (strata_graph_get_type ())
+
+G_DECLARE_FINAL_TYPE (StrataGraph, strata_graph, STRATA, GRAPH, GObject)
+
+/* Builds and validates the graph from StrataScript objects. A duplicate
+ * revision id, a missing parent, an unknown depends_on, a duplicate branch
+ * label or a cycle is STRATA_ERROR_GRAPH naming the revision and its file. */
+StrataGraph        *strata_graph_new                 (GPtrArray           *scripts,
+                                                      GError             **error);
+
+guint               strata_graph_get_n_revisions     (StrataGraph         *self);
+/* All scripts, topologically sorted: every script after its down revisions
+ * and its depends_on; ties broken by file order then revision id. */
+GPtrArray          *strata_graph_get_scripts         (StrataGraph         *self);
+StrataScript       *strata_graph_lookup              (StrataGraph         *self,
+                                                      const char          *revision);
+/* A full id, a unique prefix of >= 4 characters, or a branch label (which
+ * means the revision carrying the label). */
+StrataScript       *strata_graph_resolve             (StrataGraph         *self,
+                                                      const char          *id,
+                                                      GError             **error);
+
+/* Sorted by revision id. */
+GPtrArray          *strata_graph_get_heads           (StrataGraph         *self);
+GPtrArray          *strata_graph_get_bases           (StrataGraph         *self);
+GPtrArray          *strata_graph_get_children        (StrataGraph         *self,
+                                                      StrataScript        *script);
+/* Revisions that list @script in depends_on. */
+GPtrArray          *strata_graph_get_dependents      (StrataGraph         *self,
+                                                      StrataScript        *script);
+gboolean            strata_graph_is_branch_point     (StrataGraph         *self,
+                                                      StrataScript        *script);
+/* The branch labels that apply to a revision (its own and inherited ones). */
+char              **strata_graph_dup_labels_for      (StrataGraph         *self,
+                                                      StrataScript        *script);
+
+/* Targets: head, heads, base, REV, PREFIX, LABEL, label@head, label@base,
+ * +N, -N, REV+N, REV-N, label@+N, label@-N, and "" meaning head. The result
+ * is the version-table rows the target stands for (sorted). Relative targets
+ * are resolved against @current_heads. */
+char              **strata_graph_resolve_target      (StrataGraph         *self,
+                                                      const char * const  *current_heads,
+                                                      const char          *target,
+                                                      StrataDirection      direction,
+                                                      GError             **error);
+
+/* Plans from the current version-table rows to a target. Upgrading to a
+ * revision applies its ancestors and depends_on, not sibling branches;
+ * downgrading to a revision removes what depends on it. An upgrade target
+ * below the current state or a downgrade target above it is an error that
+ * says so. */
+StrataPlan         *strata_graph_plan_upgrade        (StrataGraph         *self,
+                                                      const char * const  *current_heads,
+                                                      const char          *target,
+                                                      GError             **error);
+StrataPlan         *strata_graph_plan_downgrade      (StrataGraph         *self,
+                                                      const char * const  *current_heads,
+                                                      const char          *target,
+                                                      GError             **error);
+/* The version-table rows after `stamp TARGET` (as Alembic's stamp; with
+ * @purge the current rows are ignored). */
+char              **strata_graph_plan_stamp          (StrataGraph         *self,
+                                                      const char * const  *current_heads,
+                                                      const char          *target,
+                                                      gboolean             purge,
+                                                      GError             **error);
+
+/* For `history -r A:B`: the scripts between @lower and @upper (either may be
+ * NULL meaning base/heads; both accept targets), newest first, as Alembic's
+ * iterate_revisions. */
+GPtrArray          *strata_graph_range               (StrataGraph         *self,
+                                                      const char * const  *current_heads,
+                                                      const char          *lower,
+                                                      const char          *upper,
+                                                      GError             **error);
+
+/* All revisions applied when the version table holds @heads (the heads and
+ * everything they need). */
+GHashTable         *strata_graph_dup_applied         (StrataGraph         *self,
+                                                      const char * const  *heads,
+                                                      GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,86 @@
+/* strata-migrator.h: runs a plan against a driver
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "strata-types.h"
+
+G_BEGIN_DECLS
+
+#define STRATA_TYPE_MIGRATOR (strata_migrator_get_type ())
+
+G_DECLARE_FINAL_TYPE (StrataMigrator, strata_migrator, STRATA, MIGRATOR, GObject)
+
+#define STRATA_DEFAULT_VERSION_TABLE "strata_version"
+#define STRATA_DEFAULT_HISTORY_TABLE "strata_history"
+
+/* Signals (emitted in the thread that calls strata_migrator_run, and in the
+ * caller's main context for strata_migrator_run_async):
+ *   "step-started"  (StrataStep *step, guint index, guint n_steps)
+ *   "step-finished" (StrataStep *step, guint index, guint n_steps, double seconds)
+ *   "statement"     (StrataStep *step, const char *sql)
+ */
+StrataMigrator  *strata_migrator_new                (StrataDriver        *driver,
+                                                     StrataGraph         *graph);
+StrataDriver    *strata_migrator_get_driver         (StrataMigrator      *self);
+StrataGraph     *strata_migrator_get_graph          (StrataMigrator      *self);
+void             strata_migrator_set_version_table  (StrataMigrator      *self,
+                                                     const char          *version_table);
+const char      *strata_migrator_get_version_table  (StrataMigrator      *self);
+void             strata_migrator_set_history_table  (StrataMigrator      *self,
+                                                     const char          *history_table);
+const char      *strata_migrator_get_history_table  (StrataMigrator      *self);
+
+/* The version-table rows (sorted); an empty vector when the table does not
+ * exist yet. */
+char           **strata_migrator_get_current_heads  (StrataMigrator      *self,
+                                                     GCancellable        *cancellable,
+                                                     GError             **error);
+/* Runs every step, each in its own transaction with its version-table change
+ * and its history row (or outside one for "transactional": false), re-reading
+ * the version table inside the transaction. Stops at the first error with the
+ * database at the last good revision; the error names the revision, its file
+ * and the statement. */
+gboolean         strata_migrator_run                (StrataMigrator      *self,
+                                                     StrataPlan          *plan,
+                                                     GCancellable        *cancellable,
+                                                     GError             **error);
+void             strata_migrator_run_async          (StrataMigrator      *self,
+                                                     StrataPlan          *plan,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean         strata_migrator_run_finish         (StrataMigrator      *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+/* Sets the version table to @heads without running migrations, with a
+ * history row per revision marked "stamp". */
+gboolean         strata_migrator_stamp              (StrataMigrator      *self,
+                                                     const char * const  *heads,
+                                                     GCancellable        *cancellable,
+                                                     GError             **error);
+/* Rows of the history table, newest first (empty when it does not exist):
+ * columns id, revision, direction, checksum, started, finished, duration_ms,
+ * os_user, host, tool_version, outcome. */
+StrataResult    *strata_migrator_get_history        (StrataMigrator      *self,
+                                                     GCancellable        *cancellable,
+                                                     GError             **error);
+
+/* Offline SQL for a plan (upgrade/downgrade --sql), with the version-table
+ * statements, for @dialect, without connecting. */
+char            *strata_migrator_render_offline_sql (StrataGraph         *graph,
+                                                     StrataPlan          *plan,
+                                                     StrataDialect        dialect,
+                                                     const char          *version_table,
+                                                     GError             **error);
+/* The statements a step runs (its operations rendered for @dialect; the
+ * computed inverse when a downgrade has none). */
+GPtrArray       *strata_migrator_render_step        (StrataStep          *step,
+                                                     StrataDialect        dialect,
+                                                     GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,69 @@
+/* strata-ops.h: migration operations
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "strata-types.h"
+
+G_BEGIN_DECLS
+
+#define STRATA_TYPE_OP (strata_op_get_type ())
+
+typedef enum
+{
+  STRATA_OP_CREATE_TABLE = 1,
+  STRATA_OP_DROP_TABLE,
+  STRATA_OP_RENAME_TABLE,
+  STRATA_OP_ADD_COLUMN,
+  STRATA_OP_DROP_COLUMN,
+  STRATA_OP_ALTER_COLUMN,
+  STRATA_OP_CREATE_INDEX,
+  STRATA_OP_DROP_INDEX,
+  STRATA_OP_ADD_FOREIGN_KEY,
+  STRATA_OP_ADD_UNIQUE,
+  STRATA_OP_ADD_CHECK,
+  STRATA_OP_DROP_CONSTRAINT,
+  STRATA_OP_INSERT,
+  STRATA_OP_SQL,
+} StrataOpKind;
+
+GType         strata_op_get_type            (void) G_GNUC_CONST;
+
+/* Parses and validates one operation object. Errors are STRATA_ERROR_PARSE
+ * with a message that names the op and the bad key, without file context
+ * (the caller prefixes "FILE: upgrade[3]: "). */
+StrataOp     *strata_op_new_from_json       (JsonNode           *node,
+                                             GError            **error);
+/* Parses an array of operations; errors are prefixed with "@where[i]: ". */
+GPtrArray    *strata_ops_new_from_json      (JsonNode           *array,
+                                             const char         *where,
+                                             GError            **error);
+JsonNode     *strata_op_to_json             (StrataOp           *op);
+JsonNode     *strata_ops_to_json            (GPtrArray          *ops);
+
+StrataOp     *strata_op_ref                 (StrataOp           *op);
+void          strata_op_unref               (StrataOp           *op);
+
+StrataOpKind  strata_op_get_kind            (StrataOp           *op);
+/* "create_table", … */
+const char   *strata_op_get_name            (StrataOp           *op);
+/* The table the operation works on, or NULL (sql). */
+const char   *strata_op_get_table           (StrataOp           *op);
+/* One line for a person: "create table account", "add column account.email". */
+char         *strata_op_describe            (StrataOp           *op);
+/* Drops, narrowing alters and anything that can lose data. */
+gboolean      strata_op_is_destructive      (StrataOp           *op);
+
+/* The inverse of a list of operations (reversed order). Without a schema
+ * model only what the operation itself describes can be inverted; anything
+ * else is STRATA_ERROR_IRREVERSIBLE naming the operation. */
+GPtrArray    *strata_ops_invert             (GPtrArray          *ops,
+                                             GError            **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataOp, strata_op_unref)
+
+G_END_DECLS

@@ -1,0 +1,60 @@
+/* strata-project.h: a migration project on disk
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "strata-types.h"
+
+G_BEGIN_DECLS
+
+#define STRATA_TYPE_PROJECT (strata_project_get_type ())
+
+G_DECLARE_FINAL_TYPE (StrataProject, strata_project, STRATA, PROJECT, GObject)
+
+/* Opens the project whose strata.ini is in @directory. A missing or
+ * malformed strata.ini is STRATA_ERROR_PROJECT naming the file (and line). */
+StrataProject *strata_project_open                (GFile              *directory,
+                                                   GError            **error);
+/* `strata init`: a commented strata.ini, migrations/ and an empty
+ * schema.json; refuses to overwrite an existing strata.ini. */
+gboolean       strata_project_init                (GFile              *directory,
+                                                   GError            **error);
+
+GFile         *strata_project_get_directory       (StrataProject      *self);
+GFile         *strata_project_get_migrations_dir  (StrataProject      *self);
+GFile         *strata_project_get_model_file      (StrataProject      *self);
+const char    *strata_project_get_version_table   (StrataProject      *self);
+void           strata_project_set_version_table   (StrataProject      *self,
+                                                   const char         *version_table);
+const char    *strata_project_get_history_table   (StrataProject      *self);
+/* url= in [strata], or NULL */
+const char    *strata_project_get_url             (StrataProject      *self);
+char         **strata_project_list_profiles       (StrataProject      *self);
+/* url= of [profile NAME], or NULL */
+const char    *strata_project_get_profile_url     (StrataProject      *self,
+                                                   const char         *name);
+
+/* Reads every migrations/*.json (a malformed one is an error naming it). */
+GPtrArray     *strata_project_load_scripts        (StrataProject      *self,
+                                                   GError            **error);
+StrataGraph   *strata_project_load_graph          (StrataProject      *self,
+                                                   GError            **error);
+
+/* The database a command targets, first match wins: @url, @profile, the
+ * environment's STRATA_URL then DATABASE_URL, the project's .env, url= in
+ * strata.ini. None is STRATA_ERROR_INVALID_ARGUMENT saying how to give one. */
+char          *strata_project_resolve_url         (StrataProject      *self,
+                                                   const char         *url,
+                                                   const char         *profile,
+                                                   GError            **error);
+
+/* .env: KEY=VALUE lines, comments, blank lines, quotes, `export`. */
+GHashTable    *strata_dotenv_parse                (const char         *contents,
+                                                   const char         *filename,
+                                                   GError            **error);
+
+G_END_DECLS

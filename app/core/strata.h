@@ -1,0 +1,19 @@
+/* strata.h: the Strata migration core
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#define STRATA_INSIDE
+#include "strata-types.h"
+#include "strata-error.h"
+#include "strata-dialect.h"
+#include "strata-driver.h"
+#include "strata-graph.h"
+#include "strata-migrator.h"
+#include "strata-ops.h"
+#include "strata-plan.h"
+#include "strata-project.h"
+#include "strata-script.h"
+#undef STRATA_INSIDE

@@ -1,0 +1,87 @@
+/* strata-test-util.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "strata-test-util.h"
+
+const char *
+strata_test_require_env (const char *variable,
+                         const char *what)
+{
+  const char *value = g_getenv (variable);
+
+  if (value != NULL && *value != '\0')
+    return value;
+
+  if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
+    {
+      g_test_message ("%s is not set: no %s (build-aux/strata-dev test starts it)", variable, what);
+      g_test_fail ();
+    }
+  else
+    {
+      g_autofree char *msg = g_strdup_printf ("%s is not set: no %s; run build-aux/strata-dev test", variable, what);
+      g_test_skip (msg);
+    }
+
+  return NULL;
+}
+
+char *
+strata_test_mkdtemp (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("strata-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+rm_rf_file (GFile *file)
+{
+  g_autoptr(GFileEnumerator) enumerator = NULL;
+
+  enumerator = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                          G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  if (enumerator != NULL)
+    {
+      GFileInfo *info;
+
+      while ((info = g_file_enumerator_next_file (enumerator, NULL, NULL)) != NULL)
+        {
+          g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
+          rm_rf_file (child);
+          g_object_unref (info);
+        }
+    }
+
+  g_file_delete (file, NULL, NULL);
+}
+
+void
+strata_test_rm_rf (const char *path)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (path == NULL)
+    return;
+
+  file = g_file_new_for_path (path);
+  rm_rf_file (file);
+}
+
+char *
+strata_test_source_path (const char *relative)
+{
+  const char *root = g_getenv ("STRATA_SOURCE_DIR");
+
+  g_assert_nonnull (root);
+  return g_build_filename (root, relative, NULL);
+}

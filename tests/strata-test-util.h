@@ -1,0 +1,22 @@
+/* strata-test-util.h: helpers shared by the test programs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Returns the value of @variable. When it is unset, the test is skipped, or,
+ * under CI=true (where every service must be there), failed; returns NULL. */
+const char *strata_test_require_env (const char *variable,
+                                     const char *what);
+/* A fresh temporary directory, removed by strata_test_rm_rf. */
+char       *strata_test_mkdtemp     (void);
+void        strata_test_rm_rf       (const char *path);
+/* $STRATA_SOURCE_DIR/relative */
+char       *strata_test_source_path (const char *relative);
+
+G_END_DECLS
