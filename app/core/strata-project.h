@@ -38,7 +38,8 @@ char         **strata_project_list_profiles       (StrataProject      *self);
 const char    *strata_project_get_profile_url     (StrataProject      *self,
                                                    const char         *name);
 
-/* Reads every migrations/*.json (a malformed one is an error naming it). */
+/* Reads every JSON file in the migrations folder (a malformed one is an
+ * error naming it). */
 GPtrArray     *strata_project_load_scripts        (StrataProject      *self,
                                                    GError            **error);
 StrataGraph   *strata_project_load_graph          (StrataProject      *self,
