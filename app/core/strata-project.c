@@ -7,12 +7,16 @@
 
 #include "config.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "strata-core-resources.h"
 #include "strata-error.h"
 #include "strata-graph.h"
-#include "strata-project.h"
+#include "strata-project-private.h"
 #include "strata-script.h"
 
 #define PROJECT_FILE   "strata.ini"
@@ -459,15 +463,76 @@ strata_project_get_profile_url (StrataProject *self,
   return g_intern_string (url);
 }
 
-static int
-compare_files_by_name (gconstpointer a,
-                       gconstpointer b)
+static void
+migration_entry_free (gpointer data)
 {
-  return strcmp (*(const char * const *)a, *(const char * const *)b);
+  StrataMigrationEntry *entry = data;
+
+  g_free (entry->name);
+  g_free (entry);
+}
+
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b)
+{
+  const StrataMigrationEntry *ea = *(const StrataMigrationEntry * const *)a;
+  const StrataMigrationEntry *eb = *(const StrataMigrationEntry * const *)b;
+
+  return strcmp (ea->name, eb->name);
+}
+
+/* The JSON files of the migrations folder with their stat, by name. Plain
+ * POSIX here: this runs for every command and must stay cheap with
+ * thousands of files. */
+static GPtrArray *
+list_migration_files (StrataProject  *self,
+                      GError        **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (migration_entry_free);
+  g_autofree char *path = g_file_get_path (self->migrations_dir);
+  struct dirent *dent;
+  DIR *dir;
+
+  if (path == NULL || (dir = opendir (path)) == NULL)
+    {
+      int errsv = errno;
+      g_autofree char *shown = display_path (self->migrations_dir);
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
+                   "%s: %s", shown, g_strerror (errsv));
+      return NULL;
+    }
+
+  while ((dent = readdir (dir)) != NULL)
+    {
+      StrataMigrationEntry *entry;
+      gsize len = strlen (dent->d_name);
+
+      if (dent->d_name[0] == '.' || len < 6 || strcmp (dent->d_name + len - 5, ".json") != 0)
+        continue;
+
+      entry = g_new0 (StrataMigrationEntry, 1);
+      if (fstatat (dirfd (dir), dent->d_name, &entry->st, 0) != 0 || !S_ISREG (entry->st.st_mode))
+        {
+          g_free (entry);
+          continue;
+        }
+      entry->name = g_strdup (dent->d_name);
+      g_ptr_array_add (entries, entry);
+    }
+
+  closedir (dir);
+  g_ptr_array_sort (entries, compare_entries);
+
+  return g_steal_pointer (&entries);
 }
 
 /**
  * strata_project_load_scripts:
+ *
+ * Files unchanged since the last load come from the folder's index with
+ * their operations read on first use; the others are parsed and checked now.
  *
  * Returns: (transfer full) (element-type StrataScript): every migration file,
  *   in file-name order
@@ -476,61 +541,36 @@ GPtrArray *
 strata_project_load_scripts (StrataProject  *self,
                              GError        **error)
 {
-  g_autoptr(GFileEnumerator) enumerator = NULL;
-  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GPtrArray) scripts = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(StrataIndex) index = NULL;
 
   g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
 
-  enumerator = g_file_enumerate_children (self->migrations_dir,
-                                          G_FILE_ATTRIBUTE_STANDARD_NAME ","
-                                          G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                          G_FILE_QUERY_INFO_NONE, NULL, &local_error);
-  if (enumerator == NULL)
+  if (!(entries = list_migration_files (self, error)))
+    return NULL;
+
+  index = _strata_index_load (self->migrations_dir);
+  scripts = g_ptr_array_new_full (entries->len, g_object_unref);
+
+  for (guint i = 0; i < entries->len; i++)
     {
-      g_autofree char *path = display_path (self->migrations_dir);
-
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                   "%s: %s", path, local_error->message);
-      return NULL;
-    }
-
-  names = g_ptr_array_new_with_free_func (g_free);
-  for (;;)
-    {
-      GFileInfo *info = NULL;
-      const char *name;
-
-      if (!g_file_enumerator_iterate (enumerator, &info, NULL, NULL, &local_error))
-        {
-          g_autofree char *path = display_path (self->migrations_dir);
-
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                       "%s: %s", path, local_error->message);
-          return NULL;
-        }
-      if (info == NULL)
-        break;
-
-      name = g_file_info_get_name (info);
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR &&
-          g_str_has_suffix (name, ".json") && name[0] != '.')
-        g_ptr_array_add (names, g_strdup (name));
-    }
-
-  g_ptr_array_sort (names, compare_files_by_name);
-
-  scripts = g_ptr_array_new_full (names->len, g_object_unref);
-  for (guint i = 0; i < names->len; i++)
-    {
-      g_autoptr(GFile) file = g_file_get_child (self->migrations_dir, g_ptr_array_index (names, i));
-      StrataScript *script = strata_script_new_from_file (file, error);
+      const StrataMigrationEntry *entry = g_ptr_array_index (entries, i);
+      StrataScript *script = _strata_index_lookup (index, self->migrations_dir, entry);
 
       if (script == NULL)
-        return NULL;
+        {
+          g_autoptr(GFile) file = g_file_get_child (self->migrations_dir, entry->name);
+
+          if (!(script = strata_script_new_from_file (file, error)))
+            return NULL;
+          _strata_index_update (index, entry, script);
+        }
+
       g_ptr_array_add (scripts, script);
     }
+
+  _strata_index_save (index);
 
   return g_steal_pointer (&scripts);
 }
