@@ -354,6 +354,38 @@ test_window_narrow (void)
 }
 
 static void
+test_window_independent (void)
+{
+  StrataApplication *app = get_application ();
+  g_autoptr(GSettings) settings = NULL;
+  StrataWindow *first;
+  StrataWindow *second;
+
+  if (app == NULL)
+    return;
+
+  reset_settings ();
+  settings = g_settings_new (APP_ID);
+
+  first = strata_window_new (app);
+  second = strata_window_new (app);
+  show_window (GTK_WINDOW (first));
+  show_window (GTK_WINDOW (second));
+
+  /* What one window saves is for the next window, not for the others */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (second), "win.show-sidebar", NULL));
+  g_assert_false (strata_window_get_show_sidebar (second));
+  destroy_window (GTK_WINDOW (second));
+  iterate_pending ();
+  g_assert_false (g_settings_get_boolean (settings, "show-sidebar"));
+  g_assert_true (strata_window_get_show_sidebar (first));
+  g_assert_true (gtk_widget_get_visible (get_child (first, "sidebar")));
+
+  destroy_window (GTK_WINDOW (first));
+  reset_settings ();
+}
+
+static void
 test_window_preferences (void)
 {
   StrataApplication *app = get_application ();
@@ -477,6 +509,7 @@ main (int   argc,
   g_test_add_func ("/strata/window/application", test_window_application);
   g_test_add_func ("/strata/window/shell", test_window_shell);
   g_test_add_func ("/strata/window/narrow", test_window_narrow);
+  g_test_add_func ("/strata/window/independent", test_window_independent);
   g_test_add_func ("/strata/window/preferences", test_window_preferences);
   g_test_add_func ("/strata/window/about", test_window_about);
   g_test_add_func ("/strata/window/quit", test_window_quit);

@@ -243,14 +243,15 @@ strata_window_init (StrataWindow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 #endif
 
-  /* Window state is written back when the window closes, not on every
-   * step of an interactive resize. */
+  /* Each window starts from the saved state and writes its own back when
+   * it closes: not on every step of an interactive resize (delay), and
+   * without following what other windows save (GET_NO_CHANGES). */
   self->settings = g_settings_new (APP_ID);
   g_settings_delay (self->settings);
   for (guint i = 0; i < G_N_ELEMENTS (strata_window_settings); i++)
     g_settings_bind (self->settings, strata_window_settings[i].key,
                      self, strata_window_settings[i].property,
-                     G_SETTINGS_BIND_DEFAULT);
+                     G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
 
   /* Folded, the window opens on the content, the sidebar one step back. */
   adw_leaflet_set_visible_child (self->leaflet, self->content);
