@@ -124,6 +124,7 @@ run_emit (Run        *run,
           double      seconds,
           const char *sql)
 {
+  g_autoptr(GSource) source = NULL;
   Emission *emission = g_new0 (Emission, 1);
 
   emission->self = g_object_ref (run->self);
@@ -141,10 +142,14 @@ run_emit (Run        *run,
       return;
     }
 
-  /* Same priority as GTask's completion, so every signal arrives before
-   * the callback of run_async. */
-  g_main_context_invoke_full (run->context, G_PRIORITY_DEFAULT,
-                              emission_dispatch, emission, emission_free);
+  /* Always through an idle source (never called here, in the worker), at
+   * the priority of GTask's completion, so every signal arrives in order
+   * and before the callback of run_async. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, emission_dispatch, emission, emission_free);
+  g_source_set_static_name (source, "[strata] migrator signal");
+  g_source_attach (source, run->context);
 }
 
 static char *
@@ -174,6 +179,18 @@ describe_revision (StrataScript *script)
     path = g_file_get_parse_name (file);
 
   return g_strdup_printf ("revision %s (%s)", strata_script_get_revision (script), path);
+}
+
+/* describe_revision() on the first call only: errors need it, the happy
+ * path does not. */
+static const char *
+describe_lazily (char         **what,
+                 StrataScript  *script)
+{
+  if (*what == NULL)
+    *what = describe_revision (script);
+
+  return *what;
 }
 
 /* ISO 8601, UTC, milliseconds: 2026-11-21T10:00:00.123Z */
@@ -477,7 +494,7 @@ run_step (Run     *run,
   StrataScript *script = strata_step_get_script (step);
   const char * const *heads_before = strata_step_get_heads_before (step);
   gboolean transactional = strata_script_get_transactional (script);
-  g_autofree char *what = describe_revision (script);
+  g_autofree char *what = NULL;
   g_autoptr(GPtrArray) statements = NULL;
   g_autoptr(GDateTime) started = NULL;
   g_auto(GStrv) heads = NULL;
@@ -495,7 +512,7 @@ run_step (Run     *run,
       !(heads = strata_migrator_read_heads (self, run->cancellable, error)))
     {
       strata_migrator_rollback (self);
-      g_prefix_error (error, "%s: ", what);
+      g_prefix_error (error, "%s: ", describe_lazily (&what, script));
       return FALSE;
     }
 
@@ -507,7 +524,7 @@ run_step (Run     *run,
       if (!strata_driver_commit (self->driver, run->cancellable, error))
         {
           strata_migrator_rollback (self);
-          g_prefix_error (error, "%s: ", what);
+          g_prefix_error (error, "%s: ", describe_lazily (&what, script));
           return FALSE;
         }
 
@@ -518,12 +535,14 @@ run_step (Run     *run,
 
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
                        "%s: cannot %s: the version table %s holds %s, expected %s",
-                       what, strata_step_get_direction (step) == STRATA_DIRECTION_DOWN ? "downgrade" : "upgrade",
+                       describe_lazily (&what, script),
+                       strata_step_get_direction (step) == STRATA_DIRECTION_DOWN ? "downgrade" : "upgrade",
                        self->version_table, found, expected);
           return FALSE;
         }
 
-      g_debug ("%s: already applied by someone else, going on with step %d", what, resume);
+      g_debug ("%s: already applied by someone else, going on with step %d",
+               describe_lazily (&what, script), resume);
       *next = resume;
       return TRUE;
     }
@@ -539,7 +558,7 @@ run_step (Run     *run,
       if (!strata_driver_commit (self->driver, run->cancellable, error))
         {
           strata_migrator_rollback (self);
-          g_prefix_error (error, "%s: ", what);
+          g_prefix_error (error, "%s: ", describe_lazily (&what, script));
           return FALSE;
         }
     }
@@ -556,14 +575,15 @@ run_step (Run     *run,
           strata_migrator_record_failure (self, step, started, local_error);
 
           if (transactional)
-            g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", what);
+            g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ",
+                                        describe_lazily (&what, script));
           else
             {
               g_autofree char *ran = describe_statements (statements, i);
 
               g_set_error (error, local_error->domain, local_error->code,
                            "%s: %s (not transactional: %s%s; the revision was not recorded in %s)",
-                           what, local_error->message,
+                           describe_lazily (&what, script), local_error->message,
                            i == 0 ? "no statement had run" : "already ran and stay applied: ",
                            ran, self->version_table);
             }
@@ -581,7 +601,8 @@ run_step (Run     *run,
           !(now = strata_migrator_read_heads (self, run->cancellable, error)))
         {
           strata_migrator_rollback (self);
-          g_prefix_error (error, "%s: its statements ran but the revision was not recorded: ", what);
+          g_prefix_error (error, "%s: its statements ran but the revision was not recorded: ",
+                          describe_lazily (&what, script));
           return FALSE;
         }
 
@@ -594,7 +615,7 @@ run_step (Run     *run,
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
                        "%s: its statements ran but the revision was not recorded: "
                        "the version table %s changed meanwhile to %s (expected %s)",
-                       what, self->version_table, found, expected);
+                       describe_lazily (&what, script), self->version_table, found, expected);
           return FALSE;
         }
     }
@@ -606,7 +627,7 @@ run_step (Run     *run,
       strata_migrator_record_failure (self, step, started, local_error);
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                   transactional ? "%s: " : "%s: its statements ran but the revision was not recorded: ",
-                                  what);
+                                  describe_lazily (&what, script));
       return FALSE;
     }
 
