@@ -663,38 +663,30 @@ append_compact (GString  *out,
     }
 }
 
-static gboolean
-is_shallow (JsonNode *node)
+static guint
+json_depth (JsonNode *node)
 {
-  /* One level of nesting at most: scalars, or a container whose members are
-   * scalars or arrays of scalars. */
+  guint depth = 0;
+
   if (JSON_NODE_HOLDS_ARRAY (node))
     {
       JsonArray *array = json_node_get_array (node);
 
       for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-          if (JSON_NODE_HOLDS_OBJECT (element) || JSON_NODE_HOLDS_ARRAY (element))
-            return FALSE;
-        }
+        depth = MAX (depth, json_depth (json_array_get_element (array, i)));
+      return depth + 1;
     }
-  else if (JSON_NODE_HOLDS_OBJECT (node))
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
     {
-      JsonObject *object = json_node_get_object (node);
-      g_autoptr(GList) values = json_object_get_values (object);
+      g_autoptr(GList) values = json_object_get_values (json_node_get_object (node));
 
       for (const GList *l = values; l != NULL; l = l->next)
-        {
-          JsonNode *value = l->data;
-
-          if (JSON_NODE_HOLDS_OBJECT (value) ||
-              (JSON_NODE_HOLDS_ARRAY (value) && !is_shallow (value)))
-            return FALSE;
-        }
+        depth = MAX (depth, json_depth (l->data));
+      return depth + 1;
     }
 
-  return TRUE;
+  return 0;
 }
 
 #define PRETTY_WIDTH 100
@@ -711,8 +703,9 @@ append_pretty (GString  *out,
       gboolean is_array = JSON_NODE_HOLDS_ARRAY (node);
       guint n;
 
-      /* Short, shallow containers stay on one line. */
-      if (indent > 0 && is_shallow (node))
+      /* Short containers of scalars, or of containers of scalars, stay on
+       * one line. */
+      if (indent > 0 && json_depth (node) <= 2)
         {
           append_compact (inline_form, node, TRUE, FALSE);
           if (indent * 2 + key_width + inline_form->len <= PRETTY_WIDTH)
