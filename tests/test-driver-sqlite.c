@@ -268,6 +268,12 @@ test_execute_error_names_statement (Fixture       *fixture,
   g_assert_false (exists);
   g_assert_no_error (error);
 
+  /* A misspelt quoted column is an error, not a string literal */
+  g_assert_false (strata_driver_execute (driver, "CREATE INDEX ix_a_x ON a (\"xx\")", NULL, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE);
+  g_assert_cmpstr (error->message, ==, "CREATE INDEX ix_a_x ON a (\"xx\"): no such column: xx");
+  g_clear_error (&error);
+
   /* A syntax error, the statement's first line shortened */
   g_assert_false (strata_driver_execute (driver,
                                          "CREATE TABLE c (\n  id INTEGER PRIMARY KEY,\n  name TEXT NOT NULL,,\n)",

@@ -477,6 +477,7 @@ test_failure_rolls_back (Fixture       *fixture,
                                    "revision 3c1f0a9e2b7d (migrations/3c1f0a9e2b7d_add_index.json): CREATE "));
   assert_mentions (error->message, "ix_account_emial");
   g_assert_true (g_str_has_suffix (error->message, ": no such column: emial"));
+  g_clear_error (&error);
 
   /* At the last good revision, nothing of the failed one left */
   heads = observed_heads (fixture);

@@ -601,6 +601,12 @@ open_database (const char  *path,
   self->db = g_steal_pointer (&db);
   self->path = g_strdup (path);
 
+  /* A misspelt "column" must be an error, not a string literal: turn off
+   * SQLite's double-quoted string misfeature (the schema already stored in
+   * a file is still read as it was written). */
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
+
   sqlite3_busy_handler (self->db, busy_handler, self);
   sqlite3_progress_handler (self->db, PROGRESS_INTERVAL, progress_handler, self);
 

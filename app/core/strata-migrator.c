@@ -661,6 +661,14 @@ strata_migrator_run_internal (StrataMigrator  *self,
   if (run.n_steps == 0)
     return TRUE;
 
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_CANCELLED,
+                   "cancelled before revision %s",
+                   strata_step_get_revision (strata_plan_get_step (plan, 0)));
+      return FALSE;
+    }
+
   if (!strata_driver_lock (self->driver, self->version_table, cancellable, error))
     return FALSE;
 
@@ -1075,6 +1083,8 @@ strata_migrator_run_async (StrataMigrator      *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, strata_migrator_run_async);
+  /* The run's own STRATA_ERROR_CANCELLED says where it stopped */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, state, run_async_free);
   g_task_run_in_thread (task, strata_migrator_run_worker);
 }
@@ -1461,6 +1471,10 @@ strata_migrator_render_offline_sql (StrataGraph    *graph,
       if (transactional)
         g_string_append (out, "COMMIT;\n\n");
     }
+
+  /* One newline at the end, not a blank line */
+  while (out->len > 1 && out->str[out->len - 1] == '\n' && out->str[out->len - 2] == '\n')
+    g_string_truncate (out, out->len - 1);
 
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
