@@ -658,7 +658,7 @@ strata_ops_new_from_json (JsonNode    *array,
 
   if (!JSON_NODE_HOLDS_ARRAY (array))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "\"%s\" must be an array of operations", where);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "key \"%s\" must be an array of operations", where);
       return NULL;
     }
 
