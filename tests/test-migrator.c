@@ -904,6 +904,81 @@ test_offline_sql (Fixture       *fixture,
   assert_mentions (pg_sql, "postgresql");
 }
 
+static StrataGraph *
+fixture_graph (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) scripts = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  StrataGraph *graph;
+
+  g_hash_table_iter_init (&iter, fixture->scripts);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (scripts, value);
+
+  graph = strata_graph_new (scripts, &error);
+  g_assert_no_error (error);
+
+  return graph;
+}
+
+static void
+test_with_graph (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataGraph) graph = NULL;
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(StrataPlan) up = NULL;
+  g_autoptr(StrataPlan) down = NULL;
+  g_autoptr(StrataResult) history = NULL;
+  g_auto(GStrv) current = NULL;
+  g_auto(GStrv) after_up = NULL;
+  g_auto(GStrv) after_down = NULL;
+  g_auto(GStrv) after_stamp = NULL;
+  const char *stamp_to[] = { "b2b2b2b2b2b2", NULL };
+
+  add_account_scripts (fixture);
+  graph = fixture_graph (fixture);
+  migrator = strata_migrator_new (fixture->driver, graph);
+  g_assert_true (strata_migrator_get_graph (migrator) == graph);
+
+  /* Plans from the graph run as they are */
+  current = strata_migrator_get_current_heads (migrator, NULL, &error);
+  g_assert_no_error (error);
+  up = strata_graph_plan_upgrade (graph, (const char * const *)current, "head", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strata_plan_get_n_steps (up), ==, 3);
+  g_assert_true (strata_migrator_run (migrator, up, NULL, &error));
+  g_assert_no_error (error);
+  after_up = strata_migrator_get_current_heads (migrator, NULL, &error);
+  g_assert_cmpstrv (after_up, ((const char *[]) { "c3c3c3c3c3c3", NULL }));
+
+  down = strata_graph_plan_downgrade (graph, (const char * const *)after_up, "a1a1a1a1a1a1", &error);
+  g_assert_no_error (error);
+  g_assert_true (strata_migrator_run (migrator, down, NULL, &error));
+  g_assert_no_error (error);
+  after_down = strata_migrator_get_current_heads (migrator, NULL, &error);
+  g_assert_cmpstrv (after_down, ((const char *[]) { "a1a1a1a1a1a1", NULL }));
+  g_assert_true (observed_table_exists (fixture, "account"));
+
+  /* A stamp records the checksum of the file it stands for */
+  g_assert_true (strata_migrator_stamp (migrator, stamp_to, NULL, &error));
+  g_assert_no_error (error);
+  after_stamp = strata_migrator_get_current_heads (migrator, NULL, &error);
+  g_assert_cmpstrv (after_stamp, stamp_to);
+  history = strata_migrator_get_history (migrator, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (strata_result_get_value (history, 0, 1), ==, "b2b2b2b2b2b2");
+  g_assert_cmpstr (strata_result_get_value (history, 0, 2), ==, "stamp");
+  g_assert_nonnull (strata_result_get_value (history, 0, 3));
+  g_assert_cmpstr (strata_result_get_value (history, 0, 3), ==,
+                   strata_script_get_checksum (get_script (fixture, "b2b2b2b2b2b2")));
+  g_assert_cmpstr (strata_result_get_value (history, 1, 1), ==, "a1a1a1a1a1a1");
+  g_assert_cmpstr (strata_result_get_value (history, 1, 2), ==, "unstamp");
+}
+
 typedef struct
 {
   GMainLoop    *loop;
@@ -1028,6 +1103,7 @@ main (int   argc,
   ADD ("stamp", test_stamp);
   ADD ("custom-tables", test_custom_tables);
   ADD ("offline-sql", test_offline_sql);
+  ADD ("with-graph", test_with_graph);
   ADD ("async", test_async);
   ADD ("async-cancel", test_async_cancel);
 
