@@ -12,6 +12,7 @@
 #include "strata-driver.h"
 #include "strata-graph.h"
 #include "strata-migrator.h"
+#include "strata-model.h"
 #include "strata-ops.h"
 #include "strata-plan.h"
 #include "strata-project.h"
