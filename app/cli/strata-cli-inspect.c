@@ -53,7 +53,7 @@ append_marks (GString      *str,
               Marks        *marks,
               StrataScript *script)
 {
-  const char * const *labels = strata_script_get_branch_labels (script);
+  g_auto(GStrv) labels = strata_graph_dup_labels_for (marks->graph, script);
 
   if (labels[0] != NULL)
     {
@@ -599,9 +599,19 @@ strata_cli_show (StrataCli  *cli,
       for (guint i = 0; i < scripts->len; i++)
         {
           StrataScript *script = g_ptr_array_index (scripts, i);
-          g_autofree char *text = format_verbose (&marks, script);
-          GPtrArray *upgrade = strata_script_get_upgrade (script);
-          GPtrArray *downgrade = strata_script_get_downgrade (script);
+          g_autofree char *text = NULL;
+          GPtrArray *upgrade;
+          GPtrArray *downgrade;
+
+          if (!strata_script_ensure_loaded (script, error))
+            {
+              marks_clear (&marks);
+              return FALSE;
+            }
+
+          text = format_verbose (&marks, script);
+          upgrade = strata_script_get_upgrade (script);
+          downgrade = strata_script_get_downgrade (script);
 
           if (i > 0)
             g_print ("\n");

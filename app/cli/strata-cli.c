@@ -117,6 +117,21 @@ strata_cli_parse (StrataCli        *cli,
                   GError          **error)
 {
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) relative = g_ptr_array_new ();
+
+  /* Relative targets like -1 look like options: hide them from GOption. */
+  for (int i = 1; i < *argc; i++)
+    {
+      const char *arg = (*argv)[i];
+
+      if (g_str_equal (arg, "--"))
+        break;
+      if (arg[0] == '-' && g_ascii_isdigit (arg[1]) && strspn (arg + 1, "0123456789") == strlen (arg + 1))
+        {
+          g_ptr_array_add (relative, (*argv)[i]);
+          (*argv)[i] = (char *)"\x01";
+        }
+    }
 
   if (!g_option_context_parse (context, argc, argv, &local_error))
     {
@@ -124,6 +139,10 @@ strata_cli_parse (StrataCli        *cli,
                    "%s", local_error->message);
       return FALSE;
     }
+
+  for (int i = 1, j = 0; i < *argc && j < (int)relative->len; i++)
+    if (g_str_equal ((*argv)[i], "\x01"))
+      (*argv)[i] = g_ptr_array_index (relative, j++);
 
   if (cli->url != NULL && cli->profile != NULL)
     {

@@ -1288,6 +1288,9 @@ strata_migrator_render_step (StrataStep     *step,
 
   script = strata_step_get_script (step);
 
+  if (!strata_script_ensure_loaded (script, error))
+    return NULL;
+
   if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
     ops = strata_script_get_upgrade (script);
   else if (!(ops = strata_script_get_downgrade (script)))

@@ -12,7 +12,7 @@
 #include "strata-error.h"
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
-#include "strata-script.h"
+#include "strata-script-private.h"
 
 struct _StrataScript
 {
@@ -29,11 +29,15 @@ struct _StrataScript
   GFile      *file;
   char       *checksum;
   guint       transactional : 1;
+  /* Known from the folder index; operations not read yet. */
+  guint       indexed : 1;
 };
 
 G_DEFINE_FINAL_TYPE (StrataScript, strata_script, G_TYPE_OBJECT)
 
 static const char * const empty_strv[] = { NULL };
+
+static void ensure_loaded_or_warn (StrataScript *self);
 
 static void
 strata_script_finalize (GObject *object)
@@ -257,6 +261,10 @@ GPtrArray *
 strata_script_get_upgrade (StrataScript *self)
 {
   g_return_val_if_fail (STRATA_IS_SCRIPT (self), NULL);
+
+  if (self->indexed)
+    ensure_loaded_or_warn (self);
+
   return self->upgrade;
 }
 
@@ -270,6 +278,10 @@ GPtrArray *
 strata_script_get_downgrade (StrataScript *self)
 {
   g_return_val_if_fail (STRATA_IS_SCRIPT (self), NULL);
+
+  if (self->indexed)
+    ensure_loaded_or_warn (self);
+
   return self->downgrade;
 }
 
@@ -301,6 +313,9 @@ const char *
 strata_script_get_checksum (StrataScript *self)
 {
   g_return_val_if_fail (STRATA_IS_SCRIPT (self), NULL);
+
+  if (self->checksum == NULL && self->indexed)
+    ensure_loaded_or_warn (self);
 
   if (self->checksum == NULL)
     {
@@ -940,6 +955,89 @@ strata_script_write (StrataScript  *self,
     *out_file = g_steal_pointer (&file);
 
   return TRUE;
+}
+
+/* }}} */
+
+/* Revisions from the folder index {{{ */
+
+StrataScript *
+_strata_script_new_indexed (GFile              *file,
+                            const char         *revision,
+                            const char * const *down_revisions,
+                            const char * const *branch_labels,
+                            const char * const *depends_on,
+                            const char         *message,
+                            GDateTime          *created,
+                            gboolean            transactional,
+                            const char         *checksum)
+{
+  StrataScript *self = strata_script_new (revision, down_revisions, message);
+
+  strata_script_set_branch_labels (self, branch_labels);
+  strata_script_set_depends_on (self, depends_on);
+  strata_script_set_created (self, created);
+  self->transactional = !!transactional;
+  self->file = g_object_ref (file);
+  self->checksum = checksum && *checksum ? g_strdup (checksum) : NULL;
+  self->indexed = TRUE;
+
+  return self;
+}
+
+/**
+ * strata_script_ensure_loaded:
+ * @self: a #StrataScript
+ * @error: return location for a #GError
+ *
+ * Reads the operations of a revision that came from the project's index.
+ * Revisions parsed from their file or built in memory are always loaded.
+ *
+ * Returns: %TRUE when the operations are available
+ */
+gboolean
+strata_script_ensure_loaded (StrataScript  *self,
+                             GError       **error)
+{
+  g_autoptr(StrataScript) full = NULL;
+
+  g_return_val_if_fail (STRATA_IS_SCRIPT (self), FALSE);
+
+  if (!self->indexed)
+    return TRUE;
+
+  if (!(full = strata_script_new_from_file (self->file, error)))
+    return FALSE;
+
+  if (g_strcmp0 (full->revision, self->revision) != 0 ||
+      !g_strv_equal ((const char * const *)full->down_revisions, (const char * const *)self->down_revisions))
+    {
+      g_autofree char *name = display_name (self->file);
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                   "%s: the file changed while Strata was running (it now holds revision %s)",
+                   name, full->revision);
+      return FALSE;
+    }
+
+  g_clear_pointer (&self->upgrade, g_ptr_array_unref);
+  g_clear_pointer (&self->downgrade, g_ptr_array_unref);
+  self->upgrade = full->upgrade ? g_ptr_array_ref (full->upgrade) : NULL;
+  self->downgrade = full->downgrade ? g_ptr_array_ref (full->downgrade) : NULL;
+  g_free (self->checksum);
+  self->checksum = g_strdup (strata_script_get_checksum (full));
+  self->indexed = FALSE;
+
+  return TRUE;
+}
+
+static void
+ensure_loaded_or_warn (StrataScript *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!strata_script_ensure_loaded (self, &error))
+    g_critical ("%s", error->message);
 }
 
 /* }}} */
