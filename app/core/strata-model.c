@@ -414,6 +414,24 @@ _strata_json_get_identifiers (JsonObject   *object,
 }
 
 JsonNode *
+_strata_json_take_object (JsonObject *object)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, object);
+  return node;
+}
+
+JsonNode *
+_strata_json_take_array (JsonArray *array)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_take_array (node, array);
+  return node;
+}
+
+JsonNode *
 _strata_json_new_strv (const char * const *strv)
 {
   JsonArray *array = json_array_new ();
@@ -421,7 +439,7 @@ _strata_json_new_strv (const char * const *strv)
   for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
     json_array_add_string_element (array, strv[i]);
 
-  return json_node_init_array (json_node_alloc (), array);
+  return _strata_json_take_array (array);
 }
 
 static void
@@ -935,7 +953,7 @@ strata_data_type_to_json (StrataDataType *self)
   object = json_object_new ();
   json_object_set_string_member (object, "sqlite", self->sqlite);
   json_object_set_string_member (object, "postgresql", self->postgresql);
-  return json_node_init_object (json_node_alloc (), object);
+  return _strata_json_take_object (object);
 }
 
 gboolean
@@ -1139,7 +1157,7 @@ strata_column_to_json (StrataColumn *self)
   if (self->autoincrement)
     json_object_set_boolean_member (object, "autoincrement", TRUE);
 
-  return json_node_init_object (json_node_alloc (), object);
+  return _strata_json_take_object (object);
 }
 
 gboolean
@@ -1375,7 +1393,7 @@ strata_index_to_json (StrataIndex *self)
   JsonObject *object = json_object_new ();
 
   _strata_index_fill_json (self, object);
-  return json_node_init_object (json_node_alloc (), object);
+  return _strata_json_take_object (object);
 }
 
 gboolean
@@ -1608,7 +1626,7 @@ strata_foreign_key_to_json (StrataForeignKey *self)
   JsonObject *object = json_object_new ();
 
   _strata_foreign_key_fill_json (self, object);
-  return json_node_init_object (json_node_alloc (), object);
+  return _strata_json_take_object (object);
 }
 
 gboolean
@@ -1767,7 +1785,7 @@ strata_unique_to_json (StrataUnique *self)
   JsonObject *object = json_object_new ();
 
   _strata_unique_fill_json (self, object);
-  return json_node_init_object (json_node_alloc (), object);
+  return _strata_json_take_object (object);
 }
 
 gboolean
@@ -1883,7 +1901,7 @@ strata_check_to_json (StrataCheck *self)
   JsonObject *object = json_object_new ();
 
   _strata_check_fill_json (self, object);
-  return json_node_init_object (json_node_alloc (), object);
+  return _strata_json_take_object (object);
 }
 
 gboolean
@@ -2262,7 +2280,7 @@ strata_table_to_json (StrataTable *self)
   JsonObject *object = json_object_new ();
 
   _strata_table_fill_json (self, object);
-  return json_node_init_object (json_node_alloc (), object);
+  return _strata_json_take_object (object);
 }
 
 static gboolean
@@ -2590,7 +2608,7 @@ strata_model_to_json (StrataModel *self)
     json_array_add_element (tables, strata_table_to_json (g_ptr_array_index (self->tables, i)));
   json_object_set_array_member (object, "tables", tables);
 
-  return json_node_init_object (json_node_alloc (), object);
+  return _strata_json_take_object (object);
 }
 
 gboolean

@@ -690,7 +690,7 @@ sql_texts_to_json (char **texts)
 
   json_object_set_string_member (object, "sqlite", texts[STRATA_DIALECT_SQLITE]);
   json_object_set_string_member (object, "postgresql", texts[STRATA_DIALECT_POSTGRESQL]);
-  return json_node_init_object (json_node_alloc (), object);
+  return _strata_json_take_object (object);
 }
 
 static void
@@ -829,7 +829,7 @@ strata_op_to_json (StrataOp *op)
       g_assert_not_reached ();
     }
 
-  return json_node_init_object (json_node_alloc (), object);
+  return _strata_json_take_object (object);
 }
 
 /**
@@ -849,7 +849,7 @@ strata_ops_to_json (GPtrArray *ops)
   for (guint i = 0; i < ops->len; i++)
     json_array_add_element (array, strata_op_to_json (g_ptr_array_index (ops, i)));
 
-  return json_node_init_array (json_node_alloc (), array);
+  return _strata_json_take_array (array);
 }
 
 gboolean
