@@ -30,6 +30,7 @@ gboolean    _strata_json_check_keys         (JsonObject          *object,
                                              const char * const  *allowed,
                                              const char          *prefix,
                                              GError             **error);
+/* An optional key given as null counts as absent. */
 gboolean    _strata_json_get_string         (JsonObject          *object,
                                              const char          *key,
                                              gboolean             required,

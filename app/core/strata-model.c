@@ -267,7 +267,8 @@ _strata_json_get_string (JsonObject  *object,
 {
   JsonNode *node = get_member (object, key, required, prefix, error);
 
-  if (node == NULL)
+  /* An optional key may be written out as null: the same as leaving it out. */
+  if (node == NULL || (!required && JSON_NODE_HOLDS_NULL (node)))
     return !required;
 
   if (!node_is_string (node))
