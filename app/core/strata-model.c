@@ -176,16 +176,12 @@ node_type_description (JsonNode *node)
   if (JSON_NODE_HOLDS_ARRAY (node))
     return "an array";
 
-  switch (json_node_get_value_type (node) == G_TYPE_STRING ? 0 :
-          json_node_get_value_type (node) == G_TYPE_BOOLEAN ? 1 : 2)
-    {
-    case 0:
-      return "a string";
-    case 1:
-      return "a boolean";
-    default:
-      return "a number";
-    }
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return "a string";
+  if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    return "a boolean";
+
+  return "a number";
 }
 
 JsonObject *
@@ -2246,11 +2242,15 @@ strata_table_validate (StrataTable  *self,
   return TRUE;
 }
 
+typedef JsonNode *(*ToJsonFunc) (gpointer item);
+typedef gboolean  (*EqualFunc)  (gpointer a,
+                                 gpointer b);
+
 static void
 set_list (JsonObject *object,
           const char *key,
           GPtrArray  *items,
-          JsonNode *(*to_json) (gpointer))
+          ToJsonFunc  to_json)
 {
   JsonArray *array;
 
@@ -2268,11 +2268,11 @@ _strata_table_fill_json (StrataTable *self,
                          JsonObject  *object)
 {
   json_object_set_string_member (object, "table", self->name);
-  set_list (object, "columns", self->columns, (gpointer)strata_column_to_json);
-  set_list (object, "indexes", self->indexes, (gpointer)strata_index_to_json);
-  set_list (object, "foreign_keys", self->foreign_keys, (gpointer)strata_foreign_key_to_json);
-  set_list (object, "unique", self->uniques, (gpointer)strata_unique_to_json);
-  set_list (object, "checks", self->checks, (gpointer)strata_check_to_json);
+  set_list (object, "columns", self->columns, (ToJsonFunc)strata_column_to_json);
+  set_list (object, "indexes", self->indexes, (ToJsonFunc)strata_index_to_json);
+  set_list (object, "foreign_keys", self->foreign_keys, (ToJsonFunc)strata_foreign_key_to_json);
+  set_list (object, "unique", self->uniques, (ToJsonFunc)strata_unique_to_json);
+  set_list (object, "checks", self->checks, (ToJsonFunc)strata_check_to_json);
 }
 
 JsonNode *
@@ -2287,7 +2287,7 @@ strata_table_to_json (StrataTable *self)
 static gboolean
 list_equal (GPtrArray *a,
             GPtrArray *b,
-            gboolean (*equal) (gpointer, gpointer))
+            EqualFunc  equal)
 {
   if (a->len != b->len)
     return FALSE;
@@ -2304,11 +2304,11 @@ strata_table_equal (StrataTable *a,
                     StrataTable *b)
 {
   return g_strcmp0 (a->name, b->name) == 0 &&
-         list_equal (a->columns, b->columns, (gpointer)strata_column_equal) &&
-         list_equal (a->indexes, b->indexes, (gpointer)strata_index_equal) &&
-         list_equal (a->foreign_keys, b->foreign_keys, (gpointer)strata_foreign_key_equal) &&
-         list_equal (a->uniques, b->uniques, (gpointer)strata_unique_equal) &&
-         list_equal (a->checks, b->checks, (gpointer)strata_check_equal);
+         list_equal (a->columns, b->columns, (EqualFunc)strata_column_equal) &&
+         list_equal (a->indexes, b->indexes, (EqualFunc)strata_index_equal) &&
+         list_equal (a->foreign_keys, b->foreign_keys, (EqualFunc)strata_foreign_key_equal) &&
+         list_equal (a->uniques, b->uniques, (EqualFunc)strata_unique_equal) &&
+         list_equal (a->checks, b->checks, (EqualFunc)strata_check_equal);
 }
 
 const char *
@@ -2459,17 +2459,28 @@ gboolean
 strata_table_remove_constraint (StrataTable *self,
                                 const char  *name)
 {
-  for (guint i = 0; i < self->foreign_keys->len; i++)
+  guint i;
+
+  for (i = 0; i < self->foreign_keys->len; i++)
     if (g_str_equal (((StrataForeignKey *)g_ptr_array_index (self->foreign_keys, i))->name, name))
-      return g_ptr_array_remove_index (self->foreign_keys, i), TRUE;
+      {
+        g_ptr_array_remove_index (self->foreign_keys, i);
+        return TRUE;
+      }
 
-  for (guint i = 0; i < self->uniques->len; i++)
+  for (i = 0; i < self->uniques->len; i++)
     if (g_str_equal (((StrataUnique *)g_ptr_array_index (self->uniques, i))->name, name))
-      return g_ptr_array_remove_index (self->uniques, i), TRUE;
+      {
+        g_ptr_array_remove_index (self->uniques, i);
+        return TRUE;
+      }
 
-  for (guint i = 0; i < self->checks->len; i++)
+  for (i = 0; i < self->checks->len; i++)
     if (g_str_equal (((StrataCheck *)g_ptr_array_index (self->checks, i))->name, name))
-      return g_ptr_array_remove_index (self->checks, i), TRUE;
+      {
+        g_ptr_array_remove_index (self->checks, i);
+        return TRUE;
+      }
 
   return FALSE;
 }
@@ -2616,7 +2627,7 @@ gboolean
 strata_model_equal (StrataModel *a,
                     StrataModel *b)
 {
-  return list_equal (a->tables, b->tables, (gpointer)strata_table_equal);
+  return list_equal (a->tables, b->tables, (EqualFunc)strata_table_equal);
 }
 
 GPtrArray *
