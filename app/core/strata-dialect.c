@@ -649,6 +649,7 @@ trim_sql (const char *sql)
   return text;
 }
 
+/* Sets STRATA_ERROR_UNSUPPORTED and returns FALSE. */
 static gboolean
 unsupported (GError     **error,
              StrataOp    *op,
@@ -828,7 +829,10 @@ strata_dialect_render_op (StrataDialect   dialect,
         g_autoptr(GString) constraint = g_string_new (NULL);
 
         if (dialect == STRATA_DIALECT_SQLITE)
-          return unsupported (error, op, "adding a constraint " NEEDS_REBUILD), NULL;
+          {
+            unsupported (error, op, "adding a constraint " NEEDS_REBUILD);
+            return NULL;
+          }
 
         if (op->kind == STRATA_OP_ADD_FOREIGN_KEY)
           append_foreign_key (constraint, dialect, op->foreign_key);
@@ -846,7 +850,10 @@ strata_dialect_render_op (StrataDialect   dialect,
         g_autofree char *name = NULL;
 
         if (dialect == STRATA_DIALECT_SQLITE)
-          return unsupported (error, op, "dropping a constraint " NEEDS_REBUILD), NULL;
+          {
+            unsupported (error, op, "dropping a constraint " NEEDS_REBUILD);
+            return NULL;
+          }
 
         name = strata_dialect_quote_identifier (dialect, op->name);
         g_ptr_array_add (statements, alter_table (dialect, op->table, "DROP CONSTRAINT %s", name));

@@ -40,6 +40,10 @@ GPtrArray *strata_dialect_render_create_table (StrataDialect      dialect,
 GPtrArray *strata_dialect_render_op          (StrataDialect       dialect,
                                               StrataOp           *op,
                                               GError            **error);
+/* All statements of @ops in order; errors are prefixed "operation INDEX: ".
+ * Raw sql operations come as written (minus a trailing ';') and may hold
+ * several statements: run each string with sqlite3_exec / PQexec, which
+ * accept that. */
 GPtrArray *strata_dialect_render_ops         (StrataDialect       dialect,
                                               GPtrArray          *ops,
                                               GError            **error);

@@ -30,6 +30,7 @@ gboolean    _strata_json_check_keys         (JsonObject          *object,
                                              const char * const  *allowed,
                                              const char          *prefix,
                                              GError             **error);
+/* An optional key given as null counts as absent. */
 gboolean    _strata_json_get_string         (JsonObject          *object,
                                              const char          *key,
                                              gboolean             required,
@@ -102,6 +103,9 @@ void              _strata_check_fill_json          (StrataCheck         *self,
 void              _strata_table_fill_json          (StrataTable         *self,
                                                     JsonObject          *object);
 
+/* A node that owns @object / @array. */
+JsonNode   *_strata_json_take_object        (JsonObject          *object);
+JsonNode   *_strata_json_take_array         (JsonArray           *array);
 JsonNode   *_strata_json_new_strv           (const char * const  *strv);
 
 /* Parses a whole file; syntax errors become "FILENAME:LINE:COL: …", a key

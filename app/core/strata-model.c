@@ -176,16 +176,12 @@ node_type_description (JsonNode *node)
   if (JSON_NODE_HOLDS_ARRAY (node))
     return "an array";
 
-  switch (json_node_get_value_type (node) == G_TYPE_STRING ? 0 :
-          json_node_get_value_type (node) == G_TYPE_BOOLEAN ? 1 : 2)
-    {
-    case 0:
-      return "a string";
-    case 1:
-      return "a boolean";
-    default:
-      return "a number";
-    }
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return "a string";
+  if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    return "a boolean";
+
+  return "a number";
 }
 
 JsonObject *
@@ -267,7 +263,8 @@ _strata_json_get_string (JsonObject  *object,
 {
   JsonNode *node = get_member (object, key, required, prefix, error);
 
-  if (node == NULL)
+  /* An optional key may be written out as null: the same as leaving it out. */
+  if (node == NULL || (!required && JSON_NODE_HOLDS_NULL (node)))
     return !required;
 
   if (!node_is_string (node))
@@ -414,6 +411,24 @@ _strata_json_get_identifiers (JsonObject   *object,
 }
 
 JsonNode *
+_strata_json_take_object (JsonObject *object)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, object);
+  return node;
+}
+
+JsonNode *
+_strata_json_take_array (JsonArray *array)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_take_array (node, array);
+  return node;
+}
+
+JsonNode *
 _strata_json_new_strv (const char * const *strv)
 {
   JsonArray *array = json_array_new ();
@@ -421,7 +436,7 @@ _strata_json_new_strv (const char * const *strv)
   for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
     json_array_add_string_element (array, strv[i]);
 
-  return json_node_init_array (json_node_alloc (), array);
+  return _strata_json_take_array (array);
 }
 
 static void
@@ -935,7 +950,7 @@ strata_data_type_to_json (StrataDataType *self)
   object = json_object_new ();
   json_object_set_string_member (object, "sqlite", self->sqlite);
   json_object_set_string_member (object, "postgresql", self->postgresql);
-  return json_node_init_object (json_node_alloc (), object);
+  return _strata_json_take_object (object);
 }
 
 gboolean
@@ -1139,7 +1154,7 @@ strata_column_to_json (StrataColumn *self)
   if (self->autoincrement)
     json_object_set_boolean_member (object, "autoincrement", TRUE);
 
-  return json_node_init_object (json_node_alloc (), object);
+  return _strata_json_take_object (object);
 }
 
 gboolean
@@ -1375,7 +1390,7 @@ strata_index_to_json (StrataIndex *self)
   JsonObject *object = json_object_new ();
 
   _strata_index_fill_json (self, object);
-  return json_node_init_object (json_node_alloc (), object);
+  return _strata_json_take_object (object);
 }
 
 gboolean
@@ -1608,7 +1623,7 @@ strata_foreign_key_to_json (StrataForeignKey *self)
   JsonObject *object = json_object_new ();
 
   _strata_foreign_key_fill_json (self, object);
-  return json_node_init_object (json_node_alloc (), object);
+  return _strata_json_take_object (object);
 }
 
 gboolean
@@ -1767,7 +1782,7 @@ strata_unique_to_json (StrataUnique *self)
   JsonObject *object = json_object_new ();
 
   _strata_unique_fill_json (self, object);
-  return json_node_init_object (json_node_alloc (), object);
+  return _strata_json_take_object (object);
 }
 
 gboolean
@@ -1883,7 +1898,7 @@ strata_check_to_json (StrataCheck *self)
   JsonObject *object = json_object_new ();
 
   _strata_check_fill_json (self, object);
-  return json_node_init_object (json_node_alloc (), object);
+  return _strata_json_take_object (object);
 }
 
 gboolean
@@ -2227,11 +2242,15 @@ strata_table_validate (StrataTable  *self,
   return TRUE;
 }
 
+typedef JsonNode *(*ToJsonFunc) (gpointer item);
+typedef gboolean  (*EqualFunc)  (gpointer a,
+                                 gpointer b);
+
 static void
 set_list (JsonObject *object,
           const char *key,
           GPtrArray  *items,
-          JsonNode *(*to_json) (gpointer))
+          ToJsonFunc  to_json)
 {
   JsonArray *array;
 
@@ -2249,11 +2268,11 @@ _strata_table_fill_json (StrataTable *self,
                          JsonObject  *object)
 {
   json_object_set_string_member (object, "table", self->name);
-  set_list (object, "columns", self->columns, (gpointer)strata_column_to_json);
-  set_list (object, "indexes", self->indexes, (gpointer)strata_index_to_json);
-  set_list (object, "foreign_keys", self->foreign_keys, (gpointer)strata_foreign_key_to_json);
-  set_list (object, "unique", self->uniques, (gpointer)strata_unique_to_json);
-  set_list (object, "checks", self->checks, (gpointer)strata_check_to_json);
+  set_list (object, "columns", self->columns, (ToJsonFunc)strata_column_to_json);
+  set_list (object, "indexes", self->indexes, (ToJsonFunc)strata_index_to_json);
+  set_list (object, "foreign_keys", self->foreign_keys, (ToJsonFunc)strata_foreign_key_to_json);
+  set_list (object, "unique", self->uniques, (ToJsonFunc)strata_unique_to_json);
+  set_list (object, "checks", self->checks, (ToJsonFunc)strata_check_to_json);
 }
 
 JsonNode *
@@ -2262,13 +2281,13 @@ strata_table_to_json (StrataTable *self)
   JsonObject *object = json_object_new ();
 
   _strata_table_fill_json (self, object);
-  return json_node_init_object (json_node_alloc (), object);
+  return _strata_json_take_object (object);
 }
 
 static gboolean
 list_equal (GPtrArray *a,
             GPtrArray *b,
-            gboolean (*equal) (gpointer, gpointer))
+            EqualFunc  equal)
 {
   if (a->len != b->len)
     return FALSE;
@@ -2285,11 +2304,11 @@ strata_table_equal (StrataTable *a,
                     StrataTable *b)
 {
   return g_strcmp0 (a->name, b->name) == 0 &&
-         list_equal (a->columns, b->columns, (gpointer)strata_column_equal) &&
-         list_equal (a->indexes, b->indexes, (gpointer)strata_index_equal) &&
-         list_equal (a->foreign_keys, b->foreign_keys, (gpointer)strata_foreign_key_equal) &&
-         list_equal (a->uniques, b->uniques, (gpointer)strata_unique_equal) &&
-         list_equal (a->checks, b->checks, (gpointer)strata_check_equal);
+         list_equal (a->columns, b->columns, (EqualFunc)strata_column_equal) &&
+         list_equal (a->indexes, b->indexes, (EqualFunc)strata_index_equal) &&
+         list_equal (a->foreign_keys, b->foreign_keys, (EqualFunc)strata_foreign_key_equal) &&
+         list_equal (a->uniques, b->uniques, (EqualFunc)strata_unique_equal) &&
+         list_equal (a->checks, b->checks, (EqualFunc)strata_check_equal);
 }
 
 const char *
@@ -2440,17 +2459,28 @@ gboolean
 strata_table_remove_constraint (StrataTable *self,
                                 const char  *name)
 {
-  for (guint i = 0; i < self->foreign_keys->len; i++)
+  guint i;
+
+  for (i = 0; i < self->foreign_keys->len; i++)
     if (g_str_equal (((StrataForeignKey *)g_ptr_array_index (self->foreign_keys, i))->name, name))
-      return g_ptr_array_remove_index (self->foreign_keys, i), TRUE;
+      {
+        g_ptr_array_remove_index (self->foreign_keys, i);
+        return TRUE;
+      }
 
-  for (guint i = 0; i < self->uniques->len; i++)
+  for (i = 0; i < self->uniques->len; i++)
     if (g_str_equal (((StrataUnique *)g_ptr_array_index (self->uniques, i))->name, name))
-      return g_ptr_array_remove_index (self->uniques, i), TRUE;
+      {
+        g_ptr_array_remove_index (self->uniques, i);
+        return TRUE;
+      }
 
-  for (guint i = 0; i < self->checks->len; i++)
+  for (i = 0; i < self->checks->len; i++)
     if (g_str_equal (((StrataCheck *)g_ptr_array_index (self->checks, i))->name, name))
-      return g_ptr_array_remove_index (self->checks, i), TRUE;
+      {
+        g_ptr_array_remove_index (self->checks, i);
+        return TRUE;
+      }
 
   return FALSE;
 }
@@ -2590,14 +2620,14 @@ strata_model_to_json (StrataModel *self)
     json_array_add_element (tables, strata_table_to_json (g_ptr_array_index (self->tables, i)));
   json_object_set_array_member (object, "tables", tables);
 
-  return json_node_init_object (json_node_alloc (), object);
+  return _strata_json_take_object (object);
 }
 
 gboolean
 strata_model_equal (StrataModel *a,
                     StrataModel *b)
 {
-  return list_equal (a->tables, b->tables, (gpointer)strata_table_equal);
+  return list_equal (a->tables, b->tables, (EqualFunc)strata_table_equal);
 }
 
 GPtrArray *

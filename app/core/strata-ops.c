@@ -367,7 +367,7 @@ parse_rows (StrataOp    *self,
   return TRUE;
 }
 
-/* Reads "sql"/"sqlite"/"postgresql" (@reverse FALSE) or the "reverse" value. */
+/* Reads "sql", or "sqlite" and "postgresql", into @texts. */
 static gboolean
 parse_sql_texts (JsonObject  *object,
                  char       **texts,
@@ -690,7 +690,7 @@ sql_texts_to_json (char **texts)
 
   json_object_set_string_member (object, "sqlite", texts[STRATA_DIALECT_SQLITE]);
   json_object_set_string_member (object, "postgresql", texts[STRATA_DIALECT_POSTGRESQL]);
-  return json_node_init_object (json_node_alloc (), object);
+  return _strata_json_take_object (object);
 }
 
 static void
@@ -829,7 +829,7 @@ strata_op_to_json (StrataOp *op)
       g_assert_not_reached ();
     }
 
-  return json_node_init_object (json_node_alloc (), object);
+  return _strata_json_take_object (object);
 }
 
 /**
@@ -849,7 +849,7 @@ strata_ops_to_json (GPtrArray *ops)
   for (guint i = 0; i < ops->len; i++)
     json_array_add_element (array, strata_op_to_json (g_ptr_array_index (ops, i)));
 
-  return json_node_init_array (json_node_alloc (), array);
+  return _strata_json_take_array (array);
 }
 
 gboolean
@@ -1100,7 +1100,8 @@ strata_op_is_destructive (StrataOp *op)
 
 /* Inverting {{{ */
 
-static gboolean
+/* Sets STRATA_ERROR_IRREVERSIBLE and returns NULL. */
+static StrataOp *
 irreversible (GError     **error,
               StrataOp    *op,
               const char  *reason)
@@ -1109,7 +1110,7 @@ irreversible (GError     **error,
 
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_IRREVERSIBLE,
                "%s (%s) has no inverse: %s", op_names[op->kind], what, reason);
-  return FALSE;
+  return NULL;
 }
 
 static StrataOp *
@@ -1120,10 +1121,10 @@ invert_alter_column (StrataOp  *op,
 
   if (op->type != NULL && op->existing_type == NULL)
     return irreversible (error, op, "the column's type before the change is unknown; "
-                                    "give \"existing_type\""), NULL;
+                                    "give \"existing_type\"");
   if (op->set_default && !op->has_existing_default)
     return irreversible (error, op, "the column's default before the change is unknown; "
-                                    "give \"existing_default\""), NULL;
+                                    "give \"existing_default\"");
 
   inverse->table = g_strdup (op->table);
   inverse->column = g_strdup (op->new_name ? op->new_name : op->column);
@@ -1197,7 +1198,7 @@ strata_op_invert (StrataOp  *op,
 
     case STRATA_OP_SQL:
       if (!op->has_reverse)
-        return irreversible (error, op, "it has no \"reverse\""), NULL;
+        return irreversible (error, op, "it has no \"reverse\"");
 
       inverse = _strata_op_new (STRATA_OP_SQL);
       inverse->sql_per_dialect = op->reverse_per_dialect;
@@ -1211,19 +1212,19 @@ strata_op_invert (StrataOp  *op,
       return inverse;
 
     case STRATA_OP_DROP_TABLE:
-      return irreversible (error, op, "the table's definition is only known from the schema model"), NULL;
+      return irreversible (error, op, "the table's definition is only known from the schema model");
 
     case STRATA_OP_DROP_COLUMN:
-      return irreversible (error, op, "the column's definition is only known from the schema model"), NULL;
+      return irreversible (error, op, "the column's definition is only known from the schema model");
 
     case STRATA_OP_DROP_INDEX:
-      return irreversible (error, op, "the index's definition is only known from the schema model"), NULL;
+      return irreversible (error, op, "the index's definition is only known from the schema model");
 
     case STRATA_OP_DROP_CONSTRAINT:
-      return irreversible (error, op, "the constraint's definition is only known from the schema model"), NULL;
+      return irreversible (error, op, "the constraint's definition is only known from the schema model");
 
     case STRATA_OP_INSERT:
-      return irreversible (error, op, "inserted rows are not deleted automatically"), NULL;
+      return irreversible (error, op, "inserted rows are not deleted automatically");
 
     default:
       g_return_val_if_reached (NULL);

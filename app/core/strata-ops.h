@@ -61,7 +61,8 @@ gboolean      strata_op_is_destructive      (StrataOp           *op);
 
 /* The inverse of a list of operations (reversed order). Without a schema
  * model only what the operation itself describes can be inverted; anything
- * else is STRATA_ERROR_IRREVERSIBLE naming the operation. */
+ * else is STRATA_ERROR_IRREVERSIBLE naming the operation, e.g.
+ * "upgrade[3]: drop_table (drop table account) has no inverse: …". */
 GPtrArray    *strata_ops_invert             (GPtrArray          *ops,
                                              GError            **error);
 

@@ -811,7 +811,7 @@ script_to_json (StrataScript *self)
   if (self->downgrade != NULL)
     json_object_set_member (object, "downgrade", strata_ops_to_json (self->downgrade));
 
-  return json_node_init_object (json_node_alloc (), object);
+  return _strata_json_take_object (object);
 }
 
 /**
