@@ -175,13 +175,18 @@ strata_test_gui_save_png (GtkWidget  *widget,
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   char *path = g_test_build_filename (G_TEST_BUILT, basename, NULL);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  GskRenderer *renderer;
+  int width;
+  int height;
 
   /* Let pending layout and drawing happen first: two frames */
+  strata_test_gui_iterate_until (widget_is_drawn, widget, "the widget is on screen");
   strata_test_gui_iterate_pending ();
   strata_test_gui_wait_frames (widget, 2);
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
 
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_to_node (snapshot);

@@ -574,15 +574,15 @@ strata_plan_page_apply_action (GtkWidget  *widget,
   if (self->destructive)
     body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                          "The step runs on “%s” and drops data that cannot be brought back by rolling back.",
-                                         "The %u steps run on “%s” and drop data that cannot be brought back by rolling back.",
+                                         "The steps run on “%s” and drop data that cannot be brought back by rolling back.",
                                          n_steps),
-                            n_steps, database);
+                            database);
   else
     body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                          "The step runs on “%s”, a production database.",
-                                         "The %u steps run on “%s”, a production database.",
+                                         "The steps run on “%s”, a production database.",
                                          n_steps),
-                            n_steps, database);
+                            database);
 
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
                                    production ? _("Apply to Production?") : _("Apply Destructive Migration?"),

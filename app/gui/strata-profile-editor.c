@@ -367,6 +367,14 @@ strata_profile_editor_choose_file_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
+static gboolean
+close_idle_cb (gpointer data)
+{
+  gtk_window_close (GTK_WINDOW (data));
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 delete_response_cb (StrataProfileEditor *self,
                     const char          *response,
@@ -380,7 +388,8 @@ delete_response_cb (StrataProfileEditor *self,
   if (g_list_store_find (self->profiles, self->profile, &position))
     g_list_store_remove (self->profiles, position);
 
-  gtk_window_close (GTK_WINDOW (self));
+  /* Not from inside the response of the dialog the editor carries */
+  g_idle_add_full (G_PRIORITY_DEFAULT, close_idle_cb, g_object_ref (self), g_object_unref);
 }
 
 static void

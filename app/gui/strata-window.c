@@ -37,6 +37,7 @@ struct _StrataWindow
   StrataProjectView    *project_view;
 
   guint                 show_sidebar : 1;
+  guint                 bound_to_application : 1;
 };
 
 G_DEFINE_FINAL_TYPE (StrataWindow, strata_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -504,16 +505,18 @@ strata_window_dispose (GObject *object)
   G_OBJECT_CLASS (strata_window_parent_class)->dispose (object);
 }
 
+/* The sidebar shows the application's projects and profiles, once the
+ * window belongs to it. */
 static void
-strata_window_constructed (GObject *object)
+strata_window_notify_application_cb (StrataWindow *self)
 {
-  StrataWindow *self = (StrataWindow *)object;
   StrataApplication *application = strata_window_get_application (self);
   GListModel *profiles;
 
-  G_OBJECT_CLASS (strata_window_parent_class)->constructed (object);
+  if (application == NULL || self->bound_to_application)
+    return;
 
-  g_return_if_fail (STRATA_IS_APPLICATION (application));
+  self->bound_to_application = TRUE;
 
   profiles = G_LIST_MODEL (strata_application_get_profiles (application));
   gtk_list_box_bind_model (self->projects_list,
@@ -570,7 +573,6 @@ strata_window_class_init (StrataWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
-  object_class->constructed = strata_window_constructed;
   object_class->dispose = strata_window_dispose;
   object_class->get_property = strata_window_get_property;
   object_class->set_property = strata_window_set_property;
@@ -655,6 +657,7 @@ strata_window_init (StrataWindow *self)
                      G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", FALSE);
+  g_signal_connect (self, "notify::application", G_CALLBACK (strata_window_notify_application_cb), NULL);
 
   /* Folded, the window opens on the content, the sidebar one step back. */
   adw_leaflet_set_visible_child (self->leaflet, self->content);
