@@ -32,6 +32,7 @@ struct _StrataPlanPage
   StrataPlan        *plan;
   GArray            *step_rows;    /* StepRow, one per step */
   guint              destructive : 1;
+  guint              finished : 1;     /* showing the run that just ended */
 
   StrataMigrator    *migrator;     /* while running */
   GCancellable      *cancellable;
@@ -50,6 +51,7 @@ struct _StrataPlanPage
   GtkProgressBar    *progress_bar;
   GtkButton         *apply_button;
   GtkButton         *cancel_button;
+  GtkButton         *done_button;
 };
 
 G_DEFINE_FINAL_TYPE (StrataPlanPage, strata_plan_page, ADW_TYPE_BIN)
@@ -97,11 +99,15 @@ static void
 strata_plan_page_update_actions (StrataPlanPage *self)
 {
   gboolean running = self->cancellable != NULL;
-  gboolean can_apply = !running && self->plan != NULL && strata_plan_get_n_steps (self->plan) > 0;
+  gboolean can_apply = !running && !self->finished &&
+                       self->plan != NULL && strata_plan_get_n_steps (self->plan) > 0;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.apply", can_apply);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.cancel", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.done", self->finished);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), running);
+  gtk_widget_set_visible (GTK_WIDGET (self->apply_button), !self->finished);
+  gtk_widget_set_visible (GTK_WIDGET (self->done_button), self->finished);
   gtk_widget_set_sensitive (GTK_WIDGET (self->target_dropdown), !running);
 
   if (self->destructive)
@@ -217,6 +223,7 @@ create_step_row (StrataPlanPage *self,
                               "css-classes", (const char *[]) { "step-tag", "error", NULL },
                               NULL);
           adw_expander_row_add_action (row, tag);
+          adw_expander_row_set_expanded (row, TRUE);
           self->destructive = TRUE;
         }
     }
@@ -284,6 +291,7 @@ strata_plan_page_update_plan (StrataPlanPage *self)
   if (self->cancellable != NULL)
     return;
 
+  self->finished = FALSE;
   strata_plan_page_clear_steps (self);
   gtk_label_set_label (self->summary_label, "");
   gtk_revealer_set_reveal_child (self->warning_revealer, FALSE);
@@ -462,14 +470,23 @@ strata_plan_page_run_cb (GObject      *object,
   g_signal_handlers_disconnect_by_data (object, self);
   g_clear_object (&self->migrator);
   g_clear_object (&self->cancellable);
+  /* The steps stay as they ran until the user is done with them */
+  self->finished = TRUE;
 
   if (success)
     {
+      const char * const *heads = strata_plan_get_heads_after (self->plan);
+      g_autofree char *database = strata_app_profile_dup_database (self->profile);
+      g_autofree char *target = heads[0] != NULL ? g_strjoinv (", ", (char **)heads) : g_strdup ("base");
+
       gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
       gtk_progress_bar_set_text (self->progress_bar, _("Finished"));
       strata_plan_page_log (self, _("Finished"));
-      message = g_strdup (strata_plan_get_direction (self->plan) == STRATA_DIRECTION_UP
-                          ? _("Upgrade applied") : _("Downgrade applied"));
+
+      /* Translators: a toast: "Upgraded bookshop.db to 8b4e0f6a2c18" */
+      message = g_strdup_printf (strata_plan_get_direction (self->plan) == STRATA_DIRECTION_UP
+                                 ? _("Upgraded %s to %s") : _("Downgraded %s to %s"),
+                                 database, target);
     }
   else
     {
@@ -630,6 +647,14 @@ strata_plan_page_cancel_action (GtkWidget  *widget,
 }
 
 static void
+strata_plan_page_done_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  strata_plan_page_update_plan (STRATA_PLAN_PAGE (widget));
+}
+
+static void
 strata_plan_page_dispose (GObject *object)
 {
   StrataPlanPage *self = (StrataPlanPage *)object;
@@ -687,10 +712,12 @@ strata_plan_page_class_init (StrataPlanPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, apply_button);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, done_button);
   gtk_widget_class_bind_template_callback (widget_class, strata_plan_page_target_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "plan.apply", NULL, strata_plan_page_apply_action);
   gtk_widget_class_install_action (widget_class, "plan.cancel", NULL, strata_plan_page_cancel_action);
+  gtk_widget_class_install_action (widget_class, "plan.done", NULL, strata_plan_page_done_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "plan.cancel", NULL);
 }
@@ -729,7 +756,8 @@ strata_plan_page_set_context (StrataPlanPage     *self,
   g_clear_pointer (&self->current_heads, g_strfreev);
   self->current_heads = g_strdupv ((char **)current_heads);
 
-  strata_plan_page_update_plan (self);
+  if (!self->finished)
+    strata_plan_page_update_plan (self);
 }
 
 void

@@ -181,6 +181,8 @@ strata_project_view_toast (StrataProjectView *self,
 {
   AdwToast *toast = adw_toast_new (title);
 
+  /* The outcome of what the user just did replaces older news */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   g_signal_emit (self, signals[TOAST], 0, toast);
   if (g_object_is_floating (toast))
     g_object_ref_sink (toast);

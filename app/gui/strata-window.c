@@ -453,6 +453,9 @@ create_profile_row (gpointer item,
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_set_tooltip_text (button, _("Edit Profile…"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Edit Profile"),
+                                  -1);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.edit-profile");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", strata_app_profile_get_name (profile));
   g_signal_connect_object (profile, "notify::name",
