@@ -462,6 +462,8 @@ static const BadCase bad_cases[] = {
   { "postgresql://db/app?sslpassword=xq%zzjw", "invalid database URL “postgresql://db/app?sslpassword=***”: "
     "bad percent escape in the value of “sslpassword”", "xq" },
   { "postgresql://db/app?password=", "query parameter “password” is empty", NULL },
+  { "postgresql://db/app?pass%77ord=hunter2&x", "invalid database URL “postgresql://db/app?pass%77ord=***&x”: "
+    "query parameter “x” has no value", "hunter2" },
   { "postgresql://db/app?host=", "query parameter “host” is empty", NULL },
 
   /* SQLite */
@@ -595,6 +597,7 @@ test_redact_string (void)
     { "postgresql://app:%zz@db:99999/app", "postgresql://app:***@db:99999/app" },
     { "postgresql://db/app?password=hunter2&sslmode=require", "postgresql://db/app?password=***&sslmode=require" },
     { "postgresql://db/app?sslpassword=k3y", "postgresql://db/app?sslpassword=***" },
+    { "postgresql://db/app?ssl%70assword=k3y", "postgresql://db/app?ssl%70assword=***" },
     { "postgresql:app:hunter2@db", "postgresql:***@db" },
     { "no url here: user@example.com", "no url here: user@example.com" },
     { "", "" },

@@ -184,9 +184,10 @@ collect_secret_spans (const char *text,
 
       if (eq != NULL && (gsize)(eq - text) + 1 < param_end)
         {
-          g_autofree char *key = g_strndup (text + params, eq - text - params);
+          g_autofree char *raw_key = g_strndup (text + params, eq - text - params);
+          g_autofree char *key = g_uri_unescape_string (raw_key, NULL);
 
-          if (is_secret_param (key))
+          if (is_secret_param (key != NULL ? key : raw_key))
             {
               Span span = { eq - text + 1, param_end };
               g_array_append_val (spans, span);
