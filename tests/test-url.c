@@ -220,6 +220,8 @@ static const ValidCase valid_cases[] = {
   { "postgresql:///?host=db&port=5433&user=app&password=pa%26ss&dbname=shop", PG, "postgresql", NULL,
     "app", "pa&ss", "db#5433", "shop", "",
     "postgresql://app:pa%26ss@db:5433/shop", "postgresql://app:***@db:5433/shop" },
+  { "postgresql:///app?host=::1&port=5433", PG, "postgresql", NULL, NULL, NULL, "::1#5433", "app", "",
+    "postgresql://[::1]:5433/app", "postgresql://[::1]:5433/app" },
   { "postgresql://db?port=5433", PG, "postgresql", NULL, NULL, NULL, "db#5433", NULL, "",
     "postgresql://db:5433", "postgresql://db:5433" },
   { "postgresql://?port=5433", PG, "postgresql", NULL, NULL, NULL, "#5433", NULL, "",
@@ -734,6 +736,7 @@ test_conninfo_matches_libpq (void)
     "postgresql:///?host=db&port=5433&user=app&password=pa%26ss&dbname=shop",
     "postgresql://db/app?sslpassword=k3y&keepalives=1&gssencmode=disable",
     "postgresql://app:pw@/app?host=/tmp,db.example.com&port=5433,5434",
+    "postgresql:///app?host=::1&port=5433",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
