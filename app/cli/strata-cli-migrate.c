@@ -251,7 +251,7 @@ offline (StrataCli        *cli,
   g_auto(GStrv) start = NULL;
   const char *to = range;
   const char *colon = strchr (range, ':');
-  StrataDialect dialect;
+  StrataDialect dialect = STRATA_DIALECT_SQLITE;
   StrataGraph *graph;
 
   if (!(graph = strata_cli_get_graph (cli, error)))
