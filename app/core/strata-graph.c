@@ -362,16 +362,38 @@ shares_lineage (StrataGraph *self,
          is_ancestor (self, b, a, include_dependencies);
 }
 
+/* The revisions that share lineage with @branch: its ancestors and its
+ * descendants, itself included. */
+static guint8 *
+lineage_of (StrataGraph *self,
+            Node        *branch,
+            gboolean     include_dependencies)
+{
+  guint8 *marks = collect (self, &branch, 1, include_dependencies ? DESCENDANTS : DESCENDANTS_VERSIONED);
+  g_autofree guint8 *below = collect (self, &branch, 1, include_dependencies ? ANCESTORS : ANCESTORS_VERSIONED);
+
+  for (guint i = 0; i < self->n_nodes; i++)
+    marks[i] |= below[i];
+
+  return marks;
+}
+
+/* Alembic's filter_for_lineage. */
 static GPtrArray *
 filter_for_lineage (StrataGraph *self,
                     GPtrArray   *nodes,
                     Node        *branch,
                     gboolean     include_dependencies)
 {
+  g_autofree guint8 *lineage = NULL;
   GPtrArray *out = g_ptr_array_new ();
 
+  if (nodes->len == 0)
+    return out;
+
+  lineage = lineage_of (self, branch, include_dependencies);
   for (guint i = 0; i < nodes->len; i++)
-    if (shares_lineage (self, g_ptr_array_index (nodes, i), branch, include_dependencies))
+    if (lineage[((Node *)g_ptr_array_index (nodes, i))->index])
       g_ptr_array_add (out, g_ptr_array_index (nodes, i));
 
   return out;
@@ -1041,12 +1063,13 @@ strata_graph_dup_labels_for (StrataGraph  *self,
   if (node->labels == NULL)
     return g_new0 (char *, 1);
 
-  g_ptr_array_add (node->labels, NULL);
   {
-    char **labels = strata_heads_normalize ((const char * const *)node->labels->pdata);
+    g_autofree const char **labels = g_new0 (const char *, node->labels->len + 1);
 
-    g_ptr_array_set_size (node->labels, node->labels->len - 1);
-    return labels;
+    for (guint i = 0; i < node->labels->len; i++)
+      labels[i] = g_ptr_array_index (node->labels, i);
+
+    return strata_heads_normalize (labels);
   }
 }
 
@@ -1106,9 +1129,16 @@ lookup_ident (StrataGraph  *self,
 
       if (len >= 4)
         for (guint i = 0; i < self->n_nodes; i++)
-          if (strncmp (self->nodes[i].id, ident, len) == 0 &&
-              (branch_node == NULL || shares_lineage (self, &self->nodes[i], branch_node, FALSE)))
+          if (strncmp (self->nodes[i].id, ident, len) == 0)
             g_ptr_array_add (matches, &self->nodes[i]);
+
+      if (branch_node != NULL && matches->len > 1)
+        {
+          GPtrArray *on_branch = filter_for_lineage (self, matches, branch_node, FALSE);
+
+          g_ptr_array_unref (matches);
+          matches = on_branch;
+        }
 
       if (matches->len == 0)
         {
@@ -1497,11 +1527,12 @@ parse_upgrade_target (StrataGraph  *self,
               if (starts->len == 0 && current->len > 0)
                 {
                   g_autofree guint8 *applied = collect_array (self, current, ANCESTORS);
+                  g_autofree guint8 *lineage = lineage_of (self, branch, FALSE);
                   g_autofree guint8 *below = marks_new (self);
                   g_autoptr(GPtrArray) active = g_ptr_array_new ();
 
                   for (guint i = 0; i < self->n_nodes; i++)
-                    if (applied[i] && shares_lineage (self, &self->nodes[i], branch, FALSE))
+                    if (applied[i] && lineage[i])
                       {
                         g_ptr_array_add (active, &self->nodes[i]);
                         for (guint j = 0; j < self->nodes[i].norm_down->len; j++)
