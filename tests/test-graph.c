@@ -901,6 +901,22 @@ test_range (void)
   assert_range (bases, "", NULL, NULL, "a2 a1 b2 b1");
   assert_range (bases, "", "beta@base", NULL, "b2 b1");
 
+  /* N below every head (Alembic refuses this with several heads). */
+  assert_range (bases, "", "-1", NULL, "a2 a1 b2 b1");
+
+  /* a1 is below b3 only through b2's depends_on: no line of history joins
+   * them (Alembic fails on an assertion here). */
+  {
+    g_autoptr(StrataGraph) deps = GRAPH (depends);
+    g_autoptr(GPtrArray) across = strata_graph_range (deps, NULL, "a1", "b3", &error);
+
+    g_assert_null (across);
+    g_assert_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT);
+    g_assert_cmpstr (error->message, ==, "Requested range a1:b3 does not refer to ancestor/descendant "
+                     "revisions along the same branch");
+    g_clear_error (&error);
+  }
+
   none = strata_graph_range (graph, NULL, "d1", "c2", &error);
   g_assert_null (none);
   g_assert_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT);

@@ -1846,7 +1846,8 @@ strata_graph_resolve_target (StrataGraph         *self,
 static GPtrArray *
 topological_sort (StrataGraph *self,
                   guint8      *todo,
-                  GPtrArray   *heads)
+                  GPtrArray   *heads,
+                  gboolean    *out_complete)
 {
   g_autoptr(GPtrArray) current = g_ptr_array_new ();
   g_autoptr(GPtrArray) ancestors = g_ptr_array_new_with_free_func (g_free);
@@ -1923,16 +1924,17 @@ topological_sort (StrataGraph *self,
         }
     }
 
-  /* Alembic asserts nothing is left; keep any straggler, newest first. */
-  if (n_todo > 0)
+  /* Revisions no head leads to (Alembic asserts there are none): the caller
+   * decides; they follow, newest first. */
+  *out_complete = n_todo == 0;
+  for (guint i = self->sorted->len; n_todo > 0 && i > 0; i--)
     {
-      g_warning ("Revisions left out of the topological sort; appending them");
-      for (guint i = self->sorted->len; i > 0; i--)
-        {
-          Node *node = node_for_script (self, g_ptr_array_index (self->sorted, i - 1));
+      Node *node = node_for_script (self, g_ptr_array_index (self->sorted, i - 1));
 
-          if (todo[node->index])
-            g_ptr_array_add (output, node);
+      if (todo[node->index])
+        {
+          g_ptr_array_add (output, node);
+          n_todo--;
         }
     }
 
@@ -2134,6 +2136,7 @@ strata_graph_plan_upgrade (StrataGraph         *self,
   g_autoptr(GPtrArray) order = NULL;
   g_autofree guint8 *required = NULL;
   g_autofree guint8 *applied = NULL;
+  gboolean complete;
   gboolean any = FALSE;
 
   g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
@@ -2190,7 +2193,9 @@ strata_graph_plan_upgrade (StrataGraph         *self,
         }
     }
 
-  order = topological_sort (self, required, targets);
+  order = topological_sort (self, required, targets, &complete);
+  if (!complete)
+    g_debug ("Upgrade to %s: revisions outside the targets' ancestry were appended", target);
   for (guint i = 0; i < order->len / 2; i++)
     {
       gpointer swap = order->pdata[i];
@@ -2225,6 +2230,7 @@ strata_graph_plan_downgrade (StrataGraph         *self,
   g_autofree guint8 *dropped = NULL;
   g_autofree guint8 *applied = NULL;
   g_autofree char *branch = NULL;
+  gboolean complete;
   gboolean any = FALSE;
   Node *node;
 
@@ -2283,7 +2289,9 @@ strata_graph_plan_downgrade (StrataGraph         *self,
       return NULL;
     }
 
-  order = topological_sort (self, dropped, current);
+  order = topological_sort (self, dropped, current, &complete);
+  if (!complete)
+    g_debug ("Downgrade to %s: revisions outside the current heads' ancestry were appended", target);
 
   return build_plan (self, STRATA_DIRECTION_DOWN, target, current, order);
 }
@@ -2480,6 +2488,7 @@ strata_graph_range (StrataGraph         *self,
   g_autoptr(GPtrArray) order = NULL;
   g_autofree guint8 *needs = NULL;
   g_autofree guint8 *below = NULL;
+  gboolean complete;
 
   g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
 
@@ -2559,7 +2568,15 @@ strata_graph_range (StrataGraph         *self,
         needs[((Node *)g_ptr_array_index (lower_nodes, i))->index] = 1;
     }
 
-  order = topological_sort (self, needs, targets);
+  order = topological_sort (self, needs, targets, &complete);
+  if (!complete)
+    {
+      /* The lower bound is below the upper one only through depends_on. */
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "Requested range %s:%s does not refer to ancestor/descendant revisions "
+                   "along the same branch", lower, upper);
+      return NULL;
+    }
 
   return scripts_of (order);
 }
