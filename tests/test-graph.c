@@ -806,6 +806,12 @@ test_depends_on_plans (void)
   assert_downgrade (graph, "a3,b3", "b@base", "-b3:a3,b2 -b2:a3,b1 -b1:a3");
   assert_downgrade (graph, "b3", "b@base", "-b3:b2 -b2:a2,b1 -b1:a2");
 
+  /* Rows where one is below another (left by a stamp): Alembic refuses to
+   * upgrade from there. */
+  assert_plan_error (graph, STRATA_DIRECTION_UP, "a1,b2", "heads", STRATA_ERROR_STATE,
+                     "The version table holds revision a1 and its descendant b2; repair it with stamp "
+                     "before upgrading");
+
   /* a2 is applied for b2's sake and its branch has not moved past it:
    * nothing to do. Once a3 is applied, a2 is behind. */
   assert_upgrade (graph, "b3", "a2", "");

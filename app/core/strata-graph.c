@@ -2159,6 +2159,20 @@ strata_graph_plan_upgrade (StrataGraph         *self,
           return NULL;
         }
 
+  /* Nor may a row of the version table be below another one (a state only
+   * a stamp can leave): Alembic refuses to upgrade from it. */
+  for (guint i = 0; i < current->len; i++)
+    for (guint j = 0; j < current->len; j++)
+      if (i != j && is_ancestor (self, g_ptr_array_index (current, i), g_ptr_array_index (current, j), TRUE))
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
+                       "The version table holds revision %s and its descendant %s; "
+                       "repair it with stamp before upgrading",
+                       ((Node *)g_ptr_array_index (current, i))->id,
+                       ((Node *)g_ptr_array_index (current, j))->id);
+          return NULL;
+        }
+
   required = collect_array (self, targets, ANCESTORS);
   applied = collect_array (self, current, ANCESTORS);
 
