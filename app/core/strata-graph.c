@@ -307,48 +307,93 @@ collect_array (StrataGraph *self,
   return collect (self, (Node * const *)starts->pdata, starts->len, relation);
 }
 
-/* Whether @ancestor is @node or reachable from it going down. The
- * topological positions prune the search. */
-static gboolean
-is_ancestor (StrataGraph *self,
-             Node        *ancestor,
-             Node        *node,
-             gboolean     include_dependencies)
+/* Scratch space for repeated searches: a node is visited in the current
+ * search when its stamp equals the generation. */
+typedef struct
 {
-  g_autoptr(GPtrArray) stack = NULL;
-  g_autofree guint8 *seen = NULL;
+  guint     *stamps;
+  guint      generation;
+  GPtrArray *stack;
+} Visit;
+
+static void
+visit_init (Visit       *visit,
+            StrataGraph *self)
+{
+  visit->stamps = g_new0 (guint, self->n_nodes + 1);
+  visit->generation = 0;
+  visit->stack = g_ptr_array_new ();
+}
+
+static void
+visit_clear (Visit *visit)
+{
+  g_clear_pointer (&visit->stamps, g_free);
+  g_clear_pointer (&visit->stack, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Visit, visit_clear)
+
+/* Whether @ancestor is @node or reachable from it going down. Only nodes
+ * after @ancestor in the topological order can lead to it, which prunes the
+ * search to the part of the history between the two. */
+static gboolean
+is_ancestor_visit (Visit    *visit,
+                   Node     *ancestor,
+                   Node     *node,
+                   gboolean  include_dependencies)
+{
   Relation relation = include_dependencies ? ANCESTORS : ANCESTORS_VERSIONED;
+  gboolean found = FALSE;
 
   if (ancestor == node)
     return TRUE;
   if (ancestor->topo > node->topo)
     return FALSE;
 
-  stack = g_ptr_array_new ();
-  seen = marks_new (self);
-  g_ptr_array_add (stack, node);
-  seen[node->index] = 1;
+  if (++visit->generation == 0)
+    visit->generation = 1;
+  g_ptr_array_set_size (visit->stack, 0);
+  g_ptr_array_add (visit->stack, node);
+  visit->stamps[node->index] = visit->generation;
 
-  while (stack->len > 0)
+  while (!found && visit->stack->len > 0)
     {
-      Node *current = g_ptr_array_steal_index_fast (stack, stack->len - 1);
+      Node *current = g_ptr_array_steal_index_fast (visit->stack, visit->stack->len - 1);
       GPtrArray *edges = related (current, relation);
 
-      for (guint i = 0; i < edges->len; i++)
+      for (guint i = 0; i < edges->len && !found; i++)
         {
           Node *other = g_ptr_array_index (edges, i);
 
           if (other == ancestor)
-            return TRUE;
-          if (!seen[other->index] && other->topo > ancestor->topo)
+            found = TRUE;
+          else if (visit->stamps[other->index] != visit->generation && other->topo > ancestor->topo)
             {
-              seen[other->index] = 1;
-              g_ptr_array_add (stack, other);
+              visit->stamps[other->index] = visit->generation;
+              g_ptr_array_add (visit->stack, other);
             }
         }
     }
 
-  return FALSE;
+  return found;
+}
+
+static gboolean
+is_ancestor (StrataGraph *self,
+             Node        *ancestor,
+             Node        *node,
+             gboolean     include_dependencies)
+{
+  g_auto(Visit) visit = { 0 };
+
+  if (ancestor == node)
+    return TRUE;
+  if (ancestor->topo > node->topo)
+    return FALSE;
+
+  visit_init (&visit, self);
+  return is_ancestor_visit (&visit, ancestor, node, include_dependencies);
 }
 
 /* Alembic's _shares_lineage: one is an ancestor of the other. */
@@ -1947,6 +1992,7 @@ typedef struct
 {
   StrataGraph *graph;
   GHashTable  *heads;   /* Node * set */
+  Visit        visit;
 } Heads;
 
 static void
@@ -1956,6 +2002,7 @@ heads_init (Heads       *heads,
 {
   heads->graph = graph;
   heads->heads = g_hash_table_new (NULL, NULL);
+  visit_init (&heads->visit, graph);
 
   for (guint i = 0; i < current->len; i++)
     g_hash_table_add (heads->heads, g_ptr_array_index (current, i));
@@ -1965,6 +2012,7 @@ static void
 heads_clear (Heads *heads)
 {
   g_clear_pointer (&heads->heads, g_hash_table_unref);
+  visit_clear (&heads->visit);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Heads, heads_clear)
@@ -1983,25 +2031,27 @@ heads_dup (Heads *heads)
   return ids_of (nodes);
 }
 
-/* The ancestors of every head but @except. */
-static guint8 *
-heads_other_ancestors (Heads *heads,
-                       Node  *except,
-                       GPtrArray *except_all)
+/* Whether @node is below (or is) a head other than @except and those in
+ * @except_all: Alembic's "ancestors of the other heads". */
+static gboolean
+heads_others_imply (Heads     *heads,
+                    Node      *node,
+                    Node      *except,
+                    GPtrArray *except_all)
 {
-  g_autoptr(GPtrArray) others = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer key;
 
   g_hash_table_iter_init (&iter, heads->heads);
   while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (key != except && (except_all == NULL || !g_ptr_array_find (except_all, key, NULL)))
-      g_ptr_array_add (others, key);
+    {
+      if (key == except || (except_all != NULL && g_ptr_array_find (except_all, key, NULL)))
+        continue;
+      if (is_ancestor_visit (&heads->visit, node, key, TRUE))
+        return TRUE;
+    }
 
-  if (others->len == 0)
-    return NULL;
-
-  return collect_array (heads->graph, others, ANCESTORS);
+  return FALSE;
 }
 
 static guint
@@ -2030,15 +2080,14 @@ heads_upgrade (Heads *heads,
     }
   else if (downs->len > 1 && present > 1)
     {
-      g_autofree guint8 *others = heads_other_ancestors (heads, NULL, downs);
+      g_autoptr(GPtrArray) merged = g_ptr_array_new ();
 
       for (guint i = 0; i < downs->len; i++)
-        {
-          Node *down = g_ptr_array_index (downs, i);
+        if (!heads_others_imply (heads, g_ptr_array_index (downs, i), NULL, downs))
+          g_ptr_array_add (merged, g_ptr_array_index (downs, i));
 
-          if (others == NULL || !others[down->index])
-            g_hash_table_remove (heads->heads, down);
-        }
+      for (guint i = 0; i < merged->len; i++)
+        g_hash_table_remove (heads->heads, g_ptr_array_index (merged, i));
       g_hash_table_add (heads->heads, node);
     }
   else
@@ -2056,21 +2105,19 @@ heads_downgrade (Heads *heads,
                  Node  *node)
 {
   GPtrArray *downs = node->norm_down;
-  g_autofree guint8 *others = NULL;
+  g_autoptr(GPtrArray) to = NULL;
 
   if (!g_hash_table_contains (heads->heads, node))
     return;
 
-  others = heads_other_ancestors (heads, node, NULL);
-  g_hash_table_remove (heads->heads, node);
-
+  to = g_ptr_array_new ();
   for (guint i = 0; i < downs->len; i++)
-    {
-      Node *down = g_ptr_array_index (downs, i);
+    if (!heads_others_imply (heads, g_ptr_array_index (downs, i), node, NULL))
+      g_ptr_array_add (to, g_ptr_array_index (downs, i));
 
-      if (others == NULL || !others[down->index])
-        g_hash_table_add (heads->heads, down);
-    }
+  g_hash_table_remove (heads->heads, node);
+  for (guint i = 0; i < to->len; i++)
+    g_hash_table_add (heads->heads, g_ptr_array_index (to, i));
 }
 
 /* Plans -------------------------------------------------------------------- */
