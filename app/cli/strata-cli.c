@@ -9,21 +9,429 @@
 
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 
-#include "strata.h"
+#include "strata-cli.h"
+
+static const StrataCliCommand commands[] = {
+  { "init",      "[DIR]",                  "Create a project: strata.ini, migrations/, schema.json", strata_cli_init },
+  { "revision",  "-m MESSAGE",             "Create a new revision file", strata_cli_revision },
+  { "merge",     "-m MESSAGE REV…|heads",  "Create a revision that merges heads", strata_cli_merge },
+  { "upgrade",   "[TARGET] [--sql]",       "Upgrade the database to TARGET (default: head)", strata_cli_upgrade },
+  { "downgrade", "TARGET [--sql]",         "Downgrade the database to TARGET", strata_cli_downgrade },
+  { "current",   "",                       "Show the database's current revision(s)", strata_cli_current },
+  { "heads",     "",                       "Show the head revisions", strata_cli_heads },
+  { "branches",  "",                       "Show the branch points", strata_cli_branches },
+  { "history",   "[-r A:B]",               "List revisions, newest first", strata_cli_history },
+  { "show",      "REV",                    "Show one revision", strata_cli_show },
+  { "stamp",     "TARGET [--purge]",       "Set the version table without running migrations", strata_cli_stamp },
+};
+
+static gboolean
+print_version (const char  *option_name,
+               const char  *value,
+               gpointer     data,
+               GError     **error)
+{
+  g_print ("strata %s\n", PACKAGE_VERSION);
+  exit (0);
+}
+
+static GOptionEntry *
+global_entries (StrataCli *cli)
+{
+  GOptionEntry entries[] = {
+    { "directory", 'C', 0, G_OPTION_ARG_FILENAME, &cli->directory, "Run in the project folder DIR", "DIR" },
+    { "url", 0, 0, G_OPTION_ARG_STRING, &cli->url, "The database URL (sqlite:///app.db, postgresql://…)", "URL" },
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &cli->profile, "Use the connection profile NAME", "NAME" },
+    { "version-table", 0, 0, G_OPTION_ARG_STRING, &cli->version_table, "Name of the version table", "NAME" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, "Machine-readable output", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &cli->quiet, "Print only errors and results", NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &cli->verbose, "Print more detail", NULL },
+    { NULL }
+  };
+
+  return g_memdup2 (entries, sizeof entries);
+}
+
+static char *
+commands_description (void)
+{
+  GString *str = g_string_new ("Commands:\n");
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *left = g_strdup_printf ("%s %s", commands[i].name, commands[i].args);
+
+      g_string_append_printf (str, "  %-34s %s\n", left, commands[i].summary);
+    }
+
+  g_string_append (str,
+                   "\nTargets: head, heads, base, REV (or a unique prefix of 4+ characters), LABEL,\n"
+                   "label@head, label@base, +N, -N, REV+N, REV-N, label@+N.\n"
+                   "\nThe database: --url, --profile, STRATA_URL, DATABASE_URL, the project's .env,\n"
+                   "then url= in strata.ini. Exit status: 0 success, 1 the database side failed\n"
+                   "or a check found differences, 2 bad input.\n"
+                   "\nRun “strata COMMAND --help” for a command's options.");
+
+  return g_string_free (str, FALSE);
+}
+
+GOptionContext *
+strata_cli_option_context_new (StrataCli          *cli,
+                               const char         *command,
+                               const GOptionEntry *entries)
+{
+  g_autofree char *parameter = NULL;
+  GOptionContext *context;
+  GOptionGroup *group;
+  g_autofree GOptionEntry *globals = global_entries (cli);
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_strcmp0 (commands[i].name, command) == 0)
+      {
+        parameter = g_strdup_printf ("%s %s", commands[i].name, commands[i].args);
+        break;
+      }
+
+  context = g_option_context_new (parameter);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, NULL);
+
+  group = g_option_group_new ("global", "Global options:", "Show the global options", cli, NULL);
+  g_option_group_add_entries (group, globals);
+  g_option_context_add_group (context, group);
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_strcmp0 (commands[i].name, command) == 0)
+      g_option_context_set_summary (context, commands[i].summary);
+
+  return context;
+}
+
+gboolean
+strata_cli_parse (StrataCli        *cli,
+                  GOptionContext   *context,
+                  int              *argc,
+                  char           ***argv,
+                  GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) relative = g_ptr_array_new ();
+
+  /* Relative targets like -1 look like options: hide them from GOption. */
+  for (int i = 1; i < *argc; i++)
+    {
+      const char *arg = (*argv)[i];
+
+      if (g_str_equal (arg, "--"))
+        break;
+      if (arg[0] == '-' && g_ascii_isdigit (arg[1]) && strspn (arg + 1, "0123456789") == strlen (arg + 1))
+        {
+          g_ptr_array_add (relative, (*argv)[i]);
+          (*argv)[i] = (char *)"\x01";
+        }
+    }
+
+  if (!g_option_context_parse (context, argc, argv, &local_error))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "%s", local_error->message);
+      return FALSE;
+    }
+
+  for (int i = 1, j = 0; i < *argc && j < (int)relative->len; i++)
+    if (g_str_equal ((*argv)[i], "\x01"))
+      (*argv)[i] = g_ptr_array_index (relative, j++);
+
+  if (cli->url != NULL && cli->profile != NULL)
+    {
+      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                           "--url and --profile cannot be used together");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+strata_cli_usage_error (GError     **error,
+                        const char  *command,
+                        const char  *format,
+                        ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+               "%s (see “strata %s --help”)", message, command);
+  return FALSE;
+}
+
+char *
+strata_cli_display_path (GFile *file)
+{
+  g_autofree char *here = g_get_current_dir ();
+  g_autoptr(GFile) cwd = g_file_new_for_path (here);
+  char *relative = g_file_get_relative_path (cwd, file);
+
+  return relative ? relative : g_file_get_path (file);
+}
+
+static GFile *
+project_directory (StrataCli *cli)
+{
+  if (cli->directory != NULL)
+    return g_file_new_for_commandline_arg (cli->directory);
+
+  {
+    g_autofree char *here = g_get_current_dir ();
+    return g_file_new_for_path (here);
+  }
+}
+
+StrataProject *
+strata_cli_get_project (StrataCli  *cli,
+                        GError    **error)
+{
+  if (cli->project == NULL)
+    {
+      g_autoptr(GFile) dir = project_directory (cli);
+
+      if (!(cli->project = strata_project_open (dir, error)))
+        return NULL;
+
+      if (cli->version_table != NULL)
+        strata_project_set_version_table (cli->project, cli->version_table);
+    }
+
+  return cli->project;
+}
+
+StrataGraph *
+strata_cli_get_graph (StrataCli  *cli,
+                      GError    **error)
+{
+  if (cli->graph == NULL)
+    {
+      StrataProject *project;
+
+      if (!(project = strata_cli_get_project (cli, error)))
+        return NULL;
+
+      cli->graph = strata_project_load_graph (project, error);
+    }
+
+  return cli->graph;
+}
+
+/* A SQLite file that does not exist yet holds no revision; read-only
+ * commands must not create it. */
+static gboolean
+sqlite_database_missing (StrataProject *project,
+                         const char    *url)
+{
+  g_autoptr(GFile) file = NULL;
+  const char *path;
+  g_autofree char *plain = NULL;
+  char *query;
+
+  if (!g_str_has_prefix (url, "sqlite:///"))
+    return FALSE;
+
+  path = url + strlen ("sqlite:///");
+  plain = g_strdup (path);
+  if ((query = strchr (plain, '?')))
+    *query = '\0';
+
+  if (plain[0] == '/')
+    file = g_file_new_for_path (plain);
+  else
+    file = g_file_resolve_relative_path (strata_project_get_directory (project), plain);
+
+  return !g_file_query_exists (file, NULL);
+}
+
+StrataMigrator *
+strata_cli_open_migrator (StrataCli  *cli,
+                          gboolean    create,
+                          GError    **error)
+{
+  g_autoptr(StrataDriver) driver = NULL;
+  g_autofree char *url = NULL;
+  StrataMigrator *migrator;
+  StrataProject *project;
+  StrataGraph *graph;
+
+  if (!(graph = strata_cli_get_graph (cli, error)))
+    return NULL;
+
+  project = cli->project;
+  if (!(url = strata_project_resolve_url (project, cli->url, cli->profile, error)))
+    return NULL;
+
+  if (!create && sqlite_database_missing (project, url))
+    return NULL;
+
+  if (!(driver = strata_driver_open (url, strata_project_get_directory (project), cli->cancellable, error)))
+    return NULL;
+
+  if (cli->verbose && !cli->json)
+    g_printerr ("Database: %s\n", strata_driver_get_display_url (driver));
+
+  migrator = strata_migrator_new (driver, graph);
+  strata_migrator_set_version_table (migrator, strata_project_get_version_table (project));
+  strata_migrator_set_history_table (migrator, strata_project_get_history_table (project));
+
+  return migrator;
+}
+
+char **
+strata_cli_current_heads (StrataCli  *cli,
+                          GError    **error)
+{
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  migrator = strata_cli_open_migrator (cli, FALSE, &local_error);
+  if (migrator == NULL)
+    {
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      return g_new0 (char *, 1);
+    }
+
+  return strata_migrator_get_current_heads (migrator, cli->cancellable, error);
+}
+
+void
+strata_cli_info (StrataCli  *cli,
+                 const char *format,
+                 ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  if (cli->quiet)
+    return;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("%s\n", message);
+}
+
+void
+strata_cli_print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+static void
+strata_cli_clear (StrataCli *cli)
+{
+  g_clear_pointer (&cli->directory, g_free);
+  g_clear_pointer (&cli->url, g_free);
+  g_clear_pointer (&cli->profile, g_free);
+  g_clear_pointer (&cli->version_table, g_free);
+  g_clear_object (&cli->graph);
+  g_clear_object (&cli->project);
+  g_clear_object (&cli->cancellable);
+}
+
+static int
+report (GError *error)
+{
+  int status = strata_error_exit_status (error);
+  g_autofree char *message = NULL;
+
+  /* One line, always. */
+  message = g_strdelimit (g_strdup (error->message), "\n", ' ');
+  g_printerr ("strata: error: %s\n", message);
+
+  return status;
+}
 
 int
 main (int   argc,
       char *argv[])
 {
+  StrataCli cli = { 0 };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *description = NULL;
+  g_autofree GOptionEntry *globals = NULL;
+  GOptionEntry version_entry[] = {
+    { "version", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, print_version, "Print the version and exit", NULL },
+    { NULL }
+  };
+  const StrataCliCommand *command = NULL;
+  int status;
+
   setlocale (LC_ALL, "");
 
-  if (argc > 1 && g_str_equal (argv[1], "--version"))
+  /* Global options come before the command word; the command's own
+   * parser accepts them after it too. */
+  globals = global_entries (&cli);
+  context = g_option_context_new ("COMMAND [ARGS…]");
+  g_option_context_set_summary (context, "Manage database schema migrations for SQLite and PostgreSQL.");
+  description = commands_description ();
+  g_option_context_set_description (context, description);
+  g_option_context_set_strict_posix (context, TRUE);
+  g_option_context_add_main_entries (context, globals, NULL);
+  g_option_context_add_main_entries (context, version_entry, NULL);
+
+  if (!strata_cli_parse (&cli, context, &argc, &argv, &error))
     {
-      g_print ("strata %s\n", PACKAGE_VERSION);
-      return 0;
+      status = report (error);
+      strata_cli_clear (&cli);
+      return status;
     }
 
-  g_print ("Usage: strata [-C DIR] [--url URL | --profile NAME] [--json] [-q|-v] COMMAND …\n");
-  return 0;
+  if (argc < 2)
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+      g_printerr ("%s", help);
+      strata_cli_clear (&cli);
+      return 2;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (commands[i].name, argv[1]))
+      command = &commands[i];
+
+  if (command == NULL)
+    {
+      g_set_error (&error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "unknown command “%s” (see “strata --help”)", argv[1]);
+      status = report (error);
+      strata_cli_clear (&cli);
+      return status;
+    }
+
+  cli.cancellable = g_cancellable_new ();
+
+  if (!command->func (&cli, argc - 1, argv + 1, &error))
+    status = report (error);
+  else
+    status = 0;
+
+  strata_cli_clear (&cli);
+
+  return status;
 }

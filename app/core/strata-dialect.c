@@ -1,4 +1,4 @@
-/* strata-dialect.c
+/* strata-dialect.c: SQL rendering per dialect
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,4 +7,962 @@
 
 #include "config.h"
 
-#include "strata.h"
+#include <stdarg.h>
+#include <string.h>
+
+#include "strata-dialect.h"
+#include "strata-error.h"
+#include "strata-model-private.h"
+#include "strata-ops-private.h"
+
+/* Identifiers are always double-quoted (SQLite accepts the standard quotes
+ * too), so any name a migration may use works the same on both engines.
+ * String literals assume PostgreSQL's standard_conforming_strings (on by
+ * default since 9.1): only the quote is doubled. */
+
+char *
+strata_dialect_quote_identifier (StrataDialect  dialect,
+                                 const char    *name)
+{
+  GString *out;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  out = g_string_sized_new (strlen (name) + 2);
+  g_string_append_c (out, '"');
+  for (const char *p = name; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+
+  return g_string_free (out, FALSE);
+}
+
+char *
+strata_dialect_quote_literal (StrataDialect  dialect,
+                              const char    *value)
+{
+  GString *out;
+
+  if (value == NULL)
+    return NULL;
+
+  out = g_string_sized_new (strlen (value) + 2);
+  g_string_append_c (out, '\'');
+  for (const char *p = value; *p; p++)
+    {
+      if (*p == '\'')
+        g_string_append_c (out, '\'');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '\'');
+
+  return g_string_free (out, FALSE);
+}
+
+/* Types {{{ */
+
+typedef struct
+{
+  const char *names;      /* portable name and aliases, '|'-separated */
+  const char *sqlite;
+  const char *postgresql;
+  guint       min_args;
+  guint       max_args;
+} TypeMapping;
+
+static const TypeMapping type_mappings[] = {
+  { "integer|int|int4",                      "INTEGER",          "INTEGER",          0, 0 },
+  { "bigint|int8",                           "BIGINT",           "BIGINT",           0, 0 },
+  { "smallint|int2",                         "SMALLINT",         "SMALLINT",         0, 0 },
+  { "boolean|bool",                          "BOOLEAN",          "BOOLEAN",          0, 0 },
+  { "real|float4",                           "REAL",             "REAL",             0, 0 },
+  { "double|double precision|float8",        "DOUBLE PRECISION", "DOUBLE PRECISION", 0, 0 },
+  { "numeric|decimal",                       "NUMERIC",          "NUMERIC",          0, 2 },
+  { "text",                                  "TEXT",             "TEXT",             0, 0 },
+  { "varchar|character varying",             "VARCHAR",          "VARCHAR",          0, 1 },
+  { "char|character",                        "CHAR",             "CHAR",             0, 1 },
+  { "date",                                  "DATE",             "DATE",             0, 0 },
+  { "time",                                  "TIME",             "TIME",             0, 0 },
+  { "timestamp",                             "TIMESTAMP",        "TIMESTAMP",        0, 0 },
+  { "timestamptz|timestamp with time zone",  "TIMESTAMPTZ",      "TIMESTAMPTZ",      0, 0 },
+  { "uuid",                                  "UUID",             "UUID",             0, 0 },
+  { "json",                                  "JSON",             "JSONB",            0, 0 },
+  { "blob|bytea",                            "BLOB",             "BYTEA",            0, 0 },
+};
+
+static const TypeMapping *
+lookup_type (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (type_mappings); i++)
+    {
+      g_auto(GStrv) names = g_strsplit (type_mappings[i].names, "|", 0);
+
+      if (g_strv_contains ((const char * const *)names, name))
+        return &type_mappings[i];
+    }
+
+  return NULL;
+}
+
+/* Splits "Numeric( 10 , 2 )" into "numeric" and {"10", "2"}; FALSE when it
+ * is not of that shape. */
+static gboolean
+split_type (const char   *portable,
+            char        **out_name,
+            GPtrArray   **out_args)
+{
+  g_autoptr(GString) name = g_string_new (NULL);
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  const char *p = portable;
+
+  while (g_ascii_isspace (*p))
+    p++;
+
+  /* Words separated by single spaces. */
+  while (*p && *p != '(')
+    {
+      if (g_ascii_isalnum (*p))
+        g_string_append_c (name, g_ascii_tolower (*p++));
+      else if (g_ascii_isspace (*p))
+        {
+          while (g_ascii_isspace (*p))
+            p++;
+          if (*p && *p != '(' && name->len > 0)
+            g_string_append_c (name, ' ');
+        }
+      else
+        return FALSE;
+    }
+
+  if (*p == '(')
+    {
+      p++;
+      for (;;)
+        {
+          const char *start;
+
+          while (g_ascii_isspace (*p))
+            p++;
+          start = p;
+          while (g_ascii_isdigit (*p))
+            p++;
+          if (p == start || p - start > 9)
+            return FALSE;
+          g_ptr_array_add (args, g_strndup (start, p - start));
+          while (g_ascii_isspace (*p))
+            p++;
+          if (*p == ',')
+            p++;
+          else if (*p == ')')
+            {
+              p++;
+              break;
+            }
+          else
+            return FALSE;
+        }
+
+      while (g_ascii_isspace (*p))
+        p++;
+      if (*p != '\0')
+        return FALSE;
+    }
+
+  if (name->len == 0)
+    return FALSE;
+
+  *out_name = g_string_free (g_steal_pointer (&name), FALSE);
+  *out_args = g_steal_pointer (&args);
+  return TRUE;
+}
+
+/**
+ * strata_dialect_render_type:
+ * @dialect: a dialect
+ * @portable: a type name
+ *
+ * Maps the portable types (integer bigint smallint boolean real double
+ * numeric(p,s) text varchar(n) char(n) date time timestamp timestamptz uuid
+ * json blob, case and spacing free, a few common aliases) to @dialect's.
+ * Any other name passes through verbatim.
+ *
+ * Returns: (transfer full): the type for @dialect
+ */
+char *
+strata_dialect_render_type (StrataDialect  dialect,
+                            const char    *portable)
+{
+  g_autofree char *name = NULL;
+  g_autoptr(GPtrArray) args = NULL;
+  const TypeMapping *mapping;
+  GString *out;
+
+  g_return_val_if_fail (portable != NULL, NULL);
+
+  if (!split_type (portable, &name, &args) ||
+      (mapping = lookup_type (name)) == NULL ||
+      args->len < mapping->min_args || args->len > mapping->max_args)
+    return g_strdup (portable);
+
+  out = g_string_new (dialect == STRATA_DIALECT_SQLITE ? mapping->sqlite : mapping->postgresql);
+  if (args->len > 0)
+    {
+      g_string_append_c (out, '(');
+      for (guint i = 0; i < args->len; i++)
+        {
+          const char *arg = g_ptr_array_index (args, i);
+
+          if (i > 0)
+            g_string_append (out, ", ");
+          /* No leading zeros: "varchar(0255)" is varchar(255). */
+          while (arg[0] == '0' && arg[1] != '\0')
+            arg++;
+          g_string_append (out, arg);
+        }
+      g_string_append_c (out, ')');
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+char *
+strata_dialect_render_data_type (StrataDialect   dialect,
+                                 StrataDataType *data_type)
+{
+  g_return_val_if_fail (data_type != NULL, NULL);
+  return strata_dialect_render_type (dialect, strata_data_type_get_for_dialect (data_type, dialect));
+}
+
+/* }}} */
+
+/* Pieces {{{ */
+
+static void
+append_identifier (GString       *out,
+                   StrataDialect  dialect,
+                   const char    *name)
+{
+  g_autofree char *quoted = strata_dialect_quote_identifier (dialect, name);
+  g_string_append (out, quoted);
+}
+
+static void
+append_identifiers (GString            *out,
+                    StrataDialect       dialect,
+                    const char * const *names)
+{
+  g_string_append_c (out, '(');
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append (out, ", ");
+      append_identifier (out, dialect, names[i]);
+    }
+  g_string_append_c (out, ')');
+}
+
+static GRegex *
+literal_regex (void)
+{
+  static GRegex *regex;
+
+  if (g_once_init_enter (&regex))
+    {
+      GRegex *r = g_regex_new ("^\\s*("
+                               "[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?"
+                               "|0[xX][0-9a-fA-F]+"
+                               "|'([^']|'')*'"
+                               "|[xX]'[0-9a-fA-F]*'"
+                               "|NULL|TRUE|FALSE"
+                               "|(CURRENT_TIME|CURRENT_DATE|CURRENT_TIMESTAMP)"
+                               ")\\s*$",
+                               G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+      g_once_init_leave (&regex, r);
+    }
+
+  return regex;
+}
+
+/* SQLite takes literals and CURRENT_* bare, anything else in parentheses. */
+static gboolean
+sqlite_default_is_literal (const char *expr,
+                           gboolean   *is_constant)
+{
+  g_autoptr(GMatchInfo) match = NULL;
+
+  if (!g_regex_match (literal_regex (), expr, 0, &match))
+    {
+      *is_constant = FALSE;
+      return FALSE;
+    }
+
+  {
+    g_autofree char *current = g_match_info_fetch (match, 6);
+    *is_constant = current == NULL || *current == '\0';
+  }
+
+  return TRUE;
+}
+
+static gboolean
+is_null_literal (const char *expr)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (expr));
+  return g_ascii_strcasecmp (stripped, "NULL") == 0;
+}
+
+static void
+append_default (GString       *out,
+                StrataDialect  dialect,
+                const char    *expr)
+{
+  gboolean is_constant;
+
+  g_string_append (out, " DEFAULT ");
+  if (dialect == STRATA_DIALECT_SQLITE && !sqlite_default_is_literal (expr, &is_constant))
+    g_string_append_printf (out, "(%s)", expr);
+  else
+    g_string_append (out, expr);
+}
+
+char *
+strata_dialect_render_column (StrataDialect  dialect,
+                              StrataColumn  *column,
+                              gboolean       inline_primary_key)
+{
+  GString *out = g_string_new (NULL);
+  g_autofree char *type = NULL;
+  gboolean autoincrement = strata_column_get_autoincrement (column);
+
+  g_return_val_if_fail (column != NULL, NULL);
+
+  /* SQLite's AUTOINCREMENT needs exactly INTEGER PRIMARY KEY. */
+  if (autoincrement && dialect == STRATA_DIALECT_SQLITE)
+    type = g_strdup ("INTEGER");
+  else
+    type = strata_dialect_render_data_type (dialect, strata_column_get_data_type (column));
+
+  append_identifier (out, dialect, strata_column_get_name (column));
+  g_string_append_printf (out, " %s", type);
+
+  if (!strata_column_get_nullable (column))
+    g_string_append (out, " NOT NULL");
+
+  if (strata_column_get_default (column) != NULL)
+    append_default (out, dialect, strata_column_get_default (column));
+
+  if (autoincrement && dialect == STRATA_DIALECT_POSTGRESQL)
+    g_string_append (out, " GENERATED BY DEFAULT AS IDENTITY");
+
+  if (inline_primary_key)
+    {
+      g_string_append (out, " PRIMARY KEY");
+      if (autoincrement && dialect == STRATA_DIALECT_SQLITE)
+        g_string_append (out, " AUTOINCREMENT");
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static const char *
+referential_action_sql (StrataReferentialAction action)
+{
+  switch (action)
+    {
+    case STRATA_REFERENTIAL_ACTION_NO_ACTION:
+      return "NO ACTION";
+    case STRATA_REFERENTIAL_ACTION_RESTRICT:
+      return "RESTRICT";
+    case STRATA_REFERENTIAL_ACTION_CASCADE:
+      return "CASCADE";
+    case STRATA_REFERENTIAL_ACTION_SET_NULL:
+      return "SET NULL";
+    case STRATA_REFERENTIAL_ACTION_SET_DEFAULT:
+      return "SET DEFAULT";
+    case STRATA_REFERENTIAL_ACTION_NONE:
+    default:
+      return NULL;
+    }
+}
+
+static void
+append_foreign_key (GString          *out,
+                    StrataDialect     dialect,
+                    StrataForeignKey *fk)
+{
+  const char *action;
+
+  g_string_append (out, "CONSTRAINT ");
+  append_identifier (out, dialect, strata_foreign_key_get_name (fk));
+  g_string_append (out, " FOREIGN KEY ");
+  append_identifiers (out, dialect, strata_foreign_key_get_columns (fk));
+  g_string_append (out, " REFERENCES ");
+  append_identifier (out, dialect, strata_foreign_key_get_references (fk));
+  g_string_append_c (out, ' ');
+  append_identifiers (out, dialect, strata_foreign_key_get_ref_columns (fk));
+
+  if ((action = referential_action_sql (strata_foreign_key_get_on_delete (fk))))
+    g_string_append_printf (out, " ON DELETE %s", action);
+  if ((action = referential_action_sql (strata_foreign_key_get_on_update (fk))))
+    g_string_append_printf (out, " ON UPDATE %s", action);
+}
+
+static void
+append_unique (GString       *out,
+               StrataDialect  dialect,
+               StrataUnique  *unique)
+{
+  g_string_append (out, "CONSTRAINT ");
+  append_identifier (out, dialect, strata_unique_get_name (unique));
+  g_string_append (out, " UNIQUE ");
+  append_identifiers (out, dialect, strata_unique_get_columns (unique));
+}
+
+static void
+append_check (GString       *out,
+              StrataDialect  dialect,
+              StrataCheck   *check)
+{
+  g_string_append (out, "CONSTRAINT ");
+  append_identifier (out, dialect, strata_check_get_name (check));
+  g_string_append_printf (out, " CHECK (%s)", strata_check_get_expression (check));
+}
+
+static char *
+render_create_index (StrataDialect  dialect,
+                     const char    *table,
+                     StrataIndex   *index,
+                     gboolean       concurrently)
+{
+  GString *out = g_string_new ("CREATE ");
+
+  if (strata_index_get_unique (index))
+    g_string_append (out, "UNIQUE ");
+  g_string_append (out, "INDEX ");
+  if (concurrently && dialect == STRATA_DIALECT_POSTGRESQL)
+    g_string_append (out, "CONCURRENTLY ");
+  append_identifier (out, dialect, strata_index_get_name (index));
+  g_string_append (out, " ON ");
+  append_identifier (out, dialect, table);
+  g_string_append_c (out, ' ');
+  append_identifiers (out, dialect, strata_index_get_columns (index));
+  if (strata_index_get_where (index) != NULL)
+    g_string_append_printf (out, " WHERE %s", strata_index_get_where (index));
+
+  return g_string_free (out, FALSE);
+}
+
+GPtrArray *
+strata_dialect_render_create_table (StrataDialect  dialect,
+                                    StrataTable   *table)
+{
+  GPtrArray *statements = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) primary_key = NULL;
+  GString *out;
+  GPtrArray *items;
+  const char *sep = "\n  ";
+
+  g_return_val_if_fail (table != NULL, NULL);
+
+  primary_key = strata_table_dup_primary_key (table);
+
+  out = g_string_new ("CREATE TABLE ");
+  append_identifier (out, dialect, strata_table_get_name (table));
+  g_string_append (out, " (");
+
+  items = strata_table_get_columns (table);
+  for (guint i = 0; i < items->len; i++)
+    {
+      StrataColumn *column_def = g_ptr_array_index (items, i);
+      g_autofree char *column = NULL;
+
+      column = strata_dialect_render_column (dialect, column_def,
+                                             g_strv_length (primary_key) == 1 &&
+                                             strata_column_get_primary_key (column_def));
+      g_string_append_printf (out, "%s%s", sep, column);
+      sep = ",\n  ";
+    }
+
+  if (g_strv_length (primary_key) > 1)
+    {
+      g_string_append_printf (out, "%sPRIMARY KEY ", sep);
+      append_identifiers (out, dialect, (const char * const *)primary_key);
+    }
+
+  items = strata_table_get_uniques (table);
+  for (guint i = 0; i < items->len; i++)
+    {
+      g_string_append (out, sep);
+      append_unique (out, dialect, g_ptr_array_index (items, i));
+    }
+
+  items = strata_table_get_foreign_keys (table);
+  for (guint i = 0; i < items->len; i++)
+    {
+      g_string_append (out, sep);
+      append_foreign_key (out, dialect, g_ptr_array_index (items, i));
+    }
+
+  items = strata_table_get_checks (table);
+  for (guint i = 0; i < items->len; i++)
+    {
+      g_string_append (out, sep);
+      append_check (out, dialect, g_ptr_array_index (items, i));
+    }
+
+  g_string_append (out, "\n)");
+  g_ptr_array_add (statements, g_string_free (out, FALSE));
+
+  items = strata_table_get_indexes (table);
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add (statements, render_create_index (dialect, strata_table_get_name (table),
+                                                      g_ptr_array_index (items, i), FALSE));
+
+  return statements;
+}
+
+static char *
+alter_table (StrataDialect  dialect,
+             const char    *table,
+             const char    *format,
+             ...) G_GNUC_PRINTF (3, 4);
+
+static char *
+alter_table (StrataDialect  dialect,
+             const char    *table,
+             const char    *format,
+             ...)
+{
+  GString *out = g_string_new ("ALTER TABLE ");
+  va_list args;
+
+  append_identifier (out, dialect, table);
+  g_string_append_c (out, ' ');
+  va_start (args, format);
+  g_string_append_vprintf (out, format, args);
+  va_end (args);
+
+  return g_string_free (out, FALSE);
+}
+
+static void
+append_number (GString  *out,
+               JsonNode *value)
+{
+  if (json_node_get_value_type (value) == G_TYPE_DOUBLE)
+    {
+      double number = json_node_get_double (value);
+      char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+      for (int precision = 15; precision <= 17; precision++)
+        {
+          char format[8];
+
+          g_snprintf (format, sizeof format, "%%.%dg", precision);
+          g_ascii_formatd (buffer, sizeof buffer, format, number);
+          if (g_ascii_strtod (buffer, NULL) == number)
+            break;
+        }
+      g_string_append (out, buffer);
+    }
+  else
+    g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (value));
+}
+
+static void
+append_json_literal (GString       *out,
+                     StrataDialect  dialect,
+                     JsonNode      *value)
+{
+  if (JSON_NODE_HOLDS_NULL (value))
+    g_string_append (out, "NULL");
+  else if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+    {
+      g_autofree char *literal = strata_dialect_quote_literal (dialect, json_node_get_string (value));
+      g_string_append (out, literal);
+    }
+  else if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_BOOLEAN)
+    {
+      if (dialect == STRATA_DIALECT_SQLITE)
+        g_string_append (out, json_node_get_boolean (value) ? "1" : "0");
+      else
+        g_string_append (out, json_node_get_boolean (value) ? "TRUE" : "FALSE");
+    }
+  else if (JSON_NODE_HOLDS_VALUE (value))
+    append_number (out, value);
+  else
+    {
+      /* Arrays and objects go in as their JSON text (json/jsonb columns). */
+      g_autofree char *text = _strata_json_to_canonical (value);
+      g_autofree char *literal = strata_dialect_quote_literal (dialect, text);
+      g_string_append (out, literal);
+    }
+}
+
+static char *
+render_insert_row (StrataDialect  dialect,
+                   const char    *table,
+                   JsonObject    *row)
+{
+  g_autoptr(GList) members = json_object_get_members (row);
+  GString *out = g_string_new ("INSERT INTO ");
+  const char *sep = "";
+
+  append_identifier (out, dialect, table);
+  g_string_append (out, " (");
+  for (const GList *l = members; l != NULL; l = l->next, sep = ", ")
+    {
+      g_string_append (out, sep);
+      append_identifier (out, dialect, l->data);
+    }
+
+  g_string_append (out, ") VALUES (");
+  sep = "";
+  for (const GList *l = members; l != NULL; l = l->next, sep = ", ")
+    {
+      g_string_append (out, sep);
+      append_json_literal (out, dialect, json_object_get_member (row, l->data));
+    }
+  g_string_append_c (out, ')');
+
+  return g_string_free (out, FALSE);
+}
+
+/* Raw SQL as written, without the trailing ';' and whitespace. The text may
+ * hold several statements; drivers run all of it (sqlite3_exec, PQexec). */
+static char *
+trim_sql (const char *sql)
+{
+  char *text = g_strdup (sql);
+  gsize len;
+
+  g_strchomp (text);
+  len = strlen (text);
+  while (len > 0 && (text[len - 1] == ';' || g_ascii_isspace (text[len - 1])))
+    text[--len] = '\0';
+  g_strchug (text);
+
+  return text;
+}
+
+/* Sets STRATA_ERROR_UNSUPPORTED and returns FALSE. */
+static gboolean
+unsupported (GError     **error,
+             StrataOp    *op,
+             const char  *why)
+{
+  g_autofree char *what = strata_op_describe (op);
+
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED,
+               "%s (%s): %s", strata_op_get_name (op), what, why);
+  return FALSE;
+}
+
+#define NEEDS_REBUILD "needs a table rebuild on SQLite"
+
+/* }}} */
+
+/* Operations {{{ */
+
+static gboolean
+render_alter_column (StrataDialect   dialect,
+                     StrataOp       *op,
+                     GPtrArray      *statements,
+                     GError        **error)
+{
+  if (op->type != NULL || op->nullable >= 0 || op->set_default)
+    {
+      g_autoptr(GString) out = NULL;
+      g_autofree char *column = NULL;
+      const char *sep = "";
+
+      if (dialect == STRATA_DIALECT_SQLITE)
+        return unsupported (error, op, "changing a column's type, nullability or default " NEEDS_REBUILD);
+
+      column = strata_dialect_quote_identifier (dialect, op->column);
+      out = g_string_new ("ALTER TABLE ");
+      append_identifier (out, dialect, op->table);
+      g_string_append_c (out, ' ');
+
+      if (op->type != NULL)
+        {
+          g_autofree char *type = strata_dialect_render_data_type (dialect, op->type);
+
+          g_string_append_printf (out, "ALTER COLUMN %s TYPE %s", column, type);
+          if (op->using_expr != NULL)
+            g_string_append_printf (out, " USING %s", op->using_expr);
+          sep = ", ";
+        }
+
+      if (op->nullable >= 0)
+        {
+          g_string_append_printf (out, "%sALTER COLUMN %s %s NOT NULL", sep, column, op->nullable ? "DROP" : "SET");
+          sep = ", ";
+        }
+
+      if (op->set_default && op->default_expr != NULL)
+        g_string_append_printf (out, "%sALTER COLUMN %s SET DEFAULT %s", sep, column, op->default_expr);
+      else if (op->set_default)
+        g_string_append_printf (out, "%sALTER COLUMN %s DROP DEFAULT", sep, column);
+
+      g_ptr_array_add (statements, g_string_free (g_steal_pointer (&out), FALSE));
+    }
+
+  if (op->new_name != NULL)
+    {
+      g_autofree char *column = strata_dialect_quote_identifier (dialect, op->column);
+      g_autofree char *new_name = strata_dialect_quote_identifier (dialect, op->new_name);
+
+      g_ptr_array_add (statements, alter_table (dialect, op->table, "RENAME COLUMN %s TO %s", column, new_name));
+    }
+
+  return TRUE;
+}
+
+static gboolean
+render_add_column (StrataDialect   dialect,
+                   StrataOp       *op,
+                   GPtrArray      *statements,
+                   GError        **error)
+{
+  g_autofree char *column = NULL;
+
+  if (dialect == STRATA_DIALECT_SQLITE)
+    {
+      const char *default_expr = strata_column_get_default (op->column_def);
+      gboolean is_constant = TRUE;
+
+      if (strata_column_get_primary_key (op->column_def))
+        return unsupported (error, op, "adding a primary key column " NEEDS_REBUILD);
+
+      if (default_expr != NULL && (!sqlite_default_is_literal (default_expr, &is_constant) || !is_constant))
+        return unsupported (error, op, "adding a column with a non-constant default " NEEDS_REBUILD);
+
+      if (!strata_column_get_nullable (op->column_def) && (default_expr == NULL || is_null_literal (default_expr)))
+        return unsupported (error, op, "SQLite cannot add a NOT NULL column without a default");
+    }
+
+  column = strata_dialect_render_column (dialect, op->column_def, strata_column_get_primary_key (op->column_def));
+  g_ptr_array_add (statements, alter_table (dialect, op->table, "ADD COLUMN %s", column));
+  return TRUE;
+}
+
+/**
+ * strata_dialect_render_op:
+ * @dialect: a dialect
+ * @op: an operation
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type utf8) (nullable): the statements,
+ *   possibly none (an sql operation with "" for @dialect)
+ */
+GPtrArray *
+strata_dialect_render_op (StrataDialect   dialect,
+                          StrataOp       *op,
+                          GError        **error)
+{
+  g_autoptr(GPtrArray) statements = NULL;
+
+  g_return_val_if_fail (op != NULL, NULL);
+  g_return_val_if_fail (dialect == STRATA_DIALECT_SQLITE || dialect == STRATA_DIALECT_POSTGRESQL, NULL);
+
+  if (op->kind == STRATA_OP_CREATE_TABLE)
+    return strata_dialect_render_create_table (dialect, op->definition);
+
+  statements = g_ptr_array_new_with_free_func (g_free);
+
+  switch (op->kind)
+    {
+    case STRATA_OP_DROP_TABLE:
+      {
+        g_autofree char *table = strata_dialect_quote_identifier (dialect, op->table);
+        g_ptr_array_add (statements, g_strdup_printf ("DROP TABLE %s", table));
+      }
+      break;
+
+    case STRATA_OP_RENAME_TABLE:
+      {
+        g_autofree char *new_name = strata_dialect_quote_identifier (dialect, op->new_name);
+        g_ptr_array_add (statements, alter_table (dialect, op->table, "RENAME TO %s", new_name));
+      }
+      break;
+
+    case STRATA_OP_ADD_COLUMN:
+      if (!render_add_column (dialect, op, statements, error))
+        return NULL;
+      break;
+
+    case STRATA_OP_DROP_COLUMN:
+      {
+        g_autofree char *column = strata_dialect_quote_identifier (dialect, op->column);
+        g_ptr_array_add (statements, alter_table (dialect, op->table, "DROP COLUMN %s", column));
+      }
+      break;
+
+    case STRATA_OP_ALTER_COLUMN:
+      if (!render_alter_column (dialect, op, statements, error))
+        return NULL;
+      break;
+
+    case STRATA_OP_CREATE_INDEX:
+      g_ptr_array_add (statements, render_create_index (dialect, op->table, op->index, op->concurrently));
+      break;
+
+    case STRATA_OP_DROP_INDEX:
+      {
+        g_autofree char *name = strata_dialect_quote_identifier (dialect, op->name);
+        g_ptr_array_add (statements, g_strdup_printf ("DROP INDEX %s%s",
+                                                      op->concurrently && dialect == STRATA_DIALECT_POSTGRESQL
+                                                        ? "CONCURRENTLY " : "",
+                                                      name));
+      }
+      break;
+
+    case STRATA_OP_ADD_FOREIGN_KEY:
+    case STRATA_OP_ADD_UNIQUE:
+    case STRATA_OP_ADD_CHECK:
+      {
+        g_autoptr(GString) constraint = g_string_new (NULL);
+
+        if (dialect == STRATA_DIALECT_SQLITE)
+          {
+            unsupported (error, op, "adding a constraint " NEEDS_REBUILD);
+            return NULL;
+          }
+
+        if (op->kind == STRATA_OP_ADD_FOREIGN_KEY)
+          append_foreign_key (constraint, dialect, op->foreign_key);
+        else if (op->kind == STRATA_OP_ADD_UNIQUE)
+          append_unique (constraint, dialect, op->unique);
+        else
+          append_check (constraint, dialect, op->check);
+
+        g_ptr_array_add (statements, alter_table (dialect, op->table, "ADD %s", constraint->str));
+      }
+      break;
+
+    case STRATA_OP_DROP_CONSTRAINT:
+      {
+        g_autofree char *name = NULL;
+
+        if (dialect == STRATA_DIALECT_SQLITE)
+          {
+            unsupported (error, op, "dropping a constraint " NEEDS_REBUILD);
+            return NULL;
+          }
+
+        name = strata_dialect_quote_identifier (dialect, op->name);
+        g_ptr_array_add (statements, alter_table (dialect, op->table, "DROP CONSTRAINT %s", name));
+      }
+      break;
+
+    case STRATA_OP_INSERT:
+      for (guint i = 0; i < json_array_get_length (op->rows); i++)
+        g_ptr_array_add (statements, render_insert_row (dialect, op->table,
+                                                        json_array_get_object_element (op->rows, i)));
+      break;
+
+    case STRATA_OP_SQL:
+      {
+        char *text = trim_sql (op->sql[dialect]);
+
+        if (*text != '\0')
+          g_ptr_array_add (statements, text);
+        else
+          g_free (text);
+      }
+      break;
+
+    case STRATA_OP_CREATE_TABLE:
+    default:
+      g_assert_not_reached ();
+    }
+
+  return g_steal_pointer (&statements);
+}
+
+/**
+ * strata_dialect_render_ops:
+ * @dialect: a dialect
+ * @ops: (element-type StrataOp): operations
+ * @error: return location for a #GError
+ *
+ * Errors are prefixed with "operation INDEX: ".
+ *
+ * Returns: (transfer full) (element-type utf8) (nullable): the statements
+ */
+GPtrArray *
+strata_dialect_render_ops (StrataDialect   dialect,
+                           GPtrArray      *ops,
+                           GError        **error)
+{
+  g_autoptr(GPtrArray) statements = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (ops != NULL, NULL);
+
+  for (guint i = 0; i < ops->len; i++)
+    {
+      g_autoptr(GPtrArray) some = strata_dialect_render_op (dialect, g_ptr_array_index (ops, i), error);
+
+      if (some == NULL)
+        {
+          g_prefix_error (error, "operation %u: ", i);
+          return NULL;
+        }
+
+      for (guint j = 0; j < some->len; j++)
+        g_ptr_array_add (statements, g_steal_pointer (&some->pdata[j]));
+    }
+
+  return g_steal_pointer (&statements);
+}
+
+/* }}} */
+
+/* Bookkeeping {{{ */
+
+char *
+strata_dialect_create_version_table (StrataDialect  dialect,
+                                     const char    *version_table)
+{
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (version_table != NULL, NULL);
+
+  name = strata_dialect_quote_identifier (dialect, version_table);
+  return g_strdup_printf ("CREATE TABLE IF NOT EXISTS %s (version_num VARCHAR(32) NOT NULL PRIMARY KEY)", name);
+}
+
+char *
+strata_dialect_create_history_table (StrataDialect  dialect,
+                                     const char    *history_table)
+{
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (history_table != NULL, NULL);
+
+  name = strata_dialect_quote_identifier (dialect, history_table);
+  return g_strdup_printf ("CREATE TABLE IF NOT EXISTS %s (\n"
+                          "  id %s,\n"
+                          "  revision VARCHAR(32) NOT NULL,\n"
+                          "  direction VARCHAR(16) NOT NULL,\n"
+                          "  checksum VARCHAR(64),\n"
+                          "  started TEXT NOT NULL,\n"
+                          "  finished TEXT,\n"
+                          "  duration_ms BIGINT,\n"
+                          "  os_user TEXT,\n"
+                          "  host TEXT,\n"
+                          "  tool_version TEXT,\n"
+                          "  outcome VARCHAR(16)\n"
+                          ")",
+                          name,
+                          dialect == STRATA_DIALECT_SQLITE
+                            ? "INTEGER PRIMARY KEY AUTOINCREMENT"
+                            : "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY");
+}
+
+/* }}} */

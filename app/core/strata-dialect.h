@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "strata-model.h"
 #include "strata-types.h"
 
 G_BEGIN_DECLS
@@ -20,17 +21,47 @@ char      *strata_dialect_quote_literal      (StrataDialect       dialect,
 char      *strata_dialect_render_type        (StrataDialect       dialect,
                                               const char         *portable);
 
+/* Maps a column type: the portable name or @dialect's own name. */
+char      *strata_dialect_render_data_type   (StrataDialect       dialect,
+                                              StrataDataType     *data_type);
+/* One column definition, as in CREATE TABLE or ADD COLUMN; with
+ * @inline_primary_key the column carries PRIMARY KEY itself. */
+char      *strata_dialect_render_column      (StrataDialect       dialect,
+                                              StrataColumn       *column,
+                                              gboolean            inline_primary_key);
+/* CREATE TABLE (and its CREATE INDEX statements): the shape shared by
+ * create_table and the SQLite table rebuild. */
+GPtrArray *strata_dialect_render_create_table (StrataDialect      dialect,
+                                               StrataTable       *table);
+
 /* Renders one operation as complete statements (no trailing ';'), in order.
  * An operation the dialect cannot express is STRATA_ERROR_UNSUPPORTED naming
  * the operation and the dialect. */
 GPtrArray *strata_dialect_render_op          (StrataDialect       dialect,
                                               StrataOp           *op,
                                               GError            **error);
+/* All statements of @ops in order; errors are prefixed "operation INDEX: ".
+ * Raw sql operations come as written (minus a trailing ';') and may hold
+ * several statements: run each string with sqlite3_exec / PQexec, which
+ * accept that. */
 GPtrArray *strata_dialect_render_ops         (StrataDialect       dialect,
                                               GPtrArray          *ops,
                                               GError            **error);
 
-/* Bookkeeping tables. */
+/* Bookkeeping tables (CREATE TABLE IF NOT EXISTS, names quoted).
+ * Version table: (version_num VARCHAR(32) NOT NULL PRIMARY KEY).
+ * History table columns, which the migrator writes:
+ *   id            integer key, assigned by the database
+ *   revision      VARCHAR(32) NOT NULL
+ *   direction     VARCHAR(16) NOT NULL ("upgrade", "downgrade", "stamp")
+ *   checksum      VARCHAR(64): hex SHA-256 of the migration file
+ *   started       TEXT NOT NULL: ISO 8601 UTC ("2026-11-21T10:00:00.123Z")
+ *   finished      TEXT: ISO 8601 UTC, NULL while running
+ *   duration_ms   BIGINT
+ *   os_user       TEXT
+ *   host          TEXT
+ *   tool_version  TEXT
+ *   outcome       VARCHAR(16) ("success", "failure", …) */
 char      *strata_dialect_create_version_table (StrataDialect     dialect,
                                                 const char       *version_table);
 char      *strata_dialect_create_history_table (StrataDialect     dialect,

@@ -44,6 +44,15 @@ StrataResult  *strata_driver_query                (StrataDriver        *self,
                                                    const char          *sql,
                                                    GCancellable        *cancellable,
                                                    GError             **error);
+/* Runs one statement with text parameters written $1 … $n in @sql (a NULL
+ * parameter is SQL NULL) and returns its rows (none for an INSERT, …). The
+ * driver keeps the prepared statement for the next call with the same text. */
+StrataResult  *strata_driver_query_params         (StrataDriver        *self,
+                                                   const char          *sql,
+                                                   guint                n_params,
+                                                   const char * const  *params,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
 /* SQLite: BEGIN IMMEDIATE; PostgreSQL: BEGIN. */
 gboolean       strata_driver_begin                (StrataDriver        *self,
                                                    GCancellable        *cancellable,
@@ -70,6 +79,10 @@ void           strata_driver_unlock               (StrataDriver        *self,
  * PQcancel). */
 void           strata_driver_interrupt            (StrataDriver        *self);
 
+/* @url with the password (in the user info or a password= parameter)
+ * replaced by ***. */
+char          *strata_driver_redact_url           (const char          *url);
+
 GType          strata_result_get_type             (void) G_GNUC_CONST;
 StrataResult  *strata_result_ref                  (StrataResult        *self);
 void           strata_result_unref                (StrataResult        *self);
@@ -77,6 +90,9 @@ guint          strata_result_get_n_rows           (StrataResult        *self);
 guint          strata_result_get_n_columns        (StrataResult        *self);
 const char    *strata_result_get_column_name      (StrataResult        *self,
                                                    guint                column);
+/* The index of the column called @name, or -1. */
+int            strata_result_get_column_index     (StrataResult        *self,
+                                                   const char          *name);
 /* NULL for SQL NULL. */
 const char    *strata_result_get_value            (StrataResult        *self,
                                                    guint                row,

@@ -1,4 +1,4 @@
-/* strata-migrator.c
+/* strata-migrator.c: runs a plan against a driver
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,4 +7,1477 @@
 
 #include "config.h"
 
-#include "strata.h"
+#include <string.h>
+
+#include "strata-dialect.h"
+#include "strata-driver-private.h"
+#include "strata-error.h"
+#include "strata-graph.h"
+#include "strata-migrator.h"
+#include "strata-ops.h"
+#include "strata-plan.h"
+#include "strata-script.h"
+
+#define HISTORY_COLUMNS \
+  "id, revision, direction, checksum, started, finished, duration_ms, os_user, host, tool_version, outcome"
+#define N_HISTORY_COLUMNS 11
+
+struct _StrataMigrator
+{
+  GObject        parent_instance;
+
+  StrataDriver  *driver;
+  StrataGraph   *graph;
+  char          *version_table;
+  char          *history_table;
+
+  /* Bookkeeping statements for these table names, built once and prepared
+   * once by the driver. */
+  char          *sql_select_heads;
+  char          *sql_insert_head;
+  char          *sql_delete_head;
+  char          *sql_insert_history;
+
+  /* Both tables are known to exist (reset for every run and after every
+   * rollback, which may have undone their creation). */
+  guint          tables_ready : 1;
+  /* A run is under way (runs cannot overlap on one migrator). */
+  guint          running : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_DRIVER,
+  PROP_GRAPH,
+  PROP_VERSION_TABLE,
+  PROP_HISTORY_TABLE,
+  N_PROPS
+};
+
+enum {
+  STEP_STARTED,
+  STEP_FINISHED,
+  STATEMENT,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (StrataMigrator, strata_migrator, G_TYPE_OBJECT)
+
+/* One run of a plan. Signals go to @context when it is set (run_async),
+ * else they are emitted at once. */
+typedef struct
+{
+  StrataMigrator *self;
+  StrataPlan     *plan;
+  GMainContext   *context;
+  GCancellable   *cancellable;
+  guint           n_steps;
+} Run;
+
+typedef struct
+{
+  StrataMigrator *self;
+  guint           signal_id;
+  StrataStep     *step;
+  guint           index;
+  guint           n_steps;
+  double          seconds;
+  char           *sql;
+} Emission;
+
+static void
+emission_free (gpointer data)
+{
+  Emission *emission = data;
+
+  g_clear_object (&emission->self);
+  g_clear_object (&emission->step);
+  g_clear_pointer (&emission->sql, g_free);
+  g_free (emission);
+}
+
+static gboolean
+emission_dispatch (gpointer data)
+{
+  Emission *emission = data;
+
+  if (emission->signal_id == signals[STEP_STARTED])
+    g_signal_emit (emission->self, emission->signal_id, 0,
+                   emission->step, emission->index, emission->n_steps);
+  else if (emission->signal_id == signals[STEP_FINISHED])
+    g_signal_emit (emission->self, emission->signal_id, 0,
+                   emission->step, emission->index, emission->n_steps, emission->seconds);
+  else
+    g_signal_emit (emission->self, emission->signal_id, 0, emission->step, emission->sql);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_emit (Run        *run,
+          guint       signal_id,
+          StrataStep *step,
+          guint       index,
+          double      seconds,
+          const char *sql)
+{
+  g_autoptr(GSource) source = NULL;
+  Emission *emission = g_new0 (Emission, 1);
+
+  emission->self = g_object_ref (run->self);
+  emission->signal_id = signal_id;
+  emission->step = g_object_ref (step);
+  emission->index = index;
+  emission->n_steps = run->n_steps;
+  emission->seconds = seconds;
+  emission->sql = g_strdup (sql);
+
+  if (run->context == NULL)
+    {
+      emission_dispatch (emission);
+      emission_free (emission);
+      return;
+    }
+
+  /* Always through an idle source (never called here, in the worker), at
+   * the priority of GTask's completion, so every signal arrives in order
+   * and before the callback of run_async. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, emission_dispatch, emission, emission_free);
+  g_source_set_static_name (source, "[strata] migrator signal");
+  g_source_attach (source, run->context);
+}
+
+static char *
+heads_to_string (const char * const *heads)
+{
+  if (heads == NULL || heads[0] == NULL)
+    return g_strdup ("(base)");
+
+  return g_strjoinv (", ", (char **)heads);
+}
+
+/* "revision ae1027a6acf0 (migrations/ae1027a6acf0_add.json)" */
+static char *
+describe_revision (StrataScript *script)
+{
+  GFile *file = strata_script_get_file (script);
+  g_autoptr(GFile) cwd = NULL;
+  g_autofree char *cwd_path = NULL;
+  g_autofree char *path = NULL;
+
+  if (file == NULL)
+    return g_strdup_printf ("revision %s", strata_script_get_revision (script));
+
+  cwd_path = g_get_current_dir ();
+  cwd = g_file_new_for_path (cwd_path);
+  if (!(path = g_file_get_relative_path (cwd, file)))
+    path = g_file_get_parse_name (file);
+
+  return g_strdup_printf ("revision %s (%s)", strata_script_get_revision (script), path);
+}
+
+/* describe_revision() on the first call only: errors need it, the happy
+ * path does not. */
+static const char *
+describe_lazily (char         **what,
+                 StrataScript  *script)
+{
+  if (*what == NULL)
+    *what = describe_revision (script);
+
+  return *what;
+}
+
+/* ISO 8601, UTC, milliseconds: 2026-11-21T10:00:00.123Z */
+static char *
+format_timestamp (GDateTime *when)
+{
+  g_autofree char *seconds = g_date_time_format (when, "%Y-%m-%dT%H:%M:%S");
+
+  return g_strdup_printf ("%s.%03dZ", seconds, g_date_time_get_microsecond (when) / 1000);
+}
+
+static void
+strata_migrator_clear_sql (StrataMigrator *self)
+{
+  g_clear_pointer (&self->sql_select_heads, g_free);
+  g_clear_pointer (&self->sql_insert_head, g_free);
+  g_clear_pointer (&self->sql_delete_head, g_free);
+  g_clear_pointer (&self->sql_insert_history, g_free);
+}
+
+static void
+strata_migrator_ensure_sql (StrataMigrator *self)
+{
+  StrataDialect dialect;
+  g_autofree char *vt = NULL;
+  g_autofree char *ht = NULL;
+
+  if (self->sql_select_heads != NULL)
+    return;
+
+  dialect = strata_driver_get_dialect (self->driver);
+  vt = strata_dialect_quote_identifier (dialect, self->version_table);
+  ht = strata_dialect_quote_identifier (dialect, self->history_table);
+
+  self->sql_select_heads = g_strdup_printf ("SELECT version_num FROM %s", vt);
+  self->sql_insert_head = g_strdup_printf ("INSERT INTO %s (version_num) VALUES ($1)", vt);
+  self->sql_delete_head = g_strdup_printf ("DELETE FROM %s WHERE version_num = $1", vt);
+  self->sql_insert_history =
+    g_strdup_printf ("INSERT INTO %s (revision, direction, checksum, started, finished, duration_ms, "
+                     "os_user, host, tool_version, outcome) "
+                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", ht);
+}
+
+static void
+strata_migrator_rollback (StrataMigrator *self)
+{
+  strata_driver_rollback (self->driver);
+  self->tables_ready = FALSE;
+}
+
+/* Creates the version and history tables when missing; inside the caller's
+ * transaction. */
+static gboolean
+strata_migrator_ensure_tables (StrataMigrator  *self,
+                               GCancellable    *cancellable,
+                               GError         **error)
+{
+  StrataDialect dialect = strata_driver_get_dialect (self->driver);
+  gboolean exists;
+
+  if (self->tables_ready)
+    return TRUE;
+
+  if (!strata_driver_table_exists (self->driver, self->version_table, &exists, cancellable, error))
+    return FALSE;
+
+  if (!exists)
+    {
+      g_autofree char *sql = strata_dialect_create_version_table (dialect, self->version_table);
+
+      if (!strata_driver_execute (self->driver, sql, cancellable, error))
+        {
+          g_prefix_error (error, "creating the version table %s: ", self->version_table);
+          return FALSE;
+        }
+    }
+
+  if (!strata_driver_table_exists (self->driver, self->history_table, &exists, cancellable, error))
+    return FALSE;
+
+  if (!exists)
+    {
+      g_autofree char *sql = strata_dialect_create_history_table (dialect, self->history_table);
+
+      if (!strata_driver_execute (self->driver, sql, cancellable, error))
+        {
+          g_prefix_error (error, "creating the history table %s: ", self->history_table);
+          return FALSE;
+        }
+    }
+
+  self->tables_ready = TRUE;
+
+  return TRUE;
+}
+
+static char **
+strata_migrator_read_heads (StrataMigrator  *self,
+                            GCancellable    *cancellable,
+                            GError         **error)
+{
+  g_autoptr(StrataResult) result = NULL;
+  g_autoptr(GPtrArray) heads = g_ptr_array_new ();
+  guint n_rows;
+
+  strata_migrator_ensure_sql (self);
+
+  if (!(result = strata_driver_query (self->driver, self->sql_select_heads, cancellable, error)))
+    return NULL;
+
+  n_rows = strata_result_get_n_rows (result);
+  for (guint i = 0; i < n_rows; i++)
+    {
+      const char *value = strata_result_get_value (result, i, 0);
+
+      if (value != NULL)
+        g_ptr_array_add (heads, (gpointer)value);
+    }
+  g_ptr_array_add (heads, NULL);
+
+  return strata_heads_normalize ((const char * const *)heads->pdata);
+}
+
+static gboolean
+strata_migrator_update_heads (StrataMigrator      *self,
+                              const char * const  *removed,
+                              const char * const  *added,
+                              GCancellable        *cancellable,
+                              GError             **error)
+{
+  strata_migrator_ensure_sql (self);
+
+  for (guint i = 0; removed[i] != NULL; i++)
+    {
+      g_autoptr(StrataResult) result = NULL;
+      const char *params[] = { removed[i] };
+
+      if (!(result = strata_driver_query_params (self->driver, self->sql_delete_head,
+                                                 1, params, cancellable, error)))
+        return FALSE;
+    }
+
+  for (guint i = 0; added[i] != NULL; i++)
+    {
+      g_autoptr(StrataResult) result = NULL;
+      const char *params[] = { added[i] };
+
+      if (!(result = strata_driver_query_params (self->driver, self->sql_insert_head,
+                                                 1, params, cancellable, error)))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+strata_migrator_insert_history (StrataMigrator  *self,
+                                const char      *revision,
+                                const char      *direction,
+                                const char      *checksum,
+                                GDateTime       *started,
+                                GDateTime       *finished,
+                                const char      *outcome,
+                                GCancellable    *cancellable,
+                                GError         **error)
+{
+  g_autoptr(StrataResult) result = NULL;
+  g_autofree char *started_text = format_timestamp (started);
+  g_autofree char *finished_text = format_timestamp (finished);
+  g_autofree char *duration = NULL;
+  const char *params[10];
+
+  strata_migrator_ensure_sql (self);
+
+  duration = g_strdup_printf ("%" G_GINT64_FORMAT,
+                              MAX (0, g_date_time_difference (finished, started) / 1000));
+
+  params[0] = revision;
+  params[1] = direction;
+  params[2] = checksum;
+  params[3] = started_text;
+  params[4] = finished_text;
+  params[5] = duration;
+  params[6] = g_get_user_name ();
+  params[7] = g_get_host_name ();
+  params[8] = PACKAGE_VERSION;
+  params[9] = outcome;
+
+  result = strata_driver_query_params (self->driver, self->sql_insert_history,
+                                       G_N_ELEMENTS (params), params, cancellable, error);
+
+  return result != NULL;
+}
+
+static const char *
+direction_name (StrataDirection direction)
+{
+  return direction == STRATA_DIRECTION_DOWN ? "down" : "up";
+}
+
+/* Best effort, in a transaction of its own: the failure itself is what the
+ * caller reports. */
+static void
+strata_migrator_record_failure (StrataMigrator *self,
+                                StrataStep     *step,
+                                GDateTime      *started,
+                                const GError   *failure)
+{
+  StrataScript *script = strata_step_get_script (step);
+  g_autoptr(GDateTime) finished = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  const char *outcome;
+
+  outcome = g_error_matches (failure, STRATA_ERROR, STRATA_ERROR_CANCELLED) ? "cancelled" : "failed";
+
+  if (!strata_driver_begin (self->driver, NULL, &error) ||
+      !strata_migrator_ensure_tables (self, NULL, &error) ||
+      !strata_migrator_insert_history (self, strata_script_get_revision (script),
+                                       direction_name (strata_step_get_direction (step)),
+                                       strata_script_get_checksum (script),
+                                       started, finished, outcome, NULL, &error) ||
+      !strata_driver_commit (self->driver, NULL, &error))
+    {
+      g_debug ("Could not record the %s revision %s in %s: %s",
+               outcome, strata_script_get_revision (script), self->history_table, error->message);
+      strata_migrator_rollback (self);
+    }
+}
+
+/* The step to go on with when the version table shows that someone else
+ * already ran steps of this plan, or -1. */
+static int
+find_resume_index (StrataPlan         *plan,
+                   guint               index,
+                   const char * const *heads)
+{
+  guint n_steps = strata_plan_get_n_steps (plan);
+
+  for (guint j = n_steps; j > index; j--)
+    {
+      StrataStep *step = strata_plan_get_step (plan, j - 1);
+
+      if (strata_heads_equal (strata_step_get_heads_after (step), heads))
+        return j;
+      if (j - 1 > index && strata_heads_equal (strata_step_get_heads_before (step), heads))
+        return j - 1;
+    }
+
+  return -1;
+}
+
+static gboolean
+run_bookkeeping (Run         *run,
+                 StrataStep  *step,
+                 GDateTime   *started,
+                 GError     **error)
+{
+  StrataMigrator *self = run->self;
+  StrataScript *script = strata_step_get_script (step);
+  g_auto(GStrv) removed = strata_step_dup_removed_heads (step);
+  g_auto(GStrv) added = strata_step_dup_added_heads (step);
+  g_autoptr(GDateTime) finished = g_date_time_new_now_utc ();
+
+  return strata_migrator_update_heads (self, (const char * const *)removed, (const char * const *)added,
+                                       run->cancellable, error) &&
+         strata_migrator_insert_history (self, strata_script_get_revision (script),
+                                         direction_name (strata_step_get_direction (step)),
+                                         strata_script_get_checksum (script),
+                                         started, finished, "success",
+                                         run->cancellable, error);
+}
+
+static char *
+describe_statements (GPtrArray *statements,
+                     guint      n)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *statement = _strata_driver_describe_statement (g_ptr_array_index (statements, i));
+
+      if (i > 0)
+        g_string_append (out, "; ");
+      g_string_append (out, statement);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* Runs step @index; on success stores in @next the index of the step to run
+ * next (further on when another process got there first). */
+static gboolean
+run_step (Run     *run,
+          guint    index,
+          guint   *next,
+          GError **error)
+{
+  StrataMigrator *self = run->self;
+  StrataStep *step = strata_plan_get_step (run->plan, index);
+  StrataScript *script = strata_step_get_script (step);
+  const char * const *heads_before = strata_step_get_heads_before (step);
+  gboolean transactional = strata_script_get_transactional (script);
+  g_autofree char *what = NULL;
+  g_autoptr(GPtrArray) statements = NULL;
+  g_autoptr(GDateTime) started = NULL;
+  g_auto(GStrv) heads = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gint64 begun;
+  int resume;
+
+  if (!(statements = strata_migrator_render_step (step, strata_driver_get_dialect (self->driver), error)))
+    return FALSE;
+
+  /* The state is read inside the transaction that changes it: BEGIN
+   * IMMEDIATE on SQLite takes the write lock before the read. */
+  if (!strata_driver_begin (self->driver, run->cancellable, error) ||
+      !strata_migrator_ensure_tables (self, run->cancellable, error) ||
+      !(heads = strata_migrator_read_heads (self, run->cancellable, error)))
+    {
+      strata_migrator_rollback (self);
+      g_prefix_error (error, "%s: ", describe_lazily (&what, script));
+      return FALSE;
+    }
+
+  if (!strata_heads_equal ((const char * const *)heads, heads_before))
+    {
+      resume = find_resume_index (run->plan, index, (const char * const *)heads);
+
+      /* Commit keeps the tables if this transaction created them. */
+      if (!strata_driver_commit (self->driver, run->cancellable, error))
+        {
+          strata_migrator_rollback (self);
+          g_prefix_error (error, "%s: ", describe_lazily (&what, script));
+          return FALSE;
+        }
+
+      if (resume < 0)
+        {
+          g_autofree char *expected = heads_to_string (heads_before);
+          g_autofree char *found = heads_to_string ((const char * const *)heads);
+
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
+                       "%s: cannot %s: the version table %s holds %s, expected %s",
+                       describe_lazily (&what, script),
+                       strata_step_get_direction (step) == STRATA_DIRECTION_DOWN ? "downgrade" : "upgrade",
+                       self->version_table, found, expected);
+          return FALSE;
+        }
+
+      g_debug ("%s: already applied by someone else, going on with step %d",
+               describe_lazily (&what, script), resume);
+      *next = resume;
+      return TRUE;
+    }
+
+  run_emit (run, signals[STEP_STARTED], step, index, 0, NULL);
+  started = g_date_time_new_now_utc ();
+  begun = g_get_monotonic_time ();
+
+  if (!transactional)
+    {
+      /* Statements such as CREATE INDEX CONCURRENTLY cannot run inside a
+       * transaction: run them in autocommit, then record the revision. */
+      if (!strata_driver_commit (self->driver, run->cancellable, error))
+        {
+          strata_migrator_rollback (self);
+          g_prefix_error (error, "%s: ", describe_lazily (&what, script));
+          return FALSE;
+        }
+    }
+
+  for (guint i = 0; i < statements->len; i++)
+    {
+      const char *sql = g_ptr_array_index (statements, i);
+
+      run_emit (run, signals[STATEMENT], step, index, 0, sql);
+
+      if (!strata_driver_execute (self->driver, sql, run->cancellable, &local_error))
+        {
+          strata_migrator_rollback (self);
+          strata_migrator_record_failure (self, step, started, local_error);
+
+          if (transactional)
+            g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ",
+                                        describe_lazily (&what, script));
+          else
+            {
+              g_autofree char *ran = describe_statements (statements, i);
+
+              g_set_error (error, local_error->domain, local_error->code,
+                           "%s: %s (not transactional: %s%s; the revision was not recorded in %s)",
+                           describe_lazily (&what, script), local_error->message,
+                           i == 0 ? "no statement had run" : "already ran and stay applied: ",
+                           ran, self->version_table);
+            }
+
+          return FALSE;
+        }
+    }
+
+  if (!transactional)
+    {
+      g_auto(GStrv) now = NULL;
+
+      if (!strata_driver_begin (self->driver, run->cancellable, error) ||
+          !strata_migrator_ensure_tables (self, run->cancellable, error) ||
+          !(now = strata_migrator_read_heads (self, run->cancellable, error)))
+        {
+          strata_migrator_rollback (self);
+          g_prefix_error (error, "%s: its statements ran but the revision was not recorded: ",
+                          describe_lazily (&what, script));
+          return FALSE;
+        }
+
+      if (!strata_heads_equal ((const char * const *)now, heads_before))
+        {
+          g_autofree char *expected = heads_to_string (heads_before);
+          g_autofree char *found = heads_to_string ((const char * const *)now);
+
+          strata_migrator_rollback (self);
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
+                       "%s: its statements ran but the revision was not recorded: "
+                       "the version table %s changed meanwhile to %s (expected %s)",
+                       describe_lazily (&what, script), self->version_table, found, expected);
+          return FALSE;
+        }
+    }
+
+  if (!run_bookkeeping (run, step, started, &local_error) ||
+      !strata_driver_commit (self->driver, run->cancellable, &local_error))
+    {
+      strata_migrator_rollback (self);
+      strata_migrator_record_failure (self, step, started, local_error);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  transactional ? "%s: " : "%s: its statements ran but the revision was not recorded: ",
+                                  describe_lazily (&what, script));
+      return FALSE;
+    }
+
+  run_emit (run, signals[STEP_FINISHED], step, index,
+            (g_get_monotonic_time () - begun) / (double)G_USEC_PER_SEC, NULL);
+
+  *next = index + 1;
+
+  return TRUE;
+}
+
+static gboolean
+strata_migrator_run_internal (StrataMigrator  *self,
+                              StrataPlan      *plan,
+                              GMainContext    *context,
+                              GCancellable    *cancellable,
+                              GError         **error)
+{
+  Run run = { self, plan, context, cancellable, strata_plan_get_n_steps (plan) };
+  gboolean ret = TRUE;
+  guint index = 0;
+
+  if (self->running)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "a run is already under way on %s",
+                   strata_driver_get_display_url (self->driver));
+      return FALSE;
+    }
+
+  if (run.n_steps == 0)
+    return TRUE;
+
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_CANCELLED,
+                   "cancelled before revision %s",
+                   strata_step_get_revision (strata_plan_get_step (plan, 0)));
+      return FALSE;
+    }
+
+  if (!strata_driver_lock (self->driver, self->version_table, cancellable, error))
+    return FALSE;
+
+  self->running = TRUE;
+  self->tables_ready = FALSE;
+
+  while (index < run.n_steps)
+    {
+      StrataStep *step = strata_plan_get_step (plan, index);
+
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_CANCELLED,
+                       "cancelled before revision %s", strata_step_get_revision (step));
+          ret = FALSE;
+          break;
+        }
+
+      if (!run_step (&run, index, &index, error))
+        {
+          ret = FALSE;
+          break;
+        }
+    }
+
+  self->running = FALSE;
+  strata_driver_unlock (self->driver, self->version_table);
+
+  return ret;
+}
+
+static void
+strata_migrator_dispose (GObject *object)
+{
+  StrataMigrator *self = (StrataMigrator *)object;
+
+  g_clear_object (&self->driver);
+  g_clear_object (&self->graph);
+
+  G_OBJECT_CLASS (strata_migrator_parent_class)->dispose (object);
+}
+
+static void
+strata_migrator_finalize (GObject *object)
+{
+  StrataMigrator *self = (StrataMigrator *)object;
+
+  g_clear_pointer (&self->version_table, g_free);
+  g_clear_pointer (&self->history_table, g_free);
+  strata_migrator_clear_sql (self);
+
+  G_OBJECT_CLASS (strata_migrator_parent_class)->finalize (object);
+}
+
+static void
+strata_migrator_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  StrataMigrator *self = STRATA_MIGRATOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_DRIVER:
+      g_value_set_object (value, self->driver);
+      break;
+
+    case PROP_GRAPH:
+      g_value_set_object (value, self->graph);
+      break;
+
+    case PROP_VERSION_TABLE:
+      g_value_set_string (value, self->version_table);
+      break;
+
+    case PROP_HISTORY_TABLE:
+      g_value_set_string (value, self->history_table);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+strata_migrator_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  StrataMigrator *self = STRATA_MIGRATOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_DRIVER:
+      self->driver = g_value_dup_object (value);
+      break;
+
+    case PROP_GRAPH:
+      self->graph = g_value_dup_object (value);
+      break;
+
+    case PROP_VERSION_TABLE:
+      strata_migrator_set_version_table (self, g_value_get_string (value));
+      break;
+
+    case PROP_HISTORY_TABLE:
+      strata_migrator_set_history_table (self, g_value_get_string (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+strata_migrator_class_init (StrataMigratorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = strata_migrator_dispose;
+  object_class->finalize = strata_migrator_finalize;
+  object_class->get_property = strata_migrator_get_property;
+  object_class->set_property = strata_migrator_set_property;
+
+  properties[PROP_DRIVER] =
+    g_param_spec_object ("driver", NULL, NULL,
+                         STRATA_TYPE_DRIVER,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_GRAPH] =
+    g_param_spec_object ("graph", NULL, NULL,
+                         STRATA_TYPE_GRAPH,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_VERSION_TABLE] =
+    g_param_spec_string ("version-table", NULL, NULL,
+                         STRATA_DEFAULT_VERSION_TABLE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_HISTORY_TABLE] =
+    g_param_spec_string ("history-table", NULL, NULL,
+                         STRATA_DEFAULT_HISTORY_TABLE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * StrataMigrator::step-started:
+   * @self: a #StrataMigrator
+   * @step: the step
+   * @index: its position in the plan
+   * @n_steps: the number of steps in the plan
+   */
+  signals[STEP_STARTED] =
+    g_signal_new ("step-started",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, STRATA_TYPE_STEP, G_TYPE_UINT, G_TYPE_UINT);
+
+  /**
+   * StrataMigrator::step-finished:
+   * @self: a #StrataMigrator
+   * @step: the step, now committed
+   * @index: its position in the plan
+   * @n_steps: the number of steps in the plan
+   * @seconds: how long it took
+   */
+  signals[STEP_FINISHED] =
+    g_signal_new ("step-finished",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 4, STRATA_TYPE_STEP, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_DOUBLE);
+
+  /**
+   * StrataMigrator::statement:
+   * @self: a #StrataMigrator
+   * @step: the step the statement belongs to
+   * @sql: the statement about to run
+   */
+  signals[STATEMENT] =
+    g_signal_new ("statement",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, STRATA_TYPE_STEP, G_TYPE_STRING);
+}
+
+static void
+strata_migrator_init (StrataMigrator *self)
+{
+  self->version_table = g_strdup (STRATA_DEFAULT_VERSION_TABLE);
+  self->history_table = g_strdup (STRATA_DEFAULT_HISTORY_TABLE);
+}
+
+/**
+ * strata_migrator_new:
+ * @driver: the connection to migrate
+ * @graph: (nullable): the revisions, for the checksums of stamped revisions
+ *
+ * Returns: (transfer full): a new #StrataMigrator
+ */
+StrataMigrator *
+strata_migrator_new (StrataDriver *driver,
+                     StrataGraph  *graph)
+{
+  g_return_val_if_fail (STRATA_IS_DRIVER (driver), NULL);
+  g_return_val_if_fail (graph == NULL || STRATA_IS_GRAPH (graph), NULL);
+
+  return g_object_new (STRATA_TYPE_MIGRATOR,
+                       "driver", driver,
+                       "graph", graph,
+                       NULL);
+}
+
+/**
+ * strata_migrator_get_driver:
+ *
+ * Returns: (transfer none): the connection
+ */
+StrataDriver *
+strata_migrator_get_driver (StrataMigrator *self)
+{
+  g_return_val_if_fail (STRATA_IS_MIGRATOR (self), NULL);
+
+  return self->driver;
+}
+
+/**
+ * strata_migrator_get_graph:
+ *
+ * Returns: (transfer none) (nullable): the revision graph
+ */
+StrataGraph *
+strata_migrator_get_graph (StrataMigrator *self)
+{
+  g_return_val_if_fail (STRATA_IS_MIGRATOR (self), NULL);
+
+  return self->graph;
+}
+
+void
+strata_migrator_set_version_table (StrataMigrator *self,
+                                   const char     *version_table)
+{
+  g_return_if_fail (STRATA_IS_MIGRATOR (self));
+  g_return_if_fail (!self->running);
+
+  if (version_table == NULL || *version_table == '\0')
+    version_table = STRATA_DEFAULT_VERSION_TABLE;
+
+  if (g_strcmp0 (self->version_table, version_table) != 0)
+    {
+      g_free (self->version_table);
+      self->version_table = g_strdup (version_table);
+      strata_migrator_clear_sql (self);
+      self->tables_ready = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERSION_TABLE]);
+    }
+}
+
+const char *
+strata_migrator_get_version_table (StrataMigrator *self)
+{
+  g_return_val_if_fail (STRATA_IS_MIGRATOR (self), NULL);
+
+  return self->version_table;
+}
+
+void
+strata_migrator_set_history_table (StrataMigrator *self,
+                                   const char     *history_table)
+{
+  g_return_if_fail (STRATA_IS_MIGRATOR (self));
+  g_return_if_fail (!self->running);
+
+  if (history_table == NULL || *history_table == '\0')
+    history_table = STRATA_DEFAULT_HISTORY_TABLE;
+
+  if (g_strcmp0 (self->history_table, history_table) != 0)
+    {
+      g_free (self->history_table);
+      self->history_table = g_strdup (history_table);
+      strata_migrator_clear_sql (self);
+      self->tables_ready = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTORY_TABLE]);
+    }
+}
+
+const char *
+strata_migrator_get_history_table (StrataMigrator *self)
+{
+  g_return_val_if_fail (STRATA_IS_MIGRATOR (self), NULL);
+
+  return self->history_table;
+}
+
+/**
+ * strata_migrator_get_current_heads:
+ *
+ * Returns: (transfer full): the version-table rows, sorted; an empty vector
+ *   when the table does not exist; %NULL with @error set on failure
+ */
+char **
+strata_migrator_get_current_heads (StrataMigrator  *self,
+                                   GCancellable    *cancellable,
+                                   GError         **error)
+{
+  gboolean exists;
+
+  g_return_val_if_fail (STRATA_IS_MIGRATOR (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!strata_driver_table_exists (self->driver, self->version_table, &exists, cancellable, error))
+    return NULL;
+
+  if (!exists)
+    return g_new0 (char *, 1);
+
+  return strata_migrator_read_heads (self, cancellable, error);
+}
+
+/**
+ * strata_migrator_run:
+ * @self: a #StrataMigrator
+ * @plan: the steps to run
+ * @cancellable: (nullable): cancels the run, interrupting the statement
+ *   under way
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when every step ran (or had already been run by someone
+ *   else)
+ */
+gboolean
+strata_migrator_run (StrataMigrator  *self,
+                     StrataPlan      *plan,
+                     GCancellable    *cancellable,
+                     GError         **error)
+{
+  g_return_val_if_fail (STRATA_IS_MIGRATOR (self), FALSE);
+  g_return_val_if_fail (STRATA_IS_PLAN (plan), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return strata_migrator_run_internal (self, plan, NULL, cancellable, error);
+}
+
+typedef struct
+{
+  StrataPlan   *plan;
+  GMainContext *context;
+} RunAsync;
+
+static void
+run_async_free (gpointer data)
+{
+  RunAsync *state = data;
+
+  g_clear_object (&state->plan);
+  g_clear_pointer (&state->context, g_main_context_unref);
+  g_free (state);
+}
+
+static void
+strata_migrator_run_worker (GTask        *task,
+                            gpointer      source_object,
+                            gpointer      task_data,
+                            GCancellable *cancellable)
+{
+  StrataMigrator *self = source_object;
+  RunAsync *state = task_data;
+  GError *error = NULL;
+
+  if (strata_migrator_run_internal (self, state->plan, state->context, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * strata_migrator_run_async:
+ * @self: a #StrataMigrator
+ * @plan: the steps to run
+ * @cancellable: (nullable): cancels the run
+ * @callback: called in the thread-default main context of the caller
+ * @user_data: data for @callback
+ *
+ * Runs the plan in a worker thread. The signals are emitted in the caller's
+ * thread-default main context, all of them before @callback runs. The
+ * migrator and its driver must not be used elsewhere until then.
+ */
+void
+strata_migrator_run_async (StrataMigrator      *self,
+                           StrataPlan          *plan,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  RunAsync *state;
+
+  g_return_if_fail (STRATA_IS_MIGRATOR (self));
+  g_return_if_fail (STRATA_IS_PLAN (plan));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  state = g_new0 (RunAsync, 1);
+  state->plan = g_object_ref (plan);
+  state->context = g_main_context_ref_thread_default ();
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, strata_migrator_run_async);
+  /* The run's own STRATA_ERROR_CANCELLED says where it stopped */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, state, run_async_free);
+  g_task_run_in_thread (task, strata_migrator_run_worker);
+}
+
+gboolean
+strata_migrator_run_finish (StrataMigrator  *self,
+                            GAsyncResult    *result,
+                            GError         **error)
+{
+  g_return_val_if_fail (STRATA_IS_MIGRATOR (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == strata_migrator_run_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static const char *
+lookup_checksum (StrataMigrator *self,
+                 const char     *revision)
+{
+  StrataScript *script;
+
+  if (self->graph == NULL)
+    return NULL;
+
+  if (!(script = strata_graph_lookup (self->graph, revision)))
+    return NULL;
+
+  return strata_script_get_checksum (script);
+}
+
+/**
+ * strata_migrator_stamp:
+ * @self: a #StrataMigrator
+ * @heads: (array zero-terminated=1): the version-table rows to set
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Sets the version table to @heads without running anything. Each revision
+ * that becomes a head gets a history row with direction "stamp", each that
+ * stops being one a row with direction "unstamp".
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+strata_migrator_stamp (StrataMigrator      *self,
+                       const char * const  *heads,
+                       GCancellable        *cancellable,
+                       GError             **error)
+{
+  g_auto(GStrv) wanted = NULL;
+  g_auto(GStrv) current = NULL;
+  g_autoptr(GPtrArray) removed = g_ptr_array_new ();
+  g_autoptr(GPtrArray) added = g_ptr_array_new ();
+  g_autoptr(GDateTime) now = NULL;
+
+  g_return_val_if_fail (STRATA_IS_MIGRATOR (self), FALSE);
+  g_return_val_if_fail (!self->running, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  wanted = strata_heads_normalize (heads);
+  for (guint i = 0; wanted[i] != NULL; i++)
+    {
+      if (!strata_revision_id_is_valid (wanted[i]))
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                       "cannot stamp \"%s\": not a revision id", wanted[i]);
+          return FALSE;
+        }
+    }
+
+  if (!strata_driver_lock (self->driver, self->version_table, cancellable, error))
+    return FALSE;
+
+  self->tables_ready = FALSE;
+
+  if (!strata_driver_begin (self->driver, cancellable, error) ||
+      !strata_migrator_ensure_tables (self, cancellable, error) ||
+      !(current = strata_migrator_read_heads (self, cancellable, error)))
+    goto failed;
+
+  for (guint i = 0; current[i] != NULL; i++)
+    if (!g_strv_contains ((const char * const *)wanted, current[i]))
+      g_ptr_array_add (removed, current[i]);
+  g_ptr_array_add (removed, NULL);
+
+  for (guint i = 0; wanted[i] != NULL; i++)
+    if (!g_strv_contains ((const char * const *)current, wanted[i]))
+      g_ptr_array_add (added, wanted[i]);
+  g_ptr_array_add (added, NULL);
+
+  if (!strata_migrator_update_heads (self,
+                                     (const char * const *)removed->pdata,
+                                     (const char * const *)added->pdata,
+                                     cancellable, error))
+    goto failed;
+
+  now = g_date_time_new_now_utc ();
+
+  for (guint i = 0; i + 1 < removed->len; i++)
+    {
+      const char *revision = g_ptr_array_index (removed, i);
+
+      if (!strata_migrator_insert_history (self, revision, "unstamp", lookup_checksum (self, revision),
+                                           now, now, "success", cancellable, error))
+        goto failed;
+    }
+
+  for (guint i = 0; i + 1 < added->len; i++)
+    {
+      const char *revision = g_ptr_array_index (added, i);
+
+      if (!strata_migrator_insert_history (self, revision, "stamp", lookup_checksum (self, revision),
+                                           now, now, "success", cancellable, error))
+        goto failed;
+    }
+
+  if (!strata_driver_commit (self->driver, cancellable, error))
+    goto failed;
+
+  strata_driver_unlock (self->driver, self->version_table);
+
+  return TRUE;
+
+failed:
+  strata_migrator_rollback (self);
+  strata_driver_unlock (self->driver, self->version_table);
+  g_prefix_error (error, "stamp: ");
+
+  return FALSE;
+}
+
+/**
+ * strata_migrator_get_history:
+ *
+ * Returns: (transfer full): the history rows, newest first, with the
+ *   columns id, revision, direction, checksum, started, finished,
+ *   duration_ms, os_user, host, tool_version, outcome; no rows when the
+ *   table does not exist
+ */
+StrataResult *
+strata_migrator_get_history (StrataMigrator  *self,
+                             GCancellable    *cancellable,
+                             GError         **error)
+{
+  g_autofree char *table = NULL;
+  g_autofree char *sql = NULL;
+  gboolean exists;
+
+  g_return_val_if_fail (STRATA_IS_MIGRATOR (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!strata_driver_table_exists (self->driver, self->history_table, &exists, cancellable, error))
+    return NULL;
+
+  if (!exists)
+    {
+      static const char * const names[N_HISTORY_COLUMNS] = {
+        "id", "revision", "direction", "checksum", "started", "finished",
+        "duration_ms", "os_user", "host", "tool_version", "outcome",
+      };
+      StrataResult *empty = _strata_result_new (N_HISTORY_COLUMNS);
+
+      for (guint i = 0; i < N_HISTORY_COLUMNS; i++)
+        _strata_result_set_column_name (empty, i, names[i]);
+
+      return empty;
+    }
+
+  table = strata_dialect_quote_identifier (strata_driver_get_dialect (self->driver), self->history_table);
+  sql = g_strdup_printf ("SELECT " HISTORY_COLUMNS " FROM %s ORDER BY id DESC", table);
+
+  return strata_driver_query (self->driver, sql, cancellable, error);
+}
+
+/**
+ * strata_migrator_render_step:
+ * @step: a step
+ * @dialect: the SQL dialect
+ * @error: return location for a #GError
+ *
+ * The statements of an upgrade are its upgrade operations; those of a
+ * downgrade are the script's downgrade operations, or the inverse of its
+ * upgrade when it has none.
+ *
+ * Returns: (transfer full) (element-type utf8): the statements, or %NULL
+ *   with @error set naming the revision and its file
+ */
+GPtrArray *
+strata_migrator_render_step (StrataStep     *step,
+                             StrataDialect   dialect,
+                             GError        **error)
+{
+  StrataScript *script;
+  g_autoptr(GPtrArray) inverse = NULL;
+  GPtrArray *ops;
+  GPtrArray *statements;
+
+  g_return_val_if_fail (STRATA_IS_STEP (step), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  script = strata_step_get_script (step);
+
+  if (!strata_script_ensure_loaded (script, error))
+    return NULL;
+
+  if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
+    ops = strata_script_get_upgrade (script);
+  else if (!(ops = strata_script_get_downgrade (script)))
+    {
+      GPtrArray *upgrade = strata_script_get_upgrade (script);
+
+      if (upgrade != NULL && !(ops = inverse = strata_ops_invert (upgrade, error)))
+        {
+          g_autofree char *what = describe_revision (script);
+
+          g_prefix_error (error, "%s: cannot downgrade: ", what);
+          return NULL;
+        }
+    }
+
+  if (ops == NULL)
+    return g_ptr_array_new_with_free_func (g_free);
+
+  if (!(statements = strata_dialect_render_ops (dialect, ops, error)))
+    {
+      g_autofree char *what = describe_revision (script);
+
+      g_prefix_error (error, "%s: ", what);
+      return NULL;
+    }
+
+  return statements;
+}
+
+static void
+append_statement (GString    *out,
+                  const char *sql)
+{
+  gsize len = strlen (sql);
+
+  while (len > 0 && (g_ascii_isspace (sql[len - 1]) || sql[len - 1] == ';'))
+    len--;
+
+  g_string_append_len (out, sql, len);
+  g_string_append (out, ";\n\n");
+}
+
+static void
+append_version_statements (GString            *out,
+                           StrataDialect       dialect,
+                           const char         *table,
+                           const char * const *removed,
+                           const char * const *added)
+{
+  /* One row replaced by another: an UPDATE, as Alembic writes it. */
+  if (g_strv_length ((char **)removed) == 1 && g_strv_length ((char **)added) == 1)
+    {
+      g_autofree char *from = strata_dialect_quote_literal (dialect, removed[0]);
+      g_autofree char *to = strata_dialect_quote_literal (dialect, added[0]);
+
+      g_string_append_printf (out, "UPDATE %s SET version_num = %s WHERE version_num = %s;\n\n",
+                              table, to, from);
+      return;
+    }
+
+  for (guint i = 0; removed[i] != NULL; i++)
+    {
+      g_autofree char *value = strata_dialect_quote_literal (dialect, removed[i]);
+
+      g_string_append_printf (out, "DELETE FROM %s WHERE version_num = %s;\n\n", table, value);
+    }
+
+  for (guint i = 0; added[i] != NULL; i++)
+    {
+      g_autofree char *value = strata_dialect_quote_literal (dialect, added[i]);
+
+      g_string_append_printf (out, "INSERT INTO %s (version_num) VALUES (%s);\n\n", table, value);
+    }
+}
+
+/* The first line of a message, for a SQL comment. */
+static char *
+comment_text (const char *text)
+{
+  const char *end;
+
+  if (text == NULL)
+    return g_strdup ("");
+
+  end = strchr (text, '\n');
+  return end != NULL ? g_strndup (text, end - text) : g_strdup (text);
+}
+
+/**
+ * strata_migrator_render_offline_sql:
+ * @graph: (nullable): the revision graph
+ * @plan: the steps to render
+ * @dialect: the SQL dialect
+ * @version_table: (nullable): the version table, %NULL for the default
+ * @error: return location for a #GError
+ *
+ * Renders a plan as a script a person can review or run by hand (Alembic's
+ * `--sql`): the version table's CREATE when starting from nothing, then for
+ * each migration a comment naming it, BEGIN, its statements, the version
+ * table change and COMMIT (no BEGIN/COMMIT for a non-transactional one).
+ *
+ * Returns: (transfer full): the SQL, or %NULL with @error set
+ */
+char *
+strata_migrator_render_offline_sql (StrataGraph    *graph,
+                                    StrataPlan     *plan,
+                                    StrataDialect   dialect,
+                                    const char     *version_table,
+                                    GError        **error)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *table = NULL;
+  StrataDirection direction;
+  guint n_steps;
+
+  g_return_val_if_fail (graph == NULL || STRATA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (STRATA_IS_PLAN (plan), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (version_table == NULL || *version_table == '\0')
+    version_table = STRATA_DEFAULT_VERSION_TABLE;
+
+  table = strata_dialect_quote_identifier (dialect, version_table);
+  direction = strata_plan_get_direction (plan);
+  n_steps = strata_plan_get_n_steps (plan);
+
+  g_string_append_printf (out, "-- Strata %s: %s to %s, %s\n\n",
+                          PACKAGE_VERSION,
+                          direction == STRATA_DIRECTION_DOWN ? "downgrade" : "upgrade",
+                          strata_plan_get_target (plan) != NULL ? strata_plan_get_target (plan) : "head",
+                          strata_dialect_get_name (dialect));
+
+  if (direction == STRATA_DIRECTION_UP && n_steps > 0 &&
+      g_strv_length ((char **)strata_plan_get_heads_before (plan)) == 0)
+    {
+      g_autofree char *create = strata_dialect_create_version_table (dialect, version_table);
+
+      append_statement (out, create);
+    }
+
+  for (guint i = 0; i < n_steps; i++)
+    {
+      StrataStep *step = strata_plan_get_step (plan, i);
+      StrataScript *script = strata_step_get_script (step);
+      gboolean transactional = strata_script_get_transactional (script);
+      g_autoptr(GPtrArray) statements = NULL;
+      g_auto(GStrv) removed = NULL;
+      g_auto(GStrv) added = NULL;
+      g_autofree char *parents = NULL;
+      g_autofree char *message = NULL;
+
+      if (!(statements = strata_migrator_render_step (step, dialect, error)))
+        return NULL;
+
+      parents = g_strjoinv (", ", (char **)strata_script_get_down_revisions (script));
+      message = comment_text (strata_script_get_message (script));
+
+      if (strata_step_get_direction (step) == STRATA_DIRECTION_DOWN)
+        g_string_append_printf (out, "-- Running downgrade %s -> %s", strata_script_get_revision (script), parents);
+      else
+        g_string_append_printf (out, "-- Running upgrade %s -> %s", parents, strata_script_get_revision (script));
+      if (*message != '\0')
+        g_string_append_printf (out, ", %s", message);
+      g_string_append (out, "\n");
+      if (!transactional)
+        g_string_append (out, "-- (not transactional: runs outside a transaction)\n");
+      g_string_append (out, "\n");
+
+      if (transactional)
+        g_string_append (out, "BEGIN;\n\n");
+
+      for (guint j = 0; j < statements->len; j++)
+        append_statement (out, g_ptr_array_index (statements, j));
+
+      removed = strata_step_dup_removed_heads (step);
+      added = strata_step_dup_added_heads (step);
+      append_version_statements (out, dialect, table,
+                                 (const char * const *)removed,
+                                 (const char * const *)added);
+
+      if (transactional)
+        g_string_append (out, "COMMIT;\n\n");
+    }
+
+  /* One newline at the end, not a blank line */
+  while (out->len > 1 && out->str[out->len - 1] == '\n' && out->str[out->len - 2] == '\n')
+    g_string_truncate (out, out->len - 1);
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}

@@ -7,6 +7,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "strata-model.h"
 #include "strata-types.h"
 
 G_BEGIN_DECLS
@@ -60,9 +61,46 @@ gboolean      strata_op_is_destructive      (StrataOp           *op);
 
 /* The inverse of a list of operations (reversed order). Without a schema
  * model only what the operation itself describes can be inverted; anything
- * else is STRATA_ERROR_IRREVERSIBLE naming the operation. */
+ * else is STRATA_ERROR_IRREVERSIBLE naming the operation, e.g.
+ * "upgrade[3]: drop_table (drop table account) has no inverse: …". */
 GPtrArray    *strata_ops_invert             (GPtrArray          *ops,
                                              GError            **error);
+
+/* The inverse of one operation, or STRATA_ERROR_IRREVERSIBLE saying why
+ * (without an index). */
+StrataOp     *strata_op_invert              (StrataOp           *op,
+                                             GError            **error);
+/* Same JSON form. */
+gboolean      strata_op_equal               (StrataOp           *a,
+                                             StrataOp           *b);
+/* A PostgreSQL CREATE/DROP INDEX CONCURRENTLY: cannot run inside a
+ * transaction, so its migration must be "transactional": false. */
+gboolean      strata_op_is_concurrent       (StrataOp           *op);
+
+/* Building operations (autogenerate, tests). Objects are referenced. */
+StrataOp     *strata_op_new_create_table    (StrataTable        *definition);
+StrataOp     *strata_op_new_drop_table      (const char         *table);
+StrataOp     *strata_op_new_rename_table    (const char         *table,
+                                             const char         *new_name);
+StrataOp     *strata_op_new_add_column      (const char         *table,
+                                             StrataColumn       *column);
+StrataOp     *strata_op_new_drop_column     (const char         *table,
+                                             const char         *column);
+StrataOp     *strata_op_new_create_index    (const char         *table,
+                                             StrataIndex        *index);
+StrataOp     *strata_op_new_drop_index      (const char         *table,
+                                             const char         *name);
+StrataOp     *strata_op_new_add_foreign_key (const char         *table,
+                                             StrataForeignKey   *foreign_key);
+StrataOp     *strata_op_new_add_unique      (const char         *table,
+                                             StrataUnique       *unique);
+StrataOp     *strata_op_new_add_check       (const char         *table,
+                                             StrataCheck        *check);
+StrataOp     *strata_op_new_drop_constraint (const char         *table,
+                                             const char         *name);
+/* The same SQL on every dialect; @reverse may be NULL (irreversible). */
+StrataOp     *strata_op_new_sql             (const char         *sql,
+                                             const char         *reverse);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataOp, strata_op_unref)
 

@@ -1,4 +1,4 @@
-/* strata-project.c
+/* strata-project.c: a migration project on disk
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,4 +7,823 @@
 
 #include "config.h"
 
-#include "strata.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "strata-core-resources.h"
+#include "strata-error.h"
+#include "strata-graph.h"
+#include "strata-project-private.h"
+#include "strata-script.h"
+
+#define PROJECT_FILE   "strata.ini"
+#define MAIN_GROUP     "strata"
+#define PROFILE_PREFIX "profile "
+
+struct _StrataProject
+{
+  GObject    parent_instance;
+
+  GFile     *directory;
+  GKeyFile  *key_file;
+  char      *ini_path;
+  GFile     *migrations_dir;
+  GFile     *model_file;
+  char      *version_table;
+  char      *history_table;
+  char      *url;
+};
+
+G_DEFINE_FINAL_TYPE (StrataProject, strata_project, G_TYPE_OBJECT)
+
+static const char * const main_keys[] = {
+  "migrations",
+  "model",
+  "version-table",
+  "history-table",
+  "url",
+  "schema",
+  "busy-timeout",
+  "lock-timeout",
+  "statement-timeout",
+  NULL
+};
+
+static const char * const profile_keys[] = {
+  "url",
+  "role",
+  "notes",
+  "schema",
+  NULL
+};
+
+static void
+strata_project_finalize (GObject *object)
+{
+  StrataProject *self = (StrataProject *)object;
+
+  g_clear_object (&self->directory);
+  g_clear_pointer (&self->key_file, g_key_file_unref);
+  g_clear_pointer (&self->ini_path, g_free);
+  g_clear_object (&self->migrations_dir);
+  g_clear_object (&self->model_file);
+  g_clear_pointer (&self->version_table, g_free);
+  g_clear_pointer (&self->history_table, g_free);
+  g_clear_pointer (&self->url, g_free);
+
+  G_OBJECT_CLASS (strata_project_parent_class)->finalize (object);
+}
+
+static void
+strata_project_class_init (StrataProjectClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = strata_project_finalize;
+}
+
+static void
+strata_project_init (StrataProject *self)
+{
+}
+
+/* A path for messages: relative to the current directory when below it. */
+static char *
+display_path (GFile *file)
+{
+  g_autoptr(GFile) cwd = NULL;
+  g_autofree char *here = g_get_current_dir ();
+  char *relative;
+
+  cwd = g_file_new_for_path (here);
+  if ((relative = g_file_get_relative_path (cwd, file)) != NULL)
+    return relative;
+
+  return g_file_get_path (file);
+}
+
+static gboolean
+check_keys (StrataProject      *self,
+            const char         *group,
+            const char * const *allowed,
+            GError            **error)
+{
+  g_auto(GStrv) keys = g_key_file_get_keys (self->key_file, group, NULL, NULL);
+
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      if (!g_strv_contains (allowed, keys[i]))
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
+                       "%s: unknown key “%s” in [%s]",
+                       self->ini_path, keys[i], group);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static char *
+get_string (StrataProject *self,
+            const char    *group,
+            const char    *key,
+            const char    *fallback)
+{
+  g_autofree char *value = g_key_file_get_string (self->key_file, group, key, NULL);
+
+  if (value != NULL)
+    g_strstrip (value);
+
+  if (value == NULL || *value == '\0')
+    return g_strdup (fallback);
+
+  return g_steal_pointer (&value);
+}
+
+static gboolean
+is_valid_table_name (const char *name)
+{
+  if (name == NULL || *name == '\0' || strlen (name) > 63)
+    return FALSE;
+
+  for (const char *p = name; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_')
+      return FALSE;
+
+  return !g_ascii_isdigit (name[0]);
+}
+
+/**
+ * strata_project_open:
+ * @directory: the folder holding strata.ini
+ *
+ * Returns: (transfer full): the project, or %NULL with @error set
+ */
+StrataProject *
+strata_project_open (GFile   *directory,
+                     GError **error)
+{
+  g_autoptr(StrataProject) self = NULL;
+  g_autoptr(GFile) ini = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) groups = NULL;
+  g_autofree char *migrations = NULL;
+  g_autofree char *model = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (directory), NULL);
+
+  self = g_object_new (STRATA_TYPE_PROJECT, NULL);
+  self->directory = g_object_ref (directory);
+  self->key_file = g_key_file_new ();
+
+  ini = g_file_get_child (directory, PROJECT_FILE);
+  self->ini_path = display_path (ini);
+
+  {
+    g_autofree char *path = g_file_get_path (ini);
+
+    if (!g_key_file_load_from_file (self->key_file, path, G_KEY_FILE_KEEP_COMMENTS, &local_error))
+      {
+        if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
+                       "%s: no such file; this is not a Strata project (create one with “strata init”)",
+                       self->ini_path);
+        else
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
+                       "%s: %s", self->ini_path, local_error->message);
+        return NULL;
+      }
+  }
+
+  if (!g_key_file_has_group (self->key_file, MAIN_GROUP))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
+                   "%s: no [strata] group", self->ini_path);
+      return NULL;
+    }
+
+  groups = g_key_file_get_groups (self->key_file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      if (g_str_equal (groups[i], MAIN_GROUP))
+        {
+          if (!check_keys (self, groups[i], main_keys, error))
+            return NULL;
+        }
+      else if (g_str_has_prefix (groups[i], PROFILE_PREFIX) &&
+               groups[i][strlen (PROFILE_PREFIX)] != '\0')
+        {
+          if (!check_keys (self, groups[i], profile_keys, error))
+            return NULL;
+        }
+      else
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
+                       "%s: unknown group [%s] (expected [strata] or [profile NAME])",
+                       self->ini_path, groups[i]);
+          return NULL;
+        }
+    }
+
+  migrations = get_string (self, MAIN_GROUP, "migrations", "migrations");
+  model = get_string (self, MAIN_GROUP, "model", "schema.json");
+  self->migrations_dir = g_file_resolve_relative_path (directory, migrations);
+  self->model_file = g_file_resolve_relative_path (directory, model);
+  self->version_table = get_string (self, MAIN_GROUP, "version-table", "strata_version");
+  self->history_table = get_string (self, MAIN_GROUP, "history-table", "strata_history");
+  self->url = get_string (self, MAIN_GROUP, "url", NULL);
+
+  if (!is_valid_table_name (self->version_table))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
+                   "%s: version-table “%s” is not a valid table name",
+                   self->ini_path, self->version_table);
+      return NULL;
+    }
+
+  if (!is_valid_table_name (self->history_table))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
+                   "%s: history-table “%s” is not a valid table name",
+                   self->ini_path, self->history_table);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+static gboolean
+write_new_file (GFile         *file,
+                const char    *contents,
+                gsize          length,
+                GError       **error)
+{
+  g_autoptr(GFileOutputStream) stream = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  stream = g_file_create (file, G_FILE_CREATE_NONE, NULL, &local_error);
+  if (stream == NULL ||
+      !g_output_stream_write_all (G_OUTPUT_STREAM (stream), contents, length, NULL, NULL, &local_error) ||
+      !g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &local_error))
+    {
+      g_autofree char *path = display_path (file);
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
+                   "%s: %s", path, local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * strata_project_create:
+ * @directory: the project folder, created if missing
+ *
+ * Writes a commented strata.ini, an empty migrations folder and an empty
+ * schema.json. Existing files are never overwritten.
+ */
+gboolean
+strata_project_create (GFile   *directory,
+                       GError **error)
+{
+  g_autoptr(GFile) ini = NULL;
+  g_autoptr(GFile) migrations = NULL;
+  g_autoptr(GFile) model = NULL;
+  g_autoptr(GFile) gitignore = NULL;
+  g_autoptr(GBytes) template = NULL;
+  g_autoptr(GError) local_error = NULL;
+  static const char empty_model[] = "{\n  \"tables\": []\n}\n";
+  static const char ignore[] = "# Never commit secrets or local databases\n.env\n*.db\n*.db-journal\n*.db-wal\n*.db-shm\n";
+
+  g_return_val_if_fail (G_IS_FILE (directory), FALSE);
+
+  ini = g_file_get_child (directory, PROJECT_FILE);
+  if (g_file_query_exists (ini, NULL))
+    {
+      g_autofree char *path = display_path (ini);
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
+                   "%s: already exists; not overwriting an existing project", path);
+      return FALSE;
+    }
+
+  if (!g_file_make_directory_with_parents (directory, NULL, &local_error) &&
+      !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    {
+      g_autofree char *path = display_path (directory);
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
+                   "%s: %s", path, local_error->message);
+      return FALSE;
+    }
+  g_clear_error (&local_error);
+
+  template = g_resource_lookup_data (_strata_core_get_resource (),
+                                     "/io/github/stratadb/Strata/core/strata.ini",
+                                     G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  g_assert (template != NULL);
+
+  migrations = g_file_get_child (directory, "migrations");
+  if (!g_file_make_directory (migrations, NULL, &local_error) &&
+      !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    {
+      g_autofree char *path = display_path (migrations);
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
+                   "%s: %s", path, local_error->message);
+      return FALSE;
+    }
+
+  model = g_file_get_child (directory, "schema.json");
+  if (!g_file_query_exists (model, NULL) &&
+      !write_new_file (model, empty_model, strlen (empty_model), error))
+    return FALSE;
+
+  gitignore = g_file_get_child (directory, ".gitignore");
+  if (!g_file_query_exists (gitignore, NULL) &&
+      !write_new_file (gitignore, ignore, strlen (ignore), error))
+    return FALSE;
+
+  return write_new_file (ini,
+                         g_bytes_get_data (template, NULL),
+                         g_bytes_get_size (template),
+                         error);
+}
+
+/**
+ * strata_project_get_directory:
+ *
+ * Returns: (transfer none): the project folder
+ */
+GFile *
+strata_project_get_directory (StrataProject *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  return self->directory;
+}
+
+/**
+ * strata_project_get_migrations_dir:
+ *
+ * Returns: (transfer none): the migrations folder
+ */
+GFile *
+strata_project_get_migrations_dir (StrataProject *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  return self->migrations_dir;
+}
+
+/**
+ * strata_project_get_model_file:
+ *
+ * Returns: (transfer none): the declarative model (schema.json)
+ */
+GFile *
+strata_project_get_model_file (StrataProject *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  return self->model_file;
+}
+
+const char *
+strata_project_get_version_table (StrataProject *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  return self->version_table;
+}
+
+void
+strata_project_set_version_table (StrataProject *self,
+                                  const char    *version_table)
+{
+  g_return_if_fail (STRATA_IS_PROJECT (self));
+  g_return_if_fail (version_table != NULL);
+
+  g_free (self->version_table);
+  self->version_table = g_strdup (version_table);
+}
+
+const char *
+strata_project_get_history_table (StrataProject *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  return self->history_table;
+}
+
+const char *
+strata_project_get_url (StrataProject *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  return self->url;
+}
+
+/**
+ * strata_project_list_profiles:
+ *
+ * Returns: (transfer full): the names of the project's profiles
+ */
+char **
+strata_project_list_profiles (StrataProject *self)
+{
+  g_auto(GStrv) groups = NULL;
+  GPtrArray *names;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+
+  names = g_ptr_array_new ();
+  groups = g_key_file_get_groups (self->key_file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    if (g_str_has_prefix (groups[i], PROFILE_PREFIX))
+      g_ptr_array_add (names, g_strdup (groups[i] + strlen (PROFILE_PREFIX)));
+  g_ptr_array_add (names, NULL);
+
+  return (char **)g_ptr_array_free (names, FALSE);
+}
+
+const char *
+strata_project_get_profile_url (StrataProject *self,
+                                const char    *name)
+{
+  g_autofree char *group = NULL;
+  g_autofree char *url = NULL;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  group = g_strconcat (PROFILE_PREFIX, name, NULL);
+  url = get_string (self, group, "url", NULL);
+  if (url == NULL)
+    return NULL;
+
+  /* Interned so the project can hand out a borrowed string. */
+  return g_intern_string (url);
+}
+
+static void
+migration_entry_free (gpointer data)
+{
+  StrataMigrationEntry *entry = data;
+
+  g_free (entry->name);
+  g_free (entry);
+}
+
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b)
+{
+  const StrataMigrationEntry *ea = *(const StrataMigrationEntry * const *)a;
+  const StrataMigrationEntry *eb = *(const StrataMigrationEntry * const *)b;
+
+  return strcmp (ea->name, eb->name);
+}
+
+/* The JSON files of the migrations folder with their stat, by name. Plain
+ * POSIX here: this runs for every command and must stay cheap with
+ * thousands of files. */
+static GPtrArray *
+list_migration_files (StrataProject  *self,
+                      GError        **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (migration_entry_free);
+  g_autofree char *path = g_file_get_path (self->migrations_dir);
+  struct dirent *dent;
+  DIR *dir;
+
+  if (path == NULL || (dir = opendir (path)) == NULL)
+    {
+      int errsv = errno;
+      g_autofree char *shown = display_path (self->migrations_dir);
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
+                   "%s: %s", shown, g_strerror (errsv));
+      return NULL;
+    }
+
+  while ((dent = readdir (dir)) != NULL)
+    {
+      StrataMigrationEntry *entry;
+      gsize len = strlen (dent->d_name);
+
+      if (dent->d_name[0] == '.' || len < 6 || strcmp (dent->d_name + len - 5, ".json") != 0)
+        continue;
+
+      entry = g_new0 (StrataMigrationEntry, 1);
+      if (fstatat (dirfd (dir), dent->d_name, &entry->st, 0) != 0 || !S_ISREG (entry->st.st_mode))
+        {
+          g_free (entry);
+          continue;
+        }
+      entry->name = g_strdup (dent->d_name);
+      g_ptr_array_add (entries, entry);
+    }
+
+  closedir (dir);
+  g_ptr_array_sort (entries, compare_entries);
+
+  return g_steal_pointer (&entries);
+}
+
+/**
+ * strata_project_load_scripts:
+ *
+ * Files unchanged since the last load come from the folder's index with
+ * their operations read on first use; the others are parsed and checked now.
+ *
+ * Returns: (transfer full) (element-type StrataScript): every migration file,
+ *   in file-name order
+ */
+GPtrArray *
+strata_project_load_scripts (StrataProject  *self,
+                             GError        **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) scripts = NULL;
+  g_autoptr(StrataIndex) index = NULL;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+
+  if (!(entries = list_migration_files (self, error)))
+    return NULL;
+
+  index = _strata_index_load (self->migrations_dir);
+  scripts = g_ptr_array_new_full (entries->len, g_object_unref);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const StrataMigrationEntry *entry = g_ptr_array_index (entries, i);
+      StrataScript *script = _strata_index_lookup (index, self->migrations_dir, entry);
+
+      if (script == NULL)
+        {
+          g_autoptr(GFile) file = g_file_get_child (self->migrations_dir, entry->name);
+
+          if (!(script = strata_script_new_from_file (file, error)))
+            return NULL;
+          _strata_index_update (index, entry, script);
+        }
+
+      g_ptr_array_add (scripts, script);
+    }
+
+  _strata_index_save (index);
+
+  return g_steal_pointer (&scripts);
+}
+
+/**
+ * strata_project_load_graph:
+ *
+ * Returns: (transfer full): the revision graph of the project's migrations
+ */
+StrataGraph *
+strata_project_load_graph (StrataProject  *self,
+                           GError        **error)
+{
+  g_autoptr(GPtrArray) scripts = NULL;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+
+  if (!(scripts = strata_project_load_scripts (self, error)))
+    return NULL;
+
+  return strata_graph_new (scripts, error);
+}
+
+static char *
+dotenv_lookup_url (StrataProject  *self,
+                   GError        **error)
+{
+  g_autoptr(GFile) file = g_file_get_child (self->directory, ".env");
+  g_autoptr(GHashTable) env = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *path = display_path (file);
+  const char *value;
+
+  if (!g_file_load_contents (file, NULL, &contents, NULL, NULL, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        return NULL;
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
+                   "%s: %s", path, local_error->message);
+      return NULL;
+    }
+
+  if (!(env = strata_dotenv_parse (contents, path, error)))
+    return NULL;
+
+  if ((value = g_hash_table_lookup (env, "STRATA_URL")) && *value)
+    return g_strdup (value);
+  if ((value = g_hash_table_lookup (env, "DATABASE_URL")) && *value)
+    return g_strdup (value);
+
+  return NULL;
+}
+
+/**
+ * strata_project_resolve_url:
+ * @self: (nullable): the project, if any
+ * @url: (nullable): `--url`
+ * @profile: (nullable): `--profile`
+ *
+ * Returns: (transfer full): the URL of the database to target
+ */
+char *
+strata_project_resolve_url (StrataProject  *self,
+                            const char     *url,
+                            const char     *profile,
+                            GError        **error)
+{
+  const char *value;
+  g_autoptr(GError) local_error = NULL;
+  char *from_dotenv;
+
+  g_return_val_if_fail (self == NULL || STRATA_IS_PROJECT (self), NULL);
+
+  if (url != NULL && *url != '\0')
+    return g_strdup (url);
+
+  if (profile != NULL)
+    {
+      if (self != NULL && (value = strata_project_get_profile_url (self, profile)))
+        return g_strdup (value);
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "no profile named “%s”%s%s", profile,
+                   self ? " in " : "", self ? self->ini_path : "");
+      return NULL;
+    }
+
+  if ((value = g_getenv ("STRATA_URL")) && *value)
+    return g_strdup (value);
+  if ((value = g_getenv ("DATABASE_URL")) && *value)
+    return g_strdup (value);
+
+  if (self != NULL)
+    {
+      if ((from_dotenv = dotenv_lookup_url (self, &local_error)))
+        return from_dotenv;
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+
+      if (self->url != NULL)
+        return g_strdup (self->url);
+    }
+
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+               "no database given: use --url, --profile, STRATA_URL, DATABASE_URL, "
+               "a .env file or url= in %s",
+               self ? self->ini_path : "strata.ini");
+  return NULL;
+}
+
+static gboolean
+is_env_name (const char *name)
+{
+  if (!(g_ascii_isalpha (*name) || *name == '_'))
+    return FALSE;
+  for (const char *p = name; *p; p++)
+    if (!(g_ascii_isalnum (*p) || *p == '_' || *p == '.'))
+      return FALSE;
+  return TRUE;
+}
+
+/* Parses a value after '=': unquoted (trailing " #comment" dropped),
+ * 'single quoted' (verbatim) or "double quoted" (\n \t \" \\ escapes). */
+static char *
+parse_env_value (const char  *value,
+                 const char  *filename,
+                 guint        line,
+                 GError     **error)
+{
+  while (*value == ' ' || *value == '\t')
+    value++;
+
+  if (*value == '"' || *value == '\'')
+    {
+      char quote = *value;
+      GString *out = g_string_new (NULL);
+      const char *p;
+
+      for (p = value + 1; *p && *p != quote; p++)
+        {
+          if (quote == '"' && *p == '\\' && p[1] != '\0')
+            {
+              p++;
+              switch (*p)
+                {
+                case 'n': g_string_append_c (out, '\n'); break;
+                case 't': g_string_append_c (out, '\t'); break;
+                case 'r': g_string_append_c (out, '\r'); break;
+                default: g_string_append_c (out, *p); break;
+                }
+            }
+          else
+            g_string_append_c (out, *p);
+        }
+
+      if (*p != quote)
+        {
+          g_string_free (out, TRUE);
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                       "%s:%u: unterminated %s quote", filename, line,
+                       quote == '"' ? "double" : "single");
+          return NULL;
+        }
+
+      for (p++; *p == ' ' || *p == '\t'; p++)
+        ;
+      if (*p != '\0' && *p != '#')
+        {
+          g_string_free (out, TRUE);
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                       "%s:%u: unexpected text after the closing quote", filename, line);
+          return NULL;
+        }
+
+      return g_string_free (out, FALSE);
+    }
+  else
+    {
+      char *out = g_strdup (value);
+      char *hash;
+
+      for (hash = out; (hash = strchr (hash, '#')) != NULL; hash++)
+        {
+          if (hash == out || hash[-1] == ' ' || hash[-1] == '\t')
+            {
+              *hash = '\0';
+              break;
+            }
+        }
+
+      return g_strchomp (out);
+    }
+}
+
+/**
+ * strata_dotenv_parse:
+ * @contents: the text of a .env file
+ * @filename: (nullable): its name, for messages
+ *
+ * Returns: (transfer full): KEY → value
+ */
+GHashTable *
+strata_dotenv_parse (const char  *contents,
+                     const char  *filename,
+                     GError     **error)
+{
+  g_autoptr(GHashTable) env = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_auto(GStrv) lines = NULL;
+
+  g_return_val_if_fail (contents != NULL, NULL);
+
+  if (filename == NULL)
+    filename = ".env";
+
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+      char *eq;
+      char *value;
+
+      if (*line == '\0' || *line == '#')
+        continue;
+
+      if (g_str_has_prefix (line, "export ") || g_str_has_prefix (line, "export\t"))
+        line = g_strchug (line + strlen ("export"));
+
+      if (!(eq = strchr (line, '=')))
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                       "%s:%u: expected KEY=VALUE", filename, i + 1);
+          return NULL;
+        }
+
+      *eq = '\0';
+      g_strchomp (line);
+      if (!is_env_name (line))
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                       "%s:%u: “%s” is not a valid variable name", filename, i + 1, line);
+          return NULL;
+        }
+
+      if (!(value = parse_env_value (eq + 1, filename, i + 1, error)))
+        return NULL;
+
+      g_hash_table_replace (env, g_strdup (line), value);
+    }
+
+  return g_steal_pointer (&env);
+}

@@ -21,7 +21,7 @@ StrataProject *strata_project_open                (GFile              *directory
                                                    GError            **error);
 /* `strata init`: a commented strata.ini, migrations/ and an empty
  * schema.json; refuses to overwrite an existing strata.ini. */
-gboolean       strata_project_init                (GFile              *directory,
+gboolean       strata_project_create              (GFile              *directory,
                                                    GError            **error);
 
 GFile         *strata_project_get_directory       (StrataProject      *self);

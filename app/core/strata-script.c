@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "strata-error.h"
-#include "strata-script.h"
+#include "strata-model-private.h"
+#include "strata-ops-private.h"
+#include "strata-script-private.h"
 
 struct _StrataScript
 {
@@ -27,11 +29,18 @@ struct _StrataScript
   GFile      *file;
   char       *checksum;
   guint       transactional : 1;
+  /* Known from the folder index; operations not read yet. The file and
+   * creation time are only materialized when asked for. */
+  guint       indexed : 1;
+  char       *indexed_path;
+  char       *indexed_created;
 };
 
 G_DEFINE_FINAL_TYPE (StrataScript, strata_script, G_TYPE_OBJECT)
 
 static const char * const empty_strv[] = { NULL };
+
+static void ensure_loaded_or_warn (StrataScript *self);
 
 static void
 strata_script_finalize (GObject *object)
@@ -47,6 +56,8 @@ strata_script_finalize (GObject *object)
   g_clear_pointer (&self->upgrade, g_ptr_array_unref);
   g_clear_pointer (&self->downgrade, g_ptr_array_unref);
   g_clear_object (&self->file);
+  g_clear_pointer (&self->indexed_path, g_free);
+  g_clear_pointer (&self->indexed_created, g_free);
   g_clear_pointer (&self->checksum, g_free);
 
   G_OBJECT_CLASS (strata_script_parent_class)->finalize (object);
@@ -109,6 +120,7 @@ strata_script_set_branch_labels (StrataScript       *self,
                                  const char * const *labels)
 {
   g_return_if_fail (STRATA_IS_SCRIPT (self));
+  g_clear_pointer (&self->checksum, g_free);
   g_strfreev (self->branch_labels);
   self->branch_labels = strv_copy_or_empty (labels);
 }
@@ -118,6 +130,7 @@ strata_script_set_depends_on (StrataScript       *self,
                               const char * const *depends_on)
 {
   g_return_if_fail (STRATA_IS_SCRIPT (self));
+  g_clear_pointer (&self->checksum, g_free);
   g_strfreev (self->depends_on);
   self->depends_on = strv_copy_or_empty (depends_on);
 }
@@ -127,6 +140,7 @@ strata_script_set_transactional (StrataScript *self,
                                  gboolean      transactional)
 {
   g_return_if_fail (STRATA_IS_SCRIPT (self));
+  g_clear_pointer (&self->checksum, g_free);
   self->transactional = !!transactional;
 }
 
@@ -135,6 +149,7 @@ strata_script_set_created (StrataScript *self,
                            GDateTime    *created)
 {
   g_return_if_fail (STRATA_IS_SCRIPT (self));
+  g_clear_pointer (&self->checksum, g_free);
   if (created != NULL)
     g_date_time_ref (created);
   g_clear_pointer (&self->created, g_date_time_unref);
@@ -150,6 +165,7 @@ strata_script_set_upgrade (StrataScript *self,
                            GPtrArray    *ops)
 {
   g_return_if_fail (STRATA_IS_SCRIPT (self));
+  g_clear_pointer (&self->checksum, g_free);
   if (ops != NULL)
     g_ptr_array_ref (ops);
   g_clear_pointer (&self->upgrade, g_ptr_array_unref);
@@ -166,6 +182,7 @@ strata_script_set_downgrade (StrataScript *self,
                              GPtrArray    *ops)
 {
   g_return_if_fail (STRATA_IS_SCRIPT (self));
+  g_clear_pointer (&self->checksum, g_free);
   if (ops != NULL)
     g_ptr_array_ref (ops);
   g_clear_pointer (&self->downgrade, g_ptr_array_unref);
@@ -230,6 +247,12 @@ GDateTime *
 strata_script_get_created (StrataScript *self)
 {
   g_return_val_if_fail (STRATA_IS_SCRIPT (self), NULL);
+  if (self->created == NULL && self->indexed_created != NULL)
+    {
+      self->created = g_date_time_new_from_iso8601 (self->indexed_created, NULL);
+      g_clear_pointer (&self->indexed_created, g_free);
+    }
+
   return self->created;
 }
 
@@ -249,6 +272,10 @@ GPtrArray *
 strata_script_get_upgrade (StrataScript *self)
 {
   g_return_val_if_fail (STRATA_IS_SCRIPT (self), NULL);
+
+  if (self->indexed)
+    ensure_loaded_or_warn (self);
+
   return self->upgrade;
 }
 
@@ -262,6 +289,10 @@ GPtrArray *
 strata_script_get_downgrade (StrataScript *self)
 {
   g_return_val_if_fail (STRATA_IS_SCRIPT (self), NULL);
+
+  if (self->indexed)
+    ensure_loaded_or_warn (self);
+
   return self->downgrade;
 }
 
@@ -274,13 +305,43 @@ GFile *
 strata_script_get_file (StrataScript *self)
 {
   g_return_val_if_fail (STRATA_IS_SCRIPT (self), NULL);
+  if (self->file == NULL && self->indexed_path != NULL)
+    {
+      self->file = g_file_new_for_path (self->indexed_path);
+      g_clear_pointer (&self->indexed_path, g_free);
+    }
+
   return self->file;
 }
 
+static JsonNode *script_to_json (StrataScript *self);
+
+/**
+ * strata_script_get_checksum:
+ *
+ * The hex SHA-256 of the canonical compact JSON of the revision: every
+ * object's keys sorted, no whitespace, operations in their normal form. Key
+ * order, spacing and default values written out in the file do not change
+ * it; any change to what the revision does does.
+ *
+ * Returns: 64 hex digits
+ */
 const char *
 strata_script_get_checksum (StrataScript *self)
 {
   g_return_val_if_fail (STRATA_IS_SCRIPT (self), NULL);
+
+  if (self->checksum == NULL && self->indexed)
+    ensure_loaded_or_warn (self);
+
+  if (self->checksum == NULL)
+    {
+      g_autoptr(JsonNode) node = script_to_json (self);
+      g_autofree char *canonical = _strata_json_to_canonical (node);
+
+      self->checksum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, canonical, -1);
+    }
+
   return self->checksum;
 }
 
@@ -348,3 +409,658 @@ strata_revision_slugify (const char *message)
 
   return g_string_free (slug, FALSE);
 }
+
+/* Reading {{{ */
+
+#define LABEL_MAX_LENGTH 64
+
+static gboolean
+label_is_valid (const char *label)
+{
+  gsize len = strlen (label);
+
+  if (len < 1 || len > LABEL_MAX_LENGTH)
+    return FALSE;
+
+  for (const char *p = label; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_')
+      return FALSE;
+
+  return TRUE;
+}
+
+/* A string or an array of strings; @check says which strings are fine. */
+static gboolean
+get_names (JsonObject   *object,
+           const char   *key,
+           gboolean    (*check) (const char *),
+           const char   *rule,
+           char       ***out,
+           const char   *prefix,
+           GError      **error)
+{
+  JsonNode *node = json_object_get_member (object, key);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GPtrArray) values = g_ptr_array_new ();
+
+  if (node == NULL)
+    return TRUE;
+
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    g_ptr_array_add (values, (gpointer)json_node_get_string (node));
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+            {
+              _strata_json_error (error, prefix, "key \"%s\" must be a string or an array of strings, "
+                                                 "but item %u is not a string", key, i);
+              return FALSE;
+            }
+          g_ptr_array_add (values, (gpointer)json_node_get_string (element));
+        }
+    }
+  else
+    {
+      _strata_json_error (error, prefix, "key \"%s\" must be a string or an array of strings", key);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < values->len; i++)
+    {
+      const char *value = g_ptr_array_index (values, i);
+
+      if (!check (value))
+        {
+          g_autofree char *shown = _strata_display (value);
+          _strata_json_error (error, prefix, "key \"%s\": %s is not %s", key, shown, rule);
+          return FALSE;
+        }
+
+      for (guint j = 0; j < i; j++)
+        if (g_str_equal (value, g_ptr_array_index (values, j)))
+          {
+            g_autofree char *shown = _strata_display (value);
+            _strata_json_error (error, prefix, "key \"%s\" lists %s twice", key, shown);
+            return FALSE;
+          }
+
+      g_strv_builder_add (builder, value);
+    }
+
+  g_strfreev (*out);
+  *out = g_strv_builder_end (builder);
+  return TRUE;
+}
+
+static gboolean
+reference_is_valid (const char *value)
+{
+  return strata_revision_id_is_valid (value) || label_is_valid (value);
+}
+
+static gboolean
+branch_label_is_valid (const char *value)
+{
+  static const char * const reserved[] = { "head", "heads", "base", NULL };
+
+  return label_is_valid (value) && !g_strv_contains (reserved, value);
+}
+
+static gboolean
+parse_down_revision (StrataScript  *self,
+                     JsonObject    *object,
+                     const char    *prefix,
+                     GError       **error)
+{
+  JsonNode *node = json_object_get_member (object, "down_revision");
+
+  if (node == NULL)
+    {
+      _strata_json_error (error, prefix, "missing key \"down_revision\" (null for a first revision)");
+      return FALSE;
+    }
+
+  if (JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+
+  if (JSON_NODE_HOLDS_ARRAY (node) && json_array_get_length (json_node_get_array (node)) == 0)
+    {
+      _strata_json_error (error, prefix, "key \"down_revision\" must not be an empty array (null for a first revision)");
+      return FALSE;
+    }
+
+  if ((JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) != G_TYPE_STRING) ||
+      JSON_NODE_HOLDS_OBJECT (node))
+    {
+      _strata_json_error (error, prefix, "key \"down_revision\" must be null, a revision or an array of revisions");
+      return FALSE;
+    }
+
+  if (!get_names (object, "down_revision", strata_revision_id_is_valid,
+                  "a revision id (1 to 32 letters, digits or _)", &self->down_revisions, prefix, error))
+    return FALSE;
+
+  if (g_strv_contains ((const char * const *)self->down_revisions, self->revision))
+    {
+      _strata_json_error (error, prefix, "key \"down_revision\": the revision cannot be its own parent");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_ops (JsonObject   *object,
+           const char   *key,
+           gboolean      required,
+           GPtrArray   **out,
+           const char   *prefix,
+           GError      **error)
+{
+  JsonNode *node = json_object_get_member (object, key);
+  GPtrArray *ops;
+
+  if (node == NULL)
+    {
+      if (required)
+        _strata_json_error (error, prefix, "missing key \"%s\"", key);
+      return !required;
+    }
+
+  if (!(ops = strata_ops_new_from_json (node, key, error)))
+    {
+      g_prefix_error (error, "%s: ", prefix);
+      return FALSE;
+    }
+
+  *out = ops;
+  return TRUE;
+}
+
+static gboolean
+check_concurrency (StrataScript  *self,
+                   const char    *prefix,
+                   GError       **error)
+{
+  GPtrArray *lists[] = { self->upgrade, self->downgrade };
+  const char *names[] = { "upgrade", "downgrade" };
+
+  if (!self->transactional)
+    return TRUE;
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; lists[l] != NULL && i < lists[l]->len; i++)
+      if (strata_op_is_concurrent (g_ptr_array_index (lists[l], i)))
+        {
+          _strata_json_error (error, prefix,
+                              "%s[%u]: \"concurrently\" cannot run inside a transaction; "
+                              "set \"transactional\": false", names[l], i);
+          return FALSE;
+        }
+
+  return TRUE;
+}
+
+static gboolean
+script_parse (StrataScript  *self,
+              JsonNode      *root,
+              const char    *filename,
+              GError       **error)
+{
+  static const char * const keys[] = {
+    "revision", "down_revision", "branch_labels", "depends_on", "message", "created",
+    "transactional", "upgrade", "downgrade", NULL
+  };
+  g_autofree char *created = NULL;
+  gboolean transactional = TRUE;
+  JsonObject *object;
+
+  if (!(object = _strata_json_require_object (root, "a migration file", filename, error)) ||
+      !_strata_json_check_keys (object, keys, filename, error) ||
+      !_strata_json_get_string (object, "revision", TRUE, &self->revision, filename, error))
+    return FALSE;
+
+  if (!strata_revision_id_is_valid (self->revision))
+    {
+      g_autofree char *shown = _strata_display (self->revision);
+      _strata_json_error (error, filename, "key \"revision\": %s is not a revision id (1 to 32 letters, digits or _)",
+                          shown);
+      return FALSE;
+    }
+
+  if (!parse_down_revision (self, object, filename, error) ||
+      !get_names (object, "branch_labels", branch_label_is_valid,
+                  "a branch label (1 to 64 letters, digits or _, not head, heads or base)",
+                  &self->branch_labels, filename, error) ||
+      !get_names (object, "depends_on", reference_is_valid, "a revision or branch label",
+                  &self->depends_on, filename, error) ||
+      !_strata_json_get_string (object, "message", FALSE, &self->message, filename, error) ||
+      !_strata_json_get_string (object, "created", FALSE, &created, filename, error) ||
+      !_strata_json_get_boolean (object, "transactional", &transactional, filename, error) ||
+      !parse_ops (object, "upgrade", TRUE, &self->upgrade, filename, error) ||
+      !parse_ops (object, "downgrade", FALSE, &self->downgrade, filename, error))
+    return FALSE;
+
+  if (self->message != NULL && *self->message == '\0')
+    g_clear_pointer (&self->message, g_free);
+
+  if (created != NULL &&
+      (self->created = g_date_time_new_from_iso8601 (created, NULL)) == NULL)
+    {
+      g_autofree char *shown = _strata_display (created);
+      _strata_json_error (error, filename,
+                          "key \"created\": %s is not an ISO 8601 date and time with a time zone "
+                          "(like \"2026-11-21T10:00:00Z\")", shown);
+      return FALSE;
+    }
+
+  self->transactional = transactional;
+
+  return check_concurrency (self, filename, error);
+}
+
+/**
+ * strata_script_new_from_data:
+ * @data: the contents of a migration file
+ * @length: the length of @data, or -1 if it is nul-terminated
+ * @filename: (nullable): the name to use in messages
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the revision, or %NULL with
+ *   STRATA_ERROR_PARSE naming @filename
+ */
+StrataScript *
+strata_script_new_from_data (const char  *data,
+                             gssize       length,
+                             const char  *filename,
+                             GError     **error)
+{
+  g_autoptr(StrataScript) self = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (data != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (filename == NULL)
+    filename = "(migration)";
+
+  if (!(root = _strata_json_parse_data (data, length, filename, error)))
+    return NULL;
+
+  self = g_object_new (STRATA_TYPE_SCRIPT, NULL);
+  if (!script_parse (self, root, filename, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/* The path of @file as a person would give it: relative to the current
+ * directory when it is inside it. */
+static char *
+display_name (GFile *file)
+{
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autoptr(GFile) here = g_file_new_for_path (cwd);
+  char *relative;
+
+  if ((relative = g_file_get_relative_path (here, file)) != NULL)
+    return relative;
+
+  return g_file_get_parse_name (file);
+}
+
+/* The reason part of a GIO message ("Error opening file X: No such file or
+ * directory" → "No such file or directory"). */
+static const char *
+io_reason (const GError *error)
+{
+  const char *colon = g_strrstr (error->message, ": ");
+
+  return colon != NULL ? colon + 2 : error->message;
+}
+
+/**
+ * strata_script_new_from_file:
+ * @file: a migration file
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the revision
+ */
+StrataScript *
+strata_script_new_from_file (GFile   *file,
+                             GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *name = NULL;
+  StrataScript *self;
+  gsize length;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  name = display_name (file);
+
+  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &local_error))
+    {
+      g_set_error (error, local_error->domain, local_error->code,
+                   "%s: cannot read the file: %s", name, io_reason (local_error));
+      return NULL;
+    }
+
+  if (!(self = strata_script_new_from_data (contents, length, name, error)))
+    return NULL;
+
+  self->file = g_object_ref (file);
+  return self;
+}
+
+/* }}} */
+
+/* Writing {{{ */
+
+/* ISO 8601 with "Z" or a "+hh:mm" offset, and microseconds only when
+ * there are some. */
+static char *
+format_created (GDateTime *created)
+{
+  GString *out = g_string_new (NULL);
+  g_autofree char *main_part = g_date_time_format (created, "%Y-%m-%dT%H:%M:%S");
+
+  g_string_append (out, main_part);
+  if (g_date_time_get_microsecond (created) != 0)
+    g_string_append_printf (out, ".%06d", g_date_time_get_microsecond (created));
+
+  if (g_date_time_get_utc_offset (created) == 0)
+    g_string_append_c (out, 'Z');
+  else
+    {
+      g_autofree char *offset = g_date_time_format (created, "%:z");
+      g_string_append (out, offset);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static JsonNode *
+script_to_json (StrataScript *self)
+{
+  JsonObject *object = json_object_new ();
+  guint n_parents = g_strv_length (self->down_revisions);
+
+  json_object_set_string_member (object, "revision", self->revision);
+
+  if (n_parents == 0)
+    json_object_set_null_member (object, "down_revision");
+  else if (n_parents == 1)
+    json_object_set_string_member (object, "down_revision", self->down_revisions[0]);
+  else
+    json_object_set_member (object, "down_revision",
+                            _strata_json_new_strv ((const char * const *)self->down_revisions));
+
+  if (self->branch_labels[0] != NULL)
+    json_object_set_member (object, "branch_labels",
+                            _strata_json_new_strv ((const char * const *)self->branch_labels));
+  if (self->depends_on[0] != NULL)
+    json_object_set_member (object, "depends_on",
+                            _strata_json_new_strv ((const char * const *)self->depends_on));
+  if (self->message != NULL && *self->message != '\0')
+    json_object_set_string_member (object, "message", self->message);
+  if (self->created != NULL)
+    {
+      g_autofree char *created = format_created (self->created);
+      json_object_set_string_member (object, "created", created);
+    }
+  if (!self->transactional)
+    json_object_set_boolean_member (object, "transactional", FALSE);
+
+  if (self->upgrade != NULL)
+    json_object_set_member (object, "upgrade", strata_ops_to_json (self->upgrade));
+  else
+    json_object_set_array_member (object, "upgrade", json_array_new ());
+
+  if (self->downgrade != NULL)
+    json_object_set_member (object, "downgrade", strata_ops_to_json (self->downgrade));
+
+  return _strata_json_take_object (object);
+}
+
+/**
+ * strata_script_to_data:
+ * @self: a #StrataScript
+ * @length: (out) (optional): the length of the text
+ *
+ * The canonical file: keys in the order revision, down_revision,
+ * branch_labels, depends_on, message, created, transactional, upgrade,
+ * downgrade, optional ones left out when empty; two-space indentation,
+ * short lists on one line, a final newline.
+ *
+ * Returns: (transfer full): the JSON text
+ */
+char *
+strata_script_to_data (StrataScript *self,
+                       gsize        *length)
+{
+  g_autoptr(JsonNode) node = NULL;
+  char *data;
+
+  g_return_val_if_fail (STRATA_IS_SCRIPT (self), NULL);
+
+  node = script_to_json (self);
+  data = _strata_json_to_pretty (node);
+  if (length != NULL)
+    *length = strlen (data);
+
+  return data;
+}
+
+/* Another file in @directory for the same revision. */
+static GFile *
+find_revision_file (GFile       *directory,
+                    const char  *revision)
+{
+  g_autoptr(GFileEnumerator) enumerator = NULL;
+  g_autofree char *with_slug = g_strdup_printf ("%s_", revision);
+  g_autofree char *bare = g_strdup_printf ("%s.json", revision);
+  GFileInfo *info;
+  GFile *child;
+
+  enumerator = g_file_enumerate_children (directory, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                          G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  if (enumerator == NULL)
+    return NULL;
+
+  while (g_file_enumerator_iterate (enumerator, &info, &child, NULL, NULL) && info != NULL)
+    {
+      const char *name = g_file_info_get_name (info);
+
+      if (g_str_equal (name, bare) || (g_str_has_prefix (name, with_slug) && g_str_has_suffix (name, ".json")))
+        return g_object_ref (child);
+    }
+
+  return NULL;
+}
+
+/**
+ * strata_script_write:
+ * @self: a #StrataScript
+ * @directory: the migrations directory
+ * @out_file: (out) (optional) (transfer full): the file written
+ * @error: return location for a #GError
+ *
+ * Writes strata_script_to_data() to `<revision>_<slug>.json` in
+ * @directory, the slug made from the message. Refuses (STRATA_ERROR_PROJECT)
+ * when that file, or another file of the same revision, exists.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+strata_script_write (StrataScript  *self,
+                     GFile         *directory,
+                     GFile        **out_file,
+                     GError       **error)
+{
+  g_autoptr(GFileOutputStream) stream = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) existing = NULL;
+  g_autofree char *slug = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *data = NULL;
+  gsize length;
+
+  g_return_val_if_fail (STRATA_IS_SCRIPT (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (directory), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!strata_revision_id_is_valid (self->revision))
+    {
+      g_autofree char *shown = _strata_display (self->revision);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "%s is not a revision id (1 to 32 letters, digits or _)", shown);
+      return FALSE;
+    }
+
+  slug = strata_revision_slugify (self->message);
+  basename = g_strdup_printf ("%s_%s.json", self->revision, slug);
+  file = g_file_get_child (directory, basename);
+  name = display_name (file);
+
+  if ((existing = find_revision_file (directory, self->revision)) != NULL)
+    {
+      g_autofree char *existing_name = display_name (existing);
+
+      if (g_file_equal (existing, file))
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT, "%s already exists", name);
+      else
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
+                     "%s: revision %s already exists in %s", name, self->revision, existing_name);
+      return FALSE;
+    }
+
+  data = strata_script_to_data (self, &length);
+
+  if (!(stream = g_file_create (file, G_FILE_CREATE_NONE, NULL, &local_error)))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT, "%s already exists", name);
+      else
+        g_set_error (error, local_error->domain, local_error->code,
+                     "%s: cannot create the file: %s", name, io_reason (local_error));
+      return FALSE;
+    }
+
+  if (!g_output_stream_write_all (G_OUTPUT_STREAM (stream), data, length, NULL, NULL, &local_error) ||
+      !g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &local_error))
+    {
+      g_set_error (error, local_error->domain, local_error->code,
+                   "%s: cannot write the file: %s", name, io_reason (local_error));
+      g_file_delete (file, NULL, NULL);
+      return FALSE;
+    }
+
+  g_set_object (&self->file, file);
+
+  if (out_file != NULL)
+    *out_file = g_steal_pointer (&file);
+
+  return TRUE;
+}
+
+/* }}} */
+
+/* Revisions from the folder index {{{ */
+
+StrataScript *
+_strata_script_new_indexed (const char         *path,
+                            const char         *revision,
+                            const char * const *down_revisions,
+                            const char * const *branch_labels,
+                            const char * const *depends_on,
+                            const char         *message,
+                            const char         *created,
+                            gboolean            transactional,
+                            const char         *checksum)
+{
+  StrataScript *self = g_object_new (STRATA_TYPE_SCRIPT, NULL);
+
+  self->revision = g_strdup (revision);
+  g_strfreev (self->down_revisions);
+  self->down_revisions = strv_copy_or_empty (down_revisions);
+  g_strfreev (self->branch_labels);
+  self->branch_labels = strv_copy_or_empty (branch_labels);
+  g_strfreev (self->depends_on);
+  self->depends_on = strv_copy_or_empty (depends_on);
+  self->message = g_strdup (message);
+  self->indexed_created = created && *created ? g_strdup (created) : NULL;
+  self->transactional = !!transactional;
+  self->indexed_path = g_strdup (path);
+  self->checksum = checksum && *checksum ? g_strdup (checksum) : NULL;
+  self->indexed = TRUE;
+
+  return self;
+}
+
+/**
+ * strata_script_ensure_loaded:
+ * @self: a #StrataScript
+ * @error: return location for a #GError
+ *
+ * Reads the operations of a revision that came from the project's index.
+ * Revisions parsed from their file or built in memory are always loaded.
+ *
+ * Returns: %TRUE when the operations are available
+ */
+gboolean
+strata_script_ensure_loaded (StrataScript  *self,
+                             GError       **error)
+{
+  g_autoptr(StrataScript) full = NULL;
+
+  g_return_val_if_fail (STRATA_IS_SCRIPT (self), FALSE);
+
+  if (!self->indexed)
+    return TRUE;
+
+  if (!(full = strata_script_new_from_file (strata_script_get_file (self), error)))
+    return FALSE;
+
+  if (g_strcmp0 (full->revision, self->revision) != 0 ||
+      !g_strv_equal ((const char * const *)full->down_revisions, (const char * const *)self->down_revisions))
+    {
+      g_autofree char *name = display_name (strata_script_get_file (self));
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                   "%s: the file changed while Strata was running (it now holds revision %s)",
+                   name, full->revision);
+      return FALSE;
+    }
+
+  g_clear_pointer (&self->upgrade, g_ptr_array_unref);
+  g_clear_pointer (&self->downgrade, g_ptr_array_unref);
+  self->upgrade = full->upgrade ? g_ptr_array_ref (full->upgrade) : NULL;
+  self->downgrade = full->downgrade ? g_ptr_array_ref (full->downgrade) : NULL;
+  g_free (self->checksum);
+  self->checksum = g_strdup (strata_script_get_checksum (full));
+  self->indexed = FALSE;
+
+  return TRUE;
+}
+
+static void
+ensure_loaded_or_warn (StrataScript *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!strata_script_ensure_loaded (self, &error))
+    g_critical ("%s", error->message);
+}
+
+/* }}} */

@@ -62,6 +62,12 @@ GFile              *strata_script_get_file               (StrataScript        *s
  * change it). */
 const char         *strata_script_get_checksum           (StrataScript        *self);
 
+/* Reads the operations of a revision known from the project's index (see
+ * strata_project_load_scripts); a no-op for any other. Call it before the
+ * operations are needed where a failure must be reported. */
+gboolean            strata_script_ensure_loaded          (StrataScript        *self,
+                                                          GError             **error);
+
 /* The canonical, pretty-printed JSON of the file (stable key order). */
 char               *strata_script_to_data                (StrataScript        *self,
                                                           gsize               *length);

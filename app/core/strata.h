@@ -10,10 +10,13 @@
 #include "strata-error.h"
 #include "strata-dialect.h"
 #include "strata-driver.h"
+#include "strata-driver-sqlite.h"
 #include "strata-graph.h"
 #include "strata-migrator.h"
+#include "strata-model.h"
 #include "strata-ops.h"
 #include "strata-plan.h"
 #include "strata-project.h"
 #include "strata-script.h"
+#include "strata-url.h"
 #undef STRATA_INSIDE

@@ -1,0 +1,440 @@
+/* strata-cli-migrate.c: upgrade, downgrade, stamp
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-cli"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <signal.h>
+#include <string.h>
+
+#include "strata-cli.h"
+
+typedef struct
+{
+  StrataCli *cli;
+  GMainLoop *loop;
+  GError    *error;
+  gboolean   done;
+  guint      n_interrupts;
+} RunState;
+
+static char *
+describe_parents (StrataStep *step)
+{
+  StrataScript *script = strata_step_get_script (step);
+  const char * const *parents = strata_script_get_down_revisions (script);
+
+  if (parents[0] == NULL)
+    return g_strdup ("<base>");
+  if (parents[1] == NULL)
+    return g_strdup (parents[0]);
+
+  {
+    g_autofree char *joined = g_strjoinv (", ", (char **)parents);
+    return g_strdup_printf ("(%s)", joined);
+  }
+}
+
+static void
+on_step_started (StrataMigrator *migrator,
+                 StrataStep     *step,
+                 guint           index,
+                 guint           n_steps,
+                 RunState       *state)
+{
+  StrataScript *script = strata_step_get_script (step);
+  g_autofree char *parents = describe_parents (step);
+  const char *message = strata_script_get_message (script);
+
+  if (state->cli->json)
+    return;
+
+  if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
+    strata_cli_info (state->cli, "[%u/%u] Running upgrade %s -> %s%s%s",
+                     index + 1, n_steps, parents, strata_script_get_revision (script),
+                     message ? ", " : "", message ? message : "");
+  else
+    strata_cli_info (state->cli, "[%u/%u] Running downgrade %s -> %s%s%s",
+                     index + 1, n_steps, strata_script_get_revision (script), parents,
+                     message ? ", " : "", message ? message : "");
+}
+
+static void
+on_step_finished (StrataMigrator *migrator,
+                  StrataStep     *step,
+                  guint           index,
+                  guint           n_steps,
+                  double          seconds,
+                  RunState       *state)
+{
+  if (state->cli->verbose && !state->cli->json)
+    g_printerr ("      done in %.1f ms\n", seconds * 1000.0);
+}
+
+static void
+on_statement (StrataMigrator *migrator,
+              StrataStep     *step,
+              const char     *sql,
+              RunState       *state)
+{
+  if (state->cli->verbose && !state->cli->json)
+    g_printerr ("      %s\n", sql);
+}
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  RunState *state = user_data;
+
+  state->n_interrupts++;
+  if (state->n_interrupts == 1)
+    g_printerr ("strata: interrupted; cancelling the running statement and rolling back…\n");
+  g_cancellable_cancel (state->cli->cancellable);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_run_finished (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  RunState *state = user_data;
+
+  strata_migrator_run_finish (STRATA_MIGRATOR (object), result, &state->error);
+  state->done = TRUE;
+  g_main_loop_quit (state->loop);
+}
+
+static void
+print_heads_json (StrataPlan *plan,
+                  gboolean    ok)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  const char * const *heads = strata_plan_get_heads_after (plan);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "direction");
+  json_builder_add_string_value (builder, strata_plan_get_direction (plan) == STRATA_DIRECTION_UP ? "upgrade" : "downgrade");
+  json_builder_set_member_name (builder, "steps");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < strata_plan_get_n_steps (plan); i++)
+    json_builder_add_string_value (builder, strata_step_get_revision (strata_plan_get_step (plan, i)));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "heads");
+  json_builder_begin_array (builder);
+  for (guint i = 0; heads[i] != NULL; i++)
+    json_builder_add_string_value (builder, heads[i]);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  strata_cli_print_json (root);
+}
+
+static gboolean
+run_plan (StrataCli       *cli,
+          StrataMigrator  *migrator,
+          StrataPlan      *plan,
+          GError         **error)
+{
+  RunState state = { cli, NULL, NULL, FALSE, 0 };
+  guint sigint, sigterm;
+  gulong h1, h2, h3;
+
+  if (strata_plan_get_n_steps (plan) == 0)
+    {
+      const char * const *heads = strata_plan_get_heads_before (plan);
+      g_autofree char *joined = g_strjoinv (" ", (char **)heads);
+
+      if (cli->json)
+        print_heads_json (plan, TRUE);
+      else
+        strata_cli_info (cli, "Nothing to do: the database is at %s",
+                         heads[0] ? joined : "base");
+      return TRUE;
+    }
+
+  h1 = g_signal_connect (migrator, "step-started", G_CALLBACK (on_step_started), &state);
+  h2 = g_signal_connect (migrator, "step-finished", G_CALLBACK (on_step_finished), &state);
+  h3 = g_signal_connect (migrator, "statement", G_CALLBACK (on_statement), &state);
+
+  state.loop = g_main_loop_new (NULL, FALSE);
+  sigint = g_unix_signal_add (SIGINT, on_interrupt, &state);
+  sigterm = g_unix_signal_add (SIGTERM, on_interrupt, &state);
+
+  strata_migrator_run_async (migrator, plan, cli->cancellable, on_run_finished, &state);
+  if (!state.done)
+    g_main_loop_run (state.loop);
+
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  g_signal_handler_disconnect (migrator, h1);
+  g_signal_handler_disconnect (migrator, h2);
+  g_signal_handler_disconnect (migrator, h3);
+  g_main_loop_unref (state.loop);
+
+  if (state.error != NULL)
+    {
+      g_propagate_error (error, state.error);
+      return FALSE;
+    }
+
+  if (cli->json)
+    print_heads_json (plan, TRUE);
+  else
+    {
+      const char * const *heads = strata_plan_get_heads_after (plan);
+      g_autofree char *joined = g_strjoinv (" ", (char **)heads);
+
+      strata_cli_info (cli, "Done: the database is at %s", heads[0] ? joined : "base");
+    }
+
+  return TRUE;
+}
+
+static gboolean
+dialect_for_offline (StrataCli      *cli,
+                     const char     *name,
+                     StrataDialect  *dialect,
+                     GError        **error)
+{
+  g_autofree char *url = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (name == NULL)
+    {
+      url = strata_project_resolve_url (cli->project, cli->url, cli->profile, &local_error);
+      if (url == NULL)
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                       "--sql needs a dialect: give --dialect sqlite|postgresql or a database URL (%s)",
+                       local_error->message);
+          return FALSE;
+        }
+      name = url;
+    }
+
+  if (g_str_has_prefix (name, "sqlite"))
+    *dialect = STRATA_DIALECT_SQLITE;
+  else if (g_str_has_prefix (name, "postgres"))
+    *dialect = STRATA_DIALECT_POSTGRESQL;
+  else
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "unknown dialect in “%s” (expected sqlite or postgresql)", name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* --sql: "FROM:TO" or "TO" (from base for an upgrade). */
+static gboolean
+offline (StrataCli        *cli,
+         StrataDirection   direction,
+         const char       *range,
+         const char       *dialect_name,
+         GError          **error)
+{
+  g_autoptr(StrataPlan) plan = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *sql = NULL;
+  g_auto(GStrv) start = NULL;
+  const char *to = range;
+  const char *colon = strchr (range, ':');
+  StrataDialect dialect;
+  StrataGraph *graph;
+
+  if (!(graph = strata_cli_get_graph (cli, error)))
+    return FALSE;
+
+  if (!dialect_for_offline (cli, dialect_name, &dialect, error))
+    return FALSE;
+
+  if (colon != NULL)
+    {
+      from = g_strndup (range, colon - range);
+      to = colon + 1;
+    }
+  else if (direction == STRATA_DIRECTION_DOWN)
+    return strata_cli_usage_error (error, "downgrade",
+                                   "downgrade --sql needs a starting point: FROM:TARGET");
+
+  if (from != NULL && *from != '\0' && !g_str_equal (from, "base"))
+    {
+      g_auto(GStrv) none = g_new0 (char *, 1);
+
+      if (!(start = strata_graph_resolve_target (graph, (const char * const *)none, from,
+                                                 STRATA_DIRECTION_UP, error)))
+        return FALSE;
+    }
+  else
+    start = g_new0 (char *, 1);
+
+  if (direction == STRATA_DIRECTION_UP)
+    plan = strata_graph_plan_upgrade (graph, (const char * const *)start, to, error);
+  else
+    plan = strata_graph_plan_downgrade (graph, (const char * const *)start, to, error);
+  if (plan == NULL)
+    return FALSE;
+
+  if (!(sql = strata_migrator_render_offline_sql (graph, plan, dialect,
+                                                  strata_project_get_version_table (cli->project),
+                                                  error)))
+    return FALSE;
+
+  g_print ("%s", sql);
+  return TRUE;
+}
+
+static gboolean
+migrate (StrataCli        *cli,
+         StrataDirection   direction,
+         const char       *target,
+         GError          **error)
+{
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(StrataPlan) plan = NULL;
+  g_auto(GStrv) heads = NULL;
+  StrataGraph *graph;
+
+  if (!(graph = strata_cli_get_graph (cli, error)))
+    return FALSE;
+
+  if (!(migrator = strata_cli_open_migrator (cli, TRUE, error)))
+    return FALSE;
+
+  if (!(heads = strata_migrator_get_current_heads (migrator, cli->cancellable, error)))
+    return FALSE;
+
+  if (direction == STRATA_DIRECTION_UP)
+    plan = strata_graph_plan_upgrade (graph, (const char * const *)heads, target, error);
+  else
+    plan = strata_graph_plan_downgrade (graph, (const char * const *)heads, target, error);
+  if (plan == NULL)
+    return FALSE;
+
+  return run_plan (cli, migrator, plan, error);
+}
+
+gboolean
+strata_cli_upgrade (StrataCli  *cli,
+                    int         argc,
+                    char      **argv,
+                    GError    **error)
+{
+  gboolean sql = FALSE;
+  g_autofree char *dialect = NULL;
+  GOptionEntry entries[] = {
+    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, "Print the SQL instead of running it ([FROM:]TARGET)", NULL },
+    { "dialect", 0, 0, G_OPTION_ARG_STRING, &dialect, "Dialect for --sql (default: the database URL's)", "sqlite|postgresql" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "upgrade", entries);
+  const char *target;
+
+  if (!strata_cli_parse (cli, context, &argc, &argv, error))
+    return FALSE;
+
+  if (argc > 2)
+    return strata_cli_usage_error (error, "upgrade", "upgrade takes one target");
+
+  target = argc == 2 ? argv[1] : "head";
+
+  if (sql)
+    {
+      if (!strata_cli_get_project (cli, error))
+        return FALSE;
+      return offline (cli, STRATA_DIRECTION_UP, target, dialect, error);
+    }
+
+  if (dialect != NULL)
+    return strata_cli_usage_error (error, "upgrade", "--dialect goes with --sql");
+
+  return migrate (cli, STRATA_DIRECTION_UP, target, error);
+}
+
+gboolean
+strata_cli_downgrade (StrataCli  *cli,
+                      int         argc,
+                      char      **argv,
+                      GError    **error)
+{
+  gboolean sql = FALSE;
+  g_autofree char *dialect = NULL;
+  GOptionEntry entries[] = {
+    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, "Print the SQL instead of running it (FROM:TARGET)", NULL },
+    { "dialect", 0, 0, G_OPTION_ARG_STRING, &dialect, "Dialect for --sql (default: the database URL's)", "sqlite|postgresql" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "downgrade", entries);
+
+  if (!strata_cli_parse (cli, context, &argc, &argv, error))
+    return FALSE;
+
+  if (argc != 2)
+    return strata_cli_usage_error (error, "downgrade",
+                                   "downgrade needs one target, e.g. -1 or base");
+
+  if (sql)
+    {
+      if (!strata_cli_get_project (cli, error))
+        return FALSE;
+      return offline (cli, STRATA_DIRECTION_DOWN, argv[1], dialect, error);
+    }
+
+  if (dialect != NULL)
+    return strata_cli_usage_error (error, "downgrade", "--dialect goes with --sql");
+
+  return migrate (cli, STRATA_DIRECTION_DOWN, argv[1], error);
+}
+
+gboolean
+strata_cli_stamp (StrataCli  *cli,
+                  int         argc,
+                  char      **argv,
+                  GError    **error)
+{
+  gboolean purge = FALSE;
+  GOptionEntry entries[] = {
+    { "purge", 0, 0, G_OPTION_ARG_NONE, &purge, "Empty the version table first (for a table whose rows are unknown)", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "stamp", entries);
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_auto(GStrv) current = NULL;
+  g_auto(GStrv) heads = NULL;
+  g_autofree char *joined = NULL;
+  StrataGraph *graph;
+
+  if (!strata_cli_parse (cli, context, &argc, &argv, error))
+    return FALSE;
+
+  if (argc != 2)
+    return strata_cli_usage_error (error, "stamp", "stamp needs one target");
+
+  if (!(graph = strata_cli_get_graph (cli, error)))
+    return FALSE;
+
+  if (!(migrator = strata_cli_open_migrator (cli, TRUE, error)))
+    return FALSE;
+
+  if (!(current = strata_migrator_get_current_heads (migrator, cli->cancellable, error)))
+    return FALSE;
+
+  if (!(heads = strata_graph_plan_stamp (graph, (const char * const *)current, argv[1], purge, error)))
+    return FALSE;
+
+  if (!strata_migrator_stamp (migrator, (const char * const *)heads, cli->cancellable, error))
+    return FALSE;
+
+  joined = g_strjoinv (" ", heads);
+  strata_cli_info (cli, "Stamped the database at %s", heads[0] ? joined : "base");
+
+  return TRUE;
+}

@@ -1,0 +1,91 @@
+/* strata-cli.h: shared state of the `strata` command line
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "strata.h"
+
+G_BEGIN_DECLS
+
+typedef struct _StrataCli StrataCli;
+
+struct _StrataCli
+{
+  /* Global options */
+  char          *directory;      /* -C DIR */
+  char          *url;            /* --url */
+  char          *profile;        /* --profile */
+  char          *version_table;  /* --version-table */
+  gboolean       json;           /* --json */
+  gboolean       quiet;          /* -q */
+  gboolean       verbose;        /* -v */
+
+  /* Loaded on demand */
+  StrataProject *project;
+  StrataGraph   *graph;
+  GCancellable  *cancellable;
+};
+
+typedef gboolean (*StrataCliCommandFunc) (StrataCli  *cli,
+                                          int         argc,
+                                          char      **argv,
+                                          GError    **error);
+
+typedef struct
+{
+  const char           *name;
+  const char           *args;
+  const char           *summary;
+  StrataCliCommandFunc  func;
+} StrataCliCommand;
+
+/* strata-cli.c */
+GOptionContext *strata_cli_option_context_new   (StrataCli           *cli,
+                                                 const char          *command,
+                                                 const GOptionEntry  *entries);
+gboolean        strata_cli_parse                (StrataCli           *cli,
+                                                 GOptionContext      *context,
+                                                 int                 *argc,
+                                                 char              ***argv,
+                                                 GError             **error);
+StrataProject  *strata_cli_get_project          (StrataCli           *cli,
+                                                 GError             **error);
+StrataGraph    *strata_cli_get_graph            (StrataCli           *cli,
+                                                 GError             **error);
+StrataMigrator *strata_cli_open_migrator        (StrataCli           *cli,
+                                                 gboolean             create,
+                                                 GError             **error);
+char          **strata_cli_current_heads        (StrataCli           *cli,
+                                                 GError             **error);
+void            strata_cli_info                 (StrataCli           *cli,
+                                                 const char          *format,
+                                                 ...) G_GNUC_PRINTF (2, 3);
+void            strata_cli_print_json           (JsonNode            *node);
+gboolean        strata_cli_usage_error          (GError             **error,
+                                                 const char          *command,
+                                                 const char          *format,
+                                                 ...) G_GNUC_PRINTF (3, 4);
+char           *strata_cli_display_path         (GFile               *file);
+
+/* strata-cli-revision.c */
+gboolean strata_cli_init      (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_revision  (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_merge     (StrataCli *cli, int argc, char **argv, GError **error);
+
+/* strata-cli-migrate.c */
+gboolean strata_cli_upgrade   (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_downgrade (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_stamp     (StrataCli *cli, int argc, char **argv, GError **error);
+
+/* strata-cli-inspect.c */
+gboolean strata_cli_current   (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_heads     (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_branches  (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_history   (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_show      (StrataCli *cli, int argc, char **argv, GError **error);
+
+G_END_DECLS

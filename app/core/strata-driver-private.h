@@ -1,0 +1,102 @@
+/* strata-driver-private.h: the driver class and helpers for its subclasses
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include "strata-driver.h"
+
+G_BEGIN_DECLS
+
+#define STRATA_DRIVER_CLASS(klass)     (G_TYPE_CHECK_CLASS_CAST ((klass), STRATA_TYPE_DRIVER, StrataDriverClass))
+#define STRATA_DRIVER_GET_CLASS(obj)   (G_TYPE_INSTANCE_GET_CLASS ((obj), STRATA_TYPE_DRIVER, StrataDriverClass))
+
+struct _StrataDriver
+{
+  GObject parent_instance;
+};
+
+/*
+ * StrataDriverClass:
+ *
+ * Every virtual function runs in the thread that owns the connection, except
+ * @interrupt, which any thread may call at any time. The public wrappers
+ * check @cancellable before calling in and connect it to @interrupt for the
+ * duration of the call, so an implementation only has to map an interrupted
+ * statement to STRATA_ERROR_CANCELLED and may look at @cancellable between
+ * statements.
+ *
+ * @query runs one statement with text parameters $1 … $n (NULL is SQL NULL)
+ * and returns its rows, an empty result for a statement without rows. The
+ * driver may keep statements it has prepared for later calls with the same
+ * text (the migrator runs its bookkeeping statements once per step).
+ */
+struct _StrataDriverClass
+{
+  GObjectClass parent_class;
+
+  StrataDialect dialect;
+
+  gboolean      (*execute)        (StrataDriver        *self,
+                                   const char          *sql,
+                                   GCancellable        *cancellable,
+                                   GError             **error);
+  StrataResult *(*query)          (StrataDriver        *self,
+                                   const char          *sql,
+                                   guint                n_params,
+                                   const char * const  *params,
+                                   GCancellable        *cancellable,
+                                   GError             **error);
+  gboolean      (*begin)          (StrataDriver        *self,
+                                   GCancellable        *cancellable,
+                                   GError             **error);
+  gboolean      (*commit)         (StrataDriver        *self,
+                                   GCancellable        *cancellable,
+                                   GError             **error);
+  void          (*rollback)       (StrataDriver        *self);
+  gboolean      (*in_transaction) (StrataDriver        *self);
+  gboolean      (*table_exists)   (StrataDriver        *self,
+                                   const char          *table,
+                                   gboolean            *exists,
+                                   GCancellable        *cancellable,
+                                   GError             **error);
+  gboolean      (*lock)           (StrataDriver        *self,
+                                   const char          *key,
+                                   GCancellable        *cancellable,
+                                   GError             **error);
+  void          (*unlock)         (StrataDriver        *self,
+                                   const char          *key);
+  void          (*interrupt)      (StrataDriver        *self);
+};
+
+/* For subclasses. */
+void          _strata_driver_set_display_url      (StrataDriver        *self,
+                                                   const char          *url);
+/* The first line of @sql, trimmed and shortened for an error message. */
+char         *_strata_driver_describe_statement   (const char          *sql);
+
+/* sqlite:// URLs, from strata_driver_open (): path, query parameters mode=
+ * (ro, rw, rwc) and timeout= (seconds, as Python's sqlite3). */
+StrataDriver *_strata_driver_sqlite_open_url      (const char          *url,
+                                                   GFile               *base_dir,
+                                                   GError             **error);
+
+/* Results are built by drivers: columns first, then rows. */
+StrataResult *_strata_result_new                  (guint                n_columns);
+void          _strata_result_set_column_name      (StrataResult        *self,
+                                                   guint                column,
+                                                   const char          *name);
+/* Takes @n_columns values (each nullable) from @values. */
+void          _strata_result_add_row_take         (StrataResult        *self,
+                                                   char               **values);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, sqlite3_close)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+
+G_END_DECLS

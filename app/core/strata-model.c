@@ -1,0 +1,2683 @@
+/* strata-model.c: tables, columns, indexes and constraints
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-model"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "strata-error.h"
+#include "strata-model-private.h"
+
+struct _StrataDataType
+{
+  char *portable;
+  char *sqlite;
+  char *postgresql;
+};
+
+struct _StrataColumn
+{
+  char           *name;
+  StrataDataType *data_type;
+  char           *default_expr;
+  guint           nullable : 1;
+  guint           primary_key : 1;
+  guint           autoincrement : 1;
+};
+
+struct _StrataIndex
+{
+  char      *name;
+  char     **columns;
+  char      *where;
+  gboolean   unique;
+};
+
+struct _StrataForeignKey
+{
+  char                     *name;
+  char                    **columns;
+  char                     *references;
+  char                    **ref_columns;
+  StrataReferentialAction   on_delete;
+  StrataReferentialAction   on_update;
+};
+
+struct _StrataUnique
+{
+  char  *name;
+  char **columns;
+};
+
+struct _StrataCheck
+{
+  char *name;
+  char *expression;
+};
+
+struct _StrataTable
+{
+  char      *name;
+  GPtrArray *columns;
+  GPtrArray *indexes;
+  GPtrArray *foreign_keys;
+  GPtrArray *uniques;
+  GPtrArray *checks;
+};
+
+struct _StrataModel
+{
+  GPtrArray *tables;
+};
+
+#define IDENTIFIER_MAX_BYTES 63
+
+/* JSON helpers {{{ */
+
+void
+_strata_json_error (GError     **error,
+                    const char  *prefix,
+                    const char  *format,
+                    ...)
+{
+  g_autofree char *detail = NULL;
+  va_list args;
+
+  va_start (args, format);
+  detail = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (prefix != NULL && *prefix != '\0')
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "%s: %s", prefix, detail);
+  else
+    g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_PARSE, detail);
+}
+
+void
+_strata_error_prefix (GError     **error,
+                      const char  *format,
+                      ...)
+{
+  g_autofree char *prefix = NULL;
+  va_list args;
+
+  if (error == NULL || *error == NULL)
+    return;
+
+  va_start (args, format);
+  prefix = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_prefix_error (error, "%s: ", prefix);
+}
+
+char *
+_strata_display (const char *value)
+{
+  GString *str = g_string_new ("\"");
+
+  for (const char *p = value; p != NULL && *p; p++)
+    {
+      guchar c = (guchar)*p;
+
+      if (c == '"' || c == '\\')
+        g_string_append_printf (str, "\\%c", c);
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (str, "\\x%02x", c);
+      else
+        g_string_append_c (str, (char)c);
+    }
+
+  g_string_append_c (str, '"');
+  return g_string_free (str, FALSE);
+}
+
+gboolean
+strata_identifier_is_valid (const char  *name,
+                            const char **reason)
+{
+  const char *why = NULL;
+
+  if (name == NULL || *name == '\0')
+    why = "it is empty";
+  else if (strlen (name) > IDENTIFIER_MAX_BYTES)
+    why = "it is longer than 63 bytes";
+  else if (!g_utf8_validate (name, -1, NULL))
+    why = "it is not valid UTF-8";
+  else
+    {
+      for (const char *p = name; *p; p++)
+        if ((guchar)*p < 0x20 || *p == 0x7f)
+          {
+            why = "it contains a control character";
+            break;
+          }
+    }
+
+  if (reason != NULL)
+    *reason = why;
+
+  return why == NULL;
+}
+
+static const char *
+node_type_description (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_NULL (node))
+    return "null";
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return "an object";
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return "an array";
+
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return "a string";
+  if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    return "a boolean";
+
+  return "a number";
+}
+
+JsonObject *
+_strata_json_require_object (JsonNode    *node,
+                             const char  *what,
+                             const char  *prefix,
+                             GError     **error)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      _strata_json_error (error, prefix, "%s must be an object, not %s",
+                          what, node ? node_type_description (node) : "nothing");
+      return NULL;
+    }
+
+  return json_node_get_object (node);
+}
+
+gboolean
+_strata_json_check_keys (JsonObject         *object,
+                         const char * const *allowed,
+                         const char         *prefix,
+                         GError            **error)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      const char *key = l->data;
+
+      if (!g_strv_contains (allowed, key))
+        {
+          g_autofree char *shown = _strata_display (key);
+          _strata_json_error (error, prefix, "unknown key %s", shown);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static JsonNode *
+get_member (JsonObject  *object,
+            const char  *key,
+            gboolean     required,
+            const char  *prefix,
+            GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, key);
+
+  if (node == NULL && required)
+    _strata_json_error (error, prefix, "missing key \"%s\"", key);
+
+  return node;
+}
+
+static gboolean
+is_blank (const char *value)
+{
+  for (const char *p = value; *p; p++)
+    if (!g_ascii_isspace (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+node_is_string (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+gboolean
+_strata_json_get_string (JsonObject  *object,
+                         const char  *key,
+                         gboolean     required,
+                         char       **out,
+                         const char  *prefix,
+                         GError     **error)
+{
+  JsonNode *node = get_member (object, key, required, prefix, error);
+
+  /* An optional key may be written out as null: the same as leaving it out. */
+  if (node == NULL || (!required && JSON_NODE_HOLDS_NULL (node)))
+    return !required;
+
+  if (!node_is_string (node))
+    {
+      _strata_json_error (error, prefix, "key \"%s\" must be a string, not %s",
+                          key, node_type_description (node));
+      return FALSE;
+    }
+
+  g_free (*out);
+  *out = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+static gboolean
+check_identifier (const char  *key,
+                  const char  *value,
+                  const char  *prefix,
+                  GError     **error)
+{
+  const char *reason = NULL;
+
+  if (!strata_identifier_is_valid (value, &reason))
+    {
+      g_autofree char *shown = _strata_display (value);
+      _strata_json_error (error, prefix, "key \"%s\": invalid identifier %s: %s", key, shown, reason);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+_strata_json_get_identifier (JsonObject  *object,
+                             const char  *key,
+                             gboolean     required,
+                             char       **out,
+                             const char  *prefix,
+                             GError     **error)
+{
+  g_autofree char *value = NULL;
+
+  if (!_strata_json_get_string (object, key, required, &value, prefix, error))
+    return FALSE;
+
+  if (value == NULL)
+    return TRUE;
+
+  if (!check_identifier (key, value, prefix, error))
+    return FALSE;
+
+  g_free (*out);
+  *out = g_steal_pointer (&value);
+  return TRUE;
+}
+
+gboolean
+_strata_json_get_boolean (JsonObject  *object,
+                          const char  *key,
+                          gboolean    *out,
+                          const char  *prefix,
+                          GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, key);
+
+  if (node == NULL)
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    {
+      _strata_json_error (error, prefix, "key \"%s\" must be a boolean, not %s",
+                          key, node_type_description (node));
+      return FALSE;
+    }
+
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+gboolean
+_strata_json_get_identifiers (JsonObject   *object,
+                              const char   *key,
+                              gboolean      required,
+                              char       ***out,
+                              const char   *prefix,
+                              GError      **error)
+{
+  JsonNode *node = get_member (object, key, required, prefix, error);
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) strv = NULL;
+  JsonArray *array;
+  guint n;
+
+  if (node == NULL)
+    return !required;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      _strata_json_error (error, prefix, "key \"%s\" must be an array of names, not %s",
+                          key, node_type_description (node));
+      return FALSE;
+    }
+
+  array = json_node_get_array (node);
+  n = json_array_get_length (array);
+  if (n == 0)
+    {
+      _strata_json_error (error, prefix, "key \"%s\" must not be empty", key);
+      return FALSE;
+    }
+
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      const char *value;
+
+      if (!node_is_string (element))
+        {
+          _strata_json_error (error, prefix, "key \"%s\" must be an array of names, but item %u is %s",
+                              key, i, node_type_description (element));
+          return FALSE;
+        }
+
+      value = json_node_get_string (element);
+      if (!check_identifier (key, value, prefix, error))
+        return FALSE;
+
+      for (guint j = 0; j < i; j++)
+        if (g_strcmp0 (json_array_get_string_element (array, j), value) == 0)
+          {
+            g_autofree char *shown = _strata_display (value);
+            _strata_json_error (error, prefix, "key \"%s\" lists %s twice", key, shown);
+            return FALSE;
+          }
+
+      g_strv_builder_add (builder, value);
+    }
+
+  strv = g_strv_builder_end (builder);
+  g_strfreev (*out);
+  *out = g_steal_pointer (&strv);
+  return TRUE;
+}
+
+JsonNode *
+_strata_json_take_object (JsonObject *object)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, object);
+  return node;
+}
+
+JsonNode *
+_strata_json_take_array (JsonArray *array)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_take_array (node, array);
+  return node;
+}
+
+JsonNode *
+_strata_json_new_strv (const char * const *strv)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    json_array_add_string_element (array, strv[i]);
+
+  return _strata_json_take_array (array);
+}
+
+static void
+set_strv (JsonObject         *object,
+          const char         *key,
+          const char * const *strv)
+{
+  json_object_set_member (object, key, _strata_json_new_strv (strv));
+}
+
+static gboolean
+strv_equal0 (char **a,
+             char **b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return g_strv_equal ((const char * const *)a, (const char * const *)b);
+}
+
+typedef struct
+{
+  const char *filename;
+  GHashTable *seen;
+  char       *duplicate;
+} ParseState;
+
+static void
+on_object_member (JsonParser *parser,
+                  JsonObject *object,
+                  const char *member_name,
+                  ParseState *state)
+{
+  char *key;
+
+  if (state->duplicate != NULL)
+    return;
+
+  key = g_strdup_printf ("%p/%s", (gpointer)object, member_name);
+  if (!g_hash_table_add (state->seen, key))
+    {
+      g_autofree char *shown = _strata_display (member_name);
+      state->duplicate = g_strdup_printf ("%s:%u:%u: duplicate key %s",
+                                          state->filename,
+                                          json_parser_get_current_line (parser),
+                                          json_parser_get_current_pos (parser),
+                                          shown);
+    }
+}
+
+JsonNode *
+_strata_json_parse_data (const char  *data,
+                         gssize       length,
+                         const char  *filename,
+                         GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  ParseState state = { filename, seen, NULL };
+  JsonNode *root;
+
+  g_return_val_if_fail (filename != NULL, NULL);
+
+  if (length < 0)
+    length = strlen (data);
+
+  if (!g_utf8_validate (data, length, NULL))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "%s: not valid UTF-8 text", filename);
+      return NULL;
+    }
+
+  g_signal_connect (parser, "object-member", G_CALLBACK (on_object_member), &state);
+
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      const char *message = local_error->message;
+
+      /* json-glib says "<data>:LINE:COL: Parse error: …" */
+      if (g_str_has_prefix (message, "<data>:"))
+        message += strlen ("<data>:");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "%s:%s", filename, message);
+      g_free (state.duplicate);
+      return NULL;
+    }
+
+  if (state.duplicate != NULL)
+    {
+      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_PARSE, state.duplicate);
+      g_free (state.duplicate);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "%s: the file is empty", filename);
+      return NULL;
+    }
+
+  return json_node_ref (root);
+}
+
+static void
+append_double (GString *out,
+               double   value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  /* The shortest form that reads back as the same number, and that still
+   * reads as a floating point number rather than an integer. */
+  for (int precision = 15; precision <= 17; precision++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", precision);
+      g_ascii_formatd (buffer, sizeof buffer, format, value);
+      if (g_ascii_strtod (buffer, NULL) == value)
+        break;
+    }
+
+  g_string_append (out, buffer);
+  if (strpbrk (buffer, ".eE") == NULL)
+    g_string_append (out, ".0");
+}
+
+static void
+append_string (GString    *out,
+               const char *value)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = value; *p; p++)
+    {
+      guchar c = (guchar)*p;
+
+      switch (c)
+        {
+        case '"':
+          g_string_append (out, "\\\"");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        case '\b':
+          g_string_append (out, "\\b");
+          break;
+        case '\f':
+          g_string_append (out, "\\f");
+          break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_c (out, (char)c);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_value (GString  *out,
+              JsonNode *node)
+{
+  GType type = json_node_get_value_type (node);
+
+  if (type == G_TYPE_STRING)
+    append_string (out, json_node_get_string (node));
+  else if (type == G_TYPE_BOOLEAN)
+    g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+  else if (type == G_TYPE_DOUBLE)
+    append_double (out, json_node_get_double (node));
+  else
+    g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *)a, *(const char * const *)b);
+}
+
+/* Compact form: ", " and ": " separators when @spaced, none otherwise. */
+static void
+append_compact (GString  *out,
+                JsonNode *node,
+                gboolean  spaced,
+                gboolean  sorted)
+{
+  if (JSON_NODE_HOLDS_NULL (node))
+    g_string_append (out, "null");
+  else if (JSON_NODE_HOLDS_VALUE (node))
+    append_value (out, node);
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      g_string_append_c (out, '[');
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          if (i > 0)
+            g_string_append (out, spaced ? ", " : ",");
+          append_compact (out, json_array_get_element (array, i), spaced, sorted);
+        }
+      g_string_append_c (out, ']');
+    }
+  else
+    {
+      JsonObject *object = json_node_get_object (node);
+      g_autoptr(GList) members = json_object_get_members (object);
+      g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+
+      for (const GList *l = members; l != NULL; l = l->next)
+        g_ptr_array_add (keys, l->data);
+      if (sorted)
+        g_ptr_array_sort (keys, compare_strings);
+
+      g_string_append_c (out, '{');
+      for (guint i = 0; i < keys->len; i++)
+        {
+          const char *key = g_ptr_array_index (keys, i);
+
+          if (i > 0)
+            g_string_append (out, spaced ? ", " : ",");
+          append_string (out, key);
+          g_string_append (out, spaced ? ": " : ":");
+          append_compact (out, json_object_get_member (object, key), spaced, sorted);
+        }
+      g_string_append_c (out, '}');
+    }
+}
+
+static guint
+json_depth (JsonNode *node)
+{
+  guint depth = 0;
+
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        depth = MAX (depth, json_depth (json_array_get_element (array, i)));
+      return depth + 1;
+    }
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_autoptr(GList) values = json_object_get_values (json_node_get_object (node));
+
+      for (const GList *l = values; l != NULL; l = l->next)
+        depth = MAX (depth, json_depth (l->data));
+      return depth + 1;
+    }
+
+  return 0;
+}
+
+#define PRETTY_WIDTH 100
+
+static void
+append_pretty (GString  *out,
+               JsonNode *node,
+               guint     indent,
+               gsize     key_width)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node) || JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_autoptr(GString) inline_form = g_string_new (NULL);
+      gboolean is_array = JSON_NODE_HOLDS_ARRAY (node);
+      guint n;
+
+      /* Short containers of scalars, or of containers of scalars, stay on
+       * one line. */
+      if (indent > 0 && json_depth (node) <= 2)
+        {
+          append_compact (inline_form, node, TRUE, FALSE);
+          if (indent * 2 + key_width + inline_form->len <= PRETTY_WIDTH)
+            {
+              g_string_append_len (out, inline_form->str, inline_form->len);
+              return;
+            }
+        }
+
+      if (is_array)
+        {
+          JsonArray *array = json_node_get_array (node);
+
+          n = json_array_get_length (array);
+          if (n == 0)
+            {
+              g_string_append (out, "[]");
+              return;
+            }
+
+          g_string_append (out, "[\n");
+          for (guint i = 0; i < n; i++)
+            {
+              g_string_append_printf (out, "%*s", (indent + 1) * 2, "");
+              append_pretty (out, json_array_get_element (array, i), indent + 1, 0);
+              g_string_append (out, i + 1 < n ? ",\n" : "\n");
+            }
+          g_string_append_printf (out, "%*s]", indent * 2, "");
+        }
+      else
+        {
+          JsonObject *object = json_node_get_object (node);
+          g_autoptr(GList) members = json_object_get_members (object);
+          guint i = 0;
+
+          n = g_list_length (members);
+          if (n == 0)
+            {
+              g_string_append (out, "{}");
+              return;
+            }
+
+          g_string_append (out, "{\n");
+          for (const GList *l = members; l != NULL; l = l->next, i++)
+            {
+              const char *key = l->data;
+              gsize before;
+
+              g_string_append_printf (out, "%*s", (indent + 1) * 2, "");
+              before = out->len;
+              append_string (out, key);
+              g_string_append (out, ": ");
+              append_pretty (out, json_object_get_member (object, key), indent + 1, out->len - before);
+              g_string_append (out, i + 1 < n ? ",\n" : "\n");
+            }
+          g_string_append_printf (out, "%*s}", indent * 2, "");
+        }
+    }
+  else
+    append_compact (out, node, TRUE, FALSE);
+}
+
+char *
+_strata_json_to_pretty (JsonNode *node)
+{
+  GString *out = g_string_new (NULL);
+
+  append_pretty (out, node, 0, 0);
+  g_string_append_c (out, '\n');
+  return g_string_free (out, FALSE);
+}
+
+char *
+_strata_json_to_canonical (JsonNode *node)
+{
+  GString *out = g_string_new (NULL);
+
+  append_compact (out, node, FALSE, TRUE);
+  return g_string_free (out, FALSE);
+}
+
+/* }}} */
+
+/* StrataDataType {{{ */
+
+G_DEFINE_BOXED_TYPE (StrataDataType, strata_data_type, strata_data_type_ref, strata_data_type_unref)
+
+static void
+data_type_clear (gpointer data)
+{
+  StrataDataType *self = data;
+
+  g_free (self->portable);
+  g_free (self->sqlite);
+  g_free (self->postgresql);
+}
+
+StrataDataType *
+strata_data_type_new (const char *portable)
+{
+  StrataDataType *self;
+
+  g_return_val_if_fail (portable != NULL && *portable != '\0', NULL);
+
+  self = g_atomic_rc_box_new0 (StrataDataType);
+  self->portable = g_strdup (portable);
+  return self;
+}
+
+StrataDataType *
+strata_data_type_new_per_dialect (const char *sqlite,
+                                  const char *postgresql)
+{
+  StrataDataType *self;
+
+  g_return_val_if_fail (sqlite != NULL && *sqlite != '\0', NULL);
+  g_return_val_if_fail (postgresql != NULL && *postgresql != '\0', NULL);
+
+  self = g_atomic_rc_box_new0 (StrataDataType);
+  self->sqlite = g_strdup (sqlite);
+  self->postgresql = g_strdup (postgresql);
+  return self;
+}
+
+StrataDataType *
+strata_data_type_ref (StrataDataType *self)
+{
+  return g_atomic_rc_box_acquire (self);
+}
+
+void
+strata_data_type_unref (StrataDataType *self)
+{
+  g_atomic_rc_box_release_full (self, data_type_clear);
+}
+
+static StrataDataType *
+data_type_parse (JsonNode    *node,
+                 const char  *key,
+                 const char  *prefix,
+                 GError     **error)
+{
+  g_autofree char *what = key ? g_strdup_printf ("key \"%s\"", key) : g_strdup ("a type");
+
+  if (node_is_string (node))
+    {
+      const char *value = json_node_get_string (node);
+
+      if (is_blank (value) || g_ascii_isspace (value[0]) ||
+          g_ascii_isspace (value[strlen (value) - 1]))
+        {
+          /* An empty type, or one padded with spaces (which would not round
+           * trip) is a typo. */
+          g_autofree char *shown = _strata_display (value);
+          _strata_json_error (error, prefix, "%s: %s is not a type name", what, shown);
+          return NULL;
+        }
+
+      return strata_data_type_new (value);
+    }
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      static const char * const keys[] = { "sqlite", "postgresql", NULL };
+      JsonObject *object = json_node_get_object (node);
+      g_autofree char *inner_prefix = prefix && *prefix ? g_strdup_printf ("%s: %s", prefix, what) : g_strdup (what);
+      g_autofree char *sqlite = NULL;
+      g_autofree char *postgresql = NULL;
+
+      if (!_strata_json_check_keys (object, keys, inner_prefix, error) ||
+          !_strata_json_get_string (object, "sqlite", TRUE, &sqlite, inner_prefix, error) ||
+          !_strata_json_get_string (object, "postgresql", TRUE, &postgresql, inner_prefix, error))
+        return NULL;
+
+      if (*sqlite == '\0' || *postgresql == '\0')
+        {
+          _strata_json_error (error, inner_prefix, "a type name must not be empty");
+          return NULL;
+        }
+
+      return strata_data_type_new_per_dialect (sqlite, postgresql);
+    }
+
+  _strata_json_error (error, prefix, "%s must be a type name or an object {\"sqlite\": …, \"postgresql\": …}, not %s",
+                      what, node_type_description (node));
+  return NULL;
+}
+
+StrataDataType *
+strata_data_type_new_from_json (JsonNode  *node,
+                                GError   **error)
+{
+  g_return_val_if_fail (node != NULL, NULL);
+  return data_type_parse (node, NULL, NULL, error);
+}
+
+gboolean
+_strata_data_type_parse_member (JsonObject      *object,
+                                const char      *key,
+                                gboolean         required,
+                                StrataDataType **out,
+                                const char      *prefix,
+                                GError         **error)
+{
+  JsonNode *node = get_member (object, key, required, prefix, error);
+  StrataDataType *type;
+
+  if (node == NULL)
+    return !required;
+
+  if ((type = data_type_parse (node, key, prefix, error)) == NULL)
+    return FALSE;
+
+  g_clear_pointer (out, strata_data_type_unref);
+  *out = type;
+  return TRUE;
+}
+
+JsonNode *
+strata_data_type_to_json (StrataDataType *self)
+{
+  JsonObject *object;
+
+  if (self->portable != NULL)
+    return json_node_init_string (json_node_alloc (), self->portable);
+
+  object = json_object_new ();
+  json_object_set_string_member (object, "sqlite", self->sqlite);
+  json_object_set_string_member (object, "postgresql", self->postgresql);
+  return _strata_json_take_object (object);
+}
+
+gboolean
+strata_data_type_equal (StrataDataType *a,
+                        StrataDataType *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+
+  return g_strcmp0 (a->portable, b->portable) == 0 &&
+         g_strcmp0 (a->sqlite, b->sqlite) == 0 &&
+         g_strcmp0 (a->postgresql, b->postgresql) == 0;
+}
+
+const char *
+strata_data_type_get_portable (StrataDataType *self)
+{
+  return self->portable;
+}
+
+const char *
+strata_data_type_get_for_dialect (StrataDataType *self,
+                                  StrataDialect   dialect)
+{
+  if (self->portable != NULL)
+    return self->portable;
+
+  return dialect == STRATA_DIALECT_SQLITE ? self->sqlite : self->postgresql;
+}
+
+char *
+strata_data_type_to_string (StrataDataType *self)
+{
+  if (self->portable != NULL)
+    return g_strdup (self->portable);
+
+  return g_strdup_printf ("sqlite: %s / postgresql: %s", self->sqlite, self->postgresql);
+}
+
+gboolean
+_strata_data_type_is_integer (StrataDataType *self)
+{
+  static const char * const integers[] = {
+    "integer", "int", "bigint", "smallint", "int2", "int4", "int8", NULL
+  };
+  g_autofree char *lower = NULL;
+
+  if (self->portable == NULL)
+    return TRUE; /* the author chose per dialect: trust them */
+
+  lower = g_ascii_strdown (self->portable, -1);
+  return g_strv_contains (integers, lower);
+}
+
+/* }}} */
+
+/* StrataColumn {{{ */
+
+G_DEFINE_BOXED_TYPE (StrataColumn, strata_column, strata_column_ref, strata_column_unref)
+
+static void
+column_clear (gpointer data)
+{
+  StrataColumn *self = data;
+
+  g_free (self->name);
+  g_clear_pointer (&self->data_type, strata_data_type_unref);
+  g_free (self->default_expr);
+}
+
+StrataColumn *
+strata_column_new (const char     *name,
+                   StrataDataType *data_type)
+{
+  StrataColumn *self;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (data_type != NULL, NULL);
+
+  self = g_atomic_rc_box_new0 (StrataColumn);
+  self->name = g_strdup (name);
+  self->data_type = strata_data_type_ref (data_type);
+  self->nullable = TRUE;
+  return self;
+}
+
+StrataColumn *
+strata_column_ref (StrataColumn *self)
+{
+  return g_atomic_rc_box_acquire (self);
+}
+
+void
+strata_column_unref (StrataColumn *self)
+{
+  g_atomic_rc_box_release_full (self, column_clear);
+}
+
+StrataColumn *
+strata_column_copy (StrataColumn *self)
+{
+  StrataColumn *copy = strata_column_new (self->name, self->data_type);
+
+  copy->default_expr = g_strdup (self->default_expr);
+  copy->nullable = self->nullable;
+  copy->primary_key = self->primary_key;
+  copy->autoincrement = self->autoincrement;
+  return copy;
+}
+
+StrataColumn *
+_strata_column_parse (JsonNode    *node,
+                      const char  *prefix,
+                      GError     **error)
+{
+  static const char * const keys[] = {
+    "name", "type", "nullable", "default", "primary_key", "autoincrement", NULL
+  };
+  g_autoptr(StrataDataType) type = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *default_expr = NULL;
+  gboolean nullable = TRUE;
+  gboolean primary_key = FALSE;
+  gboolean autoincrement = FALSE;
+  JsonObject *object;
+  StrataColumn *self;
+
+  if (!(object = _strata_json_require_object (node, "a column", prefix, error)) ||
+      !_strata_json_check_keys (object, keys, prefix, error) ||
+      !_strata_json_get_identifier (object, "name", TRUE, &name, prefix, error) ||
+      !_strata_data_type_parse_member (object, "type", TRUE, &type, prefix, error) ||
+      !_strata_json_get_boolean (object, "nullable", &nullable, prefix, error) ||
+      !_strata_json_get_string (object, "default", FALSE, &default_expr, prefix, error) ||
+      !_strata_json_get_boolean (object, "primary_key", &primary_key, prefix, error) ||
+      !_strata_json_get_boolean (object, "autoincrement", &autoincrement, prefix, error))
+    return NULL;
+
+  if (default_expr != NULL && is_blank (default_expr))
+    {
+      _strata_json_error (error, prefix, "key \"default\" must be an SQL expression, not an empty string "
+                                         "(write \"''\" for an empty text)");
+      return NULL;
+    }
+
+  if (primary_key && nullable && json_object_has_member (object, "nullable"))
+    {
+      _strata_json_error (error, prefix, "a primary key column cannot be nullable");
+      return NULL;
+    }
+
+  if (autoincrement)
+    {
+      g_autofree char *type_name = strata_data_type_to_string (type);
+
+      if (!primary_key)
+        {
+          _strata_json_error (error, prefix, "\"autoincrement\" needs \"primary_key\": true");
+          return NULL;
+        }
+      if (!_strata_data_type_is_integer (type))
+        {
+          _strata_json_error (error, prefix, "an autoincrement column must have an integer type, not \"%s\"", type_name);
+          return NULL;
+        }
+      if (default_expr != NULL)
+        {
+          _strata_json_error (error, prefix, "an autoincrement column cannot have a default");
+          return NULL;
+        }
+    }
+
+  self = strata_column_new (name, type);
+  self->nullable = nullable && !primary_key;
+  self->primary_key = primary_key;
+  self->autoincrement = autoincrement;
+  self->default_expr = g_steal_pointer (&default_expr);
+  return self;
+}
+
+StrataColumn *
+strata_column_new_from_json (JsonNode  *node,
+                             GError   **error)
+{
+  g_return_val_if_fail (node != NULL, NULL);
+  return _strata_column_parse (node, NULL, error);
+}
+
+JsonNode *
+strata_column_to_json (StrataColumn *self)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "name", self->name);
+  json_object_set_member (object, "type", strata_data_type_to_json (self->data_type));
+  if (!self->primary_key && !self->nullable)
+    json_object_set_boolean_member (object, "nullable", FALSE);
+  if (self->default_expr != NULL)
+    json_object_set_string_member (object, "default", self->default_expr);
+  if (self->primary_key)
+    json_object_set_boolean_member (object, "primary_key", TRUE);
+  if (self->autoincrement)
+    json_object_set_boolean_member (object, "autoincrement", TRUE);
+
+  return _strata_json_take_object (object);
+}
+
+gboolean
+strata_column_equal (StrataColumn *a,
+                     StrataColumn *b)
+{
+  return g_strcmp0 (a->name, b->name) == 0 &&
+         strata_data_type_equal (a->data_type, b->data_type) &&
+         g_strcmp0 (a->default_expr, b->default_expr) == 0 &&
+         strata_column_get_nullable (a) == strata_column_get_nullable (b) &&
+         a->primary_key == b->primary_key &&
+         a->autoincrement == b->autoincrement;
+}
+
+const char *
+strata_column_get_name (StrataColumn *self)
+{
+  return self->name;
+}
+
+void
+strata_column_set_name (StrataColumn *self,
+                        const char   *name)
+{
+  g_return_if_fail (name != NULL);
+  g_free (self->name);
+  self->name = g_strdup (name);
+}
+
+StrataDataType *
+strata_column_get_data_type (StrataColumn *self)
+{
+  return self->data_type;
+}
+
+void
+strata_column_set_data_type (StrataColumn   *self,
+                             StrataDataType *data_type)
+{
+  g_return_if_fail (data_type != NULL);
+  strata_data_type_ref (data_type);
+  g_clear_pointer (&self->data_type, strata_data_type_unref);
+  self->data_type = data_type;
+}
+
+gboolean
+strata_column_get_nullable (StrataColumn *self)
+{
+  return self->nullable && !self->primary_key;
+}
+
+void
+strata_column_set_nullable (StrataColumn *self,
+                            gboolean      nullable)
+{
+  self->nullable = !!nullable;
+}
+
+const char *
+strata_column_get_default (StrataColumn *self)
+{
+  return self->default_expr;
+}
+
+void
+strata_column_set_default (StrataColumn *self,
+                           const char   *default_expr)
+{
+  g_free (self->default_expr);
+  self->default_expr = g_strdup (default_expr);
+}
+
+gboolean
+strata_column_get_primary_key (StrataColumn *self)
+{
+  return self->primary_key;
+}
+
+void
+strata_column_set_primary_key (StrataColumn *self,
+                               gboolean      primary_key)
+{
+  self->primary_key = !!primary_key;
+}
+
+gboolean
+strata_column_get_autoincrement (StrataColumn *self)
+{
+  return self->autoincrement;
+}
+
+void
+strata_column_set_autoincrement (StrataColumn *self,
+                                 gboolean      autoincrement)
+{
+  self->autoincrement = !!autoincrement;
+}
+
+/* }}} */
+
+/* StrataIndex {{{ */
+
+G_DEFINE_BOXED_TYPE (StrataIndex, strata_index, strata_index_ref, strata_index_unref)
+
+static void
+index_clear (gpointer data)
+{
+  StrataIndex *self = data;
+
+  g_free (self->name);
+  g_strfreev (self->columns);
+  g_free (self->where);
+}
+
+StrataIndex *
+strata_index_new (const char         *name,
+                  const char * const *columns,
+                  gboolean            unique)
+{
+  StrataIndex *self;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (columns != NULL && columns[0] != NULL, NULL);
+
+  self = g_atomic_rc_box_new0 (StrataIndex);
+  self->name = g_strdup (name);
+  self->columns = g_strdupv ((char **)columns);
+  self->unique = !!unique;
+  return self;
+}
+
+StrataIndex *
+strata_index_ref (StrataIndex *self)
+{
+  return g_atomic_rc_box_acquire (self);
+}
+
+void
+strata_index_unref (StrataIndex *self)
+{
+  g_atomic_rc_box_release_full (self, index_clear);
+}
+
+static gboolean
+get_expression (JsonObject  *object,
+                const char  *key,
+                gboolean     required,
+                char       **out,
+                const char  *prefix,
+                GError     **error)
+{
+  g_autofree char *value = NULL;
+
+  if (!_strata_json_get_string (object, key, required, &value, prefix, error))
+    return FALSE;
+
+  if (value == NULL)
+    return TRUE;
+
+  if (is_blank (value))
+    {
+      _strata_json_error (error, prefix, "key \"%s\" must be an SQL expression, not an empty string", key);
+      return FALSE;
+    }
+
+  g_free (*out);
+  *out = g_steal_pointer (&value);
+  return TRUE;
+}
+
+/* Parses the index keys of @object; @extra_keys are allowed too. */
+StrataIndex *
+_strata_index_parse_object (JsonObject         *object,
+                            const char * const *extra_keys,
+                            const char         *prefix,
+                            GError            **error)
+{
+  static const char * const index_keys[] = { "name", "columns", "unique", "where" };
+  g_autoptr(GStrvBuilder) allowed_builder = g_strv_builder_new ();
+  g_auto(GStrv) allowed = NULL;
+  g_autofree char *name = NULL;
+  g_auto(GStrv) columns = NULL;
+  g_autofree char *where = NULL;
+  gboolean unique = FALSE;
+  StrataIndex *self;
+
+  g_strv_builder_addv (allowed_builder, (const char **)index_keys);
+  if (extra_keys != NULL)
+    g_strv_builder_addv (allowed_builder, (const char **)extra_keys);
+  allowed = g_strv_builder_end (allowed_builder);
+
+  if (!_strata_json_check_keys (object, (const char * const *)allowed, prefix, error) ||
+      !_strata_json_get_identifier (object, "name", TRUE, &name, prefix, error) ||
+      !_strata_json_get_identifiers (object, "columns", TRUE, &columns, prefix, error) ||
+      !_strata_json_get_boolean (object, "unique", &unique, prefix, error) ||
+      !get_expression (object, "where", FALSE, &where, prefix, error))
+    return NULL;
+
+  self = strata_index_new (name, (const char * const *)columns, unique);
+  self->where = g_steal_pointer (&where);
+  return self;
+}
+
+StrataIndex *
+strata_index_new_from_json (JsonNode  *node,
+                            GError   **error)
+{
+  JsonObject *object;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  if (!(object = _strata_json_require_object (node, "an index", NULL, error)))
+    return NULL;
+
+  return _strata_index_parse_object (object, NULL, NULL, error);
+}
+
+void
+_strata_index_fill_json (StrataIndex *self,
+                         JsonObject  *object)
+{
+  json_object_set_string_member (object, "name", self->name);
+  set_strv (object, "columns", (const char * const *)self->columns);
+  if (self->unique)
+    json_object_set_boolean_member (object, "unique", TRUE);
+  if (self->where != NULL)
+    json_object_set_string_member (object, "where", self->where);
+}
+
+JsonNode *
+strata_index_to_json (StrataIndex *self)
+{
+  JsonObject *object = json_object_new ();
+
+  _strata_index_fill_json (self, object);
+  return _strata_json_take_object (object);
+}
+
+gboolean
+strata_index_equal (StrataIndex *a,
+                    StrataIndex *b)
+{
+  return g_strcmp0 (a->name, b->name) == 0 &&
+         strv_equal0 (a->columns, b->columns) &&
+         a->unique == b->unique &&
+         g_strcmp0 (a->where, b->where) == 0;
+}
+
+const char *
+strata_index_get_name (StrataIndex *self)
+{
+  return self->name;
+}
+
+const char * const *
+strata_index_get_columns (StrataIndex *self)
+{
+  return (const char * const *)self->columns;
+}
+
+gboolean
+strata_index_get_unique (StrataIndex *self)
+{
+  return self->unique;
+}
+
+const char *
+strata_index_get_where (StrataIndex *self)
+{
+  return self->where;
+}
+
+void
+strata_index_set_where (StrataIndex *self,
+                        const char  *where)
+{
+  g_free (self->where);
+  self->where = g_strdup (where);
+}
+
+/* }}} */
+
+/* StrataForeignKey {{{ */
+
+G_DEFINE_BOXED_TYPE (StrataForeignKey, strata_foreign_key, strata_foreign_key_ref, strata_foreign_key_unref)
+
+static const char * const referential_actions[] = {
+  [STRATA_REFERENTIAL_ACTION_NONE] = NULL,
+  [STRATA_REFERENTIAL_ACTION_NO_ACTION] = "no action",
+  [STRATA_REFERENTIAL_ACTION_RESTRICT] = "restrict",
+  [STRATA_REFERENTIAL_ACTION_CASCADE] = "cascade",
+  [STRATA_REFERENTIAL_ACTION_SET_NULL] = "set null",
+  [STRATA_REFERENTIAL_ACTION_SET_DEFAULT] = "set default",
+};
+
+const char *
+strata_referential_action_to_string (StrataReferentialAction action)
+{
+  g_return_val_if_fail (action <= STRATA_REFERENTIAL_ACTION_SET_DEFAULT, NULL);
+  return referential_actions[action];
+}
+
+StrataReferentialAction
+_strata_referential_action_parse (const char *value)
+{
+  g_autofree char *lower = g_ascii_strdown (value, -1);
+
+  g_strdelimit (lower, "_", ' ');
+  for (guint i = STRATA_REFERENTIAL_ACTION_NO_ACTION; i < G_N_ELEMENTS (referential_actions); i++)
+    if (g_str_equal (lower, referential_actions[i]))
+      return i;
+
+  return STRATA_REFERENTIAL_ACTION_NONE;
+}
+
+static void
+foreign_key_clear (gpointer data)
+{
+  StrataForeignKey *self = data;
+
+  g_free (self->name);
+  g_strfreev (self->columns);
+  g_free (self->references);
+  g_strfreev (self->ref_columns);
+}
+
+StrataForeignKey *
+strata_foreign_key_new (const char         *name,
+                        const char * const *columns,
+                        const char         *references,
+                        const char * const *ref_columns)
+{
+  StrataForeignKey *self;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (columns != NULL && columns[0] != NULL, NULL);
+  g_return_val_if_fail (references != NULL, NULL);
+  g_return_val_if_fail (ref_columns != NULL && ref_columns[0] != NULL, NULL);
+
+  self = g_atomic_rc_box_new0 (StrataForeignKey);
+  self->name = g_strdup (name);
+  self->columns = g_strdupv ((char **)columns);
+  self->references = g_strdup (references);
+  self->ref_columns = g_strdupv ((char **)ref_columns);
+  return self;
+}
+
+StrataForeignKey *
+strata_foreign_key_ref (StrataForeignKey *self)
+{
+  return g_atomic_rc_box_acquire (self);
+}
+
+void
+strata_foreign_key_unref (StrataForeignKey *self)
+{
+  g_atomic_rc_box_release_full (self, foreign_key_clear);
+}
+
+static gboolean
+get_action (JsonObject               *object,
+            const char               *key,
+            StrataReferentialAction  *out,
+            const char               *prefix,
+            GError                  **error)
+{
+  g_autofree char *value = NULL;
+
+  if (!_strata_json_get_string (object, key, FALSE, &value, prefix, error))
+    return FALSE;
+
+  if (value == NULL)
+    return TRUE;
+
+  *out = _strata_referential_action_parse (value);
+  if (*out == STRATA_REFERENTIAL_ACTION_NONE)
+    {
+      g_autofree char *shown = _strata_display (value);
+      _strata_json_error (error, prefix,
+                          "key \"%s\": %s is not one of \"cascade\", \"restrict\", \"set null\", "
+                          "\"set default\", \"no action\"", key, shown);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+StrataForeignKey *
+_strata_foreign_key_parse_object (JsonObject         *object,
+                                  const char * const *extra_keys,
+                                  const char         *prefix,
+                                  GError            **error)
+{
+  static const char * const fk_keys[] = {
+    "name", "columns", "references", "ref_columns", "on_delete", "on_update"
+  };
+  g_autoptr(GStrvBuilder) allowed_builder = g_strv_builder_new ();
+  g_auto(GStrv) allowed = NULL;
+  g_autofree char *name = NULL;
+  g_auto(GStrv) columns = NULL;
+  g_autofree char *references = NULL;
+  g_auto(GStrv) ref_columns = NULL;
+  StrataReferentialAction on_delete = STRATA_REFERENTIAL_ACTION_NONE;
+  StrataReferentialAction on_update = STRATA_REFERENTIAL_ACTION_NONE;
+  StrataForeignKey *self;
+
+  g_strv_builder_addv (allowed_builder, (const char **)fk_keys);
+  if (extra_keys != NULL)
+    g_strv_builder_addv (allowed_builder, (const char **)extra_keys);
+  allowed = g_strv_builder_end (allowed_builder);
+
+  if (!_strata_json_check_keys (object, (const char * const *)allowed, prefix, error) ||
+      !_strata_json_get_identifier (object, "name", TRUE, &name, prefix, error) ||
+      !_strata_json_get_identifiers (object, "columns", TRUE, &columns, prefix, error) ||
+      !_strata_json_get_identifier (object, "references", TRUE, &references, prefix, error) ||
+      !_strata_json_get_identifiers (object, "ref_columns", TRUE, &ref_columns, prefix, error) ||
+      !get_action (object, "on_delete", &on_delete, prefix, error) ||
+      !get_action (object, "on_update", &on_update, prefix, error))
+    return NULL;
+
+  if (g_strv_length (columns) != g_strv_length (ref_columns))
+    {
+      _strata_json_error (error, prefix, "\"columns\" has %u names but \"ref_columns\" has %u",
+                          g_strv_length (columns), g_strv_length (ref_columns));
+      return NULL;
+    }
+
+  self = strata_foreign_key_new (name, (const char * const *)columns, references,
+                                 (const char * const *)ref_columns);
+  self->on_delete = on_delete;
+  self->on_update = on_update;
+  return self;
+}
+
+StrataForeignKey *
+strata_foreign_key_new_from_json (JsonNode  *node,
+                                  GError   **error)
+{
+  JsonObject *object;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  if (!(object = _strata_json_require_object (node, "a foreign key", NULL, error)))
+    return NULL;
+
+  return _strata_foreign_key_parse_object (object, NULL, NULL, error);
+}
+
+void
+_strata_foreign_key_fill_json (StrataForeignKey *self,
+                               JsonObject       *object)
+{
+  json_object_set_string_member (object, "name", self->name);
+  set_strv (object, "columns", (const char * const *)self->columns);
+  json_object_set_string_member (object, "references", self->references);
+  set_strv (object, "ref_columns", (const char * const *)self->ref_columns);
+  if (self->on_delete != STRATA_REFERENTIAL_ACTION_NONE)
+    json_object_set_string_member (object, "on_delete", referential_actions[self->on_delete]);
+  if (self->on_update != STRATA_REFERENTIAL_ACTION_NONE)
+    json_object_set_string_member (object, "on_update", referential_actions[self->on_update]);
+}
+
+JsonNode *
+strata_foreign_key_to_json (StrataForeignKey *self)
+{
+  JsonObject *object = json_object_new ();
+
+  _strata_foreign_key_fill_json (self, object);
+  return _strata_json_take_object (object);
+}
+
+gboolean
+strata_foreign_key_equal (StrataForeignKey *a,
+                          StrataForeignKey *b)
+{
+  return g_strcmp0 (a->name, b->name) == 0 &&
+         strv_equal0 (a->columns, b->columns) &&
+         g_strcmp0 (a->references, b->references) == 0 &&
+         strv_equal0 (a->ref_columns, b->ref_columns) &&
+         a->on_delete == b->on_delete &&
+         a->on_update == b->on_update;
+}
+
+const char *
+strata_foreign_key_get_name (StrataForeignKey *self)
+{
+  return self->name;
+}
+
+const char * const *
+strata_foreign_key_get_columns (StrataForeignKey *self)
+{
+  return (const char * const *)self->columns;
+}
+
+const char *
+strata_foreign_key_get_references (StrataForeignKey *self)
+{
+  return self->references;
+}
+
+const char * const *
+strata_foreign_key_get_ref_columns (StrataForeignKey *self)
+{
+  return (const char * const *)self->ref_columns;
+}
+
+StrataReferentialAction
+strata_foreign_key_get_on_delete (StrataForeignKey *self)
+{
+  return self->on_delete;
+}
+
+void
+strata_foreign_key_set_on_delete (StrataForeignKey        *self,
+                                  StrataReferentialAction  action)
+{
+  self->on_delete = action;
+}
+
+StrataReferentialAction
+strata_foreign_key_get_on_update (StrataForeignKey *self)
+{
+  return self->on_update;
+}
+
+void
+strata_foreign_key_set_on_update (StrataForeignKey        *self,
+                                  StrataReferentialAction  action)
+{
+  self->on_update = action;
+}
+
+/* }}} */
+
+/* StrataUnique {{{ */
+
+G_DEFINE_BOXED_TYPE (StrataUnique, strata_unique, strata_unique_ref, strata_unique_unref)
+
+static void
+unique_clear (gpointer data)
+{
+  StrataUnique *self = data;
+
+  g_free (self->name);
+  g_strfreev (self->columns);
+}
+
+StrataUnique *
+strata_unique_new (const char         *name,
+                   const char * const *columns)
+{
+  StrataUnique *self;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (columns != NULL && columns[0] != NULL, NULL);
+
+  self = g_atomic_rc_box_new0 (StrataUnique);
+  self->name = g_strdup (name);
+  self->columns = g_strdupv ((char **)columns);
+  return self;
+}
+
+StrataUnique *
+strata_unique_ref (StrataUnique *self)
+{
+  return g_atomic_rc_box_acquire (self);
+}
+
+void
+strata_unique_unref (StrataUnique *self)
+{
+  g_atomic_rc_box_release_full (self, unique_clear);
+}
+
+StrataUnique *
+_strata_unique_parse_object (JsonObject         *object,
+                             const char * const *extra_keys,
+                             const char         *prefix,
+                             GError            **error)
+{
+  g_autoptr(GStrvBuilder) allowed_builder = g_strv_builder_new ();
+  g_auto(GStrv) allowed = NULL;
+  g_autofree char *name = NULL;
+  g_auto(GStrv) columns = NULL;
+
+  g_strv_builder_add_many (allowed_builder, "name", "columns", NULL);
+  if (extra_keys != NULL)
+    g_strv_builder_addv (allowed_builder, (const char **)extra_keys);
+  allowed = g_strv_builder_end (allowed_builder);
+
+  if (!_strata_json_check_keys (object, (const char * const *)allowed, prefix, error) ||
+      !_strata_json_get_identifier (object, "name", TRUE, &name, prefix, error) ||
+      !_strata_json_get_identifiers (object, "columns", TRUE, &columns, prefix, error))
+    return NULL;
+
+  return strata_unique_new (name, (const char * const *)columns);
+}
+
+StrataUnique *
+strata_unique_new_from_json (JsonNode  *node,
+                             GError   **error)
+{
+  JsonObject *object;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  if (!(object = _strata_json_require_object (node, "a unique constraint", NULL, error)))
+    return NULL;
+
+  return _strata_unique_parse_object (object, NULL, NULL, error);
+}
+
+void
+_strata_unique_fill_json (StrataUnique *self,
+                          JsonObject   *object)
+{
+  json_object_set_string_member (object, "name", self->name);
+  set_strv (object, "columns", (const char * const *)self->columns);
+}
+
+JsonNode *
+strata_unique_to_json (StrataUnique *self)
+{
+  JsonObject *object = json_object_new ();
+
+  _strata_unique_fill_json (self, object);
+  return _strata_json_take_object (object);
+}
+
+gboolean
+strata_unique_equal (StrataUnique *a,
+                     StrataUnique *b)
+{
+  return g_strcmp0 (a->name, b->name) == 0 && strv_equal0 (a->columns, b->columns);
+}
+
+const char *
+strata_unique_get_name (StrataUnique *self)
+{
+  return self->name;
+}
+
+const char * const *
+strata_unique_get_columns (StrataUnique *self)
+{
+  return (const char * const *)self->columns;
+}
+
+/* }}} */
+
+/* StrataCheck {{{ */
+
+G_DEFINE_BOXED_TYPE (StrataCheck, strata_check, strata_check_ref, strata_check_unref)
+
+static void
+check_clear (gpointer data)
+{
+  StrataCheck *self = data;
+
+  g_free (self->name);
+  g_free (self->expression);
+}
+
+StrataCheck *
+strata_check_new (const char *name,
+                  const char *expression)
+{
+  StrataCheck *self;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (expression != NULL, NULL);
+
+  self = g_atomic_rc_box_new0 (StrataCheck);
+  self->name = g_strdup (name);
+  self->expression = g_strdup (expression);
+  return self;
+}
+
+StrataCheck *
+strata_check_ref (StrataCheck *self)
+{
+  return g_atomic_rc_box_acquire (self);
+}
+
+void
+strata_check_unref (StrataCheck *self)
+{
+  g_atomic_rc_box_release_full (self, check_clear);
+}
+
+StrataCheck *
+_strata_check_parse_object (JsonObject         *object,
+                            const char * const *extra_keys,
+                            const char         *prefix,
+                            GError            **error)
+{
+  g_autoptr(GStrvBuilder) allowed_builder = g_strv_builder_new ();
+  g_auto(GStrv) allowed = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *expression = NULL;
+
+  g_strv_builder_add_many (allowed_builder, "name", "expression", NULL);
+  if (extra_keys != NULL)
+    g_strv_builder_addv (allowed_builder, (const char **)extra_keys);
+  allowed = g_strv_builder_end (allowed_builder);
+
+  if (!_strata_json_check_keys (object, (const char * const *)allowed, prefix, error) ||
+      !_strata_json_get_identifier (object, "name", TRUE, &name, prefix, error) ||
+      !get_expression (object, "expression", TRUE, &expression, prefix, error))
+    return NULL;
+
+  return strata_check_new (name, expression);
+}
+
+StrataCheck *
+strata_check_new_from_json (JsonNode  *node,
+                            GError   **error)
+{
+  JsonObject *object;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  if (!(object = _strata_json_require_object (node, "a check constraint", NULL, error)))
+    return NULL;
+
+  return _strata_check_parse_object (object, NULL, NULL, error);
+}
+
+void
+_strata_check_fill_json (StrataCheck *self,
+                         JsonObject  *object)
+{
+  json_object_set_string_member (object, "name", self->name);
+  json_object_set_string_member (object, "expression", self->expression);
+}
+
+JsonNode *
+strata_check_to_json (StrataCheck *self)
+{
+  JsonObject *object = json_object_new ();
+
+  _strata_check_fill_json (self, object);
+  return _strata_json_take_object (object);
+}
+
+gboolean
+strata_check_equal (StrataCheck *a,
+                    StrataCheck *b)
+{
+  return g_strcmp0 (a->name, b->name) == 0 && g_strcmp0 (a->expression, b->expression) == 0;
+}
+
+const char *
+strata_check_get_name (StrataCheck *self)
+{
+  return self->name;
+}
+
+const char *
+strata_check_get_expression (StrataCheck *self)
+{
+  return self->expression;
+}
+
+/* }}} */
+
+/* StrataTable {{{ */
+
+G_DEFINE_BOXED_TYPE (StrataTable, strata_table, strata_table_ref, strata_table_unref)
+
+static void
+table_clear (gpointer data)
+{
+  StrataTable *self = data;
+
+  g_free (self->name);
+  g_ptr_array_unref (self->columns);
+  g_ptr_array_unref (self->indexes);
+  g_ptr_array_unref (self->foreign_keys);
+  g_ptr_array_unref (self->uniques);
+  g_ptr_array_unref (self->checks);
+}
+
+StrataTable *
+strata_table_new (const char *name)
+{
+  StrataTable *self;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  self = g_atomic_rc_box_new0 (StrataTable);
+  self->name = g_strdup (name);
+  self->columns = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_column_unref);
+  self->indexes = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_index_unref);
+  self->foreign_keys = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_foreign_key_unref);
+  self->uniques = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_unique_unref);
+  self->checks = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_check_unref);
+  return self;
+}
+
+StrataTable *
+strata_table_ref (StrataTable *self)
+{
+  return g_atomic_rc_box_acquire (self);
+}
+
+void
+strata_table_unref (StrataTable *self)
+{
+  g_atomic_rc_box_release_full (self, table_clear);
+}
+
+StrataTable *
+strata_table_copy (StrataTable *self)
+{
+  StrataTable *copy = strata_table_new (self->name);
+
+  /* Everything but columns is immutable once in a table. */
+  for (guint i = 0; i < self->columns->len; i++)
+    g_ptr_array_add (copy->columns, strata_column_copy (g_ptr_array_index (self->columns, i)));
+  for (guint i = 0; i < self->indexes->len; i++)
+    g_ptr_array_add (copy->indexes, strata_index_ref (g_ptr_array_index (self->indexes, i)));
+  for (guint i = 0; i < self->foreign_keys->len; i++)
+    g_ptr_array_add (copy->foreign_keys, strata_foreign_key_ref (g_ptr_array_index (self->foreign_keys, i)));
+  for (guint i = 0; i < self->uniques->len; i++)
+    g_ptr_array_add (copy->uniques, strata_unique_ref (g_ptr_array_index (self->uniques, i)));
+  for (guint i = 0; i < self->checks->len; i++)
+    g_ptr_array_add (copy->checks, strata_check_ref (g_ptr_array_index (self->checks, i)));
+
+  return copy;
+}
+
+typedef gpointer (*ParseFunc) (JsonObject         *object,
+                               const char * const *extra_keys,
+                               const char         *prefix,
+                               GError            **error);
+
+static gboolean
+parse_list (JsonObject  *object,
+            const char  *key,
+            const char  *what,
+            ParseFunc    parse,
+            GPtrArray   *into,
+            const char  *prefix,
+            GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, key);
+  JsonArray *array;
+
+  if (node == NULL)
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      _strata_json_error (error, prefix, "key \"%s\" must be an array, not %s",
+                          key, node_type_description (node));
+      return FALSE;
+    }
+
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *item_prefix = NULL;
+      JsonObject *item;
+      gpointer parsed;
+
+      if (prefix != NULL && *prefix != '\0')
+        item_prefix = g_strdup_printf ("%s: %s[%u]", prefix, key, i);
+      else
+        item_prefix = g_strdup_printf ("%s[%u]", key, i);
+
+      if (!(item = _strata_json_require_object (json_array_get_element (array, i), what, item_prefix, error)) ||
+          !(parsed = parse (item, NULL, item_prefix, error)))
+        return FALSE;
+
+      g_ptr_array_add (into, parsed);
+    }
+
+  return TRUE;
+}
+
+static gpointer
+column_parse_object (JsonObject         *object,
+                     const char * const *extra_keys,
+                     const char         *prefix,
+                     GError            **error)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+
+  return _strata_column_parse (node, prefix, error);
+}
+
+StrataTable *
+_strata_table_parse_object (JsonObject         *object,
+                            const char * const *extra_keys,
+                            const char         *prefix,
+                            GError            **error)
+{
+  static const char * const table_keys[] = {
+    "table", "columns", "indexes", "foreign_keys", "unique", "checks"
+  };
+  g_autoptr(GStrvBuilder) allowed_builder = g_strv_builder_new ();
+  g_auto(GStrv) allowed = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(StrataTable) self = NULL;
+  JsonNode *columns;
+
+  g_strv_builder_addv (allowed_builder, (const char **)table_keys);
+  if (extra_keys != NULL)
+    g_strv_builder_addv (allowed_builder, (const char **)extra_keys);
+  allowed = g_strv_builder_end (allowed_builder);
+
+  if (!_strata_json_check_keys (object, (const char * const *)allowed, prefix, error) ||
+      !_strata_json_get_identifier (object, "table", TRUE, &name, prefix, error))
+    return NULL;
+
+  if (!(columns = get_member (object, "columns", TRUE, prefix, error)))
+    return NULL;
+
+  if (JSON_NODE_HOLDS_ARRAY (columns) && json_array_get_length (json_node_get_array (columns)) == 0)
+    {
+      _strata_json_error (error, prefix, "key \"columns\" must not be empty");
+      return NULL;
+    }
+
+  self = strata_table_new (name);
+
+  if (!parse_list (object, "columns", "a column", column_parse_object, self->columns, prefix, error) ||
+      !parse_list (object, "indexes", "an index", (ParseFunc)_strata_index_parse_object,
+                   self->indexes, prefix, error) ||
+      !parse_list (object, "foreign_keys", "a foreign key", (ParseFunc)_strata_foreign_key_parse_object,
+                   self->foreign_keys, prefix, error) ||
+      !parse_list (object, "unique", "a unique constraint", (ParseFunc)_strata_unique_parse_object,
+                   self->uniques, prefix, error) ||
+      !parse_list (object, "checks", "a check constraint", (ParseFunc)_strata_check_parse_object,
+                   self->checks, prefix, error))
+    return NULL;
+
+  if (!strata_table_validate (self, error))
+    {
+      if (prefix != NULL && *prefix != '\0')
+        _strata_error_prefix (error, "%s", prefix);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+StrataTable *
+strata_table_new_from_json_object (JsonObject         *object,
+                                   const char * const *extra_keys,
+                                   GError            **error)
+{
+  g_return_val_if_fail (object != NULL, NULL);
+  return _strata_table_parse_object (object, extra_keys, NULL, error);
+}
+
+StrataTable *
+strata_table_new_from_json (JsonNode  *node,
+                            GError   **error)
+{
+  JsonObject *object;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  if (!(object = _strata_json_require_object (node, "a table", NULL, error)))
+    return NULL;
+
+  return _strata_table_parse_object (object, NULL, NULL, error);
+}
+
+static gboolean
+check_columns_exist (StrataTable         *self,
+                     const char * const  *columns,
+                     const char          *where,
+                     guint                index,
+                     GError             **error)
+{
+  for (guint i = 0; columns[i] != NULL; i++)
+    if (strata_table_lookup_column (self, columns[i]) == NULL)
+      {
+        g_autofree char *shown = _strata_display (columns[i]);
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                     "%s[%u]: no column %s in this table", where, index, shown);
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
+static gboolean
+claim_name (GHashTable  *names,
+            const char  *name,
+            const char  *where,
+            guint        index,
+            GError     **error)
+{
+  if (!g_hash_table_add (names, (gpointer)name))
+    {
+      g_autofree char *shown = _strata_display (name);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                   "%s[%u]: the name %s is used twice in this table", where, index, shown);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+strata_table_validate (StrataTable  *self,
+                       GError      **error)
+{
+  g_autoptr(GHashTable) columns = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n_primary = 0;
+  int autoincrement = -1;
+
+  if (self->columns->len == 0)
+    {
+      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_PARSE, "key \"columns\" must not be empty");
+      return FALSE;
+    }
+
+  for (guint i = 0; i < self->columns->len; i++)
+    {
+      StrataColumn *column = g_ptr_array_index (self->columns, i);
+
+      if (!g_hash_table_add (columns, column->name))
+        {
+          g_autofree char *shown = _strata_display (column->name);
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                       "columns[%u]: the column %s is defined twice", i, shown);
+          return FALSE;
+        }
+
+      if (column->primary_key)
+        n_primary++;
+      if (column->autoincrement)
+        autoincrement = i;
+    }
+
+  if (autoincrement >= 0 && n_primary > 1)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                   "columns[%d]: an autoincrement column must be the only primary key column", autoincrement);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < self->indexes->len; i++)
+    {
+      StrataIndex *index = g_ptr_array_index (self->indexes, i);
+
+      if (!claim_name (names, index->name, "indexes", i, error) ||
+          !check_columns_exist (self, (const char * const *)index->columns, "indexes", i, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < self->foreign_keys->len; i++)
+    {
+      StrataForeignKey *fk = g_ptr_array_index (self->foreign_keys, i);
+
+      if (!claim_name (names, fk->name, "foreign_keys", i, error) ||
+          !check_columns_exist (self, (const char * const *)fk->columns, "foreign_keys", i, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < self->uniques->len; i++)
+    {
+      StrataUnique *unique = g_ptr_array_index (self->uniques, i);
+
+      if (!claim_name (names, unique->name, "unique", i, error) ||
+          !check_columns_exist (self, (const char * const *)unique->columns, "unique", i, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < self->checks->len; i++)
+    {
+      StrataCheck *check = g_ptr_array_index (self->checks, i);
+
+      if (!claim_name (names, check->name, "checks", i, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+typedef JsonNode *(*ToJsonFunc) (gpointer item);
+typedef gboolean  (*EqualFunc)  (gpointer a,
+                                 gpointer b);
+
+static void
+set_list (JsonObject *object,
+          const char *key,
+          GPtrArray  *items,
+          ToJsonFunc  to_json)
+{
+  JsonArray *array;
+
+  if (items->len == 0)
+    return;
+
+  array = json_array_sized_new (items->len);
+  for (guint i = 0; i < items->len; i++)
+    json_array_add_element (array, to_json (g_ptr_array_index (items, i)));
+  json_object_set_array_member (object, key, array);
+}
+
+void
+_strata_table_fill_json (StrataTable *self,
+                         JsonObject  *object)
+{
+  json_object_set_string_member (object, "table", self->name);
+  set_list (object, "columns", self->columns, (ToJsonFunc)strata_column_to_json);
+  set_list (object, "indexes", self->indexes, (ToJsonFunc)strata_index_to_json);
+  set_list (object, "foreign_keys", self->foreign_keys, (ToJsonFunc)strata_foreign_key_to_json);
+  set_list (object, "unique", self->uniques, (ToJsonFunc)strata_unique_to_json);
+  set_list (object, "checks", self->checks, (ToJsonFunc)strata_check_to_json);
+}
+
+JsonNode *
+strata_table_to_json (StrataTable *self)
+{
+  JsonObject *object = json_object_new ();
+
+  _strata_table_fill_json (self, object);
+  return _strata_json_take_object (object);
+}
+
+static gboolean
+list_equal (GPtrArray *a,
+            GPtrArray *b,
+            EqualFunc  equal)
+{
+  if (a->len != b->len)
+    return FALSE;
+
+  for (guint i = 0; i < a->len; i++)
+    if (!equal (g_ptr_array_index (a, i), g_ptr_array_index (b, i)))
+      return FALSE;
+
+  return TRUE;
+}
+
+gboolean
+strata_table_equal (StrataTable *a,
+                    StrataTable *b)
+{
+  return g_strcmp0 (a->name, b->name) == 0 &&
+         list_equal (a->columns, b->columns, (EqualFunc)strata_column_equal) &&
+         list_equal (a->indexes, b->indexes, (EqualFunc)strata_index_equal) &&
+         list_equal (a->foreign_keys, b->foreign_keys, (EqualFunc)strata_foreign_key_equal) &&
+         list_equal (a->uniques, b->uniques, (EqualFunc)strata_unique_equal) &&
+         list_equal (a->checks, b->checks, (EqualFunc)strata_check_equal);
+}
+
+const char *
+strata_table_get_name (StrataTable *self)
+{
+  return self->name;
+}
+
+void
+strata_table_set_name (StrataTable *self,
+                       const char  *name)
+{
+  g_return_if_fail (name != NULL);
+  g_free (self->name);
+  self->name = g_strdup (name);
+}
+
+GPtrArray *
+strata_table_get_columns (StrataTable *self)
+{
+  return self->columns;
+}
+
+GPtrArray *
+strata_table_get_indexes (StrataTable *self)
+{
+  return self->indexes;
+}
+
+GPtrArray *
+strata_table_get_foreign_keys (StrataTable *self)
+{
+  return self->foreign_keys;
+}
+
+GPtrArray *
+strata_table_get_uniques (StrataTable *self)
+{
+  return self->uniques;
+}
+
+GPtrArray *
+strata_table_get_checks (StrataTable *self)
+{
+  return self->checks;
+}
+
+StrataColumn *
+strata_table_lookup_column (StrataTable *self,
+                            const char  *name)
+{
+  for (guint i = 0; i < self->columns->len; i++)
+    {
+      StrataColumn *column = g_ptr_array_index (self->columns, i);
+
+      if (g_str_equal (column->name, name))
+        return column;
+    }
+
+  return NULL;
+}
+
+StrataIndex *
+strata_table_lookup_index (StrataTable *self,
+                           const char  *name)
+{
+  for (guint i = 0; i < self->indexes->len; i++)
+    {
+      StrataIndex *index = g_ptr_array_index (self->indexes, i);
+
+      if (g_str_equal (index->name, name))
+        return index;
+    }
+
+  return NULL;
+}
+
+char **
+strata_table_dup_primary_key (StrataTable *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < self->columns->len; i++)
+    {
+      StrataColumn *column = g_ptr_array_index (self->columns, i);
+
+      if (column->primary_key)
+        g_strv_builder_add (builder, column->name);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+void
+strata_table_add_column (StrataTable  *self,
+                         StrataColumn *column)
+{
+  g_ptr_array_add (self->columns, strata_column_ref (column));
+}
+
+gboolean
+strata_table_remove_column (StrataTable *self,
+                            const char  *name)
+{
+  StrataColumn *column = strata_table_lookup_column (self, name);
+
+  return column != NULL && g_ptr_array_remove (self->columns, column);
+}
+
+void
+strata_table_add_index (StrataTable *self,
+                        StrataIndex *index)
+{
+  g_ptr_array_add (self->indexes, strata_index_ref (index));
+}
+
+gboolean
+strata_table_remove_index (StrataTable *self,
+                           const char  *name)
+{
+  StrataIndex *index = strata_table_lookup_index (self, name);
+
+  return index != NULL && g_ptr_array_remove (self->indexes, index);
+}
+
+void
+strata_table_add_foreign_key (StrataTable      *self,
+                              StrataForeignKey *foreign_key)
+{
+  g_ptr_array_add (self->foreign_keys, strata_foreign_key_ref (foreign_key));
+}
+
+void
+strata_table_add_unique (StrataTable  *self,
+                         StrataUnique *unique)
+{
+  g_ptr_array_add (self->uniques, strata_unique_ref (unique));
+}
+
+void
+strata_table_add_check (StrataTable *self,
+                        StrataCheck *check)
+{
+  g_ptr_array_add (self->checks, strata_check_ref (check));
+}
+
+gboolean
+strata_table_remove_constraint (StrataTable *self,
+                                const char  *name)
+{
+  guint i;
+
+  for (i = 0; i < self->foreign_keys->len; i++)
+    if (g_str_equal (((StrataForeignKey *)g_ptr_array_index (self->foreign_keys, i))->name, name))
+      {
+        g_ptr_array_remove_index (self->foreign_keys, i);
+        return TRUE;
+      }
+
+  for (i = 0; i < self->uniques->len; i++)
+    if (g_str_equal (((StrataUnique *)g_ptr_array_index (self->uniques, i))->name, name))
+      {
+        g_ptr_array_remove_index (self->uniques, i);
+        return TRUE;
+      }
+
+  for (i = 0; i < self->checks->len; i++)
+    if (g_str_equal (((StrataCheck *)g_ptr_array_index (self->checks, i))->name, name))
+      {
+        g_ptr_array_remove_index (self->checks, i);
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+/* }}} */
+
+/* StrataModel {{{ */
+
+G_DEFINE_BOXED_TYPE (StrataModel, strata_model, strata_model_ref, strata_model_unref)
+
+static void
+model_clear (gpointer data)
+{
+  StrataModel *self = data;
+
+  g_ptr_array_unref (self->tables);
+}
+
+StrataModel *
+strata_model_new (void)
+{
+  StrataModel *self = g_atomic_rc_box_new0 (StrataModel);
+
+  self->tables = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_table_unref);
+  return self;
+}
+
+StrataModel *
+strata_model_ref (StrataModel *self)
+{
+  return g_atomic_rc_box_acquire (self);
+}
+
+void
+strata_model_unref (StrataModel *self)
+{
+  g_atomic_rc_box_release_full (self, model_clear);
+}
+
+StrataModel *
+strata_model_copy (StrataModel *self)
+{
+  StrataModel *copy = strata_model_new ();
+
+  for (guint i = 0; i < self->tables->len; i++)
+    g_ptr_array_add (copy->tables, strata_table_copy (g_ptr_array_index (self->tables, i)));
+
+  return copy;
+}
+
+static StrataModel *
+model_parse (JsonNode    *node,
+             const char  *prefix,
+             GError     **error)
+{
+  static const char * const keys[] = { "tables", NULL };
+  g_autoptr(StrataModel) self = strata_model_new ();
+  JsonObject *object;
+  JsonNode *tables;
+  JsonArray *array;
+
+  if (!(object = _strata_json_require_object (node, "a schema", prefix, error)) ||
+      !_strata_json_check_keys (object, keys, prefix, error) ||
+      !(tables = get_member (object, "tables", TRUE, prefix, error)))
+    return NULL;
+
+  if (!JSON_NODE_HOLDS_ARRAY (tables))
+    {
+      _strata_json_error (error, prefix, "key \"tables\" must be an array, not %s", node_type_description (tables));
+      return NULL;
+    }
+
+  array = json_node_get_array (tables);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *item_prefix = NULL;
+      StrataTable *table;
+      JsonObject *item;
+
+      if (prefix != NULL && *prefix != '\0')
+        item_prefix = g_strdup_printf ("%s: tables[%u]", prefix, i);
+      else
+        item_prefix = g_strdup_printf ("tables[%u]", i);
+
+      if (!(item = _strata_json_require_object (json_array_get_element (array, i), "a table", item_prefix, error)) ||
+          !(table = _strata_table_parse_object (item, NULL, item_prefix, error)))
+        return NULL;
+
+      if (strata_model_lookup_table (self, table->name) != NULL)
+        {
+          g_autofree char *shown = _strata_display (table->name);
+          _strata_json_error (error, item_prefix, "the table %s is defined twice", shown);
+          strata_table_unref (table);
+          return NULL;
+        }
+
+      g_ptr_array_add (self->tables, table);
+    }
+
+  return g_steal_pointer (&self);
+}
+
+StrataModel *
+strata_model_new_from_json (JsonNode  *node,
+                            GError   **error)
+{
+  g_return_val_if_fail (node != NULL, NULL);
+  return model_parse (node, NULL, error);
+}
+
+StrataModel *
+strata_model_new_from_data (const char  *data,
+                            gssize       length,
+                            const char  *filename,
+                            GError     **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (data != NULL, NULL);
+
+  if (filename == NULL)
+    filename = "schema.json";
+
+  if (!(root = _strata_json_parse_data (data, length, filename, error)))
+    return NULL;
+
+  return model_parse (root, filename, error);
+}
+
+JsonNode *
+strata_model_to_json (StrataModel *self)
+{
+  JsonObject *object = json_object_new ();
+  JsonArray *tables = json_array_sized_new (self->tables->len);
+
+  for (guint i = 0; i < self->tables->len; i++)
+    json_array_add_element (tables, strata_table_to_json (g_ptr_array_index (self->tables, i)));
+  json_object_set_array_member (object, "tables", tables);
+
+  return _strata_json_take_object (object);
+}
+
+gboolean
+strata_model_equal (StrataModel *a,
+                    StrataModel *b)
+{
+  return list_equal (a->tables, b->tables, (EqualFunc)strata_table_equal);
+}
+
+GPtrArray *
+strata_model_get_tables (StrataModel *self)
+{
+  return self->tables;
+}
+
+StrataTable *
+strata_model_lookup_table (StrataModel *self,
+                           const char  *name)
+{
+  for (guint i = 0; i < self->tables->len; i++)
+    {
+      StrataTable *table = g_ptr_array_index (self->tables, i);
+
+      if (g_str_equal (table->name, name))
+        return table;
+    }
+
+  return NULL;
+}
+
+void
+strata_model_add_table (StrataModel *self,
+                        StrataTable *table)
+{
+  for (guint i = 0; i < self->tables->len; i++)
+    {
+      StrataTable *existing = g_ptr_array_index (self->tables, i);
+
+      if (g_str_equal (existing->name, table->name))
+        {
+          strata_table_ref (table);
+          strata_table_unref (existing);
+          self->tables->pdata[i] = table;
+          return;
+        }
+    }
+
+  g_ptr_array_add (self->tables, strata_table_ref (table));
+}
+
+gboolean
+strata_model_remove_table (StrataModel *self,
+                           const char  *name)
+{
+  StrataTable *table = strata_model_lookup_table (self, name);
+
+  return table != NULL && g_ptr_array_remove (self->tables, table);
+}
+
+/* }}} */

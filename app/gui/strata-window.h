@@ -1,0 +1,25 @@
+/* strata-window.h: the main window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "strata-application.h"
+
+G_BEGIN_DECLS
+
+#define STRATA_TYPE_WINDOW (strata_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (StrataWindow, strata_window, STRATA, WINDOW, AdwApplicationWindow)
+
+StrataWindow *strata_window_new              (StrataApplication *application);
+gboolean      strata_window_get_show_sidebar (StrataWindow      *self);
+void          strata_window_set_show_sidebar (StrataWindow      *self,
+                                              gboolean           show_sidebar);
+void          strata_window_add_toast        (StrataWindow      *self,
+                                              AdwToast          *toast);
+
+G_END_DECLS

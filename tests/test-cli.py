@@ -1,0 +1,563 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# End-to-end tests of the `strata` command line on real SQLite files.
+# TAP output; run by meson (suite cli) with STRATA_CLI and STRATA_SOURCE_DIR.
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+STRATA = os.environ.get("STRATA_CLI")
+SOURCE = os.environ.get("STRATA_SOURCE_DIR", os.path.join(os.path.dirname(__file__), ".."))
+EXAMPLE = os.path.join(SOURCE, "data", "examples", "bookshop")
+
+TESTS = []
+
+
+def test(func):
+    TESTS.append(func)
+    return func
+
+
+class Result:
+    def __init__(self, proc):
+        self.status = proc.returncode
+        self.out = proc.stdout
+        self.err = proc.stderr
+
+    def __repr__(self):
+        return f"<exit {self.status}\nstdout:\n{self.out}\nstderr:\n{self.err}>"
+
+
+def strata(*args, cwd=None, env=None, check=None, timeout=60, stdin=None):
+    full_env = dict(os.environ)
+    for var in ("STRATA_URL", "DATABASE_URL"):
+        full_env.pop(var, None)
+    if env:
+        full_env.update(env)
+    proc = subprocess.run([STRATA, *args], cwd=cwd, env=full_env, capture_output=True,
+                          text=True, timeout=timeout, stdin=subprocess.DEVNULL if stdin is None else stdin)
+    result = Result(proc)
+    if check is not None:
+        assert result.status == check, f"expected exit {check}: {args}\n{result!r}"
+    return result
+
+
+def one_error_line(result):
+    # Progress lines ("[2/4] Running upgrade …") may come first; the error is one line.
+    lines = [l for l in result.err.splitlines() if l.strip() and not l.startswith("[")]
+    assert len(lines) == 1, f"expected one error line, got:\n{result.err}"
+    assert lines[0].startswith("strata: error: "), lines[0]
+    return lines[0]
+
+
+def copy_example(tmp):
+    dest = os.path.join(tmp, "bookshop")
+    shutil.copytree(EXAMPLE, dest, ignore=shutil.ignore_patterns("*.db", "*.db-journal", ".env"))
+    return dest
+
+
+def db_rows(path, sql):
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def versions(path, table="strata_version"):
+    return sorted(r[0] for r in db_rows(path, f"SELECT version_num FROM {table}"))
+
+
+def tables(path):
+    return sorted(r[0] for r in db_rows(path, "SELECT name FROM sqlite_master WHERE type IN ('table','view') "
+                                              "AND name NOT LIKE 'sqlite_%'"))
+
+
+def write_revision(project, rev, down, upgrade, downgrade=None, **extra):
+    doc = {"revision": rev, "down_revision": down, "message": extra.pop("message", f"revision {rev}"),
+           "upgrade": upgrade}
+    if downgrade is not None:
+        doc["downgrade"] = downgrade
+    doc.update(extra)
+    path = os.path.join(project, "migrations", f"{rev}_{rev}.json")
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=2)
+    return path
+
+
+def sql_op(sql, reverse=None):
+    op = {"op": "sql", "sql": sql}
+    if reverse is not None:
+        op["reverse"] = reverse
+    return op
+
+
+def new_project(tmp, name="proj"):
+    path = os.path.join(tmp, name)
+    strata("init", path, check=0)
+    return path
+
+
+HEAD = "8b4e0f6a2c18"
+ALL_TABLES = ["author", "book", "book_summary", "cart", "cart_item", "strata_history", "strata_version"]
+
+# --- basics ------------------------------------------------------------------
+
+
+@test
+def version_and_help(tmp):
+    r = strata("--version", check=0)
+    assert r.out.startswith("strata "), r
+    r = strata("--help", check=0)
+    for cmd in ("init", "revision", "merge", "upgrade", "downgrade", "current", "heads", "branches",
+                "history", "show", "stamp"):
+        assert cmd in r.out, cmd
+    r = strata("upgrade", "--help", check=0)
+    assert "--sql" in r.out
+
+
+@test
+def usage_errors_exit_2(tmp):
+    r = strata(check=2)
+    r = strata("frobnicate", check=2)
+    assert "frobnicate" in one_error_line(r)
+    r = strata("--bogus", check=2)
+    one_error_line(r)
+    r = strata("-C", tmp, "heads", check=2)
+    assert "strata.ini" in one_error_line(r)
+
+
+@test
+def init_creates_project(tmp):
+    path = os.path.join(tmp, "p")
+    strata("init", path, check=0)
+    for name in ("strata.ini", "schema.json", "migrations"):
+        assert os.path.exists(os.path.join(path, name)), name
+    ini = open(os.path.join(path, "strata.ini")).read()
+    assert "version-table=strata_version" in ini and ini.count("#") > 5
+    assert json.load(open(os.path.join(path, "schema.json"))) == {"tables": []}
+    r = strata("init", path, check=2)
+    assert "already exists" in one_error_line(r)
+    # -C DIR init with no argument
+    other = os.path.join(tmp, "q")
+    os.mkdir(other)
+    strata("-C", other, "init", check=0)
+    assert os.path.exists(os.path.join(other, "strata.ini"))
+
+
+@test
+def revision_chain_and_files(tmp):
+    p = new_project(tmp)
+    r1 = strata("-C", p, "--json", "revision", "-m", "create account table", check=0)
+    first = json.loads(r1.out)
+    assert len(first["revision"]) == 12 and all(c in "0123456789abcdef" for c in first["revision"])
+    assert first["path"].endswith(first["revision"] + "_create_account_table.json"), first
+    doc = json.load(open(os.path.join(p, "migrations", os.path.basename(first["path"]))))
+    assert doc["revision"] == first["revision"] and doc["down_revision"] is None
+    r2 = strata("-C", p, "--json", "revision", "-m", "second", "--rev-id", "second_rev", check=0)
+    doc = json.load(open(os.path.join(p, "migrations", "second_rev_second.json")))
+    assert doc["down_revision"] == first["revision"]
+    r = strata("-C", p, "heads", check=0)
+    assert r.out.strip() == "second_rev (head)", r
+    r = strata("-C", p, "revision", "-m", "dup", "--rev-id", "second_rev", check=2)
+    assert "already exists" in one_error_line(r)
+    r = strata("-C", p, "revision", "-m", "bad", "--rev-id", "no-dashes!", check=2)
+    one_error_line(r)
+    r = strata("-C", p, "revision", check=2)
+    assert "-m" in one_error_line(r)
+
+
+@test
+def branches_labels_merge_splice(tmp):
+    p = new_project(tmp)
+    strata("-C", p, "revision", "-m", "a", "--rev-id", "aaaa1", check=0)
+    strata("-C", p, "revision", "-m", "b", "--rev-id", "bbbb2", check=0)
+    # a second branch from aaaa1 needs --splice
+    r = strata("-C", p, "revision", "-m", "c", "--rev-id", "cccc3", "--head", "aaaa1", check=2)
+    assert "--splice" in one_error_line(r)
+    strata("-C", p, "revision", "-m", "c", "--rev-id", "cccc3", "--head", "aaaa1", "--splice",
+           "--branch-label", "feature", check=0)
+    r = strata("-C", p, "heads", check=0)
+    assert r.out.splitlines() == ["bbbb2 (head)", "cccc3 (feature) (head)"], r
+    r = strata("-C", p, "revision", "-m", "d", check=2)
+    assert "multiple heads" in one_error_line(r)
+    strata("-C", p, "revision", "-m", "d", "--rev-id", "dddd4", "--head", "feature@head", check=0)
+    r = strata("-C", p, "branches", check=0)
+    assert "aaaa1" in r.out and "(branchpoint)" in r.out and "bbbb2" in r.out and "cccc3" in r.out, r
+    # a new base with its own label
+    strata("-C", p, "revision", "-m", "other base", "--rev-id", "eeee5", "--head", "base",
+           "--branch-label", "other", check=0)
+    strata("-C", p, "revision", "-m", "needs other", "--rev-id", "ffff6", "--head", "bbbb2",
+           "--depends-on", "other", check=0)
+    doc = json.load(open(os.path.join(p, "migrations", "ffff6_needs_other.json")))
+    assert doc["depends_on"] == ["other"], doc
+    # As in Alembic, "heads" as a target leaves out eeee5: ffff6 depends on it.
+    r = strata("-C", p, "--json", "merge", "-m", "merge all", "--rev-id", "gggg7", "heads", check=0)
+    doc = json.load(open(os.path.join(p, "migrations", "gggg7_merge_all.json")))
+    assert sorted(doc["down_revision"]) == ["dddd4", "ffff6"], doc
+    strata("-C", p, "merge", "-m", "merge other", "--rev-id", "hhhh8", "gggg7", "eeee5", check=0)
+    r = strata("-C", p, "heads", check=0)
+    line = r.out.strip()
+    assert line.startswith("hhhh8 (") and "other" in line and line.endswith("(head) (mergepoint)"), r
+    r = strata("-C", p, "merge", "-m", "nothing", "heads", check=2)
+    one_error_line(r)
+
+
+# --- upgrade / downgrade on the example ----------------------------------------
+
+
+@test
+def example_upgrade_head(tmp):
+    p = copy_example(tmp)
+    db = os.path.join(p, "bookshop.db")
+    r = strata("-C", p, "upgrade", "head", check=0)
+    assert "Running upgrade <base> -> 1a0e6c2d9b41" in r.err, r
+    assert versions(db) == [HEAD]
+    assert tables(db) == ALL_TABLES, tables(db)
+    assert db_rows(db, "SELECT count(*) FROM book") == [(3,)]
+    assert db_rows(db, "SELECT title FROM book_summary ORDER BY id") == [("The Dispossessed",), ("Invisible Cities",)]
+    hist = db_rows(db, "SELECT revision, direction, outcome FROM strata_history ORDER BY id")
+    assert len(hist) == 8 and all(h[1] == "up" and h[2] == "success" for h in hist), hist
+    r = strata("-C", p, "upgrade", check=0)
+    assert "Nothing to do" in r.err, r
+    r = strata("-C", p, "current", check=0)
+    assert r.out.strip() == f"{HEAD} (head)", r
+    r = strata("-C", p, "--json", "current", check=0)
+    assert [x["revision"] for x in json.loads(r.out)] == [HEAD]
+
+
+@test
+def example_history_marks_current(tmp):
+    p = copy_example(tmp)
+    r = strata("-C", p, "history", check=0)
+    lines = r.out.splitlines()
+    assert len(lines) == 8, r
+    assert lines[0].startswith(f"7a3d9e5f1b07 -> {HEAD} (shoppingcart) (head), book summary view"), lines[0]
+    assert any(l.startswith("(5e1b7c3d9f85, 6f2c8d4e0a96) -> 7a3d9e5f1b07 (mergepoint)") for l in lines), lines
+    assert any("3c4d1f9e7a63 (branchpoint)" in l for l in lines), lines
+    assert lines[-1].startswith("<base> -> 1a0e6c2d9b41, create author table"), lines
+    assert "(current)" not in r.out
+    assert not os.path.exists(os.path.join(p, "bookshop.db")), "history must not create the database"
+    strata("-C", p, "upgrade", "5e1b7c3d9f85", check=0)
+    r = strata("-C", p, "history", check=0)
+    cur = [l for l in r.out.splitlines() if "(current)" in l]
+    assert len(cur) == 1 and "5e1b7c3d9f85" in cur[0], r
+    r = strata("-C", p, "history", "-r", "2b7f:4d9a", check=0)
+    revs = [l.split(" -> ")[1].split()[0].rstrip(",") for l in r.out.splitlines()]
+    assert revs == ["4d9a2b6c8e74", "3c4d1f9e7a63", "2b7f3e8a0c52"], r
+    r = strata("-C", p, "-v", "history", "-r", "4d9a:4d9a", check=0)
+    assert "Rev: 4d9a2b6c8e74" in r.out and "Branch names: shoppingcart" in r.out, r
+    r = strata("-C", p, "--json", "history", check=0)
+    data = json.loads(r.out)
+    assert len(data) == 8 and data[0]["revision"] == HEAD and data[0]["is_head"]
+
+
+@test
+def example_depends_on_and_labels(tmp):
+    p = copy_example(tmp)
+    db = os.path.join(p, "bookshop.db")
+    # 5e1b depends on 6f2c (the other branch): both get applied, not the merge;
+    # as in Alembic, the dependency's row merges into 5e1b's.
+    strata("-C", p, "upgrade", "5e1b", check=0)
+    assert versions(db) == ["5e1b7c3d9f85"], versions(db)
+    assert "6f2c8d4e0a96" in "".join(r[0] for r in db_rows(db, "SELECT revision FROM strata_history"))
+    assert "isbn" in [c[1] for c in db_rows(db, "PRAGMA table_info(book)")]
+    strata("-C", p, "upgrade", "heads", check=0)
+    assert versions(db) == [HEAD]
+    # downgrading the dependency removes what depends on it
+    strata("-C", p, "downgrade", "3c4d1f9e7a63", check=0)
+    assert versions(db) == ["3c4d1f9e7a63"], versions(db)
+    assert tables(db) == ["author", "book", "strata_history", "strata_version"], tables(db)
+    assert db_rows(db, "SELECT count(*) FROM book") == [(3,)]
+
+
+@test
+def example_relative_steps(tmp):
+    p = copy_example(tmp)
+    db = os.path.join(p, "bookshop.db")
+    strata("-C", p, "upgrade", "+2", check=0)
+    assert versions(db) == ["2b7f3e8a0c52"]
+    strata("-C", p, "upgrade", "+1", check=0)
+    assert versions(db) == ["3c4d1f9e7a63"]
+    strata("-C", p, "downgrade", "-1", check=0)
+    assert versions(db) == ["2b7f3e8a0c52"]
+    strata("-C", p, "upgrade", "1a0e6c2d9b41+2", check=0)
+    assert versions(db) == ["3c4d1f9e7a63"]
+    strata("-C", p, "downgrade", "base", check=0)
+    assert versions(db) == []
+    assert tables(db) == ["strata_history", "strata_version"], tables(db)
+    r = strata("-C", p, "downgrade", "-1", check=2)
+    one_error_line(r)
+
+
+@test
+def example_full_round_trip(tmp):
+    p = copy_example(tmp)
+    db = os.path.join(p, "bookshop.db")
+    strata("-C", p, "upgrade", "head", check=0)
+    r = strata("-C", p, "downgrade", "base", check=0)
+    assert versions(db) == [] and tables(db) == ["strata_history", "strata_version"]
+    strata("-C", p, "upgrade", "head", check=0)
+    assert versions(db) == [HEAD] and tables(db) == ALL_TABLES
+    hist = db_rows(db, "SELECT direction, count(*) FROM strata_history GROUP BY direction ORDER BY direction")
+    assert hist == [("down", 8), ("up", 16)], hist
+
+
+@test
+def show_revision(tmp):
+    p = copy_example(tmp)
+    r = strata("-C", p, "show", "2b7f", check=0)
+    assert "Rev: 2b7f3e8a0c52" in r.out and "create book table" in r.out and "Checksum: " in r.out, r
+    r = strata("-C", p, "--json", "show", "shoppingcart", check=0)
+    assert json.loads(r.out)[0]["revision"] == "4d9a2b6c8e74"
+    r = strata("-C", p, "show", "zzzz", check=2)
+    assert "zzzz" in one_error_line(r)
+
+
+@test
+def target_errors(tmp):
+    p = copy_example(tmp)
+    r = strata("-C", p, "upgrade", "deadbeef", check=2)
+    assert "deadbeef" in one_error_line(r)
+    # ambiguous prefix: two revisions... none share 4 chars here, so make one
+    write_revision(p, "8b4e0f6a2c99", HEAD, [sql_op("SELECT 1")], [])
+    r = strata("-C", p, "upgrade", "8b4e", check=2)
+    assert "8b4e" in one_error_line(r)
+    os.unlink(os.path.join(p, "migrations", "8b4e0f6a2c99_8b4e0f6a2c99.json"))
+    write_revision(p, "9side", "3c4d1f9e7a63", [sql_op("SELECT 1")], [])
+    r = strata("-C", p, "upgrade", "head", check=2)
+    line = one_error_line(r)
+    assert "head" in line and "heads" in line, line
+    r = strata("-C", p, "upgrade", "heads", check=0)
+
+
+@test
+def stamp_and_purge(tmp):
+    p = copy_example(tmp)
+    db = os.path.join(p, "bookshop.db")
+    strata("-C", p, "stamp", "head", check=0)
+    assert versions(db) == [HEAD]
+    assert tables(db) == ["strata_history", "strata_version"], "stamp must not run migrations"
+    assert db_rows(db, "SELECT direction FROM strata_history") != []
+    strata("-C", p, "stamp", "3c4d1f9e7a63", check=0)
+    assert versions(db) == ["3c4d1f9e7a63"]
+    con = sqlite3.connect(db)
+    con.execute("INSERT INTO strata_version VALUES ('ffffffffffff')")
+    con.commit()
+    con.close()
+    r = strata("-C", p, "stamp", "head", check=2)
+    assert "ffffffffffff" in one_error_line(r)
+    strata("-C", p, "stamp", "--purge", "base", check=0)
+    assert versions(db) == []
+
+
+@test
+def offline_sql(tmp):
+    p = copy_example(tmp)
+    r = strata("-C", p, "upgrade", "--sql", check=0)
+    assert "CREATE TABLE" in r.out and "strata_version" in r.out and "BEGIN" in r.out, r
+    assert not os.path.exists(os.path.join(p, "bookshop.db")), "--sql must not connect"
+    # the SQL runs on a fresh SQLite database and yields the same schema
+    offline_db = os.path.join(tmp, "offline.db")
+    con = sqlite3.connect(offline_db)
+    con.executescript(r.out)
+    con.close()
+    assert versions(offline_db) == [HEAD]
+    assert set(tables(offline_db)) >= {"author", "book", "cart", "cart_item", "book_summary"}
+    r = strata("-C", p, "upgrade", "--sql", "--dialect", "postgresql", "3c4d1f9e7a63", check=0)
+    assert "GENERATED" in r.out or "SERIAL" in r.out.upper(), r.out
+    r = strata("-C", p, "downgrade", "--sql", f"{HEAD}:3c4d1f9e7a63", check=0)
+    assert "DROP VIEW book_summary" in r.out and "DELETE FROM" in r.out, r
+    r = strata("-C", p, "downgrade", "--sql", "base", check=2)
+    one_error_line(r)
+
+
+# --- failure and recovery ------------------------------------------------------
+
+
+@test
+def failure_mid_upgrade_keeps_last_good(tmp):
+    p = new_project(tmp)
+    db = os.path.join(p, "app.db")
+    write_revision(p, "r1", None, [sql_op("CREATE TABLE one (id integer)", "DROP TABLE one")])
+    write_revision(p, "r2", "r1", [sql_op("CREATE TABLE two (id integer); INSERT INTO two VALUES (1)",
+                                          "DROP TABLE two")])
+    write_revision(p, "r3", "r2", [sql_op("CREATE TABLE three (id integer)"),
+                                   sql_op("INSERT INTO nowhere VALUES (1)")], [])
+    write_revision(p, "r4", "r3", [sql_op("CREATE TABLE four (id integer)")], [])
+    r = strata("-C", p, "upgrade", check=1)
+    line = one_error_line(r) if r.err.count("strata: error") else ""
+    assert "r3" in r.err and "nowhere" in r.err, r
+    assert versions(db) == ["r2"]
+    assert tables(db) == ["one", "strata_history", "strata_version", "two"], tables(db)
+    outcomes = db_rows(db, "SELECT revision, outcome FROM strata_history ORDER BY id")
+    assert outcomes[-1] == ("r3", "failed"), outcomes
+    # fix the file; the next run completes
+    write_revision(p, "r3", "r2", [sql_op("CREATE TABLE three (id integer)")], [])
+    strata("-C", p, "upgrade", check=0)
+    assert versions(db) == ["r4"]
+
+
+@test
+def malformed_file_names_file(tmp):
+    p = new_project(tmp)
+    write_revision(p, "r1", None, [sql_op("CREATE TABLE one (id integer)")])
+    bad = os.path.join(p, "migrations", "r2_bad.json")
+    with open(bad, "w") as f:
+        f.write('{"revision": "r2", "down_revision": "r1", "upgrade": [}\n')
+    r = strata("-C", p, "upgrade", check=2)
+    assert "r2_bad.json" in one_error_line(r), r
+    with open(bad, "w") as f:
+        json.dump({"revision": "r2", "down_revision": "r1", "upgrade": [], "upgrades": []}, f)
+    r = strata("-C", p, "heads", check=2)
+    line = one_error_line(r)
+    assert "r2_bad.json" in line and "upgrades" in line, line
+    with open(bad, "w") as f:
+        json.dump({"revision": "r2", "down_revision": "missing", "upgrade": []}, f)
+    r = strata("-C", p, "heads", check=2)
+    line = one_error_line(r)
+    assert "missing" in line, line
+    os.unlink(bad)
+    assert not os.path.exists(os.path.join(p, "app.db"))
+
+
+@test
+def locked_database(tmp):
+    p = copy_example(tmp)
+    db = os.path.join(p, "bookshop.db")
+    strata("-C", p, "upgrade", "+1", check=0)
+    holder = sqlite3.connect(db, timeout=0)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        start = time.monotonic()
+        r = strata("-C", p, "upgrade", check=1, timeout=120)
+        line = one_error_line(r)
+        assert "locked" in line and "bookshop.db" in line, line
+    finally:
+        holder.rollback()
+        holder.close()
+    assert versions(db) == ["1a0e6c2d9b41"]
+    strata("-C", p, "upgrade", check=0)
+    assert versions(db) == [HEAD]
+
+
+@test
+def not_a_database(tmp):
+    p = copy_example(tmp)
+    db = os.path.join(p, "bookshop.db")
+    with open(db, "w") as f:
+        f.write("this is not an SQLite database, it is a text file\n" * 100)
+    before = open(db).read()
+    r = strata("-C", p, "upgrade", check=1)
+    assert "bookshop.db" in one_error_line(r)
+    assert open(db).read() == before
+
+
+@test
+def read_only_database(tmp):
+    p = copy_example(tmp)
+    db = os.path.join(p, "bookshop.db")
+    strata("-C", p, "upgrade", "+1", check=0)
+    url = f"sqlite:///{db}?mode=ro"
+    r = strata("-C", p, "--url", url, "upgrade", check=1)
+    line = one_error_line(r)
+    assert "read-only" in line or "readonly" in line.replace(" ", ""), line
+    assert versions(db) == ["1a0e6c2d9b41"]
+
+
+@test
+def sigkill_mid_run_is_consistent(tmp):
+    p = new_project(tmp)
+    db = os.path.join(p, "app.db")
+    # Each revision creates a table and then burns CPU, so a kill lands inside one.
+    slow = ("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000) "
+            "SELECT count(*) FROM c")
+    prev = None
+    for i in range(1, 31):
+        rev = f"k{i:02d}"
+        write_revision(p, rev, prev, [sql_op(f"CREATE TABLE t_{rev} (id integer)"),
+                                      sql_op(f"INSERT INTO t_{rev} {slow}")],
+                       [sql_op(f"DROP TABLE t_{rev}")])
+        prev = rev
+    env = dict(os.environ)
+    for attempt in range(3):
+        proc = subprocess.Popen([STRATA, "-C", p, "upgrade", "head"], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, env=env)
+        time.sleep(0.4 + attempt * 0.3)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if os.path.exists(db):
+            recorded = versions(db) if "strata_version" in tables(db) else []
+            present = sorted(t[2:] for t in tables(db) if t.startswith("t_"))
+            applied_revs = [f"k{i:02d}" for i in range(1, 31)]
+            expected = applied_revs[:applied_revs.index(recorded[0]) + 1] if recorded else []
+            assert present == expected, (present, recorded)
+    strata("-C", p, "upgrade", "head", check=0, timeout=300)
+    assert versions(db) == ["k30"]
+    assert len([t for t in tables(db) if t.startswith("t_")]) == 30
+
+
+@test
+def version_table_option(tmp):
+    p = copy_example(tmp)
+    db = os.path.join(p, "bookshop.db")
+    strata("-C", p, "--version-table", "alembic_version", "upgrade", "+1", check=0)
+    assert versions(db, "alembic_version") == ["1a0e6c2d9b41"]
+    assert "strata_version" not in tables(db)
+
+
+@test
+def url_resolution_order(tmp):
+    p = copy_example(tmp)
+    strata("-C", p, "upgrade", "+1", check=0)                                   # url= in strata.ini
+    assert versions(os.path.join(p, "bookshop.db")) == ["1a0e6c2d9b41"]
+    with open(os.path.join(p, ".env"), "w") as f:
+        f.write("# local settings\nexport STRATA_URL='sqlite:///dotenv.db'\n")
+    strata("-C", p, "upgrade", "+1", check=0)
+    assert versions(os.path.join(p, "dotenv.db")) == ["1a0e6c2d9b41"]
+    strata("-C", p, "upgrade", "+1", env={"DATABASE_URL": "sqlite:///env.db"}, check=0)
+    assert versions(os.path.join(p, "env.db")) == ["1a0e6c2d9b41"]
+    strata("-C", p, "upgrade", "+1", env={"STRATA_URL": "sqlite:///env2.db", "DATABASE_URL": "sqlite:///x.db"},
+           check=0)
+    assert versions(os.path.join(p, "env2.db")) == ["1a0e6c2d9b41"]
+    abs_db = os.path.join(tmp, "abs.db")
+    strata("-C", p, "--url", f"sqlite:///{abs_db}", "upgrade", "+1", env={"STRATA_URL": "sqlite:///no.db"},
+           check=0)
+    assert versions(abs_db) == ["1a0e6c2d9b41"]
+    assert not os.path.exists(os.path.join(p, "no.db"))
+
+
+def main():
+    if not STRATA:
+        print("1..0 # SKIP STRATA_CLI is not set")
+        return 0 if os.environ.get("CI") != "true" else 1
+    only = sys.argv[1:]
+    selected = [t for t in TESTS if not only or t.__name__ in only]
+    print(f"1..{len(selected)}", flush=True)
+    failed = 0
+    for n, func in enumerate(selected, 1):
+        tmp = tempfile.mkdtemp(prefix="strata-cli-")
+        try:
+            func(tmp)
+            print(f"ok {n} - {func.__name__}", flush=True)
+        except Exception:
+            failed += 1
+            print(f"not ok {n} - {func.__name__}", flush=True)
+            for line in traceback.format_exc().splitlines():
+                print(f"# {line}", flush=True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
