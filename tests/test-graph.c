@@ -649,19 +649,19 @@ test_target_errors (void)
   assert_target_error (graph, "", "b+1", STRATA_DIRECTION_UP, STRATA_ERROR_AMBIGUOUS,
                        "Ambiguous walk: revision b has several child revisions (c1, c2); name a branch "
                        "(LABEL@+1) or a revision");
-  assert_target_error (line, "e", "+1", STRATA_DIRECTION_UP, STRATA_ERROR_STATE,
+  assert_target_error (line, "e", "+1", STRATA_DIRECTION_UP, STRATA_ERROR_INVALID_ARGUMENT,
                        "Relative revision +1 didn't produce 1 migrations");
-  assert_target_error (line, "c", "-1", STRATA_DIRECTION_UP, STRATA_ERROR_STATE,
+  assert_target_error (line, "c", "-1", STRATA_DIRECTION_UP, STRATA_ERROR_INVALID_ARGUMENT,
                        "Relative revision -1 didn't produce 1 migrations; an upgrade goes up: use +N, "
                        "REV+N or REV-N");
-  assert_target_error (line, "c", "+1", STRATA_DIRECTION_DOWN, STRATA_ERROR_STATE,
+  assert_target_error (line, "c", "+1", STRATA_DIRECTION_DOWN, STRATA_ERROR_INVALID_ARGUMENT,
                        "Relative revision +1 didn't produce 1 migrations; a downgrade goes down: use -N, "
                        "LABEL@-N or REV-N");
-  assert_target_error (line, "b", "-3", STRATA_DIRECTION_DOWN, STRATA_ERROR_STATE,
+  assert_target_error (line, "b", "-3", STRATA_DIRECTION_DOWN, STRATA_ERROR_INVALID_ARGUMENT,
                        "Relative revision -3 didn't produce 3 migrations");
-  assert_target_error (line, "", "-1", STRATA_DIRECTION_DOWN, STRATA_ERROR_STATE,
+  assert_target_error (line, "", "-1", STRATA_DIRECTION_DOWN, STRATA_ERROR_INVALID_ARGUMENT,
                        "Relative revision -1 didn't produce 1 migrations; nothing is applied");
-  assert_target_error (line, "", "d+3", STRATA_DIRECTION_UP, STRATA_ERROR_STATE,
+  assert_target_error (line, "", "d+3", STRATA_DIRECTION_UP, STRATA_ERROR_INVALID_ARGUMENT,
                        "Relative revision d+3 didn't produce 3 migrations");
   assert_target_error (line, "zz", "head", STRATA_DIRECTION_UP, STRATA_ERROR_UNKNOWN_REVISION,
                        "The version table holds revision 'zz', which is not among the migrations");
@@ -694,15 +694,15 @@ test_linear_plans (void)
   assert_downgrade (graph, "c", "c", "");
   assert_downgrade (graph, "", "base", "");
 
-  assert_plan_error (graph, STRATA_DIRECTION_DOWN, "c", "d", STRATA_ERROR_STATE,
+  assert_plan_error (graph, STRATA_DIRECTION_DOWN, "c", "d", STRATA_ERROR_INVALID_ARGUMENT,
                      "Destination d is not a valid downgrade target from current head(s) c");
-  assert_plan_error (graph, STRATA_DIRECTION_DOWN, "", "a", STRATA_ERROR_STATE,
+  assert_plan_error (graph, STRATA_DIRECTION_DOWN, "", "a", STRATA_ERROR_INVALID_ARGUMENT,
                      "Destination a is not a valid downgrade target from current head(s) "
                      "(none: the version table is empty)");
-  assert_plan_error (graph, STRATA_DIRECTION_UP, "d", "b", STRATA_ERROR_STATE,
+  assert_plan_error (graph, STRATA_DIRECTION_UP, "d", "b", STRATA_ERROR_INVALID_ARGUMENT,
                      "Destination b is not a valid upgrade target from current head(s) d: it is already "
                      "applied and below them; use downgrade to go back");
-  assert_plan_error (graph, STRATA_DIRECTION_UP, "d", "base", STRATA_ERROR_STATE,
+  assert_plan_error (graph, STRATA_DIRECTION_UP, "d", "base", STRATA_ERROR_INVALID_ARGUMENT,
                      "Destination base is not a valid upgrade target from current head(s) d: it is already "
                      "applied and below them; use downgrade to go back");
 }
@@ -736,7 +736,7 @@ test_branched_plans (void)
                      "Multiple head revisions are present for given argument 'head'; please specify a "
                      "specific target revision, '<branchname>@head' to narrow to a specific head, or "
                      "'heads' for all heads (heads: d1, d2)");
-  assert_plan_error (graph, STRATA_DIRECTION_DOWN, "d1", "c2", STRATA_ERROR_STATE,
+  assert_plan_error (graph, STRATA_DIRECTION_DOWN, "d1", "c2", STRATA_ERROR_INVALID_ARGUMENT,
                      "Destination c2 is not a valid downgrade target from current head(s) d1");
 }
 
@@ -815,7 +815,7 @@ test_depends_on_plans (void)
   /* a2 is applied for b2's sake and its branch has not moved past it:
    * nothing to do. Once a3 is applied, a2 is behind. */
   assert_upgrade (graph, "b3", "a2", "");
-  assert_plan_error (graph, STRATA_DIRECTION_UP, "a3,b3", "a2", STRATA_ERROR_STATE,
+  assert_plan_error (graph, STRATA_DIRECTION_UP, "a3,b3", "a2", STRATA_ERROR_INVALID_ARGUMENT,
                      "Destination a2 is not a valid upgrade target from current head(s) a3, b3: it is "
                      "already applied and below them; use downgrade to go back");
 }

@@ -1414,7 +1414,7 @@ set_relative_error (GError     **error,
                     gint64       steps,
                     const char  *hint)
 {
-  g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
                "Relative revision %s didn't produce %" G_GINT64_FORMAT " migrations%s%s",
                target, ABS (steps), hint ? "; " : "", hint ? hint : "");
 }
@@ -1736,7 +1736,7 @@ parse_downgrade_target (StrataGraph  *self,
 
               if (on_branch->len == 0)
                 {
-                  g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
+                  g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
                                "Relative revision %s didn't produce %" G_GINT64_FORMAT " migrations; "
                                "nothing on branch '%s' is applied", target, ABS (rel.steps), branch);
                   return FALSE;
@@ -2246,7 +2246,7 @@ strata_graph_plan_upgrade (StrataGraph         *self,
         {
           g_autofree char *listed = describe_heads (current_heads);
 
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
                        "Destination %s is not a valid upgrade target from current head(s) %s: "
                        "it is already applied and below them; use downgrade to go back",
                        target, listed);
@@ -2324,7 +2324,7 @@ strata_graph_plan_downgrade (StrataGraph         *self,
 
       if (kept == 0)
         {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
                        "Destination %s is not a valid downgrade target from current heads: "
                        "nothing after it is on branch '%s'", target, branch);
           return NULL;
@@ -2344,7 +2344,7 @@ strata_graph_plan_downgrade (StrataGraph         *self,
     {
       g_autofree char *listed = describe_heads (current_heads);
 
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
                    "Destination %s is not a valid downgrade target from current head(s) %s",
                    target, listed);
       return NULL;

@@ -70,8 +70,11 @@ char              **strata_graph_resolve_target      (StrataGraph         *self,
  * order, each step carrying the rows before and after it. Upgrading to a
  * revision applies its ancestors and depends_on, not sibling branches;
  * downgrading to a revision removes what comes after it, including through
- * depends_on. An upgrade target already behind the current state or a
- * downgrade target that is not below it is STRATA_ERROR_STATE. */
+ * depends_on. An upgrade target already behind the current state, a
+ * downgrade target that is not below it, or a relative target that walks out
+ * of the history is STRATA_ERROR_INVALID_ARGUMENT; version rows of which one
+ * is below another (only a stamp leaves that) are STRATA_ERROR_STATE for an
+ * upgrade, as in Alembic. */
 StrataPlan         *strata_graph_plan_upgrade        (StrataGraph         *self,
                                                       const char * const  *current_heads,
                                                       const char          *target,
