@@ -54,6 +54,7 @@ struct _StrataGraph
   guint       n_nodes;
   GHashTable *by_id;         /* const char * -> Node * */
   GHashTable *by_label;      /* const char * -> Node * */
+  GPtrArray  *empty;         /* shared by every empty edge list */
   GPtrArray  *heads;         /* Node *: no versioned child; sorted by id */
   GPtrArray  *real_heads;    /* Node *: no child and no dependent; sorted by id */
   GPtrArray  *bases;         /* Node *: no down_revision; sorted by id */
@@ -197,6 +198,26 @@ add_unique (GPtrArray *array,
 {
   if (!g_ptr_array_find (array, item, NULL))
     g_ptr_array_add (array, item);
+}
+
+/* Edge lists start as the graph's shared empty array and get their own
+ * storage on the first edge: most revisions have one parent, one child and
+ * no dependencies, and thousands of them must stay light. */
+static void
+edge_add (StrataGraph  *self,
+          GPtrArray   **edges,
+          Node         *node,
+          gboolean      unique)
+{
+  if (*edges == self->empty)
+    {
+      g_ptr_array_unref (*edges);
+      *edges = g_ptr_array_sized_new (1);
+    }
+  else if (unique && g_ptr_array_find (*edges, node, NULL))
+    return;
+
+  g_ptr_array_add (*edges, node);
 }
 
 static GPtrArray *
@@ -470,6 +491,7 @@ strata_graph_finalize (GObject *object)
   g_clear_pointer (&self->sorted, g_ptr_array_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->by_label, g_hash_table_unref);
+  g_clear_pointer (&self->empty, g_ptr_array_unref);
   g_clear_pointer (&self->heads, g_ptr_array_unref);
   g_clear_pointer (&self->real_heads, g_ptr_array_unref);
   g_clear_pointer (&self->bases, g_ptr_array_unref);
@@ -488,6 +510,7 @@ strata_graph_init (StrataGraph *self)
 {
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->by_label = g_hash_table_new (g_str_hash, g_str_equal);
+  self->empty = g_ptr_array_new ();
   self->heads = g_ptr_array_new ();
   self->real_heads = g_ptr_array_new ();
   self->bases = g_ptr_array_new ();
@@ -574,7 +597,7 @@ link_revisions (StrataGraph  *self,
               return FALSE;
             }
 
-          add_unique (node->down, parent);
+          edge_add (self, &node->down, parent, TRUE);
         }
 
       for (guint j = 0; deps[j] != NULL; j++)
@@ -596,7 +619,7 @@ link_revisions (StrataGraph  *self,
               return FALSE;
             }
 
-          add_unique (node->deps, dep);
+          edge_add (self, &node->deps, dep, TRUE);
         }
     }
 
@@ -605,20 +628,31 @@ link_revisions (StrataGraph  *self,
       Node *node = &self->nodes[i];
 
       for (guint j = 0; j < node->down->len; j++)
-        {
-          Node *parent = g_ptr_array_index (node->down, j);
-
-          g_ptr_array_add (parent->next, node);
-          g_ptr_array_add (parent->all_next, node);
-        }
+        edge_add (self, &((Node *)g_ptr_array_index (node->down, j))->next, node, FALSE);
 
       for (guint j = 0; j < node->deps->len; j++)
-        {
-          Node *dep = g_ptr_array_index (node->deps, j);
+        edge_add (self, &((Node *)g_ptr_array_index (node->deps, j))->dependents, node, FALSE);
+    }
 
-          g_ptr_array_add (dep->dependents, node);
-          if (!g_ptr_array_find (node->down, dep, NULL))
-            g_ptr_array_add (dep->all_next, node);
+  /* all_next: children, then dependents that are not children too; the
+   * same array as next for a revision nothing depends on. */
+  for (guint i = 0; i < self->n_nodes; i++)
+    {
+      Node *node = &self->nodes[i];
+
+      g_ptr_array_unref (node->all_next);
+      if (node->dependents->len == 0)
+        node->all_next = g_ptr_array_ref (node->next);
+      else
+        {
+          node->all_next = g_ptr_array_copy (node->next, NULL, NULL);
+          for (guint j = 0; j < node->dependents->len; j++)
+            {
+              Node *dependent = g_ptr_array_index (node->dependents, j);
+
+              if (!g_ptr_array_find (dependent->down, node, NULL))
+                g_ptr_array_add (node->all_next, dependent);
+            }
         }
     }
 
@@ -796,8 +830,10 @@ normalize_dependencies (StrataGraph *self,
 
       inherited[node->index] = set;
 
-      for (guint j = 0; j < node->down->len; j++)
-        g_ptr_array_add (node->norm_down, g_ptr_array_index (node->down, j));
+      /* norm_down is down plus the dependencies that remain: the same
+       * array as down when none does. */
+      g_ptr_array_unref (node->norm_down);
+      node->norm_down = g_ptr_array_ref (node->down);
 
       for (guint j = 0; j < node->deps->len; j++)
         {
@@ -805,7 +841,12 @@ normalize_dependencies (StrataGraph *self,
 
           if (set != NULL && g_hash_table_contains (set, dep))
             continue;
-          node->has_norm_deps = TRUE;
+          if (!node->has_norm_deps)
+            {
+              g_ptr_array_unref (node->norm_down);
+              node->norm_down = g_ptr_array_copy (node->down, NULL, NULL);
+              node->has_norm_deps = TRUE;
+            }
           add_unique (node->norm_down, dep);
         }
     }
@@ -906,12 +947,12 @@ strata_graph_new (GPtrArray  *scripts,
       node->script = script;
       node->id = strata_script_get_revision (script);
       node->index = i;
-      node->down = g_ptr_array_new ();
-      node->deps = g_ptr_array_new ();
-      node->norm_down = g_ptr_array_new ();
-      node->next = g_ptr_array_new ();
-      node->all_next = g_ptr_array_new ();
-      node->dependents = g_ptr_array_new ();
+      node->down = g_ptr_array_ref (self->empty);
+      node->deps = g_ptr_array_ref (self->empty);
+      node->norm_down = g_ptr_array_ref (self->empty);
+      node->next = g_ptr_array_ref (self->empty);
+      node->all_next = g_ptr_array_ref (self->empty);
+      node->dependents = g_ptr_array_ref (self->empty);
     }
 
   if (!index_revisions (self, error) || !link_revisions (self, error))
