@@ -1,0 +1,612 @@
+/* strata-json.c: a strict, fast JSON reader
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-json"
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strata-error.h"
+#include "strata-json-private.h"
+
+#define MAX_DEPTH 256
+
+typedef struct
+{
+  const char  *start;
+  const char  *p;
+  const char  *end;
+  const char  *filename;
+  GError     **error;
+  guint        depth;
+} Reader;
+
+static JsonNode *read_value (Reader *r);
+
+static void
+position (Reader      *r,
+          const char  *at,
+          guint       *line,
+          guint       *column)
+{
+  const char *line_start = r->start;
+
+  *line = 1;
+  for (const char *q = r->start; q < at; q++)
+    if (*q == '\n')
+      {
+        (*line)++;
+        line_start = q + 1;
+      }
+
+  /* Columns count characters, not bytes. */
+  *column = (guint)g_utf8_strlen (line_start, at - line_start) + 1;
+}
+
+static void G_GNUC_PRINTF (3, 4)
+fail_at (Reader     *r,
+         const char *at,
+         const char *format,
+         ...)
+{
+  g_autofree char *message = NULL;
+  guint line, column;
+  va_list args;
+
+  if (r->error == NULL || *r->error != NULL)
+    return;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  position (r, at, &line, &column);
+  g_set_error (r->error, STRATA_ERROR, STRATA_ERROR_PARSE,
+               "%s:%u:%u: %s", r->filename, line, column, message);
+}
+
+static char *
+describe_char (const char *at,
+               const char *end)
+{
+  if (at >= end)
+    return g_strdup ("the end of the file");
+  if ((guchar)*at < 0x20)
+    return g_strdup_printf ("control character U+%04X", (guint)(guchar)*at);
+
+  return g_strdup_printf ("“%.*s”", (int)(g_utf8_next_char (at) - at), at);
+}
+
+static void
+fail_unexpected (Reader     *r,
+                 const char *expected)
+{
+  g_autofree char *what = describe_char (r->p, r->end);
+
+  fail_at (r, r->p, "unexpected %s, expected %s", what, expected);
+}
+
+static inline void
+skip_space (Reader *r)
+{
+  while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' || *r->p == '\t' || *r->p == '\r'))
+    r->p++;
+}
+
+static int
+hex_value (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+static gboolean
+read_hex4 (Reader   *r,
+           gunichar *out)
+{
+  gunichar value = 0;
+
+  if (r->end - r->p < 4)
+    {
+      fail_at (r, r->p, "incomplete \\u escape");
+      return FALSE;
+    }
+
+  for (guint i = 0; i < 4; i++)
+    {
+      int v = hex_value (r->p[i]);
+
+      if (v < 0)
+        {
+          fail_at (r, r->p, "invalid \\u escape");
+          return FALSE;
+        }
+      value = (value << 4) | (gunichar)v;
+    }
+
+  r->p += 4;
+  *out = value;
+  return TRUE;
+}
+
+/* At the opening quote; returns a newly allocated UTF-8 string. */
+static char *
+read_string (Reader *r)
+{
+  const char *open = r->p;
+  const char *run;
+  GString *out = NULL;
+
+  r->p++;
+  run = r->p;
+
+  for (;;)
+    {
+      guchar c;
+
+      if (r->p >= r->end)
+        {
+          fail_at (r, open, "unterminated string");
+          goto failed;
+        }
+
+      c = (guchar)*r->p;
+
+      if (c == '"')
+        break;
+
+      if (c < 0x20)
+        {
+          fail_at (r, r->p, "control character U+%04X in a string (write it as an escape)", (guint)c);
+          goto failed;
+        }
+
+      if (c != '\\')
+        {
+          r->p++;
+          continue;
+        }
+
+      if (out == NULL)
+        out = g_string_sized_new (r->p - run + 16);
+      g_string_append_len (out, run, r->p - run);
+
+      r->p++;
+      if (r->p >= r->end)
+        {
+          fail_at (r, open, "unterminated string");
+          goto failed;
+        }
+
+      switch (*r->p++)
+        {
+        case '"': g_string_append_c (out, '"'); break;
+        case '\\': g_string_append_c (out, '\\'); break;
+        case '/': g_string_append_c (out, '/'); break;
+        case 'b': g_string_append_c (out, '\b'); break;
+        case 'f': g_string_append_c (out, '\f'); break;
+        case 'n': g_string_append_c (out, '\n'); break;
+        case 'r': g_string_append_c (out, '\r'); break;
+        case 't': g_string_append_c (out, '\t'); break;
+        case 'u':
+          {
+            gunichar ch;
+
+            if (!read_hex4 (r, &ch))
+              goto failed;
+
+            if (ch >= 0xD800 && ch <= 0xDBFF)
+              {
+                gunichar low;
+
+                if (r->end - r->p < 2 || r->p[0] != '\\' || r->p[1] != 'u')
+                  {
+                    fail_at (r, r->p, "unpaired surrogate in a \\u escape");
+                    goto failed;
+                  }
+                r->p += 2;
+                if (!read_hex4 (r, &low))
+                  goto failed;
+                if (low < 0xDC00 || low > 0xDFFF)
+                  {
+                    fail_at (r, r->p - 6, "unpaired surrogate in a \\u escape");
+                    goto failed;
+                  }
+                ch = 0x10000 + ((ch - 0xD800) << 10) + (low - 0xDC00);
+              }
+            else if (ch >= 0xDC00 && ch <= 0xDFFF)
+              {
+                fail_at (r, r->p - 6, "unpaired surrogate in a \\u escape");
+                goto failed;
+              }
+            else if (ch == 0)
+              {
+                fail_at (r, r->p - 6, "\\u0000 is not allowed in a string");
+                goto failed;
+              }
+
+            g_string_append_unichar (out, ch);
+          }
+          break;
+        default:
+          fail_at (r, r->p - 2, "invalid escape “\\%c”", r->p[-1]);
+          goto failed;
+        }
+
+      run = r->p;
+    }
+
+  /* At the closing quote. */
+  {
+    char *result;
+
+    if (out == NULL)
+      result = g_strndup (run, r->p - run);
+    else
+      {
+        g_string_append_len (out, run, r->p - run);
+        result = g_string_free (g_steal_pointer (&out), FALSE);
+      }
+
+    r->p++;
+    return result;
+  }
+
+failed:
+  if (out != NULL)
+    g_string_free (out, TRUE);
+  return NULL;
+}
+
+static JsonNode *
+read_number (Reader *r)
+{
+  const char *start = r->p;
+  gboolean integer = TRUE;
+  char buffer[64];
+  gsize len;
+
+  if (r->p < r->end && *r->p == '-')
+    r->p++;
+
+  if (r->p < r->end && *r->p == '0')
+    r->p++;
+  else if (r->p < r->end && *r->p >= '1' && *r->p <= '9')
+    while (r->p < r->end && g_ascii_isdigit (*r->p))
+      r->p++;
+  else
+    {
+      r->p = start;
+      fail_unexpected (r, "a value");
+      return NULL;
+    }
+
+  if (r->p < r->end && *r->p == '.')
+    {
+      integer = FALSE;
+      r->p++;
+      if (r->p >= r->end || !g_ascii_isdigit (*r->p))
+        {
+          fail_at (r, start, "malformed number");
+          return NULL;
+        }
+      while (r->p < r->end && g_ascii_isdigit (*r->p))
+        r->p++;
+    }
+
+  if (r->p < r->end && (*r->p == 'e' || *r->p == 'E'))
+    {
+      integer = FALSE;
+      r->p++;
+      if (r->p < r->end && (*r->p == '+' || *r->p == '-'))
+        r->p++;
+      if (r->p >= r->end || !g_ascii_isdigit (*r->p))
+        {
+          fail_at (r, start, "malformed number");
+          return NULL;
+        }
+      while (r->p < r->end && g_ascii_isdigit (*r->p))
+        r->p++;
+    }
+
+  len = r->p - start;
+  if (len >= sizeof buffer)
+    {
+      fail_at (r, start, "number too long");
+      return NULL;
+    }
+  memcpy (buffer, start, len);
+  buffer[len] = '\0';
+
+  if (integer)
+    {
+      gint64 value;
+
+      errno = 0;
+      value = g_ascii_strtoll (buffer, NULL, 10);
+      if (errno == 0)
+        {
+          JsonNode *node = json_node_alloc ();
+
+          json_node_init_int (node, value);
+          return node;
+        }
+    }
+
+  {
+    JsonNode *node = json_node_alloc ();
+
+    json_node_init_double (node, g_ascii_strtod (buffer, NULL));
+    return node;
+  }
+}
+
+static gboolean
+read_literal (Reader     *r,
+              const char *word)
+{
+  gsize len = strlen (word);
+
+  if ((gsize)(r->end - r->p) >= len && memcmp (r->p, word, len) == 0 &&
+      (r->p + len == r->end || !g_ascii_isalnum (r->p[len])))
+    {
+      r->p += len;
+      return TRUE;
+    }
+
+  fail_unexpected (r, "a value");
+  return FALSE;
+}
+
+static JsonNode *
+read_object (Reader *r)
+{
+  JsonObject *object = json_object_new ();
+  JsonNode *node;
+
+  r->p++;
+  skip_space (r);
+
+  if (r->p < r->end && *r->p == '}')
+    {
+      r->p++;
+      goto done;
+    }
+
+  for (;;)
+    {
+      const char *key_at;
+      char *key;
+      JsonNode *value;
+
+      skip_space (r);
+      if (r->p >= r->end || *r->p != '"')
+        {
+          fail_unexpected (r, "a key in double quotes");
+          goto failed;
+        }
+
+      key_at = r->p;
+      if (!(key = read_string (r)))
+        goto failed;
+
+      if (json_object_has_member (object, key))
+        {
+          fail_at (r, key_at, "duplicate key “%s”", key);
+          g_free (key);
+          goto failed;
+        }
+
+      skip_space (r);
+      if (r->p >= r->end || *r->p != ':')
+        {
+          g_free (key);
+          fail_unexpected (r, "“:”");
+          goto failed;
+        }
+      r->p++;
+      skip_space (r);
+
+      if (!(value = read_value (r)))
+        {
+          g_free (key);
+          goto failed;
+        }
+
+      json_object_set_member (object, key, value);
+      g_free (key);
+
+      skip_space (r);
+      if (r->p < r->end && *r->p == ',')
+        {
+          r->p++;
+          continue;
+        }
+      if (r->p < r->end && *r->p == '}')
+        {
+          r->p++;
+          break;
+        }
+
+      fail_unexpected (r, "“,” or “}”");
+      goto failed;
+    }
+
+done:
+  node = json_node_alloc ();
+  json_node_init_object (node, object);
+  json_object_unref (object);
+  return node;
+
+failed:
+  json_object_unref (object);
+  return NULL;
+}
+
+static JsonNode *
+read_array (Reader *r)
+{
+  JsonArray *array = json_array_new ();
+  JsonNode *node;
+
+  r->p++;
+  skip_space (r);
+
+  if (r->p < r->end && *r->p == ']')
+    {
+      r->p++;
+      goto done;
+    }
+
+  for (;;)
+    {
+      JsonNode *value;
+
+      skip_space (r);
+      if (!(value = read_value (r)))
+        goto failed;
+      json_array_add_element (array, value);
+
+      skip_space (r);
+      if (r->p < r->end && *r->p == ',')
+        {
+          r->p++;
+          continue;
+        }
+      if (r->p < r->end && *r->p == ']')
+        {
+          r->p++;
+          break;
+        }
+
+      fail_unexpected (r, "“,” or “]”");
+      goto failed;
+    }
+
+done:
+  node = json_node_alloc ();
+  json_node_init_array (node, array);
+  json_array_unref (array);
+  return node;
+
+failed:
+  json_array_unref (array);
+  return NULL;
+}
+
+static JsonNode *
+read_value (Reader *r)
+{
+  JsonNode *node = NULL;
+
+  if (r->p >= r->end)
+    {
+      fail_unexpected (r, "a value");
+      return NULL;
+    }
+
+  if (++r->depth > MAX_DEPTH)
+    {
+      fail_at (r, r->p, "nested deeper than %d levels", MAX_DEPTH);
+      return NULL;
+    }
+
+  switch (*r->p)
+    {
+    case '{':
+      node = read_object (r);
+      break;
+
+    case '[':
+      node = read_array (r);
+      break;
+
+    case '"':
+      {
+        char *text = read_string (r);
+
+        if (text != NULL)
+          {
+            node = json_node_init_string (json_node_alloc (), text);
+            g_free (text);
+          }
+      }
+      break;
+
+    case 't':
+      if (read_literal (r, "true"))
+        node = json_node_init_boolean (json_node_alloc (), TRUE);
+      break;
+
+    case 'f':
+      if (read_literal (r, "false"))
+        node = json_node_init_boolean (json_node_alloc (), FALSE);
+      break;
+
+    case 'n':
+      if (read_literal (r, "null"))
+        node = json_node_init_null (json_node_alloc ());
+      break;
+
+    default:
+      node = read_number (r);
+      break;
+    }
+
+  r->depth--;
+  return node;
+}
+
+JsonNode *
+_strata_json_read (const char  *data,
+                   gsize        length,
+                   const char  *filename,
+                   GError     **error)
+{
+  Reader r = { data, data, data + length, filename, error, 0 };
+  const char *invalid = NULL;
+  JsonNode *root;
+
+  if (!g_utf8_validate (data, length, &invalid))
+    {
+      fail_at (&r, invalid, "not valid UTF-8 text");
+      return NULL;
+    }
+
+  /* A byte order mark is tolerated, as editors write one. */
+  if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    r.p += 3;
+
+  skip_space (&r);
+  if (r.p >= r.end)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "%s: the file is empty", filename);
+      return NULL;
+    }
+
+  if (!(root = read_value (&r)))
+    return NULL;
+
+  skip_space (&r);
+  if (r.p < r.end)
+    {
+      g_autofree char *what = describe_char (r.p, r.end);
+
+      fail_at (&r, r.p, "unexpected %s after the end of the document", what);
+      json_node_unref (root);
+      return NULL;
+    }
+
+  json_node_seal (root);
+  return root;
+}
