@@ -16,7 +16,10 @@
 #include "strata-model.h"
 #include "strata-ops.h"
 #include "strata-plan.h"
+#include "strata-profile.h"
 #include "strata-project.h"
 #include "strata-script.h"
+#include "strata-secret.h"
+#include "strata-store.h"
 #include "strata-url.h"
 #undef STRATA_INSIDE
