@@ -167,7 +167,18 @@ secret_call_return_error (GTask  *task,
 {
   SecretCall *call = g_task_get_task_data (task);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      !g_cancellable_is_cancelled (call->caller))
+    {
+      /* Not our caller's doing: GDBus shares one connection attempt among
+       * its callers, and an earlier call cancelled it when its time was
+       * up. */
+      g_task_return_new_error (task, STRATA_ERROR, STRATA_ERROR_SECRET,
+                               "could not %s the password of profile “%s”: the keyring is not "
+                               "available (it did not answer an earlier request)",
+                               call->action, call->profile_name);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_task_return_new_error (task, STRATA_ERROR, STRATA_ERROR_CANCELLED,
                              "cancelled while asking the keyring for the password of profile “%s”",
                              call->profile_name);
