@@ -20,6 +20,9 @@ struct _StrataCli
   char          *url;            /* --url */
   char          *profile;        /* --profile */
   char          *version_table;  /* --version-table */
+  char          *schema;         /* --schema */
+  char          *lock_timeout;   /* --lock-timeout */
+  char          *statement_timeout; /* --statement-timeout */
   gboolean       json;           /* --json */
   gboolean       quiet;          /* -q */
   gboolean       verbose;        /* -v */
@@ -28,6 +31,8 @@ struct _StrataCli
   StrataProject *project;
   StrataGraph   *graph;
   GCancellable  *cancellable;
+  /* The connection open_migrator made last (for -v's round-trip count) */
+  StrataDriver  *driver;
 };
 
 typedef gboolean (*StrataCliCommandFunc) (StrataCli  *cli,
