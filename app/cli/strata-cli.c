@@ -296,6 +296,31 @@ get_timeout (const char  *option,
   return TRUE;
 }
 
+/* The PostgreSQL session settings: the options, else strata.ini. */
+gboolean
+strata_cli_get_session_settings (StrataCli  *cli,
+                                 char      **schema,
+                                 int        *lock_timeout,
+                                 int        *statement_timeout,
+                                 GError    **error)
+{
+  StrataProject *project;
+
+  if (!(project = strata_cli_get_project (cli, error)))
+    return FALSE;
+
+  if (!get_timeout ("lock-timeout", cli->lock_timeout,
+                    strata_project_get_lock_timeout (project), lock_timeout, error) ||
+      !get_timeout ("statement-timeout", cli->statement_timeout,
+                    strata_project_get_statement_timeout (project), statement_timeout, error))
+    return FALSE;
+
+  *schema = cli->schema != NULL ? g_strdup (cli->schema)
+                                : strata_project_dup_schema (project, cli->profile);
+
+  return TRUE;
+}
+
 StrataMigrator *
 strata_cli_open_migrator (StrataCli  *cli,
                           gboolean    create,
@@ -314,14 +339,8 @@ strata_cli_open_migrator (StrataCli  *cli,
     return NULL;
 
   project = cli->project;
-  if (!get_timeout ("lock-timeout", cli->lock_timeout,
-                    strata_project_get_lock_timeout (project), &lock_timeout, error) ||
-      !get_timeout ("statement-timeout", cli->statement_timeout,
-                    strata_project_get_statement_timeout (project), &statement_timeout, error))
+  if (!strata_cli_get_session_settings (cli, &schema, &lock_timeout, &statement_timeout, error))
     return NULL;
-
-  schema = cli->schema != NULL ? g_strdup (cli->schema)
-                               : strata_project_dup_schema (project, cli->profile);
 
   if (!(url = strata_project_resolve_url (project, cli->url, cli->profile, error)))
     return NULL;

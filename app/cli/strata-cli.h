@@ -64,6 +64,11 @@ StrataGraph    *strata_cli_get_graph            (StrataCli           *cli,
 StrataMigrator *strata_cli_open_migrator        (StrataCli           *cli,
                                                  gboolean             create,
                                                  GError             **error);
+gboolean        strata_cli_get_session_settings (StrataCli           *cli,
+                                                 char               **schema,
+                                                 int                 *lock_timeout,
+                                                 int                 *statement_timeout,
+                                                 GError             **error);
 char          **strata_cli_current_heads        (StrataCli           *cli,
                                                  GError             **error);
 void            strata_cli_info                 (StrataCli           *cli,

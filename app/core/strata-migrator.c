@@ -1952,6 +1952,37 @@ strata_migrator_render_offline_sql (StrataGraph    *graph,
                                     const char     *version_table,
                                     GError        **error)
 {
+  return strata_migrator_render_offline_script (graph, plan, dialect, version_table,
+                                                NULL, -1, -1, error);
+}
+
+/**
+ * strata_migrator_render_offline_script:
+ * @graph: (nullable): the revision graph
+ * @plan: the steps to render
+ * @dialect: the SQL dialect
+ * @version_table: (nullable): the version table, %NULL for the default
+ * @schema: (nullable): PostgreSQL: the schema to create and put first in
+ *   the search_path before anything else
+ * @lock_timeout: PostgreSQL: lock_timeout in milliseconds to set, or -1
+ * @statement_timeout: PostgreSQL: statement_timeout in milliseconds, or -1
+ * @error: return location for a #GError
+ *
+ * strata_migrator_render_offline_sql() with the session settings a run
+ * would make (see #StrataMigrator:schema).
+ *
+ * Returns: (transfer full): the SQL, or %NULL with @error set
+ */
+char *
+strata_migrator_render_offline_script (StrataGraph    *graph,
+                                       StrataPlan     *plan,
+                                       StrataDialect   dialect,
+                                       const char     *version_table,
+                                       const char     *schema,
+                                       int             lock_timeout,
+                                       int             statement_timeout,
+                                       GError        **error)
+{
   g_autoptr(GString) out = g_string_new (NULL);
   g_autofree char *table = NULL;
   StrataDirection direction;
@@ -1973,6 +2004,23 @@ strata_migrator_render_offline_sql (StrataGraph    *graph,
                           direction == STRATA_DIRECTION_DOWN ? "downgrade" : "upgrade",
                           strata_plan_get_target (plan) != NULL ? strata_plan_get_target (plan) : "head",
                           strata_dialect_get_name (dialect));
+
+  if (dialect == STRATA_DIALECT_POSTGRESQL)
+    {
+      if (schema != NULL && *schema != '\0')
+        {
+          g_autofree char *quoted = strata_dialect_quote_identifier (dialect, schema);
+          g_autofree char *literal = strata_dialect_quote_literal (dialect, quoted);
+
+          g_string_append_printf (out, "CREATE SCHEMA IF NOT EXISTS %s;\n\n", quoted);
+          g_string_append_printf (out, "SELECT set_config('search_path', %s || ', ' || "
+                                       "current_setting('search_path'), false);\n\n", literal);
+        }
+      if (lock_timeout >= 0)
+        g_string_append_printf (out, "SET lock_timeout = %d;\n\n", lock_timeout);
+      if (statement_timeout >= 0)
+        g_string_append_printf (out, "SET statement_timeout = %d;\n\n", statement_timeout);
+    }
 
   if (direction == STRATA_DIRECTION_UP && n_steps > 0 &&
       g_strv_length ((char **)strata_plan_get_heads_before (plan)) == 0)

@@ -90,6 +90,16 @@ char            *strata_migrator_render_offline_sql (StrataGraph         *graph,
                                                      StrataDialect        dialect,
                                                      const char          *version_table,
                                                      GError             **error);
+/* The same, with what a run sets up first on PostgreSQL: @schema (created,
+ * first in the search_path) and the timeouts (milliseconds, -1 for none). */
+char            *strata_migrator_render_offline_script (StrataGraph      *graph,
+                                                        StrataPlan       *plan,
+                                                        StrataDialect     dialect,
+                                                        const char       *version_table,
+                                                        const char       *schema,
+                                                        int               lock_timeout,
+                                                        int               statement_timeout,
+                                                        GError          **error);
 /* The statements a step runs (its operations rendered for @dialect; the
  * computed inverse when a downgrade has none). */
 GPtrArray       *strata_migrator_render_step        (StrataStep          *step,
