@@ -244,6 +244,9 @@ offline (StrataCli        *cli,
   g_autoptr(StrataPlan) plan = NULL;
   g_autofree char *from = NULL;
   g_autofree char *sql = NULL;
+  g_autofree char *schema = NULL;
+  int lock_timeout;
+  int statement_timeout;
   g_auto(GStrv) start = NULL;
   const char *to = range;
   const char *colon = strchr (range, ':');
@@ -283,9 +286,13 @@ offline (StrataCli        *cli,
   if (plan == NULL)
     return FALSE;
 
-  if (!(sql = strata_migrator_render_offline_sql (graph, plan, dialect,
-                                                  strata_project_get_version_table (cli->project),
-                                                  error)))
+  if (!strata_cli_get_session_settings (cli, &schema, &lock_timeout, &statement_timeout, error))
+    return FALSE;
+
+  if (!(sql = strata_migrator_render_offline_script (graph, plan, dialect,
+                                                     strata_project_get_version_table (cli->project),
+                                                     schema, lock_timeout, statement_timeout,
+                                                     error)))
     return FALSE;
 
   g_print ("%s", sql);

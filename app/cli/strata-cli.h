@@ -20,6 +20,9 @@ struct _StrataCli
   char          *url;            /* --url */
   char          *profile;        /* --profile */
   char          *version_table;  /* --version-table */
+  char          *schema;         /* --schema */
+  char          *lock_timeout;   /* --lock-timeout */
+  char          *statement_timeout; /* --statement-timeout */
   gboolean       json;           /* --json */
   gboolean       quiet;          /* -q */
   gboolean       verbose;        /* -v */
@@ -28,6 +31,8 @@ struct _StrataCli
   StrataProject *project;
   StrataGraph   *graph;
   GCancellable  *cancellable;
+  /* The connection open_migrator made last (for -v's round-trip count) */
+  StrataDriver  *driver;
 };
 
 typedef gboolean (*StrataCliCommandFunc) (StrataCli  *cli,
@@ -58,6 +63,11 @@ StrataGraph    *strata_cli_get_graph            (StrataCli           *cli,
                                                  GError             **error);
 StrataMigrator *strata_cli_open_migrator        (StrataCli           *cli,
                                                  gboolean             create,
+                                                 GError             **error);
+gboolean        strata_cli_get_session_settings (StrataCli           *cli,
+                                                 char               **schema,
+                                                 int                 *lock_timeout,
+                                                 int                 *statement_timeout,
                                                  GError             **error);
 char          **strata_cli_current_heads        (StrataCli           *cli,
                                                  GError             **error);

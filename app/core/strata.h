@@ -10,6 +10,7 @@
 #include "strata-error.h"
 #include "strata-dialect.h"
 #include "strata-driver.h"
+#include "strata-driver-pg.h"
 #include "strata-driver-sqlite.h"
 #include "strata-graph.h"
 #include "strata-migrator.h"
