@@ -203,20 +203,21 @@ dialect_for_offline (StrataCli      *cli,
                      StrataDialect  *dialect,
                      GError        **error)
 {
-  g_autofree char *url = NULL;
+  g_autoptr(StrataProfile) profile = NULL;
   g_autoptr(GError) local_error = NULL;
 
   if (name == NULL)
     {
-      url = strata_project_resolve_url (cli->project, cli->url, cli->profile, &local_error);
-      if (url == NULL)
+      /* Only the dialect: no connection, no password. */
+      profile = strata_cli_resolve_profile (cli, &local_error);
+      if (profile == NULL)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
                        "--sql needs a dialect: give --dialect sqlite|postgresql or a database URL (%s)",
                        local_error->message);
           return FALSE;
         }
-      name = url;
+      name = strata_profile_get_engine (profile);
     }
 
   if (g_str_has_prefix (name, "sqlite"))

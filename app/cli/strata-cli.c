@@ -25,6 +25,7 @@ static const StrataCliCommand commands[] = {
   { "history",   "[-r A:B]",               "List revisions, newest first", strata_cli_history },
   { "show",      "REV",                    "Show one revision", strata_cli_show },
   { "stamp",     "TARGET [--purge]",       "Set the version table without running migrations", strata_cli_stamp },
+  { "profiles",  "SUBCOMMAND",             "Connection profiles: list, show, add, remove, test, set-password", strata_cli_profiles },
 };
 
 static gboolean
@@ -327,6 +328,7 @@ strata_cli_open_migrator (StrataCli  *cli,
                           GError    **error)
 {
   g_autoptr(StrataDriver) driver = NULL;
+  g_autoptr(StrataProfile) profile = NULL;
   g_autofree char *url = NULL;
   g_autofree char *schema = NULL;
   int lock_timeout;
@@ -342,13 +344,14 @@ strata_cli_open_migrator (StrataCli  *cli,
   if (!strata_cli_get_session_settings (cli, &schema, &lock_timeout, &statement_timeout, error))
     return NULL;
 
-  if (!(url = strata_project_resolve_url (project, cli->url, cli->profile, error)))
+  if (!(profile = strata_cli_resolve_profile (cli, error)))
     return NULL;
 
+  url = strata_profile_dup_url (profile, FALSE);
   if (!create && sqlite_database_missing (project, url))
     return NULL;
 
-  if (!(driver = strata_driver_open (url, strata_project_get_directory (project), cli->cancellable, error)))
+  if (!(driver = strata_cli_connect (cli, profile, error)))
     return NULL;
 
   if (cli->verbose && !cli->json)
@@ -437,6 +440,7 @@ strata_cli_clear (StrataCli *cli)
   g_clear_object (&cli->driver);
   g_clear_object (&cli->graph);
   g_clear_object (&cli->project);
+  g_clear_object (&cli->store);
   g_clear_object (&cli->cancellable);
 }
 

@@ -33,6 +33,8 @@ struct _StrataCli
   GCancellable  *cancellable;
   /* The connection open_migrator made last (for -v's round-trip count) */
   StrataDriver  *driver;
+  /* The user's store, opened on demand (strata-cli-profiles.c) */
+  StrataStore   *store;
 };
 
 typedef gboolean (*StrataCliCommandFunc) (StrataCli  *cli,
@@ -97,5 +99,13 @@ gboolean strata_cli_heads     (StrataCli *cli, int argc, char **argv, GError **e
 gboolean strata_cli_branches  (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_history   (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_show      (StrataCli *cli, int argc, char **argv, GError **error);
+
+/* strata-cli-profiles.c */
+gboolean       strata_cli_profiles        (StrataCli *cli, int argc, char **argv, GError **error);
+StrataProfile *strata_cli_resolve_profile (StrataCli      *cli,
+                                           GError        **error);
+StrataDriver  *strata_cli_connect         (StrataCli      *cli,
+                                           StrataProfile  *profile,
+                                           GError        **error);
 
 G_END_DECLS
