@@ -1047,8 +1047,10 @@ strata_script_ensure_loaded (StrataScript  *self,
   g_clear_pointer (&self->downgrade, g_ptr_array_unref);
   self->upgrade = full->upgrade ? g_ptr_array_ref (full->upgrade) : NULL;
   self->downgrade = full->downgrade ? g_ptr_array_ref (full->downgrade) : NULL;
-  g_free (self->checksum);
-  self->checksum = g_strdup (strata_script_get_checksum (full));
+  /* The index's checksum stands: the file is the one it was computed
+   * from (same size, times and inode). */
+  if (self->checksum == NULL)
+    self->checksum = g_strdup (strata_script_get_checksum (full));
   self->indexed = FALSE;
 
   return TRUE;
