@@ -368,6 +368,8 @@ def no_keyring_fallbacks(tmp):
         assert r.answered, r
         assert r.status == 0, r
         assert "Password for profile “ci”" in r.err, r
+        for needle in db.needles:
+            assert needle not in r.err, f"the password was echoed:\n{r.err}"
         assert versions(db) == ["1b2c3d4e5f60"]
 
         # A bus that never answers: the keyring gives up in its time, then the

@@ -145,16 +145,14 @@ typedef char StrataPassword;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataPassword, free_password)
 
 /* Asks on the terminal with echo off; the terminal is restored before
- * returning. */
+ * returning. Echo goes off (and typeahead is dropped) before the prompt
+ * shows, so nothing typed in answer is ever echoed or lost. */
 static char *
 prompt_no_echo (const char *prompt)
 {
   struct termios saved, quiet;
   gboolean restore = FALSE;
   char *password;
-
-  fprintf (stderr, "%s", prompt);
-  fflush (stderr);
 
   if (tcgetattr (STDIN_FILENO, &saved) == 0)
     {
@@ -164,10 +162,13 @@ prompt_no_echo (const char *prompt)
       restore = tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
     }
 
+  fprintf (stderr, "%s", prompt);
+  fflush (stderr);
+
   password = read_line (stdin);
 
   if (restore)
-    tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+    tcsetattr (STDIN_FILENO, TCSANOW, &saved);
   fputc ('\n', stderr);
 
   return password;

@@ -505,7 +505,7 @@ strata_profile_set_url (StrataProfile  *self,
  * directories alike. */
 static char *
 build_url (StrataProfile *self,
-           gboolean       with_password)
+           const char    *password)
 {
   GString *out;
   gboolean first = TRUE;
@@ -526,14 +526,14 @@ build_url (StrataProfile *self,
   out = g_string_new (self->engine ? self->engine : "postgresql");
   g_string_append (out, "://");
 
-  if (self->user != NULL || (with_password && self->password != NULL))
+  if (self->user != NULL || password != NULL)
     {
       if (self->user != NULL)
         g_string_append_uri_escaped (out, self->user, NULL, TRUE);
-      if (with_password && self->password != NULL)
+      if (password != NULL)
         {
           g_string_append_c (out, ':');
-          g_string_append_uri_escaped (out, self->password, NULL, TRUE);
+          g_string_append_uri_escaped (out, password, NULL, TRUE);
         }
       g_string_append_c (out, '@');
     }
@@ -568,16 +568,32 @@ build_url (StrataProfile *self,
 
 static StrataUrl *
 parse_parts (StrataProfile  *self,
-             gboolean        with_password,
+             const char     *password,
              GError        **error)
 {
-  g_autofree char *raw = build_url (self, with_password);
+  g_autofree char *raw = build_url (self, password);
   StrataUrl *url;
 
   url = strata_url_parse (raw, error);
   explicit_bzero (raw, strlen (raw));
 
   return url;
+}
+
+static char *
+dup_url_with (StrataProfile *self,
+              const char    *password)
+{
+  g_autoptr(StrataUrl) url = NULL;
+
+  if (!(url = parse_parts (self, password, NULL)))
+    {
+      /* Invalid parts (strata_profile_validate says which): still give
+       * something to show, but never a password in it. */
+      return build_url (self, NULL);
+    }
+
+  return strata_url_to_string (url, FALSE);
 }
 
 /**
@@ -589,18 +605,9 @@ char *
 strata_profile_dup_url (StrataProfile *self,
                         gboolean       with_password)
 {
-  g_autoptr(StrataUrl) url = NULL;
-
   g_return_val_if_fail (STRATA_IS_PROFILE (self), NULL);
 
-  if (!(url = parse_parts (self, with_password, NULL)))
-    {
-      /* Invalid parts (strata_profile_validate says which): still give
-       * something to show, but never a password in it. */
-      return build_url (self, FALSE);
-    }
-
-  return strata_url_to_string (url, FALSE);
+  return dup_url_with (self, with_password ? self->password : NULL);
 }
 
 /**
@@ -615,8 +622,8 @@ strata_profile_dup_display_url (StrataProfile *self)
 
   g_return_val_if_fail (STRATA_IS_PROFILE (self), NULL);
 
-  if (!(url = parse_parts (self, TRUE, NULL)))
-    return build_url (self, FALSE);
+  if (!(url = parse_parts (self, self->password, NULL)))
+    return build_url (self, NULL);
 
   return strata_url_to_string (url, TRUE);
 }
@@ -674,7 +681,7 @@ strata_profile_validate (StrataProfile  *self,
       return FALSE;
     }
 
-  if (!(url = parse_parts (self, FALSE, &local_error)))
+  if (!(url = parse_parts (self, NULL, &local_error)))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
                    "profile “%s”: %s", self->name ? self->name : "", local_error->message);
@@ -1111,15 +1118,10 @@ open_with_password (StrataProfile  *self,
                     GError        **error)
 {
   g_autofree char *url = NULL;
-  g_autofree char *saved = g_strdup (self->password);
   StrataDriver *driver;
 
   /* The URL with the password exists only for the length of the call. */
-  strata_profile_set_password (self, password);
-  url = strata_profile_dup_url (self, TRUE);
-  strata_profile_set_password (self, saved);
-  clear_password (&saved);
-
+  url = dup_url_with (self, password);
   driver = strata_driver_open (url, base_dir, cancellable, error);
   explicit_bzero (url, strlen (url));
 
