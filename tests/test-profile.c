@@ -630,6 +630,47 @@ test_profile_connect_sqlite (Fixture       *f,
 }
 
 static void
+connect_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static void
+test_profile_connect_async (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(StrataProfile) profile = NULL;
+  g_autoptr(StrataProfile) broken = NULL;
+  g_autoptr(StrataDriver) driver = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "local.db", NULL);
+
+  profile = strata_profile_resolve (f->project, f->store, NULL, "local", &error);
+  g_assert_no_error (error);
+
+  strata_profile_connect_async (profile, f->file, NULL, connect_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  driver = strata_profile_connect_finish (profile, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (strata_driver_sqlite_get_path (STRATA_DRIVER_SQLITE (driver)), ==, path);
+  g_clear_object (&result);
+
+  broken = strata_profile_new ("broken");
+  strata_profile_set_host (broken, "999.1.1.1");
+  strata_profile_connect_async (broken, NULL, NULL, connect_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (strata_profile_connect_finish (broken, result, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT);
+}
+
+static void
 test_profile_connect_invalid (void)
 {
   g_autoptr(StrataProfile) profile = strata_profile_new ("broken");
@@ -665,6 +706,7 @@ main (int   argc,
   ADD ("/strata/profile/resolve-order", NULL, test_profile_resolve_order);
   ADD ("/strata/profile/resolve-password", NULL, test_profile_resolve_password);
   ADD ("/strata/profile/connect-sqlite", NULL, test_profile_connect_sqlite);
+  ADD ("/strata/profile/connect-async", NULL, test_profile_connect_async);
 #undef ADD
 
   return g_test_run ();

@@ -223,6 +223,76 @@ test_secret_timeout_setting (void)
   g_assert_cmpuint (strata_secret_get_timeout (), ==, STRATA_SECRET_DEFAULT_TIMEOUT);
 }
 
+static StrataDriver *
+connect_async (StrataProfile  *profile,
+               GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  strata_profile_connect_async (profile, NULL, NULL, async_done_cb, &result);
+  return strata_profile_connect_finish (profile, wait_result (&result), error);
+}
+
+/* The app's path to a database: the keyring's password, without blocking. */
+static void
+test_secret_connect (void)
+{
+  g_autoptr(StrataProfile) profile = NULL;
+  g_autoptr(StrataDriver) driver = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *url, *password;
+
+  if (!require_keyring () ||
+      !(url = strata_test_require_env ("STRATA_TEST_PG_URL", "PostgreSQL server")) ||
+      !(password = strata_test_require_env ("STRATA_TEST_PG_PASSWORD", "PostgreSQL server")))
+    return;
+
+  g_unsetenv ("PGPASSWORD");
+  g_unsetenv ("PGPASSFILE");
+  g_setenv ("PGPASSFILE", "/nonexistent/pgpass", TRUE);
+
+  profile = strata_profile_new_from_url (STRATA_PROFILE_ORIGIN_USER, "connect", url, &error);
+  g_assert_no_error (error);
+  strata_profile_set_password (profile, NULL);
+
+  /* Nothing anywhere: the server's refusal says where a password goes. */
+  driver = connect_async (profile, &error);
+  g_assert_null (driver);
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_AUTHENTICATION);
+  g_assert_nonnull (strstr (error->message, "no password for profile “connect” in the keyring"));
+  g_assert_nonnull (strstr (error->message, "set-password connect"));
+  g_clear_error (&error);
+
+  /* From the keyring. */
+  g_assert_true (strata_secret_store (profile, password, NULL, &error));
+  g_assert_no_error (error);
+  driver = connect_async (profile, &error);
+  g_assert_no_error (error);
+  g_assert_true (strata_driver_get_dialect (driver) == STRATA_DIALECT_POSTGRESQL);
+  g_clear_object (&driver);
+  driver = strata_profile_connect (profile, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&driver);
+
+  /* A wrong one in the keyring. */
+  g_assert_true (strata_secret_store (profile, "not the password", NULL, &error));
+  driver = connect_async (profile, &error);
+  g_assert_null (driver);
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_AUTHENTICATION);
+  g_assert_nonnull (strstr (error->message, "the password in the keyring was refused"));
+  g_assert_null (strstr (error->message, "not the password"));
+  g_clear_error (&error);
+
+  /* One typed in the app, held in memory, wins over the keyring. */
+  strata_profile_set_password (profile, password);
+  driver = connect_async (profile, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (strata_secret_clear (profile, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_unsetenv ("PGPASSFILE");
+}
+
 /* No Secret Service ------------------------------------------------------ */
 
 /* Every call fails with one clear STRATA_ERROR_SECRET line, quickly, and
@@ -334,6 +404,7 @@ main (int   argc,
 
   g_test_add_func ("/strata/secret/round-trip", test_secret_round_trip);
   g_test_add_func ("/strata/secret/async", test_secret_async);
+  g_test_add_func ("/strata/secret/connect", test_secret_connect);
   g_test_add_func ("/strata/secret/bad-input", test_secret_bad_input);
   g_test_add_func ("/strata/secret/timeout-setting", test_secret_timeout_setting);
   g_test_add_func ("/strata/secret/no-bus", test_secret_no_bus);

@@ -1134,6 +1134,35 @@ display_name (StrataProfile *self)
   return self->name ? self->name : "(from a URL)";
 }
 
+/* What to do when the server refused: where the password came from and
+ * where else one can be given. */
+static char *
+auth_hint (const char          *name,
+           StrataProfileOrigin  origin,
+           const GError        *secret_error,
+           gboolean             from_keyring,
+           gboolean             prompted)
+{
+  if (name == NULL)
+    name = "(from a URL)";
+
+  if (from_keyring)
+    return g_strdup_printf ("the password in the keyring was refused: change it with "
+                            "“strata profiles set-password %s”", name);
+  if (prompted)
+    return g_strdup ("the password given was refused");
+  if (origin == STRATA_PROFILE_ORIGIN_URL)
+    return g_strdup ("no password was given: put it in the URL, set PGPASSWORD or add it to ~/.pgpass");
+
+  return g_strdup_printf ("no password for profile “%s”%s%s%s: store one with "
+                          "“strata profiles set-password %s”, set PGPASSWORD or add it to ~/.pgpass",
+                          name,
+                          secret_error ? " (" : " in the keyring",
+                          secret_error ? secret_error->message : "",
+                          secret_error ? ")" : "",
+                          name);
+}
+
 /**
  * strata_profile_connect:
  *
@@ -1207,23 +1236,167 @@ strata_profile_connect (StrataProfile             *self,
       return NULL;
     }
 
-  if (from_keyring)
-    hint = g_strdup_printf ("the password in the keyring was refused: change it with "
-                            "“strata profiles set-password %s”", display_name (self));
-  else if (prompted)
-    hint = g_strdup ("the password typed was refused");
-  else if (self->origin == STRATA_PROFILE_ORIGIN_URL)
-    hint = g_strdup ("no password was given: put it in the URL, set PGPASSWORD or add it to ~/.pgpass");
-  else
-    hint = g_strdup_printf ("no password for profile “%s”%s%s%s: store one with "
-                            "“strata profiles set-password %s”, set PGPASSWORD or add it to ~/.pgpass",
-                            display_name (self),
-                            secret_error ? " (" : " in the keyring",
-                            secret_error ? secret_error->message : "",
-                            secret_error ? ")" : "",
-                            display_name (self));
-
+  hint = auth_hint (self->name, self->origin, secret_error, from_keyring, prompted);
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_AUTHENTICATION,
                "%s; %s", local_error->message, hint);
   return NULL;
+}
+
+/* Async ------------------------------------------------------------------ */
+
+typedef struct
+{
+  GFile               *base_dir;
+  char                *url;          /* with the password: cleared on free */
+  char                *name;
+  StrataProfileOrigin  origin;
+  GError              *secret_error;
+  gboolean             from_keyring;
+  gboolean             has_password;
+} ConnectData;
+
+static void
+connect_data_free (gpointer data)
+{
+  ConnectData *cd = data;
+
+  g_clear_object (&cd->base_dir);
+  clear_password (&cd->url);
+  g_clear_pointer (&cd->name, g_free);
+  g_clear_error (&cd->secret_error);
+  g_free (cd);
+}
+
+static void
+connect_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  ConnectData *cd = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hint = NULL;
+  StrataDriver *driver;
+
+  if ((driver = strata_driver_open (cd->url, cd->base_dir, cancellable, &error)))
+    {
+      g_task_return_pointer (task, driver, g_object_unref);
+      return;
+    }
+
+  if (!g_error_matches (error, STRATA_ERROR, STRATA_ERROR_AUTHENTICATION))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* A password in memory was typed (or came with the URL). */
+  hint = auth_hint (cd->name, cd->origin, cd->secret_error, cd->from_keyring,
+                    cd->has_password && !cd->from_keyring);
+  g_task_return_new_error (task, STRATA_ERROR, STRATA_ERROR_AUTHENTICATION,
+                           "%s; %s", error->message, hint);
+}
+
+/* Snapshots the profile's URL (in the caller's thread) and connects in a
+ * worker thread. */
+static void
+connect_start (GTask         *task,
+               StrataProfile *self,
+               const char    *password)
+{
+  ConnectData *cd = g_task_get_task_data (task);
+
+  cd->url = dup_url_with (self, password);
+  cd->has_password = password != NULL;
+  g_task_run_in_thread (task, connect_thread);
+}
+
+static void
+connect_lookup_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ConnectData *cd = g_task_get_task_data (task);
+  StrataProfile *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = NULL;
+
+  password = strata_secret_lookup_finish (result, &error);
+  if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  cd->secret_error = g_steal_pointer (&error);
+  cd->from_keyring = password != NULL;
+  connect_start (task, self, password);
+  clear_password (&password);
+}
+
+/**
+ * strata_profile_connect_async:
+ *
+ * The app's strata_profile_connect: the keyring is asked without blocking
+ * and the connection is made in a worker thread. There is no prompt: on
+ * STRATA_ERROR_AUTHENTICATION, ask the person, strata_profile_set_password
+ * and call again.
+ */
+void
+strata_profile_connect_async (StrataProfile       *self,
+                              GFile               *base_dir,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  ConnectData *cd;
+
+  g_return_if_fail (STRATA_IS_PROFILE (self));
+  g_return_if_fail (base_dir == NULL || G_IS_FILE (base_dir));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, strata_profile_connect_async);
+  g_task_set_check_cancellable (task, FALSE);
+
+  cd = g_new0 (ConnectData, 1);
+  cd->base_dir = base_dir ? g_object_ref (base_dir) : NULL;
+  cd->name = g_strdup (self->name);
+  cd->origin = self->origin;
+  g_task_set_task_data (task, cd, connect_data_free);
+
+  if (!strata_profile_validate (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (strata_profile_get_dialect (self) == STRATA_DIALECT_SQLITE || self->password != NULL ||
+      self->origin == STRATA_PROFILE_ORIGIN_URL)
+    {
+      connect_start (task, self, strata_profile_get_dialect (self) == STRATA_DIALECT_SQLITE
+                                   ? NULL : self->password);
+      return;
+    }
+
+  strata_secret_lookup_async (self, cancellable, connect_lookup_cb, g_steal_pointer (&task));
+}
+
+/**
+ * strata_profile_connect_finish:
+ *
+ * Returns: (transfer full): a connection to the profile's database
+ */
+StrataDriver *
+strata_profile_connect_finish (StrataProfile  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  g_return_val_if_fail (STRATA_IS_PROFILE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == strata_profile_connect_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -194,4 +194,17 @@ StrataDriver      *strata_profile_connect            (StrataProfile       *self,
                                                       GCancellable        *cancellable,
                                                       GError             **error);
 
+/* The same for the app, never blocking: the keyring is asked without
+ * blocking and the connection is made in a worker thread. There is no
+ * prompt: on STRATA_ERROR_AUTHENTICATION ask the person, put the answer in
+ * with strata_profile_set_password and call again. */
+void               strata_profile_connect_async      (StrataProfile       *self,
+                                                      GFile               *base_dir,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+StrataDriver      *strata_profile_connect_finish     (StrataProfile       *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
 G_END_DECLS
