@@ -203,8 +203,7 @@ dialect_for_offline (StrataCli      *cli,
                      StrataDialect  *dialect,
                      GError        **error)
 {
-  g_autofree char *url = NULL;
-  g_autoptr(StrataUrl) parsed = NULL;
+  g_autoptr(StrataProfile) profile = NULL;
   g_autoptr(GError) local_error = NULL;
 
   if (name != NULL)
@@ -221,8 +220,8 @@ dialect_for_offline (StrataCli      *cli,
 
   /* The dialect of the database the command would target; it is not
    * contacted. */
-  url = strata_project_resolve_url (cli->project, cli->url, cli->profile, &local_error);
-  if (url == NULL)
+  profile = strata_cli_resolve_profile (cli, &local_error);
+  if (profile == NULL)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
                    "--sql needs a dialect: give --dialect sqlite|postgresql or a database URL (%s)",
@@ -230,10 +229,7 @@ dialect_for_offline (StrataCli      *cli,
       return FALSE;
     }
 
-  if (!(parsed = strata_url_parse (url, error)))
-    return FALSE;
-
-  *dialect = strata_url_get_dialect (parsed);
+  *dialect = strata_profile_get_dialect (profile);
   return TRUE;
 }
 
@@ -248,6 +244,9 @@ offline (StrataCli        *cli,
   g_autoptr(StrataPlan) plan = NULL;
   g_autofree char *from = NULL;
   g_autofree char *sql = NULL;
+  g_autofree char *schema = NULL;
+  int lock_timeout;
+  int statement_timeout;
   g_auto(GStrv) start = NULL;
   const char *to = range;
   const char *colon = strchr (range, ':');
@@ -287,9 +286,13 @@ offline (StrataCli        *cli,
   if (plan == NULL)
     return FALSE;
 
-  if (!(sql = strata_migrator_render_offline_sql (graph, plan, dialect,
-                                                  strata_project_get_version_table (cli->project),
-                                                  error)))
+  if (!strata_cli_get_session_settings (cli, &schema, &lock_timeout, &statement_timeout, error))
+    return FALSE;
+
+  if (!(sql = strata_migrator_render_offline_script (graph, plan, dialect,
+                                                     strata_project_get_version_table (cli->project),
+                                                     schema, lock_timeout, statement_timeout,
+                                                     error)))
     return FALSE;
 
   g_print ("%s", sql);

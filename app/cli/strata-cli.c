@@ -25,6 +25,7 @@ static const StrataCliCommand commands[] = {
   { "history",   "[-r A:B]",               "List revisions, newest first", strata_cli_history },
   { "show",      "REV",                    "Show one revision", strata_cli_show },
   { "stamp",     "TARGET [--purge]",       "Set the version table without running migrations", strata_cli_stamp },
+  { "profiles",  "SUBCOMMAND",             "Connection profiles: list, show, add, remove, test, set-password", strata_cli_profiles },
 };
 
 static gboolean
@@ -45,6 +46,12 @@ global_entries (StrataCli *cli)
     { "url", 0, 0, G_OPTION_ARG_STRING, &cli->url, "The database URL (sqlite:///app.db, postgresql://…)", "URL" },
     { "profile", 0, 0, G_OPTION_ARG_STRING, &cli->profile, "Use the connection profile NAME", "NAME" },
     { "version-table", 0, 0, G_OPTION_ARG_STRING, &cli->version_table, "Name of the version table", "NAME" },
+    { "schema", 0, 0, G_OPTION_ARG_STRING, &cli->schema,
+      "PostgreSQL: schema of the version and history tables, first in the search_path", "SCHEMA" },
+    { "lock-timeout", 0, 0, G_OPTION_ARG_STRING, &cli->lock_timeout,
+      "PostgreSQL: how long to wait for a lock, e.g. 30s (SQLite: the busy timeout)", "DURATION" },
+    { "statement-timeout", 0, 0, G_OPTION_ARG_STRING, &cli->statement_timeout,
+      "PostgreSQL: how long one statement may run, e.g. 10min", "DURATION" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, "Machine-readable output", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &cli->quiet, "Print only errors and results", NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &cli->verbose, "Print more detail", NULL },
@@ -254,13 +261,75 @@ sqlite_database_missing (StrataProject  *project,
   return TRUE;
 }
 
+static void
+on_lock_waiting (StrataDriverPg *driver,
+                 const char     *holder,
+                 StrataCli      *cli)
+{
+  /* From the thread that runs the migration: g_printerr is thread-safe */
+  strata_cli_info (cli, "Waiting for the migration lock on %s, %s…",
+                   strata_driver_pg_get_location (driver), holder);
+}
+
+/* --lock-timeout and --statement-timeout, else the project's. */
+static gboolean
+get_timeout (const char  *option,
+             const char  *text,
+             int          project_value,
+             int         *msec,
+             GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  *msec = project_value;
+  if (text == NULL)
+    return TRUE;
+
+  if (!strata_parse_timeout (text, msec, &local_error))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "--%s: %s", option, local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The PostgreSQL session settings: the options, else strata.ini. */
+gboolean
+strata_cli_get_session_settings (StrataCli  *cli,
+                                 char      **schema,
+                                 int        *lock_timeout,
+                                 int        *statement_timeout,
+                                 GError    **error)
+{
+  StrataProject *project;
+
+  if (!(project = strata_cli_get_project (cli, error)))
+    return FALSE;
+
+  if (!get_timeout ("lock-timeout", cli->lock_timeout,
+                    strata_project_get_lock_timeout (project), lock_timeout, error) ||
+      !get_timeout ("statement-timeout", cli->statement_timeout,
+                    strata_project_get_statement_timeout (project), statement_timeout, error))
+    return FALSE;
+
+  *schema = cli->schema != NULL ? g_strdup (cli->schema)
+                                : strata_project_dup_schema (project, cli->profile);
+
+  return TRUE;
+}
+
 StrataMigrator *
 strata_cli_open_migrator (StrataCli  *cli,
                           gboolean    create,
                           GError    **error)
 {
   g_autoptr(StrataDriver) driver = NULL;
-  g_autofree char *url = NULL;
+  g_autoptr(StrataProfile) profile = NULL;
+  g_autofree char *schema = NULL;
+  int lock_timeout;
+  int statement_timeout;
   StrataMigrator *migrator;
   StrataProject *project;
   StrataGraph *graph;
@@ -269,11 +338,15 @@ strata_cli_open_migrator (StrataCli  *cli,
     return NULL;
 
   project = cli->project;
-  if (!(url = strata_project_resolve_url (project, cli->url, cli->profile, error)))
+  if (!strata_cli_get_session_settings (cli, &schema, &lock_timeout, &statement_timeout, error))
+    return NULL;
+
+  if (!(profile = strata_cli_resolve_profile (cli, error)))
     return NULL;
 
   if (!create)
     {
+      g_autofree char *url = strata_profile_dup_url (profile, FALSE);
       gboolean missing;
 
       if (!sqlite_database_missing (project, url, &missing, error))
@@ -282,7 +355,7 @@ strata_cli_open_migrator (StrataCli  *cli,
         return NULL;
     }
 
-  if (!(driver = strata_driver_open (url, strata_project_get_directory (project), cli->cancellable, error)))
+  if (!(driver = strata_cli_connect (cli, profile, error)))
     return NULL;
 
   if (cli->verbose && !cli->json)
@@ -291,6 +364,16 @@ strata_cli_open_migrator (StrataCli  *cli,
   migrator = strata_migrator_new (driver, graph);
   strata_migrator_set_version_table (migrator, strata_project_get_version_table (project));
   strata_migrator_set_history_table (migrator, strata_project_get_history_table (project));
+  strata_migrator_set_schema (migrator, schema);
+  strata_migrator_set_lock_timeout (migrator, lock_timeout);
+  strata_migrator_set_statement_timeout (migrator, statement_timeout);
+
+  if (STRATA_IS_DRIVER_PG (driver))
+    g_signal_connect (driver, "lock-waiting", G_CALLBACK (on_lock_waiting), cli);
+  else if (STRATA_IS_DRIVER_SQLITE (driver) && lock_timeout >= 0)
+    strata_driver_sqlite_set_busy_timeout (STRATA_DRIVER_SQLITE (driver), lock_timeout);
+
+  g_set_object (&cli->driver, driver);
 
   return migrator;
 }
@@ -353,8 +436,15 @@ strata_cli_clear (StrataCli *cli)
   g_clear_pointer (&cli->url, g_free);
   g_clear_pointer (&cli->profile, g_free);
   g_clear_pointer (&cli->version_table, g_free);
+  g_clear_pointer (&cli->schema, g_free);
+  g_clear_pointer (&cli->lock_timeout, g_free);
+  g_clear_pointer (&cli->statement_timeout, g_free);
+  if (cli->driver != NULL)
+    g_signal_handlers_disconnect_by_data (cli->driver, cli);
+  g_clear_object (&cli->driver);
   g_clear_object (&cli->graph);
   g_clear_object (&cli->project);
+  g_clear_object (&cli->store);
   g_clear_object (&cli->cancellable);
 }
 
@@ -435,6 +525,11 @@ main (int   argc,
     status = report (error);
   else
     status = 0;
+
+  if (cli.verbose && !cli.json && STRATA_IS_DRIVER_PG (cli.driver))
+    g_printerr ("Round trips to %s: %" G_GUINT64_FORMAT "\n",
+                strata_driver_pg_get_location (STRATA_DRIVER_PG (cli.driver)),
+                strata_driver_pg_get_round_trips (STRATA_DRIVER_PG (cli.driver)));
 
   strata_cli_clear (&cli);
 

@@ -20,6 +20,9 @@ struct _StrataCli
   char          *url;            /* --url */
   char          *profile;        /* --profile */
   char          *version_table;  /* --version-table */
+  char          *schema;         /* --schema */
+  char          *lock_timeout;   /* --lock-timeout */
+  char          *statement_timeout; /* --statement-timeout */
   gboolean       json;           /* --json */
   gboolean       quiet;          /* -q */
   gboolean       verbose;        /* -v */
@@ -28,6 +31,10 @@ struct _StrataCli
   StrataProject *project;
   StrataGraph   *graph;
   GCancellable  *cancellable;
+  /* The connection open_migrator made last (for -v's round-trip count) */
+  StrataDriver  *driver;
+  /* The user's store, opened on demand (strata-cli-profiles.c) */
+  StrataStore   *store;
 };
 
 typedef gboolean (*StrataCliCommandFunc) (StrataCli  *cli,
@@ -59,6 +66,11 @@ StrataGraph    *strata_cli_get_graph            (StrataCli           *cli,
 StrataMigrator *strata_cli_open_migrator        (StrataCli           *cli,
                                                  gboolean             create,
                                                  GError             **error);
+gboolean        strata_cli_get_session_settings (StrataCli           *cli,
+                                                 char               **schema,
+                                                 int                 *lock_timeout,
+                                                 int                 *statement_timeout,
+                                                 GError             **error);
 char          **strata_cli_current_heads        (StrataCli           *cli,
                                                  GError             **error);
 void            strata_cli_info                 (StrataCli           *cli,
@@ -87,5 +99,13 @@ gboolean strata_cli_heads     (StrataCli *cli, int argc, char **argv, GError **e
 gboolean strata_cli_branches  (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_history   (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_show      (StrataCli *cli, int argc, char **argv, GError **error);
+
+/* strata-cli-profiles.c */
+gboolean       strata_cli_profiles        (StrataCli *cli, int argc, char **argv, GError **error);
+StrataProfile *strata_cli_resolve_profile (StrataCli      *cli,
+                                           GError        **error);
+StrataDriver  *strata_cli_connect         (StrataCli      *cli,
+                                           StrataProfile  *profile,
+                                           GError        **error);
 
 G_END_DECLS

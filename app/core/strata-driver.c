@@ -9,9 +9,11 @@
 
 #include <string.h>
 
+#include "strata-driver-pg-private.h"
 #include "strata-driver-private.h"
 #include "strata-driver-sqlite.h"
 #include "strata-error.h"
+#include "strata-url.h"
 
 /* Errors show at most this many characters of a statement. */
 #define STATEMENT_DESCRIPTION_MAX 72
@@ -205,7 +207,8 @@ strata_driver_redact_url (const char *url)
  *
  * Opens a connection. `sqlite:///relative.db`, `sqlite:////abs/path.db` and
  * `sqlite://` (in memory) open SQLite; `postgresql://…` and `postgres://…`,
- * with or without a `+driver` part, name PostgreSQL.
+ * with or without a `+driver` part, open PostgreSQL through libpq (see
+ * strata_driver_pg_open()).
  *
  * Returns: (transfer full): the driver, or %NULL with @error set
  */
@@ -246,11 +249,12 @@ strata_driver_open (const char    *url,
 
   if (g_str_equal (dialect, "postgresql") || g_str_equal (dialect, "postgres"))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED,
-                   "%s: PostgreSQL connections are not supported by this build of Strata yet; "
-                   "only sqlite:// URLs can be opened",
-                   display);
-      return NULL;
+      g_autoptr(StrataUrl) parsed = NULL;
+
+      if (!(parsed = strata_url_parse (url, error)))
+        return NULL;
+
+      return _strata_driver_pg_open_url (parsed, cancellable, error);
     }
 
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,

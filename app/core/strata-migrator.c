@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "strata-dialect.h"
+#include "strata-driver-pg.h"
 #include "strata-driver-private.h"
 #include "strata-error.h"
 #include "strata-graph.h"
@@ -31,6 +32,13 @@ struct _StrataMigrator
   char          *version_table;
   char          *history_table;
 
+  /* PostgreSQL session settings: the schema of the bookkeeping tables (and
+   * first in the search_path), and timeouts in milliseconds (-1: the
+   * server's). */
+  char          *schema;
+  int            lock_timeout;
+  int            statement_timeout;
+
   /* Bookkeeping statements for these table names, built once and prepared
    * once by the driver. */
   char          *sql_select_heads;
@@ -43,6 +51,8 @@ struct _StrataMigrator
   guint          tables_ready : 1;
   /* A run is under way (runs cannot overlap on one migrator). */
   guint          running : 1;
+  /* The session settings above were sent to the server. */
+  guint          session_ready : 1;
 };
 
 enum {
@@ -51,6 +61,9 @@ enum {
   PROP_GRAPH,
   PROP_VERSION_TABLE,
   PROP_HISTORY_TABLE,
+  PROP_SCHEMA,
+  PROP_LOCK_TIMEOUT,
+  PROP_STATEMENT_TIMEOUT,
   N_PROPS
 };
 
@@ -64,6 +77,12 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+static void append_version_statements (GString            *out,
+                                       StrataDialect       dialect,
+                                       const char         *table,
+                                       const char * const *removed,
+                                       const char * const *added);
+
 G_DEFINE_FINAL_TYPE (StrataMigrator, strata_migrator, G_TYPE_OBJECT)
 
 /* One run of a plan. Signals go to @context when it is set (run_async),
@@ -75,6 +94,11 @@ typedef struct
   GMainContext   *context;
   GCancellable   *cancellable;
   guint           n_steps;
+  /* PostgreSQL: a transactional step goes to the server as one batch. */
+  gboolean        batches;
+  /* The version table as of our last commit under the run's lock; NULL
+   * when unknown. */
+  char          **heads;
 } Run;
 
 typedef struct
@@ -202,6 +226,90 @@ format_timestamp (GDateTime *when)
   return g_strdup_printf ("%s.%03dZ", seconds, g_date_time_get_microsecond (when) / 1000);
 }
 
+static gboolean
+uses_schema (StrataMigrator *self)
+{
+  return self->schema != NULL &&
+         strata_driver_get_dialect (self->driver) == STRATA_DIALECT_POSTGRESQL;
+}
+
+/* The name strata_driver_table_exists() takes: "schema.table" when the
+ * bookkeeping tables live in a schema of their own. */
+static char *
+strata_migrator_table_name (StrataMigrator *self,
+                            const char     *table)
+{
+  if (uses_schema (self))
+    return g_strconcat (self->schema, ".", table, NULL);
+
+  return g_strdup (table);
+}
+
+/* The quoted (and qualified) name of a bookkeeping table. */
+static char *
+strata_migrator_quote_table (StrataMigrator *self,
+                             const char     *table)
+{
+  StrataDialect dialect = strata_driver_get_dialect (self->driver);
+  g_autofree char *name = strata_dialect_quote_identifier (dialect, table);
+
+  if (uses_schema (self))
+    {
+      g_autofree char *schema = strata_dialect_quote_identifier (dialect, self->schema);
+
+      return g_strconcat (schema, ".", name, NULL);
+    }
+
+  return g_steal_pointer (&name);
+}
+
+/* PostgreSQL: the schema goes first in the search_path (the migrations'
+ * unqualified names land there), and the timeouts are set for the session;
+ * one round trip, once, and none when there is nothing to set. */
+static gboolean
+strata_migrator_ensure_session (StrataMigrator  *self,
+                                GCancellable    *cancellable,
+                                GError         **error)
+{
+  StrataDialect dialect = strata_driver_get_dialect (self->driver);
+  g_autoptr(GString) sql = NULL;
+
+  if (self->session_ready || dialect != STRATA_DIALECT_POSTGRESQL)
+    return TRUE;
+
+  sql = g_string_new ("BEGIN;\n");
+
+  if (self->schema != NULL)
+    {
+      g_autofree char *quoted = strata_dialect_quote_identifier (dialect, self->schema);
+      g_autofree char *literal = strata_dialect_quote_literal (dialect, quoted);
+
+      g_string_append_printf (sql, "SELECT set_config('search_path', %s || ', ' || "
+                                   "current_setting('search_path'), false);\n", literal);
+    }
+  if (self->lock_timeout >= 0)
+    g_string_append_printf (sql, "SET lock_timeout = %d;\n", self->lock_timeout);
+  if (self->statement_timeout >= 0)
+    g_string_append_printf (sql, "SET statement_timeout = %d;\n", self->statement_timeout);
+
+  g_string_append (sql, "COMMIT");
+
+  if (self->schema != NULL || self->lock_timeout >= 0 || self->statement_timeout >= 0)
+    {
+      if (!strata_driver_execute (self->driver, sql->str, cancellable, error))
+        {
+          strata_driver_rollback (self->driver);
+          g_prefix_error (error, "setting up the session on %s: ",
+                          strata_driver_get_display_url (self->driver));
+          return FALSE;
+        }
+    }
+
+  self->session_ready = TRUE;
+
+  return TRUE;
+}
+
 static void
 strata_migrator_clear_sql (StrataMigrator *self)
 {
@@ -214,16 +322,14 @@ strata_migrator_clear_sql (StrataMigrator *self)
 static void
 strata_migrator_ensure_sql (StrataMigrator *self)
 {
-  StrataDialect dialect;
   g_autofree char *vt = NULL;
   g_autofree char *ht = NULL;
 
   if (self->sql_select_heads != NULL)
     return;
 
-  dialect = strata_driver_get_dialect (self->driver);
-  vt = strata_dialect_quote_identifier (dialect, self->version_table);
-  ht = strata_dialect_quote_identifier (dialect, self->history_table);
+  vt = strata_migrator_quote_table (self, self->version_table);
+  ht = strata_migrator_quote_table (self, self->history_table);
 
   self->sql_select_heads = g_strdup_printf ("SELECT version_num FROM %s", vt);
   self->sql_insert_head = g_strdup_printf ("INSERT INTO %s (version_num) VALUES ($1)", vt);
@@ -241,6 +347,69 @@ strata_migrator_rollback (StrataMigrator *self)
   self->tables_ready = FALSE;
 }
 
+/* CREATE TABLE with its name qualified by the schema. */
+static char *
+qualify_create (StrataMigrator *self,
+                const char     *table,
+                char           *create)
+{
+  g_autofree char *plain = strata_dialect_quote_identifier (STRATA_DIALECT_POSTGRESQL, table);
+  g_autofree char *qualified = strata_migrator_quote_table (self, table);
+  g_autofree char *owned = create;
+  const char *at = strstr (owned, plain);
+
+  if (at == NULL)
+    return g_steal_pointer (&owned);
+
+  return g_strdup_printf ("%.*s%s%s", (int)(at - owned), owned, qualified, at + strlen (plain));
+}
+
+/* PostgreSQL: one statement that creates what is missing (the schema, the
+ * tables), and nothing (no privilege needed) when all is there. */
+static gboolean
+strata_migrator_ensure_tables_pg (StrataMigrator  *self,
+                                  GCancellable    *cancellable,
+                                  GError         **error)
+{
+  StrataDialect dialect = STRATA_DIALECT_POSTGRESQL;
+  g_autoptr(GString) sql = g_string_new ("DO $strata$BEGIN\n");
+  const char *tables[] = { self->version_table, self->history_table };
+
+  if (uses_schema (self))
+    {
+      g_autofree char *quoted = strata_dialect_quote_identifier (dialect, self->schema);
+      g_autofree char *literal = strata_dialect_quote_literal (dialect, quoted);
+
+      g_string_append_printf (sql, "IF to_regnamespace(%s) IS NULL THEN CREATE SCHEMA %s; END IF;\n",
+                              literal, quoted);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *quoted = strata_migrator_quote_table (self, tables[i]);
+      g_autofree char *literal = strata_dialect_quote_literal (dialect, quoted);
+      g_autofree char *create = NULL;
+
+      create = i == 0 ? strata_dialect_create_version_table (dialect, tables[i])
+                      : strata_dialect_create_history_table (dialect, tables[i]);
+      create = qualify_create (self, tables[i], create);
+      g_string_append_printf (sql, "IF to_regclass(%s) IS NULL THEN %s; END IF;\n", literal, create);
+    }
+
+  g_string_append (sql, "END$strata$");
+
+  if (!strata_driver_execute (self->driver, sql->str, cancellable, error))
+    {
+      g_prefix_error (error, "creating the version and history tables %s and %s: ",
+                      self->version_table, self->history_table);
+      return FALSE;
+    }
+
+  self->tables_ready = TRUE;
+
+  return TRUE;
+}
+
 /* Creates the version and history tables when missing; inside the caller's
  * transaction. */
 static gboolean
@@ -253,6 +422,9 @@ strata_migrator_ensure_tables (StrataMigrator  *self,
 
   if (self->tables_ready)
     return TRUE;
+
+  if (dialect == STRATA_DIALECT_POSTGRESQL)
+    return strata_migrator_ensure_tables_pg (self, cancellable, error);
 
   if (!strata_driver_table_exists (self->driver, self->version_table, &exists, cancellable, error))
     return FALSE;
@@ -484,10 +656,10 @@ describe_statements (GPtrArray *statements,
 /* Runs step @index; on success stores in @next the index of the step to run
  * next (further on when another process got there first). */
 static gboolean
-run_step (Run     *run,
-          guint    index,
-          guint   *next,
-          GError **error)
+run_step_generic (Run     *run,
+                  guint    index,
+                  guint   *next,
+                  GError **error)
 {
   StrataMigrator *self = run->self;
   StrataStep *step = strata_plan_get_step (run->plan, index);
@@ -639,6 +811,210 @@ run_step (Run     *run,
   return TRUE;
 }
 
+/* ISO 8601 UTC with milliseconds, as format_timestamp() writes it, from the
+ * server's clock. */
+#define PG_TIMESTAMP(expr) \
+  "to_char((" expr ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+
+static void
+append_literal (GString    *out,
+                const char *value)
+{
+  g_autofree char *literal = NULL;
+
+  if (value == NULL)
+    {
+      g_string_append (out, "NULL");
+      return;
+    }
+
+  literal = strata_dialect_quote_literal (STRATA_DIALECT_POSTGRESQL, value);
+  g_string_append (out, literal);
+}
+
+/* The statement that fails a batch (SQLSTATE SR001, which the driver reports
+ * as STRATA_ERROR_STATE) when the version table does not hold @heads. */
+static void
+append_heads_check (GString            *out,
+                    const char         *version_table,
+                    const char * const *heads)
+{
+  g_auto(GStrv) sorted = strata_heads_normalize (heads);
+
+  g_string_append_printf (out,
+                          "DO $strata$BEGIN IF (SELECT array_agg(version_num::text ORDER BY "
+                          "version_num::text COLLATE \"C\") FROM %s) IS DISTINCT FROM ",
+                          version_table);
+  if (sorted[0] == NULL)
+    g_string_append (out, "NULL::text[]");
+  else
+    {
+      g_string_append (out, "ARRAY[");
+      for (guint i = 0; sorted[i] != NULL; i++)
+        {
+          if (i > 0)
+            g_string_append_c (out, ',');
+          append_literal (out, sorted[i]);
+        }
+      g_string_append (out, "]::text[]");
+    }
+  g_string_append (out, " THEN RAISE EXCEPTION 'the version table changed under the run' "
+                        "USING ERRCODE = '" STRATA_DRIVER_PG_SQLSTATE_STATE "'; END IF; END$strata$;\n");
+}
+
+/* One request for a whole transactional step on PostgreSQL: BEGIN, a check
+ * that the version table is as planned, the migration's statements, the
+ * version-table change and the history row (timed by the server), COMMIT. */
+static char *
+build_batch (StrataMigrator *self,
+             StrataStep     *step,
+             GPtrArray      *statements)
+{
+  StrataScript *script = strata_step_get_script (step);
+  g_autoptr(GString) sql = g_string_new ("BEGIN;\n");
+  g_auto(GStrv) removed = strata_step_dup_removed_heads (step);
+  g_auto(GStrv) added = strata_step_dup_added_heads (step);
+  g_autofree char *vt = strata_migrator_quote_table (self, self->version_table);
+  g_autofree char *ht = strata_migrator_quote_table (self, self->history_table);
+
+  append_heads_check (sql, vt, strata_step_get_heads_before (step));
+
+  /* A newline before each ';': a statement may end in a -- comment. */
+  for (guint i = 0; i < statements->len; i++)
+    {
+      g_string_append (sql, g_ptr_array_index (statements, i));
+      g_string_append (sql, "\n;\n");
+    }
+
+  append_version_statements (sql, STRATA_DIALECT_POSTGRESQL, vt,
+                             (const char * const *)removed, (const char * const *)added);
+
+  g_string_append_printf (sql, "INSERT INTO %s (revision, direction, checksum, started, finished, "
+                               "duration_ms, os_user, host, tool_version, outcome) VALUES (", ht);
+  append_literal (sql, strata_script_get_revision (script));
+  g_string_append_c (sql, ',');
+  append_literal (sql, direction_name (strata_step_get_direction (step)));
+  g_string_append_c (sql, ',');
+  append_literal (sql, strata_script_get_checksum (script));
+  g_string_append (sql, ", " PG_TIMESTAMP ("now()") ", " PG_TIMESTAMP ("clock_timestamp()") ", "
+                        "round(extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint, ");
+  append_literal (sql, g_get_user_name ());
+  g_string_append_c (sql, ',');
+  append_literal (sql, g_get_host_name ());
+  g_string_append_c (sql, ',');
+  append_literal (sql, PACKAGE_VERSION);
+  g_string_append (sql, ", 'success');\nCOMMIT");
+
+  return g_string_free (g_steal_pointer (&sql), FALSE);
+}
+
+/* A transactional step on PostgreSQL in one round trip. The run holds the
+ * lock, so the version table is what our last commit left; should something
+ * else have changed it, the batch's check fails and the step goes the
+ * generic way, which reads the table again. */
+static gboolean
+run_step_batched (Run     *run,
+                  guint    index,
+                  guint   *next,
+                  GError **error)
+{
+  StrataMigrator *self = run->self;
+  StrataStep *step = strata_plan_get_step (run->plan, index);
+  StrataScript *script = strata_step_get_script (step);
+  const char * const *heads_before = strata_step_get_heads_before (step);
+  g_autofree char *what = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(GPtrArray) statements = NULL;
+  g_autoptr(GDateTime) started = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gint64 begun;
+
+  if (run->heads == NULL &&
+      !(run->heads = strata_migrator_read_heads (self, run->cancellable, error)))
+    {
+      g_prefix_error (error, "%s: ", describe_lazily (&what, script));
+      return FALSE;
+    }
+
+  if (!strata_heads_equal ((const char * const *)run->heads, heads_before))
+    {
+      g_clear_pointer (&run->heads, g_strfreev);
+      return run_step_generic (run, index, next, error);
+    }
+
+  if (!(statements = strata_migrator_render_step (step, STRATA_DIALECT_POSTGRESQL, error)))
+    return FALSE;
+
+  sql = build_batch (self, step, statements);
+
+  run_emit (run, signals[STEP_STARTED], step, index, 0, NULL);
+  for (guint i = 0; i < statements->len; i++)
+    run_emit (run, signals[STATEMENT], step, index, 0, g_ptr_array_index (statements, i));
+
+  started = g_date_time_new_now_utc ();
+  begun = g_get_monotonic_time ();
+
+  if (!strata_driver_execute (self->driver, sql, run->cancellable, &local_error))
+    {
+      strata_migrator_rollback (self);
+      g_clear_pointer (&run->heads, g_strfreev);
+
+      if (g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_STATE))
+        {
+          g_debug ("%s: %s; reading it again", describe_lazily (&what, script), local_error->message);
+          return run_step_generic (run, index, next, error);
+        }
+
+      strata_migrator_record_failure (self, step, started, local_error);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ",
+                                  describe_lazily (&what, script));
+      return FALSE;
+    }
+
+  g_strfreev (run->heads);
+  run->heads = g_strdupv ((char **)strata_step_get_heads_after (step));
+
+  run_emit (run, signals[STEP_FINISHED], step, index,
+            (g_get_monotonic_time () - begun) / (double)G_USEC_PER_SEC, NULL);
+
+  *next = index + 1;
+
+  return TRUE;
+}
+
+static gboolean
+run_step (Run     *run,
+          guint    index,
+          guint   *next,
+          GError **error)
+{
+  StrataStep *step = strata_plan_get_step (run->plan, index);
+
+  if (run->batches && strata_script_get_transactional (strata_step_get_script (step)))
+    return run_step_batched (run, index, next, error);
+
+  /* The generic way reads the version table itself. */
+  g_clear_pointer (&run->heads, g_strfreev);
+
+  return run_step_generic (run, index, next, error);
+}
+
+/* PostgreSQL, under the run's lock: the bookkeeping tables (one statement)
+ * and the version table's rows (one query) for the batches. */
+static gboolean
+strata_migrator_prepare_batches (StrataMigrator  *self,
+                                 Run             *run,
+                                 GError         **error)
+{
+  if (!strata_migrator_ensure_tables (self, run->cancellable, error) ||
+      !(run->heads = strata_migrator_read_heads (self, run->cancellable, error)))
+    return FALSE;
+
+  run->batches = TRUE;
+
+  return TRUE;
+}
+
 static gboolean
 strata_migrator_run_internal (StrataMigrator  *self,
                               StrataPlan      *plan,
@@ -646,7 +1022,8 @@ strata_migrator_run_internal (StrataMigrator  *self,
                               GCancellable    *cancellable,
                               GError         **error)
 {
-  Run run = { self, plan, context, cancellable, strata_plan_get_n_steps (plan) };
+  Run run = { self, plan, context, cancellable, strata_plan_get_n_steps (plan), FALSE, NULL };
+  g_autofree char *lock_name = NULL;
   gboolean ret = TRUE;
   guint index = 0;
 
@@ -669,11 +1046,24 @@ strata_migrator_run_internal (StrataMigrator  *self,
       return FALSE;
     }
 
-  if (!strata_driver_lock (self->driver, self->version_table, cancellable, error))
+  if (!strata_migrator_ensure_session (self, cancellable, error))
+    return FALSE;
+
+  /* Held for the whole run: concurrent deploys apply each revision once. */
+  lock_name = strata_migrator_table_name (self, self->version_table);
+  if (!strata_driver_lock (self->driver, lock_name, cancellable, error))
     return FALSE;
 
   self->running = TRUE;
   self->tables_ready = FALSE;
+
+  if (strata_driver_get_dialect (self->driver) == STRATA_DIALECT_POSTGRESQL &&
+      !strata_migrator_prepare_batches (self, &run, error))
+    {
+      self->running = FALSE;
+      strata_driver_unlock (self->driver, lock_name);
+      return FALSE;
+    }
 
   while (index < run.n_steps)
     {
@@ -695,7 +1085,8 @@ strata_migrator_run_internal (StrataMigrator  *self,
     }
 
   self->running = FALSE;
-  strata_driver_unlock (self->driver, self->version_table);
+  g_clear_pointer (&run.heads, g_strfreev);
+  strata_driver_unlock (self->driver, lock_name);
 
   return ret;
 }
@@ -718,6 +1109,7 @@ strata_migrator_finalize (GObject *object)
 
   g_clear_pointer (&self->version_table, g_free);
   g_clear_pointer (&self->history_table, g_free);
+  g_clear_pointer (&self->schema, g_free);
   strata_migrator_clear_sql (self);
 
   G_OBJECT_CLASS (strata_migrator_parent_class)->finalize (object);
@@ -749,6 +1141,18 @@ strata_migrator_get_property (GObject    *object,
       g_value_set_string (value, self->history_table);
       break;
 
+    case PROP_SCHEMA:
+      g_value_set_string (value, self->schema);
+      break;
+
+    case PROP_LOCK_TIMEOUT:
+      g_value_set_int (value, self->lock_timeout);
+      break;
+
+    case PROP_STATEMENT_TIMEOUT:
+      g_value_set_int (value, self->statement_timeout);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -778,6 +1182,18 @@ strata_migrator_set_property (GObject      *object,
 
     case PROP_HISTORY_TABLE:
       strata_migrator_set_history_table (self, g_value_get_string (value));
+      break;
+
+    case PROP_SCHEMA:
+      strata_migrator_set_schema (self, g_value_get_string (value));
+      break;
+
+    case PROP_LOCK_TIMEOUT:
+      strata_migrator_set_lock_timeout (self, g_value_get_int (value));
+      break;
+
+    case PROP_STATEMENT_TIMEOUT:
+      strata_migrator_set_statement_timeout (self, g_value_get_int (value));
       break;
 
     default:
@@ -814,6 +1230,44 @@ strata_migrator_class_init (StrataMigratorClass *klass)
     g_param_spec_string ("history-table", NULL, NULL,
                          STRATA_DEFAULT_HISTORY_TABLE,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * StrataMigrator:schema:
+   *
+   * PostgreSQL: the schema that holds the version and history tables
+   * (created when missing), put first in the session's search_path so that
+   * the migrations' unqualified names land there too. %NULL: the
+   * search_path as the connection has it. Ignored on SQLite.
+   */
+  properties[PROP_SCHEMA] =
+    g_param_spec_string ("schema", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * StrataMigrator:lock-timeout:
+   *
+   * PostgreSQL: lock_timeout in milliseconds for the session, which bounds
+   * both the wait for another run's lock and the waits of the migrations'
+   * statements for table locks; 0 waits without end, -1 keeps the server's
+   * setting (and waits at most STRATA_DRIVER_PG_DEFAULT_LOCK_WAIT_MS for
+   * another run).
+   */
+  properties[PROP_LOCK_TIMEOUT] =
+    g_param_spec_int ("lock-timeout", NULL, NULL,
+                      -1, G_MAXINT, -1,
+                      (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * StrataMigrator:statement-timeout:
+   *
+   * PostgreSQL: statement_timeout in milliseconds for the session; 0 means
+   * none, -1 keeps the server's setting.
+   */
+  properties[PROP_STATEMENT_TIMEOUT] =
+    g_param_spec_int ("statement-timeout", NULL, NULL,
+                      -1, G_MAXINT, -1,
+                      (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -865,6 +1319,8 @@ strata_migrator_init (StrataMigrator *self)
 {
   self->version_table = g_strdup (STRATA_DEFAULT_VERSION_TABLE);
   self->history_table = g_strdup (STRATA_DEFAULT_HISTORY_TABLE);
+  self->lock_timeout = -1;
+  self->statement_timeout = -1;
 }
 
 /**
@@ -969,6 +1425,86 @@ strata_migrator_get_history_table (StrataMigrator *self)
   return self->history_table;
 }
 
+void
+strata_migrator_set_schema (StrataMigrator *self,
+                            const char     *schema)
+{
+  g_return_if_fail (STRATA_IS_MIGRATOR (self));
+  g_return_if_fail (!self->running);
+  g_return_if_fail (!self->session_ready || g_strcmp0 (schema, self->schema) == 0);
+
+  if (schema != NULL && *schema == '\0')
+    schema = NULL;
+
+  if (g_strcmp0 (self->schema, schema) != 0)
+    {
+      g_free (self->schema);
+      self->schema = g_strdup (schema);
+      strata_migrator_clear_sql (self);
+      self->tables_ready = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCHEMA]);
+    }
+}
+
+/**
+ * strata_migrator_get_schema:
+ *
+ * Returns: (nullable): the schema of the bookkeeping tables
+ */
+const char *
+strata_migrator_get_schema (StrataMigrator *self)
+{
+  g_return_val_if_fail (STRATA_IS_MIGRATOR (self), NULL);
+
+  return self->schema;
+}
+
+void
+strata_migrator_set_lock_timeout (StrataMigrator *self,
+                                  int             msec)
+{
+  g_return_if_fail (STRATA_IS_MIGRATOR (self));
+  g_return_if_fail (msec >= -1);
+  g_return_if_fail (!self->session_ready || msec == self->lock_timeout);
+
+  if (self->lock_timeout != msec)
+    {
+      self->lock_timeout = msec;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOCK_TIMEOUT]);
+    }
+}
+
+int
+strata_migrator_get_lock_timeout (StrataMigrator *self)
+{
+  g_return_val_if_fail (STRATA_IS_MIGRATOR (self), -1);
+
+  return self->lock_timeout;
+}
+
+void
+strata_migrator_set_statement_timeout (StrataMigrator *self,
+                                       int             msec)
+{
+  g_return_if_fail (STRATA_IS_MIGRATOR (self));
+  g_return_if_fail (msec >= -1);
+  g_return_if_fail (!self->session_ready || msec == self->statement_timeout);
+
+  if (self->statement_timeout != msec)
+    {
+      self->statement_timeout = msec;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATEMENT_TIMEOUT]);
+    }
+}
+
+int
+strata_migrator_get_statement_timeout (StrataMigrator *self)
+{
+  g_return_val_if_fail (STRATA_IS_MIGRATOR (self), -1);
+
+  return self->statement_timeout;
+}
+
 /**
  * strata_migrator_get_current_heads:
  *
@@ -980,12 +1516,17 @@ strata_migrator_get_current_heads (StrataMigrator  *self,
                                    GCancellable    *cancellable,
                                    GError         **error)
 {
+  g_autofree char *table = NULL;
   gboolean exists;
 
   g_return_val_if_fail (STRATA_IS_MIGRATOR (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!strata_driver_table_exists (self->driver, self->version_table, &exists, cancellable, error))
+  if (!strata_migrator_ensure_session (self, cancellable, error))
+    return NULL;
+
+  table = strata_migrator_table_name (self, self->version_table);
+  if (!strata_driver_table_exists (self->driver, table, &exists, cancellable, error))
     return NULL;
 
   if (!exists)
@@ -1140,6 +1681,7 @@ strata_migrator_stamp (StrataMigrator      *self,
   g_autoptr(GPtrArray) removed = g_ptr_array_new ();
   g_autoptr(GPtrArray) added = g_ptr_array_new ();
   g_autoptr(GDateTime) now = NULL;
+  g_autofree char *lock_name = NULL;
 
   g_return_val_if_fail (STRATA_IS_MIGRATOR (self), FALSE);
   g_return_val_if_fail (!self->running, FALSE);
@@ -1156,7 +1698,11 @@ strata_migrator_stamp (StrataMigrator      *self,
         }
     }
 
-  if (!strata_driver_lock (self->driver, self->version_table, cancellable, error))
+  if (!strata_migrator_ensure_session (self, cancellable, error))
+    return FALSE;
+
+  lock_name = strata_migrator_table_name (self, self->version_table);
+  if (!strata_driver_lock (self->driver, lock_name, cancellable, error))
     return FALSE;
 
   self->tables_ready = FALSE;
@@ -1205,13 +1751,13 @@ strata_migrator_stamp (StrataMigrator      *self,
   if (!strata_driver_commit (self->driver, cancellable, error))
     goto failed;
 
-  strata_driver_unlock (self->driver, self->version_table);
+  strata_driver_unlock (self->driver, lock_name);
 
   return TRUE;
 
 failed:
   strata_migrator_rollback (self);
-  strata_driver_unlock (self->driver, self->version_table);
+  strata_driver_unlock (self->driver, lock_name);
   g_prefix_error (error, "stamp: ");
 
   return FALSE;
@@ -1231,13 +1777,18 @@ strata_migrator_get_history (StrataMigrator  *self,
                              GError         **error)
 {
   g_autofree char *table = NULL;
+  g_autofree char *name = NULL;
   g_autofree char *sql = NULL;
   gboolean exists;
 
   g_return_val_if_fail (STRATA_IS_MIGRATOR (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!strata_driver_table_exists (self->driver, self->history_table, &exists, cancellable, error))
+  if (!strata_migrator_ensure_session (self, cancellable, error))
+    return NULL;
+
+  name = strata_migrator_table_name (self, self->history_table);
+  if (!strata_driver_table_exists (self->driver, name, &exists, cancellable, error))
     return NULL;
 
   if (!exists)
@@ -1254,7 +1805,7 @@ strata_migrator_get_history (StrataMigrator  *self,
       return empty;
     }
 
-  table = strata_dialect_quote_identifier (strata_driver_get_dialect (self->driver), self->history_table);
+  table = strata_migrator_quote_table (self, self->history_table);
   sql = g_strdup_printf ("SELECT " HISTORY_COLUMNS " FROM %s ORDER BY id DESC", table);
 
   return strata_driver_query (self->driver, sql, cancellable, error);
@@ -1401,6 +1952,37 @@ strata_migrator_render_offline_sql (StrataGraph    *graph,
                                     const char     *version_table,
                                     GError        **error)
 {
+  return strata_migrator_render_offline_script (graph, plan, dialect, version_table,
+                                                NULL, -1, -1, error);
+}
+
+/**
+ * strata_migrator_render_offline_script:
+ * @graph: (nullable): the revision graph
+ * @plan: the steps to render
+ * @dialect: the SQL dialect
+ * @version_table: (nullable): the version table, %NULL for the default
+ * @schema: (nullable): PostgreSQL: the schema to create and put first in
+ *   the search_path before anything else
+ * @lock_timeout: PostgreSQL: lock_timeout in milliseconds to set, or -1
+ * @statement_timeout: PostgreSQL: statement_timeout in milliseconds, or -1
+ * @error: return location for a #GError
+ *
+ * strata_migrator_render_offline_sql() with the session settings a run
+ * would make (see #StrataMigrator:schema).
+ *
+ * Returns: (transfer full): the SQL, or %NULL with @error set
+ */
+char *
+strata_migrator_render_offline_script (StrataGraph    *graph,
+                                       StrataPlan     *plan,
+                                       StrataDialect   dialect,
+                                       const char     *version_table,
+                                       const char     *schema,
+                                       int             lock_timeout,
+                                       int             statement_timeout,
+                                       GError        **error)
+{
   g_autoptr(GString) out = g_string_new (NULL);
   g_autofree char *table = NULL;
   StrataDirection direction;
@@ -1422,6 +2004,23 @@ strata_migrator_render_offline_sql (StrataGraph    *graph,
                           direction == STRATA_DIRECTION_DOWN ? "downgrade" : "upgrade",
                           strata_plan_get_target (plan) != NULL ? strata_plan_get_target (plan) : "head",
                           strata_dialect_get_name (dialect));
+
+  if (dialect == STRATA_DIALECT_POSTGRESQL)
+    {
+      if (schema != NULL && *schema != '\0')
+        {
+          g_autofree char *quoted = strata_dialect_quote_identifier (dialect, schema);
+          g_autofree char *literal = strata_dialect_quote_literal (dialect, quoted);
+
+          g_string_append_printf (out, "CREATE SCHEMA IF NOT EXISTS %s;\n\n", quoted);
+          g_string_append_printf (out, "SELECT set_config('search_path', %s || ', ' || "
+                                       "current_setting('search_path'), false);\n\n", literal);
+        }
+      if (lock_timeout >= 0)
+        g_string_append_printf (out, "SET lock_timeout = %d;\n\n", lock_timeout);
+      if (statement_timeout >= 0)
+        g_string_append_printf (out, "SET statement_timeout = %d;\n\n", statement_timeout);
+    }
 
   if (direction == STRATA_DIRECTION_UP && n_steps > 0 &&
       g_strv_length ((char **)strata_plan_get_heads_before (plan)) == 0)

@@ -34,6 +34,19 @@ const char      *strata_migrator_get_version_table  (StrataMigrator      *self);
 void             strata_migrator_set_history_table  (StrataMigrator      *self,
                                                      const char          *history_table);
 const char      *strata_migrator_get_history_table  (StrataMigrator      *self);
+/* PostgreSQL session settings, sent before the migrator's first statement
+ * (set them before that); ignored on SQLite. @schema holds the version and
+ * history tables and goes first in the search_path (NULL: as connected);
+ * timeouts are milliseconds, 0 for none, -1 for the server's setting. */
+void             strata_migrator_set_schema         (StrataMigrator      *self,
+                                                     const char          *schema);
+const char      *strata_migrator_get_schema         (StrataMigrator      *self);
+void             strata_migrator_set_lock_timeout   (StrataMigrator      *self,
+                                                     int                  msec);
+int              strata_migrator_get_lock_timeout   (StrataMigrator      *self);
+void             strata_migrator_set_statement_timeout (StrataMigrator   *self,
+                                                        int               msec);
+int              strata_migrator_get_statement_timeout (StrataMigrator   *self);
 
 /* The version-table rows (sorted); an empty vector when the table does not
  * exist yet. */
@@ -77,6 +90,16 @@ char            *strata_migrator_render_offline_sql (StrataGraph         *graph,
                                                      StrataDialect        dialect,
                                                      const char          *version_table,
                                                      GError             **error);
+/* The same, with what a run sets up first on PostgreSQL: @schema (created,
+ * first in the search_path) and the timeouts (milliseconds, -1 for none). */
+char            *strata_migrator_render_offline_script (StrataGraph      *graph,
+                                                        StrataPlan       *plan,
+                                                        StrataDialect     dialect,
+                                                        const char       *version_table,
+                                                        const char       *schema,
+                                                        int               lock_timeout,
+                                                        int               statement_timeout,
+                                                        GError          **error);
 /* The statements a step runs (its operations rendered for @dialect; the
  * computed inverse when a downgrade has none). */
 GPtrArray       *strata_migrator_render_step        (StrataStep          *step,

@@ -35,6 +35,9 @@ struct _StrataProject
   char      *version_table;
   char      *history_table;
   char      *url;
+  char      *schema;
+  int        lock_timeout;
+  int        statement_timeout;
 };
 
 G_DEFINE_FINAL_TYPE (StrataProject, strata_project, G_TYPE_OBJECT)
@@ -68,6 +71,7 @@ strata_project_finalize (GObject *object)
   g_clear_object (&self->directory);
   g_clear_pointer (&self->key_file, g_key_file_unref);
   g_clear_pointer (&self->ini_path, g_free);
+  g_clear_pointer (&self->schema, g_free);
   g_clear_object (&self->migrations_dir);
   g_clear_object (&self->model_file);
   g_clear_pointer (&self->version_table, g_free);
@@ -153,6 +157,75 @@ is_valid_table_name (const char *name)
       return FALSE;
 
   return !g_ascii_isdigit (name[0]);
+}
+
+/**
+ * strata_parse_timeout:
+ * @text: a duration as PostgreSQL writes it: "1500" (milliseconds),
+ *   "500ms", "5s", "2min", "1h", "1d"; "0" means no timeout
+ * @msec: (out): the duration in milliseconds
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when @text is a duration (STRATA_ERROR_INVALID_ARGUMENT
+ *   otherwise, quoting it)
+ */
+gboolean
+strata_parse_timeout (const char  *text,
+                      int         *msec,
+                      GError     **error)
+{
+  static const struct { const char *unit; double factor; } units[] = {
+    { "", 1 }, { "ms", 1 }, { "s", 1000 }, { "min", 60 * 1000 },
+    { "h", 60 * 60 * 1000 }, { "d", 24 * 60 * 60 * 1000 },
+  };
+  g_autofree char *unit = NULL;
+  char *end = NULL;
+  double value;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (msec != NULL, FALSE);
+
+  value = g_ascii_strtod (text, &end);
+  if (end != text && g_ascii_isdigit (text[0]))
+    {
+      unit = g_strstrip (g_ascii_strdown (end, -1));
+
+      for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+        if (g_str_equal (unit, units[i].unit) && value * units[i].factor < G_MAXINT)
+          {
+            *msec = (int)(value * units[i].factor + 0.5);
+            return TRUE;
+          }
+    }
+
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+               "“%s” is not a duration: write e.g. 500ms, 5s, 2min or a number of milliseconds",
+               text);
+  return FALSE;
+}
+
+static gboolean
+get_timeout (StrataProject  *self,
+             const char     *key,
+             int            *msec,
+             GError        **error)
+{
+  g_autofree char *text = get_string (self, MAIN_GROUP, key, NULL);
+  g_autoptr(GError) local_error = NULL;
+
+  *msec = -1;
+
+  if (text == NULL)
+    return TRUE;
+
+  if (!strata_parse_timeout (text, msec, &local_error))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
+                   "%s: %s: %s", self->ini_path, key, local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /**
@@ -250,6 +323,19 @@ strata_project_open (GFile   *directory,
                    self->ini_path, self->history_table);
       return NULL;
     }
+
+  self->schema = get_string (self, MAIN_GROUP, "schema", NULL);
+  if (self->schema != NULL && !is_valid_table_name (self->schema))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
+                   "%s: schema “%s” is not a valid schema name",
+                   self->ini_path, self->schema);
+      return NULL;
+    }
+
+  if (!get_timeout (self, "lock-timeout", &self->lock_timeout, error) ||
+      !get_timeout (self, "statement-timeout", &self->statement_timeout, error))
+    return NULL;
 
   return g_steal_pointer (&self);
 }
@@ -375,6 +461,50 @@ strata_project_get_migrations_dir (StrataProject *self)
 {
   g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
   return self->migrations_dir;
+}
+
+/**
+ * strata_project_dup_schema:
+ * @self: a #StrataProject
+ * @profile: (nullable): a profile of the project
+ *
+ * Returns: (transfer full) (nullable): schema= of [profile @profile] when it
+ *   has one, else schema= of [strata]
+ */
+char *
+strata_project_dup_schema (StrataProject *self,
+                           const char    *profile)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+
+  if (profile != NULL)
+    {
+      g_autofree char *group = g_strconcat (PROFILE_PREFIX, profile, NULL);
+      g_autofree char *schema = get_string (self, group, "schema", NULL);
+
+      if (schema != NULL)
+        return g_steal_pointer (&schema);
+    }
+
+  return g_strdup (self->schema);
+}
+
+/* lock-timeout= in milliseconds, or -1 */
+int
+strata_project_get_lock_timeout (StrataProject *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), -1);
+
+  return self->lock_timeout;
+}
+
+/* statement-timeout= in milliseconds, or -1 */
+int
+strata_project_get_statement_timeout (StrataProject *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), -1);
+
+  return self->statement_timeout;
 }
 
 /**

@@ -31,6 +31,18 @@ const char    *strata_project_get_version_table   (StrataProject      *self);
 void           strata_project_set_version_table   (StrataProject      *self,
                                                    const char         *version_table);
 const char    *strata_project_get_history_table   (StrataProject      *self);
+/* PostgreSQL settings (strata.ini keys schema=, lock-timeout=,
+ * statement-timeout=): the schema of [profile @profile] or else of [strata]
+ * (NULL when neither has one); timeouts in milliseconds, -1 when unset. */
+char          *strata_project_dup_schema          (StrataProject      *self,
+                                                   const char         *profile);
+int            strata_project_get_lock_timeout    (StrataProject      *self);
+int            strata_project_get_statement_timeout (StrataProject    *self);
+/* "1500" (milliseconds), "500ms", "5s", "2min", "1h", "1d", as PostgreSQL
+ * reads durations; "0" is no timeout. */
+gboolean       strata_parse_timeout               (const char         *text,
+                                                   int                *msec,
+                                                   GError            **error);
 /* url= in [strata], or NULL */
 const char    *strata_project_get_url             (StrataProject      *self);
 char         **strata_project_list_profiles       (StrataProject      *self);

@@ -14,9 +14,11 @@ typedef struct _StrataGraph     StrataGraph;
 typedef struct _StrataMigrator  StrataMigrator;
 typedef struct _StrataOp        StrataOp;
 typedef struct _StrataPlan      StrataPlan;
+typedef struct _StrataProfile   StrataProfile;
 typedef struct _StrataProject   StrataProject;
 typedef struct _StrataScript    StrataScript;
 typedef struct _StrataStep      StrataStep;
+typedef struct _StrataStore     StrataStore;
 
 /**
  * StrataDirection:

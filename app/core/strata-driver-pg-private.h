@@ -1,0 +1,24 @@
+/* strata-driver-pg-private.h: internals of the PostgreSQL driver
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "strata-driver-pg.h"
+#include "strata-url.h"
+
+G_BEGIN_DECLS
+
+/* postgresql:// URLs, from strata_driver_open (). */
+StrataDriver *_strata_driver_pg_open_url          (StrataUrl           *url,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+
+/* Splits @sql into statements the way the server does: ';' ends one except
+ * inside quotes ('…', E'…', "…", $tag$…$tag$) and comments (-- and nested
+ * block comments). Statements are trimmed, without their ';'; empty ones and
+ * comment-only ones are left out. */
+GPtrArray    *_strata_driver_pg_split_statements  (const char          *sql);
+
+G_END_DECLS

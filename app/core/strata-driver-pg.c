@@ -1,0 +1,1173 @@
+/* strata-driver-pg.c: the PostgreSQL driver (libpq)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every request goes out with PQsendQuery()/PQsendQueryParams() and its
+ * results come back through a PQgetResult() loop: a multi-statement batch
+ * (BEGIN; …; COMMIT) is one round trip, and the loop counts the statements
+ * that succeeded, so an error names the statement that failed. Cancelling
+ * is PQcancel() on a PGcancel made at connection time, which any thread may
+ * use.
+ */
+
+#define G_LOG_DOMAIN "strata-driver-pg"
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "strata-driver-pg-private.h"
+#include "strata-driver-private.h"
+#include "strata-error.h"
+#include "strata-url.h"
+
+/* SQLSTATEs the driver tells apart. */
+#define SQLSTATE_QUERY_CANCELED      "57014"
+#define SQLSTATE_LOCK_NOT_AVAILABLE  "55P03"
+#define SQLSTATE_READ_ONLY           "25006"
+#define SQLSTATE_ADMIN_SHUTDOWN      "57P01"
+#define SQLSTATE_CRASH_SHUTDOWN      "57P02"
+#define SQLSTATE_CANNOT_CONNECT_NOW  "57P03"
+
+struct _StrataDriverPg
+{
+  StrataDriver   parent_instance;
+
+  PGconn        *conn;
+  char          *location;
+
+  /* PQcancel() from any thread; the mutex keeps finalize away meanwhile. */
+  GMutex         cancel_mutex;
+  PGcancel      *cancel;
+  /* Set by strata_driver_interrupt() (any thread), reset by each call. */
+  int            interrupted;
+  /* The cancellable of the call running now (owner thread only). */
+  GCancellable  *cancellable;
+
+  guint64        round_trips;
+
+  /* The advisory lock held for a run, by key text. */
+  char          *lock_name;
+  gint64         lock_key;
+};
+
+typedef struct
+{
+  StrataDriverClass parent_class;
+} StrataDriverPgClass;
+
+enum {
+  LOCK_WAITING,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (StrataDriverPg, strata_driver_pg, STRATA_TYPE_DRIVER)
+
+/* Statement splitting {{{ */
+
+static gboolean
+is_ident_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '_' || c == '$' || (guchar)c >= 0x80;
+}
+
+/* At a '$': the length of a dollar-quote tag ($$ or $name$), or 0. */
+static gsize
+dollar_tag_length (const char *p)
+{
+  const char *q = p + 1;
+
+  if (g_ascii_isdigit (*q))
+    return 0;  /* $1: a parameter */
+
+  while (*q != '\0' && *q != '$' && (g_ascii_isalnum (*q) || *q == '_' || (guchar)*q >= 0x80))
+    q++;
+
+  return *q == '$' ? (gsize)(q - p + 1) : 0;
+}
+
+static void
+add_statement (GPtrArray  *statements,
+               const char *start,
+               const char *end,
+               gboolean    has_code)
+{
+  g_autofree char *text = NULL;
+
+  if (!has_code)
+    return;
+
+  text = g_strndup (start, end - start);
+  g_ptr_array_add (statements, g_strdup (g_strstrip (text)));
+}
+
+GPtrArray *
+_strata_driver_pg_split_statements (const char *sql)
+{
+  GPtrArray *statements = g_ptr_array_new_with_free_func (g_free);
+  const char *start = sql;
+  const char *p = sql;
+  gboolean has_code = FALSE;
+
+  while (*p != '\0')
+    {
+      if (p[0] == '-' && p[1] == '-')
+        {
+          while (*p != '\0' && *p != '\n')
+            p++;
+          continue;
+        }
+
+      if (p[0] == '/' && p[1] == '*')
+        {
+          guint depth = 1;
+
+          for (p += 2; *p != '\0' && depth > 0; )
+            {
+              if (p[0] == '/' && p[1] == '*')
+                depth++, p += 2;
+              else if (p[0] == '*' && p[1] == '/')
+                depth--, p += 2;
+              else
+                p++;
+            }
+          continue;
+        }
+
+      if (*p == ';')
+        {
+          add_statement (statements, start, p, has_code);
+          start = ++p;
+          has_code = FALSE;
+          continue;
+        }
+
+      if (g_ascii_isspace (*p))
+        {
+          p++;
+          continue;
+        }
+
+      has_code = TRUE;
+
+      if (*p == '\'')
+        {
+          /* E'…' takes backslash escapes; '…' doubles its quotes. */
+          gboolean escapes = p > sql && (p[-1] == 'E' || p[-1] == 'e') &&
+                             (p - 1 == sql || !is_ident_char (p[-2]));
+
+          for (p++; *p != '\0'; p++)
+            {
+              if (escapes && *p == '\\' && p[1] != '\0')
+                p++;
+              else if (*p == '\'' && p[1] == '\'')
+                p++;
+              else if (*p == '\'')
+                break;
+            }
+          if (*p != '\0')
+            p++;
+          continue;
+        }
+
+      if (*p == '"')
+        {
+          for (p++; *p != '\0'; p++)
+            {
+              if (*p == '"' && p[1] == '"')
+                p++;
+              else if (*p == '"')
+                break;
+            }
+          if (*p != '\0')
+            p++;
+          continue;
+        }
+
+      if (*p == '$' && (p == sql || !is_ident_char (p[-1])))
+        {
+          gsize tag_len = dollar_tag_length (p);
+
+          if (tag_len > 0)
+            {
+              g_autofree char *tag = g_strndup (p, tag_len);
+              const char *close = strstr (p + tag_len, tag);
+
+              p = close != NULL ? close + tag_len : p + strlen (p);
+              continue;
+            }
+        }
+
+      if (is_ident_char (*p))
+        {
+          while (is_ident_char (*p))
+            p++;
+          continue;
+        }
+
+      p++;
+    }
+
+  add_statement (statements, start, p, has_code);
+
+  return statements;
+}
+
+/* }}} */
+
+/* Errors {{{ */
+
+/* libpq's messages, on one line: "connection to server at … failed: "
+ * prefixes and severity words go, lines are joined with "; ". */
+static char *
+clean_message (const char *message)
+{
+  g_auto(GStrv) lines = g_strsplit (message != NULL ? message : "", "\n", -1);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+      const char *failed;
+
+      if (g_str_has_prefix (line, "connection to server ") &&
+          (failed = strstr (line, " failed: ")) != NULL)
+        line += failed + strlen (" failed: ") - line;
+
+      for (;;)
+        {
+          if (g_str_has_prefix (line, "FATAL:"))
+            line += strlen ("FATAL:");
+          else if (g_str_has_prefix (line, "ERROR:"))
+            line += strlen ("ERROR:");
+          else
+            break;
+          while (g_ascii_isspace (*line))
+            line++;
+        }
+
+      if (*line == '\0' || strstr (out->str, line) != NULL)
+        continue;
+
+      if (out->len > 0)
+        g_string_append (out, "; ");
+      g_string_append (out, line);
+    }
+
+  if (out->len == 0)
+    g_string_append (out, "unknown error");
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static char *
+describe_location (PGconn *conn)
+{
+  const char *host = PQhost (conn);
+  const char *port = PQport (conn);
+  const char *db = PQdb (conn);
+
+  if (host == NULL || *host == '\0')
+    host = "localhost";
+
+  if (port != NULL && *port != '\0')
+    return g_strdup_printf ("%s:%s/%s", host, port, db != NULL ? db : "");
+
+  return g_strdup_printf ("%s/%s", host, db != NULL ? db : "");
+}
+
+static gboolean
+is_interrupted (StrataDriverPg *self)
+{
+  return g_atomic_int_get (&self->interrupted) != 0 ||
+         (self->cancellable != NULL && g_cancellable_is_cancelled (self->cancellable));
+}
+
+static void
+set_connection_lost (StrataDriverPg  *self,
+                     GError         **error,
+                     const char      *statement,
+                     const char      *message)
+{
+  g_autofree char *what = _strata_driver_describe_statement (statement);
+  g_autofree char *text = clean_message (message);
+
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
+               "%s: lost the connection to %s: %s", what, self->location, text);
+}
+
+/* Maps an error result to a STRATA_ERROR naming @statement. */
+static void
+set_result_error (StrataDriverPg  *self,
+                  GError         **error,
+                  const PGresult  *result,
+                  const char      *statement)
+{
+  const char *sqlstate = PQresultErrorField (result, PG_DIAG_SQLSTATE);
+  const char *primary = PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY);
+  const char *detail = PQresultErrorField (result, PG_DIAG_MESSAGE_DETAIL);
+  g_autofree char *what = _strata_driver_describe_statement (statement);
+  g_autofree char *message = NULL;
+
+  if (sqlstate == NULL)
+    sqlstate = "";
+  if (primary == NULL)
+    {
+      message = clean_message (PQresultErrorMessage (result));
+      primary = message;
+    }
+
+  if (g_str_equal (sqlstate, STRATA_DRIVER_PG_SQLSTATE_STATE))
+    g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_STATE, primary);
+  else if (g_str_equal (sqlstate, SQLSTATE_QUERY_CANCELED) && is_interrupted (self))
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_CANCELLED, "%s: cancelled", what);
+  else if (g_str_equal (sqlstate, SQLSTATE_LOCK_NOT_AVAILABLE))
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_BUSY,
+                 "%s: %s (lock_timeout) on %s", what, primary, self->location);
+  else if (g_str_equal (sqlstate, SQLSTATE_READ_ONLY))
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY,
+                 "%s: %s on %s", what, primary, self->location);
+  else if (g_str_has_prefix (sqlstate, "08") ||
+           g_str_equal (sqlstate, SQLSTATE_ADMIN_SHUTDOWN) ||
+           g_str_equal (sqlstate, SQLSTATE_CRASH_SHUTDOWN) ||
+           g_str_equal (sqlstate, SQLSTATE_CANNOT_CONNECT_NOW) ||
+           PQstatus (self->conn) == CONNECTION_BAD)
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
+                 "%s: lost the connection to %s: %s", what, self->location, primary);
+  else if (g_str_has_prefix (sqlstate, "28"))
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_AUTHENTICATION,
+                 "%s: %s on %s", what, primary, self->location);
+  else if (detail != NULL && *detail != '\0')
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
+                 "%s: %s (%s)", what, primary, detail);
+  else
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE, "%s: %s", what, primary);
+}
+
+/* }}} */
+
+/* Requests {{{ */
+
+static void
+call_begin (StrataDriverPg *self,
+            GCancellable   *cancellable)
+{
+  g_atomic_int_set (&self->interrupted, 0);
+  self->cancellable = cancellable;
+}
+
+static void
+call_end (StrataDriverPg *self)
+{
+  self->cancellable = NULL;
+}
+
+static void
+send_cancel (StrataDriverPg *self)
+{
+  char errbuf[256];
+
+  g_mutex_lock (&self->cancel_mutex);
+  if (self->cancel != NULL && !PQcancel (self->cancel, errbuf, sizeof errbuf))
+    g_debug ("PQcancel on %s: %s", self->location, errbuf);
+  g_mutex_unlock (&self->cancel_mutex);
+}
+
+static gboolean
+check_usable (StrataDriverPg  *self,
+              const char      *sql,
+              GError         **error)
+{
+  if (is_interrupted (self))
+    {
+      g_autofree char *what = _strata_driver_describe_statement (sql);
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_CANCELLED, "%s: cancelled", what);
+      return FALSE;
+    }
+
+  if (PQstatus (self->conn) != CONNECTION_OK)
+    {
+      set_connection_lost (self, error, sql, PQerrorMessage (self->conn));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* After a request went out: a cancel that came in while it was being sent
+ * (and so reached an idle server) is sent again. */
+static void
+after_send (StrataDriverPg *self)
+{
+  self->round_trips++;
+
+  if (is_interrupted (self))
+    send_cancel (self);
+}
+
+/* Reads every result of the request under way. @statements names the
+ * statements of a multi-statement request (NULL: @sql is one). The result of
+ * the last statement that returned rows goes to @rows when it is not NULL. */
+static gboolean
+collect_results (StrataDriverPg  *self,
+                 const char      *sql,
+                 GPtrArray       *statements,
+                 PGresult       **rows,
+                 GError         **error)
+{
+  g_autoptr(PGresult) failed = NULL;
+  g_autoptr(PGresult) last = NULL;
+  guint n_done = 0;
+  PGresult *result;
+
+  while ((result = PQgetResult (self->conn)) != NULL)
+    {
+      switch (PQresultStatus (result))
+        {
+        case PGRES_TUPLES_OK:
+          n_done++;
+          g_clear_pointer (&last, PQclear);
+          last = g_steal_pointer (&result);
+          break;
+
+        case PGRES_COMMAND_OK:
+          n_done++;
+          break;
+
+        case PGRES_EMPTY_QUERY:
+          break;
+
+        case PGRES_COPY_IN:
+          PQputCopyEnd (self->conn, "COPY FROM STDIN is not supported in migrations");
+          break;
+
+        case PGRES_COPY_OUT:
+          {
+            char *buffer = NULL;
+
+            while (PQgetCopyData (self->conn, &buffer, 0) > 0)
+              PQfreemem (g_steal_pointer (&buffer));
+          }
+          break;
+
+        case PGRES_BAD_RESPONSE:
+        case PGRES_NONFATAL_ERROR:
+        case PGRES_FATAL_ERROR:
+        case PGRES_COPY_BOTH:
+        case PGRES_SINGLE_TUPLE:
+        case PGRES_PIPELINE_SYNC:
+        case PGRES_PIPELINE_ABORTED:
+        default:
+          if (failed == NULL)
+            failed = g_steal_pointer (&result);
+          break;
+        }
+
+      g_clear_pointer (&result, PQclear);
+
+      /* A lost connection gives no NULL result when libpq cannot read. */
+      if (PQstatus (self->conn) == CONNECTION_BAD)
+        break;
+    }
+
+  if (failed != NULL)
+    {
+      const char *statement = sql;
+
+      if (statements != NULL && n_done < statements->len)
+        statement = g_ptr_array_index (statements, n_done);
+
+      set_result_error (self, error, failed, statement);
+      return FALSE;
+    }
+
+  if (PQstatus (self->conn) == CONNECTION_BAD)
+    {
+      const char *statement = sql;
+
+      if (statements != NULL && n_done < statements->len)
+        statement = g_ptr_array_index (statements, n_done);
+
+      set_connection_lost (self, error, statement, PQerrorMessage (self->conn));
+      return FALSE;
+    }
+
+  if (rows != NULL)
+    *rows = g_steal_pointer (&last);
+
+  return TRUE;
+}
+
+/* Sends @sql (any number of statements) in one request. */
+static gboolean
+send_simple (StrataDriverPg  *self,
+             const char      *sql,
+             GPtrArray       *statements,
+             PGresult       **rows,
+             GError         **error)
+{
+  if (!check_usable (self, sql, error))
+    return FALSE;
+
+  if (!PQsendQuery (self->conn, sql))
+    {
+      set_connection_lost (self, error, sql, PQerrorMessage (self->conn));
+      return FALSE;
+    }
+
+  after_send (self);
+
+  return collect_results (self, sql, statements, rows, error);
+}
+
+static gboolean
+send_params (StrataDriverPg      *self,
+             const char          *sql,
+             guint                n_params,
+             const char * const  *params,
+             PGresult           **rows,
+             GError             **error)
+{
+  if (!check_usable (self, sql, error))
+    return FALSE;
+
+  if (!PQsendQueryParams (self->conn, sql, n_params, NULL, params, NULL, NULL, 0))
+    {
+      set_connection_lost (self, error, sql, PQerrorMessage (self->conn));
+      return FALSE;
+    }
+
+  after_send (self);
+
+  return collect_results (self, sql, NULL, rows, error);
+}
+
+static StrataResult *
+result_from_pg (const PGresult *pg)
+{
+  StrataResult *result;
+  g_autofree char **values = NULL;
+  int n_columns;
+  int n_rows;
+
+  if (pg == NULL)
+    return _strata_result_new (0);
+
+  n_columns = PQnfields (pg);
+  n_rows = PQntuples (pg);
+  result = _strata_result_new (n_columns);
+  for (int i = 0; i < n_columns; i++)
+    _strata_result_set_column_name (result, i, PQfname (pg, i));
+
+  values = g_new0 (char *, n_columns + 1);
+  for (int row = 0; row < n_rows; row++)
+    {
+      for (int i = 0; i < n_columns; i++)
+        values[i] = PQgetisnull (pg, row, i)
+                      ? NULL
+                      : g_strndup (PQgetvalue (pg, row, i), PQgetlength (pg, row, i));
+      _strata_result_add_row_take (result, values);
+    }
+
+  return result;
+}
+
+static gboolean
+starts_with_keyword (const char *sql,
+                     const char *keyword)
+{
+  gsize len = strlen (keyword);
+
+  return g_ascii_strncasecmp (sql, keyword, len) == 0 && !is_ident_char (sql[len]);
+}
+
+/* }}} */
+
+/* Virtual functions {{{ */
+
+/* One request for the whole text, except outside a transaction, where each
+ * statement commits on its own as on SQLite (CREATE INDEX CONCURRENTLY
+ * cannot run in the implicit transaction of a multi-statement request); a
+ * text that opens its own transaction (BEGIN; …; COMMIT) is always sent
+ * whole, in one round trip. */
+static gboolean
+strata_driver_pg_execute (StrataDriver  *driver,
+                          const char    *sql,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  StrataDriverPg *self = STRATA_DRIVER_PG (driver);
+  g_autoptr(GPtrArray) statements = _strata_driver_pg_split_statements (sql);
+  gboolean ret = TRUE;
+
+  if (statements->len == 0)
+    return TRUE;
+
+  call_begin (self, cancellable);
+
+  if (statements->len > 1 &&
+      PQtransactionStatus (self->conn) == PQTRANS_IDLE &&
+      !starts_with_keyword (g_ptr_array_index (statements, 0), "BEGIN") &&
+      !starts_with_keyword (g_ptr_array_index (statements, 0), "START"))
+    {
+      for (guint i = 0; ret && i < statements->len; i++)
+        ret = send_simple (self, g_ptr_array_index (statements, i), NULL, NULL, error);
+    }
+  else
+    ret = send_simple (self, sql, statements, NULL, error);
+
+  call_end (self);
+
+  return ret;
+}
+
+static StrataResult *
+strata_driver_pg_query (StrataDriver        *driver,
+                        const char          *sql,
+                        guint                n_params,
+                        const char * const  *params,
+                        GCancellable        *cancellable,
+                        GError             **error)
+{
+  StrataDriverPg *self = STRATA_DRIVER_PG (driver);
+  g_autoptr(PGresult) rows = NULL;
+  gboolean ok;
+
+  call_begin (self, cancellable);
+  ok = send_params (self, sql, n_params, params, &rows, error);
+  call_end (self);
+
+  return ok ? result_from_pg (rows) : NULL;
+}
+
+static gboolean
+strata_driver_pg_begin (StrataDriver  *driver,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  return strata_driver_pg_execute (driver, "BEGIN", cancellable, error);
+}
+
+static gboolean
+strata_driver_pg_commit (StrataDriver  *driver,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  StrataDriverPg *self = STRATA_DRIVER_PG (driver);
+
+  /* COMMIT of a failed transaction "succeeds" as a ROLLBACK. */
+  if (PQtransactionStatus (self->conn) == PQTRANS_INERROR)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
+                   "COMMIT: the transaction had failed and was rolled back on %s", self->location);
+      return FALSE;
+    }
+
+  return strata_driver_pg_execute (driver, "COMMIT", cancellable, error);
+}
+
+static void
+strata_driver_pg_rollback (StrataDriver *driver)
+{
+  StrataDriverPg *self = STRATA_DRIVER_PG (driver);
+  g_autoptr(GError) error = NULL;
+
+  if (PQstatus (self->conn) != CONNECTION_OK)
+    return;
+
+  switch (PQtransactionStatus (self->conn))
+    {
+    case PQTRANS_INTRANS:
+    case PQTRANS_INERROR:
+      call_begin (self, NULL);
+      if (!send_simple (self, "ROLLBACK", NULL, NULL, &error))
+        g_debug ("ROLLBACK on %s: %s", self->location, error->message);
+      call_end (self);
+      break;
+
+    case PQTRANS_IDLE:
+    case PQTRANS_ACTIVE:
+    case PQTRANS_UNKNOWN:
+    default:
+      break;
+    }
+}
+
+static gboolean
+strata_driver_pg_in_transaction (StrataDriver *driver)
+{
+  StrataDriverPg *self = STRATA_DRIVER_PG (driver);
+
+  switch (PQtransactionStatus (self->conn))
+    {
+    case PQTRANS_ACTIVE:
+    case PQTRANS_INTRANS:
+    case PQTRANS_INERROR:
+      return TRUE;
+
+    case PQTRANS_IDLE:
+    case PQTRANS_UNKNOWN:
+    default:
+      return FALSE;
+    }
+}
+
+/* "table" is looked up along the search_path, "schema.table" in that
+ * schema; names are exact (Strata quotes the names it creates). */
+static gboolean
+strata_driver_pg_table_exists (StrataDriver  *driver,
+                               const char    *table,
+                               gboolean      *exists,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  g_autoptr(StrataResult) result = NULL;
+  g_autofree char *schema = NULL;
+  const char *dot = strchr (table, '.');
+  const char *params[2];
+
+  if (dot != NULL)
+    schema = g_strndup (table, dot - table);
+
+  params[0] = schema;
+  params[1] = dot != NULL ? dot + 1 : table;
+
+  result = strata_driver_pg_query (driver,
+                                   "SELECT to_regclass(CASE WHEN $1::text IS NULL THEN quote_ident($2) "
+                                   "ELSE quote_ident($1) || '.' || quote_ident($2) END) IS NOT NULL",
+                                   2, params, cancellable, error);
+  if (result == NULL)
+    return FALSE;
+
+  *exists = g_strcmp0 (strata_result_get_value (result, 0, 0), "t") == 0;
+
+  return TRUE;
+}
+
+/* The key of the lock for @name: a 64-bit hash of the qualified name (the
+ * current schema's when it has none), the same for every client. */
+#define LOCK_KEY_SQL \
+  "('x' || substr(md5('strata:' || CASE WHEN strpos($1, '.') > 0 THEN $1 " \
+  "ELSE coalesce(current_schema(), '') || '.' || $1 END), 1, 16))::bit(64)::bigint"
+
+/* Who holds the lock, and the session's lock_timeout in milliseconds. */
+#define LOCK_HOLDER_SQL \
+  "SELECT s.setting, h.pid, h.application_name, h.usename, h.client, h.since, h.seconds " \
+  "FROM (SELECT setting FROM pg_catalog.pg_settings WHERE name = 'lock_timeout') AS s " \
+  "LEFT JOIN LATERAL (" \
+  "  SELECT a.pid, a.application_name, a.usename::text, " \
+  "         coalesce(host(a.client_addr), 'local') AS client, " \
+  "         to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS since, " \
+  "         extract(epoch FROM clock_timestamp() - a.backend_start)::bigint AS seconds " \
+  "  FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid " \
+  "  WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 " \
+  "    AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) " \
+  "    AND l.classid = (($1::bigint >> 32) & 4294967295)::oid " \
+  "    AND l.objid = ($1::bigint & 4294967295)::oid " \
+  "  LIMIT 1) AS h ON true"
+
+static char *
+describe_holder (StrataResult *result)
+{
+  const char *pid = strata_result_get_value (result, 0, 1);
+  const char *application = strata_result_get_value (result, 0, 2);
+  const char *user = strata_result_get_value (result, 0, 3);
+  const char *client = strata_result_get_value (result, 0, 4);
+  const char *since = strata_result_get_value (result, 0, 5);
+  const char *seconds = strata_result_get_value (result, 0, 6);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (pid == NULL)
+    return g_strdup ("held by a session this user may not see");
+
+  g_string_append_printf (out, "held by pid %s", pid);
+  if (application != NULL && *application != '\0')
+    g_string_append_printf (out, " (%s)", application);
+  if (user != NULL)
+    g_string_append_printf (out, ", user %s", user);
+  if (client != NULL)
+    g_string_append_printf (out, " from %s", client);
+  if (since != NULL)
+    g_string_append_printf (out, ", since %s UTC", since);
+  if (seconds != NULL)
+    g_string_append_printf (out, " (%s s ago)", seconds);
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static StrataResult *
+query_holder (StrataDriverPg  *self,
+              gint64           key,
+              GError         **error)
+{
+  char key_text[32];
+  const char *params[] = { key_text };
+  g_autoptr(PGresult) rows = NULL;
+
+  g_snprintf (key_text, sizeof key_text, "%" G_GINT64_FORMAT, key);
+  if (!send_params (self, LOCK_HOLDER_SQL, 1, params, &rows, error))
+    return NULL;
+
+  return result_from_pg (rows);
+}
+
+/*
+ * A session advisory lock, taken at once when it is free (one round trip).
+ * Otherwise says who holds it ("lock-waiting") and waits for it up to the
+ * session's lock_timeout (STRATA_DRIVER_PG_DEFAULT_LOCK_WAIT_MS when there
+ * is none), without the session's statement_timeout.
+ */
+static gboolean
+strata_driver_pg_lock (StrataDriver  *driver,
+                       const char    *name,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  StrataDriverPg *self = STRATA_DRIVER_PG (driver);
+  g_autoptr(PGresult) rows = NULL;
+  g_autoptr(StrataResult) holder = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *who = NULL;
+  g_autofree char *wait_sql = NULL;
+  const char *params[] = { name };
+  gint64 wait_ms;
+  gint64 key;
+  gboolean ret = FALSE;
+
+  g_return_val_if_fail (self->lock_name == NULL, FALSE);
+
+  call_begin (self, cancellable);
+
+  if (!send_params (self, "SELECT k, pg_try_advisory_lock(k) FROM (SELECT " LOCK_KEY_SQL " AS k) AS s",
+                    1, params, &rows, error))
+    goto out;
+
+  key = g_ascii_strtoll (PQgetvalue (rows, 0, 0), NULL, 10);
+
+  if (g_str_equal (PQgetvalue (rows, 0, 1), "t"))
+    {
+      ret = TRUE;
+      goto out;
+    }
+
+  if (!(holder = query_holder (self, key, error)))
+    goto out;
+
+  wait_ms = g_ascii_strtoll (strata_result_get_value (holder, 0, 0), NULL, 10);
+  if (wait_ms <= 0)
+    wait_ms = STRATA_DRIVER_PG_DEFAULT_LOCK_WAIT_MS;
+
+  who = describe_holder (holder);
+  g_debug ("Lock for %s on %s is %s: waiting up to %" G_GINT64_FORMAT " ms",
+           name, self->location, who, wait_ms);
+  g_signal_emit (self, signals[LOCK_WAITING], 0, who);
+
+  wait_sql = g_strdup_printf ("BEGIN; SET LOCAL statement_timeout = 0; "
+                              "SET LOCAL lock_timeout = %" G_GINT64_FORMAT "; "
+                              "SELECT pg_advisory_lock(%" G_GINT64_FORMAT "); COMMIT",
+                              wait_ms, key);
+  if (send_simple (self, wait_sql, NULL, NULL, &local_error))
+    {
+      ret = TRUE;
+      goto out;
+    }
+
+  call_end (self);
+  strata_driver_pg_rollback (driver);
+  call_begin (self, cancellable);
+
+  if (g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_BUSY))
+    {
+      g_autoptr(StrataResult) last = NULL;
+      g_autofree char *last_who = NULL;
+
+      call_end (self);
+      call_begin (self, NULL);
+      if ((last = query_holder (self, key, NULL)) != NULL)
+        last_who = describe_holder (last);
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_BUSY,
+                   "gave up after %.1f s waiting for the migration lock on %s (%s): %s",
+                   wait_ms / 1000.0, self->location, name, last_who != NULL ? last_who : who);
+    }
+  else if (g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_CANCELLED))
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_CANCELLED,
+                 "cancelled while waiting for the migration lock on %s (%s): %s",
+                 self->location, name, who);
+  else
+    g_propagate_error (error, g_steal_pointer (&local_error));
+
+out:
+  if (ret)
+    {
+      self->lock_name = g_strdup (name);
+      self->lock_key = key;
+    }
+  call_end (self);
+
+  return ret;
+}
+
+static void
+strata_driver_pg_unlock (StrataDriver *driver,
+                         const char   *name)
+{
+  StrataDriverPg *self = STRATA_DRIVER_PG (driver);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+
+  if (self->lock_name == NULL || !g_str_equal (self->lock_name, name))
+    return;
+
+  g_clear_pointer (&self->lock_name, g_free);
+
+  if (PQstatus (self->conn) != CONNECTION_OK)
+    return;
+
+  sql = g_strdup_printf ("SELECT pg_advisory_unlock(%" G_GINT64_FORMAT ")", self->lock_key);
+  call_begin (self, NULL);
+  if (!send_simple (self, sql, NULL, NULL, &error))
+    g_debug ("Unlocking %s on %s: %s", name, self->location, error->message);
+  call_end (self);
+}
+
+static void
+strata_driver_pg_interrupt (StrataDriver *driver)
+{
+  StrataDriverPg *self = STRATA_DRIVER_PG (driver);
+
+  g_atomic_int_set (&self->interrupted, 1);
+  send_cancel (self);
+}
+
+/* }}} */
+
+/* Object {{{ */
+
+static void
+notice_processor (void       *user_data,
+                  const char *message)
+{
+  StrataDriverPg *self = user_data;
+  g_autofree char *text = clean_message (message);
+
+  g_debug ("%s: %s", self->location, text);
+}
+
+static void
+strata_driver_pg_finalize (GObject *object)
+{
+  StrataDriverPg *self = (StrataDriverPg *)object;
+
+  g_mutex_lock (&self->cancel_mutex);
+  g_clear_pointer (&self->cancel, PQfreeCancel);
+  g_mutex_unlock (&self->cancel_mutex);
+  g_mutex_clear (&self->cancel_mutex);
+
+  g_clear_pointer (&self->conn, PQfinish);
+  g_clear_pointer (&self->location, g_free);
+  g_clear_pointer (&self->lock_name, g_free);
+
+  G_OBJECT_CLASS (strata_driver_pg_parent_class)->finalize (object);
+}
+
+static void
+strata_driver_pg_class_init (StrataDriverPgClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  StrataDriverClass *driver_class = STRATA_DRIVER_CLASS (klass);
+
+  object_class->finalize = strata_driver_pg_finalize;
+
+  driver_class->dialect = STRATA_DIALECT_POSTGRESQL;
+  driver_class->execute = strata_driver_pg_execute;
+  driver_class->query = strata_driver_pg_query;
+  driver_class->begin = strata_driver_pg_begin;
+  driver_class->commit = strata_driver_pg_commit;
+  driver_class->rollback = strata_driver_pg_rollback;
+  driver_class->in_transaction = strata_driver_pg_in_transaction;
+  driver_class->table_exists = strata_driver_pg_table_exists;
+  driver_class->lock = strata_driver_pg_lock;
+  driver_class->unlock = strata_driver_pg_unlock;
+  driver_class->interrupt = strata_driver_pg_interrupt;
+
+  /**
+   * StrataDriverPg::lock-waiting:
+   * @self: a #StrataDriverPg
+   * @holder: who holds the lock
+   *
+   * strata_driver_lock() found the lock taken and waits for it.
+   */
+  signals[LOCK_WAITING] =
+    g_signal_new ("lock-waiting",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+strata_driver_pg_init (StrataDriverPg *self)
+{
+  g_mutex_init (&self->cancel_mutex);
+}
+
+static gboolean
+has_keyword (char       **keywords,
+             const char  *keyword)
+{
+  return g_strv_contains ((const char * const *)keywords, keyword);
+}
+
+StrataDriver *
+_strata_driver_pg_open_url (StrataUrl     *url,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  g_autoptr(StrataDriverPg) self = NULL;
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr(GPtrArray) values = g_ptr_array_new ();
+  g_auto(GStrv) url_keys = NULL;
+  g_auto(GStrv) url_values = NULL;
+  g_autofree char *display = NULL;
+  g_autofree char *location = NULL;
+
+  g_return_val_if_fail (STRATA_IS_URL (url), NULL);
+  g_return_val_if_fail (strata_url_get_dialect (url) == STRATA_DIALECT_POSTGRESQL, NULL);
+
+  strata_url_to_conninfo_keywords (url, &url_keys, &url_values);
+  for (guint i = 0; url_keys[i] != NULL; i++)
+    {
+      g_ptr_array_add (keys, url_keys[i]);
+      g_ptr_array_add (values, url_values[i]);
+    }
+
+  if (!has_keyword (url_keys, "fallback_application_name"))
+    {
+      g_ptr_array_add (keys, (gpointer)"fallback_application_name");
+      g_ptr_array_add (values, (gpointer)"strata");
+    }
+
+  /* A host that does not answer must not hang a deploy for minutes. */
+  if (!has_keyword (url_keys, "connect_timeout") && g_getenv ("PGCONNECT_TIMEOUT") == NULL)
+    {
+      g_ptr_array_add (keys, (gpointer)"connect_timeout");
+      g_ptr_array_add (values, (gpointer)STRATA_DRIVER_PG_DEFAULT_CONNECT_TIMEOUT);
+    }
+
+  g_ptr_array_add (keys, NULL);
+  g_ptr_array_add (values, NULL);
+
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_CANCELLED, "cancelled");
+      return NULL;
+    }
+
+  conn = PQconnectdbParams ((const char * const *)keys->pdata,
+                            (const char * const *)values->pdata, 0);
+  if (conn == NULL)
+    {
+      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
+                           "cannot connect to PostgreSQL: out of memory");
+      return NULL;
+    }
+
+  location = describe_location (conn);
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    {
+      g_autofree char *message = clean_message (PQerrorMessage (conn));
+      gboolean auth = PQconnectionNeedsPassword (conn) ||
+                      (PQconnectionUsedPassword (conn) && strstr (message, "authentication") != NULL) ||
+                      strstr (message, "password authentication failed") != NULL;
+
+      g_set_error (error, STRATA_ERROR,
+                   auth ? STRATA_ERROR_AUTHENTICATION : STRATA_ERROR_CONNECTION,
+                   "cannot connect to %s: %s", location, message);
+      return NULL;
+    }
+
+  self = g_object_new (STRATA_TYPE_DRIVER_PG, NULL);
+  self->conn = g_steal_pointer (&conn);
+  self->location = g_steal_pointer (&location);
+  self->cancel = PQgetCancel (self->conn);
+  PQsetNoticeProcessor (self->conn, notice_processor, self);
+
+  display = strata_url_to_string (url, TRUE);
+  _strata_driver_set_display_url (STRATA_DRIVER (self), display);
+
+  return STRATA_DRIVER (g_steal_pointer (&self));
+}
+
+/**
+ * strata_driver_pg_open:
+ * @url: a postgresql:// or postgres:// URL
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the driver, or %NULL with @error set
+ */
+StrataDriver *
+strata_driver_pg_open (const char    *url,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_autoptr(StrataUrl) parsed = NULL;
+
+  g_return_val_if_fail (url != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!(parsed = strata_url_parse (url, error)))
+    return NULL;
+
+  if (strata_url_get_dialect (parsed) != STRATA_DIALECT_POSTGRESQL)
+    {
+      g_autofree char *display = strata_url_to_string (parsed, TRUE);
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not a PostgreSQL URL", display);
+      return NULL;
+    }
+
+  return _strata_driver_pg_open_url (parsed, cancellable, error);
+}
+
+const char *
+strata_driver_pg_get_location (StrataDriverPg *self)
+{
+  g_return_val_if_fail (STRATA_IS_DRIVER_PG (self), NULL);
+
+  return self->location;
+}
+
+int
+strata_driver_pg_get_server_version (StrataDriverPg *self)
+{
+  g_return_val_if_fail (STRATA_IS_DRIVER_PG (self), 0);
+
+  return PQserverVersion (self->conn);
+}
+
+int
+strata_driver_pg_get_backend_pid (StrataDriverPg *self)
+{
+  g_return_val_if_fail (STRATA_IS_DRIVER_PG (self), 0);
+
+  return PQbackendPID (self->conn);
+}
+
+guint64
+strata_driver_pg_get_round_trips (StrataDriverPg *self)
+{
+  g_return_val_if_fail (STRATA_IS_DRIVER_PG (self), 0);
+
+  return self->round_trips;
+}
+
+/* }}} */

@@ -1,0 +1,77 @@
+/* strata-secret.h: profile passwords in the desktop keyring
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "strata-types.h"
+
+G_BEGIN_DECLS
+
+/*
+ * Passwords live in the Secret Service (GNOME Keyring, KWallet, KeePassXC)
+ * through libsecret, one item per profile: schema
+ * io.github.stratadb.Strata.Profile, attribute "profile-id" (the profile's
+ * id, so renaming a profile keeps its password), labelled for a person
+ * reading their keyring: "Strata database password for “NAME” (URL without
+ * the password)".
+ *
+ * Every call has a time limit (strata_secret_get_timeout): a keyring that is
+ * locked with no one to answer its unlock prompt, a bus that does not answer
+ * or a Secret Service that never starts gives STRATA_ERROR_SECRET after at
+ * most that long, never a hang. Where there is no Secret Service at all (a
+ * server, CI) the error comes at once. The messages say what failed and
+ * where else a password can come from (PGPASSWORD, ~/.pgpass, a prompt).
+ */
+
+#define STRATA_SECRET_SCHEMA_NAME      "io.github.stratadb.Strata.Profile"
+/* Seconds; STRATA_SECRET_TIMEOUT in the environment overrides it. */
+#define STRATA_SECRET_DEFAULT_TIMEOUT  10
+
+guint     strata_secret_get_timeout      (void);
+/* 0 restores the default. An app whose keyring prompt a person can see may
+ * want longer than a command-line tool. */
+void      strata_secret_set_timeout      (guint                 seconds);
+
+gboolean  strata_secret_store            (StrataProfile        *profile,
+                                          const char           *password,
+                                          GCancellable         *cancellable,
+                                          GError              **error);
+void      strata_secret_store_async      (StrataProfile        *profile,
+                                          const char           *password,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+gboolean  strata_secret_store_finish     (GAsyncResult         *result,
+                                          GError              **error);
+
+/* The stored password, or NULL: with no error when the keyring holds none
+ * for the profile, with STRATA_ERROR_SECRET when the keyring failed. */
+char     *strata_secret_lookup           (StrataProfile        *profile,
+                                          GCancellable         *cancellable,
+                                          GError              **error);
+void      strata_secret_lookup_async     (StrataProfile        *profile,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+char     *strata_secret_lookup_finish    (GAsyncResult         *result,
+                                          GError              **error);
+
+/* Removes the profile's password; @removed (may be NULL) says whether there
+ * was one. */
+gboolean  strata_secret_clear            (StrataProfile        *profile,
+                                          gboolean             *removed,
+                                          GCancellable         *cancellable,
+                                          GError              **error);
+void      strata_secret_clear_async      (StrataProfile        *profile,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+gboolean  strata_secret_clear_finish     (GAsyncResult         *result,
+                                          gboolean             *removed,
+                                          GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,1200 @@
+/* strata-store.c: the user's own store (profiles, recent projects, runs)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "strata-core-resources.h"
+#include "strata-driver.h"
+#include "strata-driver-sqlite.h"
+#include "strata-error.h"
+#include "strata-graph.h"
+#include "strata-migrator.h"
+#include "strata-plan.h"
+#include "strata-profile.h"
+#include "strata-script.h"
+#include "strata-store-private.h"
+#include "strata-url.h"
+
+#define STORE_RESOURCE_DIR   "/io/github/stratadb/Strata/core/store/"
+#define MAX_RECENT_PROJECTS  50
+
+struct _StrataStore
+{
+  GObject             parent_instance;
+
+  GFile              *file;
+  StrataDriver       *driver;
+  StrataStoreOutcome  outcome;
+  char               *previous_revision;
+  char               *revision;
+  GFile              *backup_file;
+
+  GListStore         *profiles;
+  GListStore         *recent_projects;
+};
+
+G_DEFINE_FINAL_TYPE (StrataStore, strata_store, G_TYPE_OBJECT)
+
+G_DEFINE_ENUM_TYPE (StrataStoreOutcome, strata_store_outcome,
+  G_DEFINE_ENUM_VALUE (STRATA_STORE_OUTCOME_UNCHANGED, "unchanged"),
+  G_DEFINE_ENUM_VALUE (STRATA_STORE_OUTCOME_CREATED, "created"),
+  G_DEFINE_ENUM_VALUE (STRATA_STORE_OUTCOME_UPGRADED, "upgraded"))
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, sqlite3_close)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+static void
+strata_store_dispose (GObject *object)
+{
+  StrataStore *self = (StrataStore *)object;
+
+  g_clear_object (&self->profiles);
+  g_clear_object (&self->recent_projects);
+  g_clear_object (&self->driver);
+
+  G_OBJECT_CLASS (strata_store_parent_class)->dispose (object);
+}
+
+static void
+strata_store_finalize (GObject *object)
+{
+  StrataStore *self = (StrataStore *)object;
+
+  g_clear_object (&self->file);
+  g_clear_object (&self->backup_file);
+  g_clear_pointer (&self->previous_revision, g_free);
+  g_clear_pointer (&self->revision, g_free);
+
+  G_OBJECT_CLASS (strata_store_parent_class)->finalize (object);
+}
+
+static void
+strata_store_class_init (StrataStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = strata_store_dispose;
+  object_class->finalize = strata_store_finalize;
+}
+
+static void
+strata_store_init (StrataStore *self)
+{
+  self->profiles = g_list_store_new (STRATA_TYPE_PROFILE);
+  self->recent_projects = g_list_store_new (G_TYPE_FILE);
+}
+
+/**
+ * strata_store_dup_default_file:
+ *
+ * Returns: (transfer full): `$XDG_DATA_HOME/strata/strata.db`
+ */
+GFile *
+strata_store_dup_default_file (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "strata", "strata.db", NULL);
+
+  return g_file_new_for_path (path);
+}
+
+/* Migrations ------------------------------------------------------------- */
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  return strcmp (*(char * const *)a, *(char * const *)b);
+}
+
+/**
+ * _strata_store_load_scripts:
+ *
+ * Returns: (transfer full) (element-type StrataScript): the store's
+ *   migrations
+ */
+GPtrArray *
+_strata_store_load_scripts (GError **error)
+{
+  GResource *resource = _strata_core_get_resource ();
+  g_autoptr(GPtrArray) scripts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_auto(GStrv) names = NULL;
+
+  names = g_resource_enumerate_children (resource, STORE_RESOURCE_DIR,
+                                         G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (names == NULL)
+    return NULL;
+
+  /* Sorted, so that the graph's ties break the same way every time. */
+  g_qsort_with_data (names, g_strv_length (names), sizeof (char *), compare_names, NULL);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *path = g_strconcat (STORE_RESOURCE_DIR, names[i], NULL);
+      g_autofree char *uri = g_strconcat ("resource://", path, NULL);
+      g_autoptr(GBytes) bytes = NULL;
+      StrataScript *script;
+      gsize length;
+      const char *data;
+
+      if (!g_str_has_suffix (names[i], ".json"))
+        continue;
+
+      if (!(bytes = g_resource_lookup_data (resource, path, G_RESOURCE_LOOKUP_FLAGS_NONE, error)))
+        return NULL;
+
+      data = g_bytes_get_data (bytes, &length);
+      if (!(script = strata_script_new_from_data (data, length, uri, error)))
+        return NULL;
+      g_ptr_array_add (scripts, script);
+    }
+
+  return g_steal_pointer (&scripts);
+}
+
+/* Raw SQLite: reading the version without writing, and backups ----------- */
+
+static gboolean
+sqlite_fail (sqlite3     *db,
+             const char  *path,
+             const char  *what,
+             GError     **error)
+{
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
+               "%s: %s: %s", path, what, db ? sqlite3_errmsg (db) : "out of memory");
+  return FALSE;
+}
+
+/* The version-table rows of the store at @path, opened read-only so that a
+ * store this build must refuse is not changed by a single byte. */
+static char **
+read_heads (const char  *path,
+            GError     **error)
+{
+  g_autoptr(sqlite3) db = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) heads = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    {
+      sqlite_fail (db, path, "cannot open the store", error);
+      return NULL;
+    }
+
+  rc = sqlite3_prepare_v2 (db,
+                           "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '"
+                           STRATA_STORE_VERSION_TABLE "'",
+                           -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      sqlite_fail (db, path, "cannot read the store (is it a Strata store?)", error);
+      return NULL;
+    }
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      g_clear_pointer (&stmt, sqlite3_finalize);
+      rc = sqlite3_prepare_v2 (db, "SELECT version_num FROM " STRATA_STORE_VERSION_TABLE
+                               " ORDER BY version_num", -1, &stmt, NULL);
+      if (rc != SQLITE_OK)
+        {
+          sqlite_fail (db, path, "cannot read the store's version", error);
+          return NULL;
+        }
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        g_ptr_array_add (heads, g_strdup ((const char *)sqlite3_column_text (stmt, 0)));
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      sqlite_fail (db, path, "cannot read the store's version", error);
+      return NULL;
+    }
+
+  g_ptr_array_add (heads, NULL);
+  return (char **)g_ptr_array_free (g_steal_pointer (&heads), FALSE);
+}
+
+/* Creates @path for the user alone (0600) if it does not exist. */
+static gboolean
+create_private_file (const char  *path,
+                     GError     **error)
+{
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY,
+                   "%s: cannot create the file: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  fchmod (fd, 0600);
+  close (fd);
+  return TRUE;
+}
+
+/* Copies the database @from onto @to with SQLite's online backup: the copy
+ * is consistent even if another process writes meanwhile. */
+static gboolean
+copy_database (const char  *from,
+               const char  *to,
+               GError     **error)
+{
+  g_autoptr(sqlite3) source = NULL;
+  g_autoptr(sqlite3) target = NULL;
+  sqlite3_backup *backup;
+  int rc;
+
+  if (sqlite3_open_v2 (from, &source, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    return sqlite_fail (source, from, "cannot open for copying", error);
+
+  if (!create_private_file (to, error))
+    return FALSE;
+  if (sqlite3_open_v2 (to, &target, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+    return sqlite_fail (target, to, "cannot open the copy", error);
+  sqlite3_busy_timeout (source, STRATA_DRIVER_SQLITE_DEFAULT_BUSY_TIMEOUT);
+  sqlite3_busy_timeout (target, STRATA_DRIVER_SQLITE_DEFAULT_BUSY_TIMEOUT);
+
+  if (!(backup = sqlite3_backup_init (target, "main", source, "main")))
+    return sqlite_fail (target, to, "cannot copy the store", error);
+
+  do
+    {
+      rc = sqlite3_backup_step (backup, -1);
+      if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        sqlite3_sleep (50);
+    }
+  while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+
+  sqlite3_backup_finish (backup);
+
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
+                   "cannot copy %s to %s: %s", from, to, sqlite3_errstr (rc));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+remove_database (const char *path)
+{
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+
+  g_unlink (path);
+  g_unlink (journal);
+}
+
+/* Opening ---------------------------------------------------------------- */
+
+static gboolean load_profiles        (StrataStore  *self,
+                                      GError      **error);
+static gboolean load_recent_projects (StrataStore  *self,
+                                      GError      **error);
+
+static char *
+join_heads (const char * const *heads)
+{
+  if (heads == NULL || heads[0] == NULL)
+    return NULL;
+  return g_strjoinv (", ", (char **)heads);
+}
+
+StrataStore *
+_strata_store_open_full (GFile         *file,
+                         GPtrArray     *scripts,
+                         const char    *target,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_autoptr(StrataStore) self = NULL;
+  g_autoptr(GPtrArray) shipped = NULL;
+  g_autoptr(StrataGraph) graph = NULL;
+  g_autoptr(StrataPlan) plan = NULL;
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *backup_path = NULL;
+  g_auto(GStrv) heads = NULL;
+  gboolean existed;
+  GStatBuf st;
+
+  g_return_val_if_fail (file == NULL || G_IS_FILE (file), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+
+  if (scripts == NULL)
+    {
+      if (!(shipped = _strata_store_load_scripts (error)))
+        return NULL;
+      scripts = shipped;
+    }
+  if (!(graph = strata_graph_new (scripts, error)))
+    return NULL;
+
+  self = g_object_new (STRATA_TYPE_STORE, NULL);
+  self->file = file ? g_object_ref (file) : strata_store_dup_default_file ();
+
+  if (!(path = g_file_get_path (self->file)))
+    {
+      g_autofree char *uri = g_file_get_uri (self->file);
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "%s: the store must be a local file", uri);
+      return NULL;
+    }
+
+  folder = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (folder, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY,
+                   "%s: cannot create the folder of the store: %s", folder, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  existed = g_stat (path, &st) == 0 && st.st_size > 0;
+
+  if (existed)
+    {
+      if (!(heads = read_heads (path, error)))
+        return NULL;
+
+      for (guint i = 0; heads[i] != NULL; i++)
+        if (strata_graph_lookup (graph, heads[i]) == NULL)
+          {
+            g_set_error (error, STRATA_ERROR, STRATA_ERROR_NEWER_VERSION,
+                         "%s was written by a newer version of Strata (its revision %s is unknown "
+                         "to Strata %s); it was left untouched: update Strata to use it",
+                         path, heads[i], PACKAGE_VERSION);
+            return NULL;
+          }
+    }
+  else
+    {
+      heads = g_new0 (char *, 1);
+      if (!create_private_file (path, error))
+        return NULL;
+    }
+
+  self->previous_revision = join_heads ((const char * const *)heads);
+
+  if (!(plan = strata_graph_plan_upgrade (graph, (const char * const *)heads,
+                                          target ? target : "heads", error)))
+    {
+      if (!existed)
+        remove_database (path);
+      return NULL;
+    }
+
+  if (strata_plan_get_n_steps (plan) > 0 && existed)
+    {
+      backup_path = g_strdup_printf ("%s.%s.bak", path, heads[0] ? heads[0] : "empty");
+      if (!copy_database (path, backup_path, &local_error))
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
+                       "%s: not upgraded, because the backup failed: %s",
+                       path, local_error->message);
+          return NULL;
+        }
+      self->backup_file = g_file_new_for_path (backup_path);
+    }
+
+  if (!(self->driver = strata_driver_sqlite_open (path, FALSE, &local_error)))
+    {
+      if (!existed)
+        remove_database (path);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  if (strata_plan_get_n_steps (plan) > 0)
+    {
+      migrator = strata_migrator_new (self->driver, graph);
+      strata_migrator_set_version_table (migrator, STRATA_STORE_VERSION_TABLE);
+
+      if (!strata_migrator_run (migrator, plan, cancellable, &local_error))
+        {
+          g_autoptr(GError) restore_error = NULL;
+          g_autofree char *to = join_heads (strata_plan_get_heads_after (plan));
+
+          g_clear_object (&migrator);
+          g_clear_object (&self->driver);
+
+          if (!existed)
+            {
+              remove_database (path);
+              g_set_error (error, local_error->domain, local_error->code,
+                           "%s: creating the store failed: %s", path, local_error->message);
+            }
+          else if (!copy_database (backup_path, path, &restore_error))
+            g_set_error (error, local_error->domain, local_error->code,
+                         "%s: upgrading the store from %s to %s failed, and restoring it from %s "
+                         "failed too (%s): %s",
+                         path, self->previous_revision, to, backup_path,
+                         restore_error->message, local_error->message);
+          else
+            g_set_error (error, local_error->domain, local_error->code,
+                         "%s: upgrading the store from %s to %s failed; it was restored from %s: %s",
+                         path, self->previous_revision, to, backup_path, local_error->message);
+          return NULL;
+        }
+    }
+
+  self->revision = join_heads (strata_plan_get_heads_after (plan));
+  if (!existed)
+    self->outcome = STRATA_STORE_OUTCOME_CREATED;
+  else if (strata_plan_get_n_steps (plan) > 0)
+    self->outcome = STRATA_STORE_OUTCOME_UPGRADED;
+  else
+    self->outcome = STRATA_STORE_OUTCOME_UNCHANGED;
+
+  if (!load_profiles (self, error) || !load_recent_projects (self, error))
+    return NULL;
+
+  g_debug ("%s: %s (revision %s)", path,
+           g_enum_to_string (STRATA_TYPE_STORE_OUTCOME, self->outcome), self->revision);
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * strata_store_open:
+ * @file: (nullable): the store, or %NULL for the default one
+ *
+ * Returns: (transfer full): the store, or %NULL with @error set
+ */
+StrataStore *
+strata_store_open (GFile         *file,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  return _strata_store_open_full (file, NULL, NULL, cancellable, error);
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+  StrataStore *store;
+
+  if ((store = strata_store_open (task_data, cancellable, &error)))
+    g_task_return_pointer (task, store, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+strata_store_open_async (GFile               *file,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (file == NULL || G_IS_FILE (file));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, strata_store_open_async);
+  /* A cancelled upgrade reports its own error, after restoring. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_return_on_cancel (task, FALSE);
+  if (file != NULL)
+    g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, open_thread);
+}
+
+/**
+ * strata_store_open_finish:
+ *
+ * Returns: (transfer full): the store, or %NULL with @error set
+ */
+StrataStore *
+strata_store_open_finish (GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == strata_store_open_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GFile *
+strata_store_get_file (StrataStore *self)
+{
+  g_return_val_if_fail (STRATA_IS_STORE (self), NULL);
+  return self->file;
+}
+
+StrataStoreOutcome
+strata_store_get_outcome (StrataStore *self)
+{
+  g_return_val_if_fail (STRATA_IS_STORE (self), STRATA_STORE_OUTCOME_UNCHANGED);
+  return self->outcome;
+}
+
+const char *
+strata_store_get_previous_revision (StrataStore *self)
+{
+  g_return_val_if_fail (STRATA_IS_STORE (self), NULL);
+  return self->previous_revision;
+}
+
+const char *
+strata_store_get_revision (StrataStore *self)
+{
+  g_return_val_if_fail (STRATA_IS_STORE (self), NULL);
+  return self->revision;
+}
+
+GFile *
+strata_store_get_backup_file (StrataStore *self)
+{
+  g_return_val_if_fail (STRATA_IS_STORE (self), NULL);
+  return self->backup_file;
+}
+
+/* Profiles --------------------------------------------------------------- */
+
+#define PROFILE_COLUMNS "id, name, engine, host, port, username, database, path, params, role, notes"
+
+static int
+compare_profiles (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  g_autofree char *name_a = g_utf8_casefold (strata_profile_get_name ((StrataProfile *)a), -1);
+  g_autofree char *name_b = g_utf8_casefold (strata_profile_get_name ((StrataProfile *)b), -1);
+  int cmp = g_utf8_collate (name_a, name_b);
+
+  return cmp != 0 ? cmp : g_strcmp0 (strata_profile_get_name ((StrataProfile *)a),
+                                     strata_profile_get_name ((StrataProfile *)b));
+}
+
+/* Sets @profile's fields from @row of @result. */
+static void
+apply_row (StrataProfile *profile,
+           StrataResult  *result,
+           guint          row)
+{
+  StrataProfileRole role = STRATA_PROFILE_ROLE_DEVELOPMENT;
+  const char *port = strata_result_get_value (result, row, 4);
+
+  strata_profile_role_from_string (strata_result_get_value (result, row, 9), &role);
+
+  g_object_freeze_notify (G_OBJECT (profile));
+  strata_profile_set_id (profile, strata_result_get_value (result, row, 0));
+  strata_profile_set_name (profile, strata_result_get_value (result, row, 1));
+  strata_profile_set_engine (profile, strata_result_get_value (result, row, 2));
+  strata_profile_set_host (profile, strata_result_get_value (result, row, 3));
+  strata_profile_set_port (profile, port ? (guint)MIN (g_ascii_strtoull (port, NULL, 10), 65535) : 0);
+  strata_profile_set_user (profile, strata_result_get_value (result, row, 5));
+  strata_profile_set_database (profile, strata_result_get_value (result, row, 6));
+  strata_profile_set_path (profile, strata_result_get_value (result, row, 7));
+  strata_profile_set_params (profile, strata_result_get_value (result, row, 8));
+  strata_profile_set_role (profile, role);
+  strata_profile_set_notes (profile, strata_result_get_value (result, row, 10));
+  g_object_thaw_notify (G_OBJECT (profile));
+}
+
+static gboolean
+load_profiles (StrataStore  *self,
+               GError      **error)
+{
+  g_autoptr(StrataResult) result = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  result = strata_driver_query (self->driver, "SELECT " PROFILE_COLUMNS " FROM profile", NULL, error);
+  if (result == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < strata_result_get_n_rows (result); i++)
+    {
+      StrataProfile *profile = g_object_new (STRATA_TYPE_PROFILE,
+                                             "origin", STRATA_PROFILE_ORIGIN_USER,
+                                             NULL);
+
+      apply_row (profile, result, i);
+      g_ptr_array_add (items, profile);
+    }
+
+  g_list_store_remove_all (self->profiles);
+  for (guint i = 0; i < items->len; i++)
+    g_list_store_insert_sorted (self->profiles, g_ptr_array_index (items, i), compare_profiles, NULL);
+
+  return TRUE;
+}
+
+/**
+ * strata_store_get_profiles:
+ *
+ * Returns: (transfer none): a #GListModel of #StrataProfile
+ */
+GListModel *
+strata_store_get_profiles (StrataStore *self)
+{
+  g_return_val_if_fail (STRATA_IS_STORE (self), NULL);
+  return G_LIST_MODEL (self->profiles);
+}
+
+static StrataProfile *
+find_profile (StrataStore *self,
+              const char  *name,
+              const char  *id,
+              guint       *position)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->profiles));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(StrataProfile) profile = g_list_model_get_item (G_LIST_MODEL (self->profiles), i);
+
+      if ((name != NULL && g_strcmp0 (strata_profile_get_name (profile), name) == 0) ||
+          (id != NULL && g_strcmp0 (strata_profile_get_id (profile), id) == 0))
+        {
+          if (position != NULL)
+            *position = i;
+          return profile;  /* the list keeps it alive */
+        }
+    }
+
+  return NULL;
+}
+
+/**
+ * strata_store_lookup_profile:
+ *
+ * Returns: (transfer none) (nullable): the user's profile named @name
+ */
+StrataProfile *
+strata_store_lookup_profile (StrataStore *self,
+                             const char  *name)
+{
+  g_return_val_if_fail (STRATA_IS_STORE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return find_profile (self, name, NULL, NULL);
+}
+
+/**
+ * strata_store_lookup_profile_by_id:
+ *
+ * Returns: (transfer none) (nullable): the user's profile with @id
+ */
+StrataProfile *
+strata_store_lookup_profile_by_id (StrataStore *self,
+                                   const char  *id)
+{
+  g_return_val_if_fail (STRATA_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  return find_profile (self, NULL, id, NULL);
+}
+
+static char *
+port_text (StrataProfile *profile)
+{
+  guint port = strata_profile_get_port (profile);
+
+  return port != 0 ? g_strdup_printf ("%u", port) : NULL;
+}
+
+static gboolean
+check_name_free (StrataStore    *self,
+                 StrataProfile  *profile,
+                 GError        **error)
+{
+  StrataProfile *other = find_profile (self, strata_profile_get_name (profile), NULL, NULL);
+
+  if (other != NULL && other != profile)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "a profile named “%s” already exists", strata_profile_get_name (profile));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+strata_store_add_profile (StrataStore    *self,
+                          StrataProfile  *profile,
+                          GError        **error)
+{
+  g_autoptr(StrataResult) result = NULL;
+  g_autofree char *port = NULL;
+
+  g_return_val_if_fail (STRATA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (STRATA_IS_PROFILE (profile), FALSE);
+
+  if (strata_profile_get_origin (profile) != STRATA_PROFILE_ORIGIN_USER)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "profile “%s” is not a user profile: only those go in the store",
+                   strata_profile_get_name (profile));
+      return FALSE;
+    }
+  if (!strata_profile_validate (profile, error) || !check_name_free (self, profile, error))
+    return FALSE;
+
+  if (strata_profile_get_id (profile) == NULL)
+    {
+      g_autofree char *id = g_uuid_string_random ();
+
+      strata_profile_set_id (profile, id);
+    }
+  else if (find_profile (self, NULL, strata_profile_get_id (profile), NULL) != NULL)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "profile “%s” is already in the store", strata_profile_get_name (profile));
+      return FALSE;
+    }
+
+  port = port_text (profile);
+  {
+    const char *params[] = {
+      strata_profile_get_id (profile),
+      strata_profile_get_name (profile),
+      strata_profile_get_engine (profile),
+      strata_profile_get_host (profile),
+      port,
+      strata_profile_get_user (profile),
+      strata_profile_get_database (profile),
+      strata_profile_get_path (profile),
+      strata_profile_get_params (profile),
+      strata_profile_role_to_string (strata_profile_get_role (profile)),
+      strata_profile_get_notes (profile),
+    };
+
+    result = strata_driver_query_params (self->driver,
+                                         "INSERT INTO profile (" PROFILE_COLUMNS ") "
+                                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                                         G_N_ELEMENTS (params), params, NULL, error);
+    if (result == NULL)
+      return FALSE;
+  }
+
+  g_list_store_insert_sorted (self->profiles, profile, compare_profiles, NULL);
+  return TRUE;
+}
+
+/* Gives @profile its stored values back. */
+static void
+reload_profile (StrataStore   *self,
+                StrataProfile *profile)
+{
+  g_autoptr(StrataResult) result = NULL;
+  const char *params[] = { strata_profile_get_id (profile) };
+
+  result = strata_driver_query_params (self->driver,
+                                       "SELECT " PROFILE_COLUMNS " FROM profile WHERE id = $1",
+                                       1, params, NULL, NULL);
+  if (result != NULL && strata_result_get_n_rows (result) == 1)
+    apply_row (profile, result, 0);
+}
+
+static gboolean
+still_sorted (StrataStore   *self,
+              StrataProfile *profile,
+              guint          position)
+{
+  GListModel *model = G_LIST_MODEL (self->profiles);
+  guint n = g_list_model_get_n_items (model);
+
+  if (position > 0)
+    {
+      g_autoptr(StrataProfile) before = g_list_model_get_item (model, position - 1);
+
+      if (compare_profiles (before, profile, NULL) > 0)
+        return FALSE;
+    }
+  if (position + 1 < n)
+    {
+      g_autoptr(StrataProfile) after = g_list_model_get_item (model, position + 1);
+
+      if (compare_profiles (profile, after, NULL) > 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+strata_store_save_profile (StrataStore    *self,
+                           StrataProfile  *profile,
+                           GError        **error)
+{
+  g_autoptr(StrataResult) result = NULL;
+  g_autofree char *port = NULL;
+  guint position;
+
+  g_return_val_if_fail (STRATA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (STRATA_IS_PROFILE (profile), FALSE);
+
+  if (strata_profile_get_id (profile) == NULL ||
+      find_profile (self, NULL, strata_profile_get_id (profile), &position) != profile)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "profile “%s” is not in the store", strata_profile_get_name (profile));
+      return FALSE;
+    }
+
+  if (!strata_profile_validate (profile, error) || !check_name_free (self, profile, error))
+    {
+      reload_profile (self, profile);
+      return FALSE;
+    }
+
+  port = port_text (profile);
+  {
+    const char *params[] = {
+      strata_profile_get_id (profile),
+      strata_profile_get_name (profile),
+      strata_profile_get_engine (profile),
+      strata_profile_get_host (profile),
+      port,
+      strata_profile_get_user (profile),
+      strata_profile_get_database (profile),
+      strata_profile_get_path (profile),
+      strata_profile_get_params (profile),
+      strata_profile_role_to_string (strata_profile_get_role (profile)),
+      strata_profile_get_notes (profile),
+    };
+
+    result = strata_driver_query_params (self->driver,
+                                         "UPDATE profile SET name = $2, engine = $3, host = $4, port = $5, "
+                                         "username = $6, database = $7, path = $8, params = $9, role = $10, "
+                                         "notes = $11, modified = CURRENT_TIMESTAMP WHERE id = $1",
+                                         G_N_ELEMENTS (params), params, NULL, error);
+    if (result == NULL)
+      {
+        reload_profile (self, profile);
+        return FALSE;
+      }
+  }
+
+  /* One change where it stands; a renamed profile moves to stay sorted. */
+  g_object_ref (profile);
+  if (still_sorted (self, profile, position))
+    g_list_store_splice (self->profiles, position, 1, (gpointer *)&profile, 1);
+  else
+    {
+      g_list_store_remove (self->profiles, position);
+      g_list_store_insert_sorted (self->profiles, profile, compare_profiles, NULL);
+    }
+  g_object_unref (profile);
+
+  return TRUE;
+}
+
+gboolean
+strata_store_remove_profile (StrataStore    *self,
+                             StrataProfile  *profile,
+                             GError        **error)
+{
+  g_autoptr(StrataResult) result = NULL;
+  const char *params[1];
+  guint position;
+
+  g_return_val_if_fail (STRATA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (STRATA_IS_PROFILE (profile), FALSE);
+
+  if (strata_profile_get_id (profile) == NULL ||
+      !find_profile (self, NULL, strata_profile_get_id (profile), &position))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "profile “%s” is not in the store", strata_profile_get_name (profile));
+      return FALSE;
+    }
+
+  params[0] = strata_profile_get_id (profile);
+  result = strata_driver_query_params (self->driver, "DELETE FROM profile WHERE id = $1",
+                                       1, params, NULL, error);
+  if (result == NULL)
+    return FALSE;
+
+  g_list_store_remove (self->profiles, position);
+  return TRUE;
+}
+
+/* Recent projects -------------------------------------------------------- */
+
+static gboolean
+load_recent_projects (StrataStore  *self,
+                      GError      **error)
+{
+  g_autoptr(StrataResult) result = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+
+  result = strata_driver_query (self->driver,
+                                "SELECT path FROM recent_project ORDER BY opened DESC, rowid DESC",
+                                NULL, error);
+  if (result == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < strata_result_get_n_rows (result); i++)
+    g_ptr_array_add (files, g_file_new_for_path (strata_result_get_value (result, i, 0)));
+
+  g_list_store_splice (self->recent_projects, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->recent_projects)),
+                       files->pdata, files->len);
+  return TRUE;
+}
+
+/**
+ * strata_store_get_recent_projects:
+ *
+ * Returns: (transfer none): a #GListModel of #GFile
+ */
+GListModel *
+strata_store_get_recent_projects (StrataStore *self)
+{
+  g_return_val_if_fail (STRATA_IS_STORE (self), NULL);
+  return G_LIST_MODEL (self->recent_projects);
+}
+
+static char *
+now_text (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return g_date_time_format (now, "%Y-%m-%d %H:%M:%S.%f");
+}
+
+static char *
+local_path (GFile   *file,
+            GError **error)
+{
+  char *path = g_file_get_path (file);
+
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "%s: a project must be a local folder", uri);
+    }
+  return path;
+}
+
+gboolean
+strata_store_add_recent_project (StrataStore  *self,
+                                 GFile        *directory,
+                                 GError      **error)
+{
+  g_autoptr(StrataResult) inserted = NULL;
+  g_autoptr(StrataResult) trimmed = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *now = now_text ();
+  g_autofree char *limit = g_strdup_printf ("%d", MAX_RECENT_PROJECTS);
+
+  g_return_val_if_fail (STRATA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (directory), FALSE);
+
+  if (!(path = local_path (directory, error)))
+    return FALSE;
+
+  {
+    const char *params[] = { path, now };
+
+    inserted = strata_driver_query_params (self->driver,
+                                           "INSERT OR REPLACE INTO recent_project (path, opened) VALUES ($1, $2)",
+                                           2, params, NULL, error);
+    if (inserted == NULL)
+      return FALSE;
+  }
+  {
+    const char *params[] = { limit };
+
+    trimmed = strata_driver_query_params (self->driver,
+                                          "DELETE FROM recent_project WHERE path NOT IN "
+                                          "(SELECT path FROM recent_project ORDER BY opened DESC, rowid DESC "
+                                          "LIMIT $1)",
+                                          1, params, NULL, error);
+    if (trimmed == NULL)
+      return FALSE;
+  }
+
+  return load_recent_projects (self, error);
+}
+
+gboolean
+strata_store_remove_recent_project (StrataStore  *self,
+                                    GFile        *directory,
+                                    GError      **error)
+{
+  g_autoptr(StrataResult) result = NULL;
+  g_autofree char *path = NULL;
+  const char *params[1];
+
+  g_return_val_if_fail (STRATA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (directory), FALSE);
+
+  if (!(path = local_path (directory, error)))
+    return FALSE;
+
+  params[0] = path;
+  result = strata_driver_query_params (self->driver, "DELETE FROM recent_project WHERE path = $1",
+                                       1, params, NULL, error);
+  if (result == NULL)
+    return FALSE;
+
+  return load_recent_projects (self, error);
+}
+
+/* Runs ------------------------------------------------------------------- */
+
+static char *
+heads_text (const char * const *heads)
+{
+  if (heads == NULL)
+    return NULL;
+  return g_strjoinv (" ", (char **)heads);
+}
+
+gint64
+strata_store_begin_run (StrataStore         *self,
+                        GFile               *project,
+                        StrataProfile       *profile,
+                        const char          *action,
+                        const char          *target,
+                        const char * const  *heads_before,
+                        GError             **error)
+{
+  g_autoptr(StrataResult) result = NULL;
+  g_autofree char *project_path = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *from = heads_text (heads_before);
+  g_autofree char *now = now_text ();
+  const char *value;
+
+  g_return_val_if_fail (STRATA_IS_STORE (self), 0);
+  g_return_val_if_fail (project == NULL || G_IS_FILE (project), 0);
+  g_return_val_if_fail (profile == NULL || STRATA_IS_PROFILE (profile), 0);
+  g_return_val_if_fail (action != NULL, 0);
+
+  if (project != NULL)
+    project_path = g_file_get_path (project);
+  if (profile != NULL)
+    url = strata_profile_dup_url (profile, FALSE);
+
+  {
+    const char *params[] = {
+      project_path,
+      profile ? strata_profile_get_id (profile) : NULL,
+      profile ? strata_profile_get_name (profile) : NULL,
+      url,
+      action,
+      target,
+      from,
+      now,
+    };
+
+    result = strata_driver_query_params (self->driver,
+                                         "INSERT INTO run (project, profile_id, profile_name, url, action, "
+                                         "target, from_heads, started, outcome) "
+                                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running') RETURNING id",
+                                         G_N_ELEMENTS (params), params, NULL, error);
+  }
+  if (result == NULL)
+    return 0;
+
+  value = strata_result_get_n_rows (result) == 1 ? strata_result_get_value (result, 0, 0) : NULL;
+  if (value == NULL)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
+                   "%s: the run was not logged", g_file_peek_path (self->file));
+      return 0;
+    }
+
+  return g_ascii_strtoll (value, NULL, 10);
+}
+
+gboolean
+strata_store_finish_run (StrataStore         *self,
+                         gint64               run_id,
+                         const char          *outcome,
+                         const char * const  *heads_after,
+                         const char          *message,
+                         GError             **error)
+{
+  g_autoptr(StrataResult) result = NULL;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, run_id);
+  g_autofree char *to = heads_text (heads_after);
+  g_autofree char *redacted = message ? strata_url_redact_string (message) : NULL;
+  g_autofree char *now = now_text ();
+
+  g_return_val_if_fail (STRATA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (outcome != NULL, FALSE);
+
+  if (!g_str_equal (outcome, "succeeded") && !g_str_equal (outcome, "failed") &&
+      !g_str_equal (outcome, "cancelled"))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "unknown run outcome “%s” (succeeded, failed or cancelled)", outcome);
+      return FALSE;
+    }
+
+  {
+    const char *params[] = { id, outcome, to, redacted, now };
+
+    result = strata_driver_query_params (self->driver,
+                                         "UPDATE run SET outcome = $2, to_heads = $3, message = $4, "
+                                         "finished = $5 WHERE id = $1 RETURNING id",
+                                         G_N_ELEMENTS (params), params, NULL, error);
+  }
+  if (result == NULL)
+    return FALSE;
+
+  if (strata_result_get_n_rows (result) != 1)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "no run %" G_GINT64_FORMAT " in the log", run_id);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * strata_store_list_runs:
+ *
+ * Returns: (transfer full): the runs, newest first
+ */
+StrataResult *
+strata_store_list_runs (StrataStore  *self,
+                        guint         limit,
+                        GError      **error)
+{
+  g_autofree char *limit_text = g_strdup_printf ("%d", limit ? (int)MIN (limit, G_MAXINT) : -1);
+  const char *params[] = { limit_text };
+
+  g_return_val_if_fail (STRATA_IS_STORE (self), NULL);
+
+  return strata_driver_query_params (self->driver,
+                                     "SELECT id, project, profile_id, profile_name, url, action, target, "
+                                     "from_heads, to_heads, started, finished, outcome, message "
+                                     "FROM run ORDER BY started DESC, id DESC LIMIT $1",
+                                     1, params, NULL, error);
+}

@@ -1,0 +1,774 @@
+/* test-store.c: the user's store: create, upgrade with backup, restore on
+ * failure, refuse a newer store untouched; profiles, recent projects, runs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "strata.h"
+#include "strata-store-private.h"
+#include "strata-test-util.h"
+
+#define FIRST_REVISION "3f1c9a2e7b40"
+#define HEAD_REVISION  "8d2e4b6a1c93"
+
+typedef struct
+{
+  char  *dir;
+  GFile *file;
+  char  *path;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->dir = strata_test_mkdtemp ();
+  fixture->path = g_build_filename (fixture->dir, "data", "strata.db", NULL);
+  fixture->file = g_file_new_for_path (fixture->path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  strata_test_rm_rf (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+  g_object_unref (fixture->file);
+}
+
+/* Runs @sql on the file with plain SQLite, outside the store. */
+static void
+run_sql (const char *path,
+         const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+/* The first column of every row, joined with ' '. */
+static char *
+query_column (const char *path,
+              const char *sql)
+{
+  g_autoptr(StrataDriver) driver = NULL;
+  g_autoptr(StrataResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) values = g_ptr_array_new ();
+
+  driver = strata_driver_sqlite_open (path, TRUE, &error);
+  g_assert_no_error (error);
+  result = strata_driver_query (driver, sql, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < strata_result_get_n_rows (result); i++)
+    g_ptr_array_add (values, (char *)strata_result_get_value (result, i, 0));
+  g_ptr_array_add (values, NULL);
+
+  return g_strjoinv (" ", (char **)values->pdata);
+}
+
+static char *
+tables_of (const char *path)
+{
+  return query_column (path, "SELECT name FROM sqlite_master WHERE type IN ('table', 'index') "
+                             "AND name NOT LIKE 'sqlite_%' ORDER BY name");
+}
+
+static gboolean
+contains (const char *data,
+          gsize       length,
+          const char *needle)
+{
+  gsize needle_length = strlen (needle);
+
+  for (gsize i = 0; i + needle_length <= length; i++)
+    if (memcmp (data + i, needle, needle_length) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static StrataStore *
+open_at (Fixture    *fixture,
+         const char *target)
+{
+  g_autoptr(GError) error = NULL;
+  StrataStore *store;
+
+  store = _strata_store_open_full (fixture->file, NULL, target, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+
+  return store;
+}
+
+static StrataProfile *
+add_profile (StrataStore *store,
+             const char  *name,
+             const char  *url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataProfile) profile = NULL;
+
+  profile = strata_profile_new_from_url (STRATA_PROFILE_ORIGIN_USER, name, url, &error);
+  g_assert_no_error (error);
+  strata_store_add_profile (store, profile, &error);
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&profile);
+}
+
+static void
+test_store_migrations (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) scripts = NULL;
+  g_autoptr(StrataGraph) graph = NULL;
+  g_autoptr(GPtrArray) heads = NULL;
+
+  scripts = _strata_store_load_scripts (&error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (scripts->len, ==, 2);
+
+  graph = strata_graph_new (scripts, &error);
+  g_assert_no_error (error);
+  heads = strata_graph_get_heads (graph);
+  g_assert_cmpuint (heads->len, ==, 1);
+  g_assert_cmpstr (strata_script_get_revision (g_ptr_array_index (heads, 0)), ==, HEAD_REVISION);
+
+  /* Every migration can be rendered for SQLite. */
+  for (guint i = 0; i < scripts->len; i++)
+    {
+      StrataScript *script = g_ptr_array_index (scripts, i);
+
+      g_assert_true (strata_script_get_transactional (script));
+      g_assert_nonnull (strata_script_get_downgrade (script));
+    }
+}
+
+static void
+test_store_create (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(StrataStore) store = NULL;
+  g_autoptr(StrataStore) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tables = NULL;
+  g_autofree char *folder = g_path_get_dirname (fixture->path);
+  GStatBuf st;
+
+  store = strata_store_open (fixture->file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (strata_store_get_outcome (store), ==, STRATA_STORE_OUTCOME_CREATED);
+  g_assert_null (strata_store_get_previous_revision (store));
+  g_assert_cmpstr (strata_store_get_revision (store), ==, HEAD_REVISION);
+  g_assert_null (strata_store_get_backup_file (store));
+  g_assert_true (g_file_equal (strata_store_get_file (store), fixture->file));
+  g_assert_cmpuint (g_list_model_get_n_items (strata_store_get_profiles (store)), ==, 0);
+
+  /* Private to the user. */
+  g_assert_cmpint (g_stat (fixture->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (folder, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+
+  tables = tables_of (fixture->path);
+  g_assert_cmpstr (tables, ==, "ix_run_started profile recent_project run strata_history strata_version");
+  g_clear_object (&store);
+
+  again = strata_store_open (fixture->file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (strata_store_get_outcome (again), ==, STRATA_STORE_OUTCOME_UNCHANGED);
+  g_assert_cmpstr (strata_store_get_previous_revision (again), ==, HEAD_REVISION);
+  g_assert_cmpstr (strata_store_get_revision (again), ==, HEAD_REVISION);
+  g_assert_null (strata_store_get_backup_file (again));
+}
+
+static void
+test_store_default_file (void)
+{
+  g_autoptr(GFile) file = strata_store_dup_default_file ();
+  g_autoptr(StrataStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = g_build_filename (g_get_user_data_dir (), "strata", "strata.db", NULL);
+
+  g_assert_cmpstr (g_file_peek_path (file), ==, expected);
+
+  /* G_TEST_OPTION_ISOLATE_DIRS: this is a throwaway XDG_DATA_HOME. */
+  store = strata_store_open (NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_equal (strata_store_get_file (store), file));
+  g_assert_true (g_file_test (expected, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_store_upgrade (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(StrataStore) old = NULL;
+  g_autoptr(StrataStore) store = NULL;
+  g_autoptr(StrataProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup_path = g_strconcat (fixture->path, "." FIRST_REVISION ".bak", NULL);
+  g_autofree char *tables = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *version = NULL;
+  GStatBuf st;
+
+  old = open_at (fixture, FIRST_REVISION);
+  g_assert_cmpstr (strata_store_get_revision (old), ==, FIRST_REVISION);
+  g_clear_object (&profile);
+  profile = add_profile (old, "staging", "postgresql://app@db.example.com/app");
+  g_clear_object (&old);
+
+  tables = tables_of (fixture->path);
+  g_assert_cmpstr (tables, ==, "profile recent_project strata_history strata_version");
+  g_clear_pointer (&tables, g_free);
+
+  store = strata_store_open (fixture->file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (strata_store_get_outcome (store), ==, STRATA_STORE_OUTCOME_UPGRADED);
+  g_assert_cmpstr (strata_store_get_previous_revision (store), ==, FIRST_REVISION);
+  g_assert_cmpstr (strata_store_get_revision (store), ==, HEAD_REVISION);
+  g_assert_nonnull (strata_store_get_backup_file (store));
+  g_assert_cmpstr (g_file_peek_path (strata_store_get_backup_file (store)), ==, backup_path);
+  g_assert_nonnull (strata_store_lookup_profile (store, "staging"));
+
+  /* The backup is the store as it was, and private too. */
+  version = query_column (backup_path, "SELECT version_num FROM strata_version");
+  g_assert_cmpstr (version, ==, FIRST_REVISION);
+  names = query_column (backup_path, "SELECT name FROM profile");
+  g_assert_cmpstr (names, ==, "staging");
+  tables = tables_of (backup_path);
+  g_assert_cmpstr (tables, ==, "profile recent_project strata_history strata_version");
+  g_assert_cmpint (g_stat (backup_path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
+/* A revision on top of the shipped ones whose second statement fails. */
+static const char broken_revision[] =
+  "{\n"
+  "  \"revision\": \"f00dfeedbeef\",\n"
+  "  \"down_revision\": \"" HEAD_REVISION "\",\n"
+  "  \"message\": \"broken\",\n"
+  "  \"upgrade\": [\n"
+  "    {\"op\": \"add_column\", \"table\": \"profile\", \"column\": {\"name\": \"colour\", \"type\": \"text\"}},\n"
+  "    {\"op\": \"sql\", \"sql\": \"INSERT INTO no_such_table VALUES (1)\"}\n"
+  "  ]\n"
+  "}\n";
+
+static void
+test_store_upgrade_failure (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(StrataStore) old = NULL;
+  g_autoptr(StrataStore) store = NULL;
+  g_autoptr(StrataProfile) profile = NULL;
+  g_autoptr(GPtrArray) scripts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup_path = g_strconcat (fixture->path, "." FIRST_REVISION ".bak", NULL);
+  g_autofree char *tables = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *columns = NULL;
+  StrataScript *broken;
+
+  old = open_at (fixture, FIRST_REVISION);
+  profile = add_profile (old, "local", "sqlite:////srv/app.db");
+  g_clear_object (&old);
+
+  scripts = _strata_store_load_scripts (&error);
+  g_assert_no_error (error);
+  broken = strata_script_new_from_data (broken_revision, -1, "broken.json", &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (scripts, broken);
+
+  /* Two steps succeed (the shipped run log, then the new column), the
+   * third statement fails: the store must be back at the first revision. */
+  store = _strata_store_open_full (fixture->file, scripts, NULL, NULL, &error);
+  g_assert_null (store);
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE);
+  g_assert_nonnull (strstr (error->message, fixture->path));
+  g_assert_nonnull (strstr (error->message, "restored from"));
+  g_assert_nonnull (strstr (error->message, backup_path));
+  g_assert_nonnull (strstr (error->message, "f00dfeedbeef"));
+  g_assert_nonnull (strstr (error->message, "no_such_table"));
+  g_test_message ("%s", error->message);
+
+  version = query_column (fixture->path, "SELECT version_num FROM strata_version");
+  g_assert_cmpstr (version, ==, FIRST_REVISION);
+  tables = tables_of (fixture->path);
+  g_assert_cmpstr (tables, ==, "profile recent_project strata_history strata_version");
+  names = query_column (fixture->path, "SELECT name FROM profile");
+  g_assert_cmpstr (names, ==, "local");
+  columns = query_column (fixture->path, "SELECT name FROM pragma_table_info('profile') WHERE name = 'colour'");
+  g_assert_cmpstr (columns, ==, "");
+
+  /* And it still opens (and upgrades) with the shipped migrations. */
+  g_clear_error (&error);
+  store = strata_store_open (fixture->file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (strata_store_get_outcome (store), ==, STRATA_STORE_OUTCOME_UPGRADED);
+  g_assert_nonnull (strata_store_lookup_profile (store, "local"));
+}
+
+static void
+test_store_create_failure (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(StrataStore) store = NULL;
+  g_autoptr(GPtrArray) scripts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  scripts = _strata_store_load_scripts (&error);
+  g_assert_no_error (error);
+  g_ptr_array_add (scripts, strata_script_new_from_data (broken_revision, -1, "broken.json", &error));
+  g_assert_no_error (error);
+
+  /* A store that could not be created is not left half-made. */
+  store = _strata_store_open_full (fixture->file, scripts, NULL, NULL, &error);
+  g_assert_null (store);
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE);
+  g_assert_nonnull (strstr (error->message, "creating the store failed"));
+  g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_store_cancelled (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(StrataStore) old = NULL;
+  g_autoptr(StrataStore) store = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *version = NULL;
+
+  old = open_at (fixture, FIRST_REVISION);
+  g_clear_object (&old);
+
+  g_cancellable_cancel (cancellable);
+  store = strata_store_open (fixture->file, cancellable, &error);
+  g_assert_null (store);
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_CANCELLED);
+
+  version = query_column (fixture->path, "SELECT version_num FROM strata_version");
+  g_assert_cmpstr (version, ==, FIRST_REVISION);
+}
+
+static void
+test_store_newer (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(StrataStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *folder = g_path_get_dirname (fixture->path);
+  g_autofree char *journal = g_strconcat (fixture->path, "-journal", NULL);
+  g_autoptr(GDir) dir = NULL;
+  gsize before_length, after_length;
+  GStatBuf st_before, st_after;
+  guint n_files = 0;
+
+  store = open_at (fixture, NULL);
+  g_clear_object (&store);
+
+  /* What a future Strata would leave: a revision this one does not know. */
+  run_sql (fixture->path, "UPDATE strata_version SET version_num = 'a1b2c3d4e5f6'");
+  g_assert_true (g_file_get_contents (fixture->path, &before, &before_length, NULL));
+  g_assert_cmpint (g_stat (fixture->path, &st_before), ==, 0);
+
+  store = strata_store_open (fixture->file, NULL, &error);
+  g_assert_null (store);
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_NEWER_VERSION);
+  g_assert_nonnull (strstr (error->message, fixture->path));
+  g_assert_nonnull (strstr (error->message, "newer version of Strata"));
+  g_assert_nonnull (strstr (error->message, "a1b2c3d4e5f6"));
+  g_assert_nonnull (strstr (error->message, "untouched"));
+  g_test_message ("%s", error->message);
+
+  /* Byte for byte the same, not even touched; no backup, no journal. */
+  g_assert_true (g_file_get_contents (fixture->path, &after, &after_length, NULL));
+  g_assert_cmpmem (before, before_length, after, after_length);
+  g_assert_cmpint (g_stat (fixture->path, &st_after), ==, 0);
+  g_assert_cmpint (st_before.st_mtime, ==, st_after.st_mtime);
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+
+  dir = g_dir_open (folder, 0, NULL);
+  while (g_dir_read_name (dir) != NULL)
+    n_files++;
+  g_assert_cmpuint (n_files, ==, 1);
+}
+
+static void
+test_store_not_a_database (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(StrataStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = g_path_get_dirname (fixture->path);
+  g_autofree char *after = NULL;
+  const char garbage[] = "this is not a SQLite database, but it is somebody's file\n";
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (fixture->path, garbage, -1, NULL));
+
+  store = strata_store_open (fixture->file, NULL, &error);
+  g_assert_null (store);
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE);
+  g_assert_nonnull (strstr (error->message, fixture->path));
+  g_test_message ("%s", error->message);
+
+  g_assert_true (g_file_get_contents (fixture->path, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, garbage);
+}
+
+static void
+count_changes_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *count)
+{
+  (*count)++;
+}
+
+static void
+test_store_profiles (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(StrataStore) store = NULL;
+  g_autoptr(StrataProfile) prod = NULL;
+  g_autoptr(StrataProfile) local = NULL;
+  g_autoptr(StrataProfile) dup = NULL;
+  g_autoptr(StrataProfile) item = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *url = NULL;
+  GListModel *profiles;
+  StrataProfile *found;
+  gsize length;
+  guint changes = 0;
+
+  store = open_at (fixture, NULL);
+  profiles = strata_store_get_profiles (store);
+  g_assert_true (g_list_model_get_item_type (profiles) == STRATA_TYPE_PROFILE);
+  g_signal_connect (profiles, "items-changed", G_CALLBACK (count_changes_cb), &changes);
+
+  prod = add_profile (store, "production",
+                      "postgresql://deploy:Sup3r-Secret%21@db.example.com:6432/shop?sslmode=require");
+  strata_profile_set_role (prod, STRATA_PROFILE_ROLE_PRODUCTION);
+  strata_profile_set_notes (prod, "Ask Ana before a downgrade.");
+  strata_store_save_profile (store, prod, &error);
+  g_assert_no_error (error);
+  local = add_profile (store, "Local", "sqlite:////home/me/app.db");
+  g_assert_cmpuint (changes, ==, 3);
+
+  /* Sorted by name, case-insensitively. */
+  g_assert_cmpuint (g_list_model_get_n_items (profiles), ==, 2);
+  item = g_list_model_get_item (profiles, 0);
+  g_assert_true (item == local);
+  g_clear_object (&item);
+
+  /* A second profile of the same name is refused, naming it. */
+  dup = strata_profile_new_from_url (STRATA_PROFILE_ORIGIN_USER, "Local", "sqlite://", &error);
+  g_assert_no_error (error);
+  g_assert_false (strata_store_add_profile (store, dup, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "“Local” already exists"));
+  g_clear_error (&error);
+
+  /* Renaming onto another name fails and gives the old values back. */
+  strata_profile_set_name (prod, "Local");
+  g_assert_false (strata_store_save_profile (store, prod, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_cmpstr (strata_profile_get_name (prod), ==, "production");
+
+  /* A rename re-sorts. */
+  strata_profile_set_name (prod, "a-production");
+  strata_store_save_profile (store, prod, &error);
+  g_assert_no_error (error);
+  item = g_list_model_get_item (profiles, 0);
+  g_assert_true (item == prod);
+  g_clear_object (&item);
+  g_clear_object (&store);
+
+  /* Reopened: everything but the password. */
+  store = open_at (fixture, NULL);
+  found = strata_store_lookup_profile (store, "a-production");
+  g_assert_nonnull (found);
+  g_assert_cmpstr (strata_profile_get_id (found), ==, strata_profile_get_id (prod));
+  g_assert_cmpint (strata_profile_get_origin (found), ==, STRATA_PROFILE_ORIGIN_USER);
+  g_assert_cmpstr (strata_profile_get_engine (found), ==, "postgresql");
+  g_assert_cmpstr (strata_profile_get_host (found), ==, "db.example.com");
+  g_assert_cmpuint (strata_profile_get_port (found), ==, 6432);
+  g_assert_cmpstr (strata_profile_get_user (found), ==, "deploy");
+  g_assert_cmpstr (strata_profile_get_database (found), ==, "shop");
+  g_assert_cmpstr (strata_profile_get_params (found), ==, "sslmode=require");
+  g_assert_cmpint (strata_profile_get_role (found), ==, STRATA_PROFILE_ROLE_PRODUCTION);
+  g_assert_cmpstr (strata_profile_get_notes (found), ==, "Ask Ana before a downgrade.");
+  g_assert_null (strata_profile_get_password (found));
+  url = strata_profile_dup_url (found, TRUE);
+  g_assert_cmpstr (url, ==, "postgresql://deploy@db.example.com:6432/shop?sslmode=require");
+  g_assert_true (strata_store_lookup_profile_by_id (store, strata_profile_get_id (prod)) == found);
+  g_assert_cmpstr (strata_profile_get_path (strata_store_lookup_profile (store, "Local")), ==, "/home/me/app.db");
+
+  /* The password never reached the file. */
+  g_assert_true (g_file_get_contents (fixture->path, &contents, &length, NULL));
+  g_assert_false (contains (contents, length, "Sup3r-Secret"));
+
+  /* Removal. */
+  strata_store_remove_profile (store, found, &error);
+  g_assert_no_error (error);
+  g_assert_null (strata_store_lookup_profile (store, "a-production"));
+  g_assert_false (strata_store_remove_profile (store, prod, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT);
+  g_clear_object (&store);
+
+  store = open_at (fixture, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (strata_store_get_profiles (store)), ==, 1);
+}
+
+static void
+test_store_profile_checks (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(StrataStore) store = NULL;
+  g_autoptr(StrataProfile) project = NULL;
+  g_autoptr(StrataProfile) bad = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = open_at (fixture, NULL);
+
+  /* Only user profiles go in the store. */
+  project = strata_profile_new_from_url (STRATA_PROFILE_ORIGIN_PROJECT, "prod", "postgresql://db/app", &error);
+  g_assert_no_error (error);
+  g_assert_false (strata_store_add_profile (store, project, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* An invalid one neither. */
+  bad = strata_profile_new ("  padded");
+  g_assert_false (strata_store_add_profile (store, bad, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "starts or ends with a space"));
+  g_clear_error (&error);
+
+  strata_profile_set_name (bad, "bad port");
+  strata_profile_set_host (bad, "db.example.com");
+  strata_profile_set_params (bad, "sslmod=require");
+  g_assert_false (strata_store_add_profile (store, bad, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "bad port"));
+  g_test_message ("%s", error->message);
+
+  g_assert_cmpuint (g_list_model_get_n_items (strata_store_get_profiles (store)), ==, 0);
+}
+
+static void
+test_store_recent_projects (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(StrataStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) first = g_file_new_for_path ("/home/me/shop");
+  g_autoptr(GFile) second = g_file_new_for_path ("/home/me/blog");
+  g_autoptr(GFile) item = NULL;
+  GListModel *recent;
+
+  store = open_at (fixture, NULL);
+  recent = strata_store_get_recent_projects (store);
+  g_assert_true (g_list_model_get_item_type (recent) == G_TYPE_FILE);
+
+  strata_store_add_recent_project (store, first, &error);
+  g_assert_no_error (error);
+  strata_store_add_recent_project (store, second, &error);
+  g_assert_no_error (error);
+  item = g_list_model_get_item (recent, 0);
+  g_assert_true (g_file_equal (item, second));
+  g_clear_object (&item);
+
+  /* Opening again moves it to the top, once. */
+  strata_store_add_recent_project (store, first, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (recent), ==, 2);
+  item = g_list_model_get_item (recent, 0);
+  g_assert_true (g_file_equal (item, first));
+  g_clear_object (&item);
+
+  /* At most 50. */
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/home/me/project-%02u", i);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+
+      strata_store_add_recent_project (store, file, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (recent), ==, 50);
+  item = g_list_model_get_item (recent, 0);
+  g_assert_cmpstr (g_file_peek_path (item), ==, "/home/me/project-59");
+  g_clear_object (&item);
+
+  strata_store_remove_recent_project (store, item = g_file_new_for_path ("/home/me/project-59"), &error);
+  g_assert_no_error (error);
+  g_clear_object (&item);
+  g_clear_object (&store);
+
+  store = open_at (fixture, NULL);
+  recent = strata_store_get_recent_projects (store);
+  g_assert_cmpuint (g_list_model_get_n_items (recent), ==, 49);
+  item = g_list_model_get_item (recent, 0);
+  g_assert_cmpstr (g_file_peek_path (item), ==, "/home/me/project-58");
+}
+
+static void
+test_store_runs (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(StrataStore) store = NULL;
+  g_autoptr(StrataProfile) profile = NULL;
+  g_autoptr(StrataResult) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) project = g_file_new_for_path ("/home/me/shop");
+  g_autofree char *contents = NULL;
+  const char *before[] = { "1a0e6c2d9b41", NULL };
+  const char *after[] = { "8b4e0f6a2c18", NULL };
+  gint64 first, second;
+  gsize length;
+
+  store = open_at (fixture, NULL);
+  profile = add_profile (store, "staging", "postgresql://app:hunter2@db/app");
+
+  first = strata_store_begin_run (store, project, profile, "upgrade", "head", before, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (first, >, 0);
+  strata_store_finish_run (store, first, "succeeded", after, NULL, &error);
+  g_assert_no_error (error);
+
+  second = strata_store_begin_run (store, project, profile, "downgrade", "-1", after, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (second, >, first);
+  strata_store_finish_run (store, second, "failed", after,
+                           "could not connect to postgresql://app:hunter2@db/app", &error);
+  g_assert_no_error (error);
+
+  g_assert_false (strata_store_finish_run (store, second, "exploded", NULL, NULL, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (strata_store_finish_run (store, 9999, "failed", NULL, NULL, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  runs = strata_store_list_runs (store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strata_result_get_n_rows (runs), ==, 2);
+#define VALUE(row, column) strata_result_get_value (runs, row, strata_result_get_column_index (runs, column))
+  g_assert_cmpstr (VALUE (0, "action"), ==, "downgrade");
+  g_assert_cmpstr (VALUE (0, "outcome"), ==, "failed");
+  g_assert_cmpstr (VALUE (0, "message"), ==, "could not connect to postgresql://app:***@db/app");
+  g_assert_cmpstr (VALUE (1, "action"), ==, "upgrade");
+  g_assert_cmpstr (VALUE (1, "outcome"), ==, "succeeded");
+  g_assert_cmpstr (VALUE (1, "project"), ==, "/home/me/shop");
+  g_assert_cmpstr (VALUE (1, "profile_name"), ==, "staging");
+  g_assert_cmpstr (VALUE (1, "url"), ==, "postgresql://app@db/app");
+  g_assert_cmpstr (VALUE (1, "from_heads"), ==, "1a0e6c2d9b41");
+  g_assert_cmpstr (VALUE (1, "to_heads"), ==, "8b4e0f6a2c18");
+  g_assert_nonnull (VALUE (1, "started"));
+  g_assert_nonnull (VALUE (1, "finished"));
+#undef VALUE
+  g_clear_pointer (&runs, strata_result_unref);
+
+  runs = strata_store_list_runs (store, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strata_result_get_n_rows (runs), ==, 1);
+
+  g_clear_object (&store);
+  g_assert_true (g_file_get_contents (fixture->path, &contents, &length, NULL));
+  g_assert_false (contains (contents, length, "hunter2"));
+}
+
+static void
+open_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static void
+test_store_async (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(StrataStore) store = NULL;
+  g_autoptr(StrataStore) old = NULL;
+  g_autoptr(GError) error = NULL;
+
+  old = open_at (fixture, FIRST_REVISION);
+  g_clear_object (&old);
+
+  strata_store_open_async (fixture->file, NULL, open_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  store = strata_store_open_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (strata_store_get_outcome (store), ==, STRATA_STORE_OUTCOME_UPGRADED);
+  g_assert_cmpstr (strata_store_get_previous_revision (store), ==, FIRST_REVISION);
+  g_assert_nonnull (strata_store_get_backup_file (store));
+  g_clear_object (&result);
+  g_clear_object (&store);
+
+  /* And the refusal, async. */
+  run_sql (fixture->path, "UPDATE strata_version SET version_num = 'ffffffffffff'");
+  strata_store_open_async (fixture->file, NULL, open_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  store = strata_store_open_finish (result, &error);
+  g_assert_null (store);
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_NEWER_VERSION);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/strata/store/migrations", test_store_migrations);
+  g_test_add_func ("/strata/store/default-file", test_store_default_file);
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/strata/store/create", test_store_create);
+  ADD ("/strata/store/upgrade", test_store_upgrade);
+  ADD ("/strata/store/upgrade-failure", test_store_upgrade_failure);
+  ADD ("/strata/store/create-failure", test_store_create_failure);
+  ADD ("/strata/store/cancelled", test_store_cancelled);
+  ADD ("/strata/store/newer", test_store_newer);
+  ADD ("/strata/store/not-a-database", test_store_not_a_database);
+  ADD ("/strata/store/profiles", test_store_profiles);
+  ADD ("/strata/store/profile-checks", test_store_profile_checks);
+  ADD ("/strata/store/recent-projects", test_store_recent_projects);
+  ADD ("/strata/store/runs", test_store_runs);
+  ADD ("/strata/store/async", test_store_async);
+#undef ADD
+
+  return g_test_run ();
+}
