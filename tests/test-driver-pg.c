@@ -584,11 +584,13 @@ test_lock (Fixture       *fixture,
   g_assert_true (strata_driver_lock (second, "app.strata_version", NULL, &error));
   g_assert_no_error (error);
   g_assert_true (strata_driver_execute (second, "BEGIN; SELECT 1; ROLLBACK", NULL, &error));
-  locks = query_value (fixture->driver, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted");
+  locks = query_value (fixture->driver, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                                           "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
   g_assert_cmpstr (locks, ==, "1");
   strata_driver_unlock (second, "app.strata_version");
   g_free (locks);
-  locks = query_value (fixture->driver, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted");
+  locks = query_value (fixture->driver, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                                           "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
   g_assert_cmpstr (locks, ==, "0");
 }
 

@@ -1087,9 +1087,13 @@ _strata_driver_pg_open_url (StrataUrl     *url,
                       (PQconnectionUsedPassword (conn) && strstr (message, "authentication") != NULL) ||
                       strstr (message, "password authentication failed") != NULL;
 
+      g_autofree char *shown = strata_url_to_string (url, TRUE);
+
+      /* The URL too (its password as ***): it says which target was meant
+       * when it came from a profile, the environment or .env. */
       g_set_error (error, STRATA_ERROR,
                    auth ? STRATA_ERROR_AUTHENTICATION : STRATA_ERROR_CONNECTION,
-                   "cannot connect to %s: %s", location, message);
+                   "cannot connect to %s: %s (URL %s)", location, message, shown);
       return NULL;
     }
 
