@@ -578,6 +578,24 @@ test_lock (Fixture       *fixture,
   g_assert_error (error, STRATA_ERROR, STRATA_ERROR_BUSY);
   g_clear_error (&error);
 
+  /* Cancelled while it waits (no lock_timeout: it would wait minutes) */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    Canceller canceller = { second, cancellable };
+    GThread *thread;
+
+    g_assert_true (strata_driver_execute (second, "SET lock_timeout = 0", NULL, &error));
+    thread = g_thread_new ("cancel", cancel_soon, &canceller);
+    start = g_get_monotonic_time ();
+    g_assert_false (strata_driver_lock (second, "app.strata_version", cancellable, &error));
+    g_thread_join (thread);
+    g_assert_error (error, STRATA_ERROR, STRATA_ERROR_CANCELLED);
+    assert_mentions (error->message, "cancelled while waiting for the migration lock on ");
+    g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+    g_clear_error (&error);
+    g_assert_false (strata_driver_in_transaction (second));
+  }
+
   /* Released: the second gets it at once, and the lock lasts across
    * transactions */
   strata_driver_unlock (fixture->driver, "app.strata_version");

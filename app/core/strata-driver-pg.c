@@ -876,17 +876,17 @@ strata_driver_pg_lock (StrataDriver  *driver,
       goto out;
     }
 
+  /* The wait's transaction failed: end it, then say why (without the
+   * cancellable, which may be what ended it). */
   call_end (self);
   strata_driver_pg_rollback (driver);
-  call_begin (self, cancellable);
+  call_begin (self, NULL);
 
   if (g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_BUSY))
     {
       g_autoptr(StrataResult) last = NULL;
       g_autofree char *last_who = NULL;
 
-      call_end (self);
-      call_begin (self, NULL);
       if ((last = query_holder (self, key, NULL)) != NULL)
         last_who = describe_holder (last);
 
