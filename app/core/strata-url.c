@@ -39,6 +39,7 @@ G_DEFINE_FINAL_TYPE (StrataUrl, strata_url, G_TYPE_OBJECT)
 
 /* Query parameters whose values are secrets. */
 static const char * const secret_params[] = { "password", "sslpassword", NULL };
+static const char * const no_params[] = { NULL };
 
 /* Characters left as they are when formatting each part (besides the
  * unreserved ones, which g_string_append_uri_escaped () never escapes). '@',
@@ -183,9 +184,10 @@ collect_secret_spans (const char *text,
 
       if (eq != NULL && (gsize)(eq - text) + 1 < param_end)
         {
-          g_autofree char *key = g_strndup (text + params, eq - text - params);
+          g_autofree char *raw_key = g_strndup (text + params, eq - text - params);
+          g_autofree char *key = g_uri_unescape_string (raw_key, NULL);
 
-          if (is_secret_param (key))
+          if (is_secret_param (key != NULL ? key : raw_key))
             {
               Span span = { eq - text + 1, param_end };
               g_array_append_val (spans, span);
@@ -205,17 +207,34 @@ url_body_start (const char *text,
   return sep != NULL ? (gsize)(sep - text) + 3 : 0;
 }
 
-static gboolean
-starts_with_scheme (const char *text)
+/* Length of a leading "scheme:", or 0. */
+static gsize
+scheme_prefix_length (const char *text)
 {
   gsize i;
 
   if (!g_ascii_isalpha (text[0]))
+    return 0;
+  for (i = 1; g_ascii_isalnum (text[i]) || (text[i] != '\0' && strchr ("+.-", text[i]) != NULL); i++)
+    ;
+  return text[i] == ':' ? i + 1 : 0;
+}
+
+/* Whether @text is best read as one URL, spaces and all: it starts with
+ * "scheme://", or with "scheme:" and holds no white space. */
+static gboolean
+is_one_url (const char *text)
+{
+  gsize prefix = scheme_prefix_length (text);
+
+  if (prefix == 0)
     return FALSE;
-  for (i = 1; g_ascii_isalnum (text[i]) || strchr ("+.-", text[i]) != NULL; i++)
-    if (text[i] == '\0')
+  if (strncmp (text + prefix, "//", 2) == 0)
+    return TRUE;
+  for (const char *c = text; *c; c++)
+    if (g_ascii_isspace (*c))
       return FALSE;
-  return text[i] == ':';
+  return TRUE;
 }
 
 /* Appends text[start, end) with every part covered by @spans as ***; with
@@ -300,7 +319,7 @@ strata_url_redact_string (const char *text)
   len = strlen (text);
   spans = g_array_new (FALSE, FALSE, sizeof (Span));
 
-  if (starts_with_scheme (text))
+  if (is_one_url (text))
     {
       collect_secret_spans (text, url_body_start (text, len), len, spans);
     }
@@ -311,11 +330,30 @@ strata_url_redact_string (const char *text)
 
       while ((sep = strstr (p, "://")) != NULL)
         {
-          const char *token_end = sep + 3;
+          const char *body = sep + 3;
+          const char *token_end = body;
 
           while (!is_token_end (token_end))
             token_end++;
-          collect_secret_spans (text, sep + 3 - text, token_end - text, spans);
+
+          /* "user:pass word@host": a ':' and no '@' yet may be a password
+           * with white space; err on the side of hiding, up to an '@' on
+           * the same line before a quote or another URL. */
+          if (memchr (body, ':', token_end - body) != NULL &&
+              memchr (body, '@', token_end - body) == NULL)
+            {
+              const char *q = token_end;
+
+              while (*q != '\0' && *q != '\n' && *q != '@' &&
+                     (g_ascii_isspace (*q) || !is_token_end (q)) &&
+                     strncmp (q, "://", 3) != 0)
+                q++;
+              if (*q == '@')
+                for (token_end = q; !is_token_end (token_end); token_end++)
+                  ;
+            }
+
+          collect_secret_spans (text, body - text, token_end - text, spans);
           p = token_end;
         }
     }
@@ -670,8 +708,16 @@ parse_host_entry (Parser *p,
       name_end = colon != NULL ? (gsize)(colon - text) : end;
 
       if (colon != NULL && find_char_in (text, name_end + 1, end, ':') != NULL)
-        return parser_fail (p, "an IPv6 address such as “%s” goes in brackets, e.g. [::1]:5432",
-                            part (p, start, end));
+        {
+          g_autofree char *entry = g_strndup (text + start, end - start);
+          char *last_colon = strrchr (entry, ':');
+          gboolean ipv6 = is_ipv6_address (entry);
+
+          *last_colon = '\0';
+          if (ipv6 || is_ipv6_address (entry))
+            return parser_fail (p, "an IPv6 address such as “%s” goes in brackets, e.g. [::1]:5432",
+                                part (p, start, end));
+        }
 
       if (colon != NULL)
         {
@@ -1136,12 +1182,13 @@ apply_postgresql_params (Parser *p,
       if (url->hosts->len == 0)
         {
           if (n_ports != 1)
-            return parser_fail (p, "%u ports for the one default host", n_ports);
+            return parser_fail (p, "?port= lists %u ports for the one default host", n_ports);
           add_host (url, NULL, g_array_index (p->query_ports, guint, 0));
         }
       else if (n_ports != 1 && n_ports != url->hosts->len)
         {
-          return parser_fail (p, "%u ports for %u hosts", n_ports, url->hosts->len);
+          return parser_fail (p, "?port= lists %u ports for %u host%s",
+                              n_ports, url->hosts->len, url->hosts->len == 1 ? "" : "s");
         }
       else
         {
@@ -1155,6 +1202,20 @@ apply_postgresql_params (Parser *p,
 }
 
 static gboolean
+in_secret (Parser *p,
+           gsize   pos)
+{
+  for (guint i = 0; i < p->spans->len; i++)
+    {
+      const Span *span = &g_array_index (p->spans, Span, i);
+
+      if (span->start <= pos && pos < span->end)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
 check_characters (Parser *p)
 {
   guint position = 1;
@@ -1165,11 +1226,22 @@ check_characters (Parser *p)
   for (const char *c = p->text; *c; c = g_utf8_next_char (c), position++)
     {
       gunichar ch = g_utf8_get_char (c);
+      gboolean secret;
 
+      if (!(ch < 0x20 || (ch >= 0x7f && ch < 0xa0)) && !g_unichar_isspace (ch))
+        continue;
+
+      /* Where a password has it, say so, and not where. */
+      secret = in_secret (p, c - p->text);
       if (ch < 0x20 || (ch >= 0x7f && ch < 0xa0))
-        return parser_fail (p, "control character U+%04X at character %u", ch, position);
-      if (g_unichar_isspace (ch))
-        return parser_fail (p, "white space at character %u (write a space as %%20)", position);
+        {
+          if (secret)
+            return parser_fail (p, "control character in the password (percent-encode it)");
+          return parser_fail (p, "control character U+%04X at character %u", ch, position);
+        }
+      if (secret)
+        return parser_fail (p, "white space in the password (write a space as %%20)");
+      return parser_fail (p, "white space at character %u (write a space as %%20)", position);
     }
 
   return TRUE;
@@ -1246,6 +1318,10 @@ parse_sqlite (Parser *p,
     {
       if (find_char_in (p->text, body, authority_end, '@') != NULL)
         return parser_fail (p, "SQLite takes no user name or password");
+      if (authority_end - body == strlen (":memory:") &&
+          strncmp (p->text + body, ":memory:", authority_end - body) == 0)
+        return parser_fail (p, "SQLite has no host (“:memory:”): write sqlite:// or sqlite:///:memory: "
+                            "for an in-memory database");
       return parser_fail (p, "SQLite has no host (“%s”): write sqlite:///%s for a relative path "
                           "or sqlite:////%s for an absolute one",
                           part (p, body, authority_end), part (p, body, query),
@@ -1447,6 +1523,9 @@ strata_url_get_param_names (StrataUrl *self)
 {
   g_return_val_if_fail (STRATA_IS_URL (self), NULL);
 
+  /* An empty null-terminated GPtrArray may have no pdata yet. */
+  if (self->param_names->pdata == NULL)
+    return no_params;
   return (const char * const *)self->param_names->pdata;
 }
 

@@ -120,8 +120,11 @@ gboolean             strata_url_equal                  (StrataUrl           *a,
 /* Best effort for text that may not parse, e.g. a log line: in every
  * URL-looking part, what sits between the first ':' after "//" and the last
  * '@' before the host, and the values of ?password= and ?sslpassword=,
- * become ***. A string that starts with a scheme is taken as one URL
- * (spaces included); otherwise each URL ends at white space or a quote. */
+ * become ***. Text that starts with "scheme://" (or "scheme:" and has no
+ * white space) is taken as one URL, spaces and all; in other text each URL
+ * ends at white space or a quote, unless it has a ':' and no '@' yet and an
+ * '@' follows on the same line (a password with a space): then it runs to
+ * that '@'. In doubt, more is hidden. */
 char                *strata_url_redact_string          (const char          *text);
 
 G_END_DECLS
