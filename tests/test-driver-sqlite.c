@@ -140,9 +140,9 @@ test_open_bad_urls (void)
     { "://x", STRATA_ERROR_INVALID_ARGUMENT, "not a database URL" },
     { "mysql://u@h/db", STRATA_ERROR_INVALID_ARGUMENT, "unknown database type \"mysql\"" },
     { "sqlite://host/app.db", STRATA_ERROR_INVALID_ARGUMENT, "no host" },
-    { "sqlite:///app.db?journal=wal", STRATA_ERROR_INVALID_ARGUMENT, "unknown parameter \"journal\"" },
-    { "sqlite:///app.db?mode=rx", STRATA_ERROR_INVALID_ARGUMENT, "mode must be" },
-    { "sqlite:///app.db?timeout=soon", STRATA_ERROR_INVALID_ARGUMENT, "timeout must be" },
+    { "sqlite:///app.db?journal=wal", STRATA_ERROR_INVALID_ARGUMENT, "unknown SQLite parameter “journal”" },
+    { "sqlite:///app.db?mode=rx", STRATA_ERROR_INVALID_ARGUMENT, "mode “rx” is not ro, rw or rwc" },
+    { "sqlite:///app.db?timeout=soon", STRATA_ERROR_INVALID_ARGUMENT, "timeout “soon” is not a number of seconds" },
     { "sqlite:///a%zz.db", STRATA_ERROR_INVALID_ARGUMENT, "escape" },
     /* PostgreSQL URLs are parsed before any connection is tried */
     { "postgresql://app:s3cret@db.example.com:99999/app", STRATA_ERROR_INVALID_ARGUMENT, "postgresql://app:***@db.example.com:99999/app" },

@@ -1058,6 +1058,16 @@ parse_query (Parser *p,
   return TRUE;
 }
 
+static const char * const python_sqlite_params[] = {
+  "check_same_thread",
+  "cached_statements",
+  "detect_types",
+  "factory",
+  "isolation_level",
+  "uri",
+  NULL
+};
+
 static gboolean
 apply_sqlite_params (Parser *p,
                      GArray *params)
@@ -1087,6 +1097,11 @@ apply_sqlite_params (Parser *p,
             return parser_fail (p, "timeout “%s” is not a number of seconds (0 to 86400)",
                                 param_value_part (p, param));
           p->url->sqlite_timeout = seconds;
+        }
+      else if (g_strv_contains (python_sqlite_params, param->name))
+        {
+          /* Options of Python's sqlite3.connect () that SQLAlchemy URLs
+           * carry; they mean nothing here. */
         }
       else
         return parser_fail (p, "unknown SQLite parameter “%s” (known: mode, timeout)",
