@@ -7,8 +7,11 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "strata-test-util.h"
+#include "strata.h"
 
 const char *
 strata_test_require_env (const char *variable,
@@ -84,4 +87,69 @@ strata_test_source_path (const char *relative)
 
   g_assert_nonnull (root);
   return g_build_filename (root, relative, NULL);
+}
+
+char *
+strata_test_pg_url_for (const char *url,
+                        const char *database)
+{
+  const char *scheme_end = strstr (url, "://");
+  const char *slash = scheme_end != NULL ? strchr (scheme_end + 3, '/') : NULL;
+  const char *query = strchr (url, '?');
+  g_autofree char *base = NULL;
+
+  g_assert_nonnull (slash);
+  base = g_strndup (url, slash - url);
+
+  return g_strconcat (base, "/", database, query != NULL ? query : "", NULL);
+}
+
+static StrataDriver *
+pg_admin (void)
+{
+  g_autoptr(GError) error = NULL;
+  StrataDriver *admin = strata_driver_open (g_getenv ("STRATA_TEST_PG_URL"), NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return admin;
+}
+
+char *
+strata_test_pg_create_database (void)
+{
+  static guint counter;
+  g_autoptr(StrataDriver) admin = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *sql = NULL;
+  const char *url = strata_test_require_env ("STRATA_TEST_PG_URL", "PostgreSQL server");
+
+  if (url == NULL)
+    return NULL;
+
+  admin = pg_admin ();
+  name = g_strdup_printf ("strata_test_%d_%u_%u", (int)getpid (), counter++, g_random_int () % 100000);
+  sql = g_strdup_printf ("CREATE DATABASE \"%s\"", name);
+  g_assert_true (strata_driver_execute (admin, sql, NULL, &error));
+  g_assert_no_error (error);
+
+  return strata_test_pg_url_for (url, name);
+}
+
+void
+strata_test_pg_drop_database (const char *url)
+{
+  g_autoptr(StrataDriver) admin = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  const char *name;
+
+  if (url == NULL)
+    return;
+
+  name = strrchr (url, '/') + 1;
+  admin = pg_admin ();
+  sql = g_strdup_printf ("DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", name);
+  if (!strata_driver_execute (admin, sql, NULL, &error))
+    g_test_message ("dropping %s: %s", name, error->message);
 }

@@ -19,4 +19,13 @@ void        strata_test_rm_rf       (const char *path);
 /* $STRATA_SOURCE_DIR/relative */
 char       *strata_test_source_path (const char *relative);
 
+/* A fresh database on the throwaway PostgreSQL server (STRATA_TEST_PG_URL),
+ * returned as a URL; NULL (test skipped, or failed under CI) without one. */
+char       *strata_test_pg_create_database (void);
+/* Drops it, ending any session still connected. */
+void        strata_test_pg_drop_database   (const char *url);
+/* @url (postgresql://…/DB) with @database in place of DB. */
+char       *strata_test_pg_url_for         (const char *url,
+                                            const char *database);
+
 G_END_DECLS

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# End-to-end tests of the `strata` command line on real SQLite files.
+# End-to-end tests of the `strata` command line on real SQLite files, and,
+# with STRATA_TEST_BACKEND=postgresql (meson's test-cli-postgres, suite
+# postgres), the same tests on a fresh database of the throwaway PostgreSQL
+# server (STRATA_TEST_PG_URL) per test, passed with --url. Tests about SQLite
+# files, or that touch no database, run on SQLite only.
 # TAP output; run by meson (suite cli) with STRATA_CLI and STRATA_SOURCE_DIR.
 
 import json
@@ -19,12 +23,83 @@ STRATA = os.environ.get("STRATA_CLI")
 SOURCE = os.environ.get("STRATA_SOURCE_DIR", os.path.join(os.path.dirname(__file__), ".."))
 EXAMPLE = os.path.join(SOURCE, "data", "examples", "bookshop")
 
+BACKEND = os.environ.get("STRATA_TEST_BACKEND", "sqlite")
+PG = BACKEND == "postgresql"
+PG_URL = os.environ.get("STRATA_TEST_PG_URL")
+
 TESTS = []
+BOTH = set()
 
 
 def test(func):
+    """A test of SQLite files, or of no database at all."""
     TESTS.append(func)
     return func
+
+
+def test_both(func):
+    """A test that runs on SQLite and on PostgreSQL."""
+    TESTS.append(func)
+    BOTH.add(func)
+    return func
+
+
+PG_ONLY = set()
+
+
+def test_pg(func):
+    """A test of PostgreSQL alone."""
+    TESTS.append(func)
+    PG_ONLY.add(func)
+    return func
+
+
+# PostgreSQL: project folder -> URL of its database, made by new_project and
+# copy_example; strata("-C", folder, …) then targets it with --url.
+PROJECT_URLS = {}
+DATABASES = []
+
+
+def pg_url_for(database):
+    base, _, _ = PG_URL.rpartition("/")
+    return f"{base}/{database}"
+
+
+def pg_connect(url):
+    import psycopg2
+    con = psycopg2.connect(url)
+    con.autocommit = True
+    return con
+
+
+def create_pg_database(folder):
+    name = f"strata_cli_{os.getpid()}_{len(DATABASES)}_{int(time.time() * 1000) % 100000}"
+    con = pg_connect(PG_URL)
+    try:
+        con.cursor().execute(f'CREATE DATABASE "{name}"')
+    finally:
+        con.close()
+    DATABASES.append(name)
+    PROJECT_URLS[os.path.realpath(folder)] = pg_url_for(name)
+    return pg_url_for(name)
+
+
+def drop_pg_databases():
+    if not DATABASES:
+        return
+    con = pg_connect(PG_URL)
+    try:
+        for name in DATABASES:
+            con.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        con.close()
+    DATABASES.clear()
+    PROJECT_URLS.clear()
+
+
+def url_of(db):
+    """The URL of the database a test names by its SQLite path."""
+    return PROJECT_URLS[os.path.realpath(os.path.dirname(db))]
 
 
 class Result:
@@ -43,11 +118,18 @@ def strata(*args, cwd=None, env=None, check=None, timeout=60, stdin=None):
         full_env.pop(var, None)
     if env:
         full_env.update(env)
+    args = list(args)
+    if PG and len(args) >= 2 and args[0] == "-C" and "--url" not in args:
+        url = PROJECT_URLS.get(os.path.realpath(args[1]))
+        if url:
+            args[2:2] = ["--url", url]
     proc = subprocess.run([STRATA, *args], cwd=cwd, env=full_env, capture_output=True,
                           text=True, timeout=timeout, stdin=subprocess.DEVNULL if stdin is None else stdin)
     result = Result(proc)
     if check is not None:
-        assert result.status == check, f"expected exit {check}: {args}\n{result!r}"
+        password = os.environ.get("STRATA_TEST_PG_PASSWORD")
+        message = f"expected exit {check}: {args}\n{result!r}"
+        assert result.status == check, message.replace(password, "***") if password else message
     return result
 
 
@@ -62,13 +144,35 @@ def one_error_line(result):
 def copy_example(tmp):
     dest = os.path.join(tmp, "bookshop")
     shutil.copytree(EXAMPLE, dest, ignore=shutil.ignore_patterns("*.db", "*.db-journal", ".env"))
+    if PG:
+        create_pg_database(dest)
     return dest
 
 
 def db_rows(path, sql):
+    if PG:
+        con = pg_connect(url_of(path))
+        try:
+            cur = con.cursor()
+            cur.execute(sql)
+            return [tuple(r) for r in cur.fetchall()] if cur.description else []
+        finally:
+            con.close()
     con = sqlite3.connect(path)
     try:
         return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def db_exec(path, sql):
+    if PG:
+        db_rows(path, sql)
+        return
+    con = sqlite3.connect(path)
+    try:
+        con.execute(sql)
+        con.commit()
     finally:
         con.close()
 
@@ -78,8 +182,23 @@ def versions(path, table="strata_version"):
 
 
 def tables(path):
+    if PG:
+        return sorted(r[0] for r in db_rows(path, "SELECT table_name FROM information_schema.tables "
+                                                  "WHERE table_schema = 'public'"))
     return sorted(r[0] for r in db_rows(path, "SELECT name FROM sqlite_master WHERE type IN ('table','view') "
                                               "AND name NOT LIKE 'sqlite_%'"))
+
+
+def columns(path, table):
+    if PG:
+        return [r[0] for r in db_rows(path, "SELECT column_name FROM information_schema.columns "
+                                            f"WHERE table_schema = 'public' AND table_name = '{table}'")]
+    return [c[1] for c in db_rows(path, f"PRAGMA table_info({table})")]
+
+
+def sqlite_file_exists(path):
+    """False on PostgreSQL, where there is no file to look at."""
+    return not PG and os.path.exists(path)
 
 
 def write_revision(project, rev, down, upgrade, downgrade=None, **extra):
@@ -104,6 +223,8 @@ def sql_op(sql, reverse=None):
 def new_project(tmp, name="proj"):
     path = os.path.join(tmp, name)
     strata("init", path, check=0)
+    if PG:
+        create_pg_database(path)
     return path
 
 
@@ -215,7 +336,7 @@ def branches_labels_merge_splice(tmp):
 # --- upgrade / downgrade on the example ----------------------------------------
 
 
-@test
+@test_both
 def example_upgrade_head(tmp):
     p = copy_example(tmp)
     db = os.path.join(p, "bookshop.db")
@@ -235,7 +356,7 @@ def example_upgrade_head(tmp):
     assert [x["revision"] for x in json.loads(r.out)] == [HEAD]
 
 
-@test
+@test_both
 def example_history_marks_current(tmp):
     p = copy_example(tmp)
     r = strata("-C", p, "history", check=0)
@@ -246,7 +367,7 @@ def example_history_marks_current(tmp):
     assert any("3c4d1f9e7a63 (branchpoint)" in l for l in lines), lines
     assert lines[-1].startswith("<base> -> 1a0e6c2d9b41, create author table"), lines
     assert "(current)" not in r.out
-    assert not os.path.exists(os.path.join(p, "bookshop.db")), "history must not create the database"
+    assert not sqlite_file_exists(os.path.join(p, "bookshop.db")), "history must not create the database"
     strata("-C", p, "upgrade", "5e1b7c3d9f85", check=0)
     r = strata("-C", p, "history", check=0)
     cur = [l for l in r.out.splitlines() if "(current)" in l]
@@ -261,7 +382,7 @@ def example_history_marks_current(tmp):
     assert len(data) == 8 and data[0]["revision"] == HEAD and data[0]["is_head"]
 
 
-@test
+@test_both
 def example_depends_on_and_labels(tmp):
     p = copy_example(tmp)
     db = os.path.join(p, "bookshop.db")
@@ -270,7 +391,7 @@ def example_depends_on_and_labels(tmp):
     strata("-C", p, "upgrade", "5e1b", check=0)
     assert versions(db) == ["5e1b7c3d9f85"], versions(db)
     assert "6f2c8d4e0a96" in "".join(r[0] for r in db_rows(db, "SELECT revision FROM strata_history"))
-    assert "isbn" in [c[1] for c in db_rows(db, "PRAGMA table_info(book)")]
+    assert "isbn" in columns(db, "book")
     strata("-C", p, "upgrade", "heads", check=0)
     assert versions(db) == [HEAD]
     # downgrading the dependency removes what depends on it
@@ -280,7 +401,7 @@ def example_depends_on_and_labels(tmp):
     assert db_rows(db, "SELECT count(*) FROM book") == [(3,)]
 
 
-@test
+@test_both
 def example_relative_steps(tmp):
     p = copy_example(tmp)
     db = os.path.join(p, "bookshop.db")
@@ -299,7 +420,7 @@ def example_relative_steps(tmp):
     one_error_line(r)
 
 
-@test
+@test_both
 def example_full_round_trip(tmp):
     p = copy_example(tmp)
     db = os.path.join(p, "bookshop.db")
@@ -340,7 +461,7 @@ def target_errors(tmp):
     r = strata("-C", p, "upgrade", "heads", check=0)
 
 
-@test
+@test_both
 def stamp_and_purge(tmp):
     p = copy_example(tmp)
     db = os.path.join(p, "bookshop.db")
@@ -350,10 +471,7 @@ def stamp_and_purge(tmp):
     assert db_rows(db, "SELECT direction FROM strata_history") != []
     strata("-C", p, "stamp", "3c4d1f9e7a63", check=0)
     assert versions(db) == ["3c4d1f9e7a63"]
-    con = sqlite3.connect(db)
-    con.execute("INSERT INTO strata_version VALUES ('ffffffffffff')")
-    con.commit()
-    con.close()
+    db_exec(db, "INSERT INTO strata_version VALUES ('ffffffffffff')")
     r = strata("-C", p, "stamp", "head", check=2)
     assert "ffffffffffff" in one_error_line(r)
     strata("-C", p, "stamp", "--purge", "base", check=0)
@@ -384,7 +502,7 @@ def offline_sql(tmp):
 # --- failure and recovery ------------------------------------------------------
 
 
-@test
+@test_both
 def failure_mid_upgrade_keeps_last_good(tmp):
     p = new_project(tmp)
     db = os.path.join(p, "app.db")
@@ -506,7 +624,7 @@ def sigkill_mid_run_is_consistent(tmp):
     assert len([t for t in tables(db) if t.startswith("t_")]) == 30
 
 
-@test
+@test_both
 def version_table_option(tmp):
     p = copy_example(tmp)
     db = os.path.join(p, "bookshop.db")
@@ -536,12 +654,166 @@ def url_resolution_order(tmp):
     assert not os.path.exists(os.path.join(p, "no.db"))
 
 
+# --- both backends: interruption; PostgreSQL: schema, timeouts, offline SQL --
+
+
+def cli_args(project):
+    """-C PROJECT, and --url for PostgreSQL, for commands run without strata()."""
+    url = PROJECT_URLS.get(os.path.realpath(project)) if PG else None
+    return ["-C", project] + (["--url", url] if url else [])
+
+
+@test_both
+def sigint_cancels_and_rolls_back(tmp):
+    p = new_project(tmp)
+    db = os.path.join(p, "app.db")
+    slow = ("SELECT pg_sleep(60)" if PG else
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 100000000000) "
+            "SELECT count(*) FROM c")
+    write_revision(p, "r1", None, [sql_op("CREATE TABLE one (id integer)")], [])
+    write_revision(p, "r2", "r1", [sql_op("CREATE TABLE two (id integer)"), sql_op(slow)], [])
+    env = {k: v for k, v in os.environ.items() if k not in ("STRATA_URL", "DATABASE_URL")}
+    proc = subprocess.Popen([STRATA, *cli_args(p), "upgrade", "head"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    lines = []
+    try:
+        for line in proc.stderr:
+            lines.append(line)
+            if line.startswith("[2/2]"):
+                break
+        time.sleep(0.5)
+        start = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        rest = proc.communicate(timeout=30)[1]
+    finally:
+        proc.kill()
+        proc.wait()
+    elapsed = time.monotonic() - start
+    err = "".join(lines) + rest
+    assert proc.returncode == 1, err
+    assert elapsed < 10, elapsed
+    errors = [l for l in err.splitlines() if l.startswith("strata: error: ")]
+    assert len(errors) == 1 and "r2" in errors[0] and ("cancel" in errors[0] or "interrupt" in errors[0]), err
+    assert versions(db) == ["r1"]
+    assert "two" not in tables(db) and "one" in tables(db), tables(db)
+    outcomes = db_rows(db, "SELECT revision, outcome FROM strata_history ORDER BY id")
+    assert outcomes == [("r1", "success"), ("r2", "cancelled")], outcomes
+
+
+@test
+def timeout_options_are_checked(tmp):
+    p = copy_example(tmp)
+    r = strata("-C", p, "--lock-timeout", "soon", "upgrade", check=2)
+    assert "--lock-timeout" in one_error_line(r) and "soon" in r.err, r
+    r = strata("-C", p, "--statement-timeout", "5 fortnights", "current", check=2)
+    assert "--statement-timeout" in one_error_line(r), r
+    with open(os.path.join(p, "strata.ini"), "a") as f:
+        f.write("lock-timeout=later\n")
+    r = strata("-C", p, "current", check=2)
+    line = one_error_line(r)
+    assert "strata.ini" in line and "lock-timeout" in line, line
+    # SQLite: the lock timeout is the busy timeout
+    with open(os.path.join(p, "strata.ini")) as f:
+        ini = f.read().replace("lock-timeout=later\n", "")
+    with open(os.path.join(p, "strata.ini"), "w") as f:
+        f.write(ini)
+    strata("-C", p, "upgrade", "+1", check=0)
+    db = os.path.join(p, "bookshop.db")
+    holder = sqlite3.connect(db, timeout=0)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        start = time.monotonic()
+        r = strata("-C", p, "--lock-timeout", "300ms", "upgrade", check=1)
+        assert time.monotonic() - start < 4, "the busy timeout is 300 ms, not the default 5 s"
+        assert "locked" in one_error_line(r)
+    finally:
+        holder.rollback()
+        holder.close()
+
+
+def pg_tables(url, schema):
+    con = pg_connect(url)
+    try:
+        cur = con.cursor()
+        cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (schema,))
+        return sorted(r[0] for r in cur.fetchall())
+    finally:
+        con.close()
+
+
+@test_pg
+def schema_and_timeouts_from_strata_ini(tmp):
+    p = copy_example(tmp)
+    url = PROJECT_URLS[os.path.realpath(p)]
+    ini_path = os.path.join(p, "strata.ini")
+    with open(ini_path) as f:
+        ini = f.read()
+    with open(ini_path, "w") as f:
+        f.write(ini.replace("[strata]\n", "[strata]\nschema=shop\nlock-timeout=10s\nstatement-timeout=1min\n", 1))
+    r = strata("-C", p, "-v", "upgrade", "head", check=0)
+    assert "Round trips to " in r.err, r
+    assert pg_tables(url, "shop") == sorted(ALL_TABLES), pg_tables(url, "shop")
+    assert pg_tables(url, "public") == []
+    r = strata("-C", p, "current", check=0)
+    assert r.out.strip() == f"{HEAD} (head)", r
+    # --schema overrides strata.ini: that schema holds no revision
+    r = strata("-C", p, "--schema", "other", "current", check=0)
+    assert HEAD not in r.out, r
+    # the session really has the settings
+    r = strata("-C", p, "downgrade", "base", check=0)
+    assert pg_tables(url, "shop") == ["strata_history", "strata_version"]
+
+
+@test_pg
+def offline_sql_runs_on_postgresql(tmp):
+    p = copy_example(tmp)
+    url = PROJECT_URLS[os.path.realpath(p)]
+    r = strata("-C", p, "--schema", "shop", "--lock-timeout", "5s", "upgrade", "--sql", check=0)
+    assert 'CREATE SCHEMA IF NOT EXISTS "shop"' in r.out and "SET lock_timeout = 5000" in r.out, r.out
+    assert "BEGIN;" in r.out and "COMMIT;" in r.out
+    con = pg_connect(url)
+    try:
+        con.cursor().execute(r.out)
+    finally:
+        con.close()
+    assert set(pg_tables(url, "shop")) >= {"author", "book", "strata_version"}, pg_tables(url, "shop")
+    r = strata("-C", p, "--schema", "shop", "current", check=0)
+    assert r.out.strip() == f"{HEAD} (head)", r
+    # the downgrade script takes it back to base
+    r = strata("-C", p, "--schema", "shop", "downgrade", "--sql", f"{HEAD}:base", check=0)
+    con = pg_connect(url)
+    try:
+        con.cursor().execute(r.out)
+    finally:
+        con.close()
+    assert pg_tables(url, "shop") == ["strata_version"], pg_tables(url, "shop")
+
+
+@test_pg
+def password_never_shown(tmp):
+    p = copy_example(tmp)
+    url = PROJECT_URLS[os.path.realpath(p)]
+    password = os.environ.get("STRATA_TEST_PG_PASSWORD", "")
+    assert password and password in url
+    r = strata("-C", p, "-v", "upgrade", "+1", check=0)
+    assert password not in r.err and password not in r.out
+    assert ":***@" in r.err, r
+    wrong = url.replace(password, "not-the-password")
+    r = strata("-C", p, "--url", wrong, "current", check=1)
+    line = one_error_line(r)
+    assert "not-the-password" not in r.err and "password authentication failed" in line, line
+
+
 def main():
     if not STRATA:
         print("1..0 # SKIP STRATA_CLI is not set")
         return 0 if os.environ.get("CI") != "true" else 1
+    if PG and not PG_URL:
+        print("1..0 # SKIP STRATA_TEST_PG_URL is not set: no PostgreSQL server; run build-aux/strata-dev test")
+        return 0 if os.environ.get("CI") != "true" else 1
     only = sys.argv[1:]
-    selected = [t for t in TESTS if not only or t.__name__ in only]
+    selected = [t for t in TESTS if (not only or t.__name__ in only) and
+                ((t in BOTH) or (PG and t in PG_ONLY) or (not PG and t not in PG_ONLY))]
     print(f"1..{len(selected)}", flush=True)
     failed = 0
     for n, func in enumerate(selected, 1):
@@ -556,6 +828,8 @@ def main():
                 print(f"# {line}", flush=True)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+            if PG:
+                drop_pg_databases()
     return 1 if failed else 0
 
 

@@ -1,6 +1,10 @@
-/* test-migrator.c: running plans on real SQLite files
+/* test-migrator.c: running plans on real SQLite files and on databases of
+ * the throwaway PostgreSQL server
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each case runs on both backends (/strata/migrator/sqlite/…,
+ * /strata/migrator/postgresql/…) unless it is about one of them.
  */
 
 #include "config.h"
@@ -16,9 +20,21 @@
 #define ENDLESS_SQL \
   "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 100000000000) " \
   "SELECT count(*) FROM c"
+#define ENDLESS_SQL_PG "SELECT pg_sleep(60)"
 
 typedef struct
 {
+  const char    *name;
+  StrataDialect  dialect;
+} Backend;
+
+static const Backend sqlite_backend = { "sqlite", STRATA_DIALECT_SQLITE };
+static const Backend pg_backend = { "postgresql", STRATA_DIALECT_POSTGRESQL };
+
+typedef struct
+{
+  const Backend  *backend;
+  char           *pg_url;
   char           *dir;
   char           *old_cwd;
   char           *db_path;
@@ -46,11 +62,24 @@ fixture_setup (Fixture       *fixture,
   g_assert_cmpint (g_mkdir (migrations, 0755), ==, 0);
   fixture->migrations = g_file_new_for_path (migrations);
 
-  fixture->db_path = g_build_filename (fixture->dir, "app.db", NULL);
-  fixture->driver = strata_driver_sqlite_open (fixture->db_path, FALSE, &error);
-  g_assert_no_error (error);
-  fixture->observer = strata_driver_sqlite_open (fixture->db_path, FALSE, &error);
-  g_assert_no_error (error);
+  fixture->backend = data;
+  if (fixture->backend->dialect == STRATA_DIALECT_POSTGRESQL)
+    {
+      fixture->pg_url = strata_test_pg_create_database ();
+      g_assert_nonnull (fixture->pg_url);
+      fixture->driver = strata_driver_open (fixture->pg_url, NULL, NULL, &error);
+      g_assert_no_error (error);
+      fixture->observer = strata_driver_open (fixture->pg_url, NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+  else
+    {
+      fixture->db_path = g_build_filename (fixture->dir, "app.db", NULL);
+      fixture->driver = strata_driver_sqlite_open (fixture->db_path, FALSE, &error);
+      g_assert_no_error (error);
+      fixture->observer = strata_driver_sqlite_open (fixture->db_path, FALSE, &error);
+      g_assert_no_error (error);
+    }
   fixture->migrator = strata_migrator_new (fixture->driver, NULL);
   fixture->scripts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
@@ -69,6 +98,39 @@ fixture_teardown (Fixture       *fixture,
   g_free (fixture->dir);
   g_free (fixture->old_cwd);
   g_free (fixture->db_path);
+  strata_test_pg_drop_database (fixture->pg_url);
+  g_free (fixture->pg_url);
+}
+
+static gboolean
+is_pg (Fixture *fixture)
+{
+  return fixture->backend->dialect == STRATA_DIALECT_POSTGRESQL;
+}
+
+/* The text each backend gives */
+static const char *
+pick (Fixture    *fixture,
+      const char *sqlite,
+      const char *postgresql)
+{
+  return is_pg (fixture) ? postgresql : sqlite;
+}
+
+/* Another connection to the same database, as another process would have */
+static StrataDriver *
+open_other (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  StrataDriver *driver;
+
+  if (is_pg (fixture))
+    driver = strata_driver_open (fixture->pg_url, NULL, NULL, &error);
+  else
+    driver = strata_driver_sqlite_open (fixture->db_path, FALSE, &error);
+  g_assert_no_error (error);
+
+  return driver;
 }
 
 /* Writes migrations/<revision>_<slug>.json and loads it back, as a project
@@ -156,12 +218,18 @@ observed_heads (Fixture *fixture)
     return g_strdup ("(none)");
 
   result = strata_driver_query (fixture->observer,
-                                "SELECT coalesce(group_concat(version_num, ','), '') "
-                                "FROM (SELECT version_num FROM strata_version ORDER BY 1)",
+                                "SELECT version_num FROM strata_version ORDER BY 1",
                                 NULL, &error);
   g_assert_no_error (error);
 
-  return g_strdup (strata_result_get_value (result, 0, 0));
+  {
+    GString *out = g_string_new (NULL);
+
+    for (guint i = 0; i < strata_result_get_n_rows (result); i++)
+      g_string_append_printf (out, "%s%s", i > 0 ? "," : "", strata_result_get_value (result, i, 0));
+
+    return g_string_free (out, FALSE);
+  }
 }
 
 static gboolean
@@ -424,11 +492,11 @@ test_branches_and_merge (Fixture       *fixture,
   Observer observer = { 0 };
 
   add_script (fixture, "base00000000", "null", "base",
-              "  \"upgrade\": [ {\"op\": \"sql\", \"sql\": \"CREATE TABLE t (x)\"} ]");
+              "  \"upgrade\": [ {\"op\": \"sql\", \"sql\": \"CREATE TABLE t (x int)\"} ]");
   add_script (fixture, "left00000000", "\"base00000000\"", "left",
-              "  \"upgrade\": [ {\"op\": \"sql\", \"sql\": \"CREATE TABLE l (x)\"} ]");
+              "  \"upgrade\": [ {\"op\": \"sql\", \"sql\": \"CREATE TABLE l (x int)\"} ]");
   add_script (fixture, "right0000000", "\"base00000000\"", "right",
-              "  \"upgrade\": [ {\"op\": \"sql\", \"sql\": \"CREATE TABLE r (x)\"} ]");
+              "  \"upgrade\": [ {\"op\": \"sql\", \"sql\": \"CREATE TABLE r (x int)\"} ]");
   add_script (fixture, "merge0000000", "[\"left00000000\", \"right0000000\"]", "merge",
               "  \"upgrade\": []");
 
@@ -461,8 +529,8 @@ test_failure_rolls_back (Fixture       *fixture,
   add_script (fixture, "3c1f0a9e2b7d", "\"a1a1a1a1a1a1\"", "add_index",
               "  \"message\": \"add index\",\n"
               "  \"upgrade\": [\n"
-              "    {\"op\": \"sql\", \"sql\": \"CREATE TABLE half (x)\"},\n"
-              "    {\"op\": \"sql\", \"sql\": \"INSERT INTO account (name) VALUES ('half')\"},\n"
+              "    {\"op\": \"sql\", \"sql\": \"CREATE TABLE half (x int)\"},\n"
+              "    {\"op\": \"sql\", \"sql\": \"INSERT INTO account (id, name) VALUES (1, 'half')\"},\n"
               "    {\"op\": \"create_index\", \"table\": \"account\", \"name\": \"ix_account_emial\",\n"
               "     \"columns\": [\"emial\"]}\n"
               "  ]");
@@ -476,7 +544,8 @@ test_failure_rolls_back (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (error->message,
                                    "revision 3c1f0a9e2b7d (migrations/3c1f0a9e2b7d_add_index.json): CREATE "));
   assert_mentions (error->message, "ix_account_emial");
-  g_assert_true (g_str_has_suffix (error->message, ": no such column: emial"));
+  g_assert_true (g_str_has_suffix (error->message, pick (fixture, ": no such column: emial",
+                                                               ": column \"emial\" does not exist")));
   g_clear_error (&error);
 
   /* At the last good revision, nothing of the failed one left */
@@ -505,15 +574,18 @@ test_failure_in_first_step_on_empty_database (Fixture       *fixture,
   g_autofree char *summary = NULL;
 
   add_script (fixture, "bad000000000", "null", "bad",
-              "  \"upgrade\": [ {\"op\": \"sql\", \"sql\": \"CREATE TABLE ok (x)\"},\n"
-              "                 {\"op\": \"sql\", \"sql\": \"CREATE TABLE ok (x)\"} ]");
+              "  \"upgrade\": [ {\"op\": \"sql\", \"sql\": \"CREATE TABLE ok (x int)\"},\n"
+              "                 {\"op\": \"sql\", \"sql\": \"CREATE TABLE ok (x int)\"} ]");
   plan_add (fixture, up, "bad000000000", STRATA_DIRECTION_UP, "", "bad000000000");
 
   g_assert_false (strata_migrator_run (fixture->migrator, up, NULL, &error));
   g_assert_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE);
   g_assert_cmpstr (error->message, ==,
-                   "revision bad000000000 (migrations/bad000000000_bad.json): "
-                   "CREATE TABLE ok (x): table ok already exists");
+                   pick (fixture,
+                         "revision bad000000000 (migrations/bad000000000_bad.json): "
+                         "CREATE TABLE ok (x int): table ok already exists",
+                         "revision bad000000000 (migrations/bad000000000_bad.json): "
+                         "CREATE TABLE ok (x int): relation \"ok\" already exists"));
   g_assert_false (observed_table_exists (fixture, "ok"));
 
   /* The version table is there (empty) and so is the failure's record */
@@ -536,14 +608,14 @@ test_non_transactional (Fixture       *fixture,
 
   add_script (fixture, "n1n1n1n1n1n1", "null", "outside",
               "  \"transactional\": false,\n"
-              "  \"upgrade\": [ {\"op\": \"sql\", \"sql\": \"CREATE TABLE t0 (x)\"},\n"
+              "  \"upgrade\": [ {\"op\": \"sql\", \"sql\": \"CREATE TABLE t0 (x int)\"},\n"
               "                 {\"op\": \"sql\", \"sql\": \"CREATE INDEX ix_t0_x ON t0 (x)\"} ]");
   add_script (fixture, "n2n2n2n2n2n2", "\"n1n1n1n1n1n1\"", "halfway",
               "  \"transactional\": false,\n"
-              "  \"upgrade\": [ {\"op\": \"sql\", \"sql\": \"CREATE TABLE t1 (x)\"},\n"
-              "                 {\"op\": \"sql\", \"sql\": \"CREATE TABLE t2 (y)\"},\n"
+              "  \"upgrade\": [ {\"op\": \"sql\", \"sql\": \"CREATE TABLE t1 (x int)\"},\n"
+              "                 {\"op\": \"sql\", \"sql\": \"CREATE TABLE t2 (y int)\"},\n"
               "                 {\"op\": \"sql\", \"sql\": \"INSERT INTO nope VALUES (1)\"},\n"
-              "                 {\"op\": \"sql\", \"sql\": \"CREATE TABLE t3 (z)\"} ]");
+              "                 {\"op\": \"sql\", \"sql\": \"CREATE TABLE t3 (z int)\"} ]");
 
   plan_add (fixture, good, "n1n1n1n1n1n1", STRATA_DIRECTION_UP, "", "n1n1n1n1n1n1");
   g_assert_true (strata_migrator_run (fixture->migrator, good, NULL, &error));
@@ -556,10 +628,15 @@ test_non_transactional (Fixture       *fixture,
   g_assert_false (strata_migrator_run (fixture->migrator, bad, NULL, &error));
   g_assert_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE);
   g_assert_cmpstr (error->message, ==,
-                   "revision n2n2n2n2n2n2 (migrations/n2n2n2n2n2n2_halfway.json): "
-                   "INSERT INTO nope VALUES (1): no such table: nope "
-                   "(not transactional: already ran and stay applied: CREATE TABLE t1 (x); CREATE TABLE t2 (y); "
-                   "the revision was not recorded in strata_version)");
+                   pick (fixture,
+                         "revision n2n2n2n2n2n2 (migrations/n2n2n2n2n2n2_halfway.json): "
+                         "INSERT INTO nope VALUES (1): no such table: nope "
+                         "(not transactional: already ran and stay applied: CREATE TABLE t1 (x int); "
+                         "CREATE TABLE t2 (y int); the revision was not recorded in strata_version)",
+                         "revision n2n2n2n2n2n2 (migrations/n2n2n2n2n2n2_halfway.json): "
+                         "INSERT INTO nope VALUES (1): relation \"nope\" does not exist "
+                         "(not transactional: already ran and stay applied: CREATE TABLE t1 (x int); "
+                         "CREATE TABLE t2 (y int); the revision was not recorded in strata_version)"));
 
   /* What ran stays, what did not run did not, and the version is unchanged */
   g_assert_true (observed_table_exists (fixture, "t1"));
@@ -597,8 +674,7 @@ test_skip_when_applied_elsewhere (Fixture       *fixture,
     }
 
   /* Another process applies the first step after we planned */
-  other_driver = strata_driver_sqlite_open (fixture->db_path, FALSE, &error);
-  g_assert_no_error (error);
+  other_driver = open_other (fixture);
   other = strata_migrator_new (other_driver, NULL);
   g_assert_true (strata_migrator_run (other, first, NULL, &error));
   g_assert_no_error (error);
@@ -672,7 +748,8 @@ on_statement_cancel (StrataMigrator *migrator,
                      const char     *sql,
                      Canceller      *canceller)
 {
-  if (g_str_has_prefix (sql, "WITH RECURSIVE") && canceller->thread == NULL)
+  if ((g_str_has_prefix (sql, "WITH RECURSIVE") || g_str_has_prefix (sql, ENDLESS_SQL_PG)) &&
+      canceller->thread == NULL)
     canceller->thread = g_thread_new ("cancel", cancel_soon, canceller->cancellable);
 }
 
@@ -689,11 +766,15 @@ test_cancel (Fixture       *fixture,
   Canceller canceller = { cancellable, NULL };
   gulong handler;
 
+  g_autofree char *slow = g_strdup_printf ("  \"upgrade\": [ {\"op\": \"sql\", \"sql\": \"CREATE TABLE slow (x int)\"},\n"
+                                          "                 {\"op\": \"sql\", \"sql\": \"%s\"} ]",
+                                          pick (fixture, ENDLESS_SQL, ENDLESS_SQL_PG));
+  g_autofree char *expected = g_strdup_printf ("revision slow00000000 (migrations/slow00000000_slow.json): %s",
+                                               pick (fixture, "WITH RECURSIVE", "SELECT pg_sleep"));
+
   add_script (fixture, "fast00000000", "null", "fast",
-              "  \"upgrade\": [ {\"op\": \"sql\", \"sql\": \"CREATE TABLE fast (x)\"} ]");
-  add_script (fixture, "slow00000000", "\"fast00000000\"", "slow",
-              "  \"upgrade\": [ {\"op\": \"sql\", \"sql\": \"CREATE TABLE slow (x)\"},\n"
-              "                 {\"op\": \"sql\", \"sql\": \"" ENDLESS_SQL "\"} ]");
+              "  \"upgrade\": [ {\"op\": \"sql\", \"sql\": \"CREATE TABLE fast (x int)\"} ]");
+  add_script (fixture, "slow00000000", "\"fast00000000\"", "slow", slow);
   plan_add (fixture, up, "fast00000000", STRATA_DIRECTION_UP, "", "fast00000000");
   plan_add (fixture, up, "slow00000000", STRATA_DIRECTION_UP, "fast00000000", "slow00000000");
 
@@ -704,7 +785,7 @@ test_cancel (Fixture       *fixture,
   g_thread_join (canceller.thread);
 
   g_assert_error (error, STRATA_ERROR, STRATA_ERROR_CANCELLED);
-  assert_mentions (error->message, "revision slow00000000 (migrations/slow00000000_slow.json): WITH RECURSIVE");
+  assert_mentions (error->message, expected);
   heads = observed_heads (fixture);
   g_assert_cmpstr (heads, ==, "fast00000000");
   g_assert_false (observed_table_exists (fixture, "slow"));
@@ -1056,9 +1137,11 @@ test_async_cancel (Fixture       *fixture,
   Canceller canceller = { cancellable, NULL };
   gulong handler;
 
-  add_script (fixture, "slow00000000", "null", "slow",
-              "  \"upgrade\": [ {\"op\": \"sql\", \"sql\": \"CREATE TABLE slow (x)\"},\n"
-              "                 {\"op\": \"sql\", \"sql\": \"" ENDLESS_SQL "\"} ]");
+  g_autofree char *slow = g_strdup_printf ("  \"upgrade\": [ {\"op\": \"sql\", \"sql\": \"CREATE TABLE slow (x int)\"},\n"
+                                          "                 {\"op\": \"sql\", \"sql\": \"%s\"} ]",
+                                          pick (fixture, ENDLESS_SQL, ENDLESS_SQL_PG));
+
+  add_script (fixture, "slow00000000", "null", "slow", slow);
   plan_add (fixture, up, "slow00000000", STRATA_DIRECTION_UP, "", "slow00000000");
 
   /* The statement signal arrives in the main loop; cancel from there */
@@ -1081,33 +1164,234 @@ test_async_cancel (Fixture       *fixture,
   g_assert_false (observed_table_exists (fixture, "slow"));
 }
 
+/* PostgreSQL: a run waits for another run's lock, says who holds it, and
+ * gives up after lock_timeout with nothing done */
+static void
+test_pg_run_lock (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataPlan) up = plan_new (STRATA_DIRECTION_UP, NULL);
+  g_autofree char *heads = NULL;
+  g_autofree char *holder = NULL;
+
+  add_account_scripts (fixture);
+  plan_add (fixture, up, "a1a1a1a1a1a1", STRATA_DIRECTION_UP, "", "a1a1a1a1a1a1");
+
+  /* The lock of public.strata_version, taken by another deploy */
+  g_assert_true (strata_driver_lock (fixture->observer, "public.strata_version", NULL, &error));
+  g_assert_no_error (error);
+  holder = g_strdup_printf ("held by pid %d (strata)",
+                            strata_driver_pg_get_backend_pid (STRATA_DRIVER_PG (fixture->observer)));
+
+  strata_migrator_set_lock_timeout (fixture->migrator, 200);
+  g_assert_false (strata_migrator_run (fixture->migrator, up, NULL, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_BUSY);
+  g_test_message ("%s", error->message);
+  assert_mentions (error->message, "waiting for the migration lock on 127.0.0.1:");
+  assert_mentions (error->message, holder);
+  g_clear_error (&error);
+  g_assert_false (observed_table_exists (fixture, "account"));
+
+  strata_driver_unlock (fixture->observer, "public.strata_version");
+  g_assert_true (strata_migrator_run (fixture->migrator, up, NULL, &error));
+  g_assert_no_error (error);
+  heads = observed_heads (fixture);
+  g_assert_cmpstr (heads, ==, "a1a1a1a1a1a1");
+}
+
+/* PostgreSQL: the bookkeeping tables in a schema of their own, which is
+ * also where the migrations' unqualified names go */
+static void
+test_pg_schema (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataPlan) up = plan_new (STRATA_DIRECTION_UP, NULL);
+  g_autoptr(StrataMigrator) plain = NULL;
+  g_autoptr(StrataResult) where = NULL;
+  g_auto(GStrv) heads = NULL;
+  g_auto(GStrv) plain_heads = NULL;
+  g_autoptr(StrataResult) history = NULL;
+
+  add_account_scripts (fixture);
+  plan_add (fixture, up, "a1a1a1a1a1a1", STRATA_DIRECTION_UP, "", "a1a1a1a1a1a1");
+  plan_add (fixture, up, "b2b2b2b2b2b2", STRATA_DIRECTION_UP, "a1a1a1a1a1a1", "b2b2b2b2b2b2");
+
+  strata_migrator_set_schema (fixture->migrator, "App Data");
+  g_assert_cmpstr (strata_migrator_get_schema (fixture->migrator), ==, "App Data");
+  g_assert_true (strata_migrator_run (fixture->migrator, up, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (observed_table_exists (fixture, "App Data.strata_version"));
+  g_assert_true (observed_table_exists (fixture, "App Data.strata_history"));
+  g_assert_true (observed_table_exists (fixture, "App Data.account"));
+  g_assert_false (observed_table_exists (fixture, "public.account"));
+  g_assert_false (observed_table_exists (fixture, "public.strata_version"));
+
+  heads = strata_migrator_get_current_heads (fixture->migrator, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (heads, ((const char *[]) { "b2b2b2b2b2b2", NULL }));
+  history = strata_migrator_get_history (fixture->migrator, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strata_result_get_n_rows (history), ==, 2);
+
+  /* Without the schema, the public schema has no revision */
+  plain = strata_migrator_new (fixture->observer, NULL);
+  plain_heads = strata_migrator_get_current_heads (plain, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (plain_heads), ==, 0);
+}
+
+/* PostgreSQL: a transactional step is one round trip to the server */
+static void
+test_pg_round_trips (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataPlan) one = plan_new (STRATA_DIRECTION_UP, NULL);
+  g_autoptr(StrataPlan) two = plan_new (STRATA_DIRECTION_UP, "a1a1a1a1a1a1");
+  g_autoptr(StrataPlan) down = plan_new (STRATA_DIRECTION_DOWN, "c3c3c3c3c3c3");
+  StrataDriverPg *pg = STRATA_DRIVER_PG (fixture->driver);
+  guint64 before;
+  guint64 run_one;
+  guint64 run_two;
+  guint64 run_three;
+  g_autofree char *summary = NULL;
+
+  add_account_scripts (fixture);
+  plan_add (fixture, one, "a1a1a1a1a1a1", STRATA_DIRECTION_UP, "", "a1a1a1a1a1a1");
+  plan_add (fixture, two, "b2b2b2b2b2b2", STRATA_DIRECTION_UP, "a1a1a1a1a1a1", "b2b2b2b2b2b2");
+  plan_add (fixture, two, "c3c3c3c3c3c3", STRATA_DIRECTION_UP, "b2b2b2b2b2b2", "c3c3c3c3c3c3");
+  plan_add (fixture, down, "c3c3c3c3c3c3", STRATA_DIRECTION_DOWN, "c3c3c3c3c3c3", "b2b2b2b2b2b2");
+  plan_add (fixture, down, "b2b2b2b2b2b2", STRATA_DIRECTION_DOWN, "b2b2b2b2b2b2", "a1a1a1a1a1a1");
+  plan_add (fixture, down, "a1a1a1a1a1a1", STRATA_DIRECTION_DOWN, "a1a1a1a1a1a1", "");
+
+  before = strata_driver_pg_get_round_trips (pg);
+  g_assert_true (strata_migrator_run (fixture->migrator, one, NULL, &error));
+  g_assert_no_error (error);
+  run_one = strata_driver_pg_get_round_trips (pg) - before;
+
+  before = strata_driver_pg_get_round_trips (pg);
+  g_assert_true (strata_migrator_run (fixture->migrator, two, NULL, &error));
+  g_assert_no_error (error);
+  run_two = strata_driver_pg_get_round_trips (pg) - before;
+
+  before = strata_driver_pg_get_round_trips (pg);
+  g_assert_true (strata_migrator_run (fixture->migrator, down, NULL, &error));
+  g_assert_no_error (error);
+  run_three = strata_driver_pg_get_round_trips (pg) - before;
+
+  g_test_message ("round trips: %" G_GUINT64_FORMAT " for 1 step, %" G_GUINT64_FORMAT " for 2, %"
+                  G_GUINT64_FORMAT " for 3", run_one, run_two, run_three);
+  /* lock, tables, heads, unlock, and one per step */
+  g_assert_cmpuint (run_one, ==, 4 + 1);
+  g_assert_cmpuint (run_two, ==, run_one + 1);
+  g_assert_cmpuint (run_three, ==, run_one + 2);
+
+  /* and the bookkeeping is all there */
+  summary = history_summary (fixture);
+  g_assert_cmpstr (summary, ==,
+                   "a1a1a1a1a1a1:down:success b2b2b2b2b2b2:down:success c3c3c3c3c3c3:down:success "
+                   "c3c3c3c3c3c3:up:success b2b2b2b2b2b2:up:success a1a1a1a1a1a1:up:success");
+}
+
+/* PostgreSQL: statement_timeout stops a statement; the step is rolled back */
+static void
+test_pg_statement_timeout (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataPlan) up = plan_new (STRATA_DIRECTION_UP, NULL);
+  g_autofree char *heads = NULL;
+  g_autofree char *summary = NULL;
+
+  add_script (fixture, "fast00000000", "null", "fast",
+              "  \"upgrade\": [ {\"op\": \"sql\", \"sql\": \"CREATE TABLE fast (x int)\"} ]");
+  add_script (fixture, "slow00000000", "\"fast00000000\"", "slow",
+              "  \"upgrade\": [ {\"op\": \"sql\", \"sql\": \"CREATE TABLE slow (x int)\"},\n"
+              "                 {\"op\": \"sql\", \"sql\": \"SELECT pg_sleep(5)\"} ]");
+  plan_add (fixture, up, "fast00000000", STRATA_DIRECTION_UP, "", "fast00000000");
+  plan_add (fixture, up, "slow00000000", STRATA_DIRECTION_UP, "fast00000000", "slow00000000");
+
+  strata_migrator_set_statement_timeout (fixture->migrator, 200);
+  g_assert_cmpint (strata_migrator_get_statement_timeout (fixture->migrator), ==, 200);
+  g_assert_false (strata_migrator_run (fixture->migrator, up, NULL, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE);
+  g_assert_cmpstr (error->message, ==,
+                   "revision slow00000000 (migrations/slow00000000_slow.json): "
+                   "SELECT pg_sleep(5): canceling statement due to statement timeout");
+  heads = observed_heads (fixture);
+  g_assert_cmpstr (heads, ==, "fast00000000");
+  g_assert_false (observed_table_exists (fixture, "slow"));
+  summary = history_summary (fixture);
+  g_assert_cmpstr (summary, ==, "slow00000000:up:failed fast00000000:up:success");
+}
+
+/* Without STRATA_TEST_PG_URL the PostgreSQL cases are not registered: this
+ * one says so (and fails under CI, where the server must be there). */
+static void
+test_pg_server (void)
+{
+  g_assert_null (strata_test_require_env ("STRATA_TEST_PG_URL", "PostgreSQL server"));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  static const Backend *backends[] = { &sqlite_backend, &pg_backend };
+  gboolean have_pg;
+
   g_test_init (&argc, &argv, NULL);
+  have_pg = g_getenv ("STRATA_TEST_PG_URL") != NULL && *g_getenv ("STRATA_TEST_PG_URL") != '\0';
 
-#define ADD(path, func) \
-  g_test_add ("/strata/migrator/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  for (guint i = 0; i < G_N_ELEMENTS (backends); i++)
+    {
+      const Backend *backend = backends[i];
+      gboolean pg = backend->dialect == STRATA_DIALECT_POSTGRESQL;
 
-  ADD ("empty-database", test_empty_database);
-  ADD ("upgrade-and-downgrade", test_upgrade_and_downgrade);
-  ADD ("branches-and-merge", test_branches_and_merge);
-  ADD ("failure-rolls-back", test_failure_rolls_back);
-  ADD ("failure-in-first-step", test_failure_in_first_step_on_empty_database);
-  ADD ("non-transactional", test_non_transactional);
-  ADD ("skip-when-applied-elsewhere", test_skip_when_applied_elsewhere);
-  ADD ("unexpected-state", test_unexpected_state);
-  ADD ("cancel", test_cancel);
-  ADD ("busy", test_busy);
-  ADD ("stamp", test_stamp);
-  ADD ("custom-tables", test_custom_tables);
-  ADD ("offline-sql", test_offline_sql);
-  ADD ("with-graph", test_with_graph);
-  ADD ("async", test_async);
-  ADD ("async-cancel", test_async_cancel);
+      if (pg && !have_pg)
+        {
+          g_test_add_func ("/strata/migrator/postgresql/server", test_pg_server);
+          continue;
+        }
+
+#define ADD(path, func) G_STMT_START { \
+        g_autofree char *full = g_strdup_printf ("/strata/migrator/%s/%s", backend->name, path); \
+        g_test_add (full, Fixture, backend, fixture_setup, func, fixture_teardown); \
+      } G_STMT_END
+
+      ADD ("empty-database", test_empty_database);
+      ADD ("upgrade-and-downgrade", test_upgrade_and_downgrade);
+      ADD ("branches-and-merge", test_branches_and_merge);
+      ADD ("failure-rolls-back", test_failure_rolls_back);
+      ADD ("failure-in-first-step", test_failure_in_first_step_on_empty_database);
+      ADD ("non-transactional", test_non_transactional);
+      ADD ("skip-when-applied-elsewhere", test_skip_when_applied_elsewhere);
+      ADD ("unexpected-state", test_unexpected_state);
+      ADD ("cancel", test_cancel);
+      ADD ("stamp", test_stamp);
+      ADD ("custom-tables", test_custom_tables);
+      ADD ("with-graph", test_with_graph);
+      ADD ("async", test_async);
+      ADD ("async-cancel", test_async_cancel);
+
+      if (pg)
+        {
+          ADD ("run-lock", test_pg_run_lock);
+          ADD ("schema", test_pg_schema);
+          ADD ("round-trips", test_pg_round_trips);
+          ADD ("statement-timeout", test_pg_statement_timeout);
+        }
+      else
+        {
+          ADD ("busy", test_busy);
+          ADD ("offline-sql", test_offline_sql);
+        }
 
 #undef ADD
+    }
 
   return g_test_run ();
 }

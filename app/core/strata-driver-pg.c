@@ -14,7 +14,6 @@
 
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "strata-driver-pg-private.h"
@@ -876,17 +875,17 @@ strata_driver_pg_lock (StrataDriver  *driver,
       goto out;
     }
 
+  /* The wait's transaction failed: end it, then say why (without the
+   * cancellable, which may be what ended it). */
   call_end (self);
   strata_driver_pg_rollback (driver);
-  call_begin (self, cancellable);
+  call_begin (self, NULL);
 
   if (g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_BUSY))
     {
       g_autoptr(StrataResult) last = NULL;
       g_autofree char *last_who = NULL;
 
-      call_end (self);
-      call_begin (self, NULL);
       if ((last = query_holder (self, key, NULL)) != NULL)
         last_who = describe_holder (last);
 
@@ -1087,9 +1086,13 @@ _strata_driver_pg_open_url (StrataUrl     *url,
                       (PQconnectionUsedPassword (conn) && strstr (message, "authentication") != NULL) ||
                       strstr (message, "password authentication failed") != NULL;
 
+      g_autofree char *shown = strata_url_to_string (url, TRUE);
+
+      /* The URL too (its password as ***): it says which target was meant
+       * when it came from a profile, the environment or .env. */
       g_set_error (error, STRATA_ERROR,
                    auth ? STRATA_ERROR_AUTHENTICATION : STRATA_ERROR_CONNECTION,
-                   "cannot connect to %s: %s", location, message);
+                   "cannot connect to %s: %s (URL %s)", location, message, shown);
       return NULL;
     }
 
