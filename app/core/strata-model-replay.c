@@ -952,13 +952,18 @@ strata_model_invert_ops (StrataModel  *before,
       StrataOp *op = g_ptr_array_index (ops, i);
       GPtrArray *part;
 
-      if (!(part = invert_one (state, op, error)) ||
-          !strata_model_apply_op (state, op, error))
+      g_autoptr(GError) replay_error = NULL;
+
+      if (!(part = invert_one (state, op, error)))
         {
-          g_clear_pointer (&part, g_ptr_array_unref);
           g_prefix_error (error, "upgrade[%u]: ", i);
           return NULL;
         }
+
+      /* Raw SQL may have made what the operation needs: the database is
+       * the judge of that. */
+      if (!strata_model_apply_op (state, op, &replay_error))
+        g_debug ("upgrade[%u]: not replayed: %s", i, replay_error->message);
 
       g_ptr_array_add (parts, part);
     }
