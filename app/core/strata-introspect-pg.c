@@ -68,6 +68,51 @@ static const char sql_indexes[] =
   "                AND co.contype IN ('p', 'u', 'x')) "
   "ORDER BY i.indrelid, ic.oid";
 
+#define CAST_TYPES \
+  "(?:numeric|integer|bigint|smallint|real|double precision|text|character varying|bpchar|character|" \
+  "boolean|date|timestamp without time zone|timestamp with time zone|time without time zone)"
+
+/* Takes off the casts PostgreSQL adds to literals and names when it stores
+ * an expression: (0)::numeric → 0, 'a'::text → 'a', (status)::text →
+ * status. */
+static char *
+uncast (const char *expression)
+{
+  static GRegex *regexes[3];
+  static const char * const patterns[] = {
+    "\\((-?[0-9][0-9.eE+-]*)\\)::" CAST_TYPES "(?:\\([0-9, ]+\\))?",
+    "('(?:[^']|'')*')::(?:text|character varying|bpchar|character)(?:\\([0-9, ]+\\))?",
+    "\\(([a-z_][a-z0-9_$]*|\"(?:[^\"]|\"\")*\")\\)::(?:text|character varying|bpchar)",
+  };
+  char *text = g_strdup (expression);
+
+  if (g_once_init_enter (&regexes[0]))
+    {
+      for (guint i = G_N_ELEMENTS (patterns); i > 0; i--)
+        {
+          GRegex *r = g_regex_new (patterns[i - 1], G_REGEX_OPTIMIZE, 0, NULL);
+
+          if (i > 1)
+            regexes[i - 1] = r;
+          else
+            g_once_init_leave (&regexes[0], r);
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (regexes); i++)
+    {
+      char *replaced = g_regex_replace (regexes[i], text, -1, 0, "\\1", 0, NULL);
+
+      if (replaced != NULL)
+        {
+          g_free (text);
+          text = replaced;
+        }
+    }
+
+  return text;
+}
+
 /* 'member'::character varying → 'member'; '-1'::integer → -1. */
 static char *
 clean_default (const char *expr)
@@ -101,7 +146,10 @@ clean_default (const char *expr)
       return g_steal_pointer (&literal);
     }
 
-  return _strata_introspect_strip_parens (expr);
+  {
+    g_autofree char *stripped = _strata_introspect_strip_parens (expr);
+    return uncast (stripped);
+  }
 }
 
 /* "CHECK ((age >= 0))" → "age >= 0" */
@@ -118,7 +166,11 @@ check_expression (const char *definition)
   if (g_str_has_suffix (text, " NOT VALID"))
     text[strlen (text) - strlen (" NOT VALID")] = '\0';
 
-  return _strata_introspect_strip_parens (text);
+  {
+    g_autofree char *stripped = _strata_introspect_strip_parens (text);
+    g_autofree char *uncast_text = uncast (stripped);
+    return _strata_introspect_strip_parens (uncast_text);
+  }
 }
 
 static char **
@@ -281,7 +333,9 @@ introspect (QueryFunc            query,
                                 g_strcmp0 (strata_result_get_value (rows, row, 2), "t") == 0);
       if (predicate != NULL)
         {
-          g_autofree char *where = _strata_introspect_strip_parens (predicate);
+          g_autofree char *stripped = _strata_introspect_strip_parens (predicate);
+          g_autofree char *uncast_text = uncast (stripped);
+          g_autofree char *where = _strata_introspect_strip_parens (uncast_text);
           strata_index_set_where (index, where);
         }
       strata_table_add_index (table, index);
