@@ -316,8 +316,8 @@ table_rename_column (StrataTable *table,
 
       if (columns != NULL)
         {
-          strata_unique_unref (g_steal_pointer (&items->pdata[i]));
           items->pdata[i] = strata_unique_new (strata_unique_get_name (unique), (const char * const *)columns);
+          strata_unique_unref (unique);
         }
     }
 
@@ -351,8 +351,8 @@ table_rename_column (StrataTable *table,
 
       if (n_found > 0)
         {
-          strata_check_unref (g_steal_pointer (&items->pdata[i]));
           items->pdata[i] = strata_check_new (strata_check_get_name (check), expression);
+          strata_check_unref (check);
         }
     }
 }
