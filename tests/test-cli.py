@@ -242,7 +242,7 @@ def example_history_marks_current(tmp):
     lines = r.out.splitlines()
     assert len(lines) == 8, r
     assert lines[0].startswith(f"7a3d9e5f1b07 -> {HEAD} (shoppingcart) (head), book summary view"), lines[0]
-    assert any(l.startswith("(5e1b7c3d9f85, 6f2c8d4e0a96) -> 7a3d9e5f1b07 (mergepoint)") for l in lines), lines
+    assert any(l.startswith("(5e1b7c3d9f85, 6f2c8d4e0a96) -> 7a3d9e5f1b07 (shoppingcart) (mergepoint)") for l in lines), lines
     assert any("3c4d1f9e7a63 (branchpoint)" in l for l in lines), lines
     assert lines[-1].startswith("<base> -> 1a0e6c2d9b41, create author table"), lines
     assert "(current)" not in r.out

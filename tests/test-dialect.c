@@ -327,7 +327,7 @@ test_bookkeeping_ddl (void)
   g_autofree char *history = strata_dialect_create_history_table (STRATA_DIALECT_POSTGRESQL, "strata_history");
 
   g_assert_cmpstr (version, ==, "CREATE TABLE IF NOT EXISTS \"strata_version\" "
-                                "(version_num VARCHAR(32) NOT NULL PRIMARY KEY)");
+                                "(version_num VARCHAR(32) NOT NULL PRIMARY KEY) WITHOUT ROWID");
   g_assert_cmpstr (alembic, ==, "CREATE TABLE IF NOT EXISTS \"alembic_version\" "
                                 "(version_num VARCHAR(32) NOT NULL PRIMARY KEY)");
   g_assert_true (g_str_has_prefix (history, "CREATE TABLE IF NOT EXISTS \"strata_history\" (\n"

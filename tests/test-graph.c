@@ -649,19 +649,19 @@ test_target_errors (void)
   assert_target_error (graph, "", "b+1", STRATA_DIRECTION_UP, STRATA_ERROR_AMBIGUOUS,
                        "Ambiguous walk: revision b has several child revisions (c1, c2); name a branch "
                        "(LABEL@+1) or a revision");
-  assert_target_error (line, "e", "+1", STRATA_DIRECTION_UP, STRATA_ERROR_STATE,
+  assert_target_error (line, "e", "+1", STRATA_DIRECTION_UP, STRATA_ERROR_INVALID_ARGUMENT,
                        "Relative revision +1 didn't produce 1 migrations");
-  assert_target_error (line, "c", "-1", STRATA_DIRECTION_UP, STRATA_ERROR_STATE,
+  assert_target_error (line, "c", "-1", STRATA_DIRECTION_UP, STRATA_ERROR_INVALID_ARGUMENT,
                        "Relative revision -1 didn't produce 1 migrations; an upgrade goes up: use +N, "
                        "REV+N or REV-N");
-  assert_target_error (line, "c", "+1", STRATA_DIRECTION_DOWN, STRATA_ERROR_STATE,
+  assert_target_error (line, "c", "+1", STRATA_DIRECTION_DOWN, STRATA_ERROR_INVALID_ARGUMENT,
                        "Relative revision +1 didn't produce 1 migrations; a downgrade goes down: use -N, "
                        "LABEL@-N or REV-N");
-  assert_target_error (line, "b", "-3", STRATA_DIRECTION_DOWN, STRATA_ERROR_STATE,
+  assert_target_error (line, "b", "-3", STRATA_DIRECTION_DOWN, STRATA_ERROR_INVALID_ARGUMENT,
                        "Relative revision -3 didn't produce 3 migrations");
-  assert_target_error (line, "", "-1", STRATA_DIRECTION_DOWN, STRATA_ERROR_STATE,
+  assert_target_error (line, "", "-1", STRATA_DIRECTION_DOWN, STRATA_ERROR_INVALID_ARGUMENT,
                        "Relative revision -1 didn't produce 1 migrations; nothing is applied");
-  assert_target_error (line, "", "d+3", STRATA_DIRECTION_UP, STRATA_ERROR_STATE,
+  assert_target_error (line, "", "d+3", STRATA_DIRECTION_UP, STRATA_ERROR_INVALID_ARGUMENT,
                        "Relative revision d+3 didn't produce 3 migrations");
   assert_target_error (line, "zz", "head", STRATA_DIRECTION_UP, STRATA_ERROR_UNKNOWN_REVISION,
                        "The version table holds revision 'zz', which is not among the migrations");
@@ -694,15 +694,15 @@ test_linear_plans (void)
   assert_downgrade (graph, "c", "c", "");
   assert_downgrade (graph, "", "base", "");
 
-  assert_plan_error (graph, STRATA_DIRECTION_DOWN, "c", "d", STRATA_ERROR_STATE,
+  assert_plan_error (graph, STRATA_DIRECTION_DOWN, "c", "d", STRATA_ERROR_INVALID_ARGUMENT,
                      "Destination d is not a valid downgrade target from current head(s) c");
-  assert_plan_error (graph, STRATA_DIRECTION_DOWN, "", "a", STRATA_ERROR_STATE,
+  assert_plan_error (graph, STRATA_DIRECTION_DOWN, "", "a", STRATA_ERROR_INVALID_ARGUMENT,
                      "Destination a is not a valid downgrade target from current head(s) "
                      "(none: the version table is empty)");
-  assert_plan_error (graph, STRATA_DIRECTION_UP, "d", "b", STRATA_ERROR_STATE,
+  assert_plan_error (graph, STRATA_DIRECTION_UP, "d", "b", STRATA_ERROR_INVALID_ARGUMENT,
                      "Destination b is not a valid upgrade target from current head(s) d: it is already "
                      "applied and below them; use downgrade to go back");
-  assert_plan_error (graph, STRATA_DIRECTION_UP, "d", "base", STRATA_ERROR_STATE,
+  assert_plan_error (graph, STRATA_DIRECTION_UP, "d", "base", STRATA_ERROR_INVALID_ARGUMENT,
                      "Destination base is not a valid upgrade target from current head(s) d: it is already "
                      "applied and below them; use downgrade to go back");
 }
@@ -736,7 +736,7 @@ test_branched_plans (void)
                      "Multiple head revisions are present for given argument 'head'; please specify a "
                      "specific target revision, '<branchname>@head' to narrow to a specific head, or "
                      "'heads' for all heads (heads: d1, d2)");
-  assert_plan_error (graph, STRATA_DIRECTION_DOWN, "d1", "c2", STRATA_ERROR_STATE,
+  assert_plan_error (graph, STRATA_DIRECTION_DOWN, "d1", "c2", STRATA_ERROR_INVALID_ARGUMENT,
                      "Destination c2 is not a valid downgrade target from current head(s) d1");
 }
 
@@ -806,12 +806,43 @@ test_depends_on_plans (void)
   assert_downgrade (graph, "a3,b3", "b@base", "-b3:a3,b2 -b2:a3,b1 -b1:a3");
   assert_downgrade (graph, "b3", "b@base", "-b3:b2 -b2:a2,b1 -b1:a2");
 
+  /* Rows where one is below another (left by a stamp): Alembic refuses to
+   * upgrade from there. */
+  assert_plan_error (graph, STRATA_DIRECTION_UP, "a1,b2", "heads", STRATA_ERROR_STATE,
+                     "The version table holds revision a1 and its descendant b2; repair it with stamp "
+                     "before upgrading");
+
   /* a2 is applied for b2's sake and its branch has not moved past it:
    * nothing to do. Once a3 is applied, a2 is behind. */
   assert_upgrade (graph, "b3", "a2", "");
-  assert_plan_error (graph, STRATA_DIRECTION_UP, "a3,b3", "a2", STRATA_ERROR_STATE,
+  assert_plan_error (graph, STRATA_DIRECTION_UP, "a3,b3", "a2", STRATA_ERROR_INVALID_ARGUMENT,
                      "Destination a2 is not a valid upgrade target from current head(s) a3, b3: it is "
                      "already applied and below them; use downgrade to go back");
+}
+
+static void
+test_depends_on_merge (void)
+{
+  /* h merges f and g and depends on c, which f needs only through e's
+   * depends_on: c stays among h's down revisions. When h runs, c is no
+   * longer a row; Alembic's HeadMaintainer fails on a KeyError there, Strata
+   * replaces the rows that are present. */
+  static const Rev revs[] = {
+    { "a", NULL, NULL, NULL },
+    { "b", "a", NULL, NULL },
+    { "c", NULL, "cc", NULL },
+    { "d", "c", NULL, NULL },
+    { "e", NULL, NULL, NULL },
+    { "f", "e", NULL, "d" },
+    { "g", "b", NULL, NULL },
+    { "h", "f,g", NULL, "cc" },
+  };
+  g_autoptr(StrataGraph) graph = GRAPH (revs);
+
+  assert_upgrade (graph, "f,g", "h", "+h:h");
+  /* Unmerging gives back every down revision, c included, as Alembic does
+   * (even though f implies c). */
+  assert_downgrade (graph, "h", "g", "-h:c,f,g");
 }
 
 static void
@@ -900,6 +931,22 @@ test_range (void)
   assert_range (graph, "", NULL, "right@head", "d2 c2 b a");
   assert_range (bases, "", NULL, NULL, "a2 a1 b2 b1");
   assert_range (bases, "", "beta@base", NULL, "b2 b1");
+
+  /* N below every head (Alembic refuses this with several heads). */
+  assert_range (bases, "", "-1", NULL, "a2 a1 b2 b1");
+
+  /* a1 is below b3 only through b2's depends_on: no line of history joins
+   * them (Alembic fails on an assertion here). */
+  {
+    g_autoptr(StrataGraph) deps = GRAPH (depends);
+    g_autoptr(GPtrArray) across = strata_graph_range (deps, NULL, "a1", "b3", &error);
+
+    g_assert_null (across);
+    g_assert_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT);
+    g_assert_cmpstr (error->message, ==, "Requested range a1:b3 does not refer to ancestor/descendant "
+                     "revisions along the same branch");
+    g_clear_error (&error);
+  }
 
   none = strata_graph_range (graph, NULL, "d1", "c2", &error);
   g_assert_null (none);
@@ -992,6 +1039,7 @@ main (int   argc,
   g_test_add_func ("/strata/graph/plans/merged", test_merged_plans);
   g_test_add_func ("/strata/graph/plans/multiple-bases", test_multiple_bases_plans);
   g_test_add_func ("/strata/graph/plans/depends-on", test_depends_on_plans);
+  g_test_add_func ("/strata/graph/plans/depends-on-merge", test_depends_on_merge);
   g_test_add_func ("/strata/graph/applied", test_dup_applied);
   g_test_add_func ("/strata/graph/stamp", test_stamp);
   g_test_add_func ("/strata/graph/range", test_range);

@@ -204,32 +204,36 @@ dialect_for_offline (StrataCli      *cli,
                      GError        **error)
 {
   g_autofree char *url = NULL;
+  g_autoptr(StrataUrl) parsed = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  if (name == NULL)
+  if (name != NULL)
     {
-      url = strata_project_resolve_url (cli->project, cli->url, cli->profile, &local_error);
-      if (url == NULL)
-        {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "--sql needs a dialect: give --dialect sqlite|postgresql or a database URL (%s)",
-                       local_error->message);
-          return FALSE;
-        }
-      name = url;
+      if (g_str_equal (name, "sqlite"))
+        *dialect = STRATA_DIALECT_SQLITE;
+      else if (g_str_equal (name, "postgresql") || g_str_equal (name, "postgres"))
+        *dialect = STRATA_DIALECT_POSTGRESQL;
+      else
+        return strata_cli_usage_error (error, "upgrade",
+                                       "unknown dialect “%s” (expected sqlite or postgresql)", name);
+      return TRUE;
     }
 
-  if (g_str_has_prefix (name, "sqlite"))
-    *dialect = STRATA_DIALECT_SQLITE;
-  else if (g_str_has_prefix (name, "postgres"))
-    *dialect = STRATA_DIALECT_POSTGRESQL;
-  else
+  /* The dialect of the database the command would target; it is not
+   * contacted. */
+  url = strata_project_resolve_url (cli->project, cli->url, cli->profile, &local_error);
+  if (url == NULL)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "unknown dialect in “%s” (expected sqlite or postgresql)", name);
+                   "--sql needs a dialect: give --dialect sqlite|postgresql or a database URL (%s)",
+                   local_error->message);
       return FALSE;
     }
 
+  if (!(parsed = strata_url_parse (url, error)))
+    return FALSE;
+
+  *dialect = strata_url_get_dialect (parsed);
   return TRUE;
 }
 
@@ -247,7 +251,7 @@ offline (StrataCli        *cli,
   g_auto(GStrv) start = NULL;
   const char *to = range;
   const char *colon = strchr (range, ':');
-  StrataDialect dialect;
+  StrataDialect dialect = STRATA_DIALECT_SQLITE;
   StrataGraph *graph;
 
   if (!(graph = strata_cli_get_graph (cli, error)))

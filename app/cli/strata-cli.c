@@ -235,28 +235,26 @@ strata_cli_get_graph (StrataCli  *cli,
 /* A SQLite file that does not exist yet holds no revision; read-only
  * commands must not create it. */
 static gboolean
-sqlite_database_missing (StrataProject *project,
-                         const char    *url)
+sqlite_database_missing (StrataProject  *project,
+                         const char     *url,
+                         gboolean       *missing,
+                         GError        **error)
 {
-  g_autoptr(GFile) file = NULL;
-  const char *path;
-  g_autofree char *plain = NULL;
-  char *query;
+  g_autoptr(StrataUrl) parsed = NULL;
+  g_autofree char *path = NULL;
 
-  if (!g_str_has_prefix (url, "sqlite:///"))
+  *missing = FALSE;
+
+  if (!(parsed = strata_url_parse (url, error)))
     return FALSE;
 
-  path = url + strlen ("sqlite:///");
-  plain = g_strdup (path);
-  if ((query = strchr (plain, '?')))
-    *query = '\0';
+  if (strata_url_get_dialect (parsed) != STRATA_DIALECT_SQLITE || strata_url_is_memory (parsed))
+    return TRUE;
 
-  if (plain[0] == '/')
-    file = g_file_new_for_path (plain);
-  else
-    file = g_file_resolve_relative_path (strata_project_get_directory (project), plain);
+  path = strata_url_get_sqlite_path (parsed, strata_project_get_directory (project));
+  *missing = !g_file_test (path, G_FILE_TEST_EXISTS);
 
-  return !g_file_query_exists (file, NULL);
+  return TRUE;
 }
 
 StrataMigrator *
@@ -277,8 +275,15 @@ strata_cli_open_migrator (StrataCli  *cli,
   if (!(url = strata_project_resolve_url (project, cli->url, cli->profile, error)))
     return NULL;
 
-  if (!create && sqlite_database_missing (project, url))
-    return NULL;
+  if (!create)
+    {
+      gboolean missing;
+
+      if (!sqlite_database_missing (project, url, &missing, error))
+        return NULL;
+      if (missing)
+        return NULL;
+    }
 
   if (!(driver = strata_driver_open (url, strata_project_get_directory (project), cli->cancellable, error)))
     return NULL;

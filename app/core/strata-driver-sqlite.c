@@ -15,6 +15,7 @@
 
 #include "strata-driver-private.h"
 #include "strata-driver-sqlite.h"
+#include "strata-url.h"
 #include "strata-error.h"
 
 /* Prepared statements kept for strata_driver_query_params(); the cache is
@@ -648,17 +649,6 @@ strata_driver_sqlite_open (const char  *path,
   return open_database (absolute, read_only ? OPEN_READ_ONLY : OPEN_READ_WRITE_CREATE, NULL, error);
 }
 
-/* Options of Python's sqlite3.connect() that SQLAlchemy URLs may carry and
- * that mean nothing here. */
-static const char * const ignored_params[] = {
-  "check_same_thread",
-  "cached_statements",
-  "detect_types",
-  "factory",
-  "isolation_level",
-  "uri",
-  NULL
-};
 
 StrataDriver *
 _strata_driver_sqlite_open_url (const char  *url,
@@ -666,93 +656,36 @@ _strata_driver_sqlite_open_url (const char  *url,
                                 GError     **error)
 {
   g_autoptr(StrataDriver) driver = NULL;
-  g_autofree char *location = NULL;
+  g_autoptr(StrataUrl) parsed = NULL;
   g_autofree char *path = NULL;
-  const char *rest;
-  const char *query;
   OpenMode mode = OPEN_READ_WRITE_CREATE;
-  double timeout = -1;
+  double timeout;
+  int flags;
 
-  rest = strstr (url, "://") + 3;
-  query = strchr (rest, '?');
-  location = query != NULL ? g_strndup (rest, query - rest) : g_strdup (rest);
+  if (!(parsed = strata_url_parse (url, error)))
+    return NULL;
 
-  if (location[0] != '\0' && location[0] != '/')
+  if (strata_url_get_dialect (parsed) != STRATA_DIALECT_SQLITE)
     {
+      g_autofree char *shown = strata_url_to_string (parsed, TRUE);
+
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "%s: a SQLite URL has no host: write sqlite:///relative/path.db, "
-                   "sqlite:////absolute/path.db or sqlite:// (in memory)",
-                   url);
+                   "%s is not a SQLite URL", shown);
       return NULL;
     }
 
-  if (location[0] == '/' && location[1] != '\0')
-    {
-      g_autofree char *decoded = g_uri_unescape_string (location + 1, NULL);
+  if (!strata_url_is_memory (parsed))
+    path = strata_url_get_sqlite_path (parsed, base_dir);
 
-      if (decoded == NULL)
-        {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "%s: bad %%-escape in the file name", url);
-          return NULL;
-        }
+  flags = strata_url_get_sqlite_open_flags (parsed);
+  if (flags & SQLITE_OPEN_CREATE)
+    mode = OPEN_READ_WRITE_CREATE;
+  else if (flags & SQLITE_OPEN_READONLY)
+    mode = OPEN_READ_ONLY;
+  else
+    mode = OPEN_READ_WRITE;
 
-      if (!g_str_equal (decoded, ":memory:"))
-        {
-          g_autofree char *base = NULL;
-
-          if (base_dir != NULL)
-            base = g_file_get_path (base_dir);
-          path = g_canonicalize_filename (decoded, base);
-        }
-    }
-
-  if (query != NULL && query[1] != '\0')
-    {
-      g_auto(GStrv) params = g_strsplit (query + 1, "&", -1);
-
-      for (guint i = 0; params[i] != NULL; i++)
-        {
-          const char *eq = strchr (params[i], '=');
-          g_autofree char *name = g_strndup (params[i], eq ? (gsize)(eq - params[i]) : strlen (params[i]));
-          const char *value = eq ? eq + 1 : "";
-
-          if (g_str_equal (name, "mode"))
-            {
-              if (g_str_equal (value, "ro"))
-                mode = OPEN_READ_ONLY;
-              else if (g_str_equal (value, "rw"))
-                mode = OPEN_READ_WRITE;
-              else if (g_str_equal (value, "rwc"))
-                mode = OPEN_READ_WRITE_CREATE;
-              else
-                {
-                  g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                               "%s: mode must be ro, rw or rwc, not \"%s\"", url, value);
-                  return NULL;
-                }
-            }
-          else if (g_str_equal (name, "timeout"))
-            {
-              char *end = NULL;
-
-              timeout = g_ascii_strtod (value, &end);
-              if (*value == '\0' || end == NULL || *end != '\0' || timeout < 0 || timeout > 86400)
-                {
-                  g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                               "%s: timeout must be a number of seconds, not \"%s\"", url, value);
-                  return NULL;
-                }
-            }
-          else if (name[0] != '\0' && !g_strv_contains (ignored_params, name))
-            {
-              g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                           "%s: unknown parameter \"%s\" (SQLite URLs take mode= and timeout=)",
-                           url, name);
-              return NULL;
-            }
-        }
-    }
+  timeout = strata_url_get_sqlite_timeout (parsed);
 
   if (path == NULL && mode == OPEN_READ_ONLY)
     mode = OPEN_READ_WRITE_CREATE;

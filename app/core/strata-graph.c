@@ -54,6 +54,7 @@ struct _StrataGraph
   guint       n_nodes;
   GHashTable *by_id;         /* const char * -> Node * */
   GHashTable *by_label;      /* const char * -> Node * */
+  GPtrArray  *empty;         /* shared by every empty edge list */
   GPtrArray  *heads;         /* Node *: no versioned child; sorted by id */
   GPtrArray  *real_heads;    /* Node *: no child and no dependent; sorted by id */
   GPtrArray  *bases;         /* Node *: no down_revision; sorted by id */
@@ -199,6 +200,26 @@ add_unique (GPtrArray *array,
     g_ptr_array_add (array, item);
 }
 
+/* Edge lists start as the graph's shared empty array and get their own
+ * storage on the first edge: most revisions have one parent, one child and
+ * no dependencies, and thousands of them must stay light. */
+static void
+edge_add (StrataGraph  *self,
+          GPtrArray   **edges,
+          Node         *node,
+          gboolean      unique)
+{
+  if (*edges == self->empty)
+    {
+      g_ptr_array_unref (*edges);
+      *edges = g_ptr_array_sized_new (1);
+    }
+  else if (unique && g_ptr_array_find (*edges, node, NULL))
+    return;
+
+  g_ptr_array_add (*edges, node);
+}
+
 static GPtrArray *
 scripts_of (GPtrArray *nodes)
 {
@@ -307,48 +328,93 @@ collect_array (StrataGraph *self,
   return collect (self, (Node * const *)starts->pdata, starts->len, relation);
 }
 
-/* Whether @ancestor is @node or reachable from it going down. The
- * topological positions prune the search. */
-static gboolean
-is_ancestor (StrataGraph *self,
-             Node        *ancestor,
-             Node        *node,
-             gboolean     include_dependencies)
+/* Scratch space for repeated searches: a node is visited in the current
+ * search when its stamp equals the generation. */
+typedef struct
 {
-  g_autoptr(GPtrArray) stack = NULL;
-  g_autofree guint8 *seen = NULL;
+  guint     *stamps;
+  guint      generation;
+  GPtrArray *stack;
+} Visit;
+
+static void
+visit_init (Visit       *visit,
+            StrataGraph *self)
+{
+  visit->stamps = g_new0 (guint, self->n_nodes + 1);
+  visit->generation = 0;
+  visit->stack = g_ptr_array_new ();
+}
+
+static void
+visit_clear (Visit *visit)
+{
+  g_clear_pointer (&visit->stamps, g_free);
+  g_clear_pointer (&visit->stack, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Visit, visit_clear)
+
+/* Whether @ancestor is @node or reachable from it going down. Only nodes
+ * after @ancestor in the topological order can lead to it, which prunes the
+ * search to the part of the history between the two. */
+static gboolean
+is_ancestor_visit (Visit    *visit,
+                   Node     *ancestor,
+                   Node     *node,
+                   gboolean  include_dependencies)
+{
   Relation relation = include_dependencies ? ANCESTORS : ANCESTORS_VERSIONED;
+  gboolean found = FALSE;
 
   if (ancestor == node)
     return TRUE;
   if (ancestor->topo > node->topo)
     return FALSE;
 
-  stack = g_ptr_array_new ();
-  seen = marks_new (self);
-  g_ptr_array_add (stack, node);
-  seen[node->index] = 1;
+  if (++visit->generation == 0)
+    visit->generation = 1;
+  g_ptr_array_set_size (visit->stack, 0);
+  g_ptr_array_add (visit->stack, node);
+  visit->stamps[node->index] = visit->generation;
 
-  while (stack->len > 0)
+  while (!found && visit->stack->len > 0)
     {
-      Node *current = g_ptr_array_steal_index_fast (stack, stack->len - 1);
+      Node *current = g_ptr_array_steal_index_fast (visit->stack, visit->stack->len - 1);
       GPtrArray *edges = related (current, relation);
 
-      for (guint i = 0; i < edges->len; i++)
+      for (guint i = 0; i < edges->len && !found; i++)
         {
           Node *other = g_ptr_array_index (edges, i);
 
           if (other == ancestor)
-            return TRUE;
-          if (!seen[other->index] && other->topo > ancestor->topo)
+            found = TRUE;
+          else if (visit->stamps[other->index] != visit->generation && other->topo > ancestor->topo)
             {
-              seen[other->index] = 1;
-              g_ptr_array_add (stack, other);
+              visit->stamps[other->index] = visit->generation;
+              g_ptr_array_add (visit->stack, other);
             }
         }
     }
 
-  return FALSE;
+  return found;
+}
+
+static gboolean
+is_ancestor (StrataGraph *self,
+             Node        *ancestor,
+             Node        *node,
+             gboolean     include_dependencies)
+{
+  g_auto(Visit) visit = { 0 };
+
+  if (ancestor == node)
+    return TRUE;
+  if (ancestor->topo > node->topo)
+    return FALSE;
+
+  visit_init (&visit, self);
+  return is_ancestor_visit (&visit, ancestor, node, include_dependencies);
 }
 
 /* Alembic's _shares_lineage: one is an ancestor of the other. */
@@ -362,16 +428,38 @@ shares_lineage (StrataGraph *self,
          is_ancestor (self, b, a, include_dependencies);
 }
 
+/* The revisions that share lineage with @branch: its ancestors and its
+ * descendants, itself included. */
+static guint8 *
+lineage_of (StrataGraph *self,
+            Node        *branch,
+            gboolean     include_dependencies)
+{
+  guint8 *marks = collect (self, &branch, 1, include_dependencies ? DESCENDANTS : DESCENDANTS_VERSIONED);
+  g_autofree guint8 *below = collect (self, &branch, 1, include_dependencies ? ANCESTORS : ANCESTORS_VERSIONED);
+
+  for (guint i = 0; i < self->n_nodes; i++)
+    marks[i] |= below[i];
+
+  return marks;
+}
+
+/* Alembic's filter_for_lineage. */
 static GPtrArray *
 filter_for_lineage (StrataGraph *self,
                     GPtrArray   *nodes,
                     Node        *branch,
                     gboolean     include_dependencies)
 {
+  g_autofree guint8 *lineage = NULL;
   GPtrArray *out = g_ptr_array_new ();
 
+  if (nodes->len == 0)
+    return out;
+
+  lineage = lineage_of (self, branch, include_dependencies);
   for (guint i = 0; i < nodes->len; i++)
-    if (shares_lineage (self, g_ptr_array_index (nodes, i), branch, include_dependencies))
+    if (lineage[((Node *)g_ptr_array_index (nodes, i))->index])
       g_ptr_array_add (out, g_ptr_array_index (nodes, i));
 
   return out;
@@ -403,6 +491,7 @@ strata_graph_finalize (GObject *object)
   g_clear_pointer (&self->sorted, g_ptr_array_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->by_label, g_hash_table_unref);
+  g_clear_pointer (&self->empty, g_ptr_array_unref);
   g_clear_pointer (&self->heads, g_ptr_array_unref);
   g_clear_pointer (&self->real_heads, g_ptr_array_unref);
   g_clear_pointer (&self->bases, g_ptr_array_unref);
@@ -421,6 +510,7 @@ strata_graph_init (StrataGraph *self)
 {
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->by_label = g_hash_table_new (g_str_hash, g_str_equal);
+  self->empty = g_ptr_array_new ();
   self->heads = g_ptr_array_new ();
   self->real_heads = g_ptr_array_new ();
   self->bases = g_ptr_array_new ();
@@ -507,7 +597,7 @@ link_revisions (StrataGraph  *self,
               return FALSE;
             }
 
-          add_unique (node->down, parent);
+          edge_add (self, &node->down, parent, TRUE);
         }
 
       for (guint j = 0; deps[j] != NULL; j++)
@@ -529,7 +619,7 @@ link_revisions (StrataGraph  *self,
               return FALSE;
             }
 
-          add_unique (node->deps, dep);
+          edge_add (self, &node->deps, dep, TRUE);
         }
     }
 
@@ -538,20 +628,31 @@ link_revisions (StrataGraph  *self,
       Node *node = &self->nodes[i];
 
       for (guint j = 0; j < node->down->len; j++)
-        {
-          Node *parent = g_ptr_array_index (node->down, j);
-
-          g_ptr_array_add (parent->next, node);
-          g_ptr_array_add (parent->all_next, node);
-        }
+        edge_add (self, &((Node *)g_ptr_array_index (node->down, j))->next, node, FALSE);
 
       for (guint j = 0; j < node->deps->len; j++)
-        {
-          Node *dep = g_ptr_array_index (node->deps, j);
+        edge_add (self, &((Node *)g_ptr_array_index (node->deps, j))->dependents, node, FALSE);
+    }
 
-          g_ptr_array_add (dep->dependents, node);
-          if (!g_ptr_array_find (node->down, dep, NULL))
-            g_ptr_array_add (dep->all_next, node);
+  /* all_next: children, then dependents that are not children too; the
+   * same array as next for a revision nothing depends on. */
+  for (guint i = 0; i < self->n_nodes; i++)
+    {
+      Node *node = &self->nodes[i];
+
+      g_ptr_array_unref (node->all_next);
+      if (node->dependents->len == 0)
+        node->all_next = g_ptr_array_ref (node->next);
+      else
+        {
+          node->all_next = g_ptr_array_copy (node->next, NULL, NULL);
+          for (guint j = 0; j < node->dependents->len; j++)
+            {
+              Node *dependent = g_ptr_array_index (node->dependents, j);
+
+              if (!g_ptr_array_find (dependent->down, node, NULL))
+                g_ptr_array_add (node->all_next, dependent);
+            }
         }
     }
 
@@ -729,8 +830,10 @@ normalize_dependencies (StrataGraph *self,
 
       inherited[node->index] = set;
 
-      for (guint j = 0; j < node->down->len; j++)
-        g_ptr_array_add (node->norm_down, g_ptr_array_index (node->down, j));
+      /* norm_down is down plus the dependencies that remain: the same
+       * array as down when none does. */
+      g_ptr_array_unref (node->norm_down);
+      node->norm_down = g_ptr_array_ref (node->down);
 
       for (guint j = 0; j < node->deps->len; j++)
         {
@@ -738,7 +841,12 @@ normalize_dependencies (StrataGraph *self,
 
           if (set != NULL && g_hash_table_contains (set, dep))
             continue;
-          node->has_norm_deps = TRUE;
+          if (!node->has_norm_deps)
+            {
+              g_ptr_array_unref (node->norm_down);
+              node->norm_down = g_ptr_array_copy (node->down, NULL, NULL);
+              node->has_norm_deps = TRUE;
+            }
           add_unique (node->norm_down, dep);
         }
     }
@@ -839,12 +947,12 @@ strata_graph_new (GPtrArray  *scripts,
       node->script = script;
       node->id = strata_script_get_revision (script);
       node->index = i;
-      node->down = g_ptr_array_new ();
-      node->deps = g_ptr_array_new ();
-      node->norm_down = g_ptr_array_new ();
-      node->next = g_ptr_array_new ();
-      node->all_next = g_ptr_array_new ();
-      node->dependents = g_ptr_array_new ();
+      node->down = g_ptr_array_ref (self->empty);
+      node->deps = g_ptr_array_ref (self->empty);
+      node->norm_down = g_ptr_array_ref (self->empty);
+      node->next = g_ptr_array_ref (self->empty);
+      node->all_next = g_ptr_array_ref (self->empty);
+      node->dependents = g_ptr_array_ref (self->empty);
     }
 
   if (!index_revisions (self, error) || !link_revisions (self, error))
@@ -1041,12 +1149,13 @@ strata_graph_dup_labels_for (StrataGraph  *self,
   if (node->labels == NULL)
     return g_new0 (char *, 1);
 
-  g_ptr_array_add (node->labels, NULL);
   {
-    char **labels = strata_heads_normalize ((const char * const *)node->labels->pdata);
+    g_autofree const char **labels = g_new0 (const char *, node->labels->len + 1);
 
-    g_ptr_array_set_size (node->labels, node->labels->len - 1);
-    return labels;
+    for (guint i = 0; i < node->labels->len; i++)
+      labels[i] = g_ptr_array_index (node->labels, i);
+
+    return strata_heads_normalize (labels);
   }
 }
 
@@ -1106,9 +1215,16 @@ lookup_ident (StrataGraph  *self,
 
       if (len >= 4)
         for (guint i = 0; i < self->n_nodes; i++)
-          if (strncmp (self->nodes[i].id, ident, len) == 0 &&
-              (branch_node == NULL || shares_lineage (self, &self->nodes[i], branch_node, FALSE)))
+          if (strncmp (self->nodes[i].id, ident, len) == 0)
             g_ptr_array_add (matches, &self->nodes[i]);
+
+      if (branch_node != NULL && matches->len > 1)
+        {
+          GPtrArray *on_branch = filter_for_lineage (self, matches, branch_node, FALSE);
+
+          g_ptr_array_unref (matches);
+          matches = on_branch;
+        }
 
       if (matches->len == 0)
         {
@@ -1339,7 +1455,7 @@ set_relative_error (GError     **error,
                     gint64       steps,
                     const char  *hint)
 {
-  g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
                "Relative revision %s didn't produce %" G_GINT64_FORMAT " migrations%s%s",
                target, ABS (steps), hint ? "; " : "", hint ? hint : "");
 }
@@ -1497,11 +1613,12 @@ parse_upgrade_target (StrataGraph  *self,
               if (starts->len == 0 && current->len > 0)
                 {
                   g_autofree guint8 *applied = collect_array (self, current, ANCESTORS);
+                  g_autofree guint8 *lineage = lineage_of (self, branch, FALSE);
                   g_autofree guint8 *below = marks_new (self);
                   g_autoptr(GPtrArray) active = g_ptr_array_new ();
 
                   for (guint i = 0; i < self->n_nodes; i++)
-                    if (applied[i] && shares_lineage (self, &self->nodes[i], branch, FALSE))
+                    if (applied[i] && lineage[i])
                       {
                         g_ptr_array_add (active, &self->nodes[i]);
                         for (guint j = 0; j < self->nodes[i].norm_down->len; j++)
@@ -1660,7 +1777,7 @@ parse_downgrade_target (StrataGraph  *self,
 
               if (on_branch->len == 0)
                 {
-                  g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
+                  g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
                                "Relative revision %s didn't produce %" G_GINT64_FORMAT " migrations; "
                                "nothing on branch '%s' is applied", target, ABS (rel.steps), branch);
                   return FALSE;
@@ -1815,7 +1932,8 @@ strata_graph_resolve_target (StrataGraph         *self,
 static GPtrArray *
 topological_sort (StrataGraph *self,
                   guint8      *todo,
-                  GPtrArray   *heads)
+                  GPtrArray   *heads,
+                  gboolean    *out_complete)
 {
   g_autoptr(GPtrArray) current = g_ptr_array_new ();
   g_autoptr(GPtrArray) ancestors = g_ptr_array_new_with_free_func (g_free);
@@ -1892,16 +2010,17 @@ topological_sort (StrataGraph *self,
         }
     }
 
-  /* Alembic asserts nothing is left; keep any straggler, newest first. */
-  if (n_todo > 0)
+  /* Revisions no head leads to (Alembic asserts there are none): the caller
+   * decides; they follow, newest first. */
+  *out_complete = n_todo == 0;
+  for (guint i = self->sorted->len; n_todo > 0 && i > 0; i--)
     {
-      g_warning ("Revisions left out of the topological sort; appending them");
-      for (guint i = self->sorted->len; i > 0; i--)
-        {
-          Node *node = node_for_script (self, g_ptr_array_index (self->sorted, i - 1));
+      Node *node = node_for_script (self, g_ptr_array_index (self->sorted, i - 1));
 
-          if (todo[node->index])
-            g_ptr_array_add (output, node);
+      if (todo[node->index])
+        {
+          g_ptr_array_add (output, node);
+          n_todo--;
         }
     }
 
@@ -1914,6 +2033,7 @@ typedef struct
 {
   StrataGraph *graph;
   GHashTable  *heads;   /* Node * set */
+  Visit        visit;
 } Heads;
 
 static void
@@ -1923,6 +2043,7 @@ heads_init (Heads       *heads,
 {
   heads->graph = graph;
   heads->heads = g_hash_table_new (NULL, NULL);
+  visit_init (&heads->visit, graph);
 
   for (guint i = 0; i < current->len; i++)
     g_hash_table_add (heads->heads, g_ptr_array_index (current, i));
@@ -1932,6 +2053,7 @@ static void
 heads_clear (Heads *heads)
 {
   g_clear_pointer (&heads->heads, g_hash_table_unref);
+  visit_clear (&heads->visit);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Heads, heads_clear)
@@ -1950,25 +2072,27 @@ heads_dup (Heads *heads)
   return ids_of (nodes);
 }
 
-/* The ancestors of every head but @except. */
-static guint8 *
-heads_other_ancestors (Heads *heads,
-                       Node  *except,
-                       GPtrArray *except_all)
+/* Whether @node is below (or is) a head other than @except and those in
+ * @except_all: Alembic's "ancestors of the other heads". */
+static gboolean
+heads_others_imply (Heads     *heads,
+                    Node      *node,
+                    Node      *except,
+                    GPtrArray *except_all)
 {
-  g_autoptr(GPtrArray) others = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer key;
 
   g_hash_table_iter_init (&iter, heads->heads);
   while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (key != except && (except_all == NULL || !g_ptr_array_find (except_all, key, NULL)))
-      g_ptr_array_add (others, key);
+    {
+      if (key == except || (except_all != NULL && g_ptr_array_find (except_all, key, NULL)))
+        continue;
+      if (is_ancestor_visit (&heads->visit, node, key, TRUE))
+        return TRUE;
+    }
 
-  if (others->len == 0)
-    return NULL;
-
-  return collect_array (heads->graph, others, ANCESTORS);
+  return FALSE;
 }
 
 static guint
@@ -1997,15 +2121,14 @@ heads_upgrade (Heads *heads,
     }
   else if (downs->len > 1 && present > 1)
     {
-      g_autofree guint8 *others = heads_other_ancestors (heads, NULL, downs);
+      g_autoptr(GPtrArray) merged = g_ptr_array_new ();
 
       for (guint i = 0; i < downs->len; i++)
-        {
-          Node *down = g_ptr_array_index (downs, i);
+        if (!heads_others_imply (heads, g_ptr_array_index (downs, i), NULL, downs))
+          g_ptr_array_add (merged, g_ptr_array_index (downs, i));
 
-          if (others == NULL || !others[down->index])
-            g_hash_table_remove (heads->heads, down);
-        }
+      for (guint i = 0; i < merged->len; i++)
+        g_hash_table_remove (heads->heads, g_ptr_array_index (merged, i));
       g_hash_table_add (heads->heads, node);
     }
   else
@@ -2023,21 +2146,19 @@ heads_downgrade (Heads *heads,
                  Node  *node)
 {
   GPtrArray *downs = node->norm_down;
-  g_autofree guint8 *others = NULL;
+  g_autoptr(GPtrArray) to = NULL;
 
   if (!g_hash_table_contains (heads->heads, node))
     return;
 
-  others = heads_other_ancestors (heads, node, NULL);
-  g_hash_table_remove (heads->heads, node);
-
+  to = g_ptr_array_new ();
   for (guint i = 0; i < downs->len; i++)
-    {
-      Node *down = g_ptr_array_index (downs, i);
+    if (!heads_others_imply (heads, g_ptr_array_index (downs, i), node, NULL))
+      g_ptr_array_add (to, g_ptr_array_index (downs, i));
 
-      if (others == NULL || !others[down->index])
-        g_hash_table_add (heads->heads, down);
-    }
+  g_hash_table_remove (heads->heads, node);
+  for (guint i = 0; i < to->len; i++)
+    g_hash_table_add (heads->heads, g_ptr_array_index (to, i));
 }
 
 /* Plans -------------------------------------------------------------------- */
@@ -2103,6 +2224,7 @@ strata_graph_plan_upgrade (StrataGraph         *self,
   g_autoptr(GPtrArray) order = NULL;
   g_autofree guint8 *required = NULL;
   g_autofree guint8 *applied = NULL;
+  gboolean complete;
   gboolean any = FALSE;
 
   g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
@@ -2122,6 +2244,20 @@ strata_graph_plan_upgrade (StrataGraph         *self,
                        "Requested revision %s overlaps with other requested revisions %s",
                        ((Node *)g_ptr_array_index (targets, j))->id,
                        ((Node *)g_ptr_array_index (targets, i))->id);
+          return NULL;
+        }
+
+  /* Nor may a row of the version table be below another one (a state only
+   * a stamp can leave): Alembic refuses to upgrade from it. */
+  for (guint i = 0; i < current->len; i++)
+    for (guint j = 0; j < current->len; j++)
+      if (i != j && is_ancestor (self, g_ptr_array_index (current, i), g_ptr_array_index (current, j), TRUE))
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
+                       "The version table holds revision %s and its descendant %s; "
+                       "repair it with stamp before upgrading",
+                       ((Node *)g_ptr_array_index (current, i))->id,
+                       ((Node *)g_ptr_array_index (current, j))->id);
           return NULL;
         }
 
@@ -2151,7 +2287,7 @@ strata_graph_plan_upgrade (StrataGraph         *self,
         {
           g_autofree char *listed = describe_heads (current_heads);
 
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
                        "Destination %s is not a valid upgrade target from current head(s) %s: "
                        "it is already applied and below them; use downgrade to go back",
                        target, listed);
@@ -2159,7 +2295,9 @@ strata_graph_plan_upgrade (StrataGraph         *self,
         }
     }
 
-  order = topological_sort (self, required, targets);
+  order = topological_sort (self, required, targets, &complete);
+  if (!complete)
+    g_debug ("Upgrade to %s: revisions outside the targets' ancestry were appended", target);
   for (guint i = 0; i < order->len / 2; i++)
     {
       gpointer swap = order->pdata[i];
@@ -2194,6 +2332,7 @@ strata_graph_plan_downgrade (StrataGraph         *self,
   g_autofree guint8 *dropped = NULL;
   g_autofree guint8 *applied = NULL;
   g_autofree char *branch = NULL;
+  gboolean complete;
   gboolean any = FALSE;
   Node *node;
 
@@ -2226,7 +2365,7 @@ strata_graph_plan_downgrade (StrataGraph         *self,
 
       if (kept == 0)
         {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
                        "Destination %s is not a valid downgrade target from current heads: "
                        "nothing after it is on branch '%s'", target, branch);
           return NULL;
@@ -2246,13 +2385,15 @@ strata_graph_plan_downgrade (StrataGraph         *self,
     {
       g_autofree char *listed = describe_heads (current_heads);
 
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
                    "Destination %s is not a valid downgrade target from current head(s) %s",
                    target, listed);
       return NULL;
     }
 
-  order = topological_sort (self, dropped, current);
+  order = topological_sort (self, dropped, current, &complete);
+  if (!complete)
+    g_debug ("Downgrade to %s: revisions outside the current heads' ancestry were appended", target);
 
   return build_plan (self, STRATA_DIRECTION_DOWN, target, current, order);
 }
@@ -2449,6 +2590,7 @@ strata_graph_range (StrataGraph         *self,
   g_autoptr(GPtrArray) order = NULL;
   g_autofree guint8 *needs = NULL;
   g_autofree guint8 *below = NULL;
+  gboolean complete;
 
   g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
 
@@ -2528,7 +2670,15 @@ strata_graph_range (StrataGraph         *self,
         needs[((Node *)g_ptr_array_index (lower_nodes, i))->index] = 1;
     }
 
-  order = topological_sort (self, needs, targets);
+  order = topological_sort (self, needs, targets, &complete);
+  if (!complete)
+    {
+      /* The lower bound is below the upper one only through depends_on. */
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "Requested range %s:%s does not refer to ancestor/descendant revisions "
+                   "along the same branch", lower, upper);
+      return NULL;
+    }
 
   return scripts_of (order);
 }

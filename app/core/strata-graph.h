@@ -15,25 +15,34 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (StrataGraph, strata_graph, STRATA, GRAPH, GObject)
 
-/* Builds and validates the graph from StrataScript objects. A duplicate
- * revision id, a missing parent, an unknown depends_on, a duplicate branch
- * label or a cycle is STRATA_ERROR_GRAPH naming the revision and its file. */
+/* The meaning of every target and the rows of the version table after each
+ * step follow Alembic's RevisionMap and HeadMaintainer (see strata-graph.c for
+ * the few places where Strata refuses what Alembic only warns about).
+ *
+ * Builds and validates the graph from StrataScript objects (@scripts in file
+ * order). A duplicate revision id, a missing parent, an unknown depends_on, a
+ * duplicate branch label (or one equal to a revision id), a cycle or a
+ * dependency cycle is STRATA_ERROR_GRAPH naming the revision and its file. */
 StrataGraph        *strata_graph_new                 (GPtrArray           *scripts,
                                                       GError             **error);
 
 guint               strata_graph_get_n_revisions     (StrataGraph         *self);
-/* All scripts, topologically sorted: every script after its down revisions
- * and its depends_on; ties broken by file order then revision id. */
+/* (transfer none) All scripts, topologically sorted: every script after its
+ * down revisions and its depends_on; ties broken by file order. */
 GPtrArray          *strata_graph_get_scripts         (StrataGraph         *self);
+/* (transfer none) An exact revision id, or NULL. */
 StrataScript       *strata_graph_lookup              (StrataGraph         *self,
                                                       const char          *revision);
-/* A full id, a unique prefix of >= 4 characters, or a branch label (which
- * means the revision carrying the label). */
+/* (transfer none) A full id, a unique prefix of >= 4 characters, or a branch
+ * label (which means the revision carrying the label). Errors:
+ * STRATA_ERROR_UNKNOWN_REVISION, STRATA_ERROR_AMBIGUOUS. */
 StrataScript       *strata_graph_resolve             (StrataGraph         *self,
                                                       const char          *id,
                                                       GError             **error);
 
-/* Sorted by revision id. */
+/* (transfer full) Arrays of StrataScript sorted by revision id. Heads are
+ * Alembic's: revisions no other names as down_revision (a revision another
+ * one only depends_on is still a head; the `heads` target excludes it). */
 GPtrArray          *strata_graph_get_heads           (StrataGraph         *self);
 GPtrArray          *strata_graph_get_bases           (StrataGraph         *self);
 GPtrArray          *strata_graph_get_children        (StrataGraph         *self,
@@ -47,21 +56,25 @@ gboolean            strata_graph_is_branch_point     (StrataGraph         *self,
 char              **strata_graph_dup_labels_for      (StrataGraph         *self,
                                                       StrataScript        *script);
 
-/* Targets: head, heads, base, REV, PREFIX, LABEL, label@head, label@base,
- * +N, -N, REV+N, REV-N, label@+N, label@-N, and "" meaning head. The result
- * is the version-table rows the target stands for (sorted). Relative targets
- * are resolved against @current_heads. */
+/* Targets: head, heads, base, REV, PREFIX, LABEL, label@head, label@heads,
+ * label@base, label@REV, +N, -N, REV+N, REV-N, label@+N, label@-N, and "" or
+ * NULL meaning head. The result is the sorted revisions the target stands for
+ * (empty for base). Relative targets are resolved against @current_heads. */
 char              **strata_graph_resolve_target      (StrataGraph         *self,
                                                       const char * const  *current_heads,
                                                       const char          *target,
                                                       StrataDirection      direction,
                                                       GError             **error);
 
-/* Plans from the current version-table rows to a target. Upgrading to a
+/* Plans from the current version-table rows to a target, in Alembic's
+ * order, each step carrying the rows before and after it. Upgrading to a
  * revision applies its ancestors and depends_on, not sibling branches;
- * downgrading to a revision removes what depends on it. An upgrade target
- * below the current state or a downgrade target above it is an error that
- * says so. */
+ * downgrading to a revision removes what comes after it, including through
+ * depends_on. An upgrade target already behind the current state, a
+ * downgrade target that is not below it, or a relative target that walks out
+ * of the history is STRATA_ERROR_INVALID_ARGUMENT; version rows of which one
+ * is below another (only a stamp leaves that) are STRATA_ERROR_STATE for an
+ * upgrade, as in Alembic. */
 StrataPlan         *strata_graph_plan_upgrade        (StrataGraph         *self,
                                                       const char * const  *current_heads,
                                                       const char          *target,
@@ -88,7 +101,7 @@ GPtrArray          *strata_graph_range               (StrataGraph         *self,
                                                       GError             **error);
 
 /* All revisions applied when the version table holds @heads (the heads and
- * everything they need). */
+ * everything they need): revision id -> StrataScript. */
 GHashTable         *strata_graph_dup_applied         (StrataGraph         *self,
                                                       const char * const  *heads,
                                                       GError             **error);

@@ -28,12 +28,16 @@ enum {
 
 typedef struct
 {
-  char *fields[N_FIELDS];
+  char     *fields[N_FIELDS];
+  /* Loaded entries point into the index's buffer; updated ones own them. */
+  gboolean  owned;
 } IndexEntry;
 
 struct _StrataIndex
 {
   char       *path;
+  char       *dir_path;
+  char       *contents;
   GHashTable *entries;  /* name → IndexEntry */
   GHashTable *seen;     /* names listed in this load */
   gboolean    dirty;
@@ -44,8 +48,9 @@ index_entry_free (gpointer data)
 {
   IndexEntry *entry = data;
 
-  for (guint i = 0; i < N_FIELDS; i++)
-    g_free (entry->fields[i]);
+  if (entry->owned)
+    for (guint i = 0; i < N_FIELDS; i++)
+      g_free (entry->fields[i]);
   g_free (entry);
 }
 
@@ -69,10 +74,11 @@ escape_message (const char *message)
   return g_string_free (out, FALSE);
 }
 
-static char *
-unescape_message (const char *text)
+/* In place: the unescaped text is never longer. */
+static void
+unescape_message (char *text)
 {
-  GString *out = g_string_new (NULL);
+  char *out = text;
 
   for (const char *p = text; *p; p++)
     {
@@ -81,17 +87,16 @@ unescape_message (const char *text)
           p++;
           switch (*p)
             {
-            case 't': g_string_append_c (out, '\t'); break;
-            case 'n': g_string_append_c (out, '\n'); break;
-            case 'r': g_string_append_c (out, '\r'); break;
-            default: g_string_append_c (out, *p); break;
+            case 't': *out++ = '\t'; break;
+            case 'n': *out++ = '\n'; break;
+            case 'r': *out++ = '\r'; break;
+            default: *out++ = *p; break;
             }
         }
       else
-        g_string_append_c (out, *p);
+        *out++ = *p;
     }
-
-  return g_string_free (out, FALSE);
+  *out = '\0';
 }
 
 static char *
@@ -114,22 +119,22 @@ StrataIndex *
 _strata_index_load (GFile *migrations_dir)
 {
   StrataIndex *index = g_new0 (StrataIndex, 1);
-  g_autofree char *contents = NULL;
   gsize length = 0;
   char *line;
   char *next;
 
   index->path = index_path_for (migrations_dir);
+  index->dir_path = g_file_get_path (migrations_dir);
   index->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, index_entry_free);
   index->seen = g_hash_table_new (g_str_hash, g_str_equal);
 
-  if (index->path == NULL || !g_file_get_contents (index->path, &contents, &length, NULL))
+  if (index->path == NULL || !g_file_get_contents (index->path, &index->contents, &length, NULL))
     return index;
 
-  if (!g_str_has_prefix (contents, INDEX_MAGIC " " PACKAGE_VERSION "\n"))
+  if (!g_str_has_prefix (index->contents, INDEX_MAGIC " " PACKAGE_VERSION "\n"))
     return index;
 
-  line = strchr (contents, '\n') + 1;
+  line = strchr (index->contents, '\n') + 1;
   for (; line != NULL && *line != '\0'; line = next)
     {
       IndexEntry *entry;
@@ -146,8 +151,9 @@ _strata_index_load (GFile *migrations_dir)
 
           if (tab != NULL)
             *tab = '\0';
-          entry->fields[n] = n == F_MESSAGE ? unescape_message (field) : g_strdup (field);
-          n++;
+          if (n == F_MESSAGE)
+            unescape_message (field);
+          entry->fields[n++] = field;
           field = tab ? tab + 1 : NULL;
         }
 
@@ -192,8 +198,7 @@ _strata_index_lookup (StrataIndex                *index,
                       const StrataMigrationEntry *file)
 {
   IndexEntry *entry;
-  g_autoptr(GFile) child = NULL;
-  g_autoptr(GDateTime) created = NULL;
+  g_autofree char *path = NULL;
   g_auto(GStrv) down = NULL;
   g_auto(GStrv) labels = NULL;
   g_auto(GStrv) depends = NULL;
@@ -204,20 +209,18 @@ _strata_index_lookup (StrataIndex                *index,
   if (entry == NULL || !stat_matches (entry, file))
     return NULL;
 
-  child = g_file_get_child (migrations_dir, file->name);
+  path = g_build_filename (index->dir_path, file->name, NULL);
   down = split_list (entry->fields[F_DOWN]);
   labels = split_list (entry->fields[F_LABELS]);
   depends = split_list (entry->fields[F_DEPENDS]);
-  if (entry->fields[F_CREATED][0] != '\0')
-    created = g_date_time_new_from_iso8601 (entry->fields[F_CREATED], NULL);
 
-  return _strata_script_new_indexed (child,
+  return _strata_script_new_indexed (path,
                                      entry->fields[F_REVISION],
                                      (const char * const *)down,
                                      (const char * const *)labels,
                                      (const char * const *)depends,
                                      entry->fields[F_MESSAGE],
-                                     created,
+                                     entry->fields[F_CREATED],
                                      entry->fields[F_TRANSACTIONAL][0] == '1',
                                      entry->fields[F_CHECKSUM]);
 }
@@ -230,6 +233,7 @@ _strata_index_update (StrataIndex                *index,
   IndexEntry *entry = g_new0 (IndexEntry, 1);
   GDateTime *created = strata_script_get_created (script);
 
+  entry->owned = TRUE;
   entry->fields[F_NAME] = g_strdup (file->name);
   entry->fields[F_SIZE] = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64)file->st.st_size);
   entry->fields[F_MTIME_S] = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64)file->st.st_mtim.tv_sec);
@@ -303,5 +307,7 @@ _strata_index_free (StrataIndex *index)
   g_clear_pointer (&index->entries, g_hash_table_unref);
   g_clear_pointer (&index->seen, g_hash_table_unref);
   g_clear_pointer (&index->path, g_free);
+  g_clear_pointer (&index->dir_path, g_free);
+  g_clear_pointer (&index->contents, g_free);
   g_free (index);
 }

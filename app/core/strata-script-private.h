@@ -13,13 +13,13 @@ G_BEGIN_DECLS
  * operations are read from @file on first use (strata_script_ensure_loaded).
  * The index only holds files that parsed cleanly and have not changed
  * since (size, times and inode match). */
-StrataScript *_strata_script_new_indexed (GFile              *file,
+StrataScript *_strata_script_new_indexed (const char         *path,
                                           const char         *revision,
                                           const char * const *down_revisions,
                                           const char * const *branch_labels,
                                           const char * const *depends_on,
                                           const char         *message,
-                                          GDateTime          *created,
+                                          const char         *created,
                                           gboolean            transactional,
                                           const char         *checksum);
 

@@ -29,8 +29,11 @@ struct _StrataScript
   GFile      *file;
   char       *checksum;
   guint       transactional : 1;
-  /* Known from the folder index; operations not read yet. */
+  /* Known from the folder index; operations not read yet. The file and
+   * creation time are only materialized when asked for. */
   guint       indexed : 1;
+  char       *indexed_path;
+  char       *indexed_created;
 };
 
 G_DEFINE_FINAL_TYPE (StrataScript, strata_script, G_TYPE_OBJECT)
@@ -53,6 +56,8 @@ strata_script_finalize (GObject *object)
   g_clear_pointer (&self->upgrade, g_ptr_array_unref);
   g_clear_pointer (&self->downgrade, g_ptr_array_unref);
   g_clear_object (&self->file);
+  g_clear_pointer (&self->indexed_path, g_free);
+  g_clear_pointer (&self->indexed_created, g_free);
   g_clear_pointer (&self->checksum, g_free);
 
   G_OBJECT_CLASS (strata_script_parent_class)->finalize (object);
@@ -242,6 +247,12 @@ GDateTime *
 strata_script_get_created (StrataScript *self)
 {
   g_return_val_if_fail (STRATA_IS_SCRIPT (self), NULL);
+  if (self->created == NULL && self->indexed_created != NULL)
+    {
+      self->created = g_date_time_new_from_iso8601 (self->indexed_created, NULL);
+      g_clear_pointer (&self->indexed_created, g_free);
+    }
+
   return self->created;
 }
 
@@ -294,6 +305,12 @@ GFile *
 strata_script_get_file (StrataScript *self)
 {
   g_return_val_if_fail (STRATA_IS_SCRIPT (self), NULL);
+  if (self->file == NULL && self->indexed_path != NULL)
+    {
+      self->file = g_file_new_for_path (self->indexed_path);
+      g_clear_pointer (&self->indexed_path, g_free);
+    }
+
   return self->file;
 }
 
@@ -962,23 +979,29 @@ strata_script_write (StrataScript  *self,
 /* Revisions from the folder index {{{ */
 
 StrataScript *
-_strata_script_new_indexed (GFile              *file,
+_strata_script_new_indexed (const char         *path,
                             const char         *revision,
                             const char * const *down_revisions,
                             const char * const *branch_labels,
                             const char * const *depends_on,
                             const char         *message,
-                            GDateTime          *created,
+                            const char         *created,
                             gboolean            transactional,
                             const char         *checksum)
 {
-  StrataScript *self = strata_script_new (revision, down_revisions, message);
+  StrataScript *self = g_object_new (STRATA_TYPE_SCRIPT, NULL);
 
-  strata_script_set_branch_labels (self, branch_labels);
-  strata_script_set_depends_on (self, depends_on);
-  strata_script_set_created (self, created);
+  self->revision = g_strdup (revision);
+  g_strfreev (self->down_revisions);
+  self->down_revisions = strv_copy_or_empty (down_revisions);
+  g_strfreev (self->branch_labels);
+  self->branch_labels = strv_copy_or_empty (branch_labels);
+  g_strfreev (self->depends_on);
+  self->depends_on = strv_copy_or_empty (depends_on);
+  self->message = g_strdup (message);
+  self->indexed_created = created && *created ? g_strdup (created) : NULL;
   self->transactional = !!transactional;
-  self->file = g_object_ref (file);
+  self->indexed_path = g_strdup (path);
   self->checksum = checksum && *checksum ? g_strdup (checksum) : NULL;
   self->indexed = TRUE;
 
@@ -1006,13 +1029,13 @@ strata_script_ensure_loaded (StrataScript  *self,
   if (!self->indexed)
     return TRUE;
 
-  if (!(full = strata_script_new_from_file (self->file, error)))
+  if (!(full = strata_script_new_from_file (strata_script_get_file (self), error)))
     return FALSE;
 
   if (g_strcmp0 (full->revision, self->revision) != 0 ||
       !g_strv_equal ((const char * const *)full->down_revisions, (const char * const *)self->down_revisions))
     {
-      g_autofree char *name = display_name (self->file);
+      g_autofree char *name = display_name (strata_script_get_file (self));
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
                    "%s: the file changed while Strata was running (it now holds revision %s)",
@@ -1024,8 +1047,10 @@ strata_script_ensure_loaded (StrataScript  *self,
   g_clear_pointer (&self->downgrade, g_ptr_array_unref);
   self->upgrade = full->upgrade ? g_ptr_array_ref (full->upgrade) : NULL;
   self->downgrade = full->downgrade ? g_ptr_array_ref (full->downgrade) : NULL;
-  g_free (self->checksum);
-  self->checksum = g_strdup (strata_script_get_checksum (full));
+  /* The index's checksum stands: the file is the one it was computed
+   * from (same size, times and inode). */
+  if (self->checksum == NULL)
+    self->checksum = g_strdup (strata_script_get_checksum (full));
   self->indexed = FALSE;
 
   return TRUE;

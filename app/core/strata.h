@@ -20,4 +20,5 @@
 #include "strata-plan.h"
 #include "strata-project.h"
 #include "strata-script.h"
+#include "strata-url.h"
 #undef STRATA_INSIDE

@@ -9,6 +9,10 @@
 
 #include <glib/gi18n.h>
 
+#include "strata.h"
+#include "strata-app-profile.h"
+#include "strata-profile-editor.h"
+#include "strata-project-view.h"
 #include "strata-window.h"
 
 struct _StrataWindow
@@ -16,6 +20,7 @@ struct _StrataWindow
   AdwApplicationWindow  parent_instance;
 
   GSettings            *settings;
+  GtkFileChooserNative *chooser;
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -28,8 +33,11 @@ struct _StrataWindow
   GtkListBox           *profiles_list;
   GtkStack             *content_stack;
   AdwStatusPage        *empty_page;
+  AdwViewSwitcherTitle *switcher_title;
+  StrataProjectView    *project_view;
 
   guint                 show_sidebar : 1;
+  guint                 bound_to_application : 1;
 };
 
 G_DEFINE_FINAL_TYPE (StrataWindow, strata_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -75,14 +83,133 @@ strata_window_notify_folded_cb (StrataWindow *self,
   strata_window_update_sidebar (self);
 }
 
-static void
-strata_window_show_not_yet_toast (StrataWindow *self,
-                                  const char   *title)
+static StrataApplication *
+strata_window_get_application (StrataWindow *self)
 {
-  AdwToast *toast = adw_toast_new (title);
+  return STRATA_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+}
 
-  adw_toast_set_timeout (toast, 3);
-  strata_window_add_toast (self, toast);
+static void
+strata_window_show_error (StrataWindow *self,
+                          const char   *heading,
+                          const GError *error)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, error->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+strata_window_update_title (StrataWindow *self)
+{
+  StrataProject *project = strata_project_view_get_project (self->project_view);
+  StrataAppProfile *profile = strata_project_view_get_profile (self->project_view);
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  gboolean production = profile != NULL &&
+                        strata_app_profile_get_role (profile) == STRATA_PROFILE_ROLE_PRODUCTION;
+
+  if (project != NULL)
+    title = g_file_get_basename (strata_project_get_directory (project));
+
+  if (profile != NULL && production)
+    /* Translators: the window's subtitle: a profile name and its role */
+    subtitle = g_strdup_printf (_("%s · Production"), strata_app_profile_get_name (profile));
+  else if (profile != NULL)
+    subtitle = g_strdup (strata_app_profile_get_name (profile));
+
+  adw_view_switcher_title_set_title (self->switcher_title, title != NULL ? title : _("Strata"));
+  adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle != NULL ? subtitle : "");
+
+  if (production)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "production");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "production");
+}
+
+/**
+ * strata_window_open_project:
+ * @directory: the folder with strata.ini
+ *
+ * Opens the project in @directory, shows it and remembers it as recent.
+ */
+gboolean
+strata_window_open_project (StrataWindow  *self,
+                            GFile         *directory,
+                            GError       **error)
+{
+  g_autoptr(StrataProject) project = NULL;
+
+  g_return_val_if_fail (STRATA_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (directory), FALSE);
+
+  if (!(project = strata_project_open (directory, error)) ||
+      !strata_project_view_set_project (self->project_view, project, error))
+    return FALSE;
+
+  strata_application_add_recent_project (strata_window_get_application (self), directory);
+  gtk_stack_set_visible_child_name (self->content_stack, "project");
+  adw_view_switcher_title_set_stack (self->switcher_title, strata_project_view_get_stack (self->project_view));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", TRUE);
+  strata_window_update_title (self);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+
+  return TRUE;
+}
+
+static void
+strata_window_open_project_or_report (StrataWindow *self,
+                                      GFile        *directory)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!strata_window_open_project (self, directory, &error))
+    strata_window_show_error (self, _("Cannot Open Project"), error);
+}
+
+static void
+chooser_response_cb (StrataWindow         *self,
+                     int                   response,
+                     GtkFileChooserNative *chooser)
+{
+  gboolean create = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "strata-create"));
+  g_autoptr(GFile) directory = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    directory = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+  g_clear_object (&self->chooser);
+
+  if (directory == NULL)
+    return;
+
+  if (create && !strata_project_create (directory, &error))
+    {
+      strata_window_show_error (self, _("Cannot Create Project"), error);
+      return;
+    }
+
+  strata_window_open_project_or_report (self, directory);
+}
+
+static void
+strata_window_choose_folder (StrataWindow *self,
+                             const char   *title,
+                             const char   *accept_label,
+                             gboolean      create)
+{
+  if (self->chooser != NULL)
+    return;
+
+  self->chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                               accept_label, _("_Cancel"));
+  g_object_set_data (G_OBJECT (self->chooser), "strata-create", GINT_TO_POINTER (create));
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
 static void
@@ -90,8 +217,15 @@ strata_window_open_project_action (GtkWidget  *widget,
                                    const char *action_name,
                                    GVariant   *parameter)
 {
-  strata_window_show_not_yet_toast (STRATA_WINDOW (widget),
-                                    _("Opening projects is not available yet"));
+  strata_window_choose_folder (STRATA_WINDOW (widget), _("Open Project"), _("_Open"), FALSE);
+}
+
+static void
+strata_window_new_project_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  strata_window_choose_folder (STRATA_WINDOW (widget), _("New Project"), _("_Create"), TRUE);
 }
 
 static void
@@ -99,8 +233,236 @@ strata_window_open_example_project_action (GtkWidget  *widget,
                                            const char *action_name,
                                            GVariant   *parameter)
 {
-  strata_window_show_not_yet_toast (STRATA_WINDOW (widget),
-                                    _("The example project is not available yet"));
+  StrataWindow *self = STRATA_WINDOW (widget);
+  g_autoptr(GFile) directory = NULL;
+  g_autoptr(GError) error = NULL;
+
+  directory = strata_application_dup_example_project (strata_window_get_application (self), &error);
+  if (directory == NULL)
+    {
+      strata_window_show_error (self, _("Cannot Open the Example Project"), error);
+      return;
+    }
+
+  strata_window_open_project_or_report (self, directory);
+}
+
+static void
+strata_window_new_profile_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  StrataWindow *self = STRATA_WINDOW (widget);
+  StrataProfileEditor *editor;
+
+  editor = strata_profile_editor_new (GTK_WINDOW (self),
+                                      strata_application_get_profiles (strata_window_get_application (self)),
+                                      NULL);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static StrataAppProfile *
+strata_window_find_profile (StrataWindow *self,
+                            const char   *name,
+                            guint        *position)
+{
+  GListModel *profiles = G_LIST_MODEL (strata_application_get_profiles (strata_window_get_application (self)));
+  guint n_items = g_list_model_get_n_items (profiles);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(StrataAppProfile) profile = g_list_model_get_item (profiles, i);
+
+      if (g_strcmp0 (strata_app_profile_get_name (profile), name) == 0)
+        {
+          if (position != NULL)
+            *position = i;
+          return profile;
+        }
+    }
+
+  return NULL;
+}
+
+static void
+strata_window_edit_profile_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *parameter)
+{
+  StrataWindow *self = STRATA_WINDOW (widget);
+  StrataAppProfile *profile = strata_window_find_profile (self, g_variant_get_string (parameter, NULL), NULL);
+  StrataProfileEditor *editor;
+
+  if (profile == NULL)
+    return;
+
+  editor = strata_profile_editor_new (GTK_WINDOW (self),
+                                      strata_application_get_profiles (strata_window_get_application (self)),
+                                      profile);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+strata_window_refresh_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  StrataWindow *self = STRATA_WINDOW (widget);
+
+  if (strata_project_view_get_project (self->project_view) != NULL)
+    strata_project_view_refresh (self->project_view);
+}
+
+static void
+strata_window_project_activated_cb (StrataWindow  *self,
+                                    GtkListBoxRow *row,
+                                    GtkListBox    *list)
+{
+  GListModel *recent = strata_application_get_recent_projects (strata_window_get_application (self));
+  g_autoptr(GFile) directory = g_list_model_get_item (recent, gtk_list_box_row_get_index (row));
+
+  if (directory != NULL)
+    strata_window_open_project_or_report (self, directory);
+}
+
+static void
+strata_window_profile_selected_cb (StrataWindow  *self,
+                                   GtkListBoxRow *row,
+                                   GtkListBox    *list)
+{
+  GListModel *profiles = G_LIST_MODEL (strata_application_get_profiles (strata_window_get_application (self)));
+  g_autoptr(StrataAppProfile) profile = NULL;
+
+  if (row != NULL)
+    profile = g_list_model_get_item (profiles, gtk_list_box_row_get_index (row));
+
+  strata_project_view_set_profile (self->project_view, profile);
+  strata_window_update_title (self);
+}
+
+static void
+strata_window_project_toast_cb (StrataWindow      *self,
+                                AdwToast          *toast,
+                                StrataProjectView *view)
+{
+  strata_window_add_toast (self, g_object_ref (toast));
+}
+
+static GtkWidget *
+create_project_row (gpointer item,
+                    gpointer user_data)
+{
+  GFile *directory = item;
+  g_autofree char *name = g_file_get_basename (directory);
+  g_autofree char *path = g_file_get_path (directory);
+  GtkWidget *box;
+  GtkWidget *label;
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  label = gtk_label_new (name);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (box), label);
+
+  label = gtk_label_new (path);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_START);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_add_css_class (label, "caption");
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_widget_set_tooltip_text (box, path);
+
+  return box;
+}
+
+static void
+profile_name_changed_cb (StrataAppProfile *profile,
+                         GParamSpec       *pspec,
+                         GtkActionable    *button)
+{
+  gtk_actionable_set_action_target (button, "s", strata_app_profile_get_name (profile));
+}
+
+/* A profile deleted while selected leaves the view without one */
+static void
+strata_window_profiles_changed_cb (StrataWindow *self,
+                                   guint         position,
+                                   guint         removed,
+                                   guint         added,
+                                   GListModel   *profiles)
+{
+  StrataAppProfile *profile = strata_project_view_get_profile (self->project_view);
+  guint n_items = g_list_model_get_n_items (profiles);
+
+  if (profile == NULL)
+    return;
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(StrataAppProfile) item = g_list_model_get_item (profiles, i);
+
+      if (item == profile)
+        return;
+    }
+
+  strata_project_view_set_profile (self->project_view, NULL);
+  strata_window_update_title (self);
+}
+
+static GtkWidget *
+create_profile_row (gpointer item,
+                    gpointer user_data)
+{
+  StrataAppProfile *profile = item;
+  GtkWidget *box;
+  GtkWidget *labels;
+  GtkWidget *label;
+  GtkWidget *tag;
+  GtkWidget *button;
+
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_set_hexpand (labels, TRUE);
+  gtk_box_append (GTK_BOX (box), labels);
+
+  label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  g_object_bind_property (profile, "name", label, "label", G_BINDING_SYNC_CREATE);
+  gtk_box_append (GTK_BOX (labels), label);
+
+  label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_add_css_class (label, "caption");
+  g_object_bind_property (profile, "display-url", label, "label", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (profile, "display-url", label, "tooltip-text", G_BINDING_SYNC_CREATE);
+  gtk_box_append (GTK_BOX (labels), label);
+
+  /* Production stands out */
+  tag = gtk_label_new (NULL);
+  gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (tag, "role-tag");
+  gtk_widget_add_css_class (tag, "caption-heading");
+  g_object_bind_property (profile, "role-label", tag, "label", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (profile, "is-production", tag, "visible", G_BINDING_SYNC_CREATE);
+  gtk_box_append (GTK_BOX (box), tag);
+
+  button = gtk_button_new_from_icon_name ("document-edit-symbolic");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _("Edit Profile…"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Edit Profile"),
+                                  -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.edit-profile");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", strata_app_profile_get_name (profile));
+  g_signal_connect_object (profile, "notify::name",
+                           G_CALLBACK (profile_name_changed_cb), button, 0);
+  gtk_box_append (GTK_BOX (box), button);
+
+  return box;
 }
 
 static void
@@ -137,9 +499,36 @@ strata_window_dispose (GObject *object)
       g_clear_object (&self->settings);
     }
 
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_WINDOW);
 
   G_OBJECT_CLASS (strata_window_parent_class)->dispose (object);
+}
+
+/* The sidebar shows the application's projects and profiles, once the
+ * window belongs to it. */
+static void
+strata_window_notify_application_cb (StrataWindow *self)
+{
+  StrataApplication *application = strata_window_get_application (self);
+  GListModel *profiles;
+
+  if (application == NULL || self->bound_to_application)
+    return;
+
+  self->bound_to_application = TRUE;
+
+  profiles = G_LIST_MODEL (strata_application_get_profiles (application));
+  gtk_list_box_bind_model (self->projects_list,
+                           strata_application_get_recent_projects (application),
+                           create_project_row, NULL, NULL);
+  gtk_list_box_bind_model (self->profiles_list, profiles, create_profile_row, NULL, NULL);
+  g_signal_connect_object (profiles, "items-changed",
+                           G_CALLBACK (strata_window_profiles_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 }
 
 static void
@@ -206,6 +595,8 @@ strata_window_class_init (StrataWindowClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (STRATA_TYPE_PROJECT_VIEW);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/stratadb/Strata/strata-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, leaflet);
@@ -217,17 +608,32 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, profiles_list);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, project_view);
   gtk_widget_class_bind_template_callback (widget_class, strata_window_notify_folded_cb);
+  gtk_widget_class_bind_template_callback (widget_class, strata_window_project_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, strata_window_profile_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, strata_window_project_toast_cb);
 
   gtk_widget_class_install_action (widget_class, "win.open-project", NULL,
                                    strata_window_open_project_action);
+  gtk_widget_class_install_action (widget_class, "win.new-project", NULL,
+                                   strata_window_new_project_action);
   gtk_widget_class_install_action (widget_class, "win.open-example-project", NULL,
                                    strata_window_open_example_project_action);
+  gtk_widget_class_install_action (widget_class, "win.new-profile", NULL,
+                                   strata_window_new_profile_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-profile", "s",
+                                   strata_window_edit_profile_action);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL,
+                                   strata_window_refresh_action);
   gtk_widget_class_install_action (widget_class, "win.navigate-back", NULL,
                                    strata_window_navigate_back_action);
   gtk_widget_class_install_property_action (widget_class, "win.show-sidebar", "show-sidebar");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-project", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-project", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.new-profile", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.show-sidebar", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.navigate-back", NULL);
 }
@@ -252,6 +658,9 @@ strata_window_init (StrataWindow *self)
     g_settings_bind (self->settings, strata_window_settings[i].key,
                      self, strata_window_settings[i].property,
                      G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", FALSE);
+  g_signal_connect (self, "notify::application", G_CALLBACK (strata_window_notify_application_cb), NULL);
 
   /* Folded, the window opens on the content, the sidebar one step back. */
   adw_leaflet_set_visible_child (self->leaflet, self->content);
@@ -306,4 +715,35 @@ strata_window_add_toast (StrataWindow *self,
   g_return_if_fail (ADW_IS_TOAST (toast));
 
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+StrataProjectView *
+strata_window_get_project_view (StrataWindow *self)
+{
+  g_return_val_if_fail (STRATA_IS_WINDOW (self), NULL);
+
+  return self->project_view;
+}
+
+void
+strata_window_select_profile (StrataWindow     *self,
+                              StrataAppProfile *profile)
+{
+  guint position;
+
+  g_return_if_fail (STRATA_IS_WINDOW (self));
+  g_return_if_fail (profile == NULL || STRATA_IS_APP_PROFILE (profile));
+
+  if (profile == NULL)
+    {
+      gtk_list_box_unselect_all (self->profiles_list);
+      return;
+    }
+
+  if (!g_list_store_find (strata_application_get_profiles (strata_window_get_application (self)),
+                          profile, &position))
+    g_return_if_reached ();
+
+  gtk_list_box_select_row (self->profiles_list,
+                           gtk_list_box_get_row_at_index (self->profiles_list, position));
 }

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "strata-application.h"
+#include "strata-project-view.h"
 
 G_BEGIN_DECLS
 
@@ -21,5 +22,12 @@ void          strata_window_set_show_sidebar (StrataWindow      *self,
                                               gboolean           show_sidebar);
 void          strata_window_add_toast        (StrataWindow      *self,
                                               AdwToast          *toast);
+gboolean      strata_window_open_project     (StrataWindow      *self,
+                                              GFile             *directory,
+                                              GError           **error);
+StrataProjectView *strata_window_get_project_view (StrataWindow *self);
+/* Selects @profile in the sidebar (NULL: none) for the open project. */
+void          strata_window_select_profile   (StrataWindow      *self,
+                                              StrataAppProfile  *profile);
 
 G_END_DECLS

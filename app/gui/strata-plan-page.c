@@ -1,0 +1,837 @@
+/* strata-plan-page.c: review a plan step by step, apply it, watch it run
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-plan-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "strata-gui-util.h"
+#include "strata-plan-page.h"
+
+typedef struct
+{
+  AdwExpanderRow *row;
+  GtkStack       *state;
+} StepRow;
+
+struct _StrataPlanPage
+{
+  AdwBin             parent_instance;
+
+  StrataProject     *project;
+  StrataGraph       *graph;
+  StrataAppProfile  *profile;
+  StrataDriver      *driver;
+  char             **current_heads;
+  char              *selected_revision;
+
+  StrataPlan        *plan;
+  GArray            *step_rows;    /* StepRow, one per step */
+  guint              destructive : 1;
+  guint              finished : 1;     /* showing the run that just ended */
+
+  StrataMigrator    *migrator;     /* while running */
+  GCancellable      *cancellable;
+
+  /* Template widgets */
+  GtkDropDown       *target_dropdown;
+  GtkLabel          *summary_label;
+  GtkRevealer       *warning_revealer;
+  GtkLabel          *warning_label;
+  GtkStack          *plan_stack;
+  AdwStatusPage     *error_page;
+  GtkListBox        *steps_list;
+  GtkExpander       *log_expander;
+  GtkScrolledWindow *log_scroller;
+  GtkTextView       *log_view;
+  GtkProgressBar    *progress_bar;
+  GtkButton         *apply_button;
+  GtkButton         *cancel_button;
+  GtkButton         *done_button;
+};
+
+G_DEFINE_FINAL_TYPE (StrataPlanPage, strata_plan_page, ADW_TYPE_BIN)
+
+enum {
+  FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+strata_plan_page_log (StrataPlanPage *self,
+                      const char     *format,
+                      ...) G_GNUC_PRINTF (2, 3);
+
+static void
+strata_plan_page_log (StrataPlanPage *self,
+                      const char     *format,
+                      ...)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->log_view);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *time = g_date_time_format (now, "%H:%M:%S");
+  g_autofree char *message = NULL;
+  g_autofree char *line = NULL;
+  GtkTextIter end;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  line = g_strdup_printf ("%s  %s\n", time, message);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, line, -1);
+
+  /* Follow the end of the log */
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_view_scroll_to_mark (self->log_view, gtk_text_buffer_get_insert (buffer), 0, FALSE, 0, 0);
+  gtk_text_buffer_place_cursor (buffer, &end);
+}
+
+static void
+strata_plan_page_update_actions (StrataPlanPage *self)
+{
+  gboolean running = self->cancellable != NULL;
+  gboolean can_apply = !running && !self->finished &&
+                       self->plan != NULL && strata_plan_get_n_steps (self->plan) > 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.apply", can_apply);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.cancel", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.done", self->finished);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), running);
+  gtk_widget_set_visible (GTK_WIDGET (self->apply_button), !self->finished);
+  gtk_widget_set_visible (GTK_WIDGET (self->done_button), self->finished);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->target_dropdown), !running);
+
+  if (self->destructive)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->apply_button), "suggested-action");
+      gtk_widget_add_css_class (GTK_WIDGET (self->apply_button), "destructive-action");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->apply_button), "destructive-action");
+      gtk_widget_add_css_class (GTK_WIDGET (self->apply_button), "suggested-action");
+    }
+}
+
+static GtkWidget *
+create_step_row (StrataPlanPage *self,
+                 StrataStep     *step,
+                 guint           index,
+                 GString        *warnings)
+{
+  StrataScript *script = strata_step_get_script (step);
+  gboolean up = strata_step_get_direction (step) == STRATA_DIRECTION_UP;
+  StrataDialect dialect = strata_app_profile_get_dialect (self->profile);
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *sql = NULL;
+  const char *message = strata_script_get_message (script);
+  AdwExpanderRow *row;
+  GtkWidget *state;
+  GtkWidget *view;
+  GtkWidget *tag;
+  gboolean failed = FALSE;
+  StepRow step_row;
+  guint n_destructive = 0;
+
+  /* Translators: a step of a plan: "1. Upgrade to 1a0e6c2d9b41" */
+  title = g_strdup_printf (up ? _("%u. Upgrade to %s") : _("%u. Downgrade from %s"),
+                           index + 1, strata_step_get_revision (step));
+
+  row = ADW_EXPANDER_ROW (adw_expander_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_expander_row_set_subtitle (row, message != NULL ? message : "");
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), FALSE);
+
+  /* Pending, running, done, failed */
+  state = gtk_stack_new ();
+  gtk_stack_add_named (GTK_STACK (state),
+                       g_object_new (GTK_TYPE_IMAGE,
+                                     "icon-name", up ? "go-up-symbolic" : "go-down-symbolic",
+                                     "css-classes", (const char *[]) { "dim-label", NULL },
+                                     NULL),
+                       "pending");
+  gtk_stack_add_named (GTK_STACK (state), g_object_new (GTK_TYPE_SPINNER, "spinning", TRUE, NULL), "running");
+  gtk_stack_add_named (GTK_STACK (state),
+                       g_object_new (GTK_TYPE_IMAGE,
+                                     "icon-name", "emblem-ok-symbolic",
+                                     "css-classes", (const char *[]) { "success", NULL },
+                                     NULL),
+                       "done");
+  gtk_stack_add_named (GTK_STACK (state),
+                       g_object_new (GTK_TYPE_IMAGE,
+                                     "icon-name", "dialog-error-symbolic",
+                                     "css-classes", (const char *[]) { "error", NULL },
+                                     NULL),
+                       "failed");
+  adw_expander_row_add_prefix (row, state);
+
+  /* Warnings: each destructive operation, standing out */
+  ops = strata_step_dup_ops (step, &error);
+  if (ops == NULL)
+    {
+      g_string_append_printf (warnings, "%s\n", error->message);
+      tag = g_object_new (GTK_TYPE_LABEL,
+                          "label", _("Irreversible"),
+                          "valign", GTK_ALIGN_CENTER,
+                          "css-classes", (const char *[]) { "step-tag", "error", NULL },
+                          NULL);
+      adw_expander_row_add_action (row, tag);
+    }
+  else
+    {
+      for (guint i = 0; i < ops->len; i++)
+        {
+          StrataOp *op = g_ptr_array_index (ops, i);
+          g_autofree char *description = NULL;
+          GtkWidget *warning;
+
+          if (!strata_op_is_destructive (op))
+            continue;
+
+          description = strata_op_describe (op);
+          n_destructive++;
+          /* Translators: a warning about a step, e.g. "6f2c8d4e0a96: drop column book.isbn loses its data" */
+          g_string_append_printf (warnings, _("%s: %s loses data"), strata_step_get_revision (step), description);
+          g_string_append_c (warnings, '\n');
+
+          warning = g_object_new (GTK_TYPE_LABEL,
+                                  "label", description,
+                                  "xalign", 0.0f,
+                                  "wrap", TRUE,
+                                  "margin-start", 12, "margin-end", 12, "margin-top", 6, "margin-bottom", 6,
+                                  "css-classes", (const char *[]) { "error", NULL },
+                                  NULL);
+          adw_expander_row_add_row (row, warning);
+        }
+
+      if (n_destructive > 0)
+        {
+          tag = g_object_new (GTK_TYPE_LABEL,
+                              "label", _("Destructive"),
+                              "valign", GTK_ALIGN_CENTER,
+                              "css-classes", (const char *[]) { "step-tag", "error", NULL },
+                              NULL);
+          adw_expander_row_add_action (row, tag);
+          adw_expander_row_set_expanded (row, TRUE);
+          self->destructive = TRUE;
+        }
+    }
+
+  /* The exact SQL the step runs */
+  sql = strata_step_render_sql (step, dialect, &failed);
+  view = g_object_new (GTK_SOURCE_TYPE_VIEW,
+                       "editable", FALSE,
+                       "monospace", TRUE,
+                       "wrap-mode", GTK_WRAP_WORD_CHAR,
+                       "left-margin", 12, "right-margin", 12, "top-margin", 8, "bottom-margin", 8,
+                       NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                  -1);
+  strata_source_view_setup (GTK_SOURCE_VIEW (view));
+  strata_source_view_set_text (GTK_SOURCE_VIEW (view), sql);
+  gtk_widget_add_css_class (view, "step-sql");
+  adw_expander_row_add_row (row, view);
+  if (failed)
+    self->destructive = TRUE;
+
+  step_row.row = row;
+  step_row.state = GTK_STACK (state);
+  g_array_append_val (self->step_rows, step_row);
+
+  return GTK_WIDGET (row);
+}
+
+static void
+strata_plan_page_clear_steps (StrataPlanPage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->steps_list))) != NULL)
+    gtk_list_box_remove (self->steps_list, child);
+
+  g_array_set_size (self->step_rows, 0);
+  g_clear_object (&self->plan);
+  self->destructive = FALSE;
+}
+
+static void
+strata_plan_page_show_error (StrataPlanPage *self,
+                             const char     *title,
+                             const char     *description)
+{
+  adw_status_page_set_title (self->error_page, title);
+  adw_status_page_set_description (self->error_page, description);
+  gtk_stack_set_visible_child_name (self->plan_stack, "error");
+}
+
+static void
+strata_plan_page_update_plan (StrataPlanPage *self)
+{
+  StrataPlanTarget target;
+  const char *target_id = NULL;
+  gboolean down = FALSE;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) warnings = NULL;
+  g_autofree char *database = NULL;
+  g_autofree char *summary = NULL;
+  guint n_steps;
+
+  if (self->cancellable != NULL)
+    return;
+
+  self->finished = FALSE;
+  strata_plan_page_clear_steps (self);
+  gtk_label_set_label (self->summary_label, "");
+  gtk_revealer_set_reveal_child (self->warning_revealer, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+
+  if (self->graph == NULL || self->profile == NULL || self->current_heads == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->plan_stack, "no-profile");
+      strata_plan_page_update_actions (self);
+      return;
+    }
+
+  target = gtk_drop_down_get_selected (self->target_dropdown);
+  switch (target)
+    {
+    case STRATA_PLAN_TARGET_HEAD:
+      target_id = "head";
+      break;
+
+    case STRATA_PLAN_TARGET_HEADS:
+      target_id = "heads";
+      break;
+
+    case STRATA_PLAN_TARGET_REVISION:
+      target_id = self->selected_revision;
+      if (target_id != NULL)
+        {
+          g_autoptr(GHashTable) applied = NULL;
+
+          applied = strata_graph_dup_applied (self->graph, (const char * const *)self->current_heads, NULL);
+          down = applied != NULL && g_hash_table_contains (applied, target_id);
+        }
+      break;
+
+    case STRATA_PLAN_TARGET_STEP_BACK:
+      target_id = "-1";
+      down = TRUE;
+      break;
+
+    case STRATA_PLAN_TARGET_BASE:
+      target_id = "base";
+      down = TRUE;
+      break;
+
+    default:
+      g_return_if_reached ();
+    }
+
+  if (target_id == NULL)
+    {
+      strata_plan_page_show_error (self, _("No Revision Selected"),
+                                   _("Select a revision in the Revisions view to plan an upgrade or a downgrade to it"));
+      strata_plan_page_update_actions (self);
+      return;
+    }
+
+  if (down)
+    self->plan = strata_graph_plan_downgrade (self->graph, (const char * const *)self->current_heads, target_id, &error);
+  else
+    self->plan = strata_graph_plan_upgrade (self->graph, (const char * const *)self->current_heads, target_id, &error);
+
+  if (self->plan == NULL)
+    {
+      strata_plan_page_show_error (self, _("No Plan for This Target"), error->message);
+      strata_plan_page_update_actions (self);
+      return;
+    }
+
+  n_steps = strata_plan_get_n_steps (self->plan);
+  database = strata_app_profile_dup_database (self->profile);
+  if (n_steps == 0)
+    {
+      gtk_stack_set_visible_child_name (self->plan_stack, "empty");
+      strata_plan_page_update_actions (self);
+      return;
+    }
+
+  warnings = g_string_new (NULL);
+  for (guint i = 0; i < n_steps; i++)
+    gtk_list_box_append (self->steps_list,
+                         create_step_row (self, strata_plan_get_step (self->plan, i), i, warnings));
+
+  summary = g_strdup_printf (down
+                             ? g_dngettext (GETTEXT_PACKAGE, "%u step down on %s", "%u steps down on %s", n_steps)
+                             : g_dngettext (GETTEXT_PACKAGE, "%u step up on %s", "%u steps up on %s", n_steps),
+                             n_steps, database);
+  gtk_label_set_label (self->summary_label, summary);
+
+  if (warnings->len > 0)
+    {
+      g_strchomp (warnings->str);
+      gtk_label_set_label (self->warning_label, warnings->str);
+      gtk_revealer_set_reveal_child (self->warning_revealer, TRUE);
+    }
+
+  gtk_stack_set_visible_child_name (self->plan_stack, "steps");
+  strata_plan_page_update_actions (self);
+}
+
+static void
+strata_plan_page_target_changed_cb (StrataPlanPage *self)
+{
+  strata_plan_page_update_plan (self);
+}
+
+static StepRow *
+get_step_row (StrataPlanPage *self,
+              guint           index)
+{
+  if (index >= self->step_rows->len)
+    return NULL;
+
+  return &g_array_index (self->step_rows, StepRow, index);
+}
+
+static void
+strata_plan_page_step_started_cb (StrataPlanPage *self,
+                                  StrataStep     *step,
+                                  guint           index,
+                                  guint           n_steps,
+                                  StrataMigrator *migrator)
+{
+  StepRow *row = get_step_row (self, index);
+  g_autofree char *text = NULL;
+
+  if (row != NULL)
+    gtk_stack_set_visible_child_name (row->state, "running");
+
+  /* Translators: progress of a run: "Step 2 of 5: 2b7f3e8a0c52" */
+  text = g_strdup_printf (_("Step %u of %u: %s"), index + 1, n_steps, strata_step_get_revision (step));
+  gtk_progress_bar_set_text (self->progress_bar, text);
+  gtk_progress_bar_set_fraction (self->progress_bar, (double)index / MAX (n_steps, 1));
+  strata_plan_page_log (self, "%s %s",
+                        strata_step_get_direction (step) == STRATA_DIRECTION_UP ? _("Upgrading to") : _("Downgrading from"),
+                        strata_step_get_revision (step));
+}
+
+static void
+strata_plan_page_step_finished_cb (StrataPlanPage *self,
+                                   StrataStep     *step,
+                                   guint           index,
+                                   guint           n_steps,
+                                   double          seconds,
+                                   StrataMigrator *migrator)
+{
+  StepRow *row = get_step_row (self, index);
+
+  if (row != NULL)
+    gtk_stack_set_visible_child_name (row->state, "done");
+
+  gtk_progress_bar_set_fraction (self->progress_bar, (double)(index + 1) / MAX (n_steps, 1));
+  strata_plan_page_log (self, _("Done %s in %.3f s"), strata_step_get_revision (step), seconds);
+}
+
+static void
+strata_plan_page_statement_cb (StrataPlanPage *self,
+                               StrataStep     *step,
+                               const char     *sql,
+                               StrataMigrator *migrator)
+{
+  strata_plan_page_log (self, "  %s", sql);
+}
+
+static void
+strata_plan_page_run_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(StrataPlanPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  gboolean success;
+
+  success = strata_migrator_run_finish (STRATA_MIGRATOR (object), result, &error);
+
+  g_signal_handlers_disconnect_by_data (object, self);
+  g_clear_object (&self->migrator);
+  g_clear_object (&self->cancellable);
+  /* The steps stay as they ran until the user is done with them */
+  self->finished = TRUE;
+
+  if (success)
+    {
+      const char * const *heads = strata_plan_get_heads_after (self->plan);
+      g_autofree char *database = strata_app_profile_dup_database (self->profile);
+      g_autofree char *target = heads[0] != NULL ? g_strjoinv (", ", (char **)heads) : g_strdup ("base");
+
+      gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+      gtk_progress_bar_set_text (self->progress_bar, _("Finished"));
+      strata_plan_page_log (self, _("Finished"));
+
+      /* Translators: a toast: "Upgraded bookshop.db to 8b4e0f6a2c18" */
+      message = g_strdup_printf (strata_plan_get_direction (self->plan) == STRATA_DIRECTION_UP
+                                 ? _("Upgraded %s to %s") : _("Downgraded %s to %s"),
+                                 database, target);
+    }
+  else
+    {
+      for (guint i = 0; i < self->step_rows->len; i++)
+        {
+          StepRow *row = get_step_row (self, i);
+
+          if (g_strcmp0 (gtk_stack_get_visible_child_name (row->state), "running") == 0)
+            {
+              gtk_stack_set_visible_child_name (row->state, "failed");
+              adw_expander_row_set_expanded (row->row, TRUE);
+            }
+        }
+
+      gtk_progress_bar_set_text (self->progress_bar,
+                                 g_error_matches (error, STRATA_ERROR, STRATA_ERROR_CANCELLED) ||
+                                 g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                                 ? _("Cancelled") : _("Failed"));
+      strata_plan_page_log (self, "%s", error->message);
+      gtk_expander_set_expanded (self->log_expander, TRUE);
+      message = g_strdup (error->message);
+    }
+
+  strata_plan_page_update_actions (self);
+  g_signal_emit (self, signals[FINISHED], 0, success, message);
+}
+
+static void
+strata_plan_page_run (StrataPlanPage *self)
+{
+
+  g_assert (self->cancellable == NULL);
+  g_return_if_fail (self->plan != NULL && self->driver != NULL);
+
+  self->cancellable = g_cancellable_new ();
+  self->migrator = strata_migrator_new (self->driver, self->graph);
+  strata_migrator_set_version_table (self->migrator, strata_project_get_version_table (self->project));
+  strata_migrator_set_history_table (self->migrator, strata_project_get_history_table (self->project));
+  g_signal_connect_object (self->migrator, "step-started",
+                           G_CALLBACK (strata_plan_page_step_started_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->migrator, "step-finished",
+                           G_CALLBACK (strata_plan_page_step_finished_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->migrator, "statement",
+                           G_CALLBACK (strata_plan_page_statement_cb), self, G_CONNECT_SWAPPED);
+
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
+  strata_plan_page_log (self, _("Running %u steps on %s"),
+                        strata_plan_get_n_steps (self->plan),
+                        strata_driver_get_display_url (self->driver));
+  strata_plan_page_update_actions (self);
+
+  strata_migrator_run_async (self->migrator, self->plan, self->cancellable,
+                             strata_plan_page_run_cb, g_object_ref (self));
+}
+
+static void
+confirm_entry_changed_cb (GtkEditable      *entry,
+                          AdwMessageDialog *dialog)
+{
+  const char *expected = g_object_get_data (G_OBJECT (dialog), "strata-database");
+
+  adw_message_dialog_set_response_enabled (dialog, "apply",
+                                           g_strcmp0 (gtk_editable_get_text (entry), expected) == 0);
+}
+
+static void
+confirm_response_cb (StrataPlanPage   *self,
+                     const char       *response,
+                     AdwMessageDialog *dialog)
+{
+  if (g_strcmp0 (response, "apply") == 0 && self->cancellable == NULL && self->plan != NULL)
+    strata_plan_page_run (self);
+}
+
+static void
+strata_plan_page_apply_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  StrataPlanPage *self = STRATA_PLAN_PAGE (widget);
+  gboolean production;
+  g_autofree char *database = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+  guint n_steps;
+
+  if (self->plan == NULL || self->cancellable != NULL)
+    return;
+
+  production = strata_app_profile_get_role (self->profile) == STRATA_PROFILE_ROLE_PRODUCTION;
+  if (!self->destructive && !production)
+    {
+      strata_plan_page_run (self);
+      return;
+    }
+
+  n_steps = strata_plan_get_n_steps (self->plan);
+  database = strata_app_profile_dup_database (self->profile);
+
+  if (self->destructive)
+    body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "The step runs on “%s” and drops data that cannot be brought back by rolling back.",
+                                         "The steps run on “%s” and drop data that cannot be brought back by rolling back.",
+                                         n_steps),
+                            database);
+  else
+    body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "The step runs on “%s”, a production database.",
+                                         "The steps run on “%s”, a production database.",
+                                         n_steps),
+                            database);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                   production ? _("Apply to Production?") : _("Apply Destructive Migration?"),
+                                   body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "apply", _("_Apply"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply",
+                                              self->destructive ? ADW_RESPONSE_DESTRUCTIVE : ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  if (production)
+    {
+      GtkWidget *entry = gtk_entry_new ();
+      g_autofree char *placeholder = g_strdup_printf (_("Type “%s” to confirm"), database);
+
+      gtk_entry_set_placeholder_text (GTK_ENTRY (entry), placeholder);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Database name"),
+                                      -1);
+      g_object_set_data_full (G_OBJECT (dialog), "strata-database", g_strdup (database), g_free);
+      g_signal_connect_object (entry, "changed", G_CALLBACK (confirm_entry_changed_cb), dialog, 0);
+      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+      adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "apply", FALSE);
+    }
+
+  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+strata_plan_page_cancel_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  StrataPlanPage *self = STRATA_PLAN_PAGE (widget);
+
+  if (self->cancellable == NULL)
+    return;
+
+  strata_plan_page_log (self, _("Cancelling…"));
+  g_cancellable_cancel (self->cancellable);
+}
+
+static void
+strata_plan_page_done_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  strata_plan_page_update_plan (STRATA_PLAN_PAGE (widget));
+}
+
+static void
+strata_plan_page_dispose (GObject *object)
+{
+  StrataPlanPage *self = (StrataPlanPage *)object;
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_PLAN_PAGE);
+
+  g_clear_object (&self->project);
+  g_clear_object (&self->graph);
+  g_clear_object (&self->profile);
+  g_clear_object (&self->driver);
+  g_clear_object (&self->plan);
+  g_clear_object (&self->migrator);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->current_heads, g_strfreev);
+  g_clear_pointer (&self->selected_revision, g_free);
+  g_clear_pointer (&self->step_rows, g_array_unref);
+
+  G_OBJECT_CLASS (strata_plan_page_parent_class)->dispose (object);
+}
+
+static void
+strata_plan_page_class_init (StrataPlanPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = strata_plan_page_dispose;
+
+  /**
+   * StrataPlanPage::finished:
+   * @success: whether every step ran
+   * @message: what happened, for a toast
+   */
+  signals[FINISHED] =
+    g_signal_new ("finished",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_BOOLEAN, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/stratadb/Strata/strata-plan-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, target_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, warning_revealer);
+  gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, warning_label);
+  gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, plan_stack);
+  gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, steps_list);
+  gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, log_expander);
+  gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, log_scroller);
+  gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, log_view);
+  gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, apply_button);
+  gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, done_button);
+  gtk_widget_class_bind_template_callback (widget_class, strata_plan_page_target_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "plan.apply", NULL, strata_plan_page_apply_action);
+  gtk_widget_class_install_action (widget_class, "plan.cancel", NULL, strata_plan_page_cancel_action);
+  gtk_widget_class_install_action (widget_class, "plan.done", NULL, strata_plan_page_done_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "plan.cancel", NULL);
+}
+
+static void
+strata_plan_page_init (StrataPlanPage *self)
+{
+  self->step_rows = g_array_new (FALSE, FALSE, sizeof (StepRow));
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  strata_plan_page_update_plan (self);
+}
+
+GtkWidget *
+strata_plan_page_new (void)
+{
+  return g_object_new (STRATA_TYPE_PLAN_PAGE, NULL);
+}
+
+void
+strata_plan_page_set_context (StrataPlanPage     *self,
+                              StrataProject      *project,
+                              StrataGraph        *graph,
+                              StrataAppProfile   *profile,
+                              StrataDriver       *driver,
+                              const char * const *current_heads)
+{
+  g_return_if_fail (STRATA_IS_PLAN_PAGE (self));
+  g_return_if_fail (self->cancellable == NULL);
+
+  g_set_object (&self->project, project);
+  g_set_object (&self->graph, graph);
+  g_set_object (&self->profile, profile);
+  g_set_object (&self->driver, driver);
+  g_clear_pointer (&self->current_heads, g_strfreev);
+  self->current_heads = g_strdupv ((char **)current_heads);
+
+  if (!self->finished)
+    strata_plan_page_update_plan (self);
+}
+
+void
+strata_plan_page_set_selected_revision (StrataPlanPage *self,
+                                        const char     *revision)
+{
+  g_return_if_fail (STRATA_IS_PLAN_PAGE (self));
+
+  if (g_strcmp0 (self->selected_revision, revision) == 0)
+    return;
+
+  g_free (self->selected_revision);
+  self->selected_revision = g_strdup (revision);
+
+  if (gtk_drop_down_get_selected (self->target_dropdown) == STRATA_PLAN_TARGET_REVISION)
+    strata_plan_page_update_plan (self);
+}
+
+StrataPlanTarget
+strata_plan_page_get_target (StrataPlanPage *self)
+{
+  g_return_val_if_fail (STRATA_IS_PLAN_PAGE (self), STRATA_PLAN_TARGET_HEAD);
+
+  return gtk_drop_down_get_selected (self->target_dropdown);
+}
+
+void
+strata_plan_page_set_target (StrataPlanPage   *self,
+                             StrataPlanTarget  target)
+{
+  g_return_if_fail (STRATA_IS_PLAN_PAGE (self));
+  g_return_if_fail (target <= STRATA_PLAN_TARGET_BASE);
+
+  if (gtk_drop_down_get_selected (self->target_dropdown) == target)
+    strata_plan_page_update_plan (self);
+  else
+    gtk_drop_down_set_selected (self->target_dropdown, target);
+}
+
+StrataPlan *
+strata_plan_page_get_plan (StrataPlanPage *self)
+{
+  g_return_val_if_fail (STRATA_IS_PLAN_PAGE (self), NULL);
+
+  return self->plan;
+}
+
+gboolean
+strata_plan_page_get_destructive (StrataPlanPage *self)
+{
+  g_return_val_if_fail (STRATA_IS_PLAN_PAGE (self), FALSE);
+
+  return self->destructive;
+}
+
+gboolean
+strata_plan_page_get_running (StrataPlanPage *self)
+{
+  g_return_val_if_fail (STRATA_IS_PLAN_PAGE (self), FALSE);
+
+  return self->cancellable != NULL;
+}
+
+char *
+strata_plan_page_dup_log (StrataPlanPage *self)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start;
+  GtkTextIter end;
+
+  g_return_val_if_fail (STRATA_IS_PLAN_PAGE (self), NULL);
+
+  buffer = gtk_text_view_get_buffer (self->log_view);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}

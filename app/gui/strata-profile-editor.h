@@ -1,0 +1,33 @@
+/* strata-profile-editor.h: add or edit a connection profile
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "strata-app-profile.h"
+
+G_BEGIN_DECLS
+
+#define STRATA_TYPE_PROFILE_EDITOR (strata_profile_editor_get_type ())
+
+G_DECLARE_FINAL_TYPE (StrataProfileEditor, strata_profile_editor, STRATA, PROFILE_EDITOR, AdwWindow)
+
+/* Edits @profile, or a new one when it is NULL; saving adds a new profile
+ * to @profiles, deleting removes it. */
+StrataProfileEditor *strata_profile_editor_new      (GtkWindow           *parent,
+                                                     GListStore          *profiles,
+                                                     StrataAppProfile    *profile);
+StrataAppProfile    *strata_profile_editor_get_profile (StrataProfileEditor *self);
+/* The URL the fields describe (without the password), or NULL when a
+ * required field is empty. */
+char                *strata_profile_editor_dup_url  (StrataProfileEditor *self);
+/* Whether a connection test is under way. */
+gboolean             strata_profile_editor_get_testing (StrataProfileEditor *self);
+
+/* Signals:
+ *   "tested" (gboolean success, const char *message) */
+
+G_END_DECLS

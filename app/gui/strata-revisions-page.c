@@ -1,0 +1,268 @@
+/* strata-revisions-page.c: the revision graph and the selected revision's details
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-revisions-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "strata-graph-row.h"
+#include "strata-gui-util.h"
+#include "strata-revisions-page.h"
+
+struct _StrataRevisionsPage
+{
+  AdwBin              parent_instance;
+
+  StrataRevisionList *list;
+  StrataDialect       dialect;
+
+  /* Template widgets */
+  GtkScrolledWindow  *graph_scroller;
+  GtkListView        *graph_view;
+  GtkSingleSelection *selection;
+  GtkStack           *details_stack;
+  GtkLabel           *message_label;
+  GtkLabel           *ids_label;
+  GtkLabel           *file_label;
+  GtkSourceView      *upgrade_view;
+  GtkSourceView      *downgrade_view;
+};
+
+G_DEFINE_FINAL_TYPE (StrataRevisionsPage, strata_revisions_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_SELECTED_REVISION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+strata_revisions_page_has_text (gpointer    unused,
+                                const char *text)
+{
+  return text != NULL && text[0] != '\0';
+}
+
+static char *
+join_or_none (const char * const *strv)
+{
+  if (strv == NULL || strv[0] == NULL)
+    return g_strdup (C_("revisions", "none"));
+
+  return g_strjoinv (", ", (char **)strv);
+}
+
+static void
+strata_revisions_page_show_details (StrataRevisionsPage *self)
+{
+  StrataRevisionItem *item = gtk_single_selection_get_selected_item (self->selection);
+  StrataScript *script;
+  GFile *file;
+  g_autofree char *parents = NULL;
+  g_autofree char *depends = NULL;
+  g_autofree char *ids = NULL;
+  g_autofree char *upgrade = NULL;
+  g_autofree char *downgrade = NULL;
+  g_autoptr(StrataStep) up = NULL;
+  g_autoptr(StrataStep) down = NULL;
+
+  if (item == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->details_stack, "none");
+      return;
+    }
+
+  script = strata_revision_item_get_script (item);
+  parents = join_or_none (strata_script_get_down_revisions (script));
+  depends = join_or_none (strata_script_get_depends_on (script));
+  /* Translators: the ids of a revision, its down revisions and what it depends on */
+  ids = g_strdup_printf (_("Revision %s · Down revision %s · Depends on %s"),
+                         strata_script_get_revision (script), parents, depends);
+
+  gtk_label_set_label (self->message_label, strata_revision_item_get_message (item));
+  gtk_label_set_label (self->ids_label, ids);
+
+  file = strata_script_get_file (script);
+  if (file != NULL)
+    {
+      g_autofree char *path = g_file_get_path (file);
+
+      gtk_label_set_label (self->file_label, path);
+    }
+  else
+    {
+      gtk_label_set_label (self->file_label, "");
+    }
+
+  up = strata_step_new (script, STRATA_DIRECTION_UP, NULL, NULL);
+  down = strata_step_new (script, STRATA_DIRECTION_DOWN, NULL, NULL);
+  upgrade = strata_step_render_sql (up, self->dialect, NULL);
+  downgrade = strata_step_render_sql (down, self->dialect, NULL);
+  strata_source_view_set_text (self->upgrade_view, upgrade);
+  strata_source_view_set_text (self->downgrade_view, downgrade);
+
+  gtk_stack_set_visible_child_name (self->details_stack, "details");
+}
+
+static void
+strata_revisions_page_selection_changed_cb (StrataRevisionsPage *self)
+{
+  strata_revisions_page_show_details (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_REVISION]);
+}
+
+static void
+strata_revisions_page_dispose (GObject *object)
+{
+  StrataRevisionsPage *self = (StrataRevisionsPage *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_REVISIONS_PAGE);
+
+  g_clear_object (&self->list);
+
+  G_OBJECT_CLASS (strata_revisions_page_parent_class)->dispose (object);
+}
+
+static void
+strata_revisions_page_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  StrataRevisionsPage *self = STRATA_REVISIONS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED_REVISION:
+      g_value_set_string (value, strata_revisions_page_get_selected_revision (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+strata_revisions_page_class_init (StrataRevisionsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = strata_revisions_page_dispose;
+  object_class->get_property = strata_revisions_page_get_property;
+
+  properties[PROP_SELECTED_REVISION] =
+    g_param_spec_string ("selected-revision", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (STRATA_TYPE_GRAPH_ROW);
+  g_type_ensure (STRATA_TYPE_REVISION_ITEM);
+  g_type_ensure (GTK_SOURCE_TYPE_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/stratadb/Strata/strata-revisions-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, graph_scroller);
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, graph_view);
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, selection);
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, details_stack);
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, message_label);
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, ids_label);
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, file_label);
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, upgrade_view);
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, downgrade_view);
+  gtk_widget_class_bind_template_callback (widget_class, strata_revisions_page_selection_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, strata_revisions_page_has_text);
+}
+
+static void
+strata_revisions_page_init (StrataRevisionsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  strata_source_view_setup (self->upgrade_view);
+  strata_source_view_setup (self->downgrade_view);
+}
+
+GtkWidget *
+strata_revisions_page_new (void)
+{
+  return g_object_new (STRATA_TYPE_REVISIONS_PAGE, NULL);
+}
+
+void
+strata_revisions_page_set_list (StrataRevisionsPage *self,
+                                StrataRevisionList  *list)
+{
+  g_return_if_fail (STRATA_IS_REVISIONS_PAGE (self));
+  g_return_if_fail (list == NULL || STRATA_IS_REVISION_LIST (list));
+
+  if (!g_set_object (&self->list, list))
+    return;
+
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (list));
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+}
+
+StrataRevisionList *
+strata_revisions_page_get_list (StrataRevisionsPage *self)
+{
+  g_return_val_if_fail (STRATA_IS_REVISIONS_PAGE (self), NULL);
+
+  return self->list;
+}
+
+void
+strata_revisions_page_set_dialect (StrataRevisionsPage *self,
+                                   StrataDialect        dialect)
+{
+  g_return_if_fail (STRATA_IS_REVISIONS_PAGE (self));
+
+  if (self->dialect == dialect)
+    return;
+
+  self->dialect = dialect;
+  strata_revisions_page_show_details (self);
+}
+
+const char *
+strata_revisions_page_get_selected_revision (StrataRevisionsPage *self)
+{
+  StrataRevisionItem *item;
+
+  g_return_val_if_fail (STRATA_IS_REVISIONS_PAGE (self), NULL);
+
+  item = gtk_single_selection_get_selected_item (self->selection);
+
+  return item != NULL ? strata_revision_item_get_revision (item) : NULL;
+}
+
+gboolean
+strata_revisions_page_select_revision (StrataRevisionsPage *self,
+                                       const char          *revision)
+{
+  guint position;
+
+  g_return_val_if_fail (STRATA_IS_REVISIONS_PAGE (self), FALSE);
+  g_return_val_if_fail (revision != NULL, FALSE);
+
+  if (self->list == NULL)
+    return FALSE;
+
+  position = strata_revision_list_find (self->list, revision);
+  if (position == G_MAXUINT)
+    return FALSE;
+
+  gtk_single_selection_set_selected (self->selection, position);
+  gtk_widget_activate_action (GTK_WIDGET (self->graph_view), "list.scroll-to-item", "u", position);
+
+  return TRUE;
+}

@@ -1,0 +1,217 @@
+/* strata-test-gui.c: helpers for the app's tests under a real X server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-test-gui"
+
+#include "config.h"
+
+#include "strata-test-gui.h"
+#include "strata-test-util.h"
+
+static StrataApplication *application;
+
+StrataApplication *
+strata_test_gui_get_application (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (strata_test_require_env ("DISPLAY", "X server") == NULL)
+    return NULL;
+
+  if (application != NULL)
+    return application;
+
+  application = strata_application_new ();
+  /* Tests run in parallel: don't compete for the well-known bus name. */
+  g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (application), NULL, &error);
+  g_assert_no_error (error);
+
+  /* Screenshots show where transitions end, not half-way through them */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  return application;
+}
+
+void
+strata_test_gui_shutdown (void)
+{
+  g_clear_object (&application);
+}
+
+void
+strata_test_gui_iterate_until (StrataTestCondition  condition,
+                               gpointer             data,
+                               const char          *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_test_message ("timed out waiting until %s", what);
+          g_assert_not_reached ();
+        }
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (G_USEC_PER_SEC / 1000);
+    }
+}
+
+void
+strata_test_gui_iterate_pending (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static gboolean
+widget_is_drawn (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
+}
+
+static gboolean
+pointer_is_null (gpointer data)
+{
+  return *(gpointer *)data == NULL;
+}
+
+void
+strata_test_gui_show_window (GtkWindow *window)
+{
+  gtk_window_present (window);
+  strata_test_gui_iterate_until (widget_is_drawn, window, "the window is mapped");
+}
+
+void
+strata_test_gui_destroy_window (GtkWindow *window)
+{
+  gpointer weak = window;
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (window);
+  strata_test_gui_iterate_until (pointer_is_null, &weak, "the window is finalized");
+}
+
+GtkWindow *
+strata_test_gui_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return window;
+    }
+
+  return NULL;
+}
+
+static gboolean
+has_toplevel (gpointer data)
+{
+  return strata_test_gui_find_toplevel (GPOINTER_TO_SIZE (data)) != NULL;
+}
+
+GtkWindow *
+strata_test_gui_wait_toplevel (GType       type,
+                               const char *what)
+{
+  strata_test_gui_iterate_until (has_toplevel, GSIZE_TO_POINTER (type), what);
+
+  return strata_test_gui_find_toplevel (type);
+}
+
+gpointer
+strata_test_gui_get_child (gpointer    widget,
+                           GType       type,
+                           const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+typedef struct
+{
+  GdkFrameClock *clock;
+  gint64         until;
+} FrameWait;
+
+static gboolean
+frames_done (gpointer data)
+{
+  FrameWait *wait = data;
+
+  return gdk_frame_clock_get_frame_counter (wait->clock) >= wait->until;
+}
+
+void
+strata_test_gui_wait_frames (GtkWidget *widget,
+                             guint      n_frames)
+{
+  FrameWait wait;
+
+  wait.clock = gtk_widget_get_frame_clock (widget);
+  g_assert_nonnull (wait.clock);
+  wait.until = gdk_frame_clock_get_frame_counter (wait.clock) + n_frames;
+  gtk_widget_queue_draw (widget);
+  for (guint i = 0; i < n_frames; i++)
+    gdk_frame_clock_request_phase (wait.clock, GDK_FRAME_CLOCK_PHASE_PAINT);
+  strata_test_gui_iterate_until (frames_done, &wait, "frames are drawn");
+}
+
+char *
+strata_test_gui_save_png (GtkWidget  *widget,
+                          const char *basename)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  char *path = g_test_build_filename (G_TEST_BUILT, basename, NULL);
+  GskRenderer *renderer;
+  int width;
+  int height;
+
+  /* Let pending layout and drawing happen first: two frames */
+  strata_test_gui_iterate_until (widget_is_drawn, widget, "the widget is on screen");
+  strata_test_gui_iterate_pending ();
+  strata_test_gui_wait_frames (widget, 2);
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("rendered %s (%dx%d)", path, width, height);
+
+  return path;
+}
+
+void
+strata_test_gui_reset_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+}
