@@ -345,6 +345,11 @@ types_equal (StrataDiff   *self,
              StrataColumn *a,
              StrataColumn *b)
 {
+  /* The common case, without rendering. */
+  if (strata_column_get_autoincrement (a) == strata_column_get_autoincrement (b) &&
+      strata_data_type_equal (strata_column_get_data_type (a), strata_column_get_data_type (b)))
+    return TRUE;
+
   for (int dialect = STRATA_DIALECT_SQLITE; dialect <= STRATA_DIALECT_POSTGRESQL; dialect++)
     {
       g_autofree char *ta = NULL;
