@@ -216,6 +216,49 @@ test_irreversible (void)
   g_assert_nonnull (strstr (error->message, "\"reverse\""));
 }
 
+static void
+test_lint (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataModel) state = strata_model_new ();
+  g_autoptr(GPtrArray) create = parse_ops (create_ops);
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr(GString) kinds = g_string_new (NULL);
+
+  g_assert_true (strata_model_apply_ops (state, create, "upgrade", &error));
+  ops = parse_ops ("[{\"op\": \"create_table\", \"table\": \"n\", \"columns\": [{\"name\": \"id\", \"type\": \"integer\"}]},"
+                   " {\"op\": \"create_index\", \"table\": \"n\", \"name\": \"ix_n\", \"columns\": [\"id\"]},"
+                   " {\"op\": \"drop_column\", \"table\": \"b\", \"column\": \"a_x\"},"
+                   " {\"op\": \"alter_column\", \"table\": \"a\", \"column\": \"y\", \"nullable\": false},"
+                   " {\"op\": \"alter_column\", \"table\": \"a\", \"column\": \"x\", \"type\": \"varchar(10)\"},"
+                   " {\"op\": \"alter_column\", \"table\": \"a\", \"column\": \"y\", \"type\": \"bigint\"},"
+                   " {\"op\": \"create_index\", \"table\": \"a\", \"name\": \"ix_a_y\", \"columns\": [\"y\"]},"
+                   " {\"op\": \"insert\", \"table\": \"n\", \"rows\": [{\"id\": 1}]},"
+                   " {\"op\": \"sql\", \"sql\": \"DELETE FROM a\"}]");
+  findings = strata_lint_ops (ops, state, FALSE);
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      StrataLintFinding *finding = g_ptr_array_index (findings, i);
+      g_string_append_printf (kinds, "%s %s\n", finding->where, strata_lint_kind_to_string (finding->kind));
+    }
+
+  /* Nothing on the new table; a widening type change only locks */
+  g_assert_cmpstr (kinds->str, ==,
+                   "upgrade[2] destructive\n"
+                   "upgrade[3] data-dependent\n"
+                   "upgrade[3] locking\n"
+                   "upgrade[4] destructive\n"
+                   "upgrade[4] data-dependent\n"
+                   "upgrade[4] locking\n"
+                   "upgrade[5] locking\n"
+                   "upgrade[6] locking\n"
+                   "upgrade[7] irreversible\n"
+                   "upgrade[8] destructive\n"
+                   "upgrade[8] irreversible\n");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -226,6 +269,7 @@ main (int   argc,
   g_test_add_func ("/strata/model/replay-errors", test_replay_errors);
   g_test_add_func ("/strata/model/invert-round-trip", test_invert_round_trip);
   g_test_add_func ("/strata/model/irreversible", test_irreversible);
+  g_test_add_func ("/strata/model/lint", test_lint);
 
   return g_test_run ();
 }
