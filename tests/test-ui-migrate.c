@@ -210,7 +210,7 @@ test_migrate_sqlite (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (profiles)), ==, 1);
   profile = g_list_model_get_item (G_LIST_MODEL (profiles), 0);
   g_assert_cmpstr (strata_app_profile_get_name (profile), ==, "Local bookshop");
-  g_assert_cmpint (strata_app_profile_get_role (profile), ==, STRATA_PROFILE_ROLE_DEVELOPMENT);
+  g_assert_cmpint (strata_app_profile_get_role (profile), ==, STRATA_APP_PROFILE_ROLE_DEVELOPMENT);
 
   /* Selected: an empty database, eight revisions pending */
   strata_window_select_profile (window, profile);
@@ -267,7 +267,7 @@ test_migrate_sqlite (void)
 
   /* A production profile asks for the database's name, then rolls back
    * the merge's isbn side */
-  strata_app_profile_set_role (profile, STRATA_PROFILE_ROLE_PRODUCTION);
+  strata_app_profile_set_role (profile, STRATA_APP_PROFILE_ROLE_PRODUCTION);
   strata_project_view_refresh (view);
   wait_idle (view);
   g_assert_true (strata_revisions_page_select_revision (strata_project_view_get_revisions_page (view), "5e1b7c3d9f85"));
@@ -294,7 +294,7 @@ test_migrate_sqlite (void)
   editor = STRATA_PROFILE_EDITOR (strata_test_gui_wait_toplevel (STRATA_TYPE_PROFILE_EDITOR, "the profile editor shows"));
   g_assert_true (strata_profile_editor_get_profile (editor) == profile);
   g_assert_cmpint (adw_combo_row_get_selected (strata_test_gui_get_child (editor, STRATA_TYPE_PROFILE_EDITOR, "role_row")),
-                   ==, STRATA_PROFILE_ROLE_PRODUCTION);
+                   ==, STRATA_APP_PROFILE_ROLE_PRODUCTION);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.delete", NULL));
   {
     AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (strata_test_gui_wait_toplevel (ADW_TYPE_MESSAGE_DIALOG,

@@ -165,6 +165,7 @@ strata_cli_revision (StrataCli  *cli,
   g_autofree char *rev_id = NULL;
   g_auto(GStrv) branch_labels = NULL;
   g_auto(GStrv) depends_on = NULL;
+  g_auto(GStrv) renames = NULL;
   gboolean splice = FALSE;
   gboolean autogenerate = FALSE;
   GOptionEntry entries[] = {
@@ -175,6 +176,7 @@ strata_cli_revision (StrataCli  *cli,
     { "depends-on", 0, 0, G_OPTION_ARG_STRING_ARRAY, &depends_on, "Make the revision depend on REV (a revision or label)", "REV" },
     { "rev-id", 0, 0, G_OPTION_ARG_STRING, &rev_id, "Use ID instead of a generated revision id", "ID" },
     { "autogenerate", 0, 0, G_OPTION_ARG_NONE, &autogenerate, "Fill the revision from schema.json against the head state", NULL },
+    { "rename", 0, 0, G_OPTION_ARG_STRING_ARRAY, &renames, "With --autogenerate: OLD=NEW (a table) or TABLE.OLD=NEW (a column) is a rename, not a drop and an add", "OLD=NEW" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "revision", entries);
@@ -196,13 +198,8 @@ strata_cli_revision (StrataCli  *cli,
   if (message == NULL || *message == '\0')
     return strata_cli_usage_error (error, "revision", "a revision needs a message: -m MESSAGE");
 
-  if (autogenerate)
-    {
-      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED,
-                           "--autogenerate is not available in this version of Strata; "
-                           "write the operations by hand");
-      return FALSE;
-    }
+  if (renames != NULL && !autogenerate)
+    return strata_cli_usage_error (error, "revision", "--rename goes with --autogenerate");
 
   if (!(graph = strata_cli_get_graph (cli, error)))
     return FALSE;
@@ -284,8 +281,18 @@ strata_cli_revision (StrataCli  *cli,
   strata_script_set_depends_on (script, (const char * const *)deps->pdata);
   now = g_date_time_new_now_utc ();
   strata_script_set_created (script, now);
-  upgrade = empty_ops ();
-  downgrade = empty_ops ();
+  if (autogenerate)
+    {
+      if (!strata_cli_autogenerate (cli, graph, (const char * const *)parents->pdata,
+                                    (const char * const *)deps->pdata, (const char * const *)renames,
+                                    &upgrade, &downgrade, error))
+        return FALSE;
+    }
+  else
+    {
+      upgrade = empty_ops ();
+      downgrade = empty_ops ();
+    }
   strata_script_set_upgrade (script, upgrade);
   strata_script_set_downgrade (script, downgrade);
 

@@ -15,7 +15,7 @@
 
 static const StrataCliCommand commands[] = {
   { "init",      "[DIR]",                  "Create a project: strata.ini, migrations/, schema.json", strata_cli_init },
-  { "revision",  "-m MESSAGE",             "Create a new revision file", strata_cli_revision },
+  { "revision",  "-m MESSAGE [--autogenerate]", "Create a new revision file (--autogenerate: from schema.json)", strata_cli_revision },
   { "merge",     "-m MESSAGE REV…|heads",  "Create a revision that merges heads", strata_cli_merge },
   { "upgrade",   "[TARGET] [--sql]",       "Upgrade the database to TARGET (default: head)", strata_cli_upgrade },
   { "downgrade", "TARGET [--sql]",         "Downgrade the database to TARGET", strata_cli_downgrade },
@@ -26,6 +26,9 @@ static const StrataCliCommand commands[] = {
   { "show",      "REV",                    "Show one revision", strata_cli_show },
   { "stamp",     "TARGET [--purge]",       "Set the version table without running migrations", strata_cli_stamp },
   { "profiles",  "SUBCOMMAND",             "Connection profiles: list, show, add, remove, test, set-password", strata_cli_profiles },
+  { "check",     "",                       "Compare schema.json with the migrations' head (exit 1 on differences)", strata_cli_check },
+  { "drift",     "",                       "Compare the database with the schema its revision should have", strata_cli_drift },
+  { "lint",      "[REV…]",                 "Find destructive, irreversible, locking and data-dependent operations", strata_cli_lint },
 };
 
 static gboolean

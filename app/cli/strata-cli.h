@@ -107,5 +107,17 @@ StrataProfile *strata_cli_resolve_profile (StrataCli      *cli,
 StrataDriver  *strata_cli_connect         (StrataCli      *cli,
                                            StrataProfile  *profile,
                                            GError        **error);
+/* strata-cli-model.c */
+gboolean strata_cli_check     (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_drift     (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_lint      (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_autogenerate (StrataCli           *cli,
+                                  StrataGraph         *graph,
+                                  const char * const  *parents,
+                                  const char * const  *depends_on,
+                                  const char * const  *renames,
+                                  GPtrArray          **upgrade,
+                                  GPtrArray          **downgrade,
+                                  GError             **error);
 
 G_END_DECLS

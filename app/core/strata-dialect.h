@@ -48,6 +48,23 @@ GPtrArray *strata_dialect_render_ops         (StrataDialect       dialect,
                                               GPtrArray          *ops,
                                               GError            **error);
 
+/* strata-dialect-rebuild.c: SQLite's table rebuild, turning the table
+ * @before into @after and keeping the rows of the columns they share
+ * (@renamed maps a column's new name to its old one, or is NULL). Run it
+ * with foreign_keys off, inside a transaction, then recreate the table's
+ * triggers and check foreign keys (the migrator does). */
+GPtrArray *strata_dialect_render_sqlite_rebuild (StrataTable       *before,
+                                                 StrataTable       *after,
+                                                 GHashTable        *renamed);
+/* strata_dialect_render_ops() with the schema the operations apply to
+ * (@state, which they are applied to): where SQLite cannot ALTER in place,
+ * the table rebuild. The names of the tables rebuilt go to @rebuilt. */
+GPtrArray *strata_dialect_render_ops_with_model (StrataDialect    dialect,
+                                                 GPtrArray       *ops,
+                                                 StrataModel     *state,
+                                                 GPtrArray       *rebuilt,
+                                                 GError         **error);
+
 /* Bookkeeping tables (CREATE TABLE IF NOT EXISTS, names quoted).
  * Version table: (version_num VARCHAR(32) NOT NULL PRIMARY KEY).
  * History table columns, which the migrator writes:

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "strata-driver.h"
+#include "strata-model.h"
 
 G_BEGIN_DECLS
 
@@ -71,6 +72,12 @@ struct _StrataDriverClass
   void          (*unlock)         (StrataDriver        *self,
                                    const char          *key);
   void          (*interrupt)      (StrataDriver        *self);
+  /* Optional: the default reads the engine's catalog through @query
+   * (strata-introspect-sqlite.c, strata-introspect-pg.c). */
+  StrataModel  *(*introspect)     (StrataDriver        *self,
+                                   const char * const  *exclude,
+                                   GCancellable        *cancellable,
+                                   GError             **error);
 };
 
 /* For subclasses. */
@@ -83,6 +90,21 @@ char         *_strata_driver_describe_statement   (const char          *sql);
  * (ro, rw, rwc) and timeout= (seconds, as Python's sqlite3). */
 StrataDriver *_strata_driver_sqlite_open_url      (const char          *url,
                                                    GFile               *base_dir,
+                                                   GError             **error);
+
+/* Introspection through the public query API, for any driver of the
+ * engine. */
+StrataModel  *_strata_introspect_sqlite           (StrataDriver        *self,
+                                                   const char * const  *exclude,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+StrataModel  *_strata_introspect_pg               (StrataDriver        *self,
+                                                   const char * const  *exclude,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+/* The same over a libpq connection of one's own (tests, tools). */
+StrataModel  *_strata_introspect_pg_conn          (PGconn              *conn,
+                                                   const char * const  *exclude,
                                                    GError             **error);
 
 /* Results are built by drivers: columns first, then rows. */

@@ -523,6 +523,42 @@ strata_driver_table_exists (StrataDriver  *self,
   return ret;
 }
 
+/**
+ * strata_driver_introspect:
+ * @self: a #StrataDriver
+ * @exclude: (nullable) (array zero-terminated=1): tables to leave out
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the database's schema, or %NULL with @error set
+ */
+StrataModel *
+strata_driver_introspect (StrataDriver        *self,
+                          const char * const  *exclude,
+                          GCancellable        *cancellable,
+                          GError             **error)
+{
+  StrataDriverClass *klass;
+
+  g_return_val_if_fail (STRATA_IS_DRIVER (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_CANCELLED, "cancelled");
+      return NULL;
+    }
+
+  klass = STRATA_DRIVER_GET_CLASS (self);
+  if (klass->introspect != NULL)
+    return klass->introspect (self, exclude, cancellable, error);
+
+  if (klass->dialect == STRATA_DIALECT_SQLITE)
+    return _strata_introspect_sqlite (self, exclude, cancellable, error);
+  else
+    return _strata_introspect_pg (self, exclude, cancellable, error);
+}
+
 gboolean
 strata_driver_lock (StrataDriver  *self,
                     const char    *key,

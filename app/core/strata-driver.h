@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "strata-model.h"
 #include "strata-types.h"
 
 G_BEGIN_DECLS
@@ -78,6 +79,16 @@ void           strata_driver_unlock               (StrataDriver        *self,
 /* Thread-safe: interrupts the statement running now (sqlite3_interrupt,
  * PQcancel). */
 void           strata_driver_interrupt            (StrataDriver        *self);
+
+/* The schema of the database as a model (strata-model.h): its tables but
+ * those in @exclude (the version and history tables), their columns,
+ * primary keys, unique, check and foreign key constraints and indexes,
+ * with types, defaults and expressions normalized so that a model created
+ * in the database introspects back to itself. */
+StrataModel   *strata_driver_introspect           (StrataDriver        *self,
+                                                   const char * const  *exclude,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
 
 /* @url with the password (in the user info or a password= parameter)
  * replaced by ***. */

@@ -15,6 +15,7 @@
 #include "strata-error.h"
 #include "strata-graph.h"
 #include "strata-migrator.h"
+#include "strata-model-private.h"
 #include "strata-ops.h"
 #include "strata-plan.h"
 #include "strata-script.h"
@@ -99,6 +100,14 @@ typedef struct
   /* The version table as of our last commit under the run's lock; NULL
    * when unknown. */
   char          **heads;
+  /* The schema as the migrations say it is before the next step (replayed
+   * from the graph on the first step that needs it). */
+  StrataModel    *state;
+  /* Of the step under way: the tables it rebuilds (SQLite), the triggers
+   * and foreign indexes to recreate after, the indexes the model knows. */
+  GPtrArray      *rebuilt;
+  GPtrArray      *saved_objects;
+  GHashTable     *known_indexes;
 } Run;
 
 typedef struct
@@ -653,8 +662,179 @@ describe_statements (GPtrArray *statements,
   return g_string_free (out, FALSE);
 }
 
+/* SQLite table rebuilds {{{ */
+
+typedef struct
+{
+  char *type;
+  char *name;
+  char *table;
+  char *sql;
+} SchemaObject;
+
+static void
+schema_object_free (gpointer data)
+{
+  SchemaObject *object = data;
+
+  g_free (object->type);
+  g_free (object->name);
+  g_free (object->table);
+  g_free (object->sql);
+  g_free (object);
+}
+
+/* Before a rebuild's statements, inside the transaction: the triggers of the
+ * rebuilt tables and the indexes the migrations do not know (made by raw
+ * SQL), which DROP TABLE takes with it. */
+static gboolean
+rebuild_save_objects (Run      *run,
+                      GError  **error)
+{
+  StrataMigrator *self = run->self;
+
+  for (guint i = 0; i < run->rebuilt->len; i++)
+    {
+      const char *table = g_ptr_array_index (run->rebuilt, i);
+      const char *params[] = { table };
+      g_autoptr(StrataResult) result = NULL;
+
+      result = strata_driver_query_params (self->driver,
+                                           "SELECT type, name, sql FROM sqlite_schema "
+                                           "WHERE tbl_name = $1 AND type IN ('index', 'trigger') "
+                                           "AND sql IS NOT NULL",
+                                           1, params, run->cancellable, error);
+      if (result == NULL)
+        return FALSE;
+
+      for (guint row = 0; row < strata_result_get_n_rows (result); row++)
+        {
+          SchemaObject *object;
+          const char *type = strata_result_get_value (result, row, 0);
+          const char *name = strata_result_get_value (result, row, 1);
+
+          if (g_str_equal (type, "index") && g_hash_table_contains (run->known_indexes, name))
+            continue;
+
+          object = g_new0 (SchemaObject, 1);
+          object->type = g_strdup (type);
+          object->name = g_strdup (name);
+          object->table = g_strdup (table);
+          object->sql = g_strdup (strata_result_get_value (result, row, 2));
+          g_ptr_array_add (run->saved_objects, object);
+        }
+    }
+
+  return TRUE;
+}
+
+/* After a rebuild's statements, before COMMIT: the saved triggers and
+ * indexes again, then PRAGMA foreign_key_check on the rebuilt tables and the
+ * tables that reference them. */
+static gboolean
+rebuild_finish (Run      *run,
+                GError  **error)
+{
+  StrataMigrator *self = run->self;
+  g_autoptr(GPtrArray) checked = g_ptr_array_new ();
+
+  for (guint i = 0; i < run->saved_objects->len; i++)
+    {
+      SchemaObject *object = g_ptr_array_index (run->saved_objects, i);
+      const char *params[] = { object->name };
+      g_autoptr(StrataResult) result = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (!(result = strata_driver_query_params (self->driver,
+                                                 "SELECT 1 FROM sqlite_schema WHERE name = $1",
+                                                 1, params, run->cancellable, error)))
+        return FALSE;
+      if (strata_result_get_n_rows (result) > 0)
+        continue;
+
+      if (!strata_driver_execute (self->driver, object->sql, run->cancellable, &local_error))
+        {
+          g_set_error (error, local_error->domain, local_error->code,
+                       "recreating %s %s of table %s after its rebuild: %s",
+                       object->type, object->name, object->table, local_error->message);
+          return FALSE;
+        }
+    }
+
+  for (guint i = 0; i < run->rebuilt->len; i++)
+    {
+      const char *table = g_ptr_array_index (run->rebuilt, i);
+      GPtrArray *tables;
+
+      if (run->state == NULL || strata_model_lookup_table (run->state, table) == NULL)
+        continue;
+
+      if (!g_ptr_array_find_with_equal_func (checked, table, g_str_equal, NULL))
+        g_ptr_array_add (checked, (gpointer)table);
+
+      tables = strata_model_get_tables (run->state);
+      for (guint j = 0; j < tables->len; j++)
+        {
+          StrataTable *other = g_ptr_array_index (tables, j);
+          GPtrArray *fks = strata_table_get_foreign_keys (other);
+
+          for (guint k = 0; k < fks->len; k++)
+            if (g_str_equal (strata_foreign_key_get_references (g_ptr_array_index (fks, k)), table) &&
+                !g_ptr_array_find_with_equal_func (checked, strata_table_get_name (other), g_str_equal, NULL))
+              g_ptr_array_add (checked, (gpointer)strata_table_get_name (other));
+        }
+    }
+
+  for (guint i = 0; i < checked->len; i++)
+    {
+      const char *table = g_ptr_array_index (checked, i);
+      g_autofree char *quoted = strata_dialect_quote_identifier (STRATA_DIALECT_SQLITE, table);
+      g_autofree char *sql = g_strdup_printf ("PRAGMA foreign_key_check(%s)", quoted);
+      g_autoptr(StrataResult) result = NULL;
+
+      if (!(result = strata_driver_query (self->driver, sql, run->cancellable, error)))
+        return FALSE;
+
+      if (strata_result_get_n_rows (result) > 0)
+        {
+          const char *rowid = strata_result_get_value (result, 0, 1);
+
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
+                       "after rebuilding table %s, %u %s of table %s break%s a foreign key "
+                       "(the first, rowid %s, references a missing row of %s); nothing was changed",
+                       (const char *)g_ptr_array_index (run->rebuilt, 0),
+                       strata_result_get_n_rows (result),
+                       strata_result_get_n_rows (result) == 1 ? "row" : "rows",
+                       strata_result_get_value (result, 0, 0),
+                       strata_result_get_n_rows (result) == 1 ? "s" : "",
+                       rowid ? rowid : "NULL",
+                       strata_result_get_value (result, 0, 2));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* }}} */
+
+static GPtrArray *render_step_internal (StrataGraph    *graph,
+                                        StrataStep     *step,
+                                        StrataDialect   dialect,
+                                        StrataModel    *state,
+                                        GPtrArray      *rebuilt,
+                                        GError        **error);
+
+static gboolean run_step_body (Run        *run,
+                               guint       index,
+                               guint      *next,
+                               GPtrArray  *statements,
+                               GError    **error);
+
 /* Runs step @index; on success stores in @next the index of the step to run
- * next (further on when another process got there first). */
+ * next (further on when another process got there first). A step with a
+ * SQLite table rebuild runs with foreign_keys off, switched outside its
+ * transaction (inside one SQLite ignores the pragma), and back on after. */
 static gboolean
 run_step_generic (Run     *run,
                   guint    index,
@@ -663,19 +843,85 @@ run_step_generic (Run     *run,
 {
   StrataMigrator *self = run->self;
   StrataStep *step = strata_plan_get_step (run->plan, index);
+  StrataDialect dialect = strata_driver_get_dialect (self->driver);
+  g_autoptr(GPtrArray) statements = NULL;
+  gboolean foreign_keys_were_on = FALSE;
+  gboolean ret;
+
+  g_ptr_array_set_size (run->rebuilt, 0);
+  g_ptr_array_set_size (run->saved_objects, 0);
+  g_hash_table_remove_all (run->known_indexes);
+
+  if (self->graph != NULL && run->state == NULL &&
+      !(run->state = _strata_model_replay_lenient (self->graph, strata_step_get_heads_before (step), NULL, error)))
+    return FALSE;
+
+  if (dialect == STRATA_DIALECT_SQLITE && run->state != NULL)
+    {
+      GPtrArray *tables = strata_model_get_tables (run->state);
+
+      for (guint i = 0; i < tables->len; i++)
+        {
+          GPtrArray *indexes = strata_table_get_indexes (g_ptr_array_index (tables, i));
+
+          for (guint j = 0; j < indexes->len; j++)
+            g_hash_table_add (run->known_indexes, g_strdup (strata_index_get_name (g_ptr_array_index (indexes, j))));
+        }
+    }
+
+  if (!(statements = render_step_internal (self->graph, step, dialect, run->state, run->rebuilt, error)))
+    return FALSE;
+
+  if (dialect == STRATA_DIALECT_SQLITE && run->rebuilt->len > 0)
+    {
+      g_autoptr(StrataResult) result = NULL;
+
+      if (!(result = strata_driver_query (self->driver, "PRAGMA foreign_keys", run->cancellable, error)) ||
+          !strata_driver_execute (self->driver, "PRAGMA foreign_keys = OFF", run->cancellable, error))
+        {
+          g_autofree char *what = describe_revision (strata_step_get_script (step));
+
+          g_prefix_error (error, "%s: turning foreign keys off for a table rebuild: ", what);
+          return FALSE;
+        }
+      foreign_keys_were_on = g_strcmp0 (strata_result_get_value (result, 0, 0), "1") == 0;
+    }
+
+  ret = run_step_body (run, index, next, statements, error);
+
+  if (foreign_keys_were_on)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!strata_driver_execute (self->driver, "PRAGMA foreign_keys = ON", NULL, &local_error))
+        g_warning ("Could not turn foreign keys back on: %s", local_error->message);
+    }
+
+  /* Another process ran steps: the state is read again for the next one. */
+  if (!ret || *next != index + 1)
+    g_clear_pointer (&run->state, strata_model_unref);
+
+  return ret;
+}
+
+static gboolean
+run_step_body (Run        *run,
+               guint       index,
+               guint      *next,
+               GPtrArray  *statements,
+               GError    **error)
+{
+  StrataMigrator *self = run->self;
+  StrataStep *step = strata_plan_get_step (run->plan, index);
   StrataScript *script = strata_step_get_script (step);
   const char * const *heads_before = strata_step_get_heads_before (step);
   gboolean transactional = strata_script_get_transactional (script);
   g_autofree char *what = NULL;
-  g_autoptr(GPtrArray) statements = NULL;
   g_autoptr(GDateTime) started = NULL;
   g_auto(GStrv) heads = NULL;
   g_autoptr(GError) local_error = NULL;
   gint64 begun;
   int resume;
-
-  if (!(statements = strata_migrator_render_step (step, strata_driver_get_dialect (self->driver), error)))
-    return FALSE;
 
   /* The state is read inside the transaction that changes it: BEGIN
    * IMMEDIATE on SQLite takes the write lock before the read. */
@@ -735,6 +981,15 @@ run_step_generic (Run     *run,
         }
     }
 
+  if (run->rebuilt->len > 0 && !rebuild_save_objects (run, &local_error))
+    {
+      strata_migrator_rollback (self);
+      strata_migrator_record_failure (self, step, started, local_error);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ",
+                                  describe_lazily (&what, script));
+      return FALSE;
+    }
+
   for (guint i = 0; i < statements->len; i++)
     {
       const char *sql = g_ptr_array_index (statements, i);
@@ -762,6 +1017,15 @@ run_step_generic (Run     *run,
 
           return FALSE;
         }
+    }
+
+  if (run->rebuilt->len > 0 && !rebuild_finish (run, &local_error))
+    {
+      strata_migrator_rollback (self);
+      strata_migrator_record_failure (self, step, started, local_error);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ",
+                                  describe_lazily (&what, script));
+      return FALSE;
     }
 
   if (!transactional)
@@ -1022,7 +1286,11 @@ strata_migrator_run_internal (StrataMigrator  *self,
                               GCancellable    *cancellable,
                               GError         **error)
 {
-  Run run = { self, plan, context, cancellable, strata_plan_get_n_steps (plan), FALSE, NULL };
+  g_autoptr(GPtrArray) rebuilt = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) saved_objects = g_ptr_array_new_with_free_func (schema_object_free);
+  g_autoptr(GHashTable) known_indexes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  Run run = { self, plan, context, cancellable, strata_plan_get_n_steps (plan), FALSE, NULL, NULL,
+              rebuilt, saved_objects, known_indexes };
   g_autofree char *lock_name = NULL;
   gboolean ret = TRUE;
   guint index = 0;
@@ -1087,6 +1355,7 @@ strata_migrator_run_internal (StrataMigrator  *self,
   self->running = FALSE;
   g_clear_pointer (&run.heads, g_strfreev);
   strata_driver_unlock (self->driver, lock_name);
+  g_clear_pointer (&run.state, strata_model_unref);
 
   return ret;
 }
@@ -1811,6 +2080,79 @@ strata_migrator_get_history (StrataMigrator  *self,
   return strata_driver_query (self->driver, sql, cancellable, error);
 }
 
+/* The operations a step runs: its upgrade, its downgrade, or the inverse of
+ * its upgrade computed from the schema before it (from @graph when there is
+ * one, else from the operations alone). */
+static GPtrArray *
+step_ops (StrataGraph  *graph,
+          StrataStep   *step,
+          GError      **error)
+{
+  StrataScript *script = strata_step_get_script (step);
+  GPtrArray *upgrade;
+  GPtrArray *downgrade;
+  g_autoptr(GPtrArray) inverse = NULL;
+  g_autoptr(StrataModel) before = NULL;
+
+  if (!strata_script_ensure_loaded (script, error))
+    return NULL;
+
+  upgrade = strata_script_get_upgrade (script);
+  if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
+    return upgrade ? g_ptr_array_ref (upgrade) : g_ptr_array_new ();
+
+  if ((downgrade = strata_script_get_downgrade (script)) != NULL)
+    return g_ptr_array_ref (downgrade);
+  if (upgrade == NULL)
+    return g_ptr_array_new ();
+
+  if (graph != NULL && !(before = _strata_model_replay_lenient (graph, NULL, script, error)))
+    return NULL;
+
+  inverse = before ? strata_model_invert_ops (before, upgrade, error) : strata_ops_invert (upgrade, error);
+  if (inverse == NULL)
+    {
+      g_autofree char *what = describe_revision (script);
+
+      g_prefix_error (error, "%s: cannot downgrade: ", what);
+      return NULL;
+    }
+
+  return g_steal_pointer (&inverse);
+}
+
+/* Renders a step; with @state, the operations are applied to it and SQLite
+ * table rebuilds are used where needed (their tables go to @rebuilt). */
+static GPtrArray *
+render_step_internal (StrataGraph    *graph,
+                      StrataStep     *step,
+                      StrataDialect   dialect,
+                      StrataModel    *state,
+                      GPtrArray      *rebuilt,
+                      GError        **error)
+{
+  g_autoptr(GPtrArray) ops = NULL;
+  GPtrArray *statements;
+
+  if (!(ops = step_ops (graph, step, error)))
+    return NULL;
+
+  if (state != NULL)
+    statements = strata_dialect_render_ops_with_model (dialect, ops, state, rebuilt, error);
+  else
+    statements = strata_dialect_render_ops (dialect, ops, error);
+
+  if (statements == NULL)
+    {
+      g_autofree char *what = describe_revision (strata_step_get_script (step));
+
+      g_prefix_error (error, "%s: ", what);
+      return NULL;
+    }
+
+  return statements;
+}
+
 /**
  * strata_migrator_render_step:
  * @step: a step
@@ -1829,46 +2171,45 @@ strata_migrator_render_step (StrataStep     *step,
                              StrataDialect   dialect,
                              GError        **error)
 {
-  StrataScript *script;
-  g_autoptr(GPtrArray) inverse = NULL;
-  GPtrArray *ops;
-  GPtrArray *statements;
-
   g_return_val_if_fail (STRATA_IS_STEP (step), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  script = strata_step_get_script (step);
+  return render_step_internal (NULL, step, dialect, NULL, NULL, error);
+}
 
-  if (!strata_script_ensure_loaded (script, error))
+/**
+ * strata_migrator_render_step_for_graph:
+ * @graph: the revision graph
+ * @step: a step of a plan from @graph
+ * @dialect: the SQL dialect
+ * @rebuilt: (nullable) (element-type utf8): receives the tables a SQLite
+ *   table rebuild recreates
+ * @error: return location for a #GError
+ *
+ * Like strata_migrator_render_step(), with the schema replayed from @graph
+ * up to the step's heads_before: SQLite table rebuilds where SQLite cannot
+ * ALTER in place, and the inverse of an upgrade computed from the schema
+ * (so drops invert too).
+ *
+ * Returns: (transfer full) (element-type utf8): the statements, or %NULL
+ */
+GPtrArray *
+strata_migrator_render_step_for_graph (StrataGraph    *graph,
+                                       StrataStep     *step,
+                                       StrataDialect   dialect,
+                                       GPtrArray      *rebuilt,
+                                       GError        **error)
+{
+  g_autoptr(StrataModel) state = NULL;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (STRATA_IS_STEP (step), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!(state = _strata_model_replay_lenient (graph, strata_step_get_heads_before (step), NULL, error)))
     return NULL;
 
-  if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
-    ops = strata_script_get_upgrade (script);
-  else if (!(ops = strata_script_get_downgrade (script)))
-    {
-      GPtrArray *upgrade = strata_script_get_upgrade (script);
-
-      if (upgrade != NULL && !(ops = inverse = strata_ops_invert (upgrade, error)))
-        {
-          g_autofree char *what = describe_revision (script);
-
-          g_prefix_error (error, "%s: cannot downgrade: ", what);
-          return NULL;
-        }
-    }
-
-  if (ops == NULL)
-    return g_ptr_array_new_with_free_func (g_free);
-
-  if (!(statements = strata_dialect_render_ops (dialect, ops, error)))
-    {
-      g_autofree char *what = describe_revision (script);
-
-      g_prefix_error (error, "%s: ", what);
-      return NULL;
-    }
-
-  return statements;
+  return render_step_internal (graph, step, dialect, state, rebuilt, error);
 }
 
 static void
@@ -1985,6 +2326,8 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
 {
   g_autoptr(GString) out = g_string_new (NULL);
   g_autofree char *table = NULL;
+  g_autoptr(StrataModel) state = NULL;
+  g_autoptr(GPtrArray) rebuilt = g_ptr_array_new_with_free_func (g_free);
   StrataDirection direction;
   guint n_steps;
 
@@ -1998,6 +2341,12 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
   table = strata_dialect_quote_identifier (dialect, version_table);
   direction = strata_plan_get_direction (plan);
   n_steps = strata_plan_get_n_steps (plan);
+
+  /* With the graph, the schema replayed up to the plan: table rebuilds and
+   * the inverse of drops. */
+  if (graph != NULL && n_steps > 0 &&
+      !(state = _strata_model_replay_lenient (graph, strata_plan_get_heads_before (plan), NULL, error)))
+    return NULL;
 
   g_string_append_printf (out, "-- Strata %s: %s to %s, %s\n\n",
                           PACKAGE_VERSION,
@@ -2040,9 +2389,12 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
       g_auto(GStrv) added = NULL;
       g_autofree char *parents = NULL;
       g_autofree char *message = NULL;
+      gboolean rebuild;
 
-      if (!(statements = strata_migrator_render_step (step, dialect, error)))
+      g_ptr_array_set_size (rebuilt, 0);
+      if (!(statements = render_step_internal (graph, step, dialect, state, rebuilt, error)))
         return NULL;
+      rebuild = dialect == STRATA_DIALECT_SQLITE && rebuilt->len > 0;
 
       parents = g_strjoinv (", ", (char **)strata_script_get_down_revisions (script));
       message = comment_text (strata_script_get_message (script));
@@ -2058,6 +2410,9 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
         g_string_append (out, "-- (not transactional: runs outside a transaction)\n");
       g_string_append (out, "\n");
 
+      if (rebuild)
+        g_string_append (out, "-- (rebuilds a table: foreign keys off, checked before COMMIT)\n"
+                              "PRAGMA foreign_keys = OFF;\n\n");
       if (transactional)
         g_string_append (out, "BEGIN;\n\n");
 
@@ -2070,8 +2425,12 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
                                  (const char * const *)removed,
                                  (const char * const *)added);
 
+      if (rebuild)
+        g_string_append (out, "PRAGMA foreign_key_check;\n\n");
       if (transactional)
         g_string_append (out, "COMMIT;\n\n");
+      if (rebuild)
+        g_string_append (out, "PRAGMA foreign_keys = ON;\n\n");
     }
 
   /* One newline at the end, not a blank line */

@@ -105,5 +105,15 @@ char            *strata_migrator_render_offline_script (StrataGraph      *graph,
 GPtrArray       *strata_migrator_render_step        (StrataStep          *step,
                                                      StrataDialect        dialect,
                                                      GError             **error);
+/* The statements a step runs with the schema replayed from @graph up to the
+ * step: SQLite table rebuilds where SQLite cannot ALTER in place (their
+ * tables go to @rebuilt, which may be NULL), and the inverse of an upgrade
+ * computed from the schema, so that drops invert too. What the migrator runs
+ * and what a plan review should show. */
+GPtrArray       *strata_migrator_render_step_for_graph (StrataGraph      *graph,
+                                                        StrataStep       *step,
+                                                        StrataDialect     dialect,
+                                                        GPtrArray        *rebuilt,
+                                                        GError          **error);
 
 G_END_DECLS

@@ -103,6 +103,19 @@ void              _strata_check_fill_json          (StrataCheck         *self,
 void              _strata_table_fill_json          (StrataTable         *self,
                                                     JsonObject          *object);
 
+/* "revision ae1027a6acf0 (migrations/ae1027a6acf0_add.json)", the path
+ * relative to the current directory when it is below it. */
+char       *_strata_describe_revision       (StrataScript        *script);
+
+/* Replay that skips the operations that do not apply (raw SQL may have
+ * made what they need): the migrator's view, where the database is the
+ * judge. With @before, the state just before that revision; else at
+ * @heads. */
+StrataModel *_strata_model_replay_lenient   (StrataGraph         *graph,
+                                             const char * const  *heads,
+                                             StrataScript        *before,
+                                             GError             **error);
+
 /* A node that owns @object / @array. */
 JsonNode   *_strata_json_take_object        (JsonObject          *object);
 JsonNode   *_strata_json_take_array         (JsonArray           *array);

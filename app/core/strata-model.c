@@ -463,18 +463,47 @@ typedef struct
   char       *duplicate;
 } ParseState;
 
+/* One member of one object, for finding keys given twice. */
+typedef struct
+{
+  gconstpointer object;
+  char          name[];
+} MemberKey;
+
+static guint
+member_key_hash (gconstpointer data)
+{
+  const MemberKey *key = data;
+
+  return g_str_hash (key->name) ^ (guint)(GPOINTER_TO_SIZE (key->object) >> 4);
+}
+
+static gboolean
+member_key_equal (gconstpointer a,
+                  gconstpointer b)
+{
+  const MemberKey *ka = a;
+  const MemberKey *kb = b;
+
+  return ka->object == kb->object && strcmp (ka->name, kb->name) == 0;
+}
+
 static void
 on_object_member (JsonParser *parser,
                   JsonObject *object,
                   const char *member_name,
                   ParseState *state)
 {
-  char *key;
+  MemberKey *key;
+  gsize len;
 
   if (state->duplicate != NULL)
     return;
 
-  key = g_strdup_printf ("%p/%s", (gpointer)object, member_name);
+  len = strlen (member_name);
+  key = g_malloc (sizeof (MemberKey) + len + 1);
+  key->object = object;
+  memcpy (key->name, member_name, len + 1);
   if (!g_hash_table_add (state->seen, key))
     {
       g_autofree char *shown = _strata_display (member_name);
@@ -494,7 +523,7 @@ _strata_json_parse_data (const char  *data,
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (member_key_hash, member_key_equal, g_free, NULL);
   ParseState state = { filename, seen, NULL };
   JsonNode *root;
 

@@ -282,6 +282,59 @@ void                    strata_model_add_table                (StrataModel      
 gboolean                strata_model_remove_table             (StrataModel             *self,
                                                                const char              *name);
 
+/* Replay (strata-model-replay.c): the schema a list of operations leaves.
+ *
+ * Applying an operation checks it against the model the way the database
+ * would (the table exists, the column does not yet, …) and changes the model;
+ * a mismatch is STRATA_ERROR_PROJECT naming the operation, e.g.
+ * `drop_column (drop column account.email): table account has no column
+ * email`. Raw sql changes nothing (it is opaque), insert only checks that its
+ * table exists. Renaming a table or column also renames it where other
+ * pieces refer to it (foreign keys, indexes, constraints, expressions). */
+gboolean                strata_model_apply_op                 (StrataModel             *self,
+                                                               StrataOp                *op,
+                                                               GError                 **error);
+/* Errors are prefixed "@where[INDEX]: " (when @where is not NULL). On error
+ * @self holds the state after the operations that succeeded. */
+gboolean                strata_model_apply_ops                (StrataModel             *self,
+                                                               GPtrArray               *ops,
+                                                               const char              *where,
+                                                               GError                 **error);
+/* The inverse of @ops (in reverse order) given @before, the schema they
+ * apply to: a drop becomes the creation of what the model says was dropped,
+ * an alter_column restores the column as it was. An insert and a sql
+ * without "reverse" are STRATA_ERROR_IRREVERSIBLE naming the operation as
+ * "upgrade[INDEX]". @before is not changed. */
+GPtrArray              *strata_model_invert_ops               (StrataModel             *before,
+                                                               GPtrArray               *ops,
+                                                               GError                 **error);
+/* The schema when the version table holds @heads: the upgrade operations of
+ * every applied revision, in the graph's order. Errors name the revision,
+ * its file and the operation. */
+StrataModel            *strata_model_new_for_heads            (StrataGraph             *graph,
+                                                               const char * const      *heads,
+                                                               GError                 **error);
+/* The schema just before @script's upgrade (its ancestors and depends_on). */
+StrataModel            *strata_model_new_before_revision      (StrataGraph             *graph,
+                                                               StrataScript            *script,
+                                                               GError                 **error);
+/* A table's piece by name, or NULL. */
+StrataForeignKey       *strata_table_lookup_foreign_key       (StrataTable             *self,
+                                                               const char              *name);
+StrataUnique           *strata_table_lookup_unique            (StrataTable             *self,
+                                                               const char              *name);
+StrataCheck            *strata_table_lookup_check             (StrataTable             *self,
+                                                               const char              *name);
+/* @expression with every reference to the identifier @old_name (bare, any
+ * case, or double-quoted exactly) replaced by @new_name, quoted when it
+ * needs to be. String literals are left alone. */
+char                   *strata_sql_rename_identifier          (const char              *expression,
+                                                               const char              *old_name,
+                                                               const char              *new_name);
+/* Whether @expression refers to the identifier @name (as above). */
+gboolean                strata_sql_mentions_identifier        (const char              *expression,
+                                                               const char              *name);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataDataType, strata_data_type_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataColumn, strata_column_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataIndex, strata_index_unref)

@@ -18,7 +18,7 @@ struct _StrataAppProfile
   char              *name;
   char              *url;
   char              *password;
-  StrataProfileRole  role;
+  StrataAppProfileRole  role;
 };
 
 G_DEFINE_FINAL_TYPE (StrataAppProfile, strata_app_profile, G_TYPE_OBJECT)
@@ -75,11 +75,11 @@ strata_app_profile_get_property (GObject    *object,
       break;
 
     case PROP_IS_PRODUCTION:
-      g_value_set_boolean (value, self->role == STRATA_PROFILE_ROLE_PRODUCTION);
+      g_value_set_boolean (value, self->role == STRATA_APP_PROFILE_ROLE_PRODUCTION);
       break;
 
     case PROP_ROLE_LABEL:
-      g_value_set_string (value, strata_profile_role_get_label (self->role));
+      g_value_set_string (value, strata_app_profile_role_get_label (self->role));
       break;
 
     default:
@@ -106,8 +106,8 @@ strata_app_profile_class_init (StrataAppProfileClass *klass)
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_ROLE] =
     g_param_spec_int ("role", NULL, NULL,
-                      STRATA_PROFILE_ROLE_DEVELOPMENT, STRATA_PROFILE_ROLE_PRODUCTION,
-                      STRATA_PROFILE_ROLE_DEVELOPMENT,
+                      STRATA_APP_PROFILE_ROLE_DEVELOPMENT, STRATA_APP_PROFILE_ROLE_PRODUCTION,
+                      STRATA_APP_PROFILE_ROLE_DEVELOPMENT,
                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_IS_PRODUCTION] =
     g_param_spec_boolean ("is-production", NULL, NULL, FALSE,
@@ -127,7 +127,7 @@ strata_app_profile_init (StrataAppProfile *self)
 StrataAppProfile *
 strata_app_profile_new (const char        *name,
                         const char        *url,
-                        StrataProfileRole  role)
+                        StrataAppProfileRole  role)
 {
   StrataAppProfile *self;
 
@@ -189,17 +189,17 @@ strata_app_profile_set_url (StrataAppProfile *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_URL]);
 }
 
-StrataProfileRole
+StrataAppProfileRole
 strata_app_profile_get_role (StrataAppProfile *self)
 {
-  g_return_val_if_fail (STRATA_IS_APP_PROFILE (self), STRATA_PROFILE_ROLE_DEVELOPMENT);
+  g_return_val_if_fail (STRATA_IS_APP_PROFILE (self), STRATA_APP_PROFILE_ROLE_DEVELOPMENT);
 
   return self->role;
 }
 
 void
 strata_app_profile_set_role (StrataAppProfile  *self,
-                             StrataProfileRole  role)
+                             StrataAppProfileRole  role)
 {
   g_return_if_fail (STRATA_IS_APP_PROFILE (self));
 
@@ -295,17 +295,17 @@ strata_app_profile_dup_connect_url (StrataAppProfile *self)
 }
 
 const char *
-strata_profile_role_get_label (StrataProfileRole role)
+strata_app_profile_role_get_label (StrataAppProfileRole role)
 {
   switch (role)
     {
-    case STRATA_PROFILE_ROLE_DEVELOPMENT:
+    case STRATA_APP_PROFILE_ROLE_DEVELOPMENT:
       return _("Development");
 
-    case STRATA_PROFILE_ROLE_STAGING:
+    case STRATA_APP_PROFILE_ROLE_STAGING:
       return _("Staging");
 
-    case STRATA_PROFILE_ROLE_PRODUCTION:
+    case STRATA_APP_PROFILE_ROLE_PRODUCTION:
       return _("Production");
 
     default:

@@ -19,21 +19,21 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (StrataAppProfile, strata_app_profile, STRATA, APP_PROFILE, GObject)
 
 /**
- * StrataProfileRole:
- * @STRATA_PROFILE_ROLE_DEVELOPMENT: a developer's own database
- * @STRATA_PROFILE_ROLE_STAGING: a shared test database
- * @STRATA_PROFILE_ROLE_PRODUCTION: the real thing: confirmations ask more
+ * StrataAppProfileRole:
+ * @STRATA_APP_PROFILE_ROLE_DEVELOPMENT: a developer's own database
+ * @STRATA_APP_PROFILE_ROLE_STAGING: a shared test database
+ * @STRATA_APP_PROFILE_ROLE_PRODUCTION: the real thing: confirmations ask more
  */
 typedef enum
 {
-  STRATA_PROFILE_ROLE_DEVELOPMENT,
-  STRATA_PROFILE_ROLE_STAGING,
-  STRATA_PROFILE_ROLE_PRODUCTION,
-} StrataProfileRole;
+  STRATA_APP_PROFILE_ROLE_DEVELOPMENT,
+  STRATA_APP_PROFILE_ROLE_STAGING,
+  STRATA_APP_PROFILE_ROLE_PRODUCTION,
+} StrataAppProfileRole;
 
 StrataAppProfile  *strata_app_profile_new             (const char        *name,
                                                        const char        *url,
-                                                       StrataProfileRole  role);
+                                                       StrataAppProfileRole  role);
 const char        *strata_app_profile_get_name        (StrataAppProfile  *self);
 void               strata_app_profile_set_name        (StrataAppProfile  *self,
                                                        const char        *name);
@@ -41,9 +41,9 @@ void               strata_app_profile_set_name        (StrataAppProfile  *self,
 const char        *strata_app_profile_get_url         (StrataAppProfile  *self);
 void               strata_app_profile_set_url         (StrataAppProfile  *self,
                                                        const char        *url);
-StrataProfileRole  strata_app_profile_get_role        (StrataAppProfile  *self);
+StrataAppProfileRole  strata_app_profile_get_role        (StrataAppProfile  *self);
 void               strata_app_profile_set_role        (StrataAppProfile  *self,
-                                                       StrataProfileRole  role);
+                                                       StrataAppProfileRole  role);
 const char        *strata_app_profile_get_password    (StrataAppProfile  *self);
 void               strata_app_profile_set_password    (StrataAppProfile  *self,
                                                        const char        *password);
@@ -52,6 +52,6 @@ StrataDialect      strata_app_profile_get_dialect     (StrataAppProfile  *self);
 char              *strata_app_profile_dup_database    (StrataAppProfile  *self);
 /* The URL to connect with, the password put in. */
 char              *strata_app_profile_dup_connect_url (StrataAppProfile  *self);
-const char        *strata_profile_role_get_label      (StrataProfileRole  role);
+const char        *strata_app_profile_role_get_label      (StrataAppProfileRole  role);
 
 G_END_DECLS

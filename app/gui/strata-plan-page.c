@@ -578,7 +578,7 @@ strata_plan_page_apply_action (GtkWidget  *widget,
   if (self->plan == NULL || self->cancellable != NULL)
     return;
 
-  production = strata_app_profile_get_role (self->profile) == STRATA_PROFILE_ROLE_PRODUCTION;
+  production = strata_app_profile_get_role (self->profile) == STRATA_APP_PROFILE_ROLE_PRODUCTION;
   if (!self->destructive && !production)
     {
       strata_plan_page_run (self);

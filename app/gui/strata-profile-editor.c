@@ -205,7 +205,7 @@ strata_profile_editor_save_action (GtkWidget  *widget,
   g_autofree char *name = g_strstrip (g_strdup (row_text (self->name_row)));
   g_autofree char *url = strata_profile_editor_dup_url (self);
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
-  StrataProfileRole role = adw_combo_row_get_selected (self->role_row);
+  StrataAppProfileRole role = adw_combo_row_get_selected (self->role_row);
   StrataAppProfile *existing;
 
   if (url == NULL || name[0] == '\0')
@@ -309,7 +309,7 @@ strata_profile_editor_test_action (GtkWidget  *widget,
   if (url == NULL || self->test_cancellable != NULL)
     return;
 
-  draft = strata_app_profile_new ("", url, STRATA_PROFILE_ROLE_DEVELOPMENT);
+  draft = strata_app_profile_new ("", url, STRATA_APP_PROFILE_ROLE_DEVELOPMENT);
   strata_app_profile_set_password (draft, gtk_editable_get_text (GTK_EDITABLE (self->password_row)));
   if (self->profile != NULL && strata_app_profile_get_password (draft) == NULL)
     strata_app_profile_set_password (draft, strata_app_profile_get_password (self->profile));

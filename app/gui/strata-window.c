@@ -109,7 +109,7 @@ strata_window_update_title (StrataWindow *self)
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
   gboolean production = profile != NULL &&
-                        strata_app_profile_get_role (profile) == STRATA_PROFILE_ROLE_PRODUCTION;
+                        strata_app_profile_get_role (profile) == STRATA_APP_PROFILE_ROLE_PRODUCTION;
 
   if (project != NULL)
     title = g_file_get_basename (strata_project_get_directory (project));

@@ -1,0 +1,305 @@
+/* strata-dialect-rebuild.c: rendering with the schema model; SQLite's table rebuild
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* SQLite's ALTER TABLE renames tables and columns and adds and drops simple
+ * columns; anything else (a column's type, nullability or default, a
+ * constraint, a foreign key) needs the procedure of
+ * https://www.sqlite.org/lang_altertable.html#otheralter:
+ *
+ *   PRAGMA foreign_keys = OFF          (outside the transaction: the migrator)
+ *   BEGIN
+ *   CREATE TABLE "_strata_rebuild_T" (the new definition)
+ *   INSERT INTO "_strata_rebuild_T" (…) SELECT … FROM "T"
+ *   DROP TABLE "T"
+ *   ALTER TABLE "_strata_rebuild_T" RENAME TO "T"
+ *   CREATE INDEX …                     (the new definition's indexes)
+ *   triggers and other indexes of T    (the migrator: read before, run after)
+ *   PRAGMA foreign_key_check           (the migrator, before COMMIT)
+ *   COMMIT
+ *   PRAGMA foreign_keys = ON           (when it was on)
+ *
+ * With foreign keys off, DROP TABLE deletes no row elsewhere through ON
+ * DELETE CASCADE, and the REFERENCES clauses of other tables, which name
+ * "T", find the new table once it has the name. The rename runs with
+ * legacy_alter_table on so that SQLite does not re-check views and triggers
+ * that name "T" while "T" is missing (they keep their text and work again
+ * after the rename). The sequence of an AUTOINCREMENT table carries over. */
+
+#define G_LOG_DOMAIN "strata-dialect"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "strata-dialect.h"
+#include "strata-error.h"
+#include "strata-model-private.h"
+#include "strata-ops-private.h"
+
+#define REBUILD_PREFIX "_strata_rebuild_"
+
+static gboolean
+table_has_autoincrement (StrataTable *table)
+{
+  GPtrArray *columns = strata_table_get_columns (table);
+
+  for (guint i = 0; i < columns->len; i++)
+    if (strata_column_get_autoincrement (g_ptr_array_index (columns, i)))
+      return TRUE;
+
+  return FALSE;
+}
+
+GPtrArray *
+strata_dialect_render_sqlite_rebuild (StrataTable *before,
+                                      StrataTable *after,
+                                      GHashTable  *renamed)
+{
+  GPtrArray *statements = g_ptr_array_new_with_free_func (g_free);
+  const char *name = strata_table_get_name (after);
+  g_autofree char *temp_name = g_strconcat (REBUILD_PREFIX, name, NULL);
+  g_autofree char *table = strata_dialect_quote_identifier (STRATA_DIALECT_SQLITE, strata_table_get_name (before));
+  g_autofree char *final = strata_dialect_quote_identifier (STRATA_DIALECT_SQLITE, name);
+  g_autofree char *temp = strata_dialect_quote_identifier (STRATA_DIALECT_SQLITE, temp_name);
+  g_autoptr(StrataTable) shape = NULL;
+  g_autoptr(GPtrArray) create = NULL;
+  g_autoptr(GString) targets = g_string_new (NULL);
+  g_autoptr(GString) sources = g_string_new (NULL);
+  GPtrArray *columns;
+  GPtrArray *indexes;
+
+  g_return_val_if_fail (before != NULL, NULL);
+  g_return_val_if_fail (after != NULL, NULL);
+
+  /* The new table under a temporary name, without its indexes (their names
+   * are still taken by the old table's). */
+  shape = strata_table_copy (after);
+  strata_table_set_name (shape, temp_name);
+  g_ptr_array_set_size (strata_table_get_indexes (shape), 0);
+  create = strata_dialect_render_create_table (STRATA_DIALECT_SQLITE, shape);
+  g_ptr_array_add (statements, g_strdup (g_ptr_array_index (create, 0)));
+
+  columns = strata_table_get_columns (after);
+  for (guint i = 0; i < columns->len; i++)
+    {
+      const char *column = strata_column_get_name (g_ptr_array_index (columns, i));
+      const char *source = renamed ? g_hash_table_lookup (renamed, column) : NULL;
+      g_autofree char *quoted_target = NULL;
+      g_autofree char *quoted_source = NULL;
+
+      if (source == NULL)
+        source = column;
+      if (strata_table_lookup_column (before, source) == NULL)
+        continue;
+
+      quoted_target = strata_dialect_quote_identifier (STRATA_DIALECT_SQLITE, column);
+      quoted_source = strata_dialect_quote_identifier (STRATA_DIALECT_SQLITE, source);
+      g_string_append_printf (targets, "%s%s", targets->len ? ", " : "", quoted_target);
+      g_string_append_printf (sources, "%s%s", sources->len ? ", " : "", quoted_source);
+    }
+
+  if (targets->len > 0)
+    g_ptr_array_add (statements, g_strdup_printf ("INSERT INTO %s (%s) SELECT %s FROM %s",
+                                                  temp, targets->str, sources->str, table));
+
+  if (table_has_autoincrement (before) && table_has_autoincrement (after))
+    {
+      g_autofree char *temp_literal = strata_dialect_quote_literal (STRATA_DIALECT_SQLITE, temp_name);
+      g_autofree char *old_literal = strata_dialect_quote_literal (STRATA_DIALECT_SQLITE,
+                                                                   strata_table_get_name (before));
+
+      g_ptr_array_add (statements, g_strdup_printf ("DELETE FROM sqlite_sequence WHERE name = %s", temp_literal));
+      g_ptr_array_add (statements, g_strdup_printf ("INSERT INTO sqlite_sequence (name, seq) "
+                                                    "SELECT %s, seq FROM sqlite_sequence WHERE name = %s",
+                                                    temp_literal, old_literal));
+    }
+
+  g_ptr_array_add (statements, g_strdup_printf ("DROP TABLE %s", table));
+  g_ptr_array_add (statements, g_strdup ("PRAGMA legacy_alter_table = ON"));
+  g_ptr_array_add (statements, g_strdup_printf ("ALTER TABLE %s RENAME TO %s", temp, final));
+  g_ptr_array_add (statements, g_strdup ("PRAGMA legacy_alter_table = OFF"));
+
+  indexes = strata_table_get_indexes (after);
+  for (guint i = 0; i < indexes->len; i++)
+    {
+      g_autoptr(StrataOp) op = strata_op_new_create_index (name, g_ptr_array_index (indexes, i));
+      g_autoptr(GPtrArray) some = strata_dialect_render_op (STRATA_DIALECT_SQLITE, op, NULL);
+
+      for (guint j = 0; some != NULL && j < some->len; j++)
+        g_ptr_array_add (statements, g_steal_pointer (&some->pdata[j]));
+    }
+
+  return statements;
+}
+
+/* Whether SQLite's DROP COLUMN would refuse: the column is part of a key,
+ * an index or a constraint. */
+static gboolean
+column_is_involved (StrataTable *table,
+                    const char  *column)
+{
+  StrataColumn *def = strata_table_lookup_column (table, column);
+  GPtrArray *items;
+
+  if (def == NULL)
+    return FALSE;
+  if (strata_column_get_primary_key (def))
+    return TRUE;
+
+  items = strata_table_get_indexes (table);
+  for (guint i = 0; i < items->len; i++)
+    {
+      StrataIndex *index = g_ptr_array_index (items, i);
+
+      if (g_strv_contains (strata_index_get_columns (index), column) ||
+          strata_sql_mentions_identifier (strata_index_get_where (index), column))
+        return TRUE;
+    }
+
+  items = strata_table_get_uniques (table);
+  for (guint i = 0; i < items->len; i++)
+    if (g_strv_contains (strata_unique_get_columns (g_ptr_array_index (items, i)), column))
+      return TRUE;
+
+  items = strata_table_get_foreign_keys (table);
+  for (guint i = 0; i < items->len; i++)
+    {
+      StrataForeignKey *fk = g_ptr_array_index (items, i);
+
+      if (g_strv_contains (strata_foreign_key_get_columns (fk), column) ||
+          (g_str_equal (strata_foreign_key_get_references (fk), strata_table_get_name (table)) &&
+           g_strv_contains (strata_foreign_key_get_ref_columns (fk), column)))
+        return TRUE;
+    }
+
+  items = strata_table_get_checks (table);
+  for (guint i = 0; i < items->len; i++)
+    if (strata_sql_mentions_identifier (strata_check_get_expression (g_ptr_array_index (items, i)), column))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+may_rebuild (StrataOp *op)
+{
+  switch (op->kind)
+    {
+    case STRATA_OP_ADD_COLUMN:
+    case STRATA_OP_DROP_COLUMN:
+    case STRATA_OP_ALTER_COLUMN:
+    case STRATA_OP_ADD_FOREIGN_KEY:
+    case STRATA_OP_ADD_UNIQUE:
+    case STRATA_OP_ADD_CHECK:
+    case STRATA_OP_DROP_CONSTRAINT:
+      return TRUE;
+    case STRATA_OP_CREATE_TABLE:
+    case STRATA_OP_DROP_TABLE:
+    case STRATA_OP_RENAME_TABLE:
+    case STRATA_OP_CREATE_INDEX:
+    case STRATA_OP_DROP_INDEX:
+    case STRATA_OP_INSERT:
+    case STRATA_OP_SQL:
+    default:
+      return FALSE;
+    }
+}
+
+/**
+ * strata_dialect_render_ops_with_model:
+ * @dialect: a dialect
+ * @ops: (element-type StrataOp): operations
+ * @state: the schema the operations apply to; they are applied to it
+ * @rebuilt: (nullable) (element-type utf8): receives the names of the tables
+ *   rebuilt, once each
+ * @error: return location for a #GError
+ *
+ * Like strata_dialect_render_ops(), but where SQLite cannot change a table
+ * in place the statements are the table rebuild, from the table's
+ * definition in @state. An operation that does not apply to @state (raw SQL
+ * may have made what it needs) is rendered as it is and left out of the
+ * state; if it needed a rebuild, that is an error.
+ *
+ * Returns: (transfer full) (element-type utf8) (nullable): the statements
+ */
+GPtrArray *
+strata_dialect_render_ops_with_model (StrataDialect   dialect,
+                                      GPtrArray      *ops,
+                                      StrataModel    *state,
+                                      GPtrArray      *rebuilt,
+                                      GError        **error)
+{
+  g_autoptr(GPtrArray) statements = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (ops != NULL, NULL);
+  g_return_val_if_fail (state != NULL, NULL);
+
+  for (guint i = 0; i < ops->len; i++)
+    {
+      StrataOp *op = g_ptr_array_index (ops, i);
+      StrataTable *table = op->table ? strata_model_lookup_table (state, op->table) : NULL;
+      g_autoptr(GPtrArray) some = NULL;
+      g_autoptr(GError) local_error = NULL;
+      gboolean rebuild = FALSE;
+
+      if (dialect == STRATA_DIALECT_SQLITE && op->kind == STRATA_OP_DROP_COLUMN &&
+          table != NULL && column_is_involved (table, op->column))
+        rebuild = TRUE;
+      else if (!(some = strata_dialect_render_op (dialect, op, &local_error)))
+        {
+          if (dialect != STRATA_DIALECT_SQLITE || !may_rebuild (op) ||
+              !g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED))
+            {
+              g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "operation %u: ", i);
+              return NULL;
+            }
+          rebuild = TRUE;
+        }
+
+      if (rebuild)
+        {
+          g_autoptr(StrataTable) before = table ? strata_table_ref (table) : NULL;
+          g_autoptr(GHashTable) renamed = NULL;
+          g_autoptr(GError) replay_error = NULL;
+          StrataTable *after;
+
+          if (before == NULL || !strata_model_apply_op (state, op, &replay_error))
+            {
+              g_autofree char *what = strata_op_describe (op);
+
+              g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED,
+                           "operation %u: %s (%s) needs a table rebuild on SQLite, and the definition of "
+                           "table %s is not known from the migrations%s%s",
+                           i, strata_op_get_name (op), what, op->table,
+                           replay_error ? ": " : "", replay_error ? replay_error->message : "");
+              return NULL;
+            }
+
+          if (op->kind == STRATA_OP_ALTER_COLUMN && op->new_name != NULL)
+            {
+              renamed = g_hash_table_new (g_str_hash, g_str_equal);
+              g_hash_table_insert (renamed, op->new_name, op->column);
+            }
+
+          after = strata_model_lookup_table (state, op->table);
+          some = strata_dialect_render_sqlite_rebuild (before, after, renamed);
+
+          if (rebuilt != NULL && !g_ptr_array_find_with_equal_func (rebuilt, op->table, g_str_equal, NULL))
+            g_ptr_array_add (rebuilt, g_strdup (op->table));
+        }
+      else
+        {
+          g_autoptr(GError) replay_error = NULL;
+
+          if (!strata_model_apply_op (state, op, &replay_error))
+            g_debug ("operation %u: not replayed: %s", i, replay_error->message);
+        }
+
+      for (guint j = 0; j < some->len; j++)
+        g_ptr_array_add (statements, g_steal_pointer (&some->pdata[j]));
+    }
+
+  return g_steal_pointer (&statements);
+}

@@ -1,0 +1,1124 @@
+/* strata-diff.c: the operations between two schema models
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-diff"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "strata-dialect.h"
+#include "strata-diff.h"
+#include "strata-error.h"
+#include "strata-model-private.h"
+#include "strata-ops-private.h"
+
+/* The phases of a diff's operations, in the order they run. */
+enum {
+  PHASE_DROP_FOREIGN_KEYS,
+  PHASE_DROP_INDEXES,
+  PHASE_RENAMES,
+  PHASE_CREATE_TABLES,
+  PHASE_COLUMNS,
+  PHASE_DROP_COLUMNS,
+  PHASE_ADD_CONSTRAINTS,
+  PHASE_ADD_FOREIGN_KEYS,
+  PHASE_DROP_TABLES,
+  N_PHASES
+};
+
+struct _StrataDiff
+{
+  GObject       parent_instance;
+
+  StrataModel  *from;
+  StrataModel  *to;
+  char         *from_label;
+  char         *to_label;
+  int           dialect;
+  GPtrArray    *renames;
+
+  GPtrArray    *phases[N_PHASES];
+  GPtrArray    *ops;
+  GPtrArray    *differences;
+  GPtrArray    *hints;
+  GPtrArray    *warnings;
+};
+
+G_DEFINE_FINAL_TYPE (StrataDiff, strata_diff, G_TYPE_OBJECT)
+
+static void
+strata_diff_finalize (GObject *object)
+{
+  StrataDiff *self = (StrataDiff *)object;
+
+  g_clear_pointer (&self->from, strata_model_unref);
+  g_clear_pointer (&self->to, strata_model_unref);
+  g_clear_pointer (&self->from_label, g_free);
+  g_clear_pointer (&self->to_label, g_free);
+  g_clear_pointer (&self->renames, g_ptr_array_unref);
+  for (guint i = 0; i < N_PHASES; i++)
+    g_clear_pointer (&self->phases[i], g_ptr_array_unref);
+  g_clear_pointer (&self->ops, g_ptr_array_unref);
+  g_clear_pointer (&self->differences, g_ptr_array_unref);
+  g_clear_pointer (&self->hints, g_ptr_array_unref);
+  g_clear_pointer (&self->warnings, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (strata_diff_parent_class)->finalize (object);
+}
+
+static void
+strata_diff_class_init (StrataDiffClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = strata_diff_finalize;
+}
+
+static void
+strata_diff_init (StrataDiff *self)
+{
+  self->dialect = -1;
+  self->from_label = g_strdup ("the old model");
+  self->to_label = g_strdup ("the new model");
+  self->renames = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < N_PHASES; i++)
+    self->phases[i] = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_op_unref);
+  self->ops = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_op_unref);
+  self->differences = g_ptr_array_new_with_free_func (g_free);
+  self->hints = g_ptr_array_new_with_free_func (g_free);
+  self->warnings = g_ptr_array_new_with_free_func (g_free);
+}
+
+StrataDiff *
+strata_diff_new (StrataModel *from,
+                 StrataModel *to)
+{
+  StrataDiff *self;
+
+  g_return_val_if_fail (from != NULL, NULL);
+  g_return_val_if_fail (to != NULL, NULL);
+
+  self = g_object_new (STRATA_TYPE_DIFF, NULL);
+  self->from = strata_model_ref (from);
+  self->to = strata_model_ref (to);
+  return self;
+}
+
+void
+strata_diff_set_labels (StrataDiff *self,
+                        const char *from_label,
+                        const char *to_label)
+{
+  g_return_if_fail (STRATA_IS_DIFF (self));
+
+  g_free (self->from_label);
+  self->from_label = g_strdup (from_label);
+  g_free (self->to_label);
+  self->to_label = g_strdup (to_label);
+}
+
+void
+strata_diff_set_dialect (StrataDiff    *self,
+                         StrataDialect  dialect)
+{
+  g_return_if_fail (STRATA_IS_DIFF (self));
+  self->dialect = dialect;
+}
+
+gboolean
+strata_diff_add_rename (StrataDiff  *self,
+                        const char  *spec,
+                        GError     **error)
+{
+  const char *eq;
+
+  g_return_val_if_fail (STRATA_IS_DIFF (self), FALSE);
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  eq = strchr (spec, '=');
+  if (eq == NULL || eq == spec || eq[1] == '\0')
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "--rename “%s”: write OLD=NEW for a table or TABLE.OLD=NEW for a column", spec);
+      return FALSE;
+    }
+
+  g_ptr_array_add (self->renames, g_strdup (spec));
+  return TRUE;
+}
+
+GPtrArray *
+strata_diff_get_ops (StrataDiff *self)
+{
+  g_return_val_if_fail (STRATA_IS_DIFF (self), NULL);
+  return self->ops;
+}
+
+GPtrArray *
+strata_diff_get_differences (StrataDiff *self)
+{
+  g_return_val_if_fail (STRATA_IS_DIFF (self), NULL);
+  return self->differences;
+}
+
+GPtrArray *
+strata_diff_get_rename_hints (StrataDiff *self)
+{
+  g_return_val_if_fail (STRATA_IS_DIFF (self), NULL);
+  return self->hints;
+}
+
+GPtrArray *
+strata_diff_get_warnings (StrataDiff *self)
+{
+  g_return_val_if_fail (STRATA_IS_DIFF (self), NULL);
+  return self->warnings;
+}
+
+gboolean
+strata_diff_is_empty (StrataDiff *self)
+{
+  g_return_val_if_fail (STRATA_IS_DIFF (self), TRUE);
+  return self->differences->len == 0;
+}
+
+/* Normalizing {{{ */
+
+char *
+strata_sql_normalize (const char *expression)
+{
+  GString *out;
+  const char *p;
+
+  if (expression == NULL)
+    return NULL;
+
+  out = g_string_sized_new (strlen (expression));
+  p = expression;
+
+  while (*p)
+    {
+      if (*p == '\'')
+        {
+          const char *start = p++;
+
+          while (*p && !(*p == '\'' && p[1] != '\''))
+            p += (*p == '\'' ? 2 : 1);
+          if (*p)
+            p++;
+          g_string_append_len (out, start, p - start);
+        }
+      else if (*p == '"')
+        {
+          p++;
+          while (*p && !(*p == '"' && p[1] != '"'))
+            {
+              if (*p == '"')
+                p++;
+              g_string_append_c (out, *p++);
+            }
+          if (*p)
+            p++;
+        }
+      else if (p[0] == ':' && p[1] == ':')
+        {
+          /* A PostgreSQL cast: the type name, its arguments, [] */
+          p += 2;
+          for (;;)
+            {
+              while (*p == ' ')
+                p++;
+              if (g_ascii_isalpha (*p) || *p == '_' || *p == '"')
+                {
+                  const char *word = p;
+
+                  if (*p == '"')
+                    {
+                      p++;
+                      while (*p && *p != '"')
+                        p++;
+                      if (*p)
+                        p++;
+                    }
+                  else
+                    while (g_ascii_isalnum (*p) || *p == '_' || *p == '.')
+                      p++;
+
+                  /* "character varying", "timestamp with time zone", … go
+                   * on; a keyword such as AND ends the cast. */
+                  {
+                    const char *next = p;
+                    while (*next == ' ')
+                      next++;
+                    if (!(g_ascii_strncasecmp (next, "varying", 7) == 0 ||
+                          g_ascii_strncasecmp (next, "precision", 9) == 0 ||
+                          g_ascii_strncasecmp (next, "with", 4) == 0 ||
+                          g_ascii_strncasecmp (next, "without", 7) == 0 ||
+                          g_ascii_strncasecmp (next, "time", 4) == 0 ||
+                          g_ascii_strncasecmp (next, "zone", 4) == 0))
+                      {
+                        (void)word;
+                        break;
+                      }
+                    p = next;
+                  }
+                }
+              else
+                break;
+            }
+          if (*p == '(')
+            {
+              while (*p && *p != ')')
+                p++;
+              if (*p)
+                p++;
+            }
+          while (p[0] == '[' && p[1] == ']')
+            p += 2;
+        }
+      else if (g_ascii_isspace (*p) || *p == '(' || *p == ')')
+        p++;
+      else
+        g_string_append_c (out, g_ascii_tolower (*p++));
+    }
+
+  /* now() is how PostgreSQL may show CURRENT_TIMESTAMP. */
+  if (g_str_equal (out->str, "now"))
+    g_string_assign (out, "current_timestamp");
+
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+expressions_equal (const char *a,
+                   const char *b)
+{
+  g_autofree char *na = NULL;
+  g_autofree char *nb = NULL;
+
+  if (a == NULL || b == NULL)
+    return a == b;
+  if (g_str_equal (a, b))
+    return TRUE;
+
+  na = strata_sql_normalize (a);
+  nb = strata_sql_normalize (b);
+  return g_str_equal (na, nb);
+}
+
+static gboolean
+defaults_equal (const char *a,
+                const char *b)
+{
+  /* DEFAULT NULL is no default. */
+  if (a != NULL && g_ascii_strcasecmp (a, "NULL") == 0)
+    a = NULL;
+  if (b != NULL && g_ascii_strcasecmp (b, "NULL") == 0)
+    b = NULL;
+
+  return expressions_equal (a, b);
+}
+
+static char *
+rendered_type (StrataDialect  dialect,
+               StrataColumn  *column)
+{
+  g_autofree char *type = NULL;
+  GString *out;
+
+  if (dialect == STRATA_DIALECT_SQLITE && strata_column_get_autoincrement (column))
+    type = g_strdup ("INTEGER");
+  else
+    type = strata_dialect_render_data_type (dialect, strata_column_get_data_type (column));
+
+  out = g_string_new (NULL);
+  for (const char *p = type; *p; p++)
+    if (!g_ascii_isspace (*p))
+      g_string_append_c (out, g_ascii_tolower (*p));
+
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+types_equal (StrataDiff   *self,
+             StrataColumn *a,
+             StrataColumn *b)
+{
+  /* The common case, without rendering. */
+  if (strata_column_get_autoincrement (a) == strata_column_get_autoincrement (b) &&
+      strata_data_type_equal (strata_column_get_data_type (a), strata_column_get_data_type (b)))
+    return TRUE;
+
+  for (int dialect = STRATA_DIALECT_SQLITE; dialect <= STRATA_DIALECT_POSTGRESQL; dialect++)
+    {
+      g_autofree char *ta = NULL;
+      g_autofree char *tb = NULL;
+
+      if (self->dialect >= 0 && dialect != self->dialect)
+        continue;
+
+      ta = rendered_type (dialect, a);
+      tb = rendered_type (dialect, b);
+      if (!g_str_equal (ta, tb))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static StrataReferentialAction
+effective_action (StrataReferentialAction action)
+{
+  return action == STRATA_REFERENTIAL_ACTION_NONE ? STRATA_REFERENTIAL_ACTION_NO_ACTION : action;
+}
+
+static gboolean
+strv_equal (const char * const *a,
+            const char * const *b)
+{
+  return g_strv_equal (a, b);
+}
+
+static gboolean
+indexes_equal (StrataIndex *a,
+               StrataIndex *b)
+{
+  return strv_equal (strata_index_get_columns (a), strata_index_get_columns (b)) &&
+         strata_index_get_unique (a) == strata_index_get_unique (b) &&
+         expressions_equal (strata_index_get_where (a), strata_index_get_where (b));
+}
+
+static gboolean
+foreign_keys_equal (StrataForeignKey *a,
+                    StrataForeignKey *b)
+{
+  return strv_equal (strata_foreign_key_get_columns (a), strata_foreign_key_get_columns (b)) &&
+         g_str_equal (strata_foreign_key_get_references (a), strata_foreign_key_get_references (b)) &&
+         strv_equal (strata_foreign_key_get_ref_columns (a), strata_foreign_key_get_ref_columns (b)) &&
+         effective_action (strata_foreign_key_get_on_delete (a)) ==
+           effective_action (strata_foreign_key_get_on_delete (b)) &&
+         effective_action (strata_foreign_key_get_on_update (a)) ==
+           effective_action (strata_foreign_key_get_on_update (b));
+}
+
+/* }}} */
+
+/* Describing {{{ */
+
+static char *
+describe_names (const char * const *names)
+{
+  g_autofree char *joined = g_strjoinv (", ", (char **)names);
+  return g_strdup_printf ("(%s)", joined);
+}
+
+static char *
+describe_index (StrataIndex *index)
+{
+  g_autofree char *columns = describe_names (strata_index_get_columns (index));
+
+  return g_strdup_printf ("%s%s%s%s", strata_index_get_unique (index) ? "unique " : "", columns,
+                          strata_index_get_where (index) ? " where " : "",
+                          strata_index_get_where (index) ? strata_index_get_where (index) : "");
+}
+
+static char *
+describe_foreign_key (StrataForeignKey *fk)
+{
+  g_autofree char *columns = describe_names (strata_foreign_key_get_columns (fk));
+  g_autofree char *ref_columns = describe_names (strata_foreign_key_get_ref_columns (fk));
+  const char *on_delete = strata_referential_action_to_string (strata_foreign_key_get_on_delete (fk));
+  const char *on_update = strata_referential_action_to_string (strata_foreign_key_get_on_update (fk));
+
+  return g_strdup_printf ("%s references %s %s%s%s%s%s", columns, strata_foreign_key_get_references (fk),
+                          ref_columns,
+                          on_delete ? " on delete " : "", on_delete ? on_delete : "",
+                          on_update ? " on update " : "", on_update ? on_update : "");
+}
+
+static void
+difference (StrataDiff *self,
+            const char *format,
+            ...) G_GNUC_PRINTF (2, 3);
+
+static void
+difference (StrataDiff *self,
+            const char *format,
+            ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_ptr_array_add (self->differences, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+/* }}} */
+
+/* Tables {{{ */
+
+static void
+add_op (StrataDiff *self,
+        guint       phase,
+        StrataOp   *op)
+{
+  g_ptr_array_add (self->phases[phase], op);
+}
+
+static void
+diff_columns (StrataDiff  *self,
+              StrataTable *a,
+              StrataTable *b)
+{
+  const char *table = strata_table_get_name (b);
+  GPtrArray *columns;
+
+  columns = strata_table_get_columns (b);
+  for (guint i = 0; i < columns->len; i++)
+    {
+      StrataColumn *cb = g_ptr_array_index (columns, i);
+      StrataColumn *ca = strata_table_lookup_column (a, strata_column_get_name (cb));
+      g_autoptr(StrataOp) op = NULL;
+      g_autoptr(GString) what = NULL;
+
+      if (ca == NULL)
+        {
+          difference (self, "column %s.%s: only in %s", table, strata_column_get_name (cb), self->to_label);
+          add_op (self, PHASE_COLUMNS, strata_op_new_add_column (table, cb));
+          continue;
+        }
+
+      what = g_string_new (NULL);
+      op = _strata_op_new (STRATA_OP_ALTER_COLUMN);
+      op->table = g_strdup (table);
+      op->column = g_strdup (strata_column_get_name (cb));
+
+      if (!types_equal (self, ca, cb))
+        {
+          g_autofree char *ta = strata_data_type_to_string (strata_column_get_data_type (ca));
+          g_autofree char *tb = strata_data_type_to_string (strata_column_get_data_type (cb));
+
+          g_string_append_printf (what, "; type %s in %s, %s in %s", ta, self->from_label, tb, self->to_label);
+          op->type = strata_data_type_ref (strata_column_get_data_type (cb));
+          op->existing_type = strata_data_type_ref (strata_column_get_data_type (ca));
+        }
+
+      if (strata_column_get_nullable (ca) != strata_column_get_nullable (cb))
+        {
+          g_string_append_printf (what, "; %s in %s, %s in %s",
+                                  strata_column_get_nullable (ca) ? "nullable" : "not null", self->from_label,
+                                  strata_column_get_nullable (cb) ? "nullable" : "not null", self->to_label);
+          /* A primary key column's NOT NULL comes with the key. */
+          if (!strata_column_get_primary_key (ca) && !strata_column_get_primary_key (cb))
+            {
+              op->nullable = strata_column_get_nullable (cb);
+              op->existing_nullable = strata_column_get_nullable (ca);
+            }
+        }
+
+      if (!defaults_equal (strata_column_get_default (ca), strata_column_get_default (cb)))
+        {
+          const char *da = strata_column_get_default (ca);
+          const char *db = strata_column_get_default (cb);
+
+          g_string_append_printf (what, "; default %s in %s, %s in %s",
+                                  da ? da : "none", self->from_label, db ? db : "none", self->to_label);
+          op->set_default = TRUE;
+          op->default_expr = g_strdup (db);
+          op->has_existing_default = TRUE;
+          op->existing_default = g_strdup (da);
+        }
+
+      if (strata_column_get_primary_key (ca) != strata_column_get_primary_key (cb) ||
+          strata_column_get_autoincrement (ca) != strata_column_get_autoincrement (cb))
+        {
+          g_autofree char *warning = NULL;
+
+          g_string_append_printf (what, "; %s%s in %s, %s%s in %s",
+                                  strata_column_get_primary_key (ca) ? "primary key" : "not in the primary key",
+                                  strata_column_get_autoincrement (ca) ? ", autoincrement" : "",
+                                  self->from_label,
+                                  strata_column_get_primary_key (cb) ? "primary key" : "not in the primary key",
+                                  strata_column_get_autoincrement (cb) ? ", autoincrement" : "",
+                                  self->to_label);
+          warning = g_strdup_printf ("column %s.%s: a change of primary key or autoincrement has no operation; "
+                                     "write it by hand (a new table and a copy of the rows)",
+                                     table, strata_column_get_name (cb));
+          g_ptr_array_add (self->warnings, g_steal_pointer (&warning));
+        }
+
+      if (what->len > 0)
+        {
+          difference (self, "column %s.%s: %s", table, strata_column_get_name (cb), what->str + 2);
+          if (op->type != NULL || op->nullable >= 0 || op->set_default)
+            add_op (self, PHASE_COLUMNS, g_steal_pointer (&op));
+        }
+    }
+
+  columns = strata_table_get_columns (a);
+  for (guint i = 0; i < columns->len; i++)
+    {
+      StrataColumn *ca = g_ptr_array_index (columns, i);
+
+      if (strata_table_lookup_column (b, strata_column_get_name (ca)) == NULL)
+        {
+          difference (self, "column %s.%s: only in %s", table, strata_column_get_name (ca), self->from_label);
+          add_op (self, PHASE_DROP_COLUMNS, strata_op_new_drop_column (table, strata_column_get_name (ca)));
+        }
+    }
+}
+
+static void
+diff_pieces (StrataDiff  *self,
+             StrataTable *a,
+             StrataTable *b)
+{
+  const char *table = strata_table_get_name (b);
+  GPtrArray *items;
+
+  /* Indexes */
+  items = strata_table_get_indexes (a);
+  for (guint i = 0; i < items->len; i++)
+    {
+      StrataIndex *ia = g_ptr_array_index (items, i);
+      StrataIndex *ib = strata_table_lookup_index (b, strata_index_get_name (ia));
+      g_autofree char *da = describe_index (ia);
+
+      if (ib == NULL)
+        {
+          difference (self, "index %s on %s: only in %s", strata_index_get_name (ia), table, self->from_label);
+          add_op (self, PHASE_DROP_INDEXES, strata_op_new_drop_index (table, strata_index_get_name (ia)));
+        }
+      else if (!indexes_equal (ia, ib))
+        {
+          g_autofree char *db = describe_index (ib);
+
+          difference (self, "index %s on %s: %s in %s, %s in %s", strata_index_get_name (ia), table,
+                      da, self->from_label, db, self->to_label);
+          add_op (self, PHASE_DROP_INDEXES, strata_op_new_drop_index (table, strata_index_get_name (ia)));
+          add_op (self, PHASE_ADD_CONSTRAINTS, strata_op_new_create_index (table, ib));
+        }
+    }
+
+  items = strata_table_get_indexes (b);
+  for (guint i = 0; i < items->len; i++)
+    {
+      StrataIndex *ib = g_ptr_array_index (items, i);
+
+      if (strata_table_lookup_index (a, strata_index_get_name (ib)) == NULL)
+        {
+          difference (self, "index %s on %s: only in %s", strata_index_get_name (ib), table, self->to_label);
+          add_op (self, PHASE_ADD_CONSTRAINTS, strata_op_new_create_index (table, ib));
+        }
+    }
+
+  /* Unique constraints */
+  items = strata_table_get_uniques (a);
+  for (guint i = 0; i < items->len; i++)
+    {
+      StrataUnique *ua = g_ptr_array_index (items, i);
+      StrataUnique *ub = strata_table_lookup_unique (b, strata_unique_get_name (ua));
+      g_autofree char *da = describe_names (strata_unique_get_columns (ua));
+
+      if (ub == NULL)
+        {
+          difference (self, "unique constraint %s on %s: only in %s", strata_unique_get_name (ua), table,
+                      self->from_label);
+          add_op (self, PHASE_DROP_INDEXES, strata_op_new_drop_constraint (table, strata_unique_get_name (ua)));
+        }
+      else if (!strv_equal (strata_unique_get_columns (ua), strata_unique_get_columns (ub)))
+        {
+          g_autofree char *db = describe_names (strata_unique_get_columns (ub));
+
+          difference (self, "unique constraint %s on %s: %s in %s, %s in %s", strata_unique_get_name (ua),
+                      table, da, self->from_label, db, self->to_label);
+          add_op (self, PHASE_DROP_INDEXES, strata_op_new_drop_constraint (table, strata_unique_get_name (ua)));
+          add_op (self, PHASE_ADD_CONSTRAINTS, strata_op_new_add_unique (table, ub));
+        }
+    }
+
+  items = strata_table_get_uniques (b);
+  for (guint i = 0; i < items->len; i++)
+    {
+      StrataUnique *ub = g_ptr_array_index (items, i);
+
+      if (strata_table_lookup_unique (a, strata_unique_get_name (ub)) == NULL)
+        {
+          difference (self, "unique constraint %s on %s: only in %s", strata_unique_get_name (ub), table,
+                      self->to_label);
+          add_op (self, PHASE_ADD_CONSTRAINTS, strata_op_new_add_unique (table, ub));
+        }
+    }
+
+  /* Checks */
+  items = strata_table_get_checks (a);
+  for (guint i = 0; i < items->len; i++)
+    {
+      StrataCheck *ca = g_ptr_array_index (items, i);
+      StrataCheck *cb = strata_table_lookup_check (b, strata_check_get_name (ca));
+
+      if (cb == NULL)
+        {
+          difference (self, "check constraint %s on %s: only in %s", strata_check_get_name (ca), table,
+                      self->from_label);
+          add_op (self, PHASE_DROP_INDEXES, strata_op_new_drop_constraint (table, strata_check_get_name (ca)));
+        }
+      else if (!expressions_equal (strata_check_get_expression (ca), strata_check_get_expression (cb)))
+        {
+          difference (self, "check constraint %s on %s: (%s) in %s, (%s) in %s", strata_check_get_name (ca),
+                      table, strata_check_get_expression (ca), self->from_label,
+                      strata_check_get_expression (cb), self->to_label);
+          add_op (self, PHASE_DROP_INDEXES, strata_op_new_drop_constraint (table, strata_check_get_name (ca)));
+          add_op (self, PHASE_ADD_CONSTRAINTS, strata_op_new_add_check (table, cb));
+        }
+    }
+
+  items = strata_table_get_checks (b);
+  for (guint i = 0; i < items->len; i++)
+    {
+      StrataCheck *cb = g_ptr_array_index (items, i);
+
+      if (strata_table_lookup_check (a, strata_check_get_name (cb)) == NULL)
+        {
+          difference (self, "check constraint %s on %s: only in %s", strata_check_get_name (cb), table,
+                      self->to_label);
+          add_op (self, PHASE_ADD_CONSTRAINTS, strata_op_new_add_check (table, cb));
+        }
+    }
+
+  /* Foreign keys */
+  items = strata_table_get_foreign_keys (a);
+  for (guint i = 0; i < items->len; i++)
+    {
+      StrataForeignKey *fa = g_ptr_array_index (items, i);
+      StrataForeignKey *fb = strata_table_lookup_foreign_key (b, strata_foreign_key_get_name (fa));
+      g_autofree char *da = describe_foreign_key (fa);
+
+      if (fb == NULL)
+        {
+          difference (self, "foreign key %s on %s: only in %s", strata_foreign_key_get_name (fa), table,
+                      self->from_label);
+          add_op (self, PHASE_DROP_FOREIGN_KEYS,
+                  strata_op_new_drop_constraint (table, strata_foreign_key_get_name (fa)));
+        }
+      else if (!foreign_keys_equal (fa, fb))
+        {
+          g_autofree char *db = describe_foreign_key (fb);
+
+          difference (self, "foreign key %s on %s: %s in %s, %s in %s", strata_foreign_key_get_name (fa),
+                      table, da, self->from_label, db, self->to_label);
+          add_op (self, PHASE_DROP_FOREIGN_KEYS,
+                  strata_op_new_drop_constraint (table, strata_foreign_key_get_name (fa)));
+          add_op (self, PHASE_ADD_FOREIGN_KEYS, strata_op_new_add_foreign_key (table, fb));
+        }
+    }
+
+  items = strata_table_get_foreign_keys (b);
+  for (guint i = 0; i < items->len; i++)
+    {
+      StrataForeignKey *fb = g_ptr_array_index (items, i);
+
+      if (strata_table_lookup_foreign_key (a, strata_foreign_key_get_name (fb)) == NULL)
+        {
+          difference (self, "foreign key %s on %s: only in %s", strata_foreign_key_get_name (fb), table,
+                      self->to_label);
+          add_op (self, PHASE_ADD_FOREIGN_KEYS, strata_op_new_add_foreign_key (table, fb));
+        }
+    }
+}
+
+/* Depth-first order over the tables in @set (name → table) along their
+ * foreign keys: a table comes after the tables it references. A foreign
+ * key that closes a cycle is added to @cyclic. */
+static void
+visit (GHashTable  *set,
+       GHashTable  *state,
+       StrataTable *table,
+       GPtrArray   *order,
+       GHashTable  *cyclic)
+{
+  GPtrArray *fks = strata_table_get_foreign_keys (table);
+
+  g_hash_table_insert (state, (gpointer)strata_table_get_name (table), GINT_TO_POINTER (1));
+
+  for (guint i = 0; i < fks->len; i++)
+    {
+      StrataForeignKey *fk = g_ptr_array_index (fks, i);
+      const char *references = strata_foreign_key_get_references (fk);
+      StrataTable *target = g_hash_table_lookup (set, references);
+      int mark;
+
+      if (target == NULL || target == table)
+        continue;
+
+      mark = GPOINTER_TO_INT (g_hash_table_lookup (state, references));
+      if (mark == 1)
+        g_hash_table_add (cyclic, fk);
+      else if (mark == 0)
+        visit (set, state, target, order, cyclic);
+    }
+
+  g_hash_table_insert (state, (gpointer)strata_table_get_name (table), GINT_TO_POINTER (2));
+  g_ptr_array_add (order, table);
+}
+
+static GPtrArray *
+dependency_order (GPtrArray  *tables,
+                  GHashTable *cyclic)
+{
+  g_autoptr(GHashTable) set = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) state = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *order = g_ptr_array_new ();
+
+  for (guint i = 0; i < tables->len; i++)
+    g_hash_table_insert (set, (gpointer)strata_table_get_name (g_ptr_array_index (tables, i)),
+                         g_ptr_array_index (tables, i));
+
+  for (guint i = 0; i < tables->len; i++)
+    {
+      StrataTable *table = g_ptr_array_index (tables, i);
+
+      if (g_hash_table_lookup (state, strata_table_get_name (table)) == NULL)
+        visit (set, state, table, order, cyclic);
+    }
+
+  return order;
+}
+
+static void
+create_tables (StrataDiff  *self,
+               StrataModel *work,
+               GPtrArray   *tables)
+{
+  g_autoptr(GHashTable) cyclic = g_hash_table_new (NULL, NULL);
+  g_autoptr(GPtrArray) order = dependency_order (tables, cyclic);
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      StrataTable *table = g_ptr_array_index (order, i);
+      GPtrArray *fks = strata_table_get_foreign_keys (table);
+      g_autoptr(GPtrArray) later = g_ptr_array_new ();
+
+      difference (self, "table %s: only in %s", strata_table_get_name (table), self->to_label);
+
+      /* A foreign key can go in CREATE TABLE when what it references
+       * exists by then; the others are added at the end. */
+      for (guint j = 0; j < fks->len; j++)
+        {
+          StrataForeignKey *fk = g_ptr_array_index (fks, j);
+          const char *references = strata_foreign_key_get_references (fk);
+          StrataTable *existing = strata_model_lookup_table (work, references);
+          gboolean inline_ok = TRUE;
+
+          if (g_hash_table_contains (cyclic, fk))
+            inline_ok = FALSE;
+          else if (existing != NULL)
+            {
+              const char * const *ref_columns = strata_foreign_key_get_ref_columns (fk);
+
+              for (guint k = 0; ref_columns[k] != NULL; k++)
+                if (strata_table_lookup_column (existing, ref_columns[k]) == NULL)
+                  inline_ok = FALSE;
+            }
+
+          if (!inline_ok)
+            g_ptr_array_add (later, fk);
+        }
+
+      if (later->len == 0)
+        add_op (self, PHASE_CREATE_TABLES, strata_op_new_create_table (table));
+      else
+        {
+          g_autoptr(StrataTable) copy = strata_table_copy (table);
+
+          for (guint j = 0; j < later->len; j++)
+            {
+              StrataForeignKey *fk = g_ptr_array_index (later, j);
+
+              strata_table_remove_constraint (copy, strata_foreign_key_get_name (fk));
+              add_op (self, PHASE_ADD_FOREIGN_KEYS,
+                      strata_op_new_add_foreign_key (strata_table_get_name (table), fk));
+            }
+          add_op (self, PHASE_CREATE_TABLES, strata_op_new_create_table (copy));
+        }
+    }
+}
+
+static void
+drop_tables (StrataDiff *self,
+             GPtrArray  *tables)
+{
+  g_autoptr(GHashTable) cyclic = g_hash_table_new (NULL, NULL);
+  g_autoptr(GPtrArray) order = dependency_order (tables, cyclic);
+
+  /* Referencing tables go first: the reverse dependency order. A foreign
+   * key in a cycle is dropped before any of the tables. */
+  for (guint i = 0; i < order->len; i++)
+    {
+      StrataTable *table = g_ptr_array_index (order, i);
+      GPtrArray *fks = strata_table_get_foreign_keys (table);
+
+      for (guint j = 0; j < fks->len; j++)
+        if (g_hash_table_contains (cyclic, g_ptr_array_index (fks, j)))
+          add_op (self, PHASE_DROP_FOREIGN_KEYS,
+                  strata_op_new_drop_constraint (strata_table_get_name (table),
+                                                 strata_foreign_key_get_name (g_ptr_array_index (fks, j))));
+    }
+
+  for (guint i = order->len; i > 0; i--)
+    {
+      StrataTable *table = g_ptr_array_index (order, i - 1);
+
+      difference (self, "table %s: only in %s", strata_table_get_name (table), self->from_label);
+      add_op (self, PHASE_DROP_TABLES, strata_op_new_drop_table (strata_table_get_name (table)));
+    }
+}
+
+/* }}} */
+
+/* Renames {{{ */
+
+static gboolean
+apply_renames (StrataDiff   *self,
+               StrataModel  *work,
+               GError      **error)
+{
+  g_autoptr(GHashTable) table_renames = g_hash_table_new (g_str_hash, g_str_equal);
+
+  /* Tables first, so that a column can be named by either table name. */
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < self->renames->len; i++)
+      {
+        const char *spec = g_ptr_array_index (self->renames, i);
+        const char *eq = strchr (spec, '=');
+        g_autofree char *old = g_strndup (spec, eq - spec);
+        const char *new_name = eq + 1;
+        const char *dot = strchr (old, '.');
+        g_autoptr(StrataOp) op = NULL;
+
+        if ((pass == 0) != (dot == NULL))
+          continue;
+
+        if (dot == NULL)
+          {
+            if (strata_model_lookup_table (work, old) == NULL)
+              {
+                g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                             "--rename %s: there is no table %s in %s", spec, old, self->from_label);
+                return FALSE;
+              }
+            if (strata_model_lookup_table (self->to, new_name) == NULL)
+              {
+                g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                             "--rename %s: there is no table %s in %s", spec, new_name, self->to_label);
+                return FALSE;
+              }
+            op = strata_op_new_rename_table (old, new_name);
+            g_hash_table_insert (table_renames, g_strdup (old), g_strdup (new_name));
+            difference (self, "table %s: renamed to %s", old, new_name);
+          }
+        else
+          {
+            g_autofree char *table = g_strndup (old, dot - old);
+            const char *column = dot + 1;
+            const char *renamed = g_hash_table_lookup (table_renames, table);
+            StrataTable *source;
+            StrataTable *target;
+            g_autofree char *prefix = NULL;
+
+            if (renamed != NULL)
+              {
+                g_free (table);
+                table = g_strdup (renamed);
+              }
+
+            /* "t.old=t.new" is fine too. */
+            prefix = g_strdup_printf ("%s.", table);
+            if (g_str_has_prefix (new_name, prefix))
+              new_name += strlen (prefix);
+
+            if (!(source = strata_model_lookup_table (work, table)) ||
+                strata_table_lookup_column (source, column) == NULL)
+              {
+                g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                             "--rename %s: there is no column %s.%s in %s", spec, table, column,
+                             self->from_label);
+                return FALSE;
+              }
+            if (!(target = strata_model_lookup_table (self->to, table)) ||
+                strata_table_lookup_column (target, new_name) == NULL)
+              {
+                g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                             "--rename %s: there is no column %s.%s in %s", spec, table, new_name,
+                             self->to_label);
+                return FALSE;
+              }
+
+            op = _strata_op_new (STRATA_OP_ALTER_COLUMN);
+            op->table = g_strdup (table);
+            op->column = g_strdup (column);
+            op->new_name = g_strdup (new_name);
+            difference (self, "column %s.%s: renamed to %s", table, column, new_name);
+          }
+
+        if (!strata_model_apply_op (work, op, error))
+          {
+            g_prefix_error (error, "--rename %s: ", spec);
+            return FALSE;
+          }
+        add_op (self, PHASE_RENAMES, g_steal_pointer (&op));
+      }
+
+  return TRUE;
+}
+
+/* Columns that match by name and type, out of the larger column count. */
+static double
+table_similarity (StrataDiff  *self,
+                  StrataTable *a,
+                  StrataTable *b)
+{
+  GPtrArray *columns = strata_table_get_columns (a);
+  guint matches = 0;
+
+  for (guint i = 0; i < columns->len; i++)
+    {
+      StrataColumn *ca = g_ptr_array_index (columns, i);
+      StrataColumn *cb = strata_table_lookup_column (b, strata_column_get_name (ca));
+
+      if (cb != NULL && types_equal (self, ca, cb))
+        matches++;
+    }
+
+  return (double)matches / MAX (columns->len, strata_table_get_columns (b)->len);
+}
+
+static void
+hint_renames (StrataDiff *self,
+              GPtrArray  *dropped,
+              GPtrArray  *created)
+{
+  for (guint i = 0; i < dropped->len; i++)
+    {
+      StrataTable *a = g_ptr_array_index (dropped, i);
+      StrataTable *best = NULL;
+      double best_score = 0.5;
+
+      for (guint j = 0; j < created->len; j++)
+        {
+          double score = table_similarity (self, a, g_ptr_array_index (created, j));
+
+          if (score >= best_score)
+            {
+              best = g_ptr_array_index (created, j);
+              best_score = score;
+            }
+        }
+
+      if (best != NULL)
+        g_ptr_array_add (self->hints,
+                         g_strdup_printf ("table %s may have been renamed to %s: --rename %s=%s",
+                                          strata_table_get_name (a), strata_table_get_name (best),
+                                          strata_table_get_name (a), strata_table_get_name (best)));
+    }
+}
+
+static void
+hint_column_renames (StrataDiff  *self,
+                     StrataTable *a,
+                     StrataTable *b)
+{
+  GPtrArray *columns = strata_table_get_columns (a);
+
+  for (guint i = 0; i < columns->len; i++)
+    {
+      StrataColumn *ca = g_ptr_array_index (columns, i);
+      GPtrArray *others;
+
+      if (strata_table_lookup_column (b, strata_column_get_name (ca)) != NULL)
+        continue;
+
+      others = strata_table_get_columns (b);
+      for (guint j = 0; j < others->len; j++)
+        {
+          StrataColumn *cb = g_ptr_array_index (others, j);
+
+          if (strata_table_lookup_column (a, strata_column_get_name (cb)) == NULL &&
+              types_equal (self, ca, cb))
+            {
+              g_ptr_array_add (self->hints,
+                               g_strdup_printf ("column %s.%s may have been renamed to %s: --rename %s.%s=%s",
+                                                strata_table_get_name (b), strata_column_get_name (ca),
+                                                strata_column_get_name (cb), strata_table_get_name (b),
+                                                strata_column_get_name (ca), strata_column_get_name (cb)));
+              break;
+            }
+        }
+    }
+}
+
+/* }}} */
+
+gboolean
+strata_diff_compute (StrataDiff  *self,
+                     GError     **error)
+{
+  g_autoptr(StrataModel) work = NULL;
+  g_autoptr(GPtrArray) created = g_ptr_array_new ();
+  g_autoptr(GPtrArray) dropped = g_ptr_array_new ();
+  g_autoptr(GHashTable) to_tables = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) work_tables = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *tables;
+
+  g_return_val_if_fail (STRATA_IS_DIFF (self), FALSE);
+
+  for (guint i = 0; i < N_PHASES; i++)
+    g_ptr_array_set_size (self->phases[i], 0);
+  g_ptr_array_set_size (self->ops, 0);
+  g_ptr_array_set_size (self->differences, 0);
+  g_ptr_array_set_size (self->hints, 0);
+  g_ptr_array_set_size (self->warnings, 0);
+
+  work = strata_model_copy (self->from);
+  if (!apply_renames (self, work, error))
+    return FALSE;
+
+  tables = strata_model_get_tables (self->to);
+  for (guint i = 0; i < tables->len; i++)
+    g_hash_table_insert (to_tables, (gpointer)strata_table_get_name (g_ptr_array_index (tables, i)),
+                         g_ptr_array_index (tables, i));
+
+  tables = strata_model_get_tables (work);
+  for (guint i = 0; i < tables->len; i++)
+    {
+      StrataTable *a = g_ptr_array_index (tables, i);
+      StrataTable *b = g_hash_table_lookup (to_tables, strata_table_get_name (a));
+
+      g_hash_table_insert (work_tables, (gpointer)strata_table_get_name (a), a);
+
+      if (b == NULL)
+        g_ptr_array_add (dropped, a);
+      else
+        {
+          diff_columns (self, a, b);
+          diff_pieces (self, a, b);
+          hint_column_renames (self, a, b);
+        }
+    }
+
+  tables = strata_model_get_tables (self->to);
+  for (guint i = 0; i < tables->len; i++)
+    if (!g_hash_table_contains (work_tables, strata_table_get_name (g_ptr_array_index (tables, i))))
+      g_ptr_array_add (created, g_ptr_array_index (tables, i));
+
+  create_tables (self, work, created);
+  drop_tables (self, dropped);
+  hint_renames (self, dropped, created);
+
+  for (guint i = 0; i < N_PHASES; i++)
+    for (guint j = 0; j < self->phases[i]->len; j++)
+      g_ptr_array_add (self->ops, strata_op_ref (g_ptr_array_index (self->phases[i], j)));
+
+  return TRUE;
+}
