@@ -82,7 +82,7 @@ test_errors (void)
     { "{\"a\": 1} x", "t.json:1:10: unexpected “x” after the end of the document" },
     { "{'a': 1}", "t.json:1:2: unexpected “'”, expected a key in double quotes" },
     { "[\xff]", "t.json:1:2: not valid UTF-8 text" },
-    { "{\"é\": [,]}", "t.json:1:8: unexpected “,”, expected a value" },
+    { "{\"é\": [,]}", "t.json:1:8: unexpected “,”, expected a value or “]”" },
     { "[", "t.json:1:2: unexpected the end of the file, expected a value" },
   };
 
@@ -90,8 +90,9 @@ test_errors (void)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(JsonNode) node = _strata_json_read (cases[i].text, strlen (cases[i].text), "t.json", &error);
+      g_autofree char *shown = g_strescape (cases[i].text, NULL);
 
-      g_test_message ("case %u: %s", i, cases[i].text);
+      g_test_message ("case %u: %s", i, shown);
       g_assert_null (node);
       g_assert_error (error, STRATA_ERROR, STRATA_ERROR_PARSE);
       g_assert_cmpstr (error->message, ==, cases[i].message);

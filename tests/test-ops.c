@@ -588,7 +588,7 @@ test_model_errors (void)
     { "{\"tables\": [{\"table\": \"a\", \"columns\": [{\"name\": \"id\", \"type\": \"int\", \"pk\": true}]}]}",
       "schema.json: tables[0]: columns[0]: unknown key \"pk\"" },
     { "{\"tables\": [3]}", "schema.json: tables[0]: a table must be an object, not a number" },
-    { "{\"tables\": [}", "schema.json:1:13: Parse error: unexpected character `}', expected character `]'" },
+    { "{\"tables\": [}", "schema.json:1:13: unexpected “}”, expected a value or “]”" },
     { "", "schema.json: the file is empty" },
   };
 

@@ -249,7 +249,7 @@ test_index (Fixture       *f,
   project = strata_project_open (f->file, &error);
   g_assert_no_error (error);
 
-  write_revision (f, "a1_one.json", "a1", "null", "one\ttab");
+  write_revision (f, "a1_one.json", "a1", "null", "one\\ttab");
   write_revision (f, "b2_two.json", "b2", "\"a1\"", "two");
 
   first = strata_project_load_scripts (project, &error);

@@ -210,9 +210,9 @@ static const BadFile bad_files[] = {
   { "", FILENAME ": the file is empty" },
   { "[]", FILENAME ": a migration file must be an object, not an array" },
   { "{\n  \"revision\": \"a1\",\n  \"down_revision\": null,\n  \"upgrade\": [,]\n}",
-    FILENAME ":4:15: Parse error: unexpected character `,', expected character `]'" },
+    FILENAME ":4:15: unexpected “,”, expected a value or “]”" },
   { "{\n  \"revision\": \"a1\",\n  \"revision\": \"a2\",\n  \"down_revision\": null, \"upgrade\": []}",
-    FILENAME ":3:19: duplicate key \"revision\"" },
+    FILENAME ":3:3: duplicate key “revision”" },
   { "{\"revision\": \"a1\", \"down_revision\": null, \"upgrade\": [], \"upgrades\": []}",
     FILENAME ": unknown key \"upgrades\"" },
   { "{\"down_revision\": null, \"upgrade\": []}", FILENAME ": missing key \"revision\"" },
@@ -297,7 +297,7 @@ test_not_utf8 (void)
 
   g_assert_null (script);
   g_assert_error (error, STRATA_ERROR, STRATA_ERROR_PARSE);
-  g_assert_cmpstr (error->message, ==, FILENAME ": not valid UTF-8 text");
+  g_assert_cmpstr (error->message, ==, FILENAME ":1:15: not valid UTF-8 text");
 }
 
 typedef struct

@@ -468,11 +468,16 @@ read_array (Reader *r)
       goto done;
     }
 
-  for (;;)
+  for (gboolean first = TRUE;; first = FALSE)
     {
       JsonNode *value;
 
       skip_space (r);
+      if (first && r->p < r->end && strchr ("}:,", *r->p) != NULL)
+        {
+          fail_unexpected (r, "a value or “]”");
+          goto failed;
+        }
       if (!(value = read_value (r)))
         goto failed;
       json_array_add_element (array, value);
