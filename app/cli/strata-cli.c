@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "strata-cli.h"
 
 static const StrataCliCommand commands[] = {
@@ -490,6 +492,11 @@ main (int   argc,
   int status;
 
   setlocale (LC_ALL, "");
+
+  /* SQLite's allocation statistics put a global mutex around every malloc
+   * and free (tens of thousands while it reads a large schema), and the
+   * CLI reads none of them. This must come before SQLite initializes. */
+  sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
 
   /* Global options come before the command word; the command's own
    * parser accepts them after it too. */
