@@ -356,6 +356,19 @@ def example_upgrade_head(tmp):
     assert [x["revision"] for x in json.loads(r.out)] == [HEAD]
 
 
+@test
+def sqlite_runs_load_neither_libpq_nor_libsecret(tmp):
+    # They are loaded on first use: a SQLite run must not pay for them and
+    # the twenty libraries they bring. The dynamic linker lists every file
+    # it loads, linked or dlopen()ed, with LD_DEBUG=files.
+    p = copy_example(tmp)
+    for args in (("upgrade", "head"), ("history",), ("heads",)):
+        r = strata("-C", p, *args, env={"LD_DEBUG": "files"}, check=0)
+        loaded = [l for l in r.err.splitlines() if "file=" in l]
+        assert any("libsqlite3" in l for l in loaded), r.err[:2000]
+        assert not any("libpq" in l or "libsecret" in l for l in loaded), "\n".join(loaded)
+
+
 @test_both
 def example_history_marks_current(tmp):
     p = copy_example(tmp)

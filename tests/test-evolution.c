@@ -906,6 +906,70 @@ test_rebuild_keeps_referencing_rows (void)
   strata_test_rm_rf (dir);
 }
 
+/* A rebuild recreates the indexes the migrations know as they are after
+ * the step, and keeps the ones raw SQL made: an index the same step drops
+ * stays dropped, one made by hand comes back, whatever steps ran before in
+ * the same run. */
+static void
+test_rebuild_indexes (void)
+{
+  g_autofree char *dir = strata_test_mkdtemp ();
+  g_autofree char *url = g_strdup_printf ("sqlite:///%s/indexes.db", dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataDriver) driver = NULL;
+  g_autoptr(StrataGraph) graph = NULL;
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(StrataPlan) up = NULL;
+  g_autoptr(StrataResult) result = NULL;
+  g_autoptr(GPtrArray) scripts = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *files[] = {
+    "{\"revision\": \"d1d1d1d1d1d1\", \"down_revision\": null, \"upgrade\": ["
+    " {\"op\": \"create_table\", \"table\": \"item\", \"columns\": ["
+    "   {\"name\": \"id\", \"type\": \"integer\", \"primary_key\": true},"
+    "   {\"name\": \"name\", \"type\": \"text\"},"
+    "   {\"name\": \"code\", \"type\": \"text\"}],"
+    "  \"indexes\": [{\"name\": \"ix_item_name\", \"columns\": [\"name\"]},"
+    "               {\"name\": \"ix_item_code\", \"columns\": [\"code\"]}]},"
+    " {\"op\": \"sql\", \"sql\": \"CREATE INDEX by_hand ON item (name, code)\","
+    "  \"reverse\": \"DROP INDEX by_hand\"}]}",
+    "{\"revision\": \"d2d2d2d2d2d2\", \"down_revision\": \"d1d1d1d1d1d1\", \"upgrade\": ["
+    " {\"op\": \"create_index\", \"table\": \"item\", \"name\": \"ix_item_id_name\", \"columns\": [\"id\", \"name\"]}]}",
+    "{\"revision\": \"d3d3d3d3d3d3\", \"down_revision\": \"d2d2d2d2d2d2\", \"upgrade\": ["
+    " {\"op\": \"drop_index\", \"name\": \"ix_item_code\"},"
+    " {\"op\": \"alter_column\", \"table\": \"item\", \"column\": \"name\", \"nullable\": false}]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      StrataScript *script = strata_script_new_from_data (files[i], -1, "indexes.json", &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (scripts, script);
+    }
+  graph = strata_graph_new (scripts, &error);
+  g_assert_no_error (error);
+
+  driver = strata_driver_open (url, NULL, NULL, &error);
+  g_assert_no_error (error);
+  migrator = strata_migrator_new (driver, graph);
+
+  /* One run: the rebuild in d3 comes after steps that changed the state. */
+  up = strata_graph_plan_upgrade (graph, NULL, "d3d3d3d3d3d3", &error);
+  g_assert_no_error (error);
+  g_assert_true (strata_migrator_run (migrator, up, NULL, &error));
+  g_assert_no_error (error);
+
+  result = strata_driver_query (driver, "SELECT group_concat(name, ' ') FROM "
+                                "(SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'item' "
+                                "AND sql IS NOT NULL ORDER BY name)", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (strata_result_get_value (result, 0, 0), ==, "by_hand ix_item_id_name ix_item_name");
+
+  g_clear_object (&migrator);
+  g_clear_object (&driver);
+  strata_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -915,6 +979,7 @@ main (int   argc,
   g_test_add_func ("/strata/evolution/sqlite", test_sqlite);
   g_test_add_func ("/strata/evolution/postgresql", test_postgresql);
   g_test_add_func ("/strata/evolution/sqlite/rebuild-keeps-referencing-rows", test_rebuild_keeps_referencing_rows);
+  g_test_add_func ("/strata/evolution/sqlite/rebuild-indexes", test_rebuild_indexes);
 
   return g_test_run ();
 }

@@ -281,6 +281,25 @@ test_index (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpstr (strata_script_get_message (g_ptr_array_index (third, 1)), ==, "two, edited");
 
+  /* A file added between two indexed ones, without a message: from its
+   * file, then from the index, it reads the same. */
+  write_revision (f, "a5_middle.json", "a5", "\"a1\"", "");
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(GPtrArray) scripts = strata_project_load_scripts (project, &error);
+      const char *expected[] = { "a1", "a5", "b2" };
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (scripts->len, ==, 3);
+      for (guint i = 0; i < 3; i++)
+        g_assert_cmpstr (strata_script_get_revision (g_ptr_array_index (scripts, i)), ==, expected[i]);
+      g_assert_null (strata_script_get_message (g_ptr_array_index (scripts, 1)));
+      g_assert_cmpstr (strata_script_get_message (g_ptr_array_index (scripts, 2)), ==, "two, edited");
+    }
+  path = g_build_filename (f->dir, "migrations", "a5_middle.json", NULL);
+  g_unlink (path);
+  g_clear_pointer (&path, g_free);
+
   /* A broken file is reported even though the index knew it. */
   write_file (f, "migrations/b2_two.json", "{\"revision\": \"b2\", \"upgrade\": [");
   fourth = strata_project_load_scripts (project, &error);

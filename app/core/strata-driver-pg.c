@@ -19,6 +19,7 @@
 #include "strata-driver-pg-private.h"
 #include "strata-driver-private.h"
 #include "strata-error.h"
+#include "strata-loader-private.h"
 #include "strata-url.h"
 
 /* SQLSTATEs the driver tells apart. */
@@ -31,24 +32,25 @@
 
 struct _StrataDriverPg
 {
-  StrataDriver   parent_instance;
+  StrataDriver    parent_instance;
 
-  PGconn        *conn;
-  char          *location;
+  const StrataPq *pq;
+  PGconn         *conn;
+  char           *location;
 
   /* PQcancel() from any thread; the mutex keeps finalize away meanwhile. */
-  GMutex         cancel_mutex;
-  PGcancel      *cancel;
+  GMutex          cancel_mutex;
+  PGcancel       *cancel;
   /* Set by strata_driver_interrupt() (any thread), reset by each call. */
-  int            interrupted;
+  int             interrupted;
   /* The cancellable of the call running now (owner thread only). */
-  GCancellable  *cancellable;
+  GCancellable   *cancellable;
 
-  guint64        round_trips;
+  guint64         round_trips;
 
   /* The advisory lock held for a run, by key text. */
-  char          *lock_name;
-  gint64         lock_key;
+  char           *lock_name;
+  gint64          lock_key;
 };
 
 typedef struct
@@ -263,11 +265,12 @@ clean_message (const char *message)
 }
 
 static char *
-describe_location (PGconn *conn)
+describe_location (const StrataPq *pq,
+                   PGconn         *conn)
 {
-  const char *host = PQhost (conn);
-  const char *port = PQport (conn);
-  const char *db = PQdb (conn);
+  const char *host = pq->PQhost (conn);
+  const char *port = pq->PQport (conn);
+  const char *db = pq->PQdb (conn);
 
   if (host == NULL || *host == '\0')
     host = "localhost";
@@ -305,9 +308,9 @@ set_result_error (StrataDriverPg  *self,
                   const PGresult  *result,
                   const char      *statement)
 {
-  const char *sqlstate = PQresultErrorField (result, PG_DIAG_SQLSTATE);
-  const char *primary = PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY);
-  const char *detail = PQresultErrorField (result, PG_DIAG_MESSAGE_DETAIL);
+  const char *sqlstate = self->pq->PQresultErrorField (result, PG_DIAG_SQLSTATE);
+  const char *primary = self->pq->PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY);
+  const char *detail = self->pq->PQresultErrorField (result, PG_DIAG_MESSAGE_DETAIL);
   g_autofree char *what = _strata_driver_describe_statement (statement);
   g_autofree char *message = NULL;
 
@@ -315,7 +318,7 @@ set_result_error (StrataDriverPg  *self,
     sqlstate = "";
   if (primary == NULL)
     {
-      message = clean_message (PQresultErrorMessage (result));
+      message = clean_message (self->pq->PQresultErrorMessage (result));
       primary = message;
     }
 
@@ -333,7 +336,7 @@ set_result_error (StrataDriverPg  *self,
            g_str_equal (sqlstate, SQLSTATE_ADMIN_SHUTDOWN) ||
            g_str_equal (sqlstate, SQLSTATE_CRASH_SHUTDOWN) ||
            g_str_equal (sqlstate, SQLSTATE_CANNOT_CONNECT_NOW) ||
-           PQstatus (self->conn) == CONNECTION_BAD)
+           self->pq->PQstatus (self->conn) == CONNECTION_BAD)
     g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
                  "%s: lost the connection to %s: %s", what, self->location, primary);
   else if (g_str_has_prefix (sqlstate, "28"))
@@ -370,7 +373,7 @@ send_cancel (StrataDriverPg *self)
   char errbuf[256];
 
   g_mutex_lock (&self->cancel_mutex);
-  if (self->cancel != NULL && !PQcancel (self->cancel, errbuf, sizeof errbuf))
+  if (self->cancel != NULL && !self->pq->PQcancel (self->cancel, errbuf, sizeof errbuf))
     g_debug ("PQcancel on %s: %s", self->location, errbuf);
   g_mutex_unlock (&self->cancel_mutex);
 }
@@ -388,9 +391,9 @@ check_usable (StrataDriverPg  *self,
       return FALSE;
     }
 
-  if (PQstatus (self->conn) != CONNECTION_OK)
+  if (self->pq->PQstatus (self->conn) != CONNECTION_OK)
     {
-      set_connection_lost (self, error, sql, PQerrorMessage (self->conn));
+      set_connection_lost (self, error, sql, self->pq->PQerrorMessage (self->conn));
       return FALSE;
     }
 
@@ -423,13 +426,13 @@ collect_results (StrataDriverPg  *self,
   guint n_done = 0;
   PGresult *result;
 
-  while ((result = PQgetResult (self->conn)) != NULL)
+  while ((result = self->pq->PQgetResult (self->conn)) != NULL)
     {
-      switch (PQresultStatus (result))
+      switch (self->pq->PQresultStatus (result))
         {
         case PGRES_TUPLES_OK:
           n_done++;
-          g_clear_pointer (&last, PQclear);
+          g_clear_pointer (&last, self->pq->PQclear);
           last = g_steal_pointer (&result);
           break;
 
@@ -441,15 +444,15 @@ collect_results (StrataDriverPg  *self,
           break;
 
         case PGRES_COPY_IN:
-          PQputCopyEnd (self->conn, "COPY FROM STDIN is not supported in migrations");
+          self->pq->PQputCopyEnd (self->conn, "COPY FROM STDIN is not supported in migrations");
           break;
 
         case PGRES_COPY_OUT:
           {
             char *buffer = NULL;
 
-            while (PQgetCopyData (self->conn, &buffer, 0) > 0)
-              PQfreemem (g_steal_pointer (&buffer));
+            while (self->pq->PQgetCopyData (self->conn, &buffer, 0) > 0)
+              self->pq->PQfreemem (g_steal_pointer (&buffer));
           }
           break;
 
@@ -466,10 +469,10 @@ collect_results (StrataDriverPg  *self,
           break;
         }
 
-      g_clear_pointer (&result, PQclear);
+      g_clear_pointer (&result, self->pq->PQclear);
 
       /* A lost connection gives no NULL result when libpq cannot read. */
-      if (PQstatus (self->conn) == CONNECTION_BAD)
+      if (self->pq->PQstatus (self->conn) == CONNECTION_BAD)
         break;
     }
 
@@ -484,14 +487,14 @@ collect_results (StrataDriverPg  *self,
       return FALSE;
     }
 
-  if (PQstatus (self->conn) == CONNECTION_BAD)
+  if (self->pq->PQstatus (self->conn) == CONNECTION_BAD)
     {
       const char *statement = sql;
 
       if (statements != NULL && n_done < statements->len)
         statement = g_ptr_array_index (statements, n_done);
 
-      set_connection_lost (self, error, statement, PQerrorMessage (self->conn));
+      set_connection_lost (self, error, statement, self->pq->PQerrorMessage (self->conn));
       return FALSE;
     }
 
@@ -512,9 +515,9 @@ send_simple (StrataDriverPg  *self,
   if (!check_usable (self, sql, error))
     return FALSE;
 
-  if (!PQsendQuery (self->conn, sql))
+  if (!self->pq->PQsendQuery (self->conn, sql))
     {
-      set_connection_lost (self, error, sql, PQerrorMessage (self->conn));
+      set_connection_lost (self, error, sql, self->pq->PQerrorMessage (self->conn));
       return FALSE;
     }
 
@@ -534,9 +537,9 @@ send_params (StrataDriverPg      *self,
   if (!check_usable (self, sql, error))
     return FALSE;
 
-  if (!PQsendQueryParams (self->conn, sql, n_params, NULL, params, NULL, NULL, 0))
+  if (!self->pq->PQsendQueryParams (self->conn, sql, n_params, NULL, params, NULL, NULL, 0))
     {
-      set_connection_lost (self, error, sql, PQerrorMessage (self->conn));
+      set_connection_lost (self, error, sql, self->pq->PQerrorMessage (self->conn));
       return FALSE;
     }
 
@@ -546,7 +549,8 @@ send_params (StrataDriverPg      *self,
 }
 
 static StrataResult *
-result_from_pg (const PGresult *pg)
+result_from_pg (const StrataPq *pq,
+                const PGresult *pg)
 {
   StrataResult *result;
   g_autofree char **values = NULL;
@@ -556,19 +560,19 @@ result_from_pg (const PGresult *pg)
   if (pg == NULL)
     return _strata_result_new (0);
 
-  n_columns = PQnfields (pg);
-  n_rows = PQntuples (pg);
+  n_columns = pq->PQnfields (pg);
+  n_rows = pq->PQntuples (pg);
   result = _strata_result_new (n_columns);
   for (int i = 0; i < n_columns; i++)
-    _strata_result_set_column_name (result, i, PQfname (pg, i));
+    _strata_result_set_column_name (result, i, pq->PQfname (pg, i));
 
   values = g_new0 (char *, n_columns + 1);
   for (int row = 0; row < n_rows; row++)
     {
       for (int i = 0; i < n_columns; i++)
-        values[i] = PQgetisnull (pg, row, i)
+        values[i] = pq->PQgetisnull (pg, row, i)
                       ? NULL
-                      : g_strndup (PQgetvalue (pg, row, i), PQgetlength (pg, row, i));
+                      : g_strndup (pq->PQgetvalue (pg, row, i), pq->PQgetlength (pg, row, i));
       _strata_result_add_row_take (result, values);
     }
 
@@ -609,7 +613,7 @@ strata_driver_pg_execute (StrataDriver  *driver,
   call_begin (self, cancellable);
 
   if (statements->len > 1 &&
-      PQtransactionStatus (self->conn) == PQTRANS_IDLE &&
+      self->pq->PQtransactionStatus (self->conn) == PQTRANS_IDLE &&
       !starts_with_keyword (g_ptr_array_index (statements, 0), "BEGIN") &&
       !starts_with_keyword (g_ptr_array_index (statements, 0), "START"))
     {
@@ -640,7 +644,7 @@ strata_driver_pg_query (StrataDriver        *driver,
   ok = send_params (self, sql, n_params, params, &rows, error);
   call_end (self);
 
-  return ok ? result_from_pg (rows) : NULL;
+  return ok ? result_from_pg (self->pq, rows) : NULL;
 }
 
 static gboolean
@@ -659,7 +663,7 @@ strata_driver_pg_commit (StrataDriver  *driver,
   StrataDriverPg *self = STRATA_DRIVER_PG (driver);
 
   /* COMMIT of a failed transaction "succeeds" as a ROLLBACK. */
-  if (PQtransactionStatus (self->conn) == PQTRANS_INERROR)
+  if (self->pq->PQtransactionStatus (self->conn) == PQTRANS_INERROR)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
                    "COMMIT: the transaction had failed and was rolled back on %s", self->location);
@@ -675,10 +679,10 @@ strata_driver_pg_rollback (StrataDriver *driver)
   StrataDriverPg *self = STRATA_DRIVER_PG (driver);
   g_autoptr(GError) error = NULL;
 
-  if (PQstatus (self->conn) != CONNECTION_OK)
+  if (self->pq->PQstatus (self->conn) != CONNECTION_OK)
     return;
 
-  switch (PQtransactionStatus (self->conn))
+  switch (self->pq->PQtransactionStatus (self->conn))
     {
     case PQTRANS_INTRANS:
     case PQTRANS_INERROR:
@@ -701,7 +705,7 @@ strata_driver_pg_in_transaction (StrataDriver *driver)
 {
   StrataDriverPg *self = STRATA_DRIVER_PG (driver);
 
-  switch (PQtransactionStatus (self->conn))
+  switch (self->pq->PQtransactionStatus (self->conn))
     {
     case PQTRANS_ACTIVE:
     case PQTRANS_INTRANS:
@@ -811,7 +815,7 @@ query_holder (StrataDriverPg  *self,
   if (!send_params (self, LOCK_HOLDER_SQL, 1, params, &rows, error))
     return NULL;
 
-  return result_from_pg (rows);
+  return result_from_pg (self->pq, rows);
 }
 
 /*
@@ -845,9 +849,9 @@ strata_driver_pg_lock (StrataDriver  *driver,
                     1, params, &rows, error))
     goto out;
 
-  key = g_ascii_strtoll (PQgetvalue (rows, 0, 0), NULL, 10);
+  key = g_ascii_strtoll (self->pq->PQgetvalue (rows, 0, 0), NULL, 10);
 
-  if (g_str_equal (PQgetvalue (rows, 0, 1), "t"))
+  if (g_str_equal (self->pq->PQgetvalue (rows, 0, 1), "t"))
     {
       ret = TRUE;
       goto out;
@@ -924,7 +928,7 @@ strata_driver_pg_unlock (StrataDriver *driver,
 
   g_clear_pointer (&self->lock_name, g_free);
 
-  if (PQstatus (self->conn) != CONNECTION_OK)
+  if (self->pq->PQstatus (self->conn) != CONNECTION_OK)
     return;
 
   sql = g_strdup_printf ("SELECT pg_advisory_unlock(%" G_GINT64_FORMAT ")", self->lock_key);
@@ -963,11 +967,11 @@ strata_driver_pg_finalize (GObject *object)
   StrataDriverPg *self = (StrataDriverPg *)object;
 
   g_mutex_lock (&self->cancel_mutex);
-  g_clear_pointer (&self->cancel, PQfreeCancel);
+  g_clear_pointer (&self->cancel, self->pq->PQfreeCancel);
   g_mutex_unlock (&self->cancel_mutex);
   g_mutex_clear (&self->cancel_mutex);
 
-  g_clear_pointer (&self->conn, PQfinish);
+  g_clear_pointer (&self->conn, self->pq->PQfinish);
   g_clear_pointer (&self->location, g_free);
   g_clear_pointer (&self->lock_name, g_free);
 
@@ -1029,6 +1033,7 @@ _strata_driver_pg_open_url (StrataUrl     *url,
 {
   g_autoptr(StrataDriverPg) self = NULL;
   g_autoptr(PGconn) conn = NULL;
+  const StrataPq *pq;
   g_autoptr(GPtrArray) keys = g_ptr_array_new ();
   g_autoptr(GPtrArray) values = g_ptr_array_new ();
   g_auto(GStrv) url_keys = NULL;
@@ -1068,7 +1073,10 @@ _strata_driver_pg_open_url (StrataUrl     *url,
       return NULL;
     }
 
-  conn = PQconnectdbParams ((const char * const *)keys->pdata,
+  if (!(pq = _strata_pq_load (error)))
+    return NULL;
+
+  conn = pq->PQconnectdbParams ((const char * const *)keys->pdata,
                             (const char * const *)values->pdata, 0);
   if (conn == NULL)
     {
@@ -1077,13 +1085,13 @@ _strata_driver_pg_open_url (StrataUrl     *url,
       return NULL;
     }
 
-  location = describe_location (conn);
+  location = describe_location (pq, conn);
 
-  if (PQstatus (conn) != CONNECTION_OK)
+  if (pq->PQstatus (conn) != CONNECTION_OK)
     {
-      g_autofree char *message = clean_message (PQerrorMessage (conn));
-      gboolean auth = PQconnectionNeedsPassword (conn) ||
-                      (PQconnectionUsedPassword (conn) && strstr (message, "authentication") != NULL) ||
+      g_autofree char *message = clean_message (pq->PQerrorMessage (conn));
+      gboolean auth = pq->PQconnectionNeedsPassword (conn) ||
+                      (pq->PQconnectionUsedPassword (conn) && strstr (message, "authentication") != NULL) ||
                       strstr (message, "password authentication failed") != NULL;
 
       g_autofree char *shown = strata_url_to_string (url, TRUE);
@@ -1097,10 +1105,11 @@ _strata_driver_pg_open_url (StrataUrl     *url,
     }
 
   self = g_object_new (STRATA_TYPE_DRIVER_PG, NULL);
+  self->pq = pq;
   self->conn = g_steal_pointer (&conn);
   self->location = g_steal_pointer (&location);
-  self->cancel = PQgetCancel (self->conn);
-  PQsetNoticeProcessor (self->conn, notice_processor, self);
+  self->cancel = self->pq->PQgetCancel (self->conn);
+  self->pq->PQsetNoticeProcessor (self->conn, notice_processor, self);
 
   display = strata_url_to_string (url, TRUE);
   _strata_driver_set_display_url (STRATA_DRIVER (self), display);
@@ -1154,7 +1163,7 @@ strata_driver_pg_get_server_version (StrataDriverPg *self)
 {
   g_return_val_if_fail (STRATA_IS_DRIVER_PG (self), 0);
 
-  return PQserverVersion (self->conn);
+  return self->pq->PQserverVersion (self->conn);
 }
 
 int
@@ -1162,7 +1171,7 @@ strata_driver_pg_get_backend_pid (StrataDriverPg *self)
 {
   g_return_val_if_fail (STRATA_IS_DRIVER_PG (self), 0);
 
-  return PQbackendPID (self->conn);
+  return self->pq->PQbackendPID (self->conn);
 }
 
 guint64

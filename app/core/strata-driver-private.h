@@ -5,10 +5,10 @@
 
 #pragma once
 
-#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "strata-driver.h"
+#include "strata-loader-private.h"
 #include "strata-model.h"
 
 G_BEGIN_DECLS
@@ -118,7 +118,5 @@ void          _strata_result_add_row_take         (StrataResult        *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, sqlite3_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
 
 G_END_DECLS

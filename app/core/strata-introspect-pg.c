@@ -19,6 +19,7 @@
 
 #include "strata-driver-private.h"
 #include "strata-error.h"
+#include "strata-loader-private.h"
 #include "strata-introspect-private.h"
 
 typedef StrataResult *(*QueryFunc) (gpointer       connection,
@@ -380,29 +381,30 @@ conn_query (gpointer       connection,
             GCancellable  *cancellable,
             GError       **error)
 {
-  g_autoptr(PGresult) res = PQexec (connection, sql);
+  const StrataPq *pq = _strata_pq_load (NULL);
+  g_autoptr(PGresult) res = pq->PQexec (connection, sql);
   StrataResult *result;
   int n_columns;
 
-  if (PQresultStatus (res) != PGRES_TUPLES_OK)
+  if (pq->PQresultStatus (res) != PGRES_TUPLES_OK)
     {
-      g_autofree char *message = g_strchomp (g_strdup (PQerrorMessage (connection)));
+      g_autofree char *message = g_strchomp (g_strdup (pq->PQerrorMessage (connection)));
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE, "reading the schema: %s", message);
       return NULL;
     }
 
-  n_columns = PQnfields (res);
+  n_columns = pq->PQnfields (res);
   result = _strata_result_new (n_columns);
   for (int i = 0; i < n_columns; i++)
-    _strata_result_set_column_name (result, i, PQfname (res, i));
+    _strata_result_set_column_name (result, i, pq->PQfname (res, i));
 
-  for (int row = 0; row < PQntuples (res); row++)
+  for (int row = 0; row < pq->PQntuples (res); row++)
     {
       g_autofree char **values = g_new0 (char *, n_columns);
 
       for (int i = 0; i < n_columns; i++)
-        values[i] = PQgetisnull (res, row, i) ? NULL : g_strdup (PQgetvalue (res, row, i));
+        values[i] = pq->PQgetisnull (res, row, i) ? NULL : g_strdup (pq->PQgetvalue (res, row, i));
       _strata_result_add_row_take (result, values);
     }
 
@@ -415,6 +417,10 @@ _strata_introspect_pg_conn (PGconn              *conn,
                             GError             **error)
 {
   g_return_val_if_fail (conn != NULL, NULL);
+
+  /* @conn comes from libpq, so this finds it already in the process. */
+  if (!_strata_pq_load (error))
+    return NULL;
 
   return introspect (conn_query, conn, exclude, NULL, error);
 }

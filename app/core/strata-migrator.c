@@ -835,6 +835,13 @@ static gboolean run_step_body (Run        *run,
  * next (further on when another process got there first). A step with a
  * SQLite table rebuild runs with foreign_keys off, switched outside its
  * transaction (inside one SQLite ignores the pragma), and back on after. */
+static gpointer
+copy_table_ref (gconstpointer table,
+                gpointer      user_data)
+{
+  return strata_table_ref ((StrataTable *)table);
+}
+
 static gboolean
 run_step_generic (Run     *run,
                   guint    index,
@@ -845,6 +852,7 @@ run_step_generic (Run     *run,
   StrataStep *step = strata_plan_get_step (run->plan, index);
   StrataDialect dialect = strata_driver_get_dialect (self->driver);
   g_autoptr(GPtrArray) statements = NULL;
+  g_autoptr(GPtrArray) tables_before = NULL;
   gboolean foreign_keys_were_on = FALSE;
   gboolean ret;
 
@@ -856,21 +864,27 @@ run_step_generic (Run     *run,
       !(run->state = _strata_model_replay_lenient (self->graph, strata_step_get_heads_before (step), NULL, error)))
     return FALSE;
 
+  /* The tables before this step, for the indexes a rebuild must not save:
+   * rendering applies the step to the state, and replay never changes a
+   * table in place (it replaces it with a changed copy), so references
+   * keep them as they are. Collecting their index names for every step
+   * made a run quadratic; few steps rebuild. */
   if (dialect == STRATA_DIALECT_SQLITE && run->state != NULL)
-    {
-      GPtrArray *tables = strata_model_get_tables (run->state);
+    tables_before = g_ptr_array_copy (strata_model_get_tables (run->state), copy_table_ref, NULL);
 
-      for (guint i = 0; i < tables->len; i++)
+  if (!(statements = render_step_internal (self->graph, step, dialect, run->state, run->rebuilt, error)))
+    return FALSE;
+
+  if (run->rebuilt->len > 0 && tables_before != NULL)
+    {
+      for (guint i = 0; i < tables_before->len; i++)
         {
-          GPtrArray *indexes = strata_table_get_indexes (g_ptr_array_index (tables, i));
+          GPtrArray *indexes = strata_table_get_indexes (g_ptr_array_index (tables_before, i));
 
           for (guint j = 0; j < indexes->len; j++)
             g_hash_table_add (run->known_indexes, g_strdup (strata_index_get_name (g_ptr_array_index (indexes, j))));
         }
     }
-
-  if (!(statements = render_step_internal (self->graph, step, dialect, run->state, run->rebuilt, error)))
-    return FALSE;
 
   if (dialect == STRATA_DIALECT_SQLITE && run->rebuilt->len > 0)
     {

@@ -31,15 +31,21 @@ typedef struct
   char     *fields[N_FIELDS];
   /* Loaded entries point into the index's buffer; updated ones own them. */
   gboolean  owned;
+  /* Listed in the folder in this load. */
+  gboolean  seen;
 } IndexEntry;
 
+/* Entries are kept sorted by file name, as the index is written and as
+ * the folder is listed, so that a lookup is usually the entry after the
+ * previous one. */
 struct _StrataIndex
 {
   char       *path;
   char       *dir_path;
   char       *contents;
-  GHashTable *entries;  /* name → IndexEntry */
-  GHashTable *seen;     /* names listed in this load */
+  GPtrArray  *entries;  /* IndexEntry *, by name */
+  guint       cursor;   /* where the next lookup probably is */
+  guint       n_seen;
   gboolean    dirty;
 };
 
@@ -115,18 +121,28 @@ index_path_for (GFile *migrations_dir)
   return g_build_filename (g_get_user_cache_dir (), "strata", "migrations", name, NULL);
 }
 
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b)
+{
+  const IndexEntry *ea = *(const IndexEntry * const *)a;
+  const IndexEntry *eb = *(const IndexEntry * const *)b;
+
+  return strcmp (ea->fields[F_NAME], eb->fields[F_NAME]);
+}
+
 StrataIndex *
 _strata_index_load (GFile *migrations_dir)
 {
   StrataIndex *index = g_new0 (StrataIndex, 1);
+  gboolean sorted = TRUE;
   gsize length = 0;
   char *line;
   char *next;
 
   index->path = index_path_for (migrations_dir);
   index->dir_path = g_file_get_path (migrations_dir);
-  index->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, index_entry_free);
-  index->seen = g_hash_table_new (g_str_hash, g_str_equal);
+  index->entries = g_ptr_array_new_with_free_func (index_entry_free);
 
   if (index->path == NULL || !g_file_get_contents (index->path, &index->contents, &length, NULL))
     return index;
@@ -161,35 +177,168 @@ _strata_index_load (GFile *migrations_dir)
         {
           /* A damaged index is thrown away whole. */
           index_entry_free (entry);
-          g_hash_table_remove_all (index->entries);
+          g_ptr_array_set_size (index->entries, 0);
           index->dirty = TRUE;
-          break;
+          return index;
         }
 
-      g_hash_table_replace (index->entries, entry->fields[F_NAME], entry);
+      if (index->entries->len > 0 && sorted)
+        sorted = compare_entries (&g_ptr_array_index (index->entries, index->entries->len - 1), &entry) < 0;
+      g_ptr_array_add (index->entries, entry);
+    }
+
+  /* Written by a version that did not sort it: sort once and rewrite. */
+  if (!sorted)
+    {
+      g_ptr_array_sort (index->entries, compare_entries);
+      index->dirty = TRUE;
     }
 
   return index;
+}
+
+/* The entry for @name, or NULL; *@position is where it is or would go. */
+static IndexEntry *
+find_entry (StrataIndex *index,
+            const char  *name,
+            guint       *position)
+{
+  GPtrArray *entries = index->entries;
+  guint low = 0;
+  guint high = entries->len;
+
+  if (index->cursor < entries->len)
+    {
+      IndexEntry *entry = g_ptr_array_index (entries, index->cursor);
+      int cmp = strcmp (entry->fields[F_NAME], name);
+
+      if (cmp == 0)
+        {
+          *position = index->cursor;
+          return entry;
+        }
+      if (cmp < 0)
+        low = index->cursor + 1;
+      else
+        high = index->cursor;
+    }
+
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+      IndexEntry *entry = g_ptr_array_index (entries, middle);
+      int cmp = strcmp (entry->fields[F_NAME], name);
+
+      if (cmp == 0)
+        {
+          *position = middle;
+          return entry;
+        }
+      if (cmp < 0)
+        low = middle + 1;
+      else
+        high = middle;
+    }
+
+  *position = low;
+  return NULL;
+}
+
+static void
+mark_seen (StrataIndex *index,
+           IndexEntry  *entry)
+{
+  if (!entry->seen)
+    {
+      entry->seen = TRUE;
+      index->n_seen++;
+    }
+}
+
+/* The index's numbers are plain decimal, as it writes them: cheaper to
+ * read here than with g_ascii_strtoll (), which also handles bases,
+ * blanks and overflow. Any other text does not match. */
+static gboolean
+number_equals (const char *text,
+               guint64     magnitude,
+               gboolean    negative)
+{
+  guint64 value = 0;
+  guint digits = 0;
+
+  if (*text == '-')
+    {
+      if (!negative)
+        return FALSE;
+      text++;
+    }
+  else if (negative)
+    return FALSE;
+
+  for (; *text != '\0'; text++, digits++)
+    {
+      guint digit = *text - '0';
+
+      if (digit > 9 || value > (G_MAXUINT64 - digit) / 10)
+        return FALSE;
+      value = value * 10 + digit;
+    }
+
+  return digits > 0 && value == magnitude;
+}
+
+static gboolean
+signed_equals (const char *text,
+               gint64      value)
+{
+  return value < 0 ? number_equals (text, -(guint64)value, TRUE)
+                   : number_equals (text, (guint64)value, FALSE);
 }
 
 static gboolean
 stat_matches (const IndexEntry           *entry,
               const StrataMigrationEntry *file)
 {
-  return g_ascii_strtoll (entry->fields[F_SIZE], NULL, 10) == (gint64)file->st.st_size &&
-         g_ascii_strtoll (entry->fields[F_MTIME_S], NULL, 10) == (gint64)file->st.st_mtim.tv_sec &&
-         g_ascii_strtoll (entry->fields[F_MTIME_NS], NULL, 10) == (gint64)file->st.st_mtim.tv_nsec &&
-         g_ascii_strtoll (entry->fields[F_CTIME_S], NULL, 10) == (gint64)file->st.st_ctim.tv_sec &&
-         g_ascii_strtoll (entry->fields[F_CTIME_NS], NULL, 10) == (gint64)file->st.st_ctim.tv_nsec &&
-         g_ascii_strtoull (entry->fields[F_INODE], NULL, 10) == (guint64)file->st.st_ino;
+  return signed_equals (entry->fields[F_SIZE], file->st.st_size) &&
+         signed_equals (entry->fields[F_MTIME_S], file->st.st_mtim.tv_sec) &&
+         signed_equals (entry->fields[F_MTIME_NS], file->st.st_mtim.tv_nsec) &&
+         signed_equals (entry->fields[F_CTIME_S], file->st.st_ctim.tv_sec) &&
+         signed_equals (entry->fields[F_CTIME_NS], file->st.st_ctim.tv_nsec) &&
+         number_equals (entry->fields[F_INODE], (guint64)file->st.st_ino, FALSE);
 }
 
+/* A space-separated list as a new string vector, NULL when empty. */
 static char **
 split_list (const char *text)
 {
-  if (text == NULL || *text == '\0')
-    return g_new0 (char *, 1);
-  return g_strsplit (text, " ", -1);
+  char **list;
+  guint n = 1;
+  guint i = 0;
+
+  if (*text == '\0')
+    return NULL;
+
+  for (const char *p = text; *p != '\0'; p++)
+    n += *p == ' ';
+
+  list = g_new (char *, n + 1);
+  for (const char *p = text;; p++)
+    if (*p == ' ' || *p == '\0')
+      {
+        list[i++] = g_strndup (text, p - text);
+        if (*p == '\0')
+          break;
+        text = p + 1;
+      }
+  list[i] = NULL;
+
+  return list;
+}
+
+static char *
+dup_or_null (const char *text)
+{
+  return *text != '\0' ? g_strdup (text) : NULL;
 }
 
 StrataScript *
@@ -198,31 +347,26 @@ _strata_index_lookup (StrataIndex                *index,
                       const StrataMigrationEntry *file)
 {
   IndexEntry *entry;
-  g_autofree char *path = NULL;
-  g_auto(GStrv) down = NULL;
-  g_auto(GStrv) labels = NULL;
-  g_auto(GStrv) depends = NULL;
+  guint position;
 
-  g_hash_table_add (index->seen, file->name);
-
-  entry = g_hash_table_lookup (index->entries, file->name);
-  if (entry == NULL || !stat_matches (entry, file))
+  entry = find_entry (index, file->name, &position);
+  index->cursor = position + 1;
+  if (entry == NULL)
     return NULL;
 
-  path = g_build_filename (index->dir_path, file->name, NULL);
-  down = split_list (entry->fields[F_DOWN]);
-  labels = split_list (entry->fields[F_LABELS]);
-  depends = split_list (entry->fields[F_DEPENDS]);
+  mark_seen (index, entry);
+  if (!stat_matches (entry, file))
+    return NULL;
 
-  return _strata_script_new_indexed (path,
-                                     entry->fields[F_REVISION],
-                                     (const char * const *)down,
-                                     (const char * const *)labels,
-                                     (const char * const *)depends,
-                                     entry->fields[F_MESSAGE],
-                                     entry->fields[F_CREATED],
+  return _strata_script_new_indexed (g_strconcat (index->dir_path, G_DIR_SEPARATOR_S, file->name, NULL),
+                                     g_strdup (entry->fields[F_REVISION]),
+                                     split_list (entry->fields[F_DOWN]),
+                                     split_list (entry->fields[F_LABELS]),
+                                     split_list (entry->fields[F_DEPENDS]),
+                                     dup_or_null (entry->fields[F_MESSAGE]),
+                                     dup_or_null (entry->fields[F_CREATED]),
                                      entry->fields[F_TRANSACTIONAL][0] == '1',
-                                     entry->fields[F_CHECKSUM]);
+                                     dup_or_null (entry->fields[F_CHECKSUM]));
 }
 
 void
@@ -232,6 +376,8 @@ _strata_index_update (StrataIndex                *index,
 {
   IndexEntry *entry = g_new0 (IndexEntry, 1);
   GDateTime *created = strata_script_get_created (script);
+  IndexEntry *old;
+  guint position;
 
   entry->owned = TRUE;
   entry->fields[F_NAME] = g_strdup (file->name);
@@ -249,9 +395,20 @@ _strata_index_update (StrataIndex                *index,
   entry->fields[F_CREATED] = created ? g_date_time_format_iso8601 (created) : g_strdup ("");
   entry->fields[F_CHECKSUM] = g_strdup (strata_script_get_checksum (script) ? strata_script_get_checksum (script) : "");
   entry->fields[F_MESSAGE] = escape_message (strata_script_get_message (script));
+  entry->seen = TRUE;
 
-  g_hash_table_add (index->seen, entry->fields[F_NAME]);
-  g_hash_table_replace (index->entries, entry->fields[F_NAME], entry);
+  if ((old = find_entry (index, file->name, &position)) != NULL)
+    {
+      if (old->seen)
+        index->n_seen--;
+      g_ptr_array_index (index->entries, position) = entry;
+      index_entry_free (old);
+    }
+  else
+    g_ptr_array_insert (index->entries, position, entry);
+
+  index->n_seen++;
+  index->cursor = position + 1;
   index->dirty = TRUE;
 }
 
@@ -260,21 +417,20 @@ _strata_index_save (StrataIndex *index)
 {
   g_autoptr(GString) out = NULL;
   g_autofree char *dir = NULL;
-  GHashTableIter iter;
-  IndexEntry *entry;
 
   if (index->path == NULL)
     return;
 
   /* Files removed since the index was written make it stale too. */
-  if (!index->dirty && g_hash_table_size (index->seen) == g_hash_table_size (index->entries))
+  if (!index->dirty && index->n_seen == index->entries->len)
     return;
 
   out = g_string_new (INDEX_MAGIC " " PACKAGE_VERSION "\n");
-  g_hash_table_iter_init (&iter, index->entries);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&entry))
+  for (guint e = 0; e < index->entries->len; e++)
     {
-      if (!g_hash_table_contains (index->seen, entry->fields[F_NAME]))
+      const IndexEntry *entry = g_ptr_array_index (index->entries, e);
+
+      if (!entry->seen)
         continue;
 
       for (guint i = 0; i < N_FIELDS; i++)
@@ -304,8 +460,7 @@ _strata_index_free (StrataIndex *index)
   if (index == NULL)
     return;
 
-  g_clear_pointer (&index->entries, g_hash_table_unref);
-  g_clear_pointer (&index->seen, g_hash_table_unref);
+  g_clear_pointer (&index->entries, g_ptr_array_unref);
   g_clear_pointer (&index->path, g_free);
   g_clear_pointer (&index->dir_path, g_free);
   g_clear_pointer (&index->contents, g_free);

@@ -979,30 +979,40 @@ strata_script_write (StrataScript  *self,
 /* Revisions from the folder index {{{ */
 
 StrataScript *
-_strata_script_new_indexed (const char         *path,
-                            const char         *revision,
-                            const char * const *down_revisions,
-                            const char * const *branch_labels,
-                            const char * const *depends_on,
-                            const char         *message,
-                            const char         *created,
-                            gboolean            transactional,
-                            const char         *checksum)
+_strata_script_new_indexed (char      *path,
+                            char      *revision,
+                            char     **down_revisions,
+                            char     **branch_labels,
+                            char     **depends_on,
+                            char      *message,
+                            char      *created,
+                            gboolean   transactional,
+                            char      *checksum)
 {
   StrataScript *self = g_object_new (STRATA_TYPE_SCRIPT, NULL);
 
-  self->revision = g_strdup (revision);
-  g_strfreev (self->down_revisions);
-  self->down_revisions = strv_copy_or_empty (down_revisions);
-  g_strfreev (self->branch_labels);
-  self->branch_labels = strv_copy_or_empty (branch_labels);
-  g_strfreev (self->depends_on);
-  self->depends_on = strv_copy_or_empty (depends_on);
-  self->message = g_strdup (message);
-  self->indexed_created = created && *created ? g_strdup (created) : NULL;
+  self->revision = revision;
+  /* Empty lists keep the ones init made. */
+  if (down_revisions != NULL)
+    {
+      g_strfreev (self->down_revisions);
+      self->down_revisions = down_revisions;
+    }
+  if (branch_labels != NULL)
+    {
+      g_strfreev (self->branch_labels);
+      self->branch_labels = branch_labels;
+    }
+  if (depends_on != NULL)
+    {
+      g_strfreev (self->depends_on);
+      self->depends_on = depends_on;
+    }
+  self->message = message;
+  self->indexed_created = created;
   self->transactional = !!transactional;
-  self->indexed_path = g_strdup (path);
-  self->checksum = checksum && *checksum ? g_strdup (checksum) : NULL;
+  self->indexed_path = path;
+  self->checksum = checksum;
   self->indexed = TRUE;
 
   return self;

@@ -9,9 +9,8 @@
 
 #include <string.h>
 
-#include <libsecret/secret.h>
-
 #include "strata-error.h"
+#include "strata-loader-private.h"
 #include "strata-profile.h"
 #include "strata-secret.h"
 
@@ -54,13 +53,14 @@ strata_secret_set_timeout (guint seconds)
  * then dropped), or when the caller cancels. */
 typedef struct
 {
-  GCancellable *cancellable;      /* ours, handed to libsecret */
-  GCancellable *caller;
-  gulong        cancelled_id;
-  GSource      *timeout;
-  char         *action;           /* "store", "look up", "remove" */
-  char         *profile_name;
-  gboolean      done;
+  const StrataLibsecret *libsecret;
+  GCancellable          *cancellable;      /* ours, handed to libsecret */
+  GCancellable          *caller;
+  gulong                 cancelled_id;
+  GSource               *timeout;
+  char                  *action;           /* "store", "look up", "remove" */
+  char                  *profile_name;
+  gboolean               done;
 } SecretCall;
 
 static void
@@ -189,10 +189,15 @@ secret_call_return_error (GTask  *task,
                              call->action, call->profile_name, error->message);
 }
 
+/* Whether the call can go to the keyring: the profile has an id and
+ * libsecret is installed. */
 static gboolean
-check_profile (StrataProfile  *profile,
-               GError        **error)
+check_call (StrataProfile  *profile,
+            SecretCall     *call,
+            GError        **error)
 {
+  g_autoptr(GError) local_error = NULL;
+
   if (strata_profile_get_id (profile) == NULL)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
@@ -200,6 +205,15 @@ check_profile (StrataProfile  *profile,
                    strata_profile_get_name (profile) ? strata_profile_get_name (profile) : "");
       return FALSE;
     }
+
+  if (!(call->libsecret = _strata_libsecret_load (&local_error)))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_SECRET,
+                   "could not %s the password of profile “%s”: %s",
+                   call->action, call->profile_name, local_error->message);
+      return FALSE;
+    }
+
   return TRUE;
 }
 
@@ -213,7 +227,7 @@ store_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
   SecretCall *call = g_task_get_task_data (task);
-  gboolean ok = secret_password_store_finish (result, &error);
+  gboolean ok = call->libsecret->secret_password_store_finish (result, &error);
 
   if (!secret_call_settle (call))
     return;
@@ -243,7 +257,7 @@ strata_secret_store_async (StrataProfile       *profile,
   task = secret_call_new (profile, "store", strata_secret_store_async, cancellable, callback, user_data);
   call = g_task_get_task_data (task);
 
-  if (!check_profile (profile, &error))
+  if (!check_call (profile, call, &error))
     {
       secret_call_settle (call);
       g_task_return_error (task, g_steal_pointer (&error));
@@ -260,10 +274,10 @@ strata_secret_store_async (StrataProfile       *profile,
   url = strata_profile_dup_url (profile, FALSE);
   label = g_strdup_printf ("Strata database password for “%s” (%s)", call->profile_name, url);
 
-  secret_password_store (&profile_schema, SECRET_COLLECTION_DEFAULT, label, password,
-                         call->cancellable, store_cb, g_object_ref (task),
-                         ATTRIBUTE_ID, strata_profile_get_id (profile),
-                         NULL);
+  call->libsecret->secret_password_store (&profile_schema, SECRET_COLLECTION_DEFAULT, label, password,
+                                          call->cancellable, store_cb, g_object_ref (task),
+                                          ATTRIBUTE_ID, strata_profile_get_id (profile),
+                                          NULL);
 }
 
 gboolean
@@ -335,11 +349,11 @@ lookup_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
   SecretCall *call = g_task_get_task_data (task);
-  char *password = secret_password_lookup_finish (result, &error);
+  char *password = call->libsecret->secret_password_lookup_finish (result, &error);
 
   if (!secret_call_settle (call))
     {
-      secret_password_free (password);
+      call->libsecret->secret_password_free (password);
       return;
     }
 
@@ -349,7 +363,7 @@ lookup_cb (GObject      *object,
     {
       char *copy = g_strdup (password);
 
-      secret_password_free (password);
+      call->libsecret->secret_password_free (password);
       g_task_return_pointer (task, copy, free_password);
     }
 }
@@ -369,16 +383,17 @@ strata_secret_lookup_async (StrataProfile       *profile,
   task = secret_call_new (profile, "look up", strata_secret_lookup_async, cancellable, callback, user_data);
   call = g_task_get_task_data (task);
 
-  if (!check_profile (profile, &error))
+  if (!check_call (profile, call, &error))
     {
       secret_call_settle (call);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  secret_password_lookup (&profile_schema, call->cancellable, lookup_cb, g_object_ref (task),
-                          ATTRIBUTE_ID, strata_profile_get_id (profile),
-                          NULL);
+  call->libsecret->secret_password_lookup (&profile_schema, call->cancellable, lookup_cb,
+                                           g_object_ref (task),
+                                           ATTRIBUTE_ID, strata_profile_get_id (profile),
+                                           NULL);
 }
 
 char *
@@ -418,7 +433,7 @@ clear_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
   SecretCall *call = g_task_get_task_data (task);
-  gboolean removed = secret_password_clear_finish (result, &error);
+  gboolean removed = call->libsecret->secret_password_clear_finish (result, &error);
 
   if (!secret_call_settle (call))
     return;
@@ -444,16 +459,17 @@ strata_secret_clear_async (StrataProfile       *profile,
   task = secret_call_new (profile, "remove", strata_secret_clear_async, cancellable, callback, user_data);
   call = g_task_get_task_data (task);
 
-  if (!check_profile (profile, &error))
+  if (!check_call (profile, call, &error))
     {
       secret_call_settle (call);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  secret_password_clear (&profile_schema, call->cancellable, clear_cb, g_object_ref (task),
-                         ATTRIBUTE_ID, strata_profile_get_id (profile),
-                         NULL);
+  call->libsecret->secret_password_clear (&profile_schema, call->cancellable, clear_cb,
+                                          g_object_ref (task),
+                                          ATTRIBUTE_ID, strata_profile_get_id (profile),
+                                          NULL);
 }
 
 gboolean

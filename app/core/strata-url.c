@@ -10,10 +10,10 @@
 #include <math.h>
 #include <string.h>
 
-#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "strata-error.h"
+#include "strata-loader-private.h"
 #include "strata-url.h"
 
 struct _StrataUrl
@@ -922,7 +922,9 @@ parse_query_ports (Parser      *p,
 
 /* The keywords libpq knows. PQconninfoParse ("") lists the same keywords
  * as PQconndefaults () without reading the environment or a service file
- * (which makes PQconndefaults () fail when PGSERVICE names no service). */
+ * (which makes PQconndefaults () fail when PGSERVICE names no service).
+ * Without libpq the set is empty and no parameter is checked here:
+ * connecting says that libpq is missing. */
 static GHashTable *
 get_libpq_keywords (void)
 {
@@ -931,11 +933,16 @@ get_libpq_keywords (void)
   if (g_once_init_enter (&keywords))
     {
       GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      PQconninfoOption *options = PQconninfoParse ("", NULL);
+      const StrataPq *pq = _strata_pq_load (NULL);
 
-      for (PQconninfoOption *o = options; o != NULL && o->keyword != NULL; o++)
-        g_hash_table_add (table, g_strdup (o->keyword));
-      PQconninfoFree (options);
+      if (pq != NULL)
+        {
+          PQconninfoOption *options = pq->PQconninfoParse ("", NULL);
+
+          for (PQconninfoOption *o = options; o != NULL && o->keyword != NULL; o++)
+            g_hash_table_add (table, g_strdup (o->keyword));
+          pq->PQconninfoFree (options);
+        }
 
       g_once_init_leave (&keywords, table);
     }
@@ -1166,7 +1173,8 @@ apply_postgresql_params (Parser *p,
                                     param_value_part (p, param));
               has_ssl = TRUE;
             }
-          else if (!g_hash_table_contains (get_libpq_keywords (), name))
+          else if (g_hash_table_size (get_libpq_keywords ()) > 0 &&
+                   !g_hash_table_contains (get_libpq_keywords (), name))
             {
               const char *closest = closest_keyword (name);
 

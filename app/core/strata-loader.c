@@ -1,0 +1,116 @@
+/* strata-loader.c: libpq and libsecret, loaded on first use
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * dlopen(3) by soname, not g_module_open (): given a bare name, GModule
+ * first looks in the current directory for NAME.la and loads whatever
+ * library such a libtool archive names, so running strata inside an
+ * untrusted checkout could run that checkout's code. dlopen () searches
+ * only the system's library path.
+ */
+
+#define G_LOG_DOMAIN "strata-loader"
+
+#include "config.h"
+
+#include <dlfcn.h>
+
+#include "strata-error.h"
+#include "strata-loader-private.h"
+
+typedef struct
+{
+  const char *name;
+  gsize       offset;
+} Symbol;
+
+#define PQ_SYMBOL(name) { #name, G_STRUCT_OFFSET (StrataPq, name) },
+static const Symbol pq_symbols[] = {
+  STRATA_PQ_FUNCTIONS (PQ_SYMBOL)
+};
+#undef PQ_SYMBOL
+
+#define LIBSECRET_SYMBOL(name) { #name, G_STRUCT_OFFSET (StrataLibsecret, name) },
+static const Symbol libsecret_symbols[] = {
+  STRATA_LIBSECRET_FUNCTIONS (LIBSECRET_SYMBOL)
+};
+#undef LIBSECRET_SYMBOL
+
+/* Fills @table from @soname; NULL on success, else why not. The library
+ * is never unloaded: libsecret registers types with GObject. */
+static char *
+load_library (const char   *soname,
+              const Symbol *symbols,
+              gsize         n_symbols,
+              gpointer      table)
+{
+  void *handle = dlopen (soname, RTLD_LAZY | RTLD_LOCAL);
+
+  if (handle == NULL)
+    return g_strdup (dlerror ());
+
+  for (gsize i = 0; i < n_symbols; i++)
+    {
+      void *address = dlsym (handle, symbols[i].name);
+
+      if (address == NULL)
+        {
+          dlclose (handle);
+          return g_strdup_printf ("%s has no %s () (too old?)", soname, symbols[i].name);
+        }
+
+      /* POSIX: a function's address round-trips through void *. */
+      G_STRUCT_MEMBER (gpointer, table, symbols[i].offset) = address;
+    }
+
+  g_debug ("loaded %s", soname);
+
+  return NULL;
+}
+
+const StrataPq *
+_strata_pq_load (GError **error)
+{
+  static StrataPq pq;
+  static char *failure;
+  static gsize loaded;
+
+  if (g_once_init_enter (&loaded))
+    {
+      failure = load_library (STRATA_LIBPQ_SONAME, pq_symbols, G_N_ELEMENTS (pq_symbols), &pq);
+      g_once_init_leave (&loaded, 1);
+    }
+
+  if (failure != NULL)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
+                   "PostgreSQL needs libpq, which could not be loaded: %s", failure);
+      return NULL;
+    }
+
+  return &pq;
+}
+
+const StrataLibsecret *
+_strata_libsecret_load (GError **error)
+{
+  static StrataLibsecret libsecret;
+  static char *failure;
+  static gsize loaded;
+
+  if (g_once_init_enter (&loaded))
+    {
+      failure = load_library (STRATA_LIBSECRET_SONAME, libsecret_symbols,
+                              G_N_ELEMENTS (libsecret_symbols), &libsecret);
+      g_once_init_leave (&loaded, 1);
+    }
+
+  if (failure != NULL)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_SECRET,
+                   "the keyring needs libsecret, which could not be loaded: %s", failure);
+      return NULL;
+    }
+
+  return &libsecret;
+}
