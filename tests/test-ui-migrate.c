@@ -556,7 +556,9 @@ test_migrate_sqlite (void)
   plan_page = show_plan (view, STRATA_PLAN_TARGET_BASE);
   g_assert_true (strata_plan_page_get_destructive (plan_page));
   g_assert_nonnull (strstr (gtk_label_get_label (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "warning_label")),
-                            "drop table"));
+                            "drop column cart.checked_out_at"));
+  g_assert_nonnull (strstr (gtk_label_get_label (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "warning_label")),
+                            "more that lose data"));
   g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-plan-destructive.png"));
 
   /* Roll back one step */

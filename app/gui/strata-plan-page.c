@@ -62,6 +62,9 @@ struct _StrataPlanPage
 
 G_DEFINE_FINAL_TYPE (StrataPlanPage, strata_plan_page, ADW_TYPE_BIN)
 
+/* Lines of the banner that says what loses data */
+#define MAX_WARNING_LINES 3
+
 enum {
   FINISHED,
   N_SIGNALS
@@ -112,8 +115,17 @@ strata_plan_page_log (StrataPlanPage *self,
 
   /* Follow the end of the log */
   gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_view_scroll_to_mark (self->log_view, gtk_text_buffer_get_insert (buffer), 0, FALSE, 0, 0);
   gtk_text_buffer_place_cursor (buffer, &end);
+}
+
+/* The log follows its end as lines come, once they are laid out */
+static void
+log_upper_changed_cb (GtkAdjustment *adjustment,
+                      GParamSpec    *pspec,
+                      gpointer       user_data)
+{
+  gtk_adjustment_set_value (adjustment,
+                            gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
 }
 
 static void
@@ -206,7 +218,7 @@ static GtkWidget *
 create_step_row (StrataPlanPage *self,
                  StrataStep     *step,
                  guint           index,
-                 GString        *warnings)
+                 GPtrArray      *warnings)
 {
   StrataScript *script = strata_step_get_script (step);
   gboolean up = strata_step_get_direction (step) == STRATA_DIRECTION_UP;
@@ -261,7 +273,7 @@ create_step_row (StrataPlanPage *self,
   findings = strata_step_lint (self->graph, step, &error);
   if (findings == NULL)
     {
-      g_string_append_printf (warnings, "%s\n", error->message);
+      g_ptr_array_add (warnings, g_strdup (error->message));
       adw_expander_row_add_action (row, create_tag (_("Cannot Run"), "error"));
       adw_expander_row_set_expanded (row, TRUE);
       self->destructive = TRUE;
@@ -279,9 +291,9 @@ create_step_row (StrataPlanPage *self,
           if (finding->kind == STRATA_LINT_DESTRUCTIVE)
             {
               /* Translators: a warning about a step: "6f2c8d4e0a96: drop column book.isbn: MESSAGE" */
-              g_string_append_printf (warnings, _("%s: %s: %s"),
-                                      strata_step_get_revision (step), finding->operation, finding->message);
-              g_string_append_c (warnings, '\n');
+              g_ptr_array_add (warnings, g_strdup_printf (_("%s: %s: %s"),
+                                                          strata_step_get_revision (step),
+                                                          finding->operation, finding->message));
             }
         }
 
@@ -356,7 +368,7 @@ strata_plan_page_update_plan (StrataPlanPage *self)
   const char *target_id = NULL;
   gboolean down = FALSE;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) warnings = NULL;
+  g_autoptr(GPtrArray) warnings = NULL;
   g_autofree char *database = NULL;
   g_autofree char *summary = NULL;
   guint n_steps;
@@ -443,7 +455,7 @@ strata_plan_page_update_plan (StrataPlanPage *self)
       return;
     }
 
-  warnings = g_string_new (NULL);
+  warnings = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < n_steps; i++)
     gtk_list_box_append (self->steps_list,
                          create_step_row (self, strata_plan_get_step (self->plan, i), i, warnings));
@@ -454,18 +466,41 @@ strata_plan_page_update_plan (StrataPlanPage *self)
                              n_steps, database);
   gtk_label_set_label (self->summary_label, summary);
 
-  if (warnings->len == 0 && self->n_findings > 0)
-    g_string_append_printf (warnings,
-                            g_dngettext (GETTEXT_PACKAGE,
-                                         "%u lint finding: see the steps it is about",
-                                         "%u lint findings: see the steps they are about",
-                                         self->n_findings),
-                            self->n_findings);
-
+  /* The banner: what loses data, first (at most a few lines of it), else
+   * that there are findings to look at */
   if (warnings->len > 0)
     {
-      g_strchomp (warnings->str);
-      gtk_label_set_label (self->warning_label, warnings->str);
+      g_autoptr(GString) text = g_string_new (NULL);
+      guint shown = warnings->len > MAX_WARNING_LINES + 1 ? MAX_WARNING_LINES : warnings->len;
+
+      for (guint i = 0; i < shown; i++)
+        g_string_append_printf (text, "%s%s", i > 0 ? "\n" : "", (char *)g_ptr_array_index (warnings, i));
+      if (shown < warnings->len)
+        {
+          g_string_append_c (text, '\n');
+          g_string_append_printf (text,
+                                  g_dngettext (GETTEXT_PACKAGE,
+                                               "And %u more that loses data: see the steps below",
+                                               "And %u more that lose data: see the steps below",
+                                               warnings->len - shown),
+                                  warnings->len - shown);
+        }
+
+      gtk_label_set_label (self->warning_label, text->str);
+      gtk_widget_add_css_class (GTK_WIDGET (self->warning_revealer), "destructive");
+      gtk_revealer_set_reveal_child (self->warning_revealer, TRUE);
+    }
+  else if (self->n_findings > 0)
+    {
+      g_autofree char *text = NULL;
+
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%u lint finding: see the steps it is about",
+                                           "%u lint findings: see the steps they are about",
+                                           self->n_findings),
+                              self->n_findings);
+      gtk_label_set_label (self->warning_label, text);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->warning_revealer), "destructive");
       gtk_revealer_set_reveal_child (self->warning_revealer, TRUE);
     }
 
@@ -693,7 +728,21 @@ strata_plan_page_run_cb (GObject      *object,
                                  ? _("Cancelled") : _("Failed"));
       strata_plan_page_log (self, "%s", error->message);
       gtk_expander_set_expanded (self->log_expander, TRUE);
-      message = g_strdup (error->message);
+
+      if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_CANCELLED) ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *database = profile_dup_database (self->profile);
+          g_autofree char *reached = self->heads_reached != NULL && self->heads_reached[0] != NULL
+                                     ? g_strjoinv (", ", self->heads_reached) : g_strdup ("base");
+
+          /* Translators: a toast: "Cancelled: bookshop.db stays at 3c4d1f9e7a63" */
+          message = g_strdup_printf (_("Cancelled: %s stays at %s"), database, reached);
+        }
+      else
+        {
+          message = g_strdup (error->message);
+        }
     }
 
   strata_plan_page_update_actions (self);
@@ -728,7 +777,9 @@ strata_plan_page_run (StrataPlanPage *self)
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
-  strata_plan_page_log (self, _("Running %u steps on %s"),
+  strata_plan_page_log (self,
+                        g_dngettext (GETTEXT_PACKAGE, "Running %u step on %s", "Running %u steps on %s",
+                                     strata_plan_get_n_steps (self->plan)),
                         strata_plan_get_n_steps (self->plan),
                         strata_driver_get_display_url (self->driver));
   strata_plan_page_update_actions (self);
@@ -935,6 +986,9 @@ strata_plan_page_init (StrataPlanPage *self)
   self->step_rows = g_array_new (FALSE, FALSE, sizeof (StepRow));
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect (gtk_scrolled_window_get_vadjustment (self->log_scroller), "notify::upper",
+                    G_CALLBACK (log_upper_changed_cb), NULL);
 
   strata_plan_page_update_plan (self);
 }

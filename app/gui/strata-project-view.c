@@ -163,6 +163,7 @@ struct _StrataProjectView
   AdwViewStack        *stack;
   GtkStack            *status_stack;
   GtkSpinner          *loading_spinner;
+  AdwStatusPage       *no_profile_page;
   AdwStatusPage       *error_page;
   AdwPreferencesGroup *status_group;
   AdwActionRow        *current_row;
@@ -171,6 +172,7 @@ struct _StrataProjectView
   AdwExpanderRow      *drift_row;
   GtkSpinner          *drift_spinner;
   AdwActionRow        *last_run_row;
+  GtkWidget           *review_group;
   StrataRevisionsPage *revisions_page;
   StrataPlanPage      *plan_page;
   GtkStack            *history_stack;
@@ -254,6 +256,7 @@ strata_project_view_add_drift_row (StrataProjectView *self,
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
 
+  gtk_widget_add_css_class (icon, "warning");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
@@ -362,6 +365,9 @@ strata_project_view_show_status (StrataProjectView *self)
   adw_action_row_set_subtitle (self->pending_row, pending_text);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "project.review-upgrade",
                                  pending != NULL && strata_plan_get_n_steps (pending) > 0);
+  /* Nothing to review at head: no button that does nothing */
+  gtk_widget_set_visible (self->review_group,
+                          pending != NULL && strata_plan_get_n_steps (pending) > 0);
 
   /* The database may have changed: what drift said no longer holds */
   strata_project_view_clear_drift (self, _("Not checked"));
@@ -961,6 +967,7 @@ strata_project_view_class_init (StrataProjectViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, stack);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, status_stack);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, StrataProjectView, no_profile_page);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, error_page);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, status_group);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, current_row);
@@ -969,6 +976,7 @@ strata_project_view_class_init (StrataProjectViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, drift_row);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, drift_spinner);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, last_run_row);
+  gtk_widget_class_bind_template_child (widget_class, StrataProjectView, review_group);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, revisions_page);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, plan_page);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, history_stack);
@@ -1012,6 +1020,13 @@ strata_project_view_set_store (StrataProjectView *self,
 
   g_set_object (&self->store, store);
   strata_plan_page_set_store (self->plan_page, store);
+
+  if (store != NULL)
+    adw_status_page_set_description (self->no_profile_page,
+                                     _("Add or select a connection profile to see where its database stands"));
+  else
+    adw_status_page_set_description (self->no_profile_page,
+                                     _("Connection profiles are unavailable: your store could not be opened"));
 }
 
 gboolean
