@@ -841,7 +841,36 @@ test_migrate_postgresql (void)
   g_assert_nonnull (strstr (log, lock_wait.text));
   g_assert_null (strstr (strstr (log, lock_wait.text), "Upgrading to"));
 
+  /* Without the keyring's password, connecting asks for it */
+  g_assert_true (strata_secret_clear (profile, NULL, NULL, &error));
+  g_assert_no_error (error);
+  strata_window_select_profile (window, NULL);
+  strata_window_select_profile (window, profile);
+  {
+    AdwMessageDialog *dialog;
+    GtkEditable *entry;
+
+    dialog = ADW_MESSAGE_DIALOG (strata_test_gui_wait_toplevel (ADW_TYPE_MESSAGE_DIALOG, "the password dialog shows"));
+    g_assert_true (GTK_WINDOW (dialog) == strata_project_view_get_password_dialog (view));
+    g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Password for “Bookshop on PostgreSQL”");
+    g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "connect");
+    entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+    g_assert_true (GTK_IS_ENTRY (entry));
+    g_assert_false (gtk_entry_get_visibility (GTK_ENTRY (entry)));
+    g_free (strata_test_gui_save_png (GTK_WIDGET (dialog), "test-ui-password.png"));
+    gtk_editable_set_text (entry, strata_profile_get_password (parsed));
+    adw_message_dialog_response (dialog, "connect");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+  wait_idle (view);
+  g_assert_null (strata_project_view_get_password_dialog (view));
+  g_assert_cmpstrv (strata_project_view_get_current_heads (view), ((const char * const[]) { "7a3d9e5f1b07", NULL }));
+  /* Kept in memory for the session, not written anywhere */
+  g_assert_cmpstr (strata_profile_get_password (profile), ==, strata_profile_get_password (parsed));
+
   /* Deleting the profile takes its password out of the keyring too */
+  g_assert_true (strata_secret_store (profile, strata_profile_get_password (parsed), NULL, &error));
+  g_assert_no_error (error);
   g_object_ref (profile);
   delete_profile (window, profile);
   g_assert_null (strata_store_lookup_profile (store, "Bookshop on PostgreSQL"));

@@ -559,15 +559,27 @@ password_response_cb (StrataProjectView *self,
 
 static void
 strata_project_view_ask_password (StrataProjectView *self,
-                                  const char        *message)
+                                  const char        *message,
+                                  gboolean           retry)
 {
   g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  const char *user = strata_profile_get_user (self->profile);
   GtkWidget *dialog;
   GtkWidget *entry;
 
   /* Translators: a dialog's heading: the profile's name */
   heading = g_strdup_printf (_("Password for “%s”"), strata_profile_get_name (self->profile));
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, message);
+  if (retry)
+    body = g_strdup (_("The server did not accept that password. It is kept only until Strata quits; "
+                       "edit the profile to save one in your keyring."));
+  else
+    /* Translators: a user name and a database name */
+    body = g_strdup_printf (_("The server asks for the password of “%s” on “%s”. It is kept only until Strata "
+                              "quits; edit the profile to save one in your keyring."),
+                            user != NULL ? user : g_get_user_name (),
+                            strata_profile_get_database (self->profile));
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "connect", _("C_onnect"),
@@ -576,9 +588,10 @@ strata_project_view_ask_password (StrataProjectView *self,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "connect");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
 
-  entry = gtk_password_entry_new ();
-  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
-  g_object_set (entry, "activates-default", TRUE, NULL);
+  entry = gtk_entry_new ();
+  gtk_entry_set_visibility (GTK_ENTRY (entry), FALSE);
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_PASSWORD);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Password"),
                                   -1);
@@ -611,8 +624,10 @@ connect_cb (GObject      *object,
       if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_AUTHENTICATION) &&
           gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
         {
+          gboolean retry = strata_profile_get_password (self->profile) != NULL;
+
           strata_profile_set_password (self->profile, NULL);
-          strata_project_view_ask_password (self, error->message);
+          strata_project_view_ask_password (self, error->message, retry);
           return;
         }
 

@@ -39,6 +39,7 @@ struct _StrataWindow
   GListModel           *profiles;
 
   guint                 show_sidebar : 1;
+  guint                 profiles_changing : 1;
   guint                 bound_to_application : 1;
 };
 
@@ -350,7 +351,7 @@ strata_window_profile_selected_cb (StrataWindow  *self,
   /* A row that goes away because its profile was saved (and perhaps moved
    * in the sorted list) does not unselect the profile: the list's change
    * selects it again. */
-  if (row == NULL && current != NULL && list_model_find (profiles, current, NULL))
+  if (row == NULL && self->profiles_changing && current != NULL && list_model_find (profiles, current, NULL))
     return;
 
   if (row != NULL)
@@ -398,6 +399,13 @@ create_project_row (gpointer item,
   return box;
 }
 
+/* Before the list box changes its rows */
+static void
+strata_window_profiles_changing_cb (StrataWindow *self)
+{
+  self->profiles_changing = TRUE;
+}
+
 /* A profile deleted while selected leaves the view without one */
 static void
 strata_window_profiles_changed_cb (StrataWindow *self,
@@ -408,6 +416,8 @@ strata_window_profiles_changed_cb (StrataWindow *self,
 {
   StrataProfile *profile = strata_project_view_get_profile (self->project_view);
   guint index;
+
+  self->profiles_changing = FALSE;
 
   if (profile == NULL)
     return;
@@ -543,7 +553,10 @@ strata_window_dispose (GObject *object)
   g_clear_object (&self->chooser);
 
   if (self->profiles != NULL)
-    g_signal_handlers_disconnect_by_func (self->profiles, strata_window_profiles_changed_cb, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->profiles, strata_window_profiles_changing_cb, self);
+      g_signal_handlers_disconnect_by_func (self->profiles, strata_window_profiles_changed_cb, self);
+    }
   g_clear_object (&self->profiles);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_WINDOW);
@@ -561,7 +574,10 @@ strata_window_bind_store (StrataWindow *self)
   gboolean has_store;
 
   if (self->profiles != NULL)
-    g_signal_handlers_disconnect_by_func (self->profiles, strata_window_profiles_changed_cb, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->profiles, strata_window_profiles_changing_cb, self);
+      g_signal_handlers_disconnect_by_func (self->profiles, strata_window_profiles_changed_cb, self);
+    }
   g_clear_object (&self->profiles);
 
   if (application == NULL)
@@ -579,6 +595,10 @@ strata_window_bind_store (StrataWindow *self)
   gtk_list_box_bind_model (self->projects_list,
                            strata_application_get_recent_projects (application),
                            create_project_row, NULL, NULL);
+  /* Around the list box's own handler */
+  g_signal_connect_object (profiles, "items-changed",
+                           G_CALLBACK (strata_window_profiles_changing_cb), self,
+                           G_CONNECT_SWAPPED);
   gtk_list_box_bind_model (self->profiles_list, profiles, create_profile_row, NULL, NULL);
   g_signal_connect_object (profiles, "items-changed",
                            G_CALLBACK (strata_window_profiles_changed_cb), self,
