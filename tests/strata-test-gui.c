@@ -11,6 +11,60 @@
 #include "strata-test-util.h"
 
 static StrataApplication *application;
+static char *home_dir;
+static gboolean owns_home_dir;
+
+/* A fresh HOME and XDG data and config folders for this program: the app
+ * creates its store under XDG_DATA_HOME, and tests run in parallel. Set
+ * before GLib reads them (g_get_user_data_dir caches). */
+void
+strata_test_gui_init (int    *argc,
+                      char ***argv)
+{
+  g_autofree char *data_home = NULL;
+  g_autofree char *config_home = NULL;
+
+  /* A subprocess (g_test_trap_subprocess) shares its parent's */
+  if (g_getenv ("STRATA_TEST_GUI_HOME") != NULL)
+    {
+      home_dir = g_strdup (g_getenv ("STRATA_TEST_GUI_HOME"));
+    }
+  else
+    {
+      home_dir = g_dir_make_tmp ("strata-test-home-XXXXXX", NULL);
+      g_assert_nonnull (home_dir);
+      g_setenv ("STRATA_TEST_GUI_HOME", home_dir, TRUE);
+      owns_home_dir = TRUE;
+    }
+  data_home = g_build_filename (home_dir, ".local", "share", NULL);
+  config_home = g_build_filename (home_dir, ".config", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (data_home, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (config_home, 0700), ==, 0);
+
+  g_setenv ("HOME", home_dir, TRUE);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
+
+  g_test_init (argc, argv, NULL);
+}
+
+const char *
+strata_test_gui_get_home (void)
+{
+  return home_dir;
+}
+
+static gboolean
+application_is_ready (gpointer data)
+{
+  return strata_application_get_ready (data);
+}
+
+void
+strata_test_gui_wait_ready (StrataApplication *app)
+{
+  strata_test_gui_iterate_until (application_is_ready, app, "the store is opened");
+}
 
 StrataApplication *
 strata_test_gui_get_application (void)
@@ -32,6 +86,9 @@ strata_test_gui_get_application (void)
   /* Screenshots show where transitions end, not half-way through them */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
+  /* Startup opens the store in a worker thread */
+  strata_test_gui_wait_ready (application);
+
   return application;
 }
 
@@ -39,6 +96,10 @@ void
 strata_test_gui_shutdown (void)
 {
   g_clear_object (&application);
+
+  if (home_dir != NULL && owns_home_dir)
+    strata_test_rm_rf (home_dir);
+  g_clear_pointer (&home_dir, g_free);
 }
 
 void

@@ -13,7 +13,15 @@ G_BEGIN_DECLS
 
 typedef gboolean (*StrataTestCondition) (gpointer data);
 
-/* The application, registered (startup has run), or NULL when there is no
+/* g_test_init with a fresh HOME, XDG_DATA_HOME and XDG_CONFIG_HOME (removed
+ * by strata_test_gui_shutdown). */
+void               strata_test_gui_init            (int                 *argc,
+                                                    char              ***argv);
+const char        *strata_test_gui_get_home        (void);
+/* Waits until @app has opened its store (or failed to). */
+void               strata_test_gui_wait_ready      (StrataApplication   *app);
+
+/* The application, registered (startup has run) with its store opened, or NULL when there is no
  * display (the test is then skipped, or failed under CI). */
 StrataApplication *strata_test_gui_get_application (void);
 void               strata_test_gui_shutdown        (void);

@@ -424,7 +424,7 @@ main (int   argc,
 {
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
+  strata_test_gui_init (&argc, &argv);
 
   g_test_add_func ("/strata/ui/graph/layout/linear", test_layout_linear);
   g_test_add_func ("/strata/ui/graph/layout/branch-merge", test_layout_branch_merge);

@@ -1,5 +1,7 @@
-/* test-ui-migrate.c: the app end to end: example project, a profile, plan,
- * apply, roll back, history; each main screen rendered to a PNG
+/* test-ui-migrate.c: the app end to end on its store: example project, a
+ * profile, plan review with lint findings, apply, drift, roll back,
+ * history, cancel, on SQLite and on PostgreSQL with the password in the
+ * keyring; each main screen rendered to a PNG
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,10 +11,10 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "strata.h"
-#include "strata-app-profile.h"
 #include "strata-plan-page.h"
 #include "strata-profile-editor.h"
 #include "strata-project-view.h"
@@ -21,7 +23,9 @@
 #include "strata-test-gui.h"
 #include "strata-test-util.h"
 
-/* Reading the database behind the app's back */
+#define HEAD "8b4e0f6a2c18"
+
+/* Reading the databases behind the app's back */
 
 static char *
 query_text (const char *path,
@@ -56,6 +60,65 @@ assert_query (const char *path,
   g_assert_cmpstr (text, ==, expected);
 }
 
+static void
+sqlite_execute (sqlite3    *db,
+                const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+static void
+sqlite_execute_on (const char *path,
+                   const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite_execute (db, sql);
+  sqlite3_close (db);
+}
+
+/* libpq, as psql would see it */
+static char *
+pg_query_text (PGconn     *conn,
+               const char *sql)
+{
+  PGresult *result = PQexec (conn, sql);
+  GString *text = g_string_new (NULL);
+
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    g_error ("%s: %s", sql, PQresultErrorMessage (result));
+
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, ',');
+      g_string_append (text, PQgetvalue (result, i, 0));
+    }
+  PQclear (result);
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+assert_pg_query (const char *url,
+                 const char *sql,
+                 const char *expected)
+{
+  PGconn *conn = PQconnectdb (url);
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  text = pg_query_text (conn, sql);
+  PQfinish (conn);
+
+  g_test_message ("%s → %s", sql, text);
+  g_assert_cmpstr (text, ==, expected);
+}
+
 /* Waiting for the app */
 
 static gboolean
@@ -76,11 +139,44 @@ no_editor (gpointer data)
   return strata_test_gui_find_toplevel (STRATA_TYPE_PROFILE_EDITOR) == NULL;
 }
 
+static gboolean
+plan_is_not_running (gpointer data)
+{
+  return !strata_plan_page_get_running (data);
+}
+
 static void
 wait_idle (StrataProjectView *view)
 {
   strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
   strata_test_gui_iterate_pending ();
+}
+
+typedef struct
+{
+  StrataPlanPage *page;
+  const char     *text;
+} LogWait;
+
+static gboolean
+log_has (gpointer data)
+{
+  LogWait *wait = data;
+  g_autofree char *log = strata_plan_page_dup_log (wait->page);
+
+  return strstr (log, wait->text) != NULL;
+}
+
+static void
+iterate_for (guint msec)
+{
+  gint64 until = g_get_monotonic_time () + msec * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
 }
 
 static StrataPlanPage *
@@ -97,9 +193,10 @@ show_plan (StrataProjectView *view,
 }
 
 /* Applies the plan on show, answering the confirmation when one comes:
- * with @type_name typed into it for a production profile. */
+ * with @type_name typed into it for a production profile. Returns at once
+ * when @wait is FALSE. */
 static void
-apply_plan (StrataProjectView *view,
+start_plan (StrataProjectView *view,
             const char        *type_name)
 {
   StrataPlanPage *page = strata_project_view_get_plan_page (view);
@@ -136,7 +233,152 @@ apply_plan (StrataProjectView *view,
     }
 
   g_assert_true (strata_plan_page_get_running (page) || strata_project_view_get_busy (view));
+}
+
+static void
+apply_plan (StrataProjectView *view,
+            const char        *type_name)
+{
+  start_plan (view, type_name);
   wait_idle (view);
+}
+
+/* The newest run in the store's log: "action target outcome to_heads" */
+static char *
+dup_last_run (StrataStore *store)
+{
+  g_autoptr(StrataResult) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  const char *columns[] = { "action", "target", "outcome", "to_heads" };
+
+  runs = strata_store_list_runs (store, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strata_result_get_n_rows (runs), ==, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      int column = strata_result_get_column_index (runs, columns[i]);
+      const char *value = strata_result_get_value (runs, 0, column);
+
+      g_string_append_printf (text, "%s%s", i > 0 ? " " : "", value != NULL ? value : "NULL");
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+assert_last_run (StrataStore *store,
+                 const char  *expected)
+{
+  g_autofree char *run = dup_last_run (store);
+
+  g_test_message ("last run: %s", run);
+  g_assert_cmpstr (run, ==, expected);
+}
+
+static const char *
+row_subtitle (StrataProjectView *view,
+              const char        *name)
+{
+  return adw_action_row_get_subtitle (strata_test_gui_get_child (view, STRATA_TYPE_PROJECT_VIEW, name));
+}
+
+/* A step's row in the plan, by its revision */
+static AdwExpanderRow *
+find_step_row (StrataPlanPage *page,
+               const char     *revision)
+{
+  GtkWidget *list = strata_test_gui_get_child (page, STRATA_TYPE_PLAN_PAGE, "steps_list");
+
+  for (GtkWidget *child = gtk_widget_get_first_child (list);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (ADW_IS_EXPANDER_ROW (child) &&
+          strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), revision) != NULL)
+        return ADW_EXPANDER_ROW (child);
+    }
+
+  return NULL;
+}
+
+static StrataWindow *
+open_example (StrataApplication *app)
+{
+  StrataWindow *window = strata_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  strata_test_gui_show_window (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-example-project", NULL));
+  strata_test_gui_iterate_pending ();
+  g_assert_nonnull (strata_project_view_get_project (strata_window_get_project_view (window)));
+
+  return window;
+}
+
+static StrataProfileEditor *
+open_new_profile_editor (StrataWindow *window)
+{
+  StrataProfileEditor *editor;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-profile", NULL));
+  editor = STRATA_PROFILE_EDITOR (strata_test_gui_wait_toplevel (STRATA_TYPE_PROFILE_EDITOR, "the profile editor shows"));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (editor)) == GTK_WINDOW (window));
+
+  return editor;
+}
+
+static void
+set_field (StrataProfileEditor *editor,
+           const char          *name,
+           const char          *text)
+{
+  gtk_editable_set_text (strata_test_gui_get_child (editor, STRATA_TYPE_PROFILE_EDITOR, name), text);
+}
+
+static void
+test_connection (StrataProfileEditor *editor,
+                 const char          *expected_prefix)
+{
+  AdwActionRow *test_row = strata_test_gui_get_child (editor, STRATA_TYPE_PROFILE_EDITOR, "test_row");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.test", NULL));
+  g_assert_true (strata_profile_editor_get_testing (editor));
+  strata_test_gui_iterate_until (editor_is_idle, editor, "the connection test ends");
+  g_test_message ("test connection: %s", adw_action_row_get_subtitle (test_row));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (test_row), expected_prefix));
+}
+
+/* Deletes the profile through its editor, confirmed */
+static void
+delete_profile (StrataWindow  *window,
+                StrataProfile *profile)
+{
+  StrataProfileEditor *editor;
+  AdwMessageDialog *dialog;
+  gpointer weak;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.edit-profile", "s",
+                                             strata_profile_get_id (profile)));
+  editor = STRATA_PROFILE_EDITOR (strata_test_gui_wait_toplevel (STRATA_TYPE_PROFILE_EDITOR, "the profile editor shows"));
+  g_assert_true (strata_profile_editor_get_profile (editor) == profile);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.delete", NULL));
+
+  dialog = ADW_MESSAGE_DIALOG (strata_test_gui_wait_toplevel (ADW_TYPE_MESSAGE_DIALOG, "the delete confirmation shows"));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "delete"), ==, ADW_RESPONSE_DESTRUCTIVE);
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  /* The dialog goes with the editor it belongs to */
+  weak = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
+  adw_message_dialog_response (dialog, "delete");
+  if (weak != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (dialog), &weak);
+      gtk_window_destroy (GTK_WINDOW (dialog));
+    }
+
+  strata_test_gui_iterate_until (no_editor, NULL, "the editor closes");
 }
 
 static void
@@ -147,14 +389,17 @@ test_migrate_sqlite (void)
   g_autofree char *db_path = NULL;
   g_autofree char *example_ini = NULL;
   g_autofree char *log = NULL;
-  g_autoptr(StrataAppProfile) profile = NULL;
+  g_autofree char *store_path = NULL;
+  g_auto(GStrv) drift = NULL;
+  StrataProfile *profile;
+  StrataStore *store;
   StrataWindow *window;
   StrataProjectView *view;
   StrataProfileEditor *editor;
   StrataPlanPage *plan_page;
   StrataPlan *plan;
-  GListStore *profiles;
-  AdwActionRow *test_row;
+  AdwExpanderRow *step_row;
+  GListModel *profiles;
   const char * const *heads;
 
   if (app == NULL)
@@ -163,15 +408,23 @@ test_migrate_sqlite (void)
   strata_test_gui_reset_settings ();
   tmpdir = strata_test_mkdtemp ();
   db_path = g_build_filename (tmpdir, "bookshop.db", NULL);
+
+  /* Launched on a fresh HOME: a new store, empty */
+  store = strata_application_get_store (app);
+  g_assert_nonnull (store);
+  g_assert_cmpint (strata_store_get_outcome (store), ==, STRATA_STORE_OUTCOME_CREATED);
+  store_path = g_file_get_path (strata_store_get_file (store));
   profiles = strata_application_get_profiles (app);
-  g_list_store_remove_all (profiles);
+  g_assert_true (profiles == strata_store_get_profiles (store));
+  g_assert_cmpuint (g_list_model_get_n_items (profiles), ==, 0);
 
   window = strata_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
   strata_test_gui_show_window (GTK_WINDOW (window));
   g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-empty.png"));
 
-  /* Open Example Project: copied under XDG_DATA_HOME, then opened */
+  /* Open Example Project: copied under XDG_DATA_HOME, opened, remembered
+   * in the store */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-example-project", NULL));
   strata_test_gui_iterate_pending ();
   example_ini = g_build_filename (g_get_user_data_dir (), "strata", "examples", "bookshop", "strata.ini", NULL);
@@ -180,17 +433,17 @@ test_migrate_sqlite (void)
   g_assert_nonnull (strata_project_view_get_project (view));
   g_assert_cmpuint (strata_graph_get_n_revisions (strata_project_view_get_graph (view)), ==, 8);
   g_assert_cmpuint (g_list_model_get_n_items (strata_application_get_recent_projects (app)), ==, 1);
+  assert_query (store_path, "SELECT count(*) FROM recent_project WHERE path LIKE '%/strata/examples/bookshop'", "1");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (strata_test_gui_get_child (window, STRATA_TYPE_WINDOW, "content_stack")),
                    ==, "project");
 
-  /* A new SQLite profile, tested, then saved */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-profile", NULL));
-  editor = STRATA_PROFILE_EDITOR (strata_test_gui_wait_toplevel (STRATA_TYPE_PROFILE_EDITOR, "the profile editor shows"));
-  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (editor)) == GTK_WINDOW (window));
+  /* A new SQLite profile, tested, then saved to the store */
+  editor = open_new_profile_editor (window);
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL) &&
                   strata_test_gui_find_toplevel (STRATA_TYPE_PROFILE_EDITOR) == NULL);
-  gtk_editable_set_text (strata_test_gui_get_child (editor, STRATA_TYPE_PROFILE_EDITOR, "name_row"), "Local bookshop");
-  gtk_editable_set_text (strata_test_gui_get_child (editor, STRATA_TYPE_PROFILE_EDITOR, "file_row"), db_path);
+  set_field (editor, "name_row", "Local bookshop");
+  set_field (editor, "file_row", db_path);
+  set_field (editor, "notes_row", "My own copy");
   {
     g_autofree char *url = strata_profile_editor_dup_url (editor);
     g_autofree char *expected = g_strconcat ("sqlite:///", db_path, NULL);
@@ -199,18 +452,19 @@ test_migrate_sqlite (void)
   }
   g_free (strata_test_gui_save_png (GTK_WIDGET (editor), "test-ui-profile-editor.png"));
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.test", NULL));
-  g_assert_true (strata_profile_editor_get_testing (editor));
-  strata_test_gui_iterate_until (editor_is_idle, editor, "the connection test ends");
-  test_row = strata_test_gui_get_child (editor, STRATA_TYPE_PROFILE_EDITOR, "test_row");
-  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (test_row), "Connected to sqlite:"));
+  test_connection (editor, "Connected to sqlite:");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
   strata_test_gui_iterate_until (no_editor, NULL, "the editor closes");
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (profiles)), ==, 1);
-  profile = g_list_model_get_item (G_LIST_MODEL (profiles), 0);
-  g_assert_cmpstr (strata_app_profile_get_name (profile), ==, "Local bookshop");
-  g_assert_cmpint (strata_app_profile_get_role (profile), ==, STRATA_APP_PROFILE_ROLE_DEVELOPMENT);
+  g_assert_cmpuint (g_list_model_get_n_items (profiles), ==, 1);
+  profile = strata_store_lookup_profile (store, "Local bookshop");
+  g_assert_nonnull (profile);
+  g_assert_cmpstr (strata_profile_get_engine (profile), ==, "sqlite");
+  g_assert_cmpstr (strata_profile_get_path (profile), ==, db_path);
+  g_assert_cmpstr (strata_profile_get_notes (profile), ==, "My own copy");
+  g_assert_cmpint (strata_profile_get_role (profile), ==, STRATA_PROFILE_ROLE_DEVELOPMENT);
+  assert_query (store_path, "SELECT name || ' ' || engine || ' ' || role FROM profile",
+                "Local bookshop sqlite development");
 
   /* Selected: an empty database, eight revisions pending */
   strata_window_select_profile (window, profile);
@@ -219,42 +473,93 @@ test_migrate_sqlite (void)
   heads = strata_project_view_get_current_heads (view);
   g_assert_nonnull (heads);
   g_assert_null (heads[0]);
-  g_assert_cmpstr (adw_action_row_get_subtitle (strata_test_gui_get_child (view, STRATA_TYPE_PROJECT_VIEW, "pending_row")),
-                   ==, "8 revisions to apply");
+  g_assert_cmpstr (row_subtitle (view, "pending_row"), ==, "8 revisions to apply");
+  g_assert_cmpstr (row_subtitle (view, "last_run_row"), ==, "None from this app yet");
   g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-status.png"));
 
-  /* Review the plan to head: the eight steps with their SQL */
+  /* Review the plan to head: the eight steps with their SQL and the lint
+   * findings of the isbn index (locking, data-dependent), none destructive */
   plan_page = show_plan (view, STRATA_PLAN_TARGET_HEAD);
   plan = strata_plan_page_get_plan (plan_page);
   g_assert_nonnull (plan);
   g_assert_cmpuint (strata_plan_get_n_steps (plan), ==, 8);
   g_assert_cmpint (strata_plan_get_direction (plan), ==, STRATA_DIRECTION_UP);
   g_assert_cmpstr (strata_step_get_revision (strata_plan_get_step (plan, 0)), ==, "1a0e6c2d9b41");
-  g_assert_cmpstr (strata_step_get_revision (strata_plan_get_step (plan, 7)), ==, "8b4e0f6a2c18");
+  g_assert_cmpstr (strata_step_get_revision (strata_plan_get_step (plan, 7)), ==, HEAD);
+  g_assert_false (strata_plan_page_get_destructive (plan_page));
+  g_assert_cmpstr (gtk_label_get_label (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "warning_label")),
+                   ==, "2 lint findings: see the steps they are about");
+  step_row = find_step_row (plan_page, "6f2c8d4e0a96");
+  g_assert_nonnull (step_row);
+  adw_expander_row_set_expanded (step_row, TRUE);
   g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-plan.png"));
 
   /* Apply, then look at the database itself */
   apply_plan (view, NULL);
   log = strata_plan_page_dup_log (plan_page);
-  g_assert_nonnull (strstr (log, "Upgrading to 8b4e0f6a2c18"));
+  g_assert_nonnull (strstr (log, "Upgrading to " HEAD));
   g_assert_nonnull (strstr (log, "CREATE TABLE"));
   gtk_expander_set_expanded (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "log_expander"), TRUE);
   g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-progress.png"));
   g_clear_pointer (&log, g_free);
 
-  assert_query (db_path, "SELECT version_num FROM strata_version", "8b4e0f6a2c18");
+  assert_query (db_path, "SELECT version_num FROM strata_version", HEAD);
   assert_query (db_path, "SELECT name FROM sqlite_master WHERE name = 'book_summary'", "book_summary");
   assert_query (db_path, "SELECT count(*) > 0 FROM book", "1");
   heads = strata_project_view_get_current_heads (view);
-  g_assert_cmpstrv (heads, ((const char * const[]) { "8b4e0f6a2c18", NULL }));
-  g_assert_cmpstr (adw_action_row_get_subtitle (strata_test_gui_get_child (view, STRATA_TYPE_PROJECT_VIEW, "pending_row")),
-                   ==, "Up to date");
+  g_assert_cmpstrv (heads, ((const char * const[]) { HEAD, NULL }));
+  g_assert_cmpstr (row_subtitle (view, "pending_row"), ==, "Up to date");
+
+  /* The run is in the store's log, and the Status page says so */
+  assert_last_run (store, "upgrade head succeeded " HEAD);
+  g_assert_true (g_str_has_prefix (row_subtitle (view, "last_run_row"), "Upgrade to head · succeeded · "));
+
+  /* Drift: none at first; then a table and a column added behind the
+   * app's back */
+  adw_view_stack_set_visible_child_name (strata_project_view_get_stack (view), "status");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "project.check-drift", NULL));
+  g_assert_true (strata_project_view_get_busy (view));
+  wait_idle (view);
+  drift = strata_project_view_dup_drift (view);
+  g_assert_cmpstrv (drift, ((const char * const[]) { NULL }));
+  g_assert_true (g_str_has_prefix (adw_expander_row_get_subtitle (strata_test_gui_get_child (view, STRATA_TYPE_PROJECT_VIEW, "drift_row")),
+                                   "No drift"));
+  g_clear_pointer (&drift, g_strfreev);
+
+  sqlite_execute_on (db_path, "CREATE TABLE stray (id INTEGER PRIMARY KEY); "
+                              "ALTER TABLE author ADD COLUMN nickname TEXT");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "project.check-drift", NULL));
+  wait_idle (view);
+  drift = strata_project_view_dup_drift (view);
+  for (guint i = 0; drift[i] != NULL; i++)
+    g_test_message ("drift: %s", drift[i]);
+  g_assert_cmpuint (g_strv_length (drift), >=, 2);
+  {
+    g_autofree char *all = g_strjoinv ("\n", drift);
+
+    g_assert_nonnull (strstr (all, "stray"));
+    g_assert_nonnull (strstr (all, "nickname"));
+  }
+  g_assert_true (g_str_has_suffix (adw_expander_row_get_subtitle (strata_test_gui_get_child (view, STRATA_TYPE_PROJECT_VIEW, "drift_row")),
+                                   " differences from the schema of its revision"));
+  g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-status-drift.png"));
+  sqlite_execute_on (db_path, "DROP TABLE stray; ALTER TABLE author DROP COLUMN nickname");
 
   /* Nothing more to do at head */
   plan_page = show_plan (view, STRATA_PLAN_TARGET_HEAD);
   g_assert_cmpuint (strata_plan_get_n_steps (strata_plan_page_get_plan (plan_page)), ==, 0);
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.apply", NULL) &&
                   strata_plan_page_get_running (plan_page));
+
+  /* Rolling everything back would drop the data: destructive findings,
+   * standing out (only reviewed here) */
+  plan_page = show_plan (view, STRATA_PLAN_TARGET_BASE);
+  g_assert_true (strata_plan_page_get_destructive (plan_page));
+  g_assert_nonnull (strstr (gtk_label_get_label (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "warning_label")),
+                            "drop column cart.checked_out_at"));
+  g_assert_nonnull (strstr (gtk_label_get_label (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "warning_label")),
+                            "more that lose data"));
+  g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-plan-destructive.png"));
 
   /* Roll back one step */
   plan_page = show_plan (view, STRATA_PLAN_TARGET_STEP_BACK);
@@ -264,10 +569,18 @@ test_migrate_sqlite (void)
   apply_plan (view, NULL);
   assert_query (db_path, "SELECT version_num FROM strata_version", "7a3d9e5f1b07");
   assert_query (db_path, "SELECT count(*) FROM sqlite_master WHERE name = 'book_summary'", "0");
+  assert_last_run (store, "downgrade -1 succeeded 7a3d9e5f1b07");
 
-  /* A production profile asks for the database's name, then rolls back
-   * the merge's isbn side */
-  strata_app_profile_set_role (profile, STRATA_APP_PROFILE_ROLE_PRODUCTION);
+  /* A production profile (saved so) asks for the database's name, then
+   * rolls back the merge's isbn side */
+  strata_profile_set_role (profile, STRATA_PROFILE_ROLE_PRODUCTION);
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (strata_store_save_profile (store, profile, &error));
+    g_assert_no_error (error);
+  }
+  assert_query (store_path, "SELECT role FROM profile", "production");
   strata_project_view_refresh (view);
   wait_idle (view);
   g_assert_true (strata_revisions_page_select_revision (strata_project_view_get_revisions_page (view), "5e1b7c3d9f85"));
@@ -289,61 +602,303 @@ test_migrate_sqlite (void)
                    ==, "history");
   g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-history.png"));
 
-  /* Deleting the profile, confirmed, leaves the project without one */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.edit-profile", "s", "Local bookshop"));
-  editor = STRATA_PROFILE_EDITOR (strata_test_gui_wait_toplevel (STRATA_TYPE_PROFILE_EDITOR, "the profile editor shows"));
-  g_assert_true (strata_profile_editor_get_profile (editor) == profile);
-  g_assert_cmpint (adw_combo_row_get_selected (strata_test_gui_get_child (editor, STRATA_TYPE_PROFILE_EDITOR, "role_row")),
-                   ==, STRATA_APP_PROFILE_ROLE_PRODUCTION);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.delete", NULL));
-  {
-    AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (strata_test_gui_wait_toplevel (ADW_TYPE_MESSAGE_DIALOG,
-                                                                                  "the delete confirmation shows"));
-    gpointer weak = dialog;
-
-    g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "delete"), ==, ADW_RESPONSE_DESTRUCTIVE);
-    /* The dialog goes with the editor it belongs to */
-    g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
-    adw_message_dialog_response (dialog, "delete");
-    if (weak != NULL)
-      {
-        g_object_remove_weak_pointer (G_OBJECT (dialog), &weak);
-        gtk_window_destroy (GTK_WINDOW (dialog));
-      }
-  }
-  strata_test_gui_iterate_until (no_editor, NULL, "the editor closes");
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (profiles)), ==, 0);
+  /* Deleting the profile, confirmed, removes it from the store and leaves
+   * the project without one */
+  g_object_ref (profile);
+  delete_profile (window, profile);
+  g_assert_cmpuint (g_list_model_get_n_items (profiles), ==, 0);
+  g_assert_null (strata_store_lookup_profile (store, "Local bookshop"));
+  assert_query (store_path, "SELECT count(*) FROM profile", "0");
   g_assert_null (strata_project_view_get_profile (view));
+  g_object_unref (profile);
 
-  /* The database file is left as it was */
+  /* The database file is left as it was; the runs stay in the log */
   assert_query (db_path, "SELECT count(*) FROM strata_history", "10");
+  assert_query (store_path, "SELECT count(*) FROM run", "3");
 
   strata_test_gui_destroy_window (GTK_WINDOW (window));
   strata_test_rm_rf (tmpdir);
+}
+
+/* A run held up by a lock another connection holds is cancelled from the
+ * app: the database stays at its last good revision */
+static void
+test_cancel_sqlite (void)
+{
+  StrataApplication *app = strata_test_gui_get_application ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmpdir = NULL;
+  g_autofree char *db_path = NULL;
+  g_autoptr(StrataProfile) profile = NULL;
+  StrataStore *store;
+  StrataWindow *window;
+  StrataProjectView *view;
+  StrataPlanPage *plan_page;
+  GtkProgressBar *progress;
+  sqlite3 *holder = NULL;
+
+  if (app == NULL)
+    return;
+
+  tmpdir = strata_test_mkdtemp ();
+  db_path = g_build_filename (tmpdir, "locked.db", NULL);
+  store = strata_application_get_store (app);
+
+  /* A profile made directly in the store this time */
+  profile = strata_profile_new ("Locked bookshop");
+  strata_profile_set_engine (profile, "sqlite");
+  strata_profile_set_path (profile, db_path);
+  g_assert_true (strata_store_add_profile (store, profile, &error));
+  g_assert_no_error (error);
+
+  window = open_example (app);
+  view = strata_window_get_project_view (window);
+  strata_window_select_profile (window, profile);
+  wait_idle (view);
+
+  /* Up to the seed data first: the last good revision */
+  g_assert_true (strata_revisions_page_select_revision (strata_project_view_get_revisions_page (view), "3c4d1f9e7a63"));
+  plan_page = show_plan (view, STRATA_PLAN_TARGET_REVISION);
+  g_assert_cmpuint (strata_plan_get_n_steps (strata_plan_page_get_plan (plan_page)), ==, 3);
+  apply_plan (view, NULL);
+  assert_query (db_path, "SELECT version_num FROM strata_version", "3c4d1f9e7a63");
+
+  /* Another connection holds the database */
+  g_assert_cmpint (sqlite3_open (db_path, &holder), ==, SQLITE_OK);
+  sqlite_execute (holder, "BEGIN EXCLUSIVE");
+
+  plan_page = show_plan (view, STRATA_PLAN_TARGET_HEAD);
+  g_assert_cmpuint (strata_plan_get_n_steps (strata_plan_page_get_plan (plan_page)), ==, 5);
+  start_plan (view, NULL);
+  /* Waiting for the lock, well within the 5 s busy timeout */
+  iterate_for (600);
+  g_assert_true (strata_plan_page_get_running (plan_page));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.cancel", NULL));
+  strata_test_gui_iterate_until (plan_is_not_running, plan_page, "the run ends");
+
+  progress = strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "progress_bar");
+  g_assert_cmpstr (gtk_progress_bar_get_text (progress), ==, "Cancelled");
+  assert_last_run (store, "upgrade head cancelled 3c4d1f9e7a63");
+  g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-cancelled.png"));
+
+  sqlite_execute (holder, "ROLLBACK");
+  sqlite3_close (holder);
+  wait_idle (view);
+
+  assert_query (db_path, "SELECT version_num FROM strata_version", "3c4d1f9e7a63");
+  assert_query (db_path, "SELECT count(*) FROM sqlite_master WHERE name = 'cart'", "0");
+  g_assert_cmpstrv (strata_project_view_get_current_heads (view), ((const char * const[]) { "3c4d1f9e7a63", NULL }));
+
+  g_assert_true (strata_store_remove_profile (store, profile, &error));
+  g_assert_no_error (error);
+  strata_test_gui_destroy_window (GTK_WINDOW (window));
+  strata_test_rm_rf (tmpdir);
+}
+
+/* The same flow on the throwaway PostgreSQL server, with the password saved
+ * in the keyring through the editor; then a run held up by another session's
+ * migration lock, cancelled */
+static void
+test_migrate_postgresql (void)
+{
+  StrataApplication *app;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataProfile) parsed = NULL;
+  g_autofree char *db_url = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *port = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *log = NULL;
+  StrataProfile *profile;
+  StrataStore *store;
+  StrataWindow *window;
+  StrataProjectView *view;
+  StrataProfileEditor *editor;
+  StrataPlanPage *plan_page;
+  PGconn *holder;
+  PGresult *result;
+  LogWait lock_wait;
+
+  if (strata_test_require_env ("STRATA_TEST_KEYRING", "keyring") == NULL ||
+      !(app = strata_test_gui_get_application ()) ||
+      !(db_url = strata_test_pg_create_database ()))
+    return;
+
+  store = strata_application_get_store (app);
+  parsed = strata_profile_new_from_url (STRATA_PROFILE_ORIGIN_URL, "server", db_url, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strata_profile_get_password (parsed));
+  port = g_strdup_printf ("%u", strata_profile_get_port (parsed));
+
+  window = open_example (app);
+  view = strata_window_get_project_view (window);
+
+  /* The editor: PostgreSQL's fields, the password typed once */
+  editor = open_new_profile_editor (window);
+  adw_combo_row_set_selected (strata_test_gui_get_child (editor, STRATA_TYPE_PROFILE_EDITOR, "engine_row"), 1);
+  set_field (editor, "name_row", "Bookshop on PostgreSQL");
+  set_field (editor, "host_row", strata_profile_get_host (parsed));
+  set_field (editor, "port_row", port);
+  set_field (editor, "user_row", strata_profile_get_user (parsed));
+  set_field (editor, "database_row", strata_profile_get_database (parsed));
+  adw_combo_row_set_selected (strata_test_gui_get_child (editor, STRATA_TYPE_PROFILE_EDITOR, "role_row"),
+                              STRATA_PROFILE_ROLE_STAGING);
+
+  /* Without the password the server says no, and the field shows it */
+  test_connection (editor, "");
+  g_assert_true (gtk_widget_has_css_class (strata_test_gui_get_child (editor, STRATA_TYPE_PROFILE_EDITOR, "test_row"), "error"));
+  g_assert_true (gtk_widget_has_css_class (strata_test_gui_get_child (editor, STRATA_TYPE_PROFILE_EDITOR, "password_row"), "error"));
+  set_field (editor, "password_row", strata_profile_get_password (parsed));
+  test_connection (editor, "Connected to postgresql://");
+  g_free (strata_test_gui_save_png (GTK_WIDGET (editor), "test-ui-profile-editor-postgresql.png"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  strata_test_gui_iterate_until (no_editor, NULL, "the editor closes (the keyring has the password)");
+
+  /* The store has the profile without a password; the keyring has it */
+  profile = strata_store_lookup_profile (store, "Bookshop on PostgreSQL");
+  g_assert_nonnull (profile);
+  g_assert_cmpstr (strata_profile_get_engine (profile), ==, "postgresql");
+  g_assert_cmpint (strata_profile_get_role (profile), ==, STRATA_PROFILE_ROLE_STAGING);
+  g_assert_null (strata_profile_get_password (profile));
+  {
+    g_autofree char *store_path = g_file_get_path (strata_store_get_file (store));
+    g_autofree char *dump = query_text (store_path, "SELECT quote(id) || quote(name) || quote(host) || quote(port) || "
+                                                    "quote(username) || quote(database) || quote(params) || quote(notes) FROM profile");
+
+    g_assert_null (strstr (dump, strata_profile_get_password (parsed)));
+  }
+  password = strata_secret_lookup (profile, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (password, ==, strata_profile_get_password (parsed));
+
+  /* Selected: connects with the keyring's password */
+  strata_window_select_profile (window, profile);
+  wait_idle (view);
+  g_assert_null (strata_project_view_get_password_dialog (view));
+  g_assert_nonnull (strata_project_view_get_current_heads (view));
+  g_assert_null (strata_project_view_get_current_heads (view)[0]);
+  g_assert_null (strata_profile_get_password (profile));
+
+  /* Plan to head, applied; then the database itself */
+  plan_page = show_plan (view, STRATA_PLAN_TARGET_HEAD);
+  g_assert_cmpuint (strata_plan_get_n_steps (strata_plan_page_get_plan (plan_page)), ==, 8);
+  apply_plan (view, NULL);
+  assert_pg_query (db_url, "SELECT version_num FROM strata_version", HEAD);
+  assert_pg_query (db_url, "SELECT to_regclass('author') IS NOT NULL AND to_regclass('book') IS NOT NULL "
+                           "AND to_regclass('book_summary') IS NOT NULL", "t");
+  assert_pg_query (db_url, "SELECT count(*) FROM strata_history WHERE direction = 'up'", "8");
+  assert_last_run (store, "upgrade head succeeded " HEAD);
+
+  /* No drift on a database the app just migrated */
+  adw_view_stack_set_visible_child_name (strata_project_view_get_stack (view), "status");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "project.check-drift", NULL));
+  wait_idle (view);
+  {
+    g_auto(GStrv) drift = strata_project_view_dup_drift (view);
+
+    for (guint i = 0; drift[i] != NULL; i++)
+      g_test_message ("drift: %s", drift[i]);
+    g_assert_cmpuint (g_strv_length (drift), ==, 0);
+  }
+
+  /* Roll back one step */
+  plan_page = show_plan (view, STRATA_PLAN_TARGET_STEP_BACK);
+  apply_plan (view, NULL);
+  assert_pg_query (db_url, "SELECT version_num FROM strata_version", "7a3d9e5f1b07");
+  assert_pg_query (db_url, "SELECT to_regclass('book_summary') IS NULL", "t");
+
+  /* Another session holds the migration lock (the advisory lock a run
+   * takes, keyed by the version table): the run waits and says who holds
+   * it, then is cancelled */
+  holder = PQconnectdb (db_url);
+  g_assert_cmpint (PQstatus (holder), ==, CONNECTION_OK);
+  result = PQexec (holder, "SELECT pg_advisory_lock(('x' || substr(md5('strata:' || current_schema() "
+                           "|| '.strata_version'), 1, 16))::bit(64)::bigint)");
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  PQclear (result);
+
+  plan_page = show_plan (view, STRATA_PLAN_TARGET_HEAD);
+  start_plan (view, NULL);
+  lock_wait.page = plan_page;
+  lock_wait.text = "Waiting for the migration lock, held by pid";
+  strata_test_gui_iterate_until (log_has, &lock_wait, "the run waits for the lock");
+  gtk_expander_set_expanded (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "log_expander"), TRUE);
+  g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-progress-lock.png"));
+  g_assert_true (strata_plan_page_get_running (plan_page));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.cancel", NULL));
+  strata_test_gui_iterate_until (plan_is_not_running, plan_page, "the run ends");
+  g_assert_cmpstr (gtk_progress_bar_get_text (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "progress_bar")),
+                   ==, "Cancelled");
+  wait_idle (view);
+  PQfinish (holder);
+
+  assert_pg_query (db_url, "SELECT version_num FROM strata_version", "7a3d9e5f1b07");
+  assert_pg_query (db_url, "SELECT to_regclass('book_summary') IS NULL", "t");
+  assert_last_run (store, "upgrade head cancelled 7a3d9e5f1b07");
+  /* Not a step ran after the wait began */
+  log = strata_plan_page_dup_log (plan_page);
+  g_assert_nonnull (strstr (log, lock_wait.text));
+  g_assert_null (strstr (strstr (log, lock_wait.text), "Upgrading to"));
+
+  /* Without the keyring's password, connecting asks for it */
+  g_assert_true (strata_secret_clear (profile, NULL, NULL, &error));
+  g_assert_no_error (error);
+  strata_window_select_profile (window, NULL);
+  strata_window_select_profile (window, profile);
+  {
+    AdwMessageDialog *dialog;
+    GtkEditable *entry;
+
+    dialog = ADW_MESSAGE_DIALOG (strata_test_gui_wait_toplevel (ADW_TYPE_MESSAGE_DIALOG, "the password dialog shows"));
+    g_assert_true (GTK_WINDOW (dialog) == strata_project_view_get_password_dialog (view));
+    g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Password for “Bookshop on PostgreSQL”");
+    g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "connect");
+    entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+    g_assert_true (GTK_IS_ENTRY (entry));
+    g_assert_false (gtk_entry_get_visibility (GTK_ENTRY (entry)));
+    g_free (strata_test_gui_save_png (GTK_WIDGET (dialog), "test-ui-password.png"));
+    gtk_editable_set_text (entry, strata_profile_get_password (parsed));
+    adw_message_dialog_response (dialog, "connect");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+  wait_idle (view);
+  g_assert_null (strata_project_view_get_password_dialog (view));
+  g_assert_cmpstrv (strata_project_view_get_current_heads (view), ((const char * const[]) { "7a3d9e5f1b07", NULL }));
+  /* Kept in memory for the session, not written anywhere */
+  g_assert_cmpstr (strata_profile_get_password (profile), ==, strata_profile_get_password (parsed));
+
+  /* Deleting the profile takes its password out of the keyring too */
+  g_assert_true (strata_secret_store (profile, strata_profile_get_password (parsed), NULL, &error));
+  g_assert_no_error (error);
+  g_object_ref (profile);
+  delete_profile (window, profile);
+  g_assert_null (strata_store_lookup_profile (store, "Bookshop on PostgreSQL"));
+  g_clear_pointer (&password, g_free);
+  password = strata_secret_lookup (profile, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (password);
+  g_object_unref (profile);
+
+  strata_test_gui_destroy_window (GTK_WINDOW (window));
+  strata_test_pg_drop_database (db_url);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = NULL;
   int ret;
 
-  /* The app copies the example project into XDG_DATA_HOME: a throwaway
-   * one. (G_TEST_OPTION_ISOLATE_DIRS would also hide XDG_DATA_DIRS, where
-   * the MIME database that loads icons lives.) */
-  data_home = g_dir_make_tmp ("strata-test-ui-XXXXXX", NULL);
-  g_assert_nonnull (data_home);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-
-  g_test_init (&argc, &argv, NULL);
+  strata_test_gui_init (&argc, &argv);
 
   g_test_add_func ("/strata/ui/migrate/sqlite", test_migrate_sqlite);
+  g_test_add_func ("/strata/ui/migrate/cancel-sqlite", test_cancel_sqlite);
+  g_test_add_func ("/strata/ui/migrate/postgresql", test_migrate_postgresql);
 
   ret = g_test_run ();
 
   strata_test_gui_shutdown ();
-  strata_test_rm_rf (data_home);
 
   return ret;
 }

@@ -13,6 +13,7 @@
 #include "strata-preferences-window.h"
 #include "strata-window.h"
 
+#include "strata-test-gui.h"
 #include "strata-test-util.h"
 
 static StrataApplication *application;
@@ -35,6 +36,7 @@ get_application (void)
   g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (application), NULL, &error);
   g_assert_no_error (error);
+  strata_test_gui_wait_ready (application);
 
   return application;
 }
@@ -504,7 +506,7 @@ main (int   argc,
 {
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
+  strata_test_gui_init (&argc, &argv);
 
   g_test_add_func ("/strata/window/application", test_window_application);
   g_test_add_func ("/strata/window/shell", test_window_shell);
@@ -517,6 +519,7 @@ main (int   argc,
   ret = g_test_run ();
 
   g_clear_object (&application);
+  strata_test_gui_shutdown ();
 
   return ret;
 }

@@ -10,7 +10,6 @@
 #include <glib/gi18n.h>
 
 #include "strata.h"
-#include "strata-app-profile.h"
 #include "strata-application.h"
 #include "strata-preferences-window.h"
 #include "strata-window.h"
@@ -20,12 +19,34 @@ struct _StrataApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
-  /* In memory until the user's store (StrataStore) lands */
-  GListStore     *profiles;
-  GListStore     *recent_projects;
+
+  /* The user's store, once opened; NULL while opening and when it could
+   * not be opened (then store_error says why). */
+  StrataStore    *store;
+  GError         *store_error;
+  GCancellable   *store_cancellable;
+  /* Without a store: no profiles, and recent projects for this session. */
+  GListStore     *no_profiles;
+  GListStore     *session_projects;
+
+  guint           ready : 1;
+  guint           activate_when_ready : 1;
 };
 
 G_DEFINE_FINAL_TYPE (StrataApplication, strata_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_READY,
+  PROP_STORE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Seconds the keyring may take to answer: long enough for a person to
+ * answer its unlock prompt. */
+#define STRATA_APPLICATION_SECRET_TIMEOUT 120
 
 static const struct {
   const char *action;
@@ -124,6 +145,139 @@ static const GActionEntry strata_application_entries[] = {
   { "preferences", strata_application_preferences_action },
 };
 
+/* The user's store ------------------------------------------------------ */
+
+static void
+strata_application_present_window (StrataApplication *self)
+{
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window == NULL)
+    window = GTK_WINDOW (strata_window_new (self));
+
+  gtk_window_present (window);
+}
+
+static void
+store_problem_response_cb (AdwMessageDialog *dialog,
+                           const char       *response,
+                           gpointer          user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/**
+ * strata_application_show_store_problem:
+ * @parent: (nullable): the window the dialog belongs to
+ *
+ * Says why the store could not be opened and what was kept, when it could
+ * not; does nothing otherwise.
+ *
+ * Returns: (transfer none) (nullable): the dialog, or %NULL
+ */
+GtkWindow *
+strata_application_show_store_problem (StrataApplication *self,
+                                       GtkWindow         *parent)
+{
+  g_autofree char *body = NULL;
+  const char *heading;
+  const char *consequence;
+  GtkWidget *dialog;
+  GtkWidget *detail;
+
+  g_return_val_if_fail (STRATA_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+
+  if (self->store_error == NULL)
+    return NULL;
+
+  consequence = _("Connection profiles and the log of runs are unavailable until Strata is restarted; "
+                  "projects still open.");
+
+  if (g_error_matches (self->store_error, STRATA_ERROR, STRATA_ERROR_NEWER_VERSION))
+    {
+      heading = _("Store From a Newer Strata");
+      /* Translators: %s says what is unavailable meanwhile */
+      body = g_strdup_printf (_("Your store was written by a newer version of Strata. It was left untouched: "
+                                "update Strata to use it again.\n\n%s"),
+                              consequence);
+    }
+  else
+    {
+      heading = _("Cannot Open Your Store");
+      body = g_strdup_printf (_("Nothing in your store was lost: what happened and what was kept is below.\n\n%s"),
+                              consequence);
+    }
+
+  dialog = adw_message_dialog_new (parent, heading, body);
+
+  /* The core's own words: the file, the revisions, and what became of it
+   * (left untouched; restored from the backup it names) */
+  detail = gtk_label_new (self->store_error->message);
+  gtk_label_set_wrap (GTK_LABEL (detail), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (detail), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (detail), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (detail), 0);
+  gtk_label_set_max_width_chars (GTK_LABEL (detail), 40);
+  gtk_widget_add_css_class (detail, "caption");
+  gtk_widget_add_css_class (detail, "store-problem");
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), detail);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_signal_connect (dialog, "response", G_CALLBACK (store_problem_response_cb), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return GTK_WINDOW (dialog);
+}
+
+static void
+strata_application_store_opened_cb (GObject      *object,
+                                    GAsyncResult *result,
+                                    gpointer      user_data)
+{
+  g_autoptr(StrataApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataStore) store = NULL;
+
+  store = strata_store_open_finish (result, &error);
+  g_clear_object (&self->store_cancellable);
+
+  if (store == NULL)
+    {
+      /* Said to the person in a dialog; this is for the journal */
+      g_message ("%s", error->message);
+      self->store_error = g_steal_pointer (&error);
+    }
+  else
+    {
+      GFile *backup = strata_store_get_backup_file (store);
+
+      g_debug ("%s: %s, revision %s%s%s",
+               g_file_peek_path (strata_store_get_file (store)),
+               g_enum_to_string (STRATA_TYPE_STORE_OUTCOME, strata_store_get_outcome (store)),
+               strata_store_get_revision (store),
+               backup != NULL ? ", backup " : "",
+               backup != NULL ? g_file_peek_path (backup) : "");
+      self->store = g_steal_pointer (&store);
+    }
+
+  self->ready = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
+
+  if (self->activate_when_ready)
+    {
+      self->activate_when_ready = FALSE;
+      strata_application_present_window (self);
+      strata_application_show_store_problem (self, gtk_application_get_active_window (GTK_APPLICATION (self)));
+    }
+
+  g_application_release (G_APPLICATION (self));
+}
+
 static void
 strata_application_startup (GApplication *application)
 {
@@ -152,18 +306,32 @@ strata_application_startup (GApplication *application)
                            self,
                            G_CONNECT_SWAPPED);
   strata_application_update_color_scheme (self);
+
+  /* A person can answer the keyring's unlock prompt here. */
+  if (g_getenv ("STRATA_SECRET_TIMEOUT") == NULL)
+    strata_secret_set_timeout (STRATA_APPLICATION_SECRET_TIMEOUT);
+
+  /* The store is opened (created, backed up and upgraded as needed) in a
+   * worker thread; the window comes once it is done. */
+  self->store_cancellable = g_cancellable_new ();
+  g_application_hold (application);
+  strata_store_open_async (NULL, self->store_cancellable,
+                           strata_application_store_opened_cb,
+                           g_object_ref (self));
 }
 
 static void
 strata_application_activate (GApplication *application)
 {
-  GtkWindow *window;
+  StrataApplication *self = STRATA_APPLICATION (application);
 
-  window = gtk_application_get_active_window (GTK_APPLICATION (application));
-  if (window == NULL)
-    window = GTK_WINDOW (strata_window_new (STRATA_APPLICATION (application)));
+  if (!self->ready)
+    {
+      self->activate_when_ready = TRUE;
+      return;
+    }
 
-  gtk_window_present (window);
+  strata_application_present_window (self);
 }
 
 static void
@@ -171,11 +339,38 @@ strata_application_dispose (GObject *object)
 {
   StrataApplication *self = (StrataApplication *)object;
 
+  /* Opening holds the application: it is over by now. */
+  g_clear_object (&self->store_cancellable);
   g_clear_object (&self->settings);
-  g_clear_object (&self->profiles);
-  g_clear_object (&self->recent_projects);
+  g_clear_object (&self->store);
+  g_clear_error (&self->store_error);
+  g_clear_object (&self->no_profiles);
+  g_clear_object (&self->session_projects);
 
   G_OBJECT_CLASS (strata_application_parent_class)->dispose (object);
+}
+
+static void
+strata_application_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  StrataApplication *self = STRATA_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_READY:
+      g_value_set_boolean (value, self->ready);
+      break;
+
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -185,16 +380,37 @@ strata_application_class_init (StrataApplicationClass *klass)
   GApplicationClass *application_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = strata_application_dispose;
+  object_class->get_property = strata_application_get_property;
 
   application_class->startup = strata_application_startup;
   application_class->activate = strata_application_activate;
+
+  /**
+   * StrataApplication:ready:
+   *
+   * Whether opening the user's store is over (successfully or not).
+   */
+  properties[PROP_READY] =
+    g_param_spec_boolean ("ready", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * StrataApplication:store:
+   *
+   * The user's store, or %NULL while it opens or when it could not be.
+   */
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, STRATA_TYPE_STORE,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 strata_application_init (StrataApplication *self)
 {
-  self->profiles = g_list_store_new (STRATA_TYPE_APP_PROFILE);
-  self->recent_projects = g_list_store_new (G_TYPE_FILE);
+  self->no_profiles = g_list_store_new (STRATA_TYPE_PROFILE);
+  self->session_projects = g_list_store_new (G_TYPE_FILE);
 }
 
 StrataApplication *
@@ -223,58 +439,99 @@ strata_application_get_settings (StrataApplication *self)
   return self->settings;
 }
 
+gboolean
+strata_application_get_ready (StrataApplication *self)
+{
+  g_return_val_if_fail (STRATA_IS_APPLICATION (self), FALSE);
+
+  return self->ready;
+}
+
+/**
+ * strata_application_get_store:
+ *
+ * Returns: (transfer none) (nullable): the user's store, or %NULL while it
+ *   opens or when it could not be opened
+ */
+StrataStore *
+strata_application_get_store (StrataApplication *self)
+{
+  g_return_val_if_fail (STRATA_IS_APPLICATION (self), NULL);
+
+  return self->store;
+}
+
+/**
+ * strata_application_get_store_error:
+ *
+ * Returns: (transfer none) (nullable): why the store could not be opened
+ */
+const GError *
+strata_application_get_store_error (StrataApplication *self)
+{
+  g_return_val_if_fail (STRATA_IS_APPLICATION (self), NULL);
+
+  return self->store_error;
+}
+
 /**
  * strata_application_get_profiles:
  *
- * Returns: (transfer none): the user's connection profiles
- *   (StrataAppProfile)
+ * Returns: (transfer none): the user's connection profiles (StrataProfile,
+ *   sorted by name): the store's, or an empty list without a store
  */
-GListStore *
+GListModel *
 strata_application_get_profiles (StrataApplication *self)
 {
   g_return_val_if_fail (STRATA_IS_APPLICATION (self), NULL);
 
-  return self->profiles;
+  if (self->store != NULL)
+    return strata_store_get_profiles (self->store);
+
+  return G_LIST_MODEL (self->no_profiles);
 }
 
 /**
  * strata_application_get_recent_projects:
  *
  * Returns: (transfer none): the folders of the projects opened lately,
- *   the latest first (GFile)
+ *   the latest first (GFile): the store's, or this session's without one
  */
 GListModel *
 strata_application_get_recent_projects (StrataApplication *self)
 {
   g_return_val_if_fail (STRATA_IS_APPLICATION (self), NULL);
 
-  return G_LIST_MODEL (self->recent_projects);
+  if (self->store != NULL)
+    return strata_store_get_recent_projects (self->store);
+
+  return G_LIST_MODEL (self->session_projects);
 }
 
-void
-strata_application_add_recent_project (StrataApplication *self,
-                                       GFile             *directory)
+gboolean
+strata_application_add_recent_project (StrataApplication  *self,
+                                       GFile              *directory,
+                                       GError            **error)
 {
-  guint n_items;
+  guint position;
 
-  g_return_if_fail (STRATA_IS_APPLICATION (self));
-  g_return_if_fail (G_IS_FILE (directory));
+  g_return_val_if_fail (STRATA_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (directory), FALSE);
 
-  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->recent_projects));
-  for (guint i = 0; i < n_items; i++)
+  if (self->store != NULL)
+    return strata_store_add_recent_project (self->store, directory, error);
+
+  if (g_list_store_find_with_equal_func (self->session_projects, directory,
+                                         (GEqualFunc)g_file_equal, &position))
     {
-      g_autoptr(GFile) file = g_list_model_get_item (G_LIST_MODEL (self->recent_projects), i);
-
-      if (g_file_equal (file, directory))
-        {
-          if (i == 0)
-            return;
-          g_list_store_remove (self->recent_projects, i);
-          break;
-        }
+      if (position == 0)
+        return TRUE;
+      g_list_store_remove (self->session_projects, position);
     }
 
-  g_list_store_insert (self->recent_projects, 0, directory);
+  g_list_store_insert (self->session_projects, 0, directory);
+
+  return TRUE;
 }
 
 static gboolean

@@ -54,7 +54,8 @@ strata_source_view_set_text (GtkSourceView *view,
 }
 
 char *
-strata_step_render_sql (StrataStep    *step,
+strata_step_render_sql (StrataGraph   *graph,
+                        StrataStep    *step,
                         StrataDialect  dialect,
                         gboolean      *failed)
 {
@@ -62,12 +63,19 @@ strata_step_render_sql (StrataStep    *step,
   g_autoptr(GError) error = NULL;
   GString *text;
 
+  g_return_val_if_fail (graph == NULL || STRATA_IS_GRAPH (graph), NULL);
   g_return_val_if_fail (STRATA_IS_STEP (step), NULL);
 
   if (failed != NULL)
     *failed = FALSE;
 
-  statements = strata_migrator_render_step (step, dialect, &error);
+  /* With the graph: SQLite rebuilds and computed inverses, exactly as the
+   * migrator runs them */
+  if (graph != NULL)
+    statements = strata_migrator_render_step_for_graph (graph, step, dialect, NULL, &error);
+  else
+    statements = strata_migrator_render_step (step, dialect, &error);
+
   if (statements == NULL)
     {
       g_auto(GStrv) lines = g_strsplit (error->message, "\n", -1);
@@ -78,7 +86,6 @@ strata_step_render_sql (StrataStep    *step,
       text = g_string_new (NULL);
       for (guint i = 0; lines[i] != NULL; i++)
         g_string_append_printf (text, "-- %s\n", lines[i]);
-
       return g_string_free (text, FALSE);
     }
 
@@ -102,12 +109,18 @@ strata_step_render_sql (StrataStep    *step,
 }
 
 GPtrArray *
-strata_step_dup_ops (StrataStep  *step,
-                     GError     **error)
+strata_step_lint (StrataGraph  *graph,
+                  StrataStep   *step,
+                  GError      **error)
 {
   StrataScript *script;
-  GPtrArray *ops;
+  GPtrArray *upgrade;
+  GPtrArray *downgrade;
+  g_autoptr(StrataModel) before = NULL;
+  g_autoptr(StrataModel) after = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
 
+  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
   g_return_val_if_fail (STRATA_IS_STEP (step), NULL);
 
   script = strata_step_get_script (step);
@@ -115,11 +128,25 @@ strata_step_dup_ops (StrataStep  *step,
     return NULL;
 
   if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
-    ops = strata_script_get_upgrade (script);
-  else if ((ops = strata_script_get_downgrade (script)) == NULL)
-    return strata_ops_invert (strata_script_get_upgrade (script), error);
+    return strata_lint_script (graph, script, error);
 
-  return g_ptr_array_ref (ops);
+  /* A downgrade runs on the schema its revision left: its own downgrade,
+   * or the inverse computed from the schema before the revision */
+  upgrade = strata_script_get_upgrade (script);
+  downgrade = strata_script_get_downgrade (script);
+  if (!(before = strata_model_new_before_revision (graph, script, error)))
+    return NULL;
+
+  after = strata_model_copy (before);
+  if (!strata_model_apply_ops (after, upgrade, strata_script_get_revision (script), error))
+    return NULL;
+
+  if (downgrade != NULL)
+    ops = g_ptr_array_ref (downgrade);
+  else if (!(ops = strata_model_invert_ops (before, upgrade, error)))
+    return NULL;
+
+  return strata_lint_ops (ops, after, TRUE);
 }
 
 char *

@@ -17,13 +17,18 @@ void       strata_source_view_setup    (GtkSourceView  *view);
 void       strata_source_view_set_text (GtkSourceView  *view,
                                         const char     *text);
 /* The statements @step runs on @dialect, each ending with ';', separated
- * by blank lines; an error becomes an SQL comment saying what failed. */
-char      *strata_step_render_sql      (StrataStep     *step,
+ * by blank lines; an error becomes an SQL comment saying what failed. With
+ * @graph, the schema replayed up to the step gives SQLite table rebuilds
+ * and computed inverses exactly as the migrator runs them. */
+char      *strata_step_render_sql      (StrataGraph    *graph,
+                                        StrataStep     *step,
                                         StrataDialect   dialect,
                                         gboolean       *failed);
-/* The operations @step runs (the computed inverse for a downgrade without
- * its own), or NULL with @error set. */
-GPtrArray *strata_step_dup_ops         (StrataStep     *step,
+/* The lint findings (StrataLintFinding) of what @step runs, on the schema
+ * replayed from @graph, or NULL with @error set (an irreversible downgrade,
+ * a migration that does not load). */
+GPtrArray *strata_step_lint            (StrataGraph    *graph,
+                                        StrataStep     *step,
                                         GError        **error);
 /* "15:04 today"-style local time of an ISO 8601 timestamp, or @text. */
 char      *strata_format_timestamp     (const char     *text);

@@ -22,20 +22,26 @@ struct _StrataPlanPage
 {
   AdwBin             parent_instance;
 
+  StrataStore       *store;
   StrataProject     *project;
   StrataGraph       *graph;
-  StrataAppProfile  *profile;
+  StrataProfile     *profile;
   StrataDriver      *driver;
   char             **current_heads;
   char              *selected_revision;
 
   StrataPlan        *plan;
+  char              *plan_target;  /* what the plan was asked for: "head", "-1", … */
   GArray            *step_rows;    /* StepRow, one per step */
+  guint              n_findings;
   guint              destructive : 1;
   guint              finished : 1;     /* showing the run that just ended */
 
   StrataMigrator    *migrator;     /* while running */
   GCancellable      *cancellable;
+  gint64             run_id;       /* in the store's log of runs, or 0 */
+  char             **heads_reached; /* after the last step that ran */
+  gulong             lock_waiting_id;
 
   /* Template widgets */
   GtkDropDown       *target_dropdown;
@@ -56,12 +62,30 @@ struct _StrataPlanPage
 
 G_DEFINE_FINAL_TYPE (StrataPlanPage, strata_plan_page, ADW_TYPE_BIN)
 
+/* Lines of the banner that says what loses data */
+#define MAX_WARNING_LINES 3
+
 enum {
   FINISHED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
+
+/* What a confirmation names: the database (PostgreSQL) or the file's name
+ * (SQLite) */
+static char *
+profile_dup_database (StrataProfile *profile)
+{
+  if (strata_profile_get_dialect (profile) == STRATA_DIALECT_SQLITE)
+    {
+      const char *path = strata_profile_get_path (profile);
+
+      return path != NULL ? g_path_get_basename (path) : g_strdup (":memory:");
+    }
+
+  return g_strdup (strata_profile_get_database (profile));
+}
 
 static void
 strata_plan_page_log (StrataPlanPage *self,
@@ -91,8 +115,17 @@ strata_plan_page_log (StrataPlanPage *self,
 
   /* Follow the end of the log */
   gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_view_scroll_to_mark (self->log_view, gtk_text_buffer_get_insert (buffer), 0, FALSE, 0, 0);
   gtk_text_buffer_place_cursor (buffer, &end);
+}
+
+/* The log follows its end as lines come, once they are laid out */
+static void
+log_upper_changed_cb (GtkAdjustment *adjustment,
+                      GParamSpec    *pspec,
+                      gpointer       user_data)
+{
+  gtk_adjustment_set_value (adjustment,
+                            gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
 }
 
 static void
@@ -122,16 +155,75 @@ strata_plan_page_update_actions (StrataPlanPage *self)
     }
 }
 
+static const char *
+lint_kind_label (StrataLintKind kind)
+{
+  switch (kind)
+    {
+    case STRATA_LINT_DESTRUCTIVE:
+      return _("Destructive");
+    case STRATA_LINT_IRREVERSIBLE:
+      return _("Irreversible");
+    case STRATA_LINT_LOCKING:
+      return _("Locks Tables");
+    case STRATA_LINT_DATA_DEPENDENT:
+      return _("Data-Dependent");
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+static GtkWidget *
+create_tag (const char *label,
+            const char *style)
+{
+  return g_object_new (GTK_TYPE_LABEL,
+                       "label", label,
+                       "valign", GTK_ALIGN_CENTER,
+                       "css-classes", (const char *[]) { "step-tag", "caption-heading", style, NULL },
+                       NULL);
+}
+
+/* A finding, under its step: what it is about and what to do */
+static GtkWidget *
+create_finding_row (StrataLintFinding *finding)
+{
+  gboolean destructive = finding->kind == STRATA_LINT_DESTRUCTIVE;
+  g_autofree char *title = NULL;
+  GtkWidget *row;
+  GtkWidget *icon;
+
+  /* Translators: a lint finding: "Destructive: drop column book.isbn" */
+  title = g_strdup_printf (_("%s: %s"), lint_kind_label (finding->kind), finding->operation);
+
+  row = g_object_new (ADW_TYPE_ACTION_ROW,
+                      "title", title,
+                      "subtitle", finding->message,
+                      "use-markup", FALSE,
+                      NULL);
+  icon = g_object_new (GTK_TYPE_IMAGE,
+                       "icon-name", destructive ? "dialog-error-symbolic" : "dialog-warning-symbolic",
+                       "css-classes", (const char *[]) { destructive ? "error" : "warning", NULL },
+                       NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, lint_kind_label (finding->kind),
+                                  -1);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  gtk_widget_add_css_class (row, destructive ? "lint-destructive" : "lint-warning");
+
+  return row;
+}
+
 static GtkWidget *
 create_step_row (StrataPlanPage *self,
                  StrataStep     *step,
                  guint           index,
-                 GString        *warnings)
+                 GPtrArray      *warnings)
 {
   StrataScript *script = strata_step_get_script (step);
   gboolean up = strata_step_get_direction (step) == STRATA_DIRECTION_UP;
-  StrataDialect dialect = strata_app_profile_get_dialect (self->profile);
-  g_autoptr(GPtrArray) ops = NULL;
+  StrataDialect dialect = strata_profile_get_dialect (self->profile);
+  g_autoptr(GPtrArray) findings = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
   g_autofree char *sql = NULL;
@@ -139,10 +231,9 @@ create_step_row (StrataPlanPage *self,
   AdwExpanderRow *row;
   GtkWidget *state;
   GtkWidget *view;
-  GtkWidget *tag;
   gboolean failed = FALSE;
+  gboolean kinds[STRATA_LINT_DATA_DEPENDENT + 1] = { FALSE, };
   StepRow step_row;
-  guint n_destructive = 0;
 
   /* Translators: a step of a plan: "1. Upgrade to 1a0e6c2d9b41" */
   title = g_strdup_printf (up ? _("%u. Upgrade to %s") : _("%u. Downgrade from %s"),
@@ -152,6 +243,7 @@ create_step_row (StrataPlanPage *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_expander_row_set_subtitle (row, message != NULL ? message : "");
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
 
   /* Pending, running, done, failed */
   state = gtk_stack_new ();
@@ -176,60 +268,51 @@ create_step_row (StrataPlanPage *self,
                        "failed");
   adw_expander_row_add_prefix (row, state);
 
-  /* Warnings: each destructive operation, standing out */
-  ops = strata_step_dup_ops (step, &error);
-  if (ops == NULL)
+  /* Lint findings on the schema as it will be: destructive ones stand out,
+   * in the banner above the steps too */
+  findings = strata_step_lint (self->graph, step, &error);
+  if (findings == NULL)
     {
-      g_string_append_printf (warnings, "%s\n", error->message);
-      tag = g_object_new (GTK_TYPE_LABEL,
-                          "label", _("Irreversible"),
-                          "valign", GTK_ALIGN_CENTER,
-                          "css-classes", (const char *[]) { "step-tag", "error", NULL },
-                          NULL);
-      adw_expander_row_add_action (row, tag);
+      g_ptr_array_add (warnings, g_strdup (error->message));
+      adw_expander_row_add_action (row, create_tag (_("Cannot Run"), "error"));
+      adw_expander_row_set_expanded (row, TRUE);
+      self->destructive = TRUE;
     }
   else
     {
-      for (guint i = 0; i < ops->len; i++)
+      for (guint i = 0; i < findings->len; i++)
         {
-          StrataOp *op = g_ptr_array_index (ops, i);
-          g_autofree char *description = NULL;
-          GtkWidget *warning;
+          StrataLintFinding *finding = g_ptr_array_index (findings, i);
 
-          if (!strata_op_is_destructive (op))
-            continue;
+          kinds[finding->kind] = TRUE;
+          self->n_findings++;
+          adw_expander_row_add_row (row, create_finding_row (finding));
 
-          description = strata_op_describe (op);
-          n_destructive++;
-          /* Translators: a warning about a step, e.g. "6f2c8d4e0a96: drop column book.isbn loses its data" */
-          g_string_append_printf (warnings, _("%s: %s loses data"), strata_step_get_revision (step), description);
-          g_string_append_c (warnings, '\n');
-
-          warning = g_object_new (GTK_TYPE_LABEL,
-                                  "label", description,
-                                  "xalign", 0.0f,
-                                  "wrap", TRUE,
-                                  "margin-start", 12, "margin-end", 12, "margin-top", 6, "margin-bottom", 6,
-                                  "css-classes", (const char *[]) { "error", NULL },
-                                  NULL);
-          adw_expander_row_add_row (row, warning);
+          if (finding->kind == STRATA_LINT_DESTRUCTIVE)
+            {
+              /* Translators: a warning about a step: "6f2c8d4e0a96: drop column book.isbn: MESSAGE" */
+              g_ptr_array_add (warnings, g_strdup_printf (_("%s: %s: %s"),
+                                                          strata_step_get_revision (step),
+                                                          finding->operation, finding->message));
+            }
         }
 
-      if (n_destructive > 0)
+      for (guint kind = 0; kind < G_N_ELEMENTS (kinds); kind++)
         {
-          tag = g_object_new (GTK_TYPE_LABEL,
-                              "label", _("Destructive"),
-                              "valign", GTK_ALIGN_CENTER,
-                              "css-classes", (const char *[]) { "step-tag", "error", NULL },
-                              NULL);
-          adw_expander_row_add_action (row, tag);
+          if (kinds[kind])
+            adw_expander_row_add_action (row, create_tag (lint_kind_label (kind),
+                                                          kind == STRATA_LINT_DESTRUCTIVE ? "error" : "warning"));
+        }
+
+      if (kinds[STRATA_LINT_DESTRUCTIVE])
+        {
           adw_expander_row_set_expanded (row, TRUE);
           self->destructive = TRUE;
         }
     }
 
   /* The exact SQL the step runs */
-  sql = strata_step_render_sql (step, dialect, &failed);
+  sql = strata_step_render_sql (self->graph, step, dialect, &failed);
   view = g_object_new (GTK_SOURCE_TYPE_VIEW,
                        "editable", FALSE,
                        "monospace", TRUE,
@@ -263,6 +346,8 @@ strata_plan_page_clear_steps (StrataPlanPage *self)
 
   g_array_set_size (self->step_rows, 0);
   g_clear_object (&self->plan);
+  g_clear_pointer (&self->plan_target, g_free);
+  self->n_findings = 0;
   self->destructive = FALSE;
 }
 
@@ -283,7 +368,7 @@ strata_plan_page_update_plan (StrataPlanPage *self)
   const char *target_id = NULL;
   gboolean down = FALSE;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) warnings = NULL;
+  g_autoptr(GPtrArray) warnings = NULL;
   g_autofree char *database = NULL;
   g_autofree char *summary = NULL;
   guint n_steps;
@@ -360,8 +445,9 @@ strata_plan_page_update_plan (StrataPlanPage *self)
       return;
     }
 
+  self->plan_target = g_strdup (target_id);
   n_steps = strata_plan_get_n_steps (self->plan);
-  database = strata_app_profile_dup_database (self->profile);
+  database = profile_dup_database (self->profile);
   if (n_steps == 0)
     {
       gtk_stack_set_visible_child_name (self->plan_stack, "empty");
@@ -369,7 +455,7 @@ strata_plan_page_update_plan (StrataPlanPage *self)
       return;
     }
 
-  warnings = g_string_new (NULL);
+  warnings = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < n_steps; i++)
     gtk_list_box_append (self->steps_list,
                          create_step_row (self, strata_plan_get_step (self->plan, i), i, warnings));
@@ -380,10 +466,41 @@ strata_plan_page_update_plan (StrataPlanPage *self)
                              n_steps, database);
   gtk_label_set_label (self->summary_label, summary);
 
+  /* The banner: what loses data, first (at most a few lines of it), else
+   * that there are findings to look at */
   if (warnings->len > 0)
     {
-      g_strchomp (warnings->str);
-      gtk_label_set_label (self->warning_label, warnings->str);
+      g_autoptr(GString) text = g_string_new (NULL);
+      guint shown = warnings->len > MAX_WARNING_LINES + 1 ? MAX_WARNING_LINES : warnings->len;
+
+      for (guint i = 0; i < shown; i++)
+        g_string_append_printf (text, "%s%s", i > 0 ? "\n" : "", (char *)g_ptr_array_index (warnings, i));
+      if (shown < warnings->len)
+        {
+          g_string_append_c (text, '\n');
+          g_string_append_printf (text,
+                                  g_dngettext (GETTEXT_PACKAGE,
+                                               "And %u more that loses data: see the steps below",
+                                               "And %u more that lose data: see the steps below",
+                                               warnings->len - shown),
+                                  warnings->len - shown);
+        }
+
+      gtk_label_set_label (self->warning_label, text->str);
+      gtk_widget_add_css_class (GTK_WIDGET (self->warning_revealer), "destructive");
+      gtk_revealer_set_reveal_child (self->warning_revealer, TRUE);
+    }
+  else if (self->n_findings > 0)
+    {
+      g_autofree char *text = NULL;
+
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%u lint finding: see the steps it is about",
+                                           "%u lint findings: see the steps they are about",
+                                           self->n_findings),
+                              self->n_findings);
+      gtk_label_set_label (self->warning_label, text);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->warning_revealer), "destructive");
       gtk_revealer_set_reveal_child (self->warning_revealer, TRUE);
     }
 
@@ -442,6 +559,9 @@ strata_plan_page_step_finished_cb (StrataPlanPage *self,
   if (row != NULL)
     gtk_stack_set_visible_child_name (row->state, "done");
 
+  g_strfreev (self->heads_reached);
+  self->heads_reached = g_strdupv ((char **)strata_step_get_heads_after (step));
+
   gtk_progress_bar_set_fraction (self->progress_bar, (double)(index + 1) / MAX (n_steps, 1));
   strata_plan_page_log (self, _("Done %s in %.3f s"), strata_step_get_revision (step), seconds);
 }
@@ -453,6 +573,100 @@ strata_plan_page_statement_cb (StrataPlanPage *self,
                                StrataMigrator *migrator)
 {
   strata_plan_page_log (self, "  %s", sql);
+}
+
+/* The store's log of runs: one row per apply or rollback from the app */
+
+static void
+strata_plan_page_begin_run (StrataPlanPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->run_id = 0;
+  if (self->store == NULL)
+    return;
+
+  self->run_id = strata_store_begin_run (self->store,
+                                         strata_project_get_directory (self->project),
+                                         self->profile,
+                                         strata_plan_get_direction (self->plan) == STRATA_DIRECTION_UP
+                                         ? "upgrade" : "downgrade",
+                                         self->plan_target,
+                                         (const char * const *)self->current_heads,
+                                         &error);
+  /* Not logging it is no reason not to run it */
+  if (self->run_id == 0)
+    g_warning ("%s", error->message);
+}
+
+static void
+strata_plan_page_log_run (StrataPlanPage *self,
+                          const GError   *run_error)
+{
+  g_autoptr(GError) error = NULL;
+  const char *outcome = "succeeded";
+
+  if (self->store == NULL || self->run_id == 0)
+    return;
+
+  if (g_error_matches (run_error, STRATA_ERROR, STRATA_ERROR_CANCELLED) ||
+      g_error_matches (run_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    outcome = "cancelled";
+  else if (run_error != NULL)
+    outcome = "failed";
+
+  if (!strata_store_finish_run (self->store, self->run_id, outcome,
+                                (const char * const *)self->heads_reached,
+                                run_error != NULL ? run_error->message : NULL,
+                                &error))
+    g_warning ("%s", error->message);
+
+  self->run_id = 0;
+}
+
+/* PostgreSQL: another run holds the migration lock. Said in the worker
+ * thread that waits for it; shown from the main loop. */
+
+typedef struct
+{
+  StrataPlanPage *self;
+  char           *holder;
+} LockWaiting;
+
+static void
+lock_waiting_free (gpointer data)
+{
+  LockWaiting *waiting = data;
+
+  g_object_unref (waiting->self);
+  g_free (waiting->holder);
+  g_free (waiting);
+}
+
+static gboolean
+lock_waiting_idle (gpointer data)
+{
+  LockWaiting *waiting = data;
+
+  if (waiting->self->cancellable != NULL)
+    {
+      strata_plan_page_log (waiting->self, _("Waiting for the migration lock, %s"), waiting->holder);
+      gtk_progress_bar_set_text (waiting->self->progress_bar, _("Waiting for another migration to finish…"));
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+lock_waiting_cb (StrataDriver *driver,
+                 const char   *holder,
+                 gpointer      user_data)
+{
+  LockWaiting *waiting = g_new0 (LockWaiting, 1);
+
+  waiting->self = g_object_ref (user_data);
+  waiting->holder = g_strdup (holder);
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, lock_waiting_idle, waiting, lock_waiting_free);
 }
 
 static void
@@ -468,7 +682,14 @@ strata_plan_page_run_cb (GObject      *object,
   success = strata_migrator_run_finish (STRATA_MIGRATOR (object), result, &error);
 
   g_signal_handlers_disconnect_by_data (object, self);
+  g_clear_signal_handler (&self->lock_waiting_id, strata_migrator_get_driver (STRATA_MIGRATOR (object)));
+  strata_plan_page_log_run (self, error);
   g_clear_object (&self->migrator);
+
+  /* The page went away while the run ended: nothing left to show it on */
+  if (self->step_rows == NULL)
+    return;
+
   g_clear_object (&self->cancellable);
   /* The steps stay as they ran until the user is done with them */
   self->finished = TRUE;
@@ -476,7 +697,7 @@ strata_plan_page_run_cb (GObject      *object,
   if (success)
     {
       const char * const *heads = strata_plan_get_heads_after (self->plan);
-      g_autofree char *database = strata_app_profile_dup_database (self->profile);
+      g_autofree char *database = profile_dup_database (self->profile);
       g_autofree char *target = heads[0] != NULL ? g_strjoinv (", ", (char **)heads) : g_strdup ("base");
 
       gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
@@ -507,7 +728,21 @@ strata_plan_page_run_cb (GObject      *object,
                                  ? _("Cancelled") : _("Failed"));
       strata_plan_page_log (self, "%s", error->message);
       gtk_expander_set_expanded (self->log_expander, TRUE);
-      message = g_strdup (error->message);
+
+      if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_CANCELLED) ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *database = profile_dup_database (self->profile);
+          g_autofree char *reached = self->heads_reached != NULL && self->heads_reached[0] != NULL
+                                     ? g_strjoinv (", ", self->heads_reached) : g_strdup ("base");
+
+          /* Translators: a toast: "Cancelled: bookshop.db stays at 3c4d1f9e7a63" */
+          message = g_strdup_printf (_("Cancelled: %s stays at %s"), database, reached);
+        }
+      else
+        {
+          message = g_strdup (error->message);
+        }
     }
 
   strata_plan_page_update_actions (self);
@@ -522,6 +757,13 @@ strata_plan_page_run (StrataPlanPage *self)
   g_return_if_fail (self->plan != NULL && self->driver != NULL);
 
   self->cancellable = g_cancellable_new ();
+  g_strfreev (self->heads_reached);
+  self->heads_reached = g_strdupv (self->current_heads);
+  strata_plan_page_begin_run (self);
+
+  if (STRATA_IS_DRIVER_PG (self->driver))
+    self->lock_waiting_id = g_signal_connect (self->driver, "lock-waiting", G_CALLBACK (lock_waiting_cb), self);
+
   self->migrator = strata_migrator_new (self->driver, self->graph);
   strata_migrator_set_version_table (self->migrator, strata_project_get_version_table (self->project));
   strata_migrator_set_history_table (self->migrator, strata_project_get_history_table (self->project));
@@ -535,7 +777,9 @@ strata_plan_page_run (StrataPlanPage *self)
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
-  strata_plan_page_log (self, _("Running %u steps on %s"),
+  strata_plan_page_log (self,
+                        g_dngettext (GETTEXT_PACKAGE, "Running %u step on %s", "Running %u steps on %s",
+                                     strata_plan_get_n_steps (self->plan)),
                         strata_plan_get_n_steps (self->plan),
                         strata_driver_get_display_url (self->driver));
   strata_plan_page_update_actions (self);
@@ -578,7 +822,7 @@ strata_plan_page_apply_action (GtkWidget  *widget,
   if (self->plan == NULL || self->cancellable != NULL)
     return;
 
-  production = strata_app_profile_get_role (self->profile) == STRATA_APP_PROFILE_ROLE_PRODUCTION;
+  production = strata_profile_get_role (self->profile) == STRATA_PROFILE_ROLE_PRODUCTION;
   if (!self->destructive && !production)
     {
       strata_plan_page_run (self);
@@ -586,7 +830,7 @@ strata_plan_page_apply_action (GtkWidget  *widget,
     }
 
   n_steps = strata_plan_get_n_steps (self->plan);
-  database = strata_app_profile_dup_database (self->profile);
+  database = profile_dup_database (self->profile);
 
   if (self->destructive)
     body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -673,9 +917,22 @@ strata_plan_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->current_heads, g_strfreev);
   g_clear_pointer (&self->selected_revision, g_free);
+  g_clear_pointer (&self->plan_target, g_free);
   g_clear_pointer (&self->step_rows, g_array_unref);
 
   G_OBJECT_CLASS (strata_plan_page_parent_class)->dispose (object);
+}
+
+static void
+strata_plan_page_finalize (GObject *object)
+{
+  StrataPlanPage *self = (StrataPlanPage *)object;
+
+  /* Kept until here: a run that ends after dispose is still logged */
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->heads_reached, g_strfreev);
+
+  G_OBJECT_CLASS (strata_plan_page_parent_class)->finalize (object);
 }
 
 static void
@@ -685,6 +942,7 @@ strata_plan_page_class_init (StrataPlanPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = strata_plan_page_dispose;
+  object_class->finalize = strata_plan_page_finalize;
 
   /**
    * StrataPlanPage::finished:
@@ -729,6 +987,9 @@ strata_plan_page_init (StrataPlanPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  g_signal_connect (gtk_scrolled_window_get_vadjustment (self->log_scroller), "notify::upper",
+                    G_CALLBACK (log_upper_changed_cb), NULL);
+
   strata_plan_page_update_plan (self);
 }
 
@@ -742,7 +1003,7 @@ void
 strata_plan_page_set_context (StrataPlanPage     *self,
                               StrataProject      *project,
                               StrataGraph        *graph,
-                              StrataAppProfile   *profile,
+                              StrataProfile      *profile,
                               StrataDriver       *driver,
                               const char * const *current_heads)
 {
@@ -758,6 +1019,20 @@ strata_plan_page_set_context (StrataPlanPage     *self,
 
   if (!self->finished)
     strata_plan_page_update_plan (self);
+}
+
+/**
+ * strata_plan_page_set_store:
+ * @store: (nullable): the user's store, where runs are logged
+ */
+void
+strata_plan_page_set_store (StrataPlanPage *self,
+                            StrataStore    *store)
+{
+  g_return_if_fail (STRATA_IS_PLAN_PAGE (self));
+  g_return_if_fail (store == NULL || STRATA_IS_STORE (store));
+
+  g_set_object (&self->store, store);
 }
 
 void

@@ -8,7 +8,6 @@
 #include <adwaita.h>
 
 #include "strata.h"
-#include "strata-app-profile.h"
 
 G_BEGIN_DECLS
 
@@ -41,9 +40,12 @@ GtkWidget        *strata_plan_page_new                   (void);
 void              strata_plan_page_set_context           (StrataPlanPage      *self,
                                                           StrataProject       *project,
                                                           StrataGraph         *graph,
-                                                          StrataAppProfile    *profile,
+                                                          StrataProfile       *profile,
                                                           StrataDriver        *driver,
                                                           const char * const  *current_heads);
+/* The user's store (NULL without one): each run is logged in it. */
+void              strata_plan_page_set_store             (StrataPlanPage      *self,
+                                                          StrataStore         *store);
 void              strata_plan_page_set_selected_revision (StrataPlanPage      *self,
                                                           const char          *revision);
 StrataPlanTarget  strata_plan_page_get_target            (StrataPlanPage      *self);
@@ -51,7 +53,8 @@ void              strata_plan_page_set_target            (StrataPlanPage      *s
                                                           StrataPlanTarget     target);
 /* The plan on show, or NULL. */
 StrataPlan       *strata_plan_page_get_plan              (StrataPlanPage      *self);
-/* Whether a step of the plan drops or otherwise loses data. */
+/* Whether a step of the plan has a destructive lint finding (drops or
+ * otherwise loses data) or cannot run. */
 gboolean          strata_plan_page_get_destructive       (StrataPlanPage      *self);
 gboolean          strata_plan_page_get_running           (StrataPlanPage      *self);
 /* The text of the live log. */

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "strata-profile-editor.h"
@@ -19,21 +21,27 @@ enum {
 static const char * const ssl_modes[] = {
   "disable", "allow", "prefer", "require", "verify-ca", "verify-full",
 };
+#define SSL_MODE_DEFAULT 2
 
 struct _StrataProfileEditor
 {
   AdwWindow             parent_instance;
 
-  GListStore           *profiles;
-  StrataAppProfile     *profile;
+  StrataStore          *store;
+  StrataProfile        *profile;
+  /* The profile's query parameters other than sslmode, kept as they were */
+  GHashTable           *extra_params;
+  GCancellable         *cancellable;      /* lookups, saving, deleting */
   GCancellable         *test_cancellable;
   GtkFileChooserNative *chooser;
+  guint                 busy : 1;         /* saving or deleting */
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
   AdwEntryRow          *name_row;
   AdwComboRow          *role_row;
   AdwComboRow          *engine_row;
+  AdwEntryRow          *notes_row;
   AdwPreferencesGroup  *sqlite_group;
   AdwEntryRow          *file_row;
   AdwPreferencesGroup  *postgresql_group;
@@ -57,143 +65,288 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static const char *
+/* Whether the editor was closed while something ran */
+static gboolean
+strata_profile_editor_gone (StrataProfileEditor *self)
+{
+  return self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable);
+}
+
+static char *
 row_text (AdwEntryRow *row)
 {
-  return gtk_editable_get_text (GTK_EDITABLE (row));
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+}
+
+static void
+set_row_text (AdwEntryRow *row,
+              const char  *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
 }
 
 static gboolean
-is_blank (const char *text)
+is_sqlite (StrataProfileEditor *self)
 {
-  for (; text != NULL && *text != '\0'; text++)
+  return adw_combo_row_get_selected (self->engine_row) == ENGINE_SQLITE;
+}
+
+/* The query string: the parameters kept from the profile and the SSL mode
+ * (libpq's default, prefer, is left out). */
+static char *
+strata_profile_editor_dup_params (StrataProfileEditor *self)
+{
+  g_autoptr(GString) params = g_string_new (NULL);
+  g_autoptr(GList) keys = NULL;
+  guint selected = adw_combo_row_get_selected (self->sslmode_row);
+
+  if (self->extra_params != NULL)
+    keys = g_list_sort (g_hash_table_get_keys (self->extra_params), (GCompareFunc)g_strcmp0);
+
+  for (const GList *l = keys; l != NULL; l = l->next)
     {
-      if (!g_ascii_isspace (*text))
-        return FALSE;
+      g_autofree char *key = g_uri_escape_string (l->data, NULL, FALSE);
+      g_autofree char *value = g_uri_escape_string (g_hash_table_lookup (self->extra_params, l->data), NULL, FALSE);
+
+      g_string_append_printf (params, "%s%s=%s", params->len > 0 ? "&" : "", key, value);
     }
+
+  if (selected < G_N_ELEMENTS (ssl_modes) && selected != SSL_MODE_DEFAULT)
+    g_string_append_printf (params, "%ssslmode=%s", params->len > 0 ? "&" : "", ssl_modes[selected]);
+
+  return params->len > 0 ? g_strdup (params->str) : NULL;
+}
+
+/* Puts the fields into @profile: engine, its connection's parts, role and
+ * notes (not the name). FALSE when a required field is empty or wrong. */
+static gboolean
+strata_profile_editor_apply (StrataProfileEditor *self,
+                             StrataProfile       *profile)
+{
+  g_autofree char *notes = row_text (self->notes_row);
+
+  if (is_sqlite (self))
+    {
+      g_autofree char *path = row_text (self->file_row);
+
+      if (path[0] == '\0')
+        return FALSE;
+
+      g_object_freeze_notify (G_OBJECT (profile));
+      strata_profile_set_engine (profile, "sqlite");
+      strata_profile_set_host (profile, NULL);
+      strata_profile_set_port (profile, 0);
+      strata_profile_set_user (profile, NULL);
+      strata_profile_set_database (profile, NULL);
+      strata_profile_set_path (profile, path);
+      strata_profile_set_params (profile, NULL);
+    }
+  else
+    {
+      g_autofree char *host = row_text (self->host_row);
+      g_autofree char *port_text = row_text (self->port_row);
+      g_autofree char *user = row_text (self->user_row);
+      g_autofree char *database = row_text (self->database_row);
+      g_autofree char *params = NULL;
+      guint64 port = 0;
+
+      if (database[0] == '\0')
+        return FALSE;
+
+      if (port_text[0] != '\0' &&
+          !g_ascii_string_to_unsigned (port_text, 10, 1, 65535, &port, NULL))
+        return FALSE;
+
+      params = strata_profile_editor_dup_params (self);
+
+      g_object_freeze_notify (G_OBJECT (profile));
+      strata_profile_set_engine (profile, "postgresql");
+      strata_profile_set_host (profile, host[0] != '\0' ? host : NULL);
+      strata_profile_set_port (profile, port);
+      strata_profile_set_user (profile, user[0] != '\0' ? user : NULL);
+      strata_profile_set_database (profile, database);
+      strata_profile_set_path (profile, NULL);
+      strata_profile_set_params (profile, params);
+    }
+
+  strata_profile_set_role (profile, adw_combo_row_get_selected (self->role_row));
+  strata_profile_set_notes (profile, notes[0] != '\0' ? notes : NULL);
+  g_object_thaw_notify (G_OBJECT (profile));
 
   return TRUE;
 }
 
+/* A profile with what the fields say (the edited profile's id, so that
+ * its saved password is found), or NULL when they are incomplete. */
+static StrataProfile *
+strata_profile_editor_dup_draft (StrataProfileEditor *self)
+{
+  g_autofree char *name = row_text (self->name_row);
+  g_autoptr(StrataProfile) draft = strata_profile_new (name[0] != '\0' ? name : _("New profile"));
+
+  if (!strata_profile_editor_apply (self, draft))
+    return NULL;
+
+  if (self->profile != NULL)
+    strata_profile_set_id (draft, strata_profile_get_id (self->profile));
+
+  if (!strata_profile_validate (draft, NULL))
+    return NULL;
+
+  return g_steal_pointer (&draft);
+}
+
+/**
+ * strata_profile_editor_dup_url:
+ *
+ * Returns: (transfer full) (nullable): the URL the fields describe, without
+ *   a password, or %NULL when a required field is empty
+ */
 char *
 strata_profile_editor_dup_url (StrataProfileEditor *self)
 {
+  g_autoptr(StrataProfile) draft = NULL;
+
   g_return_val_if_fail (STRATA_IS_PROFILE_EDITOR (self), NULL);
 
-  if (adw_combo_row_get_selected (self->engine_row) == ENGINE_SQLITE)
-    {
-      g_autofree char *path = g_strstrip (g_strdup (row_text (self->file_row)));
+  if (!(draft = strata_profile_editor_dup_draft (self)))
+    return NULL;
 
-      if (path[0] == '\0')
-        return NULL;
-
-      /* sqlite:////abs/path.db or sqlite:///relative.db */
-      return g_strconcat ("sqlite:///", path, NULL);
-    }
-  else
-    {
-      g_autofree char *host = g_strstrip (g_strdup (row_text (self->host_row)));
-      g_autofree char *user = g_strstrip (g_strdup (row_text (self->user_row)));
-      g_autofree char *database = g_strstrip (g_strdup (row_text (self->database_row)));
-      g_autofree char *path = NULL;
-      g_autofree char *query = NULL;
-      guint selected = adw_combo_row_get_selected (self->sslmode_row);
-      guint64 port = 0;
-
-      if (host[0] == '\0' || database[0] == '\0')
-        return NULL;
-
-      if (!is_blank (row_text (self->port_row)) &&
-          !g_ascii_string_to_unsigned (row_text (self->port_row), 10, 1, 65535, &port, NULL))
-        return NULL;
-
-      path = g_strconcat ("/", database, NULL);
-      if (selected < G_N_ELEMENTS (ssl_modes))
-        query = g_strconcat ("sslmode=", ssl_modes[selected], NULL);
-
-      return g_uri_join_with_user (G_URI_FLAGS_NONE, "postgresql",
-                                   user[0] != '\0' ? user : NULL, NULL, NULL,
-                                   host, port > 0 ? (int)port : -1,
-                                   path, query, NULL);
-    }
+  return strata_profile_dup_url (draft, FALSE);
 }
 
 static void
 strata_profile_editor_changed_cb (StrataProfileEditor *self)
 {
-  gboolean sqlite = adw_combo_row_get_selected (self->engine_row) == ENGINE_SQLITE;
-  g_autofree char *url = strata_profile_editor_dup_url (self);
+  g_autoptr(StrataProfile) draft = strata_profile_editor_dup_draft (self);
+  g_autofree char *name = row_text (self->name_row);
+  gboolean sqlite = is_sqlite (self);
 
   gtk_widget_set_visible (GTK_WIDGET (self->sqlite_group), sqlite);
   gtk_widget_set_visible (GTK_WIDGET (self->postgresql_group), !sqlite);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->name_row), "error");
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save",
-                                 url != NULL && !is_blank (row_text (self->name_row)));
+                                 draft != NULL && name[0] != '\0' && !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.test",
-                                 url != NULL && self->test_cancellable == NULL);
+                                 draft != NULL && self->test_cancellable == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.delete",
+                                 self->profile != NULL && !self->busy);
+}
+
+static void
+password_lookup_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(StrataProfileEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = strata_secret_lookup_finish (result, &error);
+
+  if (strata_profile_editor_gone (self))
+    return;
+
+  if (password != NULL)
+    adw_preferences_group_set_description (self->postgresql_group,
+                                           _("A password is saved in your keyring: type another to replace it"));
+  else if (error != NULL)
+    adw_preferences_group_set_description (self->postgresql_group, error->message);
+
+  /* Not kept: connecting looks it up again */
+  if (password != NULL)
+    memset (password, 0, strlen (password));
 }
 
 static void
 strata_profile_editor_load (StrataProfileEditor *self,
-                            StrataAppProfile    *profile)
+                            StrataProfile       *profile)
 {
-  const char *url = strata_app_profile_get_url (profile);
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  set_row_text (self->name_row, strata_profile_get_name (profile));
+  set_row_text (self->notes_row, strata_profile_get_notes (profile));
+  adw_combo_row_set_selected (self->role_row, strata_profile_get_role (profile));
 
-  gtk_editable_set_text (GTK_EDITABLE (self->name_row), strata_app_profile_get_name (profile));
-  adw_combo_row_set_selected (self->role_row, strata_app_profile_get_role (profile));
-
-  if (uri == NULL)
-    return;
-
-  if (strata_app_profile_get_dialect (profile) == STRATA_DIALECT_SQLITE)
+  if (strata_profile_get_dialect (profile) == STRATA_DIALECT_SQLITE)
     {
-      const char *path = g_uri_get_path (uri);
-
       adw_combo_row_set_selected (self->engine_row, ENGINE_SQLITE);
-      gtk_editable_set_text (GTK_EDITABLE (self->file_row), path[0] == '/' ? path + 1 : path);
+      set_row_text (self->file_row, strata_profile_get_path (profile));
     }
   else
     {
-      const char *path = g_uri_get_path (uri);
-      const char *query = g_uri_get_query (uri);
-      g_autofree char *port = g_uri_get_port (uri) > 0 ? g_strdup_printf ("%d", g_uri_get_port (uri)) : g_strdup ("");
+      const char *params = strata_profile_get_params (profile);
+      g_autofree char *port = NULL;
+
+      if (strata_profile_get_port (profile) > 0)
+        port = g_strdup_printf ("%u", strata_profile_get_port (profile));
 
       adw_combo_row_set_selected (self->engine_row, ENGINE_POSTGRESQL);
-      gtk_editable_set_text (GTK_EDITABLE (self->host_row), g_uri_get_host (uri) != NULL ? g_uri_get_host (uri) : "");
-      gtk_editable_set_text (GTK_EDITABLE (self->port_row), port);
-      gtk_editable_set_text (GTK_EDITABLE (self->user_row), g_uri_get_user (uri) != NULL ? g_uri_get_user (uri) : "");
-      gtk_editable_set_text (GTK_EDITABLE (self->database_row), path[0] == '/' ? path + 1 : path);
+      set_row_text (self->host_row, strata_profile_get_host (profile));
+      set_row_text (self->port_row, port);
+      set_row_text (self->user_row, strata_profile_get_user (profile));
+      set_row_text (self->database_row, strata_profile_get_database (profile));
+      adw_combo_row_set_selected (self->sslmode_row, SSL_MODE_DEFAULT);
 
-      if (query != NULL)
+      if (params != NULL && params[0] != '\0')
         {
-          g_autoptr(GHashTable) params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
-          const char *sslmode = params != NULL ? g_hash_table_lookup (params, "sslmode") : NULL;
+          const char *sslmode;
 
+          self->extra_params = g_uri_parse_params (params, -1, "&", G_URI_PARAMS_NONE, NULL);
+          sslmode = self->extra_params != NULL ? g_hash_table_lookup (self->extra_params, "sslmode") : NULL;
           for (guint i = 0; sslmode != NULL && i < G_N_ELEMENTS (ssl_modes); i++)
             {
               if (g_str_equal (sslmode, ssl_modes[i]))
                 adw_combo_row_set_selected (self->sslmode_row, i);
             }
+          if (self->extra_params != NULL)
+            g_hash_table_remove (self->extra_params, "sslmode");
         }
+
+      /* Whether the keyring holds its password, without blocking */
+      strata_secret_lookup_async (profile, self->cancellable, password_lookup_cb, g_object_ref (self));
     }
 }
 
-static StrataAppProfile *
-find_profile (GListStore *profiles,
-              const char *name)
+static void
+strata_profile_editor_set_busy (StrataProfileEditor *self,
+                                gboolean             busy)
 {
-  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (profiles));
+  self->busy = !!busy;
+  strata_profile_editor_changed_cb (self);
+}
 
-  for (guint i = 0; i < n_items; i++)
+static void
+show_name_taken (StrataProfileEditor *self,
+                 const GError        *error)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+  gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+}
+
+static void
+password_stored_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(StrataProfileEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+
+  if (strata_secret_store_finish (result, &error))
     {
-      g_autoptr(StrataAppProfile) profile = g_list_model_get_item (G_LIST_MODEL (profiles), i);
-
-      if (g_str_equal (strata_app_profile_get_name (profile), name))
-        return profile;
+      gtk_window_close (GTK_WINDOW (self));
+      return;
     }
 
-  return NULL;
+  if (strata_profile_editor_gone (self))
+    return;
+
+  /* The profile is saved; the password serves this session only. The
+   * editor stays open on it so that the person can see why. */
+  strata_profile_set_password (self->profile, gtk_editable_get_text (GTK_EDITABLE (self->password_row)));
+  strata_profile_editor_set_busy (self, FALSE);
+  title = g_strdup_printf (_("Profile saved, but not its password: %s"), error->message);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+  gtk_widget_add_css_class (GTK_WIDGET (self->password_row), "error");
 }
 
 static void
@@ -202,93 +355,102 @@ strata_profile_editor_save_action (GtkWidget  *widget,
                                    GVariant   *parameter)
 {
   StrataProfileEditor *self = STRATA_PROFILE_EDITOR (widget);
-  g_autofree char *name = g_strstrip (g_strdup (row_text (self->name_row)));
-  g_autofree char *url = strata_profile_editor_dup_url (self);
+  g_autofree char *name = row_text (self->name_row);
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
-  StrataAppProfileRole role = adw_combo_row_get_selected (self->role_row);
-  StrataAppProfile *existing;
+  g_autoptr(GError) error = NULL;
 
-  if (url == NULL || name[0] == '\0')
+  if (self->busy || name[0] == '\0')
     return;
-
-  existing = find_profile (self->profiles, name);
-  if (existing != NULL && existing != self->profile)
-    {
-      g_autofree char *title = g_strdup_printf (_("A profile called “%s” already exists"), name);
-
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
-      gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
-      return;
-    }
 
   if (self->profile == NULL)
     {
-      g_autoptr(StrataAppProfile) profile = strata_app_profile_new (name, url, role);
+      g_autoptr(StrataProfile) profile = strata_profile_new (name);
 
-      strata_app_profile_set_password (profile, password);
-      g_list_store_append (self->profiles, profile);
+      if (!strata_profile_editor_apply (self, profile))
+        return;
+
+      if (!strata_store_add_profile (self->store, profile, &error))
+        {
+          show_name_taken (self, error);
+          return;
+        }
+
       self->profile = g_steal_pointer (&profile);
+      gtk_window_set_title (GTK_WINDOW (self), _("Edit Connection Profile"));
+      gtk_widget_set_visible (GTK_WIDGET (self->delete_group), TRUE);
     }
   else
     {
-      strata_app_profile_set_name (self->profile, name);
-      strata_app_profile_set_url (self->profile, url);
-      strata_app_profile_set_role (self->profile, role);
-      if (password[0] != '\0')
-        strata_app_profile_set_password (self->profile, password);
+      g_autofree char *old_name = g_strdup (strata_profile_get_name (self->profile));
+
+      /* On failure the store gives the profile its stored values back */
+      strata_profile_set_name (self->profile, name);
+      if (!strata_profile_editor_apply (self, self->profile) ||
+          !strata_store_save_profile (self->store, self->profile, &error))
+        {
+          if (error != NULL)
+            show_name_taken (self, error);
+          else
+            strata_profile_set_name (self->profile, old_name);
+          return;
+        }
     }
 
-  gtk_window_close (GTK_WINDOW (self));
+  if (strata_profile_get_dialect (self->profile) == STRATA_DIALECT_SQLITE || password[0] == '\0')
+    {
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+
+  /* The password goes to the keyring, never to the store */
+  strata_profile_editor_set_busy (self, TRUE);
+  strata_secret_store_async (self->profile, password, self->cancellable,
+                             password_stored_cb, g_object_ref (self));
 }
 
-/* Test Connection, in a worker thread */
-
-static void
-test_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  const char *url = task_data;
-  g_autoptr(StrataDriver) driver = NULL;
-  g_autoptr(StrataResult) result = NULL;
-  GError *error = NULL;
-
-  if (!(driver = strata_driver_open (url, NULL, cancellable, &error)) ||
-      !(result = strata_driver_query (driver, "SELECT 1", cancellable, &error)))
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_strdup (strata_driver_get_display_url (driver)), g_free);
-}
+/* Test Connection, without blocking */
 
 static void
 test_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  StrataProfileEditor *self = STRATA_PROFILE_EDITOR (object);
+  g_autoptr(StrataProfileEditor) self = user_data;
+  g_autoptr(StrataDriver) driver = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *display_url = NULL;
   g_autofree char *message = NULL;
   gboolean success;
+
+  driver = strata_profile_connect_finish (STRATA_PROFILE (object), result, &error);
+
+  /* The editor went away meanwhile */
+  if (strata_profile_editor_gone (self) || self->test_cancellable == NULL)
+    return;
 
   g_clear_object (&self->test_cancellable);
   gtk_spinner_stop (self->test_spinner);
   gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), FALSE);
 
-  display_url = g_task_propagate_pointer (G_TASK (result), &error);
-  success = display_url != NULL;
+  success = driver != NULL;
   if (success)
     {
-      message = g_strdup_printf (_("Connected to %s"), display_url);
+      message = g_strdup_printf (_("Connected to %s"), strata_driver_get_display_url (driver));
       gtk_widget_remove_css_class (GTK_WIDGET (self->test_row), "error");
       gtk_widget_add_css_class (GTK_WIDGET (self->test_row), "success");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->password_row), "error");
     }
   else
     {
       message = g_strdup (error->message);
       gtk_widget_remove_css_class (GTK_WIDGET (self->test_row), "success");
       gtk_widget_add_css_class (GTK_WIDGET (self->test_row), "error");
+
+      /* The server wants a password: the field for it is right here */
+      if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_AUTHENTICATION))
+        {
+          gtk_widget_add_css_class (GTK_WIDGET (self->password_row), "error");
+          gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+        }
     }
 
   adw_action_row_set_subtitle (self->test_row, message);
@@ -302,17 +464,15 @@ strata_profile_editor_test_action (GtkWidget  *widget,
                                    GVariant   *parameter)
 {
   StrataProfileEditor *self = STRATA_PROFILE_EDITOR (widget);
-  g_autofree char *url = strata_profile_editor_dup_url (self);
-  g_autoptr(StrataAppProfile) draft = NULL;
-  g_autoptr(GTask) task = NULL;
+  g_autoptr(StrataProfile) draft = NULL;
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
 
-  if (url == NULL || self->test_cancellable != NULL)
+  if (self->test_cancellable != NULL || !(draft = strata_profile_editor_dup_draft (self)))
     return;
 
-  draft = strata_app_profile_new ("", url, STRATA_APP_PROFILE_ROLE_DEVELOPMENT);
-  strata_app_profile_set_password (draft, gtk_editable_get_text (GTK_EDITABLE (self->password_row)));
-  if (self->profile != NULL && strata_app_profile_get_password (draft) == NULL)
-    strata_app_profile_set_password (draft, strata_app_profile_get_password (self->profile));
+  /* A typed password wins; else the keyring's, PGPASSWORD, ~/.pgpass */
+  if (password[0] != '\0')
+    strata_profile_set_password (draft, password);
 
   adw_action_row_set_subtitle (self->test_row, _("Connecting…"));
   gtk_widget_remove_css_class (GTK_WIDGET (self->test_row), "error");
@@ -323,10 +483,7 @@ strata_profile_editor_test_action (GtkWidget  *widget,
   self->test_cancellable = g_cancellable_new ();
   strata_profile_editor_changed_cb (self);
 
-  task = g_task_new (self, self->test_cancellable, test_cb, NULL);
-  g_task_set_source_tag (task, strata_profile_editor_test_action);
-  g_task_set_task_data (task, strata_app_profile_dup_connect_url (draft), g_free);
-  g_task_run_in_thread (task, test_thread);
+  strata_profile_connect_async (draft, NULL, self->test_cancellable, test_cb, g_object_ref (self));
 }
 
 static void
@@ -340,7 +497,7 @@ chooser_response_cb (StrataProfileEditor  *self,
       g_autofree char *path = g_file_get_path (file);
 
       if (path != NULL)
-        gtk_editable_set_text (GTK_EDITABLE (self->file_row), path);
+        set_row_text (self->file_row, path);
     }
 
   g_clear_object (&self->chooser);
@@ -367,12 +524,45 @@ strata_profile_editor_choose_file_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
-static gboolean
-close_idle_cb (gpointer data)
-{
-  gtk_window_close (GTK_WINDOW (data));
+/* Deleting: the profile leaves the store, then its password the keyring */
 
-  return G_SOURCE_REMOVE;
+static void
+keyring_problem_response_cb (AdwMessageDialog *dialog,
+                             const char       *response,
+                             gpointer          user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+password_cleared_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(StrataProfileEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *parent;
+
+  if (strata_profile_editor_gone (self))
+    return;
+
+  parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  if (!strata_secret_clear_finish (result, NULL, &error) &&
+      !g_error_matches (error, STRATA_ERROR, STRATA_ERROR_CANCELLED))
+    {
+      g_autofree char *body = NULL;
+      GtkWidget *dialog;
+
+      /* Said on the window that stays, since the editor goes */
+      body = g_strdup_printf (_("The profile “%s” was deleted, but its password may still be in your keyring: %s"),
+                              strata_profile_get_name (self->profile), error->message);
+      dialog = adw_message_dialog_new (parent, _("Password Not Removed"), body);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      g_signal_connect (dialog, "response", G_CALLBACK (keyring_problem_response_cb), NULL);
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+
+  gtk_window_close (GTK_WINDOW (self));
 }
 
 static void
@@ -380,16 +570,19 @@ delete_response_cb (StrataProfileEditor *self,
                     const char          *response,
                     AdwMessageDialog    *dialog)
 {
-  guint position;
+  g_autoptr(GError) error = NULL;
 
-  if (g_strcmp0 (response, "delete") != 0 || self->profile == NULL)
+  if (g_strcmp0 (response, "delete") != 0 || self->profile == NULL || self->busy)
     return;
 
-  if (g_list_store_find (self->profiles, self->profile, &position))
-    g_list_store_remove (self->profiles, position);
+  if (!strata_store_remove_profile (self->store, self->profile, &error))
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
 
-  /* Not from inside the response of the dialog the editor carries */
-  g_idle_add_full (G_PRIORITY_DEFAULT, close_idle_cb, g_object_ref (self), g_object_unref);
+  strata_profile_editor_set_busy (self, TRUE);
+  strata_secret_clear_async (self->profile, self->cancellable, password_cleared_cb, g_object_ref (self));
 }
 
 static void
@@ -401,11 +594,11 @@ strata_profile_editor_delete_action (GtkWidget  *widget,
   g_autofree char *body = NULL;
   GtkWidget *dialog;
 
-  if (self->profile == NULL)
+  if (self->profile == NULL || self->busy)
     return;
 
   body = g_strdup_printf (_("The profile “%s” and its saved password are removed. The database itself is not changed."),
-                          strata_app_profile_get_name (self->profile));
+                          strata_profile_get_name (self->profile));
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Delete Profile?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
@@ -423,6 +616,7 @@ strata_profile_editor_dispose (GObject *object)
 {
   StrataProfileEditor *self = (StrataProfileEditor *)object;
 
+  g_cancellable_cancel (self->cancellable);
   if (self->test_cancellable != NULL)
     g_cancellable_cancel (self->test_cancellable);
 
@@ -433,8 +627,10 @@ strata_profile_editor_dispose (GObject *object)
 
   g_clear_object (&self->chooser);
   g_clear_object (&self->test_cancellable);
-  g_clear_object (&self->profiles);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->store);
   g_clear_object (&self->profile);
+  g_clear_pointer (&self->extra_params, g_hash_table_unref);
 
   G_OBJECT_CLASS (strata_profile_editor_parent_class)->dispose (object);
 }
@@ -464,6 +660,7 @@ strata_profile_editor_class_init (StrataProfileEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataProfileEditor, name_row);
   gtk_widget_class_bind_template_child (widget_class, StrataProfileEditor, role_row);
   gtk_widget_class_bind_template_child (widget_class, StrataProfileEditor, engine_row);
+  gtk_widget_class_bind_template_child (widget_class, StrataProfileEditor, notes_row);
   gtk_widget_class_bind_template_child (widget_class, StrataProfileEditor, sqlite_group);
   gtk_widget_class_bind_template_child (widget_class, StrataProfileEditor, file_row);
   gtk_widget_class_bind_template_child (widget_class, StrataProfileEditor, postgresql_group);
@@ -490,26 +687,34 @@ strata_profile_editor_class_init (StrataProfileEditorClass *klass)
 static void
 strata_profile_editor_init (StrataProfileEditor *self)
 {
+  self->cancellable = g_cancellable_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   strata_profile_editor_changed_cb (self);
 }
 
+/**
+ * strata_profile_editor_new:
+ * @parent: (nullable): the window it belongs to
+ * @store: the user's store
+ * @profile: (nullable): a profile of @store to edit, or %NULL for a new one
+ */
 StrataProfileEditor *
-strata_profile_editor_new (GtkWindow        *parent,
-                           GListStore       *profiles,
-                           StrataAppProfile *profile)
+strata_profile_editor_new (GtkWindow     *parent,
+                           StrataStore   *store,
+                           StrataProfile *profile)
 {
   StrataProfileEditor *self;
 
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
-  g_return_val_if_fail (G_IS_LIST_STORE (profiles), NULL);
-  g_return_val_if_fail (profile == NULL || STRATA_IS_APP_PROFILE (profile), NULL);
+  g_return_val_if_fail (STRATA_IS_STORE (store), NULL);
+  g_return_val_if_fail (profile == NULL || STRATA_IS_PROFILE (profile), NULL);
 
   self = g_object_new (STRATA_TYPE_PROFILE_EDITOR,
                        "transient-for", parent,
                        NULL);
-  self->profiles = g_object_ref (profiles);
+  self->store = g_object_ref (store);
 
   if (profile != NULL)
     {
@@ -524,7 +729,13 @@ strata_profile_editor_new (GtkWindow        *parent,
   return self;
 }
 
-StrataAppProfile *
+/**
+ * strata_profile_editor_get_profile:
+ *
+ * Returns: (transfer none) (nullable): the profile edited (once saved, for
+ *   a new one)
+ */
+StrataProfile *
 strata_profile_editor_get_profile (StrataProfileEditor *self)
 {
   g_return_val_if_fail (STRATA_IS_PROFILE_EDITOR (self), NULL);
@@ -538,4 +749,12 @@ strata_profile_editor_get_testing (StrataProfileEditor *self)
   g_return_val_if_fail (STRATA_IS_PROFILE_EDITOR (self), FALSE);
 
   return self->test_cancellable != NULL;
+}
+
+gboolean
+strata_profile_editor_get_busy (StrataProfileEditor *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROFILE_EDITOR (self), FALSE);
+
+  return self->busy;
 }

@@ -7,7 +7,7 @@
 
 #include <adwaita.h>
 
-#include "strata-app-profile.h"
+#include "strata.h"
 
 G_BEGIN_DECLS
 
@@ -15,17 +15,20 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (StrataProfileEditor, strata_profile_editor, STRATA, PROFILE_EDITOR, AdwWindow)
 
-/* Edits @profile, or a new one when it is NULL; saving adds a new profile
- * to @profiles, deleting removes it. */
-StrataProfileEditor *strata_profile_editor_new      (GtkWindow           *parent,
-                                                     GListStore          *profiles,
-                                                     StrataAppProfile    *profile);
-StrataAppProfile    *strata_profile_editor_get_profile (StrataProfileEditor *self);
+/* Edits @profile, a profile of @store, or a new one when it is NULL.
+ * Saving writes the profile to the store and its password to the keyring;
+ * deleting removes both. */
+StrataProfileEditor *strata_profile_editor_new         (GtkWindow           *parent,
+                                                        StrataStore         *store,
+                                                        StrataProfile       *profile);
+StrataProfile       *strata_profile_editor_get_profile (StrataProfileEditor *self);
 /* The URL the fields describe (without the password), or NULL when a
  * required field is empty. */
-char                *strata_profile_editor_dup_url  (StrataProfileEditor *self);
+char                *strata_profile_editor_dup_url     (StrataProfileEditor *self);
 /* Whether a connection test is under way. */
 gboolean             strata_profile_editor_get_testing (StrataProfileEditor *self);
+/* Whether saving or deleting waits for the keyring. */
+gboolean             strata_profile_editor_get_busy    (StrataProfileEditor *self);
 
 /* Signals:
  *   "tested" (gboolean success, const char *message) */

@@ -141,25 +141,38 @@ struct _StrataProjectView
 {
   AdwBin               parent_instance;
 
+  StrataStore         *store;
   StrataProject       *project;
   StrataGraph         *graph;
   StrataRevisionList  *revisions;
-  StrataAppProfile    *profile;
+  StrataProfile       *profile;
   StrataDriver        *driver;
   char               **current_heads;
-  GCancellable        *refresh_cancellable;
+  /* What is done for this project and profile: cancelled when either
+   * changes, so that late answers are ignored. */
+  GCancellable        *cancellable;
+  GtkWidget           *password_dialog;
+  GPtrArray           *drift_rows;
+
+  /* One piece of work on the connection at a time: connecting, reading
+   * its state or checking drift; a refresh asked for meanwhile follows. */
+  guint                busy : 1;
+  guint                refresh_pending : 1;
 
   /* Template widgets */
   AdwViewStack        *stack;
   GtkStack            *status_stack;
   GtkSpinner          *loading_spinner;
+  AdwStatusPage       *no_profile_page;
   AdwStatusPage       *error_page;
   AdwPreferencesGroup *status_group;
   AdwActionRow        *current_row;
   AdwActionRow        *heads_row;
   AdwActionRow        *pending_row;
-  AdwActionRow        *drift_row;
+  AdwExpanderRow      *drift_row;
+  GtkSpinner          *drift_spinner;
   AdwActionRow        *last_run_row;
+  GtkWidget           *review_group;
   StrataRevisionsPage *revisions_page;
   StrataPlanPage      *plan_page;
   GtkStack            *history_stack;
@@ -174,6 +187,8 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+static void strata_project_view_start_refresh (StrataProjectView *self);
 
 static void
 strata_project_view_toast (StrataProjectView *self,
@@ -199,6 +214,16 @@ join_heads (const char * const *heads)
 }
 
 static void
+strata_project_view_update_actions (StrataProjectView *self)
+{
+  gboolean running = strata_plan_page_get_running (self->plan_page);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "project.check-drift",
+                                 self->driver != NULL && self->current_heads != NULL &&
+                                 !self->busy && !running);
+}
+
+static void
 strata_project_view_update_plan_page (StrataProjectView *self)
 {
   if (strata_plan_page_get_running (self->plan_page))
@@ -208,9 +233,99 @@ strata_project_view_update_plan_page (StrataProjectView *self)
                                 self->driver, (const char * const *)self->current_heads);
 }
 
+/* Drift: rows under the Drift row, one per difference */
+
 static void
-strata_project_view_show_status (StrataProjectView *self,
-                                 StrataResult      *history)
+strata_project_view_clear_drift (StrataProjectView *self,
+                                 const char        *subtitle)
+{
+  for (guint i = 0; i < self->drift_rows->len; i++)
+    adw_expander_row_remove (self->drift_row, g_ptr_array_index (self->drift_rows, i));
+  g_ptr_array_set_size (self->drift_rows, 0);
+
+  adw_expander_row_set_subtitle (self->drift_row, subtitle);
+  adw_expander_row_set_enable_expansion (self->drift_row, FALSE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->drift_row), "drifted");
+}
+
+static void
+strata_project_view_add_drift_row (StrataProjectView *self,
+                                   const char        *text,
+                                   const char        *icon_name)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
+
+  gtk_widget_add_css_class (icon, "warning");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  adw_expander_row_add_row (self->drift_row, row);
+  g_ptr_array_add (self->drift_rows, row);
+}
+
+/* The last run of this project on this profile, from the store's log */
+static void
+strata_project_view_show_last_run (StrataProjectView *self)
+{
+  g_autoptr(StrataResult) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *project_path = NULL;
+  guint n_rows;
+
+  if (self->store == NULL)
+    {
+      adw_action_row_set_subtitle (self->last_run_row, _("Unknown: your store could not be opened"));
+      return;
+    }
+
+  if (!(runs = strata_store_list_runs (self->store, 200, &error)))
+    {
+      adw_action_row_set_subtitle (self->last_run_row, error->message);
+      return;
+    }
+
+  project_path = g_file_get_path (strata_project_get_directory (self->project));
+  n_rows = strata_result_get_n_rows (runs);
+  for (guint i = 0; i < n_rows; i++)
+    {
+      const char *action = result_value (runs, i, "action");
+      const char *target = result_value (runs, i, "target");
+      const char *outcome = result_value (runs, i, "outcome");
+      const char *finished = result_value (runs, i, "finished");
+      g_autofree char *when = NULL;
+      g_autofree char *text = NULL;
+
+      if (g_strcmp0 (result_value (runs, i, "profile_id"), strata_profile_get_id (self->profile)) != 0 ||
+          g_strcmp0 (result_value (runs, i, "project"), project_path) != 0)
+        continue;
+
+      when = strata_format_timestamp (finished != NULL ? finished : result_value (runs, i, "started"));
+      if (g_strcmp0 (action, "upgrade") == 0)
+        action = _("Upgrade");
+      else if (g_strcmp0 (action, "downgrade") == 0)
+        action = _("Downgrade");
+
+      if (g_strcmp0 (outcome, "succeeded") == 0)
+        outcome = _("succeeded");
+      else if (g_strcmp0 (outcome, "failed") == 0)
+        outcome = _("failed");
+      else if (g_strcmp0 (outcome, "cancelled") == 0)
+        outcome = _("cancelled");
+      else if (g_strcmp0 (outcome, "running") == 0)
+        outcome = _("did not finish");
+
+      /* Translators: the last run from the app: "Upgrade to head · succeeded · 21/11/26 10:00:00" */
+      text = g_strdup_printf (_("%s to %s · %s · %s"), action, target != NULL ? target : "?", outcome, when);
+      adw_action_row_set_subtitle (self->last_run_row, text);
+      return;
+    }
+
+  adw_action_row_set_subtitle (self->last_run_row, _("None from this app yet"));
+}
+
+static void
+strata_project_view_show_status (StrataProjectView *self)
 {
   g_autoptr(GPtrArray) heads = NULL;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
@@ -222,8 +337,8 @@ strata_project_view_show_status (StrataProjectView *self,
   g_autofree char *pending_text = NULL;
   g_autofree char *url = NULL;
 
-  adw_preferences_group_set_title (self->status_group, strata_app_profile_get_name (self->profile));
-  url = strata_driver_redact_url (strata_app_profile_get_url (self->profile));
+  adw_preferences_group_set_title (self->status_group, strata_profile_get_name (self->profile));
+  url = strata_profile_dup_display_url (self->profile);
   adw_preferences_group_set_description (self->status_group, url);
 
   current = join_heads ((const char * const *)self->current_heads);
@@ -250,27 +365,13 @@ strata_project_view_show_status (StrataProjectView *self,
   adw_action_row_set_subtitle (self->pending_row, pending_text);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "project.review-upgrade",
                                  pending != NULL && strata_plan_get_n_steps (pending) > 0);
+  /* Nothing to review at head: no button that does nothing */
+  gtk_widget_set_visible (self->review_group,
+                          pending != NULL && strata_plan_get_n_steps (pending) > 0);
 
-  /* Drift needs the schema model compared with the live database */
-  adw_action_row_set_subtitle (self->drift_row, _("Not checked"));
-
-  if (history != NULL && strata_result_get_n_rows (history) > 0)
-    {
-      g_autoptr(StrataHistoryEntry) last = strata_history_entry_new (history, 0);
-      g_autofree char *text = NULL;
-
-      /* Translators: the last run: "Upgrade 8b4e0f6a2c18 · success · 21/11/26 10:00:00" */
-      text = g_strdup_printf (_("%s %s · %s · %s"),
-                              last->values[ENTRY_PROP_DIRECTION],
-                              last->values[ENTRY_PROP_REVISION],
-                              last->values[ENTRY_PROP_OUTCOME],
-                              last->values[ENTRY_PROP_WHEN]);
-      adw_action_row_set_subtitle (self->last_run_row, text);
-    }
-  else
-    {
-      adw_action_row_set_subtitle (self->last_run_row, _("Never"));
-    }
+  /* The database may have changed: what drift said no longer holds */
+  strata_project_view_clear_drift (self, _("Not checked"));
+  strata_project_view_show_last_run (self);
 
   gtk_stack_set_visible_child_name (self->status_stack, "status");
 }
@@ -291,12 +392,47 @@ strata_project_view_show_history (StrataProjectView *self,
   gtk_stack_set_visible_child_name (self->history_stack, n_rows > 0 ? "history" : "empty");
 }
 
+static void
+strata_project_view_show_error (StrataProjectView *self,
+                                const char        *message)
+{
+  g_clear_object (&self->driver);
+  g_clear_pointer (&self->current_heads, g_strfreev);
+  gtk_spinner_stop (self->loading_spinner);
+  adw_status_page_set_description (self->error_page, message);
+  gtk_stack_set_visible_child_name (self->status_stack, "error");
+  strata_revision_list_set_current_heads (self->revisions, NULL);
+  strata_project_view_show_history (self, NULL);
+  strata_project_view_update_plan_page (self);
+}
+
+/* The work on the connection is over: a refresh asked for meanwhile runs */
+static void
+strata_project_view_work_done (StrataProjectView *self)
+{
+  self->busy = FALSE;
+
+  if (self->refresh_pending)
+    {
+      self->refresh_pending = FALSE;
+      strata_project_view_start_refresh (self);
+    }
+
+  strata_project_view_update_actions (self);
+}
+
+/* Whether @task belongs to the project and profile on show */
+static gboolean
+strata_project_view_is_current (StrataProjectView *self,
+                                GTask             *task)
+{
+  return self->cancellable != NULL && g_task_get_cancellable (task) == self->cancellable;
+}
+
 /* Reading the database's state, in a worker thread */
 
 typedef struct
 {
-  char          *url;
-  GFile         *base_dir;
   StrataDriver  *driver;
   StrataGraph   *graph;
   char          *version_table;
@@ -308,8 +444,6 @@ typedef struct
 static void
 refresh_free (Refresh *refresh)
 {
-  g_clear_pointer (&refresh->url, g_free);
-  g_clear_object (&refresh->base_dir);
   g_clear_object (&refresh->driver);
   g_clear_object (&refresh->graph);
   g_clear_pointer (&refresh->version_table, g_free);
@@ -328,13 +462,6 @@ refresh_thread (GTask        *task,
   Refresh *refresh = task_data;
   g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(GError) error = NULL;
-
-  if (refresh->driver == NULL &&
-      !(refresh->driver = strata_driver_open (refresh->url, refresh->base_dir, cancellable, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
 
   migrator = strata_migrator_new (refresh->driver, refresh->graph);
   strata_migrator_set_version_table (migrator, refresh->version_table);
@@ -359,72 +486,178 @@ refresh_cb (GObject      *object,
   Refresh *refresh = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
-  /* A newer refresh (another profile, another project) took over */
-  if (g_task_get_cancellable (G_TASK (result)) != self->refresh_cancellable)
+  /* Another project or profile took over */
+  if (!strata_project_view_is_current (self, G_TASK (result)))
     return;
 
-  g_clear_object (&self->refresh_cancellable);
   gtk_spinner_stop (self->loading_spinner);
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      g_clear_object (&self->driver);
-      g_clear_pointer (&self->current_heads, g_strfreev);
-      adw_status_page_set_description (self->error_page, error->message);
-      gtk_stack_set_visible_child_name (self->status_stack, "error");
-      strata_revision_list_set_current_heads (self->revisions, NULL);
-      strata_project_view_show_history (self, NULL);
-      strata_project_view_update_plan_page (self);
+      strata_project_view_show_error (self, error->message);
+      strata_project_view_work_done (self);
       return;
     }
 
-  g_set_object (&self->driver, refresh->driver);
   g_clear_pointer (&self->current_heads, g_strfreev);
   self->current_heads = g_steal_pointer (&refresh->heads);
 
   strata_revision_list_set_current_heads (self->revisions, (const char * const *)self->current_heads);
-  strata_project_view_show_status (self, refresh->history);
+  strata_project_view_show_status (self);
   strata_project_view_show_history (self, refresh->history);
   strata_project_view_update_plan_page (self);
+  strata_project_view_work_done (self);
 }
 
-void
-strata_project_view_refresh (StrataProjectView *self)
+static void
+strata_project_view_read_state (StrataProjectView *self)
 {
   g_autoptr(GTask) task = NULL;
   Refresh *refresh;
 
-  g_return_if_fail (STRATA_IS_PROJECT_VIEW (self));
-
-  if (self->refresh_cancellable != NULL)
-    {
-      g_cancellable_cancel (self->refresh_cancellable);
-      g_clear_object (&self->refresh_cancellable);
-    }
-
-  if (self->project == NULL || self->profile == NULL)
-    {
-      g_clear_object (&self->driver);
-      g_clear_pointer (&self->current_heads, g_strfreev);
-      gtk_stack_set_visible_child_name (self->status_stack, "no-profile");
-      if (self->revisions != NULL)
-        strata_revision_list_set_current_heads (self->revisions, NULL);
-      strata_project_view_show_history (self, NULL);
-      strata_project_view_update_plan_page (self);
-      return;
-    }
-
-  /* The plan page's run owns the connection until it ends */
-  if (strata_plan_page_get_running (self->plan_page))
-    return;
+  g_assert (self->busy && self->driver != NULL);
 
   refresh = g_new0 (Refresh, 1);
-  refresh->url = strata_app_profile_dup_connect_url (self->profile);
-  refresh->base_dir = g_object_ref (strata_project_get_directory (self->project));
-  refresh->driver = self->driver != NULL ? g_object_ref (self->driver) : NULL;
+  refresh->driver = g_object_ref (self->driver);
   refresh->graph = g_object_ref (self->graph);
   refresh->version_table = g_strdup (strata_project_get_version_table (self->project));
   refresh->history_table = g_strdup (strata_project_get_history_table (self->project));
+
+  task = g_task_new (self, self->cancellable, refresh_cb, NULL);
+  g_task_set_source_tag (task, strata_project_view_read_state);
+  g_task_set_task_data (task, refresh, (GDestroyNotify)refresh_free);
+  g_task_run_in_thread (task, refresh_thread);
+}
+
+/* Connecting, with the password from memory, the keyring, PGPASSWORD or
+ * ~/.pgpass, and from the person when the server wants one */
+
+static void strata_project_view_connect (StrataProjectView *self);
+
+static void
+password_response_cb (StrataProjectView *self,
+                      const char        *response,
+                      AdwMessageDialog  *dialog)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  const char *message = g_object_get_data (G_OBJECT (dialog), "strata-message");
+
+  self->password_dialog = NULL;
+
+  if (g_strcmp0 (response, "connect") == 0 && self->profile != NULL)
+    {
+      strata_profile_set_password (self->profile, gtk_editable_get_text (entry));
+      gtk_editable_set_text (entry, "");
+      strata_project_view_connect (self);
+    }
+  else
+    {
+      strata_project_view_show_error (self, message);
+      strata_project_view_work_done (self);
+    }
+}
+
+static void
+strata_project_view_ask_password (StrataProjectView *self,
+                                  const char        *message,
+                                  gboolean           retry)
+{
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  const char *user = strata_profile_get_user (self->profile);
+  GtkWidget *dialog;
+  GtkWidget *entry;
+
+  /* Translators: a dialog's heading: the profile's name */
+  heading = g_strdup_printf (_("Password for “%s”"), strata_profile_get_name (self->profile));
+  if (retry)
+    body = g_strdup (_("The server did not accept that password. It is kept only until Strata quits; "
+                       "edit the profile to save one in your keyring."));
+  else
+    /* Translators: a user name and a database name */
+    body = g_strdup_printf (_("The server asks for the password of “%s” on “%s”. It is kept only until Strata "
+                              "quits; edit the profile to save one in your keyring."),
+                            user != NULL ? user : g_get_user_name (),
+                            strata_profile_get_database (self->profile));
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "connect", _("C_onnect"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "connect", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "connect");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  entry = gtk_entry_new ();
+  gtk_entry_set_visibility (GTK_ENTRY (entry), FALSE);
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_PASSWORD);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Password"),
+                                  -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  g_object_set_data_full (G_OBJECT (dialog), "strata-message", g_strdup (message), g_free);
+
+  g_signal_connect_object (dialog, "response", G_CALLBACK (password_response_cb), self, G_CONNECT_SWAPPED);
+  self->password_dialog = dialog;
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+connect_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(StrataProjectView) self = user_data;
+  g_autoptr(StrataDriver) driver = NULL;
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
+
+  driver = strata_profile_connect_finish (STRATA_PROFILE (object), result, &error);
+
+  if (self->cancellable == NULL || cancellable != self->cancellable)
+    return;
+
+  if (driver == NULL)
+    {
+      /* A wrong password typed is forgotten, and asked for again */
+      if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_AUTHENTICATION) &&
+          gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+        {
+          gboolean retry = strata_profile_get_password (self->profile) != NULL;
+
+          strata_profile_set_password (self->profile, NULL);
+          strata_project_view_ask_password (self, error->message, retry);
+          return;
+        }
+
+      strata_project_view_show_error (self, error->message);
+      strata_project_view_work_done (self);
+      return;
+    }
+
+  g_set_object (&self->driver, driver);
+  strata_project_view_read_state (self);
+}
+
+static void
+strata_project_view_connect (StrataProjectView *self)
+{
+  g_assert (self->busy);
+
+  strata_profile_connect_async (self->profile,
+                                strata_project_get_directory (self->project),
+                                self->cancellable,
+                                connect_cb, g_object_ref (self));
+}
+
+static void
+strata_project_view_start_refresh (StrataProjectView *self)
+{
+  g_assert (!self->busy);
+
+  self->busy = TRUE;
+  strata_project_view_update_actions (self);
 
   if (self->current_heads == NULL)
     {
@@ -432,11 +665,220 @@ strata_project_view_refresh (StrataProjectView *self)
       gtk_spinner_start (self->loading_spinner);
     }
 
-  self->refresh_cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->refresh_cancellable, refresh_cb, NULL);
-  g_task_set_source_tag (task, strata_project_view_refresh);
-  g_task_set_task_data (task, refresh, (GDestroyNotify)refresh_free);
-  g_task_run_in_thread (task, refresh_thread);
+  if (self->driver == NULL)
+    strata_project_view_connect (self);
+  else
+    strata_project_view_read_state (self);
+}
+
+/* Forgets the connection and everything read from it: the project or the
+ * profile changed. */
+static void
+strata_project_view_reset (StrataProjectView *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  if (self->password_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->password_dialog));
+  self->password_dialog = NULL;
+
+  self->busy = FALSE;
+  self->refresh_pending = FALSE;
+  g_clear_object (&self->driver);
+  g_clear_pointer (&self->current_heads, g_strfreev);
+}
+
+void
+strata_project_view_refresh (StrataProjectView *self)
+{
+  g_return_if_fail (STRATA_IS_PROJECT_VIEW (self));
+
+  if (self->project == NULL || self->profile == NULL)
+    {
+      strata_project_view_reset (self);
+      gtk_stack_set_visible_child_name (self->status_stack, "no-profile");
+      if (self->revisions != NULL)
+        strata_revision_list_set_current_heads (self->revisions, NULL);
+      strata_project_view_show_history (self, NULL);
+      strata_project_view_update_plan_page (self);
+      strata_project_view_update_actions (self);
+      return;
+    }
+
+  /* The plan page's run owns the connection until it ends */
+  if (strata_plan_page_get_running (self->plan_page))
+    return;
+
+  if (self->busy)
+    {
+      self->refresh_pending = TRUE;
+      return;
+    }
+
+  strata_project_view_start_refresh (self);
+}
+
+/* Check Drift: the live schema against the one its revision should have */
+
+typedef struct
+{
+  StrataDriver  *driver;
+  StrataModel   *expected;
+  char          *expected_label;
+  char          *exclude[3];
+  StrataDialect  dialect;
+} Drift;
+
+static void
+drift_free (Drift *drift)
+{
+  g_clear_object (&drift->driver);
+  g_clear_pointer (&drift->expected, strata_model_unref);
+  g_clear_pointer (&drift->expected_label, g_free);
+  g_clear_pointer (&drift->exclude[0], g_free);
+  g_clear_pointer (&drift->exclude[1], g_free);
+  g_free (drift);
+}
+
+static void
+drift_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Drift *drift = task_data;
+  g_autoptr(StrataModel) live = NULL;
+  g_autoptr(StrataDiff) diff = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  GPtrArray *differences;
+  GPtrArray *warnings;
+  GError *error = NULL;
+
+  if (!(live = strata_driver_introspect (drift->driver, (const char * const *)drift->exclude,
+                                         cancellable, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  diff = strata_diff_new (drift->expected, live);
+  strata_diff_set_labels (diff, drift->expected_label, _("the database"));
+  strata_diff_set_dialect (diff, drift->dialect);
+  if (!strata_diff_compute (diff, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  lines = g_ptr_array_new_with_free_func (g_free);
+  differences = strata_diff_get_differences (diff);
+  for (guint i = 0; differences != NULL && i < differences->len; i++)
+    g_ptr_array_add (lines, g_strdup (g_ptr_array_index (differences, i)));
+  warnings = strata_diff_get_warnings (diff);
+  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+    {
+      const char *warning = g_ptr_array_index (warnings, i);
+      gboolean seen = FALSE;
+
+      for (guint j = 0; j < lines->len && !seen; j++)
+        seen = g_str_equal (g_ptr_array_index (lines, j), warning);
+      if (!seen)
+        g_ptr_array_add (lines, g_strdup (warning));
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&lines), (GDestroyNotify)g_ptr_array_unref);
+}
+
+static void
+drift_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  StrataProjectView *self = STRATA_PROJECT_VIEW (object);
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *subtitle = NULL;
+
+  if (!strata_project_view_is_current (self, G_TASK (result)))
+    return;
+
+  gtk_spinner_stop (self->drift_spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->drift_spinner), FALSE);
+
+  lines = g_task_propagate_pointer (G_TASK (result), &error);
+  if (lines == NULL)
+    {
+      strata_project_view_clear_drift (self, error->message);
+    }
+  else if (lines->len == 0)
+    {
+      strata_project_view_clear_drift (self, _("No drift: the database has the schema of its revision"));
+    }
+  else
+    {
+      subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                               "%u difference from the schema of its revision",
+                                               "%u differences from the schema of its revision",
+                                               lines->len),
+                                  lines->len);
+      strata_project_view_clear_drift (self, subtitle);
+      for (guint i = 0; i < lines->len; i++)
+        strata_project_view_add_drift_row (self, g_ptr_array_index (lines, i), "dialog-warning-symbolic");
+      adw_expander_row_set_enable_expansion (self->drift_row, TRUE);
+      adw_expander_row_set_expanded (self->drift_row, TRUE);
+      gtk_widget_add_css_class (GTK_WIDGET (self->drift_row), "drifted");
+    }
+
+  strata_project_view_work_done (self);
+}
+
+static void
+strata_project_view_check_drift_action (GtkWidget  *widget,
+                                        const char *action_name,
+                                        GVariant   *parameter)
+{
+  StrataProjectView *self = STRATA_PROJECT_VIEW (widget);
+  g_autoptr(StrataModel) expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *heads = NULL;
+  Drift *drift;
+
+  if (self->busy || self->driver == NULL || self->current_heads == NULL ||
+      strata_plan_page_get_running (self->plan_page))
+    return;
+
+  /* The schema the version table's revisions should have: replayed here,
+   * where the graph's scripts are read, and compared in a worker thread */
+  if (!(expected = strata_model_new_for_heads (self->graph, (const char * const *)self->current_heads, &error)))
+    {
+      strata_project_view_clear_drift (self, error->message);
+      return;
+    }
+
+  heads = self->current_heads[0] != NULL ? g_strjoinv (", ", self->current_heads) : g_strdup ("base");
+  drift = g_new0 (Drift, 1);
+  drift->driver = g_object_ref (self->driver);
+  drift->expected = g_steal_pointer (&expected);
+  /* Translators: a side of a comparison: "revision 8b4e0f6a2c18" */
+  drift->expected_label = g_strdup_printf (_("revision %s"), heads);
+  drift->exclude[0] = g_strdup (strata_project_get_version_table (self->project));
+  drift->exclude[1] = g_strdup (strata_project_get_history_table (self->project));
+  drift->dialect = strata_driver_get_dialect (self->driver);
+
+  self->busy = TRUE;
+  strata_project_view_update_actions (self);
+  adw_expander_row_set_subtitle (self->drift_row, _("Checking…"));
+  gtk_widget_set_visible (GTK_WIDGET (self->drift_spinner), TRUE);
+  gtk_spinner_start (self->drift_spinner);
+
+  task = g_task_new (self, self->cancellable, drift_cb, NULL);
+  g_task_set_source_tag (task, strata_project_view_check_drift_action);
+  g_task_set_task_data (task, drift, (GDestroyNotify)drift_free);
+  g_task_run_in_thread (task, drift_thread);
 }
 
 static void
@@ -468,23 +910,47 @@ strata_project_view_review_upgrade_action (GtkWidget  *widget,
   adw_view_stack_set_visible_child_name (self->stack, "plan");
 }
 
+/* The profile was edited (and saved): connect again with what it says */
+static void
+strata_project_view_profile_notify_cb (StrataProjectView *self,
+                                       GParamSpec        *pspec,
+                                       StrataProfile     *profile)
+{
+  static const char * const connection[] = {
+    "engine", "host", "port", "user", "database", "path", "params", NULL,
+  };
+
+  if (!g_strv_contains (connection, pspec->name) || strata_plan_page_get_running (self->plan_page))
+    return;
+
+  strata_project_view_reset (self);
+  strata_project_view_refresh (self);
+}
+
 static void
 strata_project_view_dispose (GObject *object)
 {
   StrataProjectView *self = (StrataProjectView *)object;
 
-  if (self->refresh_cancellable != NULL)
-    g_cancellable_cancel (self->refresh_cancellable);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (self->password_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->password_dialog));
+  self->password_dialog = NULL;
+  if (self->profile != NULL)
+    g_signal_handlers_disconnect_by_func (self->profile, strata_project_view_profile_notify_cb, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_PROJECT_VIEW);
 
-  g_clear_object (&self->refresh_cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->store);
   g_clear_object (&self->project);
   g_clear_object (&self->graph);
   g_clear_object (&self->revisions);
   g_clear_object (&self->profile);
   g_clear_object (&self->driver);
   g_clear_pointer (&self->current_heads, g_strfreev);
+  g_clear_pointer (&self->drift_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (strata_project_view_parent_class)->dispose (object);
 }
@@ -516,13 +982,16 @@ strata_project_view_class_init (StrataProjectViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, stack);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, status_stack);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, StrataProjectView, no_profile_page);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, error_page);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, status_group);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, current_row);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, heads_row);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, pending_row);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, drift_row);
+  gtk_widget_class_bind_template_child (widget_class, StrataProjectView, drift_spinner);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, last_run_row);
+  gtk_widget_class_bind_template_child (widget_class, StrataProjectView, review_group);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, revisions_page);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, plan_page);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, history_stack);
@@ -532,18 +1001,47 @@ strata_project_view_class_init (StrataProjectViewClass *klass)
 
   gtk_widget_class_install_action (widget_class, "project.review-upgrade", NULL,
                                    strata_project_view_review_upgrade_action);
+  gtk_widget_class_install_action (widget_class, "project.check-drift", NULL,
+                                   strata_project_view_check_drift_action);
 }
 
 static void
 strata_project_view_init (StrataProjectView *self)
 {
+  self->drift_rows = g_ptr_array_new ();
+  self->cancellable = g_cancellable_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  strata_project_view_update_actions (self);
 }
 
 GtkWidget *
 strata_project_view_new (void)
 {
   return g_object_new (STRATA_TYPE_PROJECT_VIEW, NULL);
+}
+
+/**
+ * strata_project_view_set_store:
+ * @store: (nullable): the user's store, for the log of runs
+ */
+void
+strata_project_view_set_store (StrataProjectView *self,
+                               StrataStore       *store)
+{
+  g_return_if_fail (STRATA_IS_PROJECT_VIEW (self));
+  g_return_if_fail (store == NULL || STRATA_IS_STORE (store));
+
+  g_set_object (&self->store, store);
+  strata_plan_page_set_store (self->plan_page, store);
+
+  if (store != NULL)
+    adw_status_page_set_description (self->no_profile_page,
+                                     _("Add or select a connection profile to see where its database stands"));
+  else
+    adw_status_page_set_description (self->no_profile_page,
+                                     _("Connection profiles are unavailable: your store could not be opened"));
 }
 
 gboolean
@@ -556,15 +1054,21 @@ strata_project_view_set_project (StrataProjectView  *self,
   g_return_val_if_fail (STRATA_IS_PROJECT_VIEW (self), FALSE);
   g_return_val_if_fail (STRATA_IS_PROJECT (project), FALSE);
 
+  if (strata_plan_page_get_running (self->plan_page))
+    {
+      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_STATE,
+                           _("A migration is running: wait for it to end or cancel it first"));
+      return FALSE;
+    }
+
   if (!(graph = strata_project_load_graph (project, error)))
     return FALSE;
 
+  strata_project_view_reset (self);
   g_set_object (&self->project, project);
   g_set_object (&self->graph, graph);
   g_clear_object (&self->revisions);
   self->revisions = strata_revision_list_new (graph);
-  g_clear_object (&self->driver);
-  g_clear_pointer (&self->current_heads, g_strfreev);
 
   strata_revisions_page_set_list (self->revisions_page, self->revisions);
   strata_project_view_refresh (self);
@@ -590,24 +1094,30 @@ strata_project_view_get_graph (StrataProjectView *self)
 
 void
 strata_project_view_set_profile (StrataProjectView *self,
-                                 StrataAppProfile  *profile)
+                                 StrataProfile     *profile)
 {
   g_return_if_fail (STRATA_IS_PROJECT_VIEW (self));
-  g_return_if_fail (profile == NULL || STRATA_IS_APP_PROFILE (profile));
+  g_return_if_fail (profile == NULL || STRATA_IS_PROFILE (profile));
 
   if (strata_plan_page_get_running (self->plan_page))
     return;
 
+  if (self->profile != NULL)
+    g_signal_handlers_disconnect_by_func (self->profile, strata_project_view_profile_notify_cb, self);
+
+  strata_project_view_reset (self);
   g_set_object (&self->profile, profile);
-  g_clear_object (&self->driver);
-  g_clear_pointer (&self->current_heads, g_strfreev);
+
+  if (profile != NULL)
+    g_signal_connect_object (profile, "notify", G_CALLBACK (strata_project_view_profile_notify_cb),
+                             self, G_CONNECT_SWAPPED);
 
   strata_revisions_page_set_dialect (self->revisions_page,
-                                     profile != NULL ? strata_app_profile_get_dialect (profile) : STRATA_DIALECT_SQLITE);
+                                     profile != NULL ? strata_profile_get_dialect (profile) : STRATA_DIALECT_SQLITE);
   strata_project_view_refresh (self);
 }
 
-StrataAppProfile *
+StrataProfile *
 strata_project_view_get_profile (StrataProjectView *self)
 {
   g_return_val_if_fail (STRATA_IS_PROJECT_VIEW (self), NULL);
@@ -620,7 +1130,7 @@ strata_project_view_get_busy (StrataProjectView *self)
 {
   g_return_val_if_fail (STRATA_IS_PROJECT_VIEW (self), FALSE);
 
-  return self->refresh_cancellable != NULL || strata_plan_page_get_running (self->plan_page);
+  return self->busy || self->refresh_pending || strata_plan_page_get_running (self->plan_page);
 }
 
 const char * const *
@@ -661,4 +1171,37 @@ strata_project_view_get_history (StrataProjectView *self)
   g_return_val_if_fail (STRATA_IS_PROJECT_VIEW (self), NULL);
 
   return G_LIST_MODEL (self->history_store);
+}
+
+/**
+ * strata_project_view_dup_drift:
+ *
+ * Returns: (transfer full): what the last drift check found, one line per
+ *   difference (empty when it found none or did not run)
+ */
+GStrv
+strata_project_view_dup_drift (StrataProjectView *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (STRATA_IS_PROJECT_VIEW (self), NULL);
+
+  for (guint i = 0; i < self->drift_rows->len; i++)
+    g_strv_builder_add (builder, adw_preferences_row_get_title (g_ptr_array_index (self->drift_rows, i)));
+
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * strata_project_view_get_password_dialog:
+ *
+ * Returns: (transfer none) (nullable): the dialog asking for the profile's
+ *   password, while it shows
+ */
+GtkWindow *
+strata_project_view_get_password_dialog (StrataProjectView *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT_VIEW (self), NULL);
+
+  return GTK_WINDOW (self->password_dialog);
 }

@@ -8,7 +8,6 @@
 #include <adwaita.h>
 
 #include "strata.h"
-#include "strata-app-profile.h"
 #include "strata-plan-page.h"
 #include "strata-revisions-page.h"
 
@@ -19,6 +18,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (StrataProjectView, strata_project_view, STRATA, PROJECT_VIEW, AdwBin)
 
 GtkWidget           *strata_project_view_new                (void);
+/* The user's store (NULL without one): the log of runs. */
+void                 strata_project_view_set_store          (StrataProjectView  *self,
+                                                             StrataStore        *store);
 /* Reads the project's migrations; an error names the file at fault. */
 gboolean             strata_project_view_set_project        (StrataProjectView  *self,
                                                              StrataProject      *project,
@@ -26,11 +28,12 @@ gboolean             strata_project_view_set_project        (StrataProjectView  
 StrataProject       *strata_project_view_get_project        (StrataProjectView  *self);
 StrataGraph         *strata_project_view_get_graph          (StrataProjectView  *self);
 void                 strata_project_view_set_profile        (StrataProjectView  *self,
-                                                             StrataAppProfile   *profile);
-StrataAppProfile    *strata_project_view_get_profile        (StrataProjectView  *self);
+                                                             StrataProfile      *profile);
+StrataProfile       *strata_project_view_get_profile        (StrataProjectView  *self);
 /* Reads the database's state again, off the main thread. */
 void                 strata_project_view_refresh            (StrataProjectView  *self);
-/* Whether a refresh is under way. */
+/* Whether connecting, reading the database, checking drift or a run is
+ * under way. */
 gboolean             strata_project_view_get_busy           (StrataProjectView  *self);
 /* The version-table rows last read, or NULL. */
 const char * const  *strata_project_view_get_current_heads  (StrataProjectView  *self);
@@ -39,6 +42,10 @@ StrataRevisionsPage *strata_project_view_get_revisions_page (StrataProjectView  
 StrataPlanPage      *strata_project_view_get_plan_page      (StrataProjectView  *self);
 /* The history rows on show (StrataHistoryEntry, newest first). */
 GListModel          *strata_project_view_get_history        (StrataProjectView  *self);
+/* The differences the last drift check found ("project.check-drift"). */
+GStrv                strata_project_view_dup_drift          (StrataProjectView  *self);
+/* The dialog that asks for the profile's password, while it shows. */
+GtkWindow           *strata_project_view_get_password_dialog (StrataProjectView *self);
 
 /* Signals:
  *   "toast" (AdwToast *toast): an outcome to show. */

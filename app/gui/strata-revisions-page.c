@@ -71,6 +71,7 @@ strata_revisions_page_show_details (StrataRevisionsPage *self)
   g_autofree char *downgrade = NULL;
   g_autoptr(StrataStep) up = NULL;
   g_autoptr(StrataStep) down = NULL;
+  const char *self_heads[2] = { NULL, NULL };
 
   if (item == NULL)
     {
@@ -100,10 +101,14 @@ strata_revisions_page_show_details (StrataRevisionsPage *self)
       gtk_label_set_label (self->file_label, "");
     }
 
-  up = strata_step_new (script, STRATA_DIRECTION_UP, NULL, NULL);
-  down = strata_step_new (script, STRATA_DIRECTION_DOWN, NULL, NULL);
-  upgrade = strata_step_render_sql (up, self->dialect, NULL);
-  downgrade = strata_step_render_sql (down, self->dialect, NULL);
+  /* Upgrading from its down revisions, downgrading back to them: with the
+   * schema replayed, as the migrator runs them (SQLite rebuilds, computed
+   * inverses) */
+  self_heads[0] = strata_script_get_revision (script);
+  up = strata_step_new (script, STRATA_DIRECTION_UP, strata_script_get_down_revisions (script), self_heads);
+  down = strata_step_new (script, STRATA_DIRECTION_DOWN, self_heads, strata_script_get_down_revisions (script));
+  upgrade = strata_step_render_sql (strata_revision_list_get_graph (self->list), up, self->dialect, NULL);
+  downgrade = strata_step_render_sql (strata_revision_list_get_graph (self->list), down, self->dialect, NULL);
   strata_source_view_set_text (self->upgrade_view, upgrade);
   strata_source_view_set_text (self->downgrade_view, downgrade);
 

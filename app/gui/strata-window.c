@@ -10,7 +10,6 @@
 #include <glib/gi18n.h>
 
 #include "strata.h"
-#include "strata-app-profile.h"
 #include "strata-profile-editor.h"
 #include "strata-project-view.h"
 #include "strata-window.h"
@@ -31,12 +30,16 @@ struct _StrataWindow
   GtkToggleButton      *sidebar_button;
   GtkListBox           *projects_list;
   GtkListBox           *profiles_list;
+  GtkLabel             *profiles_placeholder;
   GtkStack             *content_stack;
   AdwStatusPage        *empty_page;
   AdwViewSwitcherTitle *switcher_title;
   StrataProjectView    *project_view;
 
+  GListModel           *profiles;
+
   guint                 show_sidebar : 1;
+  guint                 profiles_changing : 1;
   guint                 bound_to_application : 1;
 };
 
@@ -105,20 +108,20 @@ static void
 strata_window_update_title (StrataWindow *self)
 {
   StrataProject *project = strata_project_view_get_project (self->project_view);
-  StrataAppProfile *profile = strata_project_view_get_profile (self->project_view);
+  StrataProfile *profile = strata_project_view_get_profile (self->project_view);
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
   gboolean production = profile != NULL &&
-                        strata_app_profile_get_role (profile) == STRATA_APP_PROFILE_ROLE_PRODUCTION;
+                        strata_profile_get_role (profile) == STRATA_PROFILE_ROLE_PRODUCTION;
 
   if (project != NULL)
     title = g_file_get_basename (strata_project_get_directory (project));
 
   if (profile != NULL && production)
     /* Translators: the window's subtitle: a profile name and its role */
-    subtitle = g_strdup_printf (_("%s · Production"), strata_app_profile_get_name (profile));
+    subtitle = g_strdup_printf (_("%s · Production"), strata_profile_get_name (profile));
   else if (profile != NULL)
-    subtitle = g_strdup (strata_app_profile_get_name (profile));
+    subtitle = g_strdup (strata_profile_get_name (profile));
 
   adw_view_switcher_title_set_title (self->switcher_title, title != NULL ? title : _("Strata"));
   adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle != NULL ? subtitle : "");
@@ -141,6 +144,7 @@ strata_window_open_project (StrataWindow  *self,
                             GError       **error)
 {
   g_autoptr(StrataProject) project = NULL;
+  g_autoptr(GError) recent_error = NULL;
 
   g_return_val_if_fail (STRATA_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (directory), FALSE);
@@ -149,7 +153,12 @@ strata_window_open_project (StrataWindow  *self,
       !strata_project_view_set_project (self->project_view, project, error))
     return FALSE;
 
-  strata_application_add_recent_project (strata_window_get_application (self), directory);
+  /* Not remembering it is no reason not to open it */
+  if (!strata_application_add_recent_project (strata_window_get_application (self), directory, &recent_error))
+    {
+      g_warning ("%s", recent_error->message);
+      strata_window_add_toast (self, adw_toast_new (_("The project could not be added to the recent ones")));
+    }
   gtk_stack_set_visible_child_name (self->content_stack, "project");
   adw_view_switcher_title_set_stack (self->switcher_title, strata_project_view_get_stack (self->project_view));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", TRUE);
@@ -253,35 +262,14 @@ strata_window_new_profile_action (GtkWidget  *widget,
                                   GVariant   *parameter)
 {
   StrataWindow *self = STRATA_WINDOW (widget);
+  StrataStore *store = strata_application_get_store (strata_window_get_application (self));
   StrataProfileEditor *editor;
 
-  editor = strata_profile_editor_new (GTK_WINDOW (self),
-                                      strata_application_get_profiles (strata_window_get_application (self)),
-                                      NULL);
+  if (store == NULL)
+    return;
+
+  editor = strata_profile_editor_new (GTK_WINDOW (self), store, NULL);
   gtk_window_present (GTK_WINDOW (editor));
-}
-
-static StrataAppProfile *
-strata_window_find_profile (StrataWindow *self,
-                            const char   *name,
-                            guint        *position)
-{
-  GListModel *profiles = G_LIST_MODEL (strata_application_get_profiles (strata_window_get_application (self)));
-  guint n_items = g_list_model_get_n_items (profiles);
-
-  for (guint i = 0; i < n_items; i++)
-    {
-      g_autoptr(StrataAppProfile) profile = g_list_model_get_item (profiles, i);
-
-      if (g_strcmp0 (strata_app_profile_get_name (profile), name) == 0)
-        {
-          if (position != NULL)
-            *position = i;
-          return profile;
-        }
-    }
-
-  return NULL;
 }
 
 static void
@@ -290,15 +278,19 @@ strata_window_edit_profile_action (GtkWidget  *widget,
                                    GVariant   *parameter)
 {
   StrataWindow *self = STRATA_WINDOW (widget);
-  StrataAppProfile *profile = strata_window_find_profile (self, g_variant_get_string (parameter, NULL), NULL);
+  StrataStore *store = strata_application_get_store (strata_window_get_application (self));
+  StrataProfile *profile;
   StrataProfileEditor *editor;
 
+  if (store == NULL)
+    return;
+
+  /* By id: a rename keeps it */
+  profile = strata_store_lookup_profile_by_id (store, g_variant_get_string (parameter, NULL));
   if (profile == NULL)
     return;
 
-  editor = strata_profile_editor_new (GTK_WINDOW (self),
-                                      strata_application_get_profiles (strata_window_get_application (self)),
-                                      profile);
+  editor = strata_profile_editor_new (GTK_WINDOW (self), store, profile);
   gtk_window_present (GTK_WINDOW (editor));
 }
 
@@ -325,16 +317,48 @@ strata_window_project_activated_cb (StrataWindow  *self,
     strata_window_open_project_or_report (self, directory);
 }
 
+static gboolean
+list_model_find (GListModel *model,
+                 gpointer    item,
+                 guint      *position)
+{
+  guint n_items = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(GObject) object = g_list_model_get_item (model, i);
+
+      if (object == item)
+        {
+          if (position != NULL)
+            *position = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
 static void
 strata_window_profile_selected_cb (StrataWindow  *self,
                                    GtkListBoxRow *row,
                                    GtkListBox    *list)
 {
-  GListModel *profiles = G_LIST_MODEL (strata_application_get_profiles (strata_window_get_application (self)));
-  g_autoptr(StrataAppProfile) profile = NULL;
+  GListModel *profiles = strata_application_get_profiles (strata_window_get_application (self));
+  StrataProfile *current = strata_project_view_get_profile (self->project_view);
+  g_autoptr(StrataProfile) profile = NULL;
+
+  /* A row that goes away because its profile was saved (and perhaps moved
+   * in the sorted list) does not unselect the profile: the list's change
+   * selects it again. */
+  if (row == NULL && self->profiles_changing && current != NULL && list_model_find (profiles, current, NULL))
+    return;
 
   if (row != NULL)
     profile = g_list_model_get_item (profiles, gtk_list_box_row_get_index (row));
+
+  if (profile == current)
+    return;
 
   strata_project_view_set_profile (self->project_view, profile);
   strata_window_update_title (self);
@@ -375,12 +399,11 @@ create_project_row (gpointer item,
   return box;
 }
 
+/* Before the list box changes its rows */
 static void
-profile_name_changed_cb (StrataAppProfile *profile,
-                         GParamSpec       *pspec,
-                         GtkActionable    *button)
+strata_window_profiles_changing_cb (StrataWindow *self)
 {
-  gtk_actionable_set_action_target (button, "s", strata_app_profile_get_name (profile));
+  self->profiles_changing = TRUE;
 }
 
 /* A profile deleted while selected leaves the view without one */
@@ -391,33 +414,58 @@ strata_window_profiles_changed_cb (StrataWindow *self,
                                    guint         added,
                                    GListModel   *profiles)
 {
-  StrataAppProfile *profile = strata_project_view_get_profile (self->project_view);
-  guint n_items = g_list_model_get_n_items (profiles);
+  StrataProfile *profile = strata_project_view_get_profile (self->project_view);
+  guint index;
+
+  self->profiles_changing = FALSE;
 
   if (profile == NULL)
     return;
 
-  for (guint i = 0; i < n_items; i++)
+  if (list_model_find (profiles, profile, &index))
     {
-      g_autoptr(StrataAppProfile) item = g_list_model_get_item (profiles, i);
+      /* Still there, perhaps renamed or moved: keep it selected */
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->profiles_list, index);
 
-      if (item == profile)
-        return;
+      if (row != NULL && row != gtk_list_box_get_selected_row (self->profiles_list))
+        gtk_list_box_select_row (self->profiles_list, row);
+      strata_window_update_title (self);
+      return;
     }
 
   strata_project_view_set_profile (self->project_view, NULL);
   strata_window_update_title (self);
 }
 
+typedef struct
+{
+  GtkLabel *url_label;
+  GtkLabel *role_tag;
+} ProfileRow;
+
+static void
+profile_row_update (StrataProfile *profile,
+                    GParamSpec    *pspec,
+                    GtkWidget     *box)
+{
+  ProfileRow *row = g_object_get_data (G_OBJECT (box), "strata-profile-row");
+  g_autofree char *url = strata_profile_dup_display_url (profile);
+  StrataProfileRole role = strata_profile_get_role (profile);
+
+  gtk_label_set_label (row->url_label, url);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (row->url_label), url);
+  gtk_widget_set_visible (GTK_WIDGET (row->role_tag), role == STRATA_PROFILE_ROLE_PRODUCTION);
+}
+
 static GtkWidget *
 create_profile_row (gpointer item,
                     gpointer user_data)
 {
-  StrataAppProfile *profile = item;
+  StrataProfile *profile = item;
+  ProfileRow *row = g_new0 (ProfileRow, 1);
   GtkWidget *box;
   GtkWidget *labels;
   GtkWidget *label;
-  GtkWidget *tag;
   GtkWidget *button;
 
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
@@ -436,18 +484,16 @@ create_profile_row (gpointer item,
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_add_css_class (label, "caption");
-  g_object_bind_property (profile, "display-url", label, "label", G_BINDING_SYNC_CREATE);
-  g_object_bind_property (profile, "display-url", label, "tooltip-text", G_BINDING_SYNC_CREATE);
   gtk_box_append (GTK_BOX (labels), label);
+  row->url_label = GTK_LABEL (label);
 
   /* Production stands out */
-  tag = gtk_label_new (NULL);
-  gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (tag, "role-tag");
-  gtk_widget_add_css_class (tag, "caption-heading");
-  g_object_bind_property (profile, "role-label", tag, "label", G_BINDING_SYNC_CREATE);
-  g_object_bind_property (profile, "is-production", tag, "visible", G_BINDING_SYNC_CREATE);
-  gtk_box_append (GTK_BOX (box), tag);
+  label = gtk_label_new (_("Production"));
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (label, "role-tag");
+  gtk_widget_add_css_class (label, "caption-heading");
+  gtk_box_append (GTK_BOX (box), label);
+  row->role_tag = GTK_LABEL (label);
 
   button = gtk_button_new_from_icon_name ("document-edit-symbolic");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
@@ -457,10 +503,13 @@ create_profile_row (gpointer item,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Edit Profile"),
                                   -1);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.edit-profile");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", strata_app_profile_get_name (profile));
-  g_signal_connect_object (profile, "notify::name",
-                           G_CALLBACK (profile_name_changed_cb), button, 0);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", strata_profile_get_id (profile));
   gtk_box_append (GTK_BOX (box), button);
+
+  /* Any change of the profile (its URL's parts, its role) shows */
+  g_object_set_data_full (G_OBJECT (box), "strata-profile-row", row, g_free);
+  g_signal_connect_object (profile, "notify", G_CALLBACK (profile_row_update), box, 0);
+  profile_row_update (profile, NULL, box);
 
   return box;
 }
@@ -503,32 +552,79 @@ strata_window_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
 
+  if (self->profiles != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->profiles, strata_window_profiles_changing_cb, self);
+      g_signal_handlers_disconnect_by_func (self->profiles, strata_window_profiles_changed_cb, self);
+    }
+  g_clear_object (&self->profiles);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_WINDOW);
 
   G_OBJECT_CLASS (strata_window_parent_class)->dispose (object);
 }
 
-/* The sidebar shows the application's projects and profiles, once the
- * window belongs to it. */
+/* The sidebar shows the application's projects and profiles: the store's
+ * once it is open. */
+static void
+strata_window_bind_store (StrataWindow *self)
+{
+  StrataApplication *application = strata_window_get_application (self);
+  GListModel *profiles;
+  gboolean has_store;
+
+  if (self->profiles != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->profiles, strata_window_profiles_changing_cb, self);
+      g_signal_handlers_disconnect_by_func (self->profiles, strata_window_profiles_changed_cb, self);
+    }
+  g_clear_object (&self->profiles);
+
+  if (application == NULL)
+    {
+      gtk_list_box_bind_model (self->projects_list, NULL, NULL, NULL, NULL);
+      gtk_list_box_bind_model (self->profiles_list, NULL, NULL, NULL, NULL);
+      return;
+    }
+
+  has_store = strata_application_get_store (application) != NULL;
+  strata_project_view_set_store (self->project_view, strata_application_get_store (application));
+  profiles = strata_application_get_profiles (application);
+  self->profiles = g_object_ref (profiles);
+
+  gtk_list_box_bind_model (self->projects_list,
+                           strata_application_get_recent_projects (application),
+                           create_project_row, NULL, NULL);
+  /* Around the list box's own handler */
+  g_signal_connect_object (profiles, "items-changed",
+                           G_CALLBACK (strata_window_profiles_changing_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_list_box_bind_model (self->profiles_list, profiles, create_profile_row, NULL, NULL);
+  g_signal_connect_object (profiles, "items-changed",
+                           G_CALLBACK (strata_window_profiles_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-profile", has_store);
+  if (has_store || !strata_application_get_ready (application))
+    gtk_label_set_label (self->profiles_placeholder, _("No connection profiles"));
+  else
+    gtk_label_set_label (self->profiles_placeholder, _("Connection profiles are unavailable: your store could not be opened"));
+}
+
 static void
 strata_window_notify_application_cb (StrataWindow *self)
 {
   StrataApplication *application = strata_window_get_application (self);
-  GListModel *profiles;
 
   if (application == NULL || self->bound_to_application)
     return;
 
   self->bound_to_application = TRUE;
 
-  profiles = G_LIST_MODEL (strata_application_get_profiles (application));
-  gtk_list_box_bind_model (self->projects_list,
-                           strata_application_get_recent_projects (application),
-                           create_project_row, NULL, NULL);
-  gtk_list_box_bind_model (self->profiles_list, profiles, create_profile_row, NULL, NULL);
-  g_signal_connect_object (profiles, "items-changed",
-                           G_CALLBACK (strata_window_profiles_changed_cb), self,
+  g_signal_connect_object (application, "notify::store",
+                           G_CALLBACK (strata_window_bind_store), self,
                            G_CONNECT_SWAPPED);
+  strata_window_bind_store (self);
 }
 
 static void
@@ -606,6 +702,7 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, projects_list);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, profiles_list);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, profiles_placeholder);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, switcher_title);
@@ -726,13 +823,13 @@ strata_window_get_project_view (StrataWindow *self)
 }
 
 void
-strata_window_select_profile (StrataWindow     *self,
-                              StrataAppProfile *profile)
+strata_window_select_profile (StrataWindow  *self,
+                              StrataProfile *profile)
 {
   guint position;
 
   g_return_if_fail (STRATA_IS_WINDOW (self));
-  g_return_if_fail (profile == NULL || STRATA_IS_APP_PROFILE (profile));
+  g_return_if_fail (profile == NULL || STRATA_IS_PROFILE (profile));
 
   if (profile == NULL)
     {
@@ -740,8 +837,7 @@ strata_window_select_profile (StrataWindow     *self,
       return;
     }
 
-  if (!g_list_store_find (strata_application_get_profiles (strata_window_get_application (self)),
-                          profile, &position))
+  if (self->profiles == NULL || !list_model_find (self->profiles, profile, &position))
     g_return_if_reached ();
 
   gtk_list_box_select_row (self->profiles_list,

@@ -28,6 +28,6 @@ gboolean      strata_window_open_project     (StrataWindow      *self,
 StrataProjectView *strata_window_get_project_view (StrataWindow *self);
 /* Selects @profile in the sidebar (NULL: none) for the open project. */
 void          strata_window_select_profile   (StrataWindow      *self,
-                                              StrataAppProfile  *profile);
+                                              StrataProfile     *profile);
 
 G_END_DECLS
