@@ -356,6 +356,147 @@ def example_upgrade_head(tmp):
     assert [x["revision"] for x in json.loads(r.out)] == [HEAD]
 
 
+# --- the state cache: a no-op upgrade of an unchanged SQLite file ------------
+
+
+def state_env(tmp):
+    # Its own cache; the SQLite driver says when it opens a file.
+    return {"XDG_CACHE_HOME": os.path.join(tmp, "cache"), "G_MESSAGES_DEBUG": "strata-driver-sqlite"}
+
+
+def opened(result, db):
+    # GLib writes debug messages to stdout.
+    return f"opening {db}" in result.out + result.err
+
+
+def state_project(tmp):
+    """r1 -> r2 -> r3, upgraded to r3; a backup of the file at r2."""
+    p = new_project(tmp)
+    db = os.path.join(p, "app.db")
+    prev = None
+    for rev in ("r1", "r2", "r3"):
+        write_revision(p, rev, prev, [sql_op(f"CREATE TABLE IF NOT EXISTS t_{rev} (id integer)")],
+                       [sql_op(f"DROP TABLE t_{rev}")])
+        prev = rev
+    env = state_env(tmp)
+    strata("-C", p, "upgrade", "r2", env=env, check=0)
+    shutil.copyfile(db, os.path.join(tmp, "backup.db"))
+    strata("-C", p, "upgrade", "head", env=env, check=0)
+    assert versions(db) == ["r3"]
+    # Recorded by the run: the next no-op upgrade does not open the file.
+    r = strata("-C", p, "upgrade", env=env, check=0)
+    assert "Nothing to do: the database is at r3" in r.err, r
+    assert not opened(r, db), r
+    r = strata("-C", p, "-v", "upgrade", env=env, check=0)
+    assert "not opened" in r.err and not opened(r, db), r
+    return p, db, env
+
+
+@test
+def noop_upgrade_does_not_open_an_unchanged_file(tmp):
+    p, db, env = state_project(tmp)
+    # The control: without its cache, the same command opens the file and
+    # records what it read, so the one after does not.
+    shutil.rmtree(env["XDG_CACHE_HOME"])
+    r = strata("-C", p, "upgrade", env=env, check=0)
+    assert "Nothing to do: the database is at r3" in r.err and opened(r, db), r
+    r = strata("-C", p, "--json", "upgrade", env=env, check=0)
+    assert json.loads(r.out)["heads"] == ["r3"] and not opened(r, db), r
+    # A corrupt or foreign cache file is ignored, then rewritten.
+    state = os.path.join(env["XDG_CACHE_HOME"], "strata", "state")
+    for name in os.listdir(state):
+        with open(os.path.join(state, name), "r+") as f:
+            text = f.read()
+            f.seek(0)
+            f.write(text.replace("head r3", "head r1"))
+    r = strata("-C", p, "upgrade", env=env, check=0)
+    assert "Nothing to do: the database is at r3" in r.err and opened(r, db), r
+    for name in os.listdir(state):
+        with open(os.path.join(state, name), "w") as f:
+            f.write("strata-state 1\nnot this\n")
+    r = strata("-C", p, "upgrade", env=env, check=0)
+    assert "Nothing to do: the database is at r3" in r.err and opened(r, db), r
+    r = strata("-C", p, "upgrade", env=env, check=0)
+    assert not opened(r, db), r
+    # A target the cached state cannot upgrade to: the usual way says why.
+    r = strata("-C", p, "upgrade", "r1", env=env, check=2)
+    assert opened(r, db) and "already applied" in r.err, r
+
+
+def set_version(db, rev):
+    con = sqlite3.connect(db)
+    try:
+        con.execute("DELETE FROM strata_version")
+        if rev is not None:
+            con.execute("INSERT INTO strata_version VALUES (?)", (rev,))
+        con.commit()
+    finally:
+        con.close()
+
+
+@test
+def noop_upgrade_reads_a_changed_file(tmp):
+    def row_changed(p, db):
+        set_version(db, "r2")
+
+    def older_copy(p, db):
+        # Same inode, the backup's mtime kept.
+        shutil.copy2(os.path.join(os.path.dirname(p), "backup.db"), db)
+
+    def table_emptied(p, db):
+        set_version(db, None)
+
+    def wal(p, db):
+        con = sqlite3.connect(db)
+        assert con.execute("PRAGMA journal_mode = WAL").fetchone() == ("wal",)
+        con.close()
+        assert not os.path.exists(db + "-wal")
+        set_version(db, "r2")
+
+    # (change, what the upgrade must then run, or None for nothing)
+    cases = [(row_changed, "r2 -> r3"), (older_copy, "r2 -> r3"), (table_emptied, "<base> -> r1"),
+             (wal, "r2 -> r3")]
+    for change, expected in cases:
+        case_tmp = os.path.join(tmp, change.__name__)
+        os.mkdir(case_tmp)
+        p, db, env = state_project(case_tmp)
+        change(p, db)
+        r = strata("-C", p, "upgrade", env=env, check=0)
+        assert opened(r, db), (change.__name__, r)
+        assert f"Running upgrade {expected}" in r.err and "Done: the database is at r3" in r.err, \
+            (change.__name__, r)
+        assert versions(db) == ["r3"], change.__name__
+        r = strata("-C", p, "upgrade", env=env, check=0)
+        assert "Nothing to do: the database is at r3" in r.err, (change.__name__, r)
+        # Nothing is recorded for a file in WAL mode.
+        assert opened(r, db) == (change is wal), (change.__name__, r)
+
+    # A -journal file beside the database: a writer under way or a crashed
+    # one's hot journal. The file alone does not say; it is opened.
+    journal_tmp = os.path.join(tmp, "journal")
+    os.mkdir(journal_tmp)
+    p, db, env = state_project(journal_tmp)
+    open(db + "-journal", "w").close()
+    r = strata("-C", p, "upgrade", env=env, check=0)
+    assert "Nothing to do: the database is at r3" in r.err and opened(r, db), r
+    os.unlink(db + "-journal")
+    r = strata("-C", p, "upgrade", env=env, check=0)
+    assert not opened(r, db), r
+
+    # Another version table has its own state: here none at all.
+    r = strata("-C", p, "--version-table", "other_version", "upgrade", env=env, check=0)
+    assert opened(r, db) and "Running upgrade <base> -> r1" in r.err, r
+    assert versions(db, "other_version") == ["r3"]
+    r = strata("-C", p, "--version-table", "other_version", "upgrade", env=env, check=0)
+    assert "Nothing to do: the database is at r3" in r.err and not opened(r, db), r
+    # That run changed the file: the default table's record is stale.
+    r = strata("-C", p, "upgrade", env=env, check=0)
+    assert "Nothing to do: the database is at r3" in r.err and opened(r, db), r
+    set_version(db, "r1")
+    r = strata("-C", p, "upgrade", env=env, check=0)
+    assert opened(r, db) and "Running upgrade r1 -> r2" in r.err, r
+
+
 @test
 def sqlite_runs_load_neither_libpq_nor_libsecret(tmp):
     # They are loaded on first use: a SQLite run must not pay for them and

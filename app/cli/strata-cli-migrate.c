@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "strata-cli.h"
+#include "strata-state-cache-private.h"
 
 typedef struct
 {
@@ -299,6 +300,64 @@ offline (StrataCli        *cli,
   return TRUE;
 }
 
+/* The version rows of the target database without opening it: only for a
+ * SQLite file that provably has not changed since strata last read it (see
+ * strata-state-cache-private.h); NULL in any other case. */
+static char **
+cached_heads (StrataCli  *cli,
+              char      **display_url)
+{
+  g_autoptr(StrataProfile) profile = NULL;
+  g_autoptr(StrataUrl) parsed = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *path = NULL;
+  const char * const *params;
+  char **heads;
+
+  if (!(profile = strata_cli_resolve_profile (cli, NULL)) ||
+      strata_profile_get_dialect (profile) != STRATA_DIALECT_SQLITE)
+    return NULL;
+
+  url = strata_profile_dup_url (profile, FALSE);
+  if (!(parsed = strata_url_parse (url, NULL)) || strata_url_is_memory (parsed))
+    return NULL;
+
+  /* Read-only or otherwise special URLs take the usual way. */
+  params = strata_url_get_param_names (parsed);
+  if (params[0] != NULL)
+    return NULL;
+
+  path = strata_url_get_sqlite_path (parsed, strata_project_get_directory (cli->project));
+  heads = _strata_state_cache_lookup (path, strata_project_get_version_table (cli->project));
+  if (heads != NULL)
+    *display_url = strata_url_to_string (parsed, TRUE);
+
+  return heads;
+}
+
+/* upgrade: when the cached version rows give an empty plan, there is
+ * nothing to do and the database is not opened. Any other plan is made
+ * again from the rows read inside the run's transactions. */
+static gboolean
+upgrade_is_noop (StrataCli   *cli,
+                 StrataGraph *graph,
+                 const char  *target)
+{
+  g_autoptr(StrataPlan) plan = NULL;
+  g_autofree char *display_url = NULL;
+  g_auto(GStrv) heads = NULL;
+
+  if (!(heads = cached_heads (cli, &display_url)) ||
+      !(plan = strata_graph_plan_upgrade (graph, (const char * const *)heads, target, NULL)) ||
+      strata_plan_get_n_steps (plan) != 0)
+    return FALSE;
+
+  if (cli->verbose && !cli->json)
+    g_printerr ("Database: %s (unchanged since strata last read it: not opened)\n", display_url);
+
+  return run_plan (cli, NULL, plan, NULL);
+}
+
 static gboolean
 migrate (StrataCli        *cli,
          StrataDirection   direction,
@@ -313,10 +372,13 @@ migrate (StrataCli        *cli,
   if (!(graph = strata_cli_get_graph (cli, error)))
     return FALSE;
 
+  if (direction == STRATA_DIRECTION_UP && upgrade_is_noop (cli, graph, target))
+    return TRUE;
+
   if (!(migrator = strata_cli_open_migrator (cli, TRUE, error)))
     return FALSE;
 
-  if (!(heads = strata_migrator_get_current_heads (migrator, cli->cancellable, error)))
+  if (!(heads = _strata_state_cache_read_heads (migrator, cli->cancellable, error)))
     return FALSE;
 
   if (direction == STRATA_DIRECTION_UP)
@@ -326,7 +388,16 @@ migrate (StrataCli        *cli,
   if (plan == NULL)
     return FALSE;
 
-  return run_plan (cli, migrator, plan, error);
+  if (!run_plan (cli, migrator, plan, error))
+    return FALSE;
+
+  /* Record the state the run left, for the next no-op upgrade. */
+  if (strata_plan_get_n_steps (plan) > 0)
+    {
+      g_auto(GStrv) after = _strata_state_cache_read_heads (migrator, cli->cancellable, NULL);
+    }
+
+  return TRUE;
 }
 
 gboolean

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "strata-driver.h"
+#include "strata-driver-sqlite.h"
 #include "strata-loader-private.h"
 #include "strata-model.h"
 
@@ -91,6 +92,12 @@ char         *_strata_driver_describe_statement   (const char          *sql);
 StrataDriver *_strata_driver_sqlite_open_url      (const char          *url,
                                                    GFile               *base_dir,
                                                    GError             **error);
+
+/* The first @size bytes of the database file as the connection's own file
+ * handle reads them (strata-state-cache.c, inside a read transaction). */
+gboolean      _strata_driver_sqlite_read_header   (StrataDriverSqlite  *self,
+                                                   guint8              *buffer,
+                                                   gsize                size);
 
 /* Introspection through the public query API, for any driver of the
  * engine. */

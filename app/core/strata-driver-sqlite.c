@@ -587,6 +587,8 @@ open_database (const char  *path,
       break;
     }
 
+  g_debug ("opening %s", path != NULL ? path : ":memory:");
+
   /* Without SQLITE_OPEN_URI, and with an absolute path, a name such as
    * "file:x.db" is only ever a file name. */
   rc = sqlite3_open_v2 (path != NULL ? path : ":memory:", &db, flags, NULL);
@@ -697,6 +699,22 @@ _strata_driver_sqlite_open_url (const char  *url,
     strata_driver_sqlite_set_busy_timeout (STRATA_DRIVER_SQLITE (driver), (guint)(timeout * 1000));
 
   return g_steal_pointer (&driver);
+}
+
+gboolean
+_strata_driver_sqlite_read_header (StrataDriverSqlite *self,
+                                   guint8             *buffer,
+                                   gsize               size)
+{
+  sqlite3_file *file = NULL;
+
+  g_return_val_if_fail (STRATA_IS_DRIVER_SQLITE (self), FALSE);
+
+  if (sqlite3_file_control (self->db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
+      file == NULL || file->pMethods == NULL)
+    return FALSE;
+
+  return file->pMethods->xRead (file, buffer, (int)size, 0) == SQLITE_OK;
 }
 
 /**
