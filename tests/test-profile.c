@@ -287,8 +287,11 @@ test_profile_properties (void)
   g_assert_cmpint (role, ==, STRATA_PROFILE_ROLE_STAGING);
   g_assert_false (strata_profile_role_from_string ("prod", &role));
   g_assert_cmpstr (strata_profile_origin_to_string (STRATA_PROFILE_ORIGIN_PROJECT), ==, "project");
-  g_assert_cmpstr (g_enum_to_string (STRATA_TYPE_PROFILE_ROLE, STRATA_PROFILE_ROLE_PRODUCTION), ==,
-                   "STRATA_PROFILE_ROLE_PRODUCTION");
+  {
+    g_autofree char *nick = g_enum_to_string (STRATA_TYPE_PROFILE_ROLE, STRATA_PROFILE_ROLE_PRODUCTION);
+
+    g_assert_cmpstr (nick, ==, "STRATA_PROFILE_ROLE_PRODUCTION");
+  }
 }
 
 static void

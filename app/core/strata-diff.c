@@ -884,7 +884,7 @@ apply_renames (StrataDiff   *self,
                StrataModel  *work,
                GError      **error)
 {
-  g_autoptr(GHashTable) table_renames = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) table_renames = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   /* Tables first, so that a column can be named by either table name. */
   for (int pass = 0; pass < 2; pass++)

@@ -472,8 +472,11 @@ _strata_store_open_full (GFile         *file,
   if (!load_profiles (self, error) || !load_recent_projects (self, error))
     return NULL;
 
-  g_debug ("%s: %s (revision %s)", path,
-           g_enum_to_string (STRATA_TYPE_STORE_OUTCOME, self->outcome), self->revision);
+  {
+    g_autofree char *outcome = g_enum_to_string (STRATA_TYPE_STORE_OUTCOME, self->outcome);
+
+    g_debug ("%s: %s (revision %s)", path, outcome, self->revision);
+  }
 
   return g_steal_pointer (&self);
 }
