@@ -1006,12 +1006,9 @@ test_long_chain (void)
   g_assert_cmpuint (strata_plan_get_n_steps (down), ==, n);
   g_assert_cmpuint (g_strv_length ((char **)strata_plan_get_heads_after (down)), ==, 0);
 
+  /* Speed is measured by tests/bench, never asserted here. */
   g_test_message ("5000 revisions: load %.1f ms, heads+history %.1f ms, up+down plans %.1f ms",
                   (built - start) / 1000.0, (listed - built) / 1000.0, (planned - listed) / 1000.0);
-
-  /* A few ms on a laptop; generous bounds for loaded CI machines. */
-  g_assert_cmpint (listed - start, <, 250 * G_TIME_SPAN_MILLISECOND);
-  g_assert_cmpint (planned - listed, <, 1000 * G_TIME_SPAN_MILLISECOND);
 }
 
 int
