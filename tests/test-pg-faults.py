@@ -11,6 +11,7 @@
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -126,16 +127,22 @@ def wrong_password(tmp, db):
 @test
 def unreachable_host(tmp, db):
     write_project(tmp)
-    # Nothing listens on port 1; and an address nobody answers, with a short
-    # connect_timeout
+    # Nothing listens on port 1 of loopback; and a loopback port whose
+    # listener never answers, with a short connect_timeout. (Tests only ever
+    # talk to this machine.)
+    silent = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)
+    silent_port = silent.getsockname()[1]
     for url in ("postgresql://app:s3cret@127.0.0.1:1/app",
-                "postgresql://app:s3cret@192.0.2.1:5432/app?connect_timeout=1"):
+                f"postgresql://app:s3cret@127.0.0.1:{silent_port}/app?connect_timeout=1"):
         start = time.monotonic()
         r = strata(tmp, url, "upgrade", "head")
         assert r.returncode == 1, r
         line = one_error(r.stderr)
         assert "s3cret" not in r.stderr and "cannot connect to " in line, line
         assert time.monotonic() - start < 20
+    silent.close()
     r = strata(tmp, db.url, "upgrade", "head")
     assert r.returncode == 0, r.stderr
 
