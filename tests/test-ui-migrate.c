@@ -146,10 +146,41 @@ plan_is_not_running (gpointer data)
 }
 
 static void
+store_flushed_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(StrataResult) runs = strata_store_list_runs_finish (STRATA_STORE (object), result, NULL);
+  gboolean *flushed = user_data;
+
+  *flushed = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *)data;
+}
+
+/* The store's worker runs its jobs in order: once a read asked for now is
+ * answered, every write asked for before it is done and applied. */
+static void
+flush_store (void)
+{
+  StrataStore *store = strata_application_get_store (strata_test_gui_get_application ());
+  gboolean flushed = FALSE;
+
+  strata_store_list_runs_async (store, 1, NULL, store_flushed_cb, &flushed);
+  strata_test_gui_iterate_until (is_true, &flushed, "the store's queue is done");
+  strata_test_gui_iterate_pending ();
+}
+
+static void
 wait_idle (StrataProjectView *view)
 {
   strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
   strata_test_gui_iterate_pending ();
+  flush_store ();
 }
 
 typedef struct
@@ -252,6 +283,7 @@ dup_last_run (StrataStore *store)
   g_autoptr(GString) text = g_string_new (NULL);
   const char *columns[] = { "action", "target", "outcome", "to_heads" };
 
+  flush_store ();
   runs = strata_store_list_runs (store, 1, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (strata_result_get_n_rows (runs), ==, 1);

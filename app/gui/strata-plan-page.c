@@ -39,7 +39,7 @@ struct _StrataPlanPage
 
   StrataMigrator    *migrator;     /* while running */
   GCancellable      *cancellable;
-  gint64             run_id;       /* in the store's log of runs, or 0 */
+  struct _RunLog    *run_log;      /* the run's entry in the store's log, or NULL */
   char             **heads_reached; /* after the last step that ran */
   gulong             lock_waiting_id;
 
@@ -575,53 +575,122 @@ strata_plan_page_statement_cb (StrataPlanPage *self,
   strata_plan_page_log (self, "  %s", sql);
 }
 
-/* The store's log of runs: one row per apply or rollback from the app */
+/* The store's log of runs: one row per apply or rollback from the app,
+ * written on the store's worker thread. The run may end before its row is
+ * begun: the entry then waits for the row's id to finish it. It outlives
+ * the page (a window closed mid-run still logs the run). */
+
+typedef struct _RunLog
+{
+  StrataStore  *store;
+  gint64        id;        /* 0 until begun, or if beginning failed */
+  guint         begun : 1; /* the store answered */
+  guint         ended : 1; /* the run ended: the fields below are set */
+  char         *outcome;
+  char        **heads;
+  char         *message;
+} RunLog;
+
+static void
+run_log_clear (gpointer data)
+{
+  RunLog *log = data;
+
+  g_clear_object (&log->store);
+  g_clear_pointer (&log->outcome, g_free);
+  g_clear_pointer (&log->heads, g_strfreev);
+  g_clear_pointer (&log->message, g_free);
+}
+
+static void
+run_log_unref (RunLog *log)
+{
+  g_rc_box_release_full (log, run_log_clear);
+}
+
+static void
+run_log_finished_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!strata_store_finish_run_finish (STRATA_STORE (object), result, &error))
+    g_warning ("%s", error->message);
+}
+
+static void
+run_log_finish (RunLog *log)
+{
+  if (!log->begun || !log->ended || log->id == 0)
+    return;
+
+  strata_store_finish_run_async (log->store, log->id, log->outcome,
+                                 (const char * const *)log->heads, log->message,
+                                 NULL, run_log_finished_cb, NULL);
+}
+
+static void
+run_log_begun_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  RunLog *log = user_data;
+  g_autoptr(GError) error = NULL;
+
+  log->begun = TRUE;
+  log->id = strata_store_begin_run_finish (STRATA_STORE (object), result, &error);
+  /* Not logging it is no reason not to run it */
+  if (log->id == 0)
+    g_warning ("%s", error->message);
+  run_log_finish (log);
+  run_log_unref (log);
+}
 
 static void
 strata_plan_page_begin_run (StrataPlanPage *self)
 {
-  g_autoptr(GError) error = NULL;
+  RunLog *log;
 
-  self->run_id = 0;
+  g_clear_pointer (&self->run_log, run_log_unref);
   if (self->store == NULL)
     return;
 
-  self->run_id = strata_store_begin_run (self->store,
-                                         strata_project_get_directory (self->project),
-                                         self->profile,
-                                         strata_plan_get_direction (self->plan) == STRATA_DIRECTION_UP
-                                         ? "upgrade" : "downgrade",
-                                         self->plan_target,
-                                         (const char * const *)self->current_heads,
-                                         &error);
-  /* Not logging it is no reason not to run it */
-  if (self->run_id == 0)
-    g_warning ("%s", error->message);
+  log = g_rc_box_new0 (RunLog);
+  log->store = g_object_ref (self->store);
+  self->run_log = g_rc_box_acquire (log);
+  strata_store_begin_run_async (self->store,
+                                strata_project_get_directory (self->project),
+                                self->profile,
+                                strata_plan_get_direction (self->plan) == STRATA_DIRECTION_UP
+                                ? "upgrade" : "downgrade",
+                                self->plan_target,
+                                (const char * const *)self->current_heads,
+                                NULL, run_log_begun_cb, log);
 }
 
 static void
 strata_plan_page_log_run (StrataPlanPage *self,
                           const GError   *run_error)
 {
-  g_autoptr(GError) error = NULL;
-  const char *outcome = "succeeded";
+  RunLog *log = g_steal_pointer (&self->run_log);
 
-  if (self->store == NULL || self->run_id == 0)
+  if (log == NULL)
     return;
 
   if (g_error_matches (run_error, STRATA_ERROR, STRATA_ERROR_CANCELLED) ||
       g_error_matches (run_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    outcome = "cancelled";
+    log->outcome = g_strdup ("cancelled");
   else if (run_error != NULL)
-    outcome = "failed";
+    log->outcome = g_strdup ("failed");
+  else
+    log->outcome = g_strdup ("succeeded");
+  log->heads = g_strdupv (self->heads_reached);
+  log->message = run_error != NULL ? g_strdup (run_error->message) : NULL;
+  log->ended = TRUE;
 
-  if (!strata_store_finish_run (self->store, self->run_id, outcome,
-                                (const char * const *)self->heads_reached,
-                                run_error != NULL ? run_error->message : NULL,
-                                &error))
-    g_warning ("%s", error->message);
-
-  self->run_id = 0;
+  run_log_finish (log);
+  run_log_unref (log);
 }
 
 /* PostgreSQL: another run holds the migration lock. Said in the worker
@@ -919,6 +988,7 @@ strata_plan_page_dispose (GObject *object)
   g_clear_pointer (&self->selected_revision, g_free);
   g_clear_pointer (&self->plan_target, g_free);
   g_clear_pointer (&self->step_rows, g_array_unref);
+  g_clear_pointer (&self->run_log, run_log_unref);
 
   G_OBJECT_CLASS (strata_plan_page_parent_class)->dispose (object);
 }

@@ -138,13 +138,28 @@ strata_window_update_title (StrataWindow *self)
  *
  * Opens the project in @directory, shows it and remembers it as recent.
  */
+/* Not remembering it is no reason not to open it */
+static void
+recent_project_added_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(StrataWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!strata_application_add_recent_project_finish (STRATA_APPLICATION (object), result, &error))
+    {
+      g_warning ("%s", error->message);
+      strata_window_add_toast (self, adw_toast_new (_("The project could not be added to the recent ones")));
+    }
+}
+
 gboolean
 strata_window_open_project (StrataWindow  *self,
                             GFile         *directory,
                             GError       **error)
 {
   g_autoptr(StrataProject) project = NULL;
-  g_autoptr(GError) recent_error = NULL;
 
   g_return_val_if_fail (STRATA_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (directory), FALSE);
@@ -153,12 +168,8 @@ strata_window_open_project (StrataWindow  *self,
       !strata_project_view_set_project (self->project_view, project, error))
     return FALSE;
 
-  /* Not remembering it is no reason not to open it */
-  if (!strata_application_add_recent_project (strata_window_get_application (self), directory, &recent_error))
-    {
-      g_warning ("%s", recent_error->message);
-      strata_window_add_toast (self, adw_toast_new (_("The project could not be added to the recent ones")));
-    }
+  strata_application_add_recent_project_async (strata_window_get_application (self), directory,
+                                               recent_project_added_cb, g_object_ref (self));
   gtk_stack_set_visible_child_name (self->content_stack, "project");
   adw_view_switcher_title_set_stack (self->switcher_title, strata_project_view_get_stack (self->project_view));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", TRUE);
