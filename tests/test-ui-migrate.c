@@ -210,6 +210,12 @@ iterate_for (guint msec)
     }
 }
 
+static gboolean
+plan_reviewed (gpointer data)
+{
+  return !strata_plan_page_get_reviewing (data);
+}
+
 static StrataPlanPage *
 show_plan (StrataProjectView *view,
            StrataPlanTarget   target)
@@ -219,6 +225,7 @@ show_plan (StrataProjectView *view,
   adw_view_stack_set_visible_child_name (strata_project_view_get_stack (view), "plan");
   strata_plan_page_set_target (page, target);
   strata_test_gui_iterate_pending ();
+  strata_test_gui_iterate_until (plan_reviewed, page, "the plan is reviewed");
 
   return page;
 }
@@ -231,7 +238,10 @@ start_plan (StrataProjectView *view,
             const char        *type_name)
 {
   StrataPlanPage *page = strata_project_view_get_plan_page (view);
-  gboolean confirm = strata_plan_page_get_destructive (page) || type_name != NULL;
+  gboolean confirm;
+
+  strata_test_gui_iterate_until (plan_reviewed, page, "the plan is reviewed");
+  confirm = strata_plan_page_get_destructive (page) || type_name != NULL;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "plan.apply", NULL));
 
