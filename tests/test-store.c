@@ -746,6 +746,395 @@ test_store_async (Fixture       *fixture,
   g_assert_error (error, STRATA_ERROR, STRATA_ERROR_NEWER_VERSION);
 }
 
+/* Async calls: their results in call order, each one's change to the live
+ * lists made on the main context before its callback. */
+typedef struct
+{
+  StrataStore *store;
+  GThread     *main_thread;
+  GPtrArray   *events;    /* "what:outcome", in the order they happened */
+  guint        pending;
+  guint        n_changes;
+} AsyncState;
+
+static void
+async_state_init (AsyncState  *state,
+                  StrataStore *store)
+{
+  state->store = store;
+  state->main_thread = g_thread_self ();
+  state->events = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+async_state_wait (AsyncState *state)
+{
+  while (state->pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+list_changed_cb (GListModel *model,
+                 guint       position,
+                 guint       removed,
+                 guint       added,
+                 gpointer    user_data)
+{
+  AsyncState *state = user_data;
+
+  g_assert_true (g_thread_self () == state->main_thread);
+  state->n_changes++;
+}
+
+static void
+record (AsyncState   *state,
+        const char   *what,
+        const GError *error)
+{
+  g_assert_true (g_thread_self () == state->main_thread);
+  g_ptr_array_add (state->events, g_strdup_printf ("%s:%s", what, error ? error->message : "ok"));
+  state->pending--;
+}
+
+static void
+added_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  AsyncState *state = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataProfile) profile = NULL;
+
+  strata_store_add_profile_finish (STRATA_STORE (object), result, &error);
+  /* The profile is in the list by the time the callback runs. */
+  if (error == NULL)
+    g_assert_cmpuint (g_list_model_get_n_items (strata_store_get_profiles (state->store)), >, 0);
+  record (state, "add", error);
+}
+
+static void
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  strata_store_save_profile_finish (STRATA_STORE (object), result, &error);
+  record (user_data, "save", error);
+}
+
+static void
+removed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  strata_store_remove_profile_finish (STRATA_STORE (object), result, &error);
+  record (user_data, "remove", error);
+}
+
+static StrataProfile *
+new_profile (const char *name,
+             const char *url)
+{
+  g_autoptr(GError) error = NULL;
+  StrataProfile *profile;
+
+  profile = strata_profile_new_from_url (STRATA_PROFILE_ORIGIN_USER, name, url, &error);
+  g_assert_no_error (error);
+  return profile;
+}
+
+static char *
+profile_names (StrataStore *store)
+{
+  GListModel *model = strata_store_get_profiles (store);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(StrataProfile) profile = g_list_model_get_item (model, i);
+
+      g_ptr_array_add (names, g_strdup (strata_profile_get_name (profile)));
+    }
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **)names->pdata);
+}
+
+static void
+test_store_async_profiles (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(StrataStore) store = open_at (fixture, NULL);
+  g_autoptr(StrataProfile) zeta = new_profile ("zeta", "sqlite:///tmp/zeta.db");
+  g_autoptr(StrataProfile) alpha = new_profile ("alpha", "postgresql://ann@db.example.com/shop");
+  g_autoptr(StrataProfile) again = new_profile ("alpha", "sqlite:///tmp/again.db");
+  g_autoptr(StrataProfile) beta = new_profile ("beta", "sqlite:///tmp/beta.db");
+  g_autoptr(StrataProfile) sneaky = new_profile ("sneaky", "sqlite:///tmp/sneaky.db");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *names = NULL;
+  g_autofree char *stored = NULL;
+  AsyncState state = { 0, };
+
+  async_state_init (&state, store);
+  g_signal_connect (strata_store_get_profiles (store), "items-changed",
+                    G_CALLBACK (list_changed_cb), &state);
+
+  /* Nothing changes before the main loop runs: the writes are queued. */
+  strata_store_add_profile_async (store, zeta, NULL, added_cb, &state);
+  strata_store_add_profile_async (store, alpha, NULL, added_cb, &state);
+  /* A second "alpha": its name is still free in the live list when it is
+   * asked for, so it is the database that refuses it, on the worker. */
+  strata_store_add_profile_async (store, again, NULL, added_cb, &state);
+  state.pending = 3;
+  g_assert_cmpuint (g_list_model_get_n_items (strata_store_get_profiles (store)), ==, 0);
+  async_state_wait (&state);
+
+  g_assert_cmpuint (state.events->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (state.events, 0), ==, "add:ok");
+  g_assert_cmpstr (g_ptr_array_index (state.events, 1), ==, "add:ok");
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (state.events, 2), "add:"));
+  g_assert_cmpstr (g_ptr_array_index (state.events, 2), !=, "add:ok");
+  g_assert_cmpuint (state.n_changes, ==, 2);
+  names = profile_names (store);
+  g_assert_cmpstr (names, ==, "alpha zeta");
+  g_clear_pointer (&names, g_free);
+  stored = query_column (fixture->path, "SELECT name FROM profile ORDER BY name");
+  g_assert_cmpstr (stored, ==, "alpha zeta");
+  g_clear_pointer (&stored, g_free);
+
+  /* Now "alpha" is in the list: a second one is refused when called, and
+   * reported through the callback, never synchronously. */
+  g_ptr_array_set_size (state.events, 0);
+  strata_store_add_profile_async (store, again, NULL, added_cb, &state);
+  state.pending = 1;
+  g_assert_cmpuint (state.events->len, ==, 0);
+  async_state_wait (&state);
+  g_assert_cmpstr (g_ptr_array_index (state.events, 0), ==, "add:a profile named “alpha” already exists");
+
+  /* Save (renaming it, so it moves), then remove, queued back to back:
+   * they run in order. */
+  g_ptr_array_set_size (state.events, 0);
+  state.n_changes = 0;
+  strata_profile_set_name (zeta, "aardvark");
+  strata_store_save_profile_async (store, zeta, NULL, saved_cb, &state);
+  strata_store_remove_profile_async (store, alpha, NULL, removed_cb, &state);
+  state.pending = 2;
+  async_state_wait (&state);
+  g_assert_cmpstr (g_ptr_array_index (state.events, 0), ==, "save:ok");
+  g_assert_cmpstr (g_ptr_array_index (state.events, 1), ==, "remove:ok");
+  names = profile_names (store);
+  g_assert_cmpstr (names, ==, "aardvark");
+  g_clear_pointer (&names, g_free);
+  stored = query_column (fixture->path, "SELECT name FROM profile ORDER BY name");
+  g_assert_cmpstr (stored, ==, "aardvark");
+  g_clear_pointer (&stored, g_free);
+  g_assert_cmpuint (state.n_changes, >=, 2);
+
+  /* An invalid save fails, and the profile gets its stored values back. */
+  g_ptr_array_set_size (state.events, 0);
+  strata_profile_set_name (zeta, "");
+  strata_store_save_profile_async (store, zeta, NULL, saved_cb, &state);
+  state.pending = 1;
+  async_state_wait (&state);
+  g_assert_cmpstr (g_ptr_array_index (state.events, 0), !=, "save:ok");
+  g_assert_cmpstr (strata_profile_get_name (zeta), ==, "aardvark");
+
+  /* A cancelled call writes nothing. */
+  g_ptr_array_set_size (state.events, 0);
+  g_cancellable_cancel (cancellable);
+  strata_store_add_profile_async (store, beta, cancellable, added_cb, &state);
+  state.pending = 1;
+  async_state_wait (&state);
+  g_assert_cmpstr (g_ptr_array_index (state.events, 0), ==, "add:Operation was cancelled");
+  g_assert_null (strata_store_lookup_profile (store, "beta"));
+  stored = query_column (fixture->path, "SELECT name FROM profile ORDER BY name");
+  g_assert_cmpstr (stored, ==, "aardvark");
+  g_clear_pointer (&stored, g_free);
+
+  /* A database error (a row the live list does not know about). */
+  run_sql (fixture->path, "INSERT INTO profile (id, name, engine) VALUES ('x1', 'sneaky', 'sqlite')");
+  g_ptr_array_set_size (state.events, 0);
+  strata_profile_set_id (sneaky, "x1");
+  strata_store_add_profile_async (store, sneaky, NULL, added_cb, &state);
+  state.pending = 1;
+  async_state_wait (&state);
+  g_assert_cmpstr (g_ptr_array_index (state.events, 0), !=, "add:ok");
+  g_assert_null (strata_store_lookup_profile (store, "sneaky"));
+
+  g_ptr_array_unref (state.events);
+}
+
+static void
+recent_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  strata_store_add_recent_project_finish (STRATA_STORE (object), result, &error);
+  record (user_data, "recent", error);
+}
+
+static void
+forgotten_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  strata_store_remove_recent_project_finish (STRATA_STORE (object), result, &error);
+  record (user_data, "forget", error);
+}
+
+static void
+test_store_async_recent_projects (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(StrataStore) store = open_at (fixture, NULL);
+  GListModel *recent = strata_store_get_recent_projects (store);
+  g_autoptr(GFile) remote = g_file_new_for_uri ("https://example.com/project");
+  g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func (g_object_unref);
+  AsyncState state = { 0, };
+
+  async_state_init (&state, store);
+  g_signal_connect (recent, "items-changed", G_CALLBACK (list_changed_cb), &state);
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/projects/p%u", i);
+
+      g_ptr_array_add (dirs, g_file_new_for_path (path));
+      strata_store_add_recent_project_async (store, g_ptr_array_index (dirs, i), NULL, recent_cb, &state);
+    }
+  strata_store_remove_recent_project_async (store, g_ptr_array_index (dirs, 2), NULL, forgotten_cb, &state);
+  strata_store_add_recent_project_async (store, remote, NULL, recent_cb, &state);
+  state.pending = 7;
+  async_state_wait (&state);
+
+  g_assert_cmpuint (state.events->len, ==, 7);
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpstr (g_ptr_array_index (state.events, i), ==, "recent:ok");
+  g_assert_cmpstr (g_ptr_array_index (state.events, 5), ==, "forget:ok");
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (state.events, 6), "a project must be a local folder"));
+
+  /* Newest first, as written in order. */
+  g_assert_cmpuint (g_list_model_get_n_items (recent), ==, 4);
+  {
+    const char *expected[] = { "/projects/p4", "/projects/p3", "/projects/p1", "/projects/p0" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+      {
+        g_autoptr(GFile) file = g_list_model_get_item (recent, i);
+
+        g_assert_cmpstr (g_file_peek_path (file), ==, expected[i]);
+      }
+  }
+  g_assert_cmpuint (state.n_changes, ==, 6);
+
+  g_ptr_array_unref (state.events);
+}
+
+typedef struct
+{
+  AsyncState    state;
+  GArray       *ids;
+  StrataResult *runs;
+} RunState;
+
+static void
+began_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  RunState *runs = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  id = strata_store_begin_run_finish (STRATA_STORE (object), result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  g_array_append_val (runs->ids, id);
+  record (&runs->state, "begin", NULL);
+}
+
+static void
+finished_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  RunState *runs = user_data;
+  g_autoptr(GError) error = NULL;
+
+  strata_store_finish_run_finish (STRATA_STORE (object), result, &error);
+  record (&runs->state, "finish", error);
+}
+
+static void
+listed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  RunState *runs = user_data;
+  g_autoptr(GError) error = NULL;
+
+  runs->runs = strata_store_list_runs_finish (STRATA_STORE (object), result, &error);
+  g_assert_no_error (error);
+  record (&runs->state, "list", NULL);
+}
+
+static void
+test_store_async_runs (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(StrataStore) store = open_at (fixture, NULL);
+  g_autoptr(StrataProfile) profile = new_profile ("prod", "postgresql://ann:hunter2@db.example.com/shop");
+  g_autoptr(GFile) project = g_file_new_for_path ("/projects/shop");
+  const char *heads[] = { "abc123", NULL };
+  RunState runs = { { 0, }, NULL, NULL };
+
+  async_state_init (&runs.state, store);
+  runs.ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; i < 3; i++)
+    strata_store_begin_run_async (store, project, profile, "upgrade", "heads", heads, NULL, began_cb, &runs);
+  runs.state.pending = 3;
+  async_state_wait (&runs.state);
+
+  /* In the order they were asked for. */
+  g_assert_cmpuint (runs.ids->len, ==, 3);
+  g_assert_cmpint (g_array_index (runs.ids, gint64, 0), <, g_array_index (runs.ids, gint64, 1));
+  g_assert_cmpint (g_array_index (runs.ids, gint64, 1), <, g_array_index (runs.ids, gint64, 2));
+
+  /* Finishing, a bad id, and the list, queued together. */
+  strata_store_finish_run_async (store, g_array_index (runs.ids, gint64, 1), "failed", heads,
+                                 "could not reach postgresql://ann:hunter2@db.example.com/shop",
+                                 NULL, finished_cb, &runs);
+  strata_store_finish_run_async (store, 9999, "succeeded", heads, NULL, NULL, finished_cb, &runs);
+  strata_store_finish_run_async (store, 1, "exploded", heads, NULL, NULL, finished_cb, &runs);
+  strata_store_list_runs_async (store, 2, NULL, listed_cb, &runs);
+  runs.state.pending = 4;
+  async_state_wait (&runs.state);
+
+  g_assert_cmpstr (g_ptr_array_index (runs.state.events, 3), ==, "finish:ok");
+  g_assert_cmpstr (g_ptr_array_index (runs.state.events, 4), ==, "finish:no run 9999 in the log");
+  g_assert_cmpstr (g_ptr_array_index (runs.state.events, 5), ==,
+                   "finish:unknown run outcome “exploded” (succeeded, failed or cancelled)");
+  g_assert_cmpstr (g_ptr_array_index (runs.state.events, 6), ==, "list:ok");
+
+  /* The list ran after the finish: newest first, redacted. */
+  g_assert_nonnull (runs.runs);
+  g_assert_cmpuint (strata_result_get_n_rows (runs.runs), ==, 2);
+  g_assert_cmpstr (strata_result_get_value (runs.runs, 1, 11), ==, "failed");
+  g_assert_null (strstr (strata_result_get_value (runs.runs, 1, 12), "hunter2"));
+  g_assert_cmpstr (strata_result_get_value (runs.runs, 0, 11), ==, "running");
+
+  strata_result_unref (runs.runs);
+  g_array_unref (runs.ids);
+  g_ptr_array_unref (runs.state.events);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -768,6 +1157,9 @@ main (int   argc,
   ADD ("/strata/store/recent-projects", test_store_recent_projects);
   ADD ("/strata/store/runs", test_store_runs);
   ADD ("/strata/store/async", test_store_async);
+  ADD ("/strata/store/async-profiles", test_store_async_profiles);
+  ADD ("/strata/store/async-recent-projects", test_store_async_recent_projects);
+  ADD ("/strata/store/async-runs", test_store_async_runs);
 #undef ADD
 
   return g_test_run ();

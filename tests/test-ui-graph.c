@@ -232,6 +232,12 @@ page_window (GtkWidget *page,
   return window;
 }
 
+static gboolean
+sql_rendered (gpointer data)
+{
+  return !strata_revisions_page_get_rendering (data);
+}
+
 static void
 test_page_bookshop (void)
 {
@@ -264,6 +270,7 @@ test_page_bookshop (void)
   g_assert_false (strata_revisions_page_select_revision (page, "nosuchrevision"));
 
   /* The selected revision's upgrade SQL, for SQLite then PostgreSQL */
+  strata_test_gui_iterate_until (sql_rendered, page, "the SQL is rendered");
   upgrade_view = strata_test_gui_get_child (page, STRATA_TYPE_REVISIONS_PAGE, "upgrade_view");
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (upgrade_view));
   g_assert_cmpstr (gtk_source_language_get_id (gtk_source_buffer_get_language (GTK_SOURCE_BUFFER (buffer))), ==, "sql");
@@ -275,10 +282,12 @@ test_page_bookshop (void)
 
   /* A table with an identity column reads differently per dialect */
   g_assert_true (strata_revisions_page_select_revision (page, "1a0e6c2d9b41"));
+  strata_test_gui_iterate_until (sql_rendered, page, "the SQL is rendered");
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   sqlite_sql = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
   g_assert_nonnull (strstr (sqlite_sql, "CREATE TABLE"));
   strata_revisions_page_set_dialect (page, STRATA_DIALECT_POSTGRESQL);
+  strata_test_gui_iterate_until (sql_rendered, page, "the SQL is rendered");
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   sql = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
   g_test_message ("SQLite: %s\nPostgreSQL: %s", sqlite_sql, sql);

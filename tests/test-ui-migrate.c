@@ -146,10 +146,41 @@ plan_is_not_running (gpointer data)
 }
 
 static void
+store_flushed_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(StrataResult) runs = strata_store_list_runs_finish (STRATA_STORE (object), result, NULL);
+  gboolean *flushed = user_data;
+
+  *flushed = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *)data;
+}
+
+/* The store's worker runs its jobs in order: once a read asked for now is
+ * answered, every write asked for before it is done and applied. */
+static void
+flush_store (void)
+{
+  StrataStore *store = strata_application_get_store (strata_test_gui_get_application ());
+  gboolean flushed = FALSE;
+
+  strata_store_list_runs_async (store, 1, NULL, store_flushed_cb, &flushed);
+  strata_test_gui_iterate_until (is_true, &flushed, "the store's queue is done");
+  strata_test_gui_iterate_pending ();
+}
+
+static void
 wait_idle (StrataProjectView *view)
 {
   strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
   strata_test_gui_iterate_pending ();
+  flush_store ();
 }
 
 typedef struct
@@ -179,6 +210,12 @@ iterate_for (guint msec)
     }
 }
 
+static gboolean
+plan_reviewed (gpointer data)
+{
+  return !strata_plan_page_get_reviewing (data);
+}
+
 static StrataPlanPage *
 show_plan (StrataProjectView *view,
            StrataPlanTarget   target)
@@ -188,6 +225,7 @@ show_plan (StrataProjectView *view,
   adw_view_stack_set_visible_child_name (strata_project_view_get_stack (view), "plan");
   strata_plan_page_set_target (page, target);
   strata_test_gui_iterate_pending ();
+  strata_test_gui_iterate_until (plan_reviewed, page, "the plan is reviewed");
 
   return page;
 }
@@ -200,7 +238,10 @@ start_plan (StrataProjectView *view,
             const char        *type_name)
 {
   StrataPlanPage *page = strata_project_view_get_plan_page (view);
-  gboolean confirm = strata_plan_page_get_destructive (page) || type_name != NULL;
+  gboolean confirm;
+
+  strata_test_gui_iterate_until (plan_reviewed, page, "the plan is reviewed");
+  confirm = strata_plan_page_get_destructive (page) || type_name != NULL;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "plan.apply", NULL));
 
@@ -252,6 +293,7 @@ dup_last_run (StrataStore *store)
   g_autoptr(GString) text = g_string_new (NULL);
   const char *columns[] = { "action", "target", "outcome", "to_heads" };
 
+  flush_store ();
   runs = strata_store_list_runs (store, 1, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (strata_result_get_n_rows (runs), ==, 1);
@@ -884,6 +926,111 @@ test_migrate_postgresql (void)
   strata_test_pg_drop_database (db_url);
 }
 
+/* Whether @widget or a descendant is a label saying @text (and visible) */
+static gboolean
+has_label (GtkWidget  *widget,
+           const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
+      g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+has_button (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget))
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (has_button (child))
+      return TRUE;
+  return FALSE;
+}
+
+/* The project's strata.ini profiles join the sidebar: first, read-only,
+ * marked as the project's, with their role */
+static void
+test_project_profiles (void)
+{
+  StrataApplication *app = strata_test_gui_get_application ();
+  g_autofree char *dir = NULL;
+  g_autofree char *ini = NULL;
+  g_autofree char *migrations = NULL;
+  g_autoptr(GFile) directory = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkListBox *list;
+  GtkListBoxRow *row;
+  StrataProjectView *view;
+  StrataProfile *profile;
+  StrataWindow *window;
+  guint n_user;
+
+  if (app == NULL)
+    return;
+
+  dir = strata_test_mkdtemp ();
+  migrations = g_build_filename (dir, "migrations", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (migrations, 0700), ==, 0);
+  ini = g_build_filename (dir, "strata.ini", NULL);
+  g_assert_true (g_file_set_contents (ini,
+                                      "[strata]\n"
+                                      "migrations=migrations\n"
+                                      "\n"
+                                      "[profile Shared dev]\n"
+                                      "url=sqlite:///shared.db\n"
+                                      "\n"
+                                      "[profile Live]\n"
+                                      "url=postgresql://app@db.example.com/shop\n"
+                                      "role=production\n",
+                                      -1, NULL));
+  directory = g_file_new_for_path (dir);
+
+  n_user = g_list_model_get_n_items (strata_application_get_profiles (app));
+  window = strata_window_new (app);
+  strata_test_gui_show_window (GTK_WINDOW (window));
+  list = strata_test_gui_get_child (window, STRATA_TYPE_WINDOW, "profiles_list");
+
+  g_assert_true (strata_window_open_project (window, directory, &error));
+  g_assert_no_error (error);
+  strata_test_gui_iterate_pending ();
+
+  /* In file order, before the user's own */
+  g_assert_nonnull (gtk_list_box_get_row_at_index (list, n_user + 1));
+  g_assert_null (gtk_list_box_get_row_at_index (list, n_user + 2));
+
+  row = gtk_list_box_get_row_at_index (list, 0);
+  g_assert_true (has_label (GTK_WIDGET (row), "Shared dev"));
+  g_assert_true (has_label (GTK_WIDGET (row), "Project"));
+  g_assert_false (has_label (GTK_WIDGET (row), "Production"));
+  g_assert_false (has_button (GTK_WIDGET (row)));
+
+  row = gtk_list_box_get_row_at_index (list, 1);
+  g_assert_true (has_label (GTK_WIDGET (row), "Live"));
+  g_assert_true (has_label (GTK_WIDGET (row), "Project"));
+  g_assert_true (has_label (GTK_WIDGET (row), "Production"));
+  g_assert_false (has_button (GTK_WIDGET (row)));
+
+  /* Selecting one connects with it; it stays out of the user's store */
+  gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 0));
+  view = strata_window_get_project_view (window);
+  profile = strata_project_view_get_profile (view);
+  g_assert_nonnull (profile);
+  g_assert_cmpstr (strata_profile_get_name (profile), ==, "Shared dev");
+  g_assert_cmpint (strata_profile_get_origin (profile), ==, STRATA_PROFILE_ORIGIN_PROJECT);
+  g_assert_null (strata_store_lookup_profile (strata_application_get_store (app), "Shared dev"));
+  wait_idle (view);
+  g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-project-profiles.png"));
+
+  strata_test_gui_destroy_window (GTK_WINDOW (window));
+  strata_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -895,6 +1042,7 @@ main (int   argc,
   g_test_add_func ("/strata/ui/migrate/sqlite", test_migrate_sqlite);
   g_test_add_func ("/strata/ui/migrate/cancel-sqlite", test_cancel_sqlite);
   g_test_add_func ("/strata/ui/migrate/postgresql", test_migrate_postgresql);
+  g_test_add_func ("/strata/ui/migrate/project-profiles", test_project_profiles);
 
   ret = g_test_run ();
 

@@ -22,7 +22,13 @@ G_DECLARE_FINAL_TYPE (StrataGraph, strata_graph, STRATA, GRAPH, GObject)
  * Builds and validates the graph from StrataScript objects (@scripts in file
  * order). A duplicate revision id, a missing parent, an unknown depends_on, a
  * duplicate branch label (or one equal to a revision id), a cycle or a
- * dependency cycle is STRATA_ERROR_GRAPH naming the revision and its file. */
+ * dependency cycle is STRATA_ERROR_GRAPH naming the revision and its file.
+ *
+ * A graph is immutable once made: every call below only reads it (searches
+ * use their own scratch space), so it may be read from several threads at
+ * once, e.g. replayed or linted in a worker thread while the main thread
+ * shows it. Its scripts may read their operations lazily (a revision from
+ * the project's index); StrataScript guards that with a lock. */
 StrataGraph        *strata_graph_new                 (GPtrArray           *scripts,
                                                       GError             **error);
 

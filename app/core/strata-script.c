@@ -40,6 +40,12 @@ G_DEFINE_FINAL_TYPE (StrataScript, strata_script, G_TYPE_OBJECT)
 
 static const char * const empty_strv[] = { NULL };
 
+/* A revision from the project's index reads its operations, file and
+ * creation time when first asked for: this lock makes that safe when the
+ * graph is read from several threads (the app replays and lints in worker
+ * threads). Recursive: loading asks for the file. */
+static GRecMutex lazy_lock;
+
 static void ensure_loaded_or_warn (StrataScript *self);
 
 static void
@@ -246,14 +252,20 @@ strata_script_get_message (StrataScript *self)
 GDateTime *
 strata_script_get_created (StrataScript *self)
 {
+  GDateTime *created;
+
   g_return_val_if_fail (STRATA_IS_SCRIPT (self), NULL);
+
+  g_rec_mutex_lock (&lazy_lock);
   if (self->created == NULL && self->indexed_created != NULL)
     {
       self->created = g_date_time_new_from_iso8601 (self->indexed_created, NULL);
       g_clear_pointer (&self->indexed_created, g_free);
     }
+  created = self->created;
+  g_rec_mutex_unlock (&lazy_lock);
 
-  return self->created;
+  return created;
 }
 
 gboolean
@@ -271,12 +283,17 @@ strata_script_get_transactional (StrataScript *self)
 GPtrArray *
 strata_script_get_upgrade (StrataScript *self)
 {
+  GPtrArray *upgrade;
+
   g_return_val_if_fail (STRATA_IS_SCRIPT (self), NULL);
 
+  g_rec_mutex_lock (&lazy_lock);
   if (self->indexed)
     ensure_loaded_or_warn (self);
+  upgrade = self->upgrade;
+  g_rec_mutex_unlock (&lazy_lock);
 
-  return self->upgrade;
+  return upgrade;
 }
 
 /**
@@ -288,12 +305,17 @@ strata_script_get_upgrade (StrataScript *self)
 GPtrArray *
 strata_script_get_downgrade (StrataScript *self)
 {
+  GPtrArray *downgrade;
+
   g_return_val_if_fail (STRATA_IS_SCRIPT (self), NULL);
 
+  g_rec_mutex_lock (&lazy_lock);
   if (self->indexed)
     ensure_loaded_or_warn (self);
+  downgrade = self->downgrade;
+  g_rec_mutex_unlock (&lazy_lock);
 
-  return self->downgrade;
+  return downgrade;
 }
 
 /**
@@ -304,14 +326,20 @@ strata_script_get_downgrade (StrataScript *self)
 GFile *
 strata_script_get_file (StrataScript *self)
 {
+  GFile *file;
+
   g_return_val_if_fail (STRATA_IS_SCRIPT (self), NULL);
+
+  g_rec_mutex_lock (&lazy_lock);
   if (self->file == NULL && self->indexed_path != NULL)
     {
       self->file = g_file_new_for_path (self->indexed_path);
       g_clear_pointer (&self->indexed_path, g_free);
     }
+  file = self->file;
+  g_rec_mutex_unlock (&lazy_lock);
 
-  return self->file;
+  return file;
 }
 
 static JsonNode *script_to_json (StrataScript *self);
@@ -329,8 +357,11 @@ static JsonNode *script_to_json (StrataScript *self);
 const char *
 strata_script_get_checksum (StrataScript *self)
 {
+  const char *checksum;
+
   g_return_val_if_fail (STRATA_IS_SCRIPT (self), NULL);
 
+  g_rec_mutex_lock (&lazy_lock);
   if (self->checksum == NULL && self->indexed)
     ensure_loaded_or_warn (self);
 
@@ -341,8 +372,10 @@ strata_script_get_checksum (StrataScript *self)
 
       self->checksum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, canonical, -1);
     }
+  checksum = self->checksum;
+  g_rec_mutex_unlock (&lazy_lock);
 
-  return self->checksum;
+  return checksum;
 }
 
 gboolean
@@ -1033,9 +1066,11 @@ strata_script_ensure_loaded (StrataScript  *self,
                              GError       **error)
 {
   g_autoptr(StrataScript) full = NULL;
+  g_autoptr(GRecMutexLocker) locker = NULL;
 
   g_return_val_if_fail (STRATA_IS_SCRIPT (self), FALSE);
 
+  locker = g_rec_mutex_locker_new (&lazy_lock);
   if (!self->indexed)
     return TRUE;
 

@@ -44,6 +44,11 @@ struct _StrataStore
 
   GListStore         *profiles;
   GListStore         *recent_projects;
+
+  /* The driver is used by one thread at a time: the caller's (sync calls)
+   * or the worker's (async ones, one job at a time, in order). */
+  GMutex              lock;
+  GThreadPool        *worker;
 };
 
 G_DEFINE_FINAL_TYPE (StrataStore, strata_store, G_TYPE_OBJECT)
@@ -63,7 +68,14 @@ strata_store_dispose (GObject *object)
 
   g_clear_object (&self->profiles);
   g_clear_object (&self->recent_projects);
+
+  /* Every job holds a reference on the store: none is left here. */
+  if (self->worker != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->worker), FALSE, FALSE);
+
+  g_mutex_lock (&self->lock);
   g_clear_object (&self->driver);
+  g_mutex_unlock (&self->lock);
 
   G_OBJECT_CLASS (strata_store_parent_class)->dispose (object);
 }
@@ -77,6 +89,7 @@ strata_store_finalize (GObject *object)
   g_clear_object (&self->backup_file);
   g_clear_pointer (&self->previous_revision, g_free);
   g_clear_pointer (&self->revision, g_free);
+  g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (strata_store_parent_class)->finalize (object);
 }
@@ -95,6 +108,7 @@ strata_store_init (StrataStore *self)
 {
   self->profiles = g_list_store_new (STRATA_TYPE_PROFILE);
   self->recent_projects = g_list_store_new (G_TYPE_FILE);
+  g_mutex_init (&self->lock);
 }
 
 /**
@@ -741,83 +755,6 @@ check_name_free (StrataStore    *self,
   return TRUE;
 }
 
-gboolean
-strata_store_add_profile (StrataStore    *self,
-                          StrataProfile  *profile,
-                          GError        **error)
-{
-  g_autoptr(StrataResult) result = NULL;
-  g_autofree char *port = NULL;
-
-  g_return_val_if_fail (STRATA_IS_STORE (self), FALSE);
-  g_return_val_if_fail (STRATA_IS_PROFILE (profile), FALSE);
-
-  if (strata_profile_get_origin (profile) != STRATA_PROFILE_ORIGIN_USER)
-    {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "profile “%s” is not a user profile: only those go in the store",
-                   strata_profile_get_name (profile));
-      return FALSE;
-    }
-  if (!strata_profile_validate (profile, error) || !check_name_free (self, profile, error))
-    return FALSE;
-
-  if (strata_profile_get_id (profile) == NULL)
-    {
-      g_autofree char *id = g_uuid_string_random ();
-
-      strata_profile_set_id (profile, id);
-    }
-  else if (find_profile (self, NULL, strata_profile_get_id (profile), NULL) != NULL)
-    {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "profile “%s” is already in the store", strata_profile_get_name (profile));
-      return FALSE;
-    }
-
-  port = port_text (profile);
-  {
-    const char *params[] = {
-      strata_profile_get_id (profile),
-      strata_profile_get_name (profile),
-      strata_profile_get_engine (profile),
-      strata_profile_get_host (profile),
-      port,
-      strata_profile_get_user (profile),
-      strata_profile_get_database (profile),
-      strata_profile_get_path (profile),
-      strata_profile_get_params (profile),
-      strata_profile_role_to_string (strata_profile_get_role (profile)),
-      strata_profile_get_notes (profile),
-    };
-
-    result = strata_driver_query_params (self->driver,
-                                         "INSERT INTO profile (" PROFILE_COLUMNS ") "
-                                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                                         G_N_ELEMENTS (params), params, NULL, error);
-    if (result == NULL)
-      return FALSE;
-  }
-
-  g_list_store_insert_sorted (self->profiles, profile, compare_profiles, NULL);
-  return TRUE;
-}
-
-/* Gives @profile its stored values back. */
-static void
-reload_profile (StrataStore   *self,
-                StrataProfile *profile)
-{
-  g_autoptr(StrataResult) result = NULL;
-  const char *params[] = { strata_profile_get_id (profile) };
-
-  result = strata_driver_query_params (self->driver,
-                                       "SELECT " PROFILE_COLUMNS " FROM profile WHERE id = $1",
-                                       1, params, NULL, NULL);
-  if (result != NULL && strata_result_get_n_rows (result) == 1)
-    apply_row (profile, result, 0);
-}
-
 static gboolean
 still_sorted (StrataStore   *self,
               StrataProfile *profile,
@@ -843,59 +780,369 @@ still_sorted (StrataStore   *self,
   return TRUE;
 }
 
-gboolean
-strata_store_save_profile (StrataStore    *self,
-                           StrataProfile  *profile,
-                           GError        **error)
+/* Jobs -------------------------------------------------------------------
+ *
+ * Every write and read after opening is a job in three parts: prepared on
+ * the caller's thread (checks against the live lists, and a snapshot of the
+ * values to write: the worker never reads a StrataProfile, which the app
+ * edits on its main thread), run with the driver's lock held (SQLite
+ * connections are not shared between threads), then applied to the live
+ * lists on the caller's thread. The sync calls do all three in a row; the
+ * async ones run the middle part on the store's own worker thread, one job
+ * at a time in the order they were asked for, and apply the result on the
+ * main context of the caller before its callback. */
+
+typedef struct _StoreJob StoreJob;
+
+typedef gboolean (*StoreRunFunc)   (StrataStore  *self,
+                                    StoreJob     *job,
+                                    GError      **error);
+typedef void     (*StoreApplyFunc) (StrataStore  *self,
+                                    StoreJob     *job,
+                                    gboolean      succeeded);
+
+struct _StoreJob
 {
-  g_autoptr(StrataResult) result = NULL;
-  g_autofree char *port = NULL;
-  guint position;
+  StoreRunFunc    run;
+  StoreApplyFunc  apply;
+  StrataProfile  *profile;   /* never touched by run */
+  GPtrArray      *params;    /* (element-type utf8) (nullable elements) */
+  char           *path;
+  gint64          run_id;
+  StrataResult   *result;    /* what run read */
+  GError         *error;
+};
+
+static void
+store_job_free (gpointer data)
+{
+  StoreJob *job = data;
+
+  g_clear_object (&job->profile);
+  g_clear_pointer (&job->params, g_ptr_array_unref);
+  g_clear_pointer (&job->path, g_free);
+  g_clear_pointer (&job->result, strata_result_unref);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreJob, store_job_free)
+
+static StoreJob *
+store_job_new (StoreRunFunc    run,
+               StoreApplyFunc  apply)
+{
+  StoreJob *job = g_new0 (StoreJob, 1);
+
+  job->run = run;
+  job->apply = apply;
+  job->params = g_ptr_array_new_with_free_func (g_free);
+  return job;
+}
+
+static void
+store_job_add_param (StoreJob   *job,
+                     const char *value)
+{
+  g_ptr_array_add (job->params, g_strdup (value));
+}
+
+/* Runs @job with the driver's lock held; its error goes to job->error
+ * (unless it has one already: a save refused before it ran). */
+static gboolean
+store_job_run_locked (StrataStore *self,
+                      StoreJob    *job)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean succeeded;
+
+  g_mutex_lock (&self->lock);
+  if (self->driver == NULL)
+    {
+      g_set_error (&error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "%s: the store is closed", g_file_peek_path (self->file));
+      succeeded = FALSE;
+    }
+  else
+    succeeded = job->run (self, job, &error);
+  g_mutex_unlock (&self->lock);
+
+  if (job->error == NULL && error != NULL)
+    job->error = g_steal_pointer (&error);
+  return succeeded && job->error == NULL;
+}
+
+static gboolean
+store_job_run_sync (StrataStore  *self,
+                    StoreJob     *job,
+                    GError      **error)
+{
+  gboolean succeeded = store_job_run_locked (self, job);
+
+  if (job->apply != NULL)
+    job->apply (self, job, succeeded);
+  if (!succeeded)
+    g_propagate_error (error, g_steal_pointer (&job->error));
+  return succeeded;
+}
+
+static gboolean
+store_job_complete (gpointer data)
+{
+  GTask *task = data;
+  StrataStore *self = g_task_get_source_object (task);
+  StoreJob *job = g_task_get_task_data (task);
+  gboolean succeeded = job->error == NULL;
+
+  if (job->apply != NULL)
+    job->apply (self, job, succeeded);
+  if (succeeded)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&job->error));
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The worker thread: one job at a time, in order. */
+static void
+store_worker (gpointer data,
+              gpointer user_data)
+{
+  g_autoptr(GTask) task = data;
+  StrataStore *self = g_task_get_source_object (task);
+  StoreJob *job = g_task_get_task_data (task);
+  g_autoptr(GSource) source = NULL;
+  GMainContext *context;
+
+  /* A job refused when it was asked for has its error already: it still
+   * waits for its turn, so that callbacks come in the order of the calls. */
+  if (job->error == NULL &&
+      g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &job->error))
+    job->run = NULL;
+  if (job->run != NULL)
+    store_job_run_locked (self, job);
+
+  /* The source takes the worker's reference: the task (and so the store)
+   * is released on the caller's main context, never here. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, g_task_get_priority (task));
+  g_source_set_static_name (source, "[strata] store job");
+  context = g_task_get_context (task);
+  g_source_set_callback (source, store_job_complete, g_steal_pointer (&task), g_object_unref);
+  g_source_attach (source, context);
+}
+
+/* Takes @job (or @error, when preparing it failed). */
+static void
+store_job_run_async (StrataStore         *self,
+                     StoreJob            *job,
+                     GError              *error,
+                     gpointer             source_tag,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+
+  if (job == NULL)
+    {
+      job = store_job_new (NULL, NULL);
+      job->error = error;
+    }
+
+  g_task_set_task_data (task, job, store_job_free);
+
+  if (self->worker == NULL)
+    self->worker = g_thread_pool_new (store_worker, NULL, 1, FALSE, NULL);
+  g_thread_pool_push (self->worker, g_steal_pointer (&task), NULL);
+}
+
+static StoreJob *
+store_job_finish (StrataStore   *self,
+                  GAsyncResult  *result,
+                  gpointer       source_tag,
+                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  return g_task_get_task_data (G_TASK (result));
+}
+
+/* Adding, saving and removing profiles ----------------------------------- */
+
+static void
+snapshot_profile (StoreJob      *job,
+                  StrataProfile *profile)
+{
+  g_autofree char *port = port_text (profile);
+
+  store_job_add_param (job, strata_profile_get_id (profile));
+  store_job_add_param (job, strata_profile_get_name (profile));
+  store_job_add_param (job, strata_profile_get_engine (profile));
+  store_job_add_param (job, strata_profile_get_host (profile));
+  store_job_add_param (job, port);
+  store_job_add_param (job, strata_profile_get_user (profile));
+  store_job_add_param (job, strata_profile_get_database (profile));
+  store_job_add_param (job, strata_profile_get_path (profile));
+  store_job_add_param (job, strata_profile_get_params (profile));
+  store_job_add_param (job, strata_profile_role_to_string (strata_profile_get_role (profile)));
+  store_job_add_param (job, strata_profile_get_notes (profile));
+}
+
+static gboolean
+query_job (StrataStore  *self,
+           StoreJob     *job,
+           const char   *sql,
+           GError      **error)
+{
+  g_clear_pointer (&job->result, strata_result_unref);
+  job->result = strata_driver_query_params (self->driver, sql, job->params->len,
+                                            (const char * const *)job->params->pdata,
+                                            NULL, error);
+  return job->result != NULL;
+}
+
+static gboolean
+add_profile_run (StrataStore  *self,
+                 StoreJob     *job,
+                 GError      **error)
+{
+  return query_job (self, job,
+                    "INSERT INTO profile (" PROFILE_COLUMNS ") "
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                    error);
+}
+
+static void
+add_profile_apply (StrataStore *self,
+                   StoreJob    *job,
+                   gboolean     succeeded)
+{
+  if (succeeded)
+    g_list_store_insert_sorted (self->profiles, job->profile, compare_profiles, NULL);
+}
+
+static StoreJob *
+prepare_add_profile (StrataStore    *self,
+                     StrataProfile  *profile,
+                     GError        **error)
+{
+  StoreJob *job;
+
+  if (strata_profile_get_origin (profile) != STRATA_PROFILE_ORIGIN_USER)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "profile “%s” is not a user profile: only those go in the store",
+                   strata_profile_get_name (profile));
+      return NULL;
+    }
+  if (!strata_profile_validate (profile, error) || !check_name_free (self, profile, error))
+    return NULL;
+
+  if (strata_profile_get_id (profile) == NULL)
+    {
+      g_autofree char *id = g_uuid_string_random ();
+
+      strata_profile_set_id (profile, id);
+    }
+  else if (find_profile (self, NULL, strata_profile_get_id (profile), NULL) != NULL)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "profile “%s” is already in the store", strata_profile_get_name (profile));
+      return NULL;
+    }
+
+  job = store_job_new (add_profile_run, add_profile_apply);
+  job->profile = g_object_ref (profile);
+  snapshot_profile (job, profile);
+  return job;
+}
+
+gboolean
+strata_store_add_profile (StrataStore    *self,
+                          StrataProfile  *profile,
+                          GError        **error)
+{
+  g_autoptr(StoreJob) job = NULL;
 
   g_return_val_if_fail (STRATA_IS_STORE (self), FALSE);
   g_return_val_if_fail (STRATA_IS_PROFILE (profile), FALSE);
 
-  if (strata_profile_get_id (profile) == NULL ||
-      find_profile (self, NULL, strata_profile_get_id (profile), &position) != profile)
+  if (!(job = prepare_add_profile (self, profile, error)))
+    return FALSE;
+  return store_job_run_sync (self, job, error);
+}
+
+void
+strata_store_add_profile_async (StrataStore         *self,
+                                StrataProfile       *profile,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GError *error = NULL;
+  StoreJob *job;
+
+  g_return_if_fail (STRATA_IS_STORE (self));
+  g_return_if_fail (STRATA_IS_PROFILE (profile));
+
+  job = prepare_add_profile (self, profile, &error);
+  store_job_run_async (self, job, error, strata_store_add_profile_async,
+                       cancellable, callback, user_data);
+}
+
+gboolean
+strata_store_add_profile_finish (StrataStore   *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return store_job_finish (self, result, strata_store_add_profile_async, error) != NULL;
+}
+
+static gboolean
+save_profile_run (StrataStore  *self,
+                  StoreJob     *job,
+                  GError      **error)
+{
+  if (query_job (self, job,
+                 "UPDATE profile SET name = $2, engine = $3, host = $4, port = $5, "
+                 "username = $6, database = $7, path = $8, params = $9, role = $10, "
+                 "notes = $11, modified = CURRENT_TIMESTAMP WHERE id = $1",
+                 error))
+    return TRUE;
+
+  /* Read the stored values, to give them back to the profile. */
+  g_ptr_array_set_size (job->params, 1);
+  job->result = strata_driver_query_params (self->driver,
+                                            "SELECT " PROFILE_COLUMNS " FROM profile WHERE id = $1",
+                                            1, (const char * const *)job->params->pdata, NULL, NULL);
+  return FALSE;
+}
+
+static void
+save_profile_apply (StrataStore *self,
+                    StoreJob    *job,
+                    gboolean     succeeded)
+{
+  StrataProfile *profile = job->profile;
+  guint position;
+
+  if (!succeeded)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "profile “%s” is not in the store", strata_profile_get_name (profile));
-      return FALSE;
+      if (job->result != NULL && strata_result_get_n_rows (job->result) == 1)
+        apply_row (profile, job->result, 0);
+      return;
     }
 
-  if (!strata_profile_validate (profile, error) || !check_name_free (self, profile, error))
-    {
-      reload_profile (self, profile);
-      return FALSE;
-    }
-
-  port = port_text (profile);
-  {
-    const char *params[] = {
-      strata_profile_get_id (profile),
-      strata_profile_get_name (profile),
-      strata_profile_get_engine (profile),
-      strata_profile_get_host (profile),
-      port,
-      strata_profile_get_user (profile),
-      strata_profile_get_database (profile),
-      strata_profile_get_path (profile),
-      strata_profile_get_params (profile),
-      strata_profile_role_to_string (strata_profile_get_role (profile)),
-      strata_profile_get_notes (profile),
-    };
-
-    result = strata_driver_query_params (self->driver,
-                                         "UPDATE profile SET name = $2, engine = $3, host = $4, port = $5, "
-                                         "username = $6, database = $7, path = $8, params = $9, role = $10, "
-                                         "notes = $11, modified = CURRENT_TIMESTAMP WHERE id = $1",
-                                         G_N_ELEMENTS (params), params, NULL, error);
-    if (result == NULL)
-      {
-        reload_profile (self, profile);
-        return FALSE;
-      }
-  }
+  /* It may have gone meanwhile (an async removal asked for before). */
+  if (find_profile (self, NULL, strata_profile_get_id (profile), &position) != profile)
+    return;
 
   /* One change where it stands; a renamed profile moves to stay sorted. */
   g_object_ref (profile);
@@ -907,8 +1154,131 @@ strata_store_save_profile (StrataStore    *self,
       g_list_store_insert_sorted (self->profiles, profile, compare_profiles, NULL);
     }
   g_object_unref (profile);
+}
 
-  return TRUE;
+/* The run of a profile refused before it ran: gives it its stored values
+ * back (the error is the refusal's). */
+static gboolean
+reload_profile_run (StrataStore  *self,
+                    StoreJob     *job,
+                    GError      **error)
+{
+  job->result = strata_driver_query_params (self->driver,
+                                            "SELECT " PROFILE_COLUMNS " FROM profile WHERE id = $1",
+                                            1, (const char * const *)job->params->pdata, NULL, NULL);
+  return FALSE;
+}
+
+static StoreJob *
+prepare_save_profile (StrataStore    *self,
+                      StrataProfile  *profile,
+                      GError        **error)
+{
+  StoreJob *job;
+
+  if (strata_profile_get_id (profile) == NULL ||
+      find_profile (self, NULL, strata_profile_get_id (profile), NULL) != profile)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "profile “%s” is not in the store", strata_profile_get_name (profile));
+      return NULL;
+    }
+
+  job = store_job_new (save_profile_run, save_profile_apply);
+  job->profile = g_object_ref (profile);
+
+  if (!strata_profile_validate (profile, &job->error) ||
+      !check_name_free (self, profile, &job->error))
+    {
+      /* Give it its stored values back, then fail. */
+      store_job_add_param (job, strata_profile_get_id (profile));
+      job->run = reload_profile_run;
+      return job;
+    }
+
+  snapshot_profile (job, profile);
+  return job;
+}
+
+gboolean
+strata_store_save_profile (StrataStore    *self,
+                           StrataProfile  *profile,
+                           GError        **error)
+{
+  g_autoptr(StoreJob) job = NULL;
+
+  g_return_val_if_fail (STRATA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (STRATA_IS_PROFILE (profile), FALSE);
+
+  if (!(job = prepare_save_profile (self, profile, error)))
+    return FALSE;
+  return store_job_run_sync (self, job, error);
+}
+
+void
+strata_store_save_profile_async (StrataStore         *self,
+                                 StrataProfile       *profile,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GError *error = NULL;
+  StoreJob *job;
+
+  g_return_if_fail (STRATA_IS_STORE (self));
+  g_return_if_fail (STRATA_IS_PROFILE (profile));
+
+  job = prepare_save_profile (self, profile, &error);
+  store_job_run_async (self, job, error, strata_store_save_profile_async,
+                       cancellable, callback, user_data);
+}
+
+gboolean
+strata_store_save_profile_finish (StrataStore   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return store_job_finish (self, result, strata_store_save_profile_async, error) != NULL;
+}
+
+static gboolean
+remove_profile_run (StrataStore  *self,
+                    StoreJob     *job,
+                    GError      **error)
+{
+  return query_job (self, job, "DELETE FROM profile WHERE id = $1", error);
+}
+
+static void
+remove_profile_apply (StrataStore *self,
+                      StoreJob    *job,
+                      gboolean     succeeded)
+{
+  guint position;
+
+  if (succeeded && find_profile (self, NULL, strata_profile_get_id (job->profile), &position))
+    g_list_store_remove (self->profiles, position);
+}
+
+static StoreJob *
+prepare_remove_profile (StrataStore    *self,
+                        StrataProfile  *profile,
+                        GError        **error)
+{
+  StoreJob *job;
+
+  if (strata_profile_get_id (profile) == NULL ||
+      !find_profile (self, NULL, strata_profile_get_id (profile), NULL))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "profile “%s” is not in the store", strata_profile_get_name (profile));
+      return NULL;
+    }
+
+  job = store_job_new (remove_profile_run, remove_profile_apply);
+  job->profile = g_object_ref (profile);
+  store_job_add_param (job, strata_profile_get_id (profile));
+  return job;
 }
 
 gboolean
@@ -916,45 +1286,60 @@ strata_store_remove_profile (StrataStore    *self,
                              StrataProfile  *profile,
                              GError        **error)
 {
-  g_autoptr(StrataResult) result = NULL;
-  const char *params[1];
-  guint position;
+  g_autoptr(StoreJob) job = NULL;
 
   g_return_val_if_fail (STRATA_IS_STORE (self), FALSE);
   g_return_val_if_fail (STRATA_IS_PROFILE (profile), FALSE);
 
-  if (strata_profile_get_id (profile) == NULL ||
-      !find_profile (self, NULL, strata_profile_get_id (profile), &position))
-    {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "profile “%s” is not in the store", strata_profile_get_name (profile));
-      return FALSE;
-    }
-
-  params[0] = strata_profile_get_id (profile);
-  result = strata_driver_query_params (self->driver, "DELETE FROM profile WHERE id = $1",
-                                       1, params, NULL, error);
-  if (result == NULL)
+  if (!(job = prepare_remove_profile (self, profile, error)))
     return FALSE;
+  return store_job_run_sync (self, job, error);
+}
 
-  g_list_store_remove (self->profiles, position);
-  return TRUE;
+void
+strata_store_remove_profile_async (StrataStore         *self,
+                                   StrataProfile       *profile,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GError *error = NULL;
+  StoreJob *job;
+
+  g_return_if_fail (STRATA_IS_STORE (self));
+  g_return_if_fail (STRATA_IS_PROFILE (profile));
+
+  job = prepare_remove_profile (self, profile, &error);
+  store_job_run_async (self, job, error, strata_store_remove_profile_async,
+                       cancellable, callback, user_data);
+}
+
+gboolean
+strata_store_remove_profile_finish (StrataStore   *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return store_job_finish (self, result, strata_store_remove_profile_async, error) != NULL;
 }
 
 /* Recent projects -------------------------------------------------------- */
 
 static gboolean
-load_recent_projects (StrataStore  *self,
-                      GError      **error)
+query_recent_projects (StrataStore   *self,
+                       StrataResult **result,
+                       GError       **error)
 {
-  g_autoptr(StrataResult) result = NULL;
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  *result = strata_driver_query (self->driver,
+                                 "SELECT path FROM recent_project ORDER BY opened DESC, rowid DESC",
+                                 NULL, error);
+  return *result != NULL;
+}
 
-  result = strata_driver_query (self->driver,
-                                "SELECT path FROM recent_project ORDER BY opened DESC, rowid DESC",
-                                NULL, error);
-  if (result == NULL)
-    return FALSE;
+static void
+apply_recent_projects (StrataStore  *self,
+                       StrataResult *result)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < strata_result_get_n_rows (result); i++)
     g_ptr_array_add (files, g_file_new_for_path (strata_result_get_value (result, i, 0)));
@@ -962,6 +1347,17 @@ load_recent_projects (StrataStore  *self,
   g_list_store_splice (self->recent_projects, 0,
                        g_list_model_get_n_items (G_LIST_MODEL (self->recent_projects)),
                        files->pdata, files->len);
+}
+
+static gboolean
+load_recent_projects (StrataStore  *self,
+                      GError      **error)
+{
+  g_autoptr(StrataResult) result = NULL;
+
+  if (!query_recent_projects (self, &result, error))
+    return FALSE;
+  apply_recent_projects (self, result);
   return TRUE;
 }
 
@@ -1001,25 +1397,18 @@ local_path (GFile   *file,
   return path;
 }
 
-gboolean
-strata_store_add_recent_project (StrataStore  *self,
-                                 GFile        *directory,
-                                 GError      **error)
+static gboolean
+add_recent_project_run (StrataStore  *self,
+                        StoreJob     *job,
+                        GError      **error)
 {
   g_autoptr(StrataResult) inserted = NULL;
   g_autoptr(StrataResult) trimmed = NULL;
-  g_autofree char *path = NULL;
   g_autofree char *now = now_text ();
   g_autofree char *limit = g_strdup_printf ("%d", MAX_RECENT_PROJECTS);
 
-  g_return_val_if_fail (STRATA_IS_STORE (self), FALSE);
-  g_return_val_if_fail (G_IS_FILE (directory), FALSE);
-
-  if (!(path = local_path (directory, error)))
-    return FALSE;
-
   {
-    const char *params[] = { path, now };
+    const char *params[] = { job->path, now };
 
     inserted = strata_driver_query_params (self->driver,
                                            "INSERT OR REPLACE INTO recent_project (path, opened) VALUES ($1, $2)",
@@ -1039,7 +1428,89 @@ strata_store_add_recent_project (StrataStore  *self,
       return FALSE;
   }
 
-  return load_recent_projects (self, error);
+  return query_recent_projects (self, &job->result, error);
+}
+
+static gboolean
+remove_recent_project_run (StrataStore  *self,
+                           StoreJob     *job,
+                           GError      **error)
+{
+  g_autoptr(StrataResult) result = NULL;
+  const char *params[] = { job->path };
+
+  result = strata_driver_query_params (self->driver, "DELETE FROM recent_project WHERE path = $1",
+                                       1, params, NULL, error);
+  if (result == NULL)
+    return FALSE;
+
+  return query_recent_projects (self, &job->result, error);
+}
+
+static void
+recent_projects_apply (StrataStore *self,
+                       StoreJob    *job,
+                       gboolean     succeeded)
+{
+  if (succeeded)
+    apply_recent_projects (self, job->result);
+}
+
+static StoreJob *
+prepare_recent_project (StoreRunFunc   run,
+                        GFile         *directory,
+                        GError       **error)
+{
+  g_autofree char *path = NULL;
+  StoreJob *job;
+
+  if (!(path = local_path (directory, error)))
+    return NULL;
+
+  job = store_job_new (run, recent_projects_apply);
+  job->path = g_steal_pointer (&path);
+  return job;
+}
+
+gboolean
+strata_store_add_recent_project (StrataStore  *self,
+                                 GFile        *directory,
+                                 GError      **error)
+{
+  g_autoptr(StoreJob) job = NULL;
+
+  g_return_val_if_fail (STRATA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (directory), FALSE);
+
+  if (!(job = prepare_recent_project (add_recent_project_run, directory, error)))
+    return FALSE;
+  return store_job_run_sync (self, job, error);
+}
+
+void
+strata_store_add_recent_project_async (StrataStore         *self,
+                                       GFile               *directory,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  GError *error = NULL;
+  StoreJob *job;
+
+  g_return_if_fail (STRATA_IS_STORE (self));
+  g_return_if_fail (G_IS_FILE (directory));
+
+  job = prepare_recent_project (add_recent_project_run, directory, &error);
+  store_job_run_async (self, job, error, strata_store_add_recent_project_async,
+                       cancellable, callback, user_data);
+}
+
+gboolean
+strata_store_add_recent_project_finish (StrataStore   *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  return store_job_finish (self, result, strata_store_add_recent_project_async, error) != NULL;
 }
 
 gboolean
@@ -1047,23 +1518,40 @@ strata_store_remove_recent_project (StrataStore  *self,
                                     GFile        *directory,
                                     GError      **error)
 {
-  g_autoptr(StrataResult) result = NULL;
-  g_autofree char *path = NULL;
-  const char *params[1];
+  g_autoptr(StoreJob) job = NULL;
 
   g_return_val_if_fail (STRATA_IS_STORE (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (directory), FALSE);
 
-  if (!(path = local_path (directory, error)))
+  if (!(job = prepare_recent_project (remove_recent_project_run, directory, error)))
     return FALSE;
+  return store_job_run_sync (self, job, error);
+}
 
-  params[0] = path;
-  result = strata_driver_query_params (self->driver, "DELETE FROM recent_project WHERE path = $1",
-                                       1, params, NULL, error);
-  if (result == NULL)
-    return FALSE;
+void
+strata_store_remove_recent_project_async (StrataStore         *self,
+                                          GFile               *directory,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  GError *error = NULL;
+  StoreJob *job;
 
-  return load_recent_projects (self, error);
+  g_return_if_fail (STRATA_IS_STORE (self));
+  g_return_if_fail (G_IS_FILE (directory));
+
+  job = prepare_recent_project (remove_recent_project_run, directory, &error);
+  store_job_run_async (self, job, error, strata_store_remove_recent_project_async,
+                       cancellable, callback, user_data);
+}
+
+gboolean
+strata_store_remove_recent_project_finish (StrataStore   *self,
+                                           GAsyncResult  *result,
+                                           GError       **error)
+{
+  return store_job_finish (self, result, strata_store_remove_recent_project_async, error) != NULL;
 }
 
 /* Runs ------------------------------------------------------------------- */
@@ -1076,6 +1564,56 @@ heads_text (const char * const *heads)
   return g_strjoinv (" ", (char **)heads);
 }
 
+static gboolean
+begin_run_run (StrataStore  *self,
+               StoreJob     *job,
+               GError      **error)
+{
+  const char *value;
+
+  if (!query_job (self, job,
+                  "INSERT INTO run (project, profile_id, profile_name, url, action, "
+                  "target, from_heads, started, outcome) "
+                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running') RETURNING id",
+                  error))
+    return FALSE;
+
+  value = strata_result_get_n_rows (job->result) == 1 ? strata_result_get_value (job->result, 0, 0) : NULL;
+  if (value == NULL)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
+                   "%s: the run was not logged", g_file_peek_path (self->file));
+      return FALSE;
+    }
+
+  job->run_id = g_ascii_strtoll (value, NULL, 10);
+  return TRUE;
+}
+
+static StoreJob *
+prepare_begin_run (GFile              *project,
+                   StrataProfile      *profile,
+                   const char         *action,
+                   const char         *target,
+                   const char * const *heads_before)
+{
+  StoreJob *job = store_job_new (begin_run_run, NULL);
+  g_autofree char *project_path = project ? g_file_get_path (project) : NULL;
+  g_autofree char *url = profile ? strata_profile_dup_url (profile, FALSE) : NULL;
+  g_autofree char *from = heads_text (heads_before);
+  g_autofree char *now = now_text ();
+
+  store_job_add_param (job, project_path);
+  store_job_add_param (job, profile ? strata_profile_get_id (profile) : NULL);
+  store_job_add_param (job, profile ? strata_profile_get_name (profile) : NULL);
+  store_job_add_param (job, url);
+  store_job_add_param (job, action);
+  store_job_add_param (job, target);
+  store_job_add_param (job, from);
+  store_job_add_param (job, now);
+  return job;
+}
+
 gint64
 strata_store_begin_run (StrataStore         *self,
                         GFile               *project,
@@ -1085,53 +1623,103 @@ strata_store_begin_run (StrataStore         *self,
                         const char * const  *heads_before,
                         GError             **error)
 {
-  g_autoptr(StrataResult) result = NULL;
-  g_autofree char *project_path = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *from = heads_text (heads_before);
-  g_autofree char *now = now_text ();
-  const char *value;
+  g_autoptr(StoreJob) job = NULL;
 
   g_return_val_if_fail (STRATA_IS_STORE (self), 0);
   g_return_val_if_fail (project == NULL || G_IS_FILE (project), 0);
   g_return_val_if_fail (profile == NULL || STRATA_IS_PROFILE (profile), 0);
   g_return_val_if_fail (action != NULL, 0);
 
-  if (project != NULL)
-    project_path = g_file_get_path (project);
-  if (profile != NULL)
-    url = strata_profile_dup_url (profile, FALSE);
-
-  {
-    const char *params[] = {
-      project_path,
-      profile ? strata_profile_get_id (profile) : NULL,
-      profile ? strata_profile_get_name (profile) : NULL,
-      url,
-      action,
-      target,
-      from,
-      now,
-    };
-
-    result = strata_driver_query_params (self->driver,
-                                         "INSERT INTO run (project, profile_id, profile_name, url, action, "
-                                         "target, from_heads, started, outcome) "
-                                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running') RETURNING id",
-                                         G_N_ELEMENTS (params), params, NULL, error);
-  }
-  if (result == NULL)
+  job = prepare_begin_run (project, profile, action, target, heads_before);
+  if (!store_job_run_sync (self, job, error))
     return 0;
+  return job->run_id;
+}
 
-  value = strata_result_get_n_rows (result) == 1 ? strata_result_get_value (result, 0, 0) : NULL;
-  if (value == NULL)
+void
+strata_store_begin_run_async (StrataStore         *self,
+                              GFile               *project,
+                              StrataProfile       *profile,
+                              const char          *action,
+                              const char          *target,
+                              const char * const  *heads_before,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (STRATA_IS_STORE (self));
+  g_return_if_fail (project == NULL || G_IS_FILE (project));
+  g_return_if_fail (profile == NULL || STRATA_IS_PROFILE (profile));
+  g_return_if_fail (action != NULL);
+
+  store_job_run_async (self, prepare_begin_run (project, profile, action, target, heads_before),
+                       NULL, strata_store_begin_run_async, cancellable, callback, user_data);
+}
+
+/**
+ * strata_store_begin_run_finish:
+ *
+ * Returns: the run's id, or 0 with @error set
+ */
+gint64
+strata_store_begin_run_finish (StrataStore   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  StoreJob *job = store_job_finish (self, result, strata_store_begin_run_async, error);
+
+  return job != NULL ? job->run_id : 0;
+}
+
+static gboolean
+finish_run_run (StrataStore  *self,
+                StoreJob     *job,
+                GError      **error)
+{
+  if (!query_job (self, job,
+                  "UPDATE run SET outcome = $2, to_heads = $3, message = $4, "
+                  "finished = $5 WHERE id = $1 RETURNING id",
+                  error))
+    return FALSE;
+
+  if (strata_result_get_n_rows (job->result) != 1)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
-                   "%s: the run was not logged", g_file_peek_path (self->file));
-      return 0;
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "no run %" G_GINT64_FORMAT " in the log", job->run_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static StoreJob *
+prepare_finish_run (gint64               run_id,
+                    const char          *outcome,
+                    const char * const  *heads_after,
+                    const char          *message,
+                    GError             **error)
+{
+  StoreJob *job;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, run_id);
+  g_autofree char *to = heads_text (heads_after);
+  g_autofree char *redacted = message ? strata_url_redact_string (message) : NULL;
+  g_autofree char *now = now_text ();
+
+  if (!g_str_equal (outcome, "succeeded") && !g_str_equal (outcome, "failed") &&
+      !g_str_equal (outcome, "cancelled"))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "unknown run outcome “%s” (succeeded, failed or cancelled)", outcome);
+      return NULL;
     }
 
-  return g_ascii_strtoll (value, NULL, 10);
+  job = store_job_new (finish_run_run, NULL);
+  job->run_id = run_id;
+  store_job_add_param (job, id);
+  store_job_add_param (job, outcome);
+  store_job_add_param (job, to);
+  store_job_add_param (job, redacted);
+  store_job_add_param (job, now);
+  return job;
 }
 
 gboolean
@@ -1142,42 +1730,65 @@ strata_store_finish_run (StrataStore         *self,
                          const char          *message,
                          GError             **error)
 {
-  g_autoptr(StrataResult) result = NULL;
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, run_id);
-  g_autofree char *to = heads_text (heads_after);
-  g_autofree char *redacted = message ? strata_url_redact_string (message) : NULL;
-  g_autofree char *now = now_text ();
+  g_autoptr(StoreJob) job = NULL;
 
   g_return_val_if_fail (STRATA_IS_STORE (self), FALSE);
   g_return_val_if_fail (outcome != NULL, FALSE);
 
-  if (!g_str_equal (outcome, "succeeded") && !g_str_equal (outcome, "failed") &&
-      !g_str_equal (outcome, "cancelled"))
-    {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "unknown run outcome “%s” (succeeded, failed or cancelled)", outcome);
-      return FALSE;
-    }
-
-  {
-    const char *params[] = { id, outcome, to, redacted, now };
-
-    result = strata_driver_query_params (self->driver,
-                                         "UPDATE run SET outcome = $2, to_heads = $3, message = $4, "
-                                         "finished = $5 WHERE id = $1 RETURNING id",
-                                         G_N_ELEMENTS (params), params, NULL, error);
-  }
-  if (result == NULL)
+  if (!(job = prepare_finish_run (run_id, outcome, heads_after, message, error)))
     return FALSE;
+  return store_job_run_sync (self, job, error);
+}
 
-  if (strata_result_get_n_rows (result) != 1)
-    {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "no run %" G_GINT64_FORMAT " in the log", run_id);
-      return FALSE;
-    }
+void
+strata_store_finish_run_async (StrataStore         *self,
+                               gint64               run_id,
+                               const char          *outcome,
+                               const char * const  *heads_after,
+                               const char          *message,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GError *error = NULL;
+  StoreJob *job;
 
-  return TRUE;
+  g_return_if_fail (STRATA_IS_STORE (self));
+  g_return_if_fail (outcome != NULL);
+
+  job = prepare_finish_run (run_id, outcome, heads_after, message, &error);
+  store_job_run_async (self, job, error, strata_store_finish_run_async,
+                       cancellable, callback, user_data);
+}
+
+gboolean
+strata_store_finish_run_finish (StrataStore   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return store_job_finish (self, result, strata_store_finish_run_async, error) != NULL;
+}
+
+static gboolean
+list_runs_run (StrataStore  *self,
+               StoreJob     *job,
+               GError      **error)
+{
+  return query_job (self, job,
+                    "SELECT id, project, profile_id, profile_name, url, action, target, "
+                    "from_heads, to_heads, started, finished, outcome, message "
+                    "FROM run ORDER BY started DESC, id DESC LIMIT $1",
+                    error);
+}
+
+static StoreJob *
+prepare_list_runs (guint limit)
+{
+  StoreJob *job = store_job_new (list_runs_run, NULL);
+  g_autofree char *limit_text = g_strdup_printf ("%d", limit ? (int)MIN (limit, G_MAXINT) : -1);
+
+  store_job_add_param (job, limit_text);
+  return job;
 }
 
 /**
@@ -1190,14 +1801,40 @@ strata_store_list_runs (StrataStore  *self,
                         guint         limit,
                         GError      **error)
 {
-  g_autofree char *limit_text = g_strdup_printf ("%d", limit ? (int)MIN (limit, G_MAXINT) : -1);
-  const char *params[] = { limit_text };
+  g_autoptr(StoreJob) job = NULL;
 
   g_return_val_if_fail (STRATA_IS_STORE (self), NULL);
 
-  return strata_driver_query_params (self->driver,
-                                     "SELECT id, project, profile_id, profile_name, url, action, target, "
-                                     "from_heads, to_heads, started, finished, outcome, message "
-                                     "FROM run ORDER BY started DESC, id DESC LIMIT $1",
-                                     1, params, NULL, error);
+  job = prepare_list_runs (limit);
+  if (!store_job_run_sync (self, job, error))
+    return NULL;
+  return g_steal_pointer (&job->result);
+}
+
+void
+strata_store_list_runs_async (StrataStore         *self,
+                              guint                limit,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (STRATA_IS_STORE (self));
+
+  store_job_run_async (self, prepare_list_runs (limit), NULL, strata_store_list_runs_async,
+                       cancellable, callback, user_data);
+}
+
+/**
+ * strata_store_list_runs_finish:
+ *
+ * Returns: (transfer full): the runs, newest first, or %NULL with @error set
+ */
+StrataResult *
+strata_store_list_runs_finish (StrataStore   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  StoreJob *job = store_job_finish (self, result, strata_store_list_runs_async, error);
+
+  return job != NULL ? strata_result_ref (job->result) : NULL;
 }

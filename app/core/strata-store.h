@@ -29,8 +29,16 @@ G_BEGIN_DECLS
  * are private to the user (0600, 0700).
  *
  * Opening may take a while (a backup, an upgrade): the app uses
- * strata_store_open_async. The other calls are small local transactions,
- * made from the thread that opened the store (the app's main thread).
+ * strata_store_open_async. The other calls are small local transactions.
+ * The sync ones (for the CLI) run on the calling thread; their `_async`
+ * twins (for the app) run on the store's own worker thread, one at a time
+ * and in the order they were called, so a write is never lost behind a
+ * later one. Either way the SQLite connection is used by one thread at a
+ * time. The live lists (profiles, recent projects) belong to the thread
+ * that uses the store (the app's main thread): an async call checks its
+ * arguments against them and snapshots the profile when it is called, and
+ * its change to them is made on the caller's thread-default main context,
+ * just before its callback runs.
  */
 
 #define STRATA_TYPE_STORE         (strata_store_get_type ())
@@ -136,5 +144,78 @@ gboolean            strata_store_finish_run             (StrataStore         *se
 StrataResult       *strata_store_list_runs              (StrataStore         *self,
                                                          guint                limit,
                                                          GError             **error);
+
+/* The async twins of the calls above, for the app (see the top). */
+void                strata_store_add_profile_async             (StrataStore         *self,
+                                                                StrataProfile       *profile,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+gboolean            strata_store_add_profile_finish            (StrataStore         *self,
+                                                                GAsyncResult        *result,
+                                                                GError             **error);
+void                strata_store_save_profile_async            (StrataStore         *self,
+                                                                StrataProfile       *profile,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+gboolean            strata_store_save_profile_finish           (StrataStore         *self,
+                                                                GAsyncResult        *result,
+                                                                GError             **error);
+void                strata_store_remove_profile_async          (StrataStore         *self,
+                                                                StrataProfile       *profile,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+gboolean            strata_store_remove_profile_finish         (StrataStore         *self,
+                                                                GAsyncResult        *result,
+                                                                GError             **error);
+void                strata_store_add_recent_project_async      (StrataStore         *self,
+                                                                GFile               *directory,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+gboolean            strata_store_add_recent_project_finish     (StrataStore         *self,
+                                                                GAsyncResult        *result,
+                                                                GError             **error);
+void                strata_store_remove_recent_project_async   (StrataStore         *self,
+                                                                GFile               *directory,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+gboolean            strata_store_remove_recent_project_finish  (StrataStore         *self,
+                                                                GAsyncResult        *result,
+                                                                GError             **error);
+void                strata_store_begin_run_async               (StrataStore         *self,
+                                                                GFile               *project,
+                                                                StrataProfile       *profile,
+                                                                const char          *action,
+                                                                const char          *target,
+                                                                const char * const  *heads_before,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+gint64              strata_store_begin_run_finish              (StrataStore         *self,
+                                                                GAsyncResult        *result,
+                                                                GError             **error);
+void                strata_store_finish_run_async              (StrataStore         *self,
+                                                                gint64               run_id,
+                                                                const char          *outcome,
+                                                                const char * const  *heads_after,
+                                                                const char          *message,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+gboolean            strata_store_finish_run_finish             (StrataStore         *self,
+                                                                GAsyncResult        *result,
+                                                                GError             **error);
+void                strata_store_list_runs_async               (StrataStore         *self,
+                                                                guint                limit,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+StrataResult       *strata_store_list_runs_finish              (StrataStore         *self,
+                                                                GAsyncResult        *result,
+                                                                GError             **error);
 
 G_END_DECLS

@@ -508,30 +508,60 @@ strata_application_get_recent_projects (StrataApplication *self)
   return G_LIST_MODEL (self->session_projects);
 }
 
-gboolean
-strata_application_add_recent_project (StrataApplication  *self,
-                                       GFile              *directory,
-                                       GError            **error)
+static void
+recent_project_added_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
 {
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (strata_store_add_recent_project_finish (STRATA_STORE (object), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Remembers @directory among the recent projects: in the store (written on
+ * its worker thread), or for this session when there is no store. */
+void
+strata_application_add_recent_project_async (StrataApplication   *self,
+                                             GFile               *directory,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
   guint position;
 
-  g_return_val_if_fail (STRATA_IS_APPLICATION (self), FALSE);
-  g_return_val_if_fail (G_IS_FILE (directory), FALSE);
+  g_return_if_fail (STRATA_IS_APPLICATION (self));
+  g_return_if_fail (G_IS_FILE (directory));
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, strata_application_add_recent_project_async);
 
   if (self->store != NULL)
-    return strata_store_add_recent_project (self->store, directory, error);
+    {
+      strata_store_add_recent_project_async (self->store, directory, NULL,
+                                             recent_project_added_cb, g_steal_pointer (&task));
+      return;
+    }
 
   if (g_list_store_find_with_equal_func (self->session_projects, directory,
                                          (GEqualFunc)g_file_equal, &position))
-    {
-      if (position == 0)
-        return TRUE;
-      g_list_store_remove (self->session_projects, position);
-    }
-
+    g_list_store_remove (self->session_projects, position);
   g_list_store_insert (self->session_projects, 0, directory);
 
-  return TRUE;
+  g_task_return_boolean (task, TRUE);
+}
+
+gboolean
+strata_application_add_recent_project_finish (StrataApplication  *self,
+                                              GAsyncResult       *result,
+                                              GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static gboolean

@@ -35,9 +35,13 @@ GtkWindow         *strata_application_show_store_problem  (StrataApplication  *s
 /* StrataProfile, sorted by name; empty without a store. */
 GListModel        *strata_application_get_profiles        (StrataApplication  *self);
 GListModel        *strata_application_get_recent_projects (StrataApplication  *self);
-gboolean           strata_application_add_recent_project  (StrataApplication  *self,
-                                                           GFile              *directory,
-                                                           GError            **error);
+void               strata_application_add_recent_project_async  (StrataApplication   *self,
+                                                                 GFile               *directory,
+                                                                 GAsyncReadyCallback  callback,
+                                                                 gpointer             user_data);
+gboolean           strata_application_add_recent_project_finish (StrataApplication   *self,
+                                                                 GAsyncResult        *result,
+                                                                 GError             **error);
 GFile             *strata_application_dup_example_project (StrataApplication  *self,
                                                            GError            **error);
 

@@ -39,7 +39,8 @@ struct _StrataPlanPage
 
   StrataMigrator    *migrator;     /* while running */
   GCancellable      *cancellable;
-  gint64             run_id;       /* in the store's log of runs, or 0 */
+  GCancellable      *review_cancellable;  /* while the steps are reviewed */
+  struct _RunLog    *run_log;      /* the run's entry in the store's log, or NULL */
   char             **heads_reached; /* after the last step that ran */
   gulong             lock_waiting_id;
 
@@ -132,7 +133,7 @@ static void
 strata_plan_page_update_actions (StrataPlanPage *self)
 {
   gboolean running = self->cancellable != NULL;
-  gboolean can_apply = !running && !self->finished &&
+  gboolean can_apply = !running && !self->finished && self->review_cancellable == NULL &&
                        self->plan != NULL && strata_plan_get_n_steps (self->plan) > 0;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.apply", can_apply);
@@ -214,24 +215,89 @@ create_finding_row (StrataLintFinding *finding)
   return row;
 }
 
+/* What a step does, worked out in a worker thread: its lint findings on
+ * the schema as it will be (replayed from the graph) and its exact SQL */
+typedef struct
+{
+  GPtrArray *findings;    /* StrataLintFinding, or NULL on error */
+  GError    *error;
+  char      *sql;
+  gboolean   failed;      /* the SQL could not be rendered */
+} StepReview;
+
+static void
+step_review_free (gpointer data)
+{
+  StepReview *review = data;
+
+  g_clear_pointer (&review->findings, g_ptr_array_unref);
+  g_clear_error (&review->error);
+  g_clear_pointer (&review->sql, g_free);
+  g_free (review);
+}
+
+typedef struct
+{
+  StrataGraph   *graph;
+  StrataPlan    *plan;
+  StrataDialect  dialect;
+} Review;
+
+static void
+review_free (gpointer data)
+{
+  Review *review = data;
+
+  g_clear_object (&review->graph);
+  g_clear_object (&review->plan);
+  g_free (review);
+}
+
+static void
+review_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Review *review = task_data;
+  guint n_steps = strata_plan_get_n_steps (review->plan);
+  g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func (step_review_free);
+
+  for (guint i = 0; i < n_steps; i++)
+    {
+      StrataStep *step = strata_plan_get_step (review->plan, i);
+      StepReview *step_review = g_new0 (StepReview, 1);
+
+      if (g_task_return_error_if_cancelled (task))
+        {
+          step_review_free (step_review);
+          return;
+        }
+
+      step_review->findings = strata_step_lint (review->graph, step, &step_review->error);
+      step_review->sql = strata_step_render_sql (review->graph, step, review->dialect, &step_review->failed);
+      g_ptr_array_add (steps, step_review);
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&steps), (GDestroyNotify)g_ptr_array_unref);
+}
+
 static GtkWidget *
 create_step_row (StrataPlanPage *self,
                  StrataStep     *step,
+                 StepReview     *review,
                  guint           index,
                  GPtrArray      *warnings)
 {
   StrataScript *script = strata_step_get_script (step);
   gboolean up = strata_step_get_direction (step) == STRATA_DIRECTION_UP;
-  StrataDialect dialect = strata_profile_get_dialect (self->profile);
-  g_autoptr(GPtrArray) findings = NULL;
-  g_autoptr(GError) error = NULL;
+  GPtrArray *findings = review->findings;
   g_autofree char *title = NULL;
-  g_autofree char *sql = NULL;
   const char *message = strata_script_get_message (script);
   AdwExpanderRow *row;
   GtkWidget *state;
   GtkWidget *view;
-  gboolean failed = FALSE;
+  gboolean failed = review->failed;
   gboolean kinds[STRATA_LINT_DATA_DEPENDENT + 1] = { FALSE, };
   StepRow step_row;
 
@@ -270,10 +336,9 @@ create_step_row (StrataPlanPage *self,
 
   /* Lint findings on the schema as it will be: destructive ones stand out,
    * in the banner above the steps too */
-  findings = strata_step_lint (self->graph, step, &error);
   if (findings == NULL)
     {
-      g_ptr_array_add (warnings, g_strdup (error->message));
+      g_ptr_array_add (warnings, g_strdup (review->error->message));
       adw_expander_row_add_action (row, create_tag (_("Cannot Run"), "error"));
       adw_expander_row_set_expanded (row, TRUE);
       self->destructive = TRUE;
@@ -312,7 +377,6 @@ create_step_row (StrataPlanPage *self,
     }
 
   /* The exact SQL the step runs */
-  sql = strata_step_render_sql (self->graph, step, dialect, &failed);
   view = g_object_new (GTK_SOURCE_TYPE_VIEW,
                        "editable", FALSE,
                        "monospace", TRUE,
@@ -323,7 +387,7 @@ create_step_row (StrataPlanPage *self,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, title,
                                   -1);
   strata_source_view_setup (GTK_SOURCE_VIEW (view));
-  strata_source_view_set_text (GTK_SOURCE_VIEW (view), sql);
+  strata_source_view_set_text (GTK_SOURCE_VIEW (view), review->sql);
   gtk_widget_add_css_class (view, "step-sql");
   adw_expander_row_add_row (row, view);
   if (failed)
@@ -344,6 +408,9 @@ strata_plan_page_clear_steps (StrataPlanPage *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->steps_list))) != NULL)
     gtk_list_box_remove (self->steps_list, child);
 
+  if (self->review_cancellable != NULL)
+    g_cancellable_cancel (self->review_cancellable);
+  g_clear_object (&self->review_cancellable);
   g_array_set_size (self->step_rows, 0);
   g_clear_object (&self->plan);
   g_clear_pointer (&self->plan_target, g_free);
@@ -361,6 +428,10 @@ strata_plan_page_show_error (StrataPlanPage *self,
   gtk_stack_set_visible_child_name (self->plan_stack, "error");
 }
 
+static void review_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data);
+
 static void
 strata_plan_page_update_plan (StrataPlanPage *self)
 {
@@ -368,7 +439,6 @@ strata_plan_page_update_plan (StrataPlanPage *self)
   const char *target_id = NULL;
   gboolean down = FALSE;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) warnings = NULL;
   g_autofree char *database = NULL;
   g_autofree char *summary = NULL;
   guint n_steps;
@@ -455,16 +525,53 @@ strata_plan_page_update_plan (StrataPlanPage *self)
       return;
     }
 
-  warnings = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < n_steps; i++)
-    gtk_list_box_append (self->steps_list,
-                         create_step_row (self, strata_plan_get_step (self->plan, i), i, warnings));
+  /* Lint and SQL replay the schema: in a worker thread */
+  {
+    g_autoptr(GTask) task = NULL;
+    Review *review = g_new0 (Review, 1);
+
+    review->graph = g_object_ref (self->graph);
+    review->plan = g_object_ref (self->plan);
+    review->dialect = strata_profile_get_dialect (self->profile);
+
+    self->review_cancellable = g_cancellable_new ();
+    task = g_task_new (self, self->review_cancellable, review_cb, NULL);
+    g_task_set_source_tag (task, strata_plan_page_update_plan);
+    g_task_set_task_data (task, review, review_free);
+    g_task_run_in_thread (task, review_thread);
+  }
 
   summary = g_strdup_printf (down
                              ? g_dngettext (GETTEXT_PACKAGE, "%u step down on %s", "%u steps down on %s", n_steps)
                              : g_dngettext (GETTEXT_PACKAGE, "%u step up on %s", "%u steps up on %s", n_steps),
                              n_steps, database);
   gtk_label_set_label (self->summary_label, summary);
+  gtk_stack_set_visible_child_name (self->plan_stack, "reviewing");
+  strata_plan_page_update_actions (self);
+}
+
+static void
+review_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  StrataPlanPage *self = STRATA_PLAN_PAGE (object);
+  g_autoptr(GPtrArray) reviews = NULL;
+  g_autoptr(GPtrArray) warnings = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reviews = g_task_propagate_pointer (G_TASK (result), &error);
+  /* A newer plan replaced this one */
+  if (reviews == NULL || g_task_get_cancellable (G_TASK (result)) != self->review_cancellable)
+    return;
+
+  g_clear_object (&self->review_cancellable);
+
+  warnings = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < reviews->len; i++)
+    gtk_list_box_append (self->steps_list,
+                         create_step_row (self, strata_plan_get_step (self->plan, i),
+                                          g_ptr_array_index (reviews, i), i, warnings));
 
   /* The banner: what loses data, first (at most a few lines of it), else
    * that there are findings to look at */
@@ -575,53 +682,122 @@ strata_plan_page_statement_cb (StrataPlanPage *self,
   strata_plan_page_log (self, "  %s", sql);
 }
 
-/* The store's log of runs: one row per apply or rollback from the app */
+/* The store's log of runs: one row per apply or rollback from the app,
+ * written on the store's worker thread. The run may end before its row is
+ * begun: the entry then waits for the row's id to finish it. It outlives
+ * the page (a window closed mid-run still logs the run). */
+
+typedef struct _RunLog
+{
+  StrataStore  *store;
+  gint64        id;        /* 0 until begun, or if beginning failed */
+  guint         begun : 1; /* the store answered */
+  guint         ended : 1; /* the run ended: the fields below are set */
+  char         *outcome;
+  char        **heads;
+  char         *message;
+} RunLog;
+
+static void
+run_log_clear (gpointer data)
+{
+  RunLog *log = data;
+
+  g_clear_object (&log->store);
+  g_clear_pointer (&log->outcome, g_free);
+  g_clear_pointer (&log->heads, g_strfreev);
+  g_clear_pointer (&log->message, g_free);
+}
+
+static void
+run_log_unref (RunLog *log)
+{
+  g_rc_box_release_full (log, run_log_clear);
+}
+
+static void
+run_log_finished_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!strata_store_finish_run_finish (STRATA_STORE (object), result, &error))
+    g_warning ("%s", error->message);
+}
+
+static void
+run_log_finish (RunLog *log)
+{
+  if (!log->begun || !log->ended || log->id == 0)
+    return;
+
+  strata_store_finish_run_async (log->store, log->id, log->outcome,
+                                 (const char * const *)log->heads, log->message,
+                                 NULL, run_log_finished_cb, NULL);
+}
+
+static void
+run_log_begun_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  RunLog *log = user_data;
+  g_autoptr(GError) error = NULL;
+
+  log->begun = TRUE;
+  log->id = strata_store_begin_run_finish (STRATA_STORE (object), result, &error);
+  /* Not logging it is no reason not to run it */
+  if (log->id == 0)
+    g_warning ("%s", error->message);
+  run_log_finish (log);
+  run_log_unref (log);
+}
 
 static void
 strata_plan_page_begin_run (StrataPlanPage *self)
 {
-  g_autoptr(GError) error = NULL;
+  RunLog *log;
 
-  self->run_id = 0;
+  g_clear_pointer (&self->run_log, run_log_unref);
   if (self->store == NULL)
     return;
 
-  self->run_id = strata_store_begin_run (self->store,
-                                         strata_project_get_directory (self->project),
-                                         self->profile,
-                                         strata_plan_get_direction (self->plan) == STRATA_DIRECTION_UP
-                                         ? "upgrade" : "downgrade",
-                                         self->plan_target,
-                                         (const char * const *)self->current_heads,
-                                         &error);
-  /* Not logging it is no reason not to run it */
-  if (self->run_id == 0)
-    g_warning ("%s", error->message);
+  log = g_rc_box_new0 (RunLog);
+  log->store = g_object_ref (self->store);
+  self->run_log = g_rc_box_acquire (log);
+  strata_store_begin_run_async (self->store,
+                                strata_project_get_directory (self->project),
+                                self->profile,
+                                strata_plan_get_direction (self->plan) == STRATA_DIRECTION_UP
+                                ? "upgrade" : "downgrade",
+                                self->plan_target,
+                                (const char * const *)self->current_heads,
+                                NULL, run_log_begun_cb, log);
 }
 
 static void
 strata_plan_page_log_run (StrataPlanPage *self,
                           const GError   *run_error)
 {
-  g_autoptr(GError) error = NULL;
-  const char *outcome = "succeeded";
+  RunLog *log = g_steal_pointer (&self->run_log);
 
-  if (self->store == NULL || self->run_id == 0)
+  if (log == NULL)
     return;
 
   if (g_error_matches (run_error, STRATA_ERROR, STRATA_ERROR_CANCELLED) ||
       g_error_matches (run_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    outcome = "cancelled";
+    log->outcome = g_strdup ("cancelled");
   else if (run_error != NULL)
-    outcome = "failed";
+    log->outcome = g_strdup ("failed");
+  else
+    log->outcome = g_strdup ("succeeded");
+  log->heads = g_strdupv (self->heads_reached);
+  log->message = run_error != NULL ? g_strdup (run_error->message) : NULL;
+  log->ended = TRUE;
 
-  if (!strata_store_finish_run (self->store, self->run_id, outcome,
-                                (const char * const *)self->heads_reached,
-                                run_error != NULL ? run_error->message : NULL,
-                                &error))
-    g_warning ("%s", error->message);
-
-  self->run_id = 0;
+  run_log_finish (log);
+  run_log_unref (log);
 }
 
 /* PostgreSQL: another run holds the migration lock. Said in the worker
@@ -905,6 +1081,9 @@ strata_plan_page_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  if (self->review_cancellable != NULL)
+    g_cancellable_cancel (self->review_cancellable);
+  g_clear_object (&self->review_cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_PLAN_PAGE);
 
@@ -919,6 +1098,7 @@ strata_plan_page_dispose (GObject *object)
   g_clear_pointer (&self->selected_revision, g_free);
   g_clear_pointer (&self->plan_target, g_free);
   g_clear_pointer (&self->step_rows, g_array_unref);
+  g_clear_pointer (&self->run_log, run_log_unref);
 
   G_OBJECT_CLASS (strata_plan_page_parent_class)->dispose (object);
 }
@@ -1078,6 +1258,16 @@ strata_plan_page_get_plan (StrataPlanPage *self)
   g_return_val_if_fail (STRATA_IS_PLAN_PAGE (self), NULL);
 
   return self->plan;
+}
+
+/* Whether the steps of the plan on show are being reviewed (linted and
+ * rendered) in a worker thread */
+gboolean
+strata_plan_page_get_reviewing (StrataPlanPage *self)
+{
+  g_return_val_if_fail (STRATA_IS_PLAN_PAGE (self), FALSE);
+
+  return self->review_cancellable != NULL;
 }
 
 gboolean

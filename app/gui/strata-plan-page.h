@@ -55,6 +55,7 @@ void              strata_plan_page_set_target            (StrataPlanPage      *s
 StrataPlan       *strata_plan_page_get_plan              (StrataPlanPage      *self);
 /* Whether a step of the plan has a destructive lint finding (drops or
  * otherwise loses data) or cannot run. */
+gboolean          strata_plan_page_get_reviewing         (StrataPlanPage      *self);
 gboolean          strata_plan_page_get_destructive       (StrataPlanPage      *self);
 gboolean          strata_plan_page_get_running           (StrataPlanPage      *self);
 /* The text of the live log. */

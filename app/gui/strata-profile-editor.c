@@ -349,6 +349,76 @@ password_stored_cb (GObject      *object,
   gtk_widget_add_css_class (GTK_WIDGET (self->password_row), "error");
 }
 
+/* The profile is in the store: its password goes to the keyring, never to
+ * the store */
+static void
+strata_profile_editor_store_password (StrataProfileEditor *self)
+{
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+
+  if (strata_profile_get_dialect (self->profile) == STRATA_DIALECT_SQLITE || password[0] == '\0')
+    {
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+
+  strata_secret_store_async (self->profile, password, self->cancellable,
+                             password_stored_cb, g_object_ref (self));
+}
+
+/* Writing the store happens on its worker thread: the editor stays busy
+ * meanwhile. The write is not cancelled when the editor closes. */
+typedef struct
+{
+  StrataProfileEditor *self;
+  StrataProfile       *profile;   /* the one being added, or NULL */
+} Saving;
+
+static void
+saving_free (Saving *saving)
+{
+  g_clear_object (&saving->self);
+  g_clear_object (&saving->profile);
+  g_free (saving);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Saving, saving_free)
+
+static void
+profile_saved_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(Saving) saving = user_data;
+  StrataProfileEditor *self = saving->self;
+  g_autoptr(GError) error = NULL;
+  gboolean saved;
+
+  if (saving->profile != NULL)
+    saved = strata_store_add_profile_finish (STRATA_STORE (object), result, &error);
+  else
+    saved = strata_store_save_profile_finish (STRATA_STORE (object), result, &error);
+
+  if (strata_profile_editor_gone (self))
+    return;
+
+  if (!saved)
+    {
+      strata_profile_editor_set_busy (self, FALSE);
+      show_name_taken (self, error);
+      return;
+    }
+
+  if (saving->profile != NULL)
+    {
+      self->profile = g_steal_pointer (&saving->profile);
+      gtk_window_set_title (GTK_WINDOW (self), _("Edit Connection Profile"));
+      gtk_widget_set_visible (GTK_WIDGET (self->delete_group), TRUE);
+    }
+
+  strata_profile_editor_store_password (self);
+}
+
 static void
 strata_profile_editor_save_action (GtkWidget  *widget,
                                    const char *action_name,
@@ -356,8 +426,7 @@ strata_profile_editor_save_action (GtkWidget  *widget,
 {
   StrataProfileEditor *self = STRATA_PROFILE_EDITOR (widget);
   g_autofree char *name = row_text (self->name_row);
-  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
-  g_autoptr(GError) error = NULL;
+  Saving *saving;
 
   if (self->busy || name[0] == '\0')
     return;
@@ -369,15 +438,11 @@ strata_profile_editor_save_action (GtkWidget  *widget,
       if (!strata_profile_editor_apply (self, profile))
         return;
 
-      if (!strata_store_add_profile (self->store, profile, &error))
-        {
-          show_name_taken (self, error);
-          return;
-        }
-
-      self->profile = g_steal_pointer (&profile);
-      gtk_window_set_title (GTK_WINDOW (self), _("Edit Connection Profile"));
-      gtk_widget_set_visible (GTK_WIDGET (self->delete_group), TRUE);
+      saving = g_new0 (Saving, 1);
+      saving->self = g_object_ref (self);
+      saving->profile = g_object_ref (profile);
+      strata_profile_editor_set_busy (self, TRUE);
+      strata_store_add_profile_async (self->store, profile, NULL, profile_saved_cb, saving);
     }
   else
     {
@@ -385,27 +450,17 @@ strata_profile_editor_save_action (GtkWidget  *widget,
 
       /* On failure the store gives the profile its stored values back */
       strata_profile_set_name (self->profile, name);
-      if (!strata_profile_editor_apply (self, self->profile) ||
-          !strata_store_save_profile (self->store, self->profile, &error))
+      if (!strata_profile_editor_apply (self, self->profile))
         {
-          if (error != NULL)
-            show_name_taken (self, error);
-          else
-            strata_profile_set_name (self->profile, old_name);
+          strata_profile_set_name (self->profile, old_name);
           return;
         }
-    }
 
-  if (strata_profile_get_dialect (self->profile) == STRATA_DIALECT_SQLITE || password[0] == '\0')
-    {
-      gtk_window_close (GTK_WINDOW (self));
-      return;
+      saving = g_new0 (Saving, 1);
+      saving->self = g_object_ref (self);
+      strata_profile_editor_set_busy (self, TRUE);
+      strata_store_save_profile_async (self->store, self->profile, NULL, profile_saved_cb, saving);
     }
-
-  /* The password goes to the keyring, never to the store */
-  strata_profile_editor_set_busy (self, TRUE);
-  strata_secret_store_async (self->profile, password, self->cancellable,
-                             password_stored_cb, g_object_ref (self));
 }
 
 /* Test Connection, without blocking */
@@ -566,23 +621,37 @@ password_cleared_cb (GObject      *object,
 }
 
 static void
-delete_response_cb (StrataProfileEditor *self,
-                    const char          *response,
-                    AdwMessageDialog    *dialog)
+profile_removed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
+  g_autoptr(StrataProfileEditor) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean removed = strata_store_remove_profile_finish (STRATA_STORE (object), result, &error);
 
-  if (g_strcmp0 (response, "delete") != 0 || self->profile == NULL || self->busy)
+  if (strata_profile_editor_gone (self))
     return;
 
-  if (!strata_store_remove_profile (self->store, self->profile, &error))
+  if (!removed)
     {
+      strata_profile_editor_set_busy (self, FALSE);
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
       return;
     }
 
-  strata_profile_editor_set_busy (self, TRUE);
   strata_secret_clear_async (self->profile, self->cancellable, password_cleared_cb, g_object_ref (self));
+}
+
+static void
+delete_response_cb (StrataProfileEditor *self,
+                    const char          *response,
+                    AdwMessageDialog    *dialog)
+{
+  if (g_strcmp0 (response, "delete") != 0 || self->profile == NULL || self->busy)
+    return;
+
+  strata_profile_editor_set_busy (self, TRUE);
+  strata_store_remove_profile_async (self->store, self->profile, NULL, profile_removed_cb, g_object_ref (self));
 }
 
 static void

@@ -264,22 +264,41 @@ strata_project_view_add_drift_row (StrataProjectView *self,
   g_ptr_array_add (self->drift_rows, row);
 }
 
-/* The last run of this project on this profile, from the store's log */
-static void
-strata_project_view_show_last_run (StrataProjectView *self)
+/* The last run of this project on this profile, from the store's log,
+ * read on the store's worker thread */
+typedef struct
 {
+  StrataProjectView *self;
+  GCancellable      *cancellable;  /* the view's when asked */
+} LastRuns;
+
+static void
+last_runs_free (LastRuns *last)
+{
+  g_clear_object (&last->self);
+  g_clear_object (&last->cancellable);
+  g_free (last);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LastRuns, last_runs_free)
+
+static void
+last_runs_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(LastRuns) last = user_data;
+  StrataProjectView *self = last->self;
   g_autoptr(StrataResult) runs = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *project_path = NULL;
   guint n_rows;
 
-  if (self->store == NULL)
-    {
-      adw_action_row_set_subtitle (self->last_run_row, _("Unknown: your store could not be opened"));
-      return;
-    }
-
-  if (!(runs = strata_store_list_runs (self->store, 200, &error)))
+  runs = strata_store_list_runs_finish (STRATA_STORE (object), result, &error);
+  /* Another project or profile is on show now, or the view is gone */
+  if (g_cancellable_is_cancelled (last->cancellable) || self->project == NULL || self->profile == NULL)
+    return;
+  if (runs == NULL)
     {
       adw_action_row_set_subtitle (self->last_run_row, error->message);
       return;
@@ -322,6 +341,23 @@ strata_project_view_show_last_run (StrataProjectView *self)
     }
 
   adw_action_row_set_subtitle (self->last_run_row, _("None from this app yet"));
+}
+
+static void
+strata_project_view_show_last_run (StrataProjectView *self)
+{
+  LastRuns *last;
+
+  if (self->store == NULL)
+    {
+      adw_action_row_set_subtitle (self->last_run_row, _("Unknown: your store could not be opened"));
+      return;
+    }
+
+  last = g_new0 (LastRuns, 1);
+  last->self = g_object_ref (self);
+  last->cancellable = g_object_ref (self->cancellable);
+  strata_store_list_runs_async (self->store, 200, self->cancellable, last_runs_cb, last);
 }
 
 static void
@@ -726,7 +762,9 @@ strata_project_view_refresh (StrataProjectView *self)
 typedef struct
 {
   StrataDriver  *driver;
-  StrataModel   *expected;
+  StrataGraph   *graph;
+  char         **heads;
+  StrataModel   *expected;   /* replayed in the thread */
   char          *expected_label;
   char          *exclude[3];
   StrataDialect  dialect;
@@ -736,6 +774,8 @@ static void
 drift_free (Drift *drift)
 {
   g_clear_object (&drift->driver);
+  g_clear_object (&drift->graph);
+  g_clear_pointer (&drift->heads, g_strfreev);
   g_clear_pointer (&drift->expected, strata_model_unref);
   g_clear_pointer (&drift->expected_label, g_free);
   g_clear_pointer (&drift->exclude[0], g_free);
@@ -756,6 +796,17 @@ drift_thread (GTask        *task,
   GPtrArray *differences;
   GPtrArray *warnings;
   GError *error = NULL;
+
+  /* The schema the version table's revisions should have: replayed from
+   * the graph's scripts (the graph may be read from any thread) */
+  if (!(drift->expected = strata_model_new_for_heads (drift->graph, (const char * const *)drift->heads,
+                                                      &error)) ||
+      g_task_return_error_if_cancelled (task))
+    {
+      if (error != NULL)
+        g_task_return_error (task, error);
+      return;
+    }
 
   if (!(live = strata_driver_introspect (drift->driver, (const char * const *)drift->exclude,
                                          cancellable, &error)))
@@ -841,8 +892,6 @@ strata_project_view_check_drift_action (GtkWidget  *widget,
                                         GVariant   *parameter)
 {
   StrataProjectView *self = STRATA_PROJECT_VIEW (widget);
-  g_autoptr(StrataModel) expected = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GTask) task = NULL;
   g_autofree char *heads = NULL;
   Drift *drift;
@@ -851,18 +900,11 @@ strata_project_view_check_drift_action (GtkWidget  *widget,
       strata_plan_page_get_running (self->plan_page))
     return;
 
-  /* The schema the version table's revisions should have: replayed here,
-   * where the graph's scripts are read, and compared in a worker thread */
-  if (!(expected = strata_model_new_for_heads (self->graph, (const char * const *)self->current_heads, &error)))
-    {
-      strata_project_view_clear_drift (self, error->message);
-      return;
-    }
-
   heads = self->current_heads[0] != NULL ? g_strjoinv (", ", self->current_heads) : g_strdup ("base");
   drift = g_new0 (Drift, 1);
   drift->driver = g_object_ref (self->driver);
-  drift->expected = g_steal_pointer (&expected);
+  drift->graph = g_object_ref (self->graph);
+  drift->heads = g_strdupv (self->current_heads);
   /* Translators: a side of a comparison: "revision 8b4e0f6a2c18" */
   drift->expected_label = g_strdup_printf (_("revision %s"), heads);
   drift->exclude[0] = g_strdup (strata_project_get_version_table (self->project));

@@ -19,6 +19,7 @@ struct _StrataRevisionsPage
 
   StrataRevisionList *list;
   StrataDialect       dialect;
+  GCancellable       *render_cancellable;  /* while the SQL is rendered */
 
   /* Template widgets */
   GtkScrolledWindow  *graph_scroller;
@@ -58,6 +59,61 @@ join_or_none (const char * const *strv)
   return g_strjoinv (", ", (char **)strv);
 }
 
+/* A revision's SQL, rendered in a worker thread */
+typedef struct
+{
+  StrataGraph   *graph;
+  StrataStep    *up;
+  StrataStep    *down;
+  StrataDialect  dialect;
+  char          *upgrade;
+  char          *downgrade;
+} Render;
+
+static void
+render_free (gpointer data)
+{
+  Render *render = data;
+
+  g_clear_object (&render->graph);
+  g_clear_object (&render->up);
+  g_clear_object (&render->down);
+  g_clear_pointer (&render->upgrade, g_free);
+  g_clear_pointer (&render->downgrade, g_free);
+  g_free (render);
+}
+
+static void
+render_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Render *render = task_data;
+
+  render->upgrade = strata_step_render_sql (render->graph, render->up, render->dialect, NULL);
+  render->downgrade = strata_step_render_sql (render->graph, render->down, render->dialect, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+render_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  StrataRevisionsPage *self = STRATA_REVISIONS_PAGE (object);
+  Render *render = g_task_get_task_data (G_TASK (result));
+
+  /* Another revision was selected meanwhile */
+  if (!g_task_propagate_boolean (G_TASK (result), NULL) ||
+      g_task_get_cancellable (G_TASK (result)) != self->render_cancellable)
+    return;
+
+  g_clear_object (&self->render_cancellable);
+  strata_source_view_set_text (self->upgrade_view, render->upgrade);
+  strata_source_view_set_text (self->downgrade_view, render->downgrade);
+}
+
 static void
 strata_revisions_page_show_details (StrataRevisionsPage *self)
 {
@@ -67,11 +123,13 @@ strata_revisions_page_show_details (StrataRevisionsPage *self)
   g_autofree char *parents = NULL;
   g_autofree char *depends = NULL;
   g_autofree char *ids = NULL;
-  g_autofree char *upgrade = NULL;
-  g_autofree char *downgrade = NULL;
-  g_autoptr(StrataStep) up = NULL;
-  g_autoptr(StrataStep) down = NULL;
+  g_autoptr(GTask) task = NULL;
+  Render *render;
   const char *self_heads[2] = { NULL, NULL };
+
+  if (self->render_cancellable != NULL)
+    g_cancellable_cancel (self->render_cancellable);
+  g_clear_object (&self->render_cancellable);
 
   if (item == NULL)
     {
@@ -103,14 +161,21 @@ strata_revisions_page_show_details (StrataRevisionsPage *self)
 
   /* Upgrading from its down revisions, downgrading back to them: with the
    * schema replayed, as the migrator runs them (SQLite rebuilds, computed
-   * inverses) */
+   * inverses), in a worker thread */
   self_heads[0] = strata_script_get_revision (script);
-  up = strata_step_new (script, STRATA_DIRECTION_UP, strata_script_get_down_revisions (script), self_heads);
-  down = strata_step_new (script, STRATA_DIRECTION_DOWN, self_heads, strata_script_get_down_revisions (script));
-  upgrade = strata_step_render_sql (strata_revision_list_get_graph (self->list), up, self->dialect, NULL);
-  downgrade = strata_step_render_sql (strata_revision_list_get_graph (self->list), down, self->dialect, NULL);
-  strata_source_view_set_text (self->upgrade_view, upgrade);
-  strata_source_view_set_text (self->downgrade_view, downgrade);
+  render = g_new0 (Render, 1);
+  render->graph = g_object_ref (strata_revision_list_get_graph (self->list));
+  render->up = strata_step_new (script, STRATA_DIRECTION_UP, strata_script_get_down_revisions (script), self_heads);
+  render->down = strata_step_new (script, STRATA_DIRECTION_DOWN, self_heads, strata_script_get_down_revisions (script));
+  render->dialect = self->dialect;
+
+  strata_source_view_set_text (self->upgrade_view, "");
+  strata_source_view_set_text (self->downgrade_view, "");
+  self->render_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->render_cancellable, render_cb, NULL);
+  g_task_set_source_tag (task, strata_revisions_page_show_details);
+  g_task_set_task_data (task, render, render_free);
+  g_task_run_in_thread (task, render_thread);
 
   gtk_stack_set_visible_child_name (self->details_stack, "details");
 }
@@ -126,6 +191,10 @@ static void
 strata_revisions_page_dispose (GObject *object)
 {
   StrataRevisionsPage *self = (StrataRevisionsPage *)object;
+
+  if (self->render_cancellable != NULL)
+    g_cancellable_cancel (self->render_cancellable);
+  g_clear_object (&self->render_cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_REVISIONS_PAGE);
 
@@ -270,4 +339,13 @@ strata_revisions_page_select_revision (StrataRevisionsPage *self,
   gtk_widget_activate_action (GTK_WIDGET (self->graph_view), "list.scroll-to-item", "u", position);
 
   return TRUE;
+}
+
+/* Whether the selected revision's SQL is being rendered in a worker thread */
+gboolean
+strata_revisions_page_get_rendering (StrataRevisionsPage *self)
+{
+  g_return_val_if_fail (STRATA_IS_REVISIONS_PAGE (self), FALSE);
+
+  return self->render_cancellable != NULL;
 }

@@ -27,4 +27,6 @@ const char         *strata_revisions_page_get_selected_revision (StrataRevisions
 gboolean            strata_revisions_page_select_revision       (StrataRevisionsPage *self,
                                                                  const char          *revision);
 
+gboolean             strata_revisions_page_get_rendering (StrataRevisionsPage *self);
+
 G_END_DECLS

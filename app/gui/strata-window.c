@@ -36,7 +36,8 @@ struct _StrataWindow
   AdwViewSwitcherTitle *switcher_title;
   StrataProjectView    *project_view;
 
-  GListModel           *profiles;
+  GListModel           *profiles;          /* the project's, then the user's */
+  GListStore           *project_profiles;  /* from the open project's strata.ini */
 
   guint                 show_sidebar : 1;
   guint                 profiles_changing : 1;
@@ -138,13 +139,50 @@ strata_window_update_title (StrataWindow *self)
  *
  * Opens the project in @directory, shows it and remembers it as recent.
  */
+/* Not remembering it is no reason not to open it */
+static void
+recent_project_added_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(StrataWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!strata_application_add_recent_project_finish (STRATA_APPLICATION (object), result, &error))
+    {
+      g_warning ("%s", error->message);
+      strata_window_add_toast (self, adw_toast_new (_("The project could not be added to the recent ones")));
+    }
+}
+
+/* The project's own profiles (strata.ini) join the sidebar, read-only */
+static void
+strata_window_load_project_profiles (StrataWindow  *self,
+                                     StrataProject *project)
+{
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!(profiles = strata_profile_load_project_profiles (project, &error)))
+    {
+      g_autofree char *text = g_strdup_printf (_("The project’s profiles could not be read: %s"), error->message);
+
+      g_list_store_remove_all (self->project_profiles);
+      strata_window_add_toast (self, adw_toast_new (text));
+      return;
+    }
+
+  g_list_store_splice (self->project_profiles, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->project_profiles)),
+                       profiles->pdata, profiles->len);
+}
+
 gboolean
 strata_window_open_project (StrataWindow  *self,
                             GFile         *directory,
                             GError       **error)
 {
   g_autoptr(StrataProject) project = NULL;
-  g_autoptr(GError) recent_error = NULL;
 
   g_return_val_if_fail (STRATA_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (directory), FALSE);
@@ -153,12 +191,9 @@ strata_window_open_project (StrataWindow  *self,
       !strata_project_view_set_project (self->project_view, project, error))
     return FALSE;
 
-  /* Not remembering it is no reason not to open it */
-  if (!strata_application_add_recent_project (strata_window_get_application (self), directory, &recent_error))
-    {
-      g_warning ("%s", recent_error->message);
-      strata_window_add_toast (self, adw_toast_new (_("The project could not be added to the recent ones")));
-    }
+  strata_window_load_project_profiles (self, project);
+  strata_application_add_recent_project_async (strata_window_get_application (self), directory,
+                                               recent_project_added_cb, g_object_ref (self));
   gtk_stack_set_visible_child_name (self->content_stack, "project");
   adw_view_switcher_title_set_stack (self->switcher_title, strata_project_view_get_stack (self->project_view));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", TRUE);
@@ -344,9 +379,15 @@ strata_window_profile_selected_cb (StrataWindow  *self,
                                    GtkListBoxRow *row,
                                    GtkListBox    *list)
 {
-  GListModel *profiles = strata_application_get_profiles (strata_window_get_application (self));
-  StrataProfile *current = strata_project_view_get_profile (self->project_view);
+  GListModel *profiles = self->profiles;
+  StrataProfile *current;
   g_autoptr(StrataProfile) profile = NULL;
+
+  /* The window is going away: its rows with it */
+  if (self->project_view == NULL)
+    return;
+
+  current = strata_project_view_get_profile (self->project_view);
 
   /* A row that goes away because its profile was saved (and perhaps moved
    * in the sorted list) does not unselect the profile: the list's change
@@ -354,7 +395,7 @@ strata_window_profile_selected_cb (StrataWindow  *self,
   if (row == NULL && self->profiles_changing && current != NULL && list_model_find (profiles, current, NULL))
     return;
 
-  if (row != NULL)
+  if (row != NULL && profiles != NULL)
     profile = g_list_model_get_item (profiles, gtk_list_box_row_get_index (row));
 
   if (profile == current)
@@ -487,6 +528,18 @@ create_profile_row (gpointer item,
   gtk_box_append (GTK_BOX (labels), label);
   row->url_label = GTK_LABEL (label);
 
+  /* A profile of the project's strata.ini: shown, not edited here */
+  if (strata_profile_get_origin (profile) == STRATA_PROFILE_ORIGIN_PROJECT)
+    {
+      label = gtk_label_new (_("Project"));
+      gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_add_css_class (label, "caption-heading");
+      gtk_widget_add_css_class (label, "project-tag");
+      gtk_widget_set_tooltip_text (label, _("From the project’s strata.ini: edit it there"));
+      gtk_box_append (GTK_BOX (box), label);
+    }
+
   /* Production stands out */
   label = gtk_label_new (_("Production"));
   gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
@@ -495,16 +548,20 @@ create_profile_row (gpointer item,
   gtk_box_append (GTK_BOX (box), label);
   row->role_tag = GTK_LABEL (label);
 
-  button = gtk_button_new_from_icon_name ("document-edit-symbolic");
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_tooltip_text (button, _("Edit Profile…"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Edit Profile"),
-                                  -1);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.edit-profile");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", strata_profile_get_id (profile));
-  gtk_box_append (GTK_BOX (box), button);
+  /* Only the user's profiles are edited in the app */
+  if (strata_profile_get_origin (profile) == STRATA_PROFILE_ORIGIN_USER)
+    {
+      button = gtk_button_new_from_icon_name ("document-edit-symbolic");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_tooltip_text (button, _("Edit Profile…"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Edit Profile"),
+                                      -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.edit-profile");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", strata_profile_get_id (profile));
+      gtk_box_append (GTK_BOX (box), button);
+    }
 
   /* Any change of the profile (its URL's parts, its role) shows */
   g_object_set_data_full (G_OBJECT (box), "strata-profile-row", row, g_free);
@@ -558,6 +615,7 @@ strata_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_func (self->profiles, strata_window_profiles_changed_cb, self);
     }
   g_clear_object (&self->profiles);
+  g_clear_object (&self->project_profiles);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_WINDOW);
 
@@ -589,8 +647,14 @@ strata_window_bind_store (StrataWindow *self)
 
   has_store = strata_application_get_store (application) != NULL;
   strata_project_view_set_store (self->project_view, strata_application_get_store (application));
-  profiles = strata_application_get_profiles (application);
-  self->profiles = g_object_ref (profiles);
+  {
+    GListStore *models = g_list_store_new (G_TYPE_LIST_MODEL);
+
+    g_list_store_append (models, self->project_profiles);
+    g_list_store_append (models, strata_application_get_profiles (application));
+    profiles = G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (models)));
+  }
+  self->profiles = profiles;
 
   gtk_list_box_bind_model (self->projects_list,
                            strata_application_get_recent_projects (application),
@@ -739,6 +803,7 @@ static void
 strata_window_init (StrataWindow *self)
 {
   self->show_sidebar = TRUE;
+  self->project_profiles = g_list_store_new (STRATA_TYPE_PROFILE);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
