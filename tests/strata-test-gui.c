@@ -107,7 +107,9 @@ strata_test_gui_iterate_until (StrataTestCondition  condition,
                                gpointer             data,
                                const char          *what)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  /* A bound against hangs, not a speed check: generous, since a loaded CI
+   * machine can take seconds to lay out and draw a frame. */
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
 
   while (!condition (data))
     {

@@ -239,7 +239,7 @@ launch_once (void)
 static void
 launch (void)
 {
-  g_test_trap_subprocess ("/strata/ui/launch/once", 60 * G_USEC_PER_SEC,
+  g_test_trap_subprocess ("/strata/ui/launch/once", 180 * G_USEC_PER_SEC,
                           G_TEST_SUBPROCESS_INHERIT_STDERR);
   g_test_trap_assert_passed ();
 }

@@ -41,34 +41,6 @@ get_application (void)
   return application;
 }
 
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-iterate_until (Condition   condition,
-               gpointer    data,
-               const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        {
-          g_test_message ("timed out waiting until %s", what);
-          g_assert_not_reached ();
-        }
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (G_USEC_PER_SEC / 1000);
-    }
-}
-
-static void
-iterate_pending (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
 static gboolean
 widget_is_drawn (gpointer data)
 {
@@ -88,7 +60,7 @@ static void
 show_window (GtkWindow *window)
 {
   gtk_window_present (window);
-  iterate_until (widget_is_drawn, window, "the window is mapped");
+  strata_test_gui_iterate_until (widget_is_drawn, window, "the window is mapped");
 }
 
 /* Destroys @window and checks that nothing kept it alive. */
@@ -99,7 +71,7 @@ destroy_window (GtkWindow *window)
 
   g_object_add_weak_pointer (G_OBJECT (window), &weak);
   gtk_window_destroy (window);
-  iterate_until (pointer_is_null, &weak, "the window is finalized");
+  strata_test_gui_iterate_until (pointer_is_null, &weak, "the window is finalized");
 }
 
 static GtkWidget *
@@ -266,7 +238,7 @@ test_window_shell (void)
   g_assert_true (gtk_widget_get_mapped (sidebar_button));
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (sidebar_button)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL));
-  iterate_pending ();
+  strata_test_gui_iterate_pending ();
   g_assert_false (strata_window_get_show_sidebar (window));
   g_assert_false (gtk_widget_get_visible (sidebar));
   g_assert_false (gtk_widget_get_mapped (sidebar));
@@ -278,7 +250,7 @@ test_window_shell (void)
   toast_overlay = get_child (window, "toast_overlay");
   g_assert_cmpuint (count_toasts (toast_overlay), ==, 0);
   strata_window_add_toast (window, adw_toast_new ("Applied"));
-  iterate_pending ();
+  strata_test_gui_iterate_pending ();
   g_assert_cmpuint (count_toasts (toast_overlay), ==, 1);
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "win.no-such-action", NULL));
 
@@ -286,13 +258,13 @@ test_window_shell (void)
   help_overlay = GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
   g_assert_true (GTK_IS_SHORTCUTS_WINDOW (help_overlay));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
-  iterate_until (widget_is_drawn, help_overlay, "the shortcuts window is shown");
+  strata_test_gui_iterate_until (widget_is_drawn, help_overlay, "the shortcuts window is shown");
   gtk_window_close (help_overlay);
-  iterate_pending ();
+  strata_test_gui_iterate_pending ();
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL));
   g_assert_true (strata_window_get_show_sidebar (window));
-  iterate_until (widget_is_drawn, sidebar, "the sidebar is back");
+  strata_test_gui_iterate_until (widget_is_drawn, sidebar, "the sidebar is back");
 
   /* Sidebar and size are saved when the window goes away */
   strata_window_set_show_sidebar (window, FALSE);
@@ -378,7 +350,7 @@ test_window_independent (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (second), "win.show-sidebar", NULL));
   g_assert_false (strata_window_get_show_sidebar (second));
   destroy_window (GTK_WINDOW (second));
-  iterate_pending ();
+  strata_test_gui_iterate_pending ();
   g_assert_false (g_settings_get_boolean (settings, "show-sidebar"));
   g_assert_true (strata_window_get_show_sidebar (first));
   g_assert_true (gtk_widget_get_visible (get_child (first, "sidebar")));
@@ -409,7 +381,7 @@ test_window_preferences (void)
   show_window (GTK_WINDOW (window));
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  iterate_until (has_toplevel, GSIZE_TO_POINTER (STRATA_TYPE_PREFERENCES_WINDOW), "the preferences are shown");
+  strata_test_gui_iterate_until (has_toplevel, GSIZE_TO_POINTER (STRATA_TYPE_PREFERENCES_WINDOW), "the preferences are shown");
   preferences = find_toplevel (STRATA_TYPE_PREFERENCES_WINDOW);
   g_assert_true (gtk_window_get_transient_for (preferences) == GTK_WINDOW (window));
 
@@ -420,7 +392,7 @@ test_window_preferences (void)
 
   /* Choosing Dark in the window writes the setting, which restyles the app */
   adw_combo_row_set_selected (style_row, 2);
-  iterate_pending ();
+  strata_test_gui_iterate_pending ();
   g_assert_cmpstr (g_settings_get_string (settings, "color-scheme"), ==, "dark");
   g_assert_cmpint (adw_style_manager_get_color_scheme (style_manager), ==, ADW_COLOR_SCHEME_FORCE_DARK);
   g_assert_true (adw_style_manager_get_dark (style_manager));
@@ -429,18 +401,18 @@ test_window_preferences (void)
 
   /* ...and the other way round */
   g_settings_set_string (settings, "color-scheme", "light");
-  iterate_pending ();
+  strata_test_gui_iterate_pending ();
   g_assert_cmpuint (adw_combo_row_get_selected (style_row), ==, 1);
   g_assert_cmpint (adw_style_manager_get_color_scheme (style_manager), ==, ADW_COLOR_SCHEME_FORCE_LIGHT);
 
   g_settings_reset (settings, "color-scheme");
-  iterate_pending ();
+  strata_test_gui_iterate_pending ();
   g_assert_cmpuint (adw_combo_row_get_selected (style_row), ==, 0);
   g_assert_cmpint (adw_style_manager_get_color_scheme (style_manager), ==, ADW_COLOR_SCHEME_DEFAULT);
 
   /* Destroying the main window takes its dialogs with it */
   destroy_window (GTK_WINDOW (window));
-  iterate_pending ();
+  strata_test_gui_iterate_pending ();
   g_assert_null (find_toplevel (STRATA_TYPE_PREFERENCES_WINDOW));
 }
 
@@ -458,7 +430,7 @@ test_window_about (void)
   show_window (GTK_WINDOW (window));
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  iterate_until (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), "the about window is shown");
+  strata_test_gui_iterate_until (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), "the about window is shown");
   about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
   g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "Strata");
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
@@ -467,7 +439,7 @@ test_window_about (void)
   g_assert_true (gtk_window_get_transient_for (about) == GTK_WINDOW (window));
 
   destroy_window (GTK_WINDOW (window));
-  iterate_pending ();
+  strata_test_gui_iterate_pending ();
   g_assert_null (find_toplevel (ADW_TYPE_ABOUT_WINDOW));
 }
 
@@ -496,8 +468,8 @@ test_window_quit (void)
   /* app.quit closes every window rather than leaving them behind */
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
   g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
-  iterate_until (pointer_is_null, &weak_first, "the first window is finalized");
-  iterate_until (pointer_is_null, &weak_second, "the second window is finalized");
+  strata_test_gui_iterate_until (pointer_is_null, &weak_first, "the first window is finalized");
+  strata_test_gui_iterate_until (pointer_is_null, &weak_second, "the second window is finalized");
 }
 
 int
