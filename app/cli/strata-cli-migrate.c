@@ -17,9 +17,8 @@
 typedef struct
 {
   StrataCli *cli;
-  GMainLoop *loop;
   GError    *error;
-  gboolean   done;
+  /* Touched by the signal-watching thread only. */
   guint      n_interrupts;
 } RunState;
 
@@ -99,16 +98,11 @@ on_interrupt (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static void
-on_run_finished (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+static gboolean
+quit_watcher (gpointer user_data)
 {
-  RunState *state = user_data;
-
-  strata_migrator_run_finish (STRATA_MIGRATOR (object), result, &state->error);
-  state->done = TRUE;
-  g_main_loop_quit (state->loop);
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -143,8 +137,7 @@ run_plan (StrataCli       *cli,
           StrataPlan      *plan,
           GError         **error)
 {
-  RunState state = { cli, NULL, NULL, FALSE, 0 };
-  guint sigint, sigterm;
+  RunState state = { cli, NULL, 0 };
   gulong h1, h2, h3;
 
   if (strata_plan_get_n_steps (plan) == 0)
@@ -164,20 +157,41 @@ run_plan (StrataCli       *cli,
   h2 = g_signal_connect (migrator, "step-finished", G_CALLBACK (on_step_finished), &state);
   h3 = g_signal_connect (migrator, "statement", G_CALLBACK (on_statement), &state);
 
-  state.loop = g_main_loop_new (NULL, FALSE);
-  sigint = g_unix_signal_add (SIGINT, on_interrupt, &state);
-  sigterm = g_unix_signal_add (SIGTERM, on_interrupt, &state);
+  /* The run happens right here, so its progress signals need no hop
+   * between threads; Ctrl-C and SIGTERM are watched by a small thread of
+   * their own that cancels the run (the driver then interrupts the running
+   * statement and the migration rolls back). */
+  {
+    g_autoptr(GMainContext) context = g_main_context_new ();
+    g_autoptr(GMainLoop) loop = g_main_loop_new (context, FALSE);
+    g_autoptr(GSource) sigint = g_unix_signal_source_new (SIGINT);
+    g_autoptr(GSource) sigterm = g_unix_signal_source_new (SIGTERM);
+    GThread *watcher;
 
-  strata_migrator_run_async (migrator, plan, cli->cancellable, on_run_finished, &state);
-  if (!state.done)
-    g_main_loop_run (state.loop);
+    g_source_set_callback (sigint, on_interrupt, &state, NULL);
+    g_source_set_callback (sigterm, on_interrupt, &state, NULL);
+    g_source_attach (sigint, context);
+    g_source_attach (sigterm, context);
+    watcher = g_thread_new ("strata-signals", (GThreadFunc)(void (*) (void))g_main_loop_run, loop);
 
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
+    strata_migrator_run (migrator, plan, cli->cancellable, &state.error);
+
+    /* Quit from inside the watcher's loop: a quit before that thread has
+     * entered g_main_loop_run () would be forgotten. */
+    {
+      g_autoptr(GSource) idle = g_idle_source_new ();
+
+      g_source_set_callback (idle, quit_watcher, loop, NULL);
+      g_source_attach (idle, context);
+    }
+    g_thread_join (watcher);
+    g_source_destroy (sigint);
+    g_source_destroy (sigterm);
+  }
+
   g_signal_handler_disconnect (migrator, h1);
   g_signal_handler_disconnect (migrator, h2);
   g_signal_handler_disconnect (migrator, h3);
-  g_main_loop_unref (state.loop);
 
   if (state.error != NULL)
     {
