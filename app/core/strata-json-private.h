@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-/* Parses JSON text (RFC 8259) into a sealed JsonNode tree. Stricter than
+/* Parses JSON text (RFC 8259) into a JsonNode tree. Stricter than
  * JsonParser where migration files need it (a repeated key in an object is
  * an error) and several times faster on large files, because it builds the
  * nodes directly instead of going through JsonParser's per-node signals.

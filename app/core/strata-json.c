@@ -612,6 +612,5 @@ _strata_json_read (const char  *data,
       return NULL;
     }
 
-  json_node_seal (root);
   return root;
 }
