@@ -382,10 +382,15 @@ strata_cli_autogenerate (StrataCli           *cli,
       g_prefix_error (error, "autogenerate produced operations that do not apply (a bug): ");
       return FALSE;
     }
-  verify = strata_diff_new (after, schema);
-  if (!strata_diff_compute (verify, error))
-    return FALSE;
-  if (!strata_diff_is_empty (verify) && strata_diff_get_warnings (diff)->len == 0)
+  /* Equal models need no second diff (the common case, and a full diff of
+   * a large model costs as much as the first); a diff explains the rest. */
+  if (!strata_model_equal (after, schema))
+    {
+      verify = strata_diff_new (after, schema);
+      if (!strata_diff_compute (verify, error))
+        return FALSE;
+    }
+  if (verify != NULL && !strata_diff_is_empty (verify) && strata_diff_get_warnings (diff)->len == 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED,
                    "autogenerate cannot express: %s",

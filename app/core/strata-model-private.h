@@ -111,6 +111,10 @@ char       *_strata_describe_revision       (StrataScript        *script);
  * made what they need): the migrator's view, where the database is the
  * judge. With @before, the state just before that revision; else at
  * @heads. */
+/* Call after renaming a table that belongs to @self (strata_table_set_name):
+ * the model's name map is rebuilt on the next lookup. */
+void         _strata_model_forget_names    (StrataModel         *self);
+
 StrataModel *_strata_model_replay_lenient   (StrataGraph         *graph,
                                              const char * const  *heads,
                                              StrataScript        *before,

@@ -622,6 +622,7 @@ strata_model_apply_op (StrataModel  *self,
         return mismatch (error, op, "table %s already exists", op->new_name);
 
       strata_table_set_name (table, op->new_name);
+      _strata_model_forget_names (self);
       /* A self-reference moves with the table. */
       {
         GPtrArray *fks = strata_table_get_foreign_keys (table);

@@ -74,7 +74,12 @@ struct _StrataTable
 
 struct _StrataModel
 {
-  GPtrArray *tables;
+  GPtrArray  *tables;
+  /* name → position + 1, built on the first lookup and kept in step by
+   * add and parse; dropped by remove and by renames (see
+   * _strata_model_forget_names). Replay and diff look tables up by name
+   * for every operation: without it, a 500-table model costs O(n²). */
+  GHashTable *by_name;
 };
 
 #define IDENTIFIER_MAX_BYTES 63
@@ -2432,6 +2437,23 @@ model_clear (gpointer data)
   StrataModel *self = data;
 
   g_ptr_array_unref (self->tables);
+  g_clear_pointer (&self->by_name, g_hash_table_unref);
+}
+
+void
+_strata_model_forget_names (StrataModel *self)
+{
+  g_clear_pointer (&self->by_name, g_hash_table_unref);
+}
+
+static void
+model_note_name (StrataModel *self,
+                 guint        position)
+{
+  StrataTable *table = g_ptr_array_index (self->tables, position);
+
+  if (self->by_name != NULL)
+    g_hash_table_replace (self->by_name, g_strdup (table->name), GUINT_TO_POINTER (position + 1));
 }
 
 StrataModel *
@@ -2513,6 +2535,7 @@ model_parse (JsonNode    *node,
         }
 
       g_ptr_array_add (self->tables, table);
+      model_note_name (self, self->tables->len - 1);
     }
 
   return g_steal_pointer (&self);
@@ -2571,48 +2594,79 @@ strata_model_get_tables (StrataModel *self)
   return self->tables;
 }
 
+static int
+model_find_position (StrataModel *self,
+                     const char  *name)
+{
+  gpointer value;
+
+  if (self->by_name == NULL)
+    {
+      self->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; i < self->tables->len; i++)
+        model_note_name (self, i);
+    }
+
+  if ((value = g_hash_table_lookup (self->by_name, name)) != NULL)
+    {
+      guint position = GPOINTER_TO_UINT (value) - 1;
+      StrataTable *table;
+
+      /* A position that no longer holds the name means the map went stale
+       * (a table renamed behind it): build it again. */
+      if (position < self->tables->len &&
+          g_str_equal ((table = g_ptr_array_index (self->tables, position))->name, name))
+        return position;
+
+      _strata_model_forget_names (self);
+      return model_find_position (self, name);
+    }
+
+  return -1;
+}
+
 StrataTable *
 strata_model_lookup_table (StrataModel *self,
                            const char  *name)
 {
-  for (guint i = 0; i < self->tables->len; i++)
-    {
-      StrataTable *table = g_ptr_array_index (self->tables, i);
+  int position = model_find_position (self, name);
 
-      if (g_str_equal (table->name, name))
-        return table;
-    }
-
-  return NULL;
+  return position < 0 ? NULL : g_ptr_array_index (self->tables, position);
 }
 
 void
 strata_model_add_table (StrataModel *self,
                         StrataTable *table)
 {
-  for (guint i = 0; i < self->tables->len; i++)
-    {
-      StrataTable *existing = g_ptr_array_index (self->tables, i);
+  int position = model_find_position (self, table->name);
 
-      if (g_str_equal (existing->name, table->name))
-        {
-          strata_table_ref (table);
-          strata_table_unref (existing);
-          self->tables->pdata[i] = table;
-          return;
-        }
+  if (position >= 0)
+    {
+      StrataTable *existing = g_ptr_array_index (self->tables, position);
+
+      strata_table_ref (table);
+      strata_table_unref (existing);
+      self->tables->pdata[position] = table;
+      return;
     }
 
   g_ptr_array_add (self->tables, strata_table_ref (table));
+  model_note_name (self, self->tables->len - 1);
 }
 
 gboolean
 strata_model_remove_table (StrataModel *self,
                            const char  *name)
 {
-  StrataTable *table = strata_model_lookup_table (self, name);
+  int position = model_find_position (self, name);
 
-  return table != NULL && g_ptr_array_remove (self->tables, table);
+  if (position < 0)
+    return FALSE;
+
+  /* Positions after it shift. */
+  _strata_model_forget_names (self);
+  g_ptr_array_remove_index (self->tables, position);
+  return TRUE;
 }
 
 /* }}} */
