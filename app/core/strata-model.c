@@ -462,6 +462,79 @@ strv_equal0 (char **a,
   return g_strv_equal ((const char * const *)a, (const char * const *)b);
 }
 
+/* The pieces of a table (columns, indexes, constraints) share one shape:
+ * parsed from an object whose keys are theirs plus an operation's
+ * @extra_keys, written by a fill function, refcounted and named. */
+typedef gpointer    (*ParseFunc)  (JsonObject         *object,
+                                   const char * const *extra_keys,
+                                   const char         *prefix,
+                                   GError            **error);
+typedef void        (*FillFunc)   (gpointer            item,
+                                   JsonObject         *object);
+typedef JsonNode   *(*ToJsonFunc) (gpointer            item);
+typedef gboolean    (*EqualFunc)  (gpointer            a,
+                                   gpointer            b);
+typedef gpointer    (*CopyFunc)   (gpointer            item);
+typedef const char *(*NameFunc)   (gpointer            item);
+typedef const char * const *(*ColumnsFunc) (gpointer item);
+
+/* Checks that @object has only the keys of @own_keys and @extra_keys
+ * (both NULL-terminated; @extra_keys may be NULL). */
+static gboolean
+check_piece_keys (JsonObject          *object,
+                  const char * const  *own_keys,
+                  const char * const  *extra_keys,
+                  const char          *prefix,
+                  GError             **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) allowed = NULL;
+
+  g_strv_builder_addv (builder, (const char **)own_keys);
+  if (extra_keys != NULL)
+    g_strv_builder_addv (builder, (const char **)extra_keys);
+  allowed = g_strv_builder_end (builder);
+
+  return _strata_json_check_keys (object, (const char * const *)allowed, prefix, error);
+}
+
+static gpointer
+piece_new_from_json (JsonNode   *node,
+                     const char *what,
+                     ParseFunc   parse,
+                     GError    **error)
+{
+  JsonObject *object;
+
+  if (!(object = _strata_json_require_object (node, what, NULL, error)))
+    return NULL;
+
+  return parse (object, NULL, NULL, error);
+}
+
+static JsonNode *
+piece_to_json (gpointer item,
+               FillFunc fill)
+{
+  JsonObject *object = json_object_new ();
+
+  fill (item, object);
+  return _strata_json_take_object (object);
+}
+
+/* The position of the item called @name in @items, or -1. */
+static int
+find_by_name (GPtrArray  *items,
+              NameFunc    get_name,
+              const char *name)
+{
+  for (guint i = 0; i < items->len; i++)
+    if (g_str_equal (get_name (g_ptr_array_index (items, i)), name))
+      return i;
+
+  return -1;
+}
+
 /* Migration files and schema.json are read with the strict reader of
  * strata-json.c: a key given twice is an error, and large files parse
  * several times faster than through JsonParser. */
@@ -1272,21 +1345,14 @@ _strata_index_parse_object (JsonObject         *object,
                             const char         *prefix,
                             GError            **error)
 {
-  static const char * const index_keys[] = { "name", "columns", "unique", "where" };
-  g_autoptr(GStrvBuilder) allowed_builder = g_strv_builder_new ();
-  g_auto(GStrv) allowed = NULL;
+  static const char * const index_keys[] = { "name", "columns", "unique", "where", NULL };
   g_autofree char *name = NULL;
   g_auto(GStrv) columns = NULL;
   g_autofree char *where = NULL;
   gboolean unique = FALSE;
   StrataIndex *self;
 
-  g_strv_builder_addv (allowed_builder, (const char **)index_keys);
-  if (extra_keys != NULL)
-    g_strv_builder_addv (allowed_builder, (const char **)extra_keys);
-  allowed = g_strv_builder_end (allowed_builder);
-
-  if (!_strata_json_check_keys (object, (const char * const *)allowed, prefix, error) ||
+  if (!check_piece_keys (object, index_keys, extra_keys, prefix, error) ||
       !_strata_json_get_identifier (object, "name", TRUE, &name, prefix, error) ||
       !_strata_json_get_identifiers (object, "columns", TRUE, &columns, prefix, error) ||
       !_strata_json_get_boolean (object, "unique", &unique, prefix, error) ||
@@ -1302,14 +1368,8 @@ StrataIndex *
 strata_index_new_from_json (JsonNode  *node,
                             GError   **error)
 {
-  JsonObject *object;
-
   g_return_val_if_fail (node != NULL, NULL);
-
-  if (!(object = _strata_json_require_object (node, "an index", NULL, error)))
-    return NULL;
-
-  return _strata_index_parse_object (object, NULL, NULL, error);
+  return piece_new_from_json (node, "an index", (ParseFunc)_strata_index_parse_object, error);
 }
 
 void
@@ -1327,10 +1387,7 @@ _strata_index_fill_json (StrataIndex *self,
 JsonNode *
 strata_index_to_json (StrataIndex *self)
 {
-  JsonObject *object = json_object_new ();
-
-  _strata_index_fill_json (self, object);
-  return _strata_json_take_object (object);
+  return piece_to_json (self, (FillFunc)_strata_index_fill_json);
 }
 
 gboolean
@@ -1489,10 +1546,8 @@ _strata_foreign_key_parse_object (JsonObject         *object,
                                   GError            **error)
 {
   static const char * const fk_keys[] = {
-    "name", "columns", "references", "ref_columns", "on_delete", "on_update"
+    "name", "columns", "references", "ref_columns", "on_delete", "on_update", NULL
   };
-  g_autoptr(GStrvBuilder) allowed_builder = g_strv_builder_new ();
-  g_auto(GStrv) allowed = NULL;
   g_autofree char *name = NULL;
   g_auto(GStrv) columns = NULL;
   g_autofree char *references = NULL;
@@ -1501,12 +1556,7 @@ _strata_foreign_key_parse_object (JsonObject         *object,
   StrataReferentialAction on_update = STRATA_REFERENTIAL_ACTION_NONE;
   StrataForeignKey *self;
 
-  g_strv_builder_addv (allowed_builder, (const char **)fk_keys);
-  if (extra_keys != NULL)
-    g_strv_builder_addv (allowed_builder, (const char **)extra_keys);
-  allowed = g_strv_builder_end (allowed_builder);
-
-  if (!_strata_json_check_keys (object, (const char * const *)allowed, prefix, error) ||
+  if (!check_piece_keys (object, fk_keys, extra_keys, prefix, error) ||
       !_strata_json_get_identifier (object, "name", TRUE, &name, prefix, error) ||
       !_strata_json_get_identifiers (object, "columns", TRUE, &columns, prefix, error) ||
       !_strata_json_get_identifier (object, "references", TRUE, &references, prefix, error) ||
@@ -1533,14 +1583,8 @@ StrataForeignKey *
 strata_foreign_key_new_from_json (JsonNode  *node,
                                   GError   **error)
 {
-  JsonObject *object;
-
   g_return_val_if_fail (node != NULL, NULL);
-
-  if (!(object = _strata_json_require_object (node, "a foreign key", NULL, error)))
-    return NULL;
-
-  return _strata_foreign_key_parse_object (object, NULL, NULL, error);
+  return piece_new_from_json (node, "a foreign key", (ParseFunc)_strata_foreign_key_parse_object, error);
 }
 
 void
@@ -1560,10 +1604,7 @@ _strata_foreign_key_fill_json (StrataForeignKey *self,
 JsonNode *
 strata_foreign_key_to_json (StrataForeignKey *self)
 {
-  JsonObject *object = json_object_new ();
-
-  _strata_foreign_key_fill_json (self, object);
-  return _strata_json_take_object (object);
+  return piece_to_json (self, (FillFunc)_strata_foreign_key_fill_json);
 }
 
 gboolean
@@ -1676,17 +1717,11 @@ _strata_unique_parse_object (JsonObject         *object,
                              const char         *prefix,
                              GError            **error)
 {
-  g_autoptr(GStrvBuilder) allowed_builder = g_strv_builder_new ();
-  g_auto(GStrv) allowed = NULL;
+  static const char * const unique_keys[] = { "name", "columns", NULL };
   g_autofree char *name = NULL;
   g_auto(GStrv) columns = NULL;
 
-  g_strv_builder_add_many (allowed_builder, "name", "columns", NULL);
-  if (extra_keys != NULL)
-    g_strv_builder_addv (allowed_builder, (const char **)extra_keys);
-  allowed = g_strv_builder_end (allowed_builder);
-
-  if (!_strata_json_check_keys (object, (const char * const *)allowed, prefix, error) ||
+  if (!check_piece_keys (object, unique_keys, extra_keys, prefix, error) ||
       !_strata_json_get_identifier (object, "name", TRUE, &name, prefix, error) ||
       !_strata_json_get_identifiers (object, "columns", TRUE, &columns, prefix, error))
     return NULL;
@@ -1698,14 +1733,8 @@ StrataUnique *
 strata_unique_new_from_json (JsonNode  *node,
                              GError   **error)
 {
-  JsonObject *object;
-
   g_return_val_if_fail (node != NULL, NULL);
-
-  if (!(object = _strata_json_require_object (node, "a unique constraint", NULL, error)))
-    return NULL;
-
-  return _strata_unique_parse_object (object, NULL, NULL, error);
+  return piece_new_from_json (node, "a unique constraint", (ParseFunc)_strata_unique_parse_object, error);
 }
 
 void
@@ -1719,10 +1748,7 @@ _strata_unique_fill_json (StrataUnique *self,
 JsonNode *
 strata_unique_to_json (StrataUnique *self)
 {
-  JsonObject *object = json_object_new ();
-
-  _strata_unique_fill_json (self, object);
-  return _strata_json_take_object (object);
+  return piece_to_json (self, (FillFunc)_strata_unique_fill_json);
 }
 
 gboolean
@@ -1792,17 +1818,11 @@ _strata_check_parse_object (JsonObject         *object,
                             const char         *prefix,
                             GError            **error)
 {
-  g_autoptr(GStrvBuilder) allowed_builder = g_strv_builder_new ();
-  g_auto(GStrv) allowed = NULL;
+  static const char * const check_keys[] = { "name", "expression", NULL };
   g_autofree char *name = NULL;
   g_autofree char *expression = NULL;
 
-  g_strv_builder_add_many (allowed_builder, "name", "expression", NULL);
-  if (extra_keys != NULL)
-    g_strv_builder_addv (allowed_builder, (const char **)extra_keys);
-  allowed = g_strv_builder_end (allowed_builder);
-
-  if (!_strata_json_check_keys (object, (const char * const *)allowed, prefix, error) ||
+  if (!check_piece_keys (object, check_keys, extra_keys, prefix, error) ||
       !_strata_json_get_identifier (object, "name", TRUE, &name, prefix, error) ||
       !get_expression (object, "expression", TRUE, &expression, prefix, error))
     return NULL;
@@ -1814,14 +1834,8 @@ StrataCheck *
 strata_check_new_from_json (JsonNode  *node,
                             GError   **error)
 {
-  JsonObject *object;
-
   g_return_val_if_fail (node != NULL, NULL);
-
-  if (!(object = _strata_json_require_object (node, "a check constraint", NULL, error)))
-    return NULL;
-
-  return _strata_check_parse_object (object, NULL, NULL, error);
+  return piece_new_from_json (node, "a check constraint", (ParseFunc)_strata_check_parse_object, error);
 }
 
 void
@@ -1835,10 +1849,7 @@ _strata_check_fill_json (StrataCheck *self,
 JsonNode *
 strata_check_to_json (StrataCheck *self)
 {
-  JsonObject *object = json_object_new ();
-
-  _strata_check_fill_json (self, object);
-  return _strata_json_take_object (object);
+  return piece_to_json (self, (FillFunc)_strata_check_fill_json);
 }
 
 gboolean
@@ -1866,17 +1877,84 @@ strata_check_get_expression (StrataCheck *self)
 
 G_DEFINE_BOXED_TYPE (StrataTable, strata_table, strata_table_ref, strata_table_unref)
 
+static gpointer
+column_parse_object (JsonObject         *object,
+                     const char * const *extra_keys,
+                     const char         *prefix,
+                     GError            **error)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+
+  return _strata_column_parse (node, prefix, error);
+}
+
+/* The lists of a table, in the order they are read, written and compared. */
+typedef struct
+{
+  const char     *key;    /* in JSON and in messages */
+  const char     *what;
+  gsize           offset; /* of the GPtrArray in StrataTable */
+  ParseFunc       parse;
+  ToJsonFunc      to_json;
+  EqualFunc       equal;
+  CopyFunc        copy;
+  GDestroyNotify  free;
+  NameFunc        get_name;
+  ColumnsFunc     get_columns; /* of indexes and constraints that name columns */
+} TableList;
+
+enum {
+  LIST_COLUMNS,
+  LIST_INDEXES,
+  LIST_FOREIGN_KEYS,
+  LIST_UNIQUES,
+  LIST_CHECKS,
+  N_LISTS
+};
+
+/* Everything but columns is immutable once in a table: a copy shares it. */
+static const TableList table_lists[N_LISTS] = {
+  [LIST_COLUMNS] = {
+    "columns", "a column", G_STRUCT_OFFSET (StrataTable, columns),
+    column_parse_object, (ToJsonFunc)strata_column_to_json, (EqualFunc)strata_column_equal,
+    (CopyFunc)strata_column_copy, (GDestroyNotify)strata_column_unref, (NameFunc)strata_column_get_name,
+  },
+  [LIST_INDEXES] = {
+    "indexes", "an index", G_STRUCT_OFFSET (StrataTable, indexes),
+    (ParseFunc)_strata_index_parse_object, (ToJsonFunc)strata_index_to_json, (EqualFunc)strata_index_equal,
+    (CopyFunc)strata_index_ref, (GDestroyNotify)strata_index_unref, (NameFunc)strata_index_get_name,
+    (ColumnsFunc)strata_index_get_columns,
+  },
+  [LIST_FOREIGN_KEYS] = {
+    "foreign_keys", "a foreign key", G_STRUCT_OFFSET (StrataTable, foreign_keys),
+    (ParseFunc)_strata_foreign_key_parse_object, (ToJsonFunc)strata_foreign_key_to_json,
+    (EqualFunc)strata_foreign_key_equal, (CopyFunc)strata_foreign_key_ref,
+    (GDestroyNotify)strata_foreign_key_unref, (NameFunc)strata_foreign_key_get_name,
+    (ColumnsFunc)strata_foreign_key_get_columns,
+  },
+  [LIST_UNIQUES] = {
+    "unique", "a unique constraint", G_STRUCT_OFFSET (StrataTable, uniques),
+    (ParseFunc)_strata_unique_parse_object, (ToJsonFunc)strata_unique_to_json, (EqualFunc)strata_unique_equal,
+    (CopyFunc)strata_unique_ref, (GDestroyNotify)strata_unique_unref, (NameFunc)strata_unique_get_name,
+    (ColumnsFunc)strata_unique_get_columns,
+  },
+  [LIST_CHECKS] = {
+    "checks", "a check constraint", G_STRUCT_OFFSET (StrataTable, checks),
+    (ParseFunc)_strata_check_parse_object, (ToJsonFunc)strata_check_to_json, (EqualFunc)strata_check_equal,
+    (CopyFunc)strata_check_ref, (GDestroyNotify)strata_check_unref, (NameFunc)strata_check_get_name,
+  },
+};
+
+#define TABLE_LIST(table, l) G_STRUCT_MEMBER (GPtrArray *, (table), table_lists[(l)].offset)
+
 static void
 table_clear (gpointer data)
 {
   StrataTable *self = data;
 
   g_free (self->name);
-  g_ptr_array_unref (self->columns);
-  g_ptr_array_unref (self->indexes);
-  g_ptr_array_unref (self->foreign_keys);
-  g_ptr_array_unref (self->uniques);
-  g_ptr_array_unref (self->checks);
+  for (guint l = 0; l < N_LISTS; l++)
+    g_ptr_array_unref (TABLE_LIST (self, l));
 }
 
 StrataTable *
@@ -1888,11 +1966,8 @@ strata_table_new (const char *name)
 
   self = g_atomic_rc_box_new0 (StrataTable);
   self->name = g_strdup (name);
-  self->columns = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_column_unref);
-  self->indexes = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_index_unref);
-  self->foreign_keys = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_foreign_key_unref);
-  self->uniques = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_unique_unref);
-  self->checks = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_check_unref);
+  for (guint l = 0; l < N_LISTS; l++)
+    TABLE_LIST (self, l) = g_ptr_array_new_with_free_func (table_lists[l].free);
   return self;
 }
 
@@ -1913,35 +1988,25 @@ strata_table_copy (StrataTable *self)
 {
   StrataTable *copy = strata_table_new (self->name);
 
-  /* Everything but columns is immutable once in a table. */
-  for (guint i = 0; i < self->columns->len; i++)
-    g_ptr_array_add (copy->columns, strata_column_copy (g_ptr_array_index (self->columns, i)));
-  for (guint i = 0; i < self->indexes->len; i++)
-    g_ptr_array_add (copy->indexes, strata_index_ref (g_ptr_array_index (self->indexes, i)));
-  for (guint i = 0; i < self->foreign_keys->len; i++)
-    g_ptr_array_add (copy->foreign_keys, strata_foreign_key_ref (g_ptr_array_index (self->foreign_keys, i)));
-  for (guint i = 0; i < self->uniques->len; i++)
-    g_ptr_array_add (copy->uniques, strata_unique_ref (g_ptr_array_index (self->uniques, i)));
-  for (guint i = 0; i < self->checks->len; i++)
-    g_ptr_array_add (copy->checks, strata_check_ref (g_ptr_array_index (self->checks, i)));
+  for (guint l = 0; l < N_LISTS; l++)
+    {
+      GPtrArray *items = TABLE_LIST (self, l);
+
+      for (guint i = 0; i < items->len; i++)
+        g_ptr_array_add (TABLE_LIST (copy, l), table_lists[l].copy (g_ptr_array_index (items, i)));
+    }
 
   return copy;
 }
 
-typedef gpointer (*ParseFunc) (JsonObject         *object,
-                               const char * const *extra_keys,
-                               const char         *prefix,
-                               GError            **error);
-
 static gboolean
-parse_list (JsonObject  *object,
-            const char  *key,
-            const char  *what,
-            ParseFunc    parse,
-            GPtrArray   *into,
-            const char  *prefix,
-            GError     **error)
+parse_list (JsonObject       *object,
+            const TableList  *list,
+            GPtrArray        *into,
+            const char       *prefix,
+            GError          **error)
 {
+  const char *key = list->key;
   JsonNode *node = json_object_get_member (object, key);
   JsonArray *array;
 
@@ -1967,25 +2032,15 @@ parse_list (JsonObject  *object,
       else
         item_prefix = g_strdup_printf ("%s[%u]", key, i);
 
-      if (!(item = _strata_json_require_object (json_array_get_element (array, i), what, item_prefix, error)) ||
-          !(parsed = parse (item, NULL, item_prefix, error)))
+      if (!(item = _strata_json_require_object (json_array_get_element (array, i), list->what,
+                                                item_prefix, error)) ||
+          !(parsed = list->parse (item, NULL, item_prefix, error)))
         return FALSE;
 
       g_ptr_array_add (into, parsed);
     }
 
   return TRUE;
-}
-
-static gpointer
-column_parse_object (JsonObject         *object,
-                     const char * const *extra_keys,
-                     const char         *prefix,
-                     GError            **error)
-{
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-
-  return _strata_column_parse (node, prefix, error);
 }
 
 StrataTable *
@@ -1995,20 +2050,13 @@ _strata_table_parse_object (JsonObject         *object,
                             GError            **error)
 {
   static const char * const table_keys[] = {
-    "table", "columns", "indexes", "foreign_keys", "unique", "checks"
+    "table", "columns", "indexes", "foreign_keys", "unique", "checks", NULL
   };
-  g_autoptr(GStrvBuilder) allowed_builder = g_strv_builder_new ();
-  g_auto(GStrv) allowed = NULL;
   g_autofree char *name = NULL;
   g_autoptr(StrataTable) self = NULL;
   JsonNode *columns;
 
-  g_strv_builder_addv (allowed_builder, (const char **)table_keys);
-  if (extra_keys != NULL)
-    g_strv_builder_addv (allowed_builder, (const char **)extra_keys);
-  allowed = g_strv_builder_end (allowed_builder);
-
-  if (!_strata_json_check_keys (object, (const char * const *)allowed, prefix, error) ||
+  if (!check_piece_keys (object, table_keys, extra_keys, prefix, error) ||
       !_strata_json_get_identifier (object, "table", TRUE, &name, prefix, error))
     return NULL;
 
@@ -2023,16 +2071,9 @@ _strata_table_parse_object (JsonObject         *object,
 
   self = strata_table_new (name);
 
-  if (!parse_list (object, "columns", "a column", column_parse_object, self->columns, prefix, error) ||
-      !parse_list (object, "indexes", "an index", (ParseFunc)_strata_index_parse_object,
-                   self->indexes, prefix, error) ||
-      !parse_list (object, "foreign_keys", "a foreign key", (ParseFunc)_strata_foreign_key_parse_object,
-                   self->foreign_keys, prefix, error) ||
-      !parse_list (object, "unique", "a unique constraint", (ParseFunc)_strata_unique_parse_object,
-                   self->uniques, prefix, error) ||
-      !parse_list (object, "checks", "a check constraint", (ParseFunc)_strata_check_parse_object,
-                   self->checks, prefix, error))
-    return NULL;
+  for (guint l = 0; l < N_LISTS; l++)
+    if (!parse_list (object, &table_lists[l], TABLE_LIST (self, l), prefix, error))
+      return NULL;
 
   if (!strata_table_validate (self, error))
     {
@@ -2057,14 +2098,8 @@ StrataTable *
 strata_table_new_from_json (JsonNode  *node,
                             GError   **error)
 {
-  JsonObject *object;
-
   g_return_val_if_fail (node != NULL, NULL);
-
-  if (!(object = _strata_json_require_object (node, "a table", NULL, error)))
-    return NULL;
-
-  return _strata_table_parse_object (object, NULL, NULL, error);
+  return piece_new_from_json (node, "a table", (ParseFunc)_strata_table_parse_object, error);
 }
 
 static gboolean
@@ -2144,47 +2179,25 @@ strata_table_validate (StrataTable  *self,
       return FALSE;
     }
 
-  for (guint i = 0; i < self->indexes->len; i++)
+  /* Indexes and constraints share one namespace; all but checks name columns. */
+  for (guint l = LIST_INDEXES; l < N_LISTS; l++)
     {
-      StrataIndex *index = g_ptr_array_index (self->indexes, i);
+      GPtrArray *items = TABLE_LIST (self, l);
+      const char *key = table_lists[l].key;
 
-      if (!claim_name (names, index->name, "indexes", i, error) ||
-          !check_columns_exist (self, (const char * const *)index->columns, "indexes", i, error))
-        return FALSE;
-    }
+      for (guint i = 0; i < items->len; i++)
+        {
+          gpointer item = g_ptr_array_index (items, i);
 
-  for (guint i = 0; i < self->foreign_keys->len; i++)
-    {
-      StrataForeignKey *fk = g_ptr_array_index (self->foreign_keys, i);
-
-      if (!claim_name (names, fk->name, "foreign_keys", i, error) ||
-          !check_columns_exist (self, (const char * const *)fk->columns, "foreign_keys", i, error))
-        return FALSE;
-    }
-
-  for (guint i = 0; i < self->uniques->len; i++)
-    {
-      StrataUnique *unique = g_ptr_array_index (self->uniques, i);
-
-      if (!claim_name (names, unique->name, "unique", i, error) ||
-          !check_columns_exist (self, (const char * const *)unique->columns, "unique", i, error))
-        return FALSE;
-    }
-
-  for (guint i = 0; i < self->checks->len; i++)
-    {
-      StrataCheck *check = g_ptr_array_index (self->checks, i);
-
-      if (!claim_name (names, check->name, "checks", i, error))
-        return FALSE;
+          if (!claim_name (names, table_lists[l].get_name (item), key, i, error) ||
+              (table_lists[l].get_columns != NULL &&
+               !check_columns_exist (self, table_lists[l].get_columns (item), key, i, error)))
+            return FALSE;
+        }
     }
 
   return TRUE;
 }
-
-typedef JsonNode *(*ToJsonFunc) (gpointer item);
-typedef gboolean  (*EqualFunc)  (gpointer a,
-                                 gpointer b);
 
 static void
 set_list (JsonObject *object,
@@ -2208,20 +2221,14 @@ _strata_table_fill_json (StrataTable *self,
                          JsonObject  *object)
 {
   json_object_set_string_member (object, "table", self->name);
-  set_list (object, "columns", self->columns, (ToJsonFunc)strata_column_to_json);
-  set_list (object, "indexes", self->indexes, (ToJsonFunc)strata_index_to_json);
-  set_list (object, "foreign_keys", self->foreign_keys, (ToJsonFunc)strata_foreign_key_to_json);
-  set_list (object, "unique", self->uniques, (ToJsonFunc)strata_unique_to_json);
-  set_list (object, "checks", self->checks, (ToJsonFunc)strata_check_to_json);
+  for (guint l = 0; l < N_LISTS; l++)
+    set_list (object, table_lists[l].key, TABLE_LIST (self, l), table_lists[l].to_json);
 }
 
 JsonNode *
 strata_table_to_json (StrataTable *self)
 {
-  JsonObject *object = json_object_new ();
-
-  _strata_table_fill_json (self, object);
-  return _strata_json_take_object (object);
+  return piece_to_json (self, (FillFunc)_strata_table_fill_json);
 }
 
 static gboolean
@@ -2243,12 +2250,14 @@ gboolean
 strata_table_equal (StrataTable *a,
                     StrataTable *b)
 {
-  return g_strcmp0 (a->name, b->name) == 0 &&
-         list_equal (a->columns, b->columns, (EqualFunc)strata_column_equal) &&
-         list_equal (a->indexes, b->indexes, (EqualFunc)strata_index_equal) &&
-         list_equal (a->foreign_keys, b->foreign_keys, (EqualFunc)strata_foreign_key_equal) &&
-         list_equal (a->uniques, b->uniques, (EqualFunc)strata_unique_equal) &&
-         list_equal (a->checks, b->checks, (EqualFunc)strata_check_equal);
+  if (g_strcmp0 (a->name, b->name) != 0)
+    return FALSE;
+
+  for (guint l = 0; l < N_LISTS; l++)
+    if (!list_equal (TABLE_LIST (a, l), TABLE_LIST (b, l), table_lists[l].equal))
+      return FALSE;
+
+  return TRUE;
 }
 
 const char *
@@ -2296,34 +2305,29 @@ strata_table_get_checks (StrataTable *self)
   return self->checks;
 }
 
+static gpointer
+lookup_in_list (StrataTable *self,
+                guint        l,
+                const char  *name)
+{
+  GPtrArray *items = TABLE_LIST (self, l);
+  int i = find_by_name (items, table_lists[l].get_name, name);
+
+  return i >= 0 ? g_ptr_array_index (items, i) : NULL;
+}
+
 StrataColumn *
 strata_table_lookup_column (StrataTable *self,
                             const char  *name)
 {
-  for (guint i = 0; i < self->columns->len; i++)
-    {
-      StrataColumn *column = g_ptr_array_index (self->columns, i);
-
-      if (g_str_equal (column->name, name))
-        return column;
-    }
-
-  return NULL;
+  return lookup_in_list (self, LIST_COLUMNS, name);
 }
 
 StrataIndex *
 strata_table_lookup_index (StrataTable *self,
                            const char  *name)
 {
-  for (guint i = 0; i < self->indexes->len; i++)
-    {
-      StrataIndex *index = g_ptr_array_index (self->indexes, i);
-
-      if (g_str_equal (index->name, name))
-        return index;
-    }
-
-  return NULL;
+  return lookup_in_list (self, LIST_INDEXES, name);
 }
 
 char **
@@ -2399,28 +2403,18 @@ gboolean
 strata_table_remove_constraint (StrataTable *self,
                                 const char  *name)
 {
-  guint i;
+  /* Constraints, not indexes: those are dropped by strata_table_remove_index (). */
+  for (guint l = LIST_FOREIGN_KEYS; l <= LIST_CHECKS; l++)
+    {
+      GPtrArray *items = TABLE_LIST (self, l);
+      int i = find_by_name (items, table_lists[l].get_name, name);
 
-  for (i = 0; i < self->foreign_keys->len; i++)
-    if (g_str_equal (((StrataForeignKey *)g_ptr_array_index (self->foreign_keys, i))->name, name))
-      {
-        g_ptr_array_remove_index (self->foreign_keys, i);
-        return TRUE;
-      }
-
-  for (i = 0; i < self->uniques->len; i++)
-    if (g_str_equal (((StrataUnique *)g_ptr_array_index (self->uniques, i))->name, name))
-      {
-        g_ptr_array_remove_index (self->uniques, i);
-        return TRUE;
-      }
-
-  for (i = 0; i < self->checks->len; i++)
-    if (g_str_equal (((StrataCheck *)g_ptr_array_index (self->checks, i))->name, name))
-      {
-        g_ptr_array_remove_index (self->checks, i);
-        return TRUE;
-      }
+      if (i >= 0)
+        {
+          g_ptr_array_remove_index (items, i);
+          return TRUE;
+        }
+    }
 
   return FALSE;
 }
