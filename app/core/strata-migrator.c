@@ -1652,6 +1652,23 @@ strata_migrator_get_graph (StrataMigrator *self)
   return self->graph;
 }
 
+/* Sets one of the names the bookkeeping SQL is built from. */
+static void
+set_bookkeeping_name (StrataMigrator  *self,
+                      char           **field,
+                      const char      *value,
+                      guint            prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+
+  g_free (*field);
+  *field = g_strdup (value);
+  strata_migrator_clear_sql (self);
+  self->tables_ready = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
 void
 strata_migrator_set_version_table (StrataMigrator *self,
                                    const char     *version_table)
@@ -1662,14 +1679,7 @@ strata_migrator_set_version_table (StrataMigrator *self,
   if (version_table == NULL || *version_table == '\0')
     version_table = STRATA_DEFAULT_VERSION_TABLE;
 
-  if (g_strcmp0 (self->version_table, version_table) != 0)
-    {
-      g_free (self->version_table);
-      self->version_table = g_strdup (version_table);
-      strata_migrator_clear_sql (self);
-      self->tables_ready = FALSE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERSION_TABLE]);
-    }
+  set_bookkeeping_name (self, &self->version_table, version_table, PROP_VERSION_TABLE);
 }
 
 const char *
@@ -1690,14 +1700,7 @@ strata_migrator_set_history_table (StrataMigrator *self,
   if (history_table == NULL || *history_table == '\0')
     history_table = STRATA_DEFAULT_HISTORY_TABLE;
 
-  if (g_strcmp0 (self->history_table, history_table) != 0)
-    {
-      g_free (self->history_table);
-      self->history_table = g_strdup (history_table);
-      strata_migrator_clear_sql (self);
-      self->tables_ready = FALSE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTORY_TABLE]);
-    }
+  set_bookkeeping_name (self, &self->history_table, history_table, PROP_HISTORY_TABLE);
 }
 
 const char *
@@ -1719,14 +1722,7 @@ strata_migrator_set_schema (StrataMigrator *self,
   if (schema != NULL && *schema == '\0')
     schema = NULL;
 
-  if (g_strcmp0 (self->schema, schema) != 0)
-    {
-      g_free (self->schema);
-      self->schema = g_strdup (schema);
-      strata_migrator_clear_sql (self);
-      self->tables_ready = FALSE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCHEMA]);
-    }
+  set_bookkeeping_name (self, &self->schema, schema, PROP_SCHEMA);
 }
 
 /**
