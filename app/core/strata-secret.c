@@ -217,6 +217,25 @@ check_call (StrataProfile  *profile,
   return TRUE;
 }
 
+/* The call of @task when it can go to the keyring; else %NULL, @task
+ * having returned why not. */
+static SecretCall *
+secret_call_start (GTask         *task,
+                   StrataProfile *profile)
+{
+  g_autoptr(GError) error = NULL;
+  SecretCall *call = g_task_get_task_data (task);
+
+  if (!check_call (profile, call, &error))
+    {
+      secret_call_settle (call);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return NULL;
+    }
+
+  return call;
+}
+
 /* Store ------------------------------------------------------------------ */
 
 static void
@@ -246,7 +265,6 @@ strata_secret_store_async (StrataProfile       *profile,
                            gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
   g_autofree char *label = NULL;
   SecretCall *call;
@@ -255,14 +273,8 @@ strata_secret_store_async (StrataProfile       *profile,
   g_return_if_fail (password != NULL);
 
   task = secret_call_new (profile, "store", strata_secret_store_async, cancellable, callback, user_data);
-  call = g_task_get_task_data (task);
-
-  if (!check_call (profile, call, &error))
-    {
-      secret_call_settle (call);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  if (!(call = secret_call_start (task, profile)))
+    return;
   if (*password == '\0')
     {
       secret_call_settle (call);
@@ -375,20 +387,13 @@ strata_secret_lookup_async (StrataProfile       *profile,
                             gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
   SecretCall *call;
 
   g_return_if_fail (STRATA_IS_PROFILE (profile));
 
   task = secret_call_new (profile, "look up", strata_secret_lookup_async, cancellable, callback, user_data);
-  call = g_task_get_task_data (task);
-
-  if (!check_call (profile, call, &error))
-    {
-      secret_call_settle (call);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  if (!(call = secret_call_start (task, profile)))
+    return;
 
   call->libsecret->secret_password_lookup (&profile_schema, call->cancellable, lookup_cb,
                                            g_object_ref (task),
@@ -451,20 +456,13 @@ strata_secret_clear_async (StrataProfile       *profile,
                            gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
   SecretCall *call;
 
   g_return_if_fail (STRATA_IS_PROFILE (profile));
 
   task = secret_call_new (profile, "remove", strata_secret_clear_async, cancellable, callback, user_data);
-  call = g_task_get_task_data (task);
-
-  if (!check_call (profile, call, &error))
-    {
-      secret_call_settle (call);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  if (!(call = secret_call_start (task, profile)))
+    return;
 
   call->libsecret->secret_password_clear (&profile_schema, call->cancellable, clear_cb,
                                           g_object_ref (task),
