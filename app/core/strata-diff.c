@@ -569,163 +569,141 @@ diff_columns (StrataDiff  *self,
     }
 }
 
+static gboolean
+uniques_equal (StrataUnique *a,
+               StrataUnique *b)
+{
+  return strv_equal (strata_unique_get_columns (a), strata_unique_get_columns (b));
+}
+
+static char *
+describe_unique (StrataUnique *unique)
+{
+  return describe_names (strata_unique_get_columns (unique));
+}
+
+static gboolean
+checks_equal (StrataCheck *a,
+              StrataCheck *b)
+{
+  return expressions_equal (strata_check_get_expression (a), strata_check_get_expression (b));
+}
+
+static char *
+describe_check (StrataCheck *check)
+{
+  return g_strdup_printf ("(%s)", strata_check_get_expression (check));
+}
+
+typedef GPtrArray  *(*GetItemsFunc)  (StrataTable *table);
+typedef gpointer    (*LookupFunc)    (StrataTable *table,
+                                      const char  *name);
+typedef const char *(*NameFunc)      (gpointer     item);
+typedef gboolean    (*EqualFunc)     (gpointer     a,
+                                      gpointer     b);
+typedef char       *(*DescribeFunc)  (gpointer     item);
+typedef StrataOp   *(*NewDropFunc)   (const char  *table,
+                                      const char  *name);
+typedef StrataOp   *(*NewAddFunc)    (const char  *table,
+                                      gpointer     item);
+
+/* The named pieces of a table: one is dropped and added again when it
+ * changed, in the phases of its kind. */
+typedef struct
+{
+  const char   *what;
+  GetItemsFunc  get_items;
+  LookupFunc    lookup;
+  NameFunc      get_name;
+  EqualFunc     equal;
+  DescribeFunc  describe;
+  NewDropFunc   new_drop;
+  NewAddFunc    new_add;
+  guint         drop_phase;
+  guint         add_phase;
+} PieceKind;
+
+static const PieceKind piece_kinds[] = {
+  {
+    "index", strata_table_get_indexes, (LookupFunc)strata_table_lookup_index,
+    (NameFunc)strata_index_get_name, (EqualFunc)indexes_equal, (DescribeFunc)describe_index,
+    strata_op_new_drop_index, (NewAddFunc)strata_op_new_create_index,
+    PHASE_DROP_INDEXES, PHASE_ADD_CONSTRAINTS,
+  },
+  {
+    "unique constraint", strata_table_get_uniques, (LookupFunc)strata_table_lookup_unique,
+    (NameFunc)strata_unique_get_name, (EqualFunc)uniques_equal, (DescribeFunc)describe_unique,
+    strata_op_new_drop_constraint, (NewAddFunc)strata_op_new_add_unique,
+    PHASE_DROP_INDEXES, PHASE_ADD_CONSTRAINTS,
+  },
+  {
+    "check constraint", strata_table_get_checks, (LookupFunc)strata_table_lookup_check,
+    (NameFunc)strata_check_get_name, (EqualFunc)checks_equal, (DescribeFunc)describe_check,
+    strata_op_new_drop_constraint, (NewAddFunc)strata_op_new_add_check,
+    PHASE_DROP_INDEXES, PHASE_ADD_CONSTRAINTS,
+  },
+  {
+    "foreign key", strata_table_get_foreign_keys, (LookupFunc)strata_table_lookup_foreign_key,
+    (NameFunc)strata_foreign_key_get_name, (EqualFunc)foreign_keys_equal, (DescribeFunc)describe_foreign_key,
+    strata_op_new_drop_constraint, (NewAddFunc)strata_op_new_add_foreign_key,
+    PHASE_DROP_FOREIGN_KEYS, PHASE_ADD_FOREIGN_KEYS,
+  },
+};
+
+static void
+diff_piece_kind (StrataDiff      *self,
+                 const PieceKind *kind,
+                 StrataTable     *a,
+                 StrataTable     *b)
+{
+  const char *table = strata_table_get_name (b);
+  GPtrArray *items;
+
+  items = kind->get_items (a);
+  for (guint i = 0; i < items->len; i++)
+    {
+      gpointer pa = g_ptr_array_index (items, i);
+      const char *name = kind->get_name (pa);
+      gpointer pb = kind->lookup (b, name);
+
+      if (pb == NULL)
+        {
+          difference (self, "%s %s on %s: only in %s", kind->what, name, table, self->from_label);
+          add_op (self, kind->drop_phase, kind->new_drop (table, name));
+        }
+      else if (!kind->equal (pa, pb))
+        {
+          g_autofree char *da = kind->describe (pa);
+          g_autofree char *db = kind->describe (pb);
+
+          difference (self, "%s %s on %s: %s in %s, %s in %s", kind->what, name, table,
+                      da, self->from_label, db, self->to_label);
+          add_op (self, kind->drop_phase, kind->new_drop (table, name));
+          add_op (self, kind->add_phase, kind->new_add (table, pb));
+        }
+    }
+
+  items = kind->get_items (b);
+  for (guint i = 0; i < items->len; i++)
+    {
+      gpointer pb = g_ptr_array_index (items, i);
+      const char *name = kind->get_name (pb);
+
+      if (kind->lookup (a, name) == NULL)
+        {
+          difference (self, "%s %s on %s: only in %s", kind->what, name, table, self->to_label);
+          add_op (self, kind->add_phase, kind->new_add (table, pb));
+        }
+    }
+}
+
 static void
 diff_pieces (StrataDiff  *self,
              StrataTable *a,
              StrataTable *b)
 {
-  const char *table = strata_table_get_name (b);
-  GPtrArray *items;
-
-  /* Indexes */
-  items = strata_table_get_indexes (a);
-  for (guint i = 0; i < items->len; i++)
-    {
-      StrataIndex *ia = g_ptr_array_index (items, i);
-      StrataIndex *ib = strata_table_lookup_index (b, strata_index_get_name (ia));
-      g_autofree char *da = describe_index (ia);
-
-      if (ib == NULL)
-        {
-          difference (self, "index %s on %s: only in %s", strata_index_get_name (ia), table, self->from_label);
-          add_op (self, PHASE_DROP_INDEXES, strata_op_new_drop_index (table, strata_index_get_name (ia)));
-        }
-      else if (!indexes_equal (ia, ib))
-        {
-          g_autofree char *db = describe_index (ib);
-
-          difference (self, "index %s on %s: %s in %s, %s in %s", strata_index_get_name (ia), table,
-                      da, self->from_label, db, self->to_label);
-          add_op (self, PHASE_DROP_INDEXES, strata_op_new_drop_index (table, strata_index_get_name (ia)));
-          add_op (self, PHASE_ADD_CONSTRAINTS, strata_op_new_create_index (table, ib));
-        }
-    }
-
-  items = strata_table_get_indexes (b);
-  for (guint i = 0; i < items->len; i++)
-    {
-      StrataIndex *ib = g_ptr_array_index (items, i);
-
-      if (strata_table_lookup_index (a, strata_index_get_name (ib)) == NULL)
-        {
-          difference (self, "index %s on %s: only in %s", strata_index_get_name (ib), table, self->to_label);
-          add_op (self, PHASE_ADD_CONSTRAINTS, strata_op_new_create_index (table, ib));
-        }
-    }
-
-  /* Unique constraints */
-  items = strata_table_get_uniques (a);
-  for (guint i = 0; i < items->len; i++)
-    {
-      StrataUnique *ua = g_ptr_array_index (items, i);
-      StrataUnique *ub = strata_table_lookup_unique (b, strata_unique_get_name (ua));
-      g_autofree char *da = describe_names (strata_unique_get_columns (ua));
-
-      if (ub == NULL)
-        {
-          difference (self, "unique constraint %s on %s: only in %s", strata_unique_get_name (ua), table,
-                      self->from_label);
-          add_op (self, PHASE_DROP_INDEXES, strata_op_new_drop_constraint (table, strata_unique_get_name (ua)));
-        }
-      else if (!strv_equal (strata_unique_get_columns (ua), strata_unique_get_columns (ub)))
-        {
-          g_autofree char *db = describe_names (strata_unique_get_columns (ub));
-
-          difference (self, "unique constraint %s on %s: %s in %s, %s in %s", strata_unique_get_name (ua),
-                      table, da, self->from_label, db, self->to_label);
-          add_op (self, PHASE_DROP_INDEXES, strata_op_new_drop_constraint (table, strata_unique_get_name (ua)));
-          add_op (self, PHASE_ADD_CONSTRAINTS, strata_op_new_add_unique (table, ub));
-        }
-    }
-
-  items = strata_table_get_uniques (b);
-  for (guint i = 0; i < items->len; i++)
-    {
-      StrataUnique *ub = g_ptr_array_index (items, i);
-
-      if (strata_table_lookup_unique (a, strata_unique_get_name (ub)) == NULL)
-        {
-          difference (self, "unique constraint %s on %s: only in %s", strata_unique_get_name (ub), table,
-                      self->to_label);
-          add_op (self, PHASE_ADD_CONSTRAINTS, strata_op_new_add_unique (table, ub));
-        }
-    }
-
-  /* Checks */
-  items = strata_table_get_checks (a);
-  for (guint i = 0; i < items->len; i++)
-    {
-      StrataCheck *ca = g_ptr_array_index (items, i);
-      StrataCheck *cb = strata_table_lookup_check (b, strata_check_get_name (ca));
-
-      if (cb == NULL)
-        {
-          difference (self, "check constraint %s on %s: only in %s", strata_check_get_name (ca), table,
-                      self->from_label);
-          add_op (self, PHASE_DROP_INDEXES, strata_op_new_drop_constraint (table, strata_check_get_name (ca)));
-        }
-      else if (!expressions_equal (strata_check_get_expression (ca), strata_check_get_expression (cb)))
-        {
-          difference (self, "check constraint %s on %s: (%s) in %s, (%s) in %s", strata_check_get_name (ca),
-                      table, strata_check_get_expression (ca), self->from_label,
-                      strata_check_get_expression (cb), self->to_label);
-          add_op (self, PHASE_DROP_INDEXES, strata_op_new_drop_constraint (table, strata_check_get_name (ca)));
-          add_op (self, PHASE_ADD_CONSTRAINTS, strata_op_new_add_check (table, cb));
-        }
-    }
-
-  items = strata_table_get_checks (b);
-  for (guint i = 0; i < items->len; i++)
-    {
-      StrataCheck *cb = g_ptr_array_index (items, i);
-
-      if (strata_table_lookup_check (a, strata_check_get_name (cb)) == NULL)
-        {
-          difference (self, "check constraint %s on %s: only in %s", strata_check_get_name (cb), table,
-                      self->to_label);
-          add_op (self, PHASE_ADD_CONSTRAINTS, strata_op_new_add_check (table, cb));
-        }
-    }
-
-  /* Foreign keys */
-  items = strata_table_get_foreign_keys (a);
-  for (guint i = 0; i < items->len; i++)
-    {
-      StrataForeignKey *fa = g_ptr_array_index (items, i);
-      StrataForeignKey *fb = strata_table_lookup_foreign_key (b, strata_foreign_key_get_name (fa));
-      g_autofree char *da = describe_foreign_key (fa);
-
-      if (fb == NULL)
-        {
-          difference (self, "foreign key %s on %s: only in %s", strata_foreign_key_get_name (fa), table,
-                      self->from_label);
-          add_op (self, PHASE_DROP_FOREIGN_KEYS,
-                  strata_op_new_drop_constraint (table, strata_foreign_key_get_name (fa)));
-        }
-      else if (!foreign_keys_equal (fa, fb))
-        {
-          g_autofree char *db = describe_foreign_key (fb);
-
-          difference (self, "foreign key %s on %s: %s in %s, %s in %s", strata_foreign_key_get_name (fa),
-                      table, da, self->from_label, db, self->to_label);
-          add_op (self, PHASE_DROP_FOREIGN_KEYS,
-                  strata_op_new_drop_constraint (table, strata_foreign_key_get_name (fa)));
-          add_op (self, PHASE_ADD_FOREIGN_KEYS, strata_op_new_add_foreign_key (table, fb));
-        }
-    }
-
-  items = strata_table_get_foreign_keys (b);
-  for (guint i = 0; i < items->len; i++)
-    {
-      StrataForeignKey *fb = g_ptr_array_index (items, i);
-
-      if (strata_table_lookup_foreign_key (a, strata_foreign_key_get_name (fb)) == NULL)
-        {
-          difference (self, "foreign key %s on %s: only in %s", strata_foreign_key_get_name (fb), table,
-                      self->to_label);
-          add_op (self, PHASE_ADD_FOREIGN_KEYS, strata_op_new_add_foreign_key (table, fb));
-        }
-    }
+  for (guint k = 0; k < G_N_ELEMENTS (piece_kinds); k++)
+    diff_piece_kind (self, &piece_kinds[k], a, b);
 }
 
 /* Depth-first order over the tables in @set (name → table) along their
