@@ -434,23 +434,35 @@ strata_driver_query_params (StrataDriver        *self,
   return ret;
 }
 
+/* Begin and commit: a vfunc that may be cancelled, run under the guard. */
+static gboolean
+run_transaction_step (StrataDriver   *self,
+                      gboolean      (*step) (StrataDriver  *self,
+                                             GCancellable  *cancellable,
+                                             GError       **error),
+                      GCancellable   *cancellable,
+                      GError        **error)
+{
+  CancelGuard guard;
+  gboolean ret;
+
+  if (!cancel_guard_enter (&guard, self, cancellable, error))
+    return FALSE;
+  ret = step (self, cancellable, error);
+  cancel_guard_leave (&guard);
+
+  return ret;
+}
+
 gboolean
 strata_driver_begin (StrataDriver  *self,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  CancelGuard guard;
-  gboolean ret;
-
   g_return_val_if_fail (STRATA_IS_DRIVER (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!cancel_guard_enter (&guard, self, cancellable, error))
-    return FALSE;
-  ret = STRATA_DRIVER_GET_CLASS (self)->begin (self, cancellable, error);
-  cancel_guard_leave (&guard);
-
-  return ret;
+  return run_transaction_step (self, STRATA_DRIVER_GET_CLASS (self)->begin, cancellable, error);
 }
 
 gboolean
@@ -458,18 +470,10 @@ strata_driver_commit (StrataDriver  *self,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  CancelGuard guard;
-  gboolean ret;
-
   g_return_val_if_fail (STRATA_IS_DRIVER (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!cancel_guard_enter (&guard, self, cancellable, error))
-    return FALSE;
-  ret = STRATA_DRIVER_GET_CLASS (self)->commit (self, cancellable, error);
-  cancel_guard_leave (&guard);
-
-  return ret;
+  return run_transaction_step (self, STRATA_DRIVER_GET_CLASS (self)->commit, cancellable, error);
 }
 
 void
