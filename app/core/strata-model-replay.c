@@ -193,45 +193,6 @@ strata_sql_mentions_identifier (const char *expression,
 
 /* Pieces of a table {{{ */
 
-StrataForeignKey *
-strata_table_lookup_foreign_key (StrataTable *self,
-                                 const char  *name)
-{
-  GPtrArray *items = strata_table_get_foreign_keys (self);
-
-  for (guint i = 0; i < items->len; i++)
-    if (g_str_equal (strata_foreign_key_get_name (g_ptr_array_index (items, i)), name))
-      return g_ptr_array_index (items, i);
-
-  return NULL;
-}
-
-StrataUnique *
-strata_table_lookup_unique (StrataTable *self,
-                            const char  *name)
-{
-  GPtrArray *items = strata_table_get_uniques (self);
-
-  for (guint i = 0; i < items->len; i++)
-    if (g_str_equal (strata_unique_get_name (g_ptr_array_index (items, i)), name))
-      return g_ptr_array_index (items, i);
-
-  return NULL;
-}
-
-StrataCheck *
-strata_table_lookup_check (StrataTable *self,
-                           const char  *name)
-{
-  GPtrArray *items = strata_table_get_checks (self);
-
-  for (guint i = 0; i < items->len; i++)
-    if (g_str_equal (strata_check_get_name (g_ptr_array_index (items, i)), name))
-      return g_ptr_array_index (items, i);
-
-  return NULL;
-}
-
 /* @names with @old_name replaced, or NULL when it is not there. */
 static char **
 strv_rename (const char * const *names,

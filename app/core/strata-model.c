@@ -2330,6 +2330,27 @@ strata_table_lookup_index (StrataTable *self,
   return lookup_in_list (self, LIST_INDEXES, name);
 }
 
+StrataForeignKey *
+strata_table_lookup_foreign_key (StrataTable *self,
+                                 const char  *name)
+{
+  return lookup_in_list (self, LIST_FOREIGN_KEYS, name);
+}
+
+StrataUnique *
+strata_table_lookup_unique (StrataTable *self,
+                            const char  *name)
+{
+  return lookup_in_list (self, LIST_UNIQUES, name);
+}
+
+StrataCheck *
+strata_table_lookup_check (StrataTable *self,
+                           const char  *name)
+{
+  return lookup_in_list (self, LIST_CHECKS, name);
+}
+
 char **
 strata_table_dup_primary_key (StrataTable *self)
 {
