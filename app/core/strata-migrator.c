@@ -194,34 +194,14 @@ heads_to_string (const char * const *heads)
   return g_strjoinv (", ", (char **)heads);
 }
 
-/* "revision ae1027a6acf0 (migrations/ae1027a6acf0_add.json)" */
-static char *
-describe_revision (StrataScript *script)
-{
-  GFile *file = strata_script_get_file (script);
-  g_autoptr(GFile) cwd = NULL;
-  g_autofree char *cwd_path = NULL;
-  g_autofree char *path = NULL;
-
-  if (file == NULL)
-    return g_strdup_printf ("revision %s", strata_script_get_revision (script));
-
-  cwd_path = g_get_current_dir ();
-  cwd = g_file_new_for_path (cwd_path);
-  if (!(path = g_file_get_relative_path (cwd, file)))
-    path = g_file_get_parse_name (file);
-
-  return g_strdup_printf ("revision %s (%s)", strata_script_get_revision (script), path);
-}
-
-/* describe_revision() on the first call only: errors need it, the happy
+/* _strata_describe_revision() on the first call only: errors need it, the happy
  * path does not. */
 static const char *
 describe_lazily (char         **what,
                  StrataScript  *script)
 {
   if (*what == NULL)
-    *what = describe_revision (script);
+    *what = _strata_describe_revision (script);
 
   return *what;
 }
@@ -893,7 +873,7 @@ run_step_generic (Run     *run,
       if (!(result = strata_driver_query (self->driver, "PRAGMA foreign_keys", run->cancellable, error)) ||
           !strata_driver_execute (self->driver, "PRAGMA foreign_keys = OFF", run->cancellable, error))
         {
-          g_autofree char *what = describe_revision (strata_step_get_script (step));
+          g_autofree char *what = _strata_describe_revision (strata_step_get_script (step));
 
           g_prefix_error (error, "%s: turning foreign keys off for a table rebuild: ", what);
           return FALSE;
@@ -2122,7 +2102,7 @@ step_ops (StrataGraph  *graph,
   inverse = before ? strata_model_invert_ops (before, upgrade, error) : strata_ops_invert (upgrade, error);
   if (inverse == NULL)
     {
-      g_autofree char *what = describe_revision (script);
+      g_autofree char *what = _strata_describe_revision (script);
 
       g_prefix_error (error, "%s: cannot downgrade: ", what);
       return NULL;
@@ -2154,7 +2134,7 @@ render_step_internal (StrataGraph    *graph,
 
   if (statements == NULL)
     {
-      g_autofree char *what = describe_revision (strata_step_get_script (step));
+      g_autofree char *what = _strata_describe_revision (strata_step_get_script (step));
 
       g_prefix_error (error, "%s: ", what);
       return NULL;
