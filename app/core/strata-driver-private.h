@@ -9,6 +9,7 @@
 
 #include "strata-driver.h"
 #include "strata-driver-sqlite.h"
+#include "strata-url.h"
 #include "strata-loader-private.h"
 #include "strata-model.h"
 
@@ -87,9 +88,11 @@ void          _strata_driver_set_display_url      (StrataDriver        *self,
 /* The first line of @sql, trimmed and shortened for an error message. */
 char         *_strata_driver_describe_statement   (const char          *sql);
 
-/* sqlite:// URLs, from strata_driver_open (): path, query parameters mode=
- * (ro, rw, rwc) and timeout= (seconds, as Python's sqlite3). */
-StrataDriver *_strata_driver_sqlite_open_url      (const char          *url,
+/* sqlite:// URLs, parsed by strata_driver_open (): path, query parameters
+ * mode= (ro, rw, rwc) and timeout= (seconds, as Python's sqlite3). @url is
+ * the text as given, for display. */
+StrataDriver *_strata_driver_sqlite_open_url      (StrataUrl           *parsed,
+                                                   const char          *url,
                                                    GFile               *base_dir,
                                                    GError             **error);
 

@@ -653,28 +653,18 @@ strata_driver_sqlite_open (const char  *path,
 
 
 StrataDriver *
-_strata_driver_sqlite_open_url (const char  *url,
+_strata_driver_sqlite_open_url (StrataUrl   *parsed,
+                                const char  *url,
                                 GFile       *base_dir,
                                 GError     **error)
 {
   g_autoptr(StrataDriver) driver = NULL;
-  g_autoptr(StrataUrl) parsed = NULL;
   g_autofree char *path = NULL;
   OpenMode mode = OPEN_READ_WRITE_CREATE;
   double timeout;
   int flags;
 
-  if (!(parsed = strata_url_parse (url, error)))
-    return NULL;
-
-  if (strata_url_get_dialect (parsed) != STRATA_DIALECT_SQLITE)
-    {
-      g_autofree char *shown = strata_url_to_string (parsed, TRUE);
-
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "%s is not a SQLite URL", shown);
-      return NULL;
-    }
+  g_return_val_if_fail (strata_url_get_dialect (parsed) == STRATA_DIALECT_SQLITE, NULL);
 
   if (!strata_url_is_memory (parsed))
     path = strata_url_get_sqlite_path (parsed, base_dir);

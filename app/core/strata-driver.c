@@ -106,10 +106,11 @@ cancel_guard_leave (CancelGuard *guard)
   guard->handler_id = 0;
 }
 
-/* Splits "scheme[+driver]://rest"; NULL scheme when @url has no "://". */
+/* The scheme of "scheme[+driver]://…", lowercase and without the driver;
+ * NULL when @url has no "://". Only for friendlier errors than the URL
+ * parser's about what is not a database URL at all. */
 static char *
-url_get_dialect_name (const char  *url,
-                      const char **rest)
+url_get_dialect_name (const char *url)
 {
   const char *sep = strstr (url, "://");
   char *scheme;
@@ -126,8 +127,6 @@ url_get_dialect_name (const char  *url,
   if ((plus = strchr (scheme, '+')) != NULL)
     *plus = '\0';
 
-  *rest = sep + 3;
-
   return scheme;
 }
 
@@ -141,60 +140,9 @@ url_get_dialect_name (const char  *url,
 char *
 strata_driver_redact_url (const char *url)
 {
-  g_autofree char *dialect = NULL;
-  const char *rest = NULL;
-  const char *query;
-  const char *at = NULL;
-  GString *out;
-
   g_return_val_if_fail (url != NULL, NULL);
 
-  dialect = url_get_dialect_name (url, &rest);
-  if (dialect == NULL || g_str_equal (dialect, "sqlite"))
-    return g_strdup (url);
-
-  out = g_string_new (NULL);
-  query = strchr (rest, '?');
-
-  /* The user info ends at the last '@' before the query: a password
-   * someone forgot to percent-encode may itself hold an '@'. */
-  for (const char *p = rest; *p && (query == NULL || p < query); p++)
-    if (*p == '@')
-      at = p;
-
-  if (at != NULL)
-    {
-      const char *colon = memchr (rest, ':', at - rest);
-
-      if (colon != NULL)
-        {
-          g_string_append_len (out, url, colon + 1 - url);
-          g_string_append (out, "***");
-          g_string_append_len (out, at, (query ? query : at + strlen (at)) - at);
-        }
-      else
-        g_string_append_len (out, url, (query ? query : url + strlen (url)) - url);
-    }
-  else
-    g_string_append_len (out, url, (query ? query : url + strlen (url)) - url);
-
-  if (query != NULL)
-    {
-      g_auto(GStrv) params = g_strsplit (query + 1, "&", -1);
-
-      g_string_append_c (out, '?');
-      for (guint i = 0; params[i] != NULL; i++)
-        {
-          if (i > 0)
-            g_string_append_c (out, '&');
-          if (g_ascii_strncasecmp (params[i], "password=", strlen ("password=")) == 0)
-            g_string_append (out, "password=***");
-          else
-            g_string_append (out, params[i]);
-        }
-    }
-
-  return g_string_free (out, FALSE);
+  return strata_url_redact_string (url);
 }
 
 /**
@@ -218,9 +166,9 @@ strata_driver_open (const char    *url,
                     GCancellable  *cancellable,
                     GError       **error)
 {
+  g_autoptr(StrataUrl) parsed = NULL;
   g_autofree char *dialect = NULL;
   g_autofree char *display = NULL;
-  const char *rest = NULL;
 
   g_return_val_if_fail (url != NULL, NULL);
   g_return_val_if_fail (base_dir == NULL || G_IS_FILE (base_dir), NULL);
@@ -234,7 +182,7 @@ strata_driver_open (const char    *url,
     }
 
   display = strata_driver_redact_url (url);
-  dialect = url_get_dialect_name (url, &rest);
+  dialect = url_get_dialect_name (url);
 
   if (dialect == NULL)
     {
@@ -244,23 +192,23 @@ strata_driver_open (const char    *url,
       return NULL;
     }
 
-  if (g_str_equal (dialect, "sqlite"))
-    return _strata_driver_sqlite_open_url (url, base_dir, error);
-
-  if (g_str_equal (dialect, "postgresql") || g_str_equal (dialect, "postgres"))
+  if (!g_str_equal (dialect, "sqlite") && !g_str_equal (dialect, "postgresql") &&
+      !g_str_equal (dialect, "postgres"))
     {
-      g_autoptr(StrataUrl) parsed = NULL;
-
-      if (!(parsed = strata_url_parse (url, error)))
-        return NULL;
-
-      return _strata_driver_pg_open_url (parsed, cancellable, error);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "%s: unknown database type \"%s\": use sqlite:// or postgresql://",
+                   display, dialect);
+      return NULL;
     }
 
-  g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-               "%s: unknown database type \"%s\": use sqlite:// or postgresql://",
-               display, dialect);
-  return NULL;
+  /* Parsed once, here; each driver takes the parsed URL. */
+  if (!(parsed = strata_url_parse (url, error)))
+    return NULL;
+
+  if (strata_url_get_dialect (parsed) == STRATA_DIALECT_SQLITE)
+    return _strata_driver_sqlite_open_url (parsed, url, base_dir, error);
+
+  return _strata_driver_pg_open_url (parsed, cancellable, error);
 }
 
 StrataDialect

@@ -156,7 +156,9 @@ collect_secret_spans (const char *text,
                       gsize       end,
                       GArray     *spans)
 {
-  const char *at = find_last_char_in (text, body, end, '@');
+  /* "scheme:///path": an empty authority holds no user info, so an '@'
+   * further on belongs to the path (a SQLite file name may have one). */
+  const char *at = text[body] == '/' ? NULL : find_last_char_in (text, body, end, '@');
   const char *query;
   gsize params;
 
