@@ -150,7 +150,7 @@ format_verbose (Marks        *marks,
 
   if (file != NULL)
     {
-      g_autofree char *shown = strata_cli_display_path (file);
+      g_autofree char *shown = strata_display_path (file);
       g_string_append_printf (str, "Path: %s\n", shown);
     }
 
@@ -201,7 +201,7 @@ add_script_json (JsonBuilder  *builder,
     }
   if (file != NULL)
     {
-      g_autofree char *shown = strata_cli_display_path (file);
+      g_autofree char *shown = strata_display_path (file);
       json_builder_set_member_name (builder, "path");
       json_builder_add_string_value (builder, shown);
     }
@@ -305,7 +305,7 @@ strata_cli_current (StrataCli  *cli,
 
       if (script == NULL)
         {
-          g_autofree char *dir = strata_cli_display_path (strata_project_get_migrations_dir (cli->project));
+          g_autofree char *dir = strata_display_path (strata_project_get_migrations_dir (cli->project));
 
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNKNOWN_REVISION,
                        "the database is at revision %s, which is not in %s",

@@ -28,7 +28,7 @@ load_schema (StrataCli  *cli,
     return NULL;
 
   file = strata_project_get_model_file (project);
-  path = strata_cli_display_path (file);
+  path = strata_display_path (file);
 
   if (!g_file_load_contents (file, cli->cancellable, &contents, &length, NULL, &local_error))
     {

@@ -48,7 +48,7 @@ strata_cli_init (StrataCli  *cli,
   if (!strata_project_create (directory, error))
     return FALSE;
 
-  shown = strata_cli_display_path (directory);
+  shown = strata_display_path (directory);
   strata_cli_info (cli, "Created a Strata project in %s: strata.ini, migrations/, schema.json",
                    *shown ? shown : ".");
   strata_cli_info (cli, "Next: edit url= in strata.ini, then “strata revision -m \"create first table\"”");
@@ -92,7 +92,7 @@ write_revision (StrataCli     *cli,
   if (!strata_script_write (script, strata_project_get_migrations_dir (project), &file, error))
     return FALSE;
 
-  shown = strata_cli_display_path (file);
+  shown = strata_display_path (file);
 
   if (cli->json)
     {

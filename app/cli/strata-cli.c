@@ -184,16 +184,6 @@ strata_cli_usage_error (GError     **error,
   return FALSE;
 }
 
-char *
-strata_cli_display_path (GFile *file)
-{
-  g_autofree char *here = g_get_current_dir ();
-  g_autoptr(GFile) cwd = g_file_new_for_path (here);
-  char *relative = g_file_get_relative_path (cwd, file);
-
-  return relative ? relative : g_file_get_path (file);
-}
-
 static GFile *
 project_directory (StrataCli *cli)
 {

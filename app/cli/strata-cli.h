@@ -81,7 +81,6 @@ gboolean        strata_cli_usage_error          (GError             **error,
                                                  const char          *command,
                                                  const char          *format,
                                                  ...) G_GNUC_PRINTF (3, 4);
-char           *strata_cli_display_path         (GFile               *file);
 
 /* strata-cli-revision.c */
 gboolean strata_cli_init      (StrataCli *cli, int argc, char **argv, GError **error);

@@ -70,6 +70,27 @@ strata_error_exit_status (const GError *error)
   return 1;
 }
 
+/**
+ * strata_display_path:
+ * @file: a file
+ *
+ * Returns: (transfer full): @file as an error message names it
+ */
+char *
+strata_display_path (GFile *file)
+{
+  g_autofree char *here = g_get_current_dir ();
+  g_autoptr(GFile) cwd = g_file_new_for_path (here);
+  char *relative;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  if ((relative = g_file_get_relative_path (cwd, file)) != NULL)
+    return relative;
+
+  return g_file_get_parse_name (file);
+}
+
 const char *
 strata_dialect_get_name (StrataDialect dialect)
 {

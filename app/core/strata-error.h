@@ -5,7 +5,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -56,5 +56,9 @@ typedef enum
 
 GQuark strata_error_quark       (void);
 int    strata_error_exit_status (const GError *error);
+
+/* A file as messages name it: relative to the current directory when it is
+ * below it, else its full name (in UTF-8, for display). */
+char  *strata_display_path      (GFile        *file);
 
 G_END_DECLS

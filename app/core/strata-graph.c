@@ -103,19 +103,8 @@ static char *
 script_display_path (StrataScript *script)
 {
   GFile *file = strata_script_get_file (script);
-  g_autofree char *cwd_path = NULL;
-  g_autoptr(GFile) cwd = NULL;
-  char *relative;
 
-  if (file == NULL)
-    return NULL;
-
-  cwd_path = g_get_current_dir ();
-  cwd = g_file_new_for_path (cwd_path);
-  if ((relative = g_file_get_relative_path (cwd, file)) != NULL)
-    return relative;
-
-  return g_file_get_parse_name (file);
+  return file != NULL ? strata_display_path (file) : NULL;
 }
 
 static void set_node_error (GError     **error,

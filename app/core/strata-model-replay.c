@@ -949,17 +949,12 @@ char *
 _strata_describe_revision (StrataScript *script)
 {
   GFile *file = strata_script_get_file (script);
-  g_autoptr(GFile) cwd = NULL;
-  g_autofree char *cwd_path = NULL;
   g_autofree char *path = NULL;
 
   if (file == NULL)
     return g_strdup_printf ("revision %s", strata_script_get_revision (script));
 
-  cwd_path = g_get_current_dir ();
-  cwd = g_file_new_for_path (cwd_path);
-  if (!(path = g_file_get_relative_path (cwd, file)))
-    path = g_file_get_parse_name (file);
+  path = strata_display_path (file);
 
   return g_strdup_printf ("revision %s (%s)", strata_script_get_revision (script), path);
 }

@@ -92,21 +92,6 @@ strata_project_init (StrataProject *self)
 {
 }
 
-/* A path for messages: relative to the current directory when below it. */
-static char *
-display_path (GFile *file)
-{
-  g_autoptr(GFile) cwd = NULL;
-  g_autofree char *here = g_get_current_dir ();
-  char *relative;
-
-  cwd = g_file_new_for_path (here);
-  if ((relative = g_file_get_relative_path (cwd, file)) != NULL)
-    return relative;
-
-  return g_file_get_path (file);
-}
-
 static gboolean
 check_keys (StrataProject      *self,
             const char         *group,
@@ -252,7 +237,7 @@ strata_project_open (GFile   *directory,
   self->key_file = g_key_file_new ();
 
   ini = g_file_get_child (directory, PROJECT_FILE);
-  self->ini_path = display_path (ini);
+  self->ini_path = strata_display_path (ini);
 
   {
     g_autofree char *path = g_file_get_path (ini);
@@ -354,7 +339,7 @@ write_new_file (GFile         *file,
       !g_output_stream_write_all (G_OUTPUT_STREAM (stream), contents, length, NULL, NULL, &local_error) ||
       !g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &local_error))
     {
-      g_autofree char *path = display_path (file);
+      g_autofree char *path = strata_display_path (file);
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
                    "%s: %s", path, local_error->message);
@@ -389,7 +374,7 @@ strata_project_create (GFile   *directory,
   ini = g_file_get_child (directory, PROJECT_FILE);
   if (g_file_query_exists (ini, NULL))
     {
-      g_autofree char *path = display_path (ini);
+      g_autofree char *path = strata_display_path (ini);
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
                    "%s: already exists; not overwriting an existing project", path);
@@ -399,7 +384,7 @@ strata_project_create (GFile   *directory,
   if (!g_file_make_directory_with_parents (directory, NULL, &local_error) &&
       !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
     {
-      g_autofree char *path = display_path (directory);
+      g_autofree char *path = strata_display_path (directory);
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
                    "%s: %s", path, local_error->message);
@@ -416,7 +401,7 @@ strata_project_create (GFile   *directory,
   if (!g_file_make_directory (migrations, NULL, &local_error) &&
       !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
     {
-      g_autofree char *path = display_path (migrations);
+      g_autofree char *path = strata_display_path (migrations);
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
                    "%s: %s", path, local_error->message);
@@ -627,7 +612,7 @@ list_migration_files (StrataProject  *self,
   if (path == NULL || (dir = opendir (path)) == NULL)
     {
       int errsv = errno;
-      g_autofree char *shown = display_path (self->migrations_dir);
+      g_autofree char *shown = strata_display_path (self->migrations_dir);
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
                    "%s: %s", shown, g_strerror (errsv));
@@ -732,7 +717,7 @@ dotenv_lookup_url (StrataProject  *self,
   g_autoptr(GHashTable) env = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
-  g_autofree char *path = display_path (file);
+  g_autofree char *path = strata_display_path (file);
   const char *value;
 
   if (!g_file_load_contents (file, NULL, &contents, NULL, NULL, &local_error))

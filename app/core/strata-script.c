@@ -733,21 +733,6 @@ strata_script_new_from_data (const char  *data,
   return g_steal_pointer (&self);
 }
 
-/* The path of @file as a person would give it: relative to the current
- * directory when it is inside it. */
-static char *
-display_name (GFile *file)
-{
-  g_autofree char *cwd = g_get_current_dir ();
-  g_autoptr(GFile) here = g_file_new_for_path (cwd);
-  char *relative;
-
-  if ((relative = g_file_get_relative_path (here, file)) != NULL)
-    return relative;
-
-  return g_file_get_parse_name (file);
-}
-
 /* The reason part of a GIO message ("Error opening file X: No such file or
  * directory" → "No such file or directory"). */
 static const char *
@@ -778,7 +763,7 @@ strata_script_new_from_file (GFile   *file,
   g_return_val_if_fail (G_IS_FILE (file), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  name = display_name (file);
+  name = strata_display_path (file);
 
   if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &local_error))
     {
@@ -964,11 +949,11 @@ strata_script_write (StrataScript  *self,
   slug = strata_revision_slugify (self->message);
   basename = g_strdup_printf ("%s_%s.json", self->revision, slug);
   file = g_file_get_child (directory, basename);
-  name = display_name (file);
+  name = strata_display_path (file);
 
   if ((existing = find_revision_file (directory, self->revision)) != NULL)
     {
-      g_autofree char *existing_name = display_name (existing);
+      g_autofree char *existing_name = strata_display_path (existing);
 
       if (g_file_equal (existing, file))
         g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT, "%s already exists", name);
@@ -1080,7 +1065,7 @@ strata_script_ensure_loaded (StrataScript  *self,
   if (g_strcmp0 (full->revision, self->revision) != 0 ||
       !g_strv_equal ((const char * const *)full->down_revisions, (const char * const *)self->down_revisions))
     {
-      g_autofree char *name = display_name (strata_script_get_file (self));
+      g_autofree char *name = strata_display_path (strata_script_get_file (self));
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
                    "%s: the file changed while Strata was running (it now holds revision %s)",
