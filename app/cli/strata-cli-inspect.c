@@ -71,29 +71,13 @@ append_marks (GString      *str,
     g_string_append (str, " (current)");
 }
 
-static char *
-format_parents (StrataScript *script)
-{
-  const char * const *parents = strata_script_get_down_revisions (script);
-
-  if (parents[0] == NULL)
-    return g_strdup ("<base>");
-  if (parents[1] == NULL)
-    return g_strdup (parents[0]);
-
-  {
-    g_autofree char *joined = g_strjoinv (", ", (char **)parents);
-    return g_strdup_printf ("(%s)", joined);
-  }
-}
-
 /* "PARENT -> REV (marks), message" as Alembic prints it. */
 static char *
 format_line (Marks        *marks,
              StrataScript *script)
 {
   GString *str = g_string_new (NULL);
-  g_autofree char *parents = format_parents (script);
+  g_autofree char *parents = strata_cli_format_parents (script);
   const char *message = strata_script_get_message (script);
 
   g_string_append_printf (str, "%s -> %s", parents, strata_script_get_revision (script));
@@ -124,7 +108,7 @@ format_verbose (Marks        *marks,
   GString *str = g_string_new (NULL);
   g_autoptr(GPtrArray) children = strata_graph_get_children (marks->graph, script);
   g_autoptr(GPtrArray) child_ids = g_ptr_array_new ();
-  g_autofree char *parents = format_parents (script);
+  g_autofree char *parents = strata_cli_format_parents (script);
   g_auto(GStrv) labels = strata_graph_dup_labels_for (marks->graph, script);
   GDateTime *created = strata_script_get_created (script);
   GFile *file = strata_script_get_file (script);

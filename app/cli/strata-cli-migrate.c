@@ -22,23 +22,6 @@ typedef struct
   guint      n_interrupts;
 } RunState;
 
-static char *
-describe_parents (StrataStep *step)
-{
-  StrataScript *script = strata_step_get_script (step);
-  const char * const *parents = strata_script_get_down_revisions (script);
-
-  if (parents[0] == NULL)
-    return g_strdup ("<base>");
-  if (parents[1] == NULL)
-    return g_strdup (parents[0]);
-
-  {
-    g_autofree char *joined = g_strjoinv (", ", (char **)parents);
-    return g_strdup_printf ("(%s)", joined);
-  }
-}
-
 static void
 on_step_started (StrataMigrator *migrator,
                  StrataStep     *step,
@@ -47,7 +30,7 @@ on_step_started (StrataMigrator *migrator,
                  RunState       *state)
 {
   StrataScript *script = strata_step_get_script (step);
-  g_autofree char *parents = describe_parents (step);
+  g_autofree char *parents = strata_cli_format_parents (strata_step_get_script (step));
   const char *message = strata_script_get_message (script);
 
   if (state->cli->json)

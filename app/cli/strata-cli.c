@@ -394,6 +394,24 @@ strata_cli_current_heads (StrataCli  *cli,
   return strata_migrator_get_current_heads (migrator, cli->cancellable, error);
 }
 
+/* A revision's parents as Alembic prints them: "<base>", "REV" or
+ * "(REV, REV)" for a merge. */
+char *
+strata_cli_format_parents (StrataScript *script)
+{
+  const char * const *parents = strata_script_get_down_revisions (script);
+
+  if (parents[0] == NULL)
+    return g_strdup ("<base>");
+  if (parents[1] == NULL)
+    return g_strdup (parents[0]);
+
+  {
+    g_autofree char *joined = g_strjoinv (", ", (char **)parents);
+    return g_strdup_printf ("(%s)", joined);
+  }
+}
+
 void
 strata_cli_info (StrataCli  *cli,
                  const char *format,

@@ -77,6 +77,7 @@ void            strata_cli_info                 (StrataCli           *cli,
                                                  const char          *format,
                                                  ...) G_GNUC_PRINTF (2, 3);
 void            strata_cli_print_json           (JsonNode            *node);
+char           *strata_cli_format_parents       (StrataScript        *script);
 gboolean        strata_cli_usage_error          (GError             **error,
                                                  const char          *command,
                                                  const char          *format,
