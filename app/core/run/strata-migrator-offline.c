@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "strata-dialect-private.h"
+#include "strata-driver-private.h"
 #include "strata-error.h"
 #include "strata-graph.h"
 #include "strata-migrator-private.h"
@@ -112,6 +113,89 @@ strata_migrator_render_step_for_graph (StrataGraph    *graph,
   return _strata_migrator_render_step_with_state (graph, step, dialect, state, rebuilt, error);
 }
 
+/* The shadow database of `--sql` on SQLite {{{ */
+
+/* Runs @ops on the in-memory @shadow, each rendered from the shadow as it is
+ * at that moment (table rebuilds from the live table, as online); the
+ * statements go to @out when it is not NULL. Raw SQL the shadow cannot run
+ * is skipped there (and still written to @out). */
+static gboolean
+shadow_run_ops (StrataDriver  *shadow,
+                GPtrArray     *ops,
+                GPtrArray     *out,
+                GPtrArray     *rebuilt,
+                GError       **error)
+{
+  for (guint i = 0; i < ops->len; i++)
+    {
+      StrataOp *op = g_ptr_array_index (ops, i);
+      g_autoptr(GPtrArray) some = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (!(some = _strata_driver_render_op_live (shadow, op, rebuilt, NULL, &local_error)))
+        {
+          if (out != NULL)
+            {
+              g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "operation %u: ", i);
+              return FALSE;
+            }
+          g_debug ("shadow database: operation %u not replayed: %s", i, local_error->message);
+          continue;
+        }
+
+      for (guint j = 0; j < some->len; j++)
+        {
+          const char *sql = g_ptr_array_index (some, j);
+
+          if (!strata_driver_execute (shadow, sql, NULL, &local_error))
+            {
+              g_debug ("shadow database: %s: %s", sql, local_error->message);
+              g_clear_error (&local_error);
+            }
+          if (out != NULL)
+            g_ptr_array_add (out, g_strdup (sql));
+        }
+    }
+
+  return TRUE;
+}
+
+/* An in-memory SQLite database holding what the migrations up to @heads
+ * make, raw SQL included. */
+static StrataDriver *
+shadow_open (StrataGraph         *graph,
+             const char * const  *heads,
+             GError             **error)
+{
+  g_autoptr(StrataDriver) shadow = NULL;
+  g_autoptr(GHashTable) applied = NULL;
+  GPtrArray *scripts;
+
+  if (!(shadow = strata_driver_open ("sqlite://", NULL, NULL, error)) ||
+      !strata_driver_execute (shadow, "PRAGMA foreign_keys = OFF", NULL, error) ||
+      !(applied = strata_graph_dup_applied (graph, heads, error)))
+    return NULL;
+
+  scripts = strata_graph_get_scripts (graph);
+  for (guint i = 0; i < scripts->len; i++)
+    {
+      StrataScript *script = g_ptr_array_index (scripts, i);
+      GPtrArray *ops;
+
+      if (!g_hash_table_contains (applied, strata_script_get_revision (script)))
+        continue;
+      if (!strata_script_ensure_loaded (script, error))
+        return NULL;
+      if ((ops = strata_script_get_upgrade (script)) != NULL &&
+          !shadow_run_ops (shadow, ops, NULL, NULL, error))
+        return NULL;
+    }
+
+  return g_steal_pointer (&shadow);
+}
+
+/* }}} */
+
 static void
 append_statement (GString    *out,
                   const char *sql)
@@ -194,6 +278,7 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
   g_autoptr(GString) out = g_string_new (NULL);
   g_autofree char *table = NULL;
   g_autoptr(StrataModel) state = NULL;
+  g_autoptr(StrataDriver) shadow = NULL;
   g_autoptr(GPtrArray) rebuilt = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) session = NULL;
   StrataDirection direction;
@@ -210,10 +295,17 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
   direction = strata_plan_get_direction (plan);
   n_steps = strata_plan_get_n_steps (plan);
 
-  /* With the graph, the schema replayed up to the plan: table rebuilds and
-   * the inverse of drops. */
-  if (graph != NULL && n_steps > 0 &&
-      !(state = _strata_model_replay_lenient (graph, strata_plan_get_heads_before (plan), NULL, error)))
+  /* With the graph, on SQLite: the migrations up to the plan run in an
+   * in-memory shadow database, and each step renders from it as a run
+   * renders from the live database (exact, raw SQL included). On
+   * PostgreSQL: the schema replayed up to the plan. */
+  if (graph != NULL && n_steps > 0 && dialect == STRATA_DIALECT_SQLITE)
+    {
+      if (!(shadow = shadow_open (graph, strata_plan_get_heads_before (plan), error)))
+        return NULL;
+    }
+  else if (graph != NULL && n_steps > 0 &&
+           !(state = _strata_model_replay_lenient (graph, strata_plan_get_heads_before (plan), NULL, error)))
     return NULL;
 
   g_string_append_printf (out, "-- Strata %s: %s to %s, %s\n\n",
@@ -247,7 +339,21 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
       gboolean rebuild;
 
       g_ptr_array_set_size (rebuilt, 0);
-      if (!(statements = _strata_migrator_render_step_with_state (graph, step, dialect, state, rebuilt, error)))
+      if (shadow != NULL)
+        {
+          g_autoptr(GPtrArray) ops = NULL;
+
+          statements = g_ptr_array_new_with_free_func (g_free);
+          if (!(ops = strata_step_dup_operations (step, graph, error)) ||
+              !shadow_run_ops (shadow, ops, statements, rebuilt, error))
+            {
+              g_autofree char *what = _strata_describe_revision (script);
+
+              g_prefix_error (error, "%s: ", what);
+              return NULL;
+            }
+        }
+      else if (!(statements = _strata_migrator_render_step_with_state (graph, step, dialect, state, rebuilt, error)))
         return NULL;
       rebuild = rebuilt->len > 0;
 

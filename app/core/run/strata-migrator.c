@@ -15,7 +15,9 @@
 
 #include <string.h>
 
+#include "strata-dialect-private.h"
 #include "strata-driver-private.h"
+#include "strata-ops.h"
 #include "strata-error.h"
 #include "strata-graph.h"
 #include "strata-migrator-private.h"
@@ -210,19 +212,18 @@ static gboolean run_step_body (Run        *run,
                                guint       index,
                                guint      *next,
                                GPtrArray  *statements,
+                               GPtrArray  *ops,
                                GError    **error);
 
 /* Runs step @index; on success stores in @next the index of the step to run
- * next (further on when another process got there first). A step with a
- * SQLite table rebuild runs with foreign_keys off, switched outside its
- * transaction (inside one SQLite ignores the pragma), and back on after. */
-static gpointer
-copy_table_ref (gconstpointer table,
-                gpointer      user_data)
-{
-  return strata_table_ref ((StrataTable *)table);
-}
-
+ * next (further on when another process got there first).
+ *
+ * Where the engine renders from the live database (SQLite), each operation
+ * is rendered inside the step's transaction just before it runs, so a table
+ * rebuild starts from the table as it is at that moment (raw SQL earlier in
+ * the step included). A step that may rebuild runs with foreign_keys off,
+ * switched outside its transaction (inside one SQLite ignores the pragma),
+ * and back on after. */
 static gboolean
 run_step_generic (Run     *run,
                   guint    index,
@@ -234,37 +235,36 @@ run_step_generic (Run     *run,
   StrataDialect dialect = strata_driver_get_dialect (self->driver);
   StrataRebuild *rebuild = run->rebuild;
   g_autoptr(GPtrArray) statements = NULL;
-  g_autoptr(GPtrArray) tables_before = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
   gboolean ret;
 
   _strata_rebuild_reset (rebuild);
 
-  if (self->graph != NULL && run->state == NULL &&
-      !(run->state = _strata_model_replay_lenient (self->graph, strata_step_get_heads_before (step), NULL, error)))
-    return FALSE;
-
-  /* The tables before this step, for the indexes a rebuild must not save:
-   * rendering applies the step to the state, and replay never changes a
-   * table in place (it replaces it with a changed copy), so references
-   * keep them as they are. Collecting their index names for every step
-   * made a run quadratic; few steps rebuild. */
-  if (_strata_driver_can_rebuild (self->driver) && run->state != NULL)
-    tables_before = g_ptr_array_copy (strata_model_get_tables (run->state), copy_table_ref, NULL);
-
-  if (!(statements = _strata_migrator_render_step_with_state (self->graph, step, dialect, run->state,
-                                                              rebuild->tables, error)))
-    return FALSE;
-  rebuild->state = run->state;
-
-  if (rebuild->tables->len > 0 && tables_before != NULL)
+  if (_strata_driver_can_rebuild (self->driver))
     {
-      for (guint i = 0; i < tables_before->len; i++)
-        {
-          GPtrArray *indexes = strata_table_get_indexes (g_ptr_array_index (tables_before, i));
+      if (!(ops = strata_step_dup_operations (step, self->graph, error)))
+        return FALSE;
 
-          for (guint j = 0; j < indexes->len; j++)
-            g_hash_table_add (rebuild->known_indexes, g_strdup (strata_index_get_name (g_ptr_array_index (indexes, j))));
+      for (guint i = 0; i < ops->len; i++)
+        {
+          StrataOp *op = g_ptr_array_index (ops, i);
+          const char *table = strata_op_get_table (op);
+
+          if (table != NULL && _strata_dialect_sqlite_needs_rebuild (op) &&
+              !g_ptr_array_find_with_equal_func (rebuild->tables, table, g_str_equal, NULL))
+            g_ptr_array_add (rebuild->tables, g_strdup (table));
         }
+    }
+  else
+    {
+      if (self->graph != NULL && run->state == NULL &&
+          !(run->state = _strata_model_replay_lenient (self->graph, strata_step_get_heads_before (step),
+                                                       NULL, error)))
+        return FALSE;
+
+      if (!(statements = _strata_migrator_render_step_with_state (self->graph, step, dialect, run->state,
+                                                                  NULL, error)))
+        return FALSE;
     }
 
   if (!_strata_driver_rebuild_begin (self->driver, rebuild, run->cancellable, error))
@@ -275,10 +275,9 @@ run_step_generic (Run     *run,
       return FALSE;
     }
 
-  ret = run_step_body (run, index, next, statements, error);
+  ret = run_step_body (run, index, next, statements, ops, error);
 
   _strata_driver_rebuild_end (self->driver, rebuild);
-  rebuild->state = NULL;
 
   /* Another process ran steps: the state is read again for the next one. */
   if (!ret || *next != index + 1)
@@ -292,6 +291,7 @@ run_step_body (Run        *run,
                guint       index,
                guint      *next,
                GPtrArray  *statements,
+               GPtrArray  *ops,
                GError    **error)
 {
   StrataMigrator *self = run->self;
@@ -364,22 +364,41 @@ run_step_body (Run        *run,
         }
     }
 
-  if (!_strata_driver_rebuild_save (self->driver, run->rebuild, run->cancellable, &local_error))
+  /* Rendered as they come, from the database as it is (ops), or ahead. */
+  if (ops != NULL)
+    statements = g_ptr_array_new_with_free_func (g_free);
+  else
+    g_ptr_array_ref (statements);
+
+  for (guint i = 0, op_index = 0; i < statements->len || (ops != NULL && op_index < ops->len); i++)
     {
-      _strata_migrator_rollback (self);
-      _strata_migrator_record_failure (self, step, started, local_error);
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ",
-                                  describe_lazily (&what, script));
-      return FALSE;
-    }
+      const char *sql;
 
-  for (guint i = 0; i < statements->len; i++)
-    {
-      const char *sql = g_ptr_array_index (statements, i);
+      while (ops != NULL && i >= statements->len && op_index < ops->len)
+        {
+          g_autoptr(GPtrArray) some = NULL;
 
-      run_emit (run, signals[STATEMENT], step, index, 0, sql);
+          some = _strata_driver_render_op_live (self->driver, g_ptr_array_index (ops, op_index),
+                                                run->rebuild->tables, run->cancellable, &local_error);
+          if (some == NULL)
+            {
+              g_prefix_error (&local_error, "operation %u: ", op_index);
+              break;
+            }
+          op_index++;
+          for (guint j = 0; j < some->len; j++)
+            g_ptr_array_add (statements, g_steal_pointer (&some->pdata[j]));
+        }
 
-      if (!strata_driver_execute (self->driver, sql, run->cancellable, &local_error))
+      if (local_error == NULL && i >= statements->len)
+        break;
+
+      sql = local_error == NULL ? g_ptr_array_index (statements, i) : NULL;
+      if (sql != NULL)
+        run_emit (run, signals[STATEMENT], step, index, 0, sql);
+
+      if (local_error != NULL ||
+          !strata_driver_execute (self->driver, sql, run->cancellable, &local_error))
         {
           _strata_migrator_rollback (self);
           _strata_migrator_record_failure (self, step, started, local_error);
@@ -398,9 +417,11 @@ run_step_body (Run        *run,
                            ran, self->version_table);
             }
 
+          g_ptr_array_unref (statements);
           return FALSE;
         }
     }
+  g_ptr_array_unref (statements);
 
   if (!_strata_driver_rebuild_finish (self->driver, run->rebuild, run->cancellable, &local_error))
     {
@@ -499,7 +520,9 @@ run_step_batched (Run     *run,
       return run_step_generic (run, index, next, error);
     }
 
-  if (!(statements = _strata_migrator_render_step_with_state (NULL, step, strata_driver_get_dialect (self->driver),
+  /* With the graph: a revision without "downgrade" runs the inverse
+   * computed from the replayed schema, as on SQLite and in --sql. */
+  if (!(statements = _strata_migrator_render_step_with_state (self->graph, step, strata_driver_get_dialect (self->driver),
                                                               NULL, NULL, error)))
     return FALSE;
 

@@ -6,6 +6,8 @@
 #pragma once
 
 #include "strata-dialect.h"
+#include "strata-model.h"
+#include "strata-ops.h"
 
 G_BEGIN_DECLS
 
@@ -45,5 +47,10 @@ void       _strata_dialect_append_rebuild_check    (GString          *out,
                                                     StrataDialect     dialect);
 void       _strata_dialect_append_rebuild_epilogue (GString          *out,
                                                     StrataDialect     dialect);
+
+gboolean   _strata_dialect_sqlite_may_rebuild        (StrataOp         *op);
+gboolean   _strata_dialect_sqlite_needs_rebuild      (StrataOp         *op);
+gboolean   _strata_dialect_sqlite_column_is_involved (StrataTable      *table,
+                                                      const char       *column);
 
 G_END_DECLS

@@ -422,11 +422,37 @@ query (StrataDriver  *driver,
 
 #define USER_TABLES "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
 
+static StrataModel *introspect (StrataDriver        *driver,
+                                const char * const  *exclude,
+                                gboolean             verbatim,
+                                GCancellable        *cancellable,
+                                GError             **error);
+
 StrataModel *
 _strata_introspect_sqlite (StrataDriver        *driver,
                            const char * const  *exclude,
                            GCancellable        *cancellable,
                            GError             **error)
+{
+  return introspect (driver, exclude, FALSE, cancellable, error);
+}
+
+/* For a table rebuild: each column keeps its declared type text, exactly
+ * (and so its affinity), whatever portable name it would map to. */
+StrataModel *
+_strata_introspect_sqlite_verbatim (StrataDriver   *driver,
+                                    GCancellable   *cancellable,
+                                    GError        **error)
+{
+  return introspect (driver, NULL, TRUE, cancellable, error);
+}
+
+static StrataModel *
+introspect (StrataDriver        *driver,
+            const char * const  *exclude,
+            gboolean             verbatim,
+            GCancellable        *cancellable,
+            GError             **error)
 {
   g_autoptr(StrataModel) model = strata_model_new ();
   g_autoptr(GHashTable) infos = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, table_info_free);
@@ -492,7 +518,10 @@ _strata_introspect_sqlite (StrataDriver        *driver,
       if (info == NULL)
         continue;
 
-      data_type = _strata_introspect_type (type && *type ? type : "blob");
+      if (verbatim && type != NULL && *type != '\0')
+        data_type = strata_data_type_new_per_dialect (type, type);
+      else
+        data_type = _strata_introspect_type (type && *type ? type : "blob");
       column = strata_column_new (name, data_type);
       strata_column_set_nullable (column, g_strcmp0 (strata_result_get_value (columns, row, 3), "0") == 0);
       if (default_expr != NULL)
