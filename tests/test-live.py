@@ -242,5 +242,35 @@ def sequences_never_go_back(tmp):
     assert db_rows(db, "SELECT max(id) FROM item") == [(20002,)], db_rows(db, "SELECT max(id) FROM item")
 
 
+# --- item 9: PostgreSQL's own parser splits non-transactional scripts -------
+
+@test_pg
+def nontransactional_split_by_postgresql_grammar(tmp):
+    p = cli.new_project(tmp)
+    db = os.path.join(p, "app.db")
+    write_revision(p, "n1", None, [
+        {"op": "create_table", "table": "account",
+         "columns": [{"name": "id", "type": "integer", "primary_key": True},
+                     {"name": "balance", "type": "integer", "nullable": False, "default": "0"}]},
+        {"op": "create_table", "table": "audit",
+         "columns": [{"name": "note", "type": "text"}]},
+    ], [{"op": "drop_table", "table": "audit"}, {"op": "drop_table", "table": "account"}])
+    write_revision(p, "n2", "n1", [
+        sql_op("CREATE FUNCTION twice(x integer) RETURNS integer LANGUAGE sql IMMUTABLE\n"
+               "BEGIN ATOMIC\n  SELECT x * 2;\nEND;\n"
+               "CREATE RULE account_audit AS ON INSERT TO account DO ALSO "
+               "(INSERT INTO audit VALUES ('one'); INSERT INTO audit VALUES ('two'));\n"
+               "CREATE INDEX CONCURRENTLY ix_account_balance ON account (balance);",
+               reverse="DROP INDEX CONCURRENTLY ix_account_balance;\n"
+                       "DROP RULE account_audit ON account;\nDROP FUNCTION twice(integer);"),
+    ], transactional=False)
+    strata("-C", p, "upgrade", "head", check=0)
+    cli.db_exec(db, "INSERT INTO account (id) VALUES (1)")
+    assert db_rows(db, "SELECT twice(21)") == [(42,)]
+    assert db_rows(db, "SELECT note FROM audit ORDER BY note") == [("one",), ("two",)]
+    strata("-C", p, "downgrade", "n1", check=0)
+    assert db_rows(db, "SELECT count(*) FROM pg_proc WHERE proname = 'twice'") == [(0,)]
+
+
 if __name__ == "__main__":
     sys.exit(cli.main())
