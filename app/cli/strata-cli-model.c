@@ -252,16 +252,15 @@ strata_cli_lint (StrataCli  *cli,
         g_ptr_array_add (scripts, g_object_ref (g_ptr_array_index (every, i)));
     }
 
-  for (guint i = 0; i < scripts->len; i++)
-    {
-      g_autoptr(GPtrArray) findings = strata_lint_script (graph, g_ptr_array_index (scripts, i), error);
+  {
+    g_autoptr(GPtrArray) findings = strata_lint_scripts (graph, scripts, error);
 
-      if (findings == NULL)
-        return FALSE;
-      for (guint j = 0; j < findings->len; j++)
-        g_ptr_array_add (all, g_steal_pointer (&findings->pdata[j]));
-      g_ptr_array_set_size (findings, 0);
-    }
+    if (findings == NULL)
+      return FALSE;
+    for (guint j = 0; j < findings->len; j++)
+      g_ptr_array_add (all, g_steal_pointer (&findings->pdata[j]));
+    g_ptr_array_set_size (findings, 0);
+  }
 
   if (cli->json)
     {

@@ -32,6 +32,20 @@ GPtrArray   *strata_step_dup_operations       (StrataStep          *step,
                                                StrataGraph         *graph,
                                                GError             **error);
 
+/* strata_step_dup_operations() for every step of @plan, with one replay of
+ * the history for the whole plan (each step's schema from the previous
+ * one's): linear in the plan's length. (element-type GPtrArray) */
+GPtrArray   *strata_plan_dup_operations       (StrataPlan          *plan,
+                                               StrataGraph         *graph,
+                                               GError             **error);
+
+/* The findings of @scripts' upgrades (in an order where parents come
+ * first), each with the schema replayed up to it, replaying the history
+ * once. (element-type StrataLintFinding) */
+GPtrArray   *strata_lint_scripts              (StrataGraph         *graph,
+                                               GPtrArray           *scripts,
+                                               GError             **error);
+
 /* The findings of @script's upgrade with the schema replayed from @graph
  * up to it. (element-type StrataLintFinding) */
 GPtrArray   *strata_lint_script               (StrataGraph         *graph,

@@ -26,7 +26,8 @@
  * table rebuilds are used where needed (their tables go to @rebuilt). */
 GPtrArray *
 _strata_migrator_render_step_with_state (StrataGraph    *graph,
-                      StrataStep     *step,
+                                         StrataStep     *step,
+                                         GPtrArray      *ops_given,
                       StrataDialect   dialect,
                       StrataModel    *state,
                       GPtrArray      *rebuilt,
@@ -35,7 +36,9 @@ _strata_migrator_render_step_with_state (StrataGraph    *graph,
   g_autoptr(GPtrArray) ops = NULL;
   GPtrArray *statements;
 
-  if (!(ops = strata_step_dup_operations (step, graph, error)))
+  if (ops_given != NULL)
+    ops = g_ptr_array_ref (ops_given);
+  else if (!(ops = strata_step_dup_operations (step, graph, error)))
     return NULL;
 
   if (state != NULL)
@@ -75,7 +78,7 @@ strata_migrator_render_step (StrataStep     *step,
   g_return_val_if_fail (STRATA_IS_STEP (step), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return _strata_migrator_render_step_with_state (NULL, step, dialect, NULL, NULL, error);
+  return _strata_migrator_render_step_with_state (NULL, step, NULL, dialect, NULL, NULL, error);
 }
 
 /**
@@ -110,7 +113,7 @@ strata_migrator_render_step_for_graph (StrataGraph    *graph,
   if (!(state = _strata_model_replay_lenient (graph, strata_step_get_heads_before (step), NULL, error)))
     return NULL;
 
-  return _strata_migrator_render_step_with_state (graph, step, dialect, state, rebuilt, error);
+  return _strata_migrator_render_step_with_state (graph, step, NULL, dialect, state, rebuilt, error);
 }
 
 /* The shadow database of `--sql` on SQLite {{{ */
@@ -173,6 +176,7 @@ shadow_open (StrataGraph         *graph,
 
   if (!(shadow = strata_driver_open ("sqlite://", NULL, NULL, error)) ||
       !strata_driver_execute (shadow, "PRAGMA foreign_keys = OFF", NULL, error) ||
+      !strata_driver_execute (shadow, "BEGIN", NULL, error) ||
       !(applied = strata_graph_dup_applied (graph, heads, error)))
     return NULL;
 
@@ -279,6 +283,7 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
   g_autofree char *table = NULL;
   g_autoptr(StrataModel) state = NULL;
   g_autoptr(StrataDriver) shadow = NULL;
+  g_autoptr(GPtrArray) plan_ops = NULL;
   g_autoptr(GPtrArray) rebuilt = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) session = NULL;
   StrataDirection direction;
@@ -294,6 +299,10 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
   table = strata_dialect_quote_identifier (dialect, version_table);
   direction = strata_plan_get_direction (plan);
   n_steps = strata_plan_get_n_steps (plan);
+
+  /* What each step runs, from one replay of the history. */
+  if (!(plan_ops = strata_plan_dup_operations (plan, graph, error)))
+    return NULL;
 
   /* With the graph, on SQLite: the migrations up to the plan run in an
    * in-memory shadow database, and each step renders from it as a run
@@ -341,11 +350,8 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
       g_ptr_array_set_size (rebuilt, 0);
       if (shadow != NULL)
         {
-          g_autoptr(GPtrArray) ops = NULL;
-
           statements = g_ptr_array_new_with_free_func (g_free);
-          if (!(ops = strata_step_dup_operations (step, graph, error)) ||
-              !shadow_run_ops (shadow, ops, statements, rebuilt, error))
+          if (!shadow_run_ops (shadow, g_ptr_array_index (plan_ops, i), statements, rebuilt, error))
             {
               g_autofree char *what = _strata_describe_revision (script);
 
@@ -353,7 +359,8 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
               return NULL;
             }
         }
-      else if (!(statements = _strata_migrator_render_step_with_state (graph, step, dialect, state, rebuilt, error)))
+      else if (!(statements = _strata_migrator_render_step_with_state (graph, step, g_ptr_array_index (plan_ops, i),
+                                                                       dialect, state, rebuilt, error)))
         return NULL;
       rebuild = rebuilt->len > 0;
 

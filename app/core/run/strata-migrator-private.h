@@ -101,6 +101,7 @@ char     *_strata_migrator_render_batch_body    (StrataMigrator      *self,
  * rebuilds where needed, their tables going to @rebuilt. */
 GPtrArray *_strata_migrator_render_step_with_state (StrataGraph      *graph,
                                                     StrataStep       *step,
+                                                    GPtrArray        *ops,
                                                     StrataDialect     dialect,
                                                     StrataModel      *state,
                                                     GPtrArray        *rebuilt,

@@ -70,6 +70,8 @@ typedef struct
   /* Of the step under way: the tables it rebuilds (SQLite) and what the
    * driver keeps around them. */
   StrataRebuild  *rebuild;
+  /* What each step runs (strata_plan_dup_operations()). */
+  GPtrArray      *ops;
 } Run;
 
 typedef struct
@@ -242,8 +244,7 @@ run_step_generic (Run     *run,
 
   if (_strata_driver_can_rebuild (self->driver))
     {
-      if (!(ops = strata_step_dup_operations (step, self->graph, error)))
-        return FALSE;
+      ops = g_ptr_array_ref (g_ptr_array_index (run->ops, index));
 
       for (guint i = 0; i < ops->len; i++)
         {
@@ -262,7 +263,8 @@ run_step_generic (Run     *run,
                                                        NULL, error)))
         return FALSE;
 
-      if (!(statements = _strata_migrator_render_step_with_state (self->graph, step, dialect, run->state,
+      if (!(statements = _strata_migrator_render_step_with_state (self->graph, step, g_ptr_array_index (run->ops, index),
+                                                                  dialect, run->state,
                                                                   NULL, error)))
         return FALSE;
     }
@@ -522,7 +524,8 @@ run_step_batched (Run     *run,
 
   /* With the graph: a revision without "downgrade" runs the inverse
    * computed from the replayed schema, as on SQLite and in --sql. */
-  if (!(statements = _strata_migrator_render_step_with_state (self->graph, step, strata_driver_get_dialect (self->driver),
+  if (!(statements = _strata_migrator_render_step_with_state (self->graph, step, g_ptr_array_index (run->ops, index),
+                                                              strata_driver_get_dialect (self->driver),
                                                               NULL, NULL, error)))
     return FALSE;
 
@@ -607,8 +610,9 @@ strata_migrator_run_internal (StrataMigrator  *self,
                               GError         **error)
 {
   g_autoptr(StrataRebuild) rebuild = _strata_rebuild_new ();
+  g_autoptr(GPtrArray) ops = NULL;
   Run run = { self, plan, context, cancellable, strata_plan_get_n_steps (plan), FALSE, NULL, NULL,
-              rebuild };
+              rebuild, NULL };
   g_autofree char *lock_name = NULL;
   gboolean ret = TRUE;
   guint index = 0;
@@ -631,6 +635,11 @@ strata_migrator_run_internal (StrataMigrator  *self,
                    strata_step_get_revision (strata_plan_get_step (plan, 0)));
       return FALSE;
     }
+
+  /* What each step runs, decided once for the plan (one replay). */
+  if (!(ops = strata_plan_dup_operations (plan, self->graph, error)))
+    return FALSE;
+  run.ops = ops;
 
   if (!_strata_migrator_ensure_session (self, cancellable, error))
     return FALSE;

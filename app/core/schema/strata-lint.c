@@ -19,6 +19,7 @@
 
 #include "strata-type-map.h"
 #include "strata-lint.h"
+#include "strata-lint-private.h"
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
 
@@ -171,13 +172,38 @@ lint_alter_column (GPtrArray   *findings,
          "rebuilds table %s on SQLite (every row is copied)", op->table);
 }
 
+static GPtrArray *lint_ops (GPtrArray   *ops,
+                            StrataModel *model,
+                            gboolean     has_downgrade);
+
 GPtrArray *
 strata_lint_ops (GPtrArray   *ops,
                  StrataModel *state,
                  gboolean     has_downgrade)
 {
-  g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
   g_autoptr(StrataModel) model = state ? strata_model_copy (state) : NULL;
+
+  g_return_val_if_fail (ops != NULL, NULL);
+
+  return lint_ops (ops, model, has_downgrade);
+}
+
+/* strata_lint_ops() that applies @ops to @state itself (the state after
+ * them is left there), for linting a history in one pass. */
+GPtrArray *
+_strata_lint_ops_advance (GPtrArray   *ops,
+                          StrataModel *state,
+                          gboolean     has_downgrade)
+{
+  return lint_ops (ops, state, has_downgrade);
+}
+
+static GPtrArray *
+lint_ops (GPtrArray   *ops,
+          StrataModel *model,
+          gboolean     has_downgrade)
+{
+  g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
   g_autoptr(GHashTable) created = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   g_return_val_if_fail (ops != NULL, NULL);

@@ -209,6 +209,7 @@ StrataModel  *_strata_introspect_sqlite           (StrataDriver        *self,
                                                    GCancellable        *cancellable,
                                                    GError             **error);
 StrataModel  *_strata_introspect_sqlite_verbatim  (StrataDriver        *self,
+                                                   const char * const  *only,
                                                    GCancellable        *cancellable,
                                                    GError             **error);
 StrataModel  *_strata_introspect_pg               (StrataDriver        *self,

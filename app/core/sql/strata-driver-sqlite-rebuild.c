@@ -87,11 +87,17 @@ _strata_driver_sqlite_render_op_live (StrataDriver   *self,
   StrataTable *after;
   GPtrArray *indexes;
   const char *params[1];
+  const char *only[3] = { NULL, NULL, NULL };
 
   if (!_strata_dialect_sqlite_needs_rebuild (op))
     return strata_dialect_render_op (STRATA_DIALECT_SQLITE, op, error);
 
-  if (!(live = _strata_introspect_sqlite_verbatim (self, cancellable, error)))
+  /* The table, and the one a new foreign key references (the operation
+   * is checked against it). */
+  only[0] = op->table;
+  if (op->kind == STRATA_OP_ADD_FOREIGN_KEY && op->foreign_key != NULL)
+    only[1] = strata_foreign_key_get_references (op->foreign_key);
+  if (!(live = _strata_introspect_sqlite_verbatim (self, only, cancellable, error)))
     return NULL;
 
   if (op->table == NULL || strata_model_lookup_table (live, op->table) == NULL)
