@@ -18,6 +18,7 @@
 #include "strata-error.h"
 #include "strata-graph.h"
 #include "strata-migrator-private.h"
+#include "strata-ops-private.h"
 #include "strata-plan.h"
 #include "strata-replay-private.h"
 #include "strata-script.h"
@@ -118,12 +119,250 @@ strata_migrator_render_step_for_graph (StrataGraph    *graph,
 
 /* The shadow database of `--sql` on SQLite {{{ */
 
-/* Runs @ops on the in-memory @shadow, each rendered from the shadow as it is
- * at that moment (table rebuilds from the live table, as online); the
- * statements go to @out when it is not NULL. Raw SQL the shadow cannot run
- * is skipped there (and still written to @out). */
+/* The in-memory SQLite database that `--sql` renders from, as a run renders
+ * from the live database. Every ALTER TABLE makes SQLite parse the whole
+ * schema again, so a shadow holding every table costs time quadratic in a
+ * history's length. A table only ever read by nothing is therefore kept
+ * "cold": the statements that made it (rendered without the database, as
+ * they would be anyway) are kept in order and run into the shadow only
+ * when something needs the table there (a rebuild, raw SQL naming it, a
+ * rename that SQLite carries into the tables that mention it). Run then,
+ * they give the table exactly what running them at once would have. */
+typedef struct
+{
+  StrataDriver *db;
+  /* lower-case table name → (element-type utf8) its statements, in order */
+  GHashTable   *cold;
+} Shadow;
+
+static void
+shadow_free (Shadow *shadow)
+{
+  g_clear_object (&shadow->db);
+  g_clear_pointer (&shadow->cold, g_hash_table_unref);
+  g_free (shadow);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Shadow, shadow_free)
+
+static void
+shadow_execute (Shadow     *shadow,
+                const char *sql)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (!strata_driver_execute (shadow->db, sql, NULL, &local_error))
+    g_debug ("shadow database: %s: %s", sql, local_error->message);
+}
+
+/* Runs a cold table's statements into the shadow. */
+static void
+shadow_warm (Shadow     *shadow,
+             const char *table)
+{
+  g_autofree char *key = NULL;
+  g_autoptr(GPtrArray) log = NULL;
+  gpointer stolen_key;
+  gpointer stolen_log;
+
+  if (table == NULL)
+    return;
+
+  key = g_ascii_strdown (table, -1);
+  if (!g_hash_table_steal_extended (shadow->cold, key, &stolen_key, &stolen_log))
+    return;
+  g_free (stolen_key);
+  log = stolen_log;
+
+  for (guint i = 0; i < log->len; i++)
+    shadow_execute (shadow, g_ptr_array_index (log, i));
+}
+
 static gboolean
-shadow_run_ops (StrataDriver  *shadow,
+text_mentions (const char *haystack,
+               const char *needle)
+{
+  g_autofree char *h = g_ascii_strdown (haystack, -1);
+  g_autofree char *n = g_ascii_strdown (needle, -1);
+
+  return strstr (h, n) != NULL;
+}
+
+/* Warms every cold table whose name @text mentions (with @by_name) or whose
+ * statements mention @text (without): a superset of what SQL naming those
+ * tables, or a rename of @text, reads or changes. */
+static void
+shadow_warm_mentioned (Shadow     *shadow,
+                       const char *text,
+                       gboolean    by_name)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key;
+  gpointer value;
+
+  if (text == NULL)
+    return;
+
+  g_hash_table_iter_init (&iter, shadow->cold);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GPtrArray *log = value;
+      gboolean hit = FALSE;
+
+      if (by_name)
+        hit = text_mentions (text, key);
+      else
+        for (guint i = 0; i < log->len && !hit; i++)
+          hit = text_mentions (g_ptr_array_index (log, i), text);
+
+      if (hit)
+        g_ptr_array_add (names, g_strdup (key));
+    }
+
+  for (guint i = 0; i < names->len; i++)
+    shadow_warm (shadow, g_ptr_array_index (names, i));
+}
+
+/* Turns back cold every table of the shadow that nothing else there
+ * mentions and that has no triggers (raw SQL's): its statements become
+ * its definition as SQLite stores it (the table's, then its indexes', in
+ * the order they were made), which recreate it exactly. This keeps the
+ * shadow's schema, which SQLite parses again at every ALTER TABLE, small. */
+static void
+shadow_cool (Shadow *shadow)
+{
+  gboolean again = TRUE;
+
+  while (again)
+    {
+      g_autoptr(StrataResult) tables = NULL;
+
+      again = FALSE;
+      if (!(tables = strata_driver_query (shadow->db,
+                                          "SELECT t.name FROM sqlite_schema AS t "
+                                          "WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                                          "AND NOT EXISTS (SELECT 1 FROM sqlite_schema AS o "
+                                          "  WHERE (o.tbl_name <> t.tbl_name AND instr (lower (o.sql), lower (t.name)) > 0) "
+                                          "  OR (o.tbl_name = t.tbl_name AND o.type NOT IN ('table', 'index')))",
+                                          NULL, NULL)))
+        return;
+
+      for (guint row = 0; row < strata_result_get_n_rows (tables); row++)
+        {
+          const char *name = strata_result_get_value (tables, row, 0);
+          g_autoptr(StrataResult) rows = NULL;
+          g_autofree char *quoted = NULL;
+          g_autofree char *drop = NULL;
+          const char *params[1] = { name };
+          GPtrArray *log;
+
+          if (!(rows = strata_driver_query_params (shadow->db,
+                                                   "SELECT sql FROM sqlite_schema WHERE tbl_name = $1 "
+                                                   "AND sql IS NOT NULL ORDER BY rowid",
+                                                   1, params, NULL, NULL)))
+            continue;
+
+          quoted = strata_dialect_quote_identifier (STRATA_DIALECT_SQLITE, name);
+          drop = g_strdup_printf ("DROP TABLE %s", quoted);
+          if (!strata_driver_execute (shadow->db, drop, NULL, NULL))
+            continue;
+
+          log = g_ptr_array_new_with_free_func (g_free);
+          for (guint i = 0; i < strata_result_get_n_rows (rows); i++)
+            g_ptr_array_add (log, g_strdup (strata_result_get_value (rows, i, 0)));
+          g_hash_table_replace (shadow->cold, g_ascii_strdown (name, -1), log);
+          again = TRUE;
+        }
+    }
+}
+
+/* Whether @op, on a cold table, can be kept with the table's statements:
+ * it is rendered without the database and changes that table alone. */
+static gboolean
+op_stays_cold (Shadow   *shadow,
+               StrataOp *op)
+{
+  g_autofree char *key = NULL;
+
+  if (op->kind != STRATA_OP_CREATE_TABLE && op->kind != STRATA_OP_DROP_TABLE &&
+      op->kind != STRATA_OP_ADD_COLUMN && op->kind != STRATA_OP_CREATE_INDEX &&
+      op->kind != STRATA_OP_DROP_INDEX && op->kind != STRATA_OP_INSERT)
+    return FALSE;
+
+  if (op->table == NULL || _strata_dialect_sqlite_needs_rebuild (op))
+    return FALSE;
+
+  key = g_ascii_strdown (op->table, -1);
+  if (op->kind == STRATA_OP_CREATE_TABLE)
+    {
+      g_autoptr(StrataResult) found = NULL;
+      const char *params[1] = { op->table };
+
+      /* New, unless raw SQL made it in the shadow. */
+      if (g_hash_table_contains (shadow->cold, key))
+        return FALSE;
+      found = strata_driver_query_params (shadow->db,
+                                          "SELECT 1 FROM sqlite_schema WHERE name = $1 COLLATE NOCASE",
+                                          1, params, NULL, NULL);
+      return found != NULL && strata_result_get_n_rows (found) == 0;
+    }
+
+  return g_hash_table_contains (shadow->cold, key);
+}
+
+/* Warms what @op reads or changes in the shadow. */
+static void
+shadow_warm_for_op (Shadow   *shadow,
+                    StrataOp *op)
+{
+  if (op->kind == STRATA_OP_SQL)
+    {
+      const char *text = op->sql[STRATA_DIALECT_SQLITE];
+
+      /* The tables it names, and those whose SQL names them (a rename
+       * carries into them). */
+      if (text != NULL && *text != '\0')
+        {
+          g_autoptr(GPtrArray) named = g_ptr_array_new_with_free_func (g_free);
+          GHashTableIter iter;
+          gpointer key;
+
+          g_hash_table_iter_init (&iter, shadow->cold);
+          while (g_hash_table_iter_next (&iter, &key, NULL))
+            if (text_mentions (text, key))
+              g_ptr_array_add (named, g_strdup (key));
+          for (guint i = 0; i < named->len; i++)
+            {
+              shadow_warm (shadow, g_ptr_array_index (named, i));
+              shadow_warm_mentioned (shadow, g_ptr_array_index (named, i), FALSE);
+            }
+        }
+      return;
+    }
+
+  shadow_warm (shadow, op->table);
+  if (op->kind == STRATA_OP_ADD_FOREIGN_KEY && op->foreign_key != NULL)
+    shadow_warm (shadow, strata_foreign_key_get_references (op->foreign_key));
+  if (op->kind == STRATA_OP_DROP_INDEX && op->table == NULL)
+    shadow_warm_mentioned (shadow, op->name, FALSE);
+  if (op->kind == STRATA_OP_RENAME_TABLE)
+    {
+      shadow_warm (shadow, op->new_name);
+      shadow_warm_mentioned (shadow, op->table, FALSE);
+    }
+  if (op->kind == STRATA_OP_ALTER_COLUMN && op->new_name != NULL)
+    shadow_warm_mentioned (shadow, op->table, FALSE);
+  if (op->kind == STRATA_OP_DROP_TABLE)
+    shadow_warm_mentioned (shadow, op->table, FALSE);
+}
+
+/* Runs @ops on the @shadow, each rendered from the shadow as it is at that
+ * moment (table rebuilds from the live table, as online); the statements go
+ * to @out when it is not NULL. Raw SQL the shadow cannot run is skipped
+ * there (and still written to @out). */
+static gboolean
+shadow_run_ops (Shadow        *shadow,
                 GPtrArray     *ops,
                 GPtrArray     *out,
                 GPtrArray     *rebuilt,
@@ -134,49 +373,72 @@ shadow_run_ops (StrataDriver  *shadow,
       StrataOp *op = g_ptr_array_index (ops, i);
       g_autoptr(GPtrArray) some = NULL;
       g_autoptr(GError) local_error = NULL;
+      GPtrArray *log = NULL;
 
-      if (!(some = _strata_driver_render_op_live (shadow, op, rebuilt, NULL, &local_error)))
+      if (op_stays_cold (shadow, op))
         {
-          if (out != NULL)
+          g_autofree char *key = g_ascii_strdown (op->table, -1);
+
+          if (!(some = strata_dialect_render_op (STRATA_DIALECT_SQLITE, op, &local_error)))
+            goto failed;
+
+          if (op->kind == STRATA_OP_DROP_TABLE)
+            g_hash_table_remove (shadow->cold, key);
+          else if (op->kind != STRATA_OP_INSERT)
             {
-              g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "operation %u: ", i);
-              return FALSE;
+              if (!(log = g_hash_table_lookup (shadow->cold, key)))
+                {
+                  log = g_ptr_array_new_with_free_func (g_free);
+                  g_hash_table_insert (shadow->cold, g_steal_pointer (&key), log);
+                }
+              for (guint j = 0; j < some->len; j++)
+                g_ptr_array_add (log, g_strdup (g_ptr_array_index (some, j)));
             }
-          g_debug ("shadow database: operation %u not replayed: %s", i, local_error->message);
-          continue;
+        }
+      else
+        {
+          shadow_warm_for_op (shadow, op);
+          if (!(some = _strata_driver_render_op_live (shadow->db, op, rebuilt, NULL, &local_error)))
+            goto failed;
+
+          for (guint j = 0; j < some->len; j++)
+            shadow_execute (shadow, g_ptr_array_index (some, j));
+          shadow_cool (shadow);
         }
 
-      for (guint j = 0; j < some->len; j++)
-        {
-          const char *sql = g_ptr_array_index (some, j);
+      if (out != NULL)
+        for (guint j = 0; j < some->len; j++)
+          g_ptr_array_add (out, g_strdup (g_ptr_array_index (some, j)));
+      continue;
 
-          if (!strata_driver_execute (shadow, sql, NULL, &local_error))
-            {
-              g_debug ("shadow database: %s: %s", sql, local_error->message);
-              g_clear_error (&local_error);
-            }
-          if (out != NULL)
-            g_ptr_array_add (out, g_strdup (sql));
+    failed:
+      if (out != NULL)
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "operation %u: ", i);
+          return FALSE;
         }
+      g_debug ("shadow database: operation %u not replayed: %s", i, local_error->message);
     }
 
   return TRUE;
 }
 
-/* An in-memory SQLite database holding what the migrations up to @heads
+/* An in-memory SQLite shadow holding what the migrations up to @heads
  * make, raw SQL included. */
-static StrataDriver *
+static Shadow *
 shadow_open (StrataGraph         *graph,
              const char * const  *heads,
              GError             **error)
 {
-  g_autoptr(StrataDriver) shadow = NULL;
+  g_autoptr(Shadow) shadow = g_new0 (Shadow, 1);
   g_autoptr(GHashTable) applied = NULL;
   GPtrArray *scripts;
 
-  if (!(shadow = strata_driver_open ("sqlite://", NULL, NULL, error)) ||
-      !strata_driver_execute (shadow, "PRAGMA foreign_keys = OFF", NULL, error) ||
-      !strata_driver_execute (shadow, "BEGIN", NULL, error) ||
+  shadow->cold = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
+
+  if (!(shadow->db = strata_driver_open ("sqlite://", NULL, NULL, error)) ||
+      !strata_driver_execute (shadow->db, "PRAGMA foreign_keys = OFF", NULL, error) ||
+      !strata_driver_execute (shadow->db, "BEGIN", NULL, error) ||
       !(applied = strata_graph_dup_applied (graph, heads, error)))
     return NULL;
 
@@ -282,7 +544,7 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
   g_autoptr(GString) out = g_string_new (NULL);
   g_autofree char *table = NULL;
   g_autoptr(StrataModel) state = NULL;
-  g_autoptr(StrataDriver) shadow = NULL;
+  g_autoptr(Shadow) shadow = NULL;
   g_autoptr(GPtrArray) plan_ops = NULL;
   g_autoptr(GPtrArray) rebuilt = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) session = NULL;
