@@ -28,13 +28,13 @@
 static char *
 store_path (void)
 {
-  return g_build_filename (g_get_user_data_dir (), "strata", "strata.db", NULL);
+  return g_build_filename (g_get_user_data_dir (), STRATA_DATA_DIRNAME, "strata.db", NULL);
 }
 
 static void
 remove_store_folder (void)
 {
-  g_autofree char *folder = g_build_filename (g_get_user_data_dir (), "strata", NULL);
+  g_autofree char *folder = g_build_filename (g_get_user_data_dir (), STRATA_DATA_DIRNAME, NULL);
 
   strata_test_rm_rf (folder);
 }
@@ -43,7 +43,7 @@ remove_store_folder (void)
 static guint
 count_backups (void)
 {
-  g_autofree char *folder = g_build_filename (g_get_user_data_dir (), "strata", NULL);
+  g_autofree char *folder = g_build_filename (g_get_user_data_dir (), STRATA_DATA_DIRNAME, NULL);
   g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
   const char *name;
   guint n_backups = 0;
