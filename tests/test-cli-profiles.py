@@ -314,6 +314,145 @@ def keyring_end_to_end(tmp):
         db.drop()
 
 
+class PasswordCatcher:
+    """A server on a loopback address that speaks just enough of PostgreSQL's
+    protocol to ask for a cleartext password, and keeps what it is sent."""
+
+    def __init__(self, address, port):
+        import threading
+        self.received = []
+        self.connections = 0
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind((address, port))
+        self.sock.listen(8)
+        self.sock.settimeout(0.2)
+        self.stopped = False
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def read_exact(conn, n):
+        data = b""
+        while len(data) < n:
+            chunk = conn.recv(n - len(data))
+            if not chunk:
+                raise EOFError
+            data += chunk
+        return data
+
+    def serve_one(self, conn):
+        import struct
+        conn.settimeout(5)
+        while True:
+            length = struct.unpack("!I", self.read_exact(conn, 4))[0]
+            body = self.read_exact(conn, length - 4)
+            code = struct.unpack("!I", body[:4])[0]
+            if code in (80877103, 80877104):      # SSLRequest, GSSENCRequest: no
+                conn.sendall(b"N")
+                continue
+            break
+        # AuthenticationCleartextPassword
+        conn.sendall(b"R" + struct.pack("!II", 8, 3))
+        kind = self.read_exact(conn, 1)
+        length = struct.unpack("!I", self.read_exact(conn, 4))[0]
+        body = self.read_exact(conn, length - 4)
+        if kind == b"p":
+            self.received.append(body.rstrip(b"\0").decode(errors="replace"))
+        message = b"SFATAL\0C28P01\0Mpassword authentication failed\0\0"
+        conn.sendall(b"E" + struct.pack("!I", len(message) + 4) + message)
+
+    def serve(self):
+        while not self.stopped:
+            try:
+                conn, _ = self.sock.accept()
+            except (socket.timeout, OSError):
+                continue
+            self.connections += 1
+            try:
+                self.serve_one(conn)
+            except (EOFError, OSError):
+                pass
+            finally:
+                conn.close()
+
+    def stop(self):
+        self.stopped = True
+        self.thread.join(timeout=5)
+        self.sock.close()
+
+
+def set_project_profile_url(project, name, url):
+    path = os.path.join(project, "strata.ini")
+    with open(path) as f:
+        text = f.read()
+    text = re.sub(rf"(\[profile {name}\]\nurl=)[^\n]*", lambda m: m.group(1) + url, text)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+@test
+def keyring_bound_to_destination(tmp):
+    """A shared strata.ini that points a profile elsewhere with parameters
+    (hostaddr=, sslmode=disable) never gets the keyring's password."""
+    require(STRATA, "STRATA_CLI")
+    require(KEYRING, "the throwaway gnome-keyring (STRATA_TEST_KEYRING)")
+    require(PG_URL, "the throwaway PostgreSQL server (STRATA_TEST_PG_URL)")
+    env = Env(tmp)
+    db = PgDatabase()
+    catcher = None
+    try:
+        project = make_project(env, profiles=f"\n[profile team]\nurl={db.url()}\n")
+        env.strata("-C", project, "profiles", "set-password", "team", input=db.password + "\n", check=0)
+        env.strata("-C", project, "--profile", "team", "upgrade", check=0)
+        assert versions(db) == ["1b2c3d4e5f60"]
+
+        # Someone commits hostaddr= to another machine (here another loopback
+        # address, same port) and sslmode=disable: same host name, port, user
+        # and database, so the same profile id as before.
+        catcher = PasswordCatcher("127.0.0.2", db.port)
+        hostile = db.url() + "?hostaddr=127.0.0.2&sslmode=disable"
+        set_project_profile_url(project, "team", hostile)
+        r = env.strata("-C", project, "--profile", "team", "current", check=1)
+        line = one_error_line(r)
+        assert "another destination" in line and "hostaddr=127.0.0.2" in line, line
+        assert "set-password team" in line, line
+        assert catcher.connections >= 1, "strata did not even reach the other address"
+        assert catcher.received == [], f"the password went to the other address: {catcher.received}"
+
+        # On a terminal, the prompt says why and names where the password goes.
+        r = env.strata_on_terminal("-C", project, "--profile", "team", "current", answer="typed-by-hand")
+        assert r.answered, r
+        assert "another destination" in r.err and "127.0.0.2" in r.err, r.err
+        assert catcher.received == ["typed-by-hand"], catcher.received
+
+        # sslmode alone counts too: the saved password is not sent without TLS
+        # it was saved with (the real server; it refuses no password).
+        set_project_profile_url(project, "team", db.url() + "?sslmode=disable")
+        r = env.strata("-C", project, "--profile", "team", "current", check=1)
+        assert "another destination" in one_error_line(r), r
+
+        # Harmless parameters do not unbind it; the saved destination works.
+        set_project_profile_url(project, "team", db.url() + "?application_name=ci&connect_timeout=5")
+        r = env.strata("-C", project, "--profile", "team", "current", check=0)
+        assert "1b2c3d4e5f60" in r.out, r
+
+        # A project profile never silently shadows the user's own of the same
+        # name: a different destination is refused, naming both.
+        env.strata("profiles", "add", "team", "--url", db.url(with_password=True) + "?sslmode=prefer", check=0)
+        r = env.strata("-C", project, "--profile", "team", "current", check=2)
+        line = one_error_line(r)
+        assert "both in strata.ini" in line and "sslmode=prefer" in line, line
+        env.strata("profiles", "remove", "team", check=0)
+        env.strata("-C", project, "profiles", "set-password", "team", "--clear", check=0)
+        assert catcher.received == ["typed-by-hand"], catcher.received
+        assert_no_password_anywhere(env, db, project)
+    finally:
+        if catcher:
+            catcher.stop()
+        db.drop()
+
+
 # No Secret Service ---------------------------------------------------------------
 
 def no_bus_env(tmp):
@@ -367,7 +506,7 @@ def no_keyring_fallbacks(tmp):
         r = env.strata_on_terminal("-C", project, "--profile", "ci", "upgrade", env=nobus, answer=db.password)
         assert r.answered, r
         assert r.status == 0, r
-        assert "Password for profile “ci”" in r.err, r
+        assert f"Password for {db.url()} (profile “ci”)" in r.err, r
         for needle in db.needles:
             assert needle not in r.err, f"the password was echoed:\n{r.err}"
         assert versions(db) == ["1b2c3d4e5f60"]
@@ -425,9 +564,12 @@ def sqlite_profiles(tmp):
     r = env.strata("-C", project, "profiles", "list", env=nobus, check=0)
     assert r.out.splitlines()[0].split() == ["NAME", "ORIGIN", "ROLE", "URL"], r
 
-    # --profile: the project's first, then the user's.
-    env.strata("-C", project, "--profile", "mine", "upgrade", env=nobus, check=0)
-    assert os.path.exists(os.path.join(project, "team.db"))
+    # --profile: a project profile never silently stands in for the user's
+    # own of the same name; where they differ the name is refused, naming both.
+    r = env.strata("-C", project, "--profile", "mine", "upgrade", env=nobus, check=2)
+    line = one_error_line(r)
+    assert "both in strata.ini" in line and "team.db" in line and "mine.db" in line, line
+    assert not os.path.exists(os.path.join(project, "team.db"))
     assert not os.path.exists(db_path)
     env.strata("-C", project, "--profile", "local", "upgrade", "+1", env=nobus, check=0)
     assert os.path.exists(os.path.join(project, "local.db"))

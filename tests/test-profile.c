@@ -238,6 +238,45 @@ test_profile_ids (void)
   g_assert_true (g_uuid_string_is_valid (strata_profile_get_id (u1)));
 }
 
+/* Where a saved password may go: everything that decides the server or how
+ * the password travels, in one canonical form. */
+static void
+test_profile_destination (void)
+{
+  static const struct {
+    const char *url;
+    const char *destination;
+  } cases[] = {
+    { "postgresql://app:pw@db:5432/shop", "postgresql://app@db:5432/shop" },
+    /* Harmless parameters are not part of it; the order does not matter. */
+    { "postgresql://app@db:5432/shop?sslmode=require&application_name=x&connect_timeout=3",
+      "postgresql://app@db:5432/shop?sslmode=require" },
+    { "postgres+psycopg2://app@db:5432/shop?hostaddr=10.0.0.9&sslmode=disable",
+      "postgresql://app@db:5432/shop?hostaddr=10.0.0.9&sslmode=disable" },
+    { "postgresql://app@db:5432/shop?sslmode=disable&hostaddr=10.0.0.9",
+      "postgresql://app@db:5432/shop?hostaddr=10.0.0.9&sslmode=disable" },
+    /* Host lists, IPv6, sockets, services and TLS settings all bind. */
+    { "postgresql://app@a:1,b:2/shop", "postgresql://app@a:1,b:2/shop" },
+    { "postgresql://app@[::1]:5432/shop", "postgresql://app@[::1]:5432/shop" },
+    { "postgresql:///shop?host=/run/postgresql", "postgresql://%2Frun%2Fpostgresql/shop" },
+    { "postgresql://?service=prod", "postgresql:///?service=prod" },
+    { "postgresql://app@db/shop?sslrootcert=/etc/ca.pem&channel_binding=require&gssencmode=disable",
+      "postgresql://app@db/shop?channel_binding=require&gssencmode=disable&sslrootcert=/etc/ca.pem" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(StrataProfile) profile = NULL;
+      g_autofree char *destination = NULL;
+
+      profile = strata_profile_new_from_url (STRATA_PROFILE_ORIGIN_PROJECT, "p", cases[i].url, &error);
+      g_assert_no_error (error);
+      destination = strata_profile_dup_destination (profile);
+      g_assert_cmpstr (destination, ==, cases[i].destination);
+    }
+}
+
 static void
 count_notify_cb (GObject    *object,
                  GParamSpec *pspec,
@@ -507,10 +546,23 @@ test_profile_resolve_order (Fixture       *f,
   g_assert_cmpint (strata_profile_get_role (profile), ==, STRATA_PROFILE_ROLE_PRODUCTION);
   g_clear_object (&profile);
 
-  /* The project's profile wins over the user's of the same name. */
-  url = resolve_url (f, NULL, "shared");
-  g_assert_cmpstr (url, ==, "sqlite:///project-shared.db");
-  g_clear_pointer (&url, g_free);
+  /* A shared strata.ini never silently stands in for the user's own
+   * profile of the same name: when they lead to different places the name
+   * is refused, naming both. */
+  profile = strata_profile_resolve (f->project, f->store, NULL, "shared", &error);
+  g_assert_null (profile);
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "sqlite:///project-shared.db"));
+  g_assert_nonnull (strstr (error->message, "sqlite:///user-shared.db"));
+  g_clear_error (&error);
+
+  /* When they lead to the same place, the user's own is taken: its
+   * password is the user's. */
+  add_user_profile (f->store, "local", "sqlite:///local.db");
+  profile = strata_profile_resolve (f->project, f->store, NULL, "local", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (strata_profile_get_origin (profile), ==, STRATA_PROFILE_ORIGIN_USER);
+  g_clear_object (&profile);
 
   /* Then the user's own, the same object the store lists. */
   profile = strata_profile_resolve (f->project, f->store, NULL, "mine", &error);
@@ -697,6 +749,7 @@ main (int   argc,
   g_test_add_func ("/strata/profile/bad-url", test_profile_bad_url);
   g_test_add_func ("/strata/profile/parts", test_profile_parts);
   g_test_add_func ("/strata/profile/ids", test_profile_ids);
+  g_test_add_func ("/strata/profile/destination", test_profile_destination);
   g_test_add_func ("/strata/profile/properties", test_profile_properties);
   g_test_add_func ("/strata/profile/names", test_profile_names);
   g_test_add_func ("/strata/profile/resolve-default-store", test_profile_resolve_default_store);

@@ -54,6 +54,7 @@ strata_error_exit_status (const GError *error)
         case STRATA_ERROR_STATE:
         case STRATA_ERROR_NEWER_VERSION:
         case STRATA_ERROR_SECRET:
+        case STRATA_ERROR_SECRET_MISMATCH:
         case STRATA_ERROR_DIFFERENCES:
         default:
           return 1;

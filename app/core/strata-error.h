@@ -31,6 +31,8 @@ G_BEGIN_DECLS
  * @STRATA_ERROR_SECRET: the keyring failed or holds no secret (exit 1)
  * @STRATA_ERROR_DIFFERENCES: a check or drift found differences (exit 1)
  * @STRATA_ERROR_UNSUPPORTED: an operation the dialect cannot perform (exit 2)
+ * @STRATA_ERROR_SECRET_MISMATCH: the keyring holds the profile's password for
+ *   another destination than the profile's now: it is not sent (exit 1)
  */
 typedef enum
 {
@@ -52,6 +54,7 @@ typedef enum
   STRATA_ERROR_SECRET,
   STRATA_ERROR_DIFFERENCES,
   STRATA_ERROR_UNSUPPORTED,
+  STRATA_ERROR_SECRET_MISMATCH,
 } StrataError;
 
 GQuark strata_error_quark       (void);

@@ -601,6 +601,7 @@ strata_project_view_ask_password (StrataProjectView *self,
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
   const char *user = strata_profile_get_user (self->profile);
+  g_autofree char *destination = strata_profile_dup_destination (self->profile);
   GtkWidget *dialog;
   GtkWidget *entry;
 
@@ -610,11 +611,10 @@ strata_project_view_ask_password (StrataProjectView *self,
     body = g_strdup (_("The server did not accept that password. It is kept only until Strata quits; "
                        "edit the profile to save one in your keyring."));
   else
-    /* Translators: a user name and a database name */
-    body = g_strdup_printf (_("The server asks for the password of “%s” on “%s”. It is kept only until Strata "
-                              "quits; edit the profile to save one in your keyring."),
-                            user != NULL ? user : g_get_user_name (),
-                            strata_profile_get_database (self->profile));
+    /* Translators: a user name and where the password goes (a URL without password) */
+    body = g_strdup_printf (_("The server asks for the password of “%s”. It will be sent to %s and kept only "
+                              "until Strata quits; edit the profile to save one in your keyring."),
+                            user != NULL ? user : g_get_user_name (), destination);
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),

@@ -14,12 +14,14 @@
 #include "strata-profile.h"
 #include "strata-secret.h"
 
-#define ATTRIBUTE_ID "profile-id"
+#define ATTRIBUTE_ID          "profile-id"
+#define ATTRIBUTE_DESTINATION "destination"
 
 static const SecretSchema profile_schema = {
   STRATA_SECRET_SCHEMA_NAME, SECRET_SCHEMA_NONE,
   {
     { ATTRIBUTE_ID, SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { ATTRIBUTE_DESTINATION, SECRET_SCHEMA_ATTRIBUTE_STRING },
     { NULL, 0 },
   }
 };
@@ -60,6 +62,8 @@ typedef struct
   GSource               *timeout;
   char                  *action;           /* "store", "look up", "remove" */
   char                  *profile_name;
+  char                  *profile_id;
+  char                  *destination;      /* strata_profile_dup_destination */
   gboolean               done;
 } SecretCall;
 
@@ -79,6 +83,8 @@ secret_call_free (gpointer data)
   g_clear_object (&call->cancellable);
   g_free (call->action);
   g_free (call->profile_name);
+  g_free (call->profile_id);
+  g_free (call->destination);
   g_free (call);
 }
 
@@ -140,6 +146,7 @@ secret_call_new (StrataProfile       *profile,
   call = g_new0 (SecretCall, 1);
   call->action = g_strdup (action);
   call->profile_name = g_strdup (name ? name : strata_profile_get_id (profile));
+  call->destination = strata_profile_dup_destination (profile);
   call->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
     {
@@ -265,7 +272,6 @@ strata_secret_store_async (StrataProfile       *profile,
                            gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *url = NULL;
   g_autofree char *label = NULL;
   SecretCall *call;
 
@@ -283,12 +289,12 @@ strata_secret_store_async (StrataProfile       *profile,
       return;
     }
 
-  url = strata_profile_dup_url (profile, FALSE);
-  label = g_strdup_printf ("Strata database password for “%s” (%s)", call->profile_name, url);
+  label = g_strdup_printf ("Strata database password for “%s” (%s)", call->profile_name, call->destination);
 
   call->libsecret->secret_password_store (&profile_schema, SECRET_COLLECTION_DEFAULT, label, password,
                                           call->cancellable, store_cb, g_object_ref (task),
                                           ATTRIBUTE_ID, strata_profile_get_id (profile),
+                                          ATTRIBUTE_DESTINATION, call->destination,
                                           NULL);
 }
 
@@ -353,6 +359,37 @@ free_password (gpointer password)
     }
 }
 
+/* The second look-up, by profile alone, after none was saved for the
+ * profile's destination: whether one was saved for another destination. */
+static void
+lookup_elsewhere_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  SecretCall *call = g_task_get_task_data (task);
+  char *password = call->libsecret->secret_password_lookup_finish (result, &error);
+  gboolean elsewhere = password != NULL;
+
+  /* Never used: it was saved for somewhere else. */
+  call->libsecret->secret_password_free (password);
+
+  if (!secret_call_settle (call))
+    return;
+
+  if (error != NULL)
+    secret_call_return_error (task, error);
+  else if (elsewhere)
+    g_task_return_new_error (task, STRATA_ERROR, STRATA_ERROR_SECRET_MISMATCH,
+                             "the keyring's password of profile “%s” was saved for another destination "
+                             "(or by an older Strata), so it is not sent to %s; if that is the right "
+                             "server, save the password for it again",
+                             call->profile_name, call->destination);
+  else
+    g_task_return_pointer (task, NULL, NULL);
+}
+
 static void
 lookup_cb (GObject      *object,
            GAsyncResult *result,
@@ -363,11 +400,22 @@ lookup_cb (GObject      *object,
   SecretCall *call = g_task_get_task_data (task);
   char *password = call->libsecret->secret_password_lookup_finish (result, &error);
 
-  if (!secret_call_settle (call))
+  if (call->done)
     {
       call->libsecret->secret_password_free (password);
       return;
     }
+
+  if (error == NULL && password == NULL)
+    {
+      call->libsecret->secret_password_lookup (&profile_schema, call->cancellable, lookup_elsewhere_cb,
+                                               g_steal_pointer (&task),
+                                               ATTRIBUTE_ID, call->profile_id,
+                                               NULL);
+      return;
+    }
+
+  secret_call_settle (call);
 
   if (error != NULL)
     secret_call_return_error (task, error);
@@ -395,9 +443,11 @@ strata_secret_lookup_async (StrataProfile       *profile,
   if (!(call = secret_call_start (task, profile)))
     return;
 
+  call->profile_id = g_strdup (strata_profile_get_id (profile));
   call->libsecret->secret_password_lookup (&profile_schema, call->cancellable, lookup_cb,
                                            g_object_ref (task),
-                                           ATTRIBUTE_ID, strata_profile_get_id (profile),
+                                           ATTRIBUTE_ID, call->profile_id,
+                                           ATTRIBUTE_DESTINATION, call->destination,
                                            NULL);
 }
 

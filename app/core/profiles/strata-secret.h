@@ -14,10 +14,17 @@ G_BEGIN_DECLS
 /*
  * Passwords live in the Secret Service (GNOME Keyring, KWallet, KeePassXC)
  * through libsecret, one item per profile: schema
- * io.github.stratadb.Strata.Profile, attribute "profile-id" (the profile's
- * id, so renaming a profile keeps its password), labelled for a person
- * reading their keyring: "Strata database password for “NAME” (URL without
- * the password)".
+ * io.github.stratadb.Strata.Profile, attributes "profile-id" (the profile's
+ * id, so renaming a profile keeps its password) and "destination"
+ * (strata_profile_dup_destination: user, hosts, ports, database and every
+ * parameter that decides where the password goes or how), labelled for a
+ * person reading their keyring: "Strata database password for “NAME”
+ * (destination)".
+ *
+ * A password is given back only for the destination it was saved for: a
+ * shared strata.ini that points a profile elsewhere (another hostaddr,
+ * sslmode=disable, …) gets STRATA_ERROR_SECRET_MISMATCH from a look-up,
+ * never the password, and a person is asked again.
  *
  * Every call has a time limit (strata_secret_get_timeout): a keyring that is
  * locked with no one to answer its unlock prompt, a bus that does not answer
@@ -49,7 +56,9 @@ gboolean  strata_secret_store_finish     (GAsyncResult         *result,
                                           GError              **error);
 
 /* The stored password, or NULL: with no error when the keyring holds none
- * for the profile, with STRATA_ERROR_SECRET when the keyring failed. */
+ * for the profile, with STRATA_ERROR_SECRET_MISMATCH when it holds one saved
+ * for another destination (not given), with STRATA_ERROR_SECRET when the
+ * keyring failed. */
 char     *strata_secret_lookup           (StrataProfile        *profile,
                                           GCancellable         *cancellable,
                                           GError              **error);

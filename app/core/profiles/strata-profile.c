@@ -628,6 +628,119 @@ strata_profile_dup_display_url (StrataProfile *self)
   return strata_url_to_string (url, TRUE);
 }
 
+/* libpq parameters that change neither which server a password goes to nor
+ * how it travels there. Every other parameter (hostaddr, service, sslmode,
+ * sslrootcert, requiressl, gssencmode, channel_binding, require_auth,
+ * passfile, …, and any parameter a newer libpq adds) binds a saved password:
+ * unknown means bound. */
+static const char * const unbinding_params[] = {
+  "application_name",
+  "fallback_application_name",
+  "client_encoding",
+  "connect_timeout",
+  "keepalives",
+  "keepalives_count",
+  "keepalives_idle",
+  "keepalives_interval",
+  "options",
+  "target_session_attrs",
+  "tcp_user_timeout",
+};
+
+static gboolean
+param_binds_secret (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (unbinding_params); i++)
+    {
+      if (g_ascii_strcasecmp (name, unbinding_params[i]) == 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *)a, *(const char * const *)b);
+}
+
+/**
+ * strata_profile_dup_destination:
+ *
+ * Returns: (transfer full): where a password sent for the profile goes
+ */
+char *
+strata_profile_dup_destination (StrataProfile *self)
+{
+  g_autoptr(StrataUrl) url = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  const char * const *all;
+  const StrataUrlHost *hosts;
+  guint n_hosts = 0;
+  GString *out;
+
+  g_return_val_if_fail (STRATA_IS_PROFILE (self), NULL);
+
+  if (!(url = parse_parts (self, NULL, NULL)))
+    return build_url (self, NULL);
+
+  if (strata_url_get_dialect (url) == STRATA_DIALECT_SQLITE)
+    return strata_url_to_string (url, FALSE);
+
+  out = g_string_new ("postgresql://");
+  if (strata_url_get_user (url) != NULL)
+    {
+      g_string_append_uri_escaped (out, strata_url_get_user (url), NULL, TRUE);
+      g_string_append_c (out, '@');
+    }
+
+  hosts = strata_url_get_hosts (url, &n_hosts);
+  for (guint i = 0; i < n_hosts; i++)
+    {
+      const char *name = hosts[i].name;
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      if (name == NULL)
+        g_string_append (out, "(default)");
+      else if (strchr (name, ':') != NULL)
+        g_string_append_printf (out, "[%s]", name);
+      else
+        g_string_append_uri_escaped (out, name, NULL, TRUE);
+      if (hosts[i].port != 0)
+        g_string_append_printf (out, ":%u", hosts[i].port);
+    }
+
+  g_string_append_c (out, '/');
+  if (strata_url_get_database (url) != NULL)
+    g_string_append_uri_escaped (out, strata_url_get_database (url), NULL, TRUE);
+
+  /* In a canonical order, so that the same destination always reads the
+   * same whatever order the URL had. */
+  names = g_ptr_array_new ();
+  all = strata_url_get_param_names (url);
+  for (guint i = 0; all[i] != NULL; i++)
+    {
+      if (param_binds_secret (all[i]))
+        g_ptr_array_add (names, (gpointer)all[i]);
+    }
+  g_ptr_array_sort (names, compare_strings);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+
+      g_string_append_c (out, i == 0 ? '?' : '&');
+      g_string_append_uri_escaped (out, name, NULL, TRUE);
+      g_string_append_c (out, '=');
+      g_string_append_uri_escaped (out, strata_url_get_param (url, name), "/:,", TRUE);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
 static gboolean
 name_is_valid (const char  *name,
                const char **reason)
@@ -1039,6 +1152,28 @@ strata_profile_load_project_profile (StrataProject  *project,
 
 /* Resolution ------------------------------------------------------------- */
 
+/* A project's strata.ini is shared and may come from anyone: its profile
+ * never silently stands in for the user's own profile of the same name.
+ * When both lead to the same place the user's is taken (its password is
+ * the user's); otherwise the name is ambiguous and both are shown. */
+static StrataProfile *
+choose_between (StrataProfile  *project_profile,
+                StrataProfile  *user_profile,
+                GError        **error)
+{
+  g_autofree char *project_destination = strata_profile_dup_destination (project_profile);
+  g_autofree char *user_destination = strata_profile_dup_destination (user_profile);
+
+  if (g_str_equal (project_destination, user_destination))
+    return g_object_ref (user_profile);
+
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+               "profile “%s” is both in strata.ini (%s) and in your own profiles (%s): "
+               "rename one of them (“strata profiles add”/“remove”) or give --url",
+               project_profile->name, project_destination, user_destination);
+  return NULL;
+}
+
 /**
  * strata_profile_resolve:
  *
@@ -1065,10 +1200,12 @@ strata_profile_resolve (StrataProject  *project,
     {
       g_autoptr(StrataStore) default_store = NULL;
 
+      g_autoptr(StrataProfile) project_profile = NULL;
+      StrataProfile *user_profile = NULL;
+
       if (project != NULL)
         {
-          if ((profile = strata_profile_load_project_profile (project, name, &local_error)))
-            return profile;
+          project_profile = strata_profile_load_project_profile (project, name, &local_error);
           if (local_error != NULL)
             {
               g_propagate_error (error, g_steal_pointer (&local_error));
@@ -1089,8 +1226,15 @@ strata_profile_resolve (StrataProject  *project,
             }
         }
 
-      if (store != NULL && (profile = strata_store_lookup_profile (store, name)))
-        return g_object_ref (profile);
+      if (store != NULL)
+        user_profile = strata_store_lookup_profile (store, name);
+
+      if (project_profile != NULL && user_profile != NULL)
+        return choose_between (project_profile, user_profile, error);
+      if (project_profile != NULL)
+        return g_steal_pointer (&project_profile);
+      if (user_profile != NULL)
+        return g_object_ref (user_profile);
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
                    "no profile named “%s” in %s or in your own profiles "
@@ -1134,6 +1278,21 @@ display_name (StrataProfile *self)
   return self->name ? self->name : "(from a URL)";
 }
 
+/* The prompt names where the password will go, and why the keyring's was
+ * not used when it was saved for somewhere else. */
+static char *
+prompt_message (StrataProfile *self,
+                const GError  *secret_error)
+{
+  g_autofree char *destination = strata_profile_dup_destination (self);
+
+  if (g_error_matches (secret_error, STRATA_ERROR, STRATA_ERROR_SECRET_MISMATCH))
+    return g_strdup_printf ("%s.\nPassword for %s (profile “%s”)",
+                            secret_error->message, destination, display_name (self));
+
+  return g_strdup_printf ("Password for %s (profile “%s”)", destination, display_name (self));
+}
+
 /* What to do when the server refused: where the password came from and
  * where else one can be given. */
 static char *
@@ -1149,6 +1308,8 @@ auth_hint (const char          *name,
   if (from_keyring)
     return g_strdup_printf ("the password in the keyring was refused: change it with "
                             "“strata profiles set-password %s”", name);
+  if (g_error_matches (secret_error, STRATA_ERROR, STRATA_ERROR_SECRET_MISMATCH))
+    return g_strdup_printf ("%s (“strata profiles set-password %s”)", secret_error->message, name);
   if (prompted)
     return g_strdup ("the password given was refused");
   if (origin == STRATA_PROFILE_ORIGIN_URL)
@@ -1216,8 +1377,7 @@ strata_profile_connect (StrataProfile             *self,
           password != NULL || prompt == NULL || prompted)
         break;
 
-      message = g_strdup_printf ("Password for profile “%s” (%s)",
-                                 display_name (self), self->user ? self->user : "default user");
+      message = prompt_message (self, secret_error);
       prompted = TRUE;
       if (!(password = prompt (self, message, prompt_data)) || *password == '\0')
         break;

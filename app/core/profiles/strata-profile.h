@@ -90,6 +90,14 @@ char              *strata_profile_dup_url            (StrataProfile       *self,
                                                       gboolean             with_password);
 /* The URL as shown to a person: the password, if any, as ***. */
 char              *strata_profile_dup_display_url    (StrataProfile       *self);
+/* Where a password given for the profile goes: the user, every host and
+ * port, the database and each connection parameter that decides the server
+ * or how the password travels (hostaddr, service, sslmode, sslrootcert, …;
+ * every parameter but a few harmless ones such as application_name and
+ * connect_timeout), in a canonical form without a password. A password
+ * saved in the keyring is bound to it (StrataSecret): it is sent only where
+ * it was saved for. Safe to show. */
+char              *strata_profile_dup_destination    (StrataProfile       *self);
 /* A name of 1–200 printable characters and parts that make a valid URL;
  * errors (STRATA_ERROR_INVALID_ARGUMENT) name the profile. */
 gboolean           strata_profile_validate           (StrataProfile       *self,
