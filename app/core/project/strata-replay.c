@@ -257,6 +257,7 @@ strata_plan_dup_operations (StrataPlan   *plan,
   guint n_steps = strata_plan_get_n_steps (plan);
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (ops_free);
   g_autoptr(StrataModel) state = NULL;
+  g_autoptr(GError) first_error = NULL;
   gboolean replay = FALSE;
 
   g_return_val_if_fail (STRATA_IS_PLAN (plan), NULL);
@@ -279,18 +280,28 @@ strata_plan_dup_operations (StrataPlan   *plan,
                                               NULL, error)))
     return NULL;
 
-  /* Backwards: a downgrade plan read from its end is an upgrade order. */
+  /* Backwards: a downgrade plan read from its end is an upgrade order.
+   * The error reported is that of the first step to run that has one, as
+   * a run would report it. */
   for (guint i = n_steps; i > 0; i--)
     {
       StrataStep *step = strata_plan_get_step (plan, i - 1);
-      GPtrArray *ops;
+      g_autoptr(GError) local_error = NULL;
 
-      if (!(ops = step_operations (step, state, NULL, error)))
-        return NULL;
-      all->pdata[i - 1] = ops;
+      if (!(all->pdata[i - 1] = step_operations (step, state, NULL, &local_error)))
+        {
+          g_clear_error (&first_error);
+          first_error = g_steal_pointer (&local_error);
+        }
 
       if (state != NULL)
         advance (state, strata_step_get_script (step));
+    }
+
+  if (first_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&first_error));
+      return NULL;
     }
 
   return g_steal_pointer (&all);
