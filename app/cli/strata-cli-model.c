@@ -196,13 +196,14 @@ strata_cli_drift (StrataCli  *cli,
     }
 
   driver = strata_migrator_get_driver (migrator);
-  if (!(heads = strata_migrator_get_current_heads (migrator, cli->cancellable, error)) ||
-      !(expected = strata_model_new_for_heads (graph, (const char * const *)heads, error)))
-    return FALSE;
-
   exclude[0] = strata_migrator_get_version_table (migrator);
   exclude[1] = strata_migrator_get_history_table (migrator);
   exclude[2] = NULL;
+  if (!(heads = strata_migrator_get_current_heads (migrator, cli->cancellable, error)) ||
+      !(expected = strata_migrator_dup_expected_schema (graph, (const char * const *)heads,
+                                                        strata_driver_get_dialect (driver), exclude, error)))
+    return FALSE;
+
   if (!(actual = strata_driver_introspect (driver, exclude, cli->cancellable, error)))
     return FALSE;
 

@@ -462,6 +462,53 @@ shadow_open (StrataGraph         *graph,
 
 /* }}} */
 
+/**
+ * strata_migrator_dup_expected_schema:
+ * @graph: the revision graph
+ * @heads: the applied heads
+ * @dialect: the SQL dialect
+ * @exclude: (nullable) (array zero-terminated=1): tables to leave out
+ * @error: return location for a #GError
+ *
+ * The schema the migrations up to @heads make. On SQLite the engine tells:
+ * they run in the in-memory shadow database of `--sql` (raw SQL included,
+ * rebuilds from the live table), which is then read as a database is, so
+ * what raw SQL made is expected and types, defaults and constraints are
+ * compared as SQLite has them. On PostgreSQL: the replayed model.
+ *
+ * Returns: (transfer full): the schema, or %NULL with @error set
+ */
+StrataModel *
+strata_migrator_dup_expected_schema (StrataGraph        *graph,
+                                     const char * const *heads,
+                                     StrataDialect       dialect,
+                                     const char * const *exclude,
+                                     GError            **error)
+{
+  g_autoptr(Shadow) shadow = NULL;
+  g_autofree gpointer *keys = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (dialect != STRATA_DIALECT_SQLITE)
+    return strata_model_new_for_heads (graph, heads, error);
+
+  if (!(shadow = shadow_open (graph, heads, error)))
+    return NULL;
+
+  keys = g_hash_table_get_keys_as_array (shadow->cold, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *key = g_strdup (keys[i]);
+
+      shadow_warm (shadow, key);
+    }
+
+  return strata_driver_introspect (shadow->db, exclude, NULL, error);
+}
+
 static void
 append_statement (GString    *out,
                   const char *sql)
