@@ -200,8 +200,8 @@ strata_cli_drift (StrataCli  *cli,
   exclude[1] = strata_migrator_get_history_table (migrator);
   exclude[2] = NULL;
   if (!(heads = strata_migrator_get_current_heads (migrator, cli->cancellable, error)) ||
-      !(expected = strata_migrator_dup_expected_schema (graph, (const char * const *)heads,
-                                                        strata_driver_get_dialect (driver), exclude, error)))
+      !(expected = strata_migrator_dup_expected_schema (graph, (const char * const *)heads, driver,
+                                                        exclude, cli->cancellable, error)))
     return FALSE;
 
   if (!(actual = strata_driver_introspect (driver, exclude, cli->cancellable, error)))

@@ -462,38 +462,140 @@ shadow_open (StrataGraph         *graph,
 
 /* }}} */
 
+/* PostgreSQL renders what the migrations up to @heads make itself: they run
+ * in a schema of their own, first in the search_path, inside a transaction
+ * that is rolled back; that schema is read as the database is. A statement
+ * the server refuses there is skipped (behind a savepoint), as the shadow
+ * database of SQLite skips raw SQL it cannot run. */
+static StrataModel *
+expected_on_server (StrataGraph         *graph,
+                    const char * const  *heads,
+                    StrataDriver        *driver,
+                    const char * const  *exclude,
+                    GCancellable        *cancellable,
+                    GError             **error)
+{
+  StrataDialect dialect = strata_driver_get_dialect (driver);
+  g_autoptr(GHashTable) applied = NULL;
+  g_autoptr(StrataModel) state = strata_model_new ();
+  g_autoptr(StrataModel) expected = NULL;
+  g_autofree char *schema = NULL;
+  g_autofree char *quoted = NULL;
+  g_autofree char *create = NULL;
+  g_autofree char *path = NULL;
+  GPtrArray *scripts;
+
+  if (!(applied = strata_graph_dup_applied (graph, heads, error)))
+    return NULL;
+
+  schema = g_strdup_printf ("strata_expected_%08x", g_random_int ());
+  quoted = strata_dialect_quote_identifier (dialect, schema);
+  create = g_strdup_printf ("CREATE SCHEMA %s", quoted);
+  path = g_strdup_printf ("SET LOCAL search_path TO %s", quoted);
+
+  if (!strata_driver_begin (driver, cancellable, error))
+    return NULL;
+  if (!strata_driver_execute (driver, create, cancellable, error) ||
+      !strata_driver_execute (driver, path, cancellable, error))
+    goto out;
+
+  scripts = strata_graph_get_scripts (graph);
+  for (guint i = 0; i < scripts->len; i++)
+    {
+      StrataScript *script = g_ptr_array_index (scripts, i);
+      g_autoptr(GPtrArray) statements = NULL;
+      g_autoptr(GError) local_error = NULL;
+      GPtrArray *ops;
+
+      if (!g_hash_table_contains (applied, strata_script_get_revision (script)))
+        continue;
+      if (!strata_script_ensure_loaded (script, error))
+        goto out;
+      if ((ops = strata_script_get_upgrade (script)) == NULL)
+        continue;
+
+      if (!(statements = strata_dialect_render_ops_with_model (dialect, ops, state, NULL, &local_error)))
+        {
+          g_debug ("expected schema: %s not rendered: %s", strata_script_get_revision (script), local_error->message);
+          continue;
+        }
+
+      for (guint j = 0; j < statements->len; j++)
+        {
+          g_autofree char *sql = g_strdup (g_ptr_array_index (statements, j));
+
+          /* A transaction cannot build an index concurrently; the index
+           * is the same. */
+          if (!strata_script_get_transactional (script))
+            {
+              g_autoptr(GRegex) concurrently = g_regex_new ("\\bINDEX\\s+CONCURRENTLY\\b", G_REGEX_CASELESS, 0, NULL);
+              char *plain = g_regex_replace_literal (concurrently, sql, -1, 0, "INDEX", 0, NULL);
+
+              if (plain != NULL)
+                {
+                  g_free (sql);
+                  sql = plain;
+                }
+            }
+
+          if (!strata_driver_execute (driver, "SAVEPOINT strata_expected", cancellable, error))
+            goto out;
+          if (!strata_driver_execute (driver, sql, cancellable, &local_error))
+            {
+              g_debug ("expected schema: %s: %s", sql, local_error->message);
+              g_clear_error (&local_error);
+              if (!strata_driver_execute (driver, "ROLLBACK TO SAVEPOINT strata_expected", cancellable, error))
+                goto out;
+            }
+          else if (!strata_driver_execute (driver, "RELEASE SAVEPOINT strata_expected", cancellable, error))
+            goto out;
+        }
+    }
+
+  expected = strata_driver_introspect (driver, exclude, cancellable, error);
+
+out:
+  strata_driver_rollback (driver);
+
+  return g_steal_pointer (&expected);
+}
+
 /**
  * strata_migrator_dup_expected_schema:
  * @graph: the revision graph
  * @heads: the applied heads
- * @dialect: the SQL dialect
+ * @driver: the database the schema is for
  * @exclude: (nullable) (array zero-terminated=1): tables to leave out
+ * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * The schema the migrations up to @heads make. On SQLite the engine tells:
- * they run in the in-memory shadow database of `--sql` (raw SQL included,
- * rebuilds from the live table), which is then read as a database is, so
- * what raw SQL made is expected and types, defaults and constraints are
- * compared as SQLite has them. On PostgreSQL: the replayed model.
+ * The schema the migrations up to @heads make, as the engine itself has
+ * it, so that a comparison with the database reports what differs and not
+ * how the engine spells it. On SQLite they run in the in-memory shadow
+ * database of `--sql` (raw SQL included, rebuilds from the live table); on
+ * PostgreSQL in a schema of their own on @driver's server, inside a
+ * transaction that is rolled back. Either is then read as the database is.
  *
  * Returns: (transfer full): the schema, or %NULL with @error set
  */
 StrataModel *
-strata_migrator_dup_expected_schema (StrataGraph        *graph,
-                                     const char * const *heads,
-                                     StrataDialect       dialect,
-                                     const char * const *exclude,
-                                     GError            **error)
+strata_migrator_dup_expected_schema (StrataGraph         *graph,
+                                     const char * const  *heads,
+                                     StrataDriver        *driver,
+                                     const char * const  *exclude,
+                                     GCancellable        *cancellable,
+                                     GError             **error)
 {
   g_autoptr(Shadow) shadow = NULL;
   g_autofree gpointer *keys = NULL;
   guint n = 0;
 
   g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (STRATA_IS_DRIVER (driver), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (dialect != STRATA_DIALECT_SQLITE)
-    return strata_model_new_for_heads (graph, heads, error);
+  if (strata_driver_get_dialect (driver) != STRATA_DIALECT_SQLITE)
+    return expected_on_server (graph, heads, driver, exclude, cancellable, error);
 
   if (!(shadow = shadow_open (graph, heads, error)))
     return NULL;
@@ -506,7 +608,7 @@ strata_migrator_dup_expected_schema (StrataGraph        *graph,
       shadow_warm (shadow, key);
     }
 
-  return strata_driver_introspect (shadow->db, exclude, NULL, error);
+  return strata_driver_introspect (shadow->db, exclude, cancellable, error);
 }
 
 static void
