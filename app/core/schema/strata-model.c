@@ -2000,6 +2000,19 @@ strata_model_copy (StrataModel *self)
   return copy;
 }
 
+StrataModel *
+_strata_model_copy_shared (StrataModel *self)
+{
+  StrataModel *copy = strata_model_new ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  for (guint i = 0; i < self->tables->len; i++)
+    g_ptr_array_add (copy->tables, strata_table_ref (g_ptr_array_index (self->tables, i)));
+
+  return copy;
+}
+
 static StrataModel *
 model_parse (JsonNode    *node,
              const char  *prefix,
