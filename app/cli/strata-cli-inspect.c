@@ -616,7 +616,9 @@ strata_cli_show (StrataCli  *cli,
               g_autofree char *what = strata_op_describe (g_ptr_array_index (downgrade, j));
               g_print ("    %s\n", what);
             }
-          if (downgrade != NULL && downgrade->len == 0)
+          if (strata_lint_downgrade_does_nothing (script))
+            g_print ("    (nothing) warning: %s\n", STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE);
+          else if (downgrade != NULL && downgrade->len == 0)
             g_print ("    (nothing)\n");
           g_print ("Checksum: %s\n", strata_script_get_checksum (script));
         }

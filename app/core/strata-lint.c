@@ -309,6 +309,29 @@ strata_lint_ops (GPtrArray   *ops,
   return g_steal_pointer (&findings);
 }
 
+/**
+ * strata_lint_downgrade_does_nothing:
+ * @script: a loaded revision
+ *
+ * Whether @script says `"downgrade": []` while its upgrade does something:
+ * a downgrade past it then reports success and leaves every change in place
+ * (an absent key would have meant the computed inverse).
+ *
+ * Returns: %TRUE for an explicitly empty downgrade of a non-empty upgrade
+ */
+gboolean
+strata_lint_downgrade_does_nothing (StrataScript *script)
+{
+  GPtrArray *upgrade;
+  GPtrArray *downgrade;
+
+  g_return_val_if_fail (STRATA_IS_SCRIPT (script), FALSE);
+
+  upgrade = strata_script_get_upgrade (script);
+  downgrade = strata_script_get_downgrade (script);
+  return upgrade != NULL && upgrade->len > 0 && downgrade != NULL && downgrade->len == 0;
+}
+
 GPtrArray *
 strata_lint_script (StrataGraph   *graph,
                     StrataScript  *script,
@@ -330,6 +353,16 @@ strata_lint_script (StrataGraph   *graph,
     return g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
 
   findings = strata_lint_ops (upgrade, before, strata_script_get_downgrade (script) != NULL);
+  if (strata_lint_downgrade_does_nothing (script))
+    {
+      StrataLintFinding *finding = g_new0 (StrataLintFinding, 1);
+
+      finding->kind = STRATA_LINT_IRREVERSIBLE;
+      finding->where = g_strdup ("downgrade");
+      finding->operation = g_strdup ("\"downgrade\": []");
+      finding->message = g_strdup_printf ("%s", STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE);
+      g_ptr_array_add (findings, finding);
+    }
   for (guint i = 0; i < findings->len; i++)
     {
       StrataLintFinding *finding = g_ptr_array_index (findings, i);
