@@ -234,7 +234,13 @@ strata_dialect_render_data_type (StrataDialect   dialect,
                                  StrataDataType *data_type)
 {
   g_return_val_if_fail (data_type != NULL, NULL);
-  return strata_dialect_render_type (dialect, strata_data_type_get_for_dialect (data_type, dialect));
+
+  /* Only portable names are mapped: {"postgresql": "json"} is json, not
+   * the portable json's jsonb. */
+  if (strata_data_type_get_portable (data_type) == NULL)
+    return g_strdup (strata_data_type_get_for_dialect (data_type, dialect));
+
+  return strata_dialect_render_type (dialect, strata_data_type_get_portable (data_type));
 }
 
 /* }}} */

@@ -327,10 +327,18 @@ rendered_type (StrataDialect  dialect,
   g_autofree char *type = NULL;
   GString *out;
 
+  StrataDataType *data_type = strata_column_get_data_type (column);
+  const char *name = strata_data_type_get_for_dialect (data_type, dialect);
+
   if (dialect == STRATA_DIALECT_SQLITE && strata_column_get_autoincrement (column))
     type = g_strdup ("INTEGER");
+  else if (strata_data_type_get_portable (data_type) == NULL && g_ascii_strcasecmp (name, "json") == 0)
+    /* Verbatim json is json, whereas the portable json is jsonb. */
+    type = g_strdup (name);
   else
-    type = strata_dialect_render_data_type (dialect, strata_column_get_data_type (column));
+    /* A per-dialect name is compared by what it means: "int8" is a
+     * bigint, whichever way the database spells it back. */
+    type = strata_dialect_render_type (dialect, name);
 
   out = g_string_new (NULL);
   for (const char *p = type; *p; p++)

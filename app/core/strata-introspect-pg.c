@@ -229,7 +229,12 @@ introspect (QueryFunc            query,
       if (table == NULL)
         continue;
 
-      type = _strata_introspect_type (strata_result_get_value (rows, row, 2));
+      /* The portable json is jsonb on PostgreSQL: a json column is that
+       * type by name, as a per-dialect type would have made it. */
+      if (g_strcmp0 (strata_result_get_value (rows, row, 2), "json") == 0)
+        type = strata_data_type_new_per_dialect ("JSON", "json");
+      else
+        type = _strata_introspect_type (strata_result_get_value (rows, row, 2));
       column = strata_column_new (strata_result_get_value (rows, row, 1), type);
       strata_column_set_nullable (column, g_strcmp0 (strata_result_get_value (rows, row, 3), "t") != 0);
       if (default_expr != NULL)
