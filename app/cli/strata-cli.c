@@ -483,6 +483,17 @@ report (GError *error)
   return status;
 }
 
+/* Standard output carries SQL scripts, JSON and revision ids that programs
+ * read (`upgrade --sql | psql`): UTF-8 bytes whatever the locale, where
+ * g_print() would convert them to the locale's charset (Z?rich under
+ * LC_ALL=C). */
+static void
+print_utf8 (const char *text)
+{
+  fputs (text, stdout);
+  fflush (stdout);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -500,6 +511,7 @@ main (int   argc,
   int status;
 
   setlocale (LC_ALL, "");
+  g_set_print_handler (print_utf8);
 
   /* SQLite's allocation statistics put a global mutex around every malloc
    * and free (tens of thousands while it reads a large schema), and the
