@@ -12,6 +12,7 @@
 
 #include "strata-dialect.h"
 #include "strata-error.h"
+#include "strata-json-private.h"
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
 
@@ -600,6 +601,9 @@ append_json_literal (GString       *out,
     }
   else if (JSON_NODE_HOLDS_VALUE (value))
     append_number (out, value);
+  else if (_strata_json_get_number_text (value) != NULL)
+    /* The literal as written: numeric(38,10) keeps every digit. */
+    g_string_append (out, _strata_json_get_number_text (value));
   else
     {
       /* Arrays and objects go in as their JSON text (json/jsonb columns). */

@@ -177,6 +177,8 @@ node_type_description (JsonNode *node)
 {
   if (JSON_NODE_HOLDS_NULL (node))
     return "null";
+  if (_strata_json_get_number_text (node) != NULL)
+    return "a number";
   if (JSON_NODE_HOLDS_OBJECT (node))
     return "an object";
   if (JSON_NODE_HOLDS_ARRAY (node))
@@ -196,7 +198,7 @@ _strata_json_require_object (JsonNode    *node,
                              const char  *prefix,
                              GError     **error)
 {
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) || _strata_json_get_number_text (node) != NULL)
     {
       _strata_json_error (error, prefix, "%s must be an object, not %s",
                           what, node ? node_type_description (node) : "nothing");
@@ -652,6 +654,8 @@ append_compact (GString  *out,
     g_string_append (out, "null");
   else if (JSON_NODE_HOLDS_VALUE (node))
     append_value (out, node);
+  else if (_strata_json_get_number_text (node) != NULL)
+    g_string_append (out, _strata_json_get_number_text (node));
   else if (JSON_NODE_HOLDS_ARRAY (node))
     {
       JsonArray *array = json_node_get_array (node);
@@ -705,7 +709,7 @@ json_depth (JsonNode *node)
       return depth + 1;
     }
 
-  if (JSON_NODE_HOLDS_OBJECT (node))
+  if (JSON_NODE_HOLDS_OBJECT (node) && _strata_json_get_number_text (node) == NULL)
     {
       g_autoptr(GList) values = json_object_get_values (json_node_get_object (node));
 
@@ -725,7 +729,8 @@ append_pretty (GString  *out,
                guint     indent,
                gsize     key_width)
 {
-  if (JSON_NODE_HOLDS_OBJECT (node) || JSON_NODE_HOLDS_ARRAY (node))
+  if ((JSON_NODE_HOLDS_OBJECT (node) && _strata_json_get_number_text (node) == NULL) ||
+      JSON_NODE_HOLDS_ARRAY (node))
     {
       g_autoptr(GString) inline_form = g_string_new (NULL);
       gboolean is_array = JSON_NODE_HOLDS_ARRAY (node);

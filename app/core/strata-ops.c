@@ -64,6 +64,7 @@
 #include <string.h>
 
 #include "strata-error.h"
+#include "strata-json-private.h"
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
 
@@ -327,7 +328,7 @@ parse_rows (StrataOp    *self,
       JsonNode *row = json_array_get_element (rows, i);
       g_autoptr(GList) members = NULL;
 
-      if (!JSON_NODE_HOLDS_OBJECT (row))
+      if (!JSON_NODE_HOLDS_OBJECT (row) || _strata_json_get_number_text (row) != NULL)
         {
           _strata_json_error (error, prefix, "rows[%u] must be an object of column values", i);
           return FALSE;
