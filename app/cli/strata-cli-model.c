@@ -375,6 +375,19 @@ strata_cli_autogenerate (StrataCli           *cli,
 
   ops = strata_diff_get_ops (diff);
 
+  /* What differs between the engines, as lint says it. */
+  {
+    g_autoptr(GPtrArray) findings = strata_lint_ops (ops, head, TRUE);
+
+    for (guint i = 0; i < findings->len; i++)
+      {
+        StrataLintFinding *finding = g_ptr_array_index (findings, i);
+
+        if (finding->kind == STRATA_LINT_DIALECT_DEPENDENT)
+          g_printerr ("strata: warning: %s: %s\n", finding->operation, finding->message);
+      }
+  }
+
   /* The operations must take the head state to schema.json exactly. */
   after = strata_model_copy (head);
   if (!strata_model_apply_ops (after, ops, "upgrade", error))
