@@ -197,7 +197,8 @@ strata_cli_drift (StrataCli  *cli,
 
   driver = strata_migrator_get_driver (migrator);
   if (!(heads = strata_migrator_get_current_heads (migrator, cli->cancellable, error)) ||
-      !(expected = strata_model_new_for_heads (graph, (const char * const *)heads, error)))
+      !(expected = strata_model_new_for_heads_for_dialect (graph, (const char * const *)heads,
+                                                           strata_driver_get_dialect (driver), error)))
     return FALSE;
 
   exclude[0] = strata_migrator_get_version_table (migrator);

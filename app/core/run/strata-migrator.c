@@ -841,7 +841,8 @@ run_step_generic (Run     *run,
   g_hash_table_remove_all (run->known_indexes);
 
   if (self->graph != NULL && run->state == NULL &&
-      !(run->state = _strata_model_replay_lenient (self->graph, strata_step_get_heads_before (step), NULL, error)))
+      !(run->state = _strata_model_replay_lenient_for_dialect (self->graph, strata_step_get_heads_before (step),
+                                                               NULL, dialect, error)))
     return FALSE;
 
   /* The tables before this step, for the indexes a rebuild must not save:
@@ -2074,9 +2075,10 @@ strata_migrator_get_history (StrataMigrator  *self,
  * its upgrade computed from the schema before it (from @graph when there is
  * one, else from the operations alone). */
 static GPtrArray *
-step_ops (StrataGraph  *graph,
-          StrataStep   *step,
-          GError      **error)
+step_ops (StrataGraph    *graph,
+          StrataStep     *step,
+          StrataDialect   dialect,
+          GError        **error)
 {
   StrataScript *script = strata_step_get_script (step);
   GPtrArray *upgrade;
@@ -2096,10 +2098,21 @@ step_ops (StrataGraph  *graph,
   if (upgrade == NULL)
     return g_ptr_array_new ();
 
-  if (graph != NULL && !(before = _strata_model_replay_lenient (graph, NULL, script, error)))
+  if (graph != NULL && !(before = _strata_model_replay_lenient_for_dialect (graph, NULL, script, dialect, error)))
     return NULL;
 
-  inverse = before ? strata_model_invert_ops (before, upgrade, error) : strata_ops_invert (upgrade, error);
+  if (before != NULL)
+    inverse = strata_model_invert_ops (before, upgrade, error);
+  else
+    {
+      /* Without the schema, the operations of this dialect alone. */
+      g_autoptr(GPtrArray) here = g_ptr_array_new ();
+
+      for (guint i = 0; i < upgrade->len; i++)
+        if (strata_op_runs_on (g_ptr_array_index (upgrade, i), dialect))
+          g_ptr_array_add (here, g_ptr_array_index (upgrade, i));
+      inverse = strata_ops_invert (here, error);
+    }
   if (inverse == NULL)
     {
       g_autofree char *what = _strata_describe_revision (script);
@@ -2124,7 +2137,7 @@ render_step_internal (StrataGraph    *graph,
   g_autoptr(GPtrArray) ops = NULL;
   GPtrArray *statements;
 
-  if (!(ops = step_ops (graph, step, error)))
+  if (!(ops = step_ops (graph, step, dialect, error)))
     return NULL;
 
   if (state != NULL)
@@ -2196,7 +2209,8 @@ strata_migrator_render_step_for_graph (StrataGraph    *graph,
   g_return_val_if_fail (STRATA_IS_STEP (step), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!(state = _strata_model_replay_lenient (graph, strata_step_get_heads_before (step), NULL, error)))
+  if (!(state = _strata_model_replay_lenient_for_dialect (graph, strata_step_get_heads_before (step), NULL,
+                                                          dialect, error)))
     return NULL;
 
   return render_step_internal (graph, step, dialect, state, rebuilt, error);
@@ -2335,7 +2349,8 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
   /* With the graph, the schema replayed up to the plan: table rebuilds and
    * the inverse of drops. */
   if (graph != NULL && n_steps > 0 &&
-      !(state = _strata_model_replay_lenient (graph, strata_plan_get_heads_before (plan), NULL, error)))
+      !(state = _strata_model_replay_lenient_for_dialect (graph, strata_plan_get_heads_before (plan), NULL,
+                                                          dialect, error)))
     return NULL;
 
   g_string_append_printf (out, "-- Strata %s: %s to %s, %s\n\n",

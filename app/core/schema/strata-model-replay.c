@@ -557,6 +557,11 @@ strata_model_apply_op (StrataModel  *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (op != NULL, FALSE);
 
+  /* "dialects": the schema of another dialect, or of none, stays as it is. */
+  if (op->dialects != 0 &&
+      (strata_model_get_dialect (self) < 0 || !strata_op_runs_on (op, strata_model_get_dialect (self))))
+    return TRUE;
+
   switch (op->kind)
     {
     case STRATA_OP_CREATE_TABLE:
@@ -916,11 +921,18 @@ strata_model_invert_ops (StrataModel  *before,
 
       g_autoptr(GError) replay_error = NULL;
 
+      /* Not in this schema: nothing to undo in it either. */
+      if (op->dialects != 0 &&
+          (strata_model_get_dialect (state) < 0 || !strata_op_runs_on (op, strata_model_get_dialect (state))))
+        continue;
+
       if (!(part = invert_one (state, op, error)))
         {
           g_prefix_error (error, "upgrade[%u]: ", i);
           return NULL;
         }
+      for (guint j = 0; j < part->len; j++)
+        ((StrataOp *)g_ptr_array_index (part, j))->dialects = op->dialects;
 
       /* Raw SQL may have made what the operation needs: the database is
        * the judge of that. */
@@ -964,10 +976,13 @@ replay (StrataGraph   *graph,
         GHashTable    *applied,
         StrataScript  *skip,
         gboolean       lenient,
+        int            dialect,
         GError       **error)
 {
   g_autoptr(StrataModel) model = strata_model_new ();
   GPtrArray *scripts = strata_graph_get_scripts (graph);
+
+  strata_model_set_dialect (model, dialect);
 
   for (guint i = 0; i < scripts->len; i++)
     {
@@ -1009,6 +1024,15 @@ strata_model_new_for_heads (StrataGraph         *graph,
                             const char * const  *heads,
                             GError             **error)
 {
+  return strata_model_new_for_heads_for_dialect (graph, heads, -1, error);
+}
+
+StrataModel *
+strata_model_new_for_heads_for_dialect (StrataGraph         *graph,
+                                        const char * const  *heads,
+                                        int                  dialect,
+                                        GError             **error)
+{
   g_autoptr(GHashTable) applied = NULL;
 
   g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
@@ -1016,7 +1040,7 @@ strata_model_new_for_heads (StrataGraph         *graph,
   if (!(applied = strata_graph_dup_applied (graph, heads, error)))
     return NULL;
 
-  return replay (graph, applied, NULL, FALSE, error);
+  return replay (graph, applied, NULL, FALSE, dialect, error);
 }
 
 StrataModel *
@@ -1033,7 +1057,7 @@ strata_model_new_before_revision (StrataGraph   *graph,
   if (!(applied = strata_graph_dup_applied (graph, heads, error)))
     return NULL;
 
-  return replay (graph, applied, script, FALSE, error);
+  return replay (graph, applied, script, FALSE, -1, error);
 }
 
 StrataModel *
@@ -1042,13 +1066,23 @@ _strata_model_replay_lenient (StrataGraph         *graph,
                               StrataScript        *before,
                               GError             **error)
 {
+  return _strata_model_replay_lenient_for_dialect (graph, heads, before, -1, error);
+}
+
+StrataModel *
+_strata_model_replay_lenient_for_dialect (StrataGraph         *graph,
+                                          const char * const  *heads,
+                                          StrataScript        *before,
+                                          int                  dialect,
+                                          GError             **error)
+{
   const char *revision[] = { before ? strata_script_get_revision (before) : NULL, NULL };
   g_autoptr(GHashTable) applied = NULL;
 
   if (!(applied = strata_graph_dup_applied (graph, before ? revision : heads, error)))
     return NULL;
 
-  return replay (graph, applied, before, TRUE, error);
+  return replay (graph, applied, before, TRUE, dialect, error);
 }
 
 /* }}} */

@@ -80,6 +80,9 @@ struct _StrataModel
    * _strata_model_forget_names). Replay and diff look tables up by name
    * for every operation: without it, a 500-table model costs O(n²). */
   GHashTable *by_name;
+  /* The dialect whose schema this is, or -1: operations restricted to
+   * other dialects ("dialects") leave it alone. */
+  int         dialect;
 };
 
 #define IDENTIFIER_MAX_BYTES 63
@@ -2482,7 +2485,33 @@ strata_model_new (void)
   StrataModel *self = g_atomic_rc_box_new0 (StrataModel);
 
   self->tables = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_table_unref);
+  self->dialect = -1;
   return self;
+}
+
+/**
+ * strata_model_set_dialect:
+ * @dialect: a #StrataDialect, or -1 for none
+ *
+ * Makes the model the schema of @dialect: replaying an operation with
+ * "dialects" that leave @dialect out changes nothing. A model of no
+ * dialect (the default) is the portable schema: it leaves every operation
+ * with "dialects" out.
+ */
+void
+strata_model_set_dialect (StrataModel *self,
+                          int          dialect)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (dialect >= -1 && dialect <= STRATA_DIALECT_POSTGRESQL);
+  self->dialect = dialect;
+}
+
+int
+strata_model_get_dialect (StrataModel *self)
+{
+  g_return_val_if_fail (self != NULL, -1);
+  return self->dialect;
 }
 
 StrataModel *
@@ -2502,6 +2531,7 @@ strata_model_copy (StrataModel *self)
 {
   StrataModel *copy = strata_model_new ();
 
+  copy->dialect = self->dialect;
   for (guint i = 0; i < self->tables->len; i++)
     g_ptr_array_add (copy->tables, strata_table_copy (g_ptr_array_index (self->tables, i)));
 

@@ -318,6 +318,16 @@ StrataModel            *strata_model_new_for_heads            (StrataGraph      
 StrataModel            *strata_model_new_before_revision      (StrataGraph             *graph,
                                                                StrataScript            *script,
                                                                GError                 **error);
+/* The dialect whose schema the model is (see strata-model.c), or -1. */
+void                    strata_model_set_dialect              (StrataModel             *self,
+                                                               int                      dialect);
+int                     strata_model_get_dialect              (StrataModel             *self);
+/* Like strata_model_new_for_heads(), for @dialect (-1: the portable
+ * schema, without operations restricted by "dialects"). */
+StrataModel            *strata_model_new_for_heads_for_dialect (StrataGraph            *graph,
+                                                               const char * const      *heads,
+                                                               int                      dialect,
+                                                               GError                 **error);
 /* A table's piece by name, or NULL. */
 StrataForeignKey       *strata_table_lookup_foreign_key       (StrataTable             *self,
                                                                const char              *name);

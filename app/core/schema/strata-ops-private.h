@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 struct _StrataOp
 {
   StrataOpKind      kind;
+  /* "dialects": 1 << StrataDialect for each listed; 0 means all. */
+  guint             dialects;
 
   /* Every kind but sql; may be NULL for drop_index. */
   char             *table;

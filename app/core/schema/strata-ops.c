@@ -235,6 +235,7 @@ check_keys (JsonObject  *object,
   va_list args;
 
   g_strv_builder_add (builder, "op");
+  g_strv_builder_add (builder, "dialects");
   va_start (args, error);
   while ((key = va_arg (args, const char *)) != NULL)
     g_strv_builder_add (builder, key);
@@ -458,6 +459,71 @@ parse_sql (StrataOp    *self,
   return FALSE;
 }
 
+/* "dialects": a non-empty array of distinct dialect names. */
+static gboolean
+parse_dialects (StrataOp    *self,
+                JsonObject  *object,
+                const char  *prefix,
+                GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, "dialects");
+  JsonArray *array;
+
+  if (node == NULL)
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (array = json_node_get_array (node)) == 0)
+    {
+      _strata_json_error (error, prefix, "key \"dialects\" must be a non-empty array of "
+                          "\"sqlite\" and \"postgresql\"");
+      return FALSE;
+    }
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      const char *value = JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING
+                          ? json_node_get_string (element) : NULL;
+      guint bit;
+
+      if (g_strcmp0 (value, "sqlite") == 0)
+        bit = 1u << STRATA_DIALECT_SQLITE;
+      else if (g_strcmp0 (value, "postgresql") == 0)
+        bit = 1u << STRATA_DIALECT_POSTGRESQL;
+      else
+        {
+          _strata_json_error (error, prefix, "key \"dialects\": item %u must be \"sqlite\" or \"postgresql\"", i);
+          return FALSE;
+        }
+
+      if (self->dialects & bit)
+        {
+          _strata_json_error (error, prefix, "key \"dialects\": \"%s\" is listed twice", value);
+          return FALSE;
+        }
+      self->dialects |= bit;
+    }
+
+  return TRUE;
+}
+
+/**
+ * strata_op_runs_on:
+ * @op: an operation
+ * @dialect: a dialect
+ *
+ * Returns: whether @op runs on @dialect: it has no "dialects", or they
+ *   include @dialect
+ */
+gboolean
+strata_op_runs_on (StrataOp      *op,
+                   StrataDialect  dialect)
+{
+  g_return_val_if_fail (op != NULL, FALSE);
+
+  return op->dialects == 0 || (op->dialects & (1u << dialect)) != 0;
+}
+
 static gboolean
 parse_op (StrataOp    *self,
           JsonObject  *object,
@@ -468,7 +534,7 @@ parse_op (StrataOp    *self,
     {
     case STRATA_OP_CREATE_TABLE:
       {
-        static const char * const extra[] = { "op", NULL };
+        static const char * const extra[] = { "op", "dialects", NULL };
 
         if (!(self->definition = _strata_table_parse_object (object, extra, prefix, error)))
           return FALSE;
@@ -526,7 +592,7 @@ parse_op (StrataOp    *self,
 
     case STRATA_OP_CREATE_INDEX:
       {
-        static const char * const extra[] = { "op", "table", "concurrently", NULL };
+        static const char * const extra[] = { "op", "dialects", "table", "concurrently", NULL };
 
         if (!(self->index = _strata_index_parse_object (object, extra, prefix, error)) ||
             !_strata_json_get_identifier (object, "table", TRUE, &self->table, prefix, error) ||
@@ -544,7 +610,7 @@ parse_op (StrataOp    *self,
 
     case STRATA_OP_ADD_FOREIGN_KEY:
       {
-        static const char * const extra[] = { "op", "table", NULL };
+        static const char * const extra[] = { "op", "dialects", "table", NULL };
 
         if (!(self->foreign_key = _strata_foreign_key_parse_object (object, extra, prefix, error)) ||
             !_strata_json_get_identifier (object, "table", TRUE, &self->table, prefix, error))
@@ -555,7 +621,7 @@ parse_op (StrataOp    *self,
 
     case STRATA_OP_ADD_UNIQUE:
       {
-        static const char * const extra[] = { "op", "table", NULL };
+        static const char * const extra[] = { "op", "dialects", "table", NULL };
 
         if (!(self->unique = _strata_unique_parse_object (object, extra, prefix, error)) ||
             !_strata_json_get_identifier (object, "table", TRUE, &self->table, prefix, error))
@@ -566,7 +632,7 @@ parse_op (StrataOp    *self,
 
     case STRATA_OP_ADD_CHECK:
       {
-        static const char * const extra[] = { "op", "table", NULL };
+        static const char * const extra[] = { "op", "dialects", "table", NULL };
 
         if (!(self->check = _strata_check_parse_object (object, extra, prefix, error)) ||
             !_strata_json_get_identifier (object, "table", TRUE, &self->table, prefix, error))
@@ -632,7 +698,8 @@ strata_op_new_from_json (JsonNode  *node,
       return NULL;
     }
 
-  if (!parse_op (self, object, name, error))
+  if (!parse_op (self, object, name, error) ||
+      !parse_dialects (self, object, name, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -828,6 +895,16 @@ strata_op_to_json (StrataOp *op)
 
     default:
       g_assert_not_reached ();
+    }
+
+  if (op->dialects != 0)
+    {
+      JsonArray *dialects = json_array_new ();
+
+      for (int d = STRATA_DIALECT_SQLITE; d <= STRATA_DIALECT_POSTGRESQL; d++)
+        if (op->dialects & (1u << d))
+          json_array_add_string_element (dialects, strata_dialect_get_name (d));
+      json_object_set_array_member (object, "dialects", dialects);
     }
 
   return _strata_json_take_object (object);
@@ -1165,9 +1242,27 @@ invert_alter_column (StrataOp  *op,
  *
  * Returns: (transfer full) (nullable): the inverse
  */
+static StrataOp *invert_op (StrataOp  *op,
+                            GError   **error);
+
 StrataOp *
 strata_op_invert (StrataOp  *op,
                   GError   **error)
+{
+  StrataOp *inverse;
+
+  g_return_val_if_fail (op != NULL, NULL);
+
+  /* The inverse runs where the operation ran. */
+  if ((inverse = invert_op (op, error)) != NULL)
+    inverse->dialects = op->dialects;
+
+  return inverse;
+}
+
+static StrataOp *
+invert_op (StrataOp  *op,
+           GError   **error)
 {
   StrataOp *inverse = NULL;
 

@@ -73,6 +73,9 @@ StrataOp     *strata_op_invert              (StrataOp           *op,
 /* Same JSON form. */
 gboolean      strata_op_equal               (StrataOp           *a,
                                              StrataOp           *b);
+/* Whether @op runs on @dialect ("dialects" absent or listing it). */
+gboolean      strata_op_runs_on             (StrataOp           *op,
+                                             StrataDialect       dialect);
 /* A PostgreSQL CREATE/DROP INDEX CONCURRENTLY: cannot run inside a
  * transaction, so its migration must be "transactional": false. */
 gboolean      strata_op_is_concurrent       (StrataOp           *op);

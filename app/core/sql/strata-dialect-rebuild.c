@@ -244,6 +244,9 @@ strata_dialect_render_ops_with_model (StrataDialect   dialect,
       g_autoptr(GError) local_error = NULL;
       gboolean rebuild = FALSE;
 
+      if (!strata_op_runs_on (op, dialect))
+        continue;
+
       if (dialect == STRATA_DIALECT_SQLITE && op->kind == STRATA_OP_DROP_COLUMN &&
           table != NULL && column_is_involved (table, op->column))
         rebuild = TRUE;

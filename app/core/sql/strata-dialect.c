@@ -780,6 +780,10 @@ strata_dialect_render_op (StrataDialect   dialect,
   g_return_val_if_fail (op != NULL, NULL);
   g_return_val_if_fail (dialect == STRATA_DIALECT_SQLITE || dialect == STRATA_DIALECT_POSTGRESQL, NULL);
 
+  /* "dialects" that leave @dialect out: nothing here. */
+  if (!strata_op_runs_on (op, dialect))
+    return g_ptr_array_new_with_free_func (g_free);
+
   if (op->kind == STRATA_OP_CREATE_TABLE)
     return strata_dialect_render_create_table (dialect, op->definition);
 
