@@ -468,6 +468,81 @@ def dialects_must_name_dialects(tmp):
         assert "r1_r1.json" in line and "upgrade[0]" in line and "dialects" in line, line
 
 
+# --- item 13: sequences, named primary keys, per-dialect defaults ------------
+
+
+def sequence_history(p):
+    write_revision(p, "r1", None, [
+        {"op": "create_sequence", "name": "order_no", "start": 100, "increment": 10},
+        {"op": "create_table", "table": "orders", "primary_key_name": "pk_orders", "columns": [
+            {"name": "id", "type": "integer", "primary_key": True, "autoincrement": True},
+            {"name": "no", "type": "bigint", "default": {"sqlite": None, "postgresql": "nextval('order_no')"}},
+            {"name": "paid", "type": "boolean", "nullable": False,
+             "default": {"sqlite": "0", "postgresql": "false"}}]},
+        {"op": "create_table", "table": "line", "primary_key_name": "pk_line", "columns": [
+            {"name": "order_id", "type": "integer", "primary_key": True},
+            {"name": "n", "type": "integer", "primary_key": True}]},
+        {"op": "insert", "table": "orders", "rows": [{"id": 1}, {"id": 2}]},
+    ], [{"op": "drop_table", "table": "line"}, {"op": "drop_table", "table": "orders"},
+        {"op": "drop_sequence", "name": "order_no"}])
+    write_revision(p, "r2", "r1", [
+        {"op": "add_column", "table": "line", "column": {"name": "qty", "type": "integer", "nullable": False,
+                                                         "default": {"sqlite": "1", "postgresql": "1"}}},
+        {"op": "create_sequence", "name": "spare"},
+    ])
+    write_revision(p, "r3", "r2", [{"op": "drop_sequence", "name": "spare"}])
+
+
+@test_both
+def sequences_named_keys_dialect_defaults(tmp):
+    p = new_project(tmp)
+    sequence_history(p)
+    db = db_of(p)
+    strata("-C", p, "upgrade", check=0)
+    if PG:
+        assert db_rows(db, "SELECT id, no, paid FROM orders ORDER BY id") == [(1, 100, False), (2, 110, False)]
+        names = db_rows(db, "SELECT conname FROM pg_constraint WHERE contype = 'p' AND conname LIKE 'pk_%' ORDER BY conname")
+        assert names == [("pk_line",), ("pk_orders",)], names
+        assert db_rows(db, "SELECT relname FROM pg_class WHERE relkind = 'S' AND relname = 'spare'") == []
+    else:
+        assert db_rows(db, "SELECT id, no, paid FROM orders ORDER BY id") == [(1, None, 0), (2, None, 0)]
+        sql = db_rows(db, "SELECT sql FROM sqlite_master WHERE name = 'orders'")[0][0]
+        assert 'CONSTRAINT "pk_orders" PRIMARY KEY' in sql, sql
+    assert db_rows(db, "SELECT qty FROM line") == []
+    strata("-C", p, "drift", check=0)
+    downgrade(p, db, "r3", "r1")
+    if PG:
+        assert db_rows(db, "SELECT relname FROM pg_class WHERE relkind = 'S' AND relname = 'spare'") == []
+    strata("-C", p, "drift", check=0)
+    downgrade(p, db, "r1", "base")
+    assert tables(db) == ["strata_history", "strata_version"], tables(db)
+    if PG:
+        seqs = db_rows(db, "SELECT relname FROM pg_class WHERE relkind = 'S' AND relname NOT LIKE 'strata_%'")
+        assert seqs == [], seqs
+
+
+@test
+def unique_identical_to_primary_key_is_refused(tmp):
+    p = new_project(tmp)
+    write_revision(p, "r1", None, [{"op": "create_table", "table": "t", "columns": [
+        {"name": "a", "type": "integer", "primary_key": True}, {"name": "b", "type": "integer", "primary_key": True}],
+        "unique": [{"name": "uq_t_ba", "columns": ["b", "a"]}]}])
+    r = strata("-C", p, "upgrade", "--sql", check=2)
+    line = one_error_line(r)
+    assert "r1_r1.json" in line and "uq_t_ba" in line and "primary key" in line, line
+    assert not os.path.exists(db_of(p))
+    write_revision(p, "r1", None, [{"op": "create_table", "table": "t", "primary_key_name": "pk_t", "columns": [
+        {"name": "a", "type": "integer"}]}])
+    line = one_error_line(strata("-C", p, "upgrade", check=2))
+    assert "r1_r1.json" in line and "primary_key_name" in line, line
+    for default in ({"sqlite": "0"}, {"sqlite": "0", "postgresql": "1", "mysql": "2"}, {"sqlite": "", "postgresql": "1"}):
+        write_revision(p, "r1", None, [{"op": "create_table", "table": "t", "columns": [
+            {"name": "a", "type": "integer", "default": default}]}])
+        line = one_error_line(strata("-C", p, "upgrade", check=2))
+        assert "r1_r1.json" in line and "default" in line, line
+    assert not os.path.exists(db_of(p)) or tables(db_of(p)) == []
+
+
 def main():
     return cli.main()
 

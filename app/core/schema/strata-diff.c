@@ -320,6 +320,25 @@ defaults_equal (const char *a,
   return expressions_equal (a, b);
 }
 
+/* Per dialect: {"sqlite": "0", "postgresql": "false"} is what a database of
+ * either dialect reads back. */
+static gboolean
+column_defaults_equal (StrataDiff   *self,
+                       StrataColumn *a,
+                       StrataColumn *b)
+{
+  for (int dialect = STRATA_DIALECT_SQLITE; dialect <= STRATA_DIALECT_POSTGRESQL; dialect++)
+    {
+      if (self->dialect >= 0 && dialect != self->dialect)
+        continue;
+      if (!defaults_equal (strata_column_get_default_for_dialect (a, dialect),
+                           strata_column_get_default_for_dialect (b, dialect)))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 static char *
 rendered_type (StrataDialect  dialect,
                StrataColumn  *column)
@@ -525,10 +544,12 @@ diff_columns (StrataDiff  *self,
             }
         }
 
-      if (!defaults_equal (strata_column_get_default (ca), strata_column_get_default (cb)))
+      if (!column_defaults_equal (self, ca, cb))
         {
-          const char *da = strata_column_get_default (ca);
-          const char *db = strata_column_get_default (cb);
+          /* A per-dialect default compares by the dialect's part. */
+          StrataDialect shown = self->dialect >= 0 ? (StrataDialect)self->dialect : STRATA_DIALECT_POSTGRESQL;
+          const char *da = strata_column_get_default_for_dialect (ca, shown);
+          const char *db = strata_column_get_default_for_dialect (cb, shown);
 
           g_string_append_printf (what, "; default %s in %s, %s in %s",
                                   da ? da : "none", self->from_label, db ? db : "none", self->to_label);
@@ -562,6 +583,20 @@ diff_columns (StrataDiff  *self,
           if (op->type != NULL || op->nullable >= 0 || op->set_default)
             add_op (self, PHASE_COLUMNS, g_steal_pointer (&op));
         }
+    }
+
+  /* The primary key's name (SQLite keeps no name it can be asked for). */
+  if (self->dialect != STRATA_DIALECT_SQLITE &&
+      g_strcmp0 (strata_table_get_primary_key_name (a), strata_table_get_primary_key_name (b)) != 0)
+    {
+      const char *na = strata_table_get_primary_key_name (a);
+      const char *nb = strata_table_get_primary_key_name (b);
+
+      difference (self, "table %s: primary key named %s in %s, %s in %s", table,
+                  na ? na : "by the database", self->from_label, nb ? nb : "by the database", self->to_label);
+      g_ptr_array_add (self->warnings,
+                       g_strdup_printf ("table %s: renaming the primary key has no operation; "
+                                        "write it with an sql operation", table));
     }
 
   columns = strata_table_get_columns (a);

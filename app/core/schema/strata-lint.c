@@ -271,7 +271,7 @@ strata_lint_ops (GPtrArray   *ops,
 
         case STRATA_OP_ADD_COLUMN:
           if (!is_new && !strata_column_get_nullable (op->column_def) &&
-              strata_column_get_default (op->column_def) == NULL)
+              !strata_column_has_default (op->column_def))
             add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
                  "a NOT NULL column without a default fails if table %s has rows", op->table);
           break;
@@ -339,6 +339,8 @@ strata_lint_ops (GPtrArray   *ops,
           break;
 
         case STRATA_OP_DROP_INDEX:
+        case STRATA_OP_CREATE_SEQUENCE:
+        case STRATA_OP_DROP_SEQUENCE:
         default:
           break;
         }

@@ -692,6 +692,21 @@ strata_model_apply_op (StrataModel  *self,
     case STRATA_OP_SQL:
       return TRUE;
 
+    case STRATA_OP_CREATE_SEQUENCE:
+      if (strata_model_get_dialect (self) == STRATA_DIALECT_SQLITE)
+        return TRUE;
+      if (strata_model_lookup_sequence (self, op->name, NULL, NULL))
+        return mismatch (error, op, "sequence %s already exists", op->name);
+      strata_model_add_sequence (self, op->name, op->start, op->increment);
+      return TRUE;
+
+    case STRATA_OP_DROP_SEQUENCE:
+      if (strata_model_get_dialect (self) == STRATA_DIALECT_SQLITE)
+        return TRUE;
+      if (!strata_model_remove_sequence (self, op->name))
+        return mismatch (error, op, "there is no sequence %s", op->name);
+      return TRUE;
+
     default:
       g_return_val_if_reached (FALSE);
     }
@@ -877,6 +892,21 @@ invert_one (StrataModel  *state,
       }
       break;
 
+    case STRATA_OP_DROP_SEQUENCE:
+      {
+        gint64 start, increment;
+
+        if (strata_model_get_dialect (state) == STRATA_DIALECT_SQLITE)
+          break;
+        if (!strata_model_lookup_sequence (state, op->name, &start, &increment))
+          {
+            mismatch (error, op, "there is no sequence %s", op->name);
+            return NULL;
+          }
+        g_ptr_array_add (inverse, strata_op_new_create_sequence (op->name, start, increment));
+      }
+      break;
+
     case STRATA_OP_CREATE_TABLE:
     case STRATA_OP_RENAME_TABLE:
     case STRATA_OP_ADD_COLUMN:
@@ -886,6 +916,7 @@ invert_one (StrataModel  *state,
     case STRATA_OP_ADD_CHECK:
     case STRATA_OP_INSERT:
     case STRATA_OP_SQL:
+    case STRATA_OP_CREATE_SEQUENCE:
     default:
       {
         StrataOp *one = strata_op_invert (op, error);

@@ -27,6 +27,10 @@ struct _StrataColumn
   char           *name;
   StrataDataType *data_type;
   char           *default_expr;
+  /* {"sqlite": …, "postgresql": …}: each may be NULL (no default there);
+   * default_expr is then NULL. */
+  char           *dialect_defaults[2];
+  guint           per_dialect_default : 1;
   guint           nullable : 1;
   guint           primary_key : 1;
   guint           autoincrement : 1;
@@ -70,6 +74,8 @@ struct _StrataTable
   GPtrArray *foreign_keys;
   GPtrArray *uniques;
   GPtrArray *checks;
+  /* "primary_key_name", or NULL for the database's own name. */
+  char      *primary_key_name;
 };
 
 struct _StrataModel
@@ -83,7 +89,23 @@ struct _StrataModel
   /* The dialect whose schema this is, or -1: operations restricted to
    * other dialects ("dialects") leave it alone. */
   int         dialect;
+  /* Sequences (create_sequence), in creation order; none on SQLite. */
+  GPtrArray  *sequences;
 };
+
+typedef struct
+{
+  char   *name;
+  gint64  start;
+  gint64  increment;
+} Sequence;
+
+static void
+sequence_free (Sequence *sequence)
+{
+  g_free (sequence->name);
+  g_free (sequence);
+}
 
 #define IDENTIFIER_MAX_BYTES 63
 
@@ -1040,6 +1062,8 @@ column_clear (gpointer data)
   g_free (self->name);
   g_clear_pointer (&self->data_type, strata_data_type_unref);
   g_free (self->default_expr);
+  g_free (self->dialect_defaults[0]);
+  g_free (self->dialect_defaults[1]);
 }
 
 StrataColumn *
@@ -1076,6 +1100,9 @@ strata_column_copy (StrataColumn *self)
   StrataColumn *copy = strata_column_new (self->name, self->data_type);
 
   copy->default_expr = g_strdup (self->default_expr);
+  copy->dialect_defaults[0] = g_strdup (self->dialect_defaults[0]);
+  copy->dialect_defaults[1] = g_strdup (self->dialect_defaults[1]);
+  copy->per_dialect_default = self->per_dialect_default;
   copy->nullable = self->nullable;
   copy->primary_key = self->primary_key;
   copy->autoincrement = self->autoincrement;
@@ -1093,9 +1120,12 @@ _strata_column_parse (JsonNode    *node,
   g_autoptr(StrataDataType) type = NULL;
   g_autofree char *name = NULL;
   g_autofree char *default_expr = NULL;
+  g_autofree char *dialect_defaults[2] = { NULL, NULL };
+  gboolean per_dialect_default = FALSE;
   gboolean nullable = TRUE;
   gboolean primary_key = FALSE;
   gboolean autoincrement = FALSE;
+  JsonNode *default_node;
   JsonObject *object;
   StrataColumn *self;
 
@@ -1104,16 +1134,45 @@ _strata_column_parse (JsonNode    *node,
       !_strata_json_get_identifier (object, "name", TRUE, &name, prefix, error) ||
       !_strata_data_type_parse_member (object, "type", TRUE, &type, prefix, error) ||
       !_strata_json_get_boolean (object, "nullable", &nullable, prefix, error) ||
-      !_strata_json_get_string (object, "default", FALSE, &default_expr, prefix, error) ||
       !_strata_json_get_boolean (object, "primary_key", &primary_key, prefix, error) ||
       !_strata_json_get_boolean (object, "autoincrement", &autoincrement, prefix, error))
     return NULL;
 
-  if (default_expr != NULL && is_blank (default_expr))
+  /* "default": an SQL expression, or one per dialect (null: none there). */
+  default_node = json_object_get_member (object, "default");
+  if (default_node != NULL && JSON_NODE_HOLDS_OBJECT (default_node) &&
+      _strata_json_get_number_text (default_node) == NULL)
     {
-      _strata_json_error (error, prefix, "key \"default\" must be an SQL expression, not an empty string "
-                                         "(write \"''\" for an empty text)");
-      return NULL;
+      static const char * const dialect_keys[] = { "sqlite", "postgresql", NULL };
+      g_autofree char *default_prefix = g_strdup_printf ("%s%skey \"default\"", prefix ? prefix : "",
+                                                         prefix && *prefix ? ": " : "");
+      JsonObject *per_dialect = json_node_get_object (default_node);
+
+      if (!_strata_json_check_keys (per_dialect, dialect_keys, default_prefix, error) ||
+          !_strata_json_get_string (per_dialect, "sqlite", FALSE, &dialect_defaults[0], default_prefix, error) ||
+          !_strata_json_get_string (per_dialect, "postgresql", FALSE, &dialect_defaults[1], default_prefix, error))
+        return NULL;
+      if (!json_object_has_member (per_dialect, "sqlite") || !json_object_has_member (per_dialect, "postgresql"))
+        {
+          _strata_json_error (error, default_prefix, "give both \"sqlite\" and \"postgresql\" "
+                                                     "(null for no default on one)");
+          return NULL;
+        }
+      per_dialect_default = TRUE;
+    }
+  else if (!_strata_json_get_string (object, "default", FALSE, &default_expr, prefix, error))
+    return NULL;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *value = i < 2 ? dialect_defaults[i] : default_expr;
+
+      if (value != NULL && is_blank (value))
+        {
+          _strata_json_error (error, prefix, "key \"default\" must be an SQL expression, not an empty string "
+                                             "(write \"''\" for an empty text)");
+          return NULL;
+        }
     }
 
   if (primary_key && nullable && json_object_has_member (object, "nullable"))
@@ -1136,7 +1195,7 @@ _strata_column_parse (JsonNode    *node,
           _strata_json_error (error, prefix, "an autoincrement column must have an integer type, not \"%s\"", type_name);
           return NULL;
         }
-      if (default_expr != NULL)
+      if (default_expr != NULL || per_dialect_default)
         {
           _strata_json_error (error, prefix, "an autoincrement column cannot have a default");
           return NULL;
@@ -1148,6 +1207,9 @@ _strata_column_parse (JsonNode    *node,
   self->primary_key = primary_key;
   self->autoincrement = autoincrement;
   self->default_expr = g_steal_pointer (&default_expr);
+  self->dialect_defaults[0] = g_steal_pointer (&dialect_defaults[0]);
+  self->dialect_defaults[1] = g_steal_pointer (&dialect_defaults[1]);
+  self->per_dialect_default = per_dialect_default;
   return self;
 }
 
@@ -1170,6 +1232,21 @@ strata_column_to_json (StrataColumn *self)
     json_object_set_boolean_member (object, "nullable", FALSE);
   if (self->default_expr != NULL)
     json_object_set_string_member (object, "default", self->default_expr);
+  else if (self->per_dialect_default)
+    {
+      JsonObject *per_dialect = json_object_new ();
+
+      for (int d = STRATA_DIALECT_SQLITE; d <= STRATA_DIALECT_POSTGRESQL; d++)
+        {
+          const char *key = d == STRATA_DIALECT_SQLITE ? "sqlite" : "postgresql";
+
+          if (self->dialect_defaults[d] != NULL)
+            json_object_set_string_member (per_dialect, key, self->dialect_defaults[d]);
+          else
+            json_object_set_null_member (per_dialect, key);
+        }
+      json_object_set_object_member (object, "default", per_dialect);
+    }
   if (self->primary_key)
     json_object_set_boolean_member (object, "primary_key", TRUE);
   if (self->autoincrement)
@@ -1185,6 +1262,9 @@ strata_column_equal (StrataColumn *a,
   return g_strcmp0 (a->name, b->name) == 0 &&
          strata_data_type_equal (a->data_type, b->data_type) &&
          g_strcmp0 (a->default_expr, b->default_expr) == 0 &&
+         a->per_dialect_default == b->per_dialect_default &&
+         g_strcmp0 (a->dialect_defaults[0], b->dialect_defaults[0]) == 0 &&
+         g_strcmp0 (a->dialect_defaults[1], b->dialect_defaults[1]) == 0 &&
          strata_column_get_nullable (a) == strata_column_get_nullable (b) &&
          a->primary_key == b->primary_key &&
          a->autoincrement == b->autoincrement;
@@ -1240,10 +1320,41 @@ strata_column_get_default (StrataColumn *self)
   return self->default_expr;
 }
 
+const char *
+strata_column_get_default_for_dialect (StrataColumn  *self,
+                                       StrataDialect  dialect)
+{
+  if (self->per_dialect_default)
+    return self->dialect_defaults[dialect];
+  return self->default_expr;
+}
+
+gboolean
+strata_column_has_default (StrataColumn *self)
+{
+  return self->default_expr != NULL || self->dialect_defaults[0] != NULL || self->dialect_defaults[1] != NULL;
+}
+
+void
+strata_column_set_default_per_dialect (StrataColumn *self,
+                                       const char   *sqlite,
+                                       const char   *postgresql)
+{
+  g_clear_pointer (&self->default_expr, g_free);
+  g_free (self->dialect_defaults[0]);
+  g_free (self->dialect_defaults[1]);
+  self->dialect_defaults[0] = g_strdup (sqlite);
+  self->dialect_defaults[1] = g_strdup (postgresql);
+  self->per_dialect_default = TRUE;
+}
+
 void
 strata_column_set_default (StrataColumn *self,
                            const char   *default_expr)
 {
+  g_clear_pointer (&self->dialect_defaults[0], g_free);
+  g_clear_pointer (&self->dialect_defaults[1], g_free);
+  self->per_dialect_default = FALSE;
   g_free (self->default_expr);
   self->default_expr = g_strdup (default_expr);
 }
@@ -1961,6 +2072,7 @@ table_clear (gpointer data)
   StrataTable *self = data;
 
   g_free (self->name);
+  g_free (self->primary_key_name);
   for (guint l = 0; l < N_LISTS; l++)
     g_ptr_array_unref (TABLE_LIST (self, l));
 }
@@ -1996,6 +2108,7 @@ strata_table_copy (StrataTable *self)
 {
   StrataTable *copy = strata_table_new (self->name);
 
+  copy->primary_key_name = g_strdup (self->primary_key_name);
   for (guint l = 0; l < N_LISTS; l++)
     {
       GPtrArray *items = TABLE_LIST (self, l);
@@ -2058,14 +2171,16 @@ _strata_table_parse_object (JsonObject         *object,
                             GError            **error)
 {
   static const char * const table_keys[] = {
-    "table", "columns", "indexes", "foreign_keys", "unique", "checks", NULL
+    "table", "columns", "indexes", "foreign_keys", "unique", "checks", "primary_key_name", NULL
   };
   g_autofree char *name = NULL;
+  g_autofree char *primary_key_name = NULL;
   g_autoptr(StrataTable) self = NULL;
   JsonNode *columns;
 
   if (!check_piece_keys (object, table_keys, extra_keys, prefix, error) ||
-      !_strata_json_get_identifier (object, "table", TRUE, &name, prefix, error))
+      !_strata_json_get_identifier (object, "table", TRUE, &name, prefix, error) ||
+      !_strata_json_get_identifier (object, "primary_key_name", FALSE, &primary_key_name, prefix, error))
     return NULL;
 
   if (!(columns = get_member (object, "columns", TRUE, prefix, error)))
@@ -2078,6 +2193,7 @@ _strata_table_parse_object (JsonObject         *object,
     }
 
   self = strata_table_new (name);
+  self->primary_key_name = g_steal_pointer (&primary_key_name);
 
   for (guint l = 0; l < N_LISTS; l++)
     if (!parse_list (object, &table_lists[l], TABLE_LIST (self, l), prefix, error))
@@ -2187,6 +2303,45 @@ strata_table_validate (StrataTable  *self,
       return FALSE;
     }
 
+  if (self->primary_key_name != NULL)
+    {
+      if (n_primary == 0)
+        {
+          g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                               "key \"primary_key_name\": the table has no primary key column");
+          return FALSE;
+        }
+      g_hash_table_add (names, self->primary_key_name);
+    }
+
+  /* A UNIQUE on exactly the primary key's columns: PostgreSQL would name
+   * the key's index after it, and it adds nothing. */
+  for (guint i = 0; i < self->uniques->len && n_primary > 0; i++)
+    {
+      const char * const *columns_of = strata_unique_get_columns (g_ptr_array_index (self->uniques, i));
+      g_autoptr(GHashTable) unique_columns = g_hash_table_new (g_str_hash, g_str_equal);
+      guint n_same = 0;
+
+      for (guint j = 0; columns_of[j] != NULL; j++)
+        g_hash_table_add (unique_columns, (gpointer)columns_of[j]);
+      for (guint j = 0; j < self->columns->len; j++)
+        {
+          StrataColumn *column = g_ptr_array_index (self->columns, j);
+
+          if (column->primary_key && g_hash_table_contains (unique_columns, column->name))
+            n_same++;
+        }
+
+      if (n_same == n_primary && g_hash_table_size (unique_columns) == n_primary)
+        {
+          g_autofree char *shown = _strata_display (strata_unique_get_name (g_ptr_array_index (self->uniques, i)));
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                       "unique[%u]: the unique constraint %s is the primary key again; "
+                       "drop it (the primary key is unique already)", i, shown);
+          return FALSE;
+        }
+    }
+
   /* Indexes and constraints share one namespace; all but checks name columns. */
   for (guint l = LIST_INDEXES; l < N_LISTS; l++)
     {
@@ -2231,6 +2386,8 @@ _strata_table_fill_json (StrataTable *self,
   json_object_set_string_member (object, "table", self->name);
   for (guint l = 0; l < N_LISTS; l++)
     set_list (object, table_lists[l].key, TABLE_LIST (self, l), table_lists[l].to_json);
+  if (self->primary_key_name != NULL)
+    json_object_set_string_member (object, "primary_key_name", self->primary_key_name);
 }
 
 JsonNode *
@@ -2258,7 +2415,7 @@ gboolean
 strata_table_equal (StrataTable *a,
                     StrataTable *b)
 {
-  if (g_strcmp0 (a->name, b->name) != 0)
+  if (g_strcmp0 (a->name, b->name) != 0 || g_strcmp0 (a->primary_key_name, b->primary_key_name) != 0)
     return FALSE;
 
   for (guint l = 0; l < N_LISTS; l++)
@@ -2272,6 +2429,20 @@ const char *
 strata_table_get_name (StrataTable *self)
 {
   return self->name;
+}
+
+const char *
+strata_table_get_primary_key_name (StrataTable *self)
+{
+  return self->primary_key_name;
+}
+
+void
+strata_table_set_primary_key_name (StrataTable *self,
+                                   const char  *name)
+{
+  g_free (self->primary_key_name);
+  self->primary_key_name = g_strdup (name);
 }
 
 void
@@ -2460,6 +2631,7 @@ model_clear (gpointer data)
   StrataModel *self = data;
 
   g_ptr_array_unref (self->tables);
+  g_ptr_array_unref (self->sequences);
   g_clear_pointer (&self->by_name, g_hash_table_unref);
 }
 
@@ -2485,8 +2657,72 @@ strata_model_new (void)
   StrataModel *self = g_atomic_rc_box_new0 (StrataModel);
 
   self->tables = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_table_unref);
+  self->sequences = g_ptr_array_new_with_free_func ((GDestroyNotify)sequence_free);
   self->dialect = -1;
   return self;
+}
+
+static Sequence *
+find_sequence (StrataModel *self,
+               const char  *name,
+               guint       *position)
+{
+  for (guint i = 0; i < self->sequences->len; i++)
+    {
+      Sequence *sequence = g_ptr_array_index (self->sequences, i);
+
+      if (g_str_equal (sequence->name, name))
+        {
+          if (position != NULL)
+            *position = i;
+          return sequence;
+        }
+    }
+
+  return NULL;
+}
+
+gboolean
+strata_model_lookup_sequence (StrataModel *self,
+                              const char  *name,
+                              gint64      *start,
+                              gint64      *increment)
+{
+  Sequence *sequence = find_sequence (self, name, NULL);
+
+  if (sequence == NULL)
+    return FALSE;
+  if (start != NULL)
+    *start = sequence->start;
+  if (increment != NULL)
+    *increment = sequence->increment;
+  return TRUE;
+}
+
+void
+strata_model_add_sequence (StrataModel *self,
+                           const char  *name,
+                           gint64       start,
+                           gint64       increment)
+{
+  Sequence *sequence = g_new0 (Sequence, 1);
+
+  sequence->name = g_strdup (name);
+  sequence->start = start;
+  sequence->increment = increment;
+  g_ptr_array_add (self->sequences, sequence);
+}
+
+gboolean
+strata_model_remove_sequence (StrataModel *self,
+                              const char  *name)
+{
+  guint position;
+
+  if (find_sequence (self, name, &position) == NULL)
+    return FALSE;
+  g_ptr_array_remove_index (self->sequences, position);
+  return TRUE;
 }
 
 /**
@@ -2532,6 +2768,11 @@ strata_model_copy (StrataModel *self)
   StrataModel *copy = strata_model_new ();
 
   copy->dialect = self->dialect;
+  for (guint i = 0; i < self->sequences->len; i++)
+    {
+      Sequence *sequence = g_ptr_array_index (self->sequences, i);
+      strata_model_add_sequence (copy, sequence->name, sequence->start, sequence->increment);
+    }
   for (guint i = 0; i < self->tables->len; i++)
     g_ptr_array_add (copy->tables, strata_table_copy (g_ptr_array_index (self->tables, i)));
 

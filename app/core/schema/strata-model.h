@@ -108,8 +108,16 @@ void                    strata_column_set_data_type           (StrataColumn     
 gboolean                strata_column_get_nullable            (StrataColumn            *self);
 void                    strata_column_set_nullable            (StrataColumn            *self,
                                                                gboolean                 nullable);
-/* An SQL expression, or NULL. */
+/* An SQL expression, or NULL (also for a per-dialect default). */
 const char             *strata_column_get_default             (StrataColumn            *self);
+/* The default on @dialect: the expression, that dialect's, or NULL. */
+const char             *strata_column_get_default_for_dialect (StrataColumn            *self,
+                                                               StrataDialect            dialect);
+gboolean                strata_column_has_default             (StrataColumn            *self);
+/* {"sqlite": …, "postgresql": …}; either may be NULL. */
+void                    strata_column_set_default_per_dialect (StrataColumn            *self,
+                                                               const char              *sqlite,
+                                                               const char              *postgresql);
 void                    strata_column_set_default             (StrataColumn            *self,
                                                                const char              *default_expr);
 gboolean                strata_column_get_primary_key         (StrataColumn            *self);
@@ -328,6 +336,23 @@ StrataModel            *strata_model_new_for_heads_for_dialect (StrataGraph     
                                                                const char * const      *heads,
                                                                int                      dialect,
                                                                GError                 **error);
+/* Sequences (create_sequence): a model of SQLite, which has none, never
+ * holds one. */
+gboolean                strata_model_lookup_sequence          (StrataModel             *self,
+                                                               const char              *name,
+                                                               gint64                  *start,
+                                                               gint64                  *increment);
+void                    strata_model_add_sequence             (StrataModel             *self,
+                                                               const char              *name,
+                                                               gint64                   start,
+                                                               gint64                   increment);
+gboolean                strata_model_remove_sequence          (StrataModel             *self,
+                                                               const char              *name);
+/* "primary_key_name": the primary key constraint's name, or NULL for the
+ * database's own. */
+const char             *strata_table_get_primary_key_name     (StrataTable             *self);
+void                    strata_table_set_primary_key_name     (StrataTable             *self,
+                                                               const char              *name);
 /* A table's piece by name, or NULL. */
 StrataForeignKey       *strata_table_lookup_foreign_key       (StrataTable             *self,
                                                                const char              *name);

@@ -49,6 +49,10 @@ struct _StrataOp
   gboolean          has_existing_default;
   char             *existing_default;
 
+  /* create_sequence: "start" and "increment" (1 and 1 unless given). */
+  gint64            start;
+  gint64            increment;
+
   /* insert: a non-empty array of objects. */
   JsonArray        *rows;
 

@@ -46,6 +46,10 @@
  *   {"op": "insert", "table": T, "rows": [{C: VALUE, …}, …]}
  *       VALUE: a string, number, boolean or null (arrays and objects are
  *       inserted as their JSON text).
+ *   {"op": "create_sequence", "name": N, "start"?: INT (1), "increment"?: INT (1)}
+ *   {"op": "drop_sequence", "name": N}
+ *       PostgreSQL sequences (a column's default may then be
+ *       "nextval('N')"); nothing on SQLite, which has none.
  *   {"op": "sql", "sql": "…", "reverse"?: REVERSE}
  *   {"op": "sql", "sqlite": "…", "postgresql": "…", "reverse"?: REVERSE}
  *       "" means nothing on that dialect; REVERSE is a string or
@@ -85,6 +89,8 @@ static const char * const op_names[] = {
   [STRATA_OP_DROP_CONSTRAINT] = "drop_constraint",
   [STRATA_OP_INSERT] = "insert",
   [STRATA_OP_SQL] = "sql",
+  [STRATA_OP_CREATE_SEQUENCE] = "create_sequence",
+  [STRATA_OP_DROP_SEQUENCE] = "drop_sequence",
 };
 
 static void
@@ -123,6 +129,8 @@ _strata_op_new (StrataOpKind kind)
   self->kind = kind;
   self->nullable = -1;
   self->existing_nullable = -1;
+  self->start = 1;
+  self->increment = 1;
   return self;
 }
 
@@ -459,6 +467,29 @@ parse_sql (StrataOp    *self,
   return FALSE;
 }
 
+/* An optional whole number that a gint64 holds. */
+static gboolean
+get_integer (JsonObject  *object,
+             const char  *key,
+             gint64      *out,
+             const char  *prefix,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, key);
+
+  if (node == NULL)
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    {
+      _strata_json_error (error, prefix, "key \"%s\" must be a whole number", key);
+      return FALSE;
+    }
+
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
 /* "dialects": a non-empty array of distinct dialect names. */
 static gboolean
 parse_dialects (StrataOp    *self,
@@ -653,6 +684,18 @@ parse_op (StrataOp    *self,
 
     case STRATA_OP_SQL:
       return parse_sql (self, object, prefix, error);
+
+    case STRATA_OP_CREATE_SEQUENCE:
+      return check_keys (object, prefix, error, "name", "start", "increment", NULL) &&
+             _strata_json_get_identifier (object, "name", TRUE, &self->name, prefix, error) &&
+             get_integer (object, "start", &self->start, prefix, error) &&
+             get_integer (object, "increment", &self->increment, prefix, error) &&
+             (self->increment != 0 ||
+              (_strata_json_error (error, prefix, "key \"increment\" must not be 0"), FALSE));
+
+    case STRATA_OP_DROP_SEQUENCE:
+      return check_keys (object, prefix, error, "name", NULL) &&
+             _strata_json_get_identifier (object, "name", TRUE, &self->name, prefix, error);
 
     default:
       g_return_val_if_reached (FALSE);
@@ -893,6 +936,18 @@ strata_op_to_json (StrataOp *op)
         json_object_set_string_member (object, "reverse", op->reverse[STRATA_DIALECT_SQLITE]);
       break;
 
+    case STRATA_OP_CREATE_SEQUENCE:
+      json_object_set_string_member (object, "name", op->name);
+      if (op->start != 1)
+        json_object_set_int_member (object, "start", op->start);
+      if (op->increment != 1)
+        json_object_set_int_member (object, "increment", op->increment);
+      break;
+
+    case STRATA_OP_DROP_SEQUENCE:
+      json_object_set_string_member (object, "name", op->name);
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -1111,6 +1166,14 @@ strata_op_describe (StrataOp *op)
       }
       break;
 
+    case STRATA_OP_CREATE_SEQUENCE:
+      g_string_append_printf (out, "create sequence %s", op->name);
+      break;
+
+    case STRATA_OP_DROP_SEQUENCE:
+      g_string_append_printf (out, "drop sequence %s", op->name);
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -1169,6 +1232,8 @@ strata_op_is_destructive (StrataOp *op)
     case STRATA_OP_ADD_CHECK:
     case STRATA_OP_DROP_CONSTRAINT:
     case STRATA_OP_INSERT:
+    case STRATA_OP_CREATE_SEQUENCE:
+    case STRATA_OP_DROP_SEQUENCE:
     default:
       return FALSE;
     }
@@ -1292,6 +1357,9 @@ invert_op (StrataOp  *op,
     case STRATA_OP_ADD_CHECK:
       return strata_op_new_drop_constraint (op->table, op->name);
 
+    case STRATA_OP_CREATE_SEQUENCE:
+      return strata_op_new_drop_sequence (op->name);
+
     case STRATA_OP_SQL:
       if (!op->has_reverse)
         return irreversible (error, op, "it has no \"reverse\"");
@@ -1321,6 +1389,9 @@ invert_op (StrataOp  *op,
 
     case STRATA_OP_INSERT:
       return irreversible (error, op, "inserted rows are not deleted automatically");
+
+    case STRATA_OP_DROP_SEQUENCE:
+      return irreversible (error, op, "the sequence's definition is only known from the schema model");
 
     default:
       g_return_val_if_reached (NULL);
@@ -1524,6 +1595,35 @@ strata_op_new_drop_constraint (const char *table,
 
   self = _strata_op_new (STRATA_OP_DROP_CONSTRAINT);
   self->table = g_strdup (table);
+  self->name = g_strdup (name);
+  return self;
+}
+
+StrataOp *
+strata_op_new_create_sequence (const char *name,
+                               gint64      start,
+                               gint64      increment)
+{
+  StrataOp *self;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (increment != 0, NULL);
+
+  self = _strata_op_new (STRATA_OP_CREATE_SEQUENCE);
+  self->name = g_strdup (name);
+  self->start = start;
+  self->increment = increment;
+  return self;
+}
+
+StrataOp *
+strata_op_new_drop_sequence (const char *name)
+{
+  StrataOp *self;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  self = _strata_op_new (STRATA_OP_DROP_SEQUENCE);
   self->name = g_strdup (name);
   return self;
 }

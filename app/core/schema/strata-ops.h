@@ -30,6 +30,8 @@ typedef enum
   STRATA_OP_DROP_CONSTRAINT,
   STRATA_OP_INSERT,
   STRATA_OP_SQL,
+  STRATA_OP_CREATE_SEQUENCE,
+  STRATA_OP_DROP_SEQUENCE,
 } StrataOpKind;
 
 GType         strata_op_get_type            (void) G_GNUC_CONST;
@@ -101,6 +103,11 @@ StrataOp     *strata_op_new_add_check       (const char         *table,
                                              StrataCheck        *check);
 StrataOp     *strata_op_new_drop_constraint (const char         *table,
                                              const char         *name);
+/* A sequence (PostgreSQL; nothing on SQLite). */
+StrataOp     *strata_op_new_create_sequence (const char         *name,
+                                             gint64              start,
+                                             gint64              increment);
+StrataOp     *strata_op_new_drop_sequence   (const char         *name);
 /* The same SQL on every dialect; @reverse may be NULL (irreversible). */
 StrataOp     *strata_op_new_sql             (const char         *sql,
                                              const char         *reverse);

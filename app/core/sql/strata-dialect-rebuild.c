@@ -202,6 +202,8 @@ may_rebuild (StrataOp *op)
     case STRATA_OP_DROP_INDEX:
     case STRATA_OP_INSERT:
     case STRATA_OP_SQL:
+    case STRATA_OP_CREATE_SEQUENCE:
+    case STRATA_OP_DROP_SEQUENCE:
     default:
       return FALSE;
     }

@@ -265,6 +265,13 @@ introspect (QueryFunc            query,
       switch (type[0])
         {
         case 'p':
+          /* PostgreSQL's own name is TABLE_pkey: any other was given. */
+          {
+            g_autofree char *default_name = g_strdup_printf ("%s_pkey", strata_table_get_name (table));
+
+            if (!g_str_equal (name, default_name))
+              strata_table_set_primary_key_name (table, name);
+          }
           for (guint i = 0; columns[i] != NULL; i++)
             {
               StrataColumn *column = strata_table_lookup_column (table, columns[i]);
