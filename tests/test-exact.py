@@ -543,6 +543,100 @@ def unique_identical_to_primary_key_is_refused(tmp):
     assert not os.path.exists(db_of(p)) or tables(db_of(p)) == []
 
 
+# --- item 11: enum types ------------------------------------------------------
+
+
+def enum_labels(db):
+    if PG:
+        return [r[0] for r in db_rows(db, "SELECT e.enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid "
+                                          "WHERE t.typname = 'status' ORDER BY e.enumsortorder")]
+    return None
+
+
+def insert_fails(db, sql):
+    try:
+        db_exec(db, sql)
+    except Exception as e:  # psycopg2 or sqlite3
+        return str(e)
+    raise AssertionError(f"{sql} did not fail")
+
+
+@test_both
+def enum_types(tmp):
+    p = new_project(tmp)
+    write_revision(p, "r1", None, [
+        {"op": "create_enum", "name": "status", "values": ["draft", "published"]},
+        {"op": "create_table", "table": "post", "columns": [
+            {"name": "id", "type": "integer", "primary_key": True, "autoincrement": True},
+            {"name": "status", "type": {"enum": "status"}, "nullable": False, "default": "'draft'"}]},
+        {"op": "insert", "table": "post", "rows": [{"id": 1, "status": "draft"}, {"id": 2, "status": "published"}]},
+    ], [{"op": "drop_table", "table": "post"}, {"op": "drop_enum", "name": "status"}])
+    write_revision(p, "r2", "r1", [{"op": "alter_enum", "name": "status", "rename_value": "draft", "to": "pending"}])
+    write_revision(p, "r3", "r2", [
+        {"op": "alter_enum", "name": "status", "add_value": "archived", "after": "published"},
+        {"op": "add_column", "table": "post", "column": {"name": "previous", "type": {"enum": "status"}}},
+    ], [{"op": "drop_column", "table": "post", "column": "previous"}])
+    db = db_of(p)
+    strata("-C", p, "upgrade", "r2", check=0)
+    assert db_rows(db, "SELECT id, status FROM post ORDER BY id") == [(1, "pending"), (2, "published")]
+    if PG:
+        assert enum_labels(db) == ["pending", "published"], enum_labels(db)
+        assert column_type(db, "post", "status") == "status"
+    assert "status" in insert_fails(db, "INSERT INTO post (status) VALUES ('bogus')").lower() or PG
+    strata("-C", p, "drift", check=0)
+    downgrade(p, db, "r2", "r1")
+    assert db_rows(db, "SELECT id, status FROM post ORDER BY id") == [(1, "draft"), (2, "published")]
+    strata("-C", p, "drift", check=0)
+    strata("-C", p, "upgrade", check=0)
+    db_exec(db, "INSERT INTO post (id, status, previous) VALUES (10, 'archived', 'pending')")
+    insert_fails(db, "INSERT INTO post (id, status) VALUES (11, 'draft')")
+    insert_fails(db, "INSERT INTO post (id, status, previous) VALUES (12, 'pending', 'bogus')")
+    db_exec(db, "INSERT INTO post (id) VALUES (13)")
+    assert db_rows(db, "SELECT status FROM post WHERE id = 13") == [("pending",)]
+    if PG:
+        assert enum_labels(db) == ["pending", "published", "archived"], enum_labels(db)
+    strata("-C", p, "drift", check=0)
+    r = strata("-C", p, "upgrade", "--sql", "--dialect", "postgresql", "base:head", check=0)
+    assert "CREATE TYPE \"status\" AS ENUM ('draft', 'published')" in r.out, r.out
+    assert "ALTER TYPE \"status\" RENAME VALUE 'draft' TO 'pending'" in r.out, r.out
+    assert "ALTER TYPE \"status\" ADD VALUE 'archived' AFTER 'published'" in r.out, r.out
+    r = strata("-C", p, "upgrade", "--sql", "--dialect", "sqlite", "base:r1", check=0)
+    assert "CHECK (\"status\" IN ('draft', 'published'))" in r.out, r.out
+
+
+@test_both
+def enum_types_offline(tmp):
+    p = new_project(tmp)
+    write_revision(p, "r1", None, [
+        {"op": "create_enum", "name": "status", "values": ["a", "b"]},
+        {"op": "create_table", "table": "t", "columns": [{"name": "s", "type": {"enum": "status"}}]},
+        {"op": "insert", "table": "t", "rows": [{"s": "a"}]}], [{"op": "drop_table", "table": "t"},
+                                                                 {"op": "drop_enum", "name": "status"}])
+    write_revision(p, "r2", "r1", [{"op": "alter_enum", "name": "status", "rename_value": "a", "to": "c"}])
+    db = db_of(p)
+    r = strata("-C", p, "upgrade", "--sql", "--dialect", "postgresql" if PG else "sqlite", "base:head", check=0)
+    run_sql_script(p, db, r.out)
+    assert db_rows(db, "SELECT s FROM t") == [("c",)]
+    strata("-C", p, "drift", check=0)
+
+
+@test
+def enum_errors_name_the_file(tmp):
+    p = new_project(tmp)
+    for ops in ([{"op": "create_enum", "name": "e", "values": []}],
+                [{"op": "create_enum", "name": "e", "values": ["a", "a"]}],
+                [{"op": "alter_enum", "name": "e", "add_value": "x", "rename_value": "y"}],
+                [{"op": "create_table", "table": "t", "columns": [{"name": "c", "type": {"enum": ""}}]}]):
+        write_revision(p, "r1", None, ops)
+        line = one_error_line(strata("-C", p, "upgrade", "--sql", check=2))
+        assert "r1_r1.json" in line and "upgrade[0]" in line, line
+    # an enum type that does not exist: the replay says so
+    write_revision(p, "r1", None, [{"op": "create_table", "table": "t",
+                                    "columns": [{"name": "c", "type": {"enum": "nope"}}]}])
+    r = strata("-C", p, "upgrade", "--sql", "--dialect", "sqlite", check=2)
+    assert "nope" in one_error_line(r), r
+
+
 def main():
     return cli.main()
 

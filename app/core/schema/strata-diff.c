@@ -693,6 +693,41 @@ static const PieceKind piece_kinds[] = {
   },
 };
 
+/* Whether @check is the CHECK that stands for an enum column of @table on
+ * SQLite ("col" IN ('a', 'b'), see strata_dialect_render_column()). */
+static gboolean
+is_enum_check (StrataTable *table,
+               StrataCheck *check)
+{
+  GPtrArray *columns = strata_table_get_columns (table);
+
+  for (guint i = 0; i < columns->len; i++)
+    {
+      StrataColumn *column = g_ptr_array_index (columns, i);
+      const char * const *values = strata_data_type_get_enum_values (strata_column_get_data_type (column));
+      g_autoptr(GString) expression = NULL;
+      g_autofree char *name = NULL;
+
+      if (values == NULL)
+        continue;
+
+      name = strata_dialect_quote_identifier (STRATA_DIALECT_SQLITE, strata_column_get_name (column));
+      expression = g_string_new (name);
+      g_string_append (expression, " IN (");
+      for (guint j = 0; values[j] != NULL; j++)
+        {
+          g_autofree char *literal = strata_dialect_quote_literal (STRATA_DIALECT_SQLITE, values[j]);
+          g_string_append_printf (expression, "%s%s", j > 0 ? ", " : "", literal);
+        }
+      g_string_append_c (expression, ')');
+
+      if (expressions_equal (expression->str, strata_check_get_expression (check)))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static void
 diff_piece_kind (StrataDiff      *self,
                  const PieceKind *kind,
@@ -708,6 +743,10 @@ diff_piece_kind (StrataDiff      *self,
       gpointer pa = g_ptr_array_index (items, i);
       const char *name = kind->get_name (pa);
       gpointer pb = kind->lookup (b, name);
+
+      if (kind->get_items == strata_table_get_checks && self->dialect == STRATA_DIALECT_SQLITE &&
+          pb == NULL && is_enum_check (b, pa))
+        continue;
 
       if (pb == NULL)
         {
@@ -731,6 +770,10 @@ diff_piece_kind (StrataDiff      *self,
     {
       gpointer pb = g_ptr_array_index (items, i);
       const char *name = kind->get_name (pb);
+
+      if (kind->get_items == strata_table_get_checks && self->dialect == STRATA_DIALECT_SQLITE &&
+          kind->lookup (a, name) == NULL && is_enum_check (a, pb))
+        continue;
 
       if (kind->lookup (a, name) == NULL)
         {

@@ -341,6 +341,9 @@ strata_lint_ops (GPtrArray   *ops,
         case STRATA_OP_DROP_INDEX:
         case STRATA_OP_CREATE_SEQUENCE:
         case STRATA_OP_DROP_SEQUENCE:
+        case STRATA_OP_CREATE_ENUM:
+        case STRATA_OP_DROP_ENUM:
+        case STRATA_OP_ALTER_ENUM:
         default:
           break;
         }

@@ -20,6 +20,10 @@ struct _StrataDataType
   char *portable;
   char *sqlite;
   char *postgresql;
+  /* {"enum": NAME, "values"?: […]}: an enum type (CREATE TYPE on
+   * PostgreSQL, text with a CHECK on SQLite); the values, when known. */
+  char  *enum_name;
+  char **enum_values;
 };
 
 struct _StrataColumn
@@ -91,6 +95,9 @@ struct _StrataModel
   int         dialect;
   /* Sequences (create_sequence), in creation order; none on SQLite. */
   GPtrArray  *sequences;
+  /* Enum types: name → GStrv of values, in creation order. */
+  GPtrArray  *enum_names;
+  GHashTable *enums;
 };
 
 typedef struct
@@ -374,6 +381,53 @@ _strata_json_get_boolean (JsonObject  *object,
     }
 
   *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+/* An enum's values: a non-empty array of distinct, non-empty strings. */
+gboolean
+_strata_enum_values_parse (JsonObject   *object,
+                           const char   *key,
+                           gboolean      required,
+                           char       ***out,
+                           const char   *prefix,
+                           GError      **error)
+{
+  JsonNode *node = get_member (object, key, required, prefix, error);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonArray *array;
+
+  if (node == NULL)
+    return !required;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (array = json_node_get_array (node)) == 0)
+    {
+      _strata_json_error (error, prefix, "key \"%s\" must be a non-empty array of strings", key);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      const char *value;
+
+      if (!node_is_string (element) || *(value = json_node_get_string (element)) == '\0')
+        {
+          _strata_json_error (error, prefix, "key \"%s\": item %u must be a non-empty string", key, i);
+          return FALSE;
+        }
+      if (!g_hash_table_add (seen, (gpointer)value))
+        {
+          g_autofree char *shown = _strata_display (value);
+          _strata_json_error (error, prefix, "key \"%s\": the value %s is listed twice", key, shown);
+          return FALSE;
+        }
+      g_strv_builder_add (builder, value);
+    }
+
+  g_strfreev (*out);
+  *out = g_strv_builder_end (builder);
   return TRUE;
 }
 
@@ -859,6 +913,34 @@ data_type_clear (gpointer data)
   g_free (self->portable);
   g_free (self->sqlite);
   g_free (self->postgresql);
+  g_free (self->enum_name);
+  g_strfreev (self->enum_values);
+}
+
+StrataDataType *
+strata_data_type_new_enum (const char         *name,
+                           const char * const *values)
+{
+  StrataDataType *self;
+
+  g_return_val_if_fail (name != NULL && *name != '\0', NULL);
+
+  self = g_atomic_rc_box_new0 (StrataDataType);
+  self->enum_name = g_strdup (name);
+  self->enum_values = g_strdupv ((char **)values);
+  return self;
+}
+
+const char *
+strata_data_type_get_enum (StrataDataType *self)
+{
+  return self->enum_name;
+}
+
+const char * const *
+strata_data_type_get_enum_values (StrataDataType *self)
+{
+  return (const char * const *)self->enum_values;
 }
 
 StrataDataType *
@@ -923,6 +1005,22 @@ data_type_parse (JsonNode    *node,
         }
 
       return strata_data_type_new (value);
+    }
+
+  if (JSON_NODE_HOLDS_OBJECT (node) && json_object_has_member (json_node_get_object (node), "enum"))
+    {
+      static const char * const keys[] = { "enum", "values", NULL };
+      JsonObject *object = json_node_get_object (node);
+      g_autofree char *inner_prefix = prefix && *prefix ? g_strdup_printf ("%s: %s", prefix, what) : g_strdup (what);
+      g_autofree char *name = NULL;
+      g_auto(GStrv) values = NULL;
+
+      if (!_strata_json_check_keys (object, keys, inner_prefix, error) ||
+          !_strata_json_get_identifier (object, "enum", TRUE, &name, inner_prefix, error) ||
+          !_strata_enum_values_parse (object, "values", FALSE, &values, inner_prefix, error))
+        return NULL;
+
+      return strata_data_type_new_enum (name, (const char * const *)values);
     }
 
   if (JSON_NODE_HOLDS_OBJECT (node))
@@ -991,6 +1089,20 @@ strata_data_type_to_json (StrataDataType *self)
     return json_node_init_string (json_node_alloc (), self->portable);
 
   object = json_object_new ();
+  if (self->enum_name != NULL)
+    {
+      json_object_set_string_member (object, "enum", self->enum_name);
+      if (self->enum_values != NULL)
+        {
+          JsonArray *values = json_array_new ();
+
+          for (guint i = 0; self->enum_values[i] != NULL; i++)
+            json_array_add_string_element (values, self->enum_values[i]);
+          json_object_set_array_member (object, "values", values);
+        }
+      return _strata_json_take_object (object);
+    }
+
   json_object_set_string_member (object, "sqlite", self->sqlite);
   json_object_set_string_member (object, "postgresql", self->postgresql);
   return _strata_json_take_object (object);
@@ -1005,7 +1117,10 @@ strata_data_type_equal (StrataDataType *a,
 
   return g_strcmp0 (a->portable, b->portable) == 0 &&
          g_strcmp0 (a->sqlite, b->sqlite) == 0 &&
-         g_strcmp0 (a->postgresql, b->postgresql) == 0;
+         g_strcmp0 (a->postgresql, b->postgresql) == 0 &&
+         g_strcmp0 (a->enum_name, b->enum_name) == 0 &&
+         (a->enum_values == NULL || b->enum_values == NULL ||
+          g_strv_equal ((const char * const *)a->enum_values, (const char * const *)b->enum_values));
 }
 
 const char *
@@ -1020,6 +1135,8 @@ strata_data_type_get_for_dialect (StrataDataType *self,
 {
   if (self->portable != NULL)
     return self->portable;
+  if (self->enum_name != NULL)
+    return dialect == STRATA_DIALECT_SQLITE ? "TEXT" : self->enum_name;
 
   return dialect == STRATA_DIALECT_SQLITE ? self->sqlite : self->postgresql;
 }
@@ -1029,6 +1146,8 @@ strata_data_type_to_string (StrataDataType *self)
 {
   if (self->portable != NULL)
     return g_strdup (self->portable);
+  if (self->enum_name != NULL)
+    return g_strdup_printf ("enum %s", self->enum_name);
 
   return g_strdup_printf ("sqlite: %s / postgresql: %s", self->sqlite, self->postgresql);
 }
@@ -2632,6 +2751,8 @@ model_clear (gpointer data)
 
   g_ptr_array_unref (self->tables);
   g_ptr_array_unref (self->sequences);
+  g_ptr_array_unref (self->enum_names);
+  g_hash_table_unref (self->enums);
   g_clear_pointer (&self->by_name, g_hash_table_unref);
 }
 
@@ -2658,8 +2779,45 @@ strata_model_new (void)
 
   self->tables = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_table_unref);
   self->sequences = g_ptr_array_new_with_free_func ((GDestroyNotify)sequence_free);
+  self->enum_names = g_ptr_array_new_with_free_func (g_free);
+  self->enums = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_strfreev);
   self->dialect = -1;
   return self;
+}
+
+const char * const *
+strata_model_lookup_enum (StrataModel *self,
+                          const char  *name)
+{
+  return g_hash_table_lookup (self->enums, name);
+}
+
+void
+strata_model_set_enum (StrataModel        *self,
+                       const char         *name,
+                       const char * const *values)
+{
+  if (!g_hash_table_contains (self->enums, name))
+    g_ptr_array_add (self->enum_names, g_strdup (name));
+  g_hash_table_replace (self->enums, g_strdup (name), g_strdupv ((char **)values));
+}
+
+gboolean
+strata_model_remove_enum (StrataModel *self,
+                          const char  *name)
+{
+  guint position;
+
+  if (!g_ptr_array_find_with_equal_func (self->enum_names, name, g_str_equal, &position))
+    return FALSE;
+  g_ptr_array_remove_index (self->enum_names, position);
+  return g_hash_table_remove (self->enums, name);
+}
+
+GPtrArray *
+strata_model_get_enum_names (StrataModel *self)
+{
+  return self->enum_names;
 }
 
 static Sequence *
@@ -2768,6 +2926,11 @@ strata_model_copy (StrataModel *self)
   StrataModel *copy = strata_model_new ();
 
   copy->dialect = self->dialect;
+  for (guint i = 0; i < self->enum_names->len; i++)
+    {
+      const char *name = g_ptr_array_index (self->enum_names, i);
+      strata_model_set_enum (copy, name, strata_model_lookup_enum (self, name));
+    }
   for (guint i = 0; i < self->sequences->len; i++)
     {
       Sequence *sequence = g_ptr_array_index (self->sequences, i);

@@ -76,6 +76,13 @@ StrataDataType         *strata_data_type_ref                  (StrataDataType   
 void                    strata_data_type_unref                (StrataDataType          *self);
 gboolean                strata_data_type_equal                (StrataDataType          *a,
                                                                StrataDataType          *b);
+/* {"enum": NAME, "values"?: […]}: @values may be NULL (known from the
+ * enum type). */
+StrataDataType         *strata_data_type_new_enum             (const char              *name,
+                                                               const char * const      *values);
+/* The enum type's name, or NULL for any other type. */
+const char             *strata_data_type_get_enum             (StrataDataType          *self);
+const char * const     *strata_data_type_get_enum_values      (StrataDataType          *self);
 /* The portable name, or NULL for a per-dialect type. */
 const char             *strata_data_type_get_portable         (StrataDataType          *self);
 /* The name to map for @dialect (the portable name or that dialect's). */
@@ -336,6 +343,16 @@ StrataModel            *strata_model_new_for_heads_for_dialect (StrataGraph     
                                                                const char * const      *heads,
                                                                int                      dialect,
                                                                GError                 **error);
+/* Enum types (create_enum): values by name, or NULL. */
+const char * const     *strata_model_lookup_enum              (StrataModel             *self,
+                                                               const char              *name);
+void                    strata_model_set_enum                 (StrataModel             *self,
+                                                               const char              *name,
+                                                               const char * const      *values);
+gboolean                strata_model_remove_enum              (StrataModel             *self,
+                                                               const char              *name);
+/* (element-type utf8): in creation order */
+GPtrArray              *strata_model_get_enum_names           (StrataModel             *self);
 /* Sequences (create_sequence): a model of SQLite, which has none, never
  * holds one. */
 gboolean                strata_model_lookup_sequence          (StrataModel             *self,

@@ -53,6 +53,14 @@ struct _StrataOp
   gint64            start;
   gint64            increment;
 
+  /* create_enum: the values; alter_enum: "add_value" (value) with
+   * "before"/"after", or "rename_value" (value) "to" (new_value). */
+  char            **values;
+  char             *value;
+  char             *new_value;
+  char             *before;
+  char             *after;
+
   /* insert: a non-empty array of objects. */
   JsonArray        *rows;
 

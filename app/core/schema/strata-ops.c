@@ -50,6 +50,12 @@
  *   {"op": "drop_sequence", "name": N}
  *       PostgreSQL sequences (a column's default may then be
  *       "nextval('N')"); nothing on SQLite, which has none.
+ *   {"op": "create_enum", "name": N, "values": ["…", …]}
+ *   {"op": "drop_enum", "name": N}
+ *   {"op": "alter_enum", "name": N, "add_value": V, "before"?: V2, "after"?: V2}
+ *   {"op": "alter_enum", "name": N, "rename_value": V, "to": V2}
+ *       An enum type: CREATE TYPE … AS ENUM on PostgreSQL; on SQLite a
+ *       column of type {"enum": N} is text with a CHECK on the values.
  *   {"op": "sql", "sql": "…", "reverse"?: REVERSE}
  *   {"op": "sql", "sqlite": "…", "postgresql": "…", "reverse"?: REVERSE}
  *       "" means nothing on that dialect; REVERSE is a string or
@@ -91,6 +97,9 @@ static const char * const op_names[] = {
   [STRATA_OP_SQL] = "sql",
   [STRATA_OP_CREATE_SEQUENCE] = "create_sequence",
   [STRATA_OP_DROP_SEQUENCE] = "drop_sequence",
+  [STRATA_OP_CREATE_ENUM] = "create_enum",
+  [STRATA_OP_DROP_ENUM] = "drop_enum",
+  [STRATA_OP_ALTER_ENUM] = "alter_enum",
 };
 
 static void
@@ -114,6 +123,11 @@ op_clear (gpointer data)
   g_clear_pointer (&self->existing_type, strata_data_type_unref);
   g_free (self->existing_default);
   g_clear_pointer (&self->rows, json_array_unref);
+  g_strfreev (self->values);
+  g_free (self->value);
+  g_free (self->new_value);
+  g_free (self->before);
+  g_free (self->after);
   for (guint i = 0; i < G_N_ELEMENTS (self->sql); i++)
     {
       g_free (self->sql[i]);
@@ -694,8 +708,51 @@ parse_op (StrataOp    *self,
               (_strata_json_error (error, prefix, "key \"increment\" must not be 0"), FALSE));
 
     case STRATA_OP_DROP_SEQUENCE:
+    case STRATA_OP_DROP_ENUM:
       return check_keys (object, prefix, error, "name", NULL) &&
              _strata_json_get_identifier (object, "name", TRUE, &self->name, prefix, error);
+
+    case STRATA_OP_CREATE_ENUM:
+      return check_keys (object, prefix, error, "name", "values", NULL) &&
+             _strata_json_get_identifier (object, "name", TRUE, &self->name, prefix, error) &&
+             _strata_enum_values_parse (object, "values", TRUE, &self->values, prefix, error);
+
+    case STRATA_OP_ALTER_ENUM:
+      if (!check_keys (object, prefix, error, "name", "add_value", "before", "after", "rename_value", "to", NULL) ||
+          !_strata_json_get_identifier (object, "name", TRUE, &self->name, prefix, error))
+        return FALSE;
+      if (json_object_has_member (object, "add_value") == json_object_has_member (object, "rename_value"))
+        {
+          _strata_json_error (error, prefix, "give either \"add_value\" or \"rename_value\"");
+          return FALSE;
+        }
+      if (json_object_has_member (object, "add_value"))
+        {
+          if (!_strata_json_get_string (object, "add_value", TRUE, &self->value, prefix, error) ||
+              !_strata_json_get_string (object, "before", FALSE, &self->before, prefix, error) ||
+              !_strata_json_get_string (object, "after", FALSE, &self->after, prefix, error))
+            return FALSE;
+          if (json_object_has_member (object, "to") || (self->before != NULL && self->after != NULL))
+            {
+              _strata_json_error (error, prefix, "\"add_value\" takes \"before\" or \"after\", not both, "
+                                                 "and no \"to\"");
+              return FALSE;
+            }
+        }
+      else if (!_strata_json_get_string (object, "rename_value", TRUE, &self->value, prefix, error) ||
+               !_strata_json_get_string (object, "to", TRUE, &self->new_value, prefix, error) ||
+               json_object_has_member (object, "before") || json_object_has_member (object, "after"))
+        {
+          if (error == NULL || *error == NULL)
+            _strata_json_error (error, prefix, "\"rename_value\" takes \"to\", not \"before\" or \"after\"");
+          return FALSE;
+        }
+      if (*self->value == '\0' || (self->new_value != NULL && *self->new_value == '\0'))
+        {
+          _strata_json_error (error, prefix, "an enum value must not be empty");
+          return FALSE;
+        }
+      return TRUE;
 
     default:
       g_return_val_if_reached (FALSE);
@@ -945,7 +1002,36 @@ strata_op_to_json (StrataOp *op)
       break;
 
     case STRATA_OP_DROP_SEQUENCE:
+    case STRATA_OP_DROP_ENUM:
       json_object_set_string_member (object, "name", op->name);
+      break;
+
+    case STRATA_OP_CREATE_ENUM:
+      {
+        JsonArray *values = json_array_new ();
+
+        json_object_set_string_member (object, "name", op->name);
+        for (guint i = 0; op->values[i] != NULL; i++)
+          json_array_add_string_element (values, op->values[i]);
+        json_object_set_array_member (object, "values", values);
+      }
+      break;
+
+    case STRATA_OP_ALTER_ENUM:
+      json_object_set_string_member (object, "name", op->name);
+      if (op->new_value == NULL)
+        {
+          json_object_set_string_member (object, "add_value", op->value);
+          if (op->before != NULL)
+            json_object_set_string_member (object, "before", op->before);
+          if (op->after != NULL)
+            json_object_set_string_member (object, "after", op->after);
+        }
+      else
+        {
+          json_object_set_string_member (object, "rename_value", op->value);
+          json_object_set_string_member (object, "to", op->new_value);
+        }
       break;
 
     default:
@@ -1174,6 +1260,22 @@ strata_op_describe (StrataOp *op)
       g_string_append_printf (out, "drop sequence %s", op->name);
       break;
 
+    case STRATA_OP_CREATE_ENUM:
+      g_string_append_printf (out, "create enum type %s", op->name);
+      break;
+
+    case STRATA_OP_DROP_ENUM:
+      g_string_append_printf (out, "drop enum type %s", op->name);
+      break;
+
+    case STRATA_OP_ALTER_ENUM:
+      if (op->new_value == NULL)
+        g_string_append_printf (out, "add value '%s' to enum type %s", op->value, op->name);
+      else
+        g_string_append_printf (out, "rename value '%s' of enum type %s to '%s'", op->value, op->name,
+                                op->new_value);
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -1234,6 +1336,9 @@ strata_op_is_destructive (StrataOp *op)
     case STRATA_OP_INSERT:
     case STRATA_OP_CREATE_SEQUENCE:
     case STRATA_OP_DROP_SEQUENCE:
+    case STRATA_OP_CREATE_ENUM:
+    case STRATA_OP_DROP_ENUM:
+    case STRATA_OP_ALTER_ENUM:
     default:
       return FALSE;
     }
@@ -1360,6 +1465,18 @@ invert_op (StrataOp  *op,
     case STRATA_OP_CREATE_SEQUENCE:
       return strata_op_new_drop_sequence (op->name);
 
+    case STRATA_OP_CREATE_ENUM:
+      return strata_op_new_drop_enum (op->name);
+
+    case STRATA_OP_ALTER_ENUM:
+      if (op->new_value == NULL)
+        return irreversible (error, op, "PostgreSQL cannot remove a value from an enum type");
+      inverse = _strata_op_new (STRATA_OP_ALTER_ENUM);
+      inverse->name = g_strdup (op->name);
+      inverse->value = g_strdup (op->new_value);
+      inverse->new_value = g_strdup (op->value);
+      return inverse;
+
     case STRATA_OP_SQL:
       if (!op->has_reverse)
         return irreversible (error, op, "it has no \"reverse\"");
@@ -1392,6 +1509,9 @@ invert_op (StrataOp  *op,
 
     case STRATA_OP_DROP_SEQUENCE:
       return irreversible (error, op, "the sequence's definition is only known from the schema model");
+
+    case STRATA_OP_DROP_ENUM:
+      return irreversible (error, op, "the enum type's values are only known from the schema model");
 
     default:
       g_return_val_if_reached (NULL);
@@ -1624,6 +1744,33 @@ strata_op_new_drop_sequence (const char *name)
   g_return_val_if_fail (name != NULL, NULL);
 
   self = _strata_op_new (STRATA_OP_DROP_SEQUENCE);
+  self->name = g_strdup (name);
+  return self;
+}
+
+StrataOp *
+strata_op_new_create_enum (const char         *name,
+                           const char * const *values)
+{
+  StrataOp *self;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (values != NULL && values[0] != NULL, NULL);
+
+  self = _strata_op_new (STRATA_OP_CREATE_ENUM);
+  self->name = g_strdup (name);
+  self->values = g_strdupv ((char **)values);
+  return self;
+}
+
+StrataOp *
+strata_op_new_drop_enum (const char *name)
+{
+  StrataOp *self;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  self = _strata_op_new (STRATA_OP_DROP_ENUM);
   self->name = g_strdup (name);
   return self;
 }

@@ -32,6 +32,9 @@ typedef enum
   STRATA_OP_SQL,
   STRATA_OP_CREATE_SEQUENCE,
   STRATA_OP_DROP_SEQUENCE,
+  STRATA_OP_CREATE_ENUM,
+  STRATA_OP_DROP_ENUM,
+  STRATA_OP_ALTER_ENUM,
 } StrataOpKind;
 
 GType         strata_op_get_type            (void) G_GNUC_CONST;
@@ -108,6 +111,10 @@ StrataOp     *strata_op_new_create_sequence (const char         *name,
                                              gint64              start,
                                              gint64              increment);
 StrataOp     *strata_op_new_drop_sequence   (const char         *name);
+/* An enum type (PostgreSQL CREATE TYPE; a CHECK on SQLite). */
+StrataOp     *strata_op_new_create_enum     (const char         *name,
+                                             const char * const *values);
+StrataOp     *strata_op_new_drop_enum       (const char         *name);
 /* The same SQL on every dialect; @reverse may be NULL (irreversible). */
 StrataOp     *strata_op_new_sql             (const char         *sql,
                                              const char         *reverse);
