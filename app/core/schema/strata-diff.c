@@ -9,9 +9,10 @@
 
 #include <string.h>
 
-#include "strata-dialect.h"
+#include "strata-type-map.h"
 #include "strata-diff.h"
 #include "strata-error.h"
+#include "strata-sql-lexer-private.h"
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
 
@@ -201,25 +202,20 @@ strata_sql_normalize (const char *expression)
     {
       if (*p == '\'')
         {
-          const char *start = p++;
+          const char *start = p;
 
-          while (*p && !(*p == '\'' && p[1] != '\''))
-            p += (*p == '\'' ? 2 : 1);
-          if (*p)
-            p++;
+          p = _strata_sql_skip_token (expression, p, STRATA_SQL_LEX_STANDARD);
           g_string_append_len (out, start, p - start);
         }
       else if (*p == '"')
         {
-          p++;
-          while (*p && !(*p == '"' && p[1] != '"'))
-            {
-              if (*p == '"')
-                p++;
-              g_string_append_c (out, *p++);
-            }
-          if (*p)
-            p++;
+          StrataSqlToken token;
+          g_autofree char *name = NULL;
+
+          _strata_sql_token_at (expression, p, STRATA_SQL_LEX_STANDARD, &token);
+          name = _strata_sql_token_unquote (&token);
+          g_string_append (out, name);
+          p = token.start + token.length;
         }
       else if (p[0] == ':' && p[1] == ':')
         {
@@ -693,6 +689,18 @@ static const PieceKind piece_kinds[] = {
   },
 };
 
+/* @text between @quote characters, a quote inside doubled. */
+static char *
+quoted (const char *text,
+        const char *quote)
+{
+  g_auto(GStrv) parts = g_strsplit (text, quote, -1);
+  g_autofree char *doubled = g_strconcat (quote, quote, NULL);
+  g_autofree char *joined = g_strjoinv (doubled, parts);
+
+  return g_strconcat (quote, joined, quote, NULL);
+}
+
 /* Whether @check is the CHECK that stands for an enum column of @table on
  * SQLite ("col" IN ('a', 'b'), see strata_dialect_render_column()). */
 static gboolean
@@ -711,12 +719,12 @@ is_enum_check (StrataTable *table,
       if (values == NULL)
         continue;
 
-      name = strata_dialect_quote_identifier (STRATA_DIALECT_SQLITE, strata_column_get_name (column));
+      name = quoted (strata_column_get_name (column), "\"");
       expression = g_string_new (name);
       g_string_append (expression, " IN (");
       for (guint j = 0; values[j] != NULL; j++)
         {
-          g_autofree char *literal = strata_dialect_quote_literal (STRATA_DIALECT_SQLITE, values[j]);
+          g_autofree char *literal = quoted (values[j], "'");
           g_string_append_printf (expression, "%s%s", j > 0 ? ", " : "", literal);
         }
       g_string_append_c (expression, ')');

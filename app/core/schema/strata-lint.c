@@ -17,12 +17,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "strata-dialect.h"
-#include "strata-graph.h"
+#include "strata-type-map.h"
 #include "strata-lint.h"
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
-#include "strata-script.h"
 
 G_DEFINE_BOXED_TYPE (StrataLintFinding, strata_lint_finding, strata_lint_finding_copy, strata_lint_finding_free)
 
@@ -358,67 +356,4 @@ strata_lint_ops (GPtrArray   *ops,
     }
 
   return g_steal_pointer (&findings);
-}
-
-/**
- * strata_lint_downgrade_does_nothing:
- * @script: a loaded revision
- *
- * Whether @script says `"downgrade": []` while its upgrade does something:
- * a downgrade past it then reports success and leaves every change in place
- * (an absent key would have meant the computed inverse).
- *
- * Returns: %TRUE for an explicitly empty downgrade of a non-empty upgrade
- */
-gboolean
-strata_lint_downgrade_does_nothing (StrataScript *script)
-{
-  GPtrArray *upgrade;
-  GPtrArray *downgrade;
-
-  g_return_val_if_fail (STRATA_IS_SCRIPT (script), FALSE);
-
-  upgrade = strata_script_get_upgrade (script);
-  downgrade = strata_script_get_downgrade (script);
-  return upgrade != NULL && upgrade->len > 0 && downgrade != NULL && downgrade->len == 0;
-}
-
-GPtrArray *
-strata_lint_script (StrataGraph   *graph,
-                    StrataScript  *script,
-                    GError       **error)
-{
-  g_autoptr(StrataModel) before = NULL;
-  GPtrArray *findings;
-  GPtrArray *upgrade;
-
-  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
-  g_return_val_if_fail (STRATA_IS_SCRIPT (script), NULL);
-
-  if (!strata_script_ensure_loaded (script, error) ||
-      !(before = _strata_model_replay_lenient (graph, NULL, script, error)))
-    return NULL;
-
-  upgrade = strata_script_get_upgrade (script);
-  if (upgrade == NULL)
-    return g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
-
-  findings = strata_lint_ops (upgrade, before, strata_script_get_downgrade (script) != NULL);
-  if (strata_lint_downgrade_does_nothing (script))
-    {
-      StrataLintFinding *finding = g_new0 (StrataLintFinding, 1);
-
-      finding->kind = STRATA_LINT_IRREVERSIBLE;
-      finding->where = g_strdup ("downgrade");
-      finding->operation = g_strdup ("\"downgrade\": []");
-      finding->message = g_strdup_printf ("%s", STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE);
-      g_ptr_array_add (findings, finding);
-    }
-  for (guint i = 0; i < findings->len; i++)
-    {
-      StrataLintFinding *finding = g_ptr_array_index (findings, i);
-      finding->revision = g_strdup (strata_script_get_revision (script));
-    }
-
-  return findings;
 }

@@ -67,18 +67,6 @@ char               *strata_lint_finding_format    (StrataLintFinding  *finding);
 GPtrArray          *strata_lint_ops               (GPtrArray          *ops,
                                                    StrataModel        *state,
                                                    gboolean            has_downgrade);
-/* What lint and `show` say of an explicitly empty downgrade. */
-#define STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE \
-  "downgrade does nothing: the upgrade's changes stay after a downgrade; remove the \"downgrade\" key " \
-  "to run the computed inverse, or write the operations that undo the upgrade"
-
-gboolean            strata_lint_downgrade_does_nothing (StrataScript  *script);
-
-/* The findings of @script's upgrade with the schema replayed from @graph
- * up to it. */
-GPtrArray          *strata_lint_script            (StrataGraph        *graph,
-                                                   StrataScript       *script,
-                                                   GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataLintFinding, strata_lint_finding_free)
 

@@ -323,26 +323,10 @@ gboolean                strata_model_apply_ops                (StrataModel      
 GPtrArray              *strata_model_invert_ops               (StrataModel             *before,
                                                                GPtrArray               *ops,
                                                                GError                 **error);
-/* The schema when the version table holds @heads: the upgrade operations of
- * every applied revision, in the graph's order. Errors name the revision,
- * its file and the operation. */
-StrataModel            *strata_model_new_for_heads            (StrataGraph             *graph,
-                                                               const char * const      *heads,
-                                                               GError                 **error);
-/* The schema just before @script's upgrade (its ancestors and depends_on). */
-StrataModel            *strata_model_new_before_revision      (StrataGraph             *graph,
-                                                               StrataScript            *script,
-                                                               GError                 **error);
 /* The dialect whose schema the model is (see strata-model.c), or -1. */
 void                    strata_model_set_dialect              (StrataModel             *self,
                                                                int                      dialect);
 int                     strata_model_get_dialect              (StrataModel             *self);
-/* Like strata_model_new_for_heads(), for @dialect (-1: the portable
- * schema, without operations restricted by "dialects"). */
-StrataModel            *strata_model_new_for_heads_for_dialect (StrataGraph            *graph,
-                                                               const char * const      *heads,
-                                                               int                      dialect,
-                                                               GError                 **error);
 /* Enum types (create_enum): values by name, or NULL. */
 const char * const     *strata_model_lookup_enum              (StrataModel             *self,
                                                                const char              *name);

@@ -1,0 +1,303 @@
+/* strata-replay.c: the schema a revision graph describes, and what a step
+ * of a plan runs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-replay"
+
+#include "config.h"
+
+#include "strata-error.h"
+#include "strata-graph.h"
+#include "strata-lint.h"
+#include "strata-model-private.h"
+#include "strata-ops.h"
+#include "strata-plan.h"
+#include "strata-replay-private.h"
+#include "strata-script.h"
+
+/* Replaying a graph {{{ */
+
+char *
+_strata_describe_revision (StrataScript *script)
+{
+  GFile *file = strata_script_get_file (script);
+  g_autofree char *path = NULL;
+
+  if (file == NULL)
+    return g_strdup_printf ("revision %s", strata_script_get_revision (script));
+
+  path = strata_display_path (file);
+
+  return g_strdup_printf ("revision %s (%s)", strata_script_get_revision (script), path);
+}
+
+static StrataModel *
+replay (StrataGraph   *graph,
+        GHashTable    *applied,
+        StrataScript  *skip,
+        gboolean       lenient,
+        int            dialect,
+        GError       **error)
+{
+  g_autoptr(StrataModel) model = strata_model_new ();
+  GPtrArray *scripts = strata_graph_get_scripts (graph);
+
+  strata_model_set_dialect (model, dialect);
+
+  for (guint i = 0; i < scripts->len; i++)
+    {
+      StrataScript *script = g_ptr_array_index (scripts, i);
+      GPtrArray *ops;
+
+      if (script == skip || !g_hash_table_contains (applied, strata_script_get_revision (script)))
+        continue;
+
+      if (!strata_script_ensure_loaded (script, error))
+        return NULL;
+
+      ops = strata_script_get_upgrade (script);
+      if (ops != NULL && lenient)
+        {
+          for (guint j = 0; j < ops->len; j++)
+            {
+              g_autoptr(GError) local_error = NULL;
+
+              if (!strata_model_apply_op (model, g_ptr_array_index (ops, j), &local_error))
+                g_debug ("%s: upgrade[%u]: not replayed: %s",
+                         strata_script_get_revision (script), j, local_error->message);
+            }
+        }
+      else if (ops != NULL && !strata_model_apply_ops (model, ops, "upgrade", error))
+        {
+          g_autofree char *what = _strata_describe_revision (script);
+
+          g_prefix_error (error, "%s: ", what);
+          return NULL;
+        }
+    }
+
+  return g_steal_pointer (&model);
+}
+
+StrataModel *
+strata_model_new_for_heads (StrataGraph         *graph,
+                            const char * const  *heads,
+                            GError             **error)
+{
+  return strata_model_new_for_heads_for_dialect (graph, heads, -1, error);
+}
+
+StrataModel *
+strata_model_new_for_heads_for_dialect (StrataGraph         *graph,
+                                        const char * const  *heads,
+                                        int                  dialect,
+                                        GError             **error)
+{
+  g_autoptr(GHashTable) applied = NULL;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
+
+  if (!(applied = strata_graph_dup_applied (graph, heads, error)))
+    return NULL;
+
+  return replay (graph, applied, NULL, FALSE, dialect, error);
+}
+
+StrataModel *
+strata_model_new_before_revision (StrataGraph   *graph,
+                                  StrataScript  *script,
+                                  GError       **error)
+{
+  const char *heads[] = { strata_script_get_revision (script), NULL };
+  g_autoptr(GHashTable) applied = NULL;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (STRATA_IS_SCRIPT (script), NULL);
+
+  if (!(applied = strata_graph_dup_applied (graph, heads, error)))
+    return NULL;
+
+  return replay (graph, applied, script, FALSE, -1, error);
+}
+
+StrataModel *
+_strata_model_replay_lenient (StrataGraph         *graph,
+                              const char * const  *heads,
+                              StrataScript        *before,
+                              GError             **error)
+{
+  return _strata_model_replay_lenient_for_dialect (graph, heads, before, -1, error);
+}
+
+StrataModel *
+_strata_model_replay_lenient_for_dialect (StrataGraph         *graph,
+                                          const char * const  *heads,
+                                          StrataScript        *before,
+                                          int                  dialect,
+                                          GError             **error)
+{
+  const char *revision[] = { before ? strata_script_get_revision (before) : NULL, NULL };
+  g_autoptr(GHashTable) applied = NULL;
+
+  if (!(applied = strata_graph_dup_applied (graph, before ? revision : heads, error)))
+    return NULL;
+
+  return replay (graph, applied, before, TRUE, dialect, error);
+}
+
+/* }}} */
+
+/* What a step runs {{{ */
+
+/**
+ * strata_step_dup_operations:
+ * @step: a step of a plan
+ * @graph: (nullable): the graph the plan comes from
+ * @error: return location for a #GError
+ *
+ * The operations @step runs. Running a plan, rendering it offline, linting
+ * it and reviewing it all ask this function.
+ *
+ * Returns: (transfer container) (element-type StrataOp): the operations,
+ *   or %NULL with @error set naming the revision and its file
+ */
+GPtrArray *
+strata_step_dup_operations (StrataStep   *step,
+                            StrataGraph  *graph,
+                            GError      **error)
+{
+  return strata_step_dup_operations_for_dialect (step, graph, -1, error);
+}
+
+/**
+ * strata_step_dup_operations_for_dialect:
+ * @dialect: the dialect the step runs on, or -1 for none in particular
+ *
+ * Like strata_step_dup_operations(), with a computed inverse from the
+ * schema of @dialect: operations with "dialects" are undone where they ran.
+ */
+GPtrArray *
+strata_step_dup_operations_for_dialect (StrataStep   *step,
+                                        StrataGraph  *graph,
+                                        int           dialect,
+                                        GError      **error)
+{
+  StrataScript *script;
+  GPtrArray *upgrade;
+  GPtrArray *downgrade;
+  g_autoptr(GPtrArray) inverse = NULL;
+  g_autoptr(StrataModel) before = NULL;
+
+  g_return_val_if_fail (STRATA_IS_STEP (step), NULL);
+  g_return_val_if_fail (graph == NULL || STRATA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  script = strata_step_get_script (step);
+  if (!strata_script_ensure_loaded (script, error))
+    return NULL;
+
+  upgrade = strata_script_get_upgrade (script);
+  if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
+    return upgrade ? g_ptr_array_ref (upgrade) : g_ptr_array_new ();
+
+  if ((downgrade = strata_script_get_downgrade (script)) != NULL)
+    return g_ptr_array_ref (downgrade);
+  if (upgrade == NULL)
+    return g_ptr_array_new ();
+
+  if (graph != NULL && !(before = _strata_model_replay_lenient_for_dialect (graph, NULL, script, dialect, error)))
+    return NULL;
+
+  if (before != NULL)
+    inverse = strata_model_invert_ops (before, upgrade, error);
+  else
+    {
+      /* Without the schema, the operations of this dialect alone. */
+      g_autoptr(GPtrArray) here = g_ptr_array_new ();
+
+      for (guint i = 0; i < upgrade->len; i++)
+        if (dialect < 0 || strata_op_runs_on (g_ptr_array_index (upgrade, i), dialect))
+          g_ptr_array_add (here, g_ptr_array_index (upgrade, i));
+      inverse = strata_ops_invert (here, error);
+    }
+  if (inverse == NULL)
+    {
+      g_autofree char *what = _strata_describe_revision (script);
+
+      g_prefix_error (error, "%s: cannot downgrade: ", what);
+      return NULL;
+    }
+
+  return g_steal_pointer (&inverse);
+}
+
+/* }}} */
+
+/* Lint over the graph {{{ */
+
+/**
+ * strata_lint_downgrade_does_nothing:
+ * @script: a loaded revision
+ *
+ * Whether @script says `"downgrade": []` while its upgrade does something:
+ * a downgrade past it then reports success and leaves every change in place
+ * (an absent key would have meant the computed inverse).
+ *
+ * Returns: %TRUE for an explicitly empty downgrade of a non-empty upgrade
+ */
+gboolean
+strata_lint_downgrade_does_nothing (StrataScript *script)
+{
+  GPtrArray *upgrade;
+  GPtrArray *downgrade;
+
+  g_return_val_if_fail (STRATA_IS_SCRIPT (script), FALSE);
+
+  upgrade = strata_script_get_upgrade (script);
+  downgrade = strata_script_get_downgrade (script);
+  return upgrade != NULL && upgrade->len > 0 && downgrade != NULL && downgrade->len == 0;
+}
+
+GPtrArray *
+strata_lint_script (StrataGraph   *graph,
+                    StrataScript  *script,
+                    GError       **error)
+{
+  g_autoptr(StrataModel) before = NULL;
+  GPtrArray *findings;
+  GPtrArray *upgrade;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (STRATA_IS_SCRIPT (script), NULL);
+
+  if (!strata_script_ensure_loaded (script, error) ||
+      !(before = _strata_model_replay_lenient (graph, NULL, script, error)))
+    return NULL;
+
+  upgrade = strata_script_get_upgrade (script);
+  if (upgrade == NULL)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
+
+  findings = strata_lint_ops (upgrade, before, strata_script_get_downgrade (script) != NULL);
+  if (strata_lint_downgrade_does_nothing (script))
+    {
+      StrataLintFinding *finding = g_new0 (StrataLintFinding, 1);
+
+      finding->kind = STRATA_LINT_IRREVERSIBLE;
+      finding->where = g_strdup ("downgrade");
+      finding->operation = g_strdup ("\"downgrade\": []");
+      finding->message = g_strdup (STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE);
+      g_ptr_array_add (findings, finding);
+    }
+  for (guint i = 0; i < findings->len; i++)
+    {
+      StrataLintFinding *finding = g_ptr_array_index (findings, i);
+      finding->revision = g_strdup (strata_script_get_revision (script));
+    }
+
+  return findings;
+}
+
+/* }}} */
