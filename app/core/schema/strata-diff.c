@@ -581,8 +581,10 @@ diff_columns (StrataDiff  *self,
         }
     }
 
-  /* The primary key's name (SQLite keeps no name it can be asked for). */
-  if (self->dialect != STRATA_DIALECT_SQLITE &&
+  /* The primary key's name, when the first model gives one: without one
+   * it is the database's own (TABLE_pkey on PostgreSQL, and the old name's
+   * after a rename). SQLite keeps no name it can be asked for. */
+  if (self->dialect != STRATA_DIALECT_SQLITE && strata_table_get_primary_key_name (a) != NULL &&
       g_strcmp0 (strata_table_get_primary_key_name (a), strata_table_get_primary_key_name (b)) != 0)
     {
       const char *na = strata_table_get_primary_key_name (a);
