@@ -637,6 +637,52 @@ def enum_errors_name_the_file(tmp):
     assert "nope" in one_error_line(r), r
 
 
+@test_both
+def enums_and_sequences_in_schema_json(tmp):
+    p = new_project(tmp)
+    schema = {"enums": [{"name": "mood", "values": ["sad", "ok", "happy"]}],
+              "sequences": [{"name": "ticket_no", "start": 1000}],
+              "tables": [{"table": "person", "columns": [
+                  {"name": "id", "type": "integer", "primary_key": True, "autoincrement": True},
+                  {"name": "mood", "type": {"enum": "mood"}}]}]}
+    with open(os.path.join(p, "schema.json"), "w") as f:
+        json.dump(schema, f)
+    r = strata("-C", p, "--json", "revision", "--autogenerate", "-m", "people", "--rev-id", "r1", check=0)
+    doc = read_migration(p, "r1")
+    kinds = [op["op"] for op in doc["upgrade"]]
+    assert kinds[:2] == ["create_enum", "create_sequence"] and "create_table" in kinds, doc
+    strata("-C", p, "check", check=0)
+    db = db_of(p)
+    strata("-C", p, "upgrade", check=0)
+    strata("-C", p, "drift", check=0)
+    # a value added to the model: autogenerate adds it where it belongs
+    schema["enums"][0]["values"] = ["sad", "meh", "ok", "happy"]
+    with open(os.path.join(p, "schema.json"), "w") as f:
+        json.dump(schema, f)
+    strata("-C", p, "revision", "--autogenerate", "-m", "meh", "--rev-id", "r2", check=0)
+    doc = read_migration(p, "r2")
+    assert doc["upgrade"] == [{"op": "alter_enum", "name": "mood", "add_value": "meh", "after": "sad"}], doc
+    strata("-C", p, "upgrade", check=0)
+    strata("-C", p, "drift", check=0)
+    if PG:
+        assert enum_labels_of(db, "mood") == ["sad", "meh", "ok", "happy"]
+        # changed outside the migrations: drift says so
+        db_exec(db, "ALTER TYPE mood ADD VALUE 'angry'")
+        r = strata("-C", p, "drift")
+        assert r.status != 0 and "enum type mood" in r.out, r
+        db_exec(db, "DROP SEQUENCE ticket_no")
+        r = strata("-C", p, "drift")
+        assert "sequence ticket_no" in r.out, r
+    else:
+        insert_fails(db, "INSERT INTO person (mood) VALUES ('angry')")
+        db_exec(db, "INSERT INTO person (mood) VALUES ('meh')")
+
+
+def enum_labels_of(db, name):
+    return [r[0] for r in db_rows(db, "SELECT e.enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid "
+                                      f"WHERE t.typname = '{name}' ORDER BY e.enumsortorder")]
+
+
 def main():
     return cli.main()
 

@@ -346,6 +346,7 @@ strata_cli_autogenerate (StrataCli           *cli,
   g_autoptr(StrataDiff) diff = NULL;
   g_autoptr(StrataDiff) verify = NULL;
   g_autoptr(GPtrArray) base = g_ptr_array_new ();
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *path = NULL;
   g_autofree char *label = NULL;
   GPtrArray *ops;
@@ -412,8 +413,17 @@ strata_cli_autogenerate (StrataCli           *cli,
       return FALSE;
     }
 
-  if (!(*downgrade = strata_model_invert_ops (head, ops, error)))
-    return FALSE;
+  if (!(*downgrade = strata_model_invert_ops (head, ops, &local_error)))
+    {
+      if (!g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_IRREVERSIBLE))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      /* No "downgrade" key: downgrading past it then says why it cannot. */
+      g_printerr ("strata: warning: %s\n", local_error->message);
+      *downgrade = g_ptr_array_new ();
+    }
   *upgrade = g_ptr_array_ref (ops);
 
   if (ops->len == 0)

@@ -20,6 +20,7 @@
 enum {
   PHASE_DROP_FOREIGN_KEYS,
   PHASE_DROP_INDEXES,
+  PHASE_CREATE_TYPES,
   PHASE_RENAMES,
   PHASE_CREATE_TABLES,
   PHASE_COLUMNS,
@@ -27,6 +28,7 @@ enum {
   PHASE_ADD_CONSTRAINTS,
   PHASE_ADD_FOREIGN_KEYS,
   PHASE_DROP_TABLES,
+  PHASE_DROP_TYPES,
   N_PHASES
 };
 
@@ -1134,6 +1136,107 @@ hint_column_renames (StrataDiff  *self,
 
 /* }}} */
 
+/* Enum types and sequences: PostgreSQL's objects (SQLite has neither: a
+ * live SQLite database shows none). */
+static void
+diff_types (StrataDiff  *self,
+            StrataModel *a,
+            StrataModel *b)
+{
+  GPtrArray *names;
+
+  if (self->dialect == STRATA_DIALECT_SQLITE)
+    return;
+
+  names = strata_model_get_enum_names (a);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      const char * const *va = strata_model_lookup_enum (a, name);
+      const char * const *vb = strata_model_lookup_enum (b, name);
+
+      if (vb == NULL)
+        {
+          difference (self, "enum type %s: only in %s", name, self->from_label);
+          add_op (self, PHASE_DROP_TYPES, strata_op_new_drop_enum (name));
+        }
+      else if (!g_strv_equal (va, vb))
+        {
+          g_autofree char *ja = g_strjoinv (", ", (char **)va);
+          g_autofree char *jb = g_strjoinv (", ", (char **)vb);
+          gboolean only_added = TRUE;
+
+          difference (self, "enum type %s: (%s) in %s, (%s) in %s", name, ja, self->from_label, jb, self->to_label);
+          for (guint j = 0; va[j] != NULL; j++)
+            only_added &= g_strv_contains (vb, va[j]);
+          if (!only_added)
+            {
+              g_ptr_array_add (self->warnings,
+                               g_strdup_printf ("enum type %s: removing or renaming values has no operation here; "
+                                                "write alter_enum rename_value, or an sql operation", name));
+              continue;
+            }
+          /* New values, each after the one before it. */
+          for (guint j = 0; vb[j] != NULL; j++)
+            if (!g_strv_contains (va, vb[j]))
+              {
+                StrataOp *op = _strata_op_new (STRATA_OP_ALTER_ENUM);
+
+                op->name = g_strdup (name);
+                op->value = g_strdup (vb[j]);
+                if (j > 0)
+                  op->after = g_strdup (vb[j - 1]);
+                else
+                  op->before = g_strdup (vb[1]);
+                add_op (self, PHASE_CREATE_TYPES, op);
+              }
+        }
+    }
+
+  names = strata_model_get_enum_names (b);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+
+      if (strata_model_lookup_enum (a, name) == NULL)
+        {
+          difference (self, "enum type %s: only in %s", name, self->to_label);
+          add_op (self, PHASE_CREATE_TYPES, strata_op_new_create_enum (name, strata_model_lookup_enum (b, name)));
+        }
+    }
+
+  names = strata_model_get_sequence_names (a);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      gint64 sa, ia, sb, ib;
+
+      strata_model_lookup_sequence (a, name, &sa, &ia);
+      if (!strata_model_lookup_sequence (b, name, &sb, &ib))
+        {
+          difference (self, "sequence %s: only in %s", name, self->from_label);
+          add_op (self, PHASE_DROP_TYPES, strata_op_new_drop_sequence (name));
+        }
+      else if (ia != ib)
+        difference (self, "sequence %s: increment %" G_GINT64_FORMAT " in %s, %" G_GINT64_FORMAT " in %s",
+                    name, ia, self->from_label, ib, self->to_label);
+    }
+
+  names = strata_model_get_sequence_names (b);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      gint64 start, increment;
+
+      if (!strata_model_lookup_sequence (a, name, NULL, NULL))
+        {
+          strata_model_lookup_sequence (b, name, &start, &increment);
+          difference (self, "sequence %s: only in %s", name, self->to_label);
+          add_op (self, PHASE_CREATE_TYPES, strata_op_new_create_sequence (name, start, increment));
+        }
+    }
+}
+
 gboolean
 strata_diff_compute (StrataDiff  *self,
                      GError     **error)
@@ -1157,6 +1260,8 @@ strata_diff_compute (StrataDiff  *self,
   work = strata_model_copy (self->from);
   if (!apply_renames (self, work, error))
     return FALSE;
+
+  diff_types (self, work, self->to);
 
   tables = strata_model_get_tables (self->to);
   for (guint i = 0; i < tables->len; i++)

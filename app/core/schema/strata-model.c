@@ -95,6 +95,7 @@ struct _StrataModel
   int         dialect;
   /* Sequences (create_sequence), in creation order; none on SQLite. */
   GPtrArray  *sequences;
+  GPtrArray  *sequence_names;  /* for strata_model_get_sequence_names() */
   /* Enum types: name → GStrv of values, in creation order. */
   GPtrArray  *enum_names;
   GHashTable *enums;
@@ -2243,6 +2244,7 @@ model_clear (gpointer data)
 
   g_ptr_array_unref (self->tables);
   g_ptr_array_unref (self->sequences);
+  g_clear_pointer (&self->sequence_names, g_ptr_array_unref);
   g_ptr_array_unref (self->enum_names);
   g_hash_table_unref (self->enums);
   g_clear_pointer (&self->by_name, g_hash_table_unref);
@@ -2363,6 +2365,17 @@ strata_model_add_sequence (StrataModel *self,
   g_ptr_array_add (self->sequences, sequence);
 }
 
+GPtrArray *
+strata_model_get_sequence_names (StrataModel *self)
+{
+  if (self->sequence_names == NULL)
+    self->sequence_names = g_ptr_array_new ();
+  g_ptr_array_set_size (self->sequence_names, 0);
+  for (guint i = 0; i < self->sequences->len; i++)
+    g_ptr_array_add (self->sequence_names, ((Sequence *)g_ptr_array_index (self->sequences, i))->name);
+  return self->sequence_names;
+}
+
 gboolean
 strata_model_remove_sequence (StrataModel *self,
                               const char  *name)
@@ -2434,12 +2447,97 @@ strata_model_copy (StrataModel *self)
   return copy;
 }
 
+/* "enums": [{"name", "values"}], "sequences": [{"name", "start"?,
+ * "increment"?}]. */
+static gboolean
+parse_types (StrataModel  *self,
+             JsonObject   *object,
+             const char   *prefix,
+             GError      **error)
+{
+  const char *lists[] = { "enums", "sequences" };
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    {
+      JsonNode *node = json_object_get_member (object, lists[l]);
+      JsonArray *array;
+
+      if (node == NULL)
+        continue;
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        {
+          _strata_json_error (error, prefix, "key \"%s\" must be an array, not %s", lists[l],
+                              _strata_json_describe_node (node));
+          return FALSE;
+        }
+
+      array = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autofree char *item_prefix = prefix && *prefix ? g_strdup_printf ("%s: %s[%u]", prefix, lists[l], i)
+                                                           : g_strdup_printf ("%s[%u]", lists[l], i);
+          static const char * const enum_keys[] = { "name", "values", NULL };
+          static const char * const sequence_keys[] = { "name", "start", "increment", NULL };
+          g_autofree char *name = NULL;
+          JsonObject *item;
+
+          if (!(item = _strata_json_require_object (json_array_get_element (array, i), "an item", item_prefix, error)) ||
+              !_strata_json_check_keys (item, l == 0 ? enum_keys : sequence_keys, item_prefix, error) ||
+              !_strata_json_get_identifier (item, "name", TRUE, &name, item_prefix, error))
+            return FALSE;
+
+          if (l == 0)
+            {
+              g_auto(GStrv) values = NULL;
+
+              if (!_strata_enum_values_parse (item, "values", TRUE, &values, item_prefix, error))
+                return FALSE;
+              if (strata_model_lookup_enum (self, name) != NULL)
+                {
+                  _strata_json_error (error, item_prefix, "the enum type %s is defined twice", name);
+                  return FALSE;
+                }
+              strata_model_set_enum (self, name, (const char * const *)values);
+            }
+          else
+            {
+              gint64 numbers[2] = { 1, 1 };
+              const char *number_keys[] = { "start", "increment" };
+
+              for (guint k = 0; k < 2; k++)
+                {
+                  JsonNode *number = json_object_get_member (item, number_keys[k]);
+
+                  if (number == NULL)
+                    continue;
+                  if (!JSON_NODE_HOLDS_VALUE (number) || json_node_get_value_type (number) != G_TYPE_INT64 ||
+                      (k == 1 && json_node_get_int (number) == 0))
+                    {
+                      _strata_json_error (error, item_prefix, "key \"%s\" must be a whole number%s",
+                                          number_keys[k], k == 1 ? " other than 0" : "");
+                      return FALSE;
+                    }
+                  numbers[k] = json_node_get_int (number);
+                }
+              if (strata_model_lookup_sequence (self, name, NULL, NULL))
+                {
+                  _strata_json_error (error, item_prefix, "the sequence %s is defined twice", name);
+                  return FALSE;
+                }
+              strata_model_add_sequence (self, name, numbers[0], numbers[1]);
+            }
+        }
+    }
+
+  return TRUE;
+}
+
 static StrataModel *
 model_parse (JsonNode    *node,
              const char  *prefix,
              GError     **error)
 {
-  static const char * const keys[] = { "tables", NULL };
+  static const char * const keys[] = { "tables", "enums", "sequences", NULL };
   g_autoptr(StrataModel) self = strata_model_new ();
   JsonObject *object;
   JsonNode *tables;
@@ -2484,6 +2582,9 @@ model_parse (JsonNode    *node,
       model_note_name (self, self->tables->len - 1);
     }
 
+  if (!parse_types (self, object, prefix, error))
+    return NULL;
+
   return g_steal_pointer (&self);
 }
 
@@ -2524,6 +2625,41 @@ strata_model_to_json (StrataModel *self)
     json_array_add_element (tables, strata_table_to_json (g_ptr_array_index (self->tables, i)));
   json_object_set_array_member (object, "tables", tables);
 
+  if (self->enum_names->len > 0)
+    {
+      JsonArray *enums = json_array_new ();
+
+      for (guint i = 0; i < self->enum_names->len; i++)
+        {
+          const char *name = g_ptr_array_index (self->enum_names, i);
+          JsonObject *item = json_object_new ();
+
+          json_object_set_string_member (item, "name", name);
+          json_object_set_member (item, "values", _strata_json_new_strv (strata_model_lookup_enum (self, name)));
+          json_array_add_object_element (enums, item);
+        }
+      json_object_set_array_member (object, "enums", enums);
+    }
+
+  if (self->sequences->len > 0)
+    {
+      JsonArray *sequences = json_array_new ();
+
+      for (guint i = 0; i < self->sequences->len; i++)
+        {
+          Sequence *sequence = g_ptr_array_index (self->sequences, i);
+          JsonObject *item = json_object_new ();
+
+          json_object_set_string_member (item, "name", sequence->name);
+          if (sequence->start != 1)
+            json_object_set_int_member (item, "start", sequence->start);
+          if (sequence->increment != 1)
+            json_object_set_int_member (item, "increment", sequence->increment);
+          json_array_add_object_element (sequences, item);
+        }
+      json_object_set_array_member (object, "sequences", sequences);
+    }
+
   return _strata_json_take_object (object);
 }
 
@@ -2531,6 +2667,28 @@ gboolean
 strata_model_equal (StrataModel *a,
                     StrataModel *b)
 {
+  if (a->enum_names->len != b->enum_names->len || a->sequences->len != b->sequences->len)
+    return FALSE;
+
+  for (guint i = 0; i < a->enum_names->len; i++)
+    {
+      const char *name = g_ptr_array_index (a->enum_names, i);
+      const char * const *vb = strata_model_lookup_enum (b, name);
+
+      if (vb == NULL || !g_strv_equal (strata_model_lookup_enum (a, name), vb))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < a->sequences->len; i++)
+    {
+      Sequence *sequence = g_ptr_array_index (a->sequences, i);
+      gint64 start, increment;
+
+      if (!strata_model_lookup_sequence (b, sequence->name, &start, &increment) ||
+          start != sequence->start || increment != sequence->increment)
+        return FALSE;
+    }
+
   return list_equal (a->tables, b->tables, (EqualFunc)strata_table_equal);
 }
 

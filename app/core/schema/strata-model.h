@@ -349,6 +349,8 @@ void                    strata_model_add_sequence             (StrataModel      
                                                                gint64                   increment);
 gboolean                strata_model_remove_sequence          (StrataModel             *self,
                                                                const char              *name);
+/* (element-type utf8): in creation order; valid until the next call */
+GPtrArray              *strata_model_get_sequence_names       (StrataModel             *self);
 /* "primary_key_name": the primary key constraint's name, or NULL for the
  * database's own. */
 const char             *strata_table_get_primary_key_name     (StrataTable             *self);
