@@ -909,7 +909,11 @@ run_step_body (Run        *run,
   StrataStep *step = strata_plan_get_step (run->plan, index);
   StrataScript *script = strata_step_get_script (step);
   const char * const *heads_before = strata_step_get_heads_before (step);
-  gboolean transactional = strata_script_get_transactional (script);
+  /* A SQLite table rebuild (new table, copy, drop, rename) always runs in
+   * a transaction, "transactional": false or not: outside one, a failure
+   * half-way would leave a _strata_rebuild_ table behind or the table
+   * gone, and SQLite has no statement a rebuild needs to run outside. */
+  gboolean transactional = strata_script_get_transactional (script) || run->rebuilt->len > 0;
   g_autofree char *what = NULL;
   g_autoptr(GDateTime) started = NULL;
   g_auto(GStrv) heads = NULL;
@@ -2385,6 +2389,8 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
       if (!(statements = render_step_internal (graph, step, dialect, state, rebuilt, error)))
         return NULL;
       rebuild = dialect == STRATA_DIALECT_SQLITE && rebuilt->len > 0;
+      /* As run: a rebuild is always in a transaction. */
+      transactional = transactional || rebuild;
 
       parents = g_strjoinv (", ", (char **)strata_script_get_down_revisions (script));
       message = comment_text (strata_script_get_message (script));
@@ -2398,6 +2404,8 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
       g_string_append (out, "\n");
       if (!transactional)
         g_string_append (out, "-- (not transactional: runs outside a transaction)\n");
+      else if (!strata_script_get_transactional (script))
+        g_string_append (out, "-- (\"transactional\": false, but a table rebuild always runs in a transaction)\n");
       g_string_append (out, "\n");
 
       if (rebuild)

