@@ -208,6 +208,27 @@ def rebuild_foreign_key_check_changes_nothing(tmp):
     assert sqlite_versions(db) == ["r1"]
 
 
+# --- item 11: the whole plan is checked before any of it runs -----------------
+
+
+@test("sqlite")
+def plan_checked_before_running(tmp):
+    p = project(tmp)
+    db = os.path.join(p, "app.db")
+    revision(p, "r1", None, [account_table()])
+    # A table the migrations never made: its rebuild cannot be rendered,
+    # and that is known without running anything.
+    revision(p, "r2", "r1", [{"op": "sql", "sql": "CREATE INDEX ix_account_email ON account (email)",
+                              "reverse": "DROP INDEX ix_account_email"}])
+    revision(p, "r3", "r2", [{"op": "alter_column", "table": "ghost", "column": "v",
+                              "nullable": False}])
+    r = strata("-C", p, "upgrade", "head", check=2)
+    line = error_line(r)
+    assert "r3" in line and "nothing was changed" in line, line
+    assert "[1/" not in r.err, r
+    assert not os.path.exists(db) or "account" not in sqlite_tables(db), sqlite_tables(db)
+
+
 def main():
     if not STRATA:
         print("1..0 # SKIP STRATA_CLI is not set")

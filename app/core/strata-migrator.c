@@ -1277,6 +1277,58 @@ strata_migrator_prepare_batches (StrataMigrator  *self,
   return TRUE;
 }
 
+/* Renders every step of @plan as the run will, before any of it runs: an
+ * error that needs no database (a rebuild that cannot be rendered, an
+ * operation the dialect cannot do, an irreversible step) is found before the
+ * first revision commits, so that it changes nothing. */
+static gboolean
+strata_migrator_check_plan (StrataMigrator  *self,
+                            StrataPlan      *plan,
+                            GError         **error)
+{
+  StrataDialect dialect = strata_driver_get_dialect (self->driver);
+  g_autoptr(StrataModel) state = NULL;
+  g_autoptr(GPtrArray) rebuilt = g_ptr_array_new_with_free_func (g_free);
+  guint n_steps = strata_plan_get_n_steps (plan);
+
+  if (self->graph != NULL &&
+      !(state = _strata_model_replay_lenient (self->graph,
+                                              strata_step_get_heads_before (strata_plan_get_step (plan, 0)),
+                                              NULL, error)))
+    return FALSE;
+
+  for (guint i = 0; i < n_steps; i++)
+    {
+      StrataStep *step = strata_plan_get_step (plan, i);
+      g_autoptr(GPtrArray) statements = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      g_ptr_array_set_size (rebuilt, 0);
+      if (dialect == STRATA_DIALECT_POSTGRESQL &&
+          strata_script_get_transactional (strata_step_get_script (step)))
+        {
+          g_autoptr(GPtrArray) with_state = NULL;
+
+          /* Such a step goes as rendered without a model (one batch); the
+           * model follows for the steps after it. */
+          statements = strata_migrator_render_step (step, dialect, &local_error);
+          if (state != NULL)
+            with_state = render_step_internal (self->graph, step, dialect, state, rebuilt, NULL);
+        }
+      else
+        statements = render_step_internal (self->graph, step, dialect, state, rebuilt, &local_error);
+
+      if (statements == NULL)
+        {
+          g_set_error (error, local_error->domain, local_error->code,
+                       "%s (found before running the plan: nothing was changed)", local_error->message);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
 static gboolean
 strata_migrator_run_internal (StrataMigrator  *self,
                               StrataPlan      *plan,
@@ -1311,6 +1363,9 @@ strata_migrator_run_internal (StrataMigrator  *self,
                    strata_step_get_revision (strata_plan_get_step (plan, 0)));
       return FALSE;
     }
+
+  if (!strata_migrator_check_plan (self, plan, error))
+    return FALSE;
 
   if (!strata_migrator_ensure_session (self, cancellable, error))
     return FALSE;
