@@ -229,6 +229,63 @@ def plan_checked_before_running(tmp):
     assert not os.path.exists(db) or "account" not in sqlite_tables(db), sqlite_tables(db)
 
 
+# --- item 13: waiting is visible and bounded ------------------------------------
+
+
+def hold_sqlite_lock(path, kind, seconds):
+    """Holds a lock on @path from another process for @seconds; returns when
+    it is taken."""
+    script = (f"import sqlite3, sys, time\n"
+              f"con = sqlite3.connect({path!r}, isolation_level=None)\n"
+              f"con.execute('BEGIN {kind}')\n"
+              f"con.execute('INSERT INTO holder VALUES (1)')\n"
+              f"print('locked', flush=True)\n"
+              f"time.sleep({seconds})\n"
+              f"con.execute('COMMIT')\n")
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+@test("sqlite")
+def sqlite_lock_wait_is_said(tmp):
+    p = project(tmp)
+    db = os.path.join(p, "app.db")
+    revision(p, "r1", None, [account_table()])
+    revision(p, "r2", "r1", [{"op": "add_column", "table": "account",
+                              "column": {"name": "name", "type": "text"}}])
+    strata("-C", p, "upgrade", "r1", check=0)
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE holder (x)")
+    con.commit()
+    con.close()
+
+    # `current` behind a writer that is committing (an exclusive lock): it
+    # says what it waits for, then answers once the lock is gone.
+    holder = hold_sqlite_lock(db, "EXCLUSIVE", 1.5)
+    try:
+        r = strata("-C", p, "-q", "current", check=0)
+    finally:
+        holder.wait()
+    assert "waiting" in r.err and db in r.err and "timeout=" in r.err, r
+    assert "r1" in r.out, r
+
+    # An upgrade behind another writer, with ?timeout=1: said, then bounded.
+    holder = hold_sqlite_lock(db, "IMMEDIATE", 4)
+    try:
+        started = time.monotonic()
+        r = strata("-C", p, "--url", f"sqlite:///{db}?timeout=1", "upgrade", "head", check=1)
+        elapsed = time.monotonic() - started
+    finally:
+        holder.wait()
+    assert "waiting" in r.err and "up to 1.0 s" in r.err, r
+    line = error_line(r)
+    assert "database is locked" in line and db in line and "timeout=SECONDS" in line, line
+    assert elapsed < 3.5, elapsed
+    assert sqlite_versions(db) == ["r1"]
+    strata("-C", p, "upgrade", "head", check=0)
+
+
 def main():
     if not STRATA:
         print("1..0 # SKIP STRATA_CLI is not set")

@@ -817,7 +817,8 @@ test_busy (Fixture       *fixture,
   g_assert_false (strata_migrator_run (fixture->migrator, up, NULL, &error));
   g_assert_error (error, STRATA_ERROR, STRATA_ERROR_BUSY);
   expected = g_strdup_printf ("revision a1a1a1a1a1a1 (migrations/a1a1a1a1a1a1_create_account.json): "
-                              "database is locked: %s", fixture->db_path);
+                              "database is locked: %s: another connection held its lock for more than 0.1 s "
+                              "(add ?timeout=SECONDS to the URL to wait longer)", fixture->db_path);
   g_assert_cmpstr (error->message, ==, expected);
   strata_driver_rollback (fixture->observer);
   g_clear_error (&error);

@@ -266,6 +266,15 @@ on_lock_waiting (StrataDriverPg *driver,
                    strata_driver_pg_get_location (driver), holder);
 }
 
+static void
+on_sqlite_lock_waiting (StrataDriverSqlite *driver,
+                        const char         *what,
+                        StrataCli          *cli)
+{
+  /* Said even with --quiet: a command that seems to hang must say why */
+  g_printerr ("strata: waiting: %s…\n", what);
+}
+
 /* --lock-timeout and --statement-timeout, else the project's. */
 static gboolean
 get_timeout (const char  *option,
@@ -365,8 +374,12 @@ strata_cli_open_migrator (StrataCli  *cli,
 
   if (STRATA_IS_DRIVER_PG (driver))
     g_signal_connect (driver, "lock-waiting", G_CALLBACK (on_lock_waiting), cli);
-  else if (STRATA_IS_DRIVER_SQLITE (driver) && lock_timeout >= 0)
-    strata_driver_sqlite_set_busy_timeout (STRATA_DRIVER_SQLITE (driver), lock_timeout);
+  else if (STRATA_IS_DRIVER_SQLITE (driver))
+    {
+      if (lock_timeout >= 0)
+        strata_driver_sqlite_set_busy_timeout (STRATA_DRIVER_SQLITE (driver), lock_timeout);
+      g_signal_connect (driver, "lock-waiting", G_CALLBACK (on_sqlite_lock_waiting), cli);
+    }
 
   g_set_object (&cli->driver, driver);
 
