@@ -286,6 +286,58 @@ def sqlite_lock_wait_is_said(tmp):
     strata("-C", p, "upgrade", "head", check=0)
 
 
+# --- item 13 on PostgreSQL: table locks -----------------------------------------
+
+
+@test("postgresql")
+def pg_table_lock_wait_is_said_and_bounded(tmp):
+    import psycopg2
+    database = PgDatabase()
+    try:
+        p = project(tmp, url="sqlite:///unused.db")
+        # The default lock_timeout is in force when nothing else sets one.
+        revision(p, "r1", None, [account_table(), {"op": "sql", "postgresql":
+            "DO $$BEGIN IF current_setting('lock_timeout') <> '1min' THEN "
+            "RAISE EXCEPTION 'lock_timeout is %', current_setting('lock_timeout'); END IF; END$$",
+            "sqlite": ""}])
+        revision(p, "r2", "r1", [{"op": "add_column", "table": "account",
+                                  "column": {"name": "name", "type": "text"}}])
+        strata("-C", p, "--url", database.url, "upgrade", "r1", check=0)
+
+        # `current` behind a lock on the version table: it says who holds it.
+        holder = psycopg2.connect(database.url, application_name="holder-app")
+        holder.cursor().execute("LOCK TABLE strata_version IN ACCESS EXCLUSIVE MODE")
+        release = threading.Timer(2.5, holder.commit)
+        release.start()
+        try:
+            r = strata("-C", p, "--url", database.url, "-q", "current", check=0)
+        finally:
+            release.join()
+            holder.close()
+        assert "waiting" in r.err and "holder-app" in r.err and "LOCK TABLE strata_version" in r.err, r
+        assert "r1" in r.out, r
+
+        # An upgrade behind a lock on its table, with --lock-timeout 1s:
+        # said, then bounded.
+        holder = psycopg2.connect(database.url, application_name="holder-app")
+        holder.cursor().execute("LOCK TABLE account IN ACCESS SHARE MODE")
+        try:
+            started = time.monotonic()
+            r = strata("-C", p, "--url", database.url, "--lock-timeout", "1500ms", "upgrade", "head", check=1)
+            elapsed = time.monotonic() - started
+        finally:
+            holder.rollback()
+            holder.close()
+        assert "waits for a lock held by" in r.err and "holder-app" in r.err, r
+        line = error_line(r)
+        assert "lock_timeout" in line, line
+        assert elapsed < 20, elapsed
+        assert database.rows("SELECT version_num FROM strata_version") == [("r1",)]
+        strata("-C", p, "--url", database.url, "upgrade", "head", check=0)
+    finally:
+        database.drop()
+
+
 def main():
     if not STRATA:
         print("1..0 # SKIP STRATA_CLI is not set")

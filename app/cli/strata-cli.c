@@ -267,6 +267,14 @@ on_lock_waiting (StrataDriverPg *driver,
 }
 
 static void
+on_statement_waiting (StrataDriverPg *driver,
+                      const char     *what,
+                      StrataCli      *cli)
+{
+  g_printerr ("strata: waiting: %s…\n", what);
+}
+
+static void
 on_sqlite_lock_waiting (StrataDriverSqlite *driver,
                         const char         *what,
                         StrataCli          *cli)
@@ -373,7 +381,10 @@ strata_cli_open_migrator (StrataCli  *cli,
   strata_migrator_set_statement_timeout (migrator, statement_timeout);
 
   if (STRATA_IS_DRIVER_PG (driver))
-    g_signal_connect (driver, "lock-waiting", G_CALLBACK (on_lock_waiting), cli);
+    {
+      g_signal_connect (driver, "lock-waiting", G_CALLBACK (on_lock_waiting), cli);
+      g_signal_connect (driver, "statement-waiting", G_CALLBACK (on_statement_waiting), cli);
+    }
   else if (STRATA_IS_DRIVER_SQLITE (driver))
     {
       if (lock_timeout >= 0)

@@ -54,6 +54,9 @@ struct _StrataMigrator
   guint          running : 1;
   /* The session settings above were sent to the server. */
   guint          session_ready : 1;
+  /* PostgreSQL: the default lock_timeout was looked at (and set if the
+   * session had none). */
+  guint          default_lock_timeout_ready : 1;
 };
 
 enum {
@@ -296,6 +299,35 @@ strata_migrator_ensure_session (StrataMigrator  *self,
 
   self->session_ready = TRUE;
 
+  return TRUE;
+}
+
+/* PostgreSQL: with no lock_timeout from the project, the command line, the
+ * role or the server, a statement waits for a table lock up to
+ * STRATA_MIGRATOR_DEFAULT_LOCK_TIMEOUT_MS, not forever. Set after the run's
+ * advisory lock is taken: waiting for another deploy has its own bound. */
+static gboolean
+strata_migrator_ensure_default_lock_timeout (StrataMigrator  *self,
+                                             GCancellable    *cancellable,
+                                             GError         **error)
+{
+  g_autofree char *sql = NULL;
+
+  if (self->default_lock_timeout_ready || self->lock_timeout >= 0 ||
+      strata_driver_get_dialect (self->driver) != STRATA_DIALECT_POSTGRESQL)
+    return TRUE;
+
+  sql = g_strdup_printf ("SELECT CASE WHEN current_setting('lock_timeout') = '0' "
+                         "THEN set_config('lock_timeout', '%d', false) END",
+                         STRATA_MIGRATOR_DEFAULT_LOCK_TIMEOUT_MS);
+  if (!strata_driver_execute (self->driver, sql, cancellable, error))
+    {
+      g_prefix_error (error, "setting the default lock_timeout on %s: ",
+                      strata_driver_get_display_url (self->driver));
+      return FALSE;
+    }
+
+  self->default_lock_timeout_ready = TRUE;
   return TRUE;
 }
 
@@ -1375,6 +1407,12 @@ strata_migrator_run_internal (StrataMigrator  *self,
   if (!strata_driver_lock (self->driver, lock_name, cancellable, error))
     return FALSE;
 
+  if (!strata_migrator_ensure_default_lock_timeout (self, cancellable, error))
+    {
+      strata_driver_unlock (self->driver, lock_name);
+      return FALSE;
+    }
+
   self->running = TRUE;
   self->tables_ready = FALSE;
 
@@ -1840,7 +1878,8 @@ strata_migrator_get_current_heads (StrataMigrator  *self,
   g_return_val_if_fail (STRATA_IS_MIGRATOR (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!strata_migrator_ensure_session (self, cancellable, error))
+  if (!strata_migrator_ensure_session (self, cancellable, error) ||
+      !strata_migrator_ensure_default_lock_timeout (self, cancellable, error))
     return NULL;
 
   table = strata_migrator_table_name (self, self->version_table);
