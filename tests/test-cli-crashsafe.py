@@ -286,6 +286,132 @@ def sqlite_lock_wait_is_said(tmp):
     strata("-C", p, "upgrade", "head", check=0)
 
 
+# --- item 8: an interrupted CREATE INDEX CONCURRENTLY (PostgreSQL) -----------
+
+
+def cic_project(tmp, database):
+    p = project(tmp, url="sqlite:///unused.db")
+    revision(p, "r1", None, [
+        {"op": "create_table", "table": "orders", "columns": [
+            {"name": "id", "type": "integer", "primary_key": True},
+            {"name": "account_id", "type": "integer"}]},
+        {"op": "insert", "table": "orders", "rows": [{"id": i, "account_id": i % 7} for i in range(1, 51)]}])
+    revision(p, "r2", "r1", [
+        {"op": "create_index", "table": "orders", "name": "ix_orders_account", "columns": ["account_id"],
+         "concurrently": True}], transactional=False)
+    strata("-C", p, "--url", database.url, "upgrade", "r1", check=0)
+    return p
+
+
+def hold_pg_writer(database, application):
+    """An open transaction that wrote to orders: CREATE INDEX CONCURRENTLY
+    waits for it after creating its (still INVALID) index."""
+    import psycopg2
+    con = psycopg2.connect(database.url, application_name=application)
+    cur = con.cursor()
+    cur.execute("INSERT INTO orders VALUES (1000, 1)")
+    return con
+
+
+def wait_for(what, condition, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def index_state(database):
+    return database.rows("SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                         "WHERE c.relname = 'ix_orders_account'")
+
+
+def read_stderr_in_background(proc):
+    lines = []
+
+    def reader():
+        for line in proc.stderr:
+            lines.append(line)
+    thread = threading.Thread(target=reader, daemon=True)
+    thread.start()
+    return lines, thread
+
+
+def check_next_run_recovers(p, database):
+    # Differences exit 1 today (STRATA_ERROR_DIFFERENCES; DESIGN.md says 3)
+    r = strata("-C", p, "--url", database.url, "drift")
+    assert r.status != 0, r
+    assert "ix_orders_account on orders is INVALID" in r.out, r
+    assert "DROP INDEX CONCURRENTLY ix_orders_account" in r.out, r
+    r = strata("-C", p, "--url", database.url, "upgrade", "head", check=0)
+    assert "ix_orders_account is INVALID" in r.err and "build it again" in r.err, r
+    assert index_state(database) == [(True,)], index_state(database)
+    assert database.rows("SELECT version_num FROM strata_version") == [("r2",)]
+    strata("-C", p, "--url", database.url, "drift", check=0)
+
+
+@test("postgresql")
+def cic_interrupted_by_ctrl_c(tmp):
+    database = PgDatabase()
+    try:
+        p = cic_project(tmp, database)
+        blocker = hold_pg_writer(database, "blocker-app")
+        proc = strata_background("-C", p, "--url", database.url, "upgrade", "head")
+        lines, reader = read_stderr_in_background(proc)
+        try:
+            wait_for("the INVALID index", lambda: index_state(database) == [(False,)])
+            # Item 13: the wait says who it waits for.
+            wait_for("the waiting line", lambda: any("waits for a lock held by" in l for l in lines))
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=30)
+            reader.join(timeout=10)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            blocker.rollback()
+            blocker.close()
+        err = "".join(lines)
+        assert proc.returncode == 1, err
+        waiting = [l for l in lines if "waits for a lock held by" in l][0]
+        assert "CREATE INDEX CONCURRENTLY" in waiting and "blocker-app" in waiting and "INSERT INTO orders" in waiting, waiting
+        error = [l for l in lines if l.startswith("strata: error: ")]
+        assert len(error) == 1, err
+        assert "index ix_orders_account was left INVALID" in error[0], error[0]
+        assert "DROP INDEX CONCURRENTLY ix_orders_account" in error[0], error[0]
+        assert index_state(database) == [(False,)]
+        assert database.rows("SELECT version_num FROM strata_version") == [("r1",)]
+        check_next_run_recovers(p, database)
+    finally:
+        database.drop()
+
+
+@test("postgresql")
+def cic_backend_terminated(tmp):
+    database = PgDatabase()
+    try:
+        p = cic_project(tmp, database)
+        blocker = hold_pg_writer(database, "blocker-app")
+        proc = strata_background("-C", p, "--url", database.url, "upgrade", "head")
+        try:
+            wait_for("the INVALID index", lambda: index_state(database) == [(False,)])
+            database.rows("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE query LIKE 'CREATE INDEX CONCURRENTLY%' AND pid <> pg_backend_pid()")
+            _, err = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            blocker.rollback()
+            blocker.close()
+        assert proc.returncode == 1, err
+        error = [l for l in err.splitlines() if l.startswith("strata: error: ")]
+        assert len(error) == 1, err
+        assert "index ix_orders_account was left INVALID" in error[0], error[0]
+        check_next_run_recovers(p, database)
+    finally:
+        database.drop()
+
+
 # --- item 13 on PostgreSQL: table locks -----------------------------------------
 
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "strata-dialect.h"
-#include "strata-driver-pg.h"
+#include "strata-driver-pg-private.h"
 #include "strata-driver-private.h"
 #include "strata-error.h"
 #include "strata-graph.h"
@@ -75,6 +75,7 @@ enum {
   STEP_STARTED,
   STEP_FINISHED,
   STATEMENT,
+  NOTICE,
   N_SIGNALS
 };
 
@@ -674,6 +675,147 @@ describe_statements (GPtrArray *statements,
   return g_string_free (out, FALSE);
 }
 
+/* PostgreSQL: INVALID indexes {{{ */
+
+/* The index a CREATE [UNIQUE] INDEX CONCURRENTLY statement builds, as the
+ * server names it (unquoted, or folded to lower case), or NULL. */
+static char *
+concurrent_index_name (const char *sql)
+{
+  static GRegex *regex;
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *name = NULL;
+
+  if (g_once_init_enter (&regex))
+    g_once_init_leave (&regex, g_regex_new ("^\\s*CREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+CONCURRENTLY\\s+"
+                                            "(?:IF\\s+NOT\\s+EXISTS\\s+)?"
+                                            "(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)",
+                                            G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL));
+
+  if (!g_regex_match (regex, sql, 0, &match))
+    return NULL;
+
+  name = g_match_info_fetch (match, 1);
+  if (name[0] == '"')
+    {
+      g_autoptr(GString) unquoted = g_string_new_len (name + 1, strlen (name) - 2);
+
+      g_string_replace (unquoted, "\"\"", "\"", 0);
+      return g_string_free (g_steal_pointer (&unquoted), FALSE);
+    }
+
+  return g_ascii_strdown (name, -1);
+}
+
+/* Whether the index @name (looked up along the search_path) is there and
+ * INVALID. */
+static gboolean
+index_is_invalid (StrataMigrator  *self,
+                  const char      *name,
+                  gboolean        *invalid,
+                  GCancellable    *cancellable,
+                  GError         **error)
+{
+  g_autoptr(StrataResult) result = NULL;
+  const char *params[] = { name };
+
+  result = strata_driver_query_params (self->driver,
+                                       "SELECT NOT i.indisvalid FROM pg_catalog.pg_index i "
+                                       "WHERE i.indexrelid = to_regclass(quote_ident($1))",
+                                       1, params, cancellable, error);
+  if (result == NULL)
+    return FALSE;
+
+  *invalid = strata_result_get_n_rows (result) == 1 &&
+             g_strcmp0 (strata_result_get_value (result, 0, 0), "t") == 0;
+  return TRUE;
+}
+
+/* Before a non-transactional step runs on PostgreSQL: an index its CREATE
+ * INDEX CONCURRENTLY builds that is there and INVALID was left by an
+ * interrupted run of this step; it is dropped (CONCURRENTLY, so that the
+ * table stays usable), so that the step builds it again instead of failing
+ * on "already exists" (or skipping it, with IF NOT EXISTS). */
+static gboolean
+drop_invalid_indexes (Run        *run,
+                      StrataStep *step,
+                      GPtrArray  *statements,
+                      GError    **error)
+{
+  StrataMigrator *self = run->self;
+
+  for (guint i = 0; i < statements->len; i++)
+    {
+      g_autofree char *name = concurrent_index_name (g_ptr_array_index (statements, i));
+      g_autofree char *quoted = NULL;
+      g_autofree char *sql = NULL;
+      g_autofree char *notice = NULL;
+      gboolean invalid = FALSE;
+
+      if (name == NULL)
+        continue;
+      if (!index_is_invalid (self, name, &invalid, run->cancellable, error))
+        return FALSE;
+      if (!invalid)
+        continue;
+
+      quoted = strata_dialect_quote_identifier (STRATA_DIALECT_POSTGRESQL, name);
+      sql = g_strdup_printf ("DROP INDEX CONCURRENTLY IF EXISTS %s", quoted);
+      notice = g_strdup_printf ("index %s is INVALID (an earlier CREATE INDEX CONCURRENTLY was interrupted): "
+                                "dropping it to build it again", name);
+      run_emit (run, signals[NOTICE], step, 0, 0, notice);
+      run_emit (run, signals[STATEMENT], step, 0, 0, sql);
+
+      if (!strata_driver_execute (self->driver, sql, run->cancellable, error))
+        {
+          g_prefix_error (error, "dropping the INVALID index %s: ", name);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* After @sql failed in a non-transactional step on PostgreSQL: when it was
+ * a CREATE INDEX CONCURRENTLY that left its index INVALID, what to say
+ * about it (appended to the error), else NULL. A terminated session is
+ * opened again to look. */
+static char *
+describe_invalid_left (StrataMigrator *self,
+                       const char     *sql)
+{
+  g_autofree char *name = concurrent_index_name (sql);
+  g_autoptr(GError) local_error = NULL;
+  gboolean invalid = FALSE;
+  gboolean looked;
+
+  if (name == NULL)
+    return NULL;
+
+  looked = index_is_invalid (self, name, &invalid, NULL, &local_error);
+  if (!looked && g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_CONNECTION) &&
+      STRATA_IS_DRIVER_PG (self->driver))
+    {
+      g_clear_error (&local_error);
+      looked = _strata_driver_pg_reconnect (STRATA_DRIVER_PG (self->driver), &local_error) &&
+               index_is_invalid (self, name, &invalid, NULL, &local_error);
+    }
+
+  if (!looked)
+    return g_strdup_printf ("; index %s may have been left INVALID (it could not be checked: %s): if so, "
+                            "the next `strata upgrade` drops it and builds it again, "
+                            "or run DROP INDEX CONCURRENTLY IF EXISTS %s",
+                            name, local_error->message, name);
+  if (!invalid)
+    return NULL;
+
+  return g_strdup_printf ("; index %s was left INVALID by the interrupted CREATE INDEX CONCURRENTLY: "
+                          "the next `strata upgrade` drops it and builds it again "
+                          "(or run DROP INDEX CONCURRENTLY %s)", name, name);
+}
+
+/* }}} */
+
 /* SQLite table rebuilds {{{ */
 
 typedef struct
@@ -1011,6 +1153,15 @@ run_step_body (Run        *run,
         }
     }
 
+  if (!transactional && strata_driver_get_dialect (self->driver) == STRATA_DIALECT_POSTGRESQL &&
+      !drop_invalid_indexes (run, step, statements, &local_error))
+    {
+      strata_migrator_record_failure (self, step, started, local_error);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ",
+                                  describe_lazily (&what, script));
+      return FALSE;
+    }
+
   if (run->rebuilt->len > 0 && !rebuild_save_objects (run, &local_error))
     {
       strata_migrator_rollback (self);
@@ -1037,12 +1188,16 @@ run_step_body (Run        *run,
           else
             {
               g_autofree char *ran = describe_statements (statements, i);
+              g_autofree char *invalid = NULL;
+
+              if (strata_driver_get_dialect (self->driver) == STRATA_DIALECT_POSTGRESQL)
+                invalid = describe_invalid_left (self, sql);
 
               g_set_error (error, local_error->domain, local_error->code,
-                           "%s: %s (not transactional: %s%s; the revision was not recorded in %s)",
+                           "%s: %s (not transactional: %s%s; the revision was not recorded in %s)%s",
                            describe_lazily (&what, script), local_error->message,
                            i == 0 ? "no statement had run" : "already ran and stay applied: ",
-                           ran, self->version_table);
+                           ran, self->version_table, invalid ? invalid : "");
             }
 
           return FALSE;
@@ -1666,6 +1821,22 @@ strata_migrator_class_init (StrataMigratorClass *klass)
    * @step: the step the statement belongs to
    * @sql: the statement about to run
    */
+  /**
+   * StrataMigrator::notice:
+   * @step: the step
+   * @text: what the run did on its own (one line)
+   *
+   * Something the run did besides the step's statements, such as dropping
+   * an INVALID index an interrupted CREATE INDEX CONCURRENTLY left, before
+   * building it again. Emitted like the other signals of a run.
+   */
+  signals[NOTICE] =
+    g_signal_new ("notice",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, STRATA_TYPE_STEP, G_TYPE_STRING);
+
   signals[STATEMENT] =
     g_signal_new ("statement",
                   G_TYPE_FROM_CLASS (klass),

@@ -21,4 +21,8 @@ StrataDriver *_strata_driver_pg_open_url          (StrataUrl           *url,
  * comment-only ones are left out. */
 GPtrArray    *_strata_driver_pg_split_statements  (const char          *sql);
 
+/* After the server ended the session: the same connection again. */
+gboolean      _strata_driver_pg_reconnect         (StrataDriverPg      *self,
+                                                   GError             **error);
+
 G_END_DECLS

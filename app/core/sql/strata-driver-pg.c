@@ -1329,6 +1329,80 @@ strata_driver_pg_open (const char    *url,
   return _strata_driver_pg_open_url (parsed, cancellable, error);
 }
 
+/**
+ * _strata_driver_pg_reconnect:
+ *
+ * Opens the connection again (PQreset) after the server ended it, with
+ * the same parameters: a new session, without the old one's advisory lock
+ * or settings.
+ */
+gboolean
+_strata_driver_pg_reconnect (StrataDriverPg  *self,
+                             GError         **error)
+{
+  g_return_val_if_fail (STRATA_IS_DRIVER_PG (self), FALSE);
+
+  self->pq->PQreset (self->conn);
+  if (self->pq->PQstatus (self->conn) != CONNECTION_OK)
+    {
+      g_autofree char *text = clean_message (self->pq->PQerrorMessage (self->conn));
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
+                   "cannot connect to %s again: %s", self->location, text);
+      return FALSE;
+    }
+
+  g_mutex_lock (&self->cancel_mutex);
+  g_clear_pointer (&self->cancel, self->pq->PQfreeCancel);
+  self->cancel = self->pq->PQgetCancel (self->conn);
+  g_mutex_unlock (&self->cancel_mutex);
+  g_clear_pointer (&self->lock_name, g_free);
+
+  return TRUE;
+}
+
+/**
+ * strata_driver_pg_dup_invalid_indexes:
+ *
+ * The INVALID indexes of the tables of the current schema (what an
+ * interrupted CREATE INDEX CONCURRENTLY leaves): an index that exists, is
+ * kept up to date by writes, and is never used by queries.
+ *
+ * Returns: (transfer full): "INDEX on TABLE" for each, or %NULL with
+ *   @error set
+ */
+char **
+strata_driver_pg_dup_invalid_indexes (StrataDriverPg  *self,
+                                      GCancellable    *cancellable,
+                                      GError         **error)
+{
+  g_autoptr(StrataResult) result = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (STRATA_IS_DRIVER_PG (self), NULL);
+
+  result = strata_driver_pg_query (STRATA_DRIVER (self),
+                                   "SELECT ic.relname, c.relname FROM pg_catalog.pg_index i "
+                                   "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+                                   "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
+                                   "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                                   "WHERE n.nspname = current_schema() AND NOT i.indisvalid "
+                                   "ORDER BY 1",
+                                   0, NULL, cancellable, error);
+  if (result == NULL)
+    return NULL;
+
+  for (guint row = 0; row < strata_result_get_n_rows (result); row++)
+    {
+      g_autofree char *entry = g_strdup_printf ("%s on %s", strata_result_get_value (result, row, 0),
+                                                strata_result_get_value (result, row, 1));
+
+      g_strv_builder_add (builder, entry);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
 const char *
 strata_driver_pg_get_location (StrataDriverPg *self)
 {

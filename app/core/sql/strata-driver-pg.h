@@ -42,6 +42,10 @@ StrataDriver  *strata_driver_pg_open                  (const char          *url,
                                                        GCancellable        *cancellable,
                                                        GError             **error);
 
+/* "INDEX on TABLE" for each INVALID index of the current schema. */
+char         **strata_driver_pg_dup_invalid_indexes   (StrataDriverPg      *self,
+                                                       GCancellable        *cancellable,
+                                                       GError             **error);
 /* "host:port/database" (a socket directory for a Unix socket). */
 const char    *strata_driver_pg_get_location          (StrataDriverPg      *self);
 /* As PQserverVersion(): 150004 for 15.4. */
