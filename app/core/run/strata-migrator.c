@@ -305,8 +305,10 @@ strata_migrator_ensure_session (StrataMigrator  *self,
 
 /* PostgreSQL: with no lock_timeout from the project, the command line, the
  * role or the server, a statement waits for a table lock up to
- * STRATA_MIGRATOR_DEFAULT_LOCK_TIMEOUT_MS, not forever. Set after the run's
- * advisory lock is taken: waiting for another deploy has its own bound. */
+ * STRATA_MIGRATOR_DEFAULT_LOCK_TIMEOUT_MS, not forever. A run sets it with
+ * its bookkeeping tables (strata_migrator_ensure_tables_pg), after its
+ * advisory lock is taken: waiting for another deploy has its own bound;
+ * reading the version table sets it here first. */
 static gboolean
 strata_migrator_ensure_default_lock_timeout (StrataMigrator  *self,
                                              GCancellable    *cancellable,
@@ -417,6 +419,13 @@ strata_migrator_ensure_tables_pg (StrataMigrator  *self,
       create = qualify_create (self, tables[i], create);
       g_string_append_printf (sql, "IF to_regclass(%s) IS NULL THEN %s; END IF;\n", literal, create);
     }
+
+  /* In the same round trip, under the run's lock: the default lock_timeout
+   * (see strata_migrator_ensure_default_lock_timeout) */
+  if (self->lock_timeout < 0)
+    g_string_append_printf (sql, "IF current_setting('lock_timeout') = '0' THEN "
+                                 "PERFORM set_config('lock_timeout', '%d', false); END IF;\n",
+                            STRATA_MIGRATOR_DEFAULT_LOCK_TIMEOUT_MS);
 
   g_string_append (sql, "END$strata$");
 
@@ -1561,12 +1570,6 @@ strata_migrator_run_internal (StrataMigrator  *self,
   lock_name = strata_migrator_table_name (self, self->version_table);
   if (!strata_driver_lock (self->driver, lock_name, cancellable, error))
     return FALSE;
-
-  if (!strata_migrator_ensure_default_lock_timeout (self, cancellable, error))
-    {
-      strata_driver_unlock (self->driver, lock_name);
-      return FALSE;
-    }
 
   self->running = TRUE;
   self->tables_ready = FALSE;
