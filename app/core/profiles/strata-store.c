@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -510,22 +511,55 @@ set_aside (StrataStore  *self,
   return TRUE;
 }
 
-/* Creates the store at @path: migrated in a file of its own first, then
- * renamed into place, so that a crash while creating it never leaves an
- * empty or half-made store under its name. */
+/* Removes the files a process killed while it created the store left
+ * (strata.db.new-PID, of a PID that is gone). */
+static void
+remove_stale_work_files (const char *path)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *prefix = g_strconcat (base, ".new-", NULL);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *stale = NULL;
+      char *end = NULL;
+      gint64 pid;
+
+      if (!g_str_has_prefix (name, prefix))
+        continue;
+      pid = g_ascii_strtoll (name + strlen (prefix), &end, 10);
+      if (pid <= 0 || pid > G_MAXINT || (*end != '\0' && !g_str_equal (end, "-journal")) ||
+          !(kill ((pid_t)pid, 0) != 0 && errno == ESRCH))
+        continue;
+      stale = g_build_filename (folder, name, NULL);
+      g_unlink (stale);
+    }
+}
+
+/* Creates the store at @path: migrated in a file of this process's own
+ * first, then linked into place only if no store is there, so that a crash
+ * while creating it never leaves an empty or half-made store under its
+ * name, and two processes creating it at once keep the first one's.
+ * *@raced is set (without an error) when another process got there first. */
 static gboolean
 create_store (StrataStore     *self,
               const char      *path,
               StrataGraph     *graph,
               StrataPlan      *plan,
+              gboolean        *raced,
               GCancellable    *cancellable,
               GError         **error)
 {
-  g_autofree char *work = g_strconcat (path, ".new", NULL);
+  g_autofree char *work = g_strdup_printf ("%s.new-%d", path, (int)getpid ());
   g_autofree char *journal = g_strconcat (path, "-journal", NULL);
   g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(GError) local_error = NULL;
 
+  *raced = FALSE;
+  remove_stale_work_files (path);
   remove_database (work);
   if (!create_private_file (work, error))
     return FALSE;
@@ -553,13 +587,25 @@ create_store (StrataStore     *self,
 
   /* A journal without its database belongs to no one: it must not be
    * played back into the new store. */
-  g_unlink (journal);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    g_unlink (journal);
 
-  if (!rename_database (work, path, error))
+  if (link (work, path) != 0)
     {
+      int saved_errno = errno;
+
       remove_database (work);
+      if (saved_errno == EEXIST)
+        {
+          *raced = TRUE;
+          return FALSE;
+        }
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY,
+                   "%s: cannot create the store: %s", path, g_strerror (saved_errno));
       return FALSE;
     }
+  g_unlink (work);
+  sync_folder (path);
 
   return (self->driver = strata_driver_sqlite_open (path, FALSE, error)) != NULL;
 }
@@ -674,8 +720,15 @@ _strata_store_open_full (GFile         *file,
 
   if (!existed)
     {
-      if (!create_store (self, path, graph, plan, cancellable, error))
-        return NULL;
+      gboolean raced = FALSE;
+
+      if (!create_store (self, path, graph, plan, &raced, cancellable, error))
+        {
+          /* Another process created it meanwhile: open that one. */
+          if (raced)
+            return _strata_store_open_full (file, scripts, target, cancellable, error);
+          return NULL;
+        }
     }
   else
     {
