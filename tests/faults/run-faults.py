@@ -6,7 +6,7 @@
 # `strata profiles add` (on a store and with no store yet) with the
 # LD_PRELOAD shim strata-fault-shim.so, which kills the process (SIGKILL) or
 # fails the call (EIO, ENOSPC, EACCES; once, or from then on) at the Nth
-# write, sync, truncate, unlink or rename of a file in the scenario's folder.
+# write, sync, truncate, unlink, link or rename of a file in the scenario's folder.
 # After every fault, with no fault: the next strata command works (SQLite
 # rolls a hot journal back), the database passes integrity_check and is
 # exactly at one of its revisions (schema and data as a clean upgrade to that
@@ -414,7 +414,7 @@ def main():
 
     print(f"1..{test_number}")
     points = ", ".join(f"{k} {v}" for k, v in figures.points.items())
-    print(f"# fault points (write/sync/truncate/unlink/rename calls): {points}")
+    print(f"# fault points (write/sync/truncate/unlink/link/rename calls): {points}")
     print(f"# faults injected: {figures.injected}, recovered: {figures.recovered}, "
           f"failed: {len(figures.failures)}, in {time.monotonic() - started:.0f} s")
     return 1 if figures.failures else 0

@@ -1,5 +1,5 @@
 /* strata-fault-shim.c: an LD_PRELOAD shim that fails or kills the process at
- * the Nth write, sync, truncate, unlink or rename of a file below a folder
+ * the Nth write, sync, truncate, unlink, link or rename of a file below a folder
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -260,6 +260,17 @@ unlink (const char *name)
   if (path_below (name, path, sizeof path) && fault ("unlink", path) < 0)
     return -1;
   return real_unlink (name);
+}
+
+int
+link (const char *from, const char *to)
+{
+  char path[PATH_MAX];
+
+  REAL (link);
+  if (path_below (to, path, sizeof path) && fault ("link", path) < 0)
+    return -1;
+  return real_link (from, to);
 }
 
 int
