@@ -229,6 +229,42 @@ def plan_checked_before_running(tmp):
     assert not os.path.exists(db) or "account" not in sqlite_tables(db), sqlite_tables(db)
 
 
+# --- items 5 and 6: the user's store ------------------------------------------
+
+
+@test("sqlite")
+def store_created_by_many_at_once(tmp):
+    # The store is made under a name of its own and linked into place only
+    # if none is there: eight first uses at once keep all eight profiles.
+    data = os.path.join(tmp, "data")
+    env = {"XDG_DATA_HOME": data}
+    procs = [strata_background("profiles", "add", f"p{i}", "--url", f"sqlite:////srv/p{i}.db", env=env)
+             for i in range(8)]
+    for proc in procs:
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+    r = strata("--json", "profiles", "list", env=env, check=0)
+    assert sorted(p["name"] for p in json.loads(r.out)) == [f"p{i}" for i in range(8)], r
+    assert os.listdir(os.path.join(data, "strata")) == ["strata.db"], os.listdir(os.path.join(data, "strata"))
+
+
+@test("sqlite")
+def empty_store_is_said(tmp):
+    data = os.path.join(tmp, "data")
+    env = {"XDG_DATA_HOME": data}
+    strata("profiles", "add", "kept", "--url", "sqlite:////srv/kept.db", env=env, check=0)
+    store = os.path.join(data, "strata", "strata.db")
+    open(store, "w").close()
+    r = strata("-q", "profiles", "list", env=env, check=0)
+    lines = [l for l in r.err.splitlines() if l.strip()]
+    assert len(lines) == 1 and "empty (0 bytes)" in lines[0] and "strata.db.damaged-" in lines[0], r
+    moved = [n for n in os.listdir(os.path.join(data, "strata")) if n.startswith("strata.db.damaged-")]
+    assert len(moved) == 1 and moved[0] in lines[0], (moved, lines)
+    # Said once
+    r = strata("profiles", "list", env=env, check=0)
+    assert "damaged" not in r.err, r
+
+
 # --- item 13: waiting is visible and bounded ------------------------------------
 
 
