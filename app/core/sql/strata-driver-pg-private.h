@@ -21,6 +21,32 @@ StrataDriver *_strata_driver_pg_open_url          (StrataUrl           *url,
  * comment-only ones are left out. */
 GPtrArray    *_strata_driver_pg_split_statements  (const char          *sql);
 
+/* strata-driver-pg-steps.c: StrataDriverClass's migration functions. */
+gboolean      _strata_driver_pg_ensure_bookkeeping (StrataDriver       *self,
+                                                    const char         *schema,
+                                                    const char         *version_table,
+                                                    const char         *history_table,
+                                                    GCancellable       *cancellable,
+                                                    GError            **error);
+gboolean      _strata_driver_pg_execute_batch     (StrataDriver        *self,
+                                                   const char          *version_table,
+                                                   const char * const  *heads_before,
+                                                   const char          *body,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+
+gboolean      _strata_driver_pg_bound_lock_waits  (StrataDriver        *self,
+                                                   int                  msec,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+gboolean      _strata_driver_pg_prepare_autocommit (StrataDriver       *self,
+                                                    const char         *sql,
+                                                    char              **notice,
+                                                    GCancellable       *cancellable,
+                                                    GError            **error);
+char         *_strata_driver_pg_describe_leftovers (StrataDriver       *self,
+                                                    const char         *sql);
+
 /* After the server ended the session: the same connection again. */
 gboolean      _strata_driver_pg_reconnect         (StrataDriverPg      *self,
                                                    GError             **error);

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
 #define STRATA_DRIVER_CLASS(klass)     (G_TYPE_CHECK_CLASS_CAST ((klass), STRATA_TYPE_DRIVER, StrataDriverClass))
 #define STRATA_DRIVER_GET_CLASS(obj)   (G_TYPE_INSTANCE_GET_CLASS ((obj), STRATA_TYPE_DRIVER, StrataDriverClass))
 
+typedef struct _StrataRebuild StrataRebuild;
+
 struct _StrataDriver
 {
   GObject parent_instance;
@@ -80,7 +82,137 @@ struct _StrataDriverClass
                                    const char * const  *exclude,
                                    GCancellable        *cancellable,
                                    GError             **error);
+
+  /* The engine's part in running a migration; the migrator calls them
+   * through the _strata_driver_ wrappers below and knows nothing else of
+   * the engine. */
+
+  /* Optional: creates what is missing of @schema (may be NULL) and the
+   * bookkeeping tables @version_table and @history_table (unquoted names,
+   * in @schema), inside the caller's transaction. The default asks
+   * @table_exists and runs the dialect's CREATE TABLE. */
+  gboolean      (*ensure_bookkeeping) (StrataDriver        *self,
+                                       const char          *schema,
+                                       const char          *version_table,
+                                       const char          *history_table,
+                                       GCancellable        *cancellable,
+                                       GError             **error);
+  /* Optional: one request for a whole transactional step: BEGIN, a check
+   * that @version_table (quoted, qualified) holds exactly @heads_before
+   * (sorted bytewise, without duplicates; else STRATA_ERROR_STATE and
+   * nothing done), @body, COMMIT. */
+  gboolean      (*execute_batch)  (StrataDriver        *self,
+                                   const char          *version_table,
+                                   const char * const  *heads_before,
+                                   const char          *body,
+                                   GCancellable        *cancellable,
+                                   GError             **error);
+  /* Optional: what running a table rebuild needs around its statements
+   * (strata_dialect_render_ops_with_model): @rebuild_begin outside the
+   * transaction, @rebuild_save inside it before the statements,
+   * @rebuild_finish after them before COMMIT, @rebuild_end after it. */
+  gboolean      (*rebuild_begin)  (StrataDriver        *self,
+                                   StrataRebuild       *rebuild,
+                                   GCancellable        *cancellable,
+                                   GError             **error);
+  gboolean      (*rebuild_save)   (StrataDriver        *self,
+                                   StrataRebuild       *rebuild,
+                                   GCancellable        *cancellable,
+                                   GError             **error);
+  gboolean      (*rebuild_finish) (StrataDriver        *self,
+                                   StrataRebuild       *rebuild,
+                                   GCancellable        *cancellable,
+                                   GError             **error);
+  void          (*rebuild_end)    (StrataDriver        *self,
+                                   StrataRebuild       *rebuild);
+
+  /* Optional: waits for another session's lock end after @msec when
+   * nothing else (the session, the role, the server) bounds them. */
+  gboolean      (*bound_lock_waits) (StrataDriver        *self,
+                                     int                  msec,
+                                     GCancellable        *cancellable,
+                                     GError             **error);
+  /* Optional: before @sql runs outside a transaction (in a
+   * non-transactional step), repairs what an interrupted earlier run of it
+   * left, saying what it did in *@notice (PostgreSQL: drops the INVALID
+   * index of a CREATE INDEX CONCURRENTLY, to build it again). */
+  gboolean      (*prepare_autocommit) (StrataDriver        *self,
+                                       const char          *sql,
+                                       char               **notice,
+                                       GCancellable        *cancellable,
+                                       GError             **error);
+  /* Optional: after @sql failed outside a transaction, what it left that
+   * the person must know and do, as "; …" to append to the error, or NULL
+   * (PostgreSQL: the INVALID index of a CREATE INDEX CONCURRENTLY). */
+  char         *(*describe_leftovers) (StrataDriver        *self,
+                                       const char          *sql);
 };
+
+/*
+ * StrataRebuild:
+ *
+ * One step's table rebuilds. The migrator fills @tables (the tables the
+ * step's statements rebuild), @known_indexes (index names the migrations
+ * made, which the rebuild's statements recreate themselves) and @state (the
+ * schema after the step); the driver keeps what it needs in @saved and
+ * @restore.
+ */
+struct _StrataRebuild
+{
+  GPtrArray   *tables;
+  GHashTable  *known_indexes;
+  StrataModel *state;
+  GPtrArray   *saved;
+  gboolean     restore;
+};
+
+StrataRebuild *_strata_rebuild_new                (void);
+void           _strata_rebuild_reset              (StrataRebuild       *rebuild);
+void           _strata_rebuild_free               (StrataRebuild       *rebuild);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataRebuild, _strata_rebuild_free)
+
+gboolean      _strata_driver_ensure_bookkeeping   (StrataDriver        *self,
+                                                   const char          *schema,
+                                                   const char          *version_table,
+                                                   const char          *history_table,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+/* Whether @execute_batch is there. */
+gboolean      _strata_driver_can_batch            (StrataDriver        *self);
+gboolean      _strata_driver_execute_batch        (StrataDriver        *self,
+                                                   const char          *version_table,
+                                                   const char * const  *heads_before,
+                                                   const char          *body,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+/* Whether the engine rebuilds tables (the rebuild functions do something). */
+gboolean      _strata_driver_can_rebuild          (StrataDriver        *self);
+gboolean      _strata_driver_rebuild_begin        (StrataDriver        *self,
+                                                   StrataRebuild       *rebuild,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+gboolean      _strata_driver_rebuild_save         (StrataDriver        *self,
+                                                   StrataRebuild       *rebuild,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+gboolean      _strata_driver_rebuild_finish       (StrataDriver        *self,
+                                                   StrataRebuild       *rebuild,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+void          _strata_driver_rebuild_end          (StrataDriver        *self,
+                                                   StrataRebuild       *rebuild);
+
+gboolean      _strata_driver_bound_lock_waits     (StrataDriver        *self,
+                                                   int                  msec,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+gboolean      _strata_driver_prepare_autocommit   (StrataDriver        *self,
+                                                   const char          *sql,
+                                                   char               **notice,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+char         *_strata_driver_describe_leftovers   (StrataDriver        *self,
+                                                   const char          *sql);
 
 /* For subclasses. */
 void          _strata_driver_set_display_url      (StrataDriver        *self,
