@@ -147,20 +147,51 @@ find_last_char_in (const char *text,
   return NULL;
 }
 
+static guint edit_distance (const char *a,
+                            const char *b);
+
+/* Whether a query parameter named @name (decoded) is best taken for a
+ * secret: password and sslpassword in any case, with stray characters
+ * around them ("?password", "PASSWORD", "password "), and what looks like
+ * one (passwd, pwd, pass, a near miss of password). In doubt, it is. */
+static gboolean
+looks_like_secret_param (const char *name)
+{
+  g_autoptr(GString) compact = g_string_new (NULL);
+
+  if (is_secret_param (name))
+    return TRUE;
+
+  for (const char *c = name; *c; c++)
+    if (g_ascii_isalnum (*c))
+      g_string_append_c (compact, g_ascii_tolower (*c));
+
+  if (strcmp (compact->str, "passfile") == 0)
+    return FALSE;
+  return strstr (compact->str, "pass") != NULL ||
+         strstr (compact->str, "pwd") != NULL ||
+         strstr (compact->str, "secret") != NULL ||
+         edit_distance (compact->str, "password") <= 2 ||
+         edit_distance (compact->str, "sslpassword") <= 2;
+}
+
+static gboolean
+is_key_delimiter (char c)
+{
+  return g_ascii_isspace (c) || strchr ("?&;/:@#=,'\"<>`", c) != NULL;
+}
+
 /* In [body, end) — the part of one URL after its "//" — the password is what
- * sits between the first ':' and the last '@'; the values of secret query
- * parameters after that '@' are hidden too. */
+ * sits between the first ':' and the last '@'. */
 static void
-collect_secret_spans (const char *text,
-                      gsize       body,
-                      gsize       end,
-                      GArray     *spans)
+collect_userinfo_span (const char *text,
+                       gsize       body,
+                       gsize       end,
+                       GArray     *spans)
 {
   /* "scheme:///path": an empty authority holds no user info, so an '@'
    * further on belongs to the path (a SQLite file name may have one). */
-  const char *at = text[body] == '/' ? NULL : find_last_char_in (text, body, end, '@');
-  const char *query;
-  gsize params;
+  const char *at = body >= end || text[body] == '/' ? NULL : find_last_char_in (text, body, end, '@');
 
   if (at != NULL)
     {
@@ -172,31 +203,61 @@ collect_secret_spans (const char *text,
           g_array_append_val (spans, span);
         }
     }
+}
 
-  query = find_char_in (text, at != NULL ? (gsize)(at - text) + 1 : body, end, '?');
-  if (query == NULL)
-    return;
+/* Secret spans of text[start, end), one URL or a piece of text that holds
+ * one: the user information of the URL whose "//" ends at @body and of every
+ * URL nested further on (a URL in a parameter's value, two URLs run
+ * together), and the value of every "name=value" anywhere whose name looks
+ * like a password's (after "?", "&", a second "?", inside another value: the
+ * parser's idea of the query does not matter), up to the next '&'. */
+static void
+collect_secret_spans (const char *text,
+                      gsize       start,
+                      gsize       body,
+                      gsize       end,
+                      GArray     *spans)
+{
+  gsize b = body;
 
-  params = query - text + 1;
-  while (params < end)
+  for (;;)
     {
-      const char *amp = find_char_in (text, params, end, '&');
-      gsize param_end = amp != NULL ? (gsize)(amp - text) : end;
-      const char *eq = find_char_in (text, params, param_end, '=');
+      const char *next;
 
-      if (eq != NULL && (gsize)(eq - text) + 1 < param_end)
+      collect_userinfo_span (text, b, end, spans);
+      if (b >= end || (next = g_strstr_len (text + b, end - b, "://")) == NULL)
+        break;
+      b = next - text + 3;
+    }
+
+  for (gsize i = start; i < end; i++)
+    {
+      gsize key = i;
+      const char *amp;
+      gsize value_end;
+      g_autofree char *raw_key = NULL;
+      g_autofree char *decoded = NULL;
+
+      if (text[i] != '=')
+        continue;
+      while (key > start && !is_key_delimiter (text[key - 1]))
+        key--;
+      if (key == i)
+        continue;
+
+      raw_key = g_strndup (text + key, i - key);
+      decoded = g_uri_unescape_string (raw_key, NULL);
+      if (!looks_like_secret_param (decoded != NULL ? decoded : raw_key) &&
+          !looks_like_secret_param (raw_key))
+        continue;
+
+      amp = find_char_in (text, i + 1, end, '&');
+      value_end = amp != NULL ? (gsize)(amp - text) : end;
+      if (i + 1 < value_end)
         {
-          g_autofree char *raw_key = g_strndup (text + params, eq - text - params);
-          g_autofree char *key = g_uri_unescape_string (raw_key, NULL);
-
-          if (is_secret_param (key != NULL ? key : raw_key))
-            {
-              Span span = { eq - text + 1, param_end };
-              g_array_append_val (spans, span);
-            }
+          Span span = { i + 1, value_end };
+          g_array_append_val (spans, span);
         }
-
-      params = param_end + 1;
     }
 }
 
@@ -323,7 +384,7 @@ strata_url_redact_string (const char *text)
 
   if (is_one_url (text))
     {
-      collect_secret_spans (text, url_body_start (text, len), len, spans);
+      collect_secret_spans (text, 0, url_body_start (text, len), len, spans);
     }
   else
     {
@@ -355,7 +416,7 @@ strata_url_redact_string (const char *text)
                   ;
             }
 
-          collect_secret_spans (text, body - text, token_end - text, spans);
+          collect_secret_spans (text, body - text, body - text, token_end - text, spans);
           p = token_end;
         }
     }
@@ -988,6 +1049,10 @@ closest_keyword (const char *name)
   gpointer key;
   const char *best = NULL;
   guint best_distance = 3;
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  /* Keywords are lower case: PASSWORD is one edit from nothing else. */
+  name = lower;
 
   g_hash_table_iter_init (&iter, get_libpq_keywords ());
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -1045,13 +1110,13 @@ parse_query (Parser *p,
                               FALSE);
 
       result = percent_decode (p->text, param.name_end + 1, param_end,
-                               is_secret_param (param.name), &param.value, &bad);
+                               looks_like_secret_param (param.name), &param.value, &bad);
       g_array_append_val (params, param);
       if (result != DECODE_OK)
         return decode_failed (p, result, bad, param_end,
                               keep (p, g_strdup_printf ("the value of “%s”",
                                                         param_name_part (p, &param))),
-                              is_secret_param (param.name));
+                              looks_like_secret_param (param.name));
 
       if (param.value[0] == '\0')
         return parser_fail (p, "query parameter “%s” is empty", param_name_part (p, &param));
@@ -1427,7 +1492,7 @@ strata_url_parse (const char  *text,
   params = g_array_new (FALSE, TRUE, sizeof (Param));
   g_array_set_clear_func (params, param_clear);
 
-  collect_secret_spans (text, url_body_start (text, p.len), p.len, p.spans);
+  collect_secret_spans (text, 0, url_body_start (text, p.len), p.len, p.spans);
   display = g_string_new (NULL);
   append_redacted (display, text, 0, p.len, p.spans, TRUE);
   p.display = g_utf8_make_valid (display->str, display->len);
@@ -1865,8 +1930,16 @@ strata_url_to_string (StrataUrl *self,
       const char *name = g_ptr_array_index (self->param_names, i);
       const char *value = g_ptr_array_index (self->param_values, i);
 
-      if (redact && is_secret_param (name))
+      if (redact && looks_like_secret_param (name))
         append_query_param (out, &first, name, "***", FALSE);
+      else if (redact)
+        {
+          /* A URL inside a value (application_name=postgresql://…) keeps
+           * its password to itself. */
+          g_autofree char *hidden = strata_url_redact_string (value);
+
+          append_query_param (out, &first, name, hidden, TRUE);
+        }
       else
         append_query_param (out, &first, name, value, TRUE);
     }
