@@ -1090,17 +1090,69 @@ _strata_driver_pg_open_url (StrataUrl     *url,
   if (pq->PQstatus (conn) != CONNECTION_OK)
     {
       g_autofree char *message = clean_message (pq->PQerrorMessage (conn));
+      gboolean sent = pq->PQconnectionUsedPassword (conn) && !pq->PQconnectionNeedsPassword (conn);
       gboolean auth = pq->PQconnectionNeedsPassword (conn) ||
-                      (pq->PQconnectionUsedPassword (conn) && strstr (message, "authentication") != NULL) ||
+                      (sent && strstr (message, "authentication") != NULL) ||
                       strstr (message, "password authentication failed") != NULL;
-
+      const char *service = strata_url_get_param (url, "service");
       g_autofree char *shown = strata_url_to_string (url, TRUE);
+      g_autofree char *refused = NULL;
+      g_autofree char *safe = NULL;
+
+      if (service == NULL)
+        service = g_getenv ("PGSERVICE");
+
+      /* A service that does not exist is not a host that does not answer. */
+      if (service != NULL && *service != '\0' && strstr (message, "service") != NULL)
+        {
+          g_free (location);
+          location = g_strdup_printf ("service “%s” (looked up in PGSERVICEFILE, "
+                                      "~/.pg_service.conf and PGSYSCONFDIR/pg_service.conf)",
+                                      service);
+        }
+
+      /* Say which password the server refused: a wrong one is not a
+       * missing one. */
+      if (auth && sent)
+        {
+          const char *source;
+          g_autofree char *file = NULL;
+
+          if (strata_url_has_password (url))
+            source = "given with the connection";
+          else if (g_getenv ("PGPASSWORD") != NULL && *g_getenv ("PGPASSWORD") != '\0')
+            source = "from PGPASSWORD";
+          else
+            {
+              const char *passfile = strata_url_get_param (url, "passfile");
+
+              if (passfile == NULL)
+                passfile = g_getenv ("PGPASSFILE");
+              file = passfile != NULL ? g_strdup_printf ("from the password file %s", passfile)
+                                      : g_strdup ("from the password file ~/.pgpass");
+              source = file;
+            }
+          refused = g_strdup_printf ("; " STRATA_DRIVER_PASSWORD_REFUSED " %s", source);
+        }
+
+      /* libpq may quote what it was given; none of it is shown with a
+       * password in it. */
+      safe = strata_url_redact_string (message);
+      if (strata_url_has_password (url) && strstr (safe, strata_url_get_password (url)) != NULL)
+        {
+          g_autoptr(GString) hidden = g_string_new (safe);
+
+          g_string_replace (hidden, strata_url_get_password (url), "***", 0);
+          g_free (safe);
+          safe = g_string_free (g_steal_pointer (&hidden), FALSE);
+        }
 
       /* The URL too (its password as ***): it says which target was meant
        * when it came from a profile, the environment or .env. */
       g_set_error (error, STRATA_ERROR,
                    auth ? STRATA_ERROR_AUTHENTICATION : STRATA_ERROR_CONNECTION,
-                   "cannot connect to %s: %s (URL %s)", location, message, shown);
+                   "cannot connect to %s: %s%s (URL %s)", location, safe,
+                   refused != NULL ? refused : "", shown);
       return NULL;
     }
 
