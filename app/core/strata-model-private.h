@@ -63,6 +63,8 @@ gboolean    _strata_data_type_parse_member  (JsonObject          *object,
                                              const char          *prefix,
                                              GError             **error);
 gboolean    _strata_data_type_is_integer    (StrataDataType      *self);
+gboolean    _strata_type_name_check         (const char          *text,
+                                             char               **problem);
 StrataReferentialAction
             _strata_referential_action_parse (const char         *value);
 
@@ -115,6 +117,9 @@ char       *_strata_describe_revision       (StrataScript        *script);
  * the model's name map is rebuilt on the next lookup. */
 void         _strata_model_forget_names    (StrataModel         *self);
 
+gboolean     _strata_model_check_exact_names (StrataModel       *state,
+                                              StrataOp          *op,
+                                              GError           **error);
 StrataModel *_strata_model_replay_lenient   (StrataGraph         *graph,
                                              const char * const  *heads,
                                              StrataScript        *before,
