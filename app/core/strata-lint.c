@@ -16,6 +16,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "strata-dialect.h"
 #include "strata-graph.h"
@@ -173,6 +174,197 @@ lint_alter_column (GPtrArray   *findings,
          "rebuilds table %s on SQLite (every row is copied)", op->table);
 }
 
+/* Expressions are SQL by design (default, where, check, using), but an
+ * expression is one expression: a ';' outside quotes ends the statement it
+ * is pasted into and starts another, a comment hides what follows it, a ')'
+ * that closes more than it opened ends the definition around it. Returns
+ * what is wrong, or NULL. Quotes: '…' (with ''), "…", $tag$…$tag$. */
+static const char *
+expression_problem (const char *expr)
+{
+  int depth = 0;
+
+  if (expr == NULL)
+    return NULL;
+
+  for (const char *p = expr; *p; p++)
+    {
+      switch (*p)
+        {
+        case '\'':
+        case '"':
+          {
+            char quote = *p;
+
+            for (p++; *p && !(*p == quote && p[1] != quote); p++)
+              if (*p == quote)
+                p++;
+            if (*p == '\0')
+              return "a quote that is never closed";
+          }
+          break;
+
+        case '$':
+          {
+            const char *tag_end = p + 1;
+
+            while (g_ascii_isalnum (*tag_end) || *tag_end == '_')
+              tag_end++;
+            if (*tag_end == '$' && (p == expr || !(g_ascii_isalnum (p[-1]) || p[-1] == '_')))
+              {
+                g_autofree char *tag = g_strndup (p, tag_end - p + 1);
+                const char *close = strstr (tag_end + 1, tag);
+
+                if (close == NULL)
+                  return "a dollar quote that is never closed";
+                p = close + strlen (tag) - 1;
+              }
+          }
+          break;
+
+        case '-':
+          if (p[1] == '-')
+            return "a comment (“--”), which hides what follows it";
+          break;
+
+        case '/':
+          if (p[1] == '*')
+            return "a comment (“/*”), which hides what follows it";
+          break;
+
+        case ';':
+          return "a “;” outside quotes, which ends the statement and starts another";
+
+        case '(':
+          depth++;
+          break;
+
+        case ')':
+          if (--depth < 0)
+            return "a “)” that closes more than the expression opened";
+          break;
+
+        default:
+          break;
+        }
+    }
+
+  if (depth > 0)
+    return "a “(” that is never closed";
+  return NULL;
+}
+
+static void
+lint_expression (GPtrArray  *findings,
+                 guint       index,
+                 StrataOp   *op,
+                 const char *what,
+                 const char *expr)
+{
+  const char *problem = expression_problem (expr);
+
+  if (problem != NULL)
+    add (findings, STRATA_LINT_DESTRUCTIVE, index, op,
+         "%s may hide a second statement: it holds %s; an expression must be one SQL expression",
+         what, problem);
+}
+
+static void
+lint_table_expressions (GPtrArray   *findings,
+                        guint        index,
+                        StrataOp    *op,
+                        StrataTable *table)
+{
+  GPtrArray *columns = strata_table_get_columns (table);
+  GPtrArray *checks = strata_table_get_checks (table);
+  GPtrArray *indexes = strata_table_get_indexes (table);
+
+  for (guint i = 0; i < columns->len; i++)
+    {
+      StrataColumn *column = g_ptr_array_index (columns, i);
+      g_autofree char *what = g_strdup_printf ("the default of %s.%s", strata_table_get_name (table),
+                                               strata_column_get_name (column));
+
+      lint_expression (findings, index, op, what, strata_column_get_default (column));
+    }
+  for (guint i = 0; checks != NULL && i < checks->len; i++)
+    {
+      StrataCheck *check = g_ptr_array_index (checks, i);
+      g_autofree char *what = g_strdup_printf ("check %s", strata_check_get_name (check));
+
+      lint_expression (findings, index, op, what, strata_check_get_expression (check));
+    }
+  for (guint i = 0; indexes != NULL && i < indexes->len; i++)
+    {
+      StrataIndex *ix = g_ptr_array_index (indexes, i);
+      g_autofree char *what = g_strdup_printf ("the where of index %s", strata_index_get_name (ix));
+
+      lint_expression (findings, index, op, what, strata_index_get_where (ix));
+    }
+}
+
+/* Statements hidden in an operation's SQL expressions. */
+static void
+lint_expressions (GPtrArray *findings,
+                  guint      index,
+                  StrataOp  *op)
+{
+  switch (op->kind)
+    {
+    case STRATA_OP_CREATE_TABLE:
+      lint_table_expressions (findings, index, op, op->definition);
+      break;
+
+    case STRATA_OP_ADD_COLUMN:
+      {
+        g_autofree char *what = g_strdup_printf ("the default of %s.%s", op->table,
+                                                 strata_column_get_name (op->column_def));
+
+        lint_expression (findings, index, op, what, strata_column_get_default (op->column_def));
+      }
+      break;
+
+    case STRATA_OP_ALTER_COLUMN:
+      {
+        g_autofree char *what = g_strdup_printf ("the default of %s.%s", op->table, op->column);
+        g_autofree char *using = g_strdup_printf ("the using of %s.%s", op->table, op->column);
+
+        if (op->set_default)
+          lint_expression (findings, index, op, what, op->default_expr);
+        lint_expression (findings, index, op, using, op->using_expr);
+      }
+      break;
+
+    case STRATA_OP_CREATE_INDEX:
+      {
+        g_autofree char *what = g_strdup_printf ("the where of index %s", op->name);
+
+        lint_expression (findings, index, op, what, strata_index_get_where (op->index));
+      }
+      break;
+
+    case STRATA_OP_ADD_CHECK:
+      {
+        g_autofree char *what = g_strdup_printf ("check %s", op->name);
+
+        lint_expression (findings, index, op, what, strata_check_get_expression (op->check));
+      }
+      break;
+
+    case STRATA_OP_DROP_TABLE:
+    case STRATA_OP_RENAME_TABLE:
+    case STRATA_OP_DROP_COLUMN:
+    case STRATA_OP_DROP_INDEX:
+    case STRATA_OP_ADD_FOREIGN_KEY:
+    case STRATA_OP_ADD_UNIQUE:
+    case STRATA_OP_DROP_CONSTRAINT:
+    case STRATA_OP_INSERT:
+    case STRATA_OP_SQL:
+    default:
+      break;
+    }
+}
+
 GPtrArray *
 strata_lint_ops (GPtrArray   *ops,
                  StrataModel *state,
@@ -189,6 +381,8 @@ strata_lint_ops (GPtrArray   *ops,
       StrataOp *op = g_ptr_array_index (ops, i);
       StrataTable *table = (model && op->table) ? strata_model_lookup_table (model, op->table) : NULL;
       gboolean is_new = op->table != NULL && g_hash_table_contains (created, op->table);
+
+      lint_expressions (findings, i, op);
 
       switch (op->kind)
         {
