@@ -244,6 +244,12 @@ strata_dialect_render_ops_with_model (StrataDialect   dialect,
       g_autoptr(GError) local_error = NULL;
       gboolean rebuild = FALSE;
 
+      if (!_strata_model_check_exact_names (state, op, error))
+        {
+          g_prefix_error (error, "operation %u: ", i);
+          return NULL;
+        }
+
       if (dialect == STRATA_DIALECT_SQLITE && op->kind == STRATA_OP_DROP_COLUMN &&
           table != NULL && column_is_involved (table, op->column))
         rebuild = TRUE;
