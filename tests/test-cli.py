@@ -653,6 +653,93 @@ def offline_sql(tmp):
     one_error_line(r)
 
 
+# --- hostile or wrong input (issue 13) -----------------------------------------
+
+
+@test_both
+def type_is_a_grammar_not_sql(tmp):
+    """A type that hides a statement is refused when the file is read: exit 2,
+    one line naming the file and the column, and nothing runs (item 9)."""
+    proj = new_project(tmp)
+    db = os.path.join(proj, "app.db")
+    write_revision(proj, "a1", None, [{"op": "create_table", "table": "t2",
+                                       "columns": [{"name": "id", "type": "integer"}]}])
+    strata("-C", proj, "upgrade", check=0)
+    bad = write_revision(proj, "b2", "a1", [{"op": "create_table", "table": "t1",
+                                             "columns": [{"name": "evil", "type": "integer; DROP TABLE t2"}]}])
+    for args in (("upgrade",), ("upgrade", "--sql"), ("lint",), ("history",)):
+        r = strata("-C", proj, *args, check=2)
+        line = one_error_line(r)
+        assert "b2_b2.json" in line and '"evil"' in line and "is not a type name" in line, line
+    assert "t2" in tables(db), tables(db)
+    assert versions(db) == ["a1"]
+    os.unlink(bad)
+
+    # Per-dialect names follow the same grammar.
+    write_revision(proj, "b2", "a1", [{"op": "create_table", "table": "t1", "columns": [
+        {"name": "x", "type": {"sqlite": "integer", "postgresql": "int; DROP TABLE t2"}}]}])
+    r = strata("-C", proj, "upgrade", check=2)
+    assert "is not a type name" in one_error_line(r), r
+    assert "t2" in tables(db)
+
+    # What the grammar takes: portable names, parameters, multi-word types, arrays.
+    types = ["varchar(20)", "numeric(10, 2)", "double precision", "timestamp with time zone",
+             "character varying(20)", "bit varying(8)"]
+    if PG:
+        types += ["integer[]", "text[][]", "pg_catalog.int4", "interval day to second", "timestamp(3) without time zone"]
+    write_revision(proj, "b2", "a1", [{"op": "create_table", "table": "t1", "columns": [
+        {"name": f"c{i}", "type": t} for i, t in enumerate(types)]}])
+    strata("-C", proj, "upgrade", check=0)
+    assert versions(db) == ["b2"]
+
+
+@test
+def lint_flags_statements_in_expressions(tmp):
+    """default, where and check expressions stay SQL, but one that hides a
+    second statement is a lint error (item 9)."""
+    proj = new_project(tmp)
+    write_revision(proj, "a1", None, [
+        {"op": "create_table", "table": "t2", "columns": [{"name": "id", "type": "integer"}]},
+        {"op": "create_table", "table": "t1", "columns": [
+            {"name": "id", "type": "integer"},
+            {"name": "note", "type": "text", "default": "'a;b'"},
+            {"name": "n", "type": "integer", "default": "0); DROP TABLE t2; --"}],
+         "checks": [{"name": "ck_t1_id", "expression": "id > 0; DELETE FROM t2"}],
+         "indexes": [{"name": "ix_t1_id", "columns": ["id"], "where": "id > 0 -- ok"}]}])
+    r = strata("-C", proj, "lint", check=1)
+    assert "lint found destructive" in r.err, r
+    assert "may hide a second statement" in r.out, r
+    out = r.out + r.err
+    assert "ck_t1_id" in out and "t1.n" in out, r
+    assert "t1.note" not in out, r
+
+
+@test_both
+def names_are_exact(tmp):
+    """add_column on "T1" when the table is t1 fails on both engines the same
+    way, naming the revision, the operation and both names (item 10)."""
+    proj = new_project(tmp)
+    db = os.path.join(proj, "app.db")
+    write_revision(proj, "a1", None, [{"op": "create_table", "table": "t1",
+                                       "columns": [{"name": "id", "type": "integer"}]}])
+    strata("-C", proj, "upgrade", check=0)
+    write_revision(proj, "b2", "a1", [{"op": "add_column", "table": "T1",
+                                       "column": {"name": "x", "type": "text"}}])
+    for args in (("upgrade",), ("upgrade", "--sql")):
+        r = strata("-C", proj, *args, check=2)
+        line = one_error_line(r)
+        for words in ("revision b2", "add_column", "“T1”", "“t1”", "names are exact"):
+            assert words in line, line
+    assert columns(db, "t1") == ["id"], columns(db, "t1")
+    assert versions(db) == ["a1"]
+
+    # A column too.
+    write_revision(proj, "b2", "a1", [{"op": "drop_column", "table": "t1", "column": "ID"}])
+    line = one_error_line(strata("-C", proj, "upgrade", check=2))
+    assert "column “ID”" in line and "“id”" in line, line
+    assert columns(db, "t1") == ["id"]
+
+
 # --- failure and recovery ------------------------------------------------------
 
 
