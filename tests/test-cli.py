@@ -714,6 +714,41 @@ def lint_flags_statements_in_expressions(tmp):
     assert "t1.note" not in out, r
 
 
+@test
+def unreadable_migration_files_named(tmp):
+    """A dangling symlink, a FIFO, a directory or an unreadable *.json in
+    migrations/ is an error naming it (exit 2), never skipped (item 12)."""
+    proj = new_project(tmp)
+    write_revision(proj, "a1", None, [{"op": "create_table", "table": "t1",
+                                       "columns": [{"name": "id", "type": "integer"}]}])
+    migrations = os.path.join(proj, "migrations")
+    strata("-C", proj, "history", check=0)
+    cases = [("b2_dangling.json", lambda p: os.symlink("nowhere.json", p), "dangling link"),
+             ("b2_fifo.json", os.mkfifo, "a FIFO"),
+             ("b2_dir.json", os.mkdir, "a directory"),
+             ("b2_loop.json", lambda p: os.symlink(os.path.basename(p), p), "symbolic links")]
+    if os.geteuid() != 0:
+        def unreadable(p):
+            with open(p, "w") as f:
+                f.write("{}")
+            os.chmod(p, 0)
+        cases.append(("b2_secret.json", unreadable, "Permission denied"))
+    for name, make, words in cases:
+        path = os.path.join(migrations, name)
+        make(path)
+        try:
+            for args in (("history",), ("heads",), ("upgrade",)):
+                r = strata("-C", proj, *args, check=2, timeout=20)
+                line = one_error_line(r)
+                assert name in line and words in line, line
+        finally:
+            if os.path.isdir(path) and not os.path.islink(path):
+                os.rmdir(path)
+            else:
+                os.unlink(path)
+    strata("-C", proj, "history", check=0)
+
+
 @test_both
 def names_are_exact(tmp):
     """add_column on "T1" when the table is t1 fails on both engines the same
