@@ -749,6 +749,70 @@ def unreadable_migration_files_named(tmp):
     strata("-C", proj, "history", check=0)
 
 
+@test
+def sqlite_read_only_folder_or_file(tmp):
+    """A read-only folder is told apart from a read-only file (item 14)."""
+    proj = new_project(tmp)
+    write_revision(proj, "a1", None, [{"op": "create_table", "table": "t1",
+                                       "columns": [{"name": "id", "type": "integer"}]}])
+    folder = os.path.join(tmp, "data")
+    os.mkdir(folder)
+    db = os.path.join(folder, "app.db")
+    sqlite3.connect(db).execute("CREATE TABLE z (a)").connection.commit()
+    url = "sqlite:///" + db
+
+    def read_only(path, on):
+        # root ignores permissions, not the immutable flag
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "+i" if on else "-i", path], check=True)
+        else:
+            os.chmod(path, (0o555 if os.path.isdir(path) else 0o444) if on else 0o755)
+
+    for path, words in ((folder, "the folder " + folder + " is read-only"),
+                        (db, "the file " + db + " is read-only")):
+        read_only(path, True)
+        try:
+            r = strata("-C", proj, "--url", url, "upgrade", check=1)
+            line = one_error_line(r)
+            assert words in line, line
+            if path == folder:
+                assert "journal" in line, line
+        finally:
+            read_only(path, False)
+    read_only(folder, True)
+    try:
+        r = strata("-C", proj, "--url", "sqlite:///" + os.path.join(folder, "new.db"), "upgrade", check=1)
+        line = one_error_line(r)
+        assert "the folder " + folder + " is read-only" in line and "cannot be created" in line, line
+    finally:
+        read_only(folder, False)
+    strata("-C", proj, "--url", url, "upgrade", check=0)
+
+
+@test
+def sqlite_damaged_header_quick_check(tmp):
+    """A database whose header says it is damaged (a truncated copy) gets a
+    quick_check and a clear refusal before anything runs (item 14)."""
+    proj = new_project(tmp)
+    write_revision(proj, "a1", None, [{"op": "create_table", "table": "t1",
+                                       "columns": [{"name": "id", "type": "integer"}]}])
+    db = os.path.join(tmp, "big.db")
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE b (x)")
+    con.executemany("INSERT INTO b VALUES (?)", [("x" * 500,)] * 2000)
+    con.commit()
+    con.close()
+    size = os.path.getsize(db)
+    with open(db, "r+b") as f:
+        f.truncate(size // 4)
+    before = open(db, "rb").read()
+    for args in (("upgrade",), ("current",)):
+        r = strata("-C", proj, "--url", "sqlite:///" + db, *args, check=1)
+        line = one_error_line(r)
+        assert "big.db is damaged" in line and "quick_check" in line and ".recover" in line, line
+    assert open(db, "rb").read() == before, "the damaged file was changed"
+
+
 @test_both
 def names_are_exact(tmp):
     """add_column on "T1" when the table is t1 fails on both engines the same
