@@ -813,6 +813,21 @@ def sqlite_damaged_header_quick_check(tmp):
     assert open(db, "rb").read() == before, "the damaged file was changed"
 
 
+@test
+def no_core_dump_while_holding_passwords(tmp):
+    """The CLI makes itself undumpable before it can hold a password, and
+    says so in its debug output, read back from PR_GET_DUMPABLE (item 3)."""
+    proj = new_project(tmp)
+    env = {"G_MESSAGES_DEBUG": "strata-cli", "PGCONNECT_TIMEOUT": "2"}
+    url = "postgresql://app:S3cretPw@127.0.0.1:1/app"
+    r = strata("-C", proj, "--url", url, "current", env=env, check=1)
+    shown = r.out + r.err  # GLib writes debug messages to stdout
+    assert "core dumps are off" in shown and "PR_GET_DUMPABLE is 0" in shown, r
+    assert "S3cretPw" not in r.err + r.out, r
+    r = strata("-C", proj, "--url", url, "current", env={**env, "STRATA_ALLOW_CORE_DUMPS": "1"}, check=1)
+    assert "core dumps are off" not in r.out + r.err, r
+
+
 @test_both
 def names_are_exact(tmp):
     """add_column on "T1" when the table is t1 fails on both engines the same

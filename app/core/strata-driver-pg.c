@@ -221,6 +221,18 @@ _strata_driver_pg_split_statements (const char *sql)
 
 /* Errors {{{ */
 
+static void
+wipe_free (gpointer data)
+{
+  char *text = data;
+
+  if (text != NULL)
+    {
+      explicit_bzero (text, strlen (text));
+      g_free (text);
+    }
+}
+
 /* libpq's messages, on one line: "connection to server at … failed: "
  * prefixes and severity words go, lines are joined with "; ". */
 static char *
@@ -1037,7 +1049,8 @@ _strata_driver_pg_open_url (StrataUrl     *url,
   g_autoptr(GPtrArray) keys = g_ptr_array_new ();
   g_autoptr(GPtrArray) values = g_ptr_array_new ();
   g_auto(GStrv) url_keys = NULL;
-  g_auto(GStrv) url_values = NULL;
+  g_autoptr(GPtrArray) url_values_owner = NULL;
+  char **url_values = NULL;
   g_autofree char *display = NULL;
   g_autofree char *location = NULL;
 
@@ -1045,6 +1058,12 @@ _strata_driver_pg_open_url (StrataUrl     *url,
   g_return_val_if_fail (strata_url_get_dialect (url) == STRATA_DIALECT_POSTGRESQL, NULL);
 
   strata_url_to_conninfo_keywords (url, &url_keys, &url_values);
+  /* The values hold the password: wiped when this function returns. */
+  url_values_owner = g_ptr_array_new_with_free_func (wipe_free);
+  for (guint i = 0; url_values[i] != NULL; i++)
+    g_ptr_array_add (url_values_owner, url_values[i]);
+  g_free (url_values);
+  url_values = (char **)url_values_owner->pdata;
   for (guint i = 0; url_keys[i] != NULL; i++)
     {
       g_ptr_array_add (keys, url_keys[i]);

@@ -59,6 +59,19 @@ clear_host (gpointer data)
   host->name = NULL;
 }
 
+/* Frees a string that may hold a secret, wiping it first. */
+static void
+wipe_free (gpointer data)
+{
+  char *text = data;
+
+  if (text != NULL)
+    {
+      explicit_bzero (text, strlen (text));
+      g_free (text);
+    }
+}
+
 static void
 strata_url_finalize (GObject *object)
 {
@@ -67,7 +80,7 @@ strata_url_finalize (GObject *object)
   g_clear_pointer (&self->scheme, g_free);
   g_clear_pointer (&self->driver, g_free);
   g_clear_pointer (&self->user, g_free);
-  g_clear_pointer (&self->password, g_free);
+  g_clear_pointer (&self->password, wipe_free);
   g_clear_pointer (&self->hosts, g_array_unref);
   g_clear_pointer (&self->database, g_free);
   g_clear_pointer (&self->param_names, g_ptr_array_unref);
@@ -88,7 +101,7 @@ strata_url_init (StrataUrl *self)
   self->hosts = g_array_new (FALSE, TRUE, sizeof (StrataUrlHost));
   g_array_set_clear_func (self->hosts, clear_host);
   self->param_names = g_ptr_array_new_null_terminated (0, g_free, TRUE);
-  self->param_values = g_ptr_array_new_with_free_func (g_free);
+  self->param_values = g_ptr_array_new_with_free_func (wipe_free);
   self->sqlite_timeout = -1;
   self->sqlite_flags = SQLITE_DEFAULT_FLAGS;
 }
@@ -902,7 +915,7 @@ param_clear (gpointer data)
   Param *param = data;
 
   g_free (param->name);
-  g_free (param->value);
+  wipe_free (param->value);
 }
 
 static const char *
@@ -1729,7 +1742,7 @@ strata_url_dup_without_password (StrataUrl *self)
   g_return_val_if_fail (STRATA_IS_URL (self), NULL);
 
   copy = strata_url_copy (self);
-  g_clear_pointer (&copy->password, g_free);
+  g_clear_pointer (&copy->password, wipe_free);
   return copy;
 }
 
@@ -1740,7 +1753,7 @@ strata_url_set_password (StrataUrl  *self,
   g_return_if_fail (STRATA_IS_URL (self));
   g_return_if_fail (self->dialect == STRATA_DIALECT_POSTGRESQL || password == NULL);
 
-  g_clear_pointer (&self->password, g_free);
+  g_clear_pointer (&self->password, wipe_free);
   if (password != NULL && password[0] != '\0')
     self->password = g_strdup (password);
 }
