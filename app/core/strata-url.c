@@ -224,6 +224,49 @@ collect_userinfo_span (const char *text,
  * together), and the value of every "name=value" anywhere whose name looks
  * like a password's (after "?", "&", a second "?", inside another value: the
  * parser's idea of the query does not matter), up to the next '&'. */
+static gboolean is_token_end (const char *p);
+static void collect_word_userinfo (const char *text,
+                                   gsize       start,
+                                   gsize       end,
+                                   GArray     *spans);
+static void collect_secret_params (const char *text,
+                                   gsize       start,
+                                   gsize       end,
+                                   gboolean    in_text,
+                                   GArray     *spans);
+
+/* "user:secret@" in any word of text[start, end), URL or not quite
+ * ("postgresql:/u:secret@host", "x://a@b/y:secret@h"): from the first ':'
+ * after the word's last "//" to the '@'. */
+static void
+collect_word_userinfo (const char *text,
+                       gsize       start,
+                       gsize       end,
+                       GArray     *spans)
+{
+  for (const char *at = find_char_in (text, start, end, '@'); at != NULL;
+       at = find_char_in (text, at - text + 1, end, '@'))
+    {
+      const char *word = at;
+      const char *colon;
+
+      while (word > text + start && !is_token_end (word - 1))
+        word--;
+      for (const char *p = at; p > word + 1; p--)
+        if (p[-1] == '/' && p[-2] == '/')
+          {
+            word = p;
+            break;
+          }
+      colon = find_char_in (text, word - text, at - text, ':');
+      if (colon != NULL && colon + 1 < at)
+        {
+          Span span = { colon + 1 - text, at - text };
+          g_array_append_val (spans, span);
+        }
+    }
+}
+
 static void
 collect_secret_spans (const char *text,
                       gsize       start,
@@ -243,6 +286,19 @@ collect_secret_spans (const char *text,
       b = next - text + 3;
     }
 
+  collect_secret_params (text, start, end, FALSE, spans);
+  collect_word_userinfo (text, start, end, spans);
+}
+
+/* The value of every name=value in text[start, end) whose name looks like a
+ * password's, up to the next '&' (and, @in_text, white space or a quote). */
+static void
+collect_secret_params (const char *text,
+                       gsize       start,
+                       gsize       end,
+                       gboolean    in_text,
+                       GArray     *spans)
+{
   for (gsize i = start; i < end; i++)
     {
       gsize key = i;
@@ -266,6 +322,13 @@ collect_secret_spans (const char *text,
 
       amp = find_char_in (text, i + 1, end, '&');
       value_end = amp != NULL ? (gsize)(amp - text) : end;
+      if (in_text)
+        for (gsize v = i + 1; v < value_end; v++)
+          if (is_token_end (text + v))
+            {
+              value_end = v;
+              break;
+            }
       if (i + 1 < value_end)
         {
           Span span = { i + 1, value_end };
@@ -432,6 +495,12 @@ strata_url_redact_string (const char *text)
           collect_secret_spans (text, body - text, body - text, token_end - text, spans);
           p = token_end;
         }
+
+      /* password=… outside any URL (a log line, a conninfo string), and
+       * "user:secret@" in a word that is not quite a URL
+       * ("postgresql:/ :secret@host"). */
+      collect_secret_params (text, 0, len, TRUE, spans);
+      collect_word_userinfo (text, 0, len, spans);
     }
 
   out = g_string_sized_new (len);
@@ -1868,8 +1937,12 @@ strata_url_to_string (StrataUrl *self,
     {
       if (self->database != NULL)
         {
+          /* A path may hold a whole other URL, password and all. */
+          g_autofree char *path = redact ? strata_url_redact_string (self->database)
+                                         : g_strdup (self->database);
+
           g_string_append_c (out, '/');
-          g_string_append_uri_escaped (out, self->database, PATH_ALLOWED, TRUE);
+          g_string_append_uri_escaped (out, path, PATH_ALLOWED, TRUE);
         }
       for (guint i = 0; i < self->param_values->len; i++)
         append_query_param (out, &first, g_ptr_array_index (self->param_names, i),
@@ -1916,8 +1989,11 @@ strata_url_to_string (StrataUrl *self,
 
   if (self->database != NULL)
     {
+      g_autofree char *database = redact ? strata_url_redact_string (self->database)
+                                         : g_strdup (self->database);
+
       g_string_append_c (out, '/');
-      g_string_append_uri_escaped (out, self->database, PATH_ALLOWED, TRUE);
+      g_string_append_uri_escaped (out, database, PATH_ALLOWED, TRUE);
     }
 
   if (query_hosts)
