@@ -127,8 +127,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     case 3: /* another parameter's value holds it: ?x=y?password=… */
       text = g_strconcat (schemes[scheme], a, "?sslmode=", b, "?", keys[key], "=", PW_MARK, c, NULL);
       break;
-    case 4: /* a second URL in a value */
-      text = g_strconcat (schemes[scheme], a, "?application_name=", schemes[scheme], b, ":", PW_MARK,
+    case 4: /* a second URL in a value (a PostgreSQL one: SQLite has no password) */
+      text = g_strconcat (schemes[scheme], a, "?application_name=", schemes[scheme % 3], b, ":", PW_MARK,
                           "@", c, NULL);
       break;
     case 5: /* two URLs run together */

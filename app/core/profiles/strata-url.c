@@ -249,15 +249,27 @@ collect_word_userinfo (const char *text,
     {
       const char *word = at;
       const char *colon;
+      gboolean empty_authority = FALSE;
 
       while (word > text + start && !is_token_end (word - 1))
         word--;
+
       for (const char *p = at; p > word + 1; p--)
         if (p[-1] == '/' && p[-2] == '/')
           {
+            /* "sqlite:///path": an empty authority; an '@' further on
+             * belongs to the path (a file name may have one). */
+            const char *run = p;
+
+            while (run > text + start && run[-1] == '/')
+              run--;
+            empty_authority = p - run >= 3 && run - 7 >= text &&
+                              g_ascii_strncasecmp (run - 7, "sqlite:", 7) == 0;
             word = p;
             break;
           }
+      if (empty_authority)
+        continue;
       colon = find_char_in (text, word - text, at - text, ':');
       if (colon != NULL && colon + 1 < at)
         {

@@ -1200,8 +1200,40 @@ run_step_batched (Run     *run,
       return run_step_generic (run, index, next, error);
     }
 
+  /* Names are exact on both engines: an upgrade is checked against the
+   * replayed schema here too, as the generic way does while rendering. */
+  if (self->graph != NULL && strata_step_get_direction (step) == STRATA_DIRECTION_UP)
+    {
+      GPtrArray *ops;
+
+      if (run->state == NULL &&
+          !(run->state = _strata_model_replay_lenient (self->graph, heads_before, NULL, error)))
+        return FALSE;
+      if (!strata_script_ensure_loaded (script, error))
+        return FALSE;
+      ops = strata_script_get_upgrade (script);
+      for (guint i = 0; ops != NULL && i < ops->len; i++)
+        {
+          g_autoptr(GError) replay_error = NULL;
+
+          if (!_strata_model_check_exact_names (run->state, g_ptr_array_index (ops, i), error))
+            {
+              g_clear_pointer (&run->state, strata_model_unref);
+              g_prefix_error (error, "%s: operation %u: ", describe_lazily (&what, script), i);
+              return FALSE;
+            }
+          if (!strata_model_apply_op (run->state, g_ptr_array_index (ops, i), &replay_error))
+            g_debug ("operation %u: not replayed: %s", i, replay_error->message);
+        }
+    }
+  else
+    g_clear_pointer (&run->state, strata_model_unref);
+
   if (!(statements = strata_migrator_render_step (step, STRATA_DIALECT_POSTGRESQL, error)))
-    return FALSE;
+    {
+      g_clear_pointer (&run->state, strata_model_unref);
+      return FALSE;
+    }
 
   sql = build_batch (self, step, statements);
 
@@ -1216,6 +1248,7 @@ run_step_batched (Run     *run,
     {
       strata_migrator_rollback (self);
       g_clear_pointer (&run->heads, g_strfreev);
+      g_clear_pointer (&run->state, strata_model_unref);
 
       if (g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_STATE))
         {
