@@ -21,7 +21,7 @@
 
 #define PW_MARK "Zq7PwMark"
 
-static void
+G_GNUC_NORETURN static void
 leak (const char *where,
       const char *url,
       const char *shown)
