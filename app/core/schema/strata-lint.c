@@ -18,12 +18,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "strata-dialect.h"
-#include "strata-graph.h"
+#include "strata-type-map.h"
 #include "strata-lint.h"
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
-#include "strata-script.h"
+#include "strata-sql-lexer-private.h"
 
 G_DEFINE_BOXED_TYPE (StrataLintFinding, strata_lint_finding, strata_lint_finding_copy, strata_lint_finding_free)
 
@@ -177,81 +176,76 @@ lint_alter_column (GPtrArray   *findings,
 /* Expressions are SQL by design (default, where, check, using), but an
  * expression is one expression: a ';' outside quotes ends the statement it
  * is pasted into and starts another, a comment hides what follows it, a ')'
- * that closes more than it opened ends the definition around it. Returns
- * what is wrong, or NULL. Quotes: '…' (with ''), "…", $tag$…$tag$. */
+ * that closes more than it opened ends the definition around it. The
+ * expression is read as each engine reads it (the lexer's SQLite and
+ * PostgreSQL quotes: E'…' with backslashes and $tag$…$tag$ on one,
+ * `…` and […] on the other), since it may run on either. Returns what is
+ * wrong, or NULL. */
 static const char *
-expression_problem (const char *expr)
+expression_problem_as (const char        *expr,
+                       StrataSqlLexFlags  flags)
 {
+  gsize len = strlen (expr);
+  /* An unterminated string runs to the end of the text: with one more
+   * character after the expression, a quote that closes ends inside it and
+   * one that does not runs past it. */
+  g_autofree char *probe = g_strconcat (expr, " ", NULL);
+  const char *p = probe;
   int depth = 0;
 
-  if (expr == NULL)
-    return NULL;
-
-  for (const char *p = expr; *p; p++)
+  for (;;)
     {
-      switch (*p)
+      StrataSqlToken token;
+
+      _strata_sql_token_at (probe, p, flags, &token);
+      p = token.start + token.length;
+
+      switch (token.kind)
         {
-        case '\'':
-        case '"':
-          {
-            char quote = *p;
+        case STRATA_SQL_TOKEN_END:
+          return depth > 0 ? "a “(” that is never closed" : NULL;
 
-            for (p++; *p && !(*p == quote && p[1] != quote); p++)
-              if (*p == quote)
-                p++;
-            if (*p == '\0')
-              return "a quote that is never closed";
-          }
+        case STRATA_SQL_TOKEN_STRING:
+        case STRATA_SQL_TOKEN_QUOTED_NAME:
+          if ((gsize)(p - probe) > len)
+            return *token.start == '$' ? "a dollar quote that is never closed"
+                                       : "a quote that is never closed";
           break;
 
-        case '$':
-          {
-            const char *tag_end = p + 1;
+        case STRATA_SQL_TOKEN_COMMENT:
+          return token.start[0] == '-' ? "a comment (“--”), which hides what follows it"
+                                       : "a comment (“/*”), which hides what follows it";
 
-            while (g_ascii_isalnum (*tag_end) || *tag_end == '_')
-              tag_end++;
-            if (*tag_end == '$' && (p == expr || !(g_ascii_isalnum (p[-1]) || p[-1] == '_')))
-              {
-                g_autofree char *tag = g_strndup (p, tag_end - p + 1);
-                const char *close = strstr (tag_end + 1, tag);
-
-                if (close == NULL)
-                  return "a dollar quote that is never closed";
-                p = close + strlen (tag) - 1;
-              }
-          }
-          break;
-
-        case '-':
-          if (p[1] == '-')
-            return "a comment (“--”), which hides what follows it";
-          break;
-
-        case '/':
-          if (p[1] == '*')
-            return "a comment (“/*”), which hides what follows it";
-          break;
-
-        case ';':
-          return "a “;” outside quotes, which ends the statement and starts another";
-
-        case '(':
-          depth++;
-          break;
-
-        case ')':
-          if (--depth < 0)
+        case STRATA_SQL_TOKEN_SYMBOL:
+          if (*token.start == ';')
+            return "a “;” outside quotes, which ends the statement and starts another";
+          if (*token.start == '(')
+            depth++;
+          else if (*token.start == ')' && --depth < 0)
             return "a “)” that closes more than the expression opened";
           break;
 
+        case STRATA_SQL_TOKEN_SPACE:
+        case STRATA_SQL_TOKEN_WORD:
+        case STRATA_SQL_TOKEN_PARAMETER:
         default:
           break;
         }
     }
+}
 
-  if (depth > 0)
-    return "a “(” that is never closed";
-  return NULL;
+static const char *
+expression_problem (const char *expr)
+{
+  const char *problem;
+
+  if (expr == NULL)
+    return NULL;
+
+  if ((problem = expression_problem_as (expr, STRATA_SQL_LEX_POSTGRESQL)) != NULL)
+    return problem;
+
+  return expression_problem_as (expr, STRATA_SQL_LEX_SQLITE);
 }
 
 static void
@@ -501,34 +495,4 @@ strata_lint_ops (GPtrArray   *ops,
     }
 
   return g_steal_pointer (&findings);
-}
-
-GPtrArray *
-strata_lint_script (StrataGraph   *graph,
-                    StrataScript  *script,
-                    GError       **error)
-{
-  g_autoptr(StrataModel) before = NULL;
-  GPtrArray *findings;
-  GPtrArray *upgrade;
-
-  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
-  g_return_val_if_fail (STRATA_IS_SCRIPT (script), NULL);
-
-  if (!strata_script_ensure_loaded (script, error) ||
-      !(before = _strata_model_replay_lenient (graph, NULL, script, error)))
-    return NULL;
-
-  upgrade = strata_script_get_upgrade (script);
-  if (upgrade == NULL)
-    return g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
-
-  findings = strata_lint_ops (upgrade, before, strata_script_get_downgrade (script) != NULL);
-  for (guint i = 0; i < findings->len; i++)
-    {
-      StrataLintFinding *finding = g_ptr_array_index (findings, i);
-      finding->revision = g_strdup (strata_script_get_revision (script));
-    }
-
-  return findings;
 }
