@@ -703,7 +703,8 @@ def lint_flags_statements_in_expressions(tmp):
         {"op": "create_table", "table": "t1", "columns": [
             {"name": "id", "type": "integer"},
             {"name": "note", "type": "text", "default": "'a;b'"},
-            {"name": "n", "type": "integer", "default": "0); DROP TABLE t2; --"}],
+            {"name": "n", "type": "integer", "default": "0); DROP TABLE t2; --"},
+            {"name": "body", "type": "text", "default": "$$x; y$$"}],
          "checks": [{"name": "ck_t1_id", "expression": "id > 0; DELETE FROM t2"}],
          "indexes": [{"name": "ix_t1_id", "columns": ["id"], "where": "id > 0 -- ok"}]}])
     r = strata("-C", proj, "lint", check=1)
@@ -712,6 +713,8 @@ def lint_flags_statements_in_expressions(tmp):
     out = r.out + r.err
     assert "ck_t1_id" in out and "t1.n" in out, r
     assert "t1.note" not in out, r
+    # A dollar quote is PostgreSQL's: SQLite would end the statement there.
+    assert "t1.body may hide a second statement when read by SQLite" in out, r
 
 
 @test

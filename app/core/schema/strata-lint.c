@@ -234,18 +234,28 @@ expression_problem_as (const char        *expr,
     }
 }
 
+/* What is wrong with @expr as either engine reads it, or NULL; @engine is
+ * set to the one engine that sees the problem, or NULL when both do. */
 static const char *
-expression_problem (const char *expr)
+expression_problem (const char  *expr,
+                    const char **engine)
 {
-  const char *problem;
+  const char *on_postgresql;
+  const char *on_sqlite;
 
+  *engine = NULL;
   if (expr == NULL)
     return NULL;
 
-  if ((problem = expression_problem_as (expr, STRATA_SQL_LEX_POSTGRESQL)) != NULL)
-    return problem;
+  on_postgresql = expression_problem_as (expr, STRATA_SQL_LEX_POSTGRESQL);
+  on_sqlite = expression_problem_as (expr, STRATA_SQL_LEX_SQLITE);
 
-  return expression_problem_as (expr, STRATA_SQL_LEX_SQLITE);
+  if (on_postgresql != NULL && on_sqlite == NULL)
+    *engine = "PostgreSQL";
+  else if (on_postgresql == NULL && on_sqlite != NULL)
+    *engine = "SQLite";
+
+  return on_postgresql != NULL ? on_postgresql : on_sqlite;
 }
 
 static void
@@ -255,12 +265,13 @@ lint_expression (GPtrArray  *findings,
                  const char *what,
                  const char *expr)
 {
-  const char *problem = expression_problem (expr);
+  const char *engine;
+  const char *problem = expression_problem (expr, &engine);
 
   if (problem != NULL)
     add (findings, STRATA_LINT_DESTRUCTIVE, index, op,
-         "%s may hide a second statement: it holds %s; an expression must be one SQL expression",
-         what, problem);
+         "%s may hide a second statement%s%s: it holds %s; an expression must be one SQL expression",
+         what, engine != NULL ? " when read by " : "", engine != NULL ? engine : "", problem);
 }
 
 static void
