@@ -506,6 +506,7 @@ run_step_batched (Run     *run,
   g_autoptr(GPtrArray) statements = NULL;
   g_autoptr(GDateTime) started = NULL;
   g_autoptr(GError) local_error = NULL;
+  StrataModel *state = NULL;
   gint64 begun;
 
   if (run->heads == NULL &&
@@ -521,9 +522,25 @@ run_step_batched (Run     *run,
       return run_step_generic (run, index, next, error);
     }
 
+  /* Names are exact on both engines: an upgrade is rendered against the
+   * replayed schema here too, as the generic way does, and rendering with
+   * a schema refuses a name that differs from it only in case. */
+  if (self->graph != NULL && strata_step_get_direction (step) == STRATA_DIRECTION_UP)
+    {
+      if (run->state == NULL &&
+          !(run->state = _strata_model_replay_lenient (self->graph, heads_before, NULL, error)))
+        return FALSE;
+      state = run->state;
+    }
+  else
+    g_clear_pointer (&run->state, strata_model_unref);
+
   if (!(statements = _strata_migrator_render_step_with_state (NULL, step, strata_driver_get_dialect (self->driver),
-                                                              NULL, NULL, error)))
-    return FALSE;
+                                                              state, NULL, error)))
+    {
+      g_clear_pointer (&run->state, strata_model_unref);
+      return FALSE;
+    }
 
   sql = _strata_migrator_render_batch_body (self, step, statements);
   version_table = _strata_migrator_quote_table (self, self->version_table);
@@ -541,6 +558,7 @@ run_step_batched (Run     *run,
     {
       _strata_migrator_rollback (self);
       g_clear_pointer (&run->heads, g_strfreev);
+      g_clear_pointer (&run->state, strata_model_unref);
 
       if (g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_STATE))
         {
