@@ -528,7 +528,9 @@ run_step_batched (Run     *run,
   if (self->graph != NULL && strata_step_get_direction (step) == STRATA_DIRECTION_UP)
     {
       if (run->state == NULL &&
-          !(run->state = _strata_model_replay_lenient (self->graph, heads_before, NULL, error)))
+          !(run->state = _strata_model_replay_lenient_for_dialect (self->graph, heads_before, NULL,
+                                                                   strata_driver_get_dialect (self->driver),
+                                                                   error)))
         return FALSE;
       state = run->state;
     }
@@ -631,9 +633,9 @@ strata_migrator_check_plan (StrataMigrator  *self,
   guint n_steps = strata_plan_get_n_steps (plan);
 
   if (self->graph != NULL &&
-      !(state = _strata_model_replay_lenient (self->graph,
-                                              strata_step_get_heads_before (strata_plan_get_step (plan, 0)),
-                                              NULL, error)))
+      !(state = _strata_model_replay_lenient_for_dialect (self->graph,
+                                                          strata_step_get_heads_before (strata_plan_get_step (plan, 0)),
+                                                          NULL, dialect, error)))
     return FALSE;
 
   for (guint i = 0; i < n_steps; i++)
