@@ -18,6 +18,7 @@
 #include "strata-error.h"
 #include "strata-graph.h"
 #include "strata-migrator-private.h"
+#include "strata-model-private.h"
 #include "strata-ops-private.h"
 #include "strata-plan.h"
 #include "strata-replay-private.h"
@@ -39,7 +40,7 @@ _strata_migrator_render_step_with_state (StrataGraph    *graph,
 
   if (ops_given != NULL)
     ops = g_ptr_array_ref (ops_given);
-  else if (!(ops = strata_step_dup_operations (step, graph, error)))
+  else if (!(ops = strata_step_dup_operations_for_dialect (step, graph, dialect, error)))
     return NULL;
 
   if (state != NULL)
@@ -56,6 +57,48 @@ _strata_migrator_render_step_with_state (StrataGraph    *graph,
     }
 
   return statements;
+}
+
+GPtrArray *
+_strata_migrator_render_op_live (StrataDriver   *db,
+                                 StrataDialect   dialect,
+                                 StrataOp       *op,
+                                 StrataModel    *state,
+                                 GPtrArray      *rebuilt,
+                                 GCancellable   *cancellable,
+                                 GError        **error)
+{
+  g_autoptr(GPtrArray) some = NULL;
+  g_autoptr(GError) replay_error = NULL;
+
+  if (!strata_op_runs_on (op, dialect))
+    return g_ptr_array_new_with_free_func (g_free);
+
+  if (state != NULL)
+    {
+      if (!_strata_model_check_exact_names (state, op, error))
+        return NULL;
+
+      if (dialect == STRATA_DIALECT_SQLITE && _strata_dialect_sqlite_needs_model (op))
+        {
+          g_autoptr(GPtrArray) one = g_ptr_array_new ();
+
+          g_ptr_array_add (one, op);
+          return strata_dialect_render_ops_with_model (dialect, one, state, rebuilt, error);
+        }
+    }
+
+  if (db != NULL)
+    some = _strata_driver_render_op_live (db, op, rebuilt, cancellable, error);
+  else if (dialect == STRATA_DIALECT_SQLITE && _strata_dialect_sqlite_needs_rebuild (op))
+    some = g_ptr_array_new_with_free_func (g_free);  /* from the live table, when it runs */
+  else
+    some = strata_dialect_render_op (dialect, op, error);
+
+  if (some != NULL && state != NULL && !strata_model_apply_op (state, op, &replay_error))
+    g_debug ("operation not replayed: %s", replay_error->message);
+
+  return g_steal_pointer (&some);
 }
 
 /**
@@ -111,7 +154,8 @@ strata_migrator_render_step_for_graph (StrataGraph    *graph,
   g_return_val_if_fail (STRATA_IS_STEP (step), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!(state = _strata_model_replay_lenient (graph, strata_step_get_heads_before (step), NULL, error)))
+  if (!(state = _strata_model_replay_lenient_for_dialect (graph, strata_step_get_heads_before (step), NULL,
+                                                          dialect, error)))
     return NULL;
 
   return _strata_migrator_render_step_with_state (graph, step, NULL, dialect, state, rebuilt, error);
@@ -133,6 +177,9 @@ typedef struct
   StrataDriver *db;
   /* lower-case table name → (element-type utf8) its statements, in order */
   GHashTable   *cold;
+  /* The schema of SQLite the migrations replay to, for exact names and
+   * what only the schema tells (enum types). */
+  StrataModel  *state;
 } Shadow;
 
 static void
@@ -140,6 +187,7 @@ shadow_free (Shadow *shadow)
 {
   g_clear_object (&shadow->db);
   g_clear_pointer (&shadow->cold, g_hash_table_unref);
+  g_clear_pointer (&shadow->state, strata_model_unref);
   g_free (shadow);
 }
 
@@ -176,6 +224,22 @@ shadow_warm (Shadow     *shadow,
 
   for (guint i = 0; i < log->len; i++)
     shadow_execute (shadow, g_ptr_array_index (log, i));
+}
+
+/* Runs every cold table's statements into the shadow. */
+static void
+shadow_warm_all (Shadow *shadow)
+{
+  g_autofree gpointer *keys = NULL;
+  guint n = 0;
+
+  keys = g_hash_table_get_keys_as_array (shadow->cold, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *key = g_strdup (keys[i]);
+
+      shadow_warm (shadow, key);
+    }
 }
 
 static gboolean
@@ -341,6 +405,13 @@ shadow_warm_for_op (Shadow   *shadow,
       return;
     }
 
+  /* An enum type's values are in the CHECK of every table using it. */
+  if (op->kind == STRATA_OP_ALTER_ENUM || op->kind == STRATA_OP_DROP_ENUM)
+    {
+      shadow_warm_all (shadow);
+      return;
+    }
+
   shadow_warm (shadow, op->table);
   if (op->kind == STRATA_OP_ADD_FOREIGN_KEY && op->foreign_key != NULL)
     shadow_warm (shadow, strata_foreign_key_get_references (op->foreign_key));
@@ -375,12 +446,25 @@ shadow_run_ops (Shadow        *shadow,
       g_autoptr(GError) local_error = NULL;
       GPtrArray *log = NULL;
 
-      if (op_stays_cold (shadow, op))
+      if (!strata_op_runs_on (op, STRATA_DIALECT_SQLITE))
+        continue;
+
+      /* Names are exact here as on every way of rendering. */
+      if (!_strata_model_check_exact_names (shadow->state, op, error))
+        {
+          g_prefix_error (error, "operation %u: ", i);
+          return FALSE;
+        }
+
+      if (!_strata_dialect_sqlite_needs_model (op) && op_stays_cold (shadow, op))
         {
           g_autofree char *key = g_ascii_strdown (op->table, -1);
+          g_autoptr(GError) replay_error = NULL;
 
           if (!(some = strata_dialect_render_op (STRATA_DIALECT_SQLITE, op, &local_error)))
             goto failed;
+          if (!strata_model_apply_op (shadow->state, op, &replay_error))
+            g_debug ("shadow database: operation %u not replayed: %s", i, replay_error->message);
 
           if (op->kind == STRATA_OP_DROP_TABLE)
             g_hash_table_remove (shadow->cold, key);
@@ -398,7 +482,8 @@ shadow_run_ops (Shadow        *shadow,
       else
         {
           shadow_warm_for_op (shadow, op);
-          if (!(some = _strata_driver_render_op_live (shadow->db, op, rebuilt, NULL, &local_error)))
+          if (!(some = _strata_migrator_render_op_live (shadow->db, STRATA_DIALECT_SQLITE, op, shadow->state,
+                                                        rebuilt, NULL, &local_error)))
             goto failed;
 
           for (guint j = 0; j < some->len; j++)
@@ -435,6 +520,8 @@ shadow_open (StrataGraph         *graph,
   GPtrArray *scripts;
 
   shadow->cold = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
+  shadow->state = strata_model_new ();
+  strata_model_set_dialect (shadow->state, STRATA_DIALECT_SQLITE);
 
   if (!(shadow->db = strata_driver_open ("sqlite://", NULL, NULL, error)) ||
       !strata_driver_execute (shadow->db, "PRAGMA foreign_keys = OFF", NULL, error) ||
@@ -454,7 +541,12 @@ shadow_open (StrataGraph         *graph,
         return NULL;
       if ((ops = strata_script_get_upgrade (script)) != NULL &&
           !shadow_run_ops (shadow, ops, NULL, NULL, error))
-        return NULL;
+        {
+          g_autofree char *what = _strata_describe_revision (script);
+
+          g_prefix_error (error, "%s: ", what);
+          return NULL;
+        }
     }
 
   return g_steal_pointer (&shadow);
@@ -484,6 +576,8 @@ expected_on_server (StrataGraph         *graph,
   g_autofree char *create = NULL;
   g_autofree char *path = NULL;
   GPtrArray *scripts;
+
+  strata_model_set_dialect (state, dialect);
 
   if (!(applied = strata_graph_dup_applied (graph, heads, error)))
     return NULL;
@@ -516,6 +610,14 @@ expected_on_server (StrataGraph         *graph,
 
       if (!(statements = strata_dialect_render_ops_with_model (dialect, ops, state, NULL, &local_error)))
         {
+          /* Names that differ only in case are refused, as a run refuses them. */
+          if (g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_PROJECT))
+            {
+              g_autofree char *what = _strata_describe_revision (script);
+
+              g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", what);
+              goto out;
+            }
           g_debug ("expected schema: %s not rendered: %s", strata_script_get_revision (script), local_error->message);
           continue;
         }
@@ -711,21 +813,22 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
   direction = strata_plan_get_direction (plan);
   n_steps = strata_plan_get_n_steps (plan);
 
-  /* What each step runs, from one replay of the history. */
-  if (!(plan_ops = strata_plan_dup_operations (plan, graph, error)))
+  /* What each step runs on @dialect, from one replay of the history. */
+  if (!(plan_ops = strata_plan_dup_operations_for_dialect (plan, graph, dialect, error)))
     return NULL;
 
   /* With the graph, on SQLite: the migrations up to the plan run in an
    * in-memory shadow database, and each step renders from it as a run
    * renders from the live database (exact, raw SQL included). On
-   * PostgreSQL: the schema replayed up to the plan. */
+   * PostgreSQL: the schema of the dialect replayed up to the plan. */
   if (graph != NULL && n_steps > 0 && dialect == STRATA_DIALECT_SQLITE)
     {
       if (!(shadow = shadow_open (graph, strata_plan_get_heads_before (plan), error)))
         return NULL;
     }
   else if (graph != NULL && n_steps > 0 &&
-           !(state = _strata_model_replay_lenient (graph, strata_plan_get_heads_before (plan), NULL, error)))
+           !(state = _strata_model_replay_lenient_for_dialect (graph, strata_plan_get_heads_before (plan), NULL,
+                                                               dialect, error)))
     return NULL;
 
   g_string_append_printf (out, "-- Strata %s: %s to %s, %s\n\n",
@@ -774,6 +877,8 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
                                                                        dialect, state, rebuilt, error)))
         return NULL;
       rebuild = rebuilt->len > 0;
+      /* As run: a rebuild is always in a transaction. */
+      transactional = transactional || rebuild;
 
       parents = g_strjoinv (", ", (char **)strata_script_get_down_revisions (script));
       message = comment_text (strata_script_get_message (script));
@@ -787,6 +892,8 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
       g_string_append (out, "\n");
       if (!transactional)
         g_string_append (out, "-- (not transactional: runs outside a transaction)\n");
+      else if (!strata_script_get_transactional (script))
+        g_string_append (out, "-- (\"transactional\": false, but a table rebuild always runs in a transaction)\n");
       g_string_append (out, "\n");
 
       if (rebuild)

@@ -107,4 +107,18 @@ GPtrArray *_strata_migrator_render_step_with_state (StrataGraph      *graph,
                                                     GPtrArray        *rebuilt,
                                                     GError          **error);
 
+/* One operation of a step rendered from @db as it is now (SQLite: a
+ * rebuild from the live table), or with @db NULL as far as the schema
+ * allows (a rebuild is then left to the run: nothing). @state (nullable) is
+ * the schema of @db's dialect before @op, advanced past it: names are
+ * checked against it, and what only the schema tells (enum types on
+ * SQLite) is rendered from it. Operations for other dialects: nothing. */
+GPtrArray *_strata_migrator_render_op_live (StrataDriver     *db,
+                                            StrataDialect     dialect,
+                                            StrataOp         *op,
+                                            StrataModel      *state,
+                                            GPtrArray        *rebuilt,
+                                            GCancellable     *cancellable,
+                                            GError          **error);
+
 G_END_DECLS

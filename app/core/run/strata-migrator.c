@@ -18,6 +18,7 @@
 #include "strata-dialect-private.h"
 #include "strata-driver-private.h"
 #include "strata-ops.h"
+#include "strata-ops-private.h"
 #include "strata-error.h"
 #include "strata-graph.h"
 #include "strata-migrator-private.h"
@@ -42,6 +43,7 @@ enum {
   STEP_STARTED,
   STEP_FINISHED,
   STATEMENT,
+  NOTICE,
   N_SIGNALS
 };
 
@@ -242,6 +244,13 @@ run_step_generic (Run     *run,
 
   _strata_rebuild_reset (rebuild);
 
+  /* The schema of the run's dialect before the step: names are checked
+   * against it on every way of rendering. */
+  if (self->graph != NULL && run->state == NULL &&
+      !(run->state = _strata_model_replay_lenient_for_dialect (self->graph, strata_step_get_heads_before (step),
+                                                               NULL, dialect, error)))
+    return FALSE;
+
   if (_strata_driver_can_rebuild (self->driver))
     {
       ops = g_ptr_array_ref (g_ptr_array_index (run->ops, index));
@@ -251,23 +260,41 @@ run_step_generic (Run     *run,
           StrataOp *op = g_ptr_array_index (ops, i);
           const char *table = strata_op_get_table (op);
 
+          if (!strata_op_runs_on (op, dialect))
+            continue;
+
           if (table != NULL && _strata_dialect_sqlite_needs_rebuild (op) &&
               !g_ptr_array_find_with_equal_func (rebuild->tables, table, g_str_equal, NULL))
             g_ptr_array_add (rebuild->tables, g_strdup (table));
+
+          /* A new set of values rebuilds the tables using the enum type
+           * (their CHECK). */
+          if (strata_op_get_kind (op) == STRATA_OP_ALTER_ENUM && run->state != NULL)
+            {
+              GPtrArray *tables = strata_model_get_tables (run->state);
+
+              for (guint t = 0; t < tables->len; t++)
+                {
+                  StrataTable *candidate = g_ptr_array_index (tables, t);
+                  GPtrArray *columns = strata_table_get_columns (candidate);
+                  const char *name = strata_table_get_name (candidate);
+
+                  for (guint c = 0; c < columns->len; c++)
+                    if (g_strcmp0 (strata_data_type_get_enum (strata_column_get_data_type (g_ptr_array_index (columns, c))),
+                                   op->name) == 0)
+                      {
+                        if (!g_ptr_array_find_with_equal_func (rebuild->tables, name, g_str_equal, NULL))
+                          g_ptr_array_add (rebuild->tables, g_strdup (name));
+                        break;
+                      }
+                }
+            }
         }
     }
-  else
-    {
-      if (self->graph != NULL && run->state == NULL &&
-          !(run->state = _strata_model_replay_lenient (self->graph, strata_step_get_heads_before (step),
-                                                       NULL, error)))
-        return FALSE;
-
-      if (!(statements = _strata_migrator_render_step_with_state (self->graph, step, g_ptr_array_index (run->ops, index),
-                                                                  dialect, run->state,
-                                                                  NULL, error)))
-        return FALSE;
-    }
+  else if (!(statements = _strata_migrator_render_step_with_state (self->graph, step,
+                                                                   g_ptr_array_index (run->ops, index),
+                                                                   dialect, run->state, NULL, error)))
+    return FALSE;
 
   if (!_strata_driver_rebuild_begin (self->driver, rebuild, run->cancellable, error))
     {
@@ -300,7 +327,11 @@ run_step_body (Run        *run,
   StrataStep *step = strata_plan_get_step (run->plan, index);
   StrataScript *script = strata_step_get_script (step);
   const char * const *heads_before = strata_step_get_heads_before (step);
-  gboolean transactional = strata_script_get_transactional (script);
+  /* A table rebuild (SQLite: new table, copy, drop, rename) always runs in
+   * a transaction, "transactional": false or not: outside one, a failure
+   * half-way would leave a _strata_rebuild_ table behind or the table
+   * gone, and nothing a rebuild runs needs to be outside one. */
+  gboolean transactional = strata_script_get_transactional (script) || run->rebuild->tables->len > 0;
   g_autofree char *what = NULL;
   g_autoptr(GDateTime) started = NULL;
   g_auto(GStrv) heads = NULL;
@@ -380,8 +411,9 @@ run_step_body (Run        *run,
         {
           g_autoptr(GPtrArray) some = NULL;
 
-          some = _strata_driver_render_op_live (self->driver, g_ptr_array_index (ops, op_index),
-                                                run->rebuild->tables, run->cancellable, &local_error);
+          some = _strata_migrator_render_op_live (self->driver, strata_driver_get_dialect (self->driver),
+                                                  g_ptr_array_index (ops, op_index), run->state,
+                                                  run->rebuild->tables, run->cancellable, &local_error);
           if (some == NULL)
             {
               g_prefix_error (&local_error, "operation %u: ", op_index);
@@ -396,6 +428,23 @@ run_step_body (Run        *run,
         break;
 
       sql = local_error == NULL ? g_ptr_array_index (statements, i) : NULL;
+
+      if (sql != NULL && !transactional)
+        {
+          g_autofree char *notice = NULL;
+
+          if (!_strata_driver_prepare_autocommit (self->driver, sql, &notice, run->cancellable, &local_error))
+            {
+              _strata_migrator_record_failure (self, step, started, local_error);
+              g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ",
+                                          describe_lazily (&what, script));
+              g_ptr_array_unref (statements);
+              return FALSE;
+            }
+          if (notice != NULL)
+            run_emit (run, signals[NOTICE], step, index, 0, notice);
+        }
+
       if (sql != NULL)
         run_emit (run, signals[STATEMENT], step, index, 0, sql);
 
@@ -411,12 +460,13 @@ run_step_body (Run        *run,
           else
             {
               g_autofree char *ran = describe_statements (statements, i);
+              g_autofree char *leftovers = _strata_driver_describe_leftovers (self->driver, sql);
 
               g_set_error (error, local_error->domain, local_error->code,
-                           "%s: %s (not transactional: %s%s; the revision was not recorded in %s)",
+                           "%s: %s (not transactional: %s%s; the revision was not recorded in %s)%s",
                            describe_lazily (&what, script), local_error->message,
                            i == 0 ? "no statement had run" : "already ran and stay applied: ",
-                           ran, self->version_table);
+                           ran, self->version_table, leftovers ? leftovers : "");
             }
 
           g_ptr_array_unref (statements);
@@ -507,6 +557,7 @@ run_step_batched (Run     *run,
   g_autoptr(GPtrArray) statements = NULL;
   g_autoptr(GDateTime) started = NULL;
   g_autoptr(GError) local_error = NULL;
+  StrataModel *state = NULL;
   gint64 begun;
 
   if (run->heads == NULL &&
@@ -522,12 +573,31 @@ run_step_batched (Run     *run,
       return run_step_generic (run, index, next, error);
     }
 
-  /* With the graph: a revision without "downgrade" runs the inverse
-   * computed from the replayed schema, as on SQLite and in --sql. */
-  if (!(statements = _strata_migrator_render_step_with_state (self->graph, step, g_ptr_array_index (run->ops, index),
+  /* Names are exact on both engines: an upgrade is rendered against the
+   * replayed schema here too, as the generic way does, and rendering with
+   * a schema refuses a name that differs from it only in case. */
+  if (self->graph != NULL && strata_step_get_direction (step) == STRATA_DIRECTION_UP)
+    {
+      if (run->state == NULL &&
+          !(run->state = _strata_model_replay_lenient_for_dialect (self->graph, heads_before, NULL,
+                                                                   strata_driver_get_dialect (self->driver),
+                                                                   error)))
+        return FALSE;
+      state = run->state;
+    }
+  else
+    g_clear_pointer (&run->state, strata_model_unref);
+
+  /* What the step runs was decided for the plan (a revision without
+   * "downgrade" runs the inverse computed from the replayed schema, as on
+   * SQLite and in --sql). */
+  if (!(statements = _strata_migrator_render_step_with_state (NULL, step, g_ptr_array_index (run->ops, index),
                                                               strata_driver_get_dialect (self->driver),
-                                                              NULL, NULL, error)))
-    return FALSE;
+                                                              state, NULL, error)))
+    {
+      g_clear_pointer (&run->state, strata_model_unref);
+      return FALSE;
+    }
 
   sql = _strata_migrator_render_batch_body (self, step, statements);
   version_table = _strata_migrator_quote_table (self, self->version_table);
@@ -545,6 +615,7 @@ run_step_batched (Run     *run,
     {
       _strata_migrator_rollback (self);
       g_clear_pointer (&run->heads, g_strfreev);
+      g_clear_pointer (&run->state, strata_model_unref);
 
       if (g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_STATE))
         {
@@ -602,6 +673,90 @@ strata_migrator_prepare_batches (StrataMigrator  *self,
   return TRUE;
 }
 
+/* Renders every step of @plan as the run will, before any of it runs: an
+ * error that needs no database (a rebuild that cannot be rendered, an
+ * operation the dialect cannot do, an irreversible step) is found before the
+ * first revision commits, so that it changes nothing. */
+static gboolean
+strata_migrator_check_plan (StrataMigrator  *self,
+                            StrataPlan      *plan,
+                            GPtrArray       *plan_ops,
+                            GError         **error)
+{
+  StrataDialect dialect = strata_driver_get_dialect (self->driver);
+  g_autoptr(StrataModel) state = NULL;
+  g_autoptr(GPtrArray) rebuilt = g_ptr_array_new_with_free_func (g_free);
+  guint n_steps = strata_plan_get_n_steps (plan);
+
+  if (self->graph != NULL &&
+      !(state = _strata_model_replay_lenient_for_dialect (self->graph,
+                                                          strata_step_get_heads_before (strata_plan_get_step (plan, 0)),
+                                                          NULL, dialect, error)))
+    return FALSE;
+
+  for (guint i = 0; i < n_steps; i++)
+    {
+      StrataStep *step = strata_plan_get_step (plan, i);
+      GPtrArray *ops = g_ptr_array_index (plan_ops, i);
+      g_autoptr(GPtrArray) statements = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      g_ptr_array_set_size (rebuilt, 0);
+      if (_strata_driver_can_rebuild (self->driver))
+        {
+          /* As the run renders: each operation from the database as it will
+           * be (a rebuild from the live table, left to the run), names
+           * checked against the schema. */
+          statements = g_ptr_array_new_with_free_func (g_free);
+          for (guint j = 0; j < ops->len; j++)
+            {
+              g_autoptr(GPtrArray) some = _strata_migrator_render_op_live (NULL, dialect, g_ptr_array_index (ops, j),
+                                                                           state, rebuilt, NULL, &local_error);
+
+              if (some == NULL)
+                {
+                  g_autofree char *what = _strata_describe_revision (strata_step_get_script (step));
+
+                  g_prefix_error (&local_error, "%s: operation %u: ", what, j);
+                  g_clear_pointer (&statements, g_ptr_array_unref);
+                  break;
+                }
+            }
+        }
+      else if (_strata_driver_can_batch (self->driver) &&
+               strata_script_get_transactional (strata_step_get_script (step)))
+        {
+          g_autoptr(GPtrArray) with_state = NULL;
+
+          /* As the batch renders it: against the schema on the way up, else
+           * without one; the model follows for the steps after it. */
+          if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
+            statements = _strata_migrator_render_step_with_state (NULL, step, ops, dialect, state, rebuilt,
+                                                                  &local_error);
+          else
+            {
+              statements = _strata_migrator_render_step_with_state (NULL, step, ops, dialect, NULL, NULL,
+                                                                    &local_error);
+              if (state != NULL)
+                with_state = _strata_migrator_render_step_with_state (NULL, step, ops, dialect, state, rebuilt,
+                                                                      NULL);
+            }
+        }
+      else
+        statements = _strata_migrator_render_step_with_state (NULL, step, ops, dialect, state, rebuilt,
+                                                              &local_error);
+
+      if (statements == NULL)
+        {
+          g_set_error (error, local_error->domain, local_error->code,
+                       "%s (found before running the plan: nothing was changed)", local_error->message);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
 static gboolean
 strata_migrator_run_internal (StrataMigrator  *self,
                               StrataPlan      *plan,
@@ -611,6 +766,7 @@ strata_migrator_run_internal (StrataMigrator  *self,
 {
   g_autoptr(StrataRebuild) rebuild = _strata_rebuild_new ();
   g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GError) local_error = NULL;
   Run run = { self, plan, context, cancellable, strata_plan_get_n_steps (plan), FALSE, NULL, NULL,
               rebuild, NULL };
   g_autofree char *lock_name = NULL;
@@ -636,10 +792,19 @@ strata_migrator_run_internal (StrataMigrator  *self,
       return FALSE;
     }
 
-  /* What each step runs, decided once for the plan (one replay). */
-  if (!(ops = strata_plan_dup_operations (plan, self->graph, error)))
-    return FALSE;
+  /* What each step runs on the run's dialect, decided once for the plan
+   * (one replay), then the whole plan rendered before any of it runs. */
+  if (!(ops = strata_plan_dup_operations_for_dialect (plan, self->graph, strata_driver_get_dialect (self->driver),
+                                                      &local_error)))
+    {
+      g_set_error (error, local_error->domain, local_error->code,
+                   "%s (found before running the plan: nothing was changed)", local_error->message);
+      return FALSE;
+    }
   run.ops = ops;
+
+  if (!strata_migrator_check_plan (self, plan, ops, error))
+    return FALSE;
 
   if (!_strata_migrator_ensure_session (self, cancellable, error))
     return FALSE;
@@ -648,6 +813,15 @@ strata_migrator_run_internal (StrataMigrator  *self,
   lock_name = _strata_migrator_table_name (self, self->version_table);
   if (!strata_driver_lock (self->driver, lock_name, cancellable, error))
     return FALSE;
+
+  /* Bounded after the run's lock is taken: waiting for another deploy has
+   * a bound of its own. */
+  if (self->lock_timeout < 0 &&
+      !_strata_driver_bound_lock_waits (self->driver, STRATA_MIGRATOR_DEFAULT_LOCK_TIMEOUT_MS, cancellable, error))
+    {
+      strata_driver_unlock (self->driver, lock_name);
+      return FALSE;
+    }
 
   self->running = TRUE;
   self->tables_ready = FALSE;
@@ -902,6 +1076,22 @@ strata_migrator_class_init (StrataMigratorClass *klass)
    * @step: the step the statement belongs to
    * @sql: the statement about to run
    */
+  /**
+   * StrataMigrator::notice:
+   * @step: the step
+   * @text: what the run did on its own (one line)
+   *
+   * Something the run did besides the step's statements, such as dropping
+   * an INVALID index an interrupted CREATE INDEX CONCURRENTLY left, before
+   * building it again. Emitted like the other signals of a run.
+   */
+  signals[NOTICE] =
+    g_signal_new ("notice",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, STRATA_TYPE_STEP, G_TYPE_STRING);
+
   signals[STATEMENT] =
     g_signal_new ("statement",
                   G_TYPE_FROM_CLASS (klass),

@@ -52,5 +52,8 @@ gboolean   _strata_dialect_sqlite_may_rebuild        (StrataOp         *op);
 gboolean   _strata_dialect_sqlite_needs_rebuild      (StrataOp         *op);
 gboolean   _strata_dialect_sqlite_column_is_involved (StrataTable      *table,
                                                       const char       *column);
+/* Whether @op renders on SQLite from the schema alone (enum types: an
+ * alter_enum, or an enum column whose CHECK takes the type's values). */
+gboolean   _strata_dialect_sqlite_needs_model        (StrataOp         *op);
 
 G_END_DECLS
