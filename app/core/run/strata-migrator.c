@@ -673,6 +673,48 @@ strata_migrator_prepare_batches (StrataMigrator  *self,
   return TRUE;
 }
 
+/* Whether the table @op rebuilds (from the live table, when it runs) can
+ * be there then: the migrations made it (@state), it is in the database
+ * now, or raw SQL run before it in the plan names it (@raw, lower case). */
+static gboolean
+rebuild_has_a_table (StrataMigrator  *self,
+                     StrataModel     *state,
+                     GString         *raw,
+                     StrataOp        *op,
+                     StrataDialect    dialect,
+                     GError         **error)
+{
+  const char *table = strata_op_get_table (op);
+  g_autoptr(StrataResult) found = NULL;
+  g_autofree char *lower = NULL;
+  const char *params[1] = { table };
+
+  if (state == NULL || table == NULL || dialect != STRATA_DIALECT_SQLITE ||
+      !strata_op_runs_on (op, dialect) || strata_op_get_kind (op) == STRATA_OP_DROP_COLUMN ||
+      !_strata_dialect_sqlite_needs_rebuild (op) || strata_model_lookup_table (state, table) != NULL)
+    return TRUE;
+
+  lower = g_ascii_strdown (table, -1);
+  if (strstr (raw->str, lower) != NULL)
+    return TRUE;
+
+  found = strata_driver_query_params (self->driver,
+                                      "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = $1 COLLATE NOCASE",
+                                      1, params, NULL, NULL);
+  if (found != NULL && strata_result_get_n_rows (found) > 0)
+    return TRUE;
+
+  {
+    g_autofree char *what = strata_op_describe (op);
+
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED,
+                 "%s (%s) needs a table rebuild on SQLite, and the definition of table %s is not known "
+                 "from the migrations nor in the database",
+                 strata_op_get_name (op), what, table);
+  }
+  return FALSE;
+}
+
 /* Renders every step of @plan as the run will, before any of it runs: an
  * error that needs no database (a rebuild that cannot be rendered, an
  * operation the dialect cannot do, an irreversible step) is found before the
@@ -686,6 +728,7 @@ strata_migrator_check_plan (StrataMigrator  *self,
   StrataDialect dialect = strata_driver_get_dialect (self->driver);
   g_autoptr(StrataModel) state = NULL;
   g_autoptr(GPtrArray) rebuilt = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) raw = g_string_new (NULL);
   guint n_steps = strata_plan_get_n_steps (plan);
 
   if (self->graph != NULL &&
@@ -710,8 +753,21 @@ strata_migrator_check_plan (StrataMigrator  *self,
           statements = g_ptr_array_new_with_free_func (g_free);
           for (guint j = 0; j < ops->len; j++)
             {
-              g_autoptr(GPtrArray) some = _strata_migrator_render_op_live (NULL, dialect, g_ptr_array_index (ops, j),
-                                                                           state, rebuilt, NULL, &local_error);
+              StrataOp *op = g_ptr_array_index (ops, j);
+              g_autoptr(GPtrArray) some = NULL;
+
+              if (strata_op_runs_on (op, dialect) && strata_op_get_kind (op) == STRATA_OP_SQL &&
+                  op->sql[dialect] != NULL)
+                {
+                  g_autofree char *lower = g_ascii_strdown (op->sql[dialect], -1);
+
+                  g_string_append_printf (raw, "%s\n", lower);
+                }
+
+              if (!rebuild_has_a_table (self, state, raw, op, dialect, &local_error))
+                some = NULL;
+              else
+                some = _strata_migrator_render_op_live (NULL, dialect, op, state, rebuilt, NULL, &local_error);
 
               if (some == NULL)
                 {
