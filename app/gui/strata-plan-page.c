@@ -274,7 +274,7 @@ review_thread (GTask        *task,
           return;
         }
 
-      step_review->findings = strata_step_lint (review->graph, step, &step_review->error);
+      step_review->findings = strata_step_lint (review->graph, step, review->dialect, &step_review->error);
       step_review->sql = strata_step_render_sql (review->graph, step, review->dialect, &step_review->failed);
       g_ptr_array_add (steps, step_review);
     }

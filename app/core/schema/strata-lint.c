@@ -108,6 +108,71 @@ add (GPtrArray      *findings,
   g_ptr_array_add (findings, finding);
 }
 
+/* Which dialects a lint speaks for: one, or both (strata_lint_ops) */
+#define LINT_ALL_DIALECTS (-1)
+
+static inline gboolean
+on_pg (int dialect)
+{
+  return dialect == LINT_ALL_DIALECTS || dialect == STRATA_DIALECT_POSTGRESQL;
+}
+
+static inline gboolean
+on_sqlite (int dialect)
+{
+  return dialect == LINT_ALL_DIALECTS || dialect == STRATA_DIALECT_SQLITE;
+}
+
+/* What a lock costs, in the dialects linted for: "@pg on PostgreSQL; @sqlite
+ * on SQLite", or the one that applies. NULL when neither does. */
+static char *
+locking_text (int         dialect,
+              const char *pg,
+              const char *sqlite)
+{
+  if (dialect == LINT_ALL_DIALECTS && pg != NULL && sqlite != NULL)
+    return g_strdup_printf ("%s on PostgreSQL; %s on SQLite", pg, sqlite);
+  if (on_pg (dialect) && pg != NULL)
+    return dialect == LINT_ALL_DIALECTS ? g_strdup_printf ("%s on PostgreSQL", pg) : g_strdup (pg);
+  if (on_sqlite (dialect) && sqlite != NULL)
+    return dialect == LINT_ALL_DIALECTS ? g_strdup_printf ("%s on SQLite", sqlite) : g_strdup (sqlite);
+  return NULL;
+}
+
+static void
+add_locking (GPtrArray  *findings,
+             int         dialect,
+             guint       index,
+             StrataOp   *op,
+             const char *pg,
+             const char *sqlite)
+{
+  g_autofree char *text = locking_text (dialect, pg, sqlite);
+
+  if (text != NULL)
+    add (findings, STRATA_LINT_LOCKING, index, op, "%s", text);
+}
+
+/* SQL that loses rows or columns: DELETE, TRUNCATE, a DROP of anything but
+ * what holds no data (views, indexes, triggers, functions, …) */
+static gboolean
+sql_drops_data (const char *sql)
+{
+  static GRegex *regex;
+
+  if (g_once_init_enter (&regex))
+    {
+      GRegex *r = g_regex_new ("\\b(DELETE|TRUNCATE)\\b|"
+                               "\\bDROP\\s+(?!(MATERIALIZED\\s+)?VIEW\\b|INDEX\\b|TRIGGER\\b|FUNCTION\\b|"
+                               "PROCEDURE\\b|RULE\\b|POLICY\\b|DEFAULT\\b|NOT\\s+NULL\\b|CONSTRAINT\\b|"
+                               "STATISTICS\\b|COLLATION\\b|EXTENSION\\b)",
+                               G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+      g_once_init_leave (&regex, r);
+    }
+
+  return sql != NULL && g_regex_match (regex, sql, 0, NULL);
+}
+
 /* A change of type that keeps every value: a wider varchar, int → bigint,
  * anything → text. */
 static gboolean
@@ -138,6 +203,7 @@ type_change_is_widening (StrataDataType *from,
 
 static void
 lint_alter_column (GPtrArray   *findings,
+                   int          dialect,
                    guint        index,
                    StrataOp    *op,
                    StrataTable *table)
@@ -155,9 +221,13 @@ lint_alter_column (GPtrArray   *findings,
           add (findings, STRATA_LINT_DATA_DEPENDENT, index, op,
                "fails if a value of %s.%s does not convert to the new type", op->table, op->column);
         }
-      add (findings, STRATA_LINT_LOCKING, index, op,
-           "rewrites table %s under an exclusive lock on PostgreSQL (reads and writes wait); "
-           "rebuilds it on SQLite", op->table);
+      {
+        g_autofree char *pg = g_strdup_printf ("rewrites table %s under an exclusive lock (reads and writes wait)",
+                                               op->table);
+        g_autofree char *sqlite = g_strdup_printf ("rebuilds table %s (every row is copied)", op->table);
+
+        add_locking (findings, dialect, index, op, pg, sqlite);
+      }
     }
 
   if (op->nullable == 0)
@@ -165,18 +235,24 @@ lint_alter_column (GPtrArray   *findings,
       add (findings, STRATA_LINT_DATA_DEPENDENT, index, op,
            "fails if %s.%s holds NULL in any row; fill them in first (an update or a default)",
            op->table, op->column);
-      add (findings, STRATA_LINT_LOCKING, index, op,
-           "scans table %s under an exclusive lock on PostgreSQL; rebuilds it on SQLite", op->table);
+      g_autofree char *pg = g_strdup_printf ("scans table %s under an exclusive lock", op->table);
+      g_autofree char *sqlite = g_strdup_printf ("rebuilds table %s (every row is copied)", op->table);
+
+      add_locking (findings, dialect, index, op, pg, sqlite);
     }
   else if (op->nullable == 1 || op->set_default)
-    add (findings, STRATA_LINT_LOCKING, index, op,
-         "rebuilds table %s on SQLite (every row is copied)", op->table);
+    {
+      g_autofree char *sqlite = g_strdup_printf ("rebuilds table %s (every row is copied)", op->table);
+
+      add_locking (findings, dialect, index, op, NULL, sqlite);
+    }
 }
 
-GPtrArray *
-strata_lint_ops (GPtrArray   *ops,
-                 StrataModel *state,
-                 gboolean     has_downgrade)
+static GPtrArray *
+lint_ops (GPtrArray   *ops,
+          StrataModel *state,
+          gboolean     has_downgrade,
+          int          dialect)
 {
   g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
   g_autoptr(StrataModel) model = state ? strata_model_copy (state) : NULL;
@@ -220,7 +296,7 @@ strata_lint_ops (GPtrArray   *ops,
 
         case STRATA_OP_ALTER_COLUMN:
           if (!is_new)
-            lint_alter_column (findings, i, op, table);
+            lint_alter_column (findings, dialect, i, op, table);
           break;
 
         case STRATA_OP_ADD_COLUMN:
@@ -231,11 +307,11 @@ strata_lint_ops (GPtrArray   *ops,
           break;
 
         case STRATA_OP_CREATE_INDEX:
-          if (!is_new && !op->concurrently)
+          if (!is_new && !op->concurrently && on_pg (dialect))
             add (findings, STRATA_LINT_LOCKING, i, op,
-                 "blocks writes to %s while the index builds on PostgreSQL; "
+                 "blocks writes to %s while the index builds%s; "
                  "\"concurrently\": true in a migration with \"transactional\": false avoids that",
-                 op->table);
+                 op->table, dialect == LINT_ALL_DIALECTS ? " on PostgreSQL" : "");
           if (!is_new && strata_index_get_unique (op->index))
             add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
                  "fails if %s already holds duplicates", op->table);
@@ -246,8 +322,9 @@ strata_lint_ops (GPtrArray   *ops,
             {
               add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
                    "fails if %s already holds duplicates", op->table);
-              add (findings, STRATA_LINT_LOCKING, i, op,
-                   "builds an index under an exclusive lock on PostgreSQL; rebuilds %s on SQLite", op->table);
+              g_autofree char *sqlite = g_strdup_printf ("rebuilds %s (every row is copied)", op->table);
+
+              add_locking (findings, dialect, i, op, "builds an index under an exclusive lock", sqlite);
             }
           break;
 
@@ -256,8 +333,10 @@ strata_lint_ops (GPtrArray   *ops,
             {
               add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
                    "fails if a row of %s does not satisfy %s", op->table, strata_check_get_expression (op->check));
-              add (findings, STRATA_LINT_LOCKING, i, op,
-                   "scans %s under an exclusive lock on PostgreSQL; rebuilds it on SQLite", op->table);
+              g_autofree char *pg = g_strdup_printf ("scans %s under an exclusive lock", op->table);
+              g_autofree char *sqlite = g_strdup_printf ("rebuilds %s (every row is copied)", op->table);
+
+              add_locking (findings, dialect, i, op, pg, sqlite);
             }
           break;
 
@@ -267,15 +346,21 @@ strata_lint_ops (GPtrArray   *ops,
               add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
                    "fails if a row of %s references a missing row of %s", op->table,
                    strata_foreign_key_get_references (op->foreign_key));
-              add (findings, STRATA_LINT_LOCKING, i, op,
-                   "scans %s and locks %s against writes on PostgreSQL; rebuilds %s on SQLite",
-                   op->table, strata_foreign_key_get_references (op->foreign_key), op->table);
+              g_autofree char *pg = g_strdup_printf ("scans %s and locks %s against writes", op->table,
+                                                     strata_foreign_key_get_references (op->foreign_key));
+              g_autofree char *sqlite = g_strdup_printf ("rebuilds %s (every row is copied)", op->table);
+
+              add_locking (findings, dialect, i, op, pg, sqlite);
             }
           break;
 
         case STRATA_OP_DROP_CONSTRAINT:
           if (!is_new)
-            add (findings, STRATA_LINT_LOCKING, i, op, "rebuilds table %s on SQLite", op->table);
+            {
+              g_autofree char *sqlite = g_strdup_printf ("rebuilds table %s (every row is copied)", op->table);
+
+              add_locking (findings, dialect, i, op, NULL, sqlite);
+            }
           break;
 
         case STRATA_OP_INSERT:
@@ -285,7 +370,8 @@ strata_lint_ops (GPtrArray   *ops,
           break;
 
         case STRATA_OP_SQL:
-          if (strata_op_is_destructive (op))
+          if ((on_sqlite (dialect) && sql_drops_data (op->sql[STRATA_DIALECT_SQLITE])) ||
+              (on_pg (dialect) && sql_drops_data (op->sql[STRATA_DIALECT_POSTGRESQL])))
             add (findings, STRATA_LINT_DESTRUCTIVE, i, op, "the SQL drops, deletes or truncates");
           if (!has_downgrade && !op->has_reverse)
             add (findings, STRATA_LINT_IRREVERSIBLE, i, op,
@@ -310,9 +396,32 @@ strata_lint_ops (GPtrArray   *ops,
 }
 
 GPtrArray *
-strata_lint_script (StrataGraph   *graph,
-                    StrataScript  *script,
-                    GError       **error)
+strata_lint_ops (GPtrArray   *ops,
+                 StrataModel *state,
+                 gboolean     has_downgrade)
+{
+  g_return_val_if_fail (ops != NULL, NULL);
+
+  return lint_ops (ops, state, has_downgrade, LINT_ALL_DIALECTS);
+}
+
+GPtrArray *
+strata_lint_ops_for_dialect (GPtrArray     *ops,
+                             StrataModel   *state,
+                             gboolean       has_downgrade,
+                             StrataDialect  dialect)
+{
+  g_return_val_if_fail (ops != NULL, NULL);
+  g_return_val_if_fail (dialect == STRATA_DIALECT_SQLITE || dialect == STRATA_DIALECT_POSTGRESQL, NULL);
+
+  return lint_ops (ops, state, has_downgrade, dialect);
+}
+
+static GPtrArray *
+lint_script (StrataGraph   *graph,
+             StrataScript  *script,
+             int            dialect,
+             GError       **error)
 {
   g_autoptr(StrataModel) before = NULL;
   GPtrArray *findings;
@@ -329,7 +438,7 @@ strata_lint_script (StrataGraph   *graph,
   if (upgrade == NULL)
     return g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
 
-  findings = strata_lint_ops (upgrade, before, strata_script_get_downgrade (script) != NULL);
+  findings = lint_ops (upgrade, before, strata_script_get_downgrade (script) != NULL, dialect);
   for (guint i = 0; i < findings->len; i++)
     {
       StrataLintFinding *finding = g_ptr_array_index (findings, i);
@@ -337,4 +446,27 @@ strata_lint_script (StrataGraph   *graph,
     }
 
   return findings;
+}
+
+GPtrArray *
+strata_lint_script (StrataGraph   *graph,
+                    StrataScript  *script,
+                    GError       **error)
+{
+  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (STRATA_IS_SCRIPT (script), NULL);
+
+  return lint_script (graph, script, LINT_ALL_DIALECTS, error);
+}
+
+GPtrArray *
+strata_lint_script_for_dialect (StrataGraph    *graph,
+                                StrataScript   *script,
+                                StrataDialect   dialect,
+                                GError        **error)
+{
+  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (STRATA_IS_SCRIPT (script), NULL);
+
+  return lint_script (graph, script, dialect, error);
 }

@@ -62,10 +62,21 @@ char               *strata_lint_finding_format    (StrataLintFinding  *finding);
 GPtrArray          *strata_lint_ops               (GPtrArray          *ops,
                                                    StrataModel        *state,
                                                    gboolean            has_downgrade);
+/* The same for one dialect: what happens there only (an index build locks
+ * on PostgreSQL, a table rebuild copies rows on SQLite, raw SQL is read in
+ * that dialect's text). strata_lint_ops speaks for both. */
+GPtrArray          *strata_lint_ops_for_dialect   (GPtrArray          *ops,
+                                                   StrataModel        *state,
+                                                   gboolean            has_downgrade,
+                                                   StrataDialect       dialect);
 /* The findings of @script's upgrade with the schema replayed from @graph
- * up to it. */
+ * up to it, for both dialects or for one. */
 GPtrArray          *strata_lint_script            (StrataGraph        *graph,
                                                    StrataScript       *script,
+                                                   GError            **error);
+GPtrArray          *strata_lint_script_for_dialect (StrataGraph       *graph,
+                                                   StrataScript       *script,
+                                                   StrataDialect       dialect,
                                                    GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataLintFinding, strata_lint_finding_free)
