@@ -49,6 +49,8 @@ struct _StrataStore
    * or the worker's (async ones, one job at a time, in order). */
   GMutex              lock;
   GThreadPool        *worker;
+  /* Async writes of profiles asked for and not yet applied */
+  guint               profile_writes;
 };
 
 G_DEFINE_FINAL_TYPE (StrataStore, strata_store, G_TYPE_OBJECT)
@@ -894,6 +896,8 @@ store_job_complete (gpointer data)
   StoreJob *job = g_task_get_task_data (task);
   gboolean succeeded = job->error == NULL;
 
+  if (job->profile != NULL && self->profile_writes > 0)
+    self->profile_writes--;
   if (job->apply != NULL)
     job->apply (self, job, succeeded);
   if (succeeded)
@@ -953,6 +957,8 @@ store_job_run_async (StrataStore         *self,
       job->error = error;
     }
 
+  if (job->profile != NULL)
+    self->profile_writes++;
   g_task_set_task_data (task, job, store_job_free);
 
   if (self->worker == NULL)
@@ -1320,6 +1326,113 @@ strata_store_remove_profile_finish (StrataStore   *self,
                                     GError       **error)
 {
   return store_job_finish (self, result, strata_store_remove_profile_async, error) != NULL;
+}
+
+/* Reading profiles written by another process (the CLI) ---------------- */
+
+static gboolean
+reload_profiles_run (StrataStore  *self,
+                     StoreJob     *job,
+                     GError      **error)
+{
+  return query_job (self, job, "SELECT " PROFILE_COLUMNS " FROM profile", error);
+}
+
+/* Merges what the store holds into the live list: a profile that stayed
+ * is the same object, updated in place (so a selection holds), and the
+ * list changes only where the store did. */
+static void
+reload_profiles_apply (StrataStore *self,
+                       StoreJob    *job,
+                       gboolean     succeeded)
+{
+  g_autoptr(GHashTable) seen = NULL;
+  guint n_rows;
+
+  /* A write of this process is on its way: its own change brings the list
+   * up to date, and rows read before it would undo it meanwhile */
+  if (!succeeded || self->profile_writes > 0)
+    return;
+
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  n_rows = strata_result_get_n_rows (job->result);
+  for (guint i = 0; i < n_rows; i++)
+    {
+      const char *id = strata_result_get_value (job->result, i, 0);
+      StrataProfile *profile;
+      guint position;
+
+      if (id == NULL)
+        continue;
+      g_hash_table_add (seen, g_strdup (id));
+
+      profile = find_profile (self, NULL, id, &position);
+      if (profile == NULL)
+        {
+          g_autoptr(StrataProfile) added = g_object_new (STRATA_TYPE_PROFILE,
+                                                         "origin", STRATA_PROFILE_ORIGIN_USER,
+                                                         NULL);
+
+          apply_row (added, job->result, i);
+          g_list_store_insert_sorted (self->profiles, added, compare_profiles, NULL);
+          continue;
+        }
+
+      apply_row (profile, job->result, i);
+      if (!still_sorted (self, profile, position))
+        {
+          g_object_ref (profile);
+          g_list_store_remove (self->profiles, position);
+          g_list_store_insert_sorted (self->profiles, profile, compare_profiles, NULL);
+          g_object_unref (profile);
+        }
+    }
+
+  for (guint i = g_list_model_get_n_items (G_LIST_MODEL (self->profiles)); i > 0; i--)
+    {
+      g_autoptr(StrataProfile) profile = g_list_model_get_item (G_LIST_MODEL (self->profiles), i - 1);
+
+      if (!g_hash_table_contains (seen, strata_profile_get_id (profile)))
+        g_list_store_remove (self->profiles, i - 1);
+    }
+}
+
+/**
+ * strata_store_reload_profiles:
+ *
+ * Reads the profiles again, for changes another process made (`strata
+ * profiles add` while the app runs), and merges them into the live list.
+ */
+gboolean
+strata_store_reload_profiles (StrataStore  *self,
+                              GError      **error)
+{
+  g_autoptr(StoreJob) job = NULL;
+
+  g_return_val_if_fail (STRATA_IS_STORE (self), FALSE);
+
+  job = store_job_new (reload_profiles_run, reload_profiles_apply);
+  return store_job_run_sync (self, job, error);
+}
+
+void
+strata_store_reload_profiles_async (StrataStore         *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (STRATA_IS_STORE (self));
+
+  store_job_run_async (self, store_job_new (reload_profiles_run, reload_profiles_apply), NULL,
+                       strata_store_reload_profiles_async, cancellable, callback, user_data);
+}
+
+gboolean
+strata_store_reload_profiles_finish (StrataStore   *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return store_job_finish (self, result, strata_store_reload_profiles_async, error) != NULL;
 }
 
 /* Recent projects -------------------------------------------------------- */

@@ -110,6 +110,12 @@ gboolean            strata_store_remove_profile         (StrataStore         *se
                                                          StrataProfile       *profile,
                                                          GError             **error);
 
+/* Reads the profiles again (another process, such as `strata profiles add`,
+ * may have changed them) and merges them into the live list: profiles that
+ * stayed keep their objects. */
+gboolean            strata_store_reload_profiles        (StrataStore         *self,
+                                                         GError             **error);
+
 /* Recent projects: a live GListModel of GFile (project folders), most
  * recently opened first. */
 GListModel         *strata_store_get_recent_projects    (StrataStore         *self);
@@ -168,6 +174,13 @@ void                strata_store_remove_profile_async          (StrataStore     
                                                                 GAsyncReadyCallback  callback,
                                                                 gpointer             user_data);
 gboolean            strata_store_remove_profile_finish         (StrataStore         *self,
+                                                                GAsyncResult        *result,
+                                                                GError             **error);
+void                strata_store_reload_profiles_async         (StrataStore         *self,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+gboolean            strata_store_reload_profiles_finish        (StrataStore         *self,
                                                                 GAsyncResult        *result,
                                                                 GError             **error);
 void                strata_store_add_recent_project_async      (StrataStore         *self,
