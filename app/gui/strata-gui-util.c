@@ -175,5 +175,21 @@ strata_format_timestamp (const char *text)
 
   local = g_date_time_to_local (time);
 
-  return g_date_time_format (local, "%x %X");
+  /* ISO 8601, local time: unambiguous in every locale */
+  return g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+}
+
+/* The dialect's name as people write it */
+const char *
+strata_dialect_get_display_name (StrataDialect dialect)
+{
+  switch (dialect)
+    {
+    case STRATA_DIALECT_SQLITE:
+      return "SQLite";
+    case STRATA_DIALECT_POSTGRESQL:
+      return "PostgreSQL";
+    default:
+      g_return_val_if_reached (NULL);
+    }
 }

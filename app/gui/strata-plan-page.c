@@ -16,6 +16,7 @@ typedef struct
 {
   AdwExpanderRow *row;
   GtkStack       *state;
+  GtkSpinner     *spinner;  /* spins only while its step runs */
 } StepRow;
 
 struct _StrataPlanPage
@@ -43,6 +44,7 @@ struct _StrataPlanPage
   struct _RunLog    *run_log;      /* the run's entry in the store's log, or NULL */
   char             **heads_reached; /* after the last step that ran */
   gulong             lock_waiting_id;
+  GHashTable        *logs;         /* project folder → GtkTextBuffer */
 
   /* Template widgets */
   GtkDropDown       *target_dropdown;
@@ -50,6 +52,7 @@ struct _StrataPlanPage
   GtkRevealer       *warning_revealer;
   GtkLabel          *warning_label;
   GtkStack          *plan_stack;
+  GtkSpinner        *review_spinner;
   AdwStatusPage     *error_page;
   GtkListBox        *steps_list;
   GtkExpander       *log_expander;
@@ -314,12 +317,18 @@ create_step_row (StrataPlanPage *self,
   /* Pending, running, done, failed */
   state = gtk_stack_new ();
   gtk_stack_add_named (GTK_STACK (state),
+                       /* A dot, not an arrow: the row's own chevron is the
+                        * only one (it expands the row) */
                        g_object_new (GTK_TYPE_IMAGE,
-                                     "icon-name", up ? "go-up-symbolic" : "go-down-symbolic",
-                                     "css-classes", (const char *[]) { "dim-label", NULL },
+                                     "icon-name", "media-record-symbolic",
+                                     "tooltip-text", _("Pending"),
+                                     "css-classes", (const char *[]) { "dim-label", "step-pending", NULL },
                                      NULL),
                        "pending");
-  gtk_stack_add_named (GTK_STACK (state), g_object_new (GTK_TYPE_SPINNER, "spinning", TRUE, NULL), "running");
+  /* Not spinning until its step runs: a spinner animates (and keeps the
+   * window redrawing) even on a page of a stack that is not shown */
+  step_row.spinner = g_object_new (GTK_TYPE_SPINNER, NULL);
+  gtk_stack_add_named (GTK_STACK (state), GTK_WIDGET (step_row.spinner), "running");
   gtk_stack_add_named (GTK_STACK (state),
                        g_object_new (GTK_TYPE_IMAGE,
                                      "icon-name", "emblem-ok-symbolic",
@@ -427,6 +436,9 @@ strata_plan_page_show_error (StrataPlanPage *self,
   adw_status_page_set_description (self->error_page, description);
   gtk_stack_set_visible_child_name (self->plan_stack, "error");
 }
+
+static void strata_plan_page_move_focus (StrataPlanPage *self,
+                                         GtkWidget      *button);
 
 static void review_cb (GObject      *object,
                        GAsyncResult *result,
@@ -541,10 +553,14 @@ strata_plan_page_update_plan (StrataPlanPage *self)
     g_task_run_in_thread (task, review_thread);
   }
 
+  /* Translators: "8 steps up on bookshop.db · SQL for SQLite" */
   summary = g_strdup_printf (down
-                             ? g_dngettext (GETTEXT_PACKAGE, "%u step down on %s", "%u steps down on %s", n_steps)
-                             : g_dngettext (GETTEXT_PACKAGE, "%u step up on %s", "%u steps up on %s", n_steps),
-                             n_steps, database);
+                             ? g_dngettext (GETTEXT_PACKAGE, "%u step down on %s · SQL for %s",
+                                            "%u steps down on %s · SQL for %s", n_steps)
+                             : g_dngettext (GETTEXT_PACKAGE, "%u step up on %s · SQL for %s",
+                                            "%u steps up on %s · SQL for %s", n_steps),
+                             n_steps, database,
+                             strata_dialect_get_display_name (strata_profile_get_dialect (self->profile)));
   gtk_label_set_label (self->summary_label, summary);
   gtk_stack_set_visible_child_name (self->plan_stack, "reviewing");
   strata_plan_page_update_actions (self);
@@ -615,6 +631,14 @@ review_cb (GObject      *object,
   strata_plan_page_update_actions (self);
 }
 
+/* The spinner spins while it shows, and only then */
+static void
+strata_plan_page_plan_stack_changed_cb (StrataPlanPage *self)
+{
+  gtk_spinner_set_spinning (self->review_spinner,
+                            g_strcmp0 (gtk_stack_get_visible_child_name (self->plan_stack), "reviewing") == 0);
+}
+
 static void
 strata_plan_page_target_changed_cb (StrataPlanPage *self)
 {
@@ -642,7 +666,10 @@ strata_plan_page_step_started_cb (StrataPlanPage *self,
   g_autofree char *text = NULL;
 
   if (row != NULL)
-    gtk_stack_set_visible_child_name (row->state, "running");
+    {
+      gtk_spinner_start (row->spinner);
+      gtk_stack_set_visible_child_name (row->state, "running");
+    }
 
   /* Translators: progress of a run: "Step 2 of 5: 2b7f3e8a0c52" */
   text = g_strdup_printf (_("Step %u of %u: %s"), index + 1, n_steps, strata_step_get_revision (step));
@@ -664,7 +691,10 @@ strata_plan_page_step_finished_cb (StrataPlanPage *self,
   StepRow *row = get_step_row (self, index);
 
   if (row != NULL)
-    gtk_stack_set_visible_child_name (row->state, "done");
+    {
+      gtk_spinner_stop (row->spinner);
+      gtk_stack_set_visible_child_name (row->state, "done");
+    }
 
   g_strfreev (self->heads_reached);
   self->heads_reached = g_strdupv ((char **)strata_step_get_heads_after (step));
@@ -893,6 +923,7 @@ strata_plan_page_run_cb (GObject      *object,
 
           if (g_strcmp0 (gtk_stack_get_visible_child_name (row->state), "running") == 0)
             {
+              gtk_spinner_stop (row->spinner);
               gtk_stack_set_visible_child_name (row->state, "failed");
               adw_expander_row_set_expanded (row->row, TRUE);
             }
@@ -922,7 +953,25 @@ strata_plan_page_run_cb (GObject      *object,
     }
 
   strata_plan_page_update_actions (self);
+  strata_plan_page_move_focus (self, GTK_WIDGET (self->done_button));
   g_signal_emit (self, signals[FINISHED], 0, success, message);
+}
+
+/* The button that matters now takes the focus when the one that had it
+ * went insensitive or away (Apply during a run, Cancel after it) */
+static void
+strata_plan_page_move_focus (StrataPlanPage *self,
+                             GtkWidget      *button)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (root == NULL || !gtk_widget_get_mapped (button))
+    return;
+
+  if (focus == NULL || !gtk_widget_is_sensitive (focus) || !gtk_widget_get_mapped (focus) ||
+      focus == GTK_WIDGET (self->apply_button) || focus == GTK_WIDGET (self->cancel_button))
+    gtk_widget_grab_focus (button);
 }
 
 static void
@@ -959,6 +1008,7 @@ strata_plan_page_run (StrataPlanPage *self)
                         strata_plan_get_n_steps (self->plan),
                         strata_driver_get_display_url (self->driver));
   strata_plan_page_update_actions (self);
+  strata_plan_page_move_focus (self, GTK_WIDGET (self->cancel_button));
 
   strata_migrator_run_async (self->migrator, self->plan, self->cancellable,
                              strata_plan_page_run_cb, g_object_ref (self));
@@ -1099,6 +1149,7 @@ strata_plan_page_dispose (GObject *object)
   g_clear_pointer (&self->plan_target, g_free);
   g_clear_pointer (&self->step_rows, g_array_unref);
   g_clear_pointer (&self->run_log, run_log_unref);
+  g_clear_pointer (&self->logs, g_hash_table_unref);
 
   G_OBJECT_CLASS (strata_plan_page_parent_class)->dispose (object);
 }
@@ -1142,6 +1193,7 @@ strata_plan_page_class_init (StrataPlanPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, warning_revealer);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, warning_label);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, plan_stack);
+  gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, review_spinner);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, steps_list);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, log_expander);
@@ -1152,6 +1204,7 @@ strata_plan_page_class_init (StrataPlanPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, done_button);
   gtk_widget_class_bind_template_callback (widget_class, strata_plan_page_target_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, strata_plan_page_plan_stack_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "plan.apply", NULL, strata_plan_page_apply_action);
   gtk_widget_class_install_action (widget_class, "plan.cancel", NULL, strata_plan_page_cancel_action);
@@ -1164,6 +1217,7 @@ static void
 strata_plan_page_init (StrataPlanPage *self)
 {
   self->step_rows = g_array_new (FALSE, FALSE, sizeof (StepRow));
+  self->logs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1189,6 +1243,20 @@ strata_plan_page_set_context (StrataPlanPage     *self,
 {
   g_return_if_fail (STRATA_IS_PLAN_PAGE (self));
   g_return_if_fail (self->cancellable == NULL);
+
+  /* Each project has its own log */
+  if (project != NULL && project != self->project)
+    {
+      g_autofree char *key = g_file_get_path (strata_project_get_directory (project));
+      GtkTextBuffer *buffer = g_hash_table_lookup (self->logs, key);
+
+      if (buffer == NULL)
+        {
+          buffer = gtk_text_buffer_new (NULL);
+          g_hash_table_insert (self->logs, g_steal_pointer (&key), buffer);
+        }
+      gtk_text_view_set_buffer (self->log_view, buffer);
+    }
 
   g_set_object (&self->project, project);
   g_set_object (&self->graph, graph);
