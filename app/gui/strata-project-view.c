@@ -23,6 +23,7 @@ enum {
   ENTRY_PROP_0,
   ENTRY_PROP_WHEN,
   ENTRY_PROP_REVISION,
+  ENTRY_PROP_MESSAGE,
   ENTRY_PROP_DIRECTION,
   ENTRY_PROP_OUTCOME,
   ENTRY_PROP_DURATION,
@@ -71,7 +72,7 @@ strata_history_entry_class_init (StrataHistoryEntryClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   static const char * const names[N_ENTRY_PROPS] = {
-    NULL, "when", "revision", "direction", "outcome", "duration", "who",
+    NULL, "when", "revision", "message", "direction", "outcome", "duration", "who",
   };
 
   object_class->finalize = strata_history_entry_finalize;
@@ -102,9 +103,25 @@ result_value (StrataResult *result,
   return strata_result_get_value (result, row, index);
 }
 
+/* An outcome as the app says it: the history's words and the store's log's */
+static const char *
+outcome_label (const char *outcome)
+{
+  if (g_strcmp0 (outcome, "success") == 0 || g_strcmp0 (outcome, "succeeded") == 0)
+    return _("Succeeded");
+  if (g_strcmp0 (outcome, "failed") == 0)
+    return _("Failed");
+  if (g_strcmp0 (outcome, "cancelled") == 0)
+    return _("Cancelled");
+  if (g_strcmp0 (outcome, "running") == 0)
+    return _("Did not finish");
+  return outcome;
+}
+
 static StrataHistoryEntry *
 strata_history_entry_new (StrataResult *result,
-                          guint         row)
+                          guint         row,
+                          StrataGraph  *graph)
 {
   StrataHistoryEntry *self = g_object_new (STRATA_TYPE_HISTORY_ENTRY, NULL);
   const char *direction = result_value (result, row, "direction");
@@ -115,6 +132,15 @@ strata_history_entry_new (StrataResult *result,
 
   self->values[ENTRY_PROP_WHEN] = strata_format_timestamp (finished != NULL ? finished : result_value (result, row, "started"));
   self->values[ENTRY_PROP_REVISION] = g_strdup (result_value (result, row, "revision"));
+  /* The revision's message, from its file (a revision whose file is gone
+   * has none) */
+  if (graph != NULL && self->values[ENTRY_PROP_REVISION] != NULL)
+    {
+      StrataScript *script = strata_graph_lookup (graph, self->values[ENTRY_PROP_REVISION]);
+
+      if (script != NULL)
+        self->values[ENTRY_PROP_MESSAGE] = g_strdup (strata_script_get_message (script));
+    }
   if (g_strcmp0 (direction, "up") == 0)
     self->values[ENTRY_PROP_DIRECTION] = g_strdup (_("Upgrade"));
   else if (g_strcmp0 (direction, "down") == 0)
@@ -123,10 +149,11 @@ strata_history_entry_new (StrataResult *result,
     self->values[ENTRY_PROP_DIRECTION] = g_strdup (_("Stamp"));
   else
     self->values[ENTRY_PROP_DIRECTION] = g_strdup (direction);
-  self->values[ENTRY_PROP_OUTCOME] = g_strdup (result_value (result, row, "outcome"));
+  self->values[ENTRY_PROP_OUTCOME] = g_strdup (outcome_label (result_value (result, row, "outcome")));
+  /* In seconds, as the log of a run says it */
   if (duration != NULL)
-    /* Translators: a duration in milliseconds */
-    self->values[ENTRY_PROP_DURATION] = g_strdup_printf (_("%s ms"), duration);
+    /* Translators: a duration in seconds, as in the log: "0.012 s" */
+    self->values[ENTRY_PROP_DURATION] = g_strdup_printf (_("%.3f s"), g_ascii_strtod (duration, NULL) / 1000.0);
   if (os_user != NULL && host != NULL)
     self->values[ENTRY_PROP_WHO] = g_strdup_printf ("%s@%s", os_user, host);
   else
@@ -204,11 +231,13 @@ strata_project_view_toast (StrataProjectView *self,
   g_object_unref (toast);
 }
 
+/* @none: what an empty list means where it is said */
 static char *
-join_heads (const char * const *heads)
+join_heads (const char * const *heads,
+            const char         *none)
 {
   if (heads == NULL || heads[0] == NULL)
-    return g_strdup (_("None (empty database)"));
+    return g_strdup (none);
 
   return g_strjoinv (", ", (char **)heads);
 }
@@ -325,14 +354,7 @@ last_runs_cb (GObject      *object,
       else if (g_strcmp0 (action, "downgrade") == 0)
         action = _("Downgrade");
 
-      if (g_strcmp0 (outcome, "succeeded") == 0)
-        outcome = _("succeeded");
-      else if (g_strcmp0 (outcome, "failed") == 0)
-        outcome = _("failed");
-      else if (g_strcmp0 (outcome, "cancelled") == 0)
-        outcome = _("cancelled");
-      else if (g_strcmp0 (outcome, "running") == 0)
-        outcome = _("did not finish");
+      outcome = outcome_label (outcome);
 
       /* Translators: the last run from the app: "Upgrade to head · succeeded · 21/11/26 10:00:00" */
       text = g_strdup_printf (_("%s to %s · %s · %s"), action, target != NULL ? target : "?", outcome, when);
@@ -377,14 +399,17 @@ strata_project_view_show_status (StrataProjectView *self)
   url = strata_profile_dup_display_url (self->profile);
   adw_preferences_group_set_description (self->status_group, url);
 
-  current = join_heads ((const char * const *)self->current_heads);
+  /* No row in the version table says nothing of the database's tables */
+  current = join_heads ((const char * const *)self->current_heads,
+                        _("None: no revision of this project is applied"));
   adw_action_row_set_subtitle (self->current_row, current);
 
   heads = strata_graph_get_heads (self->graph);
   for (guint i = 0; i < heads->len; i++)
     g_strv_builder_add (builder, strata_script_get_revision (g_ptr_array_index (heads, i)));
   head_ids = g_strv_builder_end (builder);
-  heads_text = join_heads ((const char * const *)head_ids);
+  heads_text = join_heads ((const char * const *)head_ids,
+                          _("None: the project has no revisions yet (strata revision -m MESSAGE)"));
   adw_action_row_set_subtitle (self->heads_row, heads_text);
 
   pending = strata_graph_plan_upgrade (self->graph, (const char * const *)self->current_heads, "heads", &error);
@@ -420,7 +445,7 @@ strata_project_view_show_history (StrataProjectView *self,
   g_autoptr(GPtrArray) entries = g_ptr_array_new_full (n_rows, g_object_unref);
 
   for (guint i = 0; i < n_rows; i++)
-    g_ptr_array_add (entries, strata_history_entry_new (history, i));
+    g_ptr_array_add (entries, strata_history_entry_new (history, i, self->graph));
 
   g_list_store_splice (self->history_store, 0,
                        g_list_model_get_n_items (G_LIST_MODEL (self->history_store)),
@@ -600,6 +625,7 @@ strata_project_view_ask_password (StrataProjectView *self,
 {
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
+  g_autofree char *keep = NULL;
   const char *user = strata_profile_get_user (self->profile);
   g_autofree char *destination = strata_profile_dup_destination (self->profile);
   GtkWidget *dialog;
@@ -607,14 +633,24 @@ strata_project_view_ask_password (StrataProjectView *self,
 
   /* Translators: a dialog's heading: the profile's name */
   heading = g_strdup_printf (_("Password for “%s”"), strata_profile_get_name (self->profile));
-  if (retry)
-    body = g_strdup (_("The server did not accept that password. It is kept only until Strata quits; "
-                       "edit the profile to save one in your keyring."));
+  /* How to keep a password: the app edits only the user's own profiles */
+  if (strata_profile_get_origin (self->profile) == STRATA_PROFILE_ORIGIN_USER)
+    keep = g_strdup (_("edit the profile to save one in your keyring"));
   else
-    /* Translators: a user name and where the password goes (a URL without password) */
+    /* Translators: a command; the profile's name */
+    keep = g_strdup_printf (_("to save one in your keyring, run “strata profiles set-password %s” in the project’s folder"),
+                            strata_profile_get_name (self->profile));
+
+  if (retry)
+    /* Translators: how to keep a password (see above) */
+    body = g_strdup_printf (_("The server did not accept that password. The one you type now is kept only until "
+                              "Strata quits; %s."), keep);
+  else
+    /* Translators: a user name, where the password goes (a URL without
+     * password) and how to keep a password */
     body = g_strdup_printf (_("The server asks for the password of “%s”. It will be sent to %s and kept only "
-                              "until Strata quits; edit the profile to save one in your keyring."),
-                            user != NULL ? user : g_get_user_name (), destination);
+                              "until Strata quits; %s."),
+                            user != NULL ? user : g_get_user_name (), destination, keep);
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
