@@ -637,6 +637,27 @@ test_migrate_sqlite (void)
   g_assert_cmpuint (g_list_model_get_n_items (strata_project_view_get_history (view)), ==, 10);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (strata_test_gui_get_child (view, STRATA_TYPE_PROJECT_VIEW, "history_stack")),
                    ==, "history");
+  /* Each row: an ISO date, the revision's message, a translated outcome
+   * and a duration in seconds, as the log gives it */
+  {
+    g_autoptr(GObject) entry = g_list_model_get_item (strata_project_view_get_history (view), 0);
+    g_autofree char *when = NULL;
+    g_autofree char *message = NULL;
+    g_autofree char *outcome = NULL;
+    g_autofree char *duration = NULL;
+    g_autoptr(GRegex) iso = g_regex_new ("^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$", 0, 0, NULL);
+    g_autoptr(GRegex) seconds = g_regex_new ("^\\d+\\.\\d{3} s$", 0, 0, NULL);
+
+    g_object_get (entry, "when", &when, "message", &message, "outcome", &outcome, "duration", &duration, NULL);
+    g_test_message ("history: %s | %s | %s | %s", when, message, outcome, duration);
+    g_assert_true (g_regex_match (iso, when, 0, NULL));
+    g_assert_cmpstr (message, ==, "merge shopping cart and isbn");
+    g_assert_cmpstr (outcome, ==, "Succeeded");
+    g_assert_true (g_regex_match (seconds, duration, 0, NULL));
+    g_clear_pointer (&log, g_free);
+    log = strata_plan_page_dup_log (plan_page);
+    g_assert_nonnull (strstr (log, "Done 7a3d9e5f1b07 in "));
+  }
   g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-history.png"));
 
   /* Deleting the profile, confirmed, removes it from the store and leaves
