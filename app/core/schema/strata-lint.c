@@ -17,12 +17,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "strata-dialect.h"
-#include "strata-graph.h"
+#include "strata-type-map.h"
 #include "strata-lint.h"
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
-#include "strata-script.h"
 
 G_DEFINE_BOXED_TYPE (StrataLintFinding, strata_lint_finding, strata_lint_finding_copy, strata_lint_finding_free)
 
@@ -232,12 +230,12 @@ lint_alter_column (GPtrArray   *findings,
 
   if (op->nullable == 0)
     {
-      add (findings, STRATA_LINT_DATA_DEPENDENT, index, op,
-           "fails if %s.%s holds NULL in any row; fill them in first (an update or a default)",
-           op->table, op->column);
       g_autofree char *pg = g_strdup_printf ("scans table %s under an exclusive lock", op->table);
       g_autofree char *sqlite = g_strdup_printf ("rebuilds table %s (every row is copied)", op->table);
 
+      add (findings, STRATA_LINT_DATA_DEPENDENT, index, op,
+           "fails if %s.%s holds NULL in any row; fill them in first (an update or a default)",
+           op->table, op->column);
       add_locking (findings, dialect, index, op, pg, sqlite);
     }
   else if (op->nullable == 1 || op->set_default)
@@ -320,10 +318,10 @@ lint_ops (GPtrArray   *ops,
         case STRATA_OP_ADD_UNIQUE:
           if (!is_new)
             {
-              add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
-                   "fails if %s already holds duplicates", op->table);
               g_autofree char *sqlite = g_strdup_printf ("rebuilds %s (every row is copied)", op->table);
 
+              add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
+                   "fails if %s already holds duplicates", op->table);
               add_locking (findings, dialect, i, op, "builds an index under an exclusive lock", sqlite);
             }
           break;
@@ -331,11 +329,11 @@ lint_ops (GPtrArray   *ops,
         case STRATA_OP_ADD_CHECK:
           if (!is_new)
             {
-              add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
-                   "fails if a row of %s does not satisfy %s", op->table, strata_check_get_expression (op->check));
               g_autofree char *pg = g_strdup_printf ("scans %s under an exclusive lock", op->table);
               g_autofree char *sqlite = g_strdup_printf ("rebuilds %s (every row is copied)", op->table);
 
+              add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
+                   "fails if a row of %s does not satisfy %s", op->table, strata_check_get_expression (op->check));
               add_locking (findings, dialect, i, op, pg, sqlite);
             }
           break;
@@ -343,13 +341,13 @@ lint_ops (GPtrArray   *ops,
         case STRATA_OP_ADD_FOREIGN_KEY:
           if (!is_new)
             {
-              add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
-                   "fails if a row of %s references a missing row of %s", op->table,
-                   strata_foreign_key_get_references (op->foreign_key));
               g_autofree char *pg = g_strdup_printf ("scans %s and locks %s against writes", op->table,
                                                      strata_foreign_key_get_references (op->foreign_key));
               g_autofree char *sqlite = g_strdup_printf ("rebuilds %s (every row is copied)", op->table);
 
+              add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
+                   "fails if a row of %s references a missing row of %s", op->table,
+                   strata_foreign_key_get_references (op->foreign_key));
               add_locking (findings, dialect, i, op, pg, sqlite);
             }
           break;
@@ -415,58 +413,4 @@ strata_lint_ops_for_dialect (GPtrArray     *ops,
   g_return_val_if_fail (dialect == STRATA_DIALECT_SQLITE || dialect == STRATA_DIALECT_POSTGRESQL, NULL);
 
   return lint_ops (ops, state, has_downgrade, dialect);
-}
-
-static GPtrArray *
-lint_script (StrataGraph   *graph,
-             StrataScript  *script,
-             int            dialect,
-             GError       **error)
-{
-  g_autoptr(StrataModel) before = NULL;
-  GPtrArray *findings;
-  GPtrArray *upgrade;
-
-  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
-  g_return_val_if_fail (STRATA_IS_SCRIPT (script), NULL);
-
-  if (!strata_script_ensure_loaded (script, error) ||
-      !(before = _strata_model_replay_lenient (graph, NULL, script, error)))
-    return NULL;
-
-  upgrade = strata_script_get_upgrade (script);
-  if (upgrade == NULL)
-    return g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
-
-  findings = lint_ops (upgrade, before, strata_script_get_downgrade (script) != NULL, dialect);
-  for (guint i = 0; i < findings->len; i++)
-    {
-      StrataLintFinding *finding = g_ptr_array_index (findings, i);
-      finding->revision = g_strdup (strata_script_get_revision (script));
-    }
-
-  return findings;
-}
-
-GPtrArray *
-strata_lint_script (StrataGraph   *graph,
-                    StrataScript  *script,
-                    GError       **error)
-{
-  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
-  g_return_val_if_fail (STRATA_IS_SCRIPT (script), NULL);
-
-  return lint_script (graph, script, LINT_ALL_DIALECTS, error);
-}
-
-GPtrArray *
-strata_lint_script_for_dialect (StrataGraph    *graph,
-                                StrataScript   *script,
-                                StrataDialect   dialect,
-                                GError        **error)
-{
-  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
-  g_return_val_if_fail (STRATA_IS_SCRIPT (script), NULL);
-
-  return lint_script (graph, script, dialect, error);
 }

@@ -69,15 +69,6 @@ GPtrArray          *strata_lint_ops_for_dialect   (GPtrArray          *ops,
                                                    StrataModel        *state,
                                                    gboolean            has_downgrade,
                                                    StrataDialect       dialect);
-/* The findings of @script's upgrade with the schema replayed from @graph
- * up to it, for both dialects or for one. */
-GPtrArray          *strata_lint_script            (StrataGraph        *graph,
-                                                   StrataScript       *script,
-                                                   GError            **error);
-GPtrArray          *strata_lint_script_for_dialect (StrataGraph       *graph,
-                                                   StrataScript       *script,
-                                                   StrataDialect       dialect,
-                                                   GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataLintFinding, strata_lint_finding_free)
 
