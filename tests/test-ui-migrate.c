@@ -145,6 +145,12 @@ plan_is_not_running (gpointer data)
   return !strata_plan_page_get_running (data);
 }
 
+static gboolean
+plan_is_not_checking (gpointer data)
+{
+  return !strata_plan_page_get_checking (data);
+}
+
 static void
 store_flushed_cb (GObject      *object,
                   GAsyncResult *result,
@@ -232,6 +238,8 @@ start_plan (StrataProjectView *view,
   confirm = strata_plan_page_get_destructive (page) || type_name != NULL;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "plan.apply", NULL));
+  /* Apply reads the plan's files again first */
+  strata_test_gui_iterate_until (plan_is_not_checking, page, "the plan's files are read again");
 
   if (confirm)
     {

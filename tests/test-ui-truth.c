@@ -55,6 +55,12 @@ plan_is_not_running (gpointer data)
   return !strata_plan_page_get_running (data);
 }
 
+static gboolean
+plan_is_not_checking (gpointer data)
+{
+  return !strata_plan_page_get_checking (data);
+}
+
 static StrataWindow *
 open_example (StrataApplication *app,
               int                width,
@@ -566,6 +572,7 @@ test_escape_cancels (void)
   /* Apply is clicked: it had the focus, and goes insensitive */
   g_assert_true (gtk_widget_grab_focus (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "apply_button")));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.apply", NULL));
+  strata_test_gui_iterate_until (plan_is_not_checking, plan_page, "the plan's files are read again");
   g_assert_true (strata_plan_page_get_running (plan_page));
   strata_test_gui_iterate_until (log_has_running, plan_page, "the run begins");
 
@@ -686,6 +693,174 @@ test_empty_states (void)
   strata_test_rm_rf (dir);
 }
 
+/* 1: the project's folder is watched: a revision added from a terminal
+ * shows; a file edited after the review is not applied, neither as
+ * reviewed nor unseen: Apply refuses and the project is read again */
+
+typedef struct
+{
+  StrataProjectView *view;
+  guint              n_revisions;
+} RevisionsWait;
+
+static gboolean
+has_n_revisions (gpointer data)
+{
+  RevisionsWait *wait = data;
+
+  return strata_graph_get_n_revisions (strata_project_view_get_graph (wait->view)) == wait->n_revisions &&
+         !strata_project_view_get_busy (wait->view);
+}
+
+static gboolean
+plan_has_n_steps (gpointer data)
+{
+  RevisionsWait *wait = data;
+  StrataPlanPage *page = strata_project_view_get_plan_page (wait->view);
+  StrataPlan *plan = strata_plan_page_get_plan (page);
+
+  return plan != NULL && strata_plan_get_n_steps (plan) == wait->n_revisions && !strata_plan_page_get_reviewing (page);
+}
+
+static char *
+find_migration (const char *dir,
+                const char *needle)
+{
+  g_autofree char *migrations = g_build_filename (dir, "migrations", NULL);
+  g_autoptr(GDir) listing = g_dir_open (migrations, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (migrations, name, NULL);
+      g_autofree char *contents = NULL;
+
+      if (g_file_get_contents (path, &contents, NULL, NULL) && strstr (contents, needle) != NULL)
+        return g_steal_pointer (&path);
+    }
+
+  return NULL;
+}
+
+static void
+test_project_reload (void)
+{
+  StrataApplication *app = strata_test_gui_get_application ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) directory = NULL;
+  g_autoptr(StrataProfile) profile = NULL;
+  g_autofree char *tmpdir = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *command = NULL;
+  g_autofree char *examples = NULL;
+  g_autofree char *added = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *head = NULL;
+  StrataProjectView *view;
+  StrataPlanPage *plan_page;
+  StrataWindow *window;
+  StrataStore *store;
+  RevisionsWait wait;
+  int status;
+
+  if (app == NULL || strata_test_require_env ("STRATA_CLI", "the strata command") == NULL)
+    return;
+
+  store = strata_application_get_store (app);
+  tmpdir = strata_test_mkdtemp ();
+  dir = g_build_filename (tmpdir, "bookshop", NULL);
+  db_path = g_build_filename (tmpdir, "reload.db", NULL);
+  examples = g_build_filename (g_getenv ("STRATA_EXAMPLES_DIR"), "bookshop", NULL);
+  command = g_strdup_printf ("cp -r '%s' '%s'", examples, dir);
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  profile = strata_profile_new ("Reload");
+  strata_profile_set_engine (profile, "sqlite");
+  strata_profile_set_path (profile, db_path);
+  g_assert_true (strata_store_add_profile (store, profile, &error));
+  g_assert_no_error (error);
+
+  window = strata_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  strata_test_gui_show_window (GTK_WINDOW (window));
+  directory = g_file_new_for_path (dir);
+  g_assert_true (strata_window_open_project (window, directory, &error));
+  g_assert_no_error (error);
+  view = strata_window_get_project_view (window);
+  strata_window_select_profile (window, profile);
+  strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
+  g_assert_cmpuint (strata_graph_get_n_revisions (strata_project_view_get_graph (view)), ==, 8);
+
+  /* `strata revision` in a terminal: the ninth shows by itself */
+  run_cli ((const char *[]) { "-C", dir, "revision", "-m", "add a note table", NULL });
+  wait.view = view;
+  wait.n_revisions = 9;
+  strata_test_gui_iterate_until (has_n_revisions, &wait, "the new revision shows");
+  g_assert_cmpstr (adw_action_row_get_subtitle (strata_test_gui_get_child (view, STRATA_TYPE_PROJECT_VIEW, "pending_row")),
+                   ==, "9 revisions to apply");
+  adw_view_stack_set_visible_child_name (strata_project_view_get_stack (view), "revisions");
+  g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-truth-reloaded.png"));
+
+  /* Reviewed with its empty upgrade; then given a table in an editor,
+   * just before Apply */
+  adw_view_stack_set_visible_child_name (strata_project_view_get_stack (view), "plan");
+  plan_page = strata_project_view_get_plan_page (view);
+  strata_plan_page_set_target (plan_page, STRATA_PLAN_TARGET_HEAD);
+  strata_test_gui_iterate_until (plan_has_n_steps, &wait, "the plan of nine steps is reviewed");
+
+  added = find_migration (dir, "add a note table");
+  g_assert_nonnull (added);
+  g_assert_true (g_file_get_contents (added, &contents, NULL, NULL));
+  {
+    g_autoptr(GRegex) upgrade = g_regex_new ("\"upgrade\"\\s*:\\s*\\[\\s*\\]", 0, 0, NULL);
+    g_autofree char *edited = g_regex_replace_literal (upgrade, contents, -1, 0,
+                                                        "\"upgrade\": [{\"op\": \"create_table\", \"table\": \"note\", "
+                                                        "\"columns\": [{\"name\": \"id\", \"type\": \"integer\", "
+                                                        "\"primary_key\": true}]}]",
+                                                        0, NULL);
+
+    g_assert_cmpstr (edited, !=, contents);
+    g_assert_true (g_file_set_contents (added, edited, -1, NULL));
+  }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.apply", NULL));
+  strata_test_gui_iterate_until (plan_is_not_checking, plan_page, "the plan's files are read again");
+  g_assert_false (strata_plan_page_get_running (plan_page));
+  {
+    const char *banner = gtk_label_get_label (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "warning_label"));
+
+    g_test_message ("banner: %s", banner);
+    g_assert_true (g_str_has_prefix (banner, "Not applied: "));
+    g_assert_nonnull (strstr (banner, "changed since this plan was reviewed"));
+  }
+  g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-truth-stale-plan.png"));
+
+  /* Read again and reviewed again: what runs is what the file says now */
+  strata_test_gui_iterate_until (view_is_idle, view, "the project is read again");
+  strata_test_gui_iterate_until (plan_has_n_steps, &wait, "the plan is reviewed again");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.apply", NULL));
+  strata_test_gui_iterate_until (plan_is_not_checking, plan_page, "the plan's files are read again");
+  strata_test_gui_iterate_until (plan_is_not_running, plan_page, "the run ends");
+  strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
+  {
+    g_autofree char *url = g_strconcat ("sqlite:///", db_path, NULL);
+    g_autoptr(StrataDriver) driver = strata_driver_open (url, NULL, NULL, &error);
+    g_autoptr(StrataResult) result = NULL;
+
+    g_assert_no_error (error);
+    result = strata_driver_query (driver, "SELECT count(*) FROM sqlite_master WHERE name = 'note'", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (strata_result_get_value (result, 0, 0), ==, "1");
+  }
+
+  g_assert_true (strata_store_remove_profile (store, profile, &error));
+  strata_test_gui_destroy_window (GTK_WINDOW (window));
+  strata_test_rm_rf (tmpdir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -700,6 +875,7 @@ main (int   argc,
   g_test_add_func ("/strata/ui/truth/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/strata/ui/truth/escape-cancels", test_escape_cancels);
   g_test_add_func ("/strata/ui/truth/empty-states", test_empty_states);
+  g_test_add_func ("/strata/ui/truth/project-reload", test_project_reload);
 
   ret = g_test_run ();
 

@@ -37,6 +37,7 @@ struct _StrataPlanPage
   guint              n_findings;
   guint              destructive : 1;
   guint              finished : 1;     /* showing the run that just ended */
+  guint              checking : 1;     /* reading the files again before a run */
 
   StrataMigrator    *migrator;     /* while running */
   GCancellable      *cancellable;
@@ -71,6 +72,7 @@ G_DEFINE_FINAL_TYPE (StrataPlanPage, strata_plan_page, ADW_TYPE_BIN)
 
 enum {
   FINISHED,
+  STALE,
   N_SIGNALS
 };
 
@@ -136,7 +138,7 @@ static void
 strata_plan_page_update_actions (StrataPlanPage *self)
 {
   gboolean running = self->cancellable != NULL;
-  gboolean can_apply = !running && !self->finished && self->review_cancellable == NULL &&
+  gboolean can_apply = !running && !self->finished && self->review_cancellable == NULL && !self->checking &&
                        self->plan != NULL && strata_plan_get_n_steps (self->plan) > 0;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.apply", can_apply);
@@ -1034,11 +1036,9 @@ confirm_response_cb (StrataPlanPage   *self,
 }
 
 static void
-strata_plan_page_apply_action (GtkWidget  *widget,
-                               const char *action_name,
-                               GVariant   *parameter)
+strata_plan_page_confirm_and_run (StrataPlanPage *self)
 {
-  StrataPlanPage *self = STRATA_PLAN_PAGE (widget);
+  GtkWidget *widget = GTK_WIDGET (self);
   gboolean production;
   g_autofree char *database = NULL;
   g_autofree char *body = NULL;
@@ -1100,6 +1100,130 @@ strata_plan_page_apply_action (GtkWidget  *widget,
 
   g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Before a run, the files of its steps are read again: a file edited since
+ * the review must not run as it was reviewed, nor as it is now unseen. In a
+ * worker thread: a plan may have thousands of steps. */
+typedef struct
+{
+  StrataPlan *plan;
+  GFile      *directory;  /* the project's: paths are named from it */
+} CheckFiles;
+
+static void
+check_files_free (gpointer data)
+{
+  CheckFiles *check = data;
+
+  g_clear_object (&check->plan);
+  g_clear_object (&check->directory);
+  g_free (check);
+}
+
+static void
+check_files_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  CheckFiles *check = task_data;
+  StrataPlan *plan = check->plan;
+  guint n_steps = strata_plan_get_n_steps (plan);
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < n_steps; i++)
+    {
+      StrataScript *script = strata_step_get_script (strata_plan_get_step (plan, i));
+      GFile *file = strata_script_get_file (script);
+      g_autoptr(StrataScript) on_disk = NULL;
+
+      if (file == NULL)
+        continue;
+
+      if (!(on_disk = strata_script_new_from_file (file, NULL)) ||
+          g_strcmp0 (strata_script_get_checksum (on_disk), strata_script_get_checksum (script)) != 0)
+        {
+          char *relative = g_file_get_relative_path (check->directory, file);
+
+          g_ptr_array_add (changed, relative != NULL ? relative : strata_display_path (file));
+        }
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&changed), (GDestroyNotify)g_ptr_array_unref);
+}
+
+static void
+check_files_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  StrataPlanPage *self = STRATA_PLAN_PAGE (object);
+  g_autoptr(GPtrArray) changed = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  self->checking = FALSE;
+  strata_plan_page_update_actions (self);
+
+  /* Another plan is on show by now */
+  if (changed == NULL || ((CheckFiles *)g_task_get_task_data (G_TASK (result)))->plan != self->plan)
+    return;
+
+  if (changed->len > 0)
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: a file's path, relative to the project when it is in it */
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "Not applied: %s changed since this plan was reviewed. It is read again: review it before you apply.",
+                                              "Not applied: %s and others changed since this plan was reviewed. It is read again: review it before you apply.",
+                                              changed->len),
+                                 (char *)g_ptr_array_index (changed, 0));
+      strata_plan_page_log (self, "%s", message);
+      gtk_label_set_label (self->warning_label, message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->warning_revealer), "destructive");
+      gtk_revealer_set_reveal_child (self->warning_revealer, TRUE);
+      g_signal_emit (self, signals[STALE], 0, message);
+      return;
+    }
+
+  strata_plan_page_confirm_and_run (self);
+}
+
+static void
+strata_plan_page_apply_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  StrataPlanPage *self = STRATA_PLAN_PAGE (widget);
+  g_autoptr(GTask) task = NULL;
+  CheckFiles *check;
+
+  if (self->plan == NULL || self->cancellable != NULL || self->checking)
+    return;
+
+  self->checking = TRUE;
+  strata_plan_page_update_actions (self);
+
+  task = g_task_new (self, NULL, check_files_cb, NULL);
+  g_task_set_source_tag (task, strata_plan_page_apply_action);
+  check = g_new0 (CheckFiles, 1);
+  check->plan = g_object_ref (self->plan);
+  check->directory = g_object_ref (strata_project_get_directory (self->project));
+  g_task_set_task_data (task, check, check_files_free);
+  g_task_run_in_thread (task, check_files_thread);
+}
+
+/**
+ * strata_plan_page_get_checking:
+ *
+ * Whether Apply is reading the plan's files again before it runs.
+ */
+gboolean
+strata_plan_page_get_checking (StrataPlanPage *self)
+{
+  g_return_val_if_fail (STRATA_IS_PLAN_PAGE (self), FALSE);
+
+  return self->checking;
 }
 
 static void
@@ -1186,6 +1310,19 @@ strata_plan_page_class_init (StrataPlanPageClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_BOOLEAN, G_TYPE_STRING);
+
+  /**
+   * StrataPlanPage::stale:
+   * @message: what changed
+   *
+   * Apply refused: files of the plan changed since it was reviewed.
+   */
+  signals[STALE] =
+    g_signal_new ("stale",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/stratadb/Strata/strata-plan-page.ui");
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, target_dropdown);

@@ -58,11 +58,14 @@ StrataPlan       *strata_plan_page_get_plan              (StrataPlanPage      *s
 gboolean          strata_plan_page_get_reviewing         (StrataPlanPage      *self);
 gboolean          strata_plan_page_get_destructive       (StrataPlanPage      *self);
 gboolean          strata_plan_page_get_running           (StrataPlanPage      *self);
+gboolean          strata_plan_page_get_checking          (StrataPlanPage      *self);
 /* The text of the live log. */
 char             *strata_plan_page_dup_log               (StrataPlanPage      *self);
 
 /* Signals:
  *   "finished" (gboolean success, const char *message): a run ended; the
- *   database changed, so its state must be read again. */
+ *   database changed, so its state must be read again.
+ *   "stale" (const char *message): Apply refused, since files of the plan
+ *   changed after it was reviewed; the project must be read again. */
 
 G_END_DECLS

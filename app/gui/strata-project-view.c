@@ -180,6 +180,12 @@ struct _StrataProjectView
   GCancellable        *cancellable;
   GtkWidget           *password_dialog;
   GPtrArray           *drift_rows;
+  /* The project's folder, watched: files added or edited from a terminal
+   * show without a restart */
+  GFileMonitor        *migrations_monitor;
+  GFileMonitor        *ini_monitor;
+  guint                reload_source;
+  guint                reload_pending : 1;  /* after the run */
 
   /* One piece of work on the connection at a time: connecting, reading
    * its state or checking drift; a refresh asked for meanwhile follows. */
@@ -763,6 +769,138 @@ strata_project_view_reset (StrataProjectView *self)
   g_clear_pointer (&self->current_heads, g_strfreev);
 }
 
+static void strata_project_view_watch (StrataProjectView *self);
+
+/* Reads the project's files again, keeping the profile and its
+ * connection: a revision added from a terminal shows, an edited one is
+ * what is reviewed and applied. A run going on finishes on what it
+ * reviewed: the reload waits for it. */
+static gboolean
+strata_project_view_reload (StrataProjectView  *self,
+                            GError            **error)
+{
+  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(StrataGraph) graph = NULL;
+
+  if (self->project == NULL)
+    return TRUE;
+
+  if (strata_plan_page_get_running (self->plan_page))
+    {
+      self->reload_pending = TRUE;
+      return TRUE;
+    }
+  self->reload_pending = FALSE;
+
+  if (!(project = strata_project_open (strata_project_get_directory (self->project), error)) ||
+      !(graph = strata_project_load_graph (project, error)))
+    return FALSE;
+
+  g_set_object (&self->project, project);
+  g_set_object (&self->graph, graph);
+  g_clear_object (&self->revisions);
+  self->revisions = strata_revision_list_new (graph);
+  strata_revision_list_set_current_heads (self->revisions, (const char * const *)self->current_heads);
+  strata_revisions_page_set_list (self->revisions_page, self->revisions);
+  strata_project_view_watch (self);
+
+  return TRUE;
+}
+
+static void
+strata_project_view_reload_or_report (StrataProjectView *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!strata_project_view_reload (self, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("The project could not be read again: %s"), error->message);
+
+      strata_project_view_toast (self, text);
+      return;
+    }
+
+  strata_project_view_refresh (self);
+}
+
+static gboolean
+strata_project_view_reload_cb (gpointer data)
+{
+  StrataProjectView *self = data;
+
+  self->reload_source = 0;
+  strata_project_view_reload_or_report (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+project_file_changed_cb (StrataProjectView *self,
+                         GFile             *file,
+                         GFile             *other_file,
+                         GFileMonitorEvent  event,
+                         GFileMonitor      *monitor)
+{
+  if (event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED || event == G_FILE_MONITOR_EVENT_PRE_UNMOUNT ||
+      self->reload_source != 0)
+    return;
+
+  /* An editor writes a file in several steps: read once they are over */
+  self->reload_source = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, 200, strata_project_view_reload_cb, self, NULL);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->reload_source), "[strata] reload project");
+}
+
+static void
+strata_project_view_unwatch (StrataProjectView *self)
+{
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  if (self->migrations_monitor != NULL)
+    g_file_monitor_cancel (self->migrations_monitor);
+  if (self->ini_monitor != NULL)
+    g_file_monitor_cancel (self->ini_monitor);
+  g_clear_object (&self->migrations_monitor);
+  g_clear_object (&self->ini_monitor);
+}
+
+static void
+strata_project_view_watch (StrataProjectView *self)
+{
+  g_autoptr(GFile) ini = g_file_get_child (strata_project_get_directory (self->project), "strata.ini");
+  g_autoptr(GError) error = NULL;
+
+  strata_project_view_unwatch (self);
+
+  self->migrations_monitor = g_file_monitor_directory (strata_project_get_migrations_dir (self->project),
+                                                       G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
+  if (self->migrations_monitor != NULL)
+    g_signal_connect_object (self->migrations_monitor, "changed", G_CALLBACK (project_file_changed_cb),
+                             self, G_CONNECT_SWAPPED);
+  else
+    /* F5 still reads it again */
+    g_message ("%s: not watched: %s", g_file_peek_path (strata_project_get_migrations_dir (self->project)),
+               error->message);
+
+  self->ini_monitor = g_file_monitor_file (ini, G_FILE_MONITOR_NONE, NULL, NULL);
+  if (self->ini_monitor != NULL)
+    g_signal_connect_object (self->ini_monitor, "changed", G_CALLBACK (project_file_changed_cb),
+                             self, G_CONNECT_SWAPPED);
+}
+
+/**
+ * strata_project_view_reload_project:
+ *
+ * Reads the project's files and the database again (F5): what changed on
+ * disk since shows.
+ */
+void
+strata_project_view_reload_project (StrataProjectView *self)
+{
+  g_return_if_fail (STRATA_IS_PROJECT_VIEW (self));
+
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  strata_project_view_reload_or_report (self);
+}
+
 void
 strata_project_view_refresh (StrataProjectView *self)
 {
@@ -972,7 +1110,25 @@ strata_project_view_plan_finished_cb (StrataProjectView *self,
                                       const char        *message)
 {
   strata_project_view_toast (self, message);
+
+  /* Files changed during the run: read them now */
+  if (self->reload_pending)
+    {
+      strata_project_view_reload_or_report (self);
+      return;
+    }
+
   strata_project_view_refresh (self);
+}
+
+/* Apply found the files changed since the review: said (the plan's
+ * banner goes with the new review), then read again */
+static void
+strata_project_view_plan_stale_cb (StrataProjectView *self,
+                                   const char        *message)
+{
+  strata_project_view_toast (self, message);
+  strata_project_view_reload_project (self);
 }
 
 static void
@@ -1017,6 +1173,7 @@ strata_project_view_dispose (GObject *object)
   self->password_dialog = NULL;
   if (self->profile != NULL)
     g_signal_handlers_disconnect_by_func (self->profile, strata_project_view_profile_notify_cb, self);
+  strata_project_view_unwatch (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_PROJECT_VIEW);
 
@@ -1076,6 +1233,7 @@ strata_project_view_class_init (StrataProjectViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, history_store);
   gtk_widget_class_bind_template_callback (widget_class, strata_project_view_selected_revision_cb);
   gtk_widget_class_bind_template_callback (widget_class, strata_project_view_plan_finished_cb);
+  gtk_widget_class_bind_template_callback (widget_class, strata_project_view_plan_stale_cb);
 
   gtk_widget_class_install_action (widget_class, "project.review-upgrade", NULL,
                                    strata_project_view_review_upgrade_action);
@@ -1149,6 +1307,8 @@ strata_project_view_set_project (StrataProjectView  *self,
   self->revisions = strata_revision_list_new (graph);
 
   strata_revisions_page_set_list (self->revisions_page, self->revisions);
+  self->reload_pending = FALSE;
+  strata_project_view_watch (self);
   strata_project_view_refresh (self);
 
   return TRUE;

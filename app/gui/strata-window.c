@@ -351,8 +351,9 @@ strata_window_refresh_action (GtkWidget  *widget,
 {
   StrataWindow *self = STRATA_WINDOW (widget);
 
+  /* The project's files and the database: both may have changed */
   if (strata_project_view_get_project (self->project_view) != NULL)
-    strata_project_view_refresh (self->project_view);
+    strata_project_view_reload_project (self->project_view);
 }
 
 static void
