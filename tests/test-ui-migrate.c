@@ -322,23 +322,18 @@ row_subtitle (StrataProjectView *view,
   return adw_action_row_get_subtitle (strata_test_gui_get_child (view, STRATA_TYPE_PROJECT_VIEW, name));
 }
 
-/* A step's row in the plan, by its revision */
-static AdwExpanderRow *
-find_step_row (StrataPlanPage *page,
-               const char     *revision)
+typedef struct
 {
-  GtkWidget *list = strata_test_gui_get_child (page, STRATA_TYPE_PLAN_PAGE, "steps_list");
+  StrataPlanPage *page;
+  const char     *revision;
+} StepWait;
 
-  for (GtkWidget *child = gtk_widget_get_first_child (list);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (ADW_IS_EXPANDER_ROW (child) &&
-          strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), revision) != NULL)
-        return ADW_EXPANDER_ROW (child);
-    }
+static gboolean
+step_sql_rendered (gpointer data)
+{
+  StepWait *wait = data;
 
-  return NULL;
+  return strata_plan_page_get_step_sql (wait->page, wait->revision) != NULL;
 }
 
 static StrataWindow *
@@ -436,7 +431,7 @@ test_migrate_sqlite (void)
   StrataProfileEditor *editor;
   StrataPlanPage *plan_page;
   StrataPlan *plan;
-  AdwExpanderRow *step_row;
+  StepWait step_wait;
   GListModel *profiles;
   const char * const *heads;
 
@@ -534,9 +529,13 @@ test_migrate_sqlite (void)
   g_assert_false (strata_plan_page_get_destructive (plan_page));
   g_assert_cmpstr (gtk_label_get_label (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "warning_label")),
                    ==, "1 lint finding: see the steps it is about");
-  step_row = find_step_row (plan_page, "6f2c8d4e0a96");
-  g_assert_nonnull (step_row);
-  adw_expander_row_set_expanded (step_row, TRUE);
+  /* Its SQL is rendered once its row is opened */
+  g_assert_null (strata_plan_page_get_step_sql (plan_page, "6f2c8d4e0a96"));
+  g_assert_true (strata_plan_page_expand_step (plan_page, "6f2c8d4e0a96"));
+  step_wait.page = plan_page;
+  step_wait.revision = "6f2c8d4e0a96";
+  strata_test_gui_iterate_until (step_sql_rendered, &step_wait, "the step's SQL is rendered");
+  g_assert_nonnull (strstr (strata_plan_page_get_step_sql (plan_page, "6f2c8d4e0a96"), "CREATE UNIQUE INDEX"));
   g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-plan.png"));
 
   /* Apply, then look at the database itself */

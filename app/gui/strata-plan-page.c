@@ -12,12 +12,105 @@
 #include "strata-gui-util.h"
 #include "strata-plan-page.h"
 
-typedef struct
+/* One step of the plan on show, as its row shows it: a recycled row of the
+ * list view binds to it, so a plan of thousands of steps makes only the
+ * rows that fit on screen. Its findings come from the review in the
+ * background, its SQL only once its row is expanded. */
+
+typedef enum
 {
-  AdwExpanderRow *row;
-  GtkStack       *state;
-  GtkSpinner     *spinner;  /* spins only while its step runs */
-} StepRow;
+  STEP_PENDING,
+  STEP_RUNNING,
+  STEP_DONE,
+  STEP_FAILED,
+} StepState;
+
+#define STRATA_TYPE_STEP_ITEM (strata_step_item_get_type ())
+
+G_DECLARE_FINAL_TYPE (StrataStepItem, strata_step_item, STRATA, STEP_ITEM, GObject)
+
+struct _StrataStepItem
+{
+  GObject       parent_instance;
+
+  StrataStep   *step;
+  guint         index;
+  StepState     state;
+  GPtrArray    *findings;     /* StrataLintFinding; NULL until reviewed or on error */
+  char         *error;        /* the step cannot run: why */
+  char         *sql;          /* once rendered */
+  GCancellable *rendering;    /* while the SQL is rendered */
+  guint         reviewed : 1;
+  guint         expanded : 1;
+  guint         sql_failed : 1;
+};
+
+G_DEFINE_FINAL_TYPE (StrataStepItem, strata_step_item, G_TYPE_OBJECT)
+
+enum {
+  ITEM_CHANGED,
+  N_ITEM_SIGNALS
+};
+
+static guint item_signals[N_ITEM_SIGNALS];
+
+static void
+strata_step_item_finalize (GObject *object)
+{
+  StrataStepItem *self = (StrataStepItem *)object;
+
+  if (self->rendering != NULL)
+    g_cancellable_cancel (self->rendering);
+  g_clear_object (&self->rendering);
+  g_clear_object (&self->step);
+  g_clear_pointer (&self->findings, g_ptr_array_unref);
+  g_clear_pointer (&self->error, g_free);
+  g_clear_pointer (&self->sql, g_free);
+
+  G_OBJECT_CLASS (strata_step_item_parent_class)->finalize (object);
+}
+
+static void
+strata_step_item_class_init (StrataStepItemClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = strata_step_item_finalize;
+
+  /* Whatever the row shows changed */
+  item_signals[ITEM_CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+strata_step_item_init (StrataStepItem *self)
+{
+}
+
+static StrataStepItem *
+strata_step_item_new (StrataStep *step,
+                      guint       index)
+{
+  StrataStepItem *self = g_object_new (STRATA_TYPE_STEP_ITEM, NULL);
+
+  self->step = g_object_ref (step);
+  self->index = index;
+  return self;
+}
+
+static void
+strata_step_item_changed (StrataStepItem *self)
+{
+  g_signal_emit (self, item_signals[ITEM_CHANGED], 0);
+}
+
+static void
+strata_step_item_set_state (StrataStepItem *self,
+                            StepState       state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  strata_step_item_changed (self);
+}
 
 struct _StrataPlanPage
 {
@@ -33,8 +126,10 @@ struct _StrataPlanPage
 
   StrataPlan        *plan;
   char              *plan_target;  /* what the plan was asked for: "head", "-1", … */
-  GArray            *step_rows;    /* StepRow, one per step */
+  GListStore        *steps;        /* StrataStepItem, one per step */
   guint              n_findings;
+  guint              n_reviewed;
+  guint              running_index;
   guint              destructive : 1;
   guint              finished : 1;     /* showing the run that just ended */
   guint              checking : 1;     /* reading the files again before a run */
@@ -55,7 +150,7 @@ struct _StrataPlanPage
   GtkStack          *plan_stack;
   GtkSpinner        *review_spinner;
   AdwStatusPage     *error_page;
-  GtkListBox        *steps_list;
+  GtkListView       *steps_view;
   GtkExpander       *log_expander;
   GtkScrolledWindow *log_scroller;
   GtkTextView       *log_view;
@@ -190,44 +285,16 @@ create_tag (const char *label,
                        NULL);
 }
 
-/* A finding, under its step: what it is about and what to do */
-static GtkWidget *
-create_finding_row (StrataLintFinding *finding)
-{
-  gboolean destructive = finding->kind == STRATA_LINT_DESTRUCTIVE;
-  g_autofree char *title = NULL;
-  GtkWidget *row;
-  GtkWidget *icon;
+/* The review: lint findings of every step, in a worker thread that walks
+ * the plan once (each step's operations replayed on the schema the steps
+ * before it left) and hands its results over in batches, so the rows show
+ * at once and fill in as it goes. */
 
-  /* Translators: a lint finding: "Destructive: drop column book.isbn" */
-  title = g_strdup_printf (_("%s: %s"), lint_kind_label (finding->kind), finding->operation);
-
-  row = g_object_new (ADW_TYPE_ACTION_ROW,
-                      "title", title,
-                      "subtitle", finding->message,
-                      "use-markup", FALSE,
-                      NULL);
-  icon = g_object_new (GTK_TYPE_IMAGE,
-                       "icon-name", destructive ? "dialog-error-symbolic" : "dialog-warning-symbolic",
-                       "css-classes", (const char *[]) { destructive ? "error" : "warning", NULL },
-                       NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, lint_kind_label (finding->kind),
-                                  -1);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-  gtk_widget_add_css_class (row, destructive ? "lint-destructive" : "lint-warning");
-
-  return row;
-}
-
-/* What a step does, worked out in a worker thread: its lint findings on
- * the schema as it will be (replayed from the graph) and its exact SQL */
 typedef struct
 {
-  GPtrArray *findings;    /* StrataLintFinding, or NULL on error */
-  GError    *error;
-  char      *sql;
-  gboolean   failed;      /* the SQL could not be rendered */
+  guint      index;
+  GPtrArray *findings;   /* or NULL with error */
+  char      *error;
 } StepReview;
 
 static void
@@ -236,16 +303,18 @@ step_review_free (gpointer data)
   StepReview *review = data;
 
   g_clear_pointer (&review->findings, g_ptr_array_unref);
-  g_clear_error (&review->error);
-  g_clear_pointer (&review->sql, g_free);
+  g_clear_pointer (&review->error, g_free);
   g_free (review);
 }
 
 typedef struct
 {
-  StrataGraph   *graph;
-  StrataPlan    *plan;
-  StrataDialect  dialect;
+  StrataPlanPage *self;         /* a reference, for the batches */
+  GCancellable   *cancellable;
+  StrataGraph    *graph;
+  StrataPlan     *plan;
+  char          **heads;
+  StrataDialect   dialect;
 } Review;
 
 static void
@@ -253,9 +322,62 @@ review_free (gpointer data)
 {
   Review *review = data;
 
+  g_clear_object (&review->self);
+  g_clear_object (&review->cancellable);
   g_clear_object (&review->graph);
   g_clear_object (&review->plan);
+  g_clear_pointer (&review->heads, g_strfreev);
   g_free (review);
+}
+
+typedef struct
+{
+  StrataPlanPage *self;
+  GCancellable   *cancellable;
+  GPtrArray      *reviews;   /* StepReview */
+} ReviewBatch;
+
+static void
+review_batch_free (gpointer data)
+{
+  ReviewBatch *batch = data;
+
+  g_clear_object (&batch->self);
+  g_clear_object (&batch->cancellable);
+  g_clear_pointer (&batch->reviews, g_ptr_array_unref);
+  g_free (batch);
+}
+
+static void strata_plan_page_review_progress (StrataPlanPage *self,
+                                              GPtrArray      *reviews);
+
+static gboolean
+review_batch_idle (gpointer data)
+{
+  ReviewBatch *batch = data;
+
+  /* A newer plan replaced this one */
+  if (!g_cancellable_is_cancelled (batch->cancellable) && batch->cancellable == batch->self->review_cancellable)
+    strata_plan_page_review_progress (batch->self, batch->reviews);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+review_send (Review     *review,
+             GPtrArray **reviews)
+{
+  ReviewBatch *batch;
+
+  if ((*reviews)->len == 0)
+    return;
+
+  batch = g_new0 (ReviewBatch, 1);
+  batch->self = g_object_ref (review->self);
+  batch->cancellable = g_object_ref (review->cancellable);
+  batch->reviews = g_steal_pointer (reviews);
+  *reviews = g_ptr_array_new_with_free_func (step_review_free);
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT_IDLE, review_batch_idle, batch, review_batch_free);
 }
 
 static void
@@ -266,167 +388,424 @@ review_thread (GTask        *task,
 {
   Review *review = task_data;
   guint n_steps = strata_plan_get_n_steps (review->plan);
-  g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func (step_review_free);
+  g_autoptr(GPtrArray) reviews = g_ptr_array_new_with_free_func (step_review_free);
+  g_autoptr(StrataModel) model = NULL;
+  gint64 sent = g_get_monotonic_time ();
+
+  /* Upgrades walk forward from the database's schema; downgrades are
+   * linted each on the schema its revision left */
+  if (strata_plan_get_direction (review->plan) == STRATA_DIRECTION_UP)
+    model = strata_model_new_for_heads (review->graph, (const char * const *)review->heads, NULL);
 
   for (guint i = 0; i < n_steps; i++)
     {
       StrataStep *step = strata_plan_get_step (review->plan, i);
+      StrataScript *script = strata_step_get_script (step);
       StepReview *step_review = g_new0 (StepReview, 1);
+      g_autoptr(GError) error = NULL;
 
-      if (g_task_return_error_if_cancelled (task))
+      if (g_cancellable_is_cancelled (cancellable))
         {
           step_review_free (step_review);
+          g_task_return_boolean (task, FALSE);
           return;
         }
 
-      step_review->findings = strata_step_lint (review->graph, step, review->dialect, &step_review->error);
-      step_review->sql = strata_step_render_sql (review->graph, step, review->dialect, &step_review->failed);
-      g_ptr_array_add (steps, step_review);
+      step_review->index = i;
+      if (model != NULL)
+        {
+          if (strata_script_ensure_loaded (script, &error))
+            {
+              GPtrArray *upgrade = strata_script_get_upgrade (script);
+              g_autoptr(GPtrArray) none = g_ptr_array_new ();
+
+              step_review->findings = strata_lint_ops_advance (upgrade != NULL ? upgrade : none, model,
+                                                               strata_script_get_downgrade (script) != NULL,
+                                                               review->dialect);
+              for (guint j = 0; j < step_review->findings->len; j++)
+                {
+                  StrataLintFinding *finding = g_ptr_array_index (step_review->findings, j);
+
+                  finding->revision = g_strdup (strata_script_get_revision (script));
+                }
+            }
+        }
+      else
+        {
+          step_review->findings = strata_step_lint (review->graph, step, review->dialect, &error);
+        }
+      if (step_review->findings == NULL)
+        step_review->error = g_strdup (error != NULL ? error->message : "?");
+
+      g_ptr_array_add (reviews, step_review);
+
+      /* A batch every 50 ms: the window draws in between */
+      if (g_get_monotonic_time () - sent > 50 * 1000)
+        {
+          review_send (review, &reviews);
+          sent = g_get_monotonic_time ();
+        }
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&steps), (GDestroyNotify)g_ptr_array_unref);
+  review_send (review, &reviews);
+  g_task_return_boolean (task, TRUE);
 }
 
-static GtkWidget *
-create_step_row (StrataPlanPage *self,
-                 StrataStep     *step,
-                 StepReview     *review,
-                 guint           index,
-                 GPtrArray      *warnings)
+/* The rows: made for what is on screen, bound to a step, recycled */
+
+typedef struct
 {
-  StrataScript *script = strata_step_get_script (step);
-  gboolean up = strata_step_get_direction (step) == STRATA_DIRECTION_UP;
-  GPtrArray *findings = review->findings;
-  g_autofree char *title = NULL;
-  const char *message = strata_script_get_message (script);
-  AdwExpanderRow *row;
-  GtkWidget *state;
-  GtkWidget *view;
-  gboolean failed = review->failed;
+  GtkWidget      *box;
+  GtkStack       *state;
+  GtkSpinner     *spinner;
+  GtkLabel       *title;
+  GtkLabel       *subtitle;
+  GtkBox         *tags;
+  GtkToggleButton *expander;
+  GtkBox         *details;
+  GtkBox         *findings;
+  GtkWidget      *sql_view;   /* only while expanded */
+  StrataStepItem *item;
+  gulong          changed_id;
+  gulong          toggled_id;
+} StepRow;
+
+static void step_row_update (StepRow *row);
+
+static void
+step_row_free (gpointer data)
+{
+  g_free (data);
+}
+
+/* A finding, under its step: what it is about and what to do */
+static GtkWidget *
+create_finding_label (StrataLintFinding *finding)
+{
+  gboolean destructive = finding->kind == STRATA_LINT_DESTRUCTIVE;
+  g_autofree char *text = NULL;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *icon;
+  GtkWidget *label;
+
+  icon = g_object_new (GTK_TYPE_IMAGE,
+                       "icon-name", destructive ? "dialog-error-symbolic" : "dialog-warning-symbolic",
+                       "valign", GTK_ALIGN_START,
+                       "css-classes", (const char *[]) { destructive ? "error" : "warning", NULL },
+                       NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, lint_kind_label (finding->kind),
+                                  -1);
+  gtk_box_append (GTK_BOX (box), icon);
+
+  /* Translators: a lint finding: "Destructive: drop column book.isbn", then what to do */
+  text = g_strdup_printf (_("%s: %s\n%s"), lint_kind_label (finding->kind), finding->operation, finding->message);
+  label = g_object_new (GTK_TYPE_LABEL, "label", text, "xalign", 0.0f, "wrap", TRUE, "hexpand", TRUE,
+                        "selectable", TRUE, NULL);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_widget_add_css_class (box, destructive ? "lint-destructive" : "lint-warning");
+
+  return box;
+}
+
+/* The SQL of one step, rendered when its row is first expanded */
+typedef struct
+{
+  StrataGraph    *graph;
+  StrataStepItem *item;
+  StrataDialect   dialect;
+  char           *sql;
+  gboolean        failed;
+} Render;
+
+static void
+render_free (gpointer data)
+{
+  Render *render = data;
+
+  g_clear_object (&render->graph);
+  g_clear_object (&render->item);
+  g_clear_pointer (&render->sql, g_free);
+  g_free (render);
+}
+
+static void
+render_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Render *render = task_data;
+
+  render->sql = strata_step_render_sql (render->graph, render->item->step, render->dialect, &render->failed);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+render_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Render *render = g_task_get_task_data (G_TASK (result));
+  StrataStepItem *item = render->item;
+
+  if (g_task_get_cancellable (G_TASK (result)) != item->rendering ||
+      g_cancellable_is_cancelled (item->rendering))
+    return;
+
+  g_clear_object (&item->rendering);
+  item->sql = g_steal_pointer (&render->sql);
+  item->sql_failed = render->failed;
+  strata_step_item_changed (item);
+}
+
+static void
+strata_plan_page_render_step (StrataPlanPage *self,
+                              StrataStepItem *item)
+{
+  g_autoptr(GTask) task = NULL;
+  Render *render;
+
+  if (item->sql != NULL || item->rendering != NULL || self->graph == NULL || self->profile == NULL)
+    return;
+
+  render = g_new0 (Render, 1);
+  render->graph = g_object_ref (self->graph);
+  render->item = g_object_ref (item);
+  render->dialect = strata_profile_get_dialect (self->profile);
+  item->rendering = g_cancellable_new ();
+
+  task = g_task_new (NULL, item->rendering, render_cb, NULL);
+  g_task_set_source_tag (task, strata_plan_page_render_step);
+  g_task_set_task_data (task, render, render_free);
+  g_task_run_in_thread (task, render_thread);
+}
+
+static void
+step_row_toggled_cb (GtkToggleButton *button,
+                     StepRow         *row)
+{
+  StrataPlanPage *self;
+
+  if (row->item == NULL)
+    return;
+
+  row->item->expanded = gtk_toggle_button_get_active (button);
+  self = STRATA_PLAN_PAGE (gtk_widget_get_ancestor (row->box, STRATA_TYPE_PLAN_PAGE));
+  if (row->item->expanded && self != NULL)
+    strata_plan_page_render_step (self, row->item);
+  step_row_update (row);
+}
+
+static void
+step_row_update (StepRow *row)
+{
+  StrataStepItem *item = row->item;
+  StrataScript *script = strata_step_get_script (item->step);
+  gboolean up = strata_step_get_direction (item->step) == STRATA_DIRECTION_UP;
   gboolean kinds[STRATA_LINT_DATA_DEPENDENT + 1] = { FALSE, };
-  StepRow step_row;
+  static const char * const states[] = { "pending", "running", "done", "failed" };
+  g_autofree char *title = NULL;
+  GtkWidget *child;
 
   /* Translators: a step of a plan: "1. Upgrade to 1a0e6c2d9b41" */
   title = g_strdup_printf (up ? _("%u. Upgrade to %s") : _("%u. Downgrade from %s"),
-                           index + 1, strata_step_get_revision (step));
+                           item->index + 1, strata_step_get_revision (item->step));
+  gtk_label_set_label (row->title, title);
+  gtk_label_set_label (row->subtitle, strata_script_get_message (script) != NULL
+                                      ? strata_script_get_message (script) : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row->expander), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
 
-  row = ADW_EXPANDER_ROW (adw_expander_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_expander_row_set_subtitle (row, message != NULL ? message : "");
-  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  /* A spinner spins only while its step runs */
+  gtk_stack_set_visible_child_name (row->state, states[item->state]);
+  gtk_spinner_set_spinning (row->spinner, item->state == STEP_RUNNING);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (row->tags))) != NULL)
+    gtk_box_remove (row->tags, child);
+  if (item->error != NULL)
+    gtk_box_append (row->tags, create_tag (_("Cannot Run"), "error"));
+  for (guint i = 0; item->findings != NULL && i < item->findings->len; i++)
+    kinds[((StrataLintFinding *)g_ptr_array_index (item->findings, i))->kind] = TRUE;
+  for (guint kind = 0; kind < G_N_ELEMENTS (kinds); kind++)
+    if (kinds[kind])
+      gtk_box_append (row->tags, create_tag (lint_kind_label (kind),
+                                             kind == STRATA_LINT_DESTRUCTIVE ? "error" : "warning"));
+
+  g_signal_handler_block (row->expander, row->toggled_id);
+  gtk_toggle_button_set_active (row->expander, item->expanded);
+  g_signal_handler_unblock (row->expander, row->toggled_id);
+  gtk_button_set_icon_name (GTK_BUTTON (row->expander), item->expanded ? "pan-up-symbolic" : "pan-down-symbolic");
+  gtk_widget_set_visible (GTK_WIDGET (row->details), item->expanded);
+
+  /* What is inside shows only when expanded: an SQL view exists only
+   * for an expanded row */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (row->findings))) != NULL)
+    gtk_box_remove (row->findings, child);
+  if (!item->expanded)
+    {
+      if (row->sql_view != NULL)
+        gtk_box_remove (row->details, row->sql_view);
+      row->sql_view = NULL;
+      return;
+    }
+
+  if (item->error != NULL)
+    {
+      GtkWidget *label = g_object_new (GTK_TYPE_LABEL, "label", item->error, "xalign", 0.0f, "wrap", TRUE,
+                                       "selectable", TRUE, "css-classes", (const char *[]) { "error", NULL }, NULL);
+
+      gtk_box_append (row->findings, label);
+    }
+  for (guint i = 0; item->findings != NULL && i < item->findings->len; i++)
+    gtk_box_append (row->findings, create_finding_label (g_ptr_array_index (item->findings, i)));
+
+  if (row->sql_view == NULL)
+    {
+      row->sql_view = g_object_new (GTK_SOURCE_TYPE_VIEW,
+                                    "editable", FALSE,
+                                    "monospace", TRUE,
+                                    "wrap-mode", GTK_WRAP_WORD_CHAR,
+                                    "left-margin", 12, "right-margin", 12, "top-margin", 8, "bottom-margin", 8,
+                                    NULL);
+      strata_source_view_setup (GTK_SOURCE_VIEW (row->sql_view));
+      gtk_widget_add_css_class (row->sql_view, "step-sql");
+      gtk_box_append (row->details, row->sql_view);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row->sql_view), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  /* Translators: shown while the SQL of a step is worked out */
+  strata_source_view_set_text (GTK_SOURCE_VIEW (row->sql_view), item->sql != NULL ? item->sql : _("-- Rendering…"));
+}
+
+static void
+step_row_item_changed_cb (StrataStepItem *item,
+                          StepRow        *row)
+{
+  step_row_update (row);
+}
+
+static void
+steps_setup_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item,
+                gpointer                  user_data)
+{
+  StepRow *row = g_new0 (StepRow, 1);
+  GtkWidget *header;
+  GtkWidget *labels;
+  GtkWidget *state;
+
+  row->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_add_css_class (row->box, "step-row");
+
+  header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_append (GTK_BOX (row->box), header);
 
   /* Pending, running, done, failed */
   state = gtk_stack_new ();
-  gtk_stack_add_named (GTK_STACK (state),
-                       /* A dot, not an arrow: the row's own chevron is the
-                        * only one (it expands the row) */
-                       g_object_new (GTK_TYPE_IMAGE,
-                                     "icon-name", "media-record-symbolic",
-                                     "tooltip-text", _("Pending"),
-                                     "css-classes", (const char *[]) { "dim-label", "step-pending", NULL },
-                                     NULL),
+  gtk_widget_set_valign (state, GTK_ALIGN_CENTER);
+  row->state = GTK_STACK (state);
+  /* A dot, not an arrow: the row's own chevron is the only one */
+  gtk_stack_add_named (row->state,
+                       g_object_new (GTK_TYPE_IMAGE, "icon-name", "media-record-symbolic", "tooltip-text", _("Pending"),
+                                     "css-classes", (const char *[]) { "dim-label", "step-pending", NULL }, NULL),
                        "pending");
   /* Not spinning until its step runs: a spinner animates (and keeps the
    * window redrawing) even on a page of a stack that is not shown */
-  step_row.spinner = g_object_new (GTK_TYPE_SPINNER, NULL);
-  gtk_stack_add_named (GTK_STACK (state), GTK_WIDGET (step_row.spinner), "running");
-  gtk_stack_add_named (GTK_STACK (state),
-                       g_object_new (GTK_TYPE_IMAGE,
-                                     "icon-name", "emblem-ok-symbolic",
-                                     "css-classes", (const char *[]) { "success", NULL },
-                                     NULL),
+  row->spinner = GTK_SPINNER (gtk_spinner_new ());
+  gtk_stack_add_named (row->state, GTK_WIDGET (row->spinner), "running");
+  gtk_stack_add_named (row->state,
+                       g_object_new (GTK_TYPE_IMAGE, "icon-name", "emblem-ok-symbolic",
+                                     "css-classes", (const char *[]) { "success", NULL }, NULL),
                        "done");
-  gtk_stack_add_named (GTK_STACK (state),
-                       g_object_new (GTK_TYPE_IMAGE,
-                                     "icon-name", "dialog-error-symbolic",
-                                     "css-classes", (const char *[]) { "error", NULL },
-                                     NULL),
+  gtk_stack_add_named (row->state,
+                       g_object_new (GTK_TYPE_IMAGE, "icon-name", "dialog-error-symbolic",
+                                     "css-classes", (const char *[]) { "error", NULL }, NULL),
                        "failed");
-  adw_expander_row_add_prefix (row, state);
+  gtk_box_append (GTK_BOX (header), state);
 
-  /* Lint findings on the schema as it will be: destructive ones stand out,
-   * in the banner above the steps too */
-  if (findings == NULL)
-    {
-      g_ptr_array_add (warnings, g_strdup (review->error->message));
-      adw_expander_row_add_action (row, create_tag (_("Cannot Run"), "error"));
-      adw_expander_row_set_expanded (row, TRUE);
-      self->destructive = TRUE;
-    }
-  else
-    {
-      for (guint i = 0; i < findings->len; i++)
-        {
-          StrataLintFinding *finding = g_ptr_array_index (findings, i);
+  labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_set_hexpand (labels, TRUE);
+  gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
+  row->title = g_object_new (GTK_TYPE_LABEL, "xalign", 0.0f, "ellipsize", PANGO_ELLIPSIZE_END, NULL);
+  row->subtitle = g_object_new (GTK_TYPE_LABEL, "xalign", 0.0f, "ellipsize", PANGO_ELLIPSIZE_END,
+                                "css-classes", (const char *[]) { "dim-label", "caption", NULL }, NULL);
+  gtk_box_append (GTK_BOX (labels), GTK_WIDGET (row->title));
+  gtk_box_append (GTK_BOX (labels), GTK_WIDGET (row->subtitle));
+  gtk_box_append (GTK_BOX (header), labels);
 
-          kinds[finding->kind] = TRUE;
-          self->n_findings++;
-          adw_expander_row_add_row (row, create_finding_row (finding));
+  row->tags = GTK_BOX (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6));
+  gtk_widget_set_valign (GTK_WIDGET (row->tags), GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (header), GTK_WIDGET (row->tags));
 
-          if (finding->kind == STRATA_LINT_DESTRUCTIVE)
-            {
-              /* Translators: a warning about a step: "6f2c8d4e0a96: drop column book.isbn: MESSAGE" */
-              g_ptr_array_add (warnings, g_strdup_printf (_("%s: %s: %s"),
-                                                          strata_step_get_revision (step),
-                                                          finding->operation, finding->message));
-            }
-        }
+  row->expander = GTK_TOGGLE_BUTTON (g_object_new (GTK_TYPE_TOGGLE_BUTTON, "icon-name", "pan-down-symbolic",
+                                                   "valign", GTK_ALIGN_CENTER,
+                                                   "tooltip-text", _("Show the SQL and findings"),
+                                                   "css-classes", (const char *[]) { "flat", "circular", "step-expander", NULL },
+                                                   NULL));
+  row->toggled_id = g_signal_connect (row->expander, "toggled", G_CALLBACK (step_row_toggled_cb), row);
+  gtk_box_append (GTK_BOX (header), GTK_WIDGET (row->expander));
 
-      for (guint kind = 0; kind < G_N_ELEMENTS (kinds); kind++)
-        {
-          if (kinds[kind])
-            adw_expander_row_add_action (row, create_tag (lint_kind_label (kind),
-                                                          kind == STRATA_LINT_DESTRUCTIVE ? "error" : "warning"));
-        }
+  row->details = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6));
+  row->findings = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6));
+  gtk_box_append (row->details, GTK_WIDGET (row->findings));
+  gtk_widget_set_visible (GTK_WIDGET (row->details), FALSE);
+  gtk_box_append (GTK_BOX (row->box), GTK_WIDGET (row->details));
 
-      if (kinds[STRATA_LINT_DESTRUCTIVE])
-        {
-          adw_expander_row_set_expanded (row, TRUE);
-          self->destructive = TRUE;
-        }
-    }
+  g_object_set_data_full (G_OBJECT (row->box), "strata-step-row", row, step_row_free);
+  gtk_list_item_set_child (list_item, row->box);
+  gtk_list_item_set_activatable (list_item, FALSE);
+}
 
-  /* The exact SQL the step runs */
-  view = g_object_new (GTK_SOURCE_TYPE_VIEW,
-                       "editable", FALSE,
-                       "monospace", TRUE,
-                       "wrap-mode", GTK_WRAP_WORD_CHAR,
-                       "left-margin", 12, "right-margin", 12, "top-margin", 8, "bottom-margin", 8,
-                       NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (view),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                  -1);
-  strata_source_view_setup (GTK_SOURCE_VIEW (view));
-  strata_source_view_set_text (GTK_SOURCE_VIEW (view), review->sql);
-  gtk_widget_add_css_class (view, "step-sql");
-  adw_expander_row_add_row (row, view);
-  if (failed)
-    self->destructive = TRUE;
+static void
+steps_bind_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               gpointer                  user_data)
+{
+  StepRow *row = g_object_get_data (G_OBJECT (gtk_list_item_get_child (list_item)), "strata-step-row");
 
-  step_row.row = row;
-  step_row.state = GTK_STACK (state);
-  g_array_append_val (self->step_rows, step_row);
+  row->item = gtk_list_item_get_item (list_item);
+  row->changed_id = g_signal_connect (row->item, "changed", G_CALLBACK (step_row_item_changed_cb), row);
+  step_row_update (row);
+}
 
-  return GTK_WIDGET (row);
+static void
+steps_unbind_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *list_item,
+                 gpointer                  user_data)
+{
+  StepRow *row = g_object_get_data (G_OBJECT (gtk_list_item_get_child (list_item)), "strata-step-row");
+
+  g_clear_signal_handler (&row->changed_id, row->item);
+  row->item = NULL;
+  /* A recycled row keeps no SQL view */
+  if (row->sql_view != NULL)
+    gtk_box_remove (row->details, row->sql_view);
+  row->sql_view = NULL;
 }
 
 static void
 strata_plan_page_clear_steps (StrataPlanPage *self)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->steps_list))) != NULL)
-    gtk_list_box_remove (self->steps_list, child);
-
   if (self->review_cancellable != NULL)
     g_cancellable_cancel (self->review_cancellable);
   g_clear_object (&self->review_cancellable);
-  g_array_set_size (self->step_rows, 0);
+  g_list_store_remove_all (self->steps);
   g_clear_object (&self->plan);
   g_clear_pointer (&self->plan_target, g_free);
   self->n_findings = 0;
+  self->n_reviewed = 0;
   self->destructive = FALSE;
+}
+
+static StrataStepItem *
+get_step_item (StrataPlanPage *self,
+               guint           index)
+{
+  /* The store holds it: the reference returned is dropped at once */
+  StrataStepItem *item = g_list_model_get_item (G_LIST_MODEL (self->steps), index);
+
+  if (item != NULL)
+    g_object_unref (item);
+  return item;
 }
 
 static void
@@ -539,21 +918,38 @@ strata_plan_page_update_plan (StrataPlanPage *self)
       return;
     }
 
-  /* Lint and SQL replay the schema: in a worker thread */
+  /* The rows, at once: one item per step, rows only for what shows */
+  {
+    g_autoptr(GPtrArray) items = g_ptr_array_new_full (n_steps, g_object_unref);
+
+    for (guint i = 0; i < n_steps; i++)
+      g_ptr_array_add (items, strata_step_item_new (strata_plan_get_step (self->plan, i), i));
+    g_list_store_splice (self->steps, 0, 0, items->pdata, items->len);
+  }
+
+  /* Lint replays the schema: in a worker thread, with progress */
   {
     g_autoptr(GTask) task = NULL;
     Review *review = g_new0 (Review, 1);
 
+    self->review_cancellable = g_cancellable_new ();
+    review->self = g_object_ref (self);
+    review->cancellable = g_object_ref (self->review_cancellable);
     review->graph = g_object_ref (self->graph);
     review->plan = g_object_ref (self->plan);
+    review->heads = g_strdupv (self->current_heads);
     review->dialect = strata_profile_get_dialect (self->profile);
 
-    self->review_cancellable = g_cancellable_new ();
     task = g_task_new (self, self->review_cancellable, review_cb, NULL);
     g_task_set_source_tag (task, strata_plan_page_update_plan);
     g_task_set_task_data (task, review, review_free);
     g_task_run_in_thread (task, review_thread);
   }
+
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  /* Translators: progress of the review of a plan */
+  gtk_progress_bar_set_text (self->progress_bar, _("Reviewing…"));
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
 
   /* Translators: "8 steps up on bookshop.db · SQL for SQLite" */
   summary = g_strdup_printf (down
@@ -564,8 +960,59 @@ strata_plan_page_update_plan (StrataPlanPage *self)
                              n_steps, database,
                              strata_dialect_get_display_name (strata_profile_get_dialect (self->profile)));
   gtk_label_set_label (self->summary_label, summary);
-  gtk_stack_set_visible_child_name (self->plan_stack, "reviewing");
+  gtk_stack_set_visible_child_name (self->plan_stack, "steps");
   strata_plan_page_update_actions (self);
+}
+
+/* A batch of reviewed steps: their rows fill in */
+static void
+strata_plan_page_review_progress (StrataPlanPage *self,
+                                  GPtrArray      *reviews)
+{
+  guint n_steps = g_list_model_get_n_items (G_LIST_MODEL (self->steps));
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < reviews->len; i++)
+    {
+      StepReview *review = g_ptr_array_index (reviews, i);
+      StrataStepItem *item = get_step_item (self, review->index);
+
+      if (item == NULL)
+        continue;
+
+      item->findings = g_steal_pointer (&review->findings);
+      item->error = g_steal_pointer (&review->error);
+      item->reviewed = TRUE;
+      self->n_reviewed++;
+      if (item->findings != NULL)
+        self->n_findings += item->findings->len;
+      /* What cannot run or loses data shows opened */
+      if (item->error != NULL)
+        item->expanded = TRUE;
+      for (guint j = 0; item->findings != NULL && j < item->findings->len; j++)
+        if (((StrataLintFinding *)g_ptr_array_index (item->findings, j))->kind == STRATA_LINT_DESTRUCTIVE)
+          item->expanded = TRUE;
+      if (item->expanded)
+        strata_plan_page_render_step (self, item);
+      strata_step_item_changed (item);
+    }
+
+  /* Translators: progress of the review of a plan: "Reviewing 120 of 3000 steps…" */
+  text = g_strdup_printf (_("Reviewing %u of %u steps…"), self->n_reviewed, n_steps);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+  gtk_progress_bar_set_fraction (self->progress_bar, (double)self->n_reviewed / MAX (n_steps, 1));
+}
+
+static void strata_plan_page_review_done (StrataPlanPage *self);
+
+static gboolean
+review_done_idle (gpointer data)
+{
+  StrataPlanPage *self = data;
+
+  if (self->review_cancellable != NULL)
+    strata_plan_page_review_done (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -574,22 +1021,55 @@ review_cb (GObject      *object,
            gpointer      user_data)
 {
   StrataPlanPage *self = STRATA_PLAN_PAGE (object);
-  g_autoptr(GPtrArray) reviews = NULL;
-  g_autoptr(GPtrArray) warnings = NULL;
-  g_autoptr(GError) error = NULL;
 
-  reviews = g_task_propagate_pointer (G_TASK (result), &error);
   /* A newer plan replaced this one */
-  if (reviews == NULL || g_task_get_cancellable (G_TASK (result)) != self->review_cancellable)
+  if (!g_task_propagate_boolean (G_TASK (result), NULL) ||
+      g_task_get_cancellable (G_TASK (result)) != self->review_cancellable)
     return;
 
+  strata_plan_page_review_done (self);
+}
+
+static void
+strata_plan_page_review_done (StrataPlanPage *self)
+{
+  g_autoptr(GPtrArray) warnings = NULL;
+  guint n_steps;
+
+  /* The last batch was queued before the task returned, at a lower
+   * priority: it lands first */
+  if (self->n_reviewed < g_list_model_get_n_items (G_LIST_MODEL (self->steps)))
+    {
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE + 10, review_done_idle, g_object_ref (self), g_object_unref);
+      return;
+    }
+
   g_clear_object (&self->review_cancellable);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
 
   warnings = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < reviews->len; i++)
-    gtk_list_box_append (self->steps_list,
-                         create_step_row (self, strata_plan_get_step (self->plan, i),
-                                          g_ptr_array_index (reviews, i), i, warnings));
+  n_steps = g_list_model_get_n_items (G_LIST_MODEL (self->steps));
+  for (guint i = 0; i < n_steps; i++)
+    {
+      StrataStepItem *item = get_step_item (self, i);
+
+      if (item->error != NULL)
+        {
+          g_ptr_array_add (warnings, g_strdup (item->error));
+          self->destructive = TRUE;
+        }
+      for (guint j = 0; item->findings != NULL && j < item->findings->len; j++)
+        {
+          StrataLintFinding *finding = g_ptr_array_index (item->findings, j);
+
+          if (finding->kind != STRATA_LINT_DESTRUCTIVE)
+            continue;
+          self->destructive = TRUE;
+          /* Translators: a warning about a step: "6f2c8d4e0a96: drop column book.isbn: MESSAGE" */
+          g_ptr_array_add (warnings, g_strdup_printf (_("%s: %s: %s"), strata_step_get_revision (item->step),
+                                                      finding->operation, finding->message));
+        }
+    }
 
   /* The banner: what loses data, first (at most a few lines of it), else
    * that there are findings to look at */
@@ -629,7 +1109,6 @@ review_cb (GObject      *object,
       gtk_revealer_set_reveal_child (self->warning_revealer, TRUE);
     }
 
-  gtk_stack_set_visible_child_name (self->plan_stack, "steps");
   strata_plan_page_update_actions (self);
 }
 
@@ -647,16 +1126,6 @@ strata_plan_page_target_changed_cb (StrataPlanPage *self)
   strata_plan_page_update_plan (self);
 }
 
-static StepRow *
-get_step_row (StrataPlanPage *self,
-              guint           index)
-{
-  if (index >= self->step_rows->len)
-    return NULL;
-
-  return &g_array_index (self->step_rows, StepRow, index);
-}
-
 static void
 strata_plan_page_step_started_cb (StrataPlanPage *self,
                                   StrataStep     *step,
@@ -664,14 +1133,13 @@ strata_plan_page_step_started_cb (StrataPlanPage *self,
                                   guint           n_steps,
                                   StrataMigrator *migrator)
 {
-  StepRow *row = get_step_row (self, index);
+  StrataStepItem *item = get_step_item (self, index);
   g_autofree char *text = NULL;
 
-  if (row != NULL)
-    {
-      gtk_spinner_start (row->spinner);
-      gtk_stack_set_visible_child_name (row->state, "running");
-    }
+  /* One row changes, if it shows */
+  if (item != NULL)
+    strata_step_item_set_state (item, STEP_RUNNING);
+  self->running_index = index;
 
   /* Translators: progress of a run: "Step 2 of 5: 2b7f3e8a0c52" */
   text = g_strdup_printf (_("Step %u of %u: %s"), index + 1, n_steps, strata_step_get_revision (step));
@@ -690,13 +1158,10 @@ strata_plan_page_step_finished_cb (StrataPlanPage *self,
                                    double          seconds,
                                    StrataMigrator *migrator)
 {
-  StepRow *row = get_step_row (self, index);
+  StrataStepItem *item = get_step_item (self, index);
 
-  if (row != NULL)
-    {
-      gtk_spinner_stop (row->spinner);
-      gtk_stack_set_visible_child_name (row->state, "done");
-    }
+  if (item != NULL)
+    strata_step_item_set_state (item, STEP_DONE);
 
   g_strfreev (self->heads_reached);
   self->heads_reached = g_strdupv ((char **)strata_step_get_heads_after (step));
@@ -895,7 +1360,7 @@ strata_plan_page_run_cb (GObject      *object,
   g_clear_object (&self->migrator);
 
   /* The page went away while the run ended: nothing left to show it on */
-  if (self->step_rows == NULL)
+  if (self->steps == NULL)
     return;
 
   g_clear_object (&self->cancellable);
@@ -919,16 +1384,14 @@ strata_plan_page_run_cb (GObject      *object,
     }
   else
     {
-      for (guint i = 0; i < self->step_rows->len; i++)
-        {
-          StepRow *row = get_step_row (self, i);
+      StrataStepItem *item = get_step_item (self, self->running_index);
 
-          if (g_strcmp0 (gtk_stack_get_visible_child_name (row->state), "running") == 0)
-            {
-              gtk_spinner_stop (row->spinner);
-              gtk_stack_set_visible_child_name (row->state, "failed");
-              adw_expander_row_set_expanded (row->row, TRUE);
-            }
+      /* The step that was running failed (or was cancelled): opened */
+      if (item != NULL && item->state == STEP_RUNNING)
+        {
+          item->expanded = TRUE;
+          strata_plan_page_render_step (self, item);
+          strata_step_item_set_state (item, STEP_FAILED);
         }
 
       gtk_progress_bar_set_text (self->progress_bar,
@@ -1271,7 +1734,7 @@ strata_plan_page_dispose (GObject *object)
   g_clear_pointer (&self->current_heads, g_strfreev);
   g_clear_pointer (&self->selected_revision, g_free);
   g_clear_pointer (&self->plan_target, g_free);
-  g_clear_pointer (&self->step_rows, g_array_unref);
+  g_clear_object (&self->steps);
   g_clear_pointer (&self->run_log, run_log_unref);
   g_clear_pointer (&self->logs, g_hash_table_unref);
 
@@ -1332,7 +1795,7 @@ strata_plan_page_class_init (StrataPlanPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, plan_stack);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, review_spinner);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, error_page);
-  gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, steps_list);
+  gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, steps_view);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, log_expander);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, log_scroller);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, log_view);
@@ -1353,10 +1816,22 @@ strata_plan_page_class_init (StrataPlanPageClass *klass)
 static void
 strata_plan_page_init (StrataPlanPage *self)
 {
-  self->step_rows = g_array_new (FALSE, FALSE, sizeof (StepRow));
+  self->steps = g_list_store_new (STRATA_TYPE_STEP_ITEM);
   self->logs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The plan as a list model, its rows recycled */
+  {
+    g_autoptr(GtkSelectionModel) selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->steps))));
+    g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+    g_signal_connect (factory, "setup", G_CALLBACK (steps_setup_cb), NULL);
+    g_signal_connect (factory, "bind", G_CALLBACK (steps_bind_cb), NULL);
+    g_signal_connect (factory, "unbind", G_CALLBACK (steps_unbind_cb), NULL);
+    gtk_list_view_set_factory (self->steps_view, factory);
+    gtk_list_view_set_model (self->steps_view, selection);
+  }
 
   g_signal_connect (gtk_scrolled_window_get_vadjustment (self->log_scroller), "notify::upper",
                     G_CALLBACK (log_upper_changed_cb), NULL);
@@ -1504,4 +1979,75 @@ strata_plan_page_dup_log (StrataPlanPage *self)
   gtk_text_buffer_get_bounds (buffer, &start, &end);
 
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/**
+ * strata_plan_page_get_steps:
+ *
+ * Returns: (transfer none): the steps on show, one item per step
+ */
+GListModel *
+strata_plan_page_get_steps (StrataPlanPage *self)
+{
+  g_return_val_if_fail (STRATA_IS_PLAN_PAGE (self), NULL);
+
+  return G_LIST_MODEL (self->steps);
+}
+
+/**
+ * strata_plan_page_expand_step:
+ * @revision: the revision of a step on show
+ *
+ * Opens the step's row: its findings and its SQL (rendered now).
+ *
+ * Returns: whether the plan has a step for @revision
+ */
+gboolean
+strata_plan_page_expand_step (StrataPlanPage *self,
+                              const char     *revision)
+{
+  guint n_steps;
+
+  g_return_val_if_fail (STRATA_IS_PLAN_PAGE (self), FALSE);
+
+  n_steps = g_list_model_get_n_items (G_LIST_MODEL (self->steps));
+  for (guint i = 0; i < n_steps; i++)
+    {
+      StrataStepItem *item = get_step_item (self, i);
+
+      if (g_strcmp0 (strata_step_get_revision (item->step), revision) != 0)
+        continue;
+
+      item->expanded = TRUE;
+      strata_plan_page_render_step (self, item);
+      strata_step_item_changed (item);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+/**
+ * strata_plan_page_get_step_sql:
+ *
+ * Returns: (nullable): the SQL of the step for @revision, once rendered
+ */
+const char *
+strata_plan_page_get_step_sql (StrataPlanPage *self,
+                               const char     *revision)
+{
+  guint n_steps;
+
+  g_return_val_if_fail (STRATA_IS_PLAN_PAGE (self), NULL);
+
+  n_steps = g_list_model_get_n_items (G_LIST_MODEL (self->steps));
+  for (guint i = 0; i < n_steps; i++)
+    {
+      StrataStepItem *item = get_step_item (self, i);
+
+      if (g_strcmp0 (strata_step_get_revision (item->step), revision) == 0)
+        return item->sql;
+    }
+
+  return NULL;
 }

@@ -59,6 +59,12 @@ gboolean          strata_plan_page_get_reviewing         (StrataPlanPage      *s
 gboolean          strata_plan_page_get_destructive       (StrataPlanPage      *self);
 gboolean          strata_plan_page_get_running           (StrataPlanPage      *self);
 gboolean          strata_plan_page_get_checking          (StrataPlanPage      *self);
+/* The steps on show (one item per step) and their rows */
+GListModel       *strata_plan_page_get_steps             (StrataPlanPage      *self);
+gboolean          strata_plan_page_expand_step           (StrataPlanPage      *self,
+                                                          const char          *revision);
+const char       *strata_plan_page_get_step_sql          (StrataPlanPage      *self,
+                                                          const char          *revision);
 /* The text of the live log. */
 char             *strata_plan_page_dup_log               (StrataPlanPage      *self);
 

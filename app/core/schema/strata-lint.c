@@ -246,14 +246,17 @@ lint_alter_column (GPtrArray   *findings,
     }
 }
 
+/* @in_place: replay the operations on @state itself (the caller walks a
+ * plan step by step) rather than on a copy */
 static GPtrArray *
 lint_ops (GPtrArray   *ops,
           StrataModel *state,
           gboolean     has_downgrade,
-          int          dialect)
+          int          dialect,
+          gboolean     in_place)
 {
   g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
-  g_autoptr(StrataModel) model = state ? strata_model_copy (state) : NULL;
+  g_autoptr(StrataModel) model = state == NULL ? NULL : in_place ? strata_model_ref (state) : strata_model_copy (state);
   g_autoptr(GHashTable) created = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   g_return_val_if_fail (ops != NULL, NULL);
@@ -400,7 +403,7 @@ strata_lint_ops (GPtrArray   *ops,
 {
   g_return_val_if_fail (ops != NULL, NULL);
 
-  return lint_ops (ops, state, has_downgrade, LINT_ALL_DIALECTS);
+  return lint_ops (ops, state, has_downgrade, LINT_ALL_DIALECTS, FALSE);
 }
 
 GPtrArray *
@@ -412,5 +415,25 @@ strata_lint_ops_for_dialect (GPtrArray     *ops,
   g_return_val_if_fail (ops != NULL, NULL);
   g_return_val_if_fail (dialect == STRATA_DIALECT_SQLITE || dialect == STRATA_DIALECT_POSTGRESQL, NULL);
 
-  return lint_ops (ops, state, has_downgrade, dialect);
+  return lint_ops (ops, state, has_downgrade, dialect, FALSE);
+}
+
+/**
+ * strata_lint_ops_advance:
+ *
+ * strata_lint_ops_for_dialect() on @state itself: @state becomes the
+ * schema after @ops. Linting a long plan step by step this way replays each
+ * step once, instead of the whole plan up to every step.
+ */
+GPtrArray *
+strata_lint_ops_advance (GPtrArray     *ops,
+                         StrataModel   *state,
+                         gboolean       has_downgrade,
+                         StrataDialect  dialect)
+{
+  g_return_val_if_fail (ops != NULL, NULL);
+  g_return_val_if_fail (state != NULL, NULL);
+  g_return_val_if_fail (dialect == STRATA_DIALECT_SQLITE || dialect == STRATA_DIALECT_POSTGRESQL, NULL);
+
+  return lint_ops (ops, state, has_downgrade, dialect, TRUE);
 }

@@ -69,6 +69,12 @@ GPtrArray          *strata_lint_ops_for_dialect   (GPtrArray          *ops,
                                                    StrataModel        *state,
                                                    gboolean            has_downgrade,
                                                    StrataDialect       dialect);
+/* The same, replaying @ops on @state itself (then the schema after them):
+ * for walking a plan step by step. */
+GPtrArray          *strata_lint_ops_advance       (GPtrArray          *ops,
+                                                   StrataModel        *state,
+                                                   gboolean            has_downgrade,
+                                                   StrataDialect       dialect);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataLintFinding, strata_lint_finding_free)
 
