@@ -861,6 +861,86 @@ test_project_reload (void)
   strata_test_rm_rf (tmpdir);
 }
 
+/* 6: another deploy applies the steps while this run waits for the
+ * database: said, not "Finished" with every step pending */
+static void
+test_applied_elsewhere (void)
+{
+  StrataApplication *app = strata_test_gui_get_application ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataProfile) profile = NULL;
+  g_autoptr(StrataDriver) holder = NULL;
+  g_autofree char *tmpdir = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *url = NULL;
+  StrataProjectView *view;
+  StrataPlanPage *plan_page;
+  StrataWindow *window;
+  StrataStore *store;
+  const char *progress;
+
+  if (app == NULL)
+    return;
+
+  store = strata_application_get_store (app);
+  tmpdir = strata_test_mkdtemp ();
+  db_path = g_build_filename (tmpdir, "elsewhere.db", NULL);
+  profile = strata_profile_new ("Elsewhere");
+  strata_profile_set_engine (profile, "sqlite");
+  strata_profile_set_path (profile, db_path);
+  g_assert_true (strata_store_add_profile (store, profile, &error));
+  g_assert_no_error (error);
+
+  window = open_example (app, 1100, 760);
+  view = strata_window_get_project_view (window);
+  strata_window_select_profile (window, profile);
+  strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
+
+  /* Up to the seed data here */
+  g_assert_true (strata_revisions_page_select_revision (strata_project_view_get_revisions_page (view), "3c4d1f9e7a63"));
+  adw_view_stack_set_visible_child_name (strata_project_view_get_stack (view), "plan");
+  plan_page = strata_project_view_get_plan_page (view);
+  strata_plan_page_set_target (plan_page, STRATA_PLAN_TARGET_REVISION);
+  strata_test_gui_iterate_until (plan_reviewed, plan_page, "the plan is reviewed");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.apply", NULL));
+  strata_test_gui_iterate_until (plan_is_not_checking, plan_page, "the plan's files are read again");
+  strata_test_gui_iterate_until (plan_is_not_running, plan_page, "the run ends");
+  strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
+
+  /* Another deploy holds the database, and brings it to head meanwhile */
+  url = g_strconcat ("sqlite:///", db_path, NULL);
+  holder = strata_driver_open (url, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (strata_driver_execute (holder, "BEGIN EXCLUSIVE", NULL, &error));
+
+  strata_plan_page_set_target (plan_page, STRATA_PLAN_TARGET_HEAD);
+  strata_test_gui_iterate_until (plan_reviewed, plan_page, "the plan is reviewed");
+  g_assert_cmpuint (strata_plan_get_n_steps (strata_plan_page_get_plan (plan_page)), ==, 5);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.apply", NULL));
+  strata_test_gui_iterate_until (plan_is_not_checking, plan_page, "the plan's files are read again");
+  strata_test_gui_iterate_until (log_has_running, plan_page, "the run begins");
+
+  g_assert_true (strata_driver_execute (holder, "UPDATE strata_version SET version_num = '8b4e0f6a2c18'; COMMIT",
+                                        NULL, &error));
+  g_assert_no_error (error);
+  strata_test_gui_iterate_until (plan_is_not_running, plan_page, "the run ends");
+
+  progress = gtk_progress_bar_get_text (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "progress_bar"));
+  g_test_message ("progress: %s", progress);
+  g_assert_cmpstr (progress, ==, "Nothing left to do");
+  {
+    g_autofree char *log = strata_plan_page_dup_log (plan_page);
+
+    g_assert_nonnull (strstr (log, "Another deploy brought elsewhere.db to 8b4e0f6a2c18 while this one waited"));
+  }
+  g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-truth-applied-elsewhere.png"));
+  strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
+
+  g_assert_true (strata_store_remove_profile (store, profile, &error));
+  strata_test_gui_destroy_window (GTK_WINDOW (window));
+  strata_test_rm_rf (tmpdir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -876,6 +956,7 @@ main (int   argc,
   g_test_add_func ("/strata/ui/truth/escape-cancels", test_escape_cancels);
   g_test_add_func ("/strata/ui/truth/empty-states", test_empty_states);
   g_test_add_func ("/strata/ui/truth/project-reload", test_project_reload);
+  g_test_add_func ("/strata/ui/truth/applied-elsewhere", test_applied_elsewhere);
 
   ret = g_test_run ();
 

@@ -23,6 +23,7 @@ typedef enum
   STEP_RUNNING,
   STEP_DONE,
   STEP_FAILED,
+  STEP_ELSEWHERE,  /* another deploy applied it while this run waited */
 } StepState;
 
 #define STRATA_TYPE_STEP_ITEM (strata_step_item_get_type ())
@@ -130,6 +131,7 @@ struct _StrataPlanPage
   guint              n_findings;
   guint              n_reviewed;
   guint              running_index;
+  guint              n_done;       /* steps this run applied */
   guint              destructive : 1;
   guint              finished : 1;     /* showing the run that just ended */
   guint              checking : 1;     /* reading the files again before a run */
@@ -604,7 +606,7 @@ step_row_update (StepRow *row)
   StrataScript *script = strata_step_get_script (item->step);
   gboolean up = strata_step_get_direction (item->step) == STRATA_DIRECTION_UP;
   gboolean kinds[STRATA_LINT_DATA_DEPENDENT + 1] = { FALSE, };
-  static const char * const states[] = { "pending", "running", "done", "failed" };
+  static const char * const states[] = { "pending", "running", "done", "failed", "elsewhere" };
   g_autofree char *title = NULL;
   GtkWidget *child;
 
@@ -720,6 +722,11 @@ steps_setup_cb (GtkSignalListItemFactory *factory,
                        g_object_new (GTK_TYPE_IMAGE, "icon-name", "dialog-error-symbolic",
                                      "css-classes", (const char *[]) { "error", NULL }, NULL),
                        "failed");
+  gtk_stack_add_named (row->state,
+                       g_object_new (GTK_TYPE_IMAGE, "icon-name", "emblem-ok-symbolic",
+                                     "tooltip-text", _("Applied by another deploy"),
+                                     "css-classes", (const char *[]) { "dim-label", NULL }, NULL),
+                       "elsewhere");
   gtk_box_append (GTK_BOX (header), state);
 
   labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
@@ -1162,6 +1169,7 @@ strata_plan_page_step_finished_cb (StrataPlanPage *self,
 
   if (item != NULL)
     strata_step_item_set_state (item, STEP_DONE);
+  self->n_done++;
 
   g_strfreev (self->heads_reached);
   self->heads_reached = g_strdupv ((char **)strata_step_get_heads_after (step));
@@ -1373,14 +1381,49 @@ strata_plan_page_run_cb (GObject      *object,
       g_autofree char *database = profile_dup_database (self->profile);
       g_autofree char *target = heads[0] != NULL ? g_strjoinv (", ", (char **)heads) : g_strdup ("base");
 
-      gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
-      gtk_progress_bar_set_text (self->progress_bar, _("Finished"));
-      strata_plan_page_log (self, _("Finished"));
+      guint n_steps = g_list_model_get_n_items (G_LIST_MODEL (self->steps));
+      guint elsewhere = n_steps - MIN (self->n_done, n_steps);
 
-      /* Translators: a toast: "Upgraded bookshop.db to 8b4e0f6a2c18" */
-      message = g_strdup_printf (strata_plan_get_direction (self->plan) == STRATA_DIRECTION_UP
-                                 ? _("Upgraded %s to %s") : _("Downgraded %s to %s"),
-                                 database, target);
+      /* Steps that never started were applied by another deploy while this
+       * run waited for the lock: said, not left pending under "Finished" */
+      for (guint i = 0; elsewhere > 0 && i < n_steps; i++)
+        {
+          StrataStepItem *item = get_step_item (self, i);
+
+          if (item->state == STEP_PENDING)
+            strata_step_item_set_state (item, STEP_ELSEWHERE);
+        }
+
+      gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+      if (elsewhere == 0)
+        {
+          gtk_progress_bar_set_text (self->progress_bar, _("Finished"));
+          strata_plan_page_log (self, _("Finished"));
+          /* Translators: a toast: "Upgraded bookshop.db to 8b4e0f6a2c18" */
+          message = g_strdup_printf (strata_plan_get_direction (self->plan) == STRATA_DIRECTION_UP
+                                     ? _("Upgraded %s to %s") : _("Downgraded %s to %s"),
+                                     database, target);
+        }
+      else if (self->n_done == 0)
+        {
+          gtk_progress_bar_set_text (self->progress_bar, _("Nothing left to do"));
+          /* Translators: a toast and the log: the database's name and its revision */
+          message = g_strdup_printf (_("Another deploy brought %s to %s while this one waited: no step ran here"),
+                                     database, target);
+          strata_plan_page_log (self, "%s", message);
+        }
+      else
+        {
+          g_autofree char *text = NULL;
+
+          /* Translators: "3 steps applied here, 5 by another deploy" */
+          text = g_strdup_printf (_("Finished: %u applied here, %u by another deploy"), self->n_done, elsewhere);
+          gtk_progress_bar_set_text (self->progress_bar, text);
+          strata_plan_page_log (self, "%s", text);
+          /* Translators: a toast: the database, its revision, the steps applied here and elsewhere */
+          message = g_strdup_printf (_("%s is at %s: %u steps applied here, %u by another deploy"),
+                                     database, target, self->n_done, elsewhere);
+        }
     }
   else
     {
@@ -1447,6 +1490,7 @@ strata_plan_page_run (StrataPlanPage *self)
   g_return_if_fail (self->plan != NULL && self->driver != NULL);
 
   self->cancellable = g_cancellable_new ();
+  self->n_done = 0;
   g_strfreev (self->heads_reached);
   self->heads_reached = g_strdupv (self->current_heads);
   strata_plan_page_begin_run (self);
