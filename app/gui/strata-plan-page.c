@@ -458,13 +458,13 @@ review_thread (GTask        *task,
 typedef struct
 {
   GtkWidget      *box;
-  GtkStack       *state;
-  GtkSpinner     *spinner;
+  GtkImage       *state;      /* pending, done, failed, elsewhere */
+  GtkSpinner     *spinner;    /* made when its step first runs */
   GtkLabel       *title;
   GtkLabel       *subtitle;
   GtkBox         *tags;
   GtkToggleButton *expander;
-  GtkBox         *details;
+  GtkBox         *details;    /* made when first expanded */
   GtkBox         *findings;
   GtkWidget      *sql_view;   /* only while expanded */
   StrataStepItem *item;
@@ -606,7 +606,14 @@ step_row_update (StepRow *row)
   StrataScript *script = strata_step_get_script (item->step);
   gboolean up = strata_step_get_direction (item->step) == STRATA_DIRECTION_UP;
   gboolean kinds[STRATA_LINT_DATA_DEPENDENT + 1] = { FALSE, };
-  static const char * const states[] = { "pending", "running", "done", "failed", "elsewhere" };
+  /* A dot, not an arrow, while pending: the row's own chevron is the only one */
+  static const char * const state_icons[] = {
+    "media-record-symbolic", NULL, "emblem-ok-symbolic", "dialog-error-symbolic", "emblem-ok-symbolic",
+  };
+  static const char * const state_classes[] = { "dim-label", "dim-label", "success", "error", "dim-label" };
+  static const char * const state_tooltips[] = {
+    N_("Pending"), N_("Running"), N_("Done"), N_("Failed"), N_("Applied by another deploy"),
+  };
   g_autofree char *title = NULL;
   GtkWidget *child;
 
@@ -618,9 +625,25 @@ step_row_update (StepRow *row)
                                       ? strata_script_get_message (script) : "");
   gtk_accessible_update_property (GTK_ACCESSIBLE (row->expander), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
 
-  /* A spinner spins only while its step runs */
-  gtk_stack_set_visible_child_name (row->state, states[item->state]);
-  gtk_spinner_set_spinning (row->spinner, item->state == STEP_RUNNING);
+  /* A spinner exists and spins only while its step runs */
+  if (item->state == STEP_RUNNING && row->spinner == NULL)
+    {
+      row->spinner = GTK_SPINNER (gtk_spinner_new ());
+      gtk_widget_set_valign (GTK_WIDGET (row->spinner), GTK_ALIGN_CENTER);
+      gtk_widget_insert_after (GTK_WIDGET (row->spinner), gtk_widget_get_parent (GTK_WIDGET (row->state)),
+                               GTK_WIDGET (row->state));
+    }
+  if (row->spinner != NULL)
+    {
+      gtk_spinner_set_spinning (row->spinner, item->state == STEP_RUNNING);
+      gtk_widget_set_visible (GTK_WIDGET (row->spinner), item->state == STEP_RUNNING);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (row->state), item->state != STEP_RUNNING);
+  gtk_image_set_from_icon_name (row->state, state_icons[item->state]);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (row->state), _(state_tooltips[item->state]));
+  for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (row->state), state_classes[i]);
+  gtk_widget_add_css_class (GTK_WIDGET (row->state), state_classes[item->state]);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (row->tags))) != NULL)
     gtk_box_remove (row->tags, child);
@@ -633,10 +656,20 @@ step_row_update (StepRow *row)
       gtk_box_append (row->tags, create_tag (lint_kind_label (kind),
                                              kind == STRATA_LINT_DESTRUCTIVE ? "error" : "warning"));
 
+  if (item->expanded && row->details == NULL)
+    {
+      row->details = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6));
+      row->findings = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6));
+      gtk_box_append (row->details, GTK_WIDGET (row->findings));
+      gtk_box_append (GTK_BOX (row->box), GTK_WIDGET (row->details));
+    }
+
   g_signal_handler_block (row->expander, row->toggled_id);
   gtk_toggle_button_set_active (row->expander, item->expanded);
   g_signal_handler_unblock (row->expander, row->toggled_id);
   gtk_button_set_icon_name (GTK_BUTTON (row->expander), item->expanded ? "pan-up-symbolic" : "pan-down-symbolic");
+  if (row->details == NULL)
+    return;
   gtk_widget_set_visible (GTK_WIDGET (row->details), item->expanded);
 
   /* What is inside shows only when expanded: an SQL view exists only
@@ -701,32 +734,12 @@ steps_setup_cb (GtkSignalListItemFactory *factory,
   header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   gtk_box_append (GTK_BOX (row->box), header);
 
-  /* Pending, running, done, failed */
-  state = gtk_stack_new ();
+  /* Pending, running, done, failed: one image (a spinner joins it when
+   * the step runs); the fewer widgets a row has, the sooner a long plan
+   * shows */
+  state = gtk_image_new ();
   gtk_widget_set_valign (state, GTK_ALIGN_CENTER);
-  row->state = GTK_STACK (state);
-  /* A dot, not an arrow: the row's own chevron is the only one */
-  gtk_stack_add_named (row->state,
-                       g_object_new (GTK_TYPE_IMAGE, "icon-name", "media-record-symbolic", "tooltip-text", _("Pending"),
-                                     "css-classes", (const char *[]) { "dim-label", "step-pending", NULL }, NULL),
-                       "pending");
-  /* Not spinning until its step runs: a spinner animates (and keeps the
-   * window redrawing) even on a page of a stack that is not shown */
-  row->spinner = GTK_SPINNER (gtk_spinner_new ());
-  gtk_stack_add_named (row->state, GTK_WIDGET (row->spinner), "running");
-  gtk_stack_add_named (row->state,
-                       g_object_new (GTK_TYPE_IMAGE, "icon-name", "emblem-ok-symbolic",
-                                     "css-classes", (const char *[]) { "success", NULL }, NULL),
-                       "done");
-  gtk_stack_add_named (row->state,
-                       g_object_new (GTK_TYPE_IMAGE, "icon-name", "dialog-error-symbolic",
-                                     "css-classes", (const char *[]) { "error", NULL }, NULL),
-                       "failed");
-  gtk_stack_add_named (row->state,
-                       g_object_new (GTK_TYPE_IMAGE, "icon-name", "emblem-ok-symbolic",
-                                     "tooltip-text", _("Applied by another deploy"),
-                                     "css-classes", (const char *[]) { "dim-label", NULL }, NULL),
-                       "elsewhere");
+  row->state = GTK_IMAGE (state);
   gtk_box_append (GTK_BOX (header), state);
 
   labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
@@ -750,12 +763,6 @@ steps_setup_cb (GtkSignalListItemFactory *factory,
                                                    NULL));
   row->toggled_id = g_signal_connect (row->expander, "toggled", G_CALLBACK (step_row_toggled_cb), row);
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (row->expander));
-
-  row->details = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6));
-  row->findings = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6));
-  gtk_box_append (row->details, GTK_WIDGET (row->findings));
-  gtk_widget_set_visible (GTK_WIDGET (row->details), FALSE);
-  gtk_box_append (GTK_BOX (row->box), GTK_WIDGET (row->details));
 
   g_object_set_data_full (G_OBJECT (row->box), "strata-step-row", row, step_row_free);
   gtk_list_item_set_child (list_item, row->box);
