@@ -358,8 +358,9 @@ review_batch_idle (gpointer data)
 {
   ReviewBatch *batch = data;
 
-  /* A newer plan replaced this one */
-  if (!g_cancellable_is_cancelled (batch->cancellable) && batch->cancellable == batch->self->review_cancellable)
+  /* A newer plan replaced this one, or the page went away */
+  if (!g_cancellable_is_cancelled (batch->cancellable) && batch->cancellable == batch->self->review_cancellable &&
+      batch->self->steps != NULL)
     strata_plan_page_review_progress (batch->self, batch->reviews);
 
   return G_SOURCE_REMOVE;
@@ -474,10 +475,15 @@ typedef struct
 
 static void step_row_update (StepRow *row);
 
+/* A row may go with its list view without being unbound first */
 static void
 step_row_free (gpointer data)
 {
-  g_free (data);
+  StepRow *row = data;
+
+  if (row->item != NULL)
+    g_clear_signal_handler (&row->changed_id, row->item);
+  g_free (row);
 }
 
 /* A finding, under its step: what it is about and what to do */
@@ -1676,6 +1682,11 @@ check_files_cb (GObject      *object,
   g_autoptr(GPtrArray) changed = g_task_propagate_pointer (G_TASK (result), NULL);
 
   self->checking = FALSE;
+
+  /* The page went away meanwhile */
+  if (self->steps == NULL)
+    return;
+
   strata_plan_page_update_actions (self);
 
   /* Another plan is on show by now */
@@ -1772,6 +1783,18 @@ strata_plan_page_dispose (GObject *object)
   if (self->review_cancellable != NULL)
     g_cancellable_cancel (self->review_cancellable);
   g_clear_object (&self->review_cancellable);
+  /* The rows let go of their steps, renders still going are dropped */
+  if (self->steps != NULL)
+    {
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->steps)); i++)
+        {
+          StrataStepItem *item = get_step_item (self, i);
+
+          if (item->rendering != NULL)
+            g_cancellable_cancel (item->rendering);
+        }
+      g_list_store_remove_all (self->steps);
+    }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_PLAN_PAGE);
 
