@@ -266,6 +266,23 @@ on_lock_waiting (StrataDriverPg *driver,
                    strata_driver_pg_get_location (driver), holder);
 }
 
+static void
+on_statement_waiting (StrataDriverPg *driver,
+                      const char     *what,
+                      StrataCli      *cli)
+{
+  g_printerr ("strata: waiting: %s…\n", what);
+}
+
+static void
+on_sqlite_lock_waiting (StrataDriverSqlite *driver,
+                        const char         *what,
+                        StrataCli          *cli)
+{
+  /* Said even with --quiet: a command that seems to hang must say why */
+  g_printerr ("strata: waiting: %s…\n", what);
+}
+
 /* --lock-timeout and --statement-timeout, else the project's. */
 static gboolean
 get_timeout (const char  *option,
@@ -364,9 +381,16 @@ strata_cli_open_migrator (StrataCli  *cli,
   strata_migrator_set_statement_timeout (migrator, statement_timeout);
 
   if (STRATA_IS_DRIVER_PG (driver))
-    g_signal_connect (driver, "lock-waiting", G_CALLBACK (on_lock_waiting), cli);
-  else if (STRATA_IS_DRIVER_SQLITE (driver) && lock_timeout >= 0)
-    strata_driver_sqlite_set_busy_timeout (STRATA_DRIVER_SQLITE (driver), lock_timeout);
+    {
+      g_signal_connect (driver, "lock-waiting", G_CALLBACK (on_lock_waiting), cli);
+      g_signal_connect (driver, "statement-waiting", G_CALLBACK (on_statement_waiting), cli);
+    }
+  else if (STRATA_IS_DRIVER_SQLITE (driver))
+    {
+      if (lock_timeout >= 0)
+        strata_driver_sqlite_set_busy_timeout (STRATA_DRIVER_SQLITE (driver), lock_timeout);
+      g_signal_connect (driver, "lock-waiting", G_CALLBACK (on_sqlite_lock_waiting), cli);
+    }
 
   g_set_object (&cli->driver, driver);
 
@@ -514,6 +538,17 @@ report (gboolean  json,
   return status;
 }
 
+/* Standard output carries SQL scripts, JSON and revision ids that programs
+ * read (`upgrade --sql | psql`): UTF-8 bytes whatever the locale, where
+ * g_print() would convert them to the locale's charset (Z?rich under
+ * LC_ALL=C). */
+static void
+print_utf8 (const char *text)
+{
+  fputs (text, stdout);
+  fflush (stdout);
+}
+
 /* Whether --json is on the command line (before "--"), for errors that come
  * before or while the options are parsed. */
 static gboolean
@@ -549,6 +584,13 @@ main (int   argc,
   int status;
 
   setlocale (LC_ALL, "");
+  g_set_print_handler (print_utf8);
+
+  /* The CLI may hold a password (from a URL, the keyring, PGPASSWORD's
+   * neighbours, a prompt) at any point of any command: none of it goes
+   * into a core dump. */
+  if (strata_secret_protect_process ())
+    g_debug ("core dumps are off while passwords may be held (PR_GET_DUMPABLE is 0)");
 
   /* SQLite's allocation statistics put a global mutex around every malloc
    * and free (tens of thousands while it reads a large schema), and the

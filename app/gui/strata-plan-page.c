@@ -271,6 +271,8 @@ lint_kind_label (StrataLintKind kind)
       return _("Locks Tables");
     case STRATA_LINT_DATA_DEPENDENT:
       return _("Data-Dependent");
+    case STRATA_LINT_DIALECT_DEPENDENT:
+      return _("Differs by Database");
     default:
       g_return_val_if_reached (NULL);
     }
@@ -425,6 +427,17 @@ review_thread (GTask        *task,
               step_review->findings = strata_lint_ops_advance (upgrade != NULL ? upgrade : none, model,
                                                                strata_script_get_downgrade (script) != NULL,
                                                                review->dialect);
+              /* As strata_lint_script() says it */
+              if (strata_lint_downgrade_does_nothing (script))
+                {
+                  StrataLintFinding *finding = g_new0 (StrataLintFinding, 1);
+
+                  finding->kind = STRATA_LINT_IRREVERSIBLE;
+                  finding->where = g_strdup ("downgrade");
+                  finding->operation = g_strdup ("\"downgrade\": []");
+                  finding->message = g_strdup (STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE);
+                  g_ptr_array_add (step_review->findings, finding);
+                }
               for (guint j = 0; j < step_review->findings->len; j++)
                 {
                   StrataLintFinding *finding = g_ptr_array_index (step_review->findings, j);
@@ -611,7 +624,7 @@ step_row_update (StepRow *row)
   StrataStepItem *item = row->item;
   StrataScript *script = strata_step_get_script (item->step);
   gboolean up = strata_step_get_direction (item->step) == STRATA_DIRECTION_UP;
-  gboolean kinds[STRATA_LINT_DATA_DEPENDENT + 1] = { FALSE, };
+  gboolean kinds[STRATA_LINT_DIALECT_DEPENDENT + 1] = { FALSE, };
   /* A dot, not an arrow, while pending: the row's own chevron is the only one */
   static const char * const state_icons[] = {
     "media-record-symbolic", NULL, "emblem-ok-symbolic", "dialog-error-symbolic", "emblem-ok-symbolic",
@@ -1319,7 +1332,10 @@ strata_plan_page_log_run (StrataPlanPage *self,
 }
 
 /* PostgreSQL: another run holds the migration lock. Said in the worker
- * thread that waits for it; shown from the main loop. */
+ * thread that waits for it; shown from the main loop, always through an
+ * idle source: g_main_context_invoke() would run it right there in the
+ * worker whenever the main thread does not own the default context at that
+ * moment (between iterations), and GTK is not thread-safe. */
 
 typedef struct
 {
@@ -1360,7 +1376,7 @@ lock_waiting_cb (StrataDriver *driver,
 
   waiting->self = g_object_ref (user_data);
   waiting->holder = g_strdup (holder);
-  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, lock_waiting_idle, waiting, lock_waiting_free);
+  g_idle_add_full (G_PRIORITY_DEFAULT, lock_waiting_idle, waiting, lock_waiting_free);
 }
 
 static void
