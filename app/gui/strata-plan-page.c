@@ -372,6 +372,7 @@ static void
 review_send (Review     *review,
              GPtrArray **reviews)
 {
+  g_autoptr(GSource) source = NULL;
   ReviewBatch *batch;
 
   if ((*reviews)->len == 0)
@@ -382,7 +383,15 @@ review_send (Review     *review,
   batch->cancellable = g_object_ref (review->cancellable);
   batch->reviews = g_steal_pointer (reviews);
   *reviews = g_ptr_array_new_with_free_func (step_review_free);
-  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT_IDLE, review_batch_idle, batch, review_batch_free);
+  /* Always through an idle source, never g_main_context_invoke(): that runs
+   * the batch right here in the worker whenever the main thread does not
+   * own the default context at that moment (between iterations, while a
+   * window closes), and the rows it updates are GTK widgets. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_callback (source, review_batch_idle, batch, review_batch_free);
+  g_source_set_static_name (source, "[strata] plan review batch");
+  g_source_attach (source, NULL);
 }
 
 static void
