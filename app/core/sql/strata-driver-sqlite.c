@@ -686,11 +686,16 @@ quick_check (StrataDriverSqlite  *self,
   int rc;
   guint n = 0;
 
+  /* A file a crash left with a hot journal can look damaged from its
+   * header alone: reading it here rolls the journal back first. */
   rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check(5)", -1, &stmt, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while (rc == SQLITE_OK || rc == SQLITE_ROW)
     {
-      const char *line = (const char *)sqlite3_column_text (stmt, 0);
+      const char *line;
 
+      if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
+        break;
+      line = (const char *)sqlite3_column_text (stmt, 0);
       if (line == NULL || g_str_equal (line, "ok"))
         continue;
       if (n++ > 0)
