@@ -13,6 +13,7 @@
 #include "strata-driver.h"
 #include "strata-driver-pg.h"
 #include "strata-driver-sqlite.h"
+#include "strata-env.h"
 #include "strata-graph.h"
 #include "strata-lint.h"
 #include "strata-migrator.h"
