@@ -158,5 +158,28 @@ def dotenv_psql_parts_reach_postgresql(tmp):
             con.close()
 
 
+# --- 9: history, heads, branches, show need no database ---------------------
+
+
+@test
+def history_heads_branches_show_never_connect(tmp):
+    p = T.copy_example(tmp)
+    # Nothing listens on port 1: any connection attempt fails (exit 1).
+    dead = "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"
+    for args in (("history",), ("history", "-r", "base:head"), ("heads",), ("branches",),
+                 ("show", "1a0e6c2d9b41"), ("--json", "history")):
+        r = strata("-C", p, "--url", dead, *args, check=0)
+        assert "connect" not in r.err.lower(), (args, r)
+    assert not os.path.exists(os.path.join(p, "bookshop.db")), "no command may create the database"
+    r = strata("-C", p, "--url", dead, "history", "--indicate-current", check=1)
+    assert "127.0.0.1" in one_error_line(r), r
+    r = strata("-C", p, "--url", dead, "history", "-r", "current:", check=1)
+    one_error_line(r)
+    # With a database, -i marks its revision.
+    strata("-C", p, "upgrade", "2b7f3e8a0c52", check=0)
+    r = strata("-C", p, "history", "-i", check=0)
+    assert [l for l in r.out.splitlines() if "(current)" in l][0].startswith("1a0e6c2d9b41 -> 2b7f3e8a0c52"), r
+
+
 if __name__ == "__main__":
     sys.exit(T.main())

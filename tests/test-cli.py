@@ -524,6 +524,8 @@ def example_history_marks_current(tmp):
     assert not sqlite_file_exists(os.path.join(p, "bookshop.db")), "history must not create the database"
     strata("-C", p, "upgrade", "5e1b7c3d9f85", check=0)
     r = strata("-C", p, "history", check=0)
+    assert "(current)" not in r.out, "history connects only with --indicate-current"
+    r = strata("-C", p, "history", "--indicate-current", check=0)
     cur = [l for l in r.out.splitlines() if "(current)" in l]
     assert len(cur) == 1 and "5e1b7c3d9f85" in cur[0], r
     r = strata("-C", p, "history", "-r", "2b7f:4d9a", check=0)

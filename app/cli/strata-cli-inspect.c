@@ -449,11 +449,14 @@ strata_cli_history (StrataCli  *cli,
                     GError    **error)
 {
   g_autofree char *range = NULL;
-  gboolean indicate_current = TRUE;
+  gboolean indicate_current = FALSE;
   gboolean no_current = FALSE;
   GOptionEntry entries[] = {
-    { "rev-range", 'r', 0, G_OPTION_ARG_STRING, &range, "Only revisions in A:B (either side may be empty; “current” allowed)", "A:B" },
-    { "no-current", 0, 0, G_OPTION_ARG_NONE, &no_current, "Do not connect to mark the current revisions", NULL },
+    { "rev-range", 'r', 0, G_OPTION_ARG_STRING, &range, "Only revisions in A:B (either side may be empty; “current” connects)", "A:B" },
+    { "indicate-current", 'i', 0, G_OPTION_ARG_NONE, &indicate_current,
+      "Connect to the database and mark its current revisions", NULL },
+    /* Before history stopped connecting by default. */
+    { "no-current", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &no_current, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "history", entries);
@@ -469,7 +472,9 @@ strata_cli_history (StrataCli  *cli,
       !no_arguments (argc, argv, "history", error))
     return FALSE;
 
-  indicate_current = !no_current;
+  /* As in Alembic, history needs no database unless asked. */
+  if (no_current)
+    indicate_current = FALSE;
 
   if (!(graph = strata_cli_get_graph (cli, error)))
     return FALSE;

@@ -24,7 +24,7 @@ static const StrataCliCommand commands[] = {
   { "current",   "",                       "Show the database's current revision(s)", strata_cli_current },
   { "heads",     "",                       "Show the head revisions", strata_cli_heads },
   { "branches",  "",                       "Show the branch points", strata_cli_branches },
-  { "history",   "[-r A:B]",               "List revisions, newest first", strata_cli_history },
+  { "history",   "[-r A:B] [-i]",          "List revisions, newest first (-i: mark the database's)", strata_cli_history },
   { "show",      "REV",                    "Show one revision", strata_cli_show },
   { "stamp",     "TARGET [--purge]",       "Set the version table without running migrations", strata_cli_stamp },
   { "profiles",  "SUBCOMMAND",             "Connection profiles: list, show, add, remove, test, set-password", strata_cli_profiles },
