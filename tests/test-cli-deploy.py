@@ -181,5 +181,123 @@ def history_heads_branches_show_never_connect(tmp):
     assert [l for l in r.out.splitlines() if "(current)" in l][0].startswith("1a0e6c2d9b41 -> 2b7f3e8a0c52"), r
 
 
+# --- 8 and 10: inspect, baseline; exit status 3 -----------------------------
+
+
+@test_both
+def inspect_then_check_reports_no_differences(tmp):
+    p = T.copy_example(tmp)
+    db = os.path.join(p, "bookshop.db")
+    strata("-C", p, "upgrade", "head", check=0)
+    os.remove(os.path.join(p, "schema.json"))
+    r = strata("-C", p, "inspect", check=0)
+    assert "schema.json" in r.err, r
+    model = json.load(open(os.path.join(p, "schema.json")))
+    assert sorted(t["table"] for t in model["tables"]) == ["author", "book", "cart", "cart_item"], model
+    r = strata("-C", p, "check", check=0)
+    assert "No differences" in r.err, r
+    # -o - prints the same model.
+    r = strata("-C", p, "inspect", "-o", "-", check=0)
+    assert json.loads(r.out) == model
+    # A model that differs: exit 3, with the difference named.
+    model["tables"] = [t for t in model["tables"] if t["table"] != "cart_item"]
+    json.dump(model, open(os.path.join(p, "schema.json"), "w"))
+    r = strata("-C", p, "check", check=3)
+    assert "cart_item" in r.out and "difference" in one_error_line(r), r
+    # drift: exit 0, then 3 once someone changes the database by hand.
+    strata("-C", p, "drift", check=0)
+    T.db_exec(db, "ALTER TABLE author ADD COLUMN nickname varchar(40)")
+    r = strata("-C", p, "drift", check=3)
+    assert "nickname" in r.out, r
+    # inspect of a database that does not exist: exit 1, nothing created.
+    if not PG:
+        q = T.new_project(tmp, "empty")
+        r = strata("-C", q, "inspect", check=1)
+        one_error_line(r)
+        assert not os.path.exists(os.path.join(q, "app.db"))
+
+
+@test
+def lint_error_findings_exit_3(tmp):
+    p = T.new_project(tmp)
+    write_revision(p, "r1", None, [{"op": "create_table", "table": "t",
+                                    "columns": [{"name": "id", "type": "integer", "primary_key": True}]}])
+    strata("-C", p, "lint", check=0)
+    write_revision(p, "r2", "r1", [{"op": "drop_table", "table": "t"}])
+    r = strata("-C", p, "lint", check=3)
+    assert "destructive" in r.out.lower() or "drop" in r.out.lower(), r
+    r = strata("--help", check=0)
+    assert "3  a check found differences" in r.out, r.out
+
+
+BASELINE_SQL = [
+    "CREATE TABLE customer (id integer PRIMARY KEY, email varchar(100) NOT NULL, "
+    "created varchar(30) DEFAULT 'never')",
+    "CREATE UNIQUE INDEX ix_customer_email ON customer (email)",
+    "CREATE TABLE orders (id integer PRIMARY KEY, customer_id integer NOT NULL, total numeric(10,2), "
+    "CONSTRAINT fk_orders_customer FOREIGN KEY (customer_id) REFERENCES customer (id))",
+    "INSERT INTO customer (id, email) VALUES (1, 'a@example.com'), (2, 'b@example.com')",
+    "INSERT INTO orders (id, customer_id, total) VALUES (10, 1, 9.50)",
+]
+
+
+@test_both
+def baseline_adopts_a_populated_database(tmp):
+    p = T.new_project(tmp)
+    db = os.path.join(p, "app.db")
+    for sql in BASELINE_SQL:
+        T.db_exec(db, sql)
+    r = strata("-C", p, "baseline", "-m", "adopt production", "--rev-id", "base1", check=0)
+    assert "Generated" in r.out and "base1_adopt_production.json" in r.out, r
+    assert T.versions(db) == ["base1"]
+    doc = json.load(open(os.path.join(p, "migrations", "base1_adopt_production.json")))
+    assert doc["down_revision"] is None and [o["op"] for o in doc["upgrade"]].count("create_table") == 2, doc
+    # The database is what the revision describes.
+    strata("-C", p, "drift", check=0)
+    hist = T.db_rows(db, "SELECT revision, direction, outcome FROM strata_history")
+    assert hist == [("base1", "stamp", "success")], hist
+    # Later revisions go on top; upgrade head applies only them.
+    write_revision(p, "r2", "base1", [sql_op("CREATE TABLE refund (id integer)")], [sql_op("DROP TABLE refund")])
+    r = strata("-C", p, "upgrade", "head", check=0)
+    assert "Running upgrade base1 -> r2" in r.err and r.err.count("Running upgrade") == 1, r
+    assert T.versions(db) == ["r2"]
+    assert T.db_rows(db, "SELECT count(*) FROM customer") == [(2,)]
+    # A second baseline is refused (the project has revisions): exit 2.
+    r = strata("-C", p, "baseline", "-m", "again", check=2)
+    assert "baseline starts a project" in one_error_line(r), r
+    r = strata("-C", p, "baseline", check=2)
+    assert "-m" in one_error_line(r)
+
+
+# --- 5: log --------------------------------------------------------------------
+
+
+@test_both
+def log_lists_applied_reverted_failed_and_pending(tmp):
+    p = T.new_project(tmp)
+    db = os.path.join(p, "app.db")
+    write_revision(p, "r1", None, [sql_op("CREATE TABLE t1 (id integer)")], [sql_op("DROP TABLE t1")])
+    write_revision(p, "r2", "r1", [sql_op("CREATE TABLE t2 (id integer)")], [sql_op("DROP TABLE t2")])
+    write_revision(p, "r3", "r2", [sql_op("CREATE TABLE t1 (id integer)")], [sql_op("DROP TABLE t3")])
+    write_revision(p, "r4", "r3", [sql_op("CREATE TABLE t4 (id integer)")], [sql_op("DROP TABLE t4")])
+    strata("-C", p, "upgrade", "r2", check=0)
+    strata("-C", p, "downgrade", "-1", check=0)
+    strata("-C", p, "upgrade", "r2", check=0)
+    strata("-C", p, "upgrade", "head", check=1)
+    r = strata("-C", p, "--json", "log", check=0)
+    log = json.loads(r.out)
+    events = [(e["revision"], e["direction"], e["outcome"]) for e in log]
+    assert events == [("r1", "up", "success"), ("r2", "up", "success"), ("r2", "down", "success"),
+                      ("r2", "up", "success"), ("r3", "up", "failed"),
+                      ("r3", None, "pending"), ("r4", None, "pending")], events
+    first = log[0]
+    assert first["os_user"] and first["host"] and first["tool_version"] and first["started"], first
+    assert first["duration_ms"] is not None and first["message"] == "revision r1" and first["file_present"]
+    r = strata("-C", p, "log", check=0)
+    lines = r.out.splitlines()
+    assert lines[0].split()[:3] == ["When", "(UTC)", "Revision"], lines
+    assert "failed" in lines[5] and "pending" in lines[6] and "pending" in lines[7], lines
+
+
 if __name__ == "__main__":
     sys.exit(T.main())

@@ -28,9 +28,12 @@ static const StrataCliCommand commands[] = {
   { "show",      "REV",                    "Show one revision", strata_cli_show },
   { "stamp",     "TARGET [--purge]",       "Set the version table without running migrations", strata_cli_stamp },
   { "profiles",  "SUBCOMMAND",             "Connection profiles: list, show, add, remove, test, set-password", strata_cli_profiles },
-  { "check",     "",                       "Compare schema.json with the migrations' head (exit 1 on differences)", strata_cli_check },
-  { "drift",     "",                       "Compare the database with the schema its revision should have", strata_cli_drift },
-  { "lint",      "[REV…]",                 "Find destructive, irreversible, locking and data-dependent operations", strata_cli_lint },
+  { "check",     "",                       "Compare schema.json with the migrations' head (exit 3 on differences)", strata_cli_check },
+  { "drift",     "",                       "Compare the database with the schema its revision should have (exit 3 on differences)", strata_cli_drift },
+  { "log",       "",                       "What happened to the database: applied, reverted, failed and pending revisions", strata_cli_log },
+  { "inspect",   "[-o FILE]",              "Write schema.json from the live database", strata_cli_inspect },
+  { "baseline",  "-m MESSAGE",             "Adopt a database: a first revision equal to its schema, stamped", strata_cli_baseline },
+  { "lint",      "[REV…]",                 "Find destructive, irreversible, locking and data-dependent operations (exit 3 on destructive or irreversible ones)", strata_cli_lint },
 };
 
 static gboolean
@@ -82,8 +85,14 @@ commands_description (void)
                    "\nTargets: head, heads, base, REV (or a unique prefix of 4+ characters), LABEL,\n"
                    "label@head, label@base, +N, -N, REV+N, REV-N, label@+N.\n"
                    "\nThe database: --url, --profile, STRATA_URL, DATABASE_URL, the project's .env,\n"
-                   "then url= in strata.ini. Exit status: 0 success, 1 the database side failed\n"
-                   "or a check found differences, 2 bad input.\n"
+                   "then url= in strata.ini (values may use ${VAR} and ${VAR:-default}).\n"
+                   "\nExit status:\n"
+                   "  0  success\n"
+                   "  1  the database side failed (connection, SQL error, lock timeout)\n"
+                   "  2  bad input (usage, malformed project files, unknown revision,\n"
+                   "     ambiguous head); nothing was changed\n"
+                   "  3  a check found differences (check, drift, validate, lint findings\n"
+                   "     at error level)\n"
                    "\nRun “strata COMMAND --help” for a command's options.");
 
   return g_string_free (str, FALSE);

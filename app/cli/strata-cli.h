@@ -100,6 +100,11 @@ gboolean strata_cli_branches  (StrataCli *cli, int argc, char **argv, GError **e
 gboolean strata_cli_history   (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_show      (StrataCli *cli, int argc, char **argv, GError **error);
 
+/* strata-cli-deploy.c */
+gboolean strata_cli_inspect   (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_baseline  (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_log       (StrataCli *cli, int argc, char **argv, GError **error);
+
 /* strata-cli-profiles.c */
 gboolean       strata_cli_profiles        (StrataCli *cli, int argc, char **argv, GError **error);
 StrataProfile *strata_cli_resolve_profile (StrataCli      *cli,

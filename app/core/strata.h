@@ -8,6 +8,7 @@
 #define STRATA_INSIDE
 #include "strata-types.h"
 #include "strata-error.h"
+#include "strata-adopt.h"
 #include "strata-dialect.h"
 #include "strata-diff.h"
 #include "strata-driver.h"
@@ -16,6 +17,7 @@
 #include "strata-env.h"
 #include "strata-graph.h"
 #include "strata-lint.h"
+#include "strata-log.h"
 #include "strata-migrator.h"
 #include "strata-model.h"
 #include "strata-ops.h"

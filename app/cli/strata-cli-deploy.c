@@ -1,0 +1,259 @@
+/* strata-cli-deploy.c: inspect, baseline, log
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "strata-cli.h"
+
+/* A migrator on a database that must exist already (a SQLite file that
+ * does not is an error, never created). */
+static StrataMigrator *
+open_existing (StrataCli  *cli,
+               GError    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  StrataMigrator *migrator;
+
+  if (!(migrator = strata_cli_open_migrator (cli, FALSE, &local_error)))
+    {
+      if (local_error == NULL)
+        g_set_error_literal (&local_error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
+                             "the database does not exist yet");
+      g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+
+  return migrator;
+}
+
+static gboolean
+no_arguments (int          argc,
+              char       **argv,
+              const char  *command,
+              GError     **error)
+{
+  if (argc > 1)
+    return strata_cli_usage_error (error, command, "unexpected argument “%s”", argv[1]);
+  return TRUE;
+}
+
+gboolean
+strata_cli_inspect (StrataCli  *cli,
+                    int         argc,
+                    char      **argv,
+                    GError    **error)
+{
+  g_autofree char *output = NULL;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      "Write FILE instead of the project's model (schema.json); - for standard output", "FILE" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "inspect", entries);
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(StrataModel) live = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *shown = NULL;
+  StrataProject *project;
+
+  if (!strata_cli_parse (cli, context, &argc, &argv, error) ||
+      !no_arguments (argc, argv, "inspect", error))
+    return FALSE;
+
+  if (!(project = strata_cli_get_project (cli, error)) ||
+      !(migrator = open_existing (cli, error)) ||
+      !(live = strata_adopt_inspect (migrator, cli->cancellable, error)))
+    return FALSE;
+
+  if (g_strcmp0 (output, "-") == 0)
+    {
+      g_autofree char *data = strata_adopt_model_to_data (live);
+
+      fputs (data, stdout);
+      return TRUE;
+    }
+
+  file = output ? g_file_new_for_commandline_arg (output)
+                : g_object_ref (strata_project_get_model_file (project));
+  if (!strata_adopt_write_model (live, file, error))
+    return FALSE;
+
+  shown = strata_display_path (file);
+  strata_cli_info (cli, "Wrote %s: %u tables of %s", shown,
+                   strata_model_get_tables (live)->len,
+                   strata_driver_get_display_url (strata_migrator_get_driver (migrator)));
+  return TRUE;
+}
+
+gboolean
+strata_cli_baseline (StrataCli  *cli,
+                     int         argc,
+                     char      **argv,
+                     GError    **error)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *rev_id = NULL;
+  GOptionEntry entries[] = {
+    { "message", 'm', 0, G_OPTION_ARG_STRING, &message, "What the revision says (e.g. “baseline”)", "MESSAGE" },
+    { "rev-id", 0, 0, G_OPTION_ARG_STRING, &rev_id, "Use ID instead of a generated revision id", "ID" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "baseline", entries);
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(StrataScript) script = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *shown = NULL;
+  StrataProject *project;
+
+  if (!strata_cli_parse (cli, context, &argc, &argv, error) ||
+      !no_arguments (argc, argv, "baseline", error))
+    return FALSE;
+
+  if (message == NULL || *message == '\0')
+    return strata_cli_usage_error (error, "baseline", "a baseline needs a message: -m MESSAGE");
+
+  if (rev_id != NULL && !strata_revision_id_is_valid (rev_id))
+    return strata_cli_usage_error (error, "baseline",
+                                   "--rev-id “%s” is not a valid revision id (1–32 of A–Z, a–z, 0–9, _)",
+                                   rev_id);
+  id = rev_id ? g_strdup (rev_id) : strata_revision_generate_id ();
+
+  if (!(project = strata_cli_get_project (cli, error)) ||
+      !(migrator = open_existing (cli, error)))
+    return FALSE;
+
+  if (!(script = strata_adopt_baseline (migrator, strata_project_get_migrations_dir (project),
+                                        id, message, &file, cli->cancellable, error)))
+    return FALSE;
+
+  shown = strata_display_path (file);
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "revision");
+      json_builder_add_string_value (builder, strata_script_get_revision (script));
+      json_builder_set_member_name (builder, "path");
+      json_builder_add_string_value (builder, shown);
+      json_builder_set_member_name (builder, "operations");
+      json_builder_add_int_value (builder, strata_script_get_upgrade (script)->len);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      strata_cli_print_json (root);
+    }
+  else
+    {
+      g_print ("Generated %s\n", shown);
+      strata_cli_info (cli, "Stamped the database at %s: new revisions go on top of it",
+                       strata_script_get_revision (script));
+    }
+
+  return TRUE;
+}
+
+static void
+add_string_or_null (JsonBuilder *builder,
+                    const char  *name,
+                    const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+print_log_json (GPtrArray *entries)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      StrataLogEntry *entry = g_ptr_array_index (entries, i);
+
+      json_builder_begin_object (builder);
+      add_string_or_null (builder, "revision", entry->revision);
+      add_string_or_null (builder, "direction", entry->direction);
+      add_string_or_null (builder, "outcome", entry->outcome);
+      add_string_or_null (builder, "started", entry->started);
+      add_string_or_null (builder, "finished", entry->finished);
+      json_builder_set_member_name (builder, "duration_ms");
+      if (entry->duration_ms >= 0)
+        json_builder_add_int_value (builder, entry->duration_ms);
+      else
+        json_builder_add_null_value (builder);
+      add_string_or_null (builder, "os_user", entry->os_user);
+      add_string_or_null (builder, "host", entry->host);
+      add_string_or_null (builder, "tool_version", entry->tool_version);
+      add_string_or_null (builder, "checksum", entry->checksum);
+      add_string_or_null (builder, "message", entry->message);
+      json_builder_set_member_name (builder, "file_present");
+      json_builder_add_boolean_value (builder, entry->file_present);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  strata_cli_print_json (root);
+}
+
+gboolean
+strata_cli_log (StrataCli  *cli,
+                int         argc,
+                char      **argv,
+                GError    **error)
+{
+  g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "log", NULL);
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (!strata_cli_parse (cli, context, &argc, &argv, error) ||
+      !no_arguments (argc, argv, "log", error))
+    return FALSE;
+
+  if (!(migrator = open_existing (cli, error)) ||
+      !(entries = strata_log_read (migrator, cli->cancellable, error)))
+    return FALSE;
+
+  if (cli->json)
+    {
+      print_log_json (entries);
+      return TRUE;
+    }
+
+  g_string_append_printf (out, "%-20s  %-12s  %-7s  %-9s  %10s  %-20s  %-8s  %s\n",
+                          "When (UTC)", "Revision", "Action", "Outcome", "Duration", "Who", "Strata", "Message");
+  for (guint i = 0; i < entries->len; i++)
+    {
+      StrataLogEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *when = g_strndup (entry->started ? entry->started : "", 19);
+      g_autofree char *who = entry->os_user ? g_strdup_printf ("%s@%s", entry->os_user, entry->host ? entry->host : "?")
+                                            : g_strdup ("");
+      g_autofree char *duration = entry->duration_ms >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT " ms", entry->duration_ms)
+                                                          : g_strdup ("");
+
+      g_strdelimit (when, "T", ' ');
+      g_string_append_printf (out, "%-20s  %-12s  %-7s  %-9s  %10s  %-20s  %-8s  %s\n",
+                              when, entry->revision, entry->direction ? entry->direction : "",
+                              entry->outcome, duration, who,
+                              entry->tool_version ? entry->tool_version : "",
+                              entry->file_present ? (entry->message ? entry->message : "")
+                                                  : "(file absent)");
+    }
+
+  fwrite (out->str, 1, out->len, stdout);
+  return TRUE;
+}
