@@ -299,5 +299,55 @@ def log_lists_applied_reverted_failed_and_pending(tmp):
     assert "failed" in lines[5] and "pending" in lines[6] and "pending" in lines[7], lines
 
 
+# --- 1: validate, repair; upgrade and downgrade validate first -----------------
+
+
+@test_both
+def validate_refuses_an_edited_file_until_repair(tmp):
+    p = T.new_project(tmp)
+    db = os.path.join(p, "app.db")
+    r1 = write_revision(p, "r1", None, [sql_op("CREATE TABLE t1 (id integer)")], [sql_op("DROP TABLE t1")])
+    write_revision(p, "r2", "r1", [sql_op("CREATE TABLE t2 (id integer)")], [sql_op("DROP TABLE t2")])
+    write_revision(p, "r3", "r2", [sql_op("CREATE TABLE t3 (id integer)")], [sql_op("DROP TABLE t3")])
+    strata("-C", p, "upgrade", "r2", check=0)
+    r = strata("-C", p, "validate", check=0)
+    assert "Valid" in r.err, r
+    # Someone edits an applied revision.
+    doc = json.load(open(r1))
+    doc["upgrade"] = [sql_op("CREATE TABLE t1 (id integer, extra text)")]
+    json.dump(doc, open(r1, "w"))
+    r = strata("-C", p, "validate", check=3)
+    assert r.out.startswith("edited") and "r1" in r.out and "r1_r1.json" in r.out, r
+    r = strata("-C", p, "--json", "validate", check=3)
+    assert [(i["kind"], i["revision"]) for i in json.loads(r.out)] == [("edited", "r1")], r
+    # upgrade and downgrade refuse and run nothing (exit 3) …
+    r = strata("-C", p, "upgrade", "head", check=3)
+    assert "r1 was edited" in one_error_line(r) and "strata repair" in r.err, r
+    r = strata("-C", p, "downgrade", "-1", check=3)
+    assert T.versions(db) == ["r2"] and "t3" not in T.tables(db), T.tables(db)
+    # … unless told not to validate.
+    strata("-C", p, "upgrade", "head", "--no-validate", check=0)
+    strata("-C", p, "downgrade", "r2", "--no-validate", check=0)
+    # repair lists before it acts; --dry-run changes nothing.
+    r = strata("-C", p, "repair", "--dry-run", check=0)
+    assert r.out.startswith("re-record  r1: checksum"), r
+    strata("-C", p, "validate", check=3)
+    r = strata("-C", p, "repair", check=0)
+    assert "re-record  r1" in r.out and "Repaired 1 history row" in r.err, r
+    strata("-C", p, "validate", check=0)
+    r = strata("-C", p, "upgrade", "head", check=0)
+    assert "Running upgrade r2 -> r3" in r.err, r
+    # A failed attempt is listed, not an error; repair removes its row.
+    write_revision(p, "r4", "r3", [sql_op("CREATE TABLE t1 (id integer)")], [sql_op("SELECT 1")])
+    strata("-C", p, "upgrade", "head", check=1)
+    r = strata("-C", p, "validate", check=0)
+    assert r.out.startswith("failed") and "r4" in r.out, r
+    r = strata("-C", p, "repair", check=0)
+    assert "remove     r4: history row" in r.out, r
+    assert T.db_rows(db, "SELECT count(*) FROM strata_history WHERE outcome <> 'success'") == [(0,)]
+    r = strata("-C", p, "repair", check=0)
+    assert "Nothing to repair" in r.err, r
+
+
 if __name__ == "__main__":
     sys.exit(T.main())

@@ -257,3 +257,146 @@ strata_cli_log (StrataCli  *cli,
   fwrite (out->str, 1, out->len, stdout);
   return TRUE;
 }
+
+static void
+print_issues_json (GPtrArray *issues,
+                   gboolean   repaired)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < issues->len; i++)
+    {
+      StrataValidateIssue *issue = g_ptr_array_index (issues, i);
+
+      json_builder_begin_object (builder);
+      add_string_or_null (builder, "kind", strata_validate_kind_to_string (issue->kind));
+      add_string_or_null (builder, "revision", issue->revision);
+      add_string_or_null (builder, "path", issue->path);
+      add_string_or_null (builder, "recorded_checksum", issue->recorded_checksum);
+      add_string_or_null (builder, "file_checksum", issue->file_checksum);
+      add_string_or_null (builder, "when", issue->when);
+      add_string_or_null (builder, "message", issue->message);
+      if (repaired)
+        {
+          json_builder_set_member_name (builder, "repaired");
+          json_builder_add_boolean_value (builder, issue->kind != STRATA_VALIDATE_MISSING && issue->history_id != NULL);
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  strata_cli_print_json (root);
+}
+
+gboolean
+strata_cli_validate (StrataCli  *cli,
+                     int         argc,
+                     char      **argv,
+                     GError    **error)
+{
+  g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "validate", NULL);
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(GPtrArray) issues = NULL;
+  guint n_errors = 0;
+
+  if (!strata_cli_parse (cli, context, &argc, &argv, error) ||
+      !no_arguments (argc, argv, "validate", error))
+    return FALSE;
+
+  if (!(migrator = open_existing (cli, error)) ||
+      !(issues = strata_validate (migrator, cli->cancellable, error)))
+    return FALSE;
+
+  if (cli->json)
+    print_issues_json (issues, FALSE);
+
+  for (guint i = 0; i < issues->len; i++)
+    {
+      StrataValidateIssue *issue = g_ptr_array_index (issues, i);
+
+      if (issue->kind != STRATA_VALIDATE_FAILED)
+        n_errors++;
+      if (!cli->json)
+        g_print ("%-7s  %s\n", strata_validate_kind_to_string (issue->kind), issue->message);
+    }
+
+  if (n_errors > 0)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DIFFERENCES,
+                   "%u applied %s differ%s from the migrations folder; "
+                   "after reviewing an edit, “strata repair” records it",
+                   n_errors, n_errors == 1 ? "revision" : "revisions", n_errors == 1 ? "s" : "");
+      return FALSE;
+    }
+
+  strata_cli_info (cli, "Valid: every applied revision matches its file%s",
+                   issues->len > 0 ? " (“strata repair” removes the failed attempts)" : "");
+  return TRUE;
+}
+
+gboolean
+strata_cli_repair (StrataCli  *cli,
+                   int         argc,
+                   char      **argv,
+                   GError    **error)
+{
+  gboolean dry_run = FALSE;
+  GOptionEntry entries[] = {
+    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "List what would be repaired and change nothing", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "repair", entries);
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(GPtrArray) issues = NULL;
+  guint n_actions = 0;
+
+  if (!strata_cli_parse (cli, context, &argc, &argv, error) ||
+      !no_arguments (argc, argv, "repair", error))
+    return FALSE;
+
+  if (!(migrator = open_existing (cli, error)) ||
+      !(issues = strata_validate (migrator, cli->cancellable, error)))
+    return FALSE;
+
+  /* Each change is listed before any is made. */
+  for (guint i = 0; i < issues->len; i++)
+    {
+      StrataValidateIssue *issue = g_ptr_array_index (issues, i);
+
+      if (cli->json)
+        continue;
+      switch (issue->kind)
+        {
+        case STRATA_VALIDATE_EDITED:
+          g_print ("re-record  %s: checksum %.12s (was %.12s)%s%s\n", issue->revision,
+                   issue->file_checksum, issue->recorded_checksum,
+                   issue->path ? ", " : "", issue->path ? issue->path : "");
+          n_actions++;
+          break;
+        case STRATA_VALIDATE_FAILED:
+          g_print ("remove     %s: history row %s of a failed attempt at %s\n", issue->revision,
+                   issue->history_id, issue->when ? issue->when : "an unknown time");
+          n_actions++;
+          break;
+        case STRATA_VALIDATE_MISSING:
+        default:
+          g_print ("keep       %s: its file is absent (downgrade uses the stored copy)\n", issue->revision);
+          break;
+        }
+    }
+
+  if (!dry_run && !strata_repair (migrator, issues, cli->cancellable, error))
+    return FALSE;
+
+  if (cli->json)
+    print_issues_json (issues, !dry_run);
+  else if (n_actions == 0)
+    strata_cli_info (cli, "Nothing to repair");
+  else
+    strata_cli_info (cli, dry_run ? "Dry run: nothing was changed" : "Repaired %u history %s", n_actions,
+                     n_actions == 1 ? "row" : "rows");
+
+  return TRUE;
+}

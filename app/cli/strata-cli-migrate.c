@@ -359,6 +359,7 @@ static gboolean
 migrate (StrataCli        *cli,
          StrataDirection   direction,
          const char       *target,
+         gboolean          validate,
          GError          **error)
 {
   g_autoptr(StrataMigrator) migrator = NULL;
@@ -385,6 +386,11 @@ migrate (StrataCli        *cli,
   if (plan == NULL)
     return FALSE;
 
+  /* Flyway's validate-on-migrate: nothing runs over an edited revision. */
+  if (validate && strata_plan_get_n_steps (plan) > 0 &&
+      !strata_validate_before_run (migrator, cli->cancellable, error))
+    return FALSE;
+
   if (!run_plan (cli, migrator, plan, error))
     return FALSE;
 
@@ -404,10 +410,12 @@ strata_cli_upgrade (StrataCli  *cli,
                     GError    **error)
 {
   gboolean sql = FALSE;
+  gboolean no_validate = FALSE;
   g_autofree char *dialect = NULL;
   GOptionEntry entries[] = {
     { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, "Print the SQL instead of running it ([FROM:]TARGET)", NULL },
     { "dialect", 0, 0, G_OPTION_ARG_STRING, &dialect, "Dialect for --sql (default: the database URL's)", "sqlite|postgresql" },
+    { "no-validate", 0, 0, G_OPTION_ARG_NONE, &no_validate, "Run even when an applied revision's file was edited", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "upgrade", entries);
@@ -431,7 +439,7 @@ strata_cli_upgrade (StrataCli  *cli,
   if (dialect != NULL)
     return strata_cli_usage_error (error, "upgrade", "--dialect goes with --sql");
 
-  return migrate (cli, STRATA_DIRECTION_UP, target, error);
+  return migrate (cli, STRATA_DIRECTION_UP, target, !no_validate, error);
 }
 
 gboolean
@@ -441,10 +449,12 @@ strata_cli_downgrade (StrataCli  *cli,
                       GError    **error)
 {
   gboolean sql = FALSE;
+  gboolean no_validate = FALSE;
   g_autofree char *dialect = NULL;
   GOptionEntry entries[] = {
     { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, "Print the SQL instead of running it (FROM:TARGET)", NULL },
     { "dialect", 0, 0, G_OPTION_ARG_STRING, &dialect, "Dialect for --sql (default: the database URL's)", "sqlite|postgresql" },
+    { "no-validate", 0, 0, G_OPTION_ARG_NONE, &no_validate, "Run even when an applied revision's file was edited", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "downgrade", entries);
@@ -466,7 +476,7 @@ strata_cli_downgrade (StrataCli  *cli,
   if (dialect != NULL)
     return strata_cli_usage_error (error, "downgrade", "--dialect goes with --sql");
 
-  return migrate (cli, STRATA_DIRECTION_DOWN, argv[1], error);
+  return migrate (cli, STRATA_DIRECTION_DOWN, argv[1], !no_validate, error);
 }
 
 gboolean

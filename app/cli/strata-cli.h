@@ -104,6 +104,8 @@ gboolean strata_cli_show      (StrataCli *cli, int argc, char **argv, GError **e
 gboolean strata_cli_inspect   (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_baseline  (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_log       (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_validate  (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_repair    (StrataCli *cli, int argc, char **argv, GError **error);
 
 /* strata-cli-profiles.c */
 gboolean       strata_cli_profiles        (StrataCli *cli, int argc, char **argv, GError **error);

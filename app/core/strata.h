@@ -28,4 +28,5 @@
 #include "strata-secret.h"
 #include "strata-store.h"
 #include "strata-url.h"
+#include "strata-validate.h"
 #undef STRATA_INSIDE
