@@ -349,5 +349,90 @@ def validate_refuses_an_edited_file_until_repair(tmp):
     assert "Nothing to repair" in r.err, r
 
 
+# --- 4: reviewed plans, the production guard ------------------------------------
+
+
+@test_both
+def plan_then_apply_refuses_when_anything_changed(tmp):
+    p = T.new_project(tmp)
+    db = os.path.join(p, "app.db")
+    r1 = write_revision(p, "r1", None, [sql_op("CREATE TABLE t1 (id integer)")], [sql_op("DROP TABLE t1")])
+    write_revision(p, "r2", "r1", [sql_op("CREATE TABLE t2 (id integer)")], [sql_op("DROP TABLE t2")])
+    strata("-C", p, "upgrade", "r1", check=0)
+    plan = os.path.join(tmp, "plan.json")
+    r = strata("-C", p, "plan", "head", "-o", plan, check=0)
+    assert "Wrote" in r.err and "1 step" in r.err, r
+    doc = json.load(open(plan))
+    assert doc["heads_before"] == ["r1"] and doc["heads_after"] == ["r2"], doc
+    assert [s["revision"] for s in doc["steps"]] == ["r2"], doc
+    assert any("CREATE TABLE t2" in st for st in doc["steps"][0]["statements"]), doc
+    assert len(doc["hash"]) == 64 and set(doc["inputs"]) >= {"files", "schema", "heads", "dialect"}, doc
+    assert T.versions(db) == ["r1"], "plan changes nothing"
+    r = strata("-C", p, "apply", plan, check=0)
+    assert "Running upgrade r1 -> r2" in r.err, r
+    assert T.versions(db) == ["r2"]
+    # The same plan again: the database moved on.
+    r = strata("-C", p, "apply", plan, check=3)
+    assert "revision (its version rows)" in one_error_line(r), r
+    # Someone changes the schema by hand after the review: refused; undone: runs.
+    write_revision(p, "r3", "r2", [sql_op("CREATE TABLE t3 (id integer)")], [sql_op("DROP TABLE t3")])
+    strata("-C", p, "plan", "head", "-o", plan, check=0)
+    T.db_exec(db, "CREATE TABLE sneaky (id integer)")
+    r = strata("-C", p, "apply", plan, check=3)
+    assert "the database's schema" in one_error_line(r) and T.versions(db) == ["r2"], r
+    T.db_exec(db, "DROP TABLE sneaky")
+    strata("-C", p, "apply", plan, check=0)
+    assert T.versions(db) == ["r3"]
+    # A downgrade plan, then a file edited after the review.
+    strata("-C", p, "plan", "--downgrade", "base", "-o", plan, check=0)
+    doc = json.load(open(r1))
+    doc["message"] = "edited after the review"
+    json.dump(doc, open(r1, "w"))
+    r = strata("-C", p, "apply", plan, check=3)
+    assert "the migration files" in one_error_line(r) and T.versions(db) == ["r3"], r
+    # A file that is no plan: exit 2.
+    r = strata("-C", p, "apply", r1, check=2)
+    assert "not a plan" in one_error_line(r), r
+
+
+@test_both
+def production_needs_yes_or_the_database_name(tmp):
+    p = T.new_project(tmp)
+    db = os.path.join(p, "app.db")
+    write_revision(p, "r1", None, [sql_op("CREATE TABLE t1 (id integer)")], [sql_op("DROP TABLE t1")])
+    write_revision(p, "r2", "r1", [sql_op("CREATE TABLE t2 (id integer)")], [sql_op("DROP TABLE t2")])
+    env = {}
+    if PG:
+        u = urllib.parse.urlparse(T.url_of(db))
+        env["PGPASSWORD"] = urllib.parse.unquote(u.password)
+        url = u._replace(netloc=f"{u.username}@{u.hostname}:{u.port}").geturl()
+        name = u.path.lstrip("/")
+    else:
+        url, name = "sqlite:///app.db", "app.db"
+    with open(os.path.join(p, "strata.ini"), "a") as f:
+        f.write(f"\n[profile prod]\nurl={url}\nrole=production\n")
+    r = strata("--profile", "prod", "upgrade", "r1", cwd=p, env=env, check=2)
+    assert "production" in one_error_line(r) and "--yes" in r.err, r
+    r = strata("--profile", "prod", "upgrade", "r1", cwd=p, env=env, stdin=open(os.devnull), check=2)
+    assert T.tables(db) in ([], ["strata_history", "strata_version"]), "nothing may change"
+    with open(os.path.join(tmp, "wrong"), "w") as f:
+        f.write("not-it\n")
+    r = strata("--profile", "prod", "upgrade", "r1", cwd=p, env=env, stdin=open(os.path.join(tmp, "wrong")), check=2)
+    assert "nothing was changed" in one_error_line(r), r
+    with open(os.path.join(tmp, "typed"), "w") as f:
+        f.write(name + "\n")
+    r = strata("--profile", "prod", "upgrade", "r1", cwd=p, env=env, stdin=open(os.path.join(tmp, "typed")), check=0)
+    assert T.versions(db) == ["r1"], r
+    strata("--profile", "prod", "--yes", "upgrade", cwd=p, env=env, check=0)
+    assert T.versions(db) == ["r2"]
+    # Nothing to do needs no confirmation; stamp and downgrade do.
+    strata("--profile", "prod", "upgrade", cwd=p, env=env, check=0)
+    strata("--profile", "prod", "downgrade", "-1", cwd=p, env=env, check=2)
+    strata("--profile", "prod", "stamp", "base", cwd=p, env=env, check=2)
+    assert T.versions(db) == ["r2"]
+    # A development database needs none.
+    strata("-C", p, "downgrade", "base", check=0)
+
+
 if __name__ == "__main__":
     sys.exit(T.main())

@@ -129,6 +129,9 @@ strata_cli_baseline (StrataCli  *cli,
       !(migrator = open_existing (cli, error)))
     return FALSE;
 
+  if (!strata_cli_confirm_change (cli, "stamp it with a baseline", error))
+    return FALSE;
+
   if (!(script = strata_adopt_baseline (migrator, strata_project_get_migrations_dir (project),
                                         id, message, &file, cli->cancellable, error)))
     return FALSE;
@@ -364,30 +367,35 @@ strata_cli_repair (StrataCli  *cli,
   for (guint i = 0; i < issues->len; i++)
     {
       StrataValidateIssue *issue = g_ptr_array_index (issues, i);
+      g_autofree char *line = NULL;
 
-      if (cli->json)
-        continue;
       switch (issue->kind)
         {
         case STRATA_VALIDATE_EDITED:
-          g_print ("re-record  %s: checksum %.12s (was %.12s)%s%s\n", issue->revision,
-                   issue->file_checksum, issue->recorded_checksum,
-                   issue->path ? ", " : "", issue->path ? issue->path : "");
+          line = g_strdup_printf ("re-record  %s: checksum %.12s (was %.12s)%s%s", issue->revision,
+                                  issue->file_checksum, issue->recorded_checksum,
+                                  issue->path ? ", " : "", issue->path ? issue->path : "");
           n_actions++;
           break;
         case STRATA_VALIDATE_FAILED:
-          g_print ("remove     %s: history row %s of a failed attempt at %s\n", issue->revision,
-                   issue->history_id, issue->when ? issue->when : "an unknown time");
+          line = g_strdup_printf ("remove     %s: history row %s of a failed attempt at %s", issue->revision,
+                                  issue->history_id, issue->when ? issue->when : "an unknown time");
           n_actions++;
           break;
         case STRATA_VALIDATE_MISSING:
         default:
-          g_print ("keep       %s: its file is absent (downgrade uses the stored copy)\n", issue->revision);
+          line = g_strdup_printf ("keep       %s: its file is absent (downgrade uses the stored copy)",
+                                  issue->revision);
           break;
         }
+
+      if (!cli->json)
+        g_print ("%s\n", line);
     }
 
-  if (!dry_run && !strata_repair (migrator, issues, cli->cancellable, error))
+  if (!dry_run && n_actions > 0 &&
+      (!strata_cli_confirm_change (cli, "repair its history", error) ||
+       !strata_repair (migrator, issues, cli->cancellable, error)))
     return FALSE;
 
   if (cli->json)
@@ -399,4 +407,91 @@ strata_cli_repair (StrataCli  *cli,
                      n_actions == 1 ? "row" : "rows");
 
   return TRUE;
+}
+
+gboolean
+strata_cli_plan (StrataCli  *cli,
+                 int         argc,
+                 char      **argv,
+                 GError    **error)
+{
+  g_autofree char *output = NULL;
+  gboolean downgrade = FALSE;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the plan to FILE (- for standard output)", "FILE" },
+    { "downgrade", 0, 0, G_OPTION_ARG_NONE, &downgrade, "Plan a downgrade to TARGET (default: an upgrade)", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "plan", entries);
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(StrataPlanFile) plan = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *shown = NULL;
+
+  if (!strata_cli_parse (cli, context, &argc, &argv, error))
+    return FALSE;
+
+  if (argc != 2)
+    return strata_cli_usage_error (error, "plan", "plan needs one target, e.g. head");
+  if (output == NULL)
+    return strata_cli_usage_error (error, "plan", "plan needs -o FILE (e.g. -o plan.json)");
+
+  if (!(migrator = open_existing (cli, error)) ||
+      !(plan = strata_plan_file_new_for_database (migrator,
+                                                  downgrade ? STRATA_DIRECTION_DOWN : STRATA_DIRECTION_UP,
+                                                  argv[1], cli->cancellable, error)))
+    return FALSE;
+
+  if (g_str_equal (output, "-"))
+    {
+      g_autoptr(JsonNode) root = strata_plan_file_to_json (plan);
+
+      strata_cli_print_json (root);
+      return TRUE;
+    }
+
+  file = g_file_new_for_commandline_arg (output);
+  if (!strata_plan_file_save (plan, file, error))
+    return FALSE;
+
+  shown = strata_display_path (file);
+  strata_cli_info (cli, "Wrote %s: %u %s, hash %.12s; review it, then “strata apply %s”",
+                   shown, strata_plan_file_get_n_steps (plan),
+                   strata_plan_file_get_n_steps (plan) == 1 ? "step" : "steps",
+                   strata_plan_file_get_hash (plan), shown);
+  return TRUE;
+}
+
+gboolean
+strata_cli_apply (StrataCli  *cli,
+                  int         argc,
+                  char      **argv,
+                  GError    **error)
+{
+  g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "apply", NULL);
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(StrataPlanFile) reviewed = NULL;
+  g_autoptr(StrataPlanFile) now = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  if (!strata_cli_parse (cli, context, &argc, &argv, error))
+    return FALSE;
+
+  if (argc != 2)
+    return strata_cli_usage_error (error, "apply", "apply needs the plan file written by “strata plan”");
+
+  file = g_file_new_for_commandline_arg (argv[1]);
+  if (!(reviewed = strata_plan_file_load (file, error)))
+    return FALSE;
+
+  /* The plan again, from what is there now: it runs only if every input is
+   * what the reviewer saw. */
+  if (!(migrator = open_existing (cli, error)) ||
+      !(now = strata_plan_file_new_for_database (migrator, strata_plan_file_get_direction (reviewed),
+                                                 strata_plan_file_get_target (reviewed),
+                                                 cli->cancellable, error)) ||
+      !strata_plan_file_verify (reviewed, now, error))
+    return FALSE;
+
+  return strata_cli_run_checked (cli, migrator, strata_plan_file_get_plan (now), TRUE, error);
 }

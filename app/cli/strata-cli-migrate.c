@@ -195,6 +195,38 @@ run_plan (StrataCli       *cli,
   return TRUE;
 }
 
+/**
+ * strata_cli_run_checked:
+ *
+ * Runs @plan after Flyway's validate-on-migrate (nothing runs over an
+ * edited revision) when @validate, and after the production guard.
+ */
+gboolean
+strata_cli_run_checked (StrataCli       *cli,
+                        StrataMigrator  *migrator,
+                        StrataPlan      *plan,
+                        gboolean         validate,
+                        GError         **error)
+{
+  guint n_steps = strata_plan_get_n_steps (plan);
+
+  if (validate && n_steps > 0 &&
+      !strata_validate_before_run (migrator, cli->cancellable, error))
+    return FALSE;
+
+  if (n_steps > 0)
+    {
+      g_autofree char *what = g_strdup_printf ("%s %u %s",
+                                               strata_plan_get_direction (plan) == STRATA_DIRECTION_UP ? "upgrade" : "downgrade",
+                                               n_steps, n_steps == 1 ? "revision" : "revisions");
+
+      if (!strata_cli_confirm_change (cli, what, error))
+        return FALSE;
+    }
+
+  return run_plan (cli, migrator, plan, error);
+}
+
 static gboolean
 dialect_for_offline (StrataCli      *cli,
                      const char     *name,
@@ -386,12 +418,7 @@ migrate (StrataCli        *cli,
   if (plan == NULL)
     return FALSE;
 
-  /* Flyway's validate-on-migrate: nothing runs over an edited revision. */
-  if (validate && strata_plan_get_n_steps (plan) > 0 &&
-      !strata_validate_before_run (migrator, cli->cancellable, error))
-    return FALSE;
-
-  if (!run_plan (cli, migrator, plan, error))
+  if (!strata_cli_run_checked (cli, migrator, plan, validate, error))
     return FALSE;
 
   /* Record the state the run left, for the next no-op upgrade. */
@@ -513,6 +540,9 @@ strata_cli_stamp (StrataCli  *cli,
     return FALSE;
 
   if (!(heads = strata_graph_plan_stamp (graph, (const char * const *)current, argv[1], purge, error)))
+    return FALSE;
+
+  if (!strata_cli_confirm_change (cli, "stamp it", error))
     return FALSE;
 
   if (!strata_migrator_stamp (migrator, (const char * const *)heads, cli->cancellable, error))

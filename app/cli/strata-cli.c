@@ -10,6 +10,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -32,6 +33,8 @@ static const StrataCliCommand commands[] = {
   { "drift",     "",                       "Compare the database with the schema its revision should have (exit 3 on differences)", strata_cli_drift },
   { "validate",  "",                       "Compare applied revisions with their files (exit 3 on an edited or missing one)", strata_cli_validate },
   { "repair",    "[--dry-run]",            "Re-record reviewed checksums and remove failed attempts from the history", strata_cli_repair },
+  { "plan",      "TARGET -o FILE",         "Write the exact steps and SQL to FILE for review, with a hash of their inputs", strata_cli_plan },
+  { "apply",     "FILE",                   "Run a reviewed plan, refusing if anything changed since", strata_cli_apply },
   { "log",       "",                       "What happened to the database: applied, reverted, failed and pending revisions", strata_cli_log },
   { "inspect",   "[-o FILE]",              "Write schema.json from the live database", strata_cli_inspect },
   { "baseline",  "-m MESSAGE",             "Adopt a database: a first revision equal to its schema, stamped", strata_cli_baseline },
@@ -65,6 +68,8 @@ global_entries (StrataCli *cli)
     { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, "Machine-readable output", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &cli->quiet, "Print only errors and results", NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &cli->verbose, "Print more detail", NULL },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &cli->yes,
+      "Change a production database without typing its name", NULL },
     { NULL }
   };
 
@@ -380,6 +385,7 @@ strata_cli_open_migrator (StrataCli  *cli,
     strata_driver_sqlite_set_busy_timeout (STRATA_DRIVER_SQLITE (driver), lock_timeout);
 
   g_set_object (&cli->driver, driver);
+  g_set_object (&cli->target, profile);
 
   return migrator;
 }
@@ -421,6 +427,52 @@ strata_cli_format_parents (StrataScript *script)
     g_autofree char *joined = g_strjoinv (", ", (char **)parents);
     return g_strdup_printf ("(%s)", joined);
   }
+}
+
+/* A production database changes only with --yes or its name typed (at a
+ * terminal, or on standard input). */
+gboolean
+strata_cli_confirm_change (StrataCli   *cli,
+                           const char  *what,
+                           GError     **error)
+{
+  g_autofree char *expected = NULL;
+  g_autofree char *display = NULL;
+  char line[256];
+
+  if (cli->yes || cli->target == NULL ||
+      !(expected = strata_profile_dup_confirmation (cli->target)))
+    return TRUE;
+
+  display = strata_profile_dup_display_url (cli->target);
+  /* The name may come on standard input too (a pipe): no prompt then. */
+  if (isatty (STDIN_FILENO))
+    g_printerr ("%s is a production database%s%s%s.\nType its name, %s, to %s: ",
+              display,
+              strata_profile_get_name (cli->target) ? " (profile “" : "",
+              strata_profile_get_name (cli->target) ? strata_profile_get_name (cli->target) : "",
+              strata_profile_get_name (cli->target) ? "”)" : "",
+              expected, what);
+
+  if (fgets (line, sizeof line, stdin) == NULL)
+    {
+      if (isatty (STDIN_FILENO))
+        g_printerr ("\n");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "%s is a production database: confirm with --yes or type “%s” to %s; nothing was changed",
+                   display, expected, what);
+      return FALSE;
+    }
+
+  g_strstrip (line);
+  if (!g_str_equal (line, expected))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not “%s”: nothing was changed", line, expected);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 void
@@ -466,6 +518,7 @@ strata_cli_clear (StrataCli *cli)
   if (cli->driver != NULL)
     g_signal_handlers_disconnect_by_data (cli->driver, cli);
   g_clear_object (&cli->driver);
+  g_clear_object (&cli->target);
   /* The process exits next. Freeing the graph, thousands of revisions
    * and their strings one by one, costs about as much as loading it did
    * (a third of a 5000-revision `history`), and the kernel takes the

@@ -22,6 +22,7 @@
 #include "strata-model.h"
 #include "strata-ops.h"
 #include "strata-plan.h"
+#include "strata-plan-file.h"
 #include "strata-profile.h"
 #include "strata-project.h"
 #include "strata-script.h"
