@@ -434,5 +434,86 @@ def production_needs_yes_or_the_database_name(tmp):
     strata("-C", p, "downgrade", "base", check=0)
 
 
+# --- 3: scripts from the live state that guard themselves ----------------------
+
+
+def run_script(db, script):
+    """Runs a --sql script as a person would: stops at the first error."""
+    if PG:
+        con = T.pg_connect(T.url_of(db))
+        try:
+            con.cursor().execute(script)
+        finally:
+            con.close()
+        return
+    import sqlite3
+    con = sqlite3.connect(db, isolation_level=None)
+    try:
+        con.executescript(script)
+    finally:
+        con.close()
+
+
+@test_both
+def sql_scripts_start_from_the_live_state_and_guard_themselves(tmp):
+    p = T.new_project(tmp)
+    db = os.path.join(p, "app.db")
+    for rev, down in (("r1", None), ("r2", "r1"), ("r3", "r2")):
+        write_revision(p, rev, down, [sql_op(f"CREATE TABLE t_{rev} (id integer)")], [sql_op(f"DROP TABLE t_{rev}")])
+    strata("-C", p, "upgrade", "r1", check=0)
+    r = strata("-C", p, "upgrade", "--sql", check=0)
+    script = r.out
+    assert "Running upgrade r1 -> r2" in script and "<base> -> r1" not in script, script
+    assert T.versions(db) == ["r1"], "--sql runs nothing"
+    if PG:
+        assert "pg_advisory_lock(" in script and "DO $strata$" in script and "RAISE EXCEPTION" in script, script
+    else:
+        assert "RAISE(ABORT" in script, script
+    # --sql --json: the same plan as data.
+    r = strata("-C", p, "--json", "upgrade", "--sql", check=0)
+    doc = json.loads(r.out)
+    assert doc["heads_before"] == ["r1"] and [s["revision"] for s in doc["steps"]] == ["r2", "r3"], doc
+    assert any("CREATE TABLE t_r2" in st for st in doc["steps"][0]["statements"]), doc
+    # The script run by hand: the same result and history as an online run.
+    run_script(db, script)
+    assert T.versions(db) == ["r3"] and "t_r3" in T.tables(db)
+    hist = T.db_rows(db, "SELECT revision, direction, outcome, checksum FROM strata_history ORDER BY id")
+    assert [h[:3] for h in hist] == [("r1", "up", "success"), ("r2", "up", "success"), ("r3", "up", "success")], hist
+    assert hist[1][3] == hist[1][3] and len(hist[1][3]) == 64, hist
+    strata("-C", p, "validate", check=0)
+    # Run again on a database that moved on: the guard refuses, nothing changes.
+    try:
+        run_script(db, script)
+        raise AssertionError("the script ran twice")
+    except Exception as e:
+        assert "needs the database at r1" in str(e), e
+    assert T.versions(db) == ["r3"] and len(T.db_rows(db, "SELECT id FROM strata_history")) == 3
+    # downgrade --sql without FROM starts from the database too.
+    r = strata("-C", p, "downgrade", "--sql", "r1", check=0)
+    assert "Running downgrade r3 -> r2" in r.out and "Running downgrade r2 -> r1" in r.out, r.out
+    run_script(db, r.out)
+    assert T.versions(db) == ["r1"] and "t_r2" not in T.tables(db), T.tables(db)
+    # An explicit FROM needs no database.
+    r = strata("-C", p, "--url", "sqlite:///does-not-exist.db", "upgrade", "--sql", "base:r1", check=0)
+    assert "<base> -> r1" in r.out and not os.path.exists(os.path.join(p, "does-not-exist.db")), r
+
+
+@test_pg
+def sql_script_takes_the_online_runs_lock(tmp):
+    p = T.new_project(tmp)
+    db = os.path.join(p, "app.db")
+    write_revision(p, "r1", None, [sql_op("CREATE TABLE t1 (id integer)")], [sql_op("DROP TABLE t1")])
+    script = strata("-C", p, "upgrade", "--sql", check=0).out
+    lock = [l for l in script.splitlines() if l.startswith("SELECT pg_advisory_lock(")][0]
+    con = T.pg_connect(T.url_of(db))
+    try:
+        con.cursor().execute(lock)
+        r = strata("-C", p, "--lock-timeout", "1s", "upgrade", check=1)
+        assert "Waiting for the migration lock" in r.err, r
+    finally:
+        con.close()
+    strata("-C", p, "upgrade", check=0)
+
+
 if __name__ == "__main__":
     sys.exit(T.main())

@@ -651,8 +651,13 @@ def offline_sql(tmp):
     assert "GENERATED" in r.out or "SERIAL" in r.out.upper(), r.out
     r = strata("-C", p, "downgrade", "--sql", f"{HEAD}:3c4d1f9e7a63", check=0)
     assert "DROP VIEW book_summary" in r.out and "DELETE FROM" in r.out, r
-    r = strata("-C", p, "downgrade", "--sql", "base", check=2)
-    one_error_line(r)
+    # Without FROM, downgrade --sql starts from the database: none yet, so
+    # there is nothing to undo; once upgraded, the script undoes it all.
+    r = strata("-C", p, "downgrade", "--sql", "base", check=0)
+    assert "DROP" not in r.out, r
+    strata("-C", p, "upgrade", "head", check=0)
+    r = strata("-C", p, "downgrade", "--sql", "base", check=0)
+    assert "DROP TABLE" in r.out and "DROP VIEW book_summary" in r.out, r
 
 
 # --- failure and recovery ------------------------------------------------------
@@ -942,7 +947,8 @@ def offline_sql_runs_on_postgresql(tmp):
         con.cursor().execute(r.out)
     finally:
         con.close()
-    assert pg_tables(url, "shop") == ["strata_version"], pg_tables(url, "shop")
+    # with the history rows an online run writes
+    assert pg_tables(url, "shop") == ["strata_history", "strata_version"], pg_tables(url, "shop")
 
 
 @test_pg

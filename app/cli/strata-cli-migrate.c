@@ -263,12 +263,45 @@ dialect_for_offline (StrataCli      *cli,
   return TRUE;
 }
 
-/* --sql: "FROM:TO" or "TO" (from base for an upgrade). */
+/* Where --sql starts without an explicit FROM: the database's version rows
+ * (read, never created), or base for an upgrade when no database is given
+ * at all. */
+static char **
+offline_start (StrataCli        *cli,
+               StrataDirection   direction,
+               GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  char **heads;
+
+  if ((heads = strata_cli_current_heads (cli, &local_error)))
+    return heads;
+
+  if (direction == STRATA_DIRECTION_UP && cli->url == NULL && cli->profile == NULL &&
+      g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT) &&
+      g_str_has_prefix (local_error->message, "no database given"))
+    return g_new0 (char *, 1);
+
+  if (direction == STRATA_DIRECTION_DOWN &&
+      g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT))
+    {
+      strata_cli_usage_error (error, "downgrade",
+                              "downgrade --sql needs a database to start from, or a starting point: "
+                              "FROM:TARGET (%s)", local_error->message);
+      return NULL;
+    }
+
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
+/* --sql: "FROM:TO", or "TO" from the database's current revision. */
 static gboolean
 offline (StrataCli        *cli,
          StrataDirection   direction,
          const char       *range,
          const char       *dialect_name,
+         gboolean          json,
          GError          **error)
 {
   g_autoptr(StrataPlan) plan = NULL;
@@ -294,11 +327,12 @@ offline (StrataCli        *cli,
       from = g_strndup (range, colon - range);
       to = colon + 1;
     }
-  else if (direction == STRATA_DIRECTION_DOWN)
-    return strata_cli_usage_error (error, "downgrade",
-                                   "downgrade --sql needs a starting point: FROM:TARGET");
+  else if (!(start = offline_start (cli, direction, error)))
+    return FALSE;
 
-  if (from != NULL && *from != '\0' && !g_str_equal (from, "base"))
+  if (start != NULL)
+    ;
+  else if (from != NULL && *from != '\0' && !g_str_equal (from, "base"))
     {
       g_auto(GStrv) none = g_new0 (char *, 1);
 
@@ -319,8 +353,21 @@ offline (StrataCli        *cli,
   if (!strata_cli_get_session_settings (cli, &schema, &lock_timeout, &statement_timeout, error))
     return FALSE;
 
-  if (!(sql = strata_migrator_render_offline_script (graph, plan, dialect,
+  if (json)
+    {
+      g_autoptr(StrataPlanFile) data = NULL;
+      g_autoptr(JsonNode) root = NULL;
+
+      if (!(data = strata_plan_file_new (graph, plan, dialect, error)))
+        return FALSE;
+      root = strata_plan_file_to_json (data);
+      strata_cli_print_json (root);
+      return TRUE;
+    }
+
+  if (!(sql = strata_migrator_render_guarded_script (graph, plan, dialect,
                                                      strata_project_get_version_table (cli->project),
+                                                     strata_project_get_history_table (cli->project),
                                                      schema, lock_timeout, statement_timeout,
                                                      error)))
     return FALSE;
@@ -440,7 +487,7 @@ strata_cli_upgrade (StrataCli  *cli,
   gboolean no_validate = FALSE;
   g_autofree char *dialect = NULL;
   GOptionEntry entries[] = {
-    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, "Print the SQL instead of running it ([FROM:]TARGET)", NULL },
+    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, "Print the SQL instead of running it ([FROM:]TARGET; without FROM, from the database's revision; --json: the plan as data)", NULL },
     { "dialect", 0, 0, G_OPTION_ARG_STRING, &dialect, "Dialect for --sql (default: the database URL's)", "sqlite|postgresql" },
     { "no-validate", 0, 0, G_OPTION_ARG_NONE, &no_validate, "Run even when an applied revision's file was edited", NULL },
     { NULL }
@@ -460,7 +507,7 @@ strata_cli_upgrade (StrataCli  *cli,
     {
       if (!strata_cli_get_project (cli, error))
         return FALSE;
-      return offline (cli, STRATA_DIRECTION_UP, target, dialect, error);
+      return offline (cli, STRATA_DIRECTION_UP, target, dialect, cli->json, error);
     }
 
   if (dialect != NULL)
@@ -479,7 +526,7 @@ strata_cli_downgrade (StrataCli  *cli,
   gboolean no_validate = FALSE;
   g_autofree char *dialect = NULL;
   GOptionEntry entries[] = {
-    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, "Print the SQL instead of running it (FROM:TARGET)", NULL },
+    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, "Print the SQL instead of running it ([FROM:]TARGET; without FROM, from the database's revision; --json: the plan as data)", NULL },
     { "dialect", 0, 0, G_OPTION_ARG_STRING, &dialect, "Dialect for --sql (default: the database URL's)", "sqlite|postgresql" },
     { "no-validate", 0, 0, G_OPTION_ARG_NONE, &no_validate, "Run even when an applied revision's file was edited", NULL },
     { NULL }
@@ -497,7 +544,7 @@ strata_cli_downgrade (StrataCli  *cli,
     {
       if (!strata_cli_get_project (cli, error))
         return FALSE;
-      return offline (cli, STRATA_DIRECTION_DOWN, argv[1], dialect, error);
+      return offline (cli, STRATA_DIRECTION_DOWN, argv[1], dialect, cli->json, error);
     }
 
   if (dialect != NULL)

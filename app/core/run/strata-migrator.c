@@ -14,6 +14,7 @@
 #include "strata-driver-private.h"
 #include "strata-error.h"
 #include "strata-graph.h"
+#include "strata-script-guard-private.h"
 #include "strata-migrator.h"
 #include "strata-model-private.h"
 #include "strata-ops.h"
@@ -78,6 +79,15 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+static char *render_offline (StrataGraph    *graph,
+                             StrataPlan     *plan,
+                             StrataDialect   dialect,
+                             const char     *version_table,
+                             const char     *history_table,
+                             const char     *schema,
+                             int             lock_timeout,
+                             int             statement_timeout,
+                             GError        **error);
 static void append_version_statements (GString            *out,
                                        StrataDialect       dialect,
                                        const char         *table,
@@ -2314,7 +2324,53 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
                                        int             statement_timeout,
                                        GError        **error)
 {
+  return render_offline (graph, plan, dialect, version_table, NULL, schema,
+                         lock_timeout, statement_timeout, error);
+}
+
+/**
+ * strata_migrator_render_guarded_script:
+ * @history_table: (nullable): the history table, %NULL for the default
+ *
+ * strata_migrator_render_offline_script() for a script that guards itself
+ * (what `--sql` prints): each migration first checks that the version table
+ * holds what it starts from (PostgreSQL: a DO block that raises; SQLite: an
+ * INSERT that a temporary trigger refuses), PostgreSQL holds the run's
+ * advisory lock throughout, and each migration writes its history row as
+ * an online run does.
+ *
+ * Returns: (transfer full): the SQL, or %NULL with @error set
+ */
+char *
+strata_migrator_render_guarded_script (StrataGraph    *graph,
+                                       StrataPlan     *plan,
+                                       StrataDialect   dialect,
+                                       const char     *version_table,
+                                       const char     *history_table,
+                                       const char     *schema,
+                                       int             lock_timeout,
+                                       int             statement_timeout,
+                                       GError        **error)
+{
+  return render_offline (graph, plan, dialect, version_table,
+                         history_table ? history_table : STRATA_DEFAULT_HISTORY_TABLE,
+                         schema, lock_timeout, statement_timeout, error);
+}
+
+/* With @history_table, the guarded script. */
+static char *
+render_offline (StrataGraph    *graph,
+                StrataPlan     *plan,
+                StrataDialect   dialect,
+                const char     *version_table,
+                const char     *history_table,
+                const char     *schema,
+                int             lock_timeout,
+                int             statement_timeout,
+                GError        **error)
+{
   g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *lock_name = NULL;
   g_autofree char *table = NULL;
   g_autoptr(StrataModel) state = NULL;
   g_autoptr(GPtrArray) rebuilt = g_ptr_array_new_with_free_func (g_free);
@@ -2361,6 +2417,12 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
         g_string_append_printf (out, "SET statement_timeout = %d;\n\n", statement_timeout);
     }
 
+  /* The online run's lock name: "schema.table" or "table". */
+  lock_name = schema != NULL && *schema != '\0' ? g_strdup_printf ("%s.%s", schema, version_table)
+                                                 : g_strdup (version_table);
+  if (history_table != NULL && n_steps > 0)
+    _strata_guard_append_prologue (out, dialect, lock_name, history_table);
+
   if (direction == STRATA_DIRECTION_UP && n_steps > 0 &&
       g_strv_length ((char **)strata_plan_get_heads_before (plan)) == 0)
     {
@@ -2386,7 +2448,8 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
         return NULL;
       rebuild = dialect == STRATA_DIALECT_SQLITE && rebuilt->len > 0;
 
-      parents = g_strjoinv (", ", (char **)strata_script_get_down_revisions (script));
+      parents = strata_script_is_base (script) ? g_strdup ("<base>")
+                                               : g_strjoinv (", ", (char **)strata_script_get_down_revisions (script));
       message = comment_text (strata_script_get_message (script));
 
       if (strata_step_get_direction (step) == STRATA_DIRECTION_DOWN)
@@ -2405,6 +2468,8 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
                               "PRAGMA foreign_keys = OFF;\n\n");
       if (transactional)
         g_string_append (out, "BEGIN;\n\n");
+      if (history_table != NULL)
+        _strata_guard_append_check (out, dialect, version_table, strata_step_get_heads_before (step), step);
 
       for (guint j = 0; j < statements->len; j++)
         append_statement (out, g_ptr_array_index (statements, j));
@@ -2414,6 +2479,8 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
       append_version_statements (out, dialect, table,
                                  (const char * const *)removed,
                                  (const char * const *)added);
+      if (history_table != NULL)
+        _strata_guard_append_history (out, dialect, history_table, step);
 
       if (rebuild)
         g_string_append (out, "PRAGMA foreign_key_check;\n\n");
@@ -2422,6 +2489,9 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
       if (rebuild)
         g_string_append (out, "PRAGMA foreign_keys = ON;\n\n");
     }
+
+  if (history_table != NULL && n_steps > 0)
+    _strata_guard_append_epilogue (out, dialect, lock_name);
 
   /* One newline at the end, not a blank line */
   while (out->len > 1 && out->str[out->len - 1] == '\n' && out->str[out->len - 2] == '\n')
