@@ -925,7 +925,7 @@ test_offline_sql (Fixture       *fixture,
   g_test_message ("%s", sql);
 
   assert_mentions (sql, "strata_version");
-  assert_mentions (sql, "-- Running upgrade  -> a1a1a1a1a1a1, create account\n");
+  assert_mentions (sql, "-- Running upgrade <base> -> a1a1a1a1a1a1, create account\n");
   assert_mentions (sql, "-- Running upgrade a1a1a1a1a1a1 -> b2b2b2b2b2b2, add email\n\nBEGIN;\n\n"
                         "ALTER TABLE account ADD COLUMN email TEXT;\n\n");
   assert_mentions (sql, "-- Running upgrade c3c3c3c3c3c3 -> d4d4d4d4d4d4, outside a transaction\n"

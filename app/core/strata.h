@@ -28,6 +28,7 @@
 #include "strata-script.h"
 #include "strata-secret.h"
 #include "strata-store.h"
+#include "strata-stored.h"
 #include "strata-url.h"
 #include "strata-validate.h"
 #undef STRATA_INSIDE

@@ -20,6 +20,7 @@
 #include "strata-model.h"
 #include "strata-ops.h"
 #include "strata-script.h"
+#include "strata-stored-private.h"
 
 /**
  * strata_adopt_inspect:
@@ -221,12 +222,7 @@ strata_adopt_baseline (StrataMigrator  *migrator,
   if (!(graph = strata_graph_new (scripts, error)))
     return NULL;
 
-  stamper = strata_migrator_new (strata_migrator_get_driver (migrator), graph);
-  strata_migrator_set_version_table (stamper, strata_migrator_get_version_table (migrator));
-  strata_migrator_set_history_table (stamper, strata_migrator_get_history_table (migrator));
-  strata_migrator_set_schema (stamper, strata_migrator_get_schema (migrator));
-  strata_migrator_set_lock_timeout (stamper, strata_migrator_get_lock_timeout (migrator));
-  strata_migrator_set_statement_timeout (stamper, strata_migrator_get_statement_timeout (migrator));
+  stamper = _strata_stored_migrator_for_graph (migrator, graph);
 
   if (!strata_migrator_stamp (stamper, heads, cancellable, error))
     {

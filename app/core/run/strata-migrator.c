@@ -15,6 +15,7 @@
 #include "strata-error.h"
 #include "strata-graph.h"
 #include "strata-script-guard-private.h"
+#include "strata-stored-private.h"
 #include "strata-migrator.h"
 #include "strata-model-private.h"
 #include "strata-ops.h"
@@ -118,6 +119,9 @@ typedef struct
   GPtrArray      *rebuilt;
   GPtrArray      *saved_objects;
   GHashTable     *known_indexes;
+  /* Of the step under way, an upgrade: the copy of its revision and its
+   * downgrade that its history row keeps (strata-stored.c). */
+  char           *stored;
 } Run;
 
 typedef struct
@@ -335,8 +339,8 @@ strata_migrator_ensure_sql (StrataMigrator *self)
   self->sql_delete_head = g_strdup_printf ("DELETE FROM %s WHERE version_num = $1", vt);
   self->sql_insert_history =
     g_strdup_printf ("INSERT INTO %s (revision, direction, checksum, started, finished, duration_ms, "
-                     "os_user, host, tool_version, outcome) "
-                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", ht);
+                     "os_user, host, tool_version, outcome, downgrade) "
+                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)", ht);
 }
 
 static void
@@ -392,7 +396,14 @@ strata_migrator_ensure_tables_pg (StrataMigrator  *self,
       create = i == 0 ? strata_dialect_create_version_table (dialect, tables[i])
                       : strata_dialect_create_history_table (dialect, tables[i]);
       create = qualify_create (self, tables[i], create);
-      g_string_append_printf (sql, "IF to_regclass(%s) IS NULL THEN %s; END IF;\n", literal, create);
+      g_string_append_printf (sql, "IF to_regclass(%s) IS NULL THEN %s;\n", literal, create);
+      /* A history table from before stored copies gets their column. */
+      if (i == 1)
+        g_string_append_printf (sql, "ELSIF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute "
+                                     "WHERE attrelid = to_regclass(%s) AND attname = 'downgrade' "
+                                     "AND NOT attisdropped) THEN ALTER TABLE %s ADD COLUMN downgrade TEXT;\n",
+                                literal, quoted);
+      g_string_append (sql, "END IF;\n");
     }
 
   g_string_append (sql, "END$strata$");
@@ -450,6 +461,27 @@ strata_migrator_ensure_tables (StrataMigrator  *self,
         {
           g_prefix_error (error, "creating the history table %s: ", self->history_table);
           return FALSE;
+        }
+    }
+  else
+    {
+      /* A history table from before stored copies gets their column. */
+      g_autofree char *literal = strata_dialect_quote_literal (dialect, self->history_table);
+      g_autofree char *check = g_strdup_printf ("SELECT 1 FROM pragma_table_info(%s) WHERE name = 'downgrade'", literal);
+      g_autoptr(StrataResult) result = NULL;
+
+      if (!(result = strata_driver_query (self->driver, check, cancellable, error)))
+        return FALSE;
+      if (strata_result_get_n_rows (result) == 0)
+        {
+          g_autofree char *quoted = strata_dialect_quote_identifier (dialect, self->history_table);
+          g_autofree char *alter = g_strdup_printf ("ALTER TABLE %s ADD COLUMN downgrade TEXT", quoted);
+
+          if (!strata_driver_execute (self->driver, alter, cancellable, error))
+            {
+              g_prefix_error (error, "adding the column downgrade to %s: ", self->history_table);
+              return FALSE;
+            }
         }
     }
 
@@ -525,6 +557,7 @@ strata_migrator_insert_history (StrataMigrator  *self,
                                 GDateTime       *started,
                                 GDateTime       *finished,
                                 const char      *outcome,
+                                const char      *stored,
                                 GCancellable    *cancellable,
                                 GError         **error)
 {
@@ -532,7 +565,7 @@ strata_migrator_insert_history (StrataMigrator  *self,
   g_autofree char *started_text = format_timestamp (started);
   g_autofree char *finished_text = format_timestamp (finished);
   g_autofree char *duration = NULL;
-  const char *params[10];
+  const char *params[11];
 
   strata_migrator_ensure_sql (self);
 
@@ -549,6 +582,7 @@ strata_migrator_insert_history (StrataMigrator  *self,
   params[7] = g_get_host_name ();
   params[8] = PACKAGE_VERSION;
   params[9] = outcome;
+  params[10] = stored;
 
   result = strata_driver_query_params (self->driver, self->sql_insert_history,
                                        G_N_ELEMENTS (params), params, cancellable, error);
@@ -582,7 +616,7 @@ strata_migrator_record_failure (StrataMigrator *self,
       !strata_migrator_insert_history (self, strata_script_get_revision (script),
                                        direction_name (strata_step_get_direction (step)),
                                        strata_script_get_checksum (script),
-                                       started, finished, outcome, NULL, &error) ||
+                                       started, finished, outcome, NULL, NULL, &error) ||
       !strata_driver_commit (self->driver, NULL, &error))
     {
       g_debug ("Could not record the %s revision %s in %s: %s",
@@ -631,7 +665,7 @@ run_bookkeeping (Run         *run,
                                          direction_name (strata_step_get_direction (step)),
                                          strata_script_get_checksum (script),
                                          started, finished, "success",
-                                         run->cancellable, error);
+                                         run->stored, run->cancellable, error);
 }
 
 static char *
@@ -861,6 +895,12 @@ run_step_generic (Run     *run,
    * made a run quadratic; few steps rebuild. */
   if (dialect == STRATA_DIALECT_SQLITE && run->state != NULL)
     tables_before = g_ptr_array_copy (strata_model_get_tables (run->state), copy_table_ref, NULL);
+
+  /* The copy an upgrade's history row keeps, with the inverse computed
+   * from the schema before it (which rendering changes). */
+  g_clear_pointer (&run->stored, g_free);
+  if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
+    run->stored = _strata_stored_render (strata_step_get_script (step), run->state, dialect);
 
   if (!(statements = render_step_internal (self->graph, step, dialect, run->state, run->rebuilt, error)))
     return FALSE;
@@ -1136,7 +1176,8 @@ append_heads_check (GString            *out,
 static char *
 build_batch (StrataMigrator *self,
              StrataStep     *step,
-             GPtrArray      *statements)
+             GPtrArray      *statements,
+             const char     *stored)
 {
   StrataScript *script = strata_step_get_script (step);
   g_autoptr(GString) sql = g_string_new ("BEGIN;\n");
@@ -1158,7 +1199,7 @@ build_batch (StrataMigrator *self,
                              (const char * const *)removed, (const char * const *)added);
 
   g_string_append_printf (sql, "INSERT INTO %s (revision, direction, checksum, started, finished, "
-                               "duration_ms, os_user, host, tool_version, outcome) VALUES (", ht);
+                               "duration_ms, os_user, host, tool_version, outcome, downgrade) VALUES (", ht);
   append_literal (sql, strata_script_get_revision (script));
   g_string_append_c (sql, ',');
   append_literal (sql, direction_name (strata_step_get_direction (step)));
@@ -1171,7 +1212,9 @@ build_batch (StrataMigrator *self,
   append_literal (sql, g_get_host_name ());
   g_string_append_c (sql, ',');
   append_literal (sql, PACKAGE_VERSION);
-  g_string_append (sql, ", 'success');\nCOMMIT");
+  g_string_append (sql, ", 'success', ");
+  append_literal (sql, stored);
+  g_string_append (sql, ");\nCOMMIT");
 
   return g_string_free (g_steal_pointer (&sql), FALSE);
 }
@@ -1210,10 +1253,18 @@ run_step_batched (Run     *run,
       return run_step_generic (run, index, next, error);
     }
 
-  if (!(statements = strata_migrator_render_step (step, STRATA_DIALECT_POSTGRESQL, error)))
+  /* With the graph: a downgrade without one of its own is the inverse
+   * computed from the schema before the revision (drops invert too). */
+  if (!(statements = render_step_internal (self->graph, step, STRATA_DIALECT_POSTGRESQL, NULL, NULL, error)))
     return FALSE;
 
-  sql = build_batch (self, step, statements);
+  /* Without the schema here: the inverse is what the operations alone
+   * say, or is computed from the stored revisions when needed. */
+  g_clear_pointer (&run->stored, g_free);
+  if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
+    run->stored = _strata_stored_render (script, NULL, STRATA_DIALECT_POSTGRESQL);
+
+  sql = build_batch (self, step, statements, run->stored);
 
   run_emit (run, signals[STEP_STARTED], step, index, 0, NULL);
   for (guint i = 0; i < statements->len; i++)
@@ -1294,7 +1345,7 @@ strata_migrator_run_internal (StrataMigrator  *self,
   g_autoptr(GPtrArray) saved_objects = g_ptr_array_new_with_free_func (schema_object_free);
   g_autoptr(GHashTable) known_indexes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   Run run = { self, plan, context, cancellable, strata_plan_get_n_steps (plan), FALSE, NULL, NULL,
-              rebuilt, saved_objects, known_indexes };
+              rebuilt, saved_objects, known_indexes, NULL };
   g_autofree char *lock_name = NULL;
   gboolean ret = TRUE;
   guint index = 0;
@@ -1360,6 +1411,7 @@ strata_migrator_run_internal (StrataMigrator  *self,
   g_clear_pointer (&run.heads, g_strfreev);
   strata_driver_unlock (self->driver, lock_name);
   g_clear_pointer (&run.state, strata_model_unref);
+  g_clear_pointer (&run.stored, g_free);
 
   return ret;
 }
@@ -2004,7 +2056,7 @@ strata_migrator_stamp (StrataMigrator      *self,
       const char *revision = g_ptr_array_index (removed, i);
 
       if (!strata_migrator_insert_history (self, revision, "unstamp", lookup_checksum (self, revision),
-                                           now, now, "success", cancellable, error))
+                                           now, now, "success", NULL, cancellable, error))
         goto failed;
     }
 
@@ -2012,8 +2064,12 @@ strata_migrator_stamp (StrataMigrator      *self,
     {
       const char *revision = g_ptr_array_index (added, i);
 
+      StrataScript *script = self->graph ? strata_graph_lookup (self->graph, revision) : NULL;
+      g_autofree char *stored = script ? _strata_stored_render (script, NULL, strata_driver_get_dialect (self->driver))
+                                       : NULL;
+
       if (!strata_migrator_insert_history (self, revision, "stamp", lookup_checksum (self, revision),
-                                           now, now, "success", cancellable, error))
+                                           now, now, "success", stored, cancellable, error))
         goto failed;
     }
 

@@ -13,6 +13,7 @@
 #include "strata-graph.h"
 #include "strata-migrator.h"
 #include "strata-script.h"
+#include "strata-stored-private.h"
 #include "strata-validate.h"
 
 void
@@ -167,7 +168,7 @@ strata_validate (StrataMigrator  *migrator,
       if (row == NULL)
         continue;
 
-      if (script == NULL)
+      if (script == NULL || strata_stored_is_copy (script))
         {
           issue = issue_new (STRATA_VALIDATE_MISSING, revision, row);
           issue->message = g_strdup_printf ("revision %s was applied at %s but has no file in the migrations folder",
@@ -240,22 +241,6 @@ strata_validate_before_run (StrataMigrator  *migrator,
   return FALSE;
 }
 
-static char *
-history_table (StrataMigrator *migrator)
-{
-  StrataDialect dialect = strata_driver_get_dialect (strata_migrator_get_driver (migrator));
-  const char *schema = strata_migrator_get_schema (migrator);
-  g_autofree char *table = strata_dialect_quote_identifier (dialect, strata_migrator_get_history_table (migrator));
-
-  if (schema != NULL && dialect == STRATA_DIALECT_POSTGRESQL)
-    {
-      g_autofree char *quoted = strata_dialect_quote_identifier (dialect, schema);
-      return g_strdup_printf ("%s.%s", quoted, table);
-    }
-
-  return g_steal_pointer (&table);
-}
-
 /**
  * strata_repair:
  * @migrator: the migrator @issues came from
@@ -268,7 +253,7 @@ strata_repair (StrataMigrator  *migrator,
                GError         **error)
 {
   StrataDriver *driver = strata_migrator_get_driver (migrator);
-  g_autofree char *table = history_table (migrator);
+  g_autofree char *table = _strata_stored_quote_table (migrator, strata_migrator_get_history_table (migrator));
   g_autofree char *update = NULL;
   g_autofree char *delete = NULL;
 
