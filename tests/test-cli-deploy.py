@@ -515,5 +515,56 @@ def sql_script_takes_the_online_runs_lock(tmp):
     strata("-C", p, "upgrade", check=0)
 
 
+# --- 2: rollback after the files are gone (a branch switch) --------------------
+
+
+def table_op(name, *cols):
+    return {"op": "create_table", "table": name,
+            "columns": [{"name": "id", "type": "integer", "primary_key": True}] +
+                       [{"name": c, "type": "text"} for c in cols]}
+
+
+@test_both
+def downgrade_uses_stored_copies_when_files_are_gone(tmp):
+    p = T.new_project(tmp)
+    db = os.path.join(p, "app.db")
+    # main: r1. Branch A adds r2 and r3 (with no downgrade written: it is
+    # computed), including a drop whose inverse needs the schema.
+    write_revision(p, "r1", None, [table_op("account", "name")])
+    a2 = write_revision(p, "r2", "r1", [{"op": "add_column", "table": "account",
+                                         "column": {"name": "nickname", "type": "text"}},
+                                        table_op("scratch", "note")])
+    a3 = write_revision(p, "r3", "r2", [{"op": "drop_table", "table": "scratch"},
+                                        {"op": "create_index", "table": "account", "name": "ix_account_name",
+                                         "columns": ["name"]}])
+    strata("-C", p, "upgrade", "head", check=0)
+    assert T.versions(db) == ["r3"] and T.columns(db, "account") == ["id", "name", "nickname"]
+    stored = T.db_rows(db, "SELECT revision, downgrade FROM strata_history WHERE revision = 'r2'")
+    assert json.loads(stored[0][1])["script"]["revision"] == "r2", stored
+    # Branch B is checked out: A's files are gone.
+    os.rename(a2, os.path.join(tmp, "r2.json"))
+    os.rename(a3, os.path.join(tmp, "r3.json"))
+    r = strata("-C", p, "current", check=0)
+    assert r.out.strip() == "r3 (applied, file absent)", r
+    r = strata("-C", p, "--json", "current", check=0)
+    assert json.loads(r.out)[0]["file_present"] is False, r
+    r = strata("-C", p, "history", "-i", check=0)
+    assert "r2 -> r3" in r.out and "(current) (applied, file absent)" in r.out, r
+    r = strata("-C", p, "validate", check=3)
+    assert r.out.count("missing") == 2 and "no file" in one_error_line(r), r
+    # downgrade says it uses the stored copies, and the schema is back.
+    r = strata("-C", p, "downgrade", "r1", check=0)
+    assert r.err.count("its file is absent: using the copy and downgrade stored") == 2, r
+    assert T.versions(db) == ["r1"]
+    assert T.columns(db, "account") == ["id", "name"], T.columns(db, "account")
+    assert "scratch" not in T.tables(db), T.tables(db)
+    strata("-C", p, "drift", check=0)
+    # B's own revision goes on top.
+    write_revision(p, "b2", "r1", [table_op("invoice", "total")])
+    r = strata("-C", p, "upgrade", "head", check=0)
+    assert "Running upgrade r1 -> b2" in r.err and T.versions(db) == ["b2"], r
+    strata("-C", p, "validate", check=0)
+
+
 if __name__ == "__main__":
     sys.exit(T.main())

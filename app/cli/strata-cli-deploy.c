@@ -302,7 +302,8 @@ strata_cli_validate (StrataCli  *cli,
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "validate", NULL);
   g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(GPtrArray) issues = NULL;
-  guint n_errors = 0;
+  guint n_edited = 0;
+  guint n_missing = 0;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error) ||
       !no_arguments (argc, argv, "validate", error))
@@ -319,18 +320,28 @@ strata_cli_validate (StrataCli  *cli,
     {
       StrataValidateIssue *issue = g_ptr_array_index (issues, i);
 
-      if (issue->kind != STRATA_VALIDATE_FAILED)
-        n_errors++;
+      if (issue->kind == STRATA_VALIDATE_EDITED)
+        n_edited++;
+      else if (issue->kind == STRATA_VALIDATE_MISSING)
+        n_missing++;
       if (!cli->json)
         g_print ("%-7s  %s\n", strata_validate_kind_to_string (issue->kind), issue->message);
     }
 
-  if (n_errors > 0)
+  if (n_edited > 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_DIFFERENCES,
-                   "%u applied %s differ%s from the migrations folder; "
-                   "after reviewing an edit, “strata repair” records it",
-                   n_errors, n_errors == 1 ? "revision" : "revisions", n_errors == 1 ? "s" : "");
+                   "%u applied %s edited%s; after reviewing, “strata repair” records %s",
+                   n_edited, n_edited == 1 ? "revision was" : "revisions were",
+                   n_missing > 0 ? " and others have no file" : "", n_edited == 1 ? "it" : "them");
+      return FALSE;
+    }
+  if (n_missing > 0)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DIFFERENCES,
+                   "%u applied %s no file (another branch checked out?); "
+                   "“strata downgrade” can still take %s back from the copies stored when applied",
+                   n_missing, n_missing == 1 ? "revision has" : "revisions have", n_missing == 1 ? "it" : "them");
       return FALSE;
     }
 

@@ -69,6 +69,8 @@ append_marks (GString      *str,
     g_string_append (str, " (mergepoint)");
   if (is_current (marks, script))
     g_string_append (str, " (current)");
+  if (strata_stored_is_copy (script))
+    g_string_append (str, " (applied, file absent)");
 }
 
 /* "PARENT -> REV (marks), message" as Alembic prints it. */
@@ -189,6 +191,8 @@ add_script_json (JsonBuilder  *builder,
       json_builder_set_member_name (builder, "path");
       json_builder_add_string_value (builder, shown);
     }
+  json_builder_set_member_name (builder, "file_present");
+  json_builder_add_boolean_value (builder, !strata_stored_is_copy (script));
   json_builder_set_member_name (builder, "is_head");
   json_builder_add_boolean_value (builder, g_hash_table_contains (marks->heads, strata_script_get_revision (script)));
   json_builder_set_member_name (builder, "is_branch_point");
@@ -282,6 +286,8 @@ strata_cli_current (StrataCli  *cli,
 
   if (!(current = strata_cli_current_heads (cli, error)))
     return FALSE;
+  /* With the stored copies of applied revisions whose files are gone. */
+  graph = cli->graph;
 
   for (guint i = 0; current[i] != NULL; i++)
     {
@@ -312,7 +318,9 @@ strata_cli_current (StrataCli  *cli,
           StrataScript *script = g_ptr_array_index (scripts, i);
           g_autoptr(GString) line = g_string_new (strata_script_get_revision (script));
 
-          if (g_hash_table_contains (marks.heads, strata_script_get_revision (script)))
+          if (strata_stored_is_copy (script))
+            g_string_append (line, " (applied, file absent)");
+          else if (g_hash_table_contains (marks.heads, strata_script_get_revision (script)))
             g_string_append (line, " (head)");
           g_print ("%s\n", line->str);
         }
@@ -514,6 +522,9 @@ strata_cli_history (StrataCli  *cli,
             g_printerr ("strata: warning: not marking the current revision: %s\n", db_error->message);
         }
     }
+
+  /* With the stored copies of applied revisions whose files are gone. */
+  graph = cli->graph;
 
   if (g_strcmp0 (lower, "current") == 0 || g_strcmp0 (upper, "current") == 0)
     {

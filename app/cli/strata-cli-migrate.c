@@ -44,6 +44,10 @@ on_step_started (StrataMigrator *migrator,
     strata_cli_info (state->cli, "[%u/%u] Running downgrade %s -> %s%s%s",
                      index + 1, n_steps, strata_script_get_revision (script), parents,
                      message ? ", " : "", message ? message : "");
+
+  if (strata_stored_is_copy (script))
+    strata_cli_info (state->cli, "      its file is absent: using the copy and downgrade stored in %s when it was applied",
+                     strata_migrator_get_history_table (migrator));
 }
 
 static void
@@ -329,6 +333,8 @@ offline (StrataCli        *cli,
     }
   else if (!(start = offline_start (cli, direction, error)))
     return FALSE;
+  else
+    graph = cli->graph;   /* with the stored copies the database needs */
 
   if (start != NULL)
     ;
@@ -455,8 +461,10 @@ migrate (StrataCli        *cli,
   if (!(migrator = strata_cli_open_migrator (cli, TRUE, error)))
     return FALSE;
 
-  if (!(heads = _strata_state_cache_read_heads (migrator, cli->cancellable, error)))
+  if (!(heads = _strata_state_cache_read_heads (migrator, cli->cancellable, error)) ||
+      !strata_cli_take_stored (cli, &migrator, (const char * const *)heads, error))
     return FALSE;
+  graph = strata_migrator_get_graph (migrator);
 
   if (direction == STRATA_DIRECTION_UP)
     plan = strata_graph_plan_upgrade (graph, (const char * const *)heads, target, error);

@@ -390,12 +390,45 @@ strata_cli_open_migrator (StrataCli  *cli,
   return migrator;
 }
 
+/* When the database is at a revision without a file (another branch is
+ * checked out), the migrator and the graph take in the copies the history
+ * table stored of the applied revisions; *@migrator may be replaced. */
+gboolean
+strata_cli_take_stored (StrataCli           *cli,
+                        StrataMigrator     **migrator,
+                        const char * const  *heads,
+                        GError             **error)
+{
+  g_autoptr(StrataMigrator) with = NULL;
+  StrataGraph *graph = strata_migrator_get_graph (*migrator);
+  gboolean unknown = FALSE;
+
+  for (guint i = 0; heads[i] != NULL && graph != NULL; i++)
+    if (strata_graph_lookup (graph, heads[i]) == NULL)
+      unknown = TRUE;
+
+  if (!unknown)
+    return TRUE;
+
+  if (!(with = strata_stored_dup_migrator (*migrator, cli->cancellable, error)))
+    return FALSE;
+
+  if (with != *migrator)
+    {
+      g_set_object (&cli->graph, strata_migrator_get_graph (with));
+      g_set_object (migrator, with);
+    }
+
+  return TRUE;
+}
+
 char **
 strata_cli_current_heads (StrataCli  *cli,
                           GError    **error)
 {
   g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) heads = NULL;
 
   migrator = strata_cli_open_migrator (cli, FALSE, &local_error);
   if (migrator == NULL)
@@ -408,7 +441,11 @@ strata_cli_current_heads (StrataCli  *cli,
       return g_new0 (char *, 1);
     }
 
-  return strata_migrator_get_current_heads (migrator, cli->cancellable, error);
+  if (!(heads = strata_migrator_get_current_heads (migrator, cli->cancellable, error)) ||
+      !strata_cli_take_stored (cli, &migrator, (const char * const *)heads, error))
+    return NULL;
+
+  return g_steal_pointer (&heads);
 }
 
 /* A revision's parents as Alembic prints them: "<base>", "REV" or

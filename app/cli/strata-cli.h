@@ -76,6 +76,10 @@ gboolean        strata_cli_get_session_settings (StrataCli           *cli,
                                                  GError             **error);
 char          **strata_cli_current_heads        (StrataCli           *cli,
                                                  GError             **error);
+gboolean        strata_cli_take_stored          (StrataCli           *cli,
+                                                 StrataMigrator     **migrator,
+                                                 const char * const  *heads,
+                                                 GError             **error);
 gboolean        strata_cli_confirm_change       (StrataCli           *cli,
                                                  const char          *what,
                                                  GError             **error);
