@@ -9,9 +9,10 @@
 
 #include <string.h>
 
-#include "strata-dialect.h"
+#include "strata-type-map.h"
 #include "strata-diff.h"
 #include "strata-error.h"
+#include "strata-sql-lexer-private.h"
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
 
@@ -201,25 +202,20 @@ strata_sql_normalize (const char *expression)
     {
       if (*p == '\'')
         {
-          const char *start = p++;
+          const char *start = p;
 
-          while (*p && !(*p == '\'' && p[1] != '\''))
-            p += (*p == '\'' ? 2 : 1);
-          if (*p)
-            p++;
+          p = _strata_sql_skip_token (expression, p, STRATA_SQL_LEX_STANDARD);
           g_string_append_len (out, start, p - start);
         }
       else if (*p == '"')
         {
-          p++;
-          while (*p && !(*p == '"' && p[1] != '"'))
-            {
-              if (*p == '"')
-                p++;
-              g_string_append_c (out, *p++);
-            }
-          if (*p)
-            p++;
+          StrataSqlToken token;
+          g_autofree char *name = NULL;
+
+          _strata_sql_token_at (expression, p, STRATA_SQL_LEX_STANDARD, &token);
+          name = _strata_sql_token_unquote (&token);
+          g_string_append (out, name);
+          p = token.start + token.length;
         }
       else if (p[0] == ':' && p[1] == ':')
         {

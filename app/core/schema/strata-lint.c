@@ -17,12 +17,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "strata-dialect.h"
-#include "strata-graph.h"
+#include "strata-type-map.h"
 #include "strata-lint.h"
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
-#include "strata-script.h"
 
 G_DEFINE_BOXED_TYPE (StrataLintFinding, strata_lint_finding, strata_lint_finding_copy, strata_lint_finding_free)
 
@@ -307,34 +305,4 @@ strata_lint_ops (GPtrArray   *ops,
     }
 
   return g_steal_pointer (&findings);
-}
-
-GPtrArray *
-strata_lint_script (StrataGraph   *graph,
-                    StrataScript  *script,
-                    GError       **error)
-{
-  g_autoptr(StrataModel) before = NULL;
-  GPtrArray *findings;
-  GPtrArray *upgrade;
-
-  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
-  g_return_val_if_fail (STRATA_IS_SCRIPT (script), NULL);
-
-  if (!strata_script_ensure_loaded (script, error) ||
-      !(before = _strata_model_replay_lenient (graph, NULL, script, error)))
-    return NULL;
-
-  upgrade = strata_script_get_upgrade (script);
-  if (upgrade == NULL)
-    return g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
-
-  findings = strata_lint_ops (upgrade, before, strata_script_get_downgrade (script) != NULL);
-  for (guint i = 0; i < findings->len; i++)
-    {
-      StrataLintFinding *finding = g_ptr_array_index (findings, i);
-      finding->revision = g_strdup (strata_script_get_revision (script));
-    }
-
-  return findings;
 }

@@ -62,11 +62,6 @@ char               *strata_lint_finding_format    (StrataLintFinding  *finding);
 GPtrArray          *strata_lint_ops               (GPtrArray          *ops,
                                                    StrataModel        *state,
                                                    gboolean            has_downgrade);
-/* The findings of @script's upgrade with the schema replayed from @graph
- * up to it. */
-GPtrArray          *strata_lint_script            (StrataGraph        *graph,
-                                                   StrataScript       *script,
-                                                   GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataLintFinding, strata_lint_finding_free)
 

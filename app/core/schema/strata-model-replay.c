@@ -18,10 +18,9 @@
 #include <string.h>
 
 #include "strata-error.h"
-#include "strata-graph.h"
+#include "strata-sql-lexer-private.h"
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
-#include "strata-script.h"
 
 /* Identifiers inside SQL expressions {{{ */
 
@@ -77,29 +76,22 @@ rewrite_identifier (const char *expression,
     {
       if (*p == '\'')
         {
-          const char *start = p++;
+          const char *start = p;
 
-          while (*p && !(*p == '\'' && p[1] != '\''))
-            p += (*p == '\'' ? 2 : 1);
-          if (*p)
-            p++;
+          p = _strata_sql_skip_token (expression, p, STRATA_SQL_LEX_STANDARD);
           g_string_append_len (out, start, p - start);
         }
       else if (*p == '"')
         {
-          g_autoptr(GString) name = g_string_new (NULL);
-          const char *start = p++;
+          StrataSqlToken token;
+          g_autofree char *name = NULL;
+          const char *start = p;
 
-          while (*p && !(*p == '"' && p[1] != '"'))
-            {
-              if (*p == '"')
-                p++;
-              g_string_append_c (name, *p++);
-            }
-          if (*p)
-            p++;
+          _strata_sql_token_at (expression, p, STRATA_SQL_LEX_STANDARD, &token);
+          name = _strata_sql_token_unquote (&token);
+          p = token.start + token.length;
 
-          if (g_str_equal (name->str, old_name))
+          if (g_str_equal (name, old_name))
             {
               g_autofree char *quoted = NULL;
               GString *q = g_string_new ("\"");
@@ -939,116 +931,6 @@ strata_model_invert_ops (StrataModel  *before,
     }
 
   return g_steal_pointer (&inverse);
-}
-
-/* }}} */
-
-/* Replaying a graph {{{ */
-
-char *
-_strata_describe_revision (StrataScript *script)
-{
-  GFile *file = strata_script_get_file (script);
-  g_autofree char *path = NULL;
-
-  if (file == NULL)
-    return g_strdup_printf ("revision %s", strata_script_get_revision (script));
-
-  path = strata_display_path (file);
-
-  return g_strdup_printf ("revision %s (%s)", strata_script_get_revision (script), path);
-}
-
-static StrataModel *
-replay (StrataGraph   *graph,
-        GHashTable    *applied,
-        StrataScript  *skip,
-        gboolean       lenient,
-        GError       **error)
-{
-  g_autoptr(StrataModel) model = strata_model_new ();
-  GPtrArray *scripts = strata_graph_get_scripts (graph);
-
-  for (guint i = 0; i < scripts->len; i++)
-    {
-      StrataScript *script = g_ptr_array_index (scripts, i);
-      GPtrArray *ops;
-
-      if (script == skip || !g_hash_table_contains (applied, strata_script_get_revision (script)))
-        continue;
-
-      if (!strata_script_ensure_loaded (script, error))
-        return NULL;
-
-      ops = strata_script_get_upgrade (script);
-      if (ops != NULL && lenient)
-        {
-          for (guint j = 0; j < ops->len; j++)
-            {
-              g_autoptr(GError) local_error = NULL;
-
-              if (!strata_model_apply_op (model, g_ptr_array_index (ops, j), &local_error))
-                g_debug ("%s: upgrade[%u]: not replayed: %s",
-                         strata_script_get_revision (script), j, local_error->message);
-            }
-        }
-      else if (ops != NULL && !strata_model_apply_ops (model, ops, "upgrade", error))
-        {
-          g_autofree char *what = _strata_describe_revision (script);
-
-          g_prefix_error (error, "%s: ", what);
-          return NULL;
-        }
-    }
-
-  return g_steal_pointer (&model);
-}
-
-StrataModel *
-strata_model_new_for_heads (StrataGraph         *graph,
-                            const char * const  *heads,
-                            GError             **error)
-{
-  g_autoptr(GHashTable) applied = NULL;
-
-  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
-
-  if (!(applied = strata_graph_dup_applied (graph, heads, error)))
-    return NULL;
-
-  return replay (graph, applied, NULL, FALSE, error);
-}
-
-StrataModel *
-strata_model_new_before_revision (StrataGraph   *graph,
-                                  StrataScript  *script,
-                                  GError       **error)
-{
-  const char *heads[] = { strata_script_get_revision (script), NULL };
-  g_autoptr(GHashTable) applied = NULL;
-
-  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
-  g_return_val_if_fail (STRATA_IS_SCRIPT (script), NULL);
-
-  if (!(applied = strata_graph_dup_applied (graph, heads, error)))
-    return NULL;
-
-  return replay (graph, applied, script, FALSE, error);
-}
-
-StrataModel *
-_strata_model_replay_lenient (StrataGraph         *graph,
-                              const char * const  *heads,
-                              StrataScript        *before,
-                              GError             **error)
-{
-  const char *revision[] = { before ? strata_script_get_revision (before) : NULL, NULL };
-  g_autoptr(GHashTable) applied = NULL;
-
-  if (!(applied = strata_graph_dup_applied (graph, before ? revision : heads, error)))
-    return NULL;
-
-  return replay (graph, applied, before, TRUE, error);
 }
 
 /* }}} */

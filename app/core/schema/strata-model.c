@@ -86,64 +86,6 @@ struct _StrataModel
 
 /* JSON helpers {{{ */
 
-void
-_strata_json_error (GError     **error,
-                    const char  *prefix,
-                    const char  *format,
-                    ...)
-{
-  g_autofree char *detail = NULL;
-  va_list args;
-
-  va_start (args, format);
-  detail = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  if (prefix != NULL && *prefix != '\0')
-    g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "%s: %s", prefix, detail);
-  else
-    g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_PARSE, detail);
-}
-
-void
-_strata_error_prefix (GError     **error,
-                      const char  *format,
-                      ...)
-{
-  g_autofree char *prefix = NULL;
-  va_list args;
-
-  if (error == NULL || *error == NULL)
-    return;
-
-  va_start (args, format);
-  prefix = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_prefix_error (error, "%s: ", prefix);
-}
-
-char *
-_strata_display (const char *value)
-{
-  GString *str = g_string_new ("\"");
-
-  for (const char *p = value; p != NULL && *p; p++)
-    {
-      guchar c = (guchar)*p;
-
-      if (c == '"' || c == '\\')
-        g_string_append_printf (str, "\\%c", c);
-      else if (c < 0x20 || c == 0x7f)
-        g_string_append_printf (str, "\\x%02x", c);
-      else
-        g_string_append_c (str, (char)c);
-    }
-
-  g_string_append_c (str, '"');
-  return g_string_free (str, FALSE);
-}
-
 gboolean
 strata_identifier_is_valid (const char  *name,
                             const char **reason)
@@ -170,119 +112,6 @@ strata_identifier_is_valid (const char  *name,
     *reason = why;
 
   return why == NULL;
-}
-
-static const char *
-node_type_description (JsonNode *node)
-{
-  if (JSON_NODE_HOLDS_NULL (node))
-    return "null";
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    return "an object";
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    return "an array";
-
-  if (json_node_get_value_type (node) == G_TYPE_STRING)
-    return "a string";
-  if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-    return "a boolean";
-
-  return "a number";
-}
-
-JsonObject *
-_strata_json_require_object (JsonNode    *node,
-                             const char  *what,
-                             const char  *prefix,
-                             GError     **error)
-{
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      _strata_json_error (error, prefix, "%s must be an object, not %s",
-                          what, node ? node_type_description (node) : "nothing");
-      return NULL;
-    }
-
-  return json_node_get_object (node);
-}
-
-gboolean
-_strata_json_check_keys (JsonObject         *object,
-                         const char * const *allowed,
-                         const char         *prefix,
-                         GError            **error)
-{
-  g_autoptr(GList) members = json_object_get_members (object);
-
-  for (const GList *l = members; l != NULL; l = l->next)
-    {
-      const char *key = l->data;
-
-      if (!g_strv_contains (allowed, key))
-        {
-          g_autofree char *shown = _strata_display (key);
-          _strata_json_error (error, prefix, "unknown key %s", shown);
-          return FALSE;
-        }
-    }
-
-  return TRUE;
-}
-
-static JsonNode *
-get_member (JsonObject  *object,
-            const char  *key,
-            gboolean     required,
-            const char  *prefix,
-            GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, key);
-
-  if (node == NULL && required)
-    _strata_json_error (error, prefix, "missing key \"%s\"", key);
-
-  return node;
-}
-
-static gboolean
-is_blank (const char *value)
-{
-  for (const char *p = value; *p; p++)
-    if (!g_ascii_isspace (*p))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
-node_is_string (JsonNode *node)
-{
-  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
-}
-
-gboolean
-_strata_json_get_string (JsonObject  *object,
-                         const char  *key,
-                         gboolean     required,
-                         char       **out,
-                         const char  *prefix,
-                         GError     **error)
-{
-  JsonNode *node = get_member (object, key, required, prefix, error);
-
-  /* An optional key may be written out as null: the same as leaving it out. */
-  if (node == NULL || (!required && JSON_NODE_HOLDS_NULL (node)))
-    return !required;
-
-  if (!node_is_string (node))
-    {
-      _strata_json_error (error, prefix, "key \"%s\" must be a string, not %s",
-                          key, node_type_description (node));
-      return FALSE;
-    }
-
-  g_free (*out);
-  *out = g_strdup (json_node_get_string (node));
-  return TRUE;
 }
 
 static gboolean
@@ -328,29 +157,6 @@ _strata_json_get_identifier (JsonObject  *object,
 }
 
 gboolean
-_strata_json_get_boolean (JsonObject  *object,
-                          const char  *key,
-                          gboolean    *out,
-                          const char  *prefix,
-                          GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, key);
-
-  if (node == NULL)
-    return TRUE;
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      _strata_json_error (error, prefix, "key \"%s\" must be a boolean, not %s",
-                          key, node_type_description (node));
-      return FALSE;
-    }
-
-  *out = json_node_get_boolean (node);
-  return TRUE;
-}
-
-gboolean
 _strata_json_get_identifiers (JsonObject   *object,
                               const char   *key,
                               gboolean      required,
@@ -358,7 +164,7 @@ _strata_json_get_identifiers (JsonObject   *object,
                               const char   *prefix,
                               GError      **error)
 {
-  JsonNode *node = get_member (object, key, required, prefix, error);
+  JsonNode *node = _strata_json_get_member (object, key, required, prefix, error);
   g_autoptr(GStrvBuilder) builder = NULL;
   g_auto(GStrv) strv = NULL;
   JsonArray *array;
@@ -370,7 +176,7 @@ _strata_json_get_identifiers (JsonObject   *object,
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
       _strata_json_error (error, prefix, "key \"%s\" must be an array of names, not %s",
-                          key, node_type_description (node));
+                          key, _strata_json_describe_node (node));
       return FALSE;
     }
 
@@ -388,10 +194,10 @@ _strata_json_get_identifiers (JsonObject   *object,
       JsonNode *element = json_array_get_element (array, i);
       const char *value;
 
-      if (!node_is_string (element))
+      if (!_strata_json_node_is_string (element))
         {
           _strata_json_error (error, prefix, "key \"%s\" must be an array of names, but item %u is %s",
-                              key, i, node_type_description (element));
+                              key, i, _strata_json_describe_node (element));
           return FALSE;
         }
 
@@ -414,35 +220,6 @@ _strata_json_get_identifiers (JsonObject   *object,
   g_strfreev (*out);
   *out = g_steal_pointer (&strv);
   return TRUE;
-}
-
-JsonNode *
-_strata_json_take_object (JsonObject *object)
-{
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-
-  json_node_take_object (node, object);
-  return node;
-}
-
-JsonNode *
-_strata_json_take_array (JsonArray *array)
-{
-  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
-
-  json_node_take_array (node, array);
-  return node;
-}
-
-JsonNode *
-_strata_json_new_strv (const char * const *strv)
-{
-  JsonArray *array = json_array_new ();
-
-  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
-    json_array_add_string_element (array, strv[i]);
-
-  return _strata_json_take_array (array);
 }
 
 static void
@@ -535,286 +312,6 @@ find_by_name (GPtrArray  *items,
   return -1;
 }
 
-/* Migration files and schema.json are read with the strict reader of
- * strata-json.c: a key given twice is an error, and large files parse
- * several times faster than through JsonParser. */
-JsonNode *
-_strata_json_parse_data (const char  *data,
-                         gssize       length,
-                         const char  *filename,
-                         GError     **error)
-{
-  g_return_val_if_fail (data != NULL, NULL);
-  g_return_val_if_fail (filename != NULL, NULL);
-
-  if (length < 0)
-    length = strlen (data);
-
-  return _strata_json_read (data, length, filename, error);
-}
-
-static void
-append_double (GString *out,
-               double   value)
-{
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
-  /* The shortest form that reads back as the same number, and that still
-   * reads as a floating point number rather than an integer. */
-  for (int precision = 15; precision <= 17; precision++)
-    {
-      char format[8];
-
-      g_snprintf (format, sizeof format, "%%.%dg", precision);
-      g_ascii_formatd (buffer, sizeof buffer, format, value);
-      if (g_ascii_strtod (buffer, NULL) == value)
-        break;
-    }
-
-  g_string_append (out, buffer);
-  if (strpbrk (buffer, ".eE") == NULL)
-    g_string_append (out, ".0");
-}
-
-static void
-append_string (GString    *out,
-               const char *value)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = value; *p; p++)
-    {
-      guchar c = (guchar)*p;
-
-      switch (c)
-        {
-        case '"':
-          g_string_append (out, "\\\"");
-          break;
-        case '\\':
-          g_string_append (out, "\\\\");
-          break;
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-        case '\r':
-          g_string_append (out, "\\r");
-          break;
-        case '\t':
-          g_string_append (out, "\\t");
-          break;
-        case '\b':
-          g_string_append (out, "\\b");
-          break;
-        case '\f':
-          g_string_append (out, "\\f");
-          break;
-        default:
-          if (c < 0x20 || c == 0x7f)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, (char)c);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
-append_value (GString  *out,
-              JsonNode *node)
-{
-  GType type = json_node_get_value_type (node);
-
-  if (type == G_TYPE_STRING)
-    append_string (out, json_node_get_string (node));
-  else if (type == G_TYPE_BOOLEAN)
-    g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
-  else if (type == G_TYPE_DOUBLE)
-    append_double (out, json_node_get_double (node));
-  else
-    g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
-}
-
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return strcmp (*(const char * const *)a, *(const char * const *)b);
-}
-
-/* Compact form: ", " and ": " separators when @spaced, none otherwise. */
-static void
-append_compact (GString  *out,
-                JsonNode *node,
-                gboolean  spaced,
-                gboolean  sorted)
-{
-  if (JSON_NODE_HOLDS_NULL (node))
-    g_string_append (out, "null");
-  else if (JSON_NODE_HOLDS_VALUE (node))
-    append_value (out, node);
-  else if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      g_string_append_c (out, '[');
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          if (i > 0)
-            g_string_append (out, spaced ? ", " : ",");
-          append_compact (out, json_array_get_element (array, i), spaced, sorted);
-        }
-      g_string_append_c (out, ']');
-    }
-  else
-    {
-      JsonObject *object = json_node_get_object (node);
-      g_autoptr(GList) members = json_object_get_members (object);
-      g_autoptr(GPtrArray) keys = g_ptr_array_new ();
-
-      for (const GList *l = members; l != NULL; l = l->next)
-        g_ptr_array_add (keys, l->data);
-      if (sorted)
-        g_ptr_array_sort (keys, compare_strings);
-
-      g_string_append_c (out, '{');
-      for (guint i = 0; i < keys->len; i++)
-        {
-          const char *key = g_ptr_array_index (keys, i);
-
-          if (i > 0)
-            g_string_append (out, spaced ? ", " : ",");
-          append_string (out, key);
-          g_string_append (out, spaced ? ": " : ":");
-          append_compact (out, json_object_get_member (object, key), spaced, sorted);
-        }
-      g_string_append_c (out, '}');
-    }
-}
-
-static guint
-json_depth (JsonNode *node)
-{
-  guint depth = 0;
-
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        depth = MAX (depth, json_depth (json_array_get_element (array, i)));
-      return depth + 1;
-    }
-
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_autoptr(GList) values = json_object_get_values (json_node_get_object (node));
-
-      for (const GList *l = values; l != NULL; l = l->next)
-        depth = MAX (depth, json_depth (l->data));
-      return depth + 1;
-    }
-
-  return 0;
-}
-
-#define PRETTY_WIDTH 100
-
-static void
-append_pretty (GString  *out,
-               JsonNode *node,
-               guint     indent,
-               gsize     key_width)
-{
-  if (JSON_NODE_HOLDS_OBJECT (node) || JSON_NODE_HOLDS_ARRAY (node))
-    {
-      g_autoptr(GString) inline_form = g_string_new (NULL);
-      gboolean is_array = JSON_NODE_HOLDS_ARRAY (node);
-      guint n;
-
-      /* Short containers of scalars, or of containers of scalars, stay on
-       * one line. */
-      if (indent > 0 && json_depth (node) <= 2)
-        {
-          append_compact (inline_form, node, TRUE, FALSE);
-          if (indent * 2 + key_width + inline_form->len <= PRETTY_WIDTH)
-            {
-              g_string_append_len (out, inline_form->str, inline_form->len);
-              return;
-            }
-        }
-
-      if (is_array)
-        {
-          JsonArray *array = json_node_get_array (node);
-
-          n = json_array_get_length (array);
-          if (n == 0)
-            {
-              g_string_append (out, "[]");
-              return;
-            }
-
-          g_string_append (out, "[\n");
-          for (guint i = 0; i < n; i++)
-            {
-              g_string_append_printf (out, "%*s", (indent + 1) * 2, "");
-              append_pretty (out, json_array_get_element (array, i), indent + 1, 0);
-              g_string_append (out, i + 1 < n ? ",\n" : "\n");
-            }
-          g_string_append_printf (out, "%*s]", indent * 2, "");
-        }
-      else
-        {
-          JsonObject *object = json_node_get_object (node);
-          g_autoptr(GList) members = json_object_get_members (object);
-          guint i = 0;
-
-          n = g_list_length (members);
-          if (n == 0)
-            {
-              g_string_append (out, "{}");
-              return;
-            }
-
-          g_string_append (out, "{\n");
-          for (const GList *l = members; l != NULL; l = l->next, i++)
-            {
-              const char *key = l->data;
-              gsize before;
-
-              g_string_append_printf (out, "%*s", (indent + 1) * 2, "");
-              before = out->len;
-              append_string (out, key);
-              g_string_append (out, ": ");
-              append_pretty (out, json_object_get_member (object, key), indent + 1, out->len - before);
-              g_string_append (out, i + 1 < n ? ",\n" : "\n");
-            }
-          g_string_append_printf (out, "%*s}", indent * 2, "");
-        }
-    }
-  else
-    append_compact (out, node, TRUE, FALSE);
-}
-
-char *
-_strata_json_to_pretty (JsonNode *node)
-{
-  GString *out = g_string_new (NULL);
-
-  append_pretty (out, node, 0, 0);
-  g_string_append_c (out, '\n');
-  return g_string_free (out, FALSE);
-}
-
-char *
-_strata_json_to_canonical (JsonNode *node)
-{
-  GString *out = g_string_new (NULL);
-
-  append_compact (out, node, FALSE, TRUE);
-  return g_string_free (out, FALSE);
-}
-
 /* }}} */
 
 /* StrataDataType {{{ */
@@ -878,11 +375,11 @@ data_type_parse (JsonNode    *node,
 {
   g_autofree char *what = key ? g_strdup_printf ("key \"%s\"", key) : g_strdup ("a type");
 
-  if (node_is_string (node))
+  if (_strata_json_node_is_string (node))
     {
       const char *value = json_node_get_string (node);
 
-      if (is_blank (value) || g_ascii_isspace (value[0]) ||
+      if (_strata_str_is_blank (value) || g_ascii_isspace (value[0]) ||
           g_ascii_isspace (value[strlen (value) - 1]))
         {
           /* An empty type, or one padded with spaces (which would not round
@@ -918,7 +415,7 @@ data_type_parse (JsonNode    *node,
     }
 
   _strata_json_error (error, prefix, "%s must be a type name or an object {\"sqlite\": …, \"postgresql\": …}, not %s",
-                      what, node_type_description (node));
+                      what, _strata_json_describe_node (node));
   return NULL;
 }
 
@@ -938,7 +435,7 @@ _strata_data_type_parse_member (JsonObject      *object,
                                 const char      *prefix,
                                 GError         **error)
 {
-  JsonNode *node = get_member (object, key, required, prefix, error);
+  JsonNode *node = _strata_json_get_member (object, key, required, prefix, error);
   StrataDataType *type;
 
   if (node == NULL)
@@ -1101,7 +598,7 @@ _strata_column_parse (JsonNode    *node,
       !_strata_json_get_boolean (object, "autoincrement", &autoincrement, prefix, error))
     return NULL;
 
-  if (default_expr != NULL && is_blank (default_expr))
+  if (default_expr != NULL && _strata_str_is_blank (default_expr))
     {
       _strata_json_error (error, prefix, "key \"default\" must be an SQL expression, not an empty string "
                                          "(write \"''\" for an empty text)");
@@ -1327,7 +824,7 @@ get_expression (JsonObject  *object,
   if (value == NULL)
     return TRUE;
 
-  if (is_blank (value))
+  if (_strata_str_is_blank (value))
     {
       _strata_json_error (error, prefix, "key \"%s\" must be an SQL expression, not an empty string", key);
       return FALSE;
@@ -2016,7 +1513,7 @@ parse_list (JsonObject       *object,
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
       _strata_json_error (error, prefix, "key \"%s\" must be an array, not %s",
-                          key, node_type_description (node));
+                          key, _strata_json_describe_node (node));
       return FALSE;
     }
 
@@ -2060,7 +1557,7 @@ _strata_table_parse_object (JsonObject         *object,
       !_strata_json_get_identifier (object, "table", TRUE, &name, prefix, error))
     return NULL;
 
-  if (!(columns = get_member (object, "columns", TRUE, prefix, error)))
+  if (!(columns = _strata_json_get_member (object, "columns", TRUE, prefix, error)))
     return NULL;
 
   if (JSON_NODE_HOLDS_ARRAY (columns) && json_array_get_length (json_node_get_array (columns)) == 0)
@@ -2516,12 +2013,12 @@ model_parse (JsonNode    *node,
 
   if (!(object = _strata_json_require_object (node, "a schema", prefix, error)) ||
       !_strata_json_check_keys (object, keys, prefix, error) ||
-      !(tables = get_member (object, "tables", TRUE, prefix, error)))
+      !(tables = _strata_json_get_member (object, "tables", TRUE, prefix, error)))
     return NULL;
 
   if (!JSON_NODE_HOLDS_ARRAY (tables))
     {
-      _strata_json_error (error, prefix, "key \"tables\" must be an array, not %s", node_type_description (tables));
+      _strata_json_error (error, prefix, "key \"tables\" must be an array, not %s", _strata_json_describe_node (tables));
       return NULL;
     }
 

@@ -308,16 +308,6 @@ gboolean                strata_model_apply_ops                (StrataModel      
 GPtrArray              *strata_model_invert_ops               (StrataModel             *before,
                                                                GPtrArray               *ops,
                                                                GError                 **error);
-/* The schema when the version table holds @heads: the upgrade operations of
- * every applied revision, in the graph's order. Errors name the revision,
- * its file and the operation. */
-StrataModel            *strata_model_new_for_heads            (StrataGraph             *graph,
-                                                               const char * const      *heads,
-                                                               GError                 **error);
-/* The schema just before @script's upgrade (its ancestors and depends_on). */
-StrataModel            *strata_model_new_before_revision      (StrataGraph             *graph,
-                                                               StrataScript            *script,
-                                                               GError                 **error);
 /* A table's piece by name, or NULL. */
 StrataForeignKey       *strata_table_lookup_foreign_key       (StrataTable             *self,
                                                                const char              *name);

@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "strata-model.h"
+#include "strata-type-map.h"
 #include "strata-types.h"
 
 G_BEGIN_DECLS
@@ -17,13 +18,6 @@ char      *strata_dialect_quote_identifier   (StrataDialect       dialect,
 /* A string literal ('it''s'); NULL gives NULL. */
 char      *strata_dialect_quote_literal      (StrataDialect       dialect,
                                               const char         *value);
-/* Maps a portable type name to the dialect's; unknown names pass verbatim. */
-char      *strata_dialect_render_type        (StrataDialect       dialect,
-                                              const char         *portable);
-
-/* Maps a column type: the portable name or @dialect's own name. */
-char      *strata_dialect_render_data_type   (StrataDialect       dialect,
-                                              StrataDataType     *data_type);
 /* One column definition, as in CREATE TABLE or ADD COLUMN; with
  * @inline_primary_key the column carries PRIMARY KEY itself. */
 char      *strata_dialect_render_column      (StrataDialect       dialect,

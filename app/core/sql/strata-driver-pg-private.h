@@ -21,4 +21,18 @@ StrataDriver *_strata_driver_pg_open_url          (StrataUrl           *url,
  * comment-only ones are left out. */
 GPtrArray    *_strata_driver_pg_split_statements  (const char          *sql);
 
+/* strata-driver-pg-steps.c: StrataDriverClass's migration functions. */
+gboolean      _strata_driver_pg_ensure_bookkeeping (StrataDriver       *self,
+                                                    const char         *schema,
+                                                    const char         *version_table,
+                                                    const char         *history_table,
+                                                    GCancellable       *cancellable,
+                                                    GError            **error);
+gboolean      _strata_driver_pg_execute_batch     (StrataDriver        *self,
+                                                   const char          *version_table,
+                                                   const char * const  *heads_before,
+                                                   const char          *body,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+
 G_END_DECLS

@@ -20,6 +20,7 @@
 #include "strata-driver-private.h"
 #include "strata-error.h"
 #include "strata-loader-private.h"
+#include "strata-sql-lexer-private.h"
 #include "strata-url.h"
 
 /* SQLSTATEs the driver tells apart. */
@@ -69,152 +70,10 @@ G_DEFINE_FINAL_TYPE (StrataDriverPg, strata_driver_pg, STRATA_TYPE_DRIVER)
 
 /* Statement splitting {{{ */
 
-static gboolean
-is_ident_char (char c)
-{
-  return g_ascii_isalnum (c) || c == '_' || c == '$' || (guchar)c >= 0x80;
-}
-
-/* At a '$': the length of a dollar-quote tag ($$ or $name$), or 0. */
-static gsize
-dollar_tag_length (const char *p)
-{
-  const char *q = p + 1;
-
-  if (g_ascii_isdigit (*q))
-    return 0;  /* $1: a parameter */
-
-  while (*q != '\0' && *q != '$' && (g_ascii_isalnum (*q) || *q == '_' || (guchar)*q >= 0x80))
-    q++;
-
-  return *q == '$' ? (gsize)(q - p + 1) : 0;
-}
-
-static void
-add_statement (GPtrArray  *statements,
-               const char *start,
-               const char *end,
-               gboolean    has_code)
-{
-  g_autofree char *text = NULL;
-
-  if (!has_code)
-    return;
-
-  text = g_strndup (start, end - start);
-  g_ptr_array_add (statements, g_strdup (g_strstrip (text)));
-}
-
 GPtrArray *
 _strata_driver_pg_split_statements (const char *sql)
 {
-  GPtrArray *statements = g_ptr_array_new_with_free_func (g_free);
-  const char *start = sql;
-  const char *p = sql;
-  gboolean has_code = FALSE;
-
-  while (*p != '\0')
-    {
-      if (p[0] == '-' && p[1] == '-')
-        {
-          while (*p != '\0' && *p != '\n')
-            p++;
-          continue;
-        }
-
-      if (p[0] == '/' && p[1] == '*')
-        {
-          guint depth = 1;
-
-          for (p += 2; *p != '\0' && depth > 0; )
-            {
-              if (p[0] == '/' && p[1] == '*')
-                depth++, p += 2;
-              else if (p[0] == '*' && p[1] == '/')
-                depth--, p += 2;
-              else
-                p++;
-            }
-          continue;
-        }
-
-      if (*p == ';')
-        {
-          add_statement (statements, start, p, has_code);
-          start = ++p;
-          has_code = FALSE;
-          continue;
-        }
-
-      if (g_ascii_isspace (*p))
-        {
-          p++;
-          continue;
-        }
-
-      has_code = TRUE;
-
-      if (*p == '\'')
-        {
-          /* E'…' takes backslash escapes; '…' doubles its quotes. */
-          gboolean escapes = p > sql && (p[-1] == 'E' || p[-1] == 'e') &&
-                             (p - 1 == sql || !is_ident_char (p[-2]));
-
-          for (p++; *p != '\0'; p++)
-            {
-              if (escapes && *p == '\\' && p[1] != '\0')
-                p++;
-              else if (*p == '\'' && p[1] == '\'')
-                p++;
-              else if (*p == '\'')
-                break;
-            }
-          if (*p != '\0')
-            p++;
-          continue;
-        }
-
-      if (*p == '"')
-        {
-          for (p++; *p != '\0'; p++)
-            {
-              if (*p == '"' && p[1] == '"')
-                p++;
-              else if (*p == '"')
-                break;
-            }
-          if (*p != '\0')
-            p++;
-          continue;
-        }
-
-      if (*p == '$' && (p == sql || !is_ident_char (p[-1])))
-        {
-          gsize tag_len = dollar_tag_length (p);
-
-          if (tag_len > 0)
-            {
-              g_autofree char *tag = g_strndup (p, tag_len);
-              const char *close = strstr (p + tag_len, tag);
-
-              p = close != NULL ? close + tag_len : p + strlen (p);
-              continue;
-            }
-        }
-
-      if (is_ident_char (*p))
-        {
-          while (is_ident_char (*p))
-            p++;
-          continue;
-        }
-
-      p++;
-    }
-
-  add_statement (statements, start, p, has_code);
-
-  return statements;
+  return _strata_sql_split_statements (sql, STRATA_SQL_LEX_POSTGRESQL);
 }
 
 /* }}} */
@@ -583,9 +442,12 @@ static gboolean
 starts_with_keyword (const char *sql,
                      const char *keyword)
 {
-  gsize len = strlen (keyword);
+  StrataSqlToken token;
 
-  return g_ascii_strncasecmp (sql, keyword, len) == 0 && !is_ident_char (sql[len]);
+  _strata_sql_token_at (sql, sql, STRATA_SQL_LEX_POSTGRESQL, &token);
+
+  return token.kind == STRATA_SQL_TOKEN_WORD && token.length == strlen (keyword) &&
+         g_ascii_strncasecmp (sql, keyword, token.length) == 0;
 }
 
 /* }}} */
@@ -997,6 +859,8 @@ strata_driver_pg_class_init (StrataDriverPgClass *klass)
   driver_class->lock = strata_driver_pg_lock;
   driver_class->unlock = strata_driver_pg_unlock;
   driver_class->interrupt = strata_driver_pg_interrupt;
+  driver_class->ensure_bookkeeping = _strata_driver_pg_ensure_bookkeeping;
+  driver_class->execute_batch = _strata_driver_pg_execute_batch;
 
   /**
    * StrataDriverPg::lock-waiting:

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
 #define STRATA_DRIVER_CLASS(klass)     (G_TYPE_CHECK_CLASS_CAST ((klass), STRATA_TYPE_DRIVER, StrataDriverClass))
 #define STRATA_DRIVER_GET_CLASS(obj)   (G_TYPE_INSTANCE_GET_CLASS ((obj), STRATA_TYPE_DRIVER, StrataDriverClass))
 
+typedef struct _StrataRebuild StrataRebuild;
+
 struct _StrataDriver
 {
   GObject parent_instance;
@@ -80,7 +82,104 @@ struct _StrataDriverClass
                                    const char * const  *exclude,
                                    GCancellable        *cancellable,
                                    GError             **error);
+
+  /* The engine's part in running a migration; the migrator calls them
+   * through the _strata_driver_ wrappers below and knows nothing else of
+   * the engine. */
+
+  /* Optional: creates what is missing of @schema (may be NULL) and the
+   * bookkeeping tables @version_table and @history_table (unquoted names,
+   * in @schema), inside the caller's transaction. The default asks
+   * @table_exists and runs the dialect's CREATE TABLE. */
+  gboolean      (*ensure_bookkeeping) (StrataDriver        *self,
+                                       const char          *schema,
+                                       const char          *version_table,
+                                       const char          *history_table,
+                                       GCancellable        *cancellable,
+                                       GError             **error);
+  /* Optional: one request for a whole transactional step: BEGIN, a check
+   * that @version_table (quoted, qualified) holds exactly @heads_before
+   * (sorted bytewise, without duplicates; else STRATA_ERROR_STATE and
+   * nothing done), @body, COMMIT. */
+  gboolean      (*execute_batch)  (StrataDriver        *self,
+                                   const char          *version_table,
+                                   const char * const  *heads_before,
+                                   const char          *body,
+                                   GCancellable        *cancellable,
+                                   GError             **error);
+  /* Optional: what running a table rebuild needs around its statements
+   * (strata_dialect_render_ops_with_model): @rebuild_begin outside the
+   * transaction, @rebuild_save inside it before the statements,
+   * @rebuild_finish after them before COMMIT, @rebuild_end after it. */
+  gboolean      (*rebuild_begin)  (StrataDriver        *self,
+                                   StrataRebuild       *rebuild,
+                                   GCancellable        *cancellable,
+                                   GError             **error);
+  gboolean      (*rebuild_save)   (StrataDriver        *self,
+                                   StrataRebuild       *rebuild,
+                                   GCancellable        *cancellable,
+                                   GError             **error);
+  gboolean      (*rebuild_finish) (StrataDriver        *self,
+                                   StrataRebuild       *rebuild,
+                                   GCancellable        *cancellable,
+                                   GError             **error);
+  void          (*rebuild_end)    (StrataDriver        *self,
+                                   StrataRebuild       *rebuild);
 };
+
+/*
+ * StrataRebuild:
+ *
+ * One step's table rebuilds. The migrator fills @tables (the tables the
+ * step's statements rebuild), @known_indexes (index names the migrations
+ * made, which the rebuild's statements recreate themselves) and @state (the
+ * schema after the step); the driver keeps what it needs in @saved and
+ * @restore.
+ */
+struct _StrataRebuild
+{
+  GPtrArray   *tables;
+  GHashTable  *known_indexes;
+  StrataModel *state;
+  GPtrArray   *saved;
+  gboolean     restore;
+};
+
+StrataRebuild *_strata_rebuild_new                (void);
+void           _strata_rebuild_reset              (StrataRebuild       *rebuild);
+void           _strata_rebuild_free               (StrataRebuild       *rebuild);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataRebuild, _strata_rebuild_free)
+
+gboolean      _strata_driver_ensure_bookkeeping   (StrataDriver        *self,
+                                                   const char          *schema,
+                                                   const char          *version_table,
+                                                   const char          *history_table,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+/* Whether @execute_batch is there. */
+gboolean      _strata_driver_can_batch            (StrataDriver        *self);
+gboolean      _strata_driver_execute_batch        (StrataDriver        *self,
+                                                   const char          *version_table,
+                                                   const char * const  *heads_before,
+                                                   const char          *body,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+/* Whether the engine rebuilds tables (the rebuild functions do something). */
+gboolean      _strata_driver_can_rebuild          (StrataDriver        *self);
+gboolean      _strata_driver_rebuild_begin        (StrataDriver        *self,
+                                                   StrataRebuild       *rebuild,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+gboolean      _strata_driver_rebuild_save         (StrataDriver        *self,
+                                                   StrataRebuild       *rebuild,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+gboolean      _strata_driver_rebuild_finish       (StrataDriver        *self,
+                                                   StrataRebuild       *rebuild,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+void          _strata_driver_rebuild_end          (StrataDriver        *self,
+                                                   StrataRebuild       *rebuild);
 
 /* For subclasses. */
 void          _strata_driver_set_display_url      (StrataDriver        *self,

@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "strata-driver-private.h"
+#include "strata-driver-sqlite-private.h"
 #include "strata-driver-sqlite.h"
 #include "strata-url.h"
 #include "strata-error.h"
@@ -504,6 +505,10 @@ strata_driver_sqlite_class_init (StrataDriverSqliteClass *klass)
   driver_class->lock = strata_driver_sqlite_lock;
   driver_class->unlock = strata_driver_sqlite_unlock;
   driver_class->interrupt = strata_driver_sqlite_interrupt;
+  driver_class->rebuild_begin = _strata_driver_sqlite_rebuild_begin;
+  driver_class->rebuild_save = _strata_driver_sqlite_rebuild_save;
+  driver_class->rebuild_finish = _strata_driver_sqlite_rebuild_finish;
+  driver_class->rebuild_end = _strata_driver_sqlite_rebuild_end;
 }
 
 static void

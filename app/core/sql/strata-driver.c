@@ -13,6 +13,7 @@
 #include "strata-driver-private.h"
 #include "strata-driver-sqlite.h"
 #include "strata-error.h"
+#include "strata-sql-lexer-private.h"
 #include "strata-url.h"
 
 /* Errors show at most this many characters of a statement. */
@@ -270,12 +271,13 @@ _strata_driver_describe_statement (const char *sql)
   /* Skip blanks and "--" comment lines. */
   for (;;)
     {
-      while (g_ascii_isspace (*start))
-        start++;
-      if (start[0] != '-' || start[1] != '-')
+      StrataSqlToken token;
+
+      _strata_sql_token_at (sql, start, STRATA_SQL_LEX_STANDARD, &token);
+      if (token.kind != STRATA_SQL_TOKEN_SPACE &&
+          !(token.kind == STRATA_SQL_TOKEN_COMMENT && start[0] == '-'))
         break;
-      while (*start != '\0' && *start != '\n')
-        start++;
+      start += token.length;
     }
 
   end = strchr (start, '\n');

@@ -19,6 +19,7 @@
 #include "strata-driver-private.h"
 #include "strata-error.h"
 #include "strata-introspect-private.h"
+#include "strata-sql-lexer-private.h"
 
 /* Parsing CREATE TABLE {{{ */
 
@@ -54,17 +55,11 @@ item_free (gpointer data)
   g_free (item);
 }
 
-/* Skips a quoted string or identifier starting at @p; returns the end. */
+/* Past the quoted string or name that starts at @p. */
 static const char *
 skip_quoted (const char *p)
 {
-  char close = *p == '[' ? ']' : *p;
-
-  p++;
-  while (*p && !(*p == close && (close == ']' || p[1] != close)))
-    p += (*p == close) ? 2 : 1;
-
-  return *p ? p + 1 : p;
+  return _strata_sql_skip_token (p, p, STRATA_SQL_LEX_SQLITE);
 }
 
 /* The next token from *@p: a word, a quoted name (unquoted), or one
@@ -89,22 +84,13 @@ next_token (const char **p,
 
   if (*s == '"' || *s == '`' || *s == '[')
     {
-      char close = *s == '[' ? ']' : *s;
-      GString *out = g_string_new (NULL);
+      StrataSqlToken token;
 
-      s++;
-      while (*s && !(*s == close && (close == ']' || s[1] != close)))
-        {
-          if (*s == close)
-            s++;
-          g_string_append_c (out, *s++);
-        }
-      if (*s)
-        s++;
-      *p = s;
+      _strata_sql_token_at (s, s, STRATA_SQL_LEX_SQLITE, &token);
+      *p = token.start + token.length;
       if (quoted != NULL)
         *quoted = TRUE;
-      return g_string_free (out, FALSE);
+      return _strata_sql_token_unquote (&token);
     }
 
   if (g_ascii_isalnum (*s) || *s == '_' || (guchar)*s >= 0x80)

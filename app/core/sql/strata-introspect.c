@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "strata-introspect-private.h"
+#include "strata-sql-lexer-private.h"
 
 /* The index of the parenthesis that closes the one at @open, or -1. */
 static gssize
@@ -22,12 +23,12 @@ matching_paren (const char *text,
     {
       if (text[i] == '\'' || text[i] == '"')
         {
-          char quote = text[i++];
+          const char *end = _strata_sql_skip_token (text, text + i, STRATA_SQL_LEX_STANDARD);
 
-          while (text[i] != '\0' && !(text[i] == quote && text[i + 1] != quote))
-            i += text[i] == quote ? 2 : 1;
-          if (text[i] == '\0')
+          /* Unterminated: no match. */
+          if (end[-1] != text[i] || end == text + i + 1)
             return -1;
+          i = end - text - 1;
         }
       else if (text[i] == '(')
         depth++;

@@ -1,0 +1,41 @@
+/* strata-replay.h: the schema a revision graph describes, and what a step
+ * of a plan runs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "strata-types.h"
+
+G_BEGIN_DECLS
+
+/* The schema when the version table holds @heads: the upgrade operations of
+ * every applied revision, in the graph's order. Errors name the revision,
+ * its file and the operation. */
+StrataModel *strata_model_new_for_heads       (StrataGraph         *graph,
+                                               const char * const  *heads,
+                                               GError             **error);
+/* The schema just before @script's upgrade (its ancestors and depends_on). */
+StrataModel *strata_model_new_before_revision (StrataGraph         *graph,
+                                               StrataScript        *script,
+                                               GError             **error);
+
+/* The operations @step runs: the one place that decides it, for running,
+ * offline SQL, lint and plan review. An upgrade runs the script's upgrade;
+ * a downgrade its downgrade, or else the inverse of its upgrade computed
+ * from the schema before it (replayed from @graph when given, else from the
+ * operations alone). (element-type StrataOp) */
+GPtrArray   *strata_step_dup_operations       (StrataStep          *step,
+                                               StrataGraph         *graph,
+                                               GError             **error);
+
+/* The findings of @script's upgrade with the schema replayed from @graph
+ * up to it. (element-type StrataLintFinding) */
+GPtrArray   *strata_lint_script               (StrataGraph         *graph,
+                                               StrataScript        *script,
+                                               GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,23 @@
+/* strata-type-map.h: portable column types, mapped per dialect
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "strata-model.h"
+#include "strata-types.h"
+
+G_BEGIN_DECLS
+
+/* Maps a portable type name to the dialect's; unknown names pass verbatim. */
+char      *strata_dialect_render_type        (StrataDialect       dialect,
+                                              const char         *portable);
+
+/* Maps a column type: the portable name or @dialect's own name. */
+char      *strata_dialect_render_data_type   (StrataDialect       dialect,
+                                              StrataDataType     *data_type);
+
+G_END_DECLS

@@ -1,0 +1,51 @@
+/* strata-dialect-private.h: the SQL of the migrator's bookkeeping
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "strata-dialect.h"
+
+G_BEGIN_DECLS
+
+/* What a run sets up on a PostgreSQL session first: @schema created (with
+ * @create_schema) and put first in the search_path, lock_timeout and
+ * statement_timeout in milliseconds (-1: the server's). Statements without
+ * their ';'; none on SQLite, none when there is nothing to set. */
+GPtrArray *_strata_dialect_render_session         (StrataDialect        dialect,
+                                                   const char          *schema,
+                                                   gboolean             create_schema,
+                                                   int                  lock_timeout,
+                                                   int                  statement_timeout);
+/* The version table @table (quoted) going from the rows @removed to
+ * @added: one UPDATE when one row replaces another, as Alembic writes it,
+ * else DELETEs then INSERTs. Appended to @out, each ending ";\n\n". */
+void       _strata_dialect_append_version_change  (GString             *out,
+                                                   StrataDialect        dialect,
+                                                   const char          *table,
+                                                   const char * const  *removed,
+                                                   const char * const  *added);
+/* PostgreSQL: an INSERT of a history row into @table (quoted) timed by the
+ * server (started at now(), finished at clock_timestamp()); @stored: the
+ * copy of an applied revision (strata-stored.h), or NULL. */
+char      *_strata_dialect_render_timed_history_row (const char        *table,
+                                                     const char        *revision,
+                                                     const char        *direction,
+                                                     const char        *checksum,
+                                                     const char        *os_user,
+                                                     const char        *host,
+                                                     const char        *tool_version,
+                                                     const char        *outcome,
+                                                     const char        *stored);
+
+/* Offline SQL around a step that rebuilds tables (SQLite): foreign keys off
+ * before its transaction, checked before its COMMIT, on again after. */
+void       _strata_dialect_append_rebuild_prologue (GString          *out,
+                                                    StrataDialect     dialect);
+void       _strata_dialect_append_rebuild_check    (GString          *out,
+                                                    StrataDialect     dialect);
+void       _strata_dialect_append_rebuild_epilogue (GString          *out,
+                                                    StrataDialect     dialect);
+
+G_END_DECLS

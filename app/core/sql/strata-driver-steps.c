@@ -1,0 +1,213 @@
+/* strata-driver-steps.c: the engine's part in running a migration
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-driver"
+
+#include "config.h"
+
+#include "strata-dialect.h"
+#include "strata-driver-private.h"
+#include "strata-error.h"
+
+StrataRebuild *
+_strata_rebuild_new (void)
+{
+  StrataRebuild *rebuild = g_new0 (StrataRebuild, 1);
+
+  rebuild->tables = g_ptr_array_new_with_free_func (g_free);
+  rebuild->known_indexes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  return rebuild;
+}
+
+void
+_strata_rebuild_reset (StrataRebuild *rebuild)
+{
+  g_ptr_array_set_size (rebuild->tables, 0);
+  g_hash_table_remove_all (rebuild->known_indexes);
+  g_clear_pointer (&rebuild->saved, g_ptr_array_unref);
+  rebuild->state = NULL;
+  rebuild->restore = FALSE;
+}
+
+void
+_strata_rebuild_free (StrataRebuild *rebuild)
+{
+  if (rebuild == NULL)
+    return;
+
+  _strata_rebuild_reset (rebuild);
+  g_ptr_array_unref (rebuild->tables);
+  g_hash_table_unref (rebuild->known_indexes);
+  g_free (rebuild);
+}
+
+/* Without a schema of their own: asks whether each table is there and
+ * creates what is missing. */
+static gboolean
+ensure_bookkeeping_default (StrataDriver  *self,
+                            const char    *schema,
+                            const char    *version_table,
+                            const char    *history_table,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  StrataDialect dialect = strata_driver_get_dialect (self);
+  gboolean exists;
+
+  if (!strata_driver_table_exists (self, version_table, &exists, cancellable, error))
+    return FALSE;
+
+  if (!exists)
+    {
+      g_autofree char *sql = strata_dialect_create_version_table (dialect, version_table);
+
+      if (!strata_driver_execute (self, sql, cancellable, error))
+        {
+          g_prefix_error (error, "creating the version table %s: ", version_table);
+          return FALSE;
+        }
+    }
+
+  if (!strata_driver_table_exists (self, history_table, &exists, cancellable, error))
+    return FALSE;
+
+  if (!exists)
+    {
+      g_autofree char *sql = strata_dialect_create_history_table (dialect, history_table);
+
+      if (!strata_driver_execute (self, sql, cancellable, error))
+        {
+          g_prefix_error (error, "creating the history table %s: ", history_table);
+          return FALSE;
+        }
+    }
+  else
+    {
+      /* A history table from before stored copies gets their column. */
+      g_autofree char *literal = strata_dialect_quote_literal (dialect, history_table);
+      g_autofree char *check = g_strdup_printf ("SELECT 1 FROM pragma_table_info(%s) WHERE name = 'downgrade'", literal);
+      g_autoptr(StrataResult) result = NULL;
+
+      if (!(result = strata_driver_query (self, check, cancellable, error)))
+        return FALSE;
+      if (strata_result_get_n_rows (result) == 0)
+        {
+          g_autofree char *quoted = strata_dialect_quote_identifier (dialect, history_table);
+          g_autofree char *alter = g_strdup_printf ("ALTER TABLE %s ADD COLUMN downgrade TEXT", quoted);
+
+          if (!strata_driver_execute (self, alter, cancellable, error))
+            {
+              g_prefix_error (error, "adding the column downgrade to %s: ", history_table);
+              return FALSE;
+            }
+        }
+    }
+
+  return TRUE;
+}
+
+gboolean
+_strata_driver_ensure_bookkeeping (StrataDriver  *self,
+                                   const char    *schema,
+                                   const char    *version_table,
+                                   const char    *history_table,
+                                   GCancellable  *cancellable,
+                                   GError       **error)
+{
+  StrataDriverClass *klass = STRATA_DRIVER_GET_CLASS (self);
+
+  g_return_val_if_fail (STRATA_IS_DRIVER (self), FALSE);
+  g_return_val_if_fail (version_table != NULL && history_table != NULL, FALSE);
+
+  if (klass->ensure_bookkeeping != NULL)
+    return klass->ensure_bookkeeping (self, schema, version_table, history_table, cancellable, error);
+
+  return ensure_bookkeeping_default (self, schema, version_table, history_table, cancellable, error);
+}
+
+gboolean
+_strata_driver_can_batch (StrataDriver *self)
+{
+  g_return_val_if_fail (STRATA_IS_DRIVER (self), FALSE);
+
+  return STRATA_DRIVER_GET_CLASS (self)->execute_batch != NULL;
+}
+
+gboolean
+_strata_driver_execute_batch (StrataDriver        *self,
+                              const char          *version_table,
+                              const char * const  *heads_before,
+                              const char          *body,
+                              GCancellable        *cancellable,
+                              GError             **error)
+{
+  StrataDriverClass *klass = STRATA_DRIVER_GET_CLASS (self);
+
+  g_return_val_if_fail (STRATA_IS_DRIVER (self), FALSE);
+  g_return_val_if_fail (klass->execute_batch != NULL, FALSE);
+
+  return klass->execute_batch (self, version_table, heads_before, body, cancellable, error);
+}
+
+gboolean
+_strata_driver_can_rebuild (StrataDriver *self)
+{
+  g_return_val_if_fail (STRATA_IS_DRIVER (self), FALSE);
+
+  return STRATA_DRIVER_GET_CLASS (self)->rebuild_begin != NULL;
+}
+
+gboolean
+_strata_driver_rebuild_begin (StrataDriver   *self,
+                              StrataRebuild  *rebuild,
+                              GCancellable   *cancellable,
+                              GError        **error)
+{
+  StrataDriverClass *klass = STRATA_DRIVER_GET_CLASS (self);
+
+  if (klass->rebuild_begin == NULL || rebuild->tables->len == 0)
+    return TRUE;
+
+  return klass->rebuild_begin (self, rebuild, cancellable, error);
+}
+
+gboolean
+_strata_driver_rebuild_save (StrataDriver   *self,
+                             StrataRebuild  *rebuild,
+                             GCancellable   *cancellable,
+                             GError        **error)
+{
+  StrataDriverClass *klass = STRATA_DRIVER_GET_CLASS (self);
+
+  if (klass->rebuild_save == NULL || rebuild->tables->len == 0)
+    return TRUE;
+
+  return klass->rebuild_save (self, rebuild, cancellable, error);
+}
+
+gboolean
+_strata_driver_rebuild_finish (StrataDriver   *self,
+                               StrataRebuild  *rebuild,
+                               GCancellable   *cancellable,
+                               GError        **error)
+{
+  StrataDriverClass *klass = STRATA_DRIVER_GET_CLASS (self);
+
+  if (klass->rebuild_finish == NULL || rebuild->tables->len == 0)
+    return TRUE;
+
+  return klass->rebuild_finish (self, rebuild, cancellable, error);
+}
+
+void
+_strata_driver_rebuild_end (StrataDriver  *self,
+                            StrataRebuild *rebuild)
+{
+  StrataDriverClass *klass = STRATA_DRIVER_GET_CLASS (self);
+
+  if (klass->rebuild_end != NULL && rebuild->tables->len > 0)
+    klass->rebuild_end (self, rebuild);
+}
