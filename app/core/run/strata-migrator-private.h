@@ -109,4 +109,37 @@ GPtrArray *_strata_migrator_render_step_with_state (StrataGraph      *graph,
                                                     GPtrArray        *rebuilt,
                                                     GError          **error);
 
+/* strata-migrator-resume.c: a non-transactional step's progress in its
+ * history row (outcome "partial", statements_done), in autocommit. Begin
+ * takes up the row of an interrupted attempt of the same file (@resumed,
+ * with @done statements completed) or inserts one; prepare, before a
+ * statement of a resumed step, drops the INVALID index an interrupted
+ * CREATE INDEX CONCURRENTLY left (or skips the statement when the index is
+ * valid); progress counts a completed statement; finish, in the
+ * transaction that records the step, marks a resumed attempt "interrupted"
+ * and removes the row of one that was not. */
+gboolean  _strata_resume_begin                  (StrataMigrator      *self,
+                                                 StrataStep          *step,
+                                                 guint                n_statements,
+                                                 char               **row_id,
+                                                 guint               *done,
+                                                 gboolean            *resumed,
+                                                 GCancellable        *cancellable,
+                                                 GError             **error);
+gboolean  _strata_resume_prepare                (StrataMigrator      *self,
+                                                 const char          *sql,
+                                                 gboolean            *skip,
+                                                 GCancellable        *cancellable,
+                                                 GError             **error);
+gboolean  _strata_resume_progress               (StrataMigrator      *self,
+                                                 const char          *row_id,
+                                                 guint                done,
+                                                 GCancellable        *cancellable,
+                                                 GError             **error);
+gboolean  _strata_resume_finish                 (StrataMigrator      *self,
+                                                 const char          *row_id,
+                                                 gboolean             resumed,
+                                                 GCancellable        *cancellable,
+                                                 GError             **error);
+
 G_END_DECLS

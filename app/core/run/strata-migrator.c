@@ -313,6 +313,9 @@ run_step_body (Run        *run,
   g_autoptr(GDateTime) started = NULL;
   g_auto(GStrv) heads = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *progress_row = NULL;
+  gboolean resumed = FALSE;
+  guint done = 0;
   gint64 begun;
   int resume;
 
@@ -365,13 +368,20 @@ run_step_body (Run        *run,
   if (!transactional)
     {
       /* Statements such as CREATE INDEX CONCURRENTLY cannot run inside a
-       * transaction: run them in autocommit, then record the revision. */
-      if (!strata_driver_commit (self->driver, run->cancellable, error))
+       * transaction: run them in autocommit, each counted in the step's
+       * history row so that an interrupted run resumes after the last one
+       * completed, then record the revision. */
+      if (!strata_driver_commit (self->driver, run->cancellable, error) ||
+          !_strata_resume_begin (self, step, statements->len, &progress_row, &done, &resumed,
+                                 run->cancellable, error))
         {
           _strata_migrator_rollback (self);
           g_prefix_error (error, "%s: ", describe_lazily (&what, script));
           return FALSE;
         }
+      if (resumed)
+        g_debug ("%s: resuming an interrupted run after %u of %u statements",
+                 describe_lazily (&what, script), done, statements->len);
     }
 
   if (!_strata_driver_rebuild_save (self->driver, run->rebuild, run->cancellable, &local_error))
@@ -386,10 +396,22 @@ run_step_body (Run        *run,
   for (guint i = 0; i < statements->len; i++)
     {
       const char *sql = g_ptr_array_index (statements, i);
+      gboolean skip = FALSE;
+
+      if (!transactional && i < done)
+        {
+          g_autofree char *note = g_strdup_printf ("-- done before the interruption: %s", sql);
+
+          run_emit (run, signals[STATEMENT], step, index, 0, note);
+          continue;
+        }
 
       run_emit (run, signals[STATEMENT], step, index, 0, sql);
 
-      if (!strata_driver_execute (self->driver, sql, run->cancellable, &local_error))
+      if ((!transactional && resumed && i == done &&
+           !_strata_resume_prepare (self, sql, &skip, run->cancellable, &local_error)) ||
+          (!skip && !strata_driver_execute (self->driver, sql, run->cancellable, &local_error)) ||
+          (!transactional && !_strata_resume_progress (self, progress_row, i + 1, run->cancellable, &local_error)))
         {
           _strata_migrator_rollback (self);
           _strata_migrator_record_failure (self, step, started, local_error);
@@ -402,10 +424,11 @@ run_step_body (Run        *run,
               g_autofree char *ran = describe_statements (statements, i);
 
               g_set_error (error, local_error->domain, local_error->code,
-                           "%s: %s (not transactional: %s%s; the revision was not recorded in %s)",
+                           "%s: %s (not transactional: %s%s; the revision was not recorded in %s%s)",
                            describe_lazily (&what, script), local_error->message,
                            i == 0 ? "no statement had run" : "already ran and stay applied: ",
-                           ran, self->version_table);
+                           ran, self->version_table,
+                           i > 0 ? ", and the next run resumes after them" : "");
             }
 
           return FALSE;
@@ -449,7 +472,8 @@ run_step_body (Run        *run,
         }
     }
 
-  if (!_strata_migrator_record_step (self, step, started, run->stored, run->cancellable, &local_error) ||
+  if ((progress_row != NULL && !_strata_resume_finish (self, progress_row, resumed, run->cancellable, &local_error)) ||
+      !_strata_migrator_record_step (self, step, started, run->stored, run->cancellable, &local_error) ||
       !strata_driver_commit (self->driver, run->cancellable, &local_error))
     {
       _strata_migrator_rollback (self);

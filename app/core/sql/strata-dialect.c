@@ -790,7 +790,8 @@ strata_dialect_create_history_table (StrataDialect  dialect,
                           "  host TEXT,\n"
                           "  tool_version TEXT,\n"
                           "  outcome VARCHAR(16),\n"
-                          "  downgrade TEXT\n"
+                          "  downgrade TEXT,\n"
+                          "  statements_done BIGINT\n"
                           ")",
                           name,
                           dialect == STRATA_DIALECT_SQLITE
