@@ -13,7 +13,10 @@
 import importlib.util
 import json
 import os
+import signal
+import subprocess
 import sys
+import time
 import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -564,6 +567,108 @@ def downgrade_uses_stored_copies_when_files_are_gone(tmp):
     r = strata("-C", p, "upgrade", "head", check=0)
     assert "Running upgrade r1 -> b2" in r.err and T.versions(db) == ["b2"], r
     strata("-C", p, "validate", check=0)
+
+
+# --- 6: resumable non-transactional runs -----------------------------------------
+
+
+def start_strata(*args):
+    """strata in the background, as test-cli.py's strata() would run it."""
+    env = dict(os.environ)
+    for var in ("STRATA_URL", "DATABASE_URL"):
+        env.pop(var, None)
+    args = list(args)
+    if PG and args[0] == "-C":
+        args[2:2] = ["--url", T.PROJECT_URLS[os.path.realpath(args[1])]]
+    return subprocess.Popen([T.STRATA, *args], env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for(what, check, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except Exception:
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+SLOW = {"op": "sql", "postgresql": "SELECT pg_sleep(4)",
+        "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 4000000) "
+                  "SELECT count(*) FROM c"}
+
+
+@test_both
+def non_transactional_run_resumes_after_a_kill(tmp):
+    p = T.new_project(tmp)
+    db = os.path.join(p, "app.db")
+    write_revision(p, "nt", None, [sql_op("CREATE TABLE first_part (id integer)"), SLOW,
+                                   sql_op("CREATE TABLE last_part (id integer)")],
+                   [sql_op("DROP TABLE last_part"), sql_op("DROP TABLE first_part")], transactional=False)
+    proc = start_strata("-C", p, "upgrade")
+    try:
+        # Killed between statements: the first completed, the second runs.
+        wait_for("the first statement to be counted", lambda: T.db_rows(
+            db, "SELECT outcome, statements_done FROM strata_history") == [("partial", 1)])
+        time.sleep(0.3)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+    assert "first_part" in T.tables(db) and "last_part" not in T.tables(db), T.tables(db)
+    assert T.versions(db) == []
+    # The next run resumes after the first statement instead of failing on
+    # "already exists".
+    r = strata("-C", p, "-v", "upgrade", check=0, timeout=120)
+    assert "done before the interruption: CREATE TABLE first_part" in r.err, r
+    assert T.versions(db) == ["nt"] and "last_part" in T.tables(db), r
+    hist = T.db_rows(db, "SELECT revision, direction, outcome FROM strata_history ORDER BY id")
+    assert hist == [("nt", "up", "interrupted"), ("nt", "up", "success")], hist
+    r = strata("-C", p, "--json", "log", check=0)
+    assert [e["outcome"] for e in json.loads(r.out)] == ["interrupted", "success"], r
+    # An uninterrupted non-transactional run leaves only its success.
+    strata("-C", p, "downgrade", "base", check=0, timeout=120)
+    assert T.db_rows(db, "SELECT outcome FROM strata_history WHERE direction = 'down'") == [("success",)]
+
+
+@test_pg
+def interrupted_create_index_concurrently_is_retried(tmp):
+    p = T.new_project(tmp)
+    db = os.path.join(p, "app.db")
+    url = T.url_of(db)
+    T.db_exec(db, "CREATE TABLE item (id integer PRIMARY KEY, v integer)")
+    T.db_exec(db, "INSERT INTO item SELECT g, g % 97 FROM generate_series(1, 20000) AS g")
+    write_revision(p, "r1", None, [{"op": "create_index", "table": "item", "name": "ix_item_v",
+                                    "columns": ["v"], "concurrently": True}],
+                   [{"op": "drop_index", "table": "item", "name": "ix_item_v"}], transactional=False)
+    # An open writer makes CREATE INDEX CONCURRENTLY wait after it has
+    # entered the index, not yet valid, in the catalog.
+    writer = T.pg_connect(url)
+    writer.autocommit = False
+    writer.cursor().execute("INSERT INTO item VALUES (100000, 1)")
+    proc = start_strata("-C", p, "upgrade")
+    try:
+        wait_for("CREATE INDEX CONCURRENTLY to wait", lambda: T.db_rows(
+            db, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY%' "
+                "AND wait_event_type = 'Lock'") == [(1,)])
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+    # The server ends the orphaned statement (as a crash or a lost
+    # connection does): an INVALID index is left.
+    T.db_rows(db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                  "WHERE query LIKE 'CREATE INDEX CONCURRENTLY%'")
+    writer.rollback()
+    writer.close()
+    wait_for("the backend to end", lambda: T.db_rows(
+        db, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY%'") == [(0,)])
+    assert T.db_rows(db, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_item_v'::regclass") == [(False,)]
+    # The next run drops it and builds it again.
+    r = strata("-C", p, "upgrade", check=0, timeout=120)
+    assert T.db_rows(db, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_item_v'::regclass") == [(True,)], r
+    assert T.versions(db) == ["r1"]
 
 
 if __name__ == "__main__":
