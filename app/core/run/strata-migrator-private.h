@@ -120,7 +120,7 @@ GPtrArray *_strata_migrator_render_step_with_state (StrataGraph      *graph,
  * and removes the row of one that was not. */
 gboolean  _strata_resume_begin                  (StrataMigrator      *self,
                                                  StrataStep          *step,
-                                                 guint                n_statements,
+                                                 GPtrArray           *statements,
                                                  char               **row_id,
                                                  guint               *done,
                                                  gboolean            *resumed,
@@ -133,6 +133,7 @@ gboolean  _strata_resume_prepare                (StrataMigrator      *self,
                                                  GError             **error);
 gboolean  _strata_resume_progress               (StrataMigrator      *self,
                                                  const char          *row_id,
+                                                 GPtrArray           *statements,
                                                  guint                done,
                                                  GCancellable        *cancellable,
                                                  GError             **error);

@@ -7,7 +7,9 @@
  * statement) leaves the ones before it applied. Its history row (outcome
  * "partial") counts the statements that completed; the next run takes that
  * row up again and goes on after them, instead of failing on "already
- * exists". A CREATE INDEX CONCURRENTLY that was interrupted leaves an
+ * exists". The row's checksum is that of the completed statements' text, so
+ * a migration fixed after the statement that failed still resumes, and one
+ * whose completed part changed starts over. A CREATE INDEX CONCURRENTLY that was interrupted leaves an
  * INVALID index behind: it is dropped before the statement runs again (a
  * valid one means the statement completed just before the interruption).
  */
@@ -15,6 +17,8 @@
 #define G_LOG_DOMAIN "strata-migrator"
 
 #include "config.h"
+
+#include <string.h>
 
 #include "strata-dialect.h"
 #include "strata-driver.h"
@@ -31,10 +35,27 @@ format_now (void)
   return g_strdup_printf ("%s.%03dZ", seconds, g_date_time_get_microsecond (now) / 1000);
 }
 
+/* The checksum of the first @done statements. */
+static char *
+prefix_checksum (GPtrArray *statements,
+                 guint      done)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  for (guint i = 0; i < done && i < statements->len; i++)
+    {
+      const char *sql = g_ptr_array_index (statements, i);
+
+      g_checksum_update (checksum, (const guchar *)sql, strlen (sql) + 1);
+    }
+
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
 gboolean
 _strata_resume_begin (StrataMigrator  *self,
                       StrataStep      *step,
-                      guint            n_statements,
+                      GPtrArray       *statements,
                       char           **row_id,
                       guint           *done,
                       gboolean        *resumed,
@@ -48,19 +69,19 @@ _strata_resume_begin (StrataMigrator  *self,
   g_autofree char *started = format_now ();
   g_autoptr(StrataResult) found = NULL;
   g_autoptr(StrataResult) inserted = NULL;
+  g_autofree char *nothing_done = prefix_checksum (statements, 0);
   const char *direction = _strata_direction_name (strata_step_get_direction (step));
-  const char *find_params[] = { strata_script_get_revision (script), direction, strata_script_get_checksum (script) };
-  const char *insert_params[] = { strata_script_get_revision (script), direction, strata_script_get_checksum (script),
+  const char *find_params[] = { strata_script_get_revision (script), direction };
+  const char *insert_params[] = { strata_script_get_revision (script), direction, nothing_done,
                                   started, g_get_user_name (), g_get_host_name (), PACKAGE_VERSION };
 
   *row_id = NULL;
   *done = 0;
   *resumed = FALSE;
 
-  /* The latest interrupted attempt of this very file, after its last
-   * success. */
-  find = g_strdup_printf ("SELECT id, statements_done FROM %s "
-                          "WHERE revision = $1 AND direction = $2 AND checksum = $3 AND outcome = 'partial' "
+  /* The latest interrupted attempt, after the revision's last success. */
+  find = g_strdup_printf ("SELECT id, statements_done, checksum FROM %s "
+                          "WHERE revision = $1 AND direction = $2 AND outcome = 'partial' "
                           "AND id > coalesce((SELECT max(id) FROM %s WHERE revision = $1 AND outcome = 'success'), 0) "
                           "ORDER BY id DESC LIMIT 1", ht, ht);
   if (!(found = strata_driver_query_params (self->driver, find, G_N_ELEMENTS (find_params), find_params,
@@ -70,11 +91,21 @@ _strata_resume_begin (StrataMigrator  *self,
   if (strata_result_get_n_rows (found) > 0)
     {
       const char *count = strata_result_get_value (found, 0, 1);
+      guint completed = count ? (guint)g_ascii_strtoull (count, NULL, 10) : 0;
+      g_autofree char *expected = prefix_checksum (statements, completed);
 
-      *row_id = g_strdup (strata_result_get_value (found, 0, 0));
-      *done = MIN (count ? (guint)g_ascii_strtoull (count, NULL, 10) : 0, n_statements);
-      *resumed = TRUE;
-      return TRUE;
+      /* Only when what completed is what would run again. */
+      if (completed <= statements->len &&
+          g_strcmp0 (expected, strata_result_get_value (found, 0, 2)) == 0)
+        {
+          *row_id = g_strdup (strata_result_get_value (found, 0, 0));
+          *done = completed;
+          *resumed = TRUE;
+          return TRUE;
+        }
+
+      g_debug ("The interrupted attempt of %s ran other statements: starting over",
+               strata_script_get_revision (script));
     }
 
   insert = g_strdup_printf ("INSERT INTO %s (revision, direction, checksum, started, os_user, host, "
@@ -160,15 +191,17 @@ _strata_resume_prepare (StrataMigrator  *self,
 gboolean
 _strata_resume_progress (StrataMigrator  *self,
                          const char      *row_id,
+                         GPtrArray       *statements,
                          guint            done,
                          GCancellable    *cancellable,
                          GError         **error)
 {
   g_autofree char *ht = _strata_migrator_quote_table (self, self->history_table);
-  g_autofree char *sql = g_strdup_printf ("UPDATE %s SET statements_done = CAST($1 AS BIGINT) "
-                                          "WHERE id = CAST($2 AS BIGINT)", ht);
+  g_autofree char *sql = g_strdup_printf ("UPDATE %s SET statements_done = CAST($1 AS BIGINT), checksum = $2 "
+                                          "WHERE id = CAST($3 AS BIGINT)", ht);
   g_autofree char *count = g_strdup_printf ("%u", done);
-  const char *params[] = { count, row_id };
+  g_autofree char *checksum = prefix_checksum (statements, done);
+  const char *params[] = { count, checksum, row_id };
   g_autoptr(StrataResult) result = NULL;
 
   result = strata_driver_query_params (self->driver, sql, G_N_ELEMENTS (params), params, cancellable, error);

@@ -372,7 +372,7 @@ run_step_body (Run        *run,
        * history row so that an interrupted run resumes after the last one
        * completed, then record the revision. */
       if (!strata_driver_commit (self->driver, run->cancellable, error) ||
-          !_strata_resume_begin (self, step, statements->len, &progress_row, &done, &resumed,
+          !_strata_resume_begin (self, step, statements, &progress_row, &done, &resumed,
                                  run->cancellable, error))
         {
           _strata_migrator_rollback (self);
@@ -411,7 +411,7 @@ run_step_body (Run        *run,
       if ((!transactional && resumed && i == done &&
            !_strata_resume_prepare (self, sql, &skip, run->cancellable, &local_error)) ||
           (!skip && !strata_driver_execute (self->driver, sql, run->cancellable, &local_error)) ||
-          (!transactional && !_strata_resume_progress (self, progress_row, i + 1, run->cancellable, &local_error)))
+          (!transactional && !_strata_resume_progress (self, progress_row, statements, i + 1, run->cancellable, &local_error)))
         {
           _strata_migrator_rollback (self);
           _strata_migrator_record_failure (self, step, started, local_error);
