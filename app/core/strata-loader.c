@@ -1,6 +1,6 @@
 /* strata-loader.c: libpq and libsecret, loaded on first use
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * dlopen(3) by soname, not g_module_open (): given a bare name, GModule
  * first looks in the current directory for NAME.la and loads whatever

@@ -1,7 +1,7 @@
 /* strata-profile-connect.c: which profile a command targets, and
  * connecting with one
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Above the profile itself (strata-profile.c), the keyring
  * (strata-secret.c) and the user's store (strata-store.c), which each know

@@ -1,7 +1,7 @@
 /* strata-replay.c: the schema a revision graph describes, and what a step
  * of a plan runs
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #define G_LOG_DOMAIN "strata-replay"

@@ -1,6 +1,6 @@
 /* strata-migrator.h: runs a plan against a driver
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #pragma once

@@ -1,6 +1,6 @@
 /* strata-lint.c: risk analysis of migration operations
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 /* What a reviewer wants to know before running a migration on a database

@@ -1,6 +1,6 @@
 /* strata-model-replay.c: applying operations to a schema model
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 /* Replay is how Strata knows the schema at any revision without a database:

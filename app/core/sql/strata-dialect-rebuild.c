@@ -1,6 +1,6 @@
 /* strata-dialect-rebuild.c: rendering with the schema model; SQLite's table rebuild
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 /* SQLite's ALTER TABLE renames tables and columns and adds and drops simple
