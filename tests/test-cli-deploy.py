@@ -230,7 +230,7 @@ def lint_error_findings_exit_3(tmp):
     r = strata("-C", p, "lint", check=3)
     assert "destructive" in r.out.lower() or "drop" in r.out.lower(), r
     r = strata("--help", check=0)
-    assert "3  a check found differences" in r.out, r.out
+    assert "3 a check found differences" in r.out, r.out
 
 
 BASELINE_SQL = [

@@ -94,12 +94,12 @@ commands_description (void)
                    "\nThe database: --url, --profile, STRATA_URL, DATABASE_URL, the project's .env,\n"
                    "then url= in strata.ini (values may use ${VAR} and ${VAR:-default}).\n"
                    "\nExit status:\n"
-                   "  0  success\n"
-                   "  1  the database side failed (connection, SQL error, lock timeout)\n"
-                   "  2  bad input (usage, malformed project files, unknown revision,\n"
-                   "     ambiguous head); nothing was changed\n"
-                   "  3  a check found differences (check, drift, validate, lint findings\n"
-                   "     at error level)\n"
+                   "  0 success\n"
+                   "  1 the database side failed (connection, SQL error, lock timeout)\n"
+                   "  2 bad input (usage, malformed project files, unknown revision,\n"
+                   "    ambiguous head); nothing was changed\n"
+                   "  3 a check found differences (check, drift, validate, lint findings\n"
+                   "    at error level)\n"
                    "\nRun “strata COMMAND --help” for a command's options.");
 
   return g_string_free (str, FALSE);
