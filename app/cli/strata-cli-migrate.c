@@ -132,8 +132,16 @@ run_plan (StrataCli       *cli,
       const char * const *heads = strata_plan_get_heads_before (plan);
       g_autofree char *joined = g_strjoinv (" ", (char **)heads);
 
+      const char *target = strata_plan_get_target (plan);
+
       if (cli->json)
         print_heads_json (plan, TRUE);
+      else if (strata_plan_get_direction (plan) == STRATA_DIRECTION_UP && target != NULL &&
+               !g_str_equal (target, "head") && !g_str_equal (target, "heads") &&
+               !(heads[0] != NULL && heads[1] == NULL && g_str_equal (target, heads[0])))
+        /* As in Alembic, a target that is applied already is no error. */
+        strata_cli_info (cli, "Nothing to do: %s is already applied; the database is at %s",
+                         target, heads[0] ? joined : "base");
       else
         strata_cli_info (cli, "Nothing to do: the database is at %s",
                          heads[0] ? joined : "base");

@@ -197,7 +197,8 @@ strata_cli_drift (StrataCli  *cli,
 
   driver = strata_migrator_get_driver (migrator);
   if (!(heads = strata_migrator_get_current_heads (migrator, cli->cancellable, error)) ||
-      !(expected = strata_model_new_for_heads (graph, (const char * const *)heads, error)))
+      !(expected = strata_model_new_for_heads_for_dialect (graph, (const char * const *)heads,
+                                                           strata_driver_get_dialect (driver), error)))
     return FALSE;
 
   exclude[0] = strata_migrator_get_version_table (migrator);
@@ -345,6 +346,7 @@ strata_cli_autogenerate (StrataCli           *cli,
   g_autoptr(StrataDiff) diff = NULL;
   g_autoptr(StrataDiff) verify = NULL;
   g_autoptr(GPtrArray) base = g_ptr_array_new ();
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *path = NULL;
   g_autofree char *label = NULL;
   GPtrArray *ops;
@@ -375,6 +377,19 @@ strata_cli_autogenerate (StrataCli           *cli,
 
   ops = strata_diff_get_ops (diff);
 
+  /* What differs between the engines, as lint says it. */
+  {
+    g_autoptr(GPtrArray) findings = strata_lint_ops (ops, head, TRUE);
+
+    for (guint i = 0; i < findings->len; i++)
+      {
+        StrataLintFinding *finding = g_ptr_array_index (findings, i);
+
+        if (finding->kind == STRATA_LINT_DIALECT_DEPENDENT)
+          g_printerr ("strata: warning: %s: %s\n", finding->operation, finding->message);
+      }
+  }
+
   /* The operations must take the head state to schema.json exactly. */
   after = strata_model_copy (head);
   if (!strata_model_apply_ops (after, ops, "upgrade", error))
@@ -398,8 +413,17 @@ strata_cli_autogenerate (StrataCli           *cli,
       return FALSE;
     }
 
-  if (!(*downgrade = strata_model_invert_ops (head, ops, error)))
-    return FALSE;
+  if (!(*downgrade = strata_model_invert_ops (head, ops, &local_error)))
+    {
+      if (!g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_IRREVERSIBLE))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      /* No "downgrade" key: downgrading past it then says why it cannot. */
+      g_printerr ("strata: warning: %s\n", local_error->message);
+      *downgrade = g_ptr_array_new ();
+    }
   *upgrade = g_ptr_array_ref (ops);
 
   if (ops->len == 0)

@@ -615,6 +615,17 @@ report (gboolean  json,
   return status;
 }
 
+/* Standard output carries SQL scripts, JSON and revision ids that programs
+ * read (`upgrade --sql | psql`): UTF-8 bytes whatever the locale, where
+ * g_print() would convert them to the locale's charset (Z?rich under
+ * LC_ALL=C). */
+static void
+print_utf8 (const char *text)
+{
+  fputs (text, stdout);
+  fflush (stdout);
+}
+
 /* Whether --json is on the command line (before "--"), for errors that come
  * before or while the options are parsed. */
 static gboolean
@@ -650,6 +661,7 @@ main (int   argc,
   int status;
 
   setlocale (LC_ALL, "");
+  g_set_print_handler (print_utf8);
 
   /* SQLite's allocation statistics put a global mutex around every malloc
    * and free (tens of thousands while it reads a large schema), and the

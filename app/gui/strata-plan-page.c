@@ -169,6 +169,8 @@ lint_kind_label (StrataLintKind kind)
       return _("Locks Tables");
     case STRATA_LINT_DATA_DEPENDENT:
       return _("Data-Dependent");
+    case STRATA_LINT_DIALECT_DEPENDENT:
+      return _("Differs by Database");
     default:
       g_return_val_if_reached (NULL);
     }
@@ -298,7 +300,7 @@ create_step_row (StrataPlanPage *self,
   GtkWidget *state;
   GtkWidget *view;
   gboolean failed = review->failed;
-  gboolean kinds[STRATA_LINT_DATA_DEPENDENT + 1] = { FALSE, };
+  gboolean kinds[STRATA_LINT_DIALECT_DEPENDENT + 1] = { FALSE, };
   StepRow step_row;
 
   /* Translators: a step of a plan: "1. Upgrade to 1a0e6c2d9b41" */

@@ -799,8 +799,8 @@ drift_thread (GTask        *task,
 
   /* The schema the version table's revisions should have: replayed from
    * the graph's scripts (the graph may be read from any thread) */
-  if (!(drift->expected = strata_model_new_for_heads (drift->graph, (const char * const *)drift->heads,
-                                                      &error)) ||
+  if (!(drift->expected = strata_model_new_for_heads_for_dialect (drift->graph, (const char * const *)drift->heads,
+                                                                  drift->dialect, &error)) ||
       g_task_return_error_if_cancelled (task))
     {
       if (error != NULL)

@@ -244,7 +244,8 @@ run_step_generic (Run     *run,
   _strata_rebuild_reset (rebuild);
 
   if (self->graph != NULL && run->state == NULL &&
-      !(run->state = _strata_model_replay_lenient (self->graph, strata_step_get_heads_before (step), NULL, error)))
+      !(run->state = _strata_model_replay_lenient_for_dialect (self->graph, strata_step_get_heads_before (step),
+                                                               NULL, dialect, error)))
     return FALSE;
 
   /* The tables before this step, for the indexes a rebuild must not save:

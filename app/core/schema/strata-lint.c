@@ -63,6 +63,8 @@ strata_lint_kind_to_string (StrataLintKind kind)
       return "locking";
     case STRATA_LINT_DATA_DEPENDENT:
       return "data-dependent";
+    case STRATA_LINT_DIALECT_DEPENDENT:
+      return "dialect-dependent";
     default:
       g_return_val_if_reached (NULL);
     }
@@ -171,6 +173,37 @@ lint_alter_column (GPtrArray   *findings,
          "rebuilds table %s on SQLite (every row is copied)", op->table);
 }
 
+/* The column of @table that SQLite makes an alias of the rowid, numbering
+ * it when an insert leaves it out, while PostgreSQL gives it no default:
+ * the one primary key column, declared INTEGER on SQLite, without
+ * "autoincrement". NULL when there is none. */
+static StrataColumn *
+rowid_alias_without_autoincrement (StrataTable *table)
+{
+  GPtrArray *columns = strata_table_get_columns (table);
+  StrataColumn *key = NULL;
+
+  for (guint i = 0; i < columns->len; i++)
+    {
+      StrataColumn *column = g_ptr_array_index (columns, i);
+
+      if (!strata_column_get_primary_key (column))
+        continue;
+      if (key != NULL)
+        return NULL;  /* composite: no rowid alias */
+      key = column;
+    }
+
+  if (key == NULL || strata_column_get_autoincrement (key))
+    return NULL;
+
+  {
+    g_autofree char *type = strata_dialect_render_data_type (STRATA_DIALECT_SQLITE,
+                                                             strata_column_get_data_type (key));
+    return g_ascii_strcasecmp (type, "INTEGER") == 0 ? key : NULL;
+  }
+}
+
 GPtrArray *
 strata_lint_ops (GPtrArray   *ops,
                  StrataModel *state,
@@ -192,6 +225,19 @@ strata_lint_ops (GPtrArray   *ops,
         {
         case STRATA_OP_CREATE_TABLE:
           g_hash_table_add (created, g_strdup (op->table));
+          {
+            StrataColumn *key = rowid_alias_without_autoincrement (op->definition);
+
+            /* Both engines keep the behaviour they have always had (and that
+             * Alembic's INTEGER PRIMARY KEY has): changing either would
+             * change existing tables. Say where they differ instead. */
+            if (key != NULL)
+              add (findings, STRATA_LINT_DIALECT_DEPENDENT, i, op,
+                   "%s.%s is an integer primary key without \"autoincrement\": SQLite numbers rows that leave "
+                   "it out (a rowid alias), PostgreSQL refuses them (NOT NULL, no default); "
+                   "give \"autoincrement\": true, or always insert the ids",
+                   op->table, strata_column_get_name (key));
+          }
           break;
 
         case STRATA_OP_DROP_TABLE:
@@ -223,7 +269,7 @@ strata_lint_ops (GPtrArray   *ops,
 
         case STRATA_OP_ADD_COLUMN:
           if (!is_new && !strata_column_get_nullable (op->column_def) &&
-              strata_column_get_default (op->column_def) == NULL)
+              !strata_column_has_default (op->column_def))
             add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
                  "a NOT NULL column without a default fails if table %s has rows", op->table);
           break;
@@ -291,6 +337,11 @@ strata_lint_ops (GPtrArray   *ops,
           break;
 
         case STRATA_OP_DROP_INDEX:
+        case STRATA_OP_CREATE_SEQUENCE:
+        case STRATA_OP_DROP_SEQUENCE:
+        case STRATA_OP_CREATE_ENUM:
+        case STRATA_OP_DROP_ENUM:
+        case STRATA_OP_ALTER_ENUM:
         default:
           break;
         }

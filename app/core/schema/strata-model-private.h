@@ -30,6 +30,12 @@ gboolean    _strata_data_type_parse_member  (JsonObject          *object,
                                              const char          *prefix,
                                              GError             **error);
 gboolean    _strata_data_type_is_integer    (StrataDataType      *self);
+gboolean    _strata_enum_values_parse       (JsonObject          *object,
+                                             const char          *key,
+                                             gboolean             required,
+                                             char              ***out,
+                                             const char          *prefix,
+                                             GError             **error);
 StrataReferentialAction
             _strata_referential_action_parse (const char         *value);
 
