@@ -134,8 +134,10 @@ def strata(*args, cwd=None, env=None, check=None, timeout=60, stdin=None):
 
 
 def one_error_line(result):
-    # Progress lines ("[2/4] Running upgrade …") may come first; the error is one line.
-    lines = [l for l in result.err.splitlines() if l.strip() and not l.startswith("[")]
+    # Progress lines ("[2/4] Running upgrade …", "strata: waiting: … is locked
+    # by another connection …") may come first; the error is one line.
+    lines = [l for l in result.err.splitlines()
+             if l.strip() and not l.startswith("[") and not l.startswith("strata: waiting: ")]
     assert len(lines) == 1, f"expected one error line, got:\n{result.err}"
     assert lines[0].startswith("strata: error: "), lines[0]
     return lines[0]
@@ -721,6 +723,8 @@ def locked_database(tmp):
         r = strata("-C", p, "upgrade", check=1, timeout=120)
         line = one_error_line(r)
         assert "locked" in line and "bookshop.db" in line, line
+        # The wait was said, with the file and how to wait longer
+        assert "strata: waiting: " in r.err and "?timeout=SECONDS" in r.err, r
     finally:
         holder.rollback()
         holder.close()

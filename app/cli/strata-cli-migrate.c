@@ -72,6 +72,16 @@ on_statement (StrataMigrator *migrator,
     g_printerr ("      %s\n", sql);
 }
 
+static void
+on_notice (StrataMigrator *migrator,
+           StrataStep     *step,
+           const char     *text,
+           RunState       *state)
+{
+  if (!state->cli->json)
+    strata_cli_info (state->cli, "      %s", text);
+}
+
 static gboolean
 on_interrupt (gpointer user_data)
 {
@@ -125,7 +135,7 @@ run_plan (StrataCli       *cli,
           GError         **error)
 {
   RunState state = { cli, NULL, 0 };
-  gulong h1, h2, h3;
+  gulong h1, h2, h3, h4;
 
   if (strata_plan_get_n_steps (plan) == 0)
     {
@@ -151,6 +161,7 @@ run_plan (StrataCli       *cli,
   h1 = g_signal_connect (migrator, "step-started", G_CALLBACK (on_step_started), &state);
   h2 = g_signal_connect (migrator, "step-finished", G_CALLBACK (on_step_finished), &state);
   h3 = g_signal_connect (migrator, "statement", G_CALLBACK (on_statement), &state);
+  h4 = g_signal_connect (migrator, "notice", G_CALLBACK (on_notice), &state);
 
   /* The run happens right here, so its progress signals need no hop
    * between threads; Ctrl-C and SIGTERM are watched by a small thread of
@@ -187,6 +198,7 @@ run_plan (StrataCli       *cli,
   g_signal_handler_disconnect (migrator, h1);
   g_signal_handler_disconnect (migrator, h2);
   g_signal_handler_disconnect (migrator, h3);
+  g_signal_handler_disconnect (migrator, h4);
 
   if (state.error != NULL)
     {

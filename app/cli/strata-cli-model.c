@@ -214,6 +214,27 @@ strata_cli_drift (StrataCli  *cli,
   if (!strata_diff_compute (diff, error))
     return FALSE;
 
+  /* Introspection leaves INVALID indexes out (no query uses them); they
+   * are differences of their own, with what to do about them. */
+  if (STRATA_IS_DRIVER_PG (driver))
+    {
+      g_auto(GStrv) invalid = NULL;
+      GPtrArray *differences = strata_diff_get_differences (diff);
+
+      if (!(invalid = strata_driver_pg_dup_invalid_indexes (STRATA_DRIVER_PG (driver), cli->cancellable, error)))
+        return FALSE;
+      for (guint i = 0; invalid[i] != NULL; i++)
+        {
+          g_autofree char *name = g_strndup (invalid[i], strstr (invalid[i], " on ") - invalid[i]);
+
+          g_ptr_array_add (differences,
+                           g_strdup_printf ("index %s is INVALID (an interrupted CREATE INDEX CONCURRENTLY): "
+                                            "`strata upgrade` drops it and builds it again if its revision "
+                                            "is pending, else run DROP INDEX CONCURRENTLY %s",
+                                            invalid[i], name));
+        }
+    }
+
   what = g_strdup_printf ("%s against the schema of %s", strata_driver_get_display_url (driver), label);
   return report_differences (cli, diff, what, "someone changed the schema outside the migrations", error);
 }

@@ -58,6 +58,10 @@ get_store (StrataCli  *cli,
       if (!(cli->store = strata_store_open (file, cli->cancellable, error)))
         return NULL;
 
+      /* Always said, even with --quiet: profiles the user had are gone. */
+      if (strata_store_get_outcome (cli->store) == STRATA_STORE_OUTCOME_RECREATED)
+        g_printerr ("strata: %s\n", strata_store_get_problem (cli->store));
+
       if (strata_store_get_outcome (cli->store) == STRATA_STORE_OUTCOME_UPGRADED && cli->verbose)
         strata_cli_info (cli, "Upgraded your profiles store from %s to %s (backup: %s)",
                          strata_store_get_previous_revision (cli->store),

@@ -282,6 +282,23 @@ on_lock_waiting (StrataDriverPg *driver,
                    strata_driver_pg_get_location (driver), holder);
 }
 
+static void
+on_statement_waiting (StrataDriverPg *driver,
+                      const char     *what,
+                      StrataCli      *cli)
+{
+  g_printerr ("strata: waiting: %s…\n", what);
+}
+
+static void
+on_sqlite_lock_waiting (StrataDriverSqlite *driver,
+                        const char         *what,
+                        StrataCli          *cli)
+{
+  /* Said even with --quiet: a command that seems to hang must say why */
+  g_printerr ("strata: waiting: %s…\n", what);
+}
+
 /* --lock-timeout and --statement-timeout, else the project's. */
 static gboolean
 get_timeout (const char  *option,
@@ -380,9 +397,16 @@ strata_cli_open_migrator (StrataCli  *cli,
   strata_migrator_set_statement_timeout (migrator, statement_timeout);
 
   if (STRATA_IS_DRIVER_PG (driver))
-    g_signal_connect (driver, "lock-waiting", G_CALLBACK (on_lock_waiting), cli);
-  else if (STRATA_IS_DRIVER_SQLITE (driver) && lock_timeout >= 0)
-    strata_driver_sqlite_set_busy_timeout (STRATA_DRIVER_SQLITE (driver), lock_timeout);
+    {
+      g_signal_connect (driver, "lock-waiting", G_CALLBACK (on_lock_waiting), cli);
+      g_signal_connect (driver, "statement-waiting", G_CALLBACK (on_statement_waiting), cli);
+    }
+  else if (STRATA_IS_DRIVER_SQLITE (driver))
+    {
+      if (lock_timeout >= 0)
+        strata_driver_sqlite_set_busy_timeout (STRATA_DRIVER_SQLITE (driver), lock_timeout);
+      g_signal_connect (driver, "lock-waiting", G_CALLBACK (on_sqlite_lock_waiting), cli);
+    }
 
   g_set_object (&cli->driver, driver);
   g_set_object (&cli->target, profile);

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -41,6 +42,9 @@ struct _StrataStore
   char               *previous_revision;
   char               *revision;
   GFile              *backup_file;
+  /* A store that could not be read and was moved aside: where, and why. */
+  GFile              *damaged_file;
+  char               *problem;
 
   GListStore         *profiles;
   GListStore         *recent_projects;
@@ -56,7 +60,8 @@ G_DEFINE_FINAL_TYPE (StrataStore, strata_store, G_TYPE_OBJECT)
 G_DEFINE_ENUM_TYPE (StrataStoreOutcome, strata_store_outcome,
   G_DEFINE_ENUM_VALUE (STRATA_STORE_OUTCOME_UNCHANGED, "unchanged"),
   G_DEFINE_ENUM_VALUE (STRATA_STORE_OUTCOME_CREATED, "created"),
-  G_DEFINE_ENUM_VALUE (STRATA_STORE_OUTCOME_UPGRADED, "upgraded"))
+  G_DEFINE_ENUM_VALUE (STRATA_STORE_OUTCOME_UPGRADED, "upgraded"),
+  G_DEFINE_ENUM_VALUE (STRATA_STORE_OUTCOME_RECREATED, "recreated"))
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, sqlite3_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
@@ -87,6 +92,8 @@ strata_store_finalize (GObject *object)
 
   g_clear_object (&self->file);
   g_clear_object (&self->backup_file);
+  g_clear_object (&self->damaged_file);
+  g_clear_pointer (&self->problem, g_free);
   g_clear_pointer (&self->previous_revision, g_free);
   g_clear_pointer (&self->revision, g_free);
   g_mutex_clear (&self->lock);
@@ -191,10 +198,15 @@ sqlite_fail (sqlite3     *db,
   return FALSE;
 }
 
-/* The version-table rows of the store at @path, opened read-only so that a
- * store this build must refuse is not changed by a single byte. */
+/* The version-table rows of the store at @path. It is opened read-write
+ * (without creating it) so that SQLite can roll back the hot journal a
+ * crash at commit leaves behind: read-only, it could not, and every later
+ * open would fail. Reading changes nothing else, so a store this build must
+ * refuse keeps its bytes. *@damaged is set when the file is not a database
+ * or fails SQLite's quick_check. */
 static char **
 read_heads (const char  *path,
+            gboolean    *damaged,
             GError     **error)
 {
   g_autoptr(sqlite3) db = NULL;
@@ -202,11 +214,41 @@ read_heads (const char  *path,
   g_autoptr(GPtrArray) heads = g_ptr_array_new_with_free_func (g_free);
   int rc;
 
-  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+  *damaged = FALSE;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
     {
       sqlite_fail (db, path, "cannot open the store", error);
       return NULL;
     }
+  sqlite3_busy_timeout (db, STRATA_DRIVER_SQLITE_DEFAULT_BUSY_TIMEOUT);
+
+  rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW && g_strcmp0 ((const char *)sqlite3_column_text (stmt, 0), "ok") != 0)
+        {
+          g_autofree char *finding = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+          g_auto(GStrv) lines = g_strsplit (g_strstrip (finding), "\n", 3);
+
+          /* "*** in database main ***\nPage 13 is never used\n…": the first finding */
+          *damaged = TRUE;
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
+                       "%s: the store is damaged (quick_check: %s)", path,
+                       g_str_has_prefix (lines[0], "***") && lines[1] ? lines[1] : lines[0]);
+          return NULL;
+        }
+      if (rc == SQLITE_ROW)
+        rc = SQLITE_OK;
+    }
+  if (rc != SQLITE_OK)
+    {
+      *damaged = (rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT;
+      sqlite_fail (db, path, *damaged ? "the store is damaged" : "cannot read the store", error);
+      return NULL;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
 
   rc = sqlite3_prepare_v2 (db,
                            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '"
@@ -276,7 +318,8 @@ copy_database (const char  *from,
   sqlite3_backup *backup;
   int rc;
 
-  if (sqlite3_open_v2 (from, &source, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+  /* Read-write, so that SQLite may roll back a hot journal first. */
+  if (sqlite3_open_v2 (from, &source, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
     return sqlite_fail (source, from, "cannot open for copying", error);
 
   if (!create_private_file (to, error))
@@ -309,6 +352,68 @@ copy_database (const char  *from,
   return TRUE;
 }
 
+static void remove_database (const char *path);
+
+/* Syncs the folder of @path, so that a rename in it survives a crash. */
+static void
+sync_folder (const char *path)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  int fd = g_open (folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    return;
+  if (fsync (fd) != 0)
+    g_debug ("fsync %s: %s", folder, g_strerror (errno));
+  close (fd);
+}
+
+/* Renames @from, then its journal if it has one, to @to. */
+static gboolean
+rename_database (const char  *from,
+                 const char  *to,
+                 GError     **error)
+{
+  g_autofree char *from_journal = g_strconcat (from, "-journal", NULL);
+  g_autofree char *to_journal = g_strconcat (to, "-journal", NULL);
+
+  if (g_rename (from, to) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY,
+                   "cannot rename %s to %s: %s", from, to, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (g_file_test (from_journal, G_FILE_TEST_EXISTS) && g_rename (from_journal, to_journal) != 0)
+    g_debug ("cannot rename %s to %s: %s", from_journal, to_journal, g_strerror (errno));
+
+  sync_folder (to);
+  return TRUE;
+}
+
+/* The backup taken before an upgrade: copied to a temporary name first and
+ * renamed when complete, so that a crash never leaves a half-made copy
+ * under the name of a good one. */
+static gboolean
+backup_database (const char  *from,
+                 const char  *to,
+                 GError     **error)
+{
+  g_autofree char *partial = g_strconcat (to, ".partial", NULL);
+
+  remove_database (partial);
+  if (!copy_database (from, partial, error) ||
+      !rename_database (partial, to, error))
+    {
+      remove_database (partial);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 remove_database (const char *path)
 {
@@ -331,6 +436,178 @@ join_heads (const char * const *heads)
   if (heads == NULL || heads[0] == NULL)
     return NULL;
   return g_strjoinv (", ", (char **)heads);
+}
+
+/* The newest backup an upgrade left beside the store at @path, or NULL. */
+static char *
+find_newest_backup (const char *path)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *prefix = g_strconcat (base, ".", NULL);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autofree char *newest = NULL;
+  gint64 newest_mtime = 0;
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *candidate = NULL;
+      GStatBuf st;
+
+      if (!g_str_has_prefix (name, prefix) || !g_str_has_suffix (name, ".bak"))
+        continue;
+      candidate = g_build_filename (folder, name, NULL);
+      if (g_stat (candidate, &st) == 0 && st.st_size > 0 && (newest == NULL || st.st_mtime > newest_mtime))
+        {
+          g_free (newest);
+          newest = g_steal_pointer (&candidate);
+          newest_mtime = st.st_mtime;
+        }
+    }
+
+  return g_steal_pointer (&newest);
+}
+
+/* A store that cannot be read (empty, not a database, damaged) is never
+ * overwritten: it is moved aside to strata.db.damaged-DATE, whose name the
+ * problem gives, and a new store is created in its place. */
+static gboolean
+set_aside (StrataStore  *self,
+           const char   *path,
+           const char   *why,
+           GError      **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
+  g_autofree char *moved = g_strdup_printf ("%s.damaged-%s", path, stamp);
+  g_autofree char *backup = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  for (guint i = 2; g_file_test (moved, G_FILE_TEST_EXISTS); i++)
+    {
+      g_free (moved);
+      moved = g_strdup_printf ("%s.damaged-%s-%u", path, stamp, i);
+    }
+
+  if (!rename_database (path, moved, &local_error))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
+                   "%s; it could not be moved aside, so it was left as it is: %s",
+                   why, local_error->message);
+      return FALSE;
+    }
+
+  backup = find_newest_backup (path);
+  self->problem = g_strdup_printf ("%s; it was moved to %s and a new, empty store was created: "
+                                   "the profiles and recent projects saved before are not in it%s%s%s",
+                                   why, moved,
+                                   backup ? " (the copy taken before its last upgrade, " : "",
+                                   backup ? backup : "",
+                                   backup ? ", may hold them)" : "");
+  self->damaged_file = g_file_new_for_path (moved);
+  g_debug ("%s", self->problem);
+
+  return TRUE;
+}
+
+/* Removes the files a process killed while it created the store left
+ * (strata.db.new-PID, of a PID that is gone). */
+static void
+remove_stale_work_files (const char *path)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *prefix = g_strconcat (base, ".new-", NULL);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *stale = NULL;
+      char *end = NULL;
+      gint64 pid;
+
+      if (!g_str_has_prefix (name, prefix))
+        continue;
+      pid = g_ascii_strtoll (name + strlen (prefix), &end, 10);
+      if (pid <= 0 || pid > G_MAXINT || (*end != '\0' && !g_str_equal (end, "-journal")) ||
+          !(kill ((pid_t)pid, 0) != 0 && errno == ESRCH))
+        continue;
+      stale = g_build_filename (folder, name, NULL);
+      g_unlink (stale);
+    }
+}
+
+/* Creates the store at @path: migrated in a file of this process's own
+ * first, then linked into place only if no store is there, so that a crash
+ * while creating it never leaves an empty or half-made store under its
+ * name, and two processes creating it at once keep the first one's.
+ * *@raced is set (without an error) when another process got there first. */
+static gboolean
+create_store (StrataStore     *self,
+              const char      *path,
+              StrataGraph     *graph,
+              StrataPlan      *plan,
+              gboolean        *raced,
+              GCancellable    *cancellable,
+              GError         **error)
+{
+  g_autofree char *work = g_strdup_printf ("%s.new-%d", path, (int)getpid ());
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  *raced = FALSE;
+  remove_stale_work_files (path);
+  remove_database (work);
+  if (!create_private_file (work, error))
+    return FALSE;
+
+  if (!(self->driver = strata_driver_sqlite_open (work, FALSE, error)))
+    {
+      remove_database (work);
+      return FALSE;
+    }
+
+  migrator = strata_migrator_new (self->driver, graph);
+  strata_migrator_set_version_table (migrator, STRATA_STORE_VERSION_TABLE);
+  if (!strata_migrator_run (migrator, plan, cancellable, &local_error))
+    {
+      g_clear_object (&migrator);
+      g_clear_object (&self->driver);
+      remove_database (work);
+      g_set_error (error, local_error->domain, local_error->code,
+                   "%s: creating the store failed: %s", path, local_error->message);
+      return FALSE;
+    }
+
+  g_clear_object (&migrator);
+  g_clear_object (&self->driver);
+
+  /* A journal without its database belongs to no one: it must not be
+   * played back into the new store. */
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    g_unlink (journal);
+
+  if (link (work, path) != 0)
+    {
+      int saved_errno = errno;
+
+      remove_database (work);
+      if (saved_errno == EEXIST)
+        {
+          *raced = TRUE;
+          return FALSE;
+        }
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY,
+                   "%s: cannot create the store: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  g_unlink (work);
+  sync_folder (path);
+
+  return (self->driver = strata_driver_sqlite_open (path, FALSE, error)) != NULL;
 }
 
 StrataStore *
@@ -387,62 +664,92 @@ _strata_store_open_full (GFile         *file,
       return NULL;
     }
 
-  existed = g_stat (path, &st) == 0 && st.st_size > 0;
+  existed = g_stat (path, &st) == 0;
 
-  if (existed)
+  if (existed && st.st_size == 0)
     {
-      if (!(heads = read_heads (path, error)))
-        return NULL;
+      /* Strata never leaves an empty store (it creates one under another
+       * name): the profiles it held were lost before it was opened. */
+      g_autofree char *why = g_strdup_printf ("%s was empty (0 bytes): what it held was lost before Strata "
+                                              "opened it", path);
 
-      for (guint i = 0; heads[i] != NULL; i++)
-        if (strata_graph_lookup (graph, heads[i]) == NULL)
-          {
-            g_set_error (error, STRATA_ERROR, STRATA_ERROR_NEWER_VERSION,
-                         "%s was written by a newer version of Strata (its revision %s is unknown "
-                         "to Strata %s); it was left untouched: update Strata to use it",
-                         path, heads[i], PACKAGE_VERSION);
+      if (!set_aside (self, path, why, error))
+        return NULL;
+      existed = FALSE;
+    }
+  else if (existed)
+    {
+      gboolean damaged = FALSE;
+
+      if (!(heads = read_heads (path, &damaged, &local_error)))
+        {
+          if (!damaged)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+          if (!set_aside (self, path, local_error->message, error))
             return NULL;
-          }
+          g_clear_error (&local_error);
+          existed = FALSE;
+        }
+      else
+        {
+          for (guint i = 0; heads[i] != NULL; i++)
+            if (strata_graph_lookup (graph, heads[i]) == NULL)
+              {
+                g_set_error (error, STRATA_ERROR, STRATA_ERROR_NEWER_VERSION,
+                             "%s was written by a newer version of Strata (its revision %s is unknown "
+                             "to Strata %s); it was left untouched: update Strata to use it",
+                             path, heads[i], PACKAGE_VERSION);
+                return NULL;
+              }
+        }
     }
-  else
-    {
-      heads = g_new0 (char *, 1);
-      if (!create_private_file (path, error))
-        return NULL;
-    }
+
+  if (!existed)
+    g_clear_pointer (&heads, g_strfreev);
+  if (heads == NULL)
+    heads = g_new0 (char *, 1);
 
   self->previous_revision = join_heads ((const char * const *)heads);
 
   if (!(plan = strata_graph_plan_upgrade (graph, (const char * const *)heads,
                                           target ? target : "heads", error)))
-    {
-      if (!existed)
-        remove_database (path);
-      return NULL;
-    }
+    return NULL;
 
-  if (strata_plan_get_n_steps (plan) > 0 && existed)
+  if (!existed)
     {
-      backup_path = g_strdup_printf ("%s.%s.bak", path, heads[0] ? heads[0] : "empty");
-      if (!copy_database (path, backup_path, &local_error))
+      gboolean raced = FALSE;
+
+      if (!create_store (self, path, graph, plan, &raced, cancellable, error))
         {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
-                       "%s: not upgraded, because the backup failed: %s",
-                       path, local_error->message);
+          /* Another process created it meanwhile: open that one. */
+          if (raced)
+            return _strata_store_open_full (file, scripts, target, cancellable, error);
           return NULL;
         }
-      self->backup_file = g_file_new_for_path (backup_path);
     }
-
-  if (!(self->driver = strata_driver_sqlite_open (path, FALSE, &local_error)))
+  else
     {
-      if (!existed)
-        remove_database (path);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
+      if (strata_plan_get_n_steps (plan) > 0)
+        {
+          backup_path = g_strdup_printf ("%s.%s.bak", path, heads[0] ? heads[0] : "empty");
+          if (!backup_database (path, backup_path, &local_error))
+            {
+              g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
+                           "%s: not upgraded, because the backup failed: %s",
+                           path, local_error->message);
+              return NULL;
+            }
+          self->backup_file = g_file_new_for_path (backup_path);
+        }
+
+      if (!(self->driver = strata_driver_sqlite_open (path, FALSE, error)))
+        return NULL;
     }
 
-  if (strata_plan_get_n_steps (plan) > 0)
+  if (existed && strata_plan_get_n_steps (plan) > 0)
     {
       migrator = strata_migrator_new (self->driver, graph);
       strata_migrator_set_version_table (migrator, STRATA_STORE_VERSION_TABLE);
@@ -455,13 +762,7 @@ _strata_store_open_full (GFile         *file,
           g_clear_object (&migrator);
           g_clear_object (&self->driver);
 
-          if (!existed)
-            {
-              remove_database (path);
-              g_set_error (error, local_error->domain, local_error->code,
-                           "%s: creating the store failed: %s", path, local_error->message);
-            }
-          else if (!copy_database (backup_path, path, &restore_error))
+          if (!copy_database (backup_path, path, &restore_error))
             g_set_error (error, local_error->domain, local_error->code,
                          "%s: upgrading the store from %s to %s failed, and restoring it from %s "
                          "failed too (%s): %s",
@@ -477,7 +778,7 @@ _strata_store_open_full (GFile         *file,
 
   self->revision = join_heads (strata_plan_get_heads_after (plan));
   if (!existed)
-    self->outcome = STRATA_STORE_OUTCOME_CREATED;
+    self->outcome = self->problem != NULL ? STRATA_STORE_OUTCOME_RECREATED : STRATA_STORE_OUTCOME_CREATED;
   else if (strata_plan_get_n_steps (plan) > 0)
     self->outcome = STRATA_STORE_OUTCOME_UPGRADED;
   else
@@ -592,6 +893,33 @@ strata_store_get_backup_file (StrataStore *self)
 {
   g_return_val_if_fail (STRATA_IS_STORE (self), NULL);
   return self->backup_file;
+}
+
+/**
+ * strata_store_get_damaged_file:
+ *
+ * Returns: (transfer none) (nullable): where the store that could not be
+ *   read was moved (%STRATA_STORE_OUTCOME_RECREATED), or %NULL
+ */
+GFile *
+strata_store_get_damaged_file (StrataStore *self)
+{
+  g_return_val_if_fail (STRATA_IS_STORE (self), NULL);
+  return self->damaged_file;
+}
+
+/**
+ * strata_store_get_problem:
+ *
+ * Returns: (nullable): with %STRATA_STORE_OUTCOME_RECREATED, one line that
+ *   says what was wrong with the store, where it was moved and what the
+ *   new store lacks; %NULL otherwise
+ */
+const char *
+strata_store_get_problem (StrataStore *self)
+{
+  g_return_val_if_fail (STRATA_IS_STORE (self), NULL);
+  return self->problem;
 }
 
 /* Profiles --------------------------------------------------------------- */

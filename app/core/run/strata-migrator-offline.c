@@ -315,6 +315,8 @@ render_offline (StrataGraph    *graph,
       if (!(statements = _strata_migrator_render_step_with_state (graph, step, dialect, state, rebuilt, error)))
         return NULL;
       rebuild = rebuilt->len > 0;
+      /* As run: a rebuild is always in a transaction. */
+      transactional = transactional || rebuild;
 
       parents = strata_script_is_base (script) ? g_strdup ("<base>")
                                                : g_strjoinv (", ", (char **)strata_script_get_down_revisions (script));
@@ -329,6 +331,8 @@ render_offline (StrataGraph    *graph,
       g_string_append (out, "\n");
       if (!transactional)
         g_string_append (out, "-- (not transactional: runs outside a transaction)\n");
+      else if (!strata_script_get_transactional (script))
+        g_string_append (out, "-- (\"transactional\": false, but a table rebuild always runs in a transaction)\n");
       g_string_append (out, "\n");
 
       if (rebuild)

@@ -112,10 +112,10 @@ GPtrArray *_strata_migrator_render_step_with_state (StrataGraph      *graph,
 /* strata-migrator-resume.c: a non-transactional step's progress in its
  * history row (outcome "partial", statements_done), in autocommit. Begin
  * takes up the row of an interrupted attempt of the same file (@resumed,
- * with @done statements completed) or inserts one; prepare, before a
- * statement of a resumed step, drops the INVALID index an interrupted
- * CREATE INDEX CONCURRENTLY left (or skips the statement when the index is
- * valid); progress counts a completed statement; finish, in the
+ * with @done statements completed) or inserts one; prepare, before the
+ * statement a resumed step was interrupted in, skips a CREATE INDEX
+ * CONCURRENTLY whose index is valid (an INVALID one is the driver's to drop:
+ * _strata_driver_prepare_autocommit); progress counts a completed statement; finish, in the
  * transaction that records the step, marks a resumed attempt "interrupted"
  * and removes the row of one that was not. */
 gboolean  _strata_resume_begin                  (StrataMigrator      *self,

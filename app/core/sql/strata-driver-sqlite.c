@@ -24,6 +24,9 @@
 #define STATEMENT_CACHE_MAX 64
 /* Cancellation is also checked every this many virtual machine steps. */
 #define PROGRESS_INTERVAL 1000
+/* A wait for another connection's lock longer than this is said
+ * ("lock-waiting"): shorter ones are the ordinary traffic of a busy file. */
+#define LOCK_WAIT_NOTICE_MS 500
 
 typedef enum
 {
@@ -44,6 +47,7 @@ struct _StrataDriverSqlite
   GCancellable  *cancellable;
   gint64         busy_started;
   guint          busy_timeout;
+  gboolean       busy_reported;
   /* Set by strata_driver_interrupt() from any thread. */
   int            interrupted;
 };
@@ -54,6 +58,13 @@ typedef struct
 } StrataDriverSqliteClass;
 
 G_DEFINE_FINAL_TYPE (StrataDriverSqlite, strata_driver_sqlite, STRATA_TYPE_DRIVER)
+
+enum {
+  LOCK_WAITING,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static const char sqlite_header[16] = "SQLite format 3";
 
@@ -104,7 +115,9 @@ set_sqlite_error (StrataDriverSqlite  *self,
                      "%s: cancelled while waiting for a lock on %s", statement, get_where (self));
       else
         g_set_error (error, STRATA_ERROR, STRATA_ERROR_BUSY,
-                     "database is locked: %s", get_where (self));
+                     "database is locked: %s: another connection held its lock for more than %.1f s "
+                     "(add ?timeout=SECONDS to the URL to wait longer)",
+                     get_where (self), self->busy_timeout / 1000.0);
       break;
 
     case SQLITE_READONLY:
@@ -141,7 +154,10 @@ busy_handler (void *user_data,
   gint64 delay_ms;
 
   if (count == 0)
-    self->busy_started = now;
+    {
+      self->busy_started = now;
+      self->busy_reported = FALSE;
+    }
 
   if (is_interrupted (self))
     return 0;
@@ -149,6 +165,16 @@ busy_handler (void *user_data,
   elapsed_ms = (now - self->busy_started) / 1000;
   if (elapsed_ms >= self->busy_timeout)
     return 0;
+
+  if (!self->busy_reported && elapsed_ms >= LOCK_WAIT_NOTICE_MS)
+    {
+      g_autofree char *what = g_strdup_printf ("%s is locked by another connection: waiting up to %.1f s "
+                                               "(add ?timeout=SECONDS to the URL to change it)",
+                                               get_where (self), self->busy_timeout / 1000.0);
+
+      self->busy_reported = TRUE;
+      g_signal_emit (self, signals[LOCK_WAITING], 0, what);
+    }
 
   /* 1, 2, 4, 8, then 10 ms between attempts, like SQLite's own handler but
    * short enough that cancelling is felt at once. */
@@ -509,6 +535,21 @@ strata_driver_sqlite_class_init (StrataDriverSqliteClass *klass)
   driver_class->rebuild_save = _strata_driver_sqlite_rebuild_save;
   driver_class->rebuild_finish = _strata_driver_sqlite_rebuild_finish;
   driver_class->rebuild_end = _strata_driver_sqlite_rebuild_end;
+
+  /**
+   * StrataDriverSqlite::lock-waiting:
+   * @what: the file, how long the wait may last and how to change that
+   *
+   * A statement has waited half a second for another connection's lock on
+   * the file and goes on waiting, up to the busy timeout. Emitted once per
+   * wait, in the thread that runs the statement.
+   */
+  signals[LOCK_WAITING] =
+    g_signal_new ("lock-waiting",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

@@ -64,7 +64,7 @@ static const char sql_indexes[] =
   "i.indexprs IS NOT NULL "
   "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
   "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
-  USER_TABLES "AND NOT i.indisprimary "
+  USER_TABLES "AND NOT i.indisprimary AND i.indisvalid "
   "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.conindid = i.indexrelid "
   "                AND co.contype IN ('p', 'u', 'x')) "
   "ORDER BY i.indrelid, ic.oid";
