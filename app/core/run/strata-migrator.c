@@ -676,9 +676,10 @@ strata_migrator_check_plan (StrataMigrator  *self,
         {
           g_autoptr(GPtrArray) with_state = NULL;
 
-          /* Such a step goes as rendered without a model (one batch); the
-           * model follows for the steps after it. */
-          statements = _strata_migrator_render_step_with_state (NULL, step, dialect, NULL, NULL, &local_error);
+          /* Such a step goes as rendered without a model (one batch, with
+           * the graph for the inverse of a downgrade); the model follows
+           * for the steps after it. */
+          statements = _strata_migrator_render_step_with_state (self->graph, step, dialect, NULL, NULL, &local_error);
           if (state != NULL)
             with_state = _strata_migrator_render_step_with_state (self->graph, step, dialect, state, rebuilt, NULL);
         }
