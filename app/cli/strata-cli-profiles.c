@@ -118,7 +118,9 @@ strata_cli_resolve_profile (StrataCli  *cli,
 static char *
 read_line (FILE *stream)
 {
-  GString *line = g_string_new (NULL);
+  /* Sized once: growing would leave copies of the password in freed
+   * memory. */
+  GString *line = g_string_sized_new (MAX_PASSWORD_LENGTH + 1);
   int c;
 
   while ((c = getc (stream)) != EOF && c != '\n')
@@ -134,7 +136,10 @@ read_line (FILE *stream)
     }
 
   if (line->len > 0 && line->str[line->len - 1] == '\r')
-    g_string_truncate (line, line->len - 1);
+    {
+      line->str[line->len - 1] = '\0';
+      g_string_truncate (line, line->len - 1);
+    }
 
   return g_string_free (line, FALSE);
 }

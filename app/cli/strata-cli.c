@@ -687,6 +687,12 @@ main (int   argc,
   setlocale (LC_ALL, "");
   g_set_print_handler (print_utf8);
 
+  /* The CLI may hold a password (from a URL, the keyring, PGPASSWORD's
+   * neighbours, a prompt) at any point of any command: none of it goes
+   * into a core dump. */
+  if (strata_secret_protect_process ())
+    g_debug ("core dumps are off while passwords may be held (PR_GET_DUMPABLE is 0)");
+
   /* SQLite's allocation statistics put a global mutex around every malloc
    * and free (tens of thousands while it reads a large schema), and the
    * CLI reads none of them. This must come before SQLite initializes. */

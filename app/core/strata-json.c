@@ -241,7 +241,12 @@ read_string (Reader *r)
           }
           break;
         default:
-          fail_at (r, r->p - 2, "invalid escape “\\%c”", r->p[-1]);
+          /* One line: a control or non-ASCII byte after '\' is named, not
+           * printed. */
+          if (g_ascii_isgraph (r->p[-1]))
+            fail_at (r, r->p - 2, "invalid escape “\\%c”", r->p[-1]);
+          else
+            fail_at (r, r->p - 2, "invalid escape: “\\” followed by byte 0x%02X", (guint)(guchar)r->p[-1]);
           goto failed;
         }
 

@@ -803,7 +803,10 @@ strata_plan_page_log_run (StrataPlanPage *self,
 }
 
 /* PostgreSQL: another run holds the migration lock. Said in the worker
- * thread that waits for it; shown from the main loop. */
+ * thread that waits for it; shown from the main loop, always through an
+ * idle source: g_main_context_invoke() would run it right there in the
+ * worker whenever the main thread does not own the default context at that
+ * moment (between iterations), and GTK is not thread-safe. */
 
 typedef struct
 {
@@ -844,7 +847,7 @@ lock_waiting_cb (StrataDriver *driver,
 
   waiting->self = g_object_ref (user_data);
   waiting->holder = g_strdup (holder);
-  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, lock_waiting_idle, waiting, lock_waiting_free);
+  g_idle_add_full (G_PRIORITY_DEFAULT, lock_waiting_idle, waiting, lock_waiting_free);
 }
 
 static void

@@ -64,6 +64,13 @@ replay (StrataGraph   *graph,
             {
               g_autoptr(GError) local_error = NULL;
 
+              if (!_strata_model_check_exact_names (model, g_ptr_array_index (ops, j), error))
+                {
+                  g_autofree char *what = _strata_describe_revision (script);
+
+                  g_prefix_error (error, "%s: upgrade[%u]: ", what, j);
+                  return NULL;
+                }
               if (!strata_model_apply_op (model, g_ptr_array_index (ops, j), &local_error))
                 g_debug ("%s: upgrade[%u]: not replayed: %s",
                          strata_script_get_revision (script), j, local_error->message);

@@ -544,6 +544,7 @@ run_step_batched (Run     *run,
   g_autoptr(GPtrArray) statements = NULL;
   g_autoptr(GDateTime) started = NULL;
   g_autoptr(GError) local_error = NULL;
+  StrataModel *state = NULL;
   gint64 begun;
 
   if (run->heads == NULL &&
@@ -559,17 +560,35 @@ run_step_batched (Run     *run,
       return run_step_generic (run, index, next, error);
     }
 
+  /* Names are exact on both engines: an upgrade is rendered against the
+   * replayed schema here too, as the generic way does, and rendering with
+   * a schema refuses a name that differs from it only in case. */
+  if (self->graph != NULL && strata_step_get_direction (step) == STRATA_DIRECTION_UP)
+    {
+      if (run->state == NULL &&
+          !(run->state = _strata_model_replay_lenient_for_dialect (self->graph, heads_before, NULL,
+                                                                   strata_driver_get_dialect (self->driver),
+                                                                   error)))
+        return FALSE;
+      state = run->state;
+    }
+  else
+    g_clear_pointer (&run->state, strata_model_unref);
+
+  /* The copy an upgrade's history row keeps, with the inverse computed
+   * from the schema before it (which rendering changes). */
+  g_clear_pointer (&run->stored, g_free);
+  if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
+    run->stored = _strata_stored_render (script, state, strata_driver_get_dialect (self->driver));
+
   /* With the graph: a downgrade without one of its own is the inverse
    * computed from the schema before the revision (drops invert too). */
   if (!(statements = _strata_migrator_render_step_with_state (self->graph, step, strata_driver_get_dialect (self->driver),
-                                                              NULL, NULL, error)))
-    return FALSE;
-
-  /* Without the schema here: the inverse is what the operations alone
-   * say, or is computed from the stored revisions when needed. */
-  g_clear_pointer (&run->stored, g_free);
-  if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
-    run->stored = _strata_stored_render (script, NULL, strata_driver_get_dialect (self->driver));
+                                                              state, NULL, error)))
+    {
+      g_clear_pointer (&run->state, strata_model_unref);
+      return FALSE;
+    }
 
   sql = _strata_migrator_render_batch_body (self, step, statements, run->stored);
   version_table = _strata_migrator_quote_table (self, self->version_table);
@@ -587,6 +606,7 @@ run_step_batched (Run     *run,
     {
       _strata_migrator_rollback (self);
       g_clear_pointer (&run->heads, g_strfreev);
+      g_clear_pointer (&run->state, strata_model_unref);
 
       if (g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_STATE))
         {
@@ -659,9 +679,9 @@ strata_migrator_check_plan (StrataMigrator  *self,
   guint n_steps = strata_plan_get_n_steps (plan);
 
   if (self->graph != NULL &&
-      !(state = _strata_model_replay_lenient (self->graph,
-                                              strata_step_get_heads_before (strata_plan_get_step (plan, 0)),
-                                              NULL, error)))
+      !(state = _strata_model_replay_lenient_for_dialect (self->graph,
+                                                          strata_step_get_heads_before (strata_plan_get_step (plan, 0)),
+                                                          NULL, dialect, error)))
     return FALSE;
 
   for (guint i = 0; i < n_steps; i++)

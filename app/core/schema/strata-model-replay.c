@@ -685,6 +685,163 @@ apply_alter_enum (StrataModel  *self,
   return TRUE;
 }
 
+/* Exact names {{{ */
+
+/* A name that differs from an existing one only in case: SQLite takes them
+ * for the same object, PostgreSQL (quoted) for two. Neither guess is
+ * right, so both engines refuse it the same way, before any SQL runs. */
+static const char *
+table_alike (StrataModel *state,
+             const char  *name)
+{
+  GPtrArray *tables;
+
+  if (name == NULL || strata_model_lookup_table (state, name) != NULL)
+    return NULL;
+  tables = strata_model_get_tables (state);
+  for (guint i = 0; i < tables->len; i++)
+    {
+      const char *other = strata_table_get_name (g_ptr_array_index (tables, i));
+
+      if (g_ascii_strcasecmp (other, name) == 0)
+        return other;
+    }
+  return NULL;
+}
+
+static const char *
+column_alike (StrataTable *table,
+              const char  *name)
+{
+  GPtrArray *columns;
+
+  if (table == NULL || name == NULL || strata_table_lookup_column (table, name) != NULL)
+    return NULL;
+  columns = strata_table_get_columns (table);
+  for (guint i = 0; i < columns->len; i++)
+    {
+      const char *other = strata_column_get_name (g_ptr_array_index (columns, i));
+
+      if (g_ascii_strcasecmp (other, name) == 0)
+        return other;
+    }
+  return NULL;
+}
+
+static gboolean
+names_differ (GError     **error,
+              StrataOp    *op,
+              const char  *kind,
+              const char  *written,
+              const char  *existing)
+{
+  return mismatch (error, op, "%s “%s” differs only in case from the existing %s “%s”: names are exact "
+                   "(SQLite would take them for one, PostgreSQL for two); write “%s”",
+                   kind, written, kind, existing, existing);
+}
+
+static gboolean
+check_columns (GError             **error,
+               StrataOp            *op,
+               StrataTable         *table,
+               const char * const  *names)
+{
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      const char *alike = column_alike (table, names[i]);
+
+      if (alike != NULL)
+        return names_differ (error, op, "column", names[i], alike);
+    }
+  return TRUE;
+}
+
+/**
+ * _strata_model_check_exact_names:
+ * @state: the schema before @op
+ *
+ * Refuses an operation that names a table or column differently in case
+ * from the one in @state (STRATA_ERROR_PROJECT, naming both).
+ */
+gboolean
+_strata_model_check_exact_names (StrataModel  *state,
+                                 StrataOp     *op,
+                                 GError      **error)
+{
+  StrataTable *table;
+  const char *alike;
+
+  if (state == NULL || op->kind == STRATA_OP_SQL || op->table == NULL)
+    return TRUE;
+
+  if ((alike = table_alike (state, op->table)) != NULL)
+    return names_differ (error, op, "table", op->table, alike);
+
+  if (op->kind == STRATA_OP_RENAME_TABLE && op->new_name != NULL &&
+      g_ascii_strcasecmp (op->new_name, op->table) != 0 &&
+      (alike = table_alike (state, op->new_name)) != NULL)
+    return names_differ (error, op, "table", op->new_name, alike);
+
+  if (!(table = strata_model_lookup_table (state, op->table)))
+    return TRUE;
+
+  switch (op->kind)
+    {
+    case STRATA_OP_ADD_COLUMN:
+      if ((alike = column_alike (table, strata_column_get_name (op->column_def))) != NULL)
+        return names_differ (error, op, "column", strata_column_get_name (op->column_def), alike);
+      return TRUE;
+
+    case STRATA_OP_DROP_COLUMN:
+    case STRATA_OP_ALTER_COLUMN:
+      if ((alike = column_alike (table, op->column)) != NULL)
+        return names_differ (error, op, "column", op->column, alike);
+      if (op->kind == STRATA_OP_ALTER_COLUMN && op->new_name != NULL &&
+          g_ascii_strcasecmp (op->new_name, op->column) != 0 &&
+          (alike = column_alike (table, op->new_name)) != NULL)
+        return names_differ (error, op, "column", op->new_name, alike);
+      return TRUE;
+
+    case STRATA_OP_CREATE_INDEX:
+      return op->index == NULL || check_columns (error, op, table, strata_index_get_columns (op->index));
+
+    case STRATA_OP_ADD_UNIQUE:
+      return op->unique == NULL || check_columns (error, op, table, strata_unique_get_columns (op->unique));
+
+    case STRATA_OP_ADD_FOREIGN_KEY:
+      if (op->foreign_key == NULL)
+        return TRUE;
+      if (!check_columns (error, op, table, strata_foreign_key_get_columns (op->foreign_key)))
+        return FALSE;
+      {
+        const char *references = strata_foreign_key_get_references (op->foreign_key);
+
+        if ((alike = table_alike (state, references)) != NULL)
+          return names_differ (error, op, "table", references, alike);
+        return check_columns (error, op, strata_model_lookup_table (state, references),
+                              strata_foreign_key_get_ref_columns (op->foreign_key));
+      }
+
+    case STRATA_OP_CREATE_TABLE:
+    case STRATA_OP_DROP_TABLE:
+    case STRATA_OP_RENAME_TABLE:
+    case STRATA_OP_DROP_INDEX:
+    case STRATA_OP_ADD_CHECK:
+    case STRATA_OP_DROP_CONSTRAINT:
+    case STRATA_OP_INSERT:
+    case STRATA_OP_SQL:
+    case STRATA_OP_CREATE_SEQUENCE:
+    case STRATA_OP_DROP_SEQUENCE:
+    case STRATA_OP_CREATE_ENUM:
+    case STRATA_OP_DROP_ENUM:
+    case STRATA_OP_ALTER_ENUM:
+    default:
+      return TRUE;
+    }
+}
+
+/* }}} */
+
 gboolean
 strata_model_apply_op (StrataModel  *self,
                        StrataOp     *op,

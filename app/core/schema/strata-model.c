@@ -475,6 +475,178 @@ strata_data_type_unref (StrataDataType *self)
   g_atomic_rc_box_release_full (self, data_type_clear);
 }
 
+/* The grammar of a type name: what a type may be without being SQL.
+ *
+ *   type    := element (' ' element)* array*
+ *   element := name ('.' name)* [' '? '(' param (',' param)* ')']
+ *   name    := [A-Za-z_][A-Za-z0-9_$]* | '"' ([^"\x00-\x1f] | '""')+ '"'
+ *   param   := ' '* ([+-]? [0-9]+ | name) ' '*
+ *   array   := ' '? '[' [0-9]* ']'
+ *
+ * So integer, varchar(255), numeric(10, 2), double precision, character
+ * varying(20)[], timestamp(3) with time zone, public.vector(3),
+ * geometry(Point,4326), "My Type", int[][] pass; nothing that can end a
+ * statement, open a comment or a string (';', '-', '/', '\'', …) does.
+ * On failure @problem (if not NULL) says what is wrong. */
+static gboolean
+type_fail (char       **problem,
+           const char  *text,
+           const char  *at,
+           const char  *what)
+{
+  if (problem != NULL)
+    {
+      if (*at == '\0')
+        *problem = g_strdup_printf ("it ends early (%s)", what);
+      else
+        {
+          g_autofree char *shown = g_strndup (at, g_utf8_next_char (at) - at);
+          g_autofree char *display = _strata_display (shown);
+
+          *problem = g_strdup_printf ("%s at character %ld (%s)", display,
+                                      g_utf8_pointer_to_offset (text, at) + 1, what);
+        }
+    }
+  return FALSE;
+}
+
+static const char *
+scan_type_word (const char *p)
+{
+  if (*p == '"')
+    {
+      const char *q = p + 1;
+
+      for (;;)
+        {
+          if (*q == '\0' || (guchar)*q < 0x20 || *q == 0x7f)
+            return NULL;
+          if (*q == '"')
+            {
+              if (q[1] == '"')
+                {
+                  q += 2;
+                  continue;
+                }
+              return q == p + 1 ? NULL : q + 1;
+            }
+          q++;
+        }
+    }
+
+  if (!(g_ascii_isalpha (*p) || *p == '_'))
+    return NULL;
+  while (g_ascii_isalnum (*p) || *p == '_' || *p == '$')
+    p++;
+  return p;
+}
+
+/* Words that belong to a column's definition or to a statement, not to a
+ * type: "integer primary key", "text default x" are not types. */
+static gboolean
+is_clause_word (const char *start,
+                const char *end)
+{
+  static const char * const words[] = {
+    "as", "alter", "check", "collate", "constraint", "create", "default", "delete", "drop",
+    "from", "generated", "grant", "identity", "insert", "into", "key", "not", "null", "on",
+    "primary", "references", "select", "table", "unique", "update", "where", NULL,
+  };
+  g_autofree char *word = g_ascii_strdown (start, end - start);
+
+  return *start != '"' && g_strv_contains (words, word);
+}
+
+gboolean
+_strata_type_name_check (const char  *text,
+                         char       **problem)
+{
+  const char *p = text;
+  gboolean arrays = FALSE;
+
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      if (problem != NULL)
+        *problem = g_strdup ("it is not valid UTF-8");
+      return FALSE;
+    }
+  if (strlen (text) > 256)
+    {
+      if (problem != NULL)
+        *problem = g_strdup ("it is longer than 256 characters");
+      return FALSE;
+    }
+
+  for (;;)
+    {
+      const char *end;
+
+      /* element */
+      if (arrays)
+        return type_fail (problem, text, p, "only [] may follow []");
+      if ((end = scan_type_word (p)) == NULL)
+        return type_fail (problem, text, p, "a name was expected");
+      if (is_clause_word (p, end))
+        return type_fail (problem, text, p, "a word of a column definition or a statement, not of a type");
+      p = end;
+      while (*p == '.')
+        {
+          if ((end = scan_type_word (p + 1)) == NULL)
+            return type_fail (problem, text, p + 1, "a name was expected after “.”");
+          p = end;
+        }
+
+      if (*p == '(' || (p[0] == ' ' && p[1] == '('))
+        {
+          p += *p == ' ' ? 2 : 1;
+          for (;;)
+            {
+              while (*p == ' ')
+                p++;
+              if (*p == '+' || *p == '-')
+                p++;
+              if (g_ascii_isdigit (*p))
+                while (g_ascii_isdigit (*p))
+                  p++;
+              else if ((end = scan_type_word (p)) != NULL && p[-1] != '+' && p[-1] != '-')
+                p = end;
+              else
+                return type_fail (problem, text, p, "a number or a name was expected in the parameters");
+              while (*p == ' ')
+                p++;
+              if (*p == ',')
+                {
+                  p++;
+                  continue;
+                }
+              if (*p == ')')
+                {
+                  p++;
+                  break;
+                }
+              return type_fail (problem, text, p, "“,” or “)” was expected");
+            }
+        }
+
+      while (*p == '[' || (p[0] == ' ' && p[1] == '['))
+        {
+          p += *p == ' ' ? 2 : 1;
+          while (g_ascii_isdigit (*p))
+            p++;
+          if (*p != ']')
+            return type_fail (problem, text, p, "“]” was expected");
+          p++;
+          arrays = TRUE;
+        }
+
+      if (*p == '\0')
+        return TRUE;
+      if (*p != ' ')
+        return type_fail (problem, text, p, "not allowed in a type name");
+      p++;
+    }
+}
+
 static StrataDataType *
 data_type_parse (JsonNode    *node,
                  const char  *key,
@@ -482,6 +654,7 @@ data_type_parse (JsonNode    *node,
                  GError     **error)
 {
   g_autofree char *what = key ? g_strdup_printf ("key \"%s\"", key) : g_strdup ("a type");
+  g_autofree char *problem = NULL;
 
   if (_strata_json_node_is_string (node))
     {
@@ -494,6 +667,15 @@ data_type_parse (JsonNode    *node,
            * trip) is a typo. */
           g_autofree char *shown = _strata_display (value);
           _strata_json_error (error, prefix, "%s: %s is not a type name", what, shown);
+          return NULL;
+        }
+
+      if (!_strata_type_name_check (value, &problem))
+        {
+          g_autofree char *shown = _strata_display (value);
+          _strata_json_error (error, prefix, "%s: %s is not a type name: %s; a type is a name with "
+                              "optional parameters and [], e.g. varchar(20), numeric(10,2), "
+                              "timestamp with time zone, integer[], vector(3)", what, shown, problem);
           return NULL;
         }
 
@@ -533,6 +715,18 @@ data_type_parse (JsonNode    *node,
         {
           _strata_json_error (error, inner_prefix, "a type name must not be empty");
           return NULL;
+        }
+      for (guint i = 0; i < 2; i++)
+        {
+          const char *value = i == 0 ? sqlite : postgresql;
+
+          if (!_strata_type_name_check (value, &problem))
+            {
+              g_autofree char *shown = _strata_display (value);
+              _strata_json_error (error, inner_prefix, "key \"%s\": %s is not a type name: %s",
+                                  keys[i], shown, problem);
+              return NULL;
+            }
         }
 
       return strata_data_type_new_per_dialect (sqlite, postgresql);
@@ -732,19 +926,25 @@ _strata_column_parse (JsonNode    *node,
   g_autoptr(StrataDataType) type = NULL;
   g_autofree char *name = NULL;
   g_autofree char *default_expr = NULL;
-  g_autofree char *dialect_defaults[2] = { NULL, NULL };
+  g_autofree char *sqlite_default = NULL;
+  g_autofree char *postgresql_default = NULL;
+  char **dialect_defaults[2] = { &sqlite_default, &postgresql_default };
   gboolean per_dialect_default = FALSE;
   gboolean nullable = TRUE;
   gboolean primary_key = FALSE;
   gboolean autoincrement = FALSE;
   JsonNode *default_node;
+  g_autofree char *column_prefix = NULL;
   JsonObject *object;
   StrataColumn *self;
 
   if (!(object = _strata_json_require_object (node, "a column", prefix, error)) ||
       !_strata_json_check_keys (object, keys, prefix, error) ||
-      !_strata_json_get_identifier (object, "name", TRUE, &name, prefix, error) ||
-      !_strata_data_type_parse_member (object, "type", TRUE, &type, prefix, error) ||
+      !_strata_json_get_identifier (object, "name", TRUE, &name, prefix, error))
+    return NULL;
+
+  column_prefix = g_strdup_printf ("%s (column \"%s\")", prefix != NULL ? prefix : "", name);
+  if (!_strata_data_type_parse_member (object, "type", TRUE, &type, column_prefix, error) ||
       !_strata_json_get_boolean (object, "nullable", &nullable, prefix, error) ||
       !_strata_json_get_boolean (object, "primary_key", &primary_key, prefix, error) ||
       !_strata_json_get_boolean (object, "autoincrement", &autoincrement, prefix, error))
@@ -761,8 +961,8 @@ _strata_column_parse (JsonNode    *node,
       JsonObject *per_dialect = json_node_get_object (default_node);
 
       if (!_strata_json_check_keys (per_dialect, dialect_keys, default_prefix, error) ||
-          !_strata_json_get_string (per_dialect, "sqlite", FALSE, &dialect_defaults[0], default_prefix, error) ||
-          !_strata_json_get_string (per_dialect, "postgresql", FALSE, &dialect_defaults[1], default_prefix, error))
+          !_strata_json_get_string (per_dialect, "sqlite", FALSE, dialect_defaults[0], default_prefix, error) ||
+          !_strata_json_get_string (per_dialect, "postgresql", FALSE, dialect_defaults[1], default_prefix, error))
         return NULL;
       if (!json_object_has_member (per_dialect, "sqlite") || !json_object_has_member (per_dialect, "postgresql"))
         {
@@ -777,7 +977,7 @@ _strata_column_parse (JsonNode    *node,
 
   for (guint i = 0; i < 3; i++)
     {
-      const char *value = i < 2 ? dialect_defaults[i] : default_expr;
+      const char *value = i < 2 ? *dialect_defaults[i] : default_expr;
 
       if (value != NULL && _strata_str_is_blank (value))
         {
@@ -819,8 +1019,8 @@ _strata_column_parse (JsonNode    *node,
   self->primary_key = primary_key;
   self->autoincrement = autoincrement;
   self->default_expr = g_steal_pointer (&default_expr);
-  self->dialect_defaults[0] = g_steal_pointer (&dialect_defaults[0]);
-  self->dialect_defaults[1] = g_steal_pointer (&dialect_defaults[1]);
+  self->dialect_defaults[0] = g_steal_pointer (&sqlite_default);
+  self->dialect_defaults[1] = g_steal_pointer (&postgresql_default);
   self->per_dialect_default = per_dialect_default;
   return self;
 }

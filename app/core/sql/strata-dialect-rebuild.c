@@ -349,6 +349,12 @@ strata_dialect_render_ops_with_model (StrataDialect   dialect,
       if (!strata_op_runs_on (op, dialect))
         continue;
 
+      if (!_strata_model_check_exact_names (state, op, error))
+        {
+          g_prefix_error (error, "operation %u: ", i);
+          return NULL;
+        }
+
       if (dialect == STRATA_DIALECT_SQLITE && op->kind == STRATA_OP_ALTER_ENUM)
         {
           if (!render_sqlite_alter_enum (op, state, statements, rebuilt, error))

@@ -96,6 +96,18 @@ _strata_driver_pg_split_statements (const char *sql)
 
 /* Errors {{{ */
 
+static void
+wipe_free (gpointer data)
+{
+  char *text = data;
+
+  if (text != NULL)
+    {
+      explicit_bzero (text, strlen (text));
+      g_free (text);
+    }
+}
+
 /* libpq's messages, on one line: "connection to server at … failed: "
  * prefixes and severity words go, lines are joined with "; ". */
 static char *
@@ -1083,7 +1095,8 @@ _strata_driver_pg_open_url (StrataUrl     *url,
   g_autoptr(GPtrArray) keys = g_ptr_array_new ();
   g_autoptr(GPtrArray) values = g_ptr_array_new ();
   g_auto(GStrv) url_keys = NULL;
-  g_auto(GStrv) url_values = NULL;
+  g_autoptr(GPtrArray) url_values_owner = NULL;
+  char **url_values = NULL;
   g_autofree char *display = NULL;
   g_autofree char *location = NULL;
 
@@ -1091,6 +1104,12 @@ _strata_driver_pg_open_url (StrataUrl     *url,
   g_return_val_if_fail (strata_url_get_dialect (url) == STRATA_DIALECT_POSTGRESQL, NULL);
 
   strata_url_to_conninfo_keywords (url, &url_keys, &url_values);
+  /* The values hold the password: wiped when this function returns. */
+  url_values_owner = g_ptr_array_new_with_free_func (wipe_free);
+  for (guint i = 0; url_values[i] != NULL; i++)
+    g_ptr_array_add (url_values_owner, url_values[i]);
+  g_free (url_values);
+  url_values = (char **)url_values_owner->pdata;
   for (guint i = 0; url_keys[i] != NULL; i++)
     {
       g_ptr_array_add (keys, url_keys[i]);
@@ -1136,17 +1155,69 @@ _strata_driver_pg_open_url (StrataUrl     *url,
   if (pq->PQstatus (conn) != CONNECTION_OK)
     {
       g_autofree char *message = clean_message (pq->PQerrorMessage (conn));
+      gboolean sent = pq->PQconnectionUsedPassword (conn) && !pq->PQconnectionNeedsPassword (conn);
       gboolean auth = pq->PQconnectionNeedsPassword (conn) ||
-                      (pq->PQconnectionUsedPassword (conn) && strstr (message, "authentication") != NULL) ||
+                      (sent && strstr (message, "authentication") != NULL) ||
                       strstr (message, "password authentication failed") != NULL;
-
+      const char *service = strata_url_get_param (url, "service");
       g_autofree char *shown = strata_url_to_string (url, TRUE);
+      g_autofree char *refused = NULL;
+      g_autofree char *safe = NULL;
+
+      if (service == NULL)
+        service = g_getenv ("PGSERVICE");
+
+      /* A service that does not exist is not a host that does not answer. */
+      if (service != NULL && *service != '\0' && strstr (message, "service") != NULL)
+        {
+          g_free (location);
+          location = g_strdup_printf ("service “%s” (looked up in PGSERVICEFILE, "
+                                      "~/.pg_service.conf and PGSYSCONFDIR/pg_service.conf)",
+                                      service);
+        }
+
+      /* Say which password the server refused: a wrong one is not a
+       * missing one. */
+      if (auth && sent)
+        {
+          const char *source;
+          g_autofree char *file = NULL;
+
+          if (strata_url_has_password (url))
+            source = "given with the connection";
+          else if (g_getenv ("PGPASSWORD") != NULL && *g_getenv ("PGPASSWORD") != '\0')
+            source = "from PGPASSWORD";
+          else
+            {
+              const char *passfile = strata_url_get_param (url, "passfile");
+
+              if (passfile == NULL)
+                passfile = g_getenv ("PGPASSFILE");
+              file = passfile != NULL ? g_strdup_printf ("from the password file %s", passfile)
+                                      : g_strdup ("from the password file ~/.pgpass");
+              source = file;
+            }
+          refused = g_strdup_printf ("; " STRATA_DRIVER_PASSWORD_REFUSED " %s", source);
+        }
+
+      /* libpq may quote what it was given; none of it is shown with a
+       * password in it. */
+      safe = strata_url_redact_string (message);
+      if (strata_url_has_password (url) && strstr (safe, strata_url_get_password (url)) != NULL)
+        {
+          g_autoptr(GString) hidden = g_string_new (safe);
+
+          g_string_replace (hidden, strata_url_get_password (url), "***", 0);
+          g_free (safe);
+          safe = g_string_free (g_steal_pointer (&hidden), FALSE);
+        }
 
       /* The URL too (its password as ***): it says which target was meant
        * when it came from a profile, the environment or .env. */
       g_set_error (error, STRATA_ERROR,
                    auth ? STRATA_ERROR_AUTHENTICATION : STRATA_ERROR_CONNECTION,
-                   "cannot connect to %s: %s (URL %s)", location, message, shown);
+                   "cannot connect to %s: %s%s (URL %s)", location, safe,
+                   refused != NULL ? refused : "", shown);
       return NULL;
     }
 
