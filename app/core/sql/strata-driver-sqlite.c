@@ -687,10 +687,16 @@ quick_check (StrataDriverSqlite  *self,
   guint n = 0;
 
   rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check(5)", -1, &stmt, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  /* Every row (the loop used to stop after the first: rc is then
+   * SQLITE_ROW, which was taken for an error). */
+  while (rc == SQLITE_OK || rc == SQLITE_ROW)
     {
-      const char *line = (const char *)sqlite3_column_text (stmt, 0);
+      const char *line;
 
+      if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
+        break;
+
+      line = (const char *)sqlite3_column_text (stmt, 0);
       if (line == NULL || g_str_equal (line, "ok"))
         continue;
       if (n++ > 0)
