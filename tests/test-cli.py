@@ -716,7 +716,7 @@ def lint_flags_statements_in_expressions(tmp):
             {"name": "body", "type": "text", "default": "$$x; y$$"}],
          "checks": [{"name": "ck_t1_id", "expression": "id > 0; DELETE FROM t2"}],
          "indexes": [{"name": "ix_t1_id", "columns": ["id"], "where": "id > 0 -- ok"}]}])
-    r = strata("-C", proj, "lint", check=1)
+    r = strata("-C", proj, "lint", check=3)
     assert "lint found destructive" in r.err, r
     assert "may hide a second statement" in r.out, r
     out = r.out + r.err
