@@ -686,16 +686,15 @@ quick_check (StrataDriverSqlite  *self,
   int rc;
   guint n = 0;
 
+  /* A file a crash left with a hot journal can look damaged from its
+   * header alone: reading it here rolls the journal back first. */
   rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check(5)", -1, &stmt, NULL);
-  /* Every row (the loop used to stop after the first: rc is then
-   * SQLITE_ROW, which was taken for an error). */
   while (rc == SQLITE_OK || rc == SQLITE_ROW)
     {
       const char *line;
 
       if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
         break;
-
       line = (const char *)sqlite3_column_text (stmt, 0);
       if (line == NULL || g_str_equal (line, "ok"))
         continue;
