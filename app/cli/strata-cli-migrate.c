@@ -44,6 +44,10 @@ on_step_started (StrataMigrator *migrator,
     strata_cli_info (state->cli, "[%u/%u] Running downgrade %s -> %s%s%s",
                      index + 1, n_steps, strata_script_get_revision (script), parents,
                      message ? ", " : "", message ? message : "");
+
+  if (strata_stored_is_copy (script))
+    strata_cli_info (state->cli, "      its file is absent: using the copy and downgrade stored in %s when it was applied",
+                     strata_migrator_get_history_table (migrator));
 }
 
 static void
@@ -215,6 +219,38 @@ run_plan (StrataCli       *cli,
   return TRUE;
 }
 
+/**
+ * strata_cli_run_checked:
+ *
+ * Runs @plan after Flyway's validate-on-migrate (nothing runs over an
+ * edited revision) when @validate, and after the production guard.
+ */
+gboolean
+strata_cli_run_checked (StrataCli       *cli,
+                        StrataMigrator  *migrator,
+                        StrataPlan      *plan,
+                        gboolean         validate,
+                        GError         **error)
+{
+  guint n_steps = strata_plan_get_n_steps (plan);
+
+  if (validate && n_steps > 0 &&
+      !strata_validate_before_run (migrator, cli->cancellable, error))
+    return FALSE;
+
+  if (n_steps > 0)
+    {
+      g_autofree char *what = g_strdup_printf ("%s %u %s",
+                                               strata_plan_get_direction (plan) == STRATA_DIRECTION_UP ? "upgrade" : "downgrade",
+                                               n_steps, n_steps == 1 ? "revision" : "revisions");
+
+      if (!strata_cli_confirm_change (cli, what, error))
+        return FALSE;
+    }
+
+  return run_plan (cli, migrator, plan, error);
+}
+
 static gboolean
 dialect_for_offline (StrataCli      *cli,
                      const char     *name,
@@ -251,12 +287,45 @@ dialect_for_offline (StrataCli      *cli,
   return TRUE;
 }
 
-/* --sql: "FROM:TO" or "TO" (from base for an upgrade). */
+/* Where --sql starts without an explicit FROM: the database's version rows
+ * (read, never created), or base for an upgrade when no database is given
+ * at all. */
+static char **
+offline_start (StrataCli        *cli,
+               StrataDirection   direction,
+               GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  char **heads;
+
+  if ((heads = strata_cli_current_heads (cli, &local_error)))
+    return heads;
+
+  if (direction == STRATA_DIRECTION_UP && cli->url == NULL && cli->profile == NULL &&
+      g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT) &&
+      g_str_has_prefix (local_error->message, "no database given"))
+    return g_new0 (char *, 1);
+
+  if (direction == STRATA_DIRECTION_DOWN &&
+      g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT))
+    {
+      strata_cli_usage_error (error, "downgrade",
+                              "downgrade --sql needs a database to start from, or a starting point: "
+                              "FROM:TARGET (%s)", local_error->message);
+      return NULL;
+    }
+
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
+/* --sql: "FROM:TO", or "TO" from the database's current revision. */
 static gboolean
 offline (StrataCli        *cli,
          StrataDirection   direction,
          const char       *range,
          const char       *dialect_name,
+         gboolean          json,
          GError          **error)
 {
   g_autoptr(StrataPlan) plan = NULL;
@@ -282,11 +351,14 @@ offline (StrataCli        *cli,
       from = g_strndup (range, colon - range);
       to = colon + 1;
     }
-  else if (direction == STRATA_DIRECTION_DOWN)
-    return strata_cli_usage_error (error, "downgrade",
-                                   "downgrade --sql needs a starting point: FROM:TARGET");
+  else if (!(start = offline_start (cli, direction, error)))
+    return FALSE;
+  else
+    graph = cli->graph;   /* with the stored copies the database needs */
 
-  if (from != NULL && *from != '\0' && !g_str_equal (from, "base"))
+  if (start != NULL)
+    ;
+  else if (from != NULL && *from != '\0' && !g_str_equal (from, "base"))
     {
       g_auto(GStrv) none = g_new0 (char *, 1);
 
@@ -307,8 +379,21 @@ offline (StrataCli        *cli,
   if (!strata_cli_get_session_settings (cli, &schema, &lock_timeout, &statement_timeout, error))
     return FALSE;
 
-  if (!(sql = strata_migrator_render_offline_script (graph, plan, dialect,
+  if (json)
+    {
+      g_autoptr(StrataPlanFile) data = NULL;
+      g_autoptr(JsonNode) root = NULL;
+
+      if (!(data = strata_plan_file_new (graph, plan, dialect, error)))
+        return FALSE;
+      root = strata_plan_file_to_json (data);
+      strata_cli_print_json (root);
+      return TRUE;
+    }
+
+  if (!(sql = strata_migrator_render_guarded_script (graph, plan, dialect,
                                                      strata_project_get_version_table (cli->project),
+                                                     strata_project_get_history_table (cli->project),
                                                      schema, lock_timeout, statement_timeout,
                                                      error)))
     return FALSE;
@@ -379,6 +464,7 @@ static gboolean
 migrate (StrataCli        *cli,
          StrataDirection   direction,
          const char       *target,
+         gboolean          validate,
          GError          **error)
 {
   g_autoptr(StrataMigrator) migrator = NULL;
@@ -395,8 +481,10 @@ migrate (StrataCli        *cli,
   if (!(migrator = strata_cli_open_migrator (cli, TRUE, error)))
     return FALSE;
 
-  if (!(heads = _strata_state_cache_read_heads (migrator, cli->cancellable, error)))
+  if (!(heads = _strata_state_cache_read_heads (migrator, cli->cancellable, error)) ||
+      !strata_cli_take_stored (cli, &migrator, (const char * const *)heads, error))
     return FALSE;
+  graph = strata_migrator_get_graph (migrator);
 
   if (direction == STRATA_DIRECTION_UP)
     plan = strata_graph_plan_upgrade (graph, (const char * const *)heads, target, error);
@@ -405,7 +493,7 @@ migrate (StrataCli        *cli,
   if (plan == NULL)
     return FALSE;
 
-  if (!run_plan (cli, migrator, plan, error))
+  if (!strata_cli_run_checked (cli, migrator, plan, validate, error))
     return FALSE;
 
   /* Record the state the run left, for the next no-op upgrade. */
@@ -424,10 +512,12 @@ strata_cli_upgrade (StrataCli  *cli,
                     GError    **error)
 {
   gboolean sql = FALSE;
+  gboolean no_validate = FALSE;
   g_autofree char *dialect = NULL;
   GOptionEntry entries[] = {
-    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, "Print the SQL instead of running it ([FROM:]TARGET)", NULL },
+    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, "Print the SQL instead of running it ([FROM:]TARGET; without FROM, from the database's revision; --json: the plan as data)", NULL },
     { "dialect", 0, 0, G_OPTION_ARG_STRING, &dialect, "Dialect for --sql (default: the database URL's)", "sqlite|postgresql" },
+    { "no-validate", 0, 0, G_OPTION_ARG_NONE, &no_validate, "Run even when an applied revision's file was edited", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "upgrade", entries);
@@ -445,13 +535,13 @@ strata_cli_upgrade (StrataCli  *cli,
     {
       if (!strata_cli_get_project (cli, error))
         return FALSE;
-      return offline (cli, STRATA_DIRECTION_UP, target, dialect, error);
+      return offline (cli, STRATA_DIRECTION_UP, target, dialect, cli->json, error);
     }
 
   if (dialect != NULL)
     return strata_cli_usage_error (error, "upgrade", "--dialect goes with --sql");
 
-  return migrate (cli, STRATA_DIRECTION_UP, target, error);
+  return migrate (cli, STRATA_DIRECTION_UP, target, !no_validate, error);
 }
 
 gboolean
@@ -461,10 +551,12 @@ strata_cli_downgrade (StrataCli  *cli,
                       GError    **error)
 {
   gboolean sql = FALSE;
+  gboolean no_validate = FALSE;
   g_autofree char *dialect = NULL;
   GOptionEntry entries[] = {
-    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, "Print the SQL instead of running it (FROM:TARGET)", NULL },
+    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, "Print the SQL instead of running it ([FROM:]TARGET; without FROM, from the database's revision; --json: the plan as data)", NULL },
     { "dialect", 0, 0, G_OPTION_ARG_STRING, &dialect, "Dialect for --sql (default: the database URL's)", "sqlite|postgresql" },
+    { "no-validate", 0, 0, G_OPTION_ARG_NONE, &no_validate, "Run even when an applied revision's file was edited", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "downgrade", entries);
@@ -480,13 +572,13 @@ strata_cli_downgrade (StrataCli  *cli,
     {
       if (!strata_cli_get_project (cli, error))
         return FALSE;
-      return offline (cli, STRATA_DIRECTION_DOWN, argv[1], dialect, error);
+      return offline (cli, STRATA_DIRECTION_DOWN, argv[1], dialect, cli->json, error);
     }
 
   if (dialect != NULL)
     return strata_cli_usage_error (error, "downgrade", "--dialect goes with --sql");
 
-  return migrate (cli, STRATA_DIRECTION_DOWN, argv[1], error);
+  return migrate (cli, STRATA_DIRECTION_DOWN, argv[1], !no_validate, error);
 }
 
 gboolean
@@ -523,6 +615,9 @@ strata_cli_stamp (StrataCli  *cli,
     return FALSE;
 
   if (!(heads = strata_graph_plan_stamp (graph, (const char * const *)current, argv[1], purge, error)))
+    return FALSE;
+
+  if (!strata_cli_confirm_change (cli, "stamp it", error))
     return FALSE;
 
   if (!strata_migrator_stamp (migrator, (const char * const *)heads, cli->cancellable, error))

@@ -67,7 +67,7 @@ strings_to_json (GPtrArray *strings)
 }
 
 /* Prints a diff's differences (or the JSON form) and turns them into the
- * error that gives exit status 1. */
+ * error that gives exit status 3. */
 static gboolean
 report_differences (StrataCli   *cli,
                     StrataDiff  *diff,

@@ -10,6 +10,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -19,18 +20,25 @@ static const StrataCliCommand commands[] = {
   { "init",      "[DIR]",                  "Create a project: strata.ini, migrations/, schema.json", strata_cli_init },
   { "revision",  "-m MESSAGE [--autogenerate]", "Create a new revision file (--autogenerate: from schema.json)", strata_cli_revision },
   { "merge",     "-m MESSAGE REV…|heads",  "Create a revision that merges heads", strata_cli_merge },
-  { "upgrade",   "[TARGET] [--sql]",       "Upgrade the database to TARGET (default: head)", strata_cli_upgrade },
-  { "downgrade", "TARGET [--sql]",         "Downgrade the database to TARGET", strata_cli_downgrade },
+  { "upgrade",   "[TARGET] [--sql] [--no-validate]",       "Upgrade the database to TARGET (default: head)", strata_cli_upgrade },
+  { "downgrade", "TARGET [--sql] [--no-validate]",         "Downgrade the database to TARGET", strata_cli_downgrade },
   { "current",   "",                       "Show the database's current revision(s)", strata_cli_current },
   { "heads",     "",                       "Show the head revisions", strata_cli_heads },
   { "branches",  "",                       "Show the branch points", strata_cli_branches },
-  { "history",   "[-r A:B]",               "List revisions, newest first", strata_cli_history },
+  { "history",   "[-r A:B] [-i]",          "List revisions, newest first (-i: mark the database's)", strata_cli_history },
   { "show",      "REV",                    "Show one revision", strata_cli_show },
   { "stamp",     "TARGET [--purge]",       "Set the version table without running migrations", strata_cli_stamp },
   { "profiles",  "SUBCOMMAND",             "Connection profiles: list, show, add, remove, test, set-password", strata_cli_profiles },
-  { "check",     "",                       "Compare schema.json with the migrations' head (exit 1 on differences)", strata_cli_check },
-  { "drift",     "",                       "Compare the database with the schema its revision should have", strata_cli_drift },
-  { "lint",      "[REV…]",                 "Find destructive, irreversible, locking and data-dependent operations", strata_cli_lint },
+  { "check",     "",                       "Compare schema.json with the migrations' head (exit 3 on differences)", strata_cli_check },
+  { "drift",     "",                       "Compare the database with the schema its revision should have (exit 3 on differences)", strata_cli_drift },
+  { "validate",  "",                       "Compare applied revisions with their files (exit 3 on an edited or missing one)", strata_cli_validate },
+  { "repair",    "[--dry-run]",            "Re-record reviewed checksums and remove failed attempts from the history", strata_cli_repair },
+  { "plan",      "TARGET -o FILE",         "Write the exact steps and SQL to FILE for review, with a hash of their inputs", strata_cli_plan },
+  { "apply",     "FILE",                   "Run a reviewed plan, refusing if anything changed since", strata_cli_apply },
+  { "log",       "",                       "What happened to the database: applied, reverted, failed and pending revisions", strata_cli_log },
+  { "inspect",   "[-o FILE]",              "Write schema.json from the live database", strata_cli_inspect },
+  { "baseline",  "-m MESSAGE",             "Adopt a database: a first revision equal to its schema, stamped", strata_cli_baseline },
+  { "lint",      "[REV…]",                 "Find destructive, irreversible, locking and data-dependent operations (exit 3 on destructive or irreversible ones)", strata_cli_lint },
 };
 
 static gboolean
@@ -60,6 +68,8 @@ global_entries (StrataCli *cli)
     { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, "Machine-readable output", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &cli->quiet, "Print only errors and results", NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &cli->verbose, "Print more detail", NULL },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &cli->yes,
+      "Change a production database without typing its name", NULL },
     { NULL }
   };
 
@@ -82,8 +92,14 @@ commands_description (void)
                    "\nTargets: head, heads, base, REV (or a unique prefix of 4+ characters), LABEL,\n"
                    "label@head, label@base, +N, -N, REV+N, REV-N, label@+N.\n"
                    "\nThe database: --url, --profile, STRATA_URL, DATABASE_URL, the project's .env,\n"
-                   "then url= in strata.ini. Exit status: 0 success, 1 the database side failed\n"
-                   "or a check found differences, 2 bad input.\n"
+                   "then url= in strata.ini (values may use ${VAR} and ${VAR:-default}).\n"
+                   "\nExit status:\n"
+                   "  0 success\n"
+                   "  1 the database side failed (connection, SQL error, lock timeout)\n"
+                   "  2 bad input (usage, malformed project files, unknown revision,\n"
+                   "    ambiguous head); nothing was changed\n"
+                   "  3 a check found differences (check, drift, validate, lint findings\n"
+                   "    at error level)\n"
                    "\nRun “strata COMMAND --help” for a command's options.");
 
   return g_string_free (str, FALSE);
@@ -393,8 +409,41 @@ strata_cli_open_migrator (StrataCli  *cli,
     }
 
   g_set_object (&cli->driver, driver);
+  g_set_object (&cli->target, profile);
 
   return migrator;
+}
+
+/* When the database is at a revision without a file (another branch is
+ * checked out), the migrator and the graph take in the copies the history
+ * table stored of the applied revisions; *@migrator may be replaced. */
+gboolean
+strata_cli_take_stored (StrataCli           *cli,
+                        StrataMigrator     **migrator,
+                        const char * const  *heads,
+                        GError             **error)
+{
+  g_autoptr(StrataMigrator) with = NULL;
+  StrataGraph *graph = strata_migrator_get_graph (*migrator);
+  gboolean unknown = FALSE;
+
+  for (guint i = 0; heads[i] != NULL && graph != NULL; i++)
+    if (strata_graph_lookup (graph, heads[i]) == NULL)
+      unknown = TRUE;
+
+  if (!unknown)
+    return TRUE;
+
+  if (!(with = strata_stored_dup_migrator (*migrator, cli->cancellable, error)))
+    return FALSE;
+
+  if (with != *migrator)
+    {
+      g_set_object (&cli->graph, strata_migrator_get_graph (with));
+      g_set_object (migrator, with);
+    }
+
+  return TRUE;
 }
 
 char **
@@ -403,6 +452,7 @@ strata_cli_current_heads (StrataCli  *cli,
 {
   g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) heads = NULL;
 
   migrator = strata_cli_open_migrator (cli, FALSE, &local_error);
   if (migrator == NULL)
@@ -415,7 +465,11 @@ strata_cli_current_heads (StrataCli  *cli,
       return g_new0 (char *, 1);
     }
 
-  return strata_migrator_get_current_heads (migrator, cli->cancellable, error);
+  if (!(heads = strata_migrator_get_current_heads (migrator, cli->cancellable, error)) ||
+      !strata_cli_take_stored (cli, &migrator, (const char * const *)heads, error))
+    return NULL;
+
+  return g_steal_pointer (&heads);
 }
 
 /* A revision's parents as Alembic prints them: "<base>", "REV" or
@@ -434,6 +488,52 @@ strata_cli_format_parents (StrataScript *script)
     g_autofree char *joined = g_strjoinv (", ", (char **)parents);
     return g_strdup_printf ("(%s)", joined);
   }
+}
+
+/* A production database changes only with --yes or its name typed (at a
+ * terminal, or on standard input). */
+gboolean
+strata_cli_confirm_change (StrataCli   *cli,
+                           const char  *what,
+                           GError     **error)
+{
+  g_autofree char *expected = NULL;
+  g_autofree char *display = NULL;
+  char line[256];
+
+  if (cli->yes || cli->target == NULL ||
+      !(expected = strata_profile_dup_confirmation (cli->target)))
+    return TRUE;
+
+  display = strata_profile_dup_display_url (cli->target);
+  /* The name may come on standard input too (a pipe): no prompt then. */
+  if (isatty (STDIN_FILENO))
+    g_printerr ("%s is a production database%s%s%s.\nType its name, %s, to %s: ",
+              display,
+              strata_profile_get_name (cli->target) ? " (profile “" : "",
+              strata_profile_get_name (cli->target) ? strata_profile_get_name (cli->target) : "",
+              strata_profile_get_name (cli->target) ? "”)" : "",
+              expected, what);
+
+  if (fgets (line, sizeof line, stdin) == NULL)
+    {
+      if (isatty (STDIN_FILENO))
+        g_printerr ("\n");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "%s is a production database: confirm with --yes or type “%s” to %s; nothing was changed",
+                   display, expected, what);
+      return FALSE;
+    }
+
+  g_strstrip (line);
+  if (!g_str_equal (line, expected))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not “%s”: nothing was changed", line, expected);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 void
@@ -479,6 +579,7 @@ strata_cli_clear (StrataCli *cli)
   if (cli->driver != NULL)
     g_signal_handlers_disconnect_by_data (cli->driver, cli);
   g_clear_object (&cli->driver);
+  g_clear_object (&cli->target);
   /* The process exits next. Freeing the graph, thousands of revisions
    * and their strings one by one, costs about as much as loading it did
    * (a third of a 5000-revision `history`), and the kernel takes the

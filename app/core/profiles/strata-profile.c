@@ -950,6 +950,35 @@ strata_profile_get_role (StrataProfile *self)
   return self->role;
 }
 
+/**
+ * strata_profile_dup_confirmation:
+ * @self: a #StrataProfile
+ *
+ * A production database changes only when a person confirms it (`--yes` in
+ * the CLI, a dialog in the app) or types this text: the database's name, or
+ * the SQLite file's name.
+ *
+ * Returns: (transfer full) (nullable): the text to type, or %NULL when the
+ *   profile's role is not production
+ */
+char *
+strata_profile_dup_confirmation (StrataProfile *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROFILE (self), NULL);
+
+  if (self->role != STRATA_PROFILE_ROLE_PRODUCTION)
+    return NULL;
+
+  if (self->database != NULL && *self->database != '\0')
+    return g_strdup (self->database);
+  if (self->path != NULL && *self->path != '\0')
+    return g_path_get_basename (self->path);
+  if (self->name != NULL)
+    return g_strdup (self->name);
+
+  return g_strdup ("production");
+}
+
 void
 strata_profile_set_role (StrataProfile     *self,
                          StrataProfileRole  role)

@@ -143,6 +143,9 @@ void               strata_profile_set_params         (StrataProfile       *self,
 StrataProfileRole  strata_profile_get_role           (StrataProfile       *self);
 void               strata_profile_set_role           (StrataProfile       *self,
                                                       StrataProfileRole    role);
+/* The text a person types to confirm a change to a production database
+ * (its name, or the SQLite file's); NULL when the role is not production. */
+char              *strata_profile_dup_confirmation   (StrataProfile       *self);
 const char        *strata_profile_get_notes          (StrataProfile       *self);
 void               strata_profile_set_notes          (StrataProfile       *self,
                                                       const char          *notes);

@@ -23,6 +23,7 @@
 #include "strata-plan.h"
 #include "strata-replay-private.h"
 #include "strata-script.h"
+#include "strata-stored-private.h"
 
 enum {
   PROP_0,
@@ -69,6 +70,9 @@ typedef struct
   /* Of the step under way: the tables it rebuilds (SQLite) and what the
    * driver keeps around them. */
   StrataRebuild  *rebuild;
+  /* Of the step under way, an upgrade: the copy of its revision and its
+   * downgrade that its history row keeps (strata-stored.c). */
+  char           *stored;
 } Run;
 
 typedef struct
@@ -253,6 +257,12 @@ run_step_generic (Run     *run,
   if (_strata_driver_can_rebuild (self->driver) && run->state != NULL)
     tables_before = g_ptr_array_copy (strata_model_get_tables (run->state), copy_table_ref, NULL);
 
+  /* The copy an upgrade's history row keeps, with the inverse computed
+   * from the schema before it (which rendering changes). */
+  g_clear_pointer (&run->stored, g_free);
+  if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
+    run->stored = _strata_stored_render (strata_step_get_script (step), run->state, dialect);
+
   if (!(statements = _strata_migrator_render_step_with_state (self->graph, step, dialect, run->state,
                                                               rebuild->tables, error)))
     return FALSE;
@@ -309,6 +319,9 @@ run_step_body (Run        *run,
   g_autoptr(GDateTime) started = NULL;
   g_auto(GStrv) heads = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *progress_row = NULL;
+  gboolean resumed = FALSE;
+  guint done = 0;
   gint64 begun;
   int resume;
 
@@ -361,13 +374,20 @@ run_step_body (Run        *run,
   if (!transactional)
     {
       /* Statements such as CREATE INDEX CONCURRENTLY cannot run inside a
-       * transaction: run them in autocommit, then record the revision. */
-      if (!strata_driver_commit (self->driver, run->cancellable, error))
+       * transaction: run them in autocommit, each counted in the step's
+       * history row so that an interrupted run resumes after the last one
+       * completed, then record the revision. */
+      if (!strata_driver_commit (self->driver, run->cancellable, error) ||
+          !_strata_resume_begin (self, step, statements, &progress_row, &done, &resumed,
+                                 run->cancellable, error))
         {
           _strata_migrator_rollback (self);
           g_prefix_error (error, "%s: ", describe_lazily (&what, script));
           return FALSE;
         }
+      if (resumed)
+        g_debug ("%s: resuming an interrupted run after %u of %u statements",
+                 describe_lazily (&what, script), done, statements->len);
     }
 
   if (!_strata_driver_rebuild_save (self->driver, run->rebuild, run->cancellable, &local_error))
@@ -382,12 +402,26 @@ run_step_body (Run        *run,
   for (guint i = 0; i < statements->len; i++)
     {
       const char *sql = g_ptr_array_index (statements, i);
+      gboolean skip = FALSE;
+
+      if (!transactional && i < done)
+        {
+          g_autofree char *note = g_strdup_printf ("-- done before the interruption: %s", sql);
+
+          run_emit (run, signals[STATEMENT], step, index, 0, note);
+          continue;
+        }
 
       if (!transactional)
         {
           g_autofree char *notice = NULL;
 
-          if (!_strata_driver_prepare_autocommit (self->driver, sql, &notice, run->cancellable, &local_error))
+          /* Resuming at the statement the interruption hit: a CREATE INDEX
+           * CONCURRENTLY whose index is valid completed; an INVALID one is
+           * dropped (the driver) and built again. */
+          if ((resumed && i == done &&
+               !_strata_resume_prepare (self, sql, &skip, run->cancellable, &local_error)) ||
+              (!skip && !_strata_driver_prepare_autocommit (self->driver, sql, &notice, run->cancellable, &local_error)))
             {
               _strata_migrator_record_failure (self, step, started, local_error);
               g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ",
@@ -400,7 +434,8 @@ run_step_body (Run        *run,
 
       run_emit (run, signals[STATEMENT], step, index, 0, sql);
 
-      if (!strata_driver_execute (self->driver, sql, run->cancellable, &local_error))
+      if ((!skip && !strata_driver_execute (self->driver, sql, run->cancellable, &local_error)) ||
+          (!transactional && !_strata_resume_progress (self, progress_row, statements, i + 1, run->cancellable, &local_error)))
         {
           _strata_migrator_rollback (self);
           _strata_migrator_record_failure (self, step, started, local_error);
@@ -414,10 +449,12 @@ run_step_body (Run        *run,
               g_autofree char *leftovers = _strata_driver_describe_leftovers (self->driver, sql);
 
               g_set_error (error, local_error->domain, local_error->code,
-                           "%s: %s (not transactional: %s%s; the revision was not recorded in %s)%s",
+                           "%s: %s (not transactional: %s%s; the revision was not recorded in %s%s)%s",
                            describe_lazily (&what, script), local_error->message,
                            i == 0 ? "no statement had run" : "already ran and stay applied: ",
-                           ran, self->version_table, leftovers ? leftovers : "");
+                           ran, self->version_table,
+                           i > 0 ? ", and the next run resumes after them" : "",
+                           leftovers ? leftovers : "");
             }
 
           return FALSE;
@@ -461,7 +498,8 @@ run_step_body (Run        *run,
         }
     }
 
-  if (!_strata_migrator_record_step (self, step, started, run->cancellable, &local_error) ||
+  if ((progress_row != NULL && !_strata_resume_finish (self, progress_row, resumed, run->cancellable, &local_error)) ||
+      !_strata_migrator_record_step (self, step, started, run->stored, run->cancellable, &local_error) ||
       !strata_driver_commit (self->driver, run->cancellable, &local_error))
     {
       _strata_migrator_rollback (self);
@@ -537,14 +575,22 @@ run_step_batched (Run     *run,
   else
     g_clear_pointer (&run->state, strata_model_unref);
 
-  if (!(statements = _strata_migrator_render_step_with_state (NULL, step, strata_driver_get_dialect (self->driver),
+  /* The copy an upgrade's history row keeps, with the inverse computed
+   * from the schema before it (which rendering changes). */
+  g_clear_pointer (&run->stored, g_free);
+  if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
+    run->stored = _strata_stored_render (script, state, strata_driver_get_dialect (self->driver));
+
+  /* With the graph: a downgrade without one of its own is the inverse
+   * computed from the schema before the revision (drops invert too). */
+  if (!(statements = _strata_migrator_render_step_with_state (self->graph, step, strata_driver_get_dialect (self->driver),
                                                               state, NULL, error)))
     {
       g_clear_pointer (&run->state, strata_model_unref);
       return FALSE;
     }
 
-  sql = _strata_migrator_render_batch_body (self, step, statements);
+  sql = _strata_migrator_render_batch_body (self, step, statements, run->stored);
   version_table = _strata_migrator_quote_table (self, self->version_table);
   heads_sorted = strata_heads_normalize (heads_before);
 
@@ -650,9 +696,10 @@ strata_migrator_check_plan (StrataMigrator  *self,
         {
           g_autoptr(GPtrArray) with_state = NULL;
 
-          /* Such a step goes as rendered without a model (one batch); the
-           * model follows for the steps after it. */
-          statements = _strata_migrator_render_step_with_state (NULL, step, dialect, NULL, NULL, &local_error);
+          /* Such a step goes as rendered without a model (one batch, with
+           * the graph for the inverse of a downgrade); the model follows
+           * for the steps after it. */
+          statements = _strata_migrator_render_step_with_state (self->graph, step, dialect, NULL, NULL, &local_error);
           if (state != NULL)
             with_state = _strata_migrator_render_step_with_state (self->graph, step, dialect, state, rebuilt, NULL);
         }
@@ -680,7 +727,7 @@ strata_migrator_run_internal (StrataMigrator  *self,
 {
   g_autoptr(StrataRebuild) rebuild = _strata_rebuild_new ();
   Run run = { self, plan, context, cancellable, strata_plan_get_n_steps (plan), FALSE, NULL, NULL,
-              rebuild };
+              rebuild, NULL };
   g_autofree char *lock_name = NULL;
   gboolean ret = TRUE;
   guint index = 0;
@@ -758,6 +805,7 @@ strata_migrator_run_internal (StrataMigrator  *self,
   g_clear_pointer (&run.heads, g_strfreev);
   strata_driver_unlock (self->driver, lock_name);
   g_clear_pointer (&run.state, strata_model_unref);
+  g_clear_pointer (&run.stored, g_free);
 
   return ret;
 }

@@ -917,7 +917,9 @@ strata_dialect_create_history_table (StrataDialect  dialect,
                           "  os_user TEXT,\n"
                           "  host TEXT,\n"
                           "  tool_version TEXT,\n"
-                          "  outcome VARCHAR(16)\n"
+                          "  outcome VARCHAR(16),\n"
+                          "  downgrade TEXT,\n"
+                          "  statements_done BIGINT\n"
                           ")",
                           name,
                           dialect == STRATA_DIALECT_SQLITE
