@@ -23,7 +23,7 @@ typedef struct
 } RunState;
 
 static void
-on_step_started (StrataMigrator *migrator,
+on_step_started (StrataSession  *session,
                  StrataStep     *step,
                  guint           index,
                  guint           n_steps,
@@ -47,7 +47,7 @@ on_step_started (StrataMigrator *migrator,
 }
 
 static void
-on_step_finished (StrataMigrator *migrator,
+on_step_finished (StrataSession  *session,
                   StrataStep     *step,
                   guint           index,
                   guint           n_steps,
@@ -59,7 +59,7 @@ on_step_finished (StrataMigrator *migrator,
 }
 
 static void
-on_statement (StrataMigrator *migrator,
+on_statement (StrataSession  *session,
               StrataStep     *step,
               const char     *sql,
               RunState       *state)
@@ -116,7 +116,7 @@ print_heads_json (StrataPlan *plan,
 
 static gboolean
 run_plan (StrataCli       *cli,
-          StrataMigrator  *migrator,
+          StrataSession   *session,
           StrataPlan      *plan,
           GError         **error)
 {
@@ -136,9 +136,9 @@ run_plan (StrataCli       *cli,
       return TRUE;
     }
 
-  h1 = g_signal_connect (migrator, "step-started", G_CALLBACK (on_step_started), &state);
-  h2 = g_signal_connect (migrator, "step-finished", G_CALLBACK (on_step_finished), &state);
-  h3 = g_signal_connect (migrator, "statement", G_CALLBACK (on_statement), &state);
+  h1 = g_signal_connect (session, "step-started", G_CALLBACK (on_step_started), &state);
+  h2 = g_signal_connect (session, "step-finished", G_CALLBACK (on_step_finished), &state);
+  h3 = g_signal_connect (session, "statement", G_CALLBACK (on_statement), &state);
 
   /* The run happens right here, so its progress signals need no hop
    * between threads; Ctrl-C and SIGTERM are watched by a small thread of
@@ -157,7 +157,7 @@ run_plan (StrataCli       *cli,
     g_source_attach (sigterm, context);
     watcher = g_thread_new ("strata-signals", (GThreadFunc)(void (*) (void))g_main_loop_run, loop);
 
-    strata_migrator_run (migrator, plan, cli->cancellable, &state.error);
+    strata_session_apply (session, plan, cli->cancellable, &state.error);
 
     /* Quit from inside the watcher's loop: a quit before that thread has
      * entered g_main_loop_run () would be forgotten. */
@@ -172,9 +172,9 @@ run_plan (StrataCli       *cli,
     g_source_destroy (sigterm);
   }
 
-  g_signal_handler_disconnect (migrator, h1);
-  g_signal_handler_disconnect (migrator, h2);
-  g_signal_handler_disconnect (migrator, h3);
+  g_signal_handler_disconnect (session, h1);
+  g_signal_handler_disconnect (session, h2);
+  g_signal_handler_disconnect (session, h3);
 
   if (state.error != NULL)
     {
@@ -242,9 +242,6 @@ offline (StrataCli        *cli,
   g_autoptr(StrataPlan) plan = NULL;
   g_autofree char *from = NULL;
   g_autofree char *sql = NULL;
-  g_autofree char *schema = NULL;
-  int lock_timeout;
-  int statement_timeout;
   g_auto(GStrv) start = NULL;
   const char *to = range;
   const char *colon = strchr (range, ':');
@@ -284,13 +281,7 @@ offline (StrataCli        *cli,
   if (plan == NULL)
     return FALSE;
 
-  if (!strata_cli_get_session_settings (cli, &schema, &lock_timeout, &statement_timeout, error))
-    return FALSE;
-
-  if (!(sql = strata_migrator_render_offline_script (graph, plan, dialect,
-                                                     strata_project_get_version_table (cli->project),
-                                                     schema, lock_timeout, statement_timeout,
-                                                     error)))
+  if (!(sql = strata_session_render_offline (strata_cli_get_session (cli, NULL), plan, dialect, error)))
     return FALSE;
 
   g_print ("%s", sql);
@@ -378,14 +369,10 @@ migrate (StrataCli        *cli,
   if (!(heads = _strata_state_cache_read_heads (migrator, cli->cancellable, error)))
     return FALSE;
 
-  if (direction == STRATA_DIRECTION_UP)
-    plan = strata_graph_plan_upgrade (graph, (const char * const *)heads, target, error);
-  else
-    plan = strata_graph_plan_downgrade (graph, (const char * const *)heads, target, error);
-  if (plan == NULL)
+  if (!(plan = strata_session_plan (cli->session, direction, (const char * const *)heads, target, error)))
     return FALSE;
 
-  if (!run_plan (cli, migrator, plan, error))
+  if (!run_plan (cli, cli->session, plan, error))
     return FALSE;
 
   /* Record the state the run left, for the next no-op upgrade. */

@@ -11,38 +11,6 @@
 
 #include "strata-cli.h"
 
-/* schema.json, or an error naming it. */
-static StrataModel *
-load_schema (StrataCli  *cli,
-             char      **out_path,
-             GError    **error)
-{
-  StrataProject *project;
-  GFile *file;
-  g_autofree char *contents = NULL;
-  g_autofree char *path = NULL;
-  gsize length;
-  g_autoptr(GError) local_error = NULL;
-
-  if (!(project = strata_cli_get_project (cli, error)))
-    return NULL;
-
-  file = strata_project_get_model_file (project);
-  path = strata_display_path (file);
-
-  if (!g_file_load_contents (file, cli->cancellable, &contents, &length, NULL, &local_error))
-    {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                   "%s: cannot read the schema model: %s", path, local_error->message);
-      return NULL;
-    }
-
-  if (out_path != NULL)
-    *out_path = g_strdup (path);
-
-  return strata_model_new_from_data (contents, length, path, error);
-}
-
 static char *
 heads_label (const char * const *heads)
 {
@@ -126,34 +94,24 @@ strata_cli_check (StrataCli  *cli,
                   GError    **error)
 {
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "check", NULL);
-  g_autoptr(StrataModel) schema = NULL;
-  g_autoptr(StrataModel) head = NULL;
   g_autoptr(StrataDiff) diff = NULL;
   g_auto(GStrv) heads = NULL;
   g_autofree char *path = NULL;
   g_autofree char *label = NULL;
   g_autofree char *what = NULL;
-  StrataGraph *graph;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
   if (argc > 1)
     return strata_cli_usage_error (error, "check", "unexpected argument “%s”", argv[1]);
 
-  if (!(graph = strata_cli_get_graph (cli, error)) ||
-      !(schema = load_schema (cli, &path, error)))
+  if (!strata_cli_get_graph (cli, error) ||
+      !(diff = strata_session_check_model (cli->session, cli->cancellable, error)))
     return FALSE;
 
-  heads = graph_heads (graph);
-  if (!(head = strata_model_new_for_heads (graph, (const char * const *)heads, error)))
-    return FALSE;
-
+  path = strata_display_path (strata_project_get_model_file (cli->project));
+  heads = graph_heads (cli->graph);
   label = heads_label ((const char * const *)heads);
-  diff = strata_diff_new (head, schema);
-  strata_diff_set_labels (diff, label, path);
-  if (!strata_diff_compute (diff, error))
-    return FALSE;
-
   what = g_strdup_printf ("%s and the migrations' head (%s)", path, label);
   return report_differences (cli, diff, what,
                              "“strata revision --autogenerate -m MESSAGE” writes a revision for them", error);
@@ -167,23 +125,19 @@ strata_cli_drift (StrataCli  *cli,
 {
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "drift", NULL);
   g_autoptr(StrataMigrator) migrator = NULL;
-  g_autoptr(StrataModel) expected = NULL;
-  g_autoptr(StrataModel) actual = NULL;
   g_autoptr(StrataDiff) diff = NULL;
   g_autoptr(GError) local_error = NULL;
   g_auto(GStrv) heads = NULL;
   g_autofree char *label = NULL;
   g_autofree char *what = NULL;
   StrataDriver *driver;
-  StrataGraph *graph;
-  const char *exclude[3];
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
   if (argc > 1)
     return strata_cli_usage_error (error, "drift", "unexpected argument “%s”", argv[1]);
 
-  if (!(graph = strata_cli_get_graph (cli, error)))
+  if (!strata_cli_get_graph (cli, error))
     return FALSE;
 
   if (!(migrator = strata_cli_open_migrator (cli, FALSE, &local_error)))
@@ -197,22 +151,10 @@ strata_cli_drift (StrataCli  *cli,
 
   driver = strata_migrator_get_driver (migrator);
   if (!(heads = strata_migrator_get_current_heads (migrator, cli->cancellable, error)) ||
-      !(expected = strata_model_new_for_heads (graph, (const char * const *)heads, error)))
-    return FALSE;
-
-  exclude[0] = strata_migrator_get_version_table (migrator);
-  exclude[1] = strata_migrator_get_history_table (migrator);
-  exclude[2] = NULL;
-  if (!(actual = strata_driver_introspect (driver, exclude, cli->cancellable, error)))
+      !(diff = strata_session_check_drift (cli->session, cli->cancellable, error)))
     return FALSE;
 
   label = heads_label ((const char * const *)heads);
-  diff = strata_diff_new (expected, actual);
-  strata_diff_set_labels (diff, label, "the database");
-  strata_diff_set_dialect (diff, strata_driver_get_dialect (driver));
-  if (!strata_diff_compute (diff, error))
-    return FALSE;
-
   what = g_strdup_printf ("%s against the schema of %s", strata_driver_get_display_url (driver), label);
   return report_differences (cli, diff, what, "someone changed the schema outside the migrations", error);
 }
@@ -331,7 +273,6 @@ strata_cli_lint (StrataCli  *cli,
  */
 gboolean
 strata_cli_autogenerate (StrataCli           *cli,
-                         StrataGraph         *graph,
                          const char * const  *parents,
                          const char * const  *depends_on,
                          const char * const  *renames,
@@ -339,33 +280,14 @@ strata_cli_autogenerate (StrataCli           *cli,
                          GPtrArray          **downgrade,
                          GError             **error)
 {
-  g_autoptr(StrataModel) schema = NULL;
-  g_autoptr(StrataModel) head = NULL;
-  g_autoptr(StrataModel) after = NULL;
   g_autoptr(StrataDiff) diff = NULL;
-  g_autoptr(StrataDiff) verify = NULL;
-  g_autoptr(GPtrArray) base = g_ptr_array_new ();
   g_autofree char *path = NULL;
   g_autofree char *label = NULL;
   GPtrArray *ops;
 
-  for (guint i = 0; parents[i] != NULL; i++)
-    g_ptr_array_add (base, (gpointer)parents[i]);
-  for (guint i = 0; depends_on != NULL && depends_on[i] != NULL; i++)
-    g_ptr_array_add (base, (gpointer)depends_on[i]);
-  g_ptr_array_add (base, NULL);
-
-  if (!(schema = load_schema (cli, &path, error)) ||
-      !(head = strata_model_new_for_heads (graph, (const char * const *)base->pdata, error)))
-    return FALSE;
-
-  label = heads_label (parents);
-  diff = strata_diff_new (head, schema);
-  strata_diff_set_labels (diff, label, path);
-  for (guint i = 0; renames != NULL && renames[i] != NULL; i++)
-    if (!strata_diff_add_rename (diff, renames[i], error))
-      return FALSE;
-  if (!strata_diff_compute (diff, error))
+  if (!strata_cli_get_graph (cli, error) ||
+      !(diff = strata_session_autogenerate (cli->session, parents, depends_on, renames,
+                                            downgrade, cli->cancellable, error)))
     return FALSE;
 
   for (guint i = 0; i < strata_diff_get_rename_hints (diff)->len; i++)
@@ -374,34 +296,10 @@ strata_cli_autogenerate (StrataCli           *cli,
     g_printerr ("strata: warning: %s\n", (const char *)g_ptr_array_index (strata_diff_get_warnings (diff), i));
 
   ops = strata_diff_get_ops (diff);
-
-  /* The operations must take the head state to schema.json exactly. */
-  after = strata_model_copy (head);
-  if (!strata_model_apply_ops (after, ops, "upgrade", error))
-    {
-      g_prefix_error (error, "autogenerate produced operations that do not apply (a bug): ");
-      return FALSE;
-    }
-  /* Equal models need no second diff (the common case, and a full diff of
-   * a large model costs as much as the first); a diff explains the rest. */
-  if (!strata_model_equal (after, schema))
-    {
-      verify = strata_diff_new (after, schema);
-      if (!strata_diff_compute (verify, error))
-        return FALSE;
-    }
-  if (verify != NULL && !strata_diff_is_empty (verify) && strata_diff_get_warnings (diff)->len == 0)
-    {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED,
-                   "autogenerate cannot express: %s",
-                   (const char *)g_ptr_array_index (strata_diff_get_differences (verify), 0));
-      return FALSE;
-    }
-
-  if (!(*downgrade = strata_model_invert_ops (head, ops, error)))
-    return FALSE;
   *upgrade = g_ptr_array_ref (ops);
 
+  path = strata_display_path (strata_project_get_model_file (cli->project));
+  label = heads_label (parents);
   if (ops->len == 0)
     strata_cli_info (cli, "No changes: %s matches %s", path, label);
   else

@@ -23,6 +23,7 @@
 #include "strata-project.h"
 #include "strata-replay.h"
 #include "strata-script.h"
+#include "strata-session.h"
 #include "strata-type-map.h"
 #include "strata-secret.h"
 #include "strata-store.h"

@@ -37,7 +37,7 @@ struct _StrataPlanPage
   guint              destructive : 1;
   guint              finished : 1;     /* showing the run that just ended */
 
-  StrataMigrator    *migrator;     /* while running */
+  StrataSession     *session;     /* while running */
   GCancellable      *cancellable;
   GCancellable      *review_cancellable;  /* while the steps are reviewed */
   struct _RunLog    *run_log;      /* the run's entry in the store's log, or NULL */
@@ -636,7 +636,7 @@ strata_plan_page_step_started_cb (StrataPlanPage *self,
                                   StrataStep     *step,
                                   guint           index,
                                   guint           n_steps,
-                                  StrataMigrator *migrator)
+                                  StrataSession  *session)
 {
   StepRow *row = get_step_row (self, index);
   g_autofree char *text = NULL;
@@ -659,7 +659,7 @@ strata_plan_page_step_finished_cb (StrataPlanPage *self,
                                    guint           index,
                                    guint           n_steps,
                                    double          seconds,
-                                   StrataMigrator *migrator)
+                                   StrataSession  *session)
 {
   StepRow *row = get_step_row (self, index);
 
@@ -677,7 +677,7 @@ static void
 strata_plan_page_statement_cb (StrataPlanPage *self,
                                StrataStep     *step,
                                const char     *sql,
-                               StrataMigrator *migrator)
+                               StrataSession  *session)
 {
   strata_plan_page_log (self, "  %s", sql);
 }
@@ -834,9 +834,9 @@ lock_waiting_idle (gpointer data)
 }
 
 static void
-lock_waiting_cb (StrataDriver *driver,
-                 const char   *holder,
-                 gpointer      user_data)
+lock_waiting_cb (StrataSession *session,
+                 const char    *holder,
+                 gpointer       user_data)
 {
   LockWaiting *waiting = g_new0 (LockWaiting, 1);
 
@@ -855,12 +855,12 @@ strata_plan_page_run_cb (GObject      *object,
   g_autofree char *message = NULL;
   gboolean success;
 
-  success = strata_migrator_run_finish (STRATA_MIGRATOR (object), result, &error);
+  success = strata_session_apply_finish (STRATA_SESSION (object), result, &error);
 
   g_signal_handlers_disconnect_by_data (object, self);
-  g_clear_signal_handler (&self->lock_waiting_id, strata_migrator_get_driver (STRATA_MIGRATOR (object)));
+  self->lock_waiting_id = 0;
   strata_plan_page_log_run (self, error);
-  g_clear_object (&self->migrator);
+  g_clear_object (&self->session);
 
   /* The page went away while the run ended: nothing left to show it on */
   if (self->step_rows == NULL)
@@ -937,17 +937,17 @@ strata_plan_page_run (StrataPlanPage *self)
   self->heads_reached = g_strdupv (self->current_heads);
   strata_plan_page_begin_run (self);
 
-  if (STRATA_IS_DRIVER_PG (self->driver))
-    self->lock_waiting_id = g_signal_connect (self->driver, "lock-waiting", G_CALLBACK (lock_waiting_cb), self);
-
-  self->migrator = strata_migrator_new (self->driver, self->graph);
-  strata_migrator_set_version_table (self->migrator, strata_project_get_version_table (self->project));
-  strata_migrator_set_history_table (self->migrator, strata_project_get_history_table (self->project));
-  g_signal_connect_object (self->migrator, "step-started",
+  /* The session opens the migrator with every project setting: the
+   * version and history tables, schema=, lock and statement timeouts. */
+  self->session = strata_session_new (self->project, self->profile);
+  strata_session_set_graph (self->session, self->graph);
+  strata_session_set_driver (self->session, self->driver);
+  self->lock_waiting_id = g_signal_connect (self->session, "lock-waiting", G_CALLBACK (lock_waiting_cb), self);
+  g_signal_connect_object (self->session, "step-started",
                            G_CALLBACK (strata_plan_page_step_started_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->migrator, "step-finished",
+  g_signal_connect_object (self->session, "step-finished",
                            G_CALLBACK (strata_plan_page_step_finished_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->migrator, "statement",
+  g_signal_connect_object (self->session, "statement",
                            G_CALLBACK (strata_plan_page_statement_cb), self, G_CONNECT_SWAPPED);
 
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
@@ -960,8 +960,8 @@ strata_plan_page_run (StrataPlanPage *self)
                         strata_driver_get_display_url (self->driver));
   strata_plan_page_update_actions (self);
 
-  strata_migrator_run_async (self->migrator, self->plan, self->cancellable,
-                             strata_plan_page_run_cb, g_object_ref (self));
+  strata_session_apply_async (self->session, self->plan, self->cancellable,
+                              strata_plan_page_run_cb, g_object_ref (self));
 }
 
 static void
@@ -1092,7 +1092,7 @@ strata_plan_page_dispose (GObject *object)
   g_clear_object (&self->profile);
   g_clear_object (&self->driver);
   g_clear_object (&self->plan);
-  g_clear_object (&self->migrator);
+  g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->current_heads, g_strfreev);
   g_clear_pointer (&self->selected_revision, g_free);
