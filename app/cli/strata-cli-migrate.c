@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "strata-cli.h"
-#include "strata-state-cache-private.h"
 
 typedef struct
 {
@@ -288,60 +287,29 @@ offline (StrataCli        *cli,
   return TRUE;
 }
 
-/* The version rows of the target database without opening it: only for a
- * SQLite file that provably has not changed since strata last read it (see
- * strata-state-cache-private.h); NULL in any other case. */
-static char **
-cached_heads (StrataCli  *cli,
-              char      **display_url)
+/* upgrade: when the session knows without opening the database (a SQLite
+ * file unchanged since strata last read it) that the plan is empty, there
+ * is nothing to do. Any other plan is made from the rows read again. */
+static gboolean
+upgrade_is_noop (StrataCli  *cli,
+                 const char *target)
 {
   g_autoptr(StrataProfile) profile = NULL;
-  g_autoptr(StrataUrl) parsed = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *path = NULL;
-  const char * const *params;
-  char **heads;
-
-  if (!(profile = strata_cli_resolve_profile (cli, NULL)) ||
-      strata_profile_get_dialect (profile) != STRATA_DIALECT_SQLITE)
-    return NULL;
-
-  url = strata_profile_dup_url (profile, FALSE);
-  if (!(parsed = strata_url_parse (url, NULL)) || strata_url_is_memory (parsed))
-    return NULL;
-
-  /* Read-only or otherwise special URLs take the usual way. */
-  params = strata_url_get_param_names (parsed);
-  if (params[0] != NULL)
-    return NULL;
-
-  path = strata_url_get_sqlite_path (parsed, strata_project_get_directory (cli->project));
-  heads = _strata_state_cache_lookup (path, strata_project_get_version_table (cli->project));
-  if (heads != NULL)
-    *display_url = strata_url_to_string (parsed, TRUE);
-
-  return heads;
-}
-
-/* upgrade: when the cached version rows give an empty plan, there is
- * nothing to do and the database is not opened. Any other plan is made
- * again from the rows read inside the run's transactions. */
-static gboolean
-upgrade_is_noop (StrataCli   *cli,
-                 StrataGraph *graph,
-                 const char  *target)
-{
   g_autoptr(StrataPlan) plan = NULL;
-  g_autofree char *display_url = NULL;
-  g_auto(GStrv) heads = NULL;
 
-  if (!(heads = cached_heads (cli, &display_url)) ||
-      !(plan = strata_graph_plan_upgrade (graph, (const char * const *)heads, target, NULL)) ||
-      strata_plan_get_n_steps (plan) != 0)
+  if (!(profile = strata_cli_resolve_profile (cli, NULL)))
+    return FALSE;
+
+  strata_session_set_profile (cli->session, profile);
+  if (!(plan = strata_session_plan_unchanged (cli->session, target)))
     return FALSE;
 
   if (cli->verbose && !cli->json)
-    g_printerr ("Database: %s (unchanged since strata last read it: not opened)\n", display_url);
+    {
+      g_autofree char *display_url = strata_profile_dup_display_url (profile);
+
+      g_printerr ("Database: %s (unchanged since strata last read it: not opened)\n", display_url);
+    }
 
   return run_plan (cli, NULL, plan, NULL);
 }
@@ -355,21 +323,18 @@ migrate (StrataCli        *cli,
   g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataPlan) plan = NULL;
   g_auto(GStrv) heads = NULL;
-  StrataGraph *graph;
 
-  if (!(graph = strata_cli_get_graph (cli, error)))
+  if (!strata_cli_get_graph (cli, error))
     return FALSE;
 
-  if (direction == STRATA_DIRECTION_UP && upgrade_is_noop (cli, graph, target))
+  if (direction == STRATA_DIRECTION_UP && upgrade_is_noop (cli, target))
     return TRUE;
 
   if (!(migrator = strata_cli_open_migrator (cli, TRUE, error)))
     return FALSE;
 
-  if (!(heads = _strata_state_cache_read_heads (migrator, cli->cancellable, error)))
-    return FALSE;
-
-  if (!(plan = strata_session_plan (cli->session, direction, (const char * const *)heads, target, error)))
+  if (!(heads = strata_session_read_heads (cli->session, cli->cancellable, error)) ||
+      !(plan = strata_session_plan (cli->session, direction, (const char * const *)heads, target, error)))
     return FALSE;
 
   if (!run_plan (cli, cli->session, plan, error))
@@ -378,7 +343,7 @@ migrate (StrataCli        *cli,
   /* Record the state the run left, for the next no-op upgrade. */
   if (strata_plan_get_n_steps (plan) > 0)
     {
-      g_auto(GStrv) after = _strata_state_cache_read_heads (migrator, cli->cancellable, NULL);
+      g_auto(GStrv) after = strata_session_read_heads (cli->session, cli->cancellable, NULL);
     }
 
   return TRUE;
@@ -469,10 +434,8 @@ strata_cli_stamp (StrataCli  *cli,
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "stamp", entries);
   g_autoptr(StrataMigrator) migrator = NULL;
-  g_auto(GStrv) current = NULL;
   g_auto(GStrv) heads = NULL;
   g_autofree char *joined = NULL;
-  StrataGraph *graph;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
@@ -480,19 +443,10 @@ strata_cli_stamp (StrataCli  *cli,
   if (argc != 2)
     return strata_cli_usage_error (error, "stamp", "stamp needs one target");
 
-  if (!(graph = strata_cli_get_graph (cli, error)))
-    return FALSE;
-
   if (!(migrator = strata_cli_open_migrator (cli, TRUE, error)))
     return FALSE;
 
-  if (!(current = strata_migrator_get_current_heads (migrator, cli->cancellable, error)))
-    return FALSE;
-
-  if (!(heads = strata_graph_plan_stamp (graph, (const char * const *)current, argv[1], purge, error)))
-    return FALSE;
-
-  if (!strata_migrator_stamp (migrator, (const char * const *)heads, cli->cancellable, error))
+  if (!(heads = strata_session_stamp (cli->session, argv[1], purge, cli->cancellable, error)))
     return FALSE;
 
   joined = g_strjoinv (" ", heads);

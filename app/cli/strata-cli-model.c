@@ -166,44 +166,22 @@ strata_cli_lint (StrataCli  *cli,
                  GError    **error)
 {
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "lint", NULL);
-  g_autoptr(GPtrArray) scripts = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
+  g_autoptr(GPtrArray) all = NULL;
   gboolean dangerous = FALSE;
-  StrataGraph *graph;
+  StrataSession *session;
+  g_auto(GStrv) revisions = NULL;
+  guint n_revisions = 0;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
 
-  if (!(graph = strata_cli_get_graph (cli, error)))
+  revisions = g_new0 (char *, MAX (argc, 1));
+  for (int i = 1; i < argc; i++)
+    revisions[i - 1] = g_strdup (argv[i]);
+
+  if (!(session = strata_cli_get_session (cli, error)) ||
+      !(all = strata_session_lint (session, (const char * const *)revisions, &n_revisions, error)))
     return FALSE;
-
-  if (argc > 1)
-    for (int i = 1; i < argc; i++)
-      {
-        StrataScript *script = strata_graph_resolve (graph, argv[i], error);
-
-        if (script == NULL)
-          return FALSE;
-        g_ptr_array_add (scripts, g_object_ref (script));
-      }
-  else
-    {
-      GPtrArray *every = strata_graph_get_scripts (graph);
-
-      for (guint i = 0; i < every->len; i++)
-        g_ptr_array_add (scripts, g_object_ref (g_ptr_array_index (every, i)));
-    }
-
-  for (guint i = 0; i < scripts->len; i++)
-    {
-      g_autoptr(GPtrArray) findings = strata_lint_script (graph, g_ptr_array_index (scripts, i), error);
-
-      if (findings == NULL)
-        return FALSE;
-      for (guint j = 0; j < findings->len; j++)
-        g_ptr_array_add (all, g_steal_pointer (&findings->pdata[j]));
-      g_ptr_array_set_size (findings, 0);
-    }
 
   if (cli->json)
     {
@@ -247,7 +225,7 @@ strata_cli_lint (StrataCli  *cli,
     }
 
   strata_cli_info (cli, "%u %s in %u %s", all->len, all->len == 1 ? "finding" : "findings",
-                   scripts->len, scripts->len == 1 ? "revision" : "revisions");
+                   n_revisions, n_revisions == 1 ? "revision" : "revisions");
 
   if (dangerous)
     {

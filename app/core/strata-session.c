@@ -30,6 +30,8 @@
 #include "strata-replay-private.h"
 #include "strata-script.h"
 #include "strata-session.h"
+#include "strata-state-cache-private.h"
+#include "strata-url.h"
 
 /* StrataHistoryRecord {{{ */
 
@@ -1681,6 +1683,260 @@ strata_session_autogenerate (StrataSession       *self,
     return NULL;
 
   return g_steal_pointer (&diff);
+}
+
+/* }}} */
+
+/* Heads, stamp, lint, the state cache {{{ */
+
+/**
+ * strata_session_read_heads:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The version table's rows, read inside a read transaction. For a SQLite
+ * file they are also recorded with the file's identity, so that a later
+ * strata_session_plan_unchanged() can answer without opening it.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the heads, sorted
+ *   (empty at base), or %NULL with @error set
+ */
+char **
+strata_session_read_heads (StrataSession  *self,
+                           GCancellable   *cancellable,
+                           GError        **error)
+{
+  g_autoptr(StrataMigrator) migrator = NULL;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (!(migrator = strata_session_open_migrator (self, cancellable, error)))
+    return NULL;
+
+  return _strata_state_cache_read_heads (migrator, cancellable, error);
+}
+
+/**
+ * strata_session_plan_unchanged:
+ * @self: a #StrataSession
+ * @target: (nullable): the upgrade's target, %NULL for "head"
+ *
+ * An upgrade that has nothing to do, known without opening the database:
+ * only for a SQLite file that provably has not changed since Strata last
+ * read its version table (see strata_session_read_heads()). Opening a
+ * SQLite file whose schema holds a thousand objects costs more than all
+ * the rest of a no-op upgrade.
+ *
+ * Returns: (transfer full) (nullable): an empty plan at the recorded heads,
+ *   or %NULL when the database must be opened to know
+ */
+StrataPlan *
+strata_session_plan_unchanged (StrataSession *self,
+                               const char    *target)
+{
+  g_autoptr(StrataUrl) parsed = NULL;
+  g_autoptr(StrataPlan) plan = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *path = NULL;
+  g_auto(GStrv) heads = NULL;
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (self->profile == NULL || self->driver != NULL ||
+      strata_profile_get_dialect (self->profile) != STRATA_DIALECT_SQLITE ||
+      !(graph = strata_session_get_graph (self, NULL)))
+    return NULL;
+
+  url = strata_profile_dup_url (self->profile, FALSE);
+  if (!(parsed = strata_url_parse (url, NULL)) || strata_url_is_memory (parsed))
+    return NULL;
+
+  /* Read-only or otherwise special URLs take the usual way. */
+  if (strata_url_get_param_names (parsed)[0] != NULL)
+    return NULL;
+
+  path = strata_url_get_sqlite_path (parsed, strata_project_get_directory (self->project));
+  if (!(heads = _strata_state_cache_lookup (path, strata_project_get_version_table (self->project))) ||
+      !(plan = strata_graph_plan_upgrade (graph, (const char * const *)heads, target ? target : "head", NULL)) ||
+      strata_plan_get_n_steps (plan) != 0)
+    return NULL;
+
+  return g_steal_pointer (&plan);
+}
+
+/**
+ * strata_session_stamp:
+ * @self: a #StrataSession
+ * @target: the revision (or target) to record as applied
+ * @purge: empty the version table first, whatever it holds
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Sets the version table to @target without running any migration, and
+ * records it in the history.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the heads stamped
+ *   (empty at base), or %NULL with @error set
+ */
+char **
+strata_session_stamp (StrataSession  *self,
+                      const char     *target,
+                      gboolean        purge,
+                      GCancellable   *cancellable,
+                      GError        **error)
+{
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_auto(GStrv) current = NULL;
+  g_auto(GStrv) heads = NULL;
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (target != NULL, NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)) ||
+      !(migrator = strata_session_open_migrator (self, cancellable, error)) ||
+      !(current = strata_migrator_get_current_heads (migrator, cancellable, error)) ||
+      !(heads = strata_graph_plan_stamp (graph, (const char * const *)current, target, purge, error)) ||
+      !strata_migrator_stamp (migrator, (const char * const *)heads, cancellable, error))
+    return NULL;
+
+  return g_steal_pointer (&heads);
+}
+
+typedef struct
+{
+  char     *target;
+  gboolean  purge;
+} StampData;
+
+static void
+stamp_data_free (gpointer data)
+{
+  StampData *stamp = data;
+
+  g_free (stamp->target);
+  g_free (stamp);
+}
+
+static gpointer
+stamp_func (StrataSession  *self,
+            gpointer        data,
+            GCancellable   *cancellable,
+            GError        **error)
+{
+  StampData *stamp = data;
+
+  return strata_session_stamp (self, stamp->target, stamp->purge, cancellable, error);
+}
+
+/**
+ * strata_session_stamp_async:
+ * @self: a #StrataSession
+ * @target: the revision (or target) to record as applied
+ * @purge: empty the version table first
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ */
+void
+strata_session_stamp_async (StrataSession       *self,
+                            const char          *target,
+                            gboolean             purge,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  StampData *stamp;
+
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (target != NULL);
+
+  stamp = g_new0 (StampData, 1);
+  stamp->target = g_strdup (target);
+  stamp->purge = purge;
+
+  session_call_async (self, strata_session_stamp_async, stamp_func, stamp, stamp_data_free,
+                      (GDestroyNotify)g_strfreev, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_stamp_finish:
+ * @self: a #StrataSession
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the heads stamped
+ */
+char **
+strata_session_stamp_finish (StrataSession  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  return session_call_finish (self, result, strata_session_stamp_async, error);
+}
+
+/**
+ * strata_session_lint:
+ * @self: a #StrataSession
+ * @revisions: (nullable) (array zero-terminated=1): revisions (or targets)
+ *   to lint, %NULL for every revision
+ * @n_revisions: (out) (optional): how many revisions were linted
+ * @error: return location for a #GError
+ *
+ * Lints each revision's upgrade on the schema replayed up to it.
+ *
+ * Returns: (transfer full) (element-type StrataLintFinding): the findings,
+ *   or %NULL with @error set
+ */
+GPtrArray *
+strata_session_lint (StrataSession       *self,
+                     const char * const  *revisions,
+                     guint               *n_revisions,
+                     GError             **error)
+{
+  g_autoptr(GPtrArray) scripts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)))
+    return NULL;
+
+  if (revisions != NULL && revisions[0] != NULL)
+    for (guint i = 0; revisions[i] != NULL; i++)
+      {
+        StrataScript *script = strata_graph_resolve (graph, revisions[i], error);
+
+        if (script == NULL)
+          return NULL;
+        g_ptr_array_add (scripts, g_object_ref (script));
+      }
+  else
+    {
+      GPtrArray *every = strata_graph_get_scripts (graph);
+
+      for (guint i = 0; i < every->len; i++)
+        g_ptr_array_add (scripts, g_object_ref (g_ptr_array_index (every, i)));
+    }
+
+  for (guint i = 0; i < scripts->len; i++)
+    {
+      g_autoptr(GPtrArray) findings = strata_lint_script (graph, g_ptr_array_index (scripts, i), error);
+
+      if (findings == NULL)
+        return NULL;
+      for (guint j = 0; j < findings->len; j++)
+        g_ptr_array_add (all, g_steal_pointer (&findings->pdata[j]));
+      g_ptr_array_set_size (findings, 0);
+    }
+
+  if (n_revisions != NULL)
+    *n_revisions = scripts->len;
+
+  return g_steal_pointer (&all);
 }
 
 /* }}} */

@@ -192,6 +192,36 @@ StrataDiff         *strata_session_autogenerate        (StrataSession       *sel
                                                         GCancellable        *cancellable,
                                                         GError             **error);
 
+/* The version rows through the state cache (recorded for a SQLite file). */
+char              **strata_session_read_heads          (StrataSession       *self,
+                                                        GCancellable        *cancellable,
+                                                        GError             **error);
+/* An empty upgrade plan known without opening an unchanged SQLite file. */
+StrataPlan         *strata_session_plan_unchanged      (StrataSession       *self,
+                                                        const char          *target);
+
+/* Stamp: set the version table without running migrations. */
+char              **strata_session_stamp               (StrataSession       *self,
+                                                        const char          *target,
+                                                        gboolean             purge,
+                                                        GCancellable        *cancellable,
+                                                        GError             **error);
+void                strata_session_stamp_async         (StrataSession       *self,
+                                                        const char          *target,
+                                                        gboolean             purge,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+char              **strata_session_stamp_finish        (StrataSession       *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+
+/* Lint: each revision's upgrade on the schema replayed up to it. */
+GPtrArray          *strata_session_lint                (StrataSession       *self,
+                                                        const char * const  *revisions,
+                                                        guint               *n_revisions,
+                                                        GError             **error);
+
 /* Validate: the checksums of applied revisions in the history table
  * against the files. Returns the problems (empty when there is none). */
 GPtrArray          *strata_session_validate            (StrataSession       *self,

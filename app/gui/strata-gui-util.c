@@ -108,47 +108,6 @@ strata_step_render_sql (StrataGraph   *graph,
   return g_string_free (text, FALSE);
 }
 
-GPtrArray *
-strata_step_lint (StrataGraph  *graph,
-                  StrataStep   *step,
-                  GError      **error)
-{
-  StrataScript *script;
-  GPtrArray *upgrade;
-  GPtrArray *downgrade;
-  g_autoptr(StrataModel) before = NULL;
-  g_autoptr(StrataModel) after = NULL;
-  g_autoptr(GPtrArray) ops = NULL;
-
-  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
-  g_return_val_if_fail (STRATA_IS_STEP (step), NULL);
-
-  script = strata_step_get_script (step);
-  if (!strata_script_ensure_loaded (script, error))
-    return NULL;
-
-  if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
-    return strata_lint_script (graph, script, error);
-
-  /* A downgrade runs on the schema its revision left: its own downgrade,
-   * or the inverse computed from the schema before the revision */
-  upgrade = strata_script_get_upgrade (script);
-  downgrade = strata_script_get_downgrade (script);
-  if (!(before = strata_model_new_before_revision (graph, script, error)))
-    return NULL;
-
-  after = strata_model_copy (before);
-  if (!strata_model_apply_ops (after, upgrade, strata_script_get_revision (script), error))
-    return NULL;
-
-  if (downgrade != NULL)
-    ops = g_ptr_array_ref (downgrade);
-  else if (!(ops = strata_model_invert_ops (before, upgrade, error)))
-    return NULL;
-
-  return strata_lint_ops (ops, after, TRUE);
-}
-
 char *
 strata_format_timestamp (const char *text)
 {

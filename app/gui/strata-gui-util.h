@@ -24,12 +24,6 @@ char      *strata_step_render_sql      (StrataGraph    *graph,
                                         StrataStep     *step,
                                         StrataDialect   dialect,
                                         gboolean       *failed);
-/* The lint findings (StrataLintFinding) of what @step runs, on the schema
- * replayed from @graph, or NULL with @error set (an irreversible downgrade,
- * a migration that does not load). */
-GPtrArray *strata_step_lint            (StrataGraph    *graph,
-                                        StrataStep     *step,
-                                        GError        **error);
 /* "15:04 today"-style local time of an ISO 8601 timestamp, or @text. */
 char      *strata_format_timestamp     (const char     *text);
 

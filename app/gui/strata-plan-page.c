@@ -26,7 +26,7 @@ struct _StrataPlanPage
   StrataProject     *project;
   StrataGraph       *graph;
   StrataProfile     *profile;
-  StrataDriver      *driver;
+  StrataSession     *session;      /* the project view's: every use case */
   char             **current_heads;
   char              *selected_revision;
 
@@ -37,7 +37,6 @@ struct _StrataPlanPage
   guint              destructive : 1;
   guint              finished : 1;     /* showing the run that just ended */
 
-  StrataSession     *session;     /* while running */
   GCancellable      *cancellable;
   GCancellable      *review_cancellable;  /* while the steps are reviewed */
   struct _RunLog    *run_log;      /* the run's entry in the store's log, or NULL */
@@ -215,89 +214,60 @@ create_finding_row (StrataLintFinding *finding)
   return row;
 }
 
-/* What a step does, worked out in a worker thread: its lint findings on
- * the schema as it will be (replayed from the graph) and its exact SQL */
-typedef struct
+/* A step's SQL as the review shows it: the statements, each ending in ";",
+ * or why it cannot run, as SQL comments. */
+static char *
+format_statements (StrataStepReview *review)
 {
-  GPtrArray *findings;    /* StrataLintFinding, or NULL on error */
-  GError    *error;
-  char      *sql;
-  gboolean   failed;      /* the SQL could not be rendered */
-} StepReview;
+  GPtrArray *statements = strata_step_review_get_statements (review);
+  const GError *error = strata_step_review_get_error (review);
+  GString *text = g_string_new (NULL);
 
-static void
-step_review_free (gpointer data)
-{
-  StepReview *review = data;
-
-  g_clear_pointer (&review->findings, g_ptr_array_unref);
-  g_clear_error (&review->error);
-  g_clear_pointer (&review->sql, g_free);
-  g_free (review);
-}
-
-typedef struct
-{
-  StrataGraph   *graph;
-  StrataPlan    *plan;
-  StrataDialect  dialect;
-} Review;
-
-static void
-review_free (gpointer data)
-{
-  Review *review = data;
-
-  g_clear_object (&review->graph);
-  g_clear_object (&review->plan);
-  g_free (review);
-}
-
-static void
-review_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  Review *review = task_data;
-  guint n_steps = strata_plan_get_n_steps (review->plan);
-  g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func (step_review_free);
-
-  for (guint i = 0; i < n_steps; i++)
+  if (statements == NULL)
     {
-      StrataStep *step = strata_plan_get_step (review->plan, i);
-      StepReview *step_review = g_new0 (StepReview, 1);
+      g_auto(GStrv) lines = g_strsplit (error != NULL ? error->message : "", "\n", -1);
 
-      if (g_task_return_error_if_cancelled (task))
-        {
-          step_review_free (step_review);
-          return;
-        }
-
-      step_review->findings = strata_step_lint (review->graph, step, &step_review->error);
-      step_review->sql = strata_step_render_sql (review->graph, step, review->dialect, &step_review->failed);
-      g_ptr_array_add (steps, step_review);
+      for (guint i = 0; lines[i] != NULL; i++)
+        g_string_append_printf (text, "-- %s\n", lines[i]);
+      return g_string_free (text, FALSE);
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&steps), (GDestroyNotify)g_ptr_array_unref);
+  if (statements->len == 0)
+    /* Translators: shown as an SQL comment for a revision without statements */
+    g_string_append_printf (text, "-- %s", _("No statements"));
+
+  for (guint i = 0; i < statements->len; i++)
+    {
+      const char *statement = g_ptr_array_index (statements, i);
+
+      if (i > 0)
+        g_string_append (text, "\n\n");
+      g_string_append (text, statement);
+      if (!g_str_has_suffix (statement, ";"))
+        g_string_append_c (text, ';');
+    }
+
+  return g_string_free (text, FALSE);
 }
 
 static GtkWidget *
-create_step_row (StrataPlanPage *self,
-                 StrataStep     *step,
-                 StepReview     *review,
-                 guint           index,
-                 GPtrArray      *warnings)
+create_step_row (StrataPlanPage   *self,
+                 StrataStepReview *review,
+                 guint             index,
+                 GPtrArray        *warnings)
 {
+  StrataStep *step = strata_step_review_get_step (review);
   StrataScript *script = strata_step_get_script (step);
   gboolean up = strata_step_get_direction (step) == STRATA_DIRECTION_UP;
-  GPtrArray *findings = review->findings;
+  const GError *review_error = strata_step_review_get_error (review);
+  GPtrArray *findings = strata_step_review_get_findings (review);
   g_autofree char *title = NULL;
+  g_autofree char *sql = NULL;
   const char *message = strata_script_get_message (script);
   AdwExpanderRow *row;
   GtkWidget *state;
   GtkWidget *view;
-  gboolean failed = review->failed;
+  gboolean failed = strata_step_review_get_statements (review) == NULL;
   gboolean kinds[STRATA_LINT_DATA_DEPENDENT + 1] = { FALSE, };
   StepRow step_row;
 
@@ -336,9 +306,9 @@ create_step_row (StrataPlanPage *self,
 
   /* Lint findings on the schema as it will be: destructive ones stand out,
    * in the banner above the steps too */
-  if (findings == NULL)
+  if (review_error != NULL && strata_step_review_get_operations (review) == NULL)
     {
-      g_ptr_array_add (warnings, g_strdup (review->error->message));
+      g_ptr_array_add (warnings, g_strdup (review_error->message));
       adw_expander_row_add_action (row, create_tag (_("Cannot Run"), "error"));
       adw_expander_row_set_expanded (row, TRUE);
       self->destructive = TRUE;
@@ -387,7 +357,8 @@ create_step_row (StrataPlanPage *self,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, title,
                                   -1);
   strata_source_view_setup (GTK_SOURCE_VIEW (view));
-  strata_source_view_set_text (GTK_SOURCE_VIEW (view), review->sql);
+  sql = format_statements (review);
+  strata_source_view_set_text (GTK_SOURCE_VIEW (view), sql);
   gtk_widget_add_css_class (view, "step-sql");
   adw_expander_row_add_row (row, view);
   if (failed)
@@ -452,7 +423,7 @@ strata_plan_page_update_plan (StrataPlanPage *self)
   gtk_revealer_set_reveal_child (self->warning_revealer, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
 
-  if (self->graph == NULL || self->profile == NULL || self->current_heads == NULL)
+  if (self->session == NULL || self->graph == NULL || self->profile == NULL || self->current_heads == NULL)
     {
       gtk_stack_set_visible_child_name (self->plan_stack, "no-profile");
       strata_plan_page_update_actions (self);
@@ -503,10 +474,8 @@ strata_plan_page_update_plan (StrataPlanPage *self)
       return;
     }
 
-  if (down)
-    self->plan = strata_graph_plan_downgrade (self->graph, (const char * const *)self->current_heads, target_id, &error);
-  else
-    self->plan = strata_graph_plan_upgrade (self->graph, (const char * const *)self->current_heads, target_id, &error);
+  self->plan = strata_session_plan (self->session, down ? STRATA_DIRECTION_DOWN : STRATA_DIRECTION_UP,
+                                    (const char * const *)self->current_heads, target_id, &error);
 
   if (self->plan == NULL)
     {
@@ -525,21 +494,11 @@ strata_plan_page_update_plan (StrataPlanPage *self)
       return;
     }
 
-  /* Lint and SQL replay the schema: in a worker thread */
-  {
-    g_autoptr(GTask) task = NULL;
-    Review *review = g_new0 (Review, 1);
-
-    review->graph = g_object_ref (self->graph);
-    review->plan = g_object_ref (self->plan);
-    review->dialect = strata_profile_get_dialect (self->profile);
-
-    self->review_cancellable = g_cancellable_new ();
-    task = g_task_new (self, self->review_cancellable, review_cb, NULL);
-    g_task_set_source_tag (task, strata_plan_page_update_plan);
-    g_task_set_task_data (task, review, review_free);
-    g_task_run_in_thread (task, review_thread);
-  }
+  /* Per step: its operations, lint findings and SQL, from the one
+   * function that decides what a step runs (the session, in a thread) */
+  self->review_cancellable = g_cancellable_new ();
+  strata_session_review_plan_async (self->session, self->plan, strata_profile_get_dialect (self->profile),
+                                    self->review_cancellable, review_cb, g_object_ref (self));
 
   summary = g_strdup_printf (down
                              ? g_dngettext (GETTEXT_PACKAGE, "%u step down on %s", "%u steps down on %s", n_steps)
@@ -555,14 +514,15 @@ review_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  StrataPlanPage *self = STRATA_PLAN_PAGE (object);
+  g_autoptr(StrataPlanPage) self = user_data;
   g_autoptr(GPtrArray) reviews = NULL;
   g_autoptr(GPtrArray) warnings = NULL;
   g_autoptr(GError) error = NULL;
 
-  reviews = g_task_propagate_pointer (G_TASK (result), &error);
-  /* A newer plan replaced this one */
-  if (reviews == NULL || g_task_get_cancellable (G_TASK (result)) != self->review_cancellable)
+  reviews = strata_session_review_plan_finish (STRATA_SESSION (object), result, &error);
+  /* A newer plan replaced this one, or the page went away */
+  if (reviews == NULL || self->step_rows == NULL ||
+      g_task_get_cancellable (G_TASK (result)) != self->review_cancellable)
     return;
 
   g_clear_object (&self->review_cancellable);
@@ -570,8 +530,7 @@ review_cb (GObject      *object,
   warnings = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < reviews->len; i++)
     gtk_list_box_append (self->steps_list,
-                         create_step_row (self, strata_plan_get_step (self->plan, i),
-                                          g_ptr_array_index (reviews, i), i, warnings));
+                         create_step_row (self, g_ptr_array_index (reviews, i), i, warnings));
 
   /* The banner: what loses data, first (at most a few lines of it), else
    * that there are findings to look at */
@@ -860,7 +819,6 @@ strata_plan_page_run_cb (GObject      *object,
   g_signal_handlers_disconnect_by_data (object, self);
   self->lock_waiting_id = 0;
   strata_plan_page_log_run (self, error);
-  g_clear_object (&self->session);
 
   /* The page went away while the run ended: nothing left to show it on */
   if (self->step_rows == NULL)
@@ -930,7 +888,8 @@ strata_plan_page_run (StrataPlanPage *self)
 {
 
   g_assert (self->cancellable == NULL);
-  g_return_if_fail (self->plan != NULL && self->driver != NULL);
+  g_return_if_fail (self->plan != NULL && self->session != NULL &&
+                    strata_session_get_driver (self->session) != NULL);
 
   self->cancellable = g_cancellable_new ();
   g_strfreev (self->heads_reached);
@@ -939,16 +898,10 @@ strata_plan_page_run (StrataPlanPage *self)
 
   /* The session opens the migrator with every project setting: the
    * version and history tables, schema=, lock and statement timeouts. */
-  self->session = strata_session_new (self->project, self->profile);
-  strata_session_set_graph (self->session, self->graph);
-  strata_session_set_driver (self->session, self->driver);
   self->lock_waiting_id = g_signal_connect (self->session, "lock-waiting", G_CALLBACK (lock_waiting_cb), self);
-  g_signal_connect_object (self->session, "step-started",
-                           G_CALLBACK (strata_plan_page_step_started_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->session, "step-finished",
-                           G_CALLBACK (strata_plan_page_step_finished_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->session, "statement",
-                           G_CALLBACK (strata_plan_page_statement_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_swapped (self->session, "step-started", G_CALLBACK (strata_plan_page_step_started_cb), self);
+  g_signal_connect_swapped (self->session, "step-finished", G_CALLBACK (strata_plan_page_step_finished_cb), self);
+  g_signal_connect_swapped (self->session, "statement", G_CALLBACK (strata_plan_page_statement_cb), self);
 
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
@@ -957,7 +910,7 @@ strata_plan_page_run (StrataPlanPage *self)
                         g_dngettext (GETTEXT_PACKAGE, "Running %u step on %s", "Running %u steps on %s",
                                      strata_plan_get_n_steps (self->plan)),
                         strata_plan_get_n_steps (self->plan),
-                        strata_driver_get_display_url (self->driver));
+                        strata_driver_get_display_url (strata_session_get_driver (self->session)));
   strata_plan_page_update_actions (self);
 
   strata_session_apply_async (self->session, self->plan, self->cancellable,
@@ -1087,10 +1040,12 @@ strata_plan_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_PLAN_PAGE);
 
+  /* A run that outlives the page logs it, but shows nothing on it */
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->project);
   g_clear_object (&self->graph);
   g_clear_object (&self->profile);
-  g_clear_object (&self->driver);
   g_clear_object (&self->plan);
   g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
@@ -1181,19 +1136,26 @@ strata_plan_page_new (void)
 
 void
 strata_plan_page_set_context (StrataPlanPage     *self,
-                              StrataProject      *project,
-                              StrataGraph        *graph,
-                              StrataProfile      *profile,
-                              StrataDriver       *driver,
+                              StrataSession      *session,
                               const char * const *current_heads)
 {
   g_return_if_fail (STRATA_IS_PLAN_PAGE (self));
+  g_return_if_fail (session == NULL || STRATA_IS_SESSION (session));
   g_return_if_fail (self->cancellable == NULL);
 
-  g_set_object (&self->project, project);
-  g_set_object (&self->graph, graph);
-  g_set_object (&self->profile, profile);
-  g_set_object (&self->driver, driver);
+  g_set_object (&self->session, session);
+  if (session != NULL)
+    {
+      g_set_object (&self->project, strata_session_get_project (session));
+      g_set_object (&self->graph, strata_session_get_graph (session, NULL));
+      g_set_object (&self->profile, strata_session_get_profile (session));
+    }
+  else
+    {
+      g_clear_object (&self->project);
+      g_clear_object (&self->graph);
+      g_clear_object (&self->profile);
+    }
   g_clear_pointer (&self->current_heads, g_strfreev);
   self->current_heads = g_strdupv ((char **)current_heads);
 
