@@ -1,6 +1,6 @@
 /* strata-json-private.h: a strict, fast JSON reader
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #pragma once

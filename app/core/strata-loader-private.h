@@ -1,6 +1,6 @@
 /* strata-loader-private.h: libpq and libsecret, loaded on first use
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * libpq and libsecret pull some twenty more libraries into a process (TLS,
  * Kerberos, LDAP, …), all relocated at start-up: milliseconds that every

@@ -1,7 +1,7 @@
 /* strata-session.c: the use cases, over a project, a profile and the
  * revision graph
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The one layer the command line and the app call: it owns the project,
  * the profile, the graph and the connection, opens the migrator with every
@@ -706,6 +706,9 @@ strata_session_get_driver (StrataSession *self)
  * @self: a #StrataSession
  * @prompt: (nullable): asks for a password when connecting needs one
  * @prompt_data: data for @prompt
+ *
+ * Bindings: set the profile's password (strata_profile_set_password())
+ * before connecting instead.
  */
 void
 strata_session_set_prompt (StrataSession            *self,

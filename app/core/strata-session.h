@@ -1,10 +1,14 @@
 /* strata-session.h: the use cases, over a project, a profile and the
  * revision graph
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #pragma once
+
+#if !defined (STRATA_INSIDE) && !defined (STRATA_COMPILATION)
+# error "Only <strata.h> can be included directly."
+#endif
 
 #include <gio/gio.h>
 

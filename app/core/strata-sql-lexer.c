@@ -1,6 +1,6 @@
 /* strata-sql-lexer.c: the one SQL tokenizer
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Everything in Strata that must walk SQL text without parsing it
  * (splitting a script into statements, finding a parenthesis' match, a

@@ -1,12 +1,13 @@
 /* strata.h: the Strata migration core
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #pragma once
 
 #define STRATA_INSIDE
 #include "strata-types.h"
+#include "strata-enum-types.h"
 #include "strata-error.h"
 #include "strata-dialect.h"
 #include "strata-diff.h"

@@ -1,7 +1,7 @@
 /* strata-profile-connect.c: which profile a command targets, and
  * connecting with one
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Above the profile itself (strata-profile.c), the keyring
  * (strata-secret.c) and the user's store (strata-store.c), which each know
@@ -330,6 +330,13 @@ auth_hint (const char          *name,
 
 /**
  * strata_profile_connect:
+ * @self: a #StrataProfile
+ * @base_dir: (nullable): where a relative SQLite path starts
+ * @prompt: (nullable) (scope call) (closure prompt_data): asks a person for
+ *   the password when the server wants one and none was found
+ * @prompt_data: data for @prompt
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
  *
  * Returns: (transfer full): a connection to the profile's database
  */

@@ -1,6 +1,6 @@
 /* strata-store.c: the user's own store (profiles, recent projects, runs)
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #define G_LOG_DOMAIN "strata-store"
@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "strata-enum-types.h"
 #include "strata-core-resources.h"
 #include "strata-driver.h"
 #include "strata-driver-sqlite.h"
@@ -52,11 +53,6 @@ struct _StrataStore
 };
 
 G_DEFINE_FINAL_TYPE (StrataStore, strata_store, G_TYPE_OBJECT)
-
-G_DEFINE_ENUM_TYPE (StrataStoreOutcome, strata_store_outcome,
-  G_DEFINE_ENUM_VALUE (STRATA_STORE_OUTCOME_UNCHANGED, "unchanged"),
-  G_DEFINE_ENUM_VALUE (STRATA_STORE_OUTCOME_CREATED, "created"),
-  G_DEFINE_ENUM_VALUE (STRATA_STORE_OUTCOME_UPGRADED, "upgraded"))
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, sqlite3_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
@@ -559,6 +555,12 @@ strata_store_open_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/**
+ * strata_store_get_file:
+ * @self: a #StrataStore
+ *
+ * Returns: (transfer none): the store's file
+ */
 GFile *
 strata_store_get_file (StrataStore *self)
 {
@@ -587,6 +589,12 @@ strata_store_get_revision (StrataStore *self)
   return self->revision;
 }
 
+/**
+ * strata_store_get_backup_file:
+ * @self: a #StrataStore
+ *
+ * Returns: (transfer none) (nullable): the backup taken before the last upgrade
+ */
 GFile *
 strata_store_get_backup_file (StrataStore *self)
 {

@@ -1,9 +1,13 @@
 /* strata-store.h: the user's own store (profiles, recent projects, runs)
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #pragma once
+
+#if !defined (STRATA_INSIDE) && !defined (STRATA_COMPILATION)
+# error "Only <strata.h> can be included directly."
+#endif
 
 #include <gio/gio.h>
 
@@ -42,7 +46,6 @@ G_BEGIN_DECLS
  */
 
 #define STRATA_TYPE_STORE         (strata_store_get_type ())
-#define STRATA_TYPE_STORE_OUTCOME (strata_store_outcome_get_type ())
 
 /**
  * StrataStoreOutcome:
@@ -59,7 +62,6 @@ typedef enum
   STRATA_STORE_OUTCOME_UPGRADED,
 } StrataStoreOutcome;
 
-GType               strata_store_outcome_get_type       (void) G_GNUC_CONST;
 
 G_DECLARE_FINAL_TYPE (StrataStore, strata_store, STRATA, STORE, GObject)
 

@@ -1,6 +1,6 @@
 /* strata-graph.c: the revision DAG with Alembic's semantics
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The meaning of every target, and the way the version table changes at
  * each step, follow Alembic (alembic/script/revision.py: RevisionMap;

@@ -1,6 +1,6 @@
 /* strata-project-index.c: the index of a migrations folder
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #define G_LOG_DOMAIN "strata-project"

@@ -1,6 +1,6 @@
 /* strata-replay-private.h: replay for the migrator's eyes
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #pragma once

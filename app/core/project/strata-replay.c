@@ -1,7 +1,7 @@
 /* strata-replay.c: the schema a revision graph describes, and what a step
  * of a plan runs
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #define G_LOG_DOMAIN "strata-replay"
@@ -188,6 +188,14 @@ strata_step_dup_operations (StrataStep   *step,
 
 /* Lint over the graph {{{ */
 
+/**
+ * strata_lint_script:
+ * @graph: the revision graph
+ * @script: the revision
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type StrataLintFinding): the findings of @script's upgrade on the schema replayed up to it, or %NULL with @error set
+ */
 GPtrArray *
 strata_lint_script (StrataGraph   *graph,
                     StrataScript  *script,

@@ -1,10 +1,14 @@
 /* strata-replay.h: the schema a revision graph describes, and what a step
  * of a plan runs
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #pragma once
+
+#if !defined (STRATA_INSIDE) && !defined (STRATA_COMPILATION)
+# error "Only <strata.h> can be included directly."
+#endif
 
 #include <gio/gio.h>
 

@@ -1,6 +1,6 @@
 /* strata-migrator-history.c: the version and history tables
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The migrator's bookkeeping: the version table (one row per applied head,
  * as alembic_version) and the history table (one row per applied, reverted

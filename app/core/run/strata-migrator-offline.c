@@ -1,6 +1,6 @@
 /* strata-migrator-offline.c: the SQL a plan runs, without a database
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * A step's statements for a dialect (from strata_step_dup_operations(), the
  * one place that decides what a step runs), and a whole plan as a script a

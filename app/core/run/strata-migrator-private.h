@@ -1,6 +1,6 @@
 /* strata-migrator-private.h: the migrator's parts, for its own files
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #pragma once

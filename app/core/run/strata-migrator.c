@@ -1,6 +1,6 @@
 /* strata-migrator.c: runs a plan against a driver
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The type, its properties and signals, and the run loop: the lock, one
  * transaction per step, progress and cancel. The bookkeeping tables are in

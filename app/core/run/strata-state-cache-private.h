@@ -1,7 +1,7 @@
 /* strata-state-cache-private.h: the version rows of a SQLite file, kept
  * between runs for as long as the file provably has not changed
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #pragma once

@@ -1,6 +1,6 @@
 /* strata-lint.c: risk analysis of migration operations
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 /* What a reviewer wants to know before running a migration on a database
@@ -171,6 +171,14 @@ lint_alter_column (GPtrArray   *findings,
          "rebuilds table %s on SQLite (every row is copied)", op->table);
 }
 
+/**
+ * strata_lint_ops:
+ * @ops: (element-type StrataOp): the operations
+ * @state: the schema they apply to (changed: they are applied to it)
+ * @has_downgrade: whether the revision has a downgrade
+ *
+ * Returns: (transfer full) (element-type StrataLintFinding): the findings
+ */
 GPtrArray *
 strata_lint_ops (GPtrArray   *ops,
                  StrataModel *state,

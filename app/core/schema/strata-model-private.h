@@ -1,6 +1,6 @@
 /* strata-model-private.h: the model's internals (its JSON forms, names)
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #pragma once

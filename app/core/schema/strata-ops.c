@@ -1,6 +1,6 @@
 /* strata-ops.c: migration operations
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 /* The operations of a migration file, one JSON object each. Every object has

@@ -1,6 +1,6 @@
 /* strata-type-map.c: portable column types, mapped per dialect
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The schema layer's own knowledge of types: diff and lint compare columns
  * by the type each dialect would get; strata-dialect.c renders with it.

@@ -1,6 +1,6 @@
 /* strata-dialect-private.h: the SQL of the migrator's bookkeeping
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #pragma once

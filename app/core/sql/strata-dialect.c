@@ -1,6 +1,6 @@
 /* strata-dialect.c: SQL rendering per dialect
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #define G_LOG_DOMAIN "strata-dialect"
@@ -280,6 +280,13 @@ render_create_index (StrataDialect  dialect,
   return g_string_free (out, FALSE);
 }
 
+/**
+ * strata_dialect_render_create_table:
+ * @dialect: the dialect
+ * @table: the table
+ *
+ * Returns: (transfer full) (element-type utf8): the statements, without a trailing ";"
+ */
 GPtrArray *
 strata_dialect_render_create_table (StrataDialect  dialect,
                                     StrataTable   *table)

@@ -1,6 +1,6 @@
 /* strata-driver-pg-steps.c: the PostgreSQL side of running a migration
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * PL/pgSQL that Strata writes: the bookkeeping tables created in one
  * statement, and a whole transactional step in one request, guarded by a

@@ -1,6 +1,6 @@
 /* strata-driver-pg.c: the PostgreSQL driver (libpq)
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Every request goes out with PQsendQuery()/PQsendQueryParams() and its
  * results come back through a PQgetResult() loop: a multi-statement batch

@@ -1,6 +1,6 @@
 /* strata-driver-private.h: the driver class and helpers for its subclasses
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #pragma once

@@ -1,6 +1,6 @@
 /* strata-driver-sqlite-private.h: internals of the SQLite driver
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #pragma once

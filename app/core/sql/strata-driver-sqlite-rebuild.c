@@ -1,7 +1,7 @@
 /* strata-driver-sqlite-rebuild.c: what a SQLite table rebuild needs around
  * its statements
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * SQLite cannot ALTER most things in place: strata-dialect-rebuild.c renders
  * the rebuild (a new table, the rows copied, the old one dropped). Around

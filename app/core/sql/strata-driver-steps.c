@@ -1,6 +1,6 @@
 /* strata-driver-steps.c: the engine's part in running a migration
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #define G_LOG_DOMAIN "strata-driver"

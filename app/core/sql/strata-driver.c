@@ -1,6 +1,6 @@
 /* strata-driver.c: a connection to a database (sealed abstract type)
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #define G_LOG_DOMAIN "strata-driver"

@@ -1,6 +1,6 @@
 /* strata-introspect-pg.c: a PostgreSQL database's schema as a model
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 /* Reads the tables of current_schema() from the catalogs: pg_class,

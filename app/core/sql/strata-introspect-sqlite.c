@@ -1,6 +1,6 @@
 /* strata-introspect-sqlite.c: a SQLite database's schema as a model
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 /* SQLite keeps columns, keys and indexes where the pragmas can read them

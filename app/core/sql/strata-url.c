@@ -1,6 +1,6 @@
 /* strata-url.c: database URLs — parse, format, redact, connection parameters
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #define G_LOG_DOMAIN "strata-url"
@@ -1629,6 +1629,12 @@ strata_url_get_sqlite_timeout (StrataUrl *self)
 
 /* Copies and changes. */
 
+/**
+ * strata_url_copy:
+ * @self: a #StrataUrl
+ *
+ * Returns: (transfer full): a copy
+ */
 StrataUrl *
 strata_url_copy (StrataUrl *self)
 {
@@ -1656,6 +1662,12 @@ strata_url_copy (StrataUrl *self)
   return copy;
 }
 
+/**
+ * strata_url_dup_without_password:
+ * @self: a #StrataUrl
+ *
+ * Returns: (transfer full): a copy without the password
+ */
 StrataUrl *
 strata_url_dup_without_password (StrataUrl *self)
 {
