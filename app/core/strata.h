@@ -28,5 +28,6 @@
 #include "strata-type-map.h"
 #include "strata-secret.h"
 #include "strata-store.h"
+#include "strata-app-store.h"
 #include "strata-url.h"
 #undef STRATA_INSIDE

@@ -131,28 +131,37 @@ compare_names (gconstpointer a,
 }
 
 /**
- * _strata_store_load_scripts:
+ * _strata_store_load_resource_scripts:
+ * @resource: (nullable): where to look, %NULL for every registered resource
+ * @dir: the folder of the migration files, e.g. "/org/example/App/store/"
  *
- * Returns: (transfer full) (element-type StrataScript): the store's
- *   migrations
+ * Returns: (transfer full) (element-type StrataScript): the migrations in
+ *   @dir (its .json files, by name)
  */
 GPtrArray *
-_strata_store_load_scripts (GError **error)
+_strata_store_load_resource_scripts (GResource   *resource,
+                                     const char  *dir,
+                                     GError     **error)
 {
-  GResource *resource = _strata_core_get_resource ();
   g_autoptr(GPtrArray) scripts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *folder = g_str_has_suffix (dir, "/") ? g_strdup (dir) : g_strconcat (dir, "/", NULL);
   g_auto(GStrv) names = NULL;
 
-  names = g_resource_enumerate_children (resource, STORE_RESOURCE_DIR,
-                                         G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (resource != NULL)
+    names = g_resource_enumerate_children (resource, folder, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  else
+    names = g_resources_enumerate_children (folder, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
   if (names == NULL)
-    return NULL;
+    {
+      g_prefix_error (error, "the store's migrations (resource %s): ", folder);
+      return NULL;
+    }
 
   /* Sorted, so that the graph's ties break the same way every time. */
   g_qsort_with_data (names, g_strv_length (names), sizeof (char *), compare_names, NULL);
   for (guint i = 0; names[i] != NULL; i++)
     {
-      g_autofree char *path = g_strconcat (STORE_RESOURCE_DIR, names[i], NULL);
+      g_autofree char *path = g_strconcat (folder, names[i], NULL);
       g_autofree char *uri = g_strconcat ("resource://", path, NULL);
       g_autoptr(GBytes) bytes = NULL;
       StrataScript *script;
@@ -162,7 +171,11 @@ _strata_store_load_scripts (GError **error)
       if (!g_str_has_suffix (names[i], ".json"))
         continue;
 
-      if (!(bytes = g_resource_lookup_data (resource, path, G_RESOURCE_LOOKUP_FLAGS_NONE, error)))
+      if (resource != NULL)
+        bytes = g_resource_lookup_data (resource, path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+      else
+        bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+      if (bytes == NULL)
         return NULL;
 
       data = g_bytes_get_data (bytes, &length);
@@ -172,6 +185,18 @@ _strata_store_load_scripts (GError **error)
     }
 
   return g_steal_pointer (&scripts);
+}
+
+/**
+ * _strata_store_load_scripts:
+ *
+ * Returns: (transfer full) (element-type StrataScript): the store's
+ *   migrations
+ */
+GPtrArray *
+_strata_store_load_scripts (GError **error)
+{
+  return _strata_store_load_resource_scripts (_strata_core_get_resource (), STORE_RESOURCE_DIR, error);
 }
 
 /* Raw SQLite: reading the version without writing, and backups ----------- */
@@ -191,8 +216,11 @@ sqlite_fail (sqlite3     *db,
  * store this build must refuse is not changed by a single byte. */
 static char **
 read_heads (const char  *path,
+            const char  *version_table,
             GError     **error)
 {
+  g_autofree char *exists_sql = NULL;
+  g_autofree char *rows_sql = NULL;
   g_autoptr(sqlite3) db = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) heads = g_ptr_array_new_with_free_func (g_free);
@@ -204,10 +232,11 @@ read_heads (const char  *path,
       return NULL;
     }
 
-  rc = sqlite3_prepare_v2 (db,
-                           "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '"
-                           STRATA_STORE_VERSION_TABLE "'",
-                           -1, &stmt, NULL);
+  /* @version_table is an identifier (checked by the caller) */
+  exists_sql = g_strdup_printf ("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '%s'",
+                                version_table);
+  rows_sql = g_strdup_printf ("SELECT version_num FROM \"%s\" ORDER BY version_num", version_table);
+  rc = sqlite3_prepare_v2 (db, exists_sql, -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
       sqlite_fail (db, path, "cannot read the store (is it a Strata store?)", error);
@@ -218,8 +247,7 @@ read_heads (const char  *path,
   if (rc == SQLITE_ROW)
     {
       g_clear_pointer (&stmt, sqlite3_finalize);
-      rc = sqlite3_prepare_v2 (db, "SELECT version_num FROM " STRATA_STORE_VERSION_TABLE
-                               " ORDER BY version_num", -1, &stmt, NULL);
+      rc = sqlite3_prepare_v2 (db, rows_sql, -1, &stmt, NULL);
       if (rc != SQLITE_OK)
         {
           sqlite_fail (db, path, "cannot read the store's version", error);
@@ -329,6 +357,189 @@ join_heads (const char * const *heads)
   return g_strjoinv (", ", (char **)heads);
 }
 
+void
+_strata_store_upgrade_clear (StrataStoreUpgrade *upgrade)
+{
+  g_clear_pointer (&upgrade->previous_revision, g_free);
+  g_clear_pointer (&upgrade->revision, g_free);
+  g_clear_object (&upgrade->backup_file);
+  g_clear_object (&upgrade->driver);
+}
+
+static gboolean
+is_identifier (const char *name)
+{
+  if (name == NULL || !(g_ascii_isalpha (name[0]) || name[0] == '_'))
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!(g_ascii_isalnum (*p) || *p == '_'))
+      return FALSE;
+  return strlen (name) <= 63;
+}
+
+/*
+ * _strata_store_upgrade_file:
+ * @path: the store's file, created (0600, in a 0700 folder) if missing
+ * @graph: the store's migrations
+ * @version_table: the version table's name
+ * @target: (nullable): the target, %NULL for "heads"
+ * @name: the program that writes this store, for the error about a newer
+ *   one: "Strata", "Bookshelf"
+ * @version: (nullable): its version
+ * @upgrade: (out caller-allocates): what was done, and the open connection
+ *
+ * Opens the store at @path and brings it to @target: a missing store is
+ * created; an older one is backed up first (SQLite's online backup, to
+ * PATH.REV.bak), upgraded, and restored from the backup if the upgrade
+ * fails; one that holds a revision @graph does not know was written by a
+ * newer version and is refused (STRATA_ERROR_NEWER_VERSION) without being
+ * changed by a byte: it is only read, read-only.
+ */
+gboolean
+_strata_store_upgrade_file (const char          *path,
+                            StrataGraph         *graph,
+                            const char          *version_table,
+                            const char          *target,
+                            const char          *name,
+                            const char          *version,
+                            GCancellable        *cancellable,
+                            StrataStoreUpgrade  *upgrade,
+                            GError             **error)
+{
+  g_autoptr(StrataPlan) plan = NULL;
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *backup_path = NULL;
+  g_auto(GStrv) heads = NULL;
+  gboolean existed;
+  GStatBuf st;
+
+  memset (upgrade, 0, sizeof *upgrade);
+
+  if (!is_identifier (version_table))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not a valid version table name", version_table ? version_table : "(null)");
+      return FALSE;
+    }
+
+  folder = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (folder, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY,
+                   "%s: cannot create the folder of the store: %s", folder, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  existed = g_stat (path, &st) == 0 && st.st_size > 0;
+
+  if (existed)
+    {
+      if (!(heads = read_heads (path, version_table, error)))
+        return FALSE;
+
+      for (guint i = 0; heads[i] != NULL; i++)
+        if (strata_graph_lookup (graph, heads[i]) == NULL)
+          {
+            g_autofree char *this = version != NULL ? g_strdup_printf ("%s %s", name, version)
+                                                    : g_strdup_printf ("this version of %s", name);
+
+            g_set_error (error, STRATA_ERROR, STRATA_ERROR_NEWER_VERSION,
+                         "%s was written by a newer version of %s (its revision %s is unknown "
+                         "to %s); it was left untouched: update %s to use it",
+                         path, name, heads[i], this, name);
+            return FALSE;
+          }
+    }
+  else
+    {
+      heads = g_new0 (char *, 1);
+      if (!create_private_file (path, error))
+        return FALSE;
+    }
+
+  upgrade->previous_revision = join_heads ((const char * const *)heads);
+
+  if (!(plan = strata_graph_plan_upgrade (graph, (const char * const *)heads,
+                                          target ? target : "heads", error)))
+    {
+      if (!existed)
+        remove_database (path);
+      _strata_store_upgrade_clear (upgrade);
+      return FALSE;
+    }
+
+  if (strata_plan_get_n_steps (plan) > 0 && existed)
+    {
+      backup_path = g_strdup_printf ("%s.%s.bak", path, heads[0] ? heads[0] : "empty");
+      if (!copy_database (path, backup_path, &local_error))
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
+                       "%s: not upgraded, because the backup failed: %s",
+                       path, local_error->message);
+          _strata_store_upgrade_clear (upgrade);
+          return FALSE;
+        }
+      upgrade->backup_file = g_file_new_for_path (backup_path);
+    }
+
+  if (!(upgrade->driver = strata_driver_sqlite_open (path, FALSE, &local_error)))
+    {
+      if (!existed)
+        remove_database (path);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      _strata_store_upgrade_clear (upgrade);
+      return FALSE;
+    }
+
+  if (strata_plan_get_n_steps (plan) > 0)
+    {
+      migrator = strata_migrator_new (upgrade->driver, graph);
+      strata_migrator_set_version_table (migrator, version_table);
+
+      if (!strata_migrator_run (migrator, plan, cancellable, &local_error))
+        {
+          g_autoptr(GError) restore_error = NULL;
+          g_autofree char *to = join_heads (strata_plan_get_heads_after (plan));
+
+          g_clear_object (&migrator);
+          g_clear_object (&upgrade->driver);
+
+          if (!existed)
+            {
+              remove_database (path);
+              g_set_error (error, local_error->domain, local_error->code,
+                           "%s: creating the store failed: %s", path, local_error->message);
+            }
+          else if (!copy_database (backup_path, path, &restore_error))
+            g_set_error (error, local_error->domain, local_error->code,
+                         "%s: upgrading the store from %s to %s failed, and restoring it from %s "
+                         "failed too (%s): %s",
+                         path, upgrade->previous_revision, to, backup_path,
+                         restore_error->message, local_error->message);
+          else
+            g_set_error (error, local_error->domain, local_error->code,
+                         "%s: upgrading the store from %s to %s failed; it was restored from %s: %s",
+                         path, upgrade->previous_revision, to, backup_path, local_error->message);
+          _strata_store_upgrade_clear (upgrade);
+          return FALSE;
+        }
+    }
+
+  upgrade->revision = join_heads (strata_plan_get_heads_after (plan));
+  if (!existed)
+    upgrade->outcome = STRATA_STORE_OUTCOME_CREATED;
+  else if (strata_plan_get_n_steps (plan) > 0)
+    upgrade->outcome = STRATA_STORE_OUTCOME_UPGRADED;
+  else
+    upgrade->outcome = STRATA_STORE_OUTCOME_UNCHANGED;
+
+  return TRUE;
+}
+
 StrataStore *
 _strata_store_open_full (GFile         *file,
                          GPtrArray     *scripts,
@@ -339,15 +550,8 @@ _strata_store_open_full (GFile         *file,
   g_autoptr(StrataStore) self = NULL;
   g_autoptr(GPtrArray) shipped = NULL;
   g_autoptr(StrataGraph) graph = NULL;
-  g_autoptr(StrataPlan) plan = NULL;
-  g_autoptr(StrataMigrator) migrator = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *folder = NULL;
-  g_autofree char *backup_path = NULL;
-  g_auto(GStrv) heads = NULL;
-  gboolean existed;
-  GStatBuf st;
+  StrataStoreUpgrade upgrade;
 
   g_return_val_if_fail (file == NULL || G_IS_FILE (file), NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
@@ -373,111 +577,16 @@ _strata_store_open_full (GFile         *file,
       return NULL;
     }
 
-  folder = g_path_get_dirname (path);
-  if (g_mkdir_with_parents (folder, 0700) != 0)
-    {
-      int saved_errno = errno;
+  if (!_strata_store_upgrade_file (path, graph, STRATA_STORE_VERSION_TABLE, target, "Strata", PACKAGE_VERSION,
+                                   cancellable, &upgrade, error))
+    return NULL;
 
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY,
-                   "%s: cannot create the folder of the store: %s", folder, g_strerror (saved_errno));
-      return NULL;
-    }
-
-  existed = g_stat (path, &st) == 0 && st.st_size > 0;
-
-  if (existed)
-    {
-      if (!(heads = read_heads (path, error)))
-        return NULL;
-
-      for (guint i = 0; heads[i] != NULL; i++)
-        if (strata_graph_lookup (graph, heads[i]) == NULL)
-          {
-            g_set_error (error, STRATA_ERROR, STRATA_ERROR_NEWER_VERSION,
-                         "%s was written by a newer version of Strata (its revision %s is unknown "
-                         "to Strata %s); it was left untouched: update Strata to use it",
-                         path, heads[i], PACKAGE_VERSION);
-            return NULL;
-          }
-    }
-  else
-    {
-      heads = g_new0 (char *, 1);
-      if (!create_private_file (path, error))
-        return NULL;
-    }
-
-  self->previous_revision = join_heads ((const char * const *)heads);
-
-  if (!(plan = strata_graph_plan_upgrade (graph, (const char * const *)heads,
-                                          target ? target : "heads", error)))
-    {
-      if (!existed)
-        remove_database (path);
-      return NULL;
-    }
-
-  if (strata_plan_get_n_steps (plan) > 0 && existed)
-    {
-      backup_path = g_strdup_printf ("%s.%s.bak", path, heads[0] ? heads[0] : "empty");
-      if (!copy_database (path, backup_path, &local_error))
-        {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
-                       "%s: not upgraded, because the backup failed: %s",
-                       path, local_error->message);
-          return NULL;
-        }
-      self->backup_file = g_file_new_for_path (backup_path);
-    }
-
-  if (!(self->driver = strata_driver_sqlite_open (path, FALSE, &local_error)))
-    {
-      if (!existed)
-        remove_database (path);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-
-  if (strata_plan_get_n_steps (plan) > 0)
-    {
-      migrator = strata_migrator_new (self->driver, graph);
-      strata_migrator_set_version_table (migrator, STRATA_STORE_VERSION_TABLE);
-
-      if (!strata_migrator_run (migrator, plan, cancellable, &local_error))
-        {
-          g_autoptr(GError) restore_error = NULL;
-          g_autofree char *to = join_heads (strata_plan_get_heads_after (plan));
-
-          g_clear_object (&migrator);
-          g_clear_object (&self->driver);
-
-          if (!existed)
-            {
-              remove_database (path);
-              g_set_error (error, local_error->domain, local_error->code,
-                           "%s: creating the store failed: %s", path, local_error->message);
-            }
-          else if (!copy_database (backup_path, path, &restore_error))
-            g_set_error (error, local_error->domain, local_error->code,
-                         "%s: upgrading the store from %s to %s failed, and restoring it from %s "
-                         "failed too (%s): %s",
-                         path, self->previous_revision, to, backup_path,
-                         restore_error->message, local_error->message);
-          else
-            g_set_error (error, local_error->domain, local_error->code,
-                         "%s: upgrading the store from %s to %s failed; it was restored from %s: %s",
-                         path, self->previous_revision, to, backup_path, local_error->message);
-          return NULL;
-        }
-    }
-
-  self->revision = join_heads (strata_plan_get_heads_after (plan));
-  if (!existed)
-    self->outcome = STRATA_STORE_OUTCOME_CREATED;
-  else if (strata_plan_get_n_steps (plan) > 0)
-    self->outcome = STRATA_STORE_OUTCOME_UPGRADED;
-  else
-    self->outcome = STRATA_STORE_OUTCOME_UNCHANGED;
+  self->driver = g_steal_pointer (&upgrade.driver);
+  self->outcome = upgrade.outcome;
+  self->previous_revision = g_steal_pointer (&upgrade.previous_revision);
+  self->revision = g_steal_pointer (&upgrade.revision);
+  self->backup_file = g_steal_pointer (&upgrade.backup_file);
+  _strata_store_upgrade_clear (&upgrade);
 
   if (!load_profiles (self, error) || !load_recent_projects (self, error))
     return NULL;
