@@ -88,7 +88,7 @@ class Env:
 
     @property
     def store(self):
-        return os.path.join(self.dirs["XDG_DATA_HOME"], "strata", "strata.db")
+        return os.path.join(self.dirs["XDG_DATA_HOME"], os.environ.get("STRATA_DATA_DIRNAME", "strata"), "strata.db")
 
     def environ(self, extra=None):
         env = dict(os.environ)

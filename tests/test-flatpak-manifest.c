@@ -111,16 +111,69 @@ test_manifest_app (void)
 {
   g_autoptr(JsonNode) root = NULL;
   JsonObject *manifest = load_manifest (&root);
+  const char *runtime_version;
 
   /* The stable id: the desktop file, metainfo and schema are named after it */
   g_assert_cmpstr (get_string (manifest, "app-id"), ==, BASE_ID);
   g_assert_cmpstr (get_string (manifest, "command"), ==, "strata-gtk");
 
-  /* GNOME 43 ships GTK 4.8 and libadwaita 1.2, the versions the code is
-   * pinned to (GDK_VERSION_MAX_ALLOWED, STYLE.md). */
+  /* A supported GNOME runtime: 50 (until GNOME 52, March 2027) or newer.
+   * 43 to 49 are end-of-life. The code's API floor stays GTK 4.8 and
+   * libadwaita 1.2 (GDK_VERSION_MAX_ALLOWED, STYLE.md), which newer
+   * runtimes run unchanged. */
   g_assert_cmpstr (get_string (manifest, "runtime"), ==, "org.gnome.Platform");
   g_assert_cmpstr (get_string (manifest, "sdk"), ==, "org.gnome.Sdk");
-  g_assert_cmpstr (get_string (manifest, "runtime-version"), ==, "43");
+  runtime_version = get_string (manifest, "runtime-version");
+  g_assert_nonnull (runtime_version);
+  g_assert_true (g_regex_match_simple ("^[0-9]+$", runtime_version, 0, 0));
+  g_assert_cmpuint (g_ascii_strtoull (runtime_version, NULL, 10), >=, 50);
+}
+
+/* Each finish-arg comes right after a comment that argues for it. */
+static void
+test_manifest_finish_args_justified (void)
+{
+  g_autofree char *path = strata_test_source_path ("flatpak/io.github.stratadb.Strata.json");
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  gboolean in_args = FALSE;
+  gboolean justified = FALSE;
+  guint n_args = 0;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+
+      while (g_ascii_isspace (*line))
+        line++;
+
+      if (g_str_has_prefix (line, "\"finish-args\""))
+        {
+          in_args = TRUE;
+          continue;
+        }
+      if (!in_args)
+        continue;
+      if (g_str_has_prefix (line, "]"))
+        break;
+
+      if (g_str_has_prefix (line, "/*") || g_str_has_prefix (line, "*") || g_str_has_prefix (line, "//"))
+        justified = TRUE;
+      else if (line[0] == '"')
+        {
+          g_test_message ("finish-arg line: %s (justified: %d)", line, justified);
+          g_assert_true (justified);
+          justified = FALSE;
+          n_args++;
+        }
+    }
+
+  g_assert_cmpuint (n_args, ==, G_N_ELEMENTS (required_finish_args));
 }
 
 static void
@@ -349,6 +402,7 @@ main (int   argc,
 
   g_test_add_func ("/strata/flatpak/app", test_manifest_app);
   g_test_add_func ("/strata/flatpak/finish-args", test_manifest_finish_args);
+  g_test_add_func ("/strata/flatpak/finish-args-justified", test_manifest_finish_args_justified);
   g_test_add_func ("/strata/flatpak/sources", test_manifest_sources);
   g_test_add_func ("/strata/flatpak/libpq", test_manifest_libpq);
   g_test_add_func ("/strata/flatpak/strata", test_manifest_strata);

@@ -28,13 +28,13 @@
 static char *
 store_path (void)
 {
-  return g_build_filename (g_get_user_data_dir (), "strata", "strata.db", NULL);
+  return g_build_filename (g_get_user_data_dir (), STRATA_DATA_DIRNAME, "strata.db", NULL);
 }
 
 static void
 remove_store_folder (void)
 {
-  g_autofree char *folder = g_build_filename (g_get_user_data_dir (), "strata", NULL);
+  g_autofree char *folder = g_build_filename (g_get_user_data_dir (), STRATA_DATA_DIRNAME, NULL);
 
   strata_test_rm_rf (folder);
 }
@@ -43,7 +43,7 @@ remove_store_folder (void)
 static guint
 count_backups (void)
 {
-  g_autofree char *folder = g_build_filename (g_get_user_data_dir (), "strata", NULL);
+  g_autofree char *folder = g_build_filename (g_get_user_data_dir (), STRATA_DATA_DIRNAME, NULL);
   g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
   const char *name;
   guint n_backups = 0;
@@ -244,6 +244,73 @@ launch (void)
   g_test_trap_assert_passed ();
 }
 
+/* `strata-gtk PATH`: the command line through g_application_run, in a
+ * process of its own ------------------------------------------------------ */
+
+static gboolean
+quit_once_project_open (gpointer data)
+{
+  GApplication *app = data;
+  GtkWindow *window = strata_test_gui_find_toplevel (STRATA_TYPE_WINDOW);
+  StrataProject *project;
+
+  if (window == NULL)
+    return G_SOURCE_CONTINUE;
+
+  project = strata_project_view_get_project (strata_window_get_project_view (STRATA_WINDOW (window)));
+  if (project == NULL)
+    return G_SOURCE_CONTINUE;
+
+  g_print ("# opened=%s\n", g_file_peek_path (strata_project_get_directory (project)));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+give_up (gpointer data)
+{
+  g_error ("the project folder given on the command line did not open within 60 s");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+open_path_once (void)
+{
+  g_autoptr(StrataApplication) app = strata_application_new ();
+  g_autofree char *folder = g_build_filename (g_getenv ("STRATA_EXAMPLES_DIR"), "bookshop", NULL);
+  char *argv[] = { (char *)"strata-gtk", folder, NULL };
+  int status;
+
+  /* As main.c runs it, but not unique: tests run side by side */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
+  g_timeout_add (50, quit_once_project_open, app);
+  g_timeout_add_seconds (60, give_up, NULL);
+  status = g_application_run (G_APPLICATION (app), G_N_ELEMENTS (argv) - 1, argv);
+  g_assert_cmpint (status, ==, 0);
+}
+
+static void
+test_launch_open_path (void)
+{
+  g_autofree char *expected = NULL;
+
+  if (g_test_subprocess ())
+    {
+      open_path_once ();
+      return;
+    }
+
+  if (strata_test_require_env ("DISPLAY", "X server") == NULL ||
+      strata_test_require_env ("STRATA_EXAMPLES_DIR", "the example project") == NULL)
+    return;
+
+  g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  expected = g_strdup_printf ("*# opened=%s/bookshop\n*", g_getenv ("STRATA_EXAMPLES_DIR"));
+  g_test_trap_assert_stdout (expected);
+}
+
 /* The tests ------------------------------------------------------------- */
 
 static void
@@ -378,6 +445,7 @@ main (int   argc,
   g_test_add_func ("/strata/ui/launch/upgrade", test_launch_upgrade);
   g_test_add_func ("/strata/ui/launch/newer", test_launch_newer);
   g_test_add_func ("/strata/ui/launch/failed-upgrade", test_launch_failed_upgrade);
+  g_test_add_func ("/strata/ui/launch/open-path", test_launch_open_path);
 
   ret = g_test_run ();
 

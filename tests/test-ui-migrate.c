@@ -470,7 +470,7 @@ test_migrate_sqlite (void)
    * in the store */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-example-project", NULL));
   strata_test_gui_iterate_pending ();
-  example_ini = g_build_filename (g_get_user_data_dir (), "strata", "examples", "bookshop", "strata.ini", NULL);
+  example_ini = g_build_filename (g_get_user_data_dir (), STRATA_DATA_DIRNAME, "examples", "bookshop", "strata.ini", NULL);
   g_assert_true (g_file_test (example_ini, G_FILE_TEST_IS_REGULAR));
   view = strata_window_get_project_view (window);
   g_assert_nonnull (strata_project_view_get_project (view));

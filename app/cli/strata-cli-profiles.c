@@ -46,7 +46,11 @@ get_store (StrataCli  *cli,
 {
   if (cli->store == NULL)
     {
-      g_autoptr(GFile) file = strata_store_dup_default_file ();
+      /* $XDG_DATA_HOME/strata/strata.db, the app's store (strata-devel
+       * for the development profile's, as its app uses) */
+      g_autofree char *path = g_build_filename (g_get_user_data_dir (), STRATA_DATA_DIRNAME,
+                                                "strata.db", NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
 
       if (!create && !g_file_query_exists (file, NULL))
         return NULL;

@@ -497,17 +497,65 @@ strata_cli_clear (StrataCli *cli)
   g_clear_object (&cli->cancellable);
 }
 
+/* With --json, an error is one JSON object on stderr (README.md,
+ * "Machine-readable output"): {"error": {"message", "domain", "code",
+ * "exit_status"}}. */
 static int
-report (GError *error)
+report (gboolean  json,
+        GError   *error)
 {
   int status = strata_error_exit_status (error);
   g_autofree char *message = NULL;
 
   /* One line, always. */
   message = g_strdelimit (g_strdup (error->message), "\n", ' ');
-  g_printerr ("strata: error: %s\n", message);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "error");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, message);
+      json_builder_set_member_name (builder, "domain");
+      json_builder_add_string_value (builder, g_quark_to_string (error->domain));
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_int_value (builder, error->code);
+      json_builder_set_member_name (builder, "exit_status");
+      json_builder_add_int_value (builder, status);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      json_generator_set_root (generator, root);
+      text = json_generator_to_data (generator, NULL);
+      g_printerr ("%s\n", text);
+    }
+  else
+    g_printerr ("strata: error: %s\n", message);
 
   return status;
+}
+
+/* Whether --json is on the command line (before "--"), for errors that come
+ * before or while the options are parsed. */
+static gboolean
+wants_json (int    argc,
+            char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--"))
+        break;
+      if (g_str_equal (argv[i], "--json"))
+        return TRUE;
+    }
+
+  return FALSE;
 }
 
 int
@@ -524,6 +572,7 @@ main (int   argc,
     { NULL }
   };
   const StrataCliCommand *command = NULL;
+  gboolean json;
   int status;
 
   setlocale (LC_ALL, "");
@@ -535,6 +584,7 @@ main (int   argc,
 
   /* Global options come before the command word; the command's own
    * parser accepts them after it too. */
+  json = wants_json (argc, argv);
   globals = global_entries (&cli);
   context = g_option_context_new ("COMMAND [ARGS…]");
   g_option_context_set_summary (context, "Manage database schema migrations for SQLite and PostgreSQL.");
@@ -546,7 +596,7 @@ main (int   argc,
 
   if (!strata_cli_parse (&cli, context, &argc, &argv, &error))
     {
-      status = report (error);
+      status = report (json, error);
       strata_cli_clear (&cli);
       return status;
     }
@@ -568,7 +618,7 @@ main (int   argc,
     {
       g_set_error (&error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
                    "unknown command “%s” (see “strata --help”)", argv[1]);
-      status = report (error);
+      status = report (json, error);
       strata_cli_clear (&cli);
       return status;
     }
@@ -576,7 +626,7 @@ main (int   argc,
   cli.cancellable = g_cancellable_new ();
 
   if (!command->func (&cli, argc - 1, argv + 1, &error))
-    status = report (error);
+    status = report (json || cli.json, error);
   else
     status = 0;
 

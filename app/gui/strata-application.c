@@ -29,6 +29,9 @@ struct _StrataApplication
   GListStore     *no_profiles;
   GListStore     *session_projects;
 
+  /* Folders given on the command line before the store was open */
+  GPtrArray      *pending_open;
+
   guint           ready : 1;
   guint           activate_when_ready : 1;
 };
@@ -159,6 +162,27 @@ strata_application_present_window (StrataApplication *self)
   gtk_window_present (window);
 }
 
+/* `strata-gtk PATH…`: the first folder in the active window, each other
+ * one in a window of its own. */
+static void
+strata_application_open_folders (StrataApplication  *self,
+                                 GFile             **folders,
+                                 guint               n_folders)
+{
+  for (guint i = 0; i < n_folders; i++)
+    {
+      GtkWindow *window = NULL;
+
+      if (i == 0)
+        window = gtk_application_get_active_window (GTK_APPLICATION (self));
+      if (window == NULL)
+        window = GTK_WINDOW (strata_window_new (self));
+
+      gtk_window_present (window);
+      strata_window_open_project_or_report (STRATA_WINDOW (window), folders[i]);
+    }
+}
+
 static void
 store_problem_response_cb (AdwMessageDialog *dialog,
                            const char       *response,
@@ -268,10 +292,14 @@ strata_application_store_opened_cb (GObject      *object,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
 
-  if (self->activate_when_ready)
+  if (self->activate_when_ready || self->pending_open->len > 0)
     {
+      g_autoptr(GPtrArray) folders = g_steal_pointer (&self->pending_open);
+
+      self->pending_open = g_ptr_array_new_with_free_func (g_object_unref);
       self->activate_when_ready = FALSE;
       strata_application_present_window (self);
+      strata_application_open_folders (self, (GFile **)folders->pdata, folders->len);
       strata_application_show_store_problem (self, gtk_application_get_active_window (GTK_APPLICATION (self)));
     }
 
@@ -282,6 +310,10 @@ static void
 strata_application_startup (GApplication *application)
 {
   StrataApplication *self = STRATA_APPLICATION (application);
+  /* $XDG_DATA_HOME/strata/strata.db, shared with the command line;
+   * strata-devel for the development profile */
+  g_autofree char *store_path = NULL;
+  g_autoptr(GFile) store_file = NULL;
 
   /* Loads style.css and gtk/help-overlay.ui from the resource base path
    * and initializes libadwaita. */
@@ -315,7 +347,9 @@ strata_application_startup (GApplication *application)
    * worker thread; the window comes once it is done. */
   self->store_cancellable = g_cancellable_new ();
   g_application_hold (application);
-  strata_store_open_async (NULL, self->store_cancellable,
+  store_path = g_build_filename (g_get_user_data_dir (), STRATA_DATA_DIRNAME, "strata.db", NULL);
+  store_file = g_file_new_for_path (store_path);
+  strata_store_open_async (store_file, self->store_cancellable,
                            strata_application_store_opened_cb,
                            g_object_ref (self));
 }
@@ -335,6 +369,38 @@ strata_application_activate (GApplication *application)
 }
 
 static void
+strata_application_open (GApplication  *application,
+                         GFile        **files,
+                         int            n_files,
+                         const char    *hint)
+{
+  StrataApplication *self = STRATA_APPLICATION (application);
+
+  if (!self->ready)
+    {
+      /* Opened once the store is (store_opened_cb) */
+      for (int i = 0; i < n_files; i++)
+        g_ptr_array_add (self->pending_open, g_object_ref (files[i]));
+      return;
+    }
+
+  strata_application_open_folders (self, files, n_files);
+}
+
+static int
+strata_application_handle_local_options (GApplication *application,
+                                         GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("%s %s\n", STRATA_GUI_NAME, PACKAGE_VERSION);
+      return 0;
+    }
+
+  return -1;
+}
+
+static void
 strata_application_dispose (GObject *object)
 {
   StrataApplication *self = (StrataApplication *)object;
@@ -346,6 +412,7 @@ strata_application_dispose (GObject *object)
   g_clear_error (&self->store_error);
   g_clear_object (&self->no_profiles);
   g_clear_object (&self->session_projects);
+  g_clear_pointer (&self->pending_open, g_ptr_array_unref);
 
   G_OBJECT_CLASS (strata_application_parent_class)->dispose (object);
 }
@@ -384,6 +451,8 @@ strata_application_class_init (StrataApplicationClass *klass)
 
   application_class->startup = strata_application_startup;
   application_class->activate = strata_application_activate;
+  application_class->open = strata_application_open;
+  application_class->handle_local_options = strata_application_handle_local_options;
 
   /**
    * StrataApplication:ready:
@@ -411,6 +480,11 @@ strata_application_init (StrataApplication *self)
 {
   self->no_profiles = g_list_store_new (STRATA_TYPE_PROFILE);
   self->session_projects = g_list_store_new (G_TYPE_FILE);
+  self->pending_open = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_application_add_main_option (G_APPLICATION (self), "version", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_NONE, _("Print the version and exit"), NULL);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[PROJECT-FOLDER…]"));
 }
 
 StrataApplication *
@@ -420,7 +494,7 @@ strata_application_new (void)
    * (io.github.stratadb.Strata.Devel) finds the same resources. */
   return g_object_new (STRATA_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/stratadb/Strata",
                        NULL);
 }
@@ -631,7 +705,7 @@ strata_application_dup_example_project (StrataApplication  *self,
 
   g_return_val_if_fail (STRATA_IS_APPLICATION (self), NULL);
 
-  copy_path = g_build_filename (g_get_user_data_dir (), "strata", "examples", "bookshop", NULL);
+  copy_path = g_build_filename (g_get_user_data_dir (), STRATA_DATA_DIRNAME, "examples", "bookshop", NULL);
   copy = g_file_new_for_path (copy_path);
   copy_ini = g_file_get_child (copy, "strata.ini");
   if (g_file_query_exists (copy_ini, NULL))

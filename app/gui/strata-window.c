@@ -203,7 +203,8 @@ strata_window_open_project (StrataWindow  *self,
   return TRUE;
 }
 
-static void
+/* Opens @directory, or says in a dialog why it cannot. */
+void
 strata_window_open_project_or_report (StrataWindow *self,
                                       GFile        *directory)
 {

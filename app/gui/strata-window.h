@@ -25,6 +25,8 @@ void          strata_window_add_toast        (StrataWindow      *self,
 gboolean      strata_window_open_project     (StrataWindow      *self,
                                               GFile             *directory,
                                               GError           **error);
+void          strata_window_open_project_or_report (StrataWindow *self,
+                                                    GFile        *directory);
 StrataProjectView *strata_window_get_project_view (StrataWindow *self);
 /* Selects @profile in the sidebar (NULL: none) for the open project. */
 void          strata_window_select_profile   (StrataWindow      *self,
