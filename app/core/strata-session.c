@@ -35,6 +35,31 @@
 
 /* StrataHistoryRecord {{{ */
 
+/**
+ * StrataHistoryRecord:
+ * @id: the row's id
+ * @revision: the revision
+ * @direction: "up", "down", "stamp" or "unstamp"
+ * @checksum: (nullable): the checksum of the revision's file when it ran
+ * @started: (nullable): when it started, ISO 8601 in UTC
+ * @finished: (nullable): when it ended, ISO 8601 in UTC
+ * @duration_ms: how long it took in milliseconds, -1 when unknown
+ * @os_user: (nullable): who ran it: the operating system's user
+ * @host: (nullable): on which host
+ * @tool_version: (nullable): the version of Strata that ran it
+ * @outcome: "success", "failed" or "cancelled"
+ *
+ * One row of the history table: a revision applied, reverted or stamped.
+ */
+
+/**
+ * strata_history_record_copy:
+ * @record: a #StrataHistoryRecord
+ *
+ * Copies a history record.
+ *
+ * Returns: (transfer full): a copy of @record
+ */
 StrataHistoryRecord *
 strata_history_record_copy (const StrataHistoryRecord *record)
 {
@@ -55,6 +80,12 @@ strata_history_record_copy (const StrataHistoryRecord *record)
   return copy;
 }
 
+/**
+ * strata_history_record_free:
+ * @record: a #StrataHistoryRecord
+ *
+ * Frees a history record.
+ */
 void
 strata_history_record_free (StrataHistoryRecord *record)
 {
@@ -118,6 +149,13 @@ history_from_result (StrataResult *result)
 
 /* StrataDatabaseState {{{ */
 
+/**
+ * StrataDatabaseState:
+ *
+ * What a database holds, read in one go by strata_session_read_state():
+ * its heads (the version table's rows) and its history.
+ */
+
 struct _StrataDatabaseState
 {
   GObject    parent_instance;
@@ -152,6 +190,9 @@ strata_database_state_init (StrataDatabaseState *self)
 
 /**
  * strata_database_state_get_heads:
+ * @self: a #StrataDatabaseState
+ *
+ * The rows of the version table: the revisions the database is at.
  *
  * Returns: (transfer none) (array zero-terminated=1): the version-table
  *   rows, sorted (empty for a database at base)
@@ -165,9 +206,11 @@ strata_database_state_get_heads (StrataDatabaseState *self)
 
 /**
  * strata_database_state_get_history:
+ * @self: a #StrataDatabaseState
  *
- * Returns: (transfer none) (element-type StrataHistoryRecord): the history,
- *   newest first
+ * The history table's rows, newest first.
+ *
+ * Returns: (transfer none) (element-type StrataHistoryRecord): the history, newest first
  */
 GPtrArray *
 strata_database_state_get_history (StrataDatabaseState *self)
@@ -178,9 +221,12 @@ strata_database_state_get_history (StrataDatabaseState *self)
 
 /**
  * strata_database_state_get_exists:
+ * @self: a #StrataDatabaseState
  *
- * Returns: whether the database exists (a SQLite file not created yet
- *   does not, and is not created by reading its state)
+ * Whether the database exists (a SQLite file that is missing does not).
+ *
+ * Returns: whether the database exists (a SQLite file not created yet does
+ *   not, and is not created by reading its state)
  */
 gboolean
 strata_database_state_get_exists (StrataDatabaseState *self)
@@ -192,6 +238,14 @@ strata_database_state_get_exists (StrataDatabaseState *self)
 /* }}} */
 
 /* StrataStepReview {{{ */
+
+/**
+ * StrataStepReview:
+ *
+ * What one step of a plan will run, as strata_session_review_plan() works
+ * it out: the operations, their SQL for a dialect and their lint findings,
+ * or why they cannot run.
+ */
 
 struct _StrataStepReview
 {
@@ -232,6 +286,9 @@ strata_step_review_init (StrataStepReview *self)
 
 /**
  * strata_step_review_get_step:
+ * @self: a #StrataStepReview
+ *
+ * The step reviewed.
  *
  * Returns: (transfer none): the step
  */
@@ -244,6 +301,10 @@ strata_step_review_get_step (StrataStepReview *self)
 
 /**
  * strata_step_review_get_operations:
+ * @self: a #StrataStepReview
+ *
+ * The operations the step runs, from strata_step_dup_operations(): the one
+ * function that decides what a step runs.
  *
  * Returns: (transfer none) (nullable) (element-type StrataOp): the
  *   operations the step runs; %NULL when they could not be worked out
@@ -257,9 +318,12 @@ strata_step_review_get_operations (StrataStepReview *self)
 
 /**
  * strata_step_review_get_statements:
+ * @self: a #StrataStepReview
  *
- * Returns: (transfer none) (nullable) (element-type utf8): the SQL the
- *   step runs, exactly as the migrator runs it
+ * The SQL the step runs on the review's dialect, as the migrator runs it.
+ *
+ * Returns: (transfer none) (nullable) (element-type utf8): the SQL the step
+ *   runs, exactly as the migrator runs it
  */
 GPtrArray *
 strata_step_review_get_statements (StrataStepReview *self)
@@ -270,6 +334,9 @@ strata_step_review_get_statements (StrataStepReview *self)
 
 /**
  * strata_step_review_get_findings:
+ * @self: a #StrataStepReview
+ *
+ * The lint findings of the step's operations, on the schema as it will be when the step runs.
  *
  * Returns: (transfer none) (element-type StrataLintFinding): lint findings
  */
@@ -282,6 +349,11 @@ strata_step_review_get_findings (StrataStepReview *self)
 
 /**
  * strata_step_review_get_error:
+ * @self: a #StrataStepReview
+ *
+ * Why the step's operations or SQL could not be worked out (a migration
+ * that does not load, an irreversible downgrade, an operation the dialect
+ * cannot express).
  *
  * Returns: (transfer none) (nullable): why the step cannot be rendered
  */
@@ -295,6 +367,22 @@ strata_step_review_get_error (StrataStepReview *self)
 /* }}} */
 
 /* StrataSession {{{ */
+
+/**
+ * StrataSession:
+ *
+ * The use cases of Strata over one migration project and one database: the
+ * layer the `strata` command line and the Strata app both stand on.
+ *
+ * A session owns the project, the profile of the database, the revision
+ * graph and the connection, and opens the migrator with every project
+ * setting applied (the version and history tables, `schema=`, the lock and
+ * statement timeouts). Each use case has a blocking form, for a command
+ * line, and an asynchronous one (its blocking work in a worker thread), for
+ * an application with a main loop: read the database's state, plan, review
+ * a plan, apply or roll back with progress and cancellation, check drift,
+ * check the model, autogenerate, validate, stamp, lint.
+ */
 
 struct _StrataSession
 {
@@ -440,6 +528,8 @@ strata_session_class_init (StrataSessionClass *klass)
    * @step: the step
    * @index: its position in the plan
    * @n_steps: the number of steps
+   *
+   * A step of a run (strata_session_apply()) begins.
    */
   signals[STEP_STARTED] =
     g_signal_new ("step-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -451,6 +541,8 @@ strata_session_class_init (StrataSessionClass *klass)
    * @index: its position in the plan
    * @n_steps: the number of steps
    * @seconds: how long it took
+   *
+   * A step of a run was committed.
    */
   signals[STEP_FINISHED] =
     g_signal_new ("step-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -461,6 +553,8 @@ strata_session_class_init (StrataSessionClass *klass)
    * @self: the session
    * @step: the step
    * @sql: the statement about to run
+   *
+   * A run is about to run a statement.
    */
   signals[STATEMENT] =
     g_signal_new ("statement", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -491,6 +585,8 @@ strata_session_init (StrataSession *self)
  * @project: the migration project
  * @profile: (nullable): the database to target, %NULL for offline work
  *
+ * Makes a session over @project: the use cases of Strata for one project and one database.
+ *
  * Returns: (transfer full): a new #StrataSession
  */
 StrataSession *
@@ -505,6 +601,9 @@ strata_session_new (StrataProject *project,
 
 /**
  * strata_session_get_project:
+ * @self: a #StrataSession
+ *
+ * The project the session is for.
  *
  * Returns: (transfer none): the project
  */
@@ -520,7 +619,7 @@ strata_session_get_project (StrataSession *self)
  * @self: a #StrataSession
  * @profile: (nullable): the database to target
  *
- * Targets another database: the connection and migrator are dropped.
+ * Targets the database of @profile (for a connection the session makes itself).
  */
 void
 strata_session_set_profile (StrataSession *self,
@@ -542,6 +641,9 @@ strata_session_set_profile (StrataSession *self,
 
 /**
  * strata_session_get_profile:
+ * @self: a #StrataSession
+ *
+ * The profile of the database the session targets.
  *
  * Returns: (transfer none) (nullable): the profile
  */
@@ -601,6 +703,9 @@ strata_session_set_graph (StrataSession *self,
  * strata_session_set_schema:
  * @self: a #StrataSession
  * @schema: (nullable): the PostgreSQL schema, %NULL for strata.ini's
+ *
+ * Overrides strata.ini's schema= (PostgreSQL: the schema of the migrations
+ * and of the version and history tables), as --schema does.
  */
 void
 strata_session_set_schema (StrataSession *self,
@@ -613,6 +718,15 @@ strata_session_set_schema (StrataSession *self,
   self->has_schema = schema != NULL;
 }
 
+/**
+ * strata_session_set_lock_timeout:
+ * @self: a #StrataSession
+ * @msec: milliseconds; 0 for none, -1 for the server's setting
+ *
+ * Overrides strata.ini's lock-timeout=, as --lock-timeout does:
+ * PostgreSQL's lock_timeout, which bounds the wait for another run's
+ * migration lock too; SQLite's busy timeout.
+ */
 void
 strata_session_set_lock_timeout (StrataSession *self,
                                  int            msec)
@@ -623,6 +737,13 @@ strata_session_set_lock_timeout (StrataSession *self,
   self->has_lock_timeout = TRUE;
 }
 
+/**
+ * strata_session_set_statement_timeout:
+ * @self: a #StrataSession
+ * @msec: milliseconds; 0 for none, -1 for the server's setting
+ *
+ * Overrides strata.ini's statement-timeout=, as --statement-timeout does (PostgreSQL).
+ */
 void
 strata_session_set_statement_timeout (StrataSession *self,
                                       int            msec)
@@ -635,6 +756,9 @@ strata_session_set_statement_timeout (StrataSession *self,
 
 /**
  * strata_session_dup_schema:
+ * @self: a #StrataSession
+ *
+ * The schema a run uses: the override, else strata.ini's for the profile, else its [strata] one.
  *
  * Returns: (transfer full) (nullable): the schema a run uses
  */
@@ -654,6 +778,14 @@ strata_session_dup_schema (StrataSession *self)
   return strata_project_dup_schema (self->project, name);
 }
 
+/**
+ * strata_session_get_lock_timeout:
+ * @self: a #StrataSession
+ *
+ * The lock timeout a run uses: the override, else strata.ini's.
+ *
+ * Returns: milliseconds, 0 for none, -1 for the server's setting
+ */
 int
 strata_session_get_lock_timeout (StrataSession *self)
 {
@@ -662,6 +794,14 @@ strata_session_get_lock_timeout (StrataSession *self)
   return self->has_lock_timeout ? self->lock_timeout : strata_project_get_lock_timeout (self->project);
 }
 
+/**
+ * strata_session_get_statement_timeout:
+ * @self: a #StrataSession
+ *
+ * The statement timeout a run uses: the override, else strata.ini's.
+ *
+ * Returns: milliseconds, 0 for none, -1 for the server's setting
+ */
 int
 strata_session_get_statement_timeout (StrataSession *self)
 {
@@ -675,6 +815,10 @@ strata_session_get_statement_timeout (StrataSession *self)
  * strata_session_set_driver:
  * @self: a #StrataSession
  * @driver: (nullable): an open connection to the profile's database
+ *
+ * Gives the session a connection made elsewhere (an application asks for
+ * the password itself); %NULL forgets it. The migrator opens on it with
+ * every project setting.
  */
 void
 strata_session_set_driver (StrataSession *self,
@@ -691,6 +835,9 @@ strata_session_set_driver (StrataSession *self,
 
 /**
  * strata_session_get_driver:
+ * @self: a #StrataSession
+ *
+ * The connection, once made or given.
  *
  * Returns: (transfer none) (nullable): the connection, once open
  */
@@ -735,8 +882,10 @@ on_lock_waiting (StrataDriver  *driver,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Connects (unless a connection was set) and makes the migrator with the
- * project's version and history tables, schema= and timeouts.
+ * Connects (unless a connection was given) and makes the migrator with
+ * every project setting: the version and history tables, schema=, the lock
+ * and statement timeouts (SQLite: the busy timeout). The session keeps it
+ * for the use cases that follow.
  *
  * Returns: (transfer full): the migrator, or %NULL with @error set
  */
@@ -916,6 +1065,11 @@ strata_session_open_migrator_async (StrataSession       *self,
 
 /**
  * strata_session_open_migrator_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_open_migrator_async().
  *
  * Returns: (transfer full): the migrator, or %NULL with @error set
  */
@@ -934,6 +1088,8 @@ strata_session_open_migrator_finish (StrataSession  *self,
  * @self: a #StrataSession
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
+ *
+ * Reads what the database holds: the version table's heads and the history, typed.
  *
  * Returns: (transfer full): the heads and the history, or %NULL with @error
  */
@@ -976,6 +1132,8 @@ read_state_func (StrataSession  *self,
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when done
  * @user_data: data for @callback
+ *
+ * strata_session_read_state() in a worker thread.
  */
 void
 strata_session_read_state_async (StrataSession       *self,
@@ -991,6 +1149,11 @@ strata_session_read_state_async (StrataSession       *self,
 
 /**
  * strata_session_read_state_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_read_state_async().
  *
  * Returns: (transfer full): the state, or %NULL with @error set
  */
@@ -1011,6 +1174,10 @@ strata_session_read_state_finish (StrataSession  *self,
  * @heads: (array zero-terminated=1): the database's heads
  * @target: (nullable): the target, %NULL for "head"
  * @error: return location for a #GError
+ *
+ * A plan from @heads (the database's) to @target: an upgrade applies
+ * @target's ancestors and what it depends on; a downgrade removes what
+ * depends on @target.
  *
  * Returns: (transfer full): the plan, or %NULL with @error set
  */
@@ -1043,6 +1210,12 @@ strata_session_plan (StrataSession       *self,
  * @dialect: the dialect to render for
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
+ *
+ * Reviews @plan step by step: per step its operations, its SQL for @dialect
+ * and its lint findings, all from the one function that decides what a step
+ * runs and the schema replayed as the migrator replays it. A step that
+ * cannot be reviewed carries its error; the steps after it are reviewed all
+ * the same.
  *
  * Returns: (transfer full) (element-type StrataStepReview): one review per
  *   step, or %NULL with @error set (cancelled, or the graph cannot load)
@@ -1159,6 +1332,8 @@ review_func (StrataSession  *self,
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when done
  * @user_data: data for @callback
+ *
+ * strata_session_review_plan() in a worker thread.
  */
 void
 strata_session_review_plan_async (StrataSession       *self,
@@ -1183,6 +1358,11 @@ strata_session_review_plan_async (StrataSession       *self,
 
 /**
  * strata_session_review_plan_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_review_plan_async().
  *
  * Returns: (transfer full) (element-type StrataStepReview): the reviews
  */
@@ -1202,6 +1382,10 @@ strata_session_review_plan_finish (StrataSession  *self,
  * @plan: the plan
  * @dialect: the dialect
  * @error: return location for a #GError
+ *
+ * The SQL script of @plan for @dialect, without a database (`strata upgrade
+ * --sql`): with the version table's statements and the session's schema and
+ * timeouts.
  *
  * Returns: (transfer full): the script, or %NULL with @error set
  */
@@ -1283,9 +1467,13 @@ disconnect_forwarders (StrataMigrator *migrator,
  * strata_session_apply:
  * @self: a #StrataSession
  * @plan: the plan to run
- * @cancellable: (nullable): cancels the run, interrupting the statement
- *   under way
+ * @cancellable: (nullable): cancels the run, interrupting the statement under way
  * @error: return location for a #GError
+ *
+ * Runs @plan on the database: each migration in its own transaction with
+ * its version and history rows, under the migration lock. The session emits
+ * #StrataSession::step-started, #StrataSession::step-finished and
+ * #StrataSession::statement as it goes.
  *
  * Returns: %TRUE when every step ran
  */
@@ -1377,8 +1565,8 @@ apply_opened_cb (GObject      *object,
  * @callback: called when done, after every progress signal
  * @user_data: data for @callback
  *
- * Runs the plan in a worker thread; the progress signals are emitted in the
- * caller's thread-default main context.
+ * Runs @plan in a worker thread; the progress signals are emitted in the
+ * caller's thread-default main context, each before @callback.
  */
 void
 strata_session_apply_async (StrataSession       *self,
@@ -1401,6 +1589,16 @@ strata_session_apply_async (StrataSession       *self,
   strata_session_open_migrator_async (self, cancellable, apply_opened_cb, g_steal_pointer (&task));
 }
 
+/**
+ * strata_session_apply_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_apply_async().
+ *
+ * Returns: %TRUE when every step ran
+ */
 gboolean
 strata_session_apply_finish (StrataSession  *self,
                              GAsyncResult   *result,
@@ -1435,8 +1633,11 @@ heads_label (const char * const *heads)
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Returns: (transfer full): the computed differences between the schema
- *   the database's revisions describe and the live one
+ * Compares the live schema (read from the database, in the session's
+ * schema) with the one the revisions it is at describe.
+ *
+ * Returns: (transfer full): the computed differences between the schema the
+ *   database's revisions describe and the live one
  */
 StrataDiff *
 strata_session_check_drift (StrataSession  *self,
@@ -1494,6 +1695,8 @@ drift_func (StrataSession  *self,
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when done
  * @user_data: data for @callback
+ *
+ * strata_session_check_drift() in a worker thread.
  */
 void
 strata_session_check_drift_async (StrataSession       *self,
@@ -1509,6 +1712,11 @@ strata_session_check_drift_async (StrataSession       *self,
 
 /**
  * strata_session_check_drift_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_check_drift_async().
  *
  * Returns: (transfer full): the differences, or %NULL with @error set
  */
@@ -1563,6 +1771,9 @@ graph_heads (StrataGraph *graph)
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
+ * Compares schema.json with the schema the migrations' heads describe,
+ * without a database (`strata check`).
+ *
  * Returns: (transfer full): the differences between the migrations' heads
  *   and schema.json, labelled with both
  */
@@ -1608,8 +1819,13 @@ strata_session_check_model (StrataSession  *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Returns: (transfer full): the diff, whose operations (strata_diff_get_ops)
- *   take the schema at @parents to schema.json exactly
+ * The operations that take the schema at @parents (and @depends_on) to
+ * schema.json, verified to do exactly that, and their inverse (`strata
+ * revision --autogenerate`).
+ *
+ * Returns: (transfer full): the diff, whose operations
+ *   (strata_diff_get_ops) take the schema at @parents to schema.json
+ *   exactly
  */
 StrataDiff *
 strata_session_autogenerate (StrataSession       *self,
@@ -1842,6 +2058,8 @@ stamp_func (StrataSession  *self,
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when done
  * @user_data: data for @callback
+ *
+ * strata_session_stamp() in a worker thread.
  */
 void
 strata_session_stamp_async (StrataSession       *self,
@@ -1869,6 +2087,8 @@ strata_session_stamp_async (StrataSession       *self,
  * @self: a #StrataSession
  * @result: the result
  * @error: return location for a #GError
+ *
+ * Finishes strata_session_stamp_async().
  *
  * Returns: (transfer full) (array zero-terminated=1): the heads stamped
  */
@@ -1952,8 +2172,7 @@ strata_session_lint (StrataSession       *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Compares the checksum recorded for each revision applied and still
- * applied with its file's.
+ * Compares the checksum recorded for each revision applied, and still applied, with its file's.
  *
  * Returns: (transfer full) (element-type utf8): one line per problem
  */
@@ -2019,6 +2238,8 @@ validate_func (StrataSession  *self,
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when done
  * @user_data: data for @callback
+ *
+ * strata_session_validate() in a worker thread.
  */
 void
 strata_session_validate_async (StrataSession       *self,
@@ -2034,6 +2255,11 @@ strata_session_validate_async (StrataSession       *self,
 
 /**
  * strata_session_validate_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_validate_async().
  *
  * Returns: (transfer full) (element-type utf8): the problems
  */

@@ -37,9 +37,11 @@
  * sqlite:///path/to/store.db current` reads it.
  *
  * |[<!-- language="C" -->
- * g_autoptr(GFile) file = g_file_new_build_filename (g_get_user_data_dir (), "bookshelf", "books.db", NULL);
+ * g_autoptr(GFile) file = g_file_new_build_filename (g_get_user_data_dir
+ * (), "bookshelf", "books.db", NULL);
  * g_autoptr(GError) error = NULL;
- * g_autoptr(StrataAppStore) store = strata_app_store_open (file, "/org/example/Bookshelf/store/", NULL, &error);
+ * g_autoptr(StrataAppStore) store = strata_app_store_open (file,
+ * "/org/example/Bookshelf/store/", NULL, &error);
  *
  * if (store == NULL)
  *   g_error ("%s", error->message);
@@ -244,6 +246,8 @@ strata_app_store_open_async (GFile               *file,
  * @result: the result
  * @error: return location for a #GError
  *
+ * Finishes strata_app_store_open_async().
+ *
  * Returns: (transfer full): the store, or %NULL with @error set
  */
 StrataAppStore *
@@ -260,6 +264,8 @@ strata_app_store_open_finish (GAsyncResult  *result,
  * strata_app_store_get_file:
  * @self: a #StrataAppStore
  *
+ * The store's file.
+ *
  * Returns: (transfer none): the store's file
  */
 GFile *
@@ -273,6 +279,8 @@ strata_app_store_get_file (StrataAppStore *self)
  * strata_app_store_get_outcome:
  * @self: a #StrataAppStore
  *
+ * What opening the store did.
+ *
  * Returns: what opening did: created, upgraded or nothing
  */
 StrataStoreOutcome
@@ -285,6 +293,8 @@ strata_app_store_get_outcome (StrataAppStore *self)
 /**
  * strata_app_store_get_previous_revision:
  * @self: a #StrataAppStore
+ *
+ * The store's revision before it was opened.
  *
  * Returns: (nullable): the store's revision before it was opened (heads
  *   joined by ", "), %NULL when it was created or empty
@@ -300,6 +310,8 @@ strata_app_store_get_previous_revision (StrataAppStore *self)
  * strata_app_store_get_revision:
  * @self: a #StrataAppStore
  *
+ * The store's revision now.
+ *
  * Returns: (nullable): the store's revision now (heads joined by ", ")
  */
 const char *
@@ -312,6 +324,8 @@ strata_app_store_get_revision (StrataAppStore *self)
 /**
  * strata_app_store_get_backup_file:
  * @self: a #StrataAppStore
+ *
+ * The copy of the store taken before it was upgraded, beside it.
  *
  * Returns: (transfer none) (nullable): the copy taken before the upgrade,
  *   %NULL when there was none to take
