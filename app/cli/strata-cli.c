@@ -417,7 +417,7 @@ strata_cli_current_heads (StrataCli  *cli,
       return g_new0 (char *, 1);
     }
 
-  return strata_migrator_get_current_heads (migrator, cli->cancellable, error);
+  return strata_session_read_heads (cli->session, cli->cancellable, error);
 }
 
 /* A revision's parents as Alembic prints them: "<base>", "REV" or
