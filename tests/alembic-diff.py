@@ -16,9 +16,6 @@
 #
 # Run with Debian's /usr/bin/python3, which has python3-alembic.
 #
-# Known, deliberate differences (reported as "ok ... # deviation: ..."):
-# - An upgrade whose target is already behind the current state: Alembic does
-#   nothing and succeeds; Strata refuses with "not a valid upgrade target".
 # A step where Alembic itself crashes (a Python exception that is neither a
 # CommandError nor an SQL error) and Strata does something else is skipped
 # with the reason: Alembic is no reference there.
@@ -249,7 +246,7 @@ def choose_command(rng, graph, rows):
         (6, lambda: ["upgrade", "heads"]),
         (2, lambda: ["upgrade", "head"]),
         (6, lambda: ["upgrade", rng.choice(ids)]),
-        (2, lambda: ["upgrade", rng.choice(ids)[:rng.randint(6, 11)]]),
+        (2, lambda: ["upgrade", rng.choice(ids)[:rng.randint(1, 11)]]),
         (3, lambda: ["upgrade", "+1"]),
         (2, lambda: ["upgrade", rng.choice(ids) + "+1"]),
         (4, lambda: ["downgrade", rng.choice(ids)]),
@@ -387,13 +384,8 @@ def main():
             if a_state[1] != s_state[1]:
                 problems.append("tables: alembic %s, strata %s" % (list(a_state[1]), list(s_state[1])))
 
-            deviation = None
             crash = None
-            if (problems and command[0] == "upgrade" and a_rc == 0 and s_rc != 0 and a_state == before
-                    and s_state == before and "not a valid upgrade target" in s_out):
-                deviation = "Alembic ignores an upgrade target behind the current state; Strata refuses it"
-                problems = []
-            elif (problems and s_rc in (0, 1, 2) and "Traceback" in a_out
+            if (problems and s_rc in (0, 1, 2) and "Traceback" in a_out
                     and "sqlalchemy.exc." not in a_out and "CommandError" not in a_out):
                 # An internal error of Alembic (e.g. a KeyError in its
                 # HeadMaintainer on some depends_on graphs) is no reference.
@@ -412,8 +404,6 @@ def main():
                 # The two databases now differ: the rest of this seed would
                 # only repeat the difference.
                 diverged = True
-            elif deviation:
-                print("ok %d - seed %d step %d: %s # deviation: %s" % (number, seed, step, shown, deviation))
             else:
                 print("ok %d - seed %d step %d: %s -> %s" % (number, seed, step, shown,
                                                               ",".join(r[:6] for r in a_state[0]) or "base"))

@@ -535,6 +535,83 @@ def no_keyring_fallbacks(tmp):
         db.drop()
 
 
+@test
+def wrong_password_reported_as_wrong(tmp):
+    """A password that was sent and refused is reported as wrong, wherever it
+    came from (issue 13, item 4); none at all is still reported as missing."""
+    require(STRATA, "STRATA_CLI")
+    require(PG_URL, "the throwaway PostgreSQL server (STRATA_TEST_PG_URL)")
+    env = Env(tmp)
+    db = PgDatabase()
+    nobus = no_bus_env(tmp)
+    wrong = "Wrong" + secrets.token_hex(6)
+    try:
+        project = make_project(env)
+        env.strata("profiles", "add", "ci", "--url", db.url(), env=nobus, check=0)
+        bad_url = f"postgresql://{db.role}:{wrong}@{db.host}:{db.port}/{db.database}"
+
+        def refused(result, *words):
+            line = one_error_line(result)
+            assert "no password" not in line, line
+            assert "password authentication failed" in line, line
+            for word in words:
+                assert word in line, line
+            assert wrong not in line, line
+            return line
+
+        # In the URL (--url and STRATA_URL).
+        r = env.strata("-C", project, "--url", bad_url, "current", env=nobus, check=1)
+        refused(r, "the password in the URL is wrong")
+        r = env.strata("-C", project, "current", env={**nobus, "STRATA_URL": bad_url}, check=1)
+        refused(r, "the password in the URL is wrong")
+
+        # PGPASSWORD, with a URL and with a profile.
+        r = env.strata("-C", project, "--url", db.url(), "current", env={**nobus, "PGPASSWORD": wrong}, check=1)
+        refused(r, "refused the password from PGPASSWORD", "correct it")
+        r = env.strata("-C", project, "--profile", "ci", "current", env={**nobus, "PGPASSWORD": wrong}, check=1)
+        refused(r, "refused the password from PGPASSWORD", "set-password ci")
+
+        # ~/.pgpass.
+        pgpass = os.path.join(env.home, ".pgpass")
+        with open(pgpass, "w") as f:
+            f.write(f"{db.host}:{db.port}:{db.database}:{db.role}:{wrong}\n")
+        os.chmod(pgpass, 0o600)
+        r = env.strata("-C", project, "--profile", "ci", "current", env=nobus, check=1)
+        refused(r, "refused the password from the password file", "set-password ci")
+        os.unlink(pgpass)
+
+        # Typed at the prompt.
+        r = env.strata_on_terminal("-C", project, "--profile", "ci", "current", env=nobus, answer=wrong)
+        assert r.answered and r.status == 1, r
+        assert "the password given was refused" in r.err and "no password" not in r.err, r.err
+
+        # None anywhere: missing, as before.
+        r = env.strata("-C", project, "--url", db.url(), "current", env=nobus, check=1)
+        line = one_error_line(r)
+        assert "no password was given" in line, line
+        assert_no_password_anywhere(env, db, project)
+    finally:
+        db.drop()
+
+
+@test
+def unknown_service_named(tmp):
+    """service= naming a service no service file defines says so (issue 13,
+    item 14), instead of blaming localhost."""
+    require(STRATA, "STRATA_CLI")
+    env = Env(tmp)
+    project = make_project(env)
+    services = os.path.join(tmp, "pg_service.conf")
+    with open(services, "w") as f:
+        f.write("[known]\nhost=127.0.0.1\n")
+    for args, extra in ((("--url", "postgresql:///app?service=nosuch"), {}),
+                        (("--url", "postgresql:///app"), {"PGSERVICE": "nosuch"})):
+        r = env.strata("-C", project, *args, "current", env={"PGSERVICEFILE": services, **extra}, check=1)
+        line = one_error_line(r)
+        assert "service “nosuch”" in line and "not found" in line, line
+        assert "localhost" not in line, line
+
+
 # SQLite profiles and the store --------------------------------------------------
 
 @test

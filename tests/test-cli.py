@@ -134,8 +134,10 @@ def strata(*args, cwd=None, env=None, check=None, timeout=60, stdin=None):
 
 
 def one_error_line(result):
-    # Progress lines ("[2/4] Running upgrade …") may come first; the error is one line.
-    lines = [l for l in result.err.splitlines() if l.strip() and not l.startswith("[")]
+    # Progress lines ("[2/4] Running upgrade …", "strata: waiting: … is locked
+    # by another connection …") may come first; the error is one line.
+    lines = [l for l in result.err.splitlines()
+             if l.strip() and not l.startswith("[") and not l.startswith("strata: waiting: ")]
     assert len(lines) == 1, f"expected one error line, got:\n{result.err}"
     assert lines[0].startswith("strata: error: "), lines[0]
     return lines[0]
@@ -418,9 +420,9 @@ def noop_upgrade_does_not_open_an_unchanged_file(tmp):
     assert "Nothing to do: the database is at r3" in r.err and opened(r, db), r
     r = strata("-C", p, "upgrade", env=env, check=0)
     assert not opened(r, db), r
-    # A target the cached state cannot upgrade to: the usual way says why.
-    r = strata("-C", p, "upgrade", "r1", env=env, check=2)
-    assert opened(r, db) and "already applied" in r.err, r
+    # A target that is applied already: nothing to do either (Alembic's meaning).
+    r = strata("-C", p, "upgrade", "r1", env=env, check=0)
+    assert not opened(r, db) and "r1 is already applied" in r.err, r
 
 
 def set_version(db, rev):
@@ -653,6 +655,210 @@ def offline_sql(tmp):
     one_error_line(r)
 
 
+# --- hostile or wrong input (issue 13) -----------------------------------------
+
+
+@test_both
+def type_is_a_grammar_not_sql(tmp):
+    """A type that hides a statement is refused when the file is read: exit 2,
+    one line naming the file and the column, and nothing runs (item 9)."""
+    proj = new_project(tmp)
+    db = os.path.join(proj, "app.db")
+    write_revision(proj, "a1", None, [{"op": "create_table", "table": "t2",
+                                       "columns": [{"name": "id", "type": "integer"}]}])
+    strata("-C", proj, "upgrade", check=0)
+    bad = write_revision(proj, "b2", "a1", [{"op": "create_table", "table": "t1",
+                                             "columns": [{"name": "evil", "type": "integer; DROP TABLE t2"}]}])
+    for args in (("upgrade",), ("upgrade", "--sql"), ("lint",), ("history",)):
+        r = strata("-C", proj, *args, check=2)
+        line = one_error_line(r)
+        assert "b2_b2.json" in line and '"evil"' in line and "is not a type name" in line, line
+    assert "t2" in tables(db), tables(db)
+    assert versions(db) == ["a1"]
+    os.unlink(bad)
+
+    # Per-dialect names follow the same grammar.
+    write_revision(proj, "b2", "a1", [{"op": "create_table", "table": "t1", "columns": [
+        {"name": "x", "type": {"sqlite": "integer", "postgresql": "int; DROP TABLE t2"}}]}])
+    r = strata("-C", proj, "upgrade", check=2)
+    assert "is not a type name" in one_error_line(r), r
+    assert "t2" in tables(db)
+
+    # What the grammar takes: portable names, parameters, multi-word types, arrays.
+    types = ["varchar(20)", "numeric(10, 2)", "double precision", "timestamp with time zone",
+             "character varying(20)", "bit varying(8)"]
+    if PG:
+        types += ["integer[]", "text[][]", "pg_catalog.int4", "interval day to second", "timestamp(3) without time zone"]
+    write_revision(proj, "b2", "a1", [{"op": "create_table", "table": "t1", "columns": [
+        {"name": f"c{i}", "type": t} for i, t in enumerate(types)]}])
+    strata("-C", proj, "upgrade", check=0)
+    assert versions(db) == ["b2"]
+
+
+@test
+def lint_flags_statements_in_expressions(tmp):
+    """default, where and check expressions stay SQL, but one that hides a
+    second statement is a lint error (item 9)."""
+    proj = new_project(tmp)
+    write_revision(proj, "a1", None, [
+        {"op": "create_table", "table": "t2", "columns": [{"name": "id", "type": "integer"}]},
+        {"op": "create_table", "table": "t1", "columns": [
+            {"name": "id", "type": "integer"},
+            {"name": "note", "type": "text", "default": "'a;b'"},
+            {"name": "n", "type": "integer", "default": "0); DROP TABLE t2; --"},
+            {"name": "body", "type": "text", "default": "$$x; y$$"}],
+         "checks": [{"name": "ck_t1_id", "expression": "id > 0; DELETE FROM t2"}],
+         "indexes": [{"name": "ix_t1_id", "columns": ["id"], "where": "id > 0 -- ok"}]}])
+    r = strata("-C", proj, "lint", check=1)
+    assert "lint found destructive" in r.err, r
+    assert "may hide a second statement" in r.out, r
+    out = r.out + r.err
+    assert "ck_t1_id" in out and "t1.n" in out, r
+    assert "t1.note" not in out, r
+    # A dollar quote is PostgreSQL's: SQLite would end the statement there.
+    assert "t1.body may hide a second statement when read by SQLite" in out, r
+
+
+@test
+def unreadable_migration_files_named(tmp):
+    """A dangling symlink, a FIFO, a directory or an unreadable *.json in
+    migrations/ is an error naming it (exit 2), never skipped (item 12)."""
+    proj = new_project(tmp)
+    write_revision(proj, "a1", None, [{"op": "create_table", "table": "t1",
+                                       "columns": [{"name": "id", "type": "integer"}]}])
+    migrations = os.path.join(proj, "migrations")
+    strata("-C", proj, "history", check=0)
+    cases = [("b2_dangling.json", lambda p: os.symlink("nowhere.json", p), "dangling link"),
+             ("b2_fifo.json", os.mkfifo, "a FIFO"),
+             ("b2_dir.json", os.mkdir, "a directory"),
+             ("b2_loop.json", lambda p: os.symlink(os.path.basename(p), p), "symbolic links")]
+    if os.geteuid() != 0:
+        def unreadable(p):
+            with open(p, "w") as f:
+                f.write("{}")
+            os.chmod(p, 0)
+        cases.append(("b2_secret.json", unreadable, "Permission denied"))
+    for name, make, words in cases:
+        path = os.path.join(migrations, name)
+        make(path)
+        try:
+            for args in (("history",), ("heads",), ("upgrade",)):
+                r = strata("-C", proj, *args, check=2, timeout=20)
+                line = one_error_line(r)
+                assert name in line and words in line, line
+        finally:
+            if os.path.isdir(path) and not os.path.islink(path):
+                os.rmdir(path)
+            else:
+                os.unlink(path)
+    strata("-C", proj, "history", check=0)
+
+
+@test
+def sqlite_read_only_folder_or_file(tmp):
+    """A read-only folder is told apart from a read-only file (item 14)."""
+    proj = new_project(tmp)
+    write_revision(proj, "a1", None, [{"op": "create_table", "table": "t1",
+                                       "columns": [{"name": "id", "type": "integer"}]}])
+    folder = os.path.join(tmp, "data")
+    os.mkdir(folder)
+    db = os.path.join(folder, "app.db")
+    sqlite3.connect(db).execute("CREATE TABLE z (a)").connection.commit()
+    url = "sqlite:///" + db
+
+    def read_only(path, on):
+        # root ignores permissions, not the immutable flag
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "+i" if on else "-i", path], check=True)
+        else:
+            os.chmod(path, (0o555 if os.path.isdir(path) else 0o444) if on else 0o755)
+
+    for path, words in ((folder, "the folder " + folder + " is read-only"),
+                        (db, "the file " + db + " is read-only")):
+        read_only(path, True)
+        try:
+            r = strata("-C", proj, "--url", url, "upgrade", check=1)
+            line = one_error_line(r)
+            assert words in line, line
+            if path == folder:
+                assert "journal" in line, line
+        finally:
+            read_only(path, False)
+    read_only(folder, True)
+    try:
+        r = strata("-C", proj, "--url", "sqlite:///" + os.path.join(folder, "new.db"), "upgrade", check=1)
+        line = one_error_line(r)
+        assert "the folder " + folder + " is read-only" in line and "cannot be created" in line, line
+    finally:
+        read_only(folder, False)
+    strata("-C", proj, "--url", url, "upgrade", check=0)
+
+
+@test
+def sqlite_damaged_header_quick_check(tmp):
+    """A database whose header says it is damaged (a truncated copy) gets a
+    quick_check and a clear refusal before anything runs (item 14)."""
+    proj = new_project(tmp)
+    write_revision(proj, "a1", None, [{"op": "create_table", "table": "t1",
+                                       "columns": [{"name": "id", "type": "integer"}]}])
+    db = os.path.join(tmp, "big.db")
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE b (x)")
+    con.executemany("INSERT INTO b VALUES (?)", [("x" * 500,)] * 2000)
+    con.commit()
+    con.close()
+    size = os.path.getsize(db)
+    with open(db, "r+b") as f:
+        f.truncate(size // 4)
+    before = open(db, "rb").read()
+    for args in (("upgrade",), ("current",)):
+        r = strata("-C", proj, "--url", "sqlite:///" + db, *args, check=1)
+        line = one_error_line(r)
+        assert "big.db is damaged" in line and "quick_check" in line and ".recover" in line, line
+    assert open(db, "rb").read() == before, "the damaged file was changed"
+
+
+@test
+def no_core_dump_while_holding_passwords(tmp):
+    """The CLI makes itself undumpable before it can hold a password, and
+    says so in its debug output, read back from PR_GET_DUMPABLE (item 3)."""
+    proj = new_project(tmp)
+    env = {"G_MESSAGES_DEBUG": "strata-cli", "PGCONNECT_TIMEOUT": "2"}
+    url = "postgresql://app:S3cretPw@127.0.0.1:1/app"
+    r = strata("-C", proj, "--url", url, "current", env=env, check=1)
+    shown = r.out + r.err  # GLib writes debug messages to stdout
+    assert "core dumps are off" in shown and "PR_GET_DUMPABLE is 0" in shown, r
+    assert "S3cretPw" not in r.err + r.out, r
+    r = strata("-C", proj, "--url", url, "current", env={**env, "STRATA_ALLOW_CORE_DUMPS": "1"}, check=1)
+    assert "core dumps are off" not in r.out + r.err, r
+
+
+@test_both
+def names_are_exact(tmp):
+    """add_column on "T1" when the table is t1 fails on both engines the same
+    way, naming the revision, the operation and both names (item 10)."""
+    proj = new_project(tmp)
+    db = os.path.join(proj, "app.db")
+    write_revision(proj, "a1", None, [{"op": "create_table", "table": "t1",
+                                       "columns": [{"name": "id", "type": "integer"}]}])
+    strata("-C", proj, "upgrade", check=0)
+    write_revision(proj, "b2", "a1", [{"op": "add_column", "table": "T1",
+                                       "column": {"name": "x", "type": "text"}}])
+    for args in (("upgrade",), ("upgrade", "--sql")):
+        r = strata("-C", proj, *args, check=2)
+        line = one_error_line(r)
+        for words in ("revision b2", "add_column", "“T1”", "“t1”", "names are exact"):
+            assert words in line, line
+    assert columns(db, "t1") == ["id"], columns(db, "t1")
+    assert versions(db) == ["a1"]
+
+    # A column too.
+    write_revision(proj, "b2", "a1", [{"op": "drop_column", "table": "t1", "column": "ID"}])
+    line = one_error_line(strata("-C", proj, "upgrade", check=2))
+    assert "column “ID”" in line and "“id”" in line, line
+    assert columns(db, "t1") == ["id"]
+
+
 # --- failure and recovery ------------------------------------------------------
 
 
@@ -714,6 +920,8 @@ def locked_database(tmp):
         r = strata("-C", p, "upgrade", check=1, timeout=120)
         line = one_error_line(r)
         assert "locked" in line and "bookshop.db" in line, line
+        # The wait was said, with the file and how to wait longer
+        assert "strata: waiting: " in r.err and "?timeout=SECONDS" in r.err, r
     finally:
         holder.rollback()
         holder.close()

@@ -373,6 +373,15 @@ interrupter_thread (gpointer data)
 }
 
 static void
+on_lock_waiting (StrataDriverSqlite  *driver,
+                 const char          *what,
+                 char               **seen)
+{
+  g_assert_null (*seen);
+  *seen = g_strdup (what);
+}
+
+static void
 test_busy (Fixture       *fixture,
            gconstpointer  data)
 {
@@ -384,7 +393,10 @@ test_busy (Fixture       *fixture,
   g_autoptr(StrataResult) result = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *expected = g_strdup_printf ("database is locked: %s", path);
+  g_autofree char *expected = g_strdup_printf ("database is locked: %s: another connection held its lock for "
+                                               "more than %.1f s (add ?timeout=SECONDS to the URL to wait longer)",
+                                               path, 0.15);
+  g_autofree char *waiting = NULL;
   Interrupter in = { waiter, cancellable, 50, 0 };
   GThread *thread;
   gint64 started;
@@ -409,6 +421,19 @@ test_busy (Fixture       *fixture,
   g_assert_null (strata_driver_query (waiter, "SELECT count(*) FROM t", NULL, &error));
   g_assert_error (error, STRATA_ERROR, STRATA_ERROR_BUSY);
   g_clear_error (&error);
+
+  /* A longer wait is said, once, naming the file and how to change it */
+  strata_driver_sqlite_set_busy_timeout (STRATA_DRIVER_SQLITE (waiter), 900);
+  g_signal_connect (waiter, "lock-waiting", G_CALLBACK (on_lock_waiting), &waiting);
+  g_assert_null (strata_driver_query (waiter, "SELECT count(*) FROM t", NULL, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_BUSY);
+  g_clear_error (&error);
+  g_assert_nonnull (waiting);
+  g_assert_nonnull (strstr (waiting, path));
+  g_assert_nonnull (strstr (waiting, "locked by another connection"));
+  g_assert_nonnull (strstr (waiting, "0.9 s"));
+  g_assert_nonnull (strstr (waiting, "?timeout=SECONDS"));
+  g_signal_handlers_disconnect_by_func (waiter, on_lock_waiting, &waiting);
 
   /* timeout= in the URL, in seconds */
   by_url = strata_driver_open (url, NULL, NULL, &error);

@@ -7,6 +7,7 @@
 
 #include "strata.h"
 #include "strata-json-private.h"
+#include "strata-model-private.h"
 
 static JsonNode *
 read_ok (const char *text)
@@ -34,20 +35,25 @@ test_values (void)
   g_assert_cmpuint (json_array_get_length (a), ==, 8);
   g_assert_cmpint (json_array_get_int_element (a, 0), ==, 1);
   g_assert_cmpint (json_array_get_int_element (a, 1), ==, -2);
-  g_assert_cmpfloat (json_array_get_double_element (a, 2), ==, 3.5);
-  g_assert_cmpfloat (json_array_get_double_element (a, 3), ==, 1000.0);
-  g_assert_cmpfloat (json_array_get_double_element (a, 4), ==, -0.0025);
+  /* Other numbers keep their text. */
+  g_assert_cmpstr (_strata_json_get_number_text (json_array_get_element (a, 2)), ==, "3.5");
+  g_assert_cmpstr (_strata_json_get_number_text (json_array_get_element (a, 3)), ==, "1e3");
+  g_assert_cmpstr (_strata_json_get_number_text (json_array_get_element (a, 4)), ==, "-0.25E-2");
+  g_assert_true (_strata_json_node_is_number (json_array_get_element (a, 4)));
+  g_assert_null (_strata_json_get_number_text (json_array_get_element (a, 0)));
   g_assert_true (json_array_get_boolean_element (a, 5));
   g_assert_false (json_array_get_boolean_element (a, 6));
   g_assert_true (json_array_get_null_element (a, 7));
   g_assert_cmpstr (json_object_get_string_member (object, "s"), ==, "tab\tquote\"slash/\xc3\xa9\xf0\x9f\x98\x80");
   g_assert_cmpint (json_object_get_int_member (object, "big"), ==, G_MAXINT64);
-  g_assert_cmpint (json_node_get_value_type (json_object_get_member (object, "huge")), ==, G_TYPE_DOUBLE);
+  g_assert_cmpstr (_strata_json_get_number_text (json_object_get_member (object, "huge")), ==,
+                   "92233720368547758070");
   g_assert_cmpuint (json_object_get_size (json_object_get_object_member (object, "o")), ==, 0);
 
   /* Member order is kept, as JsonParser keeps it. */
-  generated = json_to_string (node, FALSE);
-  g_assert_true (g_str_has_prefix (generated, "{\"a\":[1,-2,3.5"));
+  generated = _strata_json_to_canonical (node);
+  g_assert_true (g_str_has_prefix (generated, "{\"a\":[1,-2,3.5,1e3,-0.25E-2,true"));
+  g_assert_nonnull (strstr (generated, "\"huge\":92233720368547758070"));
   again = read_ok (generated);
   g_assert_true (json_node_equal (node, again));
 }
@@ -76,6 +82,8 @@ test_errors (void)
     { "[01]", "t.json:1:3: unexpected “1”, expected “,” or “]”" },
     { "[1.]", "t.json:1:2: malformed number" },
     { "[1e]", "t.json:1:2: malformed number" },
+    { "[1, {\"x\": 1e999}]", "t.json:1:11: number 1e999 is not finite (out of range of a double)" },
+    { "[-1e400]", "t.json:1:2: number -1e400 is not finite (out of range of a double)" },
     { "[tru]", "t.json:1:2: unexpected “t”, expected a value" },
     { "[nullx]", "t.json:1:2: unexpected “n”, expected a value" },
     { "{\"a\": 1} x", "t.json:1:10: unexpected “x” after the end of the document" },

@@ -817,7 +817,8 @@ test_busy (Fixture       *fixture,
   g_assert_false (strata_migrator_run (fixture->migrator, up, NULL, &error));
   g_assert_error (error, STRATA_ERROR, STRATA_ERROR_BUSY);
   expected = g_strdup_printf ("revision a1a1a1a1a1a1 (migrations/a1a1a1a1a1a1_create_account.json): "
-                              "database is locked: %s", fixture->db_path);
+                              "database is locked: %s: another connection held its lock for more than 0.1 s "
+                              "(add ?timeout=SECONDS to the URL to wait longer)", fixture->db_path);
   g_assert_cmpstr (error->message, ==, expected);
   strata_driver_rollback (fixture->observer);
   g_clear_error (&error);
@@ -1284,8 +1285,8 @@ test_pg_round_trips (Fixture       *fixture,
 
   g_test_message ("round trips: %" G_GUINT64_FORMAT " for 1 step, %" G_GUINT64_FORMAT " for 2, %"
                   G_GUINT64_FORMAT " for 3", run_one, run_two, run_three);
-  /* lock, tables, heads, unlock, and one per step */
-  g_assert_cmpuint (run_one, ==, 4 + 1);
+  /* lock, the default lock_timeout, tables, heads, unlock, and one per step */
+  g_assert_cmpuint (run_one, ==, 5 + 1);
   g_assert_cmpuint (run_two, ==, run_one + 1);
   g_assert_cmpuint (run_three, ==, run_one + 2);
 

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "strata.h"
+#include "strata-model-private.h"
 #include "strata-test-util.h"
 
 static GPtrArray *
@@ -259,6 +260,43 @@ test_lint (void)
                    "upgrade[8] irreversible\n");
 }
 
+/* Types are a grammar, not raw SQL (issue 13, item 9). */
+static void
+test_type_grammar (void)
+{
+  static const char * const good[] = {
+    "integer", "varchar(255)", "numeric(10,2)", "numeric(10, 2)", "double precision",
+    "timestamp with time zone", "timestamp(3) without time zone", "character varying(20)",
+    "character varying(20)[]", "integer[]", "int[][]", "int[3]", "vector(3)", "public.vector(3)",
+    "geometry(Point,4326)", "\"My Type\"", "\"we\"\"ird\"", "interval day to second", "bit varying(8)",
+    "UNSIGNED BIG INT", "pg_catalog.int4",
+  };
+  static const char * const bad[] = {
+    "integer; DROP TABLE t2", "int -- x", "int /* x */", "text default 'x'", "integer primary key",
+    "int)", "int(", "int[]x", "a..b", ".a", "int(1", "int(1;2)", "int(1,)", "\"unclosed", "\"\"",
+    "int\n", "text collate \"C\"", "int, b int", "x(y(1))", "int[] int", "int NOT NULL", "3int",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autofree char *problem = NULL;
+
+      if (!_strata_type_name_check (good[i], &problem))
+        g_error ("“%s” refused: %s", good[i], problem);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), bad[i]);
+      g_autoptr(StrataDataType) type = strata_data_type_new_from_json (node, &error);
+
+      if (type != NULL)
+        g_error ("“%s” taken for a type", bad[i]);
+      g_assert_error (error, STRATA_ERROR, STRATA_ERROR_PARSE);
+      g_assert_nonnull (strstr (error->message, "is not a type name"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -270,6 +308,7 @@ main (int   argc,
   g_test_add_func ("/strata/model/invert-round-trip", test_invert_round_trip);
   g_test_add_func ("/strata/model/irreversible", test_irreversible);
   g_test_add_func ("/strata/model/lint", test_lint);
+  g_test_add_func ("/strata/model/type-grammar", test_type_grammar);
 
   return g_test_run ();
 }

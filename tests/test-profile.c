@@ -11,6 +11,9 @@
 #include <glib/gstdio.h>
 
 #include "strata.h"
+#include "strata-secret.h"
+
+#include <sys/prctl.h>
 #include "strata-test-util.h"
 
 typedef struct
@@ -739,6 +742,15 @@ test_profile_connect_invalid (void)
   g_assert_nonnull (strstr (error->message, "profile “broken”"));
 }
 
+/* Core dumps: a process that holds passwords is undumpable (issue 13,
+ * item 3). */
+static void
+test_protect_process (void)
+{
+  g_assert_true (strata_secret_protect_process ());
+  g_assert_cmpint (prctl (PR_GET_DUMPABLE, 0, 0, 0, 0), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -764,6 +776,8 @@ main (int   argc,
   ADD ("/strata/profile/connect-sqlite", NULL, test_profile_connect_sqlite);
   ADD ("/strata/profile/connect-async", NULL, test_profile_connect_async);
 #undef ADD
+
+  g_test_add_func ("/strata/profile/protect-process", test_protect_process);
 
   return g_test_run ();
 }

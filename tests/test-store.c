@@ -8,6 +8,8 @@
 
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -413,6 +415,28 @@ test_store_newer (Fixture       *fixture,
   g_assert_cmpuint (n_files, ==, 1);
 }
 
+/* The one file beside the store whose name starts with @prefix, or NULL. */
+static char *
+find_beside (Fixture    *fixture,
+             const char *prefix)
+{
+  g_autofree char *folder = g_path_get_dirname (fixture->path);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  char *found = NULL;
+  const char *name;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      {
+        g_assert_null (found);
+        found = g_build_filename (folder, name, NULL);
+      }
+
+  return found;
+}
+
+/* A file that is not a database is somebody's: it is moved aside intact,
+ * the problem names where, and a new store takes its place. */
 static void
 test_store_not_a_database (Fixture       *fixture,
                            gconstpointer  data)
@@ -421,19 +445,178 @@ test_store_not_a_database (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *folder = g_path_get_dirname (fixture->path);
   g_autofree char *after = NULL;
+  g_autofree char *moved = NULL;
   const char garbage[] = "this is not a SQLite database, but it is somebody's file\n";
 
   g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
   g_assert_true (g_file_set_contents (fixture->path, garbage, -1, NULL));
 
   store = strata_store_open (fixture->file, NULL, &error);
-  g_assert_null (store);
-  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE);
-  g_assert_nonnull (strstr (error->message, fixture->path));
-  g_test_message ("%s", error->message);
+  g_assert_no_error (error);
+  g_assert_cmpint (strata_store_get_outcome (store), ==, STRATA_STORE_OUTCOME_RECREATED);
+  g_assert_cmpstr (strata_store_get_revision (store), ==, HEAD_REVISION);
 
-  g_assert_true (g_file_get_contents (fixture->path, &after, NULL, NULL));
+  moved = find_beside (fixture, "strata.db.damaged-");
+  g_assert_nonnull (moved);
+  g_assert_cmpstr (g_file_peek_path (strata_store_get_damaged_file (store)), ==, moved);
+  g_assert_nonnull (strstr (strata_store_get_problem (store), fixture->path));
+  g_assert_nonnull (strstr (strata_store_get_problem (store), moved));
+  g_assert_nonnull (strstr (strata_store_get_problem (store), "not in it"));
+  g_test_message ("%s", strata_store_get_problem (store));
+
+  g_assert_true (g_file_get_contents (moved, &after, NULL, NULL));
   g_assert_cmpstr (after, ==, garbage);
+}
+
+/* A 0-byte store lost what it held: it is not quietly made again. */
+static void
+test_store_empty_file (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(StrataStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *moved = NULL;
+  g_autofree char *backup = g_strconcat (fixture->path, "." FIRST_REVISION ".bak", NULL);
+
+  /* An upgrade left a backup: the message points at it. */
+  store = open_at (fixture, FIRST_REVISION);
+  g_clear_object (&store);
+  store = open_at (fixture, NULL);
+  g_clear_object (&store);
+  g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
+
+  g_assert_true (g_file_set_contents (fixture->path, "", 0, NULL));
+
+  store = strata_store_open (fixture->file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (strata_store_get_outcome (store), ==, STRATA_STORE_OUTCOME_RECREATED);
+  g_assert_nonnull (strstr (strata_store_get_problem (store), "empty (0 bytes)"));
+  g_assert_nonnull (strstr (strata_store_get_problem (store), backup));
+  moved = find_beside (fixture, "strata.db.damaged-");
+  g_assert_nonnull (moved);
+  g_assert_nonnull (strstr (strata_store_get_problem (store), moved));
+  g_test_message ("%s", strata_store_get_problem (store));
+
+  /* Said once: the next open finds a good store. */
+  g_clear_object (&store);
+  store = open_at (fixture, NULL);
+  g_assert_cmpint (strata_store_get_outcome (store), ==, STRATA_STORE_OUTCOME_UNCHANGED);
+  g_assert_null (strata_store_get_problem (store));
+}
+
+/* A database whose pages are damaged fails quick_check: moved aside. */
+static void
+test_store_damaged (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(StrataStore) store = NULL;
+  g_autoptr(StrataProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *moved = NULL;
+  gsize length;
+
+  store = open_at (fixture, NULL);
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("profile-%u", i);
+
+      g_clear_object (&profile);
+      profile = add_profile (store, name, "sqlite:////srv/app.db");
+    }
+  g_clear_object (&store);
+
+  /* Scribble over every page but the first (the header stays valid). */
+  g_assert_true (g_file_get_contents (fixture->path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 8192);
+  memset (contents + 4096, 0x5a, length - 4096);
+  g_assert_true (g_file_set_contents (fixture->path, contents, length, NULL));
+
+  store = strata_store_open (fixture->file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (strata_store_get_outcome (store), ==, STRATA_STORE_OUTCOME_RECREATED);
+  g_assert_nonnull (strstr (strata_store_get_problem (store), "damaged"));
+  moved = find_beside (fixture, "strata.db.damaged-");
+  g_assert_nonnull (strstr (strata_store_get_problem (store), moved));
+  g_assert_cmpuint (g_list_model_get_n_items (strata_store_get_profiles (store)), ==, 0);
+  g_test_message ("%s", strata_store_get_problem (store));
+}
+
+/* Leaves a hot journal on @path as a crash in the middle of a transaction
+ * does: a child process changes pages with a tiny cache (so they spill to
+ * the file before COMMIT) and dies. */
+static void
+crash_in_transaction (const char *path,
+                      const char *sql)
+{
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+  int status;
+  pid_t pid;
+
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      sqlite3 *db = NULL;
+
+      if (sqlite3_open (path, &db) != SQLITE_OK ||
+          sqlite3_exec (db, "PRAGMA cache_size = 1; BEGIN;", NULL, NULL, NULL) != SQLITE_OK ||
+          sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        _exit (1);
+      _exit (0);
+    }
+
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_true (g_file_test (journal, G_FILE_TEST_EXISTS));
+}
+
+#define MANY_PROFILES_SQL \
+  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) " \
+  "INSERT INTO profile (id, name, engine, path) SELECT 'id-' || i, 'crashed-' || i, 'sqlite', " \
+  "'/srv/' || hex(randomblob(64)) FROM n"
+
+/* A crash at commit leaves a hot journal: the next open rolls it back
+ * (read-only, SQLite cannot, and every later open failed with "attempt to
+ * write a readonly database"), whether the store is current or is about to
+ * be upgraded; nothing committed is lost, nothing uncommitted appears. */
+static void
+test_store_hot_journal (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(StrataStore) store = NULL;
+  g_autoptr(StrataProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *journal = g_strconcat (fixture->path, "-journal", NULL);
+  g_autofree char *names = NULL;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *target = i == 0 ? FIRST_REVISION : NULL;
+
+      g_clear_object (&profile);
+      strata_test_rm_rf (fixture->dir);
+      store = open_at (fixture, target);
+      profile = add_profile (store, "kept", "sqlite:////srv/app.db");
+      g_clear_object (&store);
+
+      crash_in_transaction (fixture->path, MANY_PROFILES_SQL);
+
+      /* At the first revision, this open upgrades it, too. */
+      store = strata_store_open (fixture->file, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (strata_store_get_outcome (store), ==,
+                       i == 0 ? STRATA_STORE_OUTCOME_UPGRADED : STRATA_STORE_OUTCOME_UNCHANGED);
+      g_assert_nonnull (strata_store_lookup_profile (store, "kept"));
+      g_assert_cmpuint (g_list_model_get_n_items (strata_store_get_profiles (store)), ==, 1);
+      g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+      g_clear_object (&store);
+
+      names = query_column (fixture->path, "SELECT name FROM profile");
+      g_assert_cmpstr (names, ==, "kept");
+      g_clear_pointer (&names, g_free);
+    }
 }
 
 static void
@@ -1152,6 +1335,9 @@ main (int   argc,
   ADD ("/strata/store/cancelled", test_store_cancelled);
   ADD ("/strata/store/newer", test_store_newer);
   ADD ("/strata/store/not-a-database", test_store_not_a_database);
+  ADD ("/strata/store/empty-file", test_store_empty_file);
+  ADD ("/strata/store/damaged", test_store_damaged);
+  ADD ("/strata/store/hot-journal", test_store_hot_journal);
   ADD ("/strata/store/profiles", test_store_profiles);
   ADD ("/strata/store/profile-checks", test_store_profile_checks);
   ADD ("/strata/store/recent-projects", test_store_recent_projects);

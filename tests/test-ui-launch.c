@@ -192,7 +192,24 @@ launch_once (void)
                strata_store_get_revision (store),
                backup != NULL ? g_file_peek_path (backup) : "none");
       g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (window)));
-      g_assert_null (strata_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+
+      if (strata_store_get_problem (store) == NULL)
+        g_assert_null (strata_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+      else
+        {
+          /* Set aside and replaced: the dialog says what is kept, and where */
+          AdwMessageDialog *dialog;
+          g_autofree char *body = NULL;
+
+          dialog = ADW_MESSAGE_DIALOG (strata_test_gui_wait_toplevel (ADW_TYPE_MESSAGE_DIALOG, "the dialog shows"));
+          body = g_strdelimit (g_strdup (adw_message_dialog_get_body (dialog)), "\n", ' ');
+          g_print ("# heading=%s\n# body=%s\n# detail=%s\n",
+                   adw_message_dialog_get_heading (dialog), body,
+                   gtk_label_get_label (GTK_LABEL (adw_message_dialog_get_extra_child (dialog))));
+          g_free (strata_test_gui_save_png (GTK_WIDGET (dialog), "test-ui-launch-replaced.png"));
+          adw_message_dialog_response (dialog, "close");
+          strata_test_gui_iterate_pending ();
+        }
     }
   else
     {
@@ -402,6 +419,31 @@ test_launch_newer (void)
   g_assert_cmpuint (count_backups (), ==, 0);
 }
 
+/* A 0-byte store (its profiles lost before the launch) is not silently made
+ * again: it is kept under another name, and the dialog says so and where. */
+static void
+test_launch_empty_store (void)
+{
+  g_autofree char *path = store_path ();
+
+  if (strata_test_require_env ("DISPLAY", "X server") == NULL)
+    return;
+
+  remove_store_folder ();
+  launch ();
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+
+  launch ();
+  g_test_trap_assert_stdout ("*outcome=recreated*");
+  g_test_trap_assert_stdout ("*heading=Your Store Was Replaced*");
+  g_test_trap_assert_stdout ("*body=*kept it under another name*not in it*");
+  g_test_trap_assert_stdout ("*detail=*strata.db was empty (0 bytes)*moved to *strata.db.damaged-*");
+
+  /* The next launch finds a good store, and says nothing */
+  launch ();
+  g_test_trap_assert_stdout ("*outcome=unchanged*");
+}
+
 static void
 test_launch_failed_upgrade (void)
 {
@@ -445,6 +487,7 @@ main (int   argc,
   g_test_add_func ("/strata/ui/launch/upgrade", test_launch_upgrade);
   g_test_add_func ("/strata/ui/launch/newer", test_launch_newer);
   g_test_add_func ("/strata/ui/launch/failed-upgrade", test_launch_failed_upgrade);
+  g_test_add_func ("/strata/ui/launch/empty-store", test_launch_empty_store);
   g_test_add_func ("/strata/ui/launch/open-path", test_launch_open_path);
 
   ret = g_test_run ();

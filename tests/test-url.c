@@ -582,6 +582,61 @@ test_redaction (void)
     }
 }
 
+/* Hostile and mistyped URLs: a password written where the parser does not
+ * expect it, or two URLs run together, never shows in an error, in the
+ * canonical form or in redact_string's output (issue 13, item 2). */
+static void
+test_hostile_redaction (void)
+{
+  static const struct {
+    const char *text;
+    const char *hint;      /* in the error, or NULL when the URL parses */
+  } cases[] = {
+    { "postgresql://u@h/db??password=S3CRETpw", "unknown PostgreSQL parameter “?password” (did you mean “password”?)" },
+    { "postgresql://u@h/db?PASSWORD=S3CRETpw", "unknown PostgreSQL parameter “PASSWORD” (did you mean “password”?)" },
+    { "postgresql://u@h/db?Password=S3CRETpw&sslmode=require", "did you mean “password”?" },
+    { "postgresql://u@h/db?passwd=S3CRETpw", "did you mean “password”?" },
+    { "postgresql://u@h/db?pwd=S3CRETpw", "unknown PostgreSQL parameter “pwd”" },
+    { "postgresql://u@h/db?sslmode=require?password=S3CRETpw", "holds a second “=”" },
+    { "postgresql://u@h/db?sslmode=require?password=S3CRETpw&x=1", "holds a second “=”" },
+    { "postgresql://u@h/db?application_name=a@b&password=S3CRETpw&x=1", "unknown PostgreSQL parameter “x”" },
+    { "postgresql://u@h/db?options=a@b&password=S3CRETpw&&", "empty query parameter" },
+    { "postgresql:///db?application_name=postgresql://x:S3CRETpw@h&x", "has no value" },
+    { "postgresql:///x,postgresql://b:S3CRETpw@h", "“@” in the database name" },
+    { "postgresql://a@h1/x postgresql://b:S3CRETpw@h2/y", "white space" },
+    { "postgresql://a@h1/xpostgresql://b:S3CRETpw@h2/y?bad", "“@” in the database name" },
+    { "postgresql://u@h/db?password=S3CRETpw?sslmode=require&x", "holds a second “=”" },
+    { "postgresql://u@h/db?%70assword=S3CRETpw&x", "has no value" },
+    { "postgresql://u@h/db?application_name=postgresql://x:S3CRETpw@h", NULL },
+    { "postgresql://u@h/db?application_name=x&options=postgresql://x:S3CRETpw@h/y", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(StrataUrl) url = strata_url_parse (cases[i].text, &error);
+      g_autofree char *redacted = strata_url_redact_string (cases[i].text);
+
+      g_test_message ("%s", cases[i].text);
+      assert_hides (redacted, "S3CRETpw");
+      if (cases[i].hint != NULL)
+        {
+          g_assert_null (url);
+          g_assert_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT);
+          g_assert_nonnull (strstr (error->message, cases[i].hint));
+          assert_hides (error->message, "S3CRETpw");
+        }
+      else
+        {
+          g_autofree char *shown = NULL;
+
+          g_assert_no_error (error);
+          shown = strata_url_to_string (url, TRUE);
+          assert_hides (shown, "S3CRETpw");
+        }
+    }
+}
+
 static void
 test_redact_string (void)
 {
@@ -837,6 +892,7 @@ main (int   argc,
   g_test_add_func ("/strata/url/malformed", test_malformed);
   g_test_add_func ("/strata/url/redaction", test_redaction);
   g_test_add_func ("/strata/url/redact-string", test_redact_string);
+  g_test_add_func ("/strata/url/hostile-redaction", test_hostile_redaction);
   g_test_add_func ("/strata/url/password-changes", test_password_changes);
   g_test_add_func ("/strata/url/conninfo", test_conninfo);
   g_test_add_func ("/strata/url/conninfo-matches-libpq", test_conninfo_matches_libpq);

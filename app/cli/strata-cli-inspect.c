@@ -71,16 +71,24 @@ append_marks (GString      *str,
     g_string_append (str, " (current)");
 }
 
-/* "PARENT -> REV (marks), message" as Alembic prints it. */
+/* "PARENT -> REV (marks), message" as Alembic prints it, with depends_on
+ * as written: "PARENT (DEP, DEP) -> REV". */
 static char *
 format_line (Marks        *marks,
              StrataScript *script)
 {
   GString *str = g_string_new (NULL);
   g_autofree char *parents = strata_cli_format_parents (script);
+  const char * const *depends_on = strata_script_get_depends_on (script);
   const char *message = strata_script_get_message (script);
 
-  g_string_append_printf (str, "%s -> %s", parents, strata_script_get_revision (script));
+  g_string_append (str, parents);
+  if (depends_on != NULL && depends_on[0] != NULL)
+    {
+      g_autofree char *joined = g_strjoinv (", ", (char **)depends_on);
+      g_string_append_printf (str, " (%s)", joined);
+    }
+  g_string_append_printf (str, " -> %s", strata_script_get_revision (script));
   append_marks (str, marks, script);
   g_string_append_printf (str, ", %s", message ? message : "");
 
@@ -616,7 +624,9 @@ strata_cli_show (StrataCli  *cli,
               g_autofree char *what = strata_op_describe (g_ptr_array_index (downgrade, j));
               g_print ("    %s\n", what);
             }
-          if (downgrade != NULL && downgrade->len == 0)
+          if (strata_lint_downgrade_does_nothing (script))
+            g_print ("    (nothing) warning: %s\n", STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE);
+          else if (downgrade != NULL && downgrade->len == 0)
             g_print ("    (nothing)\n");
           g_print ("Checksum: %s\n", strata_script_get_checksum (script));
         }

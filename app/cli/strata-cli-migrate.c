@@ -67,6 +67,16 @@ on_statement (StrataSession  *session,
     g_printerr ("      %s\n", sql);
 }
 
+static void
+on_notice (StrataSession  *session,
+           StrataStep     *step,
+           const char     *text,
+           RunState       *state)
+{
+  if (!state->cli->json)
+    strata_cli_info (state->cli, "      %s", text);
+}
+
 static gboolean
 on_interrupt (gpointer user_data)
 {
@@ -120,15 +130,23 @@ run_plan (StrataCli       *cli,
           GError         **error)
 {
   RunState state = { cli, NULL, 0 };
-  gulong h1, h2, h3;
+  gulong h1, h2, h3, h4;
 
   if (strata_plan_get_n_steps (plan) == 0)
     {
       const char * const *heads = strata_plan_get_heads_before (plan);
       g_autofree char *joined = g_strjoinv (" ", (char **)heads);
 
+      const char *target = strata_plan_get_target (plan);
+
       if (cli->json)
         print_heads_json (plan, TRUE);
+      else if (strata_plan_get_direction (plan) == STRATA_DIRECTION_UP && target != NULL &&
+               !g_str_equal (target, "head") && !g_str_equal (target, "heads") &&
+               !(heads[0] != NULL && heads[1] == NULL && g_str_equal (target, heads[0])))
+        /* As in Alembic, a target that is applied already is no error. */
+        strata_cli_info (cli, "Nothing to do: %s is already applied; the database is at %s",
+                         target, heads[0] ? joined : "base");
       else
         strata_cli_info (cli, "Nothing to do: the database is at %s",
                          heads[0] ? joined : "base");
@@ -138,6 +156,7 @@ run_plan (StrataCli       *cli,
   h1 = g_signal_connect (session, "step-started", G_CALLBACK (on_step_started), &state);
   h2 = g_signal_connect (session, "step-finished", G_CALLBACK (on_step_finished), &state);
   h3 = g_signal_connect (session, "statement", G_CALLBACK (on_statement), &state);
+  h4 = g_signal_connect (session, "notice", G_CALLBACK (on_notice), &state);
 
   /* The run happens right here, so its progress signals need no hop
    * between threads; Ctrl-C and SIGTERM are watched by a small thread of
@@ -174,6 +193,7 @@ run_plan (StrataCli       *cli,
   g_signal_handler_disconnect (session, h1);
   g_signal_handler_disconnect (session, h2);
   g_signal_handler_disconnect (session, h3);
+  g_signal_handler_disconnect (session, h4);
 
   if (state.error != NULL)
     {

@@ -259,19 +259,22 @@ strata_cli_autogenerate (StrataCli           *cli,
                          GError             **error)
 {
   g_autoptr(StrataDiff) diff = NULL;
+  g_autoptr(GPtrArray) warnings = NULL;
   g_autofree char *path = NULL;
   g_autofree char *label = NULL;
   GPtrArray *ops;
 
   if (!strata_cli_get_graph (cli, error) ||
       !(diff = strata_session_autogenerate (cli->session, parents, depends_on, renames,
-                                            downgrade, cli->cancellable, error)))
+                                            downgrade, &warnings, cli->cancellable, error)))
     return FALSE;
 
   for (guint i = 0; i < strata_diff_get_rename_hints (diff)->len; i++)
     g_printerr ("strata: note: %s\n", (const char *)g_ptr_array_index (strata_diff_get_rename_hints (diff), i));
   for (guint i = 0; i < strata_diff_get_warnings (diff)->len; i++)
     g_printerr ("strata: warning: %s\n", (const char *)g_ptr_array_index (strata_diff_get_warnings (diff), i));
+  for (guint i = 0; i < warnings->len; i++)
+    g_printerr ("strata: warning: %s\n", (const char *)g_ptr_array_index (warnings, i));
 
   ops = strata_diff_get_ops (diff);
   *upgrade = g_ptr_array_ref (ops);

@@ -58,6 +58,10 @@ get_store (StrataCli  *cli,
       if (!(cli->store = strata_store_open (file, cli->cancellable, error)))
         return NULL;
 
+      /* Always said, even with --quiet: profiles the user had are gone. */
+      if (strata_store_get_outcome (cli->store) == STRATA_STORE_OUTCOME_RECREATED)
+        g_printerr ("strata: %s\n", strata_store_get_problem (cli->store));
+
       if (strata_store_get_outcome (cli->store) == STRATA_STORE_OUTCOME_UPGRADED && cli->verbose)
         strata_cli_info (cli, "Upgraded your profiles store from %s to %s (backup: %s)",
                          strata_store_get_previous_revision (cli->store),
@@ -114,7 +118,9 @@ strata_cli_resolve_profile (StrataCli  *cli,
 static char *
 read_line (FILE *stream)
 {
-  GString *line = g_string_new (NULL);
+  /* Sized once: growing would leave copies of the password in freed
+   * memory. */
+  GString *line = g_string_sized_new (MAX_PASSWORD_LENGTH + 1);
   int c;
 
   while ((c = getc (stream)) != EOF && c != '\n')
@@ -130,7 +136,10 @@ read_line (FILE *stream)
     }
 
   if (line->len > 0 && line->str[line->len - 1] == '\r')
-    g_string_truncate (line, line->len - 1);
+    {
+      line->str[line->len - 1] = '\0';
+      g_string_truncate (line, line->len - 1);
+    }
 
   return g_string_free (line, FALSE);
 }

@@ -289,12 +289,13 @@ strata_cli_revision (StrataCli  *cli,
         return FALSE;
     }
   else
-    {
-      upgrade = empty_ops ();
-      downgrade = empty_ops ();
-    }
+    upgrade = empty_ops ();
   strata_script_set_upgrade (script, upgrade);
-  strata_script_set_downgrade (script, downgrade);
+  /* No "downgrade" key unless autogenerate wrote the inverse out: an empty
+   * one would turn the computed inverse of what the author writes into
+   * upgrade off, and a downgrade would then do nothing. */
+  if (downgrade != NULL && downgrade->len > 0)
+    strata_script_set_downgrade (script, downgrade);
 
   /* The new file must also fit in the graph (labels unique, …). */
   {
@@ -331,7 +332,6 @@ strata_cli_merge (StrataCli  *cli,
   g_autoptr(StrataScript) script = NULL;
   g_autoptr(GPtrArray) parents = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) upgrade = NULL;
-  g_autoptr(GPtrArray) downgrade = NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *id = NULL;
   StrataGraph *graph;
@@ -379,9 +379,7 @@ strata_cli_merge (StrataCli  *cli,
   now = g_date_time_new_now_utc ();
   strata_script_set_created (script, now);
   upgrade = empty_ops ();
-  downgrade = empty_ops ();
   strata_script_set_upgrade (script, upgrade);
-  strata_script_set_downgrade (script, downgrade);
 
   return write_revision (cli, script, error);
 }

@@ -271,6 +271,23 @@ on_lock_waiting (StrataSession *session,
                    holder);
 }
 
+static void
+on_statement_waiting (StrataDriverPg *driver,
+                      const char     *what,
+                      StrataCli      *cli)
+{
+  g_printerr ("strata: waiting: %s…\n", what);
+}
+
+static void
+on_sqlite_lock_waiting (StrataDriverSqlite *driver,
+                        const char         *what,
+                        StrataCli          *cli)
+{
+  /* Said even with --quiet: a command that seems to hang must say why */
+  g_printerr ("strata: waiting: %s…\n", what);
+}
+
 /* --lock-timeout and --statement-timeout, else the project's. */
 static gboolean
 get_timeout (const char  *option,
@@ -394,6 +411,10 @@ strata_cli_open_migrator (StrataCli  *cli,
   strata_session_set_driver (session, driver);
   if (g_signal_handler_find (session, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, cli) == 0)
     g_signal_connect (session, "lock-waiting", G_CALLBACK (on_lock_waiting), cli);
+  if (STRATA_IS_DRIVER_PG (driver))
+    g_signal_connect (driver, "statement-waiting", G_CALLBACK (on_statement_waiting), cli);
+  else if (STRATA_IS_DRIVER_SQLITE (driver))
+    g_signal_connect (driver, "lock-waiting", G_CALLBACK (on_sqlite_lock_waiting), cli);
   g_set_object (&cli->driver, driver);
 
   return strata_session_open_migrator (session, cli->cancellable, error);
@@ -541,6 +562,17 @@ report (gboolean  json,
   return status;
 }
 
+/* Standard output carries SQL scripts, JSON and revision ids that programs
+ * read (`upgrade --sql | psql`): UTF-8 bytes whatever the locale, where
+ * g_print() would convert them to the locale's charset (Z?rich under
+ * LC_ALL=C). */
+static void
+print_utf8 (const char *text)
+{
+  fputs (text, stdout);
+  fflush (stdout);
+}
+
 /* Whether --json is on the command line (before "--"), for errors that come
  * before or while the options are parsed. */
 static gboolean
@@ -576,6 +608,13 @@ main (int   argc,
   int status;
 
   setlocale (LC_ALL, "");
+  g_set_print_handler (print_utf8);
+
+  /* The CLI may hold a password (from a URL, the keyring, PGPASSWORD's
+   * neighbours, a prompt) at any point of any command: none of it goes
+   * into a core dump. */
+  if (strata_secret_protect_process ())
+    g_debug ("core dumps are off while passwords may be held (PR_GET_DUMPABLE is 0)");
 
   /* SQLite's allocation statistics put a global mutex around every malloc
    * and free (tens of thousands while it reads a large schema), and the

@@ -19,6 +19,21 @@ JsonNode *_strata_json_read (const char  *data,
                              const char  *filename,
                              GError     **error);
 
+/* Numbers keep their exact text. An integer that a gint64 holds as written
+ * is an int node; any other number (a fraction, an exponent, an integer
+ * beyond 64 bits, -0) is a *number text* node: an object whose one key is
+ * STRATA_JSON_NUMBER_KEY, a byte that no UTF-8 text (so no JSON document)
+ * holds, with the literal as its string value. Writers and the dialect
+ * write the literal back as it was; anything that expects a string or an
+ * object treats the node as a number. A number that is not finite as a
+ * double (1e999) is refused by the reader. */
+#define STRATA_JSON_NUMBER_KEY "\xff"
+
+JsonNode   *_strata_json_number_text_new   (const char *text);
+/* The literal of a number text node, or NULL for any other node. */
+const char *_strata_json_get_number_text   (JsonNode   *node);
+/* An int, a double or a number text node. */
+gboolean    _strata_json_node_is_number    (JsonNode   *node);
 /* Internal JsonNode helpers for the readers of migration files and
  * schema.json (strata-model.c, strata-ops.c, strata-script.c) and the
  * writers of stable JSON. */

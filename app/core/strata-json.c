@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,7 +241,12 @@ read_string (Reader *r)
           }
           break;
         default:
-          fail_at (r, r->p - 2, "invalid escape “\\%c”", r->p[-1]);
+          /* One line: a control or non-ASCII byte after '\' is named, not
+           * printed. */
+          if (g_ascii_isgraph (r->p[-1]))
+            fail_at (r, r->p - 2, "invalid escape “\\%c”", r->p[-1]);
+          else
+            fail_at (r, r->p - 2, "invalid escape: “\\” followed by byte 0x%02X", (guint)(guchar)r->p[-1]);
           goto failed;
         }
 
@@ -321,21 +327,17 @@ read_number (Reader *r)
     }
 
   len = r->p - start;
-  if (len >= sizeof buffer)
-    {
-      fail_at (r, start, "number too long");
-      return NULL;
-    }
-  memcpy (buffer, start, len);
-  buffer[len] = '\0';
 
-  if (integer)
+  if (integer && len < sizeof buffer)
     {
       gint64 value;
 
+      memcpy (buffer, start, len);
+      buffer[len] = '\0';
       errno = 0;
       value = g_ascii_strtoll (buffer, NULL, 10);
-      if (errno == 0)
+      /* "-0" is no gint64 as written. */
+      if (errno == 0 && (value != 0 || buffer[0] != '-'))
         {
           JsonNode *node = json_node_alloc ();
 
@@ -344,12 +346,60 @@ read_number (Reader *r)
         }
     }
 
+  /* Any other number keeps its text: a double would round numeric(38,10)
+   * values and 64-bit-plus integers, and write 1.10 as 1.1. */
   {
-    JsonNode *node = json_node_alloc ();
+    g_autofree char *text = g_strndup (start, len);
 
-    json_node_init_double (node, g_ascii_strtod (buffer, NULL));
-    return node;
+    if (!isfinite (g_ascii_strtod (text, NULL)))
+      {
+        fail_at (r, start, "number %s is not finite (out of range of a double)", text);
+        return NULL;
+      }
+
+    return _strata_json_number_text_new (text);
   }
+}
+
+JsonNode *
+_strata_json_number_text_new (const char *text)
+{
+  JsonObject *object = json_object_new ();
+  JsonNode *node = json_node_alloc ();
+
+  json_object_set_string_member (object, STRATA_JSON_NUMBER_KEY, text);
+  json_node_init_object (node, object);
+  json_object_unref (object);
+  return node;
+}
+
+const char *
+_strata_json_get_number_text (JsonNode *node)
+{
+  JsonObject *object;
+  JsonNode *text;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  object = json_node_get_object (node);
+  if (json_object_get_size (object) != 1 ||
+      (text = json_object_get_member (object, STRATA_JSON_NUMBER_KEY)) == NULL)
+    return NULL;
+
+  return json_node_get_string (text);
+}
+
+gboolean
+_strata_json_node_is_number (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_VALUE (node))
+    {
+      GType type = json_node_get_value_type (node);
+      return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
+    }
+
+  return _strata_json_get_number_text (node) != NULL;
 }
 
 static gboolean
@@ -684,6 +734,8 @@ _strata_json_describe_node (JsonNode *node)
 {
   if (JSON_NODE_HOLDS_NULL (node))
     return "null";
+  if (_strata_json_get_number_text (node) != NULL)
+    return "a number";
   if (JSON_NODE_HOLDS_OBJECT (node))
     return "an object";
   if (JSON_NODE_HOLDS_ARRAY (node))
@@ -703,7 +755,7 @@ _strata_json_require_object (JsonNode    *node,
                              const char  *prefix,
                              GError     **error)
 {
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) || _strata_json_get_number_text (node) != NULL)
     {
       _strata_json_error (error, prefix, "%s must be an object, not %s",
                           what, node ? _strata_json_describe_node (node) : "nothing");
@@ -961,6 +1013,8 @@ append_compact (GString  *out,
     g_string_append (out, "null");
   else if (JSON_NODE_HOLDS_VALUE (node))
     append_value (out, node);
+  else if (_strata_json_get_number_text (node) != NULL)
+    g_string_append (out, _strata_json_get_number_text (node));
   else if (JSON_NODE_HOLDS_ARRAY (node))
     {
       JsonArray *array = json_node_get_array (node);
@@ -1014,7 +1068,7 @@ json_depth (JsonNode *node)
       return depth + 1;
     }
 
-  if (JSON_NODE_HOLDS_OBJECT (node))
+  if (JSON_NODE_HOLDS_OBJECT (node) && _strata_json_get_number_text (node) == NULL)
     {
       g_autoptr(GList) values = json_object_get_values (json_node_get_object (node));
 
@@ -1032,7 +1086,8 @@ append_pretty (GString  *out,
                guint     indent,
                gsize     key_width)
 {
-  if (JSON_NODE_HOLDS_OBJECT (node) || JSON_NODE_HOLDS_ARRAY (node))
+  if ((JSON_NODE_HOLDS_OBJECT (node) && _strata_json_get_number_text (node) == NULL) ||
+      JSON_NODE_HOLDS_ARRAY (node))
     {
       g_autoptr(GString) inline_form = g_string_new (NULL);
       gboolean is_array = JSON_NODE_HOLDS_ARRAY (node);

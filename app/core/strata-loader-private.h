@@ -29,7 +29,9 @@ G_BEGIN_DECLS
   F (PQconnectdbParams) \
   F (PQconnectionNeedsPassword) \
   F (PQconnectionUsedPassword) \
+  F (PQconninfo) \
   F (PQconninfoFree) \
+  F (PQconsumeInput) \
   F (PQconninfoParse) \
   F (PQdb) \
   F (PQerrorMessage) \
@@ -45,10 +47,12 @@ G_BEGIN_DECLS
   F (PQgetlength) \
   F (PQgetvalue) \
   F (PQhost) \
+  F (PQisBusy) \
   F (PQnfields) \
   F (PQntuples) \
   F (PQport) \
   F (PQputCopyEnd) \
+  F (PQreset) \
   F (PQresultErrorField) \
   F (PQresultErrorMessage) \
   F (PQresultStatus) \
@@ -56,6 +60,7 @@ G_BEGIN_DECLS
   F (PQsendQueryParams) \
   F (PQserverVersion) \
   F (PQsetNoticeProcessor) \
+  F (PQsocket) \
   F (PQstatus) \
   F (PQtransactionStatus)
 

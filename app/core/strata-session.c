@@ -418,6 +418,7 @@ enum {
   STEP_STARTED,
   STEP_FINISHED,
   STATEMENT,
+  NOTICE,
   LOCK_WAITING,
   N_SIGNALS
 };
@@ -558,6 +559,18 @@ strata_session_class_init (StrataSessionClass *klass)
    */
   signals[STATEMENT] =
     g_signal_new ("statement", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, STRATA_TYPE_STEP, G_TYPE_STRING);
+  /**
+   * StrataSession::notice:
+   * @self: the session
+   * @step: the step
+   * @text: what the run did on its own (one line)
+   *
+   * Something a run did besides the step's statements, such as dropping an
+   * INVALID index an interrupted CREATE INDEX CONCURRENTLY left.
+   */
+  signals[NOTICE] =
+    g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, STRATA_TYPE_STEP, G_TYPE_STRING);
   /**
    * StrataSession::lock-waiting:
@@ -1446,20 +1459,32 @@ forward_statement (StrataMigrator *migrator,
 }
 
 static void
+forward_notice (StrataMigrator *migrator,
+                StrataStep     *step,
+                const char     *text,
+                StrataSession  *self)
+{
+  g_signal_emit (self, signals[NOTICE], 0, step, text);
+}
+
+#define N_FORWARDERS 4
+
+static void
 connect_forwarders (StrataSession  *self,
                     StrataMigrator *migrator,
-                    gulong          ids[3])
+                    gulong          ids[N_FORWARDERS])
 {
   ids[0] = g_signal_connect (migrator, "step-started", G_CALLBACK (forward_step_started), self);
   ids[1] = g_signal_connect (migrator, "step-finished", G_CALLBACK (forward_step_finished), self);
   ids[2] = g_signal_connect (migrator, "statement", G_CALLBACK (forward_statement), self);
+  ids[3] = g_signal_connect (migrator, "notice", G_CALLBACK (forward_notice), self);
 }
 
 static void
 disconnect_forwarders (StrataMigrator *migrator,
-                       gulong          ids[3])
+                       gulong          ids[N_FORWARDERS])
 {
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < N_FORWARDERS; i++)
     g_clear_signal_handler (&ids[i], migrator);
 }
 
@@ -1484,7 +1509,7 @@ strata_session_apply (StrataSession  *self,
                       GError        **error)
 {
   g_autoptr(StrataMigrator) migrator = NULL;
-  gulong ids[3];
+  gulong ids[N_FORWARDERS];
   gboolean ret;
 
   g_return_val_if_fail (STRATA_IS_SESSION (self), FALSE);
@@ -1503,7 +1528,7 @@ strata_session_apply (StrataSession  *self,
 typedef struct
 {
   StrataMigrator *migrator;
-  gulong          ids[3];
+  gulong          ids[N_FORWARDERS];
 } ApplyData;
 
 static void
@@ -1548,7 +1573,7 @@ apply_opened_cb (GObject      *object,
       return;
     }
 
-  ids = g_new0 (gulong, 3);
+  ids = g_new0 (gulong, N_FORWARDERS);
   connect_forwarders (self, migrator, ids);
   g_task_set_task_data (task, ids, g_free);
 
@@ -1660,8 +1685,9 @@ strata_session_check_drift (StrataSession  *self,
 
   driver = strata_migrator_get_driver (migrator);
   if (!(heads = strata_migrator_get_current_heads (migrator, cancellable, error)) ||
-      !(expected = strata_model_new_for_heads (strata_migrator_get_graph (migrator),
-                                               (const char * const *)heads, error)))
+      !(expected = strata_model_new_for_heads_for_dialect (strata_migrator_get_graph (migrator),
+                                                           (const char * const *)heads,
+                                                           strata_driver_get_dialect (driver), error)))
     return NULL;
 
   exclude[0] = strata_migrator_get_version_table (migrator);
@@ -1676,6 +1702,27 @@ strata_session_check_drift (StrataSession  *self,
   strata_diff_set_dialect (diff, strata_driver_get_dialect (driver));
   if (!strata_diff_compute (diff, error))
     return NULL;
+
+  /* Introspection leaves INVALID indexes out (no query uses them); they
+   * are differences of their own, with what to do about them. */
+  if (STRATA_IS_DRIVER_PG (driver))
+    {
+      g_auto(GStrv) invalid = NULL;
+      GPtrArray *differences = strata_diff_get_differences (diff);
+
+      if (!(invalid = strata_driver_pg_dup_invalid_indexes (STRATA_DRIVER_PG (driver), cancellable, error)))
+        return NULL;
+      for (guint i = 0; invalid[i] != NULL; i++)
+        {
+          g_autofree char *name = g_strndup (invalid[i], strstr (invalid[i], " on ") - invalid[i]);
+
+          g_ptr_array_add (differences,
+                           g_strdup_printf ("index %s is INVALID (an interrupted CREATE INDEX CONCURRENTLY): "
+                                            "`strata upgrade` drops it and builds it again if its revision "
+                                            "is pending, else run DROP INDEX CONCURRENTLY %s",
+                                            invalid[i], name));
+        }
+    }
 
   return g_steal_pointer (&diff);
 }
@@ -1815,7 +1862,12 @@ strata_session_check_model (StrataSession  *self,
  * @parents: (array zero-terminated=1): the new revision's parents
  * @depends_on: (nullable) (array zero-terminated=1): its dependencies
  * @renames: (nullable) (array zero-terminated=1): "table.old=new" hints
- * @downgrade: (out) (transfer full) (element-type StrataOp): the inverse
+ * @downgrade: (out) (transfer full) (element-type StrataOp): the inverse,
+ *   empty when the operations have none (then the revision gets no
+ *   downgrade, and downgrading past it says why it cannot)
+ * @warnings: (out) (optional) (transfer full) (element-type utf8): what to
+ *   tell the author besides the diff's warnings: what differs between the
+ *   engines, an inverse that cannot be computed
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
@@ -1833,9 +1885,12 @@ strata_session_autogenerate (StrataSession       *self,
                              const char * const  *depends_on,
                              const char * const  *renames,
                              GPtrArray          **downgrade,
+                             GPtrArray          **warnings,
                              GCancellable        *cancellable,
                              GError             **error)
 {
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) local_error = NULL;
   g_autoptr(StrataModel) schema = NULL;
   g_autoptr(StrataModel) head = NULL;
   g_autoptr(StrataModel) after = NULL;
@@ -1875,6 +1930,19 @@ strata_session_autogenerate (StrataSession       *self,
 
   ops = strata_diff_get_ops (diff);
 
+  /* What differs between the engines, as lint says it. */
+  {
+    g_autoptr(GPtrArray) findings = strata_lint_ops (ops, head, TRUE);
+
+    for (guint i = 0; i < findings->len; i++)
+      {
+        StrataLintFinding *finding = g_ptr_array_index (findings, i);
+
+        if (finding->kind == STRATA_LINT_DIALECT_DEPENDENT)
+          g_ptr_array_add (notes, g_strdup_printf ("%s: %s", finding->operation, finding->message));
+      }
+  }
+
   /* The operations must take the head state to schema.json exactly. */
   after = strata_model_copy (head);
   if (!strata_model_apply_ops (after, ops, "upgrade", error))
@@ -1898,8 +1966,20 @@ strata_session_autogenerate (StrataSession       *self,
       return NULL;
     }
 
-  if (!(*downgrade = strata_model_invert_ops (head, ops, error)))
-    return NULL;
+  if (!(*downgrade = strata_model_invert_ops (head, ops, &local_error)))
+    {
+      if (!g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_IRREVERSIBLE))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      /* No "downgrade" key: downgrading past it then says why it cannot. */
+      g_ptr_array_add (notes, g_strdup (local_error->message));
+      *downgrade = g_ptr_array_new ();
+    }
+
+  if (warnings != NULL)
+    *warnings = g_steal_pointer (&notes);
 
   return g_steal_pointer (&diff);
 }

@@ -193,6 +193,7 @@ StrataDiff         *strata_session_autogenerate        (StrataSession       *sel
                                                         const char * const  *depends_on,
                                                         const char * const  *renames,
                                                         GPtrArray          **downgrade,
+                                                        GPtrArray          **warnings,
                                                         GCancellable        *cancellable,
                                                         GError             **error);
 

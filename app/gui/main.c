@@ -10,12 +10,17 @@
 #include <glib/gi18n.h>
 
 #include "strata-application.h"
+#include "strata-secret.h"
 
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(StrataApplication) application = NULL;
+
+  /* Passwords typed into the app or read from the keyring stay out of
+   * core dumps. */
+  strata_secret_protect_process ();
 
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -207,19 +207,31 @@ strata_application_show_store_problem (StrataApplication *self,
   g_autofree char *body = NULL;
   const char *heading;
   const char *consequence;
+  const char *problem = NULL;
   GtkWidget *dialog;
   GtkWidget *detail;
 
   g_return_val_if_fail (STRATA_IS_APPLICATION (self), NULL);
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
 
-  if (self->store_error == NULL)
+  if (self->store_error == NULL &&
+      (self->store == NULL || strata_store_get_problem (self->store) == NULL))
     return NULL;
 
   consequence = _("Connection profiles and the log of runs are unavailable until Strata is restarted; "
                   "projects still open.");
 
-  if (g_error_matches (self->store_error, STRATA_ERROR, STRATA_ERROR_NEWER_VERSION))
+  if (self->store_error == NULL)
+    {
+      /* The store could not be read: it was moved aside (kept, as the
+       * message names it) and a new, empty one is in use. */
+      heading = _("Your Store Was Replaced");
+      body = g_strdup (_("Your store could not be read, so Strata kept it under another name and started "
+                         "a new, empty one: connection profiles and recent projects saved before are not "
+                         "in it. Where the old file is, and what was wrong with it, is below."));
+      problem = strata_store_get_problem (self->store);
+    }
+  else if (g_error_matches (self->store_error, STRATA_ERROR, STRATA_ERROR_NEWER_VERSION))
     {
       heading = _("Store From a Newer Strata");
       /* Translators: %s says what is unavailable meanwhile */
@@ -229,16 +241,20 @@ strata_application_show_store_problem (StrataApplication *self,
     }
   else
     {
+      /* Not "nothing was lost": the core's message below says what became
+       * of the store (left as it was, restored from a backup, …). */
       heading = _("Cannot Open Your Store");
-      body = g_strdup_printf (_("Nothing in your store was lost: what happened and what was kept is below.\n\n%s"),
+      body = g_strdup_printf (_("What happened to your store, and what was kept, is below.\n\n%s"),
                               consequence);
     }
+  if (problem == NULL)
+    problem = self->store_error->message;
 
   dialog = adw_message_dialog_new (parent, heading, body);
 
   /* The core's own words: the file, the revisions, and what became of it
    * (left untouched; restored from the backup it names) */
-  detail = gtk_label_new (self->store_error->message);
+  detail = gtk_label_new (problem);
   gtk_label_set_wrap (GTK_LABEL (detail), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (detail), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_selectable (GTK_LABEL (detail), TRUE);

@@ -168,6 +168,8 @@ lint_kind_label (StrataLintKind kind)
       return _("Locks Tables");
     case STRATA_LINT_DATA_DEPENDENT:
       return _("Data-Dependent");
+    case STRATA_LINT_DIALECT_DEPENDENT:
+      return _("Differs by Database");
     default:
       g_return_val_if_reached (NULL);
     }
@@ -268,7 +270,7 @@ create_step_row (StrataPlanPage   *self,
   GtkWidget *state;
   GtkWidget *view;
   gboolean failed = strata_step_review_get_statements (review) == NULL;
-  gboolean kinds[STRATA_LINT_DATA_DEPENDENT + 1] = { FALSE, };
+  gboolean kinds[STRATA_LINT_DIALECT_DEPENDENT + 1] = { FALSE, };
   StepRow step_row;
 
   /* Translators: a step of a plan: "1. Upgrade to 1a0e6c2d9b41" */
@@ -760,7 +762,10 @@ strata_plan_page_log_run (StrataPlanPage *self,
 }
 
 /* PostgreSQL: another run holds the migration lock. Said in the worker
- * thread that waits for it; shown from the main loop. */
+ * thread that waits for it; shown from the main loop, always through an
+ * idle source: g_main_context_invoke() would run it right there in the
+ * worker whenever the main thread does not own the default context at that
+ * moment (between iterations), and GTK is not thread-safe. */
 
 typedef struct
 {
@@ -801,7 +806,7 @@ lock_waiting_cb (StrataSession *session,
 
   waiting->self = g_object_ref (user_data);
   waiting->holder = g_strdup (holder);
-  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, lock_waiting_idle, waiting, lock_waiting_free);
+  g_idle_add_full (G_PRIORITY_DEFAULT, lock_waiting_idle, waiting, lock_waiting_free);
 }
 
 static void

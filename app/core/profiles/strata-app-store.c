@@ -9,7 +9,6 @@
 
 #include "strata-app-store.h"
 #include "strata-error.h"
-#include "strata-graph.h"
 #include "strata-store-private.h"
 
 /**
@@ -30,7 +29,12 @@
  *   names the revision and the statement at fault;
  * - refuses a store written by a newer version of the application (its
  *   version table holds a revision the shipped migrations do not know) with
- *   %STRATA_ERROR_NEWER_VERSION, without changing a byte of it.
+ *   %STRATA_ERROR_NEWER_VERSION, without changing a byte of it;
+ * - moves a store that is not a database, or fails SQLite's quick_check,
+ *   aside and creates a new one (%STRATA_STORE_OUTCOME_RECREATED:
+ *   strata_app_store_get_problem() says what was wrong and where it went).
+ *
+ * This is the code that keeps the Strata app's own store (#StrataStore).
  *
  * The version table is `strata_version`, one row per applied head, as the
  * `strata` command line keeps it: `strata -C project --url
@@ -50,41 +54,22 @@
 
 struct _StrataAppStore
 {
-  GObject             parent_instance;
+  GObject      parent_instance;
 
-  GFile              *file;
-  StrataDriver       *driver;
-  StrataStoreOutcome  outcome;
-  char               *previous_revision;
-  char               *revision;
-  GFile              *backup_file;
+  /* Opened, upgraded and guarded as Strata's own store is */
+  StrataStore *store;
 };
 
 G_DEFINE_FINAL_TYPE (StrataAppStore, strata_app_store, G_TYPE_OBJECT)
-
-#define APP_STORE_VERSION_TABLE "strata_version"
 
 static void
 strata_app_store_dispose (GObject *object)
 {
   StrataAppStore *self = (StrataAppStore *)object;
 
-  g_clear_object (&self->driver);
-  g_clear_object (&self->file);
-  g_clear_object (&self->backup_file);
+  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (strata_app_store_parent_class)->dispose (object);
-}
-
-static void
-strata_app_store_finalize (GObject *object)
-{
-  StrataAppStore *self = (StrataAppStore *)object;
-
-  g_clear_pointer (&self->previous_revision, g_free);
-  g_clear_pointer (&self->revision, g_free);
-
-  G_OBJECT_CLASS (strata_app_store_parent_class)->finalize (object);
 }
 
 static void
@@ -93,7 +78,6 @@ strata_app_store_class_init (StrataAppStoreClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = strata_app_store_dispose;
-  object_class->finalize = strata_app_store_finalize;
 }
 
 static void
@@ -133,42 +117,18 @@ strata_app_store_open (GFile         *file,
 {
   g_autoptr(StrataAppStore) self = NULL;
   g_autoptr(GPtrArray) scripts = NULL;
-  g_autoptr(StrataGraph) graph = NULL;
-  g_autofree char *path = NULL;
-  StrataStoreUpgrade upgrade;
+  g_autoptr(StrataStore) store = NULL;
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
   g_return_val_if_fail (resource_path != NULL, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
 
-  if (!(path = g_file_get_path (file)))
-    {
-      g_autofree char *uri = g_file_get_uri (file);
-
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "%s: the store must be a local file", uri);
-      return NULL;
-    }
-
   if (!(scripts = _strata_store_load_resource_scripts (NULL, resource_path, error)) ||
-      !(graph = strata_graph_new (scripts, error)))
-    return NULL;
-
-  if (!_strata_store_upgrade_file (path, graph, APP_STORE_VERSION_TABLE, NULL, application_name (), NULL,
-                                   cancellable, &upgrade, error))
+      !(store = _strata_store_open_app (file, scripts, application_name (), cancellable, error)))
     return NULL;
 
   self = g_object_new (STRATA_TYPE_APP_STORE, NULL);
-  self->file = g_object_ref (file);
-  self->driver = g_steal_pointer (&upgrade.driver);
-  self->outcome = upgrade.outcome;
-  self->previous_revision = g_steal_pointer (&upgrade.previous_revision);
-  self->revision = g_steal_pointer (&upgrade.revision);
-  self->backup_file = g_steal_pointer (&upgrade.backup_file);
-  _strata_store_upgrade_clear (&upgrade);
-
-  g_debug ("%s: %s → %s", path,
-           self->previous_revision ? self->previous_revision : "(new)", self->revision);
+  self->store = g_steal_pointer (&store);
 
   return g_steal_pointer (&self);
 }
@@ -272,7 +232,7 @@ GFile *
 strata_app_store_get_file (StrataAppStore *self)
 {
   g_return_val_if_fail (STRATA_IS_APP_STORE (self), NULL);
-  return self->file;
+  return strata_store_get_file (self->store);
 }
 
 /**
@@ -287,7 +247,7 @@ StrataStoreOutcome
 strata_app_store_get_outcome (StrataAppStore *self)
 {
   g_return_val_if_fail (STRATA_IS_APP_STORE (self), STRATA_STORE_OUTCOME_UNCHANGED);
-  return self->outcome;
+  return strata_store_get_outcome (self->store);
 }
 
 /**
@@ -303,7 +263,7 @@ const char *
 strata_app_store_get_previous_revision (StrataAppStore *self)
 {
   g_return_val_if_fail (STRATA_IS_APP_STORE (self), NULL);
-  return self->previous_revision;
+  return strata_store_get_previous_revision (self->store);
 }
 
 /**
@@ -318,7 +278,7 @@ const char *
 strata_app_store_get_revision (StrataAppStore *self)
 {
   g_return_val_if_fail (STRATA_IS_APP_STORE (self), NULL);
-  return self->revision;
+  return strata_store_get_revision (self->store);
 }
 
 /**
@@ -334,7 +294,7 @@ GFile *
 strata_app_store_get_backup_file (StrataAppStore *self)
 {
   g_return_val_if_fail (STRATA_IS_APP_STORE (self), NULL);
-  return self->backup_file;
+  return strata_store_get_backup_file (self->store);
 }
 
 /**
@@ -351,7 +311,7 @@ StrataDriver *
 strata_app_store_get_driver (StrataAppStore *self)
 {
   g_return_val_if_fail (STRATA_IS_APP_STORE (self), NULL);
-  return self->driver;
+  return _strata_store_get_driver (self->store);
 }
 
 /**
@@ -365,5 +325,21 @@ void
 strata_app_store_close (StrataAppStore *self)
 {
   g_return_if_fail (STRATA_IS_APP_STORE (self));
-  g_clear_object (&self->driver);
+  _strata_store_close (self->store);
+}
+
+/**
+ * strata_app_store_get_problem:
+ * @self: a #StrataAppStore
+ *
+ * What was wrong with a store that had to be set aside and created anew
+ * (%STRATA_STORE_OUTCOME_RECREATED), and where the old file went.
+ *
+ * Returns: (nullable): the problem, one line for a person, or %NULL
+ */
+const char *
+strata_app_store_get_problem (StrataAppStore *self)
+{
+  g_return_val_if_fail (STRATA_IS_APP_STORE (self), NULL);
+  return strata_store_get_problem (self->store);
 }

@@ -38,6 +38,7 @@ StrataStoreOutcome  strata_app_store_get_outcome           (StrataAppStore      
 const char         *strata_app_store_get_previous_revision (StrataAppStore      *self);
 const char         *strata_app_store_get_revision          (StrataAppStore      *self);
 GFile              *strata_app_store_get_backup_file       (StrataAppStore      *self);
+const char         *strata_app_store_get_problem           (StrataAppStore      *self);
 StrataDriver       *strata_app_store_get_driver            (StrataAppStore      *self);
 void                strata_app_store_close                 (StrataAppStore      *self);
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "strata-driver.h"
+#include "strata-driver-private.h"
 #include "strata-error.h"
 #include "strata-profile-private.h"
 #include "strata-project.h"
@@ -297,25 +298,57 @@ prompt_message (StrataProfile *self,
   return g_strdup_printf ("Password for %s (profile “%s”)", destination, display_name (self));
 }
 
+/* Where the password a connection tried came from. */
+typedef enum
+{
+  PASSWORD_NONE,       /* none of ours: libpq looked at PGPASSWORD and ~/.pgpass */
+  PASSWORD_GIVEN,      /* in the URL, or set on the profile */
+  PASSWORD_KEYRING,
+  PASSWORD_PROMPT,
+} PasswordSource;
+
 /* What to do when the server refused: where the password came from and
- * where else one can be given. */
+ * where else one can be given. A password that was sent and refused is
+ * reported as wrong, never as missing. */
 static char *
 auth_hint (const char          *name,
            StrataProfileOrigin  origin,
            const GError        *secret_error,
-           gboolean             from_keyring,
-           gboolean             prompted)
+           PasswordSource       source,
+           const GError        *connect_error)
 {
+  gboolean libpq_sent = source == PASSWORD_NONE && connect_error != NULL &&
+                        strstr (connect_error->message, STRATA_DRIVER_PASSWORD_REFUSED) != NULL;
+
   if (name == NULL)
     name = "(from a URL)";
 
-  if (from_keyring)
-    return g_strdup_printf ("the password in the keyring was refused: change it with "
-                            "“strata profiles set-password %s”", name);
+  switch (source)
+    {
+    case PASSWORD_KEYRING:
+      return g_strdup_printf ("the password in the keyring was refused: change it with "
+                              "“strata profiles set-password %s”", name);
+    case PASSWORD_PROMPT:
+      return g_strdup ("the password given was refused");
+    case PASSWORD_GIVEN:
+      if (origin == STRATA_PROFILE_ORIGIN_URL)
+        return g_strdup ("the password in the URL is wrong");
+      return g_strdup ("the password given was refused");
+    case PASSWORD_NONE:
+    default:
+      break;
+    }
+
+  if (libpq_sent)
+    {
+      if (origin == STRATA_PROFILE_ORIGIN_URL)
+        return g_strdup ("that password is wrong: correct it, or put the right one in the URL");
+      return g_strdup_printf ("that password is wrong: correct it, or store the right one with "
+                              "“strata profiles set-password %s”", name);
+    }
+
   if (g_error_matches (secret_error, STRATA_ERROR, STRATA_ERROR_SECRET_MISMATCH))
     return g_strdup_printf ("%s (“strata profiles set-password %s”)", secret_error->message, name);
-  if (prompted)
-    return g_strdup ("the password given was refused");
   if (origin == STRATA_PROFILE_ORIGIN_URL)
     return g_strdup ("no password was given: put it in the URL, set PGPASSWORD or add it to ~/.pgpass");
 
@@ -352,7 +385,7 @@ strata_profile_connect (StrataProfile             *self,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *password = NULL;
   g_autofree char *hint = NULL;
-  gboolean from_keyring = FALSE;
+  PasswordSource source = PASSWORD_NONE;
   gboolean prompted = FALSE;
   StrataDriver *driver;
 
@@ -365,6 +398,8 @@ strata_profile_connect (StrataProfile             *self,
     return open_with_password (self, NULL, base_dir, cancellable, error);
 
   password = g_strdup (self->password);
+  if (password != NULL)
+    source = PASSWORD_GIVEN;
 
   if (password == NULL && self->origin != STRATA_PROFILE_ORIGIN_URL)
     {
@@ -376,7 +411,8 @@ strata_profile_connect (StrataProfile             *self,
         }
       if (secret_error != NULL)
         g_debug ("%s", secret_error->message);
-      from_keyring = password != NULL;
+      if (password != NULL)
+        source = PASSWORD_KEYRING;
     }
 
   /* With no password, libpq looks at PGPASSWORD and ~/.pgpass itself. */
@@ -392,6 +428,7 @@ strata_profile_connect (StrataProfile             *self,
       prompted = TRUE;
       if (!(password = prompt (self, message, prompt_data)) || *password == '\0')
         break;
+      source = PASSWORD_PROMPT;
 
       g_clear_error (&local_error);
     }
@@ -407,7 +444,7 @@ strata_profile_connect (StrataProfile             *self,
       return NULL;
     }
 
-  hint = auth_hint (self->name, self->origin, secret_error, from_keyring, prompted);
+  hint = auth_hint (self->name, self->origin, secret_error, source, local_error);
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_AUTHENTICATION,
                "%s; %s", local_error->message, hint);
   return NULL;
@@ -462,8 +499,10 @@ connect_thread (GTask        *task,
     }
 
   /* A password in memory was typed (or came with the URL). */
-  hint = auth_hint (cd->name, cd->origin, cd->secret_error, cd->from_keyring,
-                    cd->has_password && !cd->from_keyring);
+  hint = auth_hint (cd->name, cd->origin, cd->secret_error,
+                    cd->from_keyring ? PASSWORD_KEYRING
+                    : cd->has_password ? PASSWORD_GIVEN : PASSWORD_NONE,
+                    error);
   g_task_return_new_error (task, STRATA_ERROR, STRATA_ERROR_AUTHENTICATION,
                            "%s; %s", error->message, hint);
 }

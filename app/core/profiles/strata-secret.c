@@ -7,6 +7,9 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <sys/prctl.h>
+
 #include <string.h>
 
 #include "strata-error.h"
@@ -27,6 +30,23 @@ static const SecretSchema profile_schema = {
 };
 
 static guint timeout_seconds;
+
+/**
+ * strata_secret_protect_process:
+ *
+ * Keeps the passwords this process will hold out of core dumps.
+ *
+ * Returns: whether the process is undumpable
+ */
+gboolean
+strata_secret_protect_process (void)
+{
+  if (g_strcmp0 (g_getenv ("STRATA_ALLOW_CORE_DUMPS"), "1") != 0 &&
+      prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    g_debug ("cannot turn core dumps off: %s", g_strerror (errno));
+
+  return prctl (PR_GET_DUMPABLE, 0, 0, 0, 0) == 0;
+}
 
 guint
 strata_secret_get_timeout (void)

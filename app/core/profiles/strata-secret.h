@@ -42,6 +42,11 @@ G_BEGIN_DECLS
 /* Seconds; STRATA_SECRET_TIMEOUT in the environment overrides it. */
 #define STRATA_SECRET_DEFAULT_TIMEOUT  10
 
+/* Makes the process undumpable (prctl PR_SET_DUMPABLE 0: no core dump, no
+ * ptrace by the same user) for a program that is about to hold passwords;
+ * STRATA_ALLOW_CORE_DUMPS=1 in the environment keeps core dumps for
+ * debugging. Returns whether the process is now undumpable. */
+gboolean  strata_secret_protect_process  (void);
 guint     strata_secret_get_timeout      (void);
 /* 0 restores the default. An app whose keyring prompt a person can see may
  * want longer than a command-line tool. */

@@ -6,7 +6,6 @@
 #pragma once
 
 #include "strata-driver.h"
-#include "strata-graph.h"
 #include "strata-store.h"
 
 G_BEGIN_DECLS
@@ -15,36 +14,6 @@ G_BEGIN_DECLS
 
 /* The store's migrations, as shipped in the core's resources. */
 GPtrArray   *_strata_store_load_scripts (GError       **error);
-/* The migrations (*.json, by name) in the folder @dir of @resource, or of
- * the registered resources when @resource is NULL. */
-GPtrArray   *_strata_store_load_resource_scripts (GResource    *resource,
-                                                  const char   *dir,
-                                                  GError      **error);
-
-/* What _strata_store_upgrade_file () did, and the connection it opened. */
-typedef struct
-{
-  StrataStoreOutcome  outcome;
-  char               *previous_revision;
-  char               *revision;
-  GFile              *backup_file;
-  StrataDriver       *driver;
-} StrataStoreUpgrade;
-
-/* Opens the SQLite store at @path and upgrades it with @graph (see
- * strata-store.c): creates, backs up, upgrades, restores on failure, and
- * refuses one written by a newer version of @name. The store of Strata itself and an
- * application's own (StrataAppStore) both go through it. */
-gboolean     _strata_store_upgrade_file  (const char          *path,
-                                          StrataGraph         *graph,
-                                          const char          *version_table,
-                                          const char          *target,
-                                          const char          *name,
-                                          const char          *version,
-                                          GCancellable        *cancellable,
-                                          StrataStoreUpgrade  *upgrade,
-                                          GError             **error);
-void         _strata_store_upgrade_clear (StrataStoreUpgrade  *upgrade);
 
 /* strata_store_open with other migrations (@scripts, NULL for the shipped
  * ones) and another target (NULL for "heads"): lets the tests build old
@@ -54,5 +23,25 @@ StrataStore *_strata_store_open_full    (GFile         *file,
                                          const char    *target,
                                          GCancellable  *cancellable,
                                          GError       **error);
+
+/* The migrations (*.json, by name) in the folder @dir of @resource, or of
+ * the registered resources when @resource is NULL. */
+GPtrArray   *_strata_store_load_resource_scripts (GResource    *resource,
+                                                  const char   *dir,
+                                                  GError      **error);
+
+/* An application's own store (StrataAppStore): opened, created, backed up,
+ * upgraded, restored and set aside exactly as Strata's, but with the
+ * application's migrations @scripts, refused when a newer version of
+ * @app_name wrote it, and holding none of Strata's profiles. */
+StrataStore  *_strata_store_open_app   (GFile         *file,
+                                        GPtrArray     *scripts,
+                                        const char    *app_name,
+                                        GCancellable  *cancellable,
+                                        GError       **error);
+/* The store's connection (NULL once closed), for the application's own
+ * statements; closing it ends the store's use of the file. */
+StrataDriver *_strata_store_get_driver (StrataStore   *self);
+void          _strata_store_close      (StrataStore   *self);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -42,6 +43,15 @@ struct _StrataStore
   char               *previous_revision;
   char               *revision;
   GFile              *backup_file;
+  /* A store that could not be read and was moved aside: where, and why. */
+  GFile              *damaged_file;
+  char               *problem;
+  /* Who writes the store (for the error about a newer one), and whether it
+   * is Strata's own (profiles, recent projects, runs) or an application's
+   * (StrataAppStore) */
+  char               *writer_name;
+  char               *writer_version;
+  guint               app_store : 1;
 
   GListStore         *profiles;
   GListStore         *recent_projects;
@@ -83,6 +93,10 @@ strata_store_finalize (GObject *object)
 
   g_clear_object (&self->file);
   g_clear_object (&self->backup_file);
+  g_clear_object (&self->damaged_file);
+  g_clear_pointer (&self->problem, g_free);
+  g_clear_pointer (&self->writer_name, g_free);
+  g_clear_pointer (&self->writer_version, g_free);
   g_clear_pointer (&self->previous_revision, g_free);
   g_clear_pointer (&self->revision, g_free);
   g_mutex_clear (&self->lock);
@@ -212,31 +226,62 @@ sqlite_fail (sqlite3     *db,
   return FALSE;
 }
 
-/* The version-table rows of the store at @path, opened read-only so that a
- * store this build must refuse is not changed by a single byte. */
+/* The version-table rows of the store at @path. It is opened read-write
+ * (without creating it) so that SQLite can roll back the hot journal a
+ * crash at commit leaves behind: read-only, it could not, and every later
+ * open would fail. Reading changes nothing else, so a store this build must
+ * refuse keeps its bytes. *@damaged is set when the file is not a database
+ * or fails SQLite's quick_check. */
 static char **
 read_heads (const char  *path,
-            const char  *version_table,
+            gboolean    *damaged,
             GError     **error)
 {
-  g_autofree char *exists_sql = NULL;
-  g_autofree char *rows_sql = NULL;
   g_autoptr(sqlite3) db = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) heads = g_ptr_array_new_with_free_func (g_free);
   int rc;
 
-  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+  *damaged = FALSE;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
     {
       sqlite_fail (db, path, "cannot open the store", error);
       return NULL;
     }
+  sqlite3_busy_timeout (db, STRATA_DRIVER_SQLITE_DEFAULT_BUSY_TIMEOUT);
 
-  /* @version_table is an identifier (checked by the caller) */
-  exists_sql = g_strdup_printf ("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '%s'",
-                                version_table);
-  rows_sql = g_strdup_printf ("SELECT version_num FROM \"%s\" ORDER BY version_num", version_table);
-  rc = sqlite3_prepare_v2 (db, exists_sql, -1, &stmt, NULL);
+  rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW && g_strcmp0 ((const char *)sqlite3_column_text (stmt, 0), "ok") != 0)
+        {
+          g_autofree char *finding = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+          g_auto(GStrv) lines = g_strsplit (g_strstrip (finding), "\n", 3);
+
+          /* "*** in database main ***\nPage 13 is never used\n…": the first finding */
+          *damaged = TRUE;
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
+                       "%s: the store is damaged (quick_check: %s)", path,
+                       g_str_has_prefix (lines[0], "***") && lines[1] ? lines[1] : lines[0]);
+          return NULL;
+        }
+      if (rc == SQLITE_ROW)
+        rc = SQLITE_OK;
+    }
+  if (rc != SQLITE_OK)
+    {
+      *damaged = (rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT;
+      sqlite_fail (db, path, *damaged ? "the store is damaged" : "cannot read the store", error);
+      return NULL;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  rc = sqlite3_prepare_v2 (db,
+                           "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '"
+                           STRATA_STORE_VERSION_TABLE "'",
+                           -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
       sqlite_fail (db, path, "cannot read the store (is it a Strata store?)", error);
@@ -247,7 +292,8 @@ read_heads (const char  *path,
   if (rc == SQLITE_ROW)
     {
       g_clear_pointer (&stmt, sqlite3_finalize);
-      rc = sqlite3_prepare_v2 (db, rows_sql, -1, &stmt, NULL);
+      rc = sqlite3_prepare_v2 (db, "SELECT version_num FROM " STRATA_STORE_VERSION_TABLE
+                               " ORDER BY version_num", -1, &stmt, NULL);
       if (rc != SQLITE_OK)
         {
           sqlite_fail (db, path, "cannot read the store's version", error);
@@ -300,7 +346,8 @@ copy_database (const char  *from,
   sqlite3_backup *backup;
   int rc;
 
-  if (sqlite3_open_v2 (from, &source, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+  /* Read-write, so that SQLite may roll back a hot journal first. */
+  if (sqlite3_open_v2 (from, &source, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
     return sqlite_fail (source, from, "cannot open for copying", error);
 
   if (!create_private_file (to, error))
@@ -333,6 +380,68 @@ copy_database (const char  *from,
   return TRUE;
 }
 
+static void remove_database (const char *path);
+
+/* Syncs the folder of @path, so that a rename in it survives a crash. */
+static void
+sync_folder (const char *path)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  int fd = g_open (folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    return;
+  if (fsync (fd) != 0)
+    g_debug ("fsync %s: %s", folder, g_strerror (errno));
+  close (fd);
+}
+
+/* Renames @from, then its journal if it has one, to @to. */
+static gboolean
+rename_database (const char  *from,
+                 const char  *to,
+                 GError     **error)
+{
+  g_autofree char *from_journal = g_strconcat (from, "-journal", NULL);
+  g_autofree char *to_journal = g_strconcat (to, "-journal", NULL);
+
+  if (g_rename (from, to) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY,
+                   "cannot rename %s to %s: %s", from, to, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (g_file_test (from_journal, G_FILE_TEST_EXISTS) && g_rename (from_journal, to_journal) != 0)
+    g_debug ("cannot rename %s to %s: %s", from_journal, to_journal, g_strerror (errno));
+
+  sync_folder (to);
+  return TRUE;
+}
+
+/* The backup taken before an upgrade: copied to a temporary name first and
+ * renamed when complete, so that a crash never leaves a half-made copy
+ * under the name of a good one. */
+static gboolean
+backup_database (const char  *from,
+                 const char  *to,
+                 GError     **error)
+{
+  g_autofree char *partial = g_strconcat (to, ".partial", NULL);
+
+  remove_database (partial);
+  if (!copy_database (from, partial, error) ||
+      !rename_database (partial, to, error))
+    {
+      remove_database (partial);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 remove_database (const char *path)
 {
@@ -357,201 +466,202 @@ join_heads (const char * const *heads)
   return g_strjoinv (", ", (char **)heads);
 }
 
-void
-_strata_store_upgrade_clear (StrataStoreUpgrade *upgrade)
+/* The newest backup an upgrade left beside the store at @path, or NULL. */
+static char *
+find_newest_backup (const char *path)
 {
-  g_clear_pointer (&upgrade->previous_revision, g_free);
-  g_clear_pointer (&upgrade->revision, g_free);
-  g_clear_object (&upgrade->backup_file);
-  g_clear_object (&upgrade->driver);
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *prefix = g_strconcat (base, ".", NULL);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autofree char *newest = NULL;
+  gint64 newest_mtime = 0;
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *candidate = NULL;
+      GStatBuf st;
+
+      if (!g_str_has_prefix (name, prefix) || !g_str_has_suffix (name, ".bak"))
+        continue;
+      candidate = g_build_filename (folder, name, NULL);
+      if (g_stat (candidate, &st) == 0 && st.st_size > 0 && (newest == NULL || st.st_mtime > newest_mtime))
+        {
+          g_free (newest);
+          newest = g_steal_pointer (&candidate);
+          newest_mtime = st.st_mtime;
+        }
+    }
+
+  return g_steal_pointer (&newest);
 }
 
+/* A store that cannot be read (empty, not a database, damaged) is never
+ * overwritten: it is moved aside to strata.db.damaged-DATE, whose name the
+ * problem gives, and a new store is created in its place. */
 static gboolean
-is_identifier (const char *name)
+set_aside (StrataStore  *self,
+           const char   *path,
+           const char   *why,
+           GError      **error)
 {
-  if (name == NULL || !(g_ascii_isalpha (name[0]) || name[0] == '_'))
-    return FALSE;
-  for (const char *p = name; *p != '\0'; p++)
-    if (!(g_ascii_isalnum (*p) || *p == '_'))
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
+  g_autofree char *moved = g_strdup_printf ("%s.damaged-%s", path, stamp);
+  g_autofree char *backup = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  for (guint i = 2; g_file_test (moved, G_FILE_TEST_EXISTS); i++)
+    {
+      g_free (moved);
+      moved = g_strdup_printf ("%s.damaged-%s-%u", path, stamp, i);
+    }
+
+  if (!rename_database (path, moved, &local_error))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
+                   "%s; it could not be moved aside, so it was left as it is: %s",
+                   why, local_error->message);
       return FALSE;
-  return strlen (name) <= 63;
+    }
+
+  backup = find_newest_backup (path);
+  self->problem = g_strdup_printf ("%s; it was moved to %s and a new, empty store was created: "
+                                   "the profiles and recent projects saved before are not in it%s%s%s",
+                                   why, moved,
+                                   backup ? " (the copy taken before its last upgrade, " : "",
+                                   backup ? backup : "",
+                                   backup ? ", may hold them)" : "");
+  self->damaged_file = g_file_new_for_path (moved);
+  g_debug ("%s", self->problem);
+
+  return TRUE;
 }
 
-/*
- * _strata_store_upgrade_file:
- * @path: the store's file, created (0600, in a 0700 folder) if missing
- * @graph: the store's migrations
- * @version_table: the version table's name
- * @target: (nullable): the target, %NULL for "heads"
- * @name: the program that writes this store, for the error about a newer
- *   one: "Strata", "Bookshelf"
- * @version: (nullable): its version
- * @upgrade: (out caller-allocates): what was done, and the open connection
- *
- * Opens the store at @path and brings it to @target: a missing store is
- * created; an older one is backed up first (SQLite's online backup, to
- * PATH.REV.bak), upgraded, and restored from the backup if the upgrade
- * fails; one that holds a revision @graph does not know was written by a
- * newer version and is refused (STRATA_ERROR_NEWER_VERSION) without being
- * changed by a byte: it is only read, read-only.
- */
-gboolean
-_strata_store_upgrade_file (const char          *path,
-                            StrataGraph         *graph,
-                            const char          *version_table,
-                            const char          *target,
-                            const char          *name,
-                            const char          *version,
-                            GCancellable        *cancellable,
-                            StrataStoreUpgrade  *upgrade,
-                            GError             **error)
+/* Removes the files a process killed while it created the store left
+ * (strata.db.new-PID, of a PID that is gone). */
+static void
+remove_stale_work_files (const char *path)
 {
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *prefix = g_strconcat (base, ".new-", NULL);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *stale = NULL;
+      char *end = NULL;
+      gint64 pid;
+
+      if (!g_str_has_prefix (name, prefix))
+        continue;
+      pid = g_ascii_strtoll (name + strlen (prefix), &end, 10);
+      if (pid <= 0 || pid > G_MAXINT || (*end != '\0' && !g_str_equal (end, "-journal")) ||
+          !(kill ((pid_t)pid, 0) != 0 && errno == ESRCH))
+        continue;
+      stale = g_build_filename (folder, name, NULL);
+      g_unlink (stale);
+    }
+}
+
+/* Creates the store at @path: migrated in a file of this process's own
+ * first, then linked into place only if no store is there, so that a crash
+ * while creating it never leaves an empty or half-made store under its
+ * name, and two processes creating it at once keep the first one's.
+ * *@raced is set (without an error) when another process got there first. */
+static gboolean
+create_store (StrataStore     *self,
+              const char      *path,
+              StrataGraph     *graph,
+              StrataPlan      *plan,
+              gboolean        *raced,
+              GCancellable    *cancellable,
+              GError         **error)
+{
+  g_autofree char *work = g_strdup_printf ("%s.new-%d", path, (int)getpid ());
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  *raced = FALSE;
+  remove_stale_work_files (path);
+  remove_database (work);
+  if (!create_private_file (work, error))
+    return FALSE;
+
+  if (!(self->driver = strata_driver_sqlite_open (work, FALSE, error)))
+    {
+      remove_database (work);
+      return FALSE;
+    }
+
+  migrator = strata_migrator_new (self->driver, graph);
+  strata_migrator_set_version_table (migrator, STRATA_STORE_VERSION_TABLE);
+  if (!strata_migrator_run (migrator, plan, cancellable, &local_error))
+    {
+      g_clear_object (&migrator);
+      g_clear_object (&self->driver);
+      remove_database (work);
+      g_set_error (error, local_error->domain, local_error->code,
+                   "%s: creating the store failed: %s", path, local_error->message);
+      return FALSE;
+    }
+
+  g_clear_object (&migrator);
+  g_clear_object (&self->driver);
+
+  /* A journal without its database belongs to no one: it must not be
+   * played back into the new store. */
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    g_unlink (journal);
+
+  if (link (work, path) != 0)
+    {
+      int saved_errno = errno;
+
+      remove_database (work);
+      if (saved_errno == EEXIST)
+        {
+          *raced = TRUE;
+          return FALSE;
+        }
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY,
+                   "%s: cannot create the store: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  g_unlink (work);
+  sync_folder (path);
+
+  return (self->driver = strata_driver_sqlite_open (path, FALSE, error)) != NULL;
+}
+
+/* Opens the store @file with @scripts: Strata's own (profiles, recent
+ * projects, runs), or with @app_name an application's (StrataAppStore),
+ * which holds the application's data and is refused when a newer version
+ * of @app_name wrote it. */
+static StrataStore *
+store_open (GFile         *file,
+            GPtrArray     *scripts,
+            const char    *target,
+            const char    *app_name,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autoptr(StrataStore) self = NULL;
+  g_autoptr(GPtrArray) shipped = NULL;
+  g_autoptr(StrataGraph) graph = NULL;
   g_autoptr(StrataPlan) plan = NULL;
   g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *path = NULL;
   g_autofree char *folder = NULL;
   g_autofree char *backup_path = NULL;
   g_auto(GStrv) heads = NULL;
   gboolean existed;
   GStatBuf st;
-
-  memset (upgrade, 0, sizeof *upgrade);
-
-  if (!is_identifier (version_table))
-    {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not a valid version table name", version_table ? version_table : "(null)");
-      return FALSE;
-    }
-
-  folder = g_path_get_dirname (path);
-  if (g_mkdir_with_parents (folder, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY,
-                   "%s: cannot create the folder of the store: %s", folder, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  existed = g_stat (path, &st) == 0 && st.st_size > 0;
-
-  if (existed)
-    {
-      if (!(heads = read_heads (path, version_table, error)))
-        return FALSE;
-
-      for (guint i = 0; heads[i] != NULL; i++)
-        if (strata_graph_lookup (graph, heads[i]) == NULL)
-          {
-            g_autofree char *this = version != NULL ? g_strdup_printf ("%s %s", name, version)
-                                                    : g_strdup_printf ("this version of %s", name);
-
-            g_set_error (error, STRATA_ERROR, STRATA_ERROR_NEWER_VERSION,
-                         "%s was written by a newer version of %s (its revision %s is unknown "
-                         "to %s); it was left untouched: update %s to use it",
-                         path, name, heads[i], this, name);
-            return FALSE;
-          }
-    }
-  else
-    {
-      heads = g_new0 (char *, 1);
-      if (!create_private_file (path, error))
-        return FALSE;
-    }
-
-  upgrade->previous_revision = join_heads ((const char * const *)heads);
-
-  if (!(plan = strata_graph_plan_upgrade (graph, (const char * const *)heads,
-                                          target ? target : "heads", error)))
-    {
-      if (!existed)
-        remove_database (path);
-      _strata_store_upgrade_clear (upgrade);
-      return FALSE;
-    }
-
-  if (strata_plan_get_n_steps (plan) > 0 && existed)
-    {
-      backup_path = g_strdup_printf ("%s.%s.bak", path, heads[0] ? heads[0] : "empty");
-      if (!copy_database (path, backup_path, &local_error))
-        {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
-                       "%s: not upgraded, because the backup failed: %s",
-                       path, local_error->message);
-          _strata_store_upgrade_clear (upgrade);
-          return FALSE;
-        }
-      upgrade->backup_file = g_file_new_for_path (backup_path);
-    }
-
-  if (!(upgrade->driver = strata_driver_sqlite_open (path, FALSE, &local_error)))
-    {
-      if (!existed)
-        remove_database (path);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      _strata_store_upgrade_clear (upgrade);
-      return FALSE;
-    }
-
-  if (strata_plan_get_n_steps (plan) > 0)
-    {
-      migrator = strata_migrator_new (upgrade->driver, graph);
-      strata_migrator_set_version_table (migrator, version_table);
-
-      if (!strata_migrator_run (migrator, plan, cancellable, &local_error))
-        {
-          g_autoptr(GError) restore_error = NULL;
-          g_autofree char *to = join_heads (strata_plan_get_heads_after (plan));
-
-          g_clear_object (&migrator);
-          g_clear_object (&upgrade->driver);
-
-          if (!existed)
-            {
-              remove_database (path);
-              g_set_error (error, local_error->domain, local_error->code,
-                           "%s: creating the store failed: %s", path, local_error->message);
-            }
-          else if (!copy_database (backup_path, path, &restore_error))
-            g_set_error (error, local_error->domain, local_error->code,
-                         "%s: upgrading the store from %s to %s failed, and restoring it from %s "
-                         "failed too (%s): %s",
-                         path, upgrade->previous_revision, to, backup_path,
-                         restore_error->message, local_error->message);
-          else
-            g_set_error (error, local_error->domain, local_error->code,
-                         "%s: upgrading the store from %s to %s failed; it was restored from %s: %s",
-                         path, upgrade->previous_revision, to, backup_path, local_error->message);
-          _strata_store_upgrade_clear (upgrade);
-          return FALSE;
-        }
-    }
-
-  upgrade->revision = join_heads (strata_plan_get_heads_after (plan));
-  if (!existed)
-    upgrade->outcome = STRATA_STORE_OUTCOME_CREATED;
-  else if (strata_plan_get_n_steps (plan) > 0)
-    upgrade->outcome = STRATA_STORE_OUTCOME_UPGRADED;
-  else
-    upgrade->outcome = STRATA_STORE_OUTCOME_UNCHANGED;
-
-  return TRUE;
-}
-
-StrataStore *
-_strata_store_open_full (GFile         *file,
-                         GPtrArray     *scripts,
-                         const char    *target,
-                         GCancellable  *cancellable,
-                         GError       **error)
-{
-  g_autoptr(StrataStore) self = NULL;
-  g_autoptr(GPtrArray) shipped = NULL;
-  g_autoptr(StrataGraph) graph = NULL;
-  g_autofree char *path = NULL;
-  StrataStoreUpgrade upgrade;
 
   g_return_val_if_fail (file == NULL || G_IS_FILE (file), NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
@@ -567,6 +677,9 @@ _strata_store_open_full (GFile         *file,
 
   self = g_object_new (STRATA_TYPE_STORE, NULL);
   self->file = file ? g_object_ref (file) : strata_store_dup_default_file ();
+  self->app_store = app_name != NULL;
+  self->writer_name = g_strdup (app_name != NULL ? app_name : "Strata");
+  self->writer_version = app_name != NULL ? NULL : g_strdup (PACKAGE_VERSION);
 
   if (!(path = g_file_get_path (self->file)))
     {
@@ -577,18 +690,141 @@ _strata_store_open_full (GFile         *file,
       return NULL;
     }
 
-  if (!_strata_store_upgrade_file (path, graph, STRATA_STORE_VERSION_TABLE, target, "Strata", PACKAGE_VERSION,
-                                   cancellable, &upgrade, error))
+  folder = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (folder, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY,
+                   "%s: cannot create the folder of the store: %s", folder, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  existed = g_stat (path, &st) == 0;
+
+  if (existed && st.st_size == 0)
+    {
+      /* Strata never leaves an empty store (it creates one under another
+       * name): the profiles it held were lost before it was opened. */
+      g_autofree char *why = g_strdup_printf ("%s was empty (0 bytes): what it held was lost before Strata "
+                                              "opened it", path);
+
+      if (!set_aside (self, path, why, error))
+        return NULL;
+      existed = FALSE;
+    }
+  else if (existed)
+    {
+      gboolean damaged = FALSE;
+
+      if (!(heads = read_heads (path, &damaged, &local_error)))
+        {
+          if (!damaged)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+          if (!set_aside (self, path, local_error->message, error))
+            return NULL;
+          g_clear_error (&local_error);
+          existed = FALSE;
+        }
+      else
+        {
+          for (guint i = 0; heads[i] != NULL; i++)
+            if (strata_graph_lookup (graph, heads[i]) == NULL)
+              {
+                g_autofree char *this = self->writer_version != NULL
+                                        ? g_strdup_printf ("%s %s", self->writer_name, self->writer_version)
+                                        : g_strdup_printf ("this version of %s", self->writer_name);
+
+                g_set_error (error, STRATA_ERROR, STRATA_ERROR_NEWER_VERSION,
+                             "%s was written by a newer version of %s (its revision %s is unknown "
+                             "to %s); it was left untouched: update %s to use it",
+                             path, self->writer_name, heads[i], this, self->writer_name);
+                return NULL;
+              }
+        }
+    }
+
+  if (!existed)
+    g_clear_pointer (&heads, g_strfreev);
+  if (heads == NULL)
+    heads = g_new0 (char *, 1);
+
+  self->previous_revision = join_heads ((const char * const *)heads);
+
+  if (!(plan = strata_graph_plan_upgrade (graph, (const char * const *)heads,
+                                          target ? target : "heads", error)))
     return NULL;
 
-  self->driver = g_steal_pointer (&upgrade.driver);
-  self->outcome = upgrade.outcome;
-  self->previous_revision = g_steal_pointer (&upgrade.previous_revision);
-  self->revision = g_steal_pointer (&upgrade.revision);
-  self->backup_file = g_steal_pointer (&upgrade.backup_file);
-  _strata_store_upgrade_clear (&upgrade);
+  if (!existed)
+    {
+      gboolean raced = FALSE;
 
-  if (!load_profiles (self, error) || !load_recent_projects (self, error))
+      if (!create_store (self, path, graph, plan, &raced, cancellable, error))
+        {
+          /* Another process created it meanwhile: open that one. */
+          if (raced)
+            return store_open (file, scripts, target, app_name, cancellable, error);
+          return NULL;
+        }
+    }
+  else
+    {
+      if (strata_plan_get_n_steps (plan) > 0)
+        {
+          backup_path = g_strdup_printf ("%s.%s.bak", path, heads[0] ? heads[0] : "empty");
+          if (!backup_database (path, backup_path, &local_error))
+            {
+              g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
+                           "%s: not upgraded, because the backup failed: %s",
+                           path, local_error->message);
+              return NULL;
+            }
+          self->backup_file = g_file_new_for_path (backup_path);
+        }
+
+      if (!(self->driver = strata_driver_sqlite_open (path, FALSE, error)))
+        return NULL;
+    }
+
+  if (existed && strata_plan_get_n_steps (plan) > 0)
+    {
+      migrator = strata_migrator_new (self->driver, graph);
+      strata_migrator_set_version_table (migrator, STRATA_STORE_VERSION_TABLE);
+
+      if (!strata_migrator_run (migrator, plan, cancellable, &local_error))
+        {
+          g_autoptr(GError) restore_error = NULL;
+          g_autofree char *to = join_heads (strata_plan_get_heads_after (plan));
+
+          g_clear_object (&migrator);
+          g_clear_object (&self->driver);
+
+          if (!copy_database (backup_path, path, &restore_error))
+            g_set_error (error, local_error->domain, local_error->code,
+                         "%s: upgrading the store from %s to %s failed, and restoring it from %s "
+                         "failed too (%s): %s",
+                         path, self->previous_revision, to, backup_path,
+                         restore_error->message, local_error->message);
+          else
+            g_set_error (error, local_error->domain, local_error->code,
+                         "%s: upgrading the store from %s to %s failed; it was restored from %s: %s",
+                         path, self->previous_revision, to, backup_path, local_error->message);
+          return NULL;
+        }
+    }
+
+  self->revision = join_heads (strata_plan_get_heads_after (plan));
+  if (!existed)
+    self->outcome = self->problem != NULL ? STRATA_STORE_OUTCOME_RECREATED : STRATA_STORE_OUTCOME_CREATED;
+  else if (strata_plan_get_n_steps (plan) > 0)
+    self->outcome = STRATA_STORE_OUTCOME_UPGRADED;
+  else
+    self->outcome = STRATA_STORE_OUTCOME_UNCHANGED;
+
+  if (!self->app_store && (!load_profiles (self, error) || !load_recent_projects (self, error)))
     return NULL;
 
   {
@@ -598,6 +834,46 @@ _strata_store_open_full (GFile         *file,
   }
 
   return g_steal_pointer (&self);
+}
+
+StrataStore *
+_strata_store_open_full (GFile         *file,
+                         GPtrArray     *scripts,
+                         const char    *target,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  return store_open (file, scripts, target, NULL, cancellable, error);
+}
+
+StrataStore *
+_strata_store_open_app (GFile         *file,
+                        GPtrArray     *scripts,
+                        const char    *app_name,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (app_name != NULL, NULL);
+
+  return store_open (file, scripts, NULL, app_name, cancellable, error);
+}
+
+StrataDriver *
+_strata_store_get_driver (StrataStore *self)
+{
+  g_return_val_if_fail (STRATA_IS_STORE (self), NULL);
+  return self->driver;
+}
+
+void
+_strata_store_close (StrataStore *self)
+{
+  g_return_if_fail (STRATA_IS_STORE (self));
+
+  g_mutex_lock (&self->lock);
+  g_clear_object (&self->driver);
+  g_mutex_unlock (&self->lock);
 }
 
 /**
@@ -709,6 +985,33 @@ strata_store_get_backup_file (StrataStore *self)
 {
   g_return_val_if_fail (STRATA_IS_STORE (self), NULL);
   return self->backup_file;
+}
+
+/**
+ * strata_store_get_damaged_file:
+ *
+ * Returns: (transfer none) (nullable): where the store that could not be
+ *   read was moved (%STRATA_STORE_OUTCOME_RECREATED), or %NULL
+ */
+GFile *
+strata_store_get_damaged_file (StrataStore *self)
+{
+  g_return_val_if_fail (STRATA_IS_STORE (self), NULL);
+  return self->damaged_file;
+}
+
+/**
+ * strata_store_get_problem:
+ *
+ * Returns: (nullable): with %STRATA_STORE_OUTCOME_RECREATED, one line that
+ *   says what was wrong with the store, where it was moved and what the
+ *   new store lacks; %NULL otherwise
+ */
+const char *
+strata_store_get_problem (StrataStore *self)
+{
+  g_return_val_if_fail (STRATA_IS_STORE (self), NULL);
+  return self->problem;
 }
 
 /* Profiles --------------------------------------------------------------- */

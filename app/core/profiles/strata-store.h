@@ -25,6 +25,12 @@ G_BEGIN_DECLS
  * - an older one is copied first (sqlite3_backup) to strata.db.REV.bak
  *   beside it, then upgraded; when the upgrade fails, the copy is restored
  *   and the error names the revision and statement at fault;
+ * - an empty (0-byte) store, a file that is not a database and a damaged
+ *   one (PRAGMA quick_check) are never overwritten: the file is moved to
+ *   strata.db.damaged-DATE beside it and a new store is created, and
+ *   strata_store_get_problem() says so (STRATA_STORE_OUTCOME_RECREATED);
+ * - a hot journal left by a crash is rolled back by SQLite before anything
+ *   is read (the store is never opened read-only);
  * - a store whose version table holds a revision this build does not know
  *   was written by a newer Strata: STRATA_ERROR_NEWER_VERSION, and the file
  *   is left exactly as it was (it is only read, read-only).
@@ -52,6 +58,8 @@ G_BEGIN_DECLS
  * @STRATA_STORE_OUTCOME_UNCHANGED: the store was up to date
  * @STRATA_STORE_OUTCOME_CREATED: there was no store: it was created
  * @STRATA_STORE_OUTCOME_UPGRADED: the store was upgraded (after a backup)
+ * @STRATA_STORE_OUTCOME_RECREATED: the store could not be read: it was moved
+ *   aside and a new one created (strata_store_get_problem() says what)
  *
  * What opening the store did.
  */
@@ -60,6 +68,7 @@ typedef enum
   STRATA_STORE_OUTCOME_UNCHANGED,
   STRATA_STORE_OUTCOME_CREATED,
   STRATA_STORE_OUTCOME_UPGRADED,
+  STRATA_STORE_OUTCOME_RECREATED,
 } StrataStoreOutcome;
 
 
@@ -87,6 +96,9 @@ const char         *strata_store_get_previous_revision  (StrataStore         *se
 const char         *strata_store_get_revision           (StrataStore         *self);
 /* The copy taken before an upgrade, or NULL. */
 GFile              *strata_store_get_backup_file        (StrataStore         *self);
+/* The store that could not be read, moved aside, and why (or NULL). */
+GFile              *strata_store_get_damaged_file       (StrataStore         *self);
+const char         *strata_store_get_problem            (StrataStore         *self);
 
 /* Profiles: a live GListModel of StrataProfile sorted by name (case
  * insensitively); the calls below keep it up to date. */

@@ -1179,8 +1179,8 @@ resolve_branch (StrataGraph  *self,
   return node;
 }
 
-/* Alembic's _revision_for_ident: a full id, a label, or a unique prefix of
- * at least four characters; with @branch, it must be on that branch. */
+/* Alembic's _revision_for_ident: a full id, a label, or a unique prefix
+ * (of any length) of an id longer than three characters; with @branch, it must be on that branch. */
 static Node *
 lookup_ident (StrataGraph  *self,
               const char   *ident,
@@ -1202,9 +1202,12 @@ lookup_ident (StrataGraph  *self,
       g_autoptr(GPtrArray) matches = g_ptr_array_new ();
       gsize len = strlen (ident);
 
-      if (len >= 4)
+      /* Any unique prefix, however short, of the ids longer than three
+       * characters: Alembic's partial lookup filters the ids, not the
+       * prefix. */
+      if (len > 0)
         for (guint i = 0; i < self->n_nodes; i++)
-          if (strncmp (self->nodes[i].id, ident, len) == 0)
+          if (strlen (self->nodes[i].id) > 3 && strncmp (self->nodes[i].id, ident, len) == 0)
             g_ptr_array_add (matches, &self->nodes[i]);
 
       if (branch_node != NULL && matches->len > 1)
@@ -1370,7 +1373,7 @@ get_revision (StrataGraph  *self,
 
 /**
  * strata_graph_resolve:
- * @id: a full revision id, a unique prefix of at least four characters, or
+ * @id: a full revision id, a unique prefix (Alembic's: of any length), or
  *   a branch label
  *
  * Returns: (transfer none): the script, or %NULL with @error set
@@ -2259,30 +2262,9 @@ strata_graph_plan_upgrade (StrataGraph         *self,
       any |= required[i];
     }
 
-  if (!any)
-    {
-      /* Already there, unless a target's own branch has moved past it. */
-      gboolean behind = targets->len == 0 && current->len > 0;
-
-      for (guint i = 0; i < targets->len && !behind; i++)
-        {
-          Node *node = g_ptr_array_index (targets, i);
-
-          for (guint j = 0; j < node->next->len && !behind; j++)
-            behind = applied[((Node *)g_ptr_array_index (node->next, j))->index];
-        }
-
-      if (behind)
-        {
-          g_autofree char *listed = describe_heads (current_heads);
-
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "Destination %s is not a valid upgrade target from current head(s) %s: "
-                       "it is already applied and below them; use downgrade to go back",
-                       target, listed);
-          return NULL;
-        }
-    }
+  /* Nothing required: the targets are applied already, at the heads or
+   * below them. As in Alembic, that is an empty plan, not an error; the
+   * caller says so. */
 
   order = topological_sort (self, required, targets, &complete);
   if (!complete)

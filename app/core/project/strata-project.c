@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "strata-core-resources.h"
 #include "strata-error.h"
@@ -623,15 +624,45 @@ list_migration_files (StrataProject  *self,
     {
       StrataMigrationEntry *entry;
       gsize len = strlen (dent->d_name);
+      int errsv;
 
       if (dent->d_name[0] == '.' || len < 6 || strcmp (dent->d_name + len - 5, ".json") != 0)
         continue;
 
+      /* A *.json that cannot be read as a file is an error, never skipped:
+       * skipping it would drop a revision from the graph. */
       entry = g_new0 (StrataMigrationEntry, 1);
-      if (fstatat (dirfd (dir), dent->d_name, &entry->st, 0) != 0 || !S_ISREG (entry->st.st_mode))
+      if (fstatat (dirfd (dir), dent->d_name, &entry->st, 0) != 0)
+        errsv = errno;
+      else if (S_ISREG (entry->st.st_mode) && faccessat (dirfd (dir), dent->d_name, R_OK, 0) != 0)
+        errsv = errno;
+      else
+        errsv = 0;
+
+      if (errsv != 0 || !S_ISREG (entry->st.st_mode))
         {
+          struct stat link;
+          g_autoptr(GFile) file = g_file_get_child (self->migrations_dir, dent->d_name);
+          g_autofree char *shown = strata_display_path (file);
+          const char *problem;
+
+          if (errsv == ENOENT && fstatat (dirfd (dir), dent->d_name, &link, AT_SYMLINK_NOFOLLOW) == 0 &&
+              S_ISLNK (link.st_mode))
+            problem = "a symbolic link to nothing (a dangling link)";
+          else if (errsv != 0)
+            problem = g_strerror (errsv);
+          else
+            problem = S_ISDIR (entry->st.st_mode) ? "a directory, not a migration file"
+                      : S_ISFIFO (entry->st.st_mode) ? "a FIFO, not a migration file"
+                      : S_ISSOCK (entry->st.st_mode) ? "a socket, not a migration file"
+                      : "not a regular file";
+
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
+                       "%s: cannot read this migration file: %s; fix or remove it "
+                       "(a file that is skipped drops its revision)", shown, problem);
           g_free (entry);
-          continue;
+          closedir (dir);
+          return NULL;
         }
       entry->name = g_strdup (dent->d_name);
       g_ptr_array_add (entries, entry);

@@ -21,5 +21,11 @@ StrataModel *_strata_model_replay_lenient (StrataGraph         *graph,
                                            const char * const  *heads,
                                            StrataScript        *before,
                                            GError             **error);
+/* The same for @dialect (see strata_model_set_dialect()). */
+StrataModel *_strata_model_replay_lenient_for_dialect (StrataGraph         *graph,
+                                                       const char * const  *heads,
+                                                       StrataScript        *before,
+                                                       int                  dialect,
+                                                       GError             **error);
 
 G_END_DECLS

@@ -38,10 +38,13 @@ replay (StrataGraph   *graph,
         GHashTable    *applied,
         StrataScript  *skip,
         gboolean       lenient,
+        int            dialect,
         GError       **error)
 {
   g_autoptr(StrataModel) model = strata_model_new ();
   GPtrArray *scripts = strata_graph_get_scripts (graph);
+
+  strata_model_set_dialect (model, dialect);
 
   for (guint i = 0; i < scripts->len; i++)
     {
@@ -61,6 +64,13 @@ replay (StrataGraph   *graph,
             {
               g_autoptr(GError) local_error = NULL;
 
+              if (!_strata_model_check_exact_names (model, g_ptr_array_index (ops, j), error))
+                {
+                  g_autofree char *what = _strata_describe_revision (script);
+
+                  g_prefix_error (error, "%s: upgrade[%u]: ", what, j);
+                  return NULL;
+                }
               if (!strata_model_apply_op (model, g_ptr_array_index (ops, j), &local_error))
                 g_debug ("%s: upgrade[%u]: not replayed: %s",
                          strata_script_get_revision (script), j, local_error->message);
@@ -83,6 +93,15 @@ strata_model_new_for_heads (StrataGraph         *graph,
                             const char * const  *heads,
                             GError             **error)
 {
+  return strata_model_new_for_heads_for_dialect (graph, heads, -1, error);
+}
+
+StrataModel *
+strata_model_new_for_heads_for_dialect (StrataGraph         *graph,
+                                        const char * const  *heads,
+                                        int                  dialect,
+                                        GError             **error)
+{
   g_autoptr(GHashTable) applied = NULL;
 
   g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
@@ -90,7 +109,7 @@ strata_model_new_for_heads (StrataGraph         *graph,
   if (!(applied = strata_graph_dup_applied (graph, heads, error)))
     return NULL;
 
-  return replay (graph, applied, NULL, FALSE, error);
+  return replay (graph, applied, NULL, FALSE, dialect, error);
 }
 
 StrataModel *
@@ -107,7 +126,7 @@ strata_model_new_before_revision (StrataGraph   *graph,
   if (!(applied = strata_graph_dup_applied (graph, heads, error)))
     return NULL;
 
-  return replay (graph, applied, script, FALSE, error);
+  return replay (graph, applied, script, FALSE, -1, error);
 }
 
 StrataModel *
@@ -116,13 +135,23 @@ _strata_model_replay_lenient (StrataGraph         *graph,
                               StrataScript        *before,
                               GError             **error)
 {
+  return _strata_model_replay_lenient_for_dialect (graph, heads, before, -1, error);
+}
+
+StrataModel *
+_strata_model_replay_lenient_for_dialect (StrataGraph         *graph,
+                                          const char * const  *heads,
+                                          StrataScript        *before,
+                                          int                  dialect,
+                                          GError             **error)
+{
   const char *revision[] = { before ? strata_script_get_revision (before) : NULL, NULL };
   g_autoptr(GHashTable) applied = NULL;
 
   if (!(applied = strata_graph_dup_applied (graph, before ? revision : heads, error)))
     return NULL;
 
-  return replay (graph, applied, before, TRUE, error);
+  return replay (graph, applied, before, TRUE, dialect, error);
 }
 
 /* }}} */
@@ -145,6 +174,22 @@ GPtrArray *
 strata_step_dup_operations (StrataStep   *step,
                             StrataGraph  *graph,
                             GError      **error)
+{
+  return strata_step_dup_operations_for_dialect (step, graph, -1, error);
+}
+
+/**
+ * strata_step_dup_operations_for_dialect:
+ * @dialect: the dialect the step runs on, or -1 for none in particular
+ *
+ * Like strata_step_dup_operations(), with a computed inverse from the
+ * schema of @dialect: operations with "dialects" are undone where they ran.
+ */
+GPtrArray *
+strata_step_dup_operations_for_dialect (StrataStep   *step,
+                                        StrataGraph  *graph,
+                                        int           dialect,
+                                        GError      **error)
 {
   StrataScript *script;
   GPtrArray *upgrade;
@@ -169,10 +214,21 @@ strata_step_dup_operations (StrataStep   *step,
   if (upgrade == NULL)
     return g_ptr_array_new ();
 
-  if (graph != NULL && !(before = _strata_model_replay_lenient (graph, NULL, script, error)))
+  if (graph != NULL && !(before = _strata_model_replay_lenient_for_dialect (graph, NULL, script, dialect, error)))
     return NULL;
 
-  inverse = before ? strata_model_invert_ops (before, upgrade, error) : strata_ops_invert (upgrade, error);
+  if (before != NULL)
+    inverse = strata_model_invert_ops (before, upgrade, error);
+  else
+    {
+      /* Without the schema, the operations of this dialect alone. */
+      g_autoptr(GPtrArray) here = g_ptr_array_new ();
+
+      for (guint i = 0; i < upgrade->len; i++)
+        if (dialect < 0 || strata_op_runs_on (g_ptr_array_index (upgrade, i), dialect))
+          g_ptr_array_add (here, g_ptr_array_index (upgrade, i));
+      inverse = strata_ops_invert (here, error);
+    }
   if (inverse == NULL)
     {
       g_autofree char *what = _strata_describe_revision (script);
@@ -187,6 +243,29 @@ strata_step_dup_operations (StrataStep   *step,
 /* }}} */
 
 /* Lint over the graph {{{ */
+
+/**
+ * strata_lint_downgrade_does_nothing:
+ * @script: a loaded revision
+ *
+ * Whether @script says `"downgrade": []` while its upgrade does something:
+ * a downgrade past it then reports success and leaves every change in place
+ * (an absent key would have meant the computed inverse).
+ *
+ * Returns: %TRUE for an explicitly empty downgrade of a non-empty upgrade
+ */
+gboolean
+strata_lint_downgrade_does_nothing (StrataScript *script)
+{
+  GPtrArray *upgrade;
+  GPtrArray *downgrade;
+
+  g_return_val_if_fail (STRATA_IS_SCRIPT (script), FALSE);
+
+  upgrade = strata_script_get_upgrade (script);
+  downgrade = strata_script_get_downgrade (script);
+  return upgrade != NULL && upgrade->len > 0 && downgrade != NULL && downgrade->len == 0;
+}
 
 /**
  * strata_lint_script:
@@ -217,6 +296,16 @@ strata_lint_script (StrataGraph   *graph,
     return g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
 
   findings = strata_lint_ops (upgrade, before, strata_script_get_downgrade (script) != NULL);
+  if (strata_lint_downgrade_does_nothing (script))
+    {
+      StrataLintFinding *finding = g_new0 (StrataLintFinding, 1);
+
+      finding->kind = STRATA_LINT_IRREVERSIBLE;
+      finding->where = g_strdup ("downgrade");
+      finding->operation = g_strdup ("\"downgrade\": []");
+      finding->message = g_strdup (STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE);
+      g_ptr_array_add (findings, finding);
+    }
   for (guint i = 0; i < findings->len; i++)
     {
       StrataLintFinding *finding = g_ptr_array_index (findings, i);

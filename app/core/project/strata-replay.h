@@ -22,6 +22,12 @@ G_BEGIN_DECLS
 StrataModel *strata_model_new_for_heads       (StrataGraph         *graph,
                                                const char * const  *heads,
                                                GError             **error);
+/* Like strata_model_new_for_heads(), the schema of @dialect (-1: the
+ * portable schema, without operations restricted by "dialects"). */
+StrataModel *strata_model_new_for_heads_for_dialect (StrataGraph         *graph,
+                                                     const char * const  *heads,
+                                                     int                  dialect,
+                                                     GError             **error);
 /* The schema just before @script's upgrade (its ancestors and depends_on). */
 StrataModel *strata_model_new_before_revision (StrataGraph         *graph,
                                                StrataScript        *script,
@@ -35,6 +41,19 @@ StrataModel *strata_model_new_before_revision (StrataGraph         *graph,
 GPtrArray   *strata_step_dup_operations       (StrataStep          *step,
                                                StrataGraph         *graph,
                                                GError             **error);
+
+/* The same, for the schema of @dialect (-1: none in particular). */
+GPtrArray   *strata_step_dup_operations_for_dialect (StrataStep          *step,
+                                                     StrataGraph         *graph,
+                                                     int                  dialect,
+                                                     GError             **error);
+
+/* What lint and `show` say of an explicitly empty downgrade. */
+#define STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE \
+  "downgrade does nothing: the upgrade's changes stay after a downgrade; remove the \"downgrade\" key " \
+  "to run the computed inverse, or write the operations that undo the upgrade"
+
+gboolean     strata_lint_downgrade_does_nothing (StrataScript        *script);
 
 /* The findings of @script's upgrade with the schema replayed from @graph
  * up to it. (element-type StrataLintFinding) */

@@ -374,7 +374,9 @@ strata_migrator_get_current_heads (StrataMigrator  *self,
   g_return_val_if_fail (STRATA_IS_MIGRATOR (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!_strata_migrator_ensure_session (self, cancellable, error))
+  if (!_strata_migrator_ensure_session (self, cancellable, error) ||
+      (self->lock_timeout < 0 &&
+       !_strata_driver_bound_lock_waits (self->driver, STRATA_MIGRATOR_DEFAULT_LOCK_TIMEOUT_MS, cancellable, error)))
     return NULL;
 
   table = _strata_migrator_table_name (self, self->version_table);

@@ -34,7 +34,7 @@ _strata_migrator_render_step_with_state (StrataGraph    *graph,
   g_autoptr(GPtrArray) ops = NULL;
   GPtrArray *statements;
 
-  if (!(ops = strata_step_dup_operations (step, graph, error)))
+  if (!(ops = strata_step_dup_operations_for_dialect (step, graph, dialect, error)))
     return NULL;
 
   if (state != NULL)
@@ -106,7 +106,8 @@ strata_migrator_render_step_for_graph (StrataGraph    *graph,
   g_return_val_if_fail (STRATA_IS_STEP (step), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!(state = _strata_model_replay_lenient (graph, strata_step_get_heads_before (step), NULL, error)))
+  if (!(state = _strata_model_replay_lenient_for_dialect (graph, strata_step_get_heads_before (step), NULL,
+                                                          dialect, error)))
     return NULL;
 
   return _strata_migrator_render_step_with_state (graph, step, dialect, state, rebuilt, error);
@@ -213,7 +214,8 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
   /* With the graph, the schema replayed up to the plan: table rebuilds and
    * the inverse of drops. */
   if (graph != NULL && n_steps > 0 &&
-      !(state = _strata_model_replay_lenient (graph, strata_plan_get_heads_before (plan), NULL, error)))
+      !(state = _strata_model_replay_lenient_for_dialect (graph, strata_plan_get_heads_before (plan), NULL,
+                                                          dialect, error)))
     return NULL;
 
   g_string_append_printf (out, "-- Strata %s: %s to %s, %s\n\n",
@@ -250,6 +252,8 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
       if (!(statements = _strata_migrator_render_step_with_state (graph, step, dialect, state, rebuilt, error)))
         return NULL;
       rebuild = rebuilt->len > 0;
+      /* As run: a rebuild is always in a transaction. */
+      transactional = transactional || rebuild;
 
       parents = g_strjoinv (", ", (char **)strata_script_get_down_revisions (script));
       message = comment_text (strata_script_get_message (script));
@@ -263,6 +267,8 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
       g_string_append (out, "\n");
       if (!transactional)
         g_string_append (out, "-- (not transactional: runs outside a transaction)\n");
+      else if (!strata_script_get_transactional (script))
+        g_string_append (out, "-- (\"transactional\": false, but a table rebuild always runs in a transaction)\n");
       g_string_append (out, "\n");
 
       if (rebuild)

@@ -40,6 +40,7 @@ enum {
   STEP_STARTED,
   STEP_FINISHED,
   STATEMENT,
+  NOTICE,
   N_SIGNALS
 };
 
@@ -240,7 +241,8 @@ run_step_generic (Run     *run,
   _strata_rebuild_reset (rebuild);
 
   if (self->graph != NULL && run->state == NULL &&
-      !(run->state = _strata_model_replay_lenient (self->graph, strata_step_get_heads_before (step), NULL, error)))
+      !(run->state = _strata_model_replay_lenient_for_dialect (self->graph, strata_step_get_heads_before (step),
+                                                               NULL, dialect, error)))
     return FALSE;
 
   /* The tables before this step, for the indexes a rebuild must not save:
@@ -298,7 +300,11 @@ run_step_body (Run        *run,
   StrataStep *step = strata_plan_get_step (run->plan, index);
   StrataScript *script = strata_step_get_script (step);
   const char * const *heads_before = strata_step_get_heads_before (step);
-  gboolean transactional = strata_script_get_transactional (script);
+  /* A table rebuild (SQLite: new table, copy, drop, rename) always runs in
+   * a transaction, "transactional": false or not: outside one, a failure
+   * half-way would leave a _strata_rebuild_ table behind or the table
+   * gone, and nothing a rebuild runs needs to be outside one. */
+  gboolean transactional = strata_script_get_transactional (script) || run->rebuild->tables->len > 0;
   g_autofree char *what = NULL;
   g_autoptr(GDateTime) started = NULL;
   g_auto(GStrv) heads = NULL;
@@ -377,6 +383,21 @@ run_step_body (Run        *run,
     {
       const char *sql = g_ptr_array_index (statements, i);
 
+      if (!transactional)
+        {
+          g_autofree char *notice = NULL;
+
+          if (!_strata_driver_prepare_autocommit (self->driver, sql, &notice, run->cancellable, &local_error))
+            {
+              _strata_migrator_record_failure (self, step, started, local_error);
+              g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ",
+                                          describe_lazily (&what, script));
+              return FALSE;
+            }
+          if (notice != NULL)
+            run_emit (run, signals[NOTICE], step, index, 0, notice);
+        }
+
       run_emit (run, signals[STATEMENT], step, index, 0, sql);
 
       if (!strata_driver_execute (self->driver, sql, run->cancellable, &local_error))
@@ -390,12 +411,13 @@ run_step_body (Run        *run,
           else
             {
               g_autofree char *ran = describe_statements (statements, i);
+              g_autofree char *leftovers = _strata_driver_describe_leftovers (self->driver, sql);
 
               g_set_error (error, local_error->domain, local_error->code,
-                           "%s: %s (not transactional: %s%s; the revision was not recorded in %s)",
+                           "%s: %s (not transactional: %s%s; the revision was not recorded in %s)%s",
                            describe_lazily (&what, script), local_error->message,
                            i == 0 ? "no statement had run" : "already ran and stay applied: ",
-                           ran, self->version_table);
+                           ran, self->version_table, leftovers ? leftovers : "");
             }
 
           return FALSE;
@@ -484,6 +506,7 @@ run_step_batched (Run     *run,
   g_autoptr(GPtrArray) statements = NULL;
   g_autoptr(GDateTime) started = NULL;
   g_autoptr(GError) local_error = NULL;
+  StrataModel *state = NULL;
   gint64 begun;
 
   if (run->heads == NULL &&
@@ -499,9 +522,27 @@ run_step_batched (Run     *run,
       return run_step_generic (run, index, next, error);
     }
 
+  /* Names are exact on both engines: an upgrade is rendered against the
+   * replayed schema here too, as the generic way does, and rendering with
+   * a schema refuses a name that differs from it only in case. */
+  if (self->graph != NULL && strata_step_get_direction (step) == STRATA_DIRECTION_UP)
+    {
+      if (run->state == NULL &&
+          !(run->state = _strata_model_replay_lenient_for_dialect (self->graph, heads_before, NULL,
+                                                                   strata_driver_get_dialect (self->driver),
+                                                                   error)))
+        return FALSE;
+      state = run->state;
+    }
+  else
+    g_clear_pointer (&run->state, strata_model_unref);
+
   if (!(statements = _strata_migrator_render_step_with_state (NULL, step, strata_driver_get_dialect (self->driver),
-                                                              NULL, NULL, error)))
-    return FALSE;
+                                                              state, NULL, error)))
+    {
+      g_clear_pointer (&run->state, strata_model_unref);
+      return FALSE;
+    }
 
   sql = _strata_migrator_render_batch_body (self, step, statements);
   version_table = _strata_migrator_quote_table (self, self->version_table);
@@ -519,6 +560,7 @@ run_step_batched (Run     *run,
     {
       _strata_migrator_rollback (self);
       g_clear_pointer (&run->heads, g_strfreev);
+      g_clear_pointer (&run->state, strata_model_unref);
 
       if (g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_STATE))
         {
@@ -576,6 +618,59 @@ strata_migrator_prepare_batches (StrataMigrator  *self,
   return TRUE;
 }
 
+/* Renders every step of @plan as the run will, before any of it runs: an
+ * error that needs no database (a rebuild that cannot be rendered, an
+ * operation the dialect cannot do, an irreversible step) is found before the
+ * first revision commits, so that it changes nothing. */
+static gboolean
+strata_migrator_check_plan (StrataMigrator  *self,
+                            StrataPlan      *plan,
+                            GError         **error)
+{
+  StrataDialect dialect = strata_driver_get_dialect (self->driver);
+  g_autoptr(StrataModel) state = NULL;
+  g_autoptr(GPtrArray) rebuilt = g_ptr_array_new_with_free_func (g_free);
+  guint n_steps = strata_plan_get_n_steps (plan);
+
+  if (self->graph != NULL &&
+      !(state = _strata_model_replay_lenient_for_dialect (self->graph,
+                                                          strata_step_get_heads_before (strata_plan_get_step (plan, 0)),
+                                                          NULL, dialect, error)))
+    return FALSE;
+
+  for (guint i = 0; i < n_steps; i++)
+    {
+      StrataStep *step = strata_plan_get_step (plan, i);
+      g_autoptr(GPtrArray) statements = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      g_ptr_array_set_size (rebuilt, 0);
+      if (_strata_driver_can_batch (self->driver) &&
+          strata_script_get_transactional (strata_step_get_script (step)))
+        {
+          g_autoptr(GPtrArray) with_state = NULL;
+
+          /* Such a step goes as rendered without a model (one batch); the
+           * model follows for the steps after it. */
+          statements = _strata_migrator_render_step_with_state (NULL, step, dialect, NULL, NULL, &local_error);
+          if (state != NULL)
+            with_state = _strata_migrator_render_step_with_state (self->graph, step, dialect, state, rebuilt, NULL);
+        }
+      else
+        statements = _strata_migrator_render_step_with_state (self->graph, step, dialect, state, rebuilt,
+                                                              &local_error);
+
+      if (statements == NULL)
+        {
+          g_set_error (error, local_error->domain, local_error->code,
+                       "%s (found before running the plan: nothing was changed)", local_error->message);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
 static gboolean
 strata_migrator_run_internal (StrataMigrator  *self,
                               StrataPlan      *plan,
@@ -609,6 +704,9 @@ strata_migrator_run_internal (StrataMigrator  *self,
       return FALSE;
     }
 
+  if (!strata_migrator_check_plan (self, plan, error))
+    return FALSE;
+
   if (!_strata_migrator_ensure_session (self, cancellable, error))
     return FALSE;
 
@@ -616,6 +714,15 @@ strata_migrator_run_internal (StrataMigrator  *self,
   lock_name = _strata_migrator_table_name (self, self->version_table);
   if (!strata_driver_lock (self->driver, lock_name, cancellable, error))
     return FALSE;
+
+  /* Bounded after the run's lock is taken: waiting for another deploy has
+   * a bound of its own. */
+  if (self->lock_timeout < 0 &&
+      !_strata_driver_bound_lock_waits (self->driver, STRATA_MIGRATOR_DEFAULT_LOCK_TIMEOUT_MS, cancellable, error))
+    {
+      strata_driver_unlock (self->driver, lock_name);
+      return FALSE;
+    }
 
   self->running = TRUE;
   self->tables_ready = FALSE;
@@ -870,6 +977,22 @@ strata_migrator_class_init (StrataMigratorClass *klass)
    * @step: the step the statement belongs to
    * @sql: the statement about to run
    */
+  /**
+   * StrataMigrator::notice:
+   * @step: the step
+   * @text: what the run did on its own (one line)
+   *
+   * Something the run did besides the step's statements, such as dropping
+   * an INVALID index an interrupted CREATE INDEX CONCURRENTLY left, before
+   * building it again. Emitted like the other signals of a run.
+   */
+  signals[NOTICE] =
+    g_signal_new ("notice",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, STRATA_TYPE_STEP, G_TYPE_STRING);
+
   signals[STATEMENT] =
     g_signal_new ("statement",
                   G_TYPE_FROM_CLASS (klass),

@@ -45,6 +45,11 @@ const char      *strata_migrator_get_history_table  (StrataMigrator      *self);
 void             strata_migrator_set_schema         (StrataMigrator      *self,
                                                      const char          *schema);
 const char      *strata_migrator_get_schema         (StrataMigrator      *self);
+/* PostgreSQL: how long a statement waits for a table lock when neither the
+ * migrator (strata_migrator_set_lock_timeout), the role nor the server sets
+ * a lock_timeout. */
+#define STRATA_MIGRATOR_DEFAULT_LOCK_TIMEOUT_MS 60000
+
 void             strata_migrator_set_lock_timeout   (StrataMigrator      *self,
                                                      int                  msec);
 int              strata_migrator_get_lock_timeout   (StrataMigrator      *self);

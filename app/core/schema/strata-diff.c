@@ -20,6 +20,7 @@
 enum {
   PHASE_DROP_FOREIGN_KEYS,
   PHASE_DROP_INDEXES,
+  PHASE_CREATE_TYPES,
   PHASE_RENAMES,
   PHASE_CREATE_TABLES,
   PHASE_COLUMNS,
@@ -27,6 +28,7 @@ enum {
   PHASE_ADD_CONSTRAINTS,
   PHASE_ADD_FOREIGN_KEYS,
   PHASE_DROP_TABLES,
+  PHASE_DROP_TYPES,
   N_PHASES
 };
 
@@ -340,6 +342,25 @@ defaults_equal (const char *a,
   return expressions_equal (a, b);
 }
 
+/* Per dialect: {"sqlite": "0", "postgresql": "false"} is what a database of
+ * either dialect reads back. */
+static gboolean
+column_defaults_equal (StrataDiff   *self,
+                       StrataColumn *a,
+                       StrataColumn *b)
+{
+  for (int dialect = STRATA_DIALECT_SQLITE; dialect <= STRATA_DIALECT_POSTGRESQL; dialect++)
+    {
+      if (self->dialect >= 0 && dialect != self->dialect)
+        continue;
+      if (!defaults_equal (strata_column_get_default_for_dialect (a, dialect),
+                           strata_column_get_default_for_dialect (b, dialect)))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 static char *
 rendered_type (StrataDialect  dialect,
                StrataColumn  *column)
@@ -347,10 +368,18 @@ rendered_type (StrataDialect  dialect,
   g_autofree char *type = NULL;
   GString *out;
 
+  StrataDataType *data_type = strata_column_get_data_type (column);
+  const char *name = strata_data_type_get_for_dialect (data_type, dialect);
+
   if (dialect == STRATA_DIALECT_SQLITE && strata_column_get_autoincrement (column))
     type = g_strdup ("INTEGER");
+  else if (strata_data_type_get_portable (data_type) == NULL && g_ascii_strcasecmp (name, "json") == 0)
+    /* Verbatim json is json, whereas the portable json is jsonb. */
+    type = g_strdup (name);
   else
-    type = strata_dialect_render_data_type (dialect, strata_column_get_data_type (column));
+    /* A per-dialect name is compared by what it means: "int8" is a
+     * bigint, whichever way the database spells it back. */
+    type = strata_dialect_render_type (dialect, name);
 
   out = g_string_new (NULL);
   for (const char *p = type; *p; p++)
@@ -537,10 +566,12 @@ diff_columns (StrataDiff  *self,
             }
         }
 
-      if (!defaults_equal (strata_column_get_default (ca), strata_column_get_default (cb)))
+      if (!column_defaults_equal (self, ca, cb))
         {
-          const char *da = strata_column_get_default (ca);
-          const char *db = strata_column_get_default (cb);
+          /* A per-dialect default compares by the dialect's part. */
+          StrataDialect shown = self->dialect >= 0 ? (StrataDialect)self->dialect : STRATA_DIALECT_POSTGRESQL;
+          const char *da = strata_column_get_default_for_dialect (ca, shown);
+          const char *db = strata_column_get_default_for_dialect (cb, shown);
 
           g_string_append_printf (what, "; default %s in %s, %s in %s",
                                   da ? da : "none", self->from_label, db ? db : "none", self->to_label);
@@ -574,6 +605,22 @@ diff_columns (StrataDiff  *self,
           if (op->type != NULL || op->nullable >= 0 || op->set_default)
             add_op (self, PHASE_COLUMNS, g_steal_pointer (&op));
         }
+    }
+
+  /* The primary key's name, when the first model gives one: without one
+   * it is the database's own (TABLE_pkey on PostgreSQL, and the old name's
+   * after a rename). SQLite keeps no name it can be asked for. */
+  if (self->dialect != STRATA_DIALECT_SQLITE && strata_table_get_primary_key_name (a) != NULL &&
+      g_strcmp0 (strata_table_get_primary_key_name (a), strata_table_get_primary_key_name (b)) != 0)
+    {
+      const char *na = strata_table_get_primary_key_name (a);
+      const char *nb = strata_table_get_primary_key_name (b);
+
+      difference (self, "table %s: primary key named %s in %s, %s in %s", table,
+                  na ? na : "by the database", self->from_label, nb ? nb : "by the database", self->to_label);
+      g_ptr_array_add (self->warnings,
+                       g_strdup_printf ("table %s: renaming the primary key has no operation; "
+                                        "write it with an sql operation", table));
     }
 
   columns = strata_table_get_columns (a);
@@ -670,6 +717,53 @@ static const PieceKind piece_kinds[] = {
   },
 };
 
+/* @text between @quote characters, a quote inside doubled. */
+static char *
+quoted (const char *text,
+        const char *quote)
+{
+  g_auto(GStrv) parts = g_strsplit (text, quote, -1);
+  g_autofree char *doubled = g_strconcat (quote, quote, NULL);
+  g_autofree char *joined = g_strjoinv (doubled, parts);
+
+  return g_strconcat (quote, joined, quote, NULL);
+}
+
+/* Whether @check is the CHECK that stands for an enum column of @table on
+ * SQLite ("col" IN ('a', 'b'), see strata_dialect_render_column()). */
+static gboolean
+is_enum_check (StrataTable *table,
+               StrataCheck *check)
+{
+  GPtrArray *columns = strata_table_get_columns (table);
+
+  for (guint i = 0; i < columns->len; i++)
+    {
+      StrataColumn *column = g_ptr_array_index (columns, i);
+      const char * const *values = strata_data_type_get_enum_values (strata_column_get_data_type (column));
+      g_autoptr(GString) expression = NULL;
+      g_autofree char *name = NULL;
+
+      if (values == NULL)
+        continue;
+
+      name = quoted (strata_column_get_name (column), "\"");
+      expression = g_string_new (name);
+      g_string_append (expression, " IN (");
+      for (guint j = 0; values[j] != NULL; j++)
+        {
+          g_autofree char *literal = quoted (values[j], "'");
+          g_string_append_printf (expression, "%s%s", j > 0 ? ", " : "", literal);
+        }
+      g_string_append_c (expression, ')');
+
+      if (expressions_equal (expression->str, strata_check_get_expression (check)))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static void
 diff_piece_kind (StrataDiff      *self,
                  const PieceKind *kind,
@@ -685,6 +779,10 @@ diff_piece_kind (StrataDiff      *self,
       gpointer pa = g_ptr_array_index (items, i);
       const char *name = kind->get_name (pa);
       gpointer pb = kind->lookup (b, name);
+
+      if (kind->get_items == strata_table_get_checks && self->dialect == STRATA_DIALECT_SQLITE &&
+          pb == NULL && is_enum_check (b, pa))
+        continue;
 
       if (pb == NULL)
         {
@@ -708,6 +806,10 @@ diff_piece_kind (StrataDiff      *self,
     {
       gpointer pb = g_ptr_array_index (items, i);
       const char *name = kind->get_name (pb);
+
+      if (kind->get_items == strata_table_get_checks && self->dialect == STRATA_DIALECT_SQLITE &&
+          kind->lookup (a, name) == NULL && is_enum_check (a, pb))
+        continue;
 
       if (kind->lookup (a, name) == NULL)
         {
@@ -1058,6 +1160,107 @@ hint_column_renames (StrataDiff  *self,
 
 /* }}} */
 
+/* Enum types and sequences: PostgreSQL's objects (SQLite has neither: a
+ * live SQLite database shows none). */
+static void
+diff_types (StrataDiff  *self,
+            StrataModel *a,
+            StrataModel *b)
+{
+  GPtrArray *names;
+
+  if (self->dialect == STRATA_DIALECT_SQLITE)
+    return;
+
+  names = strata_model_get_enum_names (a);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      const char * const *va = strata_model_lookup_enum (a, name);
+      const char * const *vb = strata_model_lookup_enum (b, name);
+
+      if (vb == NULL)
+        {
+          difference (self, "enum type %s: only in %s", name, self->from_label);
+          add_op (self, PHASE_DROP_TYPES, strata_op_new_drop_enum (name));
+        }
+      else if (!g_strv_equal (va, vb))
+        {
+          g_autofree char *ja = g_strjoinv (", ", (char **)va);
+          g_autofree char *jb = g_strjoinv (", ", (char **)vb);
+          gboolean only_added = TRUE;
+
+          difference (self, "enum type %s: (%s) in %s, (%s) in %s", name, ja, self->from_label, jb, self->to_label);
+          for (guint j = 0; va[j] != NULL; j++)
+            only_added &= g_strv_contains (vb, va[j]);
+          if (!only_added)
+            {
+              g_ptr_array_add (self->warnings,
+                               g_strdup_printf ("enum type %s: removing or renaming values has no operation here; "
+                                                "write alter_enum rename_value, or an sql operation", name));
+              continue;
+            }
+          /* New values, each after the one before it. */
+          for (guint j = 0; vb[j] != NULL; j++)
+            if (!g_strv_contains (va, vb[j]))
+              {
+                StrataOp *op = _strata_op_new (STRATA_OP_ALTER_ENUM);
+
+                op->name = g_strdup (name);
+                op->value = g_strdup (vb[j]);
+                if (j > 0)
+                  op->after = g_strdup (vb[j - 1]);
+                else
+                  op->before = g_strdup (vb[1]);
+                add_op (self, PHASE_CREATE_TYPES, op);
+              }
+        }
+    }
+
+  names = strata_model_get_enum_names (b);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+
+      if (strata_model_lookup_enum (a, name) == NULL)
+        {
+          difference (self, "enum type %s: only in %s", name, self->to_label);
+          add_op (self, PHASE_CREATE_TYPES, strata_op_new_create_enum (name, strata_model_lookup_enum (b, name)));
+        }
+    }
+
+  names = strata_model_get_sequence_names (a);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      gint64 sa, ia, sb, ib;
+
+      strata_model_lookup_sequence (a, name, &sa, &ia);
+      if (!strata_model_lookup_sequence (b, name, &sb, &ib))
+        {
+          difference (self, "sequence %s: only in %s", name, self->from_label);
+          add_op (self, PHASE_DROP_TYPES, strata_op_new_drop_sequence (name));
+        }
+      else if (ia != ib)
+        difference (self, "sequence %s: increment %" G_GINT64_FORMAT " in %s, %" G_GINT64_FORMAT " in %s",
+                    name, ia, self->from_label, ib, self->to_label);
+    }
+
+  names = strata_model_get_sequence_names (b);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      gint64 start, increment;
+
+      if (!strata_model_lookup_sequence (a, name, NULL, NULL))
+        {
+          strata_model_lookup_sequence (b, name, &start, &increment);
+          difference (self, "sequence %s: only in %s", name, self->to_label);
+          add_op (self, PHASE_CREATE_TYPES, strata_op_new_create_sequence (name, start, increment));
+        }
+    }
+}
+
 gboolean
 strata_diff_compute (StrataDiff  *self,
                      GError     **error)
@@ -1081,6 +1284,8 @@ strata_diff_compute (StrataDiff  *self,
   work = strata_model_copy (self->from);
   if (!apply_renames (self, work, error))
     return FALSE;
+
+  diff_types (self, work, self->to);
 
   tables = strata_model_get_tables (self->to);
   for (guint i = 0; i < tables->len; i++)

@@ -16,11 +16,13 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "strata-type-map.h"
 #include "strata-lint.h"
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
+#include "strata-sql-lexer-private.h"
 
 G_DEFINE_BOXED_TYPE (StrataLintFinding, strata_lint_finding, strata_lint_finding_copy, strata_lint_finding_free)
 
@@ -63,6 +65,8 @@ strata_lint_kind_to_string (StrataLintKind kind)
       return "locking";
     case STRATA_LINT_DATA_DEPENDENT:
       return "data-dependent";
+    case STRATA_LINT_DIALECT_DEPENDENT:
+      return "dialect-dependent";
     default:
       g_return_val_if_reached (NULL);
     }
@@ -171,6 +175,239 @@ lint_alter_column (GPtrArray   *findings,
          "rebuilds table %s on SQLite (every row is copied)", op->table);
 }
 
+/* The column of @table that SQLite makes an alias of the rowid, numbering
+ * it when an insert leaves it out, while PostgreSQL gives it no default:
+ * the one primary key column, declared INTEGER on SQLite, without
+ * "autoincrement". NULL when there is none. */
+static StrataColumn *
+rowid_alias_without_autoincrement (StrataTable *table)
+{
+  GPtrArray *columns = strata_table_get_columns (table);
+  StrataColumn *key = NULL;
+
+  for (guint i = 0; i < columns->len; i++)
+    {
+      StrataColumn *column = g_ptr_array_index (columns, i);
+
+      if (!strata_column_get_primary_key (column))
+        continue;
+      if (key != NULL)
+        return NULL;  /* composite: no rowid alias */
+      key = column;
+    }
+
+  if (key == NULL || strata_column_get_autoincrement (key))
+    return NULL;
+
+  {
+    g_autofree char *type = strata_dialect_render_data_type (STRATA_DIALECT_SQLITE,
+                                                             strata_column_get_data_type (key));
+    return g_ascii_strcasecmp (type, "INTEGER") == 0 ? key : NULL;
+  }
+}
+
+/* Expressions are SQL by design (default, where, check, using), but an
+ * expression is one expression: a ';' outside quotes ends the statement it
+ * is pasted into and starts another, a comment hides what follows it, a ')'
+ * that closes more than it opened ends the definition around it. The
+ * expression is read as each engine reads it (the lexer's SQLite and
+ * PostgreSQL quotes: E'…' with backslashes and $tag$…$tag$ on one,
+ * `…` and […] on the other), since it may run on either. Returns what is
+ * wrong, or NULL. */
+static const char *
+expression_problem_as (const char        *expr,
+                       StrataSqlLexFlags  flags)
+{
+  gsize len = strlen (expr);
+  /* An unterminated string runs to the end of the text: with one more
+   * character after the expression, a quote that closes ends inside it and
+   * one that does not runs past it. */
+  g_autofree char *probe = g_strconcat (expr, " ", NULL);
+  const char *p = probe;
+  int depth = 0;
+
+  for (;;)
+    {
+      StrataSqlToken token;
+
+      _strata_sql_token_at (probe, p, flags, &token);
+      p = token.start + token.length;
+
+      switch (token.kind)
+        {
+        case STRATA_SQL_TOKEN_END:
+          return depth > 0 ? "a “(” that is never closed" : NULL;
+
+        case STRATA_SQL_TOKEN_STRING:
+        case STRATA_SQL_TOKEN_QUOTED_NAME:
+          if ((gsize)(p - probe) > len)
+            return *token.start == '$' ? "a dollar quote that is never closed"
+                                       : "a quote that is never closed";
+          break;
+
+        case STRATA_SQL_TOKEN_COMMENT:
+          return token.start[0] == '-' ? "a comment (“--”), which hides what follows it"
+                                       : "a comment (“/*”), which hides what follows it";
+
+        case STRATA_SQL_TOKEN_SYMBOL:
+          if (*token.start == ';')
+            return "a “;” outside quotes, which ends the statement and starts another";
+          if (*token.start == '(')
+            depth++;
+          else if (*token.start == ')' && --depth < 0)
+            return "a “)” that closes more than the expression opened";
+          break;
+
+        case STRATA_SQL_TOKEN_SPACE:
+        case STRATA_SQL_TOKEN_WORD:
+        case STRATA_SQL_TOKEN_PARAMETER:
+        default:
+          break;
+        }
+    }
+}
+
+/* What is wrong with @expr as either engine reads it, or NULL; @engine is
+ * set to the one engine that sees the problem, or NULL when both do. */
+static const char *
+expression_problem (const char  *expr,
+                    const char **engine)
+{
+  const char *on_postgresql;
+  const char *on_sqlite;
+
+  *engine = NULL;
+  if (expr == NULL)
+    return NULL;
+
+  on_postgresql = expression_problem_as (expr, STRATA_SQL_LEX_POSTGRESQL);
+  on_sqlite = expression_problem_as (expr, STRATA_SQL_LEX_SQLITE);
+
+  if (on_postgresql != NULL && on_sqlite == NULL)
+    *engine = "PostgreSQL";
+  else if (on_postgresql == NULL && on_sqlite != NULL)
+    *engine = "SQLite";
+
+  return on_postgresql != NULL ? on_postgresql : on_sqlite;
+}
+
+static void
+lint_expression (GPtrArray  *findings,
+                 guint       index,
+                 StrataOp   *op,
+                 const char *what,
+                 const char *expr)
+{
+  const char *engine;
+  const char *problem = expression_problem (expr, &engine);
+
+  if (problem != NULL)
+    add (findings, STRATA_LINT_DESTRUCTIVE, index, op,
+         "%s may hide a second statement%s%s: it holds %s; an expression must be one SQL expression",
+         what, engine != NULL ? " when read by " : "", engine != NULL ? engine : "", problem);
+}
+
+static void
+lint_table_expressions (GPtrArray   *findings,
+                        guint        index,
+                        StrataOp    *op,
+                        StrataTable *table)
+{
+  GPtrArray *columns = strata_table_get_columns (table);
+  GPtrArray *checks = strata_table_get_checks (table);
+  GPtrArray *indexes = strata_table_get_indexes (table);
+
+  for (guint i = 0; i < columns->len; i++)
+    {
+      StrataColumn *column = g_ptr_array_index (columns, i);
+      g_autofree char *what = g_strdup_printf ("the default of %s.%s", strata_table_get_name (table),
+                                               strata_column_get_name (column));
+
+      lint_expression (findings, index, op, what, strata_column_get_default (column));
+    }
+  for (guint i = 0; checks != NULL && i < checks->len; i++)
+    {
+      StrataCheck *check = g_ptr_array_index (checks, i);
+      g_autofree char *what = g_strdup_printf ("check %s", strata_check_get_name (check));
+
+      lint_expression (findings, index, op, what, strata_check_get_expression (check));
+    }
+  for (guint i = 0; indexes != NULL && i < indexes->len; i++)
+    {
+      StrataIndex *ix = g_ptr_array_index (indexes, i);
+      g_autofree char *what = g_strdup_printf ("the where of index %s", strata_index_get_name (ix));
+
+      lint_expression (findings, index, op, what, strata_index_get_where (ix));
+    }
+}
+
+/* Statements hidden in an operation's SQL expressions. */
+static void
+lint_expressions (GPtrArray *findings,
+                  guint      index,
+                  StrataOp  *op)
+{
+  switch (op->kind)
+    {
+    case STRATA_OP_CREATE_TABLE:
+      lint_table_expressions (findings, index, op, op->definition);
+      break;
+
+    case STRATA_OP_ADD_COLUMN:
+      {
+        g_autofree char *what = g_strdup_printf ("the default of %s.%s", op->table,
+                                                 strata_column_get_name (op->column_def));
+
+        lint_expression (findings, index, op, what, strata_column_get_default (op->column_def));
+      }
+      break;
+
+    case STRATA_OP_ALTER_COLUMN:
+      {
+        g_autofree char *what = g_strdup_printf ("the default of %s.%s", op->table, op->column);
+        g_autofree char *using = g_strdup_printf ("the using of %s.%s", op->table, op->column);
+
+        if (op->set_default)
+          lint_expression (findings, index, op, what, op->default_expr);
+        lint_expression (findings, index, op, using, op->using_expr);
+      }
+      break;
+
+    case STRATA_OP_CREATE_INDEX:
+      {
+        g_autofree char *what = g_strdup_printf ("the where of index %s", op->name);
+
+        lint_expression (findings, index, op, what, strata_index_get_where (op->index));
+      }
+      break;
+
+    case STRATA_OP_ADD_CHECK:
+      {
+        g_autofree char *what = g_strdup_printf ("check %s", op->name);
+
+        lint_expression (findings, index, op, what, strata_check_get_expression (op->check));
+      }
+      break;
+
+    case STRATA_OP_DROP_TABLE:
+    case STRATA_OP_RENAME_TABLE:
+    case STRATA_OP_DROP_COLUMN:
+    case STRATA_OP_DROP_INDEX:
+    case STRATA_OP_ADD_FOREIGN_KEY:
+    case STRATA_OP_ADD_UNIQUE:
+    case STRATA_OP_DROP_CONSTRAINT:
+    case STRATA_OP_INSERT:
+    case STRATA_OP_SQL:
+    case STRATA_OP_CREATE_SEQUENCE:
+    case STRATA_OP_DROP_SEQUENCE:
+    case STRATA_OP_CREATE_ENUM:
+    case STRATA_OP_DROP_ENUM:
+    case STRATA_OP_ALTER_ENUM:
+    default:
+      break;
+    }
+}
+
 /**
  * strata_lint_ops:
  * @ops: (element-type StrataOp): the operations
@@ -196,10 +433,25 @@ strata_lint_ops (GPtrArray   *ops,
       StrataTable *table = (model && op->table) ? strata_model_lookup_table (model, op->table) : NULL;
       gboolean is_new = op->table != NULL && g_hash_table_contains (created, op->table);
 
+      lint_expressions (findings, i, op);
+
       switch (op->kind)
         {
         case STRATA_OP_CREATE_TABLE:
           g_hash_table_add (created, g_strdup (op->table));
+          {
+            StrataColumn *key = rowid_alias_without_autoincrement (op->definition);
+
+            /* Both engines keep the behaviour they have always had (and that
+             * Alembic's INTEGER PRIMARY KEY has): changing either would
+             * change existing tables. Say where they differ instead. */
+            if (key != NULL)
+              add (findings, STRATA_LINT_DIALECT_DEPENDENT, i, op,
+                   "%s.%s is an integer primary key without \"autoincrement\": SQLite numbers rows that leave "
+                   "it out (a rowid alias), PostgreSQL refuses them (NOT NULL, no default); "
+                   "give \"autoincrement\": true, or always insert the ids",
+                   op->table, strata_column_get_name (key));
+          }
           break;
 
         case STRATA_OP_DROP_TABLE:
@@ -231,7 +483,7 @@ strata_lint_ops (GPtrArray   *ops,
 
         case STRATA_OP_ADD_COLUMN:
           if (!is_new && !strata_column_get_nullable (op->column_def) &&
-              strata_column_get_default (op->column_def) == NULL)
+              !strata_column_has_default (op->column_def))
             add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
                  "a NOT NULL column without a default fails if table %s has rows", op->table);
           break;
@@ -299,6 +551,11 @@ strata_lint_ops (GPtrArray   *ops,
           break;
 
         case STRATA_OP_DROP_INDEX:
+        case STRATA_OP_CREATE_SEQUENCE:
+        case STRATA_OP_DROP_SEQUENCE:
+        case STRATA_OP_CREATE_ENUM:
+        case STRATA_OP_DROP_ENUM:
+        case STRATA_OP_ALTER_ENUM:
         default:
           break;
         }

@@ -24,6 +24,9 @@ G_BEGIN_DECLS
  *   readers or writers while it scans or rewrites it
  * @STRATA_LINT_DATA_DEPENDENT: the operation fails if the rows in the table
  *   do not already satisfy it (NOT NULL, unique, check, foreign key)
+ * @STRATA_LINT_DIALECT_DEPENDENT: the operation means something different
+ *   on SQLite and on PostgreSQL (an integer primary key without
+ *   autoincrement numbers itself on SQLite only)
  */
 typedef enum
 {
@@ -31,6 +34,7 @@ typedef enum
   STRATA_LINT_IRREVERSIBLE,
   STRATA_LINT_LOCKING,
   STRATA_LINT_DATA_DEPENDENT,
+  STRATA_LINT_DIALECT_DEPENDENT,
 } StrataLintKind;
 
 #define STRATA_TYPE_LINT_FINDING (strata_lint_finding_get_type ())
@@ -53,7 +57,8 @@ struct _StrataLintFinding
 GType               strata_lint_finding_get_type  (void) G_GNUC_CONST;
 void                strata_lint_finding_free      (StrataLintFinding  *finding);
 StrataLintFinding  *strata_lint_finding_copy      (StrataLintFinding  *finding);
-/* "destructive", "irreversible", "locking", "data-dependent" */
+/* "destructive", "irreversible", "locking", "data-dependent",
+ * "dialect-dependent" */
 const char         *strata_lint_kind_to_string    (StrataLintKind      kind);
 /* "REVISION upgrade[3]: destructive: drop table account: MESSAGE" */
 char               *strata_lint_finding_format    (StrataLintFinding  *finding);

@@ -30,6 +30,14 @@ gboolean    _strata_data_type_parse_member  (JsonObject          *object,
                                              const char          *prefix,
                                              GError             **error);
 gboolean    _strata_data_type_is_integer    (StrataDataType      *self);
+gboolean    _strata_enum_values_parse       (JsonObject          *object,
+                                             const char          *key,
+                                             gboolean             required,
+                                             char              ***out,
+                                             const char          *prefix,
+                                             GError             **error);
+gboolean    _strata_type_name_check         (const char          *text,
+                                             char               **problem);
 StrataReferentialAction
             _strata_referential_action_parse (const char         *value);
 
@@ -73,5 +81,12 @@ void              _strata_table_fill_json          (StrataTable         *self,
 /* Call after renaming a table that belongs to @self (strata_table_set_name):
  * the model's name map is rebuilt on the next lookup. */
 void         _strata_model_forget_names    (StrataModel         *self);
+
+/* Refuses @op when it names a table or column that differs only in case
+ * from one in @state (the schema before it): SQLite would take them for
+ * one, PostgreSQL for two. */
+gboolean     _strata_model_check_exact_names (StrataModel       *state,
+                                              StrataOp          *op,
+                                              GError           **error);
 
 G_END_DECLS

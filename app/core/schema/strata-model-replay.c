@@ -539,6 +539,309 @@ constraint_name_taken (StrataTable *table,
          strata_table_lookup_check (table, name) != NULL;
 }
 
+/* Gives the enum columns of @table the values of their enum type in @self
+ * (@only: of that type alone; the values it has now). FALSE when a column
+ * names an enum type @self does not have. */
+static gboolean
+resolve_enum_columns (StrataModel  *self,
+                      StrataTable  *table,
+                      const char   *only,
+                      const char  **missing)
+{
+  GPtrArray *columns = strata_table_get_columns (table);
+
+  for (guint i = 0; i < columns->len; i++)
+    {
+      StrataColumn *column = g_ptr_array_index (columns, i);
+      const char *name = strata_data_type_get_enum (strata_column_get_data_type (column));
+      const char * const *values;
+
+      if (name == NULL || (only != NULL && !g_str_equal (name, only)))
+        continue;
+
+      if ((values = strata_model_lookup_enum (self, name)) == NULL)
+        {
+          *missing = name;
+          return FALSE;
+        }
+
+      {
+        g_autoptr(StrataDataType) resolved = strata_data_type_new_enum (name, values);
+        strata_column_set_data_type (column, resolved);
+      }
+    }
+
+  return TRUE;
+}
+
+/* The tables with a column of enum type @name. */
+static GPtrArray *
+tables_using_enum (StrataModel *self,
+                   const char  *name)
+{
+  GPtrArray *tables = strata_model_get_tables (self);
+  GPtrArray *users = g_ptr_array_new ();
+
+  for (guint i = 0; i < tables->len; i++)
+    {
+      GPtrArray *columns = strata_table_get_columns (g_ptr_array_index (tables, i));
+
+      for (guint j = 0; j < columns->len; j++)
+        if (g_strcmp0 (strata_data_type_get_enum (strata_column_get_data_type (g_ptr_array_index (columns, j))),
+                       name) == 0)
+          {
+            g_ptr_array_add (users, (gpointer)strata_table_get_name (g_ptr_array_index (tables, i)));
+            break;
+          }
+    }
+
+  return users;
+}
+
+/* 'text' with quotes doubled. */
+static char *
+sql_literal (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "'", -1);
+  g_autofree char *joined = g_strjoinv ("''", parts);
+
+  return g_strdup_printf ("'%s'", joined);
+}
+
+static gboolean
+apply_alter_enum (StrataModel  *self,
+                  StrataOp     *op,
+                  GError      **error)
+{
+  const char * const *values = strata_model_lookup_enum (self, op->name);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) changed = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+  const char *anchor = op->before ? op->before : op->after;
+  gboolean found = FALSE;
+
+  if (values == NULL)
+    return mismatch (error, op, "there is no enum type %s", op->name);
+
+  if (op->new_value != NULL ? !g_strv_contains (values, op->value) : g_strv_contains (values, op->value))
+    return mismatch (error, op, "enum type %s %s the value '%s'", op->name,
+                     op->new_value != NULL ? "has no" : "already has", op->value);
+  if (op->new_value != NULL && g_strv_contains (values, op->new_value))
+    return mismatch (error, op, "enum type %s already has the value '%s'", op->name, op->new_value);
+  if (anchor != NULL && !g_strv_contains (values, anchor))
+    return mismatch (error, op, "enum type %s has no value '%s'", op->name, anchor);
+
+  for (guint i = 0; values[i] != NULL; i++)
+    {
+      if (op->new_value != NULL)
+        {
+          g_strv_builder_add (builder, g_str_equal (values[i], op->value) ? op->new_value : values[i]);
+          continue;
+        }
+      if (op->before != NULL && g_str_equal (values[i], op->before))
+        {
+          g_strv_builder_add (builder, op->value);
+          found = TRUE;
+        }
+      g_strv_builder_add (builder, values[i]);
+      if (op->after != NULL && g_str_equal (values[i], op->after))
+        {
+          g_strv_builder_add (builder, op->value);
+          found = TRUE;
+        }
+    }
+  if (op->new_value == NULL && !found)
+    g_strv_builder_add (builder, op->value);
+
+  changed = g_strv_builder_end (builder);
+  strata_model_set_enum (self, op->name, (const char * const *)changed);
+
+  /* Columns of the type carry its values (SQLite's CHECK); a default of
+   * the renamed value is renamed with it, as PostgreSQL does (it stores
+   * the value itself, not its text). */
+  users = tables_using_enum (self, op->name);
+  for (guint i = 0; i < users->len; i++)
+    {
+      StrataTable *table = writable_table (self, g_ptr_array_index (users, i));
+      GPtrArray *columns = strata_table_get_columns (table);
+      const char *missing = NULL;
+
+      resolve_enum_columns (self, table, op->name, &missing);
+
+      for (guint j = 0; op->new_value != NULL && j < columns->len; j++)
+        {
+          StrataColumn *column = g_ptr_array_index (columns, j);
+          g_autofree char *old_literal = sql_literal (op->value);
+
+          if (g_strcmp0 (strata_data_type_get_enum (strata_column_get_data_type (column)), op->name) == 0 &&
+              g_strcmp0 (strata_column_get_default (column), old_literal) == 0)
+            {
+              g_autofree char *new_literal = sql_literal (op->new_value);
+              strata_column_set_default (column, new_literal);
+            }
+        }
+    }
+
+  return TRUE;
+}
+
+/* Exact names {{{ */
+
+/* A name that differs from an existing one only in case: SQLite takes them
+ * for the same object, PostgreSQL (quoted) for two. Neither guess is
+ * right, so both engines refuse it the same way, before any SQL runs. */
+static const char *
+table_alike (StrataModel *state,
+             const char  *name)
+{
+  GPtrArray *tables;
+
+  if (name == NULL || strata_model_lookup_table (state, name) != NULL)
+    return NULL;
+  tables = strata_model_get_tables (state);
+  for (guint i = 0; i < tables->len; i++)
+    {
+      const char *other = strata_table_get_name (g_ptr_array_index (tables, i));
+
+      if (g_ascii_strcasecmp (other, name) == 0)
+        return other;
+    }
+  return NULL;
+}
+
+static const char *
+column_alike (StrataTable *table,
+              const char  *name)
+{
+  GPtrArray *columns;
+
+  if (table == NULL || name == NULL || strata_table_lookup_column (table, name) != NULL)
+    return NULL;
+  columns = strata_table_get_columns (table);
+  for (guint i = 0; i < columns->len; i++)
+    {
+      const char *other = strata_column_get_name (g_ptr_array_index (columns, i));
+
+      if (g_ascii_strcasecmp (other, name) == 0)
+        return other;
+    }
+  return NULL;
+}
+
+static gboolean
+names_differ (GError     **error,
+              StrataOp    *op,
+              const char  *kind,
+              const char  *written,
+              const char  *existing)
+{
+  return mismatch (error, op, "%s “%s” differs only in case from the existing %s “%s”: names are exact "
+                   "(SQLite would take them for one, PostgreSQL for two); write “%s”",
+                   kind, written, kind, existing, existing);
+}
+
+static gboolean
+check_columns (GError             **error,
+               StrataOp            *op,
+               StrataTable         *table,
+               const char * const  *names)
+{
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      const char *alike = column_alike (table, names[i]);
+
+      if (alike != NULL)
+        return names_differ (error, op, "column", names[i], alike);
+    }
+  return TRUE;
+}
+
+/**
+ * _strata_model_check_exact_names:
+ * @state: the schema before @op
+ *
+ * Refuses an operation that names a table or column differently in case
+ * from the one in @state (STRATA_ERROR_PROJECT, naming both).
+ */
+gboolean
+_strata_model_check_exact_names (StrataModel  *state,
+                                 StrataOp     *op,
+                                 GError      **error)
+{
+  StrataTable *table;
+  const char *alike;
+
+  if (state == NULL || op->kind == STRATA_OP_SQL || op->table == NULL)
+    return TRUE;
+
+  if ((alike = table_alike (state, op->table)) != NULL)
+    return names_differ (error, op, "table", op->table, alike);
+
+  if (op->kind == STRATA_OP_RENAME_TABLE && op->new_name != NULL &&
+      g_ascii_strcasecmp (op->new_name, op->table) != 0 &&
+      (alike = table_alike (state, op->new_name)) != NULL)
+    return names_differ (error, op, "table", op->new_name, alike);
+
+  if (!(table = strata_model_lookup_table (state, op->table)))
+    return TRUE;
+
+  switch (op->kind)
+    {
+    case STRATA_OP_ADD_COLUMN:
+      if ((alike = column_alike (table, strata_column_get_name (op->column_def))) != NULL)
+        return names_differ (error, op, "column", strata_column_get_name (op->column_def), alike);
+      return TRUE;
+
+    case STRATA_OP_DROP_COLUMN:
+    case STRATA_OP_ALTER_COLUMN:
+      if ((alike = column_alike (table, op->column)) != NULL)
+        return names_differ (error, op, "column", op->column, alike);
+      if (op->kind == STRATA_OP_ALTER_COLUMN && op->new_name != NULL &&
+          g_ascii_strcasecmp (op->new_name, op->column) != 0 &&
+          (alike = column_alike (table, op->new_name)) != NULL)
+        return names_differ (error, op, "column", op->new_name, alike);
+      return TRUE;
+
+    case STRATA_OP_CREATE_INDEX:
+      return op->index == NULL || check_columns (error, op, table, strata_index_get_columns (op->index));
+
+    case STRATA_OP_ADD_UNIQUE:
+      return op->unique == NULL || check_columns (error, op, table, strata_unique_get_columns (op->unique));
+
+    case STRATA_OP_ADD_FOREIGN_KEY:
+      if (op->foreign_key == NULL)
+        return TRUE;
+      if (!check_columns (error, op, table, strata_foreign_key_get_columns (op->foreign_key)))
+        return FALSE;
+      {
+        const char *references = strata_foreign_key_get_references (op->foreign_key);
+
+        if ((alike = table_alike (state, references)) != NULL)
+          return names_differ (error, op, "table", references, alike);
+        return check_columns (error, op, strata_model_lookup_table (state, references),
+                              strata_foreign_key_get_ref_columns (op->foreign_key));
+      }
+
+    case STRATA_OP_CREATE_TABLE:
+    case STRATA_OP_DROP_TABLE:
+    case STRATA_OP_RENAME_TABLE:
+    case STRATA_OP_DROP_INDEX:
+    case STRATA_OP_ADD_CHECK:
+    case STRATA_OP_DROP_CONSTRAINT:
+    case STRATA_OP_INSERT:
+    case STRATA_OP_SQL:
+    case STRATA_OP_CREATE_SEQUENCE:
+    case STRATA_OP_DROP_SEQUENCE:
+    case STRATA_OP_CREATE_ENUM:
+    case STRATA_OP_DROP_ENUM:
+    case STRATA_OP_ALTER_ENUM:
+    default:
+      return TRUE;
+    }
+}
+
+/* }}} */
+
 gboolean
 strata_model_apply_op (StrataModel  *self,
                        StrataOp     *op,
@@ -548,6 +851,11 @@ strata_model_apply_op (StrataModel  *self,
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (op != NULL, FALSE);
+
+  /* "dialects": the schema of another dialect, or of none, stays as it is. */
+  if (op->dialects != 0 &&
+      (strata_model_get_dialect (self) < 0 || !strata_op_runs_on (op, strata_model_get_dialect (self))))
+    return TRUE;
 
   switch (op->kind)
     {
@@ -559,6 +867,12 @@ strata_model_apply_op (StrataModel  *self,
           return mismatch (error, op, "table %s already exists", op->table);
 
         copy = strata_table_copy (op->definition);
+        {
+          const char *missing = NULL;
+
+          if (!resolve_enum_columns (self, copy, NULL, &missing))
+            return mismatch (error, op, "there is no enum type %s", missing);
+        }
         strata_model_add_table (self, copy);
         return TRUE;
       }
@@ -607,6 +921,13 @@ strata_model_apply_op (StrataModel  *self,
 
         column = strata_column_copy (op->column_def);
         strata_table_add_column (table, column);
+        {
+          const char *missing = NULL;
+
+          if (!resolve_enum_columns (self, table, strata_data_type_get_enum (strata_column_get_data_type (column)),
+                                     &missing))
+            return mismatch (error, op, "there is no enum type %s", missing);
+        }
         return validate_table (table, op, error);
       }
 
@@ -677,6 +998,44 @@ strata_model_apply_op (StrataModel  *self,
       return TRUE;
 
     case STRATA_OP_SQL:
+      return TRUE;
+
+    case STRATA_OP_CREATE_ENUM:
+      if (strata_model_lookup_enum (self, op->name) != NULL)
+        return mismatch (error, op, "enum type %s already exists", op->name);
+      strata_model_set_enum (self, op->name, (const char * const *)op->values);
+      return TRUE;
+
+    case STRATA_OP_DROP_ENUM:
+      {
+        g_autoptr(GPtrArray) users = NULL;
+
+        if (strata_model_lookup_enum (self, op->name) == NULL)
+          return mismatch (error, op, "there is no enum type %s", op->name);
+        users = tables_using_enum (self, op->name);
+        if (users->len > 0)
+          return mismatch (error, op, "table %s still has a column of enum type %s",
+                           (const char *)g_ptr_array_index (users, 0), op->name);
+        strata_model_remove_enum (self, op->name);
+        return TRUE;
+      }
+
+    case STRATA_OP_ALTER_ENUM:
+      return apply_alter_enum (self, op, error);
+
+    case STRATA_OP_CREATE_SEQUENCE:
+      if (strata_model_get_dialect (self) == STRATA_DIALECT_SQLITE)
+        return TRUE;
+      if (strata_model_lookup_sequence (self, op->name, NULL, NULL))
+        return mismatch (error, op, "sequence %s already exists", op->name);
+      strata_model_add_sequence (self, op->name, op->start, op->increment);
+      return TRUE;
+
+    case STRATA_OP_DROP_SEQUENCE:
+      if (strata_model_get_dialect (self) == STRATA_DIALECT_SQLITE)
+        return TRUE;
+      if (!strata_model_remove_sequence (self, op->name))
+        return mismatch (error, op, "there is no sequence %s", op->name);
       return TRUE;
 
     default:
@@ -873,6 +1232,34 @@ invert_one (StrataModel  *state,
       }
       break;
 
+    case STRATA_OP_DROP_ENUM:
+      {
+        const char * const *values = strata_model_lookup_enum (state, op->name);
+
+        if (values == NULL)
+          {
+            mismatch (error, op, "there is no enum type %s", op->name);
+            return NULL;
+          }
+        g_ptr_array_add (inverse, strata_op_new_create_enum (op->name, values));
+      }
+      break;
+
+    case STRATA_OP_DROP_SEQUENCE:
+      {
+        gint64 start, increment;
+
+        if (strata_model_get_dialect (state) == STRATA_DIALECT_SQLITE)
+          break;
+        if (!strata_model_lookup_sequence (state, op->name, &start, &increment))
+          {
+            mismatch (error, op, "there is no sequence %s", op->name);
+            return NULL;
+          }
+        g_ptr_array_add (inverse, strata_op_new_create_sequence (op->name, start, increment));
+      }
+      break;
+
     case STRATA_OP_CREATE_TABLE:
     case STRATA_OP_RENAME_TABLE:
     case STRATA_OP_ADD_COLUMN:
@@ -882,6 +1269,9 @@ invert_one (StrataModel  *state,
     case STRATA_OP_ADD_CHECK:
     case STRATA_OP_INSERT:
     case STRATA_OP_SQL:
+    case STRATA_OP_CREATE_SEQUENCE:
+    case STRATA_OP_CREATE_ENUM:
+    case STRATA_OP_ALTER_ENUM:
     default:
       {
         StrataOp *one = strata_op_invert (op, error);
@@ -925,11 +1315,18 @@ strata_model_invert_ops (StrataModel  *before,
 
       g_autoptr(GError) replay_error = NULL;
 
+      /* Not in this schema: nothing to undo in it either. */
+      if (op->dialects != 0 &&
+          (strata_model_get_dialect (state) < 0 || !strata_op_runs_on (op, strata_model_get_dialect (state))))
+        continue;
+
       if (!(part = invert_one (state, op, error)))
         {
           g_prefix_error (error, "upgrade[%u]: ", i);
           return NULL;
         }
+      for (guint j = 0; j < part->len; j++)
+        ((StrataOp *)g_ptr_array_index (part, j))->dialects = op->dialects;
 
       /* Raw SQL may have made what the operation needs: the database is
        * the judge of that. */

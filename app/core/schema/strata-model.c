@@ -20,6 +20,10 @@ struct _StrataDataType
   char *portable;
   char *sqlite;
   char *postgresql;
+  /* {"enum": NAME, "values"?: […]}: an enum type (CREATE TYPE on
+   * PostgreSQL, text with a CHECK on SQLite); the values, when known. */
+  char  *enum_name;
+  char **enum_values;
 };
 
 struct _StrataColumn
@@ -27,6 +31,10 @@ struct _StrataColumn
   char           *name;
   StrataDataType *data_type;
   char           *default_expr;
+  /* {"sqlite": …, "postgresql": …}: each may be NULL (no default there);
+   * default_expr is then NULL. */
+  char           *dialect_defaults[2];
+  guint           per_dialect_default : 1;
   guint           nullable : 1;
   guint           primary_key : 1;
   guint           autoincrement : 1;
@@ -70,6 +78,8 @@ struct _StrataTable
   GPtrArray *foreign_keys;
   GPtrArray *uniques;
   GPtrArray *checks;
+  /* "primary_key_name", or NULL for the database's own name. */
+  char      *primary_key_name;
 };
 
 struct _StrataModel
@@ -80,7 +90,30 @@ struct _StrataModel
    * _strata_model_forget_names). Replay and diff look tables up by name
    * for every operation: without it, a 500-table model costs O(n²). */
   GHashTable *by_name;
+  /* The dialect whose schema this is, or -1: operations restricted to
+   * other dialects ("dialects") leave it alone. */
+  int         dialect;
+  /* Sequences (create_sequence), in creation order; none on SQLite. */
+  GPtrArray  *sequences;
+  GPtrArray  *sequence_names;  /* for strata_model_get_sequence_names() */
+  /* Enum types: name → GStrv of values, in creation order. */
+  GPtrArray  *enum_names;
+  GHashTable *enums;
 };
+
+typedef struct
+{
+  char   *name;
+  gint64  start;
+  gint64  increment;
+} Sequence;
+
+static void
+sequence_free (Sequence *sequence)
+{
+  g_free (sequence->name);
+  g_free (sequence);
+}
 
 #define IDENTIFIER_MAX_BYTES 63
 
@@ -153,6 +186,53 @@ _strata_json_get_identifier (JsonObject  *object,
 
   g_free (*out);
   *out = g_steal_pointer (&value);
+  return TRUE;
+}
+
+/* An enum's values: a non-empty array of distinct, non-empty strings. */
+gboolean
+_strata_enum_values_parse (JsonObject   *object,
+                           const char   *key,
+                           gboolean      required,
+                           char       ***out,
+                           const char   *prefix,
+                           GError      **error)
+{
+  JsonNode *node = _strata_json_get_member (object, key, required, prefix, error);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonArray *array;
+
+  if (node == NULL)
+    return !required;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (array = json_node_get_array (node)) == 0)
+    {
+      _strata_json_error (error, prefix, "key \"%s\" must be a non-empty array of strings", key);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      const char *value;
+
+      if (!_strata_json_node_is_string (element) || *(value = json_node_get_string (element)) == '\0')
+        {
+          _strata_json_error (error, prefix, "key \"%s\": item %u must be a non-empty string", key, i);
+          return FALSE;
+        }
+      if (!g_hash_table_add (seen, (gpointer)value))
+        {
+          g_autofree char *shown = _strata_display (value);
+          _strata_json_error (error, prefix, "key \"%s\": the value %s is listed twice", key, shown);
+          return FALSE;
+        }
+      g_strv_builder_add (builder, value);
+    }
+
+  g_strfreev (*out);
+  *out = g_strv_builder_end (builder);
   return TRUE;
 }
 
@@ -326,6 +406,34 @@ data_type_clear (gpointer data)
   g_free (self->portable);
   g_free (self->sqlite);
   g_free (self->postgresql);
+  g_free (self->enum_name);
+  g_strfreev (self->enum_values);
+}
+
+StrataDataType *
+strata_data_type_new_enum (const char         *name,
+                           const char * const *values)
+{
+  StrataDataType *self;
+
+  g_return_val_if_fail (name != NULL && *name != '\0', NULL);
+
+  self = g_atomic_rc_box_new0 (StrataDataType);
+  self->enum_name = g_strdup (name);
+  self->enum_values = g_strdupv ((char **)values);
+  return self;
+}
+
+const char *
+strata_data_type_get_enum (StrataDataType *self)
+{
+  return self->enum_name;
+}
+
+const char * const *
+strata_data_type_get_enum_values (StrataDataType *self)
+{
+  return (const char * const *)self->enum_values;
 }
 
 StrataDataType *
@@ -367,6 +475,178 @@ strata_data_type_unref (StrataDataType *self)
   g_atomic_rc_box_release_full (self, data_type_clear);
 }
 
+/* The grammar of a type name: what a type may be without being SQL.
+ *
+ *   type    := element (' ' element)* array*
+ *   element := name ('.' name)* [' '? '(' param (',' param)* ')']
+ *   name    := [A-Za-z_][A-Za-z0-9_$]* | '"' ([^"\x00-\x1f] | '""')+ '"'
+ *   param   := ' '* ([+-]? [0-9]+ | name) ' '*
+ *   array   := ' '? '[' [0-9]* ']'
+ *
+ * So integer, varchar(255), numeric(10, 2), double precision, character
+ * varying(20)[], timestamp(3) with time zone, public.vector(3),
+ * geometry(Point,4326), "My Type", int[][] pass; nothing that can end a
+ * statement, open a comment or a string (';', '-', '/', '\'', …) does.
+ * On failure @problem (if not NULL) says what is wrong. */
+static gboolean
+type_fail (char       **problem,
+           const char  *text,
+           const char  *at,
+           const char  *what)
+{
+  if (problem != NULL)
+    {
+      if (*at == '\0')
+        *problem = g_strdup_printf ("it ends early (%s)", what);
+      else
+        {
+          g_autofree char *shown = g_strndup (at, g_utf8_next_char (at) - at);
+          g_autofree char *display = _strata_display (shown);
+
+          *problem = g_strdup_printf ("%s at character %ld (%s)", display,
+                                      g_utf8_pointer_to_offset (text, at) + 1, what);
+        }
+    }
+  return FALSE;
+}
+
+static const char *
+scan_type_word (const char *p)
+{
+  if (*p == '"')
+    {
+      const char *q = p + 1;
+
+      for (;;)
+        {
+          if (*q == '\0' || (guchar)*q < 0x20 || *q == 0x7f)
+            return NULL;
+          if (*q == '"')
+            {
+              if (q[1] == '"')
+                {
+                  q += 2;
+                  continue;
+                }
+              return q == p + 1 ? NULL : q + 1;
+            }
+          q++;
+        }
+    }
+
+  if (!(g_ascii_isalpha (*p) || *p == '_'))
+    return NULL;
+  while (g_ascii_isalnum (*p) || *p == '_' || *p == '$')
+    p++;
+  return p;
+}
+
+/* Words that belong to a column's definition or to a statement, not to a
+ * type: "integer primary key", "text default x" are not types. */
+static gboolean
+is_clause_word (const char *start,
+                const char *end)
+{
+  static const char * const words[] = {
+    "as", "alter", "check", "collate", "constraint", "create", "default", "delete", "drop",
+    "from", "generated", "grant", "identity", "insert", "into", "key", "not", "null", "on",
+    "primary", "references", "select", "table", "unique", "update", "where", NULL,
+  };
+  g_autofree char *word = g_ascii_strdown (start, end - start);
+
+  return *start != '"' && g_strv_contains (words, word);
+}
+
+gboolean
+_strata_type_name_check (const char  *text,
+                         char       **problem)
+{
+  const char *p = text;
+  gboolean arrays = FALSE;
+
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      if (problem != NULL)
+        *problem = g_strdup ("it is not valid UTF-8");
+      return FALSE;
+    }
+  if (strlen (text) > 256)
+    {
+      if (problem != NULL)
+        *problem = g_strdup ("it is longer than 256 characters");
+      return FALSE;
+    }
+
+  for (;;)
+    {
+      const char *end;
+
+      /* element */
+      if (arrays)
+        return type_fail (problem, text, p, "only [] may follow []");
+      if ((end = scan_type_word (p)) == NULL)
+        return type_fail (problem, text, p, "a name was expected");
+      if (is_clause_word (p, end))
+        return type_fail (problem, text, p, "a word of a column definition or a statement, not of a type");
+      p = end;
+      while (*p == '.')
+        {
+          if ((end = scan_type_word (p + 1)) == NULL)
+            return type_fail (problem, text, p + 1, "a name was expected after “.”");
+          p = end;
+        }
+
+      if (*p == '(' || (p[0] == ' ' && p[1] == '('))
+        {
+          p += *p == ' ' ? 2 : 1;
+          for (;;)
+            {
+              while (*p == ' ')
+                p++;
+              if (*p == '+' || *p == '-')
+                p++;
+              if (g_ascii_isdigit (*p))
+                while (g_ascii_isdigit (*p))
+                  p++;
+              else if ((end = scan_type_word (p)) != NULL && p[-1] != '+' && p[-1] != '-')
+                p = end;
+              else
+                return type_fail (problem, text, p, "a number or a name was expected in the parameters");
+              while (*p == ' ')
+                p++;
+              if (*p == ',')
+                {
+                  p++;
+                  continue;
+                }
+              if (*p == ')')
+                {
+                  p++;
+                  break;
+                }
+              return type_fail (problem, text, p, "“,” or “)” was expected");
+            }
+        }
+
+      while (*p == '[' || (p[0] == ' ' && p[1] == '['))
+        {
+          p += *p == ' ' ? 2 : 1;
+          while (g_ascii_isdigit (*p))
+            p++;
+          if (*p != ']')
+            return type_fail (problem, text, p, "“]” was expected");
+          p++;
+          arrays = TRUE;
+        }
+
+      if (*p == '\0')
+        return TRUE;
+      if (*p != ' ')
+        return type_fail (problem, text, p, "not allowed in a type name");
+      p++;
+    }
+}
+
 static StrataDataType *
 data_type_parse (JsonNode    *node,
                  const char  *key,
@@ -374,6 +654,7 @@ data_type_parse (JsonNode    *node,
                  GError     **error)
 {
   g_autofree char *what = key ? g_strdup_printf ("key \"%s\"", key) : g_strdup ("a type");
+  g_autofree char *problem = NULL;
 
   if (_strata_json_node_is_string (node))
     {
@@ -389,7 +670,32 @@ data_type_parse (JsonNode    *node,
           return NULL;
         }
 
+      if (!_strata_type_name_check (value, &problem))
+        {
+          g_autofree char *shown = _strata_display (value);
+          _strata_json_error (error, prefix, "%s: %s is not a type name: %s; a type is a name with "
+                              "optional parameters and [], e.g. varchar(20), numeric(10,2), "
+                              "timestamp with time zone, integer[], vector(3)", what, shown, problem);
+          return NULL;
+        }
+
       return strata_data_type_new (value);
+    }
+
+  if (JSON_NODE_HOLDS_OBJECT (node) && json_object_has_member (json_node_get_object (node), "enum"))
+    {
+      static const char * const keys[] = { "enum", "values", NULL };
+      JsonObject *object = json_node_get_object (node);
+      g_autofree char *inner_prefix = prefix && *prefix ? g_strdup_printf ("%s: %s", prefix, what) : g_strdup (what);
+      g_autofree char *name = NULL;
+      g_auto(GStrv) values = NULL;
+
+      if (!_strata_json_check_keys (object, keys, inner_prefix, error) ||
+          !_strata_json_get_identifier (object, "enum", TRUE, &name, inner_prefix, error) ||
+          !_strata_enum_values_parse (object, "values", FALSE, &values, inner_prefix, error))
+        return NULL;
+
+      return strata_data_type_new_enum (name, (const char * const *)values);
     }
 
   if (JSON_NODE_HOLDS_OBJECT (node))
@@ -409,6 +715,18 @@ data_type_parse (JsonNode    *node,
         {
           _strata_json_error (error, inner_prefix, "a type name must not be empty");
           return NULL;
+        }
+      for (guint i = 0; i < 2; i++)
+        {
+          const char *value = i == 0 ? sqlite : postgresql;
+
+          if (!_strata_type_name_check (value, &problem))
+            {
+              g_autofree char *shown = _strata_display (value);
+              _strata_json_error (error, inner_prefix, "key \"%s\": %s is not a type name: %s",
+                                  keys[i], shown, problem);
+              return NULL;
+            }
         }
 
       return strata_data_type_new_per_dialect (sqlite, postgresql);
@@ -458,6 +776,20 @@ strata_data_type_to_json (StrataDataType *self)
     return json_node_init_string (json_node_alloc (), self->portable);
 
   object = json_object_new ();
+  if (self->enum_name != NULL)
+    {
+      json_object_set_string_member (object, "enum", self->enum_name);
+      if (self->enum_values != NULL)
+        {
+          JsonArray *values = json_array_new ();
+
+          for (guint i = 0; self->enum_values[i] != NULL; i++)
+            json_array_add_string_element (values, self->enum_values[i]);
+          json_object_set_array_member (object, "values", values);
+        }
+      return _strata_json_take_object (object);
+    }
+
   json_object_set_string_member (object, "sqlite", self->sqlite);
   json_object_set_string_member (object, "postgresql", self->postgresql);
   return _strata_json_take_object (object);
@@ -472,7 +804,10 @@ strata_data_type_equal (StrataDataType *a,
 
   return g_strcmp0 (a->portable, b->portable) == 0 &&
          g_strcmp0 (a->sqlite, b->sqlite) == 0 &&
-         g_strcmp0 (a->postgresql, b->postgresql) == 0;
+         g_strcmp0 (a->postgresql, b->postgresql) == 0 &&
+         g_strcmp0 (a->enum_name, b->enum_name) == 0 &&
+         (a->enum_values == NULL || b->enum_values == NULL ||
+          g_strv_equal ((const char * const *)a->enum_values, (const char * const *)b->enum_values));
 }
 
 const char *
@@ -487,6 +822,8 @@ strata_data_type_get_for_dialect (StrataDataType *self,
 {
   if (self->portable != NULL)
     return self->portable;
+  if (self->enum_name != NULL)
+    return dialect == STRATA_DIALECT_SQLITE ? "TEXT" : self->enum_name;
 
   return dialect == STRATA_DIALECT_SQLITE ? self->sqlite : self->postgresql;
 }
@@ -496,6 +833,8 @@ strata_data_type_to_string (StrataDataType *self)
 {
   if (self->portable != NULL)
     return g_strdup (self->portable);
+  if (self->enum_name != NULL)
+    return g_strdup_printf ("enum %s", self->enum_name);
 
   return g_strdup_printf ("sqlite: %s / postgresql: %s", self->sqlite, self->postgresql);
 }
@@ -529,6 +868,8 @@ column_clear (gpointer data)
   g_free (self->name);
   g_clear_pointer (&self->data_type, strata_data_type_unref);
   g_free (self->default_expr);
+  g_free (self->dialect_defaults[0]);
+  g_free (self->dialect_defaults[1]);
 }
 
 StrataColumn *
@@ -565,6 +906,9 @@ strata_column_copy (StrataColumn *self)
   StrataColumn *copy = strata_column_new (self->name, self->data_type);
 
   copy->default_expr = g_strdup (self->default_expr);
+  copy->dialect_defaults[0] = g_strdup (self->dialect_defaults[0]);
+  copy->dialect_defaults[1] = g_strdup (self->dialect_defaults[1]);
+  copy->per_dialect_default = self->per_dialect_default;
   copy->nullable = self->nullable;
   copy->primary_key = self->primary_key;
   copy->autoincrement = self->autoincrement;
@@ -582,27 +926,65 @@ _strata_column_parse (JsonNode    *node,
   g_autoptr(StrataDataType) type = NULL;
   g_autofree char *name = NULL;
   g_autofree char *default_expr = NULL;
+  g_autofree char *sqlite_default = NULL;
+  g_autofree char *postgresql_default = NULL;
+  char **dialect_defaults[2] = { &sqlite_default, &postgresql_default };
+  gboolean per_dialect_default = FALSE;
   gboolean nullable = TRUE;
   gboolean primary_key = FALSE;
   gboolean autoincrement = FALSE;
+  JsonNode *default_node;
+  g_autofree char *column_prefix = NULL;
   JsonObject *object;
   StrataColumn *self;
 
   if (!(object = _strata_json_require_object (node, "a column", prefix, error)) ||
       !_strata_json_check_keys (object, keys, prefix, error) ||
-      !_strata_json_get_identifier (object, "name", TRUE, &name, prefix, error) ||
-      !_strata_data_type_parse_member (object, "type", TRUE, &type, prefix, error) ||
+      !_strata_json_get_identifier (object, "name", TRUE, &name, prefix, error))
+    return NULL;
+
+  column_prefix = g_strdup_printf ("%s (column \"%s\")", prefix != NULL ? prefix : "", name);
+  if (!_strata_data_type_parse_member (object, "type", TRUE, &type, column_prefix, error) ||
       !_strata_json_get_boolean (object, "nullable", &nullable, prefix, error) ||
-      !_strata_json_get_string (object, "default", FALSE, &default_expr, prefix, error) ||
       !_strata_json_get_boolean (object, "primary_key", &primary_key, prefix, error) ||
       !_strata_json_get_boolean (object, "autoincrement", &autoincrement, prefix, error))
     return NULL;
 
-  if (default_expr != NULL && _strata_str_is_blank (default_expr))
+  /* "default": an SQL expression, or one per dialect (null: none there). */
+  default_node = json_object_get_member (object, "default");
+  if (default_node != NULL && JSON_NODE_HOLDS_OBJECT (default_node) &&
+      _strata_json_get_number_text (default_node) == NULL)
     {
-      _strata_json_error (error, prefix, "key \"default\" must be an SQL expression, not an empty string "
-                                         "(write \"''\" for an empty text)");
-      return NULL;
+      static const char * const dialect_keys[] = { "sqlite", "postgresql", NULL };
+      g_autofree char *default_prefix = g_strdup_printf ("%s%skey \"default\"", prefix ? prefix : "",
+                                                         prefix && *prefix ? ": " : "");
+      JsonObject *per_dialect = json_node_get_object (default_node);
+
+      if (!_strata_json_check_keys (per_dialect, dialect_keys, default_prefix, error) ||
+          !_strata_json_get_string (per_dialect, "sqlite", FALSE, dialect_defaults[0], default_prefix, error) ||
+          !_strata_json_get_string (per_dialect, "postgresql", FALSE, dialect_defaults[1], default_prefix, error))
+        return NULL;
+      if (!json_object_has_member (per_dialect, "sqlite") || !json_object_has_member (per_dialect, "postgresql"))
+        {
+          _strata_json_error (error, default_prefix, "give both \"sqlite\" and \"postgresql\" "
+                                                     "(null for no default on one)");
+          return NULL;
+        }
+      per_dialect_default = TRUE;
+    }
+  else if (!_strata_json_get_string (object, "default", FALSE, &default_expr, prefix, error))
+    return NULL;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *value = i < 2 ? *dialect_defaults[i] : default_expr;
+
+      if (value != NULL && _strata_str_is_blank (value))
+        {
+          _strata_json_error (error, prefix, "key \"default\" must be an SQL expression, not an empty string "
+                                             "(write \"''\" for an empty text)");
+          return NULL;
+        }
     }
 
   if (primary_key && nullable && json_object_has_member (object, "nullable"))
@@ -625,7 +1007,7 @@ _strata_column_parse (JsonNode    *node,
           _strata_json_error (error, prefix, "an autoincrement column must have an integer type, not \"%s\"", type_name);
           return NULL;
         }
-      if (default_expr != NULL)
+      if (default_expr != NULL || per_dialect_default)
         {
           _strata_json_error (error, prefix, "an autoincrement column cannot have a default");
           return NULL;
@@ -637,6 +1019,9 @@ _strata_column_parse (JsonNode    *node,
   self->primary_key = primary_key;
   self->autoincrement = autoincrement;
   self->default_expr = g_steal_pointer (&default_expr);
+  self->dialect_defaults[0] = g_steal_pointer (&sqlite_default);
+  self->dialect_defaults[1] = g_steal_pointer (&postgresql_default);
+  self->per_dialect_default = per_dialect_default;
   return self;
 }
 
@@ -659,6 +1044,21 @@ strata_column_to_json (StrataColumn *self)
     json_object_set_boolean_member (object, "nullable", FALSE);
   if (self->default_expr != NULL)
     json_object_set_string_member (object, "default", self->default_expr);
+  else if (self->per_dialect_default)
+    {
+      JsonObject *per_dialect = json_object_new ();
+
+      for (int d = STRATA_DIALECT_SQLITE; d <= STRATA_DIALECT_POSTGRESQL; d++)
+        {
+          const char *key = d == STRATA_DIALECT_SQLITE ? "sqlite" : "postgresql";
+
+          if (self->dialect_defaults[d] != NULL)
+            json_object_set_string_member (per_dialect, key, self->dialect_defaults[d]);
+          else
+            json_object_set_null_member (per_dialect, key);
+        }
+      json_object_set_object_member (object, "default", per_dialect);
+    }
   if (self->primary_key)
     json_object_set_boolean_member (object, "primary_key", TRUE);
   if (self->autoincrement)
@@ -674,6 +1074,9 @@ strata_column_equal (StrataColumn *a,
   return g_strcmp0 (a->name, b->name) == 0 &&
          strata_data_type_equal (a->data_type, b->data_type) &&
          g_strcmp0 (a->default_expr, b->default_expr) == 0 &&
+         a->per_dialect_default == b->per_dialect_default &&
+         g_strcmp0 (a->dialect_defaults[0], b->dialect_defaults[0]) == 0 &&
+         g_strcmp0 (a->dialect_defaults[1], b->dialect_defaults[1]) == 0 &&
          strata_column_get_nullable (a) == strata_column_get_nullable (b) &&
          a->primary_key == b->primary_key &&
          a->autoincrement == b->autoincrement;
@@ -729,10 +1132,41 @@ strata_column_get_default (StrataColumn *self)
   return self->default_expr;
 }
 
+const char *
+strata_column_get_default_for_dialect (StrataColumn  *self,
+                                       StrataDialect  dialect)
+{
+  if (self->per_dialect_default)
+    return self->dialect_defaults[dialect];
+  return self->default_expr;
+}
+
+gboolean
+strata_column_has_default (StrataColumn *self)
+{
+  return self->default_expr != NULL || self->dialect_defaults[0] != NULL || self->dialect_defaults[1] != NULL;
+}
+
+void
+strata_column_set_default_per_dialect (StrataColumn *self,
+                                       const char   *sqlite,
+                                       const char   *postgresql)
+{
+  g_clear_pointer (&self->default_expr, g_free);
+  g_free (self->dialect_defaults[0]);
+  g_free (self->dialect_defaults[1]);
+  self->dialect_defaults[0] = g_strdup (sqlite);
+  self->dialect_defaults[1] = g_strdup (postgresql);
+  self->per_dialect_default = TRUE;
+}
+
 void
 strata_column_set_default (StrataColumn *self,
                            const char   *default_expr)
 {
+  g_clear_pointer (&self->dialect_defaults[0], g_free);
+  g_clear_pointer (&self->dialect_defaults[1], g_free);
+  self->per_dialect_default = FALSE;
   g_free (self->default_expr);
   self->default_expr = g_strdup (default_expr);
 }
@@ -1450,6 +1884,7 @@ table_clear (gpointer data)
   StrataTable *self = data;
 
   g_free (self->name);
+  g_free (self->primary_key_name);
   for (guint l = 0; l < N_LISTS; l++)
     g_ptr_array_unref (TABLE_LIST (self, l));
 }
@@ -1485,6 +1920,7 @@ strata_table_copy (StrataTable *self)
 {
   StrataTable *copy = strata_table_new (self->name);
 
+  copy->primary_key_name = g_strdup (self->primary_key_name);
   for (guint l = 0; l < N_LISTS; l++)
     {
       GPtrArray *items = TABLE_LIST (self, l);
@@ -1547,14 +1983,16 @@ _strata_table_parse_object (JsonObject         *object,
                             GError            **error)
 {
   static const char * const table_keys[] = {
-    "table", "columns", "indexes", "foreign_keys", "unique", "checks", NULL
+    "table", "columns", "indexes", "foreign_keys", "unique", "checks", "primary_key_name", NULL
   };
   g_autofree char *name = NULL;
+  g_autofree char *primary_key_name = NULL;
   g_autoptr(StrataTable) self = NULL;
   JsonNode *columns;
 
   if (!check_piece_keys (object, table_keys, extra_keys, prefix, error) ||
-      !_strata_json_get_identifier (object, "table", TRUE, &name, prefix, error))
+      !_strata_json_get_identifier (object, "table", TRUE, &name, prefix, error) ||
+      !_strata_json_get_identifier (object, "primary_key_name", FALSE, &primary_key_name, prefix, error))
     return NULL;
 
   if (!(columns = _strata_json_get_member (object, "columns", TRUE, prefix, error)))
@@ -1567,6 +2005,7 @@ _strata_table_parse_object (JsonObject         *object,
     }
 
   self = strata_table_new (name);
+  self->primary_key_name = g_steal_pointer (&primary_key_name);
 
   for (guint l = 0; l < N_LISTS; l++)
     if (!parse_list (object, &table_lists[l], TABLE_LIST (self, l), prefix, error))
@@ -1676,6 +2115,45 @@ strata_table_validate (StrataTable  *self,
       return FALSE;
     }
 
+  if (self->primary_key_name != NULL)
+    {
+      if (n_primary == 0)
+        {
+          g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                               "key \"primary_key_name\": the table has no primary key column");
+          return FALSE;
+        }
+      g_hash_table_add (names, self->primary_key_name);
+    }
+
+  /* A UNIQUE on exactly the primary key's columns: PostgreSQL would name
+   * the key's index after it, and it adds nothing. */
+  for (guint i = 0; i < self->uniques->len && n_primary > 0; i++)
+    {
+      const char * const *columns_of = strata_unique_get_columns (g_ptr_array_index (self->uniques, i));
+      g_autoptr(GHashTable) unique_columns = g_hash_table_new (g_str_hash, g_str_equal);
+      guint n_same = 0;
+
+      for (guint j = 0; columns_of[j] != NULL; j++)
+        g_hash_table_add (unique_columns, (gpointer)columns_of[j]);
+      for (guint j = 0; j < self->columns->len; j++)
+        {
+          StrataColumn *column = g_ptr_array_index (self->columns, j);
+
+          if (column->primary_key && g_hash_table_contains (unique_columns, column->name))
+            n_same++;
+        }
+
+      if (n_same == n_primary && g_hash_table_size (unique_columns) == n_primary)
+        {
+          g_autofree char *shown = _strata_display (strata_unique_get_name (g_ptr_array_index (self->uniques, i)));
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                       "unique[%u]: the unique constraint %s is the primary key again; "
+                       "drop it (the primary key is unique already)", i, shown);
+          return FALSE;
+        }
+    }
+
   /* Indexes and constraints share one namespace; all but checks name columns. */
   for (guint l = LIST_INDEXES; l < N_LISTS; l++)
     {
@@ -1720,6 +2198,8 @@ _strata_table_fill_json (StrataTable *self,
   json_object_set_string_member (object, "table", self->name);
   for (guint l = 0; l < N_LISTS; l++)
     set_list (object, table_lists[l].key, TABLE_LIST (self, l), table_lists[l].to_json);
+  if (self->primary_key_name != NULL)
+    json_object_set_string_member (object, "primary_key_name", self->primary_key_name);
 }
 
 JsonNode *
@@ -1747,7 +2227,7 @@ gboolean
 strata_table_equal (StrataTable *a,
                     StrataTable *b)
 {
-  if (g_strcmp0 (a->name, b->name) != 0)
+  if (g_strcmp0 (a->name, b->name) != 0 || g_strcmp0 (a->primary_key_name, b->primary_key_name) != 0)
     return FALSE;
 
   for (guint l = 0; l < N_LISTS; l++)
@@ -1761,6 +2241,20 @@ const char *
 strata_table_get_name (StrataTable *self)
 {
   return self->name;
+}
+
+const char *
+strata_table_get_primary_key_name (StrataTable *self)
+{
+  return self->primary_key_name;
+}
+
+void
+strata_table_set_primary_key_name (StrataTable *self,
+                                   const char  *name)
+{
+  g_free (self->primary_key_name);
+  self->primary_key_name = g_strdup (name);
 }
 
 void
@@ -1985,6 +2479,10 @@ model_clear (gpointer data)
   StrataModel *self = data;
 
   g_ptr_array_unref (self->tables);
+  g_ptr_array_unref (self->sequences);
+  g_clear_pointer (&self->sequence_names, g_ptr_array_unref);
+  g_ptr_array_unref (self->enum_names);
+  g_hash_table_unref (self->enums);
   g_clear_pointer (&self->by_name, g_hash_table_unref);
 }
 
@@ -2010,7 +2508,145 @@ strata_model_new (void)
   StrataModel *self = g_atomic_rc_box_new0 (StrataModel);
 
   self->tables = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_table_unref);
+  self->sequences = g_ptr_array_new_with_free_func ((GDestroyNotify)sequence_free);
+  self->enum_names = g_ptr_array_new_with_free_func (g_free);
+  self->enums = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_strfreev);
+  self->dialect = -1;
   return self;
+}
+
+const char * const *
+strata_model_lookup_enum (StrataModel *self,
+                          const char  *name)
+{
+  return g_hash_table_lookup (self->enums, name);
+}
+
+void
+strata_model_set_enum (StrataModel        *self,
+                       const char         *name,
+                       const char * const *values)
+{
+  if (!g_hash_table_contains (self->enums, name))
+    g_ptr_array_add (self->enum_names, g_strdup (name));
+  g_hash_table_replace (self->enums, g_strdup (name), g_strdupv ((char **)values));
+}
+
+gboolean
+strata_model_remove_enum (StrataModel *self,
+                          const char  *name)
+{
+  guint position;
+
+  if (!g_ptr_array_find_with_equal_func (self->enum_names, name, g_str_equal, &position))
+    return FALSE;
+  g_ptr_array_remove_index (self->enum_names, position);
+  return g_hash_table_remove (self->enums, name);
+}
+
+GPtrArray *
+strata_model_get_enum_names (StrataModel *self)
+{
+  return self->enum_names;
+}
+
+static Sequence *
+find_sequence (StrataModel *self,
+               const char  *name,
+               guint       *position)
+{
+  for (guint i = 0; i < self->sequences->len; i++)
+    {
+      Sequence *sequence = g_ptr_array_index (self->sequences, i);
+
+      if (g_str_equal (sequence->name, name))
+        {
+          if (position != NULL)
+            *position = i;
+          return sequence;
+        }
+    }
+
+  return NULL;
+}
+
+gboolean
+strata_model_lookup_sequence (StrataModel *self,
+                              const char  *name,
+                              gint64      *start,
+                              gint64      *increment)
+{
+  Sequence *sequence = find_sequence (self, name, NULL);
+
+  if (sequence == NULL)
+    return FALSE;
+  if (start != NULL)
+    *start = sequence->start;
+  if (increment != NULL)
+    *increment = sequence->increment;
+  return TRUE;
+}
+
+void
+strata_model_add_sequence (StrataModel *self,
+                           const char  *name,
+                           gint64       start,
+                           gint64       increment)
+{
+  Sequence *sequence = g_new0 (Sequence, 1);
+
+  sequence->name = g_strdup (name);
+  sequence->start = start;
+  sequence->increment = increment;
+  g_ptr_array_add (self->sequences, sequence);
+}
+
+GPtrArray *
+strata_model_get_sequence_names (StrataModel *self)
+{
+  if (self->sequence_names == NULL)
+    self->sequence_names = g_ptr_array_new ();
+  g_ptr_array_set_size (self->sequence_names, 0);
+  for (guint i = 0; i < self->sequences->len; i++)
+    g_ptr_array_add (self->sequence_names, ((Sequence *)g_ptr_array_index (self->sequences, i))->name);
+  return self->sequence_names;
+}
+
+gboolean
+strata_model_remove_sequence (StrataModel *self,
+                              const char  *name)
+{
+  guint position;
+
+  if (find_sequence (self, name, &position) == NULL)
+    return FALSE;
+  g_ptr_array_remove_index (self->sequences, position);
+  return TRUE;
+}
+
+/**
+ * strata_model_set_dialect:
+ * @dialect: a #StrataDialect, or -1 for none
+ *
+ * Makes the model the schema of @dialect: replaying an operation with
+ * "dialects" that leave @dialect out changes nothing. A model of no
+ * dialect (the default) is the portable schema: it leaves every operation
+ * with "dialects" out.
+ */
+void
+strata_model_set_dialect (StrataModel *self,
+                          int          dialect)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (dialect >= -1 && dialect <= STRATA_DIALECT_POSTGRESQL);
+  self->dialect = dialect;
+}
+
+int
+strata_model_get_dialect (StrataModel *self)
+{
+  g_return_val_if_fail (self != NULL, -1);
+  return self->dialect;
 }
 
 StrataModel *
@@ -2030,10 +2666,106 @@ strata_model_copy (StrataModel *self)
 {
   StrataModel *copy = strata_model_new ();
 
+  copy->dialect = self->dialect;
+  for (guint i = 0; i < self->enum_names->len; i++)
+    {
+      const char *name = g_ptr_array_index (self->enum_names, i);
+      strata_model_set_enum (copy, name, strata_model_lookup_enum (self, name));
+    }
+  for (guint i = 0; i < self->sequences->len; i++)
+    {
+      Sequence *sequence = g_ptr_array_index (self->sequences, i);
+      strata_model_add_sequence (copy, sequence->name, sequence->start, sequence->increment);
+    }
   for (guint i = 0; i < self->tables->len; i++)
     g_ptr_array_add (copy->tables, strata_table_copy (g_ptr_array_index (self->tables, i)));
 
   return copy;
+}
+
+/* "enums": [{"name", "values"}], "sequences": [{"name", "start"?,
+ * "increment"?}]. */
+static gboolean
+parse_types (StrataModel  *self,
+             JsonObject   *object,
+             const char   *prefix,
+             GError      **error)
+{
+  const char *lists[] = { "enums", "sequences" };
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    {
+      JsonNode *node = json_object_get_member (object, lists[l]);
+      JsonArray *array;
+
+      if (node == NULL)
+        continue;
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        {
+          _strata_json_error (error, prefix, "key \"%s\" must be an array, not %s", lists[l],
+                              _strata_json_describe_node (node));
+          return FALSE;
+        }
+
+      array = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autofree char *item_prefix = prefix && *prefix ? g_strdup_printf ("%s: %s[%u]", prefix, lists[l], i)
+                                                           : g_strdup_printf ("%s[%u]", lists[l], i);
+          static const char * const enum_keys[] = { "name", "values", NULL };
+          static const char * const sequence_keys[] = { "name", "start", "increment", NULL };
+          g_autofree char *name = NULL;
+          JsonObject *item;
+
+          if (!(item = _strata_json_require_object (json_array_get_element (array, i), "an item", item_prefix, error)) ||
+              !_strata_json_check_keys (item, l == 0 ? enum_keys : sequence_keys, item_prefix, error) ||
+              !_strata_json_get_identifier (item, "name", TRUE, &name, item_prefix, error))
+            return FALSE;
+
+          if (l == 0)
+            {
+              g_auto(GStrv) values = NULL;
+
+              if (!_strata_enum_values_parse (item, "values", TRUE, &values, item_prefix, error))
+                return FALSE;
+              if (strata_model_lookup_enum (self, name) != NULL)
+                {
+                  _strata_json_error (error, item_prefix, "the enum type %s is defined twice", name);
+                  return FALSE;
+                }
+              strata_model_set_enum (self, name, (const char * const *)values);
+            }
+          else
+            {
+              gint64 numbers[2] = { 1, 1 };
+              const char *number_keys[] = { "start", "increment" };
+
+              for (guint k = 0; k < 2; k++)
+                {
+                  JsonNode *number = json_object_get_member (item, number_keys[k]);
+
+                  if (number == NULL)
+                    continue;
+                  if (!JSON_NODE_HOLDS_VALUE (number) || json_node_get_value_type (number) != G_TYPE_INT64 ||
+                      (k == 1 && json_node_get_int (number) == 0))
+                    {
+                      _strata_json_error (error, item_prefix, "key \"%s\" must be a whole number%s",
+                                          number_keys[k], k == 1 ? " other than 0" : "");
+                      return FALSE;
+                    }
+                  numbers[k] = json_node_get_int (number);
+                }
+              if (strata_model_lookup_sequence (self, name, NULL, NULL))
+                {
+                  _strata_json_error (error, item_prefix, "the sequence %s is defined twice", name);
+                  return FALSE;
+                }
+              strata_model_add_sequence (self, name, numbers[0], numbers[1]);
+            }
+        }
+    }
+
+  return TRUE;
 }
 
 static StrataModel *
@@ -2041,7 +2773,7 @@ model_parse (JsonNode    *node,
              const char  *prefix,
              GError     **error)
 {
-  static const char * const keys[] = { "tables", NULL };
+  static const char * const keys[] = { "tables", "enums", "sequences", NULL };
   g_autoptr(StrataModel) self = strata_model_new ();
   JsonObject *object;
   JsonNode *tables;
@@ -2086,6 +2818,9 @@ model_parse (JsonNode    *node,
       model_note_name (self, self->tables->len - 1);
     }
 
+  if (!parse_types (self, object, prefix, error))
+    return NULL;
+
   return g_steal_pointer (&self);
 }
 
@@ -2126,6 +2861,41 @@ strata_model_to_json (StrataModel *self)
     json_array_add_element (tables, strata_table_to_json (g_ptr_array_index (self->tables, i)));
   json_object_set_array_member (object, "tables", tables);
 
+  if (self->enum_names->len > 0)
+    {
+      JsonArray *enums = json_array_new ();
+
+      for (guint i = 0; i < self->enum_names->len; i++)
+        {
+          const char *name = g_ptr_array_index (self->enum_names, i);
+          JsonObject *item = json_object_new ();
+
+          json_object_set_string_member (item, "name", name);
+          json_object_set_member (item, "values", _strata_json_new_strv (strata_model_lookup_enum (self, name)));
+          json_array_add_object_element (enums, item);
+        }
+      json_object_set_array_member (object, "enums", enums);
+    }
+
+  if (self->sequences->len > 0)
+    {
+      JsonArray *sequences = json_array_new ();
+
+      for (guint i = 0; i < self->sequences->len; i++)
+        {
+          Sequence *sequence = g_ptr_array_index (self->sequences, i);
+          JsonObject *item = json_object_new ();
+
+          json_object_set_string_member (item, "name", sequence->name);
+          if (sequence->start != 1)
+            json_object_set_int_member (item, "start", sequence->start);
+          if (sequence->increment != 1)
+            json_object_set_int_member (item, "increment", sequence->increment);
+          json_array_add_object_element (sequences, item);
+        }
+      json_object_set_array_member (object, "sequences", sequences);
+    }
+
   return _strata_json_take_object (object);
 }
 
@@ -2133,6 +2903,28 @@ gboolean
 strata_model_equal (StrataModel *a,
                     StrataModel *b)
 {
+  if (a->enum_names->len != b->enum_names->len || a->sequences->len != b->sequences->len)
+    return FALSE;
+
+  for (guint i = 0; i < a->enum_names->len; i++)
+    {
+      const char *name = g_ptr_array_index (a->enum_names, i);
+      const char * const *vb = strata_model_lookup_enum (b, name);
+
+      if (vb == NULL || !g_strv_equal (strata_model_lookup_enum (a, name), vb))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < a->sequences->len; i++)
+    {
+      Sequence *sequence = g_ptr_array_index (a->sequences, i);
+      gint64 start, increment;
+
+      if (!strata_model_lookup_sequence (b, sequence->name, &start, &increment) ||
+          start != sequence->start || increment != sequence->increment)
+        return FALSE;
+    }
+
   return list_equal (a->tables, b->tables, (EqualFunc)strata_table_equal);
 }
 

@@ -80,6 +80,13 @@ StrataDataType         *strata_data_type_ref                  (StrataDataType   
 void                    strata_data_type_unref                (StrataDataType          *self);
 gboolean                strata_data_type_equal                (StrataDataType          *a,
                                                                StrataDataType          *b);
+/* {"enum": NAME, "values"?: […]}: @values may be NULL (known from the
+ * enum type). */
+StrataDataType         *strata_data_type_new_enum             (const char              *name,
+                                                               const char * const      *values);
+/* The enum type's name, or NULL for any other type. */
+const char             *strata_data_type_get_enum             (StrataDataType          *self);
+const char * const     *strata_data_type_get_enum_values      (StrataDataType          *self);
 /* The portable name, or NULL for a per-dialect type. */
 const char             *strata_data_type_get_portable         (StrataDataType          *self);
 /* The name to map for @dialect (the portable name or that dialect's). */
@@ -112,8 +119,16 @@ void                    strata_column_set_data_type           (StrataColumn     
 gboolean                strata_column_get_nullable            (StrataColumn            *self);
 void                    strata_column_set_nullable            (StrataColumn            *self,
                                                                gboolean                 nullable);
-/* An SQL expression, or NULL. */
+/* An SQL expression, or NULL (also for a per-dialect default). */
 const char             *strata_column_get_default             (StrataColumn            *self);
+/* The default on @dialect: the expression, that dialect's, or NULL. */
+const char             *strata_column_get_default_for_dialect (StrataColumn            *self,
+                                                               StrataDialect            dialect);
+gboolean                strata_column_has_default             (StrataColumn            *self);
+/* {"sqlite": …, "postgresql": …}; either may be NULL. */
+void                    strata_column_set_default_per_dialect (StrataColumn            *self,
+                                                               const char              *sqlite,
+                                                               const char              *postgresql);
 void                    strata_column_set_default             (StrataColumn            *self,
                                                                const char              *default_expr);
 gboolean                strata_column_get_primary_key         (StrataColumn            *self);
@@ -312,6 +327,39 @@ gboolean                strata_model_apply_ops                (StrataModel      
 GPtrArray              *strata_model_invert_ops               (StrataModel             *before,
                                                                GPtrArray               *ops,
                                                                GError                 **error);
+/* The dialect whose schema the model is (see strata-model.c), or -1. */
+void                    strata_model_set_dialect              (StrataModel             *self,
+                                                               int                      dialect);
+int                     strata_model_get_dialect              (StrataModel             *self);
+/* Enum types (create_enum): values by name, or NULL. */
+const char * const     *strata_model_lookup_enum              (StrataModel             *self,
+                                                               const char              *name);
+void                    strata_model_set_enum                 (StrataModel             *self,
+                                                               const char              *name,
+                                                               const char * const      *values);
+gboolean                strata_model_remove_enum              (StrataModel             *self,
+                                                               const char              *name);
+/* (element-type utf8): in creation order */
+GPtrArray              *strata_model_get_enum_names           (StrataModel             *self);
+/* Sequences (create_sequence): a model of SQLite, which has none, never
+ * holds one. */
+gboolean                strata_model_lookup_sequence          (StrataModel             *self,
+                                                               const char              *name,
+                                                               gint64                  *start,
+                                                               gint64                  *increment);
+void                    strata_model_add_sequence             (StrataModel             *self,
+                                                               const char              *name,
+                                                               gint64                   start,
+                                                               gint64                   increment);
+gboolean                strata_model_remove_sequence          (StrataModel             *self,
+                                                               const char              *name);
+/* (element-type utf8): in creation order; valid until the next call */
+GPtrArray              *strata_model_get_sequence_names       (StrataModel             *self);
+/* "primary_key_name": the primary key constraint's name, or NULL for the
+ * database's own. */
+const char             *strata_table_get_primary_key_name     (StrataTable             *self);
+void                    strata_table_set_primary_key_name     (StrataTable             *self,
+                                                               const char              *name);
 /* A table's piece by name, or NULL. */
 StrataForeignKey       *strata_table_lookup_foreign_key       (StrataTable             *self,
                                                                const char              *name);

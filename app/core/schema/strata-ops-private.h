@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 struct _StrataOp
 {
   StrataOpKind      kind;
+  /* "dialects": 1 << StrataDialect for each listed; 0 means all. */
+  guint             dialects;
 
   /* Every kind but sql; may be NULL for drop_index. */
   char             *table;
@@ -46,6 +48,18 @@ struct _StrataOp
   int               existing_nullable;
   gboolean          has_existing_default;
   char             *existing_default;
+
+  /* create_sequence: "start" and "increment" (1 and 1 unless given). */
+  gint64            start;
+  gint64            increment;
+
+  /* create_enum: the values; alter_enum: "add_value" (value) with
+   * "before"/"after", or "rename_value" (value) "to" (new_value). */
+  char            **values;
+  char             *value;
+  char             *new_value;
+  char             *before;
+  char             *after;
 
   /* insert: a non-empty array of objects. */
   JsonArray        *rows;

@@ -46,6 +46,16 @@
  *   {"op": "insert", "table": T, "rows": [{C: VALUE, …}, …]}
  *       VALUE: a string, number, boolean or null (arrays and objects are
  *       inserted as their JSON text).
+ *   {"op": "create_sequence", "name": N, "start"?: INT (1), "increment"?: INT (1)}
+ *   {"op": "drop_sequence", "name": N}
+ *       PostgreSQL sequences (a column's default may then be
+ *       "nextval('N')"); nothing on SQLite, which has none.
+ *   {"op": "create_enum", "name": N, "values": ["…", …]}
+ *   {"op": "drop_enum", "name": N}
+ *   {"op": "alter_enum", "name": N, "add_value": V, "before"?: V2, "after"?: V2}
+ *   {"op": "alter_enum", "name": N, "rename_value": V, "to": V2}
+ *       An enum type: CREATE TYPE … AS ENUM on PostgreSQL; on SQLite a
+ *       column of type {"enum": N} is text with a CHECK on the values.
  *   {"op": "sql", "sql": "…", "reverse"?: REVERSE}
  *   {"op": "sql", "sqlite": "…", "postgresql": "…", "reverse"?: REVERSE}
  *       "" means nothing on that dialect; REVERSE is a string or
@@ -64,6 +74,7 @@
 #include <string.h>
 
 #include "strata-error.h"
+#include "strata-json-private.h"
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
 
@@ -84,6 +95,11 @@ static const char * const op_names[] = {
   [STRATA_OP_DROP_CONSTRAINT] = "drop_constraint",
   [STRATA_OP_INSERT] = "insert",
   [STRATA_OP_SQL] = "sql",
+  [STRATA_OP_CREATE_SEQUENCE] = "create_sequence",
+  [STRATA_OP_DROP_SEQUENCE] = "drop_sequence",
+  [STRATA_OP_CREATE_ENUM] = "create_enum",
+  [STRATA_OP_DROP_ENUM] = "drop_enum",
+  [STRATA_OP_ALTER_ENUM] = "alter_enum",
 };
 
 static void
@@ -107,6 +123,11 @@ op_clear (gpointer data)
   g_clear_pointer (&self->existing_type, strata_data_type_unref);
   g_free (self->existing_default);
   g_clear_pointer (&self->rows, json_array_unref);
+  g_strfreev (self->values);
+  g_free (self->value);
+  g_free (self->new_value);
+  g_free (self->before);
+  g_free (self->after);
   for (guint i = 0; i < G_N_ELEMENTS (self->sql); i++)
     {
       g_free (self->sql[i]);
@@ -122,6 +143,8 @@ _strata_op_new (StrataOpKind kind)
   self->kind = kind;
   self->nullable = -1;
   self->existing_nullable = -1;
+  self->start = 1;
+  self->increment = 1;
   return self;
 }
 
@@ -234,6 +257,7 @@ check_keys (JsonObject  *object,
   va_list args;
 
   g_strv_builder_add (builder, "op");
+  g_strv_builder_add (builder, "dialects");
   va_start (args, error);
   while ((key = va_arg (args, const char *)) != NULL)
     g_strv_builder_add (builder, key);
@@ -327,7 +351,7 @@ parse_rows (StrataOp    *self,
       JsonNode *row = json_array_get_element (rows, i);
       g_autoptr(GList) members = NULL;
 
-      if (!JSON_NODE_HOLDS_OBJECT (row))
+      if (!JSON_NODE_HOLDS_OBJECT (row) || _strata_json_get_number_text (row) != NULL)
         {
           _strata_json_error (error, prefix, "rows[%u] must be an object of column values", i);
           return FALSE;
@@ -457,6 +481,94 @@ parse_sql (StrataOp    *self,
   return FALSE;
 }
 
+/* An optional whole number that a gint64 holds. */
+static gboolean
+get_integer (JsonObject  *object,
+             const char  *key,
+             gint64      *out,
+             const char  *prefix,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, key);
+
+  if (node == NULL)
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    {
+      _strata_json_error (error, prefix, "key \"%s\" must be a whole number", key);
+      return FALSE;
+    }
+
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+/* "dialects": a non-empty array of distinct dialect names. */
+static gboolean
+parse_dialects (StrataOp    *self,
+                JsonObject  *object,
+                const char  *prefix,
+                GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, "dialects");
+  JsonArray *array;
+
+  if (node == NULL)
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (array = json_node_get_array (node)) == 0)
+    {
+      _strata_json_error (error, prefix, "key \"dialects\" must be a non-empty array of "
+                          "\"sqlite\" and \"postgresql\"");
+      return FALSE;
+    }
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      const char *value = JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING
+                          ? json_node_get_string (element) : NULL;
+      guint bit;
+
+      if (g_strcmp0 (value, "sqlite") == 0)
+        bit = 1u << STRATA_DIALECT_SQLITE;
+      else if (g_strcmp0 (value, "postgresql") == 0)
+        bit = 1u << STRATA_DIALECT_POSTGRESQL;
+      else
+        {
+          _strata_json_error (error, prefix, "key \"dialects\": item %u must be \"sqlite\" or \"postgresql\"", i);
+          return FALSE;
+        }
+
+      if (self->dialects & bit)
+        {
+          _strata_json_error (error, prefix, "key \"dialects\": \"%s\" is listed twice", value);
+          return FALSE;
+        }
+      self->dialects |= bit;
+    }
+
+  return TRUE;
+}
+
+/**
+ * strata_op_runs_on:
+ * @op: an operation
+ * @dialect: a dialect
+ *
+ * Returns: whether @op runs on @dialect: it has no "dialects", or they
+ *   include @dialect
+ */
+gboolean
+strata_op_runs_on (StrataOp      *op,
+                   StrataDialect  dialect)
+{
+  g_return_val_if_fail (op != NULL, FALSE);
+
+  return op->dialects == 0 || (op->dialects & (1u << dialect)) != 0;
+}
+
 static gboolean
 parse_op (StrataOp    *self,
           JsonObject  *object,
@@ -467,7 +579,7 @@ parse_op (StrataOp    *self,
     {
     case STRATA_OP_CREATE_TABLE:
       {
-        static const char * const extra[] = { "op", NULL };
+        static const char * const extra[] = { "op", "dialects", NULL };
 
         if (!(self->definition = _strata_table_parse_object (object, extra, prefix, error)))
           return FALSE;
@@ -525,7 +637,7 @@ parse_op (StrataOp    *self,
 
     case STRATA_OP_CREATE_INDEX:
       {
-        static const char * const extra[] = { "op", "table", "concurrently", NULL };
+        static const char * const extra[] = { "op", "dialects", "table", "concurrently", NULL };
 
         if (!(self->index = _strata_index_parse_object (object, extra, prefix, error)) ||
             !_strata_json_get_identifier (object, "table", TRUE, &self->table, prefix, error) ||
@@ -543,7 +655,7 @@ parse_op (StrataOp    *self,
 
     case STRATA_OP_ADD_FOREIGN_KEY:
       {
-        static const char * const extra[] = { "op", "table", NULL };
+        static const char * const extra[] = { "op", "dialects", "table", NULL };
 
         if (!(self->foreign_key = _strata_foreign_key_parse_object (object, extra, prefix, error)) ||
             !_strata_json_get_identifier (object, "table", TRUE, &self->table, prefix, error))
@@ -554,7 +666,7 @@ parse_op (StrataOp    *self,
 
     case STRATA_OP_ADD_UNIQUE:
       {
-        static const char * const extra[] = { "op", "table", NULL };
+        static const char * const extra[] = { "op", "dialects", "table", NULL };
 
         if (!(self->unique = _strata_unique_parse_object (object, extra, prefix, error)) ||
             !_strata_json_get_identifier (object, "table", TRUE, &self->table, prefix, error))
@@ -565,7 +677,7 @@ parse_op (StrataOp    *self,
 
     case STRATA_OP_ADD_CHECK:
       {
-        static const char * const extra[] = { "op", "table", NULL };
+        static const char * const extra[] = { "op", "dialects", "table", NULL };
 
         if (!(self->check = _strata_check_parse_object (object, extra, prefix, error)) ||
             !_strata_json_get_identifier (object, "table", TRUE, &self->table, prefix, error))
@@ -586,6 +698,61 @@ parse_op (StrataOp    *self,
 
     case STRATA_OP_SQL:
       return parse_sql (self, object, prefix, error);
+
+    case STRATA_OP_CREATE_SEQUENCE:
+      return check_keys (object, prefix, error, "name", "start", "increment", NULL) &&
+             _strata_json_get_identifier (object, "name", TRUE, &self->name, prefix, error) &&
+             get_integer (object, "start", &self->start, prefix, error) &&
+             get_integer (object, "increment", &self->increment, prefix, error) &&
+             (self->increment != 0 ||
+              (_strata_json_error (error, prefix, "key \"increment\" must not be 0"), FALSE));
+
+    case STRATA_OP_DROP_SEQUENCE:
+    case STRATA_OP_DROP_ENUM:
+      return check_keys (object, prefix, error, "name", NULL) &&
+             _strata_json_get_identifier (object, "name", TRUE, &self->name, prefix, error);
+
+    case STRATA_OP_CREATE_ENUM:
+      return check_keys (object, prefix, error, "name", "values", NULL) &&
+             _strata_json_get_identifier (object, "name", TRUE, &self->name, prefix, error) &&
+             _strata_enum_values_parse (object, "values", TRUE, &self->values, prefix, error);
+
+    case STRATA_OP_ALTER_ENUM:
+      if (!check_keys (object, prefix, error, "name", "add_value", "before", "after", "rename_value", "to", NULL) ||
+          !_strata_json_get_identifier (object, "name", TRUE, &self->name, prefix, error))
+        return FALSE;
+      if (json_object_has_member (object, "add_value") == json_object_has_member (object, "rename_value"))
+        {
+          _strata_json_error (error, prefix, "give either \"add_value\" or \"rename_value\"");
+          return FALSE;
+        }
+      if (json_object_has_member (object, "add_value"))
+        {
+          if (!_strata_json_get_string (object, "add_value", TRUE, &self->value, prefix, error) ||
+              !_strata_json_get_string (object, "before", FALSE, &self->before, prefix, error) ||
+              !_strata_json_get_string (object, "after", FALSE, &self->after, prefix, error))
+            return FALSE;
+          if (json_object_has_member (object, "to") || (self->before != NULL && self->after != NULL))
+            {
+              _strata_json_error (error, prefix, "\"add_value\" takes \"before\" or \"after\", not both, "
+                                                 "and no \"to\"");
+              return FALSE;
+            }
+        }
+      else if (!_strata_json_get_string (object, "rename_value", TRUE, &self->value, prefix, error) ||
+               !_strata_json_get_string (object, "to", TRUE, &self->new_value, prefix, error) ||
+               json_object_has_member (object, "before") || json_object_has_member (object, "after"))
+        {
+          if (error == NULL || *error == NULL)
+            _strata_json_error (error, prefix, "\"rename_value\" takes \"to\", not \"before\" or \"after\"");
+          return FALSE;
+        }
+      if (*self->value == '\0' || (self->new_value != NULL && *self->new_value == '\0'))
+        {
+          _strata_json_error (error, prefix, "an enum value must not be empty");
+          return FALSE;
+        }
+      return TRUE;
 
     default:
       g_return_val_if_reached (FALSE);
@@ -631,7 +798,8 @@ strata_op_new_from_json (JsonNode  *node,
       return NULL;
     }
 
-  if (!parse_op (self, object, name, error))
+  if (!parse_op (self, object, name, error) ||
+      !parse_dialects (self, object, name, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -825,8 +993,59 @@ strata_op_to_json (StrataOp *op)
         json_object_set_string_member (object, "reverse", op->reverse[STRATA_DIALECT_SQLITE]);
       break;
 
+    case STRATA_OP_CREATE_SEQUENCE:
+      json_object_set_string_member (object, "name", op->name);
+      if (op->start != 1)
+        json_object_set_int_member (object, "start", op->start);
+      if (op->increment != 1)
+        json_object_set_int_member (object, "increment", op->increment);
+      break;
+
+    case STRATA_OP_DROP_SEQUENCE:
+    case STRATA_OP_DROP_ENUM:
+      json_object_set_string_member (object, "name", op->name);
+      break;
+
+    case STRATA_OP_CREATE_ENUM:
+      {
+        JsonArray *values = json_array_new ();
+
+        json_object_set_string_member (object, "name", op->name);
+        for (guint i = 0; op->values[i] != NULL; i++)
+          json_array_add_string_element (values, op->values[i]);
+        json_object_set_array_member (object, "values", values);
+      }
+      break;
+
+    case STRATA_OP_ALTER_ENUM:
+      json_object_set_string_member (object, "name", op->name);
+      if (op->new_value == NULL)
+        {
+          json_object_set_string_member (object, "add_value", op->value);
+          if (op->before != NULL)
+            json_object_set_string_member (object, "before", op->before);
+          if (op->after != NULL)
+            json_object_set_string_member (object, "after", op->after);
+        }
+      else
+        {
+          json_object_set_string_member (object, "rename_value", op->value);
+          json_object_set_string_member (object, "to", op->new_value);
+        }
+      break;
+
     default:
       g_assert_not_reached ();
+    }
+
+  if (op->dialects != 0)
+    {
+      JsonArray *dialects = json_array_new ();
+
+      for (int d = STRATA_DIALECT_SQLITE; d <= STRATA_DIALECT_POSTGRESQL; d++)
+        if (op->dialects & (1u << d))
+          json_array_add_string_element (dialects, strata_dialect_get_name (d));
+      json_object_set_array_member (object, "dialects", dialects);
     }
 
   return _strata_json_take_object (object);
@@ -1033,6 +1252,30 @@ strata_op_describe (StrataOp *op)
       }
       break;
 
+    case STRATA_OP_CREATE_SEQUENCE:
+      g_string_append_printf (out, "create sequence %s", op->name);
+      break;
+
+    case STRATA_OP_DROP_SEQUENCE:
+      g_string_append_printf (out, "drop sequence %s", op->name);
+      break;
+
+    case STRATA_OP_CREATE_ENUM:
+      g_string_append_printf (out, "create enum type %s", op->name);
+      break;
+
+    case STRATA_OP_DROP_ENUM:
+      g_string_append_printf (out, "drop enum type %s", op->name);
+      break;
+
+    case STRATA_OP_ALTER_ENUM:
+      if (op->new_value == NULL)
+        g_string_append_printf (out, "add value '%s' to enum type %s", op->value, op->name);
+      else
+        g_string_append_printf (out, "rename value '%s' of enum type %s to '%s'", op->value, op->name,
+                                op->new_value);
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -1091,6 +1334,11 @@ strata_op_is_destructive (StrataOp *op)
     case STRATA_OP_ADD_CHECK:
     case STRATA_OP_DROP_CONSTRAINT:
     case STRATA_OP_INSERT:
+    case STRATA_OP_CREATE_SEQUENCE:
+    case STRATA_OP_DROP_SEQUENCE:
+    case STRATA_OP_CREATE_ENUM:
+    case STRATA_OP_DROP_ENUM:
+    case STRATA_OP_ALTER_ENUM:
     default:
       return FALSE;
     }
@@ -1164,9 +1412,27 @@ invert_alter_column (StrataOp  *op,
  *
  * Returns: (transfer full) (nullable): the inverse
  */
+static StrataOp *invert_op (StrataOp  *op,
+                            GError   **error);
+
 StrataOp *
 strata_op_invert (StrataOp  *op,
                   GError   **error)
+{
+  StrataOp *inverse;
+
+  g_return_val_if_fail (op != NULL, NULL);
+
+  /* The inverse runs where the operation ran. */
+  if ((inverse = invert_op (op, error)) != NULL)
+    inverse->dialects = op->dialects;
+
+  return inverse;
+}
+
+static StrataOp *
+invert_op (StrataOp  *op,
+           GError   **error)
 {
   StrataOp *inverse = NULL;
 
@@ -1195,6 +1461,21 @@ strata_op_invert (StrataOp  *op,
     case STRATA_OP_ADD_UNIQUE:
     case STRATA_OP_ADD_CHECK:
       return strata_op_new_drop_constraint (op->table, op->name);
+
+    case STRATA_OP_CREATE_SEQUENCE:
+      return strata_op_new_drop_sequence (op->name);
+
+    case STRATA_OP_CREATE_ENUM:
+      return strata_op_new_drop_enum (op->name);
+
+    case STRATA_OP_ALTER_ENUM:
+      if (op->new_value == NULL)
+        return irreversible (error, op, "PostgreSQL cannot remove a value from an enum type");
+      inverse = _strata_op_new (STRATA_OP_ALTER_ENUM);
+      inverse->name = g_strdup (op->name);
+      inverse->value = g_strdup (op->new_value);
+      inverse->new_value = g_strdup (op->value);
+      return inverse;
 
     case STRATA_OP_SQL:
       if (!op->has_reverse)
@@ -1225,6 +1506,12 @@ strata_op_invert (StrataOp  *op,
 
     case STRATA_OP_INSERT:
       return irreversible (error, op, "inserted rows are not deleted automatically");
+
+    case STRATA_OP_DROP_SEQUENCE:
+      return irreversible (error, op, "the sequence's definition is only known from the schema model");
+
+    case STRATA_OP_DROP_ENUM:
+      return irreversible (error, op, "the enum type's values are only known from the schema model");
 
     default:
       g_return_val_if_reached (NULL);
@@ -1428,6 +1715,62 @@ strata_op_new_drop_constraint (const char *table,
 
   self = _strata_op_new (STRATA_OP_DROP_CONSTRAINT);
   self->table = g_strdup (table);
+  self->name = g_strdup (name);
+  return self;
+}
+
+StrataOp *
+strata_op_new_create_sequence (const char *name,
+                               gint64      start,
+                               gint64      increment)
+{
+  StrataOp *self;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (increment != 0, NULL);
+
+  self = _strata_op_new (STRATA_OP_CREATE_SEQUENCE);
+  self->name = g_strdup (name);
+  self->start = start;
+  self->increment = increment;
+  return self;
+}
+
+StrataOp *
+strata_op_new_drop_sequence (const char *name)
+{
+  StrataOp *self;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  self = _strata_op_new (STRATA_OP_DROP_SEQUENCE);
+  self->name = g_strdup (name);
+  return self;
+}
+
+StrataOp *
+strata_op_new_create_enum (const char         *name,
+                           const char * const *values)
+{
+  StrataOp *self;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (values != NULL && values[0] != NULL, NULL);
+
+  self = _strata_op_new (STRATA_OP_CREATE_ENUM);
+  self->name = g_strdup (name);
+  self->values = g_strdupv ((char **)values);
+  return self;
+}
+
+StrataOp *
+strata_op_new_drop_enum (const char *name)
+{
+  StrataOp *self;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  self = _strata_op_new (STRATA_OP_DROP_ENUM);
   self->name = g_strdup (name);
   return self;
 }

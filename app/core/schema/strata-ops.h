@@ -34,6 +34,11 @@ typedef enum
   STRATA_OP_DROP_CONSTRAINT,
   STRATA_OP_INSERT,
   STRATA_OP_SQL,
+  STRATA_OP_CREATE_SEQUENCE,
+  STRATA_OP_DROP_SEQUENCE,
+  STRATA_OP_CREATE_ENUM,
+  STRATA_OP_DROP_ENUM,
+  STRATA_OP_ALTER_ENUM,
 } StrataOpKind;
 
 GType         strata_op_get_type            (void) G_GNUC_CONST;
@@ -77,6 +82,9 @@ StrataOp     *strata_op_invert              (StrataOp           *op,
 /* Same JSON form. */
 gboolean      strata_op_equal               (StrataOp           *a,
                                              StrataOp           *b);
+/* Whether @op runs on @dialect ("dialects" absent or listing it). */
+gboolean      strata_op_runs_on             (StrataOp           *op,
+                                             StrataDialect       dialect);
 /* A PostgreSQL CREATE/DROP INDEX CONCURRENTLY: cannot run inside a
  * transaction, so its migration must be "transactional": false. */
 gboolean      strata_op_is_concurrent       (StrataOp           *op);
@@ -102,6 +110,15 @@ StrataOp     *strata_op_new_add_check       (const char         *table,
                                              StrataCheck        *check);
 StrataOp     *strata_op_new_drop_constraint (const char         *table,
                                              const char         *name);
+/* A sequence (PostgreSQL; nothing on SQLite). */
+StrataOp     *strata_op_new_create_sequence (const char         *name,
+                                             gint64              start,
+                                             gint64              increment);
+StrataOp     *strata_op_new_drop_sequence   (const char         *name);
+/* An enum type (PostgreSQL CREATE TYPE; a CHECK on SQLite). */
+StrataOp     *strata_op_new_create_enum     (const char         *name,
+                                             const char * const *values);
+StrataOp     *strata_op_new_drop_enum       (const char         *name);
 /* The same SQL on every dialect; @reverse may be NULL (irreversible). */
 StrataOp     *strata_op_new_sql             (const char         *sql,
                                              const char         *reverse);

@@ -186,7 +186,27 @@ strata_dialect_render_data_type (StrataDialect   dialect,
                                  StrataDataType *data_type)
 {
   g_return_val_if_fail (data_type != NULL, NULL);
-  return strata_dialect_render_type (dialect, strata_data_type_get_for_dialect (data_type, dialect));
+
+  /* An enum type: its name on PostgreSQL, text (with a CHECK, see
+   * strata_dialect_render_column()) on SQLite. */
+  if (strata_data_type_get_enum (data_type) != NULL)
+    {
+      g_auto(GStrv) parts = NULL;
+      g_autofree char *joined = NULL;
+
+      if (dialect == STRATA_DIALECT_SQLITE)
+        return g_strdup ("TEXT");
+      parts = g_strsplit (strata_data_type_get_enum (data_type), "\"", -1);
+      joined = g_strjoinv ("\"\"", parts);
+      return g_strdup_printf ("\"%s\"", joined);
+    }
+
+  /* Only portable names are mapped: {"postgresql": "json"} is json, not
+   * the portable json's jsonb. */
+  if (strata_data_type_get_portable (data_type) == NULL)
+    return g_strdup (strata_data_type_get_for_dialect (data_type, dialect));
+
+  return strata_dialect_render_type (dialect, strata_data_type_get_portable (data_type));
 }
 
 /* }}} */

@@ -190,6 +190,31 @@ column_is_involved (StrataTable *table,
   return FALSE;
 }
 
+/* Whether an enum column of @op (create_table, add_column) lacks the
+ * values its CHECK needs on SQLite. */
+static gboolean
+op_has_unresolved_enum (StrataOp *op)
+{
+  GPtrArray *columns;
+
+  if (op->kind == STRATA_OP_ADD_COLUMN)
+    {
+      StrataDataType *type = strata_column_get_data_type (op->column_def);
+      return strata_data_type_get_enum (type) != NULL && strata_data_type_get_enum_values (type) == NULL;
+    }
+
+  columns = strata_table_get_columns (op->definition);
+  for (guint i = 0; i < columns->len; i++)
+    {
+      StrataDataType *type = strata_column_get_data_type (g_ptr_array_index (columns, i));
+
+      if (strata_data_type_get_enum (type) != NULL && strata_data_type_get_enum_values (type) == NULL)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static gboolean
 may_rebuild (StrataOp *op)
 {
@@ -210,9 +235,86 @@ may_rebuild (StrataOp *op)
     case STRATA_OP_DROP_INDEX:
     case STRATA_OP_INSERT:
     case STRATA_OP_SQL:
+    case STRATA_OP_CREATE_SEQUENCE:
+    case STRATA_OP_DROP_SEQUENCE:
+    case STRATA_OP_CREATE_ENUM:
+    case STRATA_OP_DROP_ENUM:
+    case STRATA_OP_ALTER_ENUM:
     default:
       return FALSE;
     }
+}
+
+/* SQLite: the values of an enum type live in the CHECKs of the columns
+ * that use it, so changing them rebuilds each of those tables. A renamed
+ * value is renamed in the rows too, with CHECKs off while they change. */
+static gboolean
+render_sqlite_alter_enum (StrataOp     *op,
+                          StrataModel  *state,
+                          GPtrArray    *statements,
+                          GPtrArray    *rebuilt,
+                          GError      **error)
+{
+  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_table_unref);
+  GPtrArray *tables = strata_model_get_tables (state);
+
+  for (guint i = 0; i < tables->len; i++)
+    {
+      StrataTable *table = g_ptr_array_index (tables, i);
+      GPtrArray *columns = strata_table_get_columns (table);
+
+      for (guint j = 0; j < columns->len; j++)
+        if (g_strcmp0 (strata_data_type_get_enum (strata_column_get_data_type (g_ptr_array_index (columns, j))),
+                       op->name) == 0)
+          {
+            g_ptr_array_add (before, strata_table_ref (table));
+            break;
+          }
+    }
+
+  if (!strata_model_apply_op (state, op, error))
+    return FALSE;
+
+  if (op->new_value != NULL && before->len > 0)
+    g_ptr_array_add (statements, g_strdup ("PRAGMA ignore_check_constraints = ON"));
+
+  for (guint i = 0; i < before->len; i++)
+    {
+      StrataTable *old = g_ptr_array_index (before, i);
+      StrataTable *after = strata_model_lookup_table (state, strata_table_get_name (old));
+      g_autoptr(GPtrArray) some = strata_dialect_render_sqlite_rebuild (old, after, NULL);
+      GPtrArray *columns = strata_table_get_columns (after);
+
+      for (guint j = 0; j < some->len; j++)
+        g_ptr_array_add (statements, g_steal_pointer (&some->pdata[j]));
+
+      for (guint j = 0; op->new_value != NULL && j < columns->len; j++)
+        {
+          StrataColumn *column = g_ptr_array_index (columns, j);
+          g_autofree char *table_name = NULL;
+          g_autofree char *column_name = NULL;
+          g_autofree char *from = NULL;
+          g_autofree char *to = NULL;
+
+          if (g_strcmp0 (strata_data_type_get_enum (strata_column_get_data_type (column)), op->name) != 0)
+            continue;
+          table_name = strata_dialect_quote_identifier (STRATA_DIALECT_SQLITE, strata_table_get_name (after));
+          column_name = strata_dialect_quote_identifier (STRATA_DIALECT_SQLITE, strata_column_get_name (column));
+          from = strata_dialect_quote_literal (STRATA_DIALECT_SQLITE, op->value);
+          to = strata_dialect_quote_literal (STRATA_DIALECT_SQLITE, op->new_value);
+          g_ptr_array_add (statements, g_strdup_printf ("UPDATE %s SET %s = %s WHERE %s = %s",
+                                                        table_name, column_name, to, column_name, from));
+        }
+
+      if (rebuilt != NULL &&
+          !g_ptr_array_find_with_equal_func (rebuilt, strata_table_get_name (after), g_str_equal, NULL))
+        g_ptr_array_add (rebuilt, g_strdup (strata_table_get_name (after)));
+    }
+
+  if (op->new_value != NULL && before->len > 0)
+    g_ptr_array_add (statements, g_strdup ("PRAGMA ignore_check_constraints = OFF"));
+
+  return TRUE;
 }
 
 /**
@@ -251,6 +353,57 @@ strata_dialect_render_ops_with_model (StrataDialect   dialect,
       g_autoptr(GPtrArray) some = NULL;
       g_autoptr(GError) local_error = NULL;
       gboolean rebuild = FALSE;
+
+      if (!strata_op_runs_on (op, dialect))
+        continue;
+
+      if (!_strata_model_check_exact_names (state, op, error))
+        {
+          g_prefix_error (error, "operation %u: ", i);
+          return NULL;
+        }
+
+      if (dialect == STRATA_DIALECT_SQLITE && op->kind == STRATA_OP_ALTER_ENUM)
+        {
+          if (!render_sqlite_alter_enum (op, state, statements, rebuilt, error))
+            {
+              g_prefix_error (error, "operation %u: ", i);
+              return NULL;
+            }
+          continue;
+        }
+
+      /* An enum column on SQLite takes its CHECK from the enum type. */
+      if (dialect == STRATA_DIALECT_SQLITE &&
+          (op->kind == STRATA_OP_CREATE_TABLE || op->kind == STRATA_OP_ADD_COLUMN) &&
+          op_has_unresolved_enum (op))
+        {
+          g_autoptr(GError) replay_error = NULL;
+          StrataTable *after;
+
+          if (!strata_model_apply_op (state, op, &replay_error))
+            {
+              g_propagate_prefixed_error (error, g_steal_pointer (&replay_error), "operation %u: ", i);
+              return NULL;
+            }
+          after = strata_model_lookup_table (state, op->table);
+          if (op->kind == STRATA_OP_CREATE_TABLE)
+            some = strata_dialect_render_create_table (dialect, after);
+          else
+            {
+              g_autoptr(StrataOp) resolved = strata_op_new_add_column (
+                op->table, strata_table_lookup_column (after, strata_column_get_name (op->column_def)));
+
+              if (!(some = strata_dialect_render_op (dialect, resolved, error)))
+                {
+                  g_prefix_error (error, "operation %u: ", i);
+                  return NULL;
+                }
+            }
+          for (guint j = 0; j < some->len; j++)
+            g_ptr_array_add (statements, g_steal_pointer (&some->pdata[j]));
+          continue;
+        }
 
       if (dialect == STRATA_DIALECT_SQLITE && op->kind == STRATA_OP_DROP_COLUMN &&
           table != NULL && column_is_involved (table, op->column))

@@ -35,4 +35,20 @@ gboolean      _strata_driver_pg_execute_batch     (StrataDriver        *self,
                                                    GCancellable        *cancellable,
                                                    GError             **error);
 
+gboolean      _strata_driver_pg_bound_lock_waits  (StrataDriver        *self,
+                                                   int                  msec,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+gboolean      _strata_driver_pg_prepare_autocommit (StrataDriver       *self,
+                                                    const char         *sql,
+                                                    char              **notice,
+                                                    GCancellable       *cancellable,
+                                                    GError            **error);
+char         *_strata_driver_pg_describe_leftovers (StrataDriver       *self,
+                                                    const char         *sql);
+
+/* After the server ended the session: the same connection again. */
+gboolean      _strata_driver_pg_reconnect         (StrataDriverPg      *self,
+                                                   GError             **error);
+
 G_END_DECLS

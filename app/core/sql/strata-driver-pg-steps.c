@@ -152,3 +152,154 @@ _strata_driver_pg_execute_batch (StrataDriver        *self,
 
   return strata_driver_execute (self, sql->str, cancellable, error);
 }
+
+/* With no lock_timeout from the session, the role or the server, sets
+ * @msec (SET, for the session). */
+gboolean
+_strata_driver_pg_bound_lock_waits (StrataDriver  *self,
+                                    int            msec,
+                                    GCancellable  *cancellable,
+                                    GError       **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT CASE WHEN current_setting('lock_timeout') = '0' "
+                                          "THEN set_config('lock_timeout', '%d', false) END", msec);
+
+  if (!strata_driver_execute (self, sql, cancellable, error))
+    {
+      g_prefix_error (error, "setting the default lock_timeout on %s: ", strata_driver_get_display_url (self));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* INVALID indexes {{{ */
+
+/* The index a CREATE [UNIQUE] INDEX CONCURRENTLY statement builds, as the
+ * server names it (unquoted, or folded to lower case), or NULL. */
+static char *
+concurrent_index_name (const char *sql)
+{
+  static GRegex *regex;
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *name = NULL;
+
+  if (g_once_init_enter (&regex))
+    g_once_init_leave (&regex, g_regex_new ("^\\s*CREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+CONCURRENTLY\\s+"
+                                            "(?:IF\\s+NOT\\s+EXISTS\\s+)?"
+                                            "(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)",
+                                            G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL));
+
+  if (!g_regex_match (regex, sql, 0, &match))
+    return NULL;
+
+  name = g_match_info_fetch (match, 1);
+  if (name[0] == '"')
+    {
+      g_autoptr(GString) unquoted = g_string_new_len (name + 1, strlen (name) - 2);
+
+      g_string_replace (unquoted, "\"\"", "\"", 0);
+      return g_string_free (g_steal_pointer (&unquoted), FALSE);
+    }
+
+  return g_ascii_strdown (name, -1);
+}
+
+/* Whether the index @name (looked up along the search_path) is there and
+ * INVALID. */
+static gboolean
+index_is_invalid (StrataDriver  *self,
+                  const char    *name,
+                  gboolean      *invalid,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autoptr(StrataResult) result = NULL;
+  const char *params[] = { name };
+
+  result = strata_driver_query_params (self,
+                                       "SELECT NOT i.indisvalid FROM pg_catalog.pg_index i "
+                                       "WHERE i.indexrelid = to_regclass(quote_ident($1))",
+                                       1, params, cancellable, error);
+  if (result == NULL)
+    return FALSE;
+
+  *invalid = strata_result_get_n_rows (result) == 1 &&
+             g_strcmp0 (strata_result_get_value (result, 0, 0), "t") == 0;
+  return TRUE;
+}
+
+/* Before a CREATE INDEX CONCURRENTLY of a non-transactional step: its index
+ * there and INVALID was left by an interrupted run of the step; it is
+ * dropped (concurrently, so that the table stays usable), so that the step
+ * builds it again instead of failing on "already exists" (or skipping it,
+ * with IF NOT EXISTS). */
+gboolean
+_strata_driver_pg_prepare_autocommit (StrataDriver  *self,
+                                      const char    *sql,
+                                      char         **notice,
+                                      GCancellable  *cancellable,
+                                      GError       **error)
+{
+  g_autofree char *name = concurrent_index_name (sql);
+  g_autofree char *quoted = NULL;
+  g_autofree char *drop = NULL;
+  gboolean invalid = FALSE;
+
+  if (name == NULL)
+    return TRUE;
+  if (!index_is_invalid (self, name, &invalid, cancellable, error))
+    return FALSE;
+  if (!invalid)
+    return TRUE;
+
+  quoted = strata_dialect_quote_identifier (STRATA_DIALECT_POSTGRESQL, name);
+  drop = g_strdup_printf ("DROP INDEX CONCURRENTLY IF EXISTS %s", quoted);
+  if (!strata_driver_execute (self, drop, cancellable, error))
+    {
+      g_prefix_error (error, "dropping the INVALID index %s: ", name);
+      return FALSE;
+    }
+
+  *notice = g_strdup_printf ("index %s was INVALID (an earlier CREATE INDEX CONCURRENTLY was interrupted): "
+                             "dropped it (%s) to build it again", name, drop);
+  return TRUE;
+}
+
+/* After @sql failed outside a transaction: when it was a CREATE INDEX
+ * CONCURRENTLY that left its index INVALID, what to say about it. A
+ * session the server ended is opened again to look. */
+char *
+_strata_driver_pg_describe_leftovers (StrataDriver *self,
+                                      const char   *sql)
+{
+  g_autofree char *name = concurrent_index_name (sql);
+  g_autoptr(GError) local_error = NULL;
+  gboolean invalid = FALSE;
+  gboolean looked;
+
+  if (name == NULL)
+    return NULL;
+
+  looked = index_is_invalid (self, name, &invalid, NULL, &local_error);
+  if (!looked && g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_CONNECTION))
+    {
+      g_clear_error (&local_error);
+      looked = _strata_driver_pg_reconnect (STRATA_DRIVER_PG (self), &local_error) &&
+               index_is_invalid (self, name, &invalid, NULL, &local_error);
+    }
+
+  if (!looked)
+    return g_strdup_printf ("; index %s may have been left INVALID (it could not be checked: %s): if so, "
+                            "the next `strata upgrade` drops it and builds it again, "
+                            "or run DROP INDEX CONCURRENTLY IF EXISTS %s",
+                            name, local_error->message, name);
+  if (!invalid)
+    return NULL;
+
+  return g_strdup_printf ("; index %s was left INVALID by the interrupted CREATE INDEX CONCURRENTLY: "
+                          "the next `strata upgrade` drops it and builds it again "
+                          "(or run DROP INDEX CONCURRENTLY %s)", name, name);
+}
+
+/* }}} */

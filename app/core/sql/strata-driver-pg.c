@@ -14,6 +14,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <string.h>
 
 #include "strata-driver-pg-private.h"
@@ -30,6 +32,19 @@
 #define SQLSTATE_ADMIN_SHUTDOWN      "57P01"
 #define SQLSTATE_CRASH_SHUTDOWN      "57P02"
 #define SQLSTATE_CANNOT_CONNECT_NOW  "57P03"
+
+/* A statement still running after this long is looked at: when it waits for
+ * another session's lock, "statement-waiting" says whose. */
+#define STATEMENT_WAIT_NOTICE_MS 1000
+
+/* Who blocks backend $1: pid, application, user, state, seconds in that
+ * state, and the start of its query. */
+#define BLOCKERS_SQL \
+  "SELECT a.pid, a.application_name, a.usename::text, a.state, " \
+  "       extract(epoch FROM clock_timestamp() - a.state_change)::bigint, " \
+  "       left(regexp_replace(a.query, '\\s+', ' ', 'g'), 120) " \
+  "FROM pg_catalog.pg_stat_activity a " \
+  "WHERE a.pid = ANY (pg_catalog.pg_blocking_pids($1::int)) ORDER BY a.pid"
 
 struct _StrataDriverPg
 {
@@ -61,6 +76,7 @@ typedef struct
 
 enum {
   LOCK_WAITING,
+  STATEMENT_WAITING,
   N_SIGNALS
 };
 
@@ -79,6 +95,18 @@ _strata_driver_pg_split_statements (const char *sql)
 /* }}} */
 
 /* Errors {{{ */
+
+static void
+wipe_free (gpointer data)
+{
+  char *text = data;
+
+  if (text != NULL)
+    {
+      explicit_bzero (text, strlen (text));
+      g_free (text);
+    }
+}
 
 /* libpq's messages, on one line: "connection to server at … failed: "
  * prefixes and severity words go, lines are joined with "; ". */
@@ -270,6 +298,147 @@ after_send (StrataDriverPg *self)
     send_cancel (self);
 }
 
+/* A second connection to the same server (PQconninfo has the password
+ * and every parameter of this one), to look at the first while it waits. */
+static PGconn *
+open_side_connection (StrataDriverPg *self)
+{
+  PQconninfoOption *options = self->pq->PQconninfo (self->conn);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr(GPtrArray) values = g_ptr_array_new ();
+  PGconn *side;
+
+  if (options == NULL)
+    return NULL;
+
+  for (PQconninfoOption *o = options; o->keyword != NULL; o++)
+    if (o->val != NULL && *o->val != '\0' && !g_str_equal (o->keyword, "application_name"))
+      {
+        g_ptr_array_add (keys, o->keyword);
+        g_ptr_array_add (values, o->val);
+      }
+  g_ptr_array_add (keys, (gpointer)"application_name");
+  g_ptr_array_add (values, (gpointer)"strata (lock watch)");
+  g_ptr_array_add (keys, NULL);
+  g_ptr_array_add (values, NULL);
+
+  side = self->pq->PQconnectdbParams ((const char * const *)keys->pdata,
+                                      (const char * const *)values->pdata, 0);
+  self->pq->PQconninfoFree (options);
+
+  if (side != NULL && self->pq->PQstatus (side) != CONNECTION_OK)
+    {
+      g_debug ("lock watch on %s: %s", self->location, self->pq->PQerrorMessage (side));
+      g_clear_pointer (&side, self->pq->PQfinish);
+    }
+
+  return side;
+}
+
+/* "pid 4242 (psql), user app, idle in transaction for 12 s, query: INSERT
+ * INTO …" for every session that blocks ours, or NULL when none does. */
+static char *
+describe_blockers (StrataDriverPg *self,
+                   PGconn         *side)
+{
+  g_autoptr(PGresult) rows = NULL;
+  g_autoptr(GString) out = NULL;
+  char pid_text[16];
+  const char *params[1] = { pid_text };
+  PGresult *extra;
+
+  g_snprintf (pid_text, sizeof pid_text, "%d", self->pq->PQbackendPID (self->conn));
+  if (!self->pq->PQsendQueryParams (side, BLOCKERS_SQL, 1, NULL, params, NULL, NULL, 0))
+    return NULL;
+  rows = self->pq->PQgetResult (side);
+  while ((extra = self->pq->PQgetResult (side)) != NULL)
+    self->pq->PQclear (extra);
+
+  if (rows == NULL || self->pq->PQresultStatus (rows) != PGRES_TUPLES_OK || self->pq->PQntuples (rows) == 0)
+    return NULL;
+
+  out = g_string_new (NULL);
+  for (int row = 0; row < self->pq->PQntuples (rows); row++)
+    {
+      const char *application = self->pq->PQgetvalue (rows, row, 1);
+      const char *state = self->pq->PQgetvalue (rows, row, 3);
+      const char *query = self->pq->PQgetvalue (rows, row, 5);
+
+      if (row > 0)
+        g_string_append (out, "; ");
+      g_string_append_printf (out, "pid %s", self->pq->PQgetvalue (rows, row, 0));
+      if (*application != '\0')
+        g_string_append_printf (out, " (%s)", application);
+      g_string_append_printf (out, ", user %s", self->pq->PQgetvalue (rows, row, 2));
+      if (*state != '\0')
+        g_string_append_printf (out, ", %s for %s s", state, self->pq->PQgetvalue (rows, row, 4));
+      if (*query != '\0')
+        g_string_append_printf (out, ", query: %s", query);
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Waits until a result can be read without blocking. While it waits longer
+ * than STATEMENT_WAIT_NOTICE_MS, and someone listens, looks (once a second,
+ * from a second connection) whether @statement waits for another session's
+ * lock, and says whose, once. Cancelling still works meanwhile: PQcancel()
+ * from another thread ends the statement, and so the wait. */
+static void
+wait_for_result (StrataDriverPg *self,
+                 const char     *statement)
+{
+  g_autoptr(PGconn) side = NULL;
+  gint64 next_look = g_get_monotonic_time () + STATEMENT_WAIT_NOTICE_MS * 1000;
+  gboolean watch = g_signal_has_handler_pending (self, signals[STATEMENT_WAITING], 0, TRUE);
+  gboolean said = FALSE;
+  int fd = self->pq->PQsocket (self->conn);
+
+  if (fd < 0)
+    return;
+
+  while (self->pq->PQisBusy (self->conn))
+    {
+      struct pollfd pfd = { fd, POLLIN, 0 };
+      int timeout = -1;
+      int rc;
+
+      if (watch && !said)
+        timeout = (int)MAX (0, (next_look - g_get_monotonic_time ()) / 1000);
+
+      rc = poll (&pfd, 1, timeout);
+      if (rc < 0 && errno == EINTR)
+        continue;
+      if (rc < 0)
+        return;
+
+      if (rc == 0)
+        {
+          g_autofree char *blockers = NULL;
+
+          next_look = g_get_monotonic_time () + STATEMENT_WAIT_NOTICE_MS * 1000;
+          if (side == NULL && !(side = open_side_connection (self)))
+            {
+              said = TRUE;  /* no way to look: wait quietly */
+              continue;
+            }
+          if ((blockers = describe_blockers (self, side)) != NULL)
+            {
+              g_autofree char *what = _strata_driver_describe_statement (statement);
+              g_autofree char *text = g_strdup_printf ("%s on %s waits for a lock held by %s",
+                                                       what, self->location, blockers);
+
+              said = TRUE;
+              g_signal_emit (self, signals[STATEMENT_WAITING], 0, text);
+            }
+          continue;
+        }
+
+      if (!self->pq->PQconsumeInput (self->conn))
+        return;  /* PQgetResult () says why */
+    }
+}
+
 /* Reads every result of the request under way. @statements names the
  * statements of a multi-statement request (NULL: @sql is one). The result of
  * the last statement that returned rows goes to @rows when it is not NULL. */
@@ -285,8 +454,13 @@ collect_results (StrataDriverPg  *self,
   guint n_done = 0;
   PGresult *result;
 
-  while ((result = self->pq->PQgetResult (self->conn)) != NULL)
+  for (;;)
     {
+      wait_for_result (self, statements != NULL && n_done < statements->len
+                               ? g_ptr_array_index (statements, n_done) : sql);
+      if ((result = self->pq->PQgetResult (self->conn)) == NULL)
+        break;
+
       switch (self->pq->PQresultStatus (result))
         {
         case PGRES_TUPLES_OK:
@@ -861,6 +1035,9 @@ strata_driver_pg_class_init (StrataDriverPgClass *klass)
   driver_class->interrupt = strata_driver_pg_interrupt;
   driver_class->ensure_bookkeeping = _strata_driver_pg_ensure_bookkeeping;
   driver_class->execute_batch = _strata_driver_pg_execute_batch;
+  driver_class->bound_lock_waits = _strata_driver_pg_bound_lock_waits;
+  driver_class->prepare_autocommit = _strata_driver_pg_prepare_autocommit;
+  driver_class->describe_leftovers = _strata_driver_pg_describe_leftovers;
 
   /**
    * StrataDriverPg::lock-waiting:
@@ -869,6 +1046,23 @@ strata_driver_pg_class_init (StrataDriverPgClass *klass)
    *
    * strata_driver_lock() found the lock taken and waits for it.
    */
+  /**
+   * StrataDriverPg::statement-waiting:
+   * @what: the statement, the server, and who holds the lock it waits for
+   *   (pid, application, user, state, query)
+   *
+   * A statement has run for a second and waits for a lock another session
+   * holds (found with pg_blocking_pids() from a second connection). Emitted
+   * once per statement, in the thread that runs it; nobody listening, no
+   * second connection is made.
+   */
+  signals[STATEMENT_WAITING] =
+    g_signal_new ("statement-waiting",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
   signals[LOCK_WAITING] =
     g_signal_new ("lock-waiting",
                   G_TYPE_FROM_CLASS (klass),
@@ -901,7 +1095,8 @@ _strata_driver_pg_open_url (StrataUrl     *url,
   g_autoptr(GPtrArray) keys = g_ptr_array_new ();
   g_autoptr(GPtrArray) values = g_ptr_array_new ();
   g_auto(GStrv) url_keys = NULL;
-  g_auto(GStrv) url_values = NULL;
+  g_autoptr(GPtrArray) url_values_owner = NULL;
+  char **url_values = NULL;
   g_autofree char *display = NULL;
   g_autofree char *location = NULL;
 
@@ -909,6 +1104,12 @@ _strata_driver_pg_open_url (StrataUrl     *url,
   g_return_val_if_fail (strata_url_get_dialect (url) == STRATA_DIALECT_POSTGRESQL, NULL);
 
   strata_url_to_conninfo_keywords (url, &url_keys, &url_values);
+  /* The values hold the password: wiped when this function returns. */
+  url_values_owner = g_ptr_array_new_with_free_func (wipe_free);
+  for (guint i = 0; url_values[i] != NULL; i++)
+    g_ptr_array_add (url_values_owner, url_values[i]);
+  g_free (url_values);
+  url_values = (char **)url_values_owner->pdata;
   for (guint i = 0; url_keys[i] != NULL; i++)
     {
       g_ptr_array_add (keys, url_keys[i]);
@@ -954,17 +1155,69 @@ _strata_driver_pg_open_url (StrataUrl     *url,
   if (pq->PQstatus (conn) != CONNECTION_OK)
     {
       g_autofree char *message = clean_message (pq->PQerrorMessage (conn));
+      gboolean sent = pq->PQconnectionUsedPassword (conn) && !pq->PQconnectionNeedsPassword (conn);
       gboolean auth = pq->PQconnectionNeedsPassword (conn) ||
-                      (pq->PQconnectionUsedPassword (conn) && strstr (message, "authentication") != NULL) ||
+                      (sent && strstr (message, "authentication") != NULL) ||
                       strstr (message, "password authentication failed") != NULL;
-
+      const char *service = strata_url_get_param (url, "service");
       g_autofree char *shown = strata_url_to_string (url, TRUE);
+      g_autofree char *refused = NULL;
+      g_autofree char *safe = NULL;
+
+      if (service == NULL)
+        service = g_getenv ("PGSERVICE");
+
+      /* A service that does not exist is not a host that does not answer. */
+      if (service != NULL && *service != '\0' && strstr (message, "service") != NULL)
+        {
+          g_free (location);
+          location = g_strdup_printf ("service “%s” (looked up in PGSERVICEFILE, "
+                                      "~/.pg_service.conf and PGSYSCONFDIR/pg_service.conf)",
+                                      service);
+        }
+
+      /* Say which password the server refused: a wrong one is not a
+       * missing one. */
+      if (auth && sent)
+        {
+          const char *source;
+          g_autofree char *file = NULL;
+
+          if (strata_url_has_password (url))
+            source = "given with the connection";
+          else if (g_getenv ("PGPASSWORD") != NULL && *g_getenv ("PGPASSWORD") != '\0')
+            source = "from PGPASSWORD";
+          else
+            {
+              const char *passfile = strata_url_get_param (url, "passfile");
+
+              if (passfile == NULL)
+                passfile = g_getenv ("PGPASSFILE");
+              file = passfile != NULL ? g_strdup_printf ("from the password file %s", passfile)
+                                      : g_strdup ("from the password file ~/.pgpass");
+              source = file;
+            }
+          refused = g_strdup_printf ("; " STRATA_DRIVER_PASSWORD_REFUSED " %s", source);
+        }
+
+      /* libpq may quote what it was given; none of it is shown with a
+       * password in it. */
+      safe = strata_url_redact_string (message);
+      if (strata_url_has_password (url) && strstr (safe, strata_url_get_password (url)) != NULL)
+        {
+          g_autoptr(GString) hidden = g_string_new (safe);
+
+          g_string_replace (hidden, strata_url_get_password (url), "***", 0);
+          g_free (safe);
+          safe = g_string_free (g_steal_pointer (&hidden), FALSE);
+        }
 
       /* The URL too (its password as ***): it says which target was meant
        * when it came from a profile, the environment or .env. */
       g_set_error (error, STRATA_ERROR,
                    auth ? STRATA_ERROR_AUTHENTICATION : STRATA_ERROR_CONNECTION,
-                   "cannot connect to %s: %s (URL %s)", location, message, shown);
+                   "cannot connect to %s: %s%s (URL %s)", location, safe,
+                   refused != NULL ? refused : "", shown);
       return NULL;
     }
 
@@ -1012,6 +1265,80 @@ strata_driver_pg_open (const char    *url,
     }
 
   return _strata_driver_pg_open_url (parsed, cancellable, error);
+}
+
+/**
+ * _strata_driver_pg_reconnect:
+ *
+ * Opens the connection again (PQreset) after the server ended it, with
+ * the same parameters: a new session, without the old one's advisory lock
+ * or settings.
+ */
+gboolean
+_strata_driver_pg_reconnect (StrataDriverPg  *self,
+                             GError         **error)
+{
+  g_return_val_if_fail (STRATA_IS_DRIVER_PG (self), FALSE);
+
+  self->pq->PQreset (self->conn);
+  if (self->pq->PQstatus (self->conn) != CONNECTION_OK)
+    {
+      g_autofree char *text = clean_message (self->pq->PQerrorMessage (self->conn));
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
+                   "cannot connect to %s again: %s", self->location, text);
+      return FALSE;
+    }
+
+  g_mutex_lock (&self->cancel_mutex);
+  g_clear_pointer (&self->cancel, self->pq->PQfreeCancel);
+  self->cancel = self->pq->PQgetCancel (self->conn);
+  g_mutex_unlock (&self->cancel_mutex);
+  g_clear_pointer (&self->lock_name, g_free);
+
+  return TRUE;
+}
+
+/**
+ * strata_driver_pg_dup_invalid_indexes:
+ *
+ * The INVALID indexes of the tables of the current schema (what an
+ * interrupted CREATE INDEX CONCURRENTLY leaves): an index that exists, is
+ * kept up to date by writes, and is never used by queries.
+ *
+ * Returns: (transfer full): "INDEX on TABLE" for each, or %NULL with
+ *   @error set
+ */
+char **
+strata_driver_pg_dup_invalid_indexes (StrataDriverPg  *self,
+                                      GCancellable    *cancellable,
+                                      GError         **error)
+{
+  g_autoptr(StrataResult) result = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (STRATA_IS_DRIVER_PG (self), NULL);
+
+  result = strata_driver_pg_query (STRATA_DRIVER (self),
+                                   "SELECT ic.relname, c.relname FROM pg_catalog.pg_index i "
+                                   "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+                                   "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
+                                   "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                                   "WHERE n.nspname = current_schema() AND NOT i.indisvalid "
+                                   "ORDER BY 1",
+                                   0, NULL, cancellable, error);
+  if (result == NULL)
+    return NULL;
+
+  for (guint row = 0; row < strata_result_get_n_rows (result); row++)
+    {
+      g_autofree char *entry = g_strdup_printf ("%s on %s", strata_result_get_value (result, row, 0),
+                                                strata_result_get_value (result, row, 1));
+
+      g_strv_builder_add (builder, entry);
+    }
+
+  return g_strv_builder_end (builder);
 }
 
 const char *

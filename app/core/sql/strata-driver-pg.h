@@ -46,6 +46,10 @@ StrataDriver  *strata_driver_pg_open                  (const char          *url,
                                                        GCancellable        *cancellable,
                                                        GError             **error);
 
+/* "INDEX on TABLE" for each INVALID index of the current schema. */
+char         **strata_driver_pg_dup_invalid_indexes   (StrataDriverPg      *self,
+                                                       GCancellable        *cancellable,
+                                                       GError             **error);
 /* "host:port/database" (a socket directory for a Unix socket). */
 const char    *strata_driver_pg_get_location          (StrataDriverPg      *self);
 /* As PQserverVersion(): 150004 for 15.4. */
@@ -62,6 +66,10 @@ guint64        strata_driver_pg_get_round_trips       (StrataDriverPg      *self
  *   taken and starts to wait; @holder describes who holds it ("pid 4242,
  *   application strata, user app, connected since 2026-11-21 10:00:00 UTC").
  *   Emitted in the thread that called strata_driver_lock().
+ *   "statement-waiting" (const char *what): a statement has waited a second
+ *   for a lock another session holds; @what names the statement and the
+ *   blocking sessions (pid, application, user, state, query). Emitted once
+ *   per statement in the thread that runs it, only when connected.
  */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataDriverPg, g_object_unref)

@@ -15,6 +15,10 @@
 
 G_BEGIN_DECLS
 
+/* In an authentication error: a password was sent, and refused (as opposed
+ * to none given). Followed by where it came from. */
+#define STRATA_DRIVER_PASSWORD_REFUSED "the server refused the password"
+
 #define STRATA_DRIVER_CLASS(klass)     (G_TYPE_CHECK_CLASS_CAST ((klass), STRATA_TYPE_DRIVER, StrataDriverClass))
 #define STRATA_DRIVER_GET_CLASS(obj)   (G_TYPE_INSTANCE_GET_CLASS ((obj), STRATA_TYPE_DRIVER, StrataDriverClass))
 
@@ -125,6 +129,27 @@ struct _StrataDriverClass
                                    GError             **error);
   void          (*rebuild_end)    (StrataDriver        *self,
                                    StrataRebuild       *rebuild);
+
+  /* Optional: waits for another session's lock end after @msec when
+   * nothing else (the session, the role, the server) bounds them. */
+  gboolean      (*bound_lock_waits) (StrataDriver        *self,
+                                     int                  msec,
+                                     GCancellable        *cancellable,
+                                     GError             **error);
+  /* Optional: before @sql runs outside a transaction (in a
+   * non-transactional step), repairs what an interrupted earlier run of it
+   * left, saying what it did in *@notice (PostgreSQL: drops the INVALID
+   * index of a CREATE INDEX CONCURRENTLY, to build it again). */
+  gboolean      (*prepare_autocommit) (StrataDriver        *self,
+                                       const char          *sql,
+                                       char               **notice,
+                                       GCancellable        *cancellable,
+                                       GError             **error);
+  /* Optional: after @sql failed outside a transaction, what it left that
+   * the person must know and do, as "; …" to append to the error, or NULL
+   * (PostgreSQL: the INVALID index of a CREATE INDEX CONCURRENTLY). */
+  char         *(*describe_leftovers) (StrataDriver        *self,
+                                       const char          *sql);
 };
 
 /*
@@ -180,6 +205,18 @@ gboolean      _strata_driver_rebuild_finish       (StrataDriver        *self,
                                                    GError             **error);
 void          _strata_driver_rebuild_end          (StrataDriver        *self,
                                                    StrataRebuild       *rebuild);
+
+gboolean      _strata_driver_bound_lock_waits     (StrataDriver        *self,
+                                                   int                  msec,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+gboolean      _strata_driver_prepare_autocommit   (StrataDriver        *self,
+                                                   const char          *sql,
+                                                   char               **notice,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+char         *_strata_driver_describe_leftovers   (StrataDriver        *self,
+                                                   const char          *sql);
 
 /* For subclasses. */
 void          _strata_driver_set_display_url      (StrataDriver        *self,

@@ -24,6 +24,9 @@
 #define STATEMENT_CACHE_MAX 64
 /* Cancellation is also checked every this many virtual machine steps. */
 #define PROGRESS_INTERVAL 1000
+/* A wait for another connection's lock longer than this is said
+ * ("lock-waiting"): shorter ones are the ordinary traffic of a busy file. */
+#define LOCK_WAIT_NOTICE_MS 500
 
 typedef enum
 {
@@ -44,6 +47,7 @@ struct _StrataDriverSqlite
   GCancellable  *cancellable;
   gint64         busy_started;
   guint          busy_timeout;
+  gboolean       busy_reported;
   /* Set by strata_driver_interrupt() from any thread. */
   int            interrupted;
 };
@@ -54,6 +58,13 @@ typedef struct
 } StrataDriverSqliteClass;
 
 G_DEFINE_FINAL_TYPE (StrataDriverSqlite, strata_driver_sqlite, STRATA_TYPE_DRIVER)
+
+enum {
+  LOCK_WAITING,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static const char sqlite_header[16] = "SQLite format 3";
 
@@ -84,6 +95,39 @@ call_end (StrataDriverSqlite *self)
   self->cancellable = NULL;
 }
 
+/* Why @path cannot be written, told apart: the file itself, or the folder
+ * SQLite must create its journal in (or the database in). NULL when both
+ * look writable. */
+static char *
+describe_read_only (const char *path)
+{
+  g_autofree char *folder = NULL;
+
+  if (path == NULL)
+    return NULL;
+
+  if (g_access (path, F_OK) == 0 && g_access (path, W_OK) != 0)
+    {
+      int errsv = errno;
+      return g_strdup_printf ("the file %s is read-only (%s)", path, g_strerror (errsv));
+    }
+
+  folder = g_path_get_dirname (path);
+  if (g_access (folder, W_OK) != 0)
+    {
+      int errsv = errno;
+
+      if (g_access (path, F_OK) != 0)
+        return g_strdup_printf ("the folder %s is read-only (%s): the database %s cannot be created there",
+                                folder, g_strerror (errsv), path);
+      return g_strdup_printf ("the folder %s is read-only (%s): SQLite writes its journal "
+                              "(%s-journal) next to the database, so the folder must be writable too",
+                              folder, g_strerror (errsv), path);
+    }
+
+  return NULL;
+}
+
 /* Maps a SQLite result code to a STRATA_ERROR; call it before anything else
  * touches the connection so that sqlite3_errmsg() still describes @rc. */
 static void
@@ -94,6 +138,15 @@ set_sqlite_error (StrataDriverSqlite  *self,
 {
   g_autofree char *statement = _strata_driver_describe_statement (sql);
   const char *message = sqlite3_errmsg (self->db);
+  g_autofree char *read_only = NULL;
+
+  if ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN)
+    read_only = describe_read_only (self->path);
+  if (read_only != NULL)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY, "%s: %s", statement, read_only);
+      return;
+    }
 
   switch (rc & 0xff)
     {
@@ -104,7 +157,9 @@ set_sqlite_error (StrataDriverSqlite  *self,
                      "%s: cancelled while waiting for a lock on %s", statement, get_where (self));
       else
         g_set_error (error, STRATA_ERROR, STRATA_ERROR_BUSY,
-                     "database is locked: %s", get_where (self));
+                     "database is locked: %s: another connection held its lock for more than %.1f s "
+                     "(add ?timeout=SECONDS to the URL to wait longer)",
+                     get_where (self), self->busy_timeout / 1000.0);
       break;
 
     case SQLITE_READONLY:
@@ -112,9 +167,14 @@ set_sqlite_error (StrataDriverSqlite  *self,
                    "database is read-only: %s", get_where (self));
       break;
 
+    case SQLITE_CORRUPT:
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
+                   "%s: %s is damaged (%s); nothing was changed: restore it from a backup, "
+                   "or try “sqlite3 %s .recover”", statement, get_where (self), message, get_where (self));
+      break;
+
     case SQLITE_CANTOPEN:
     case SQLITE_NOTADB:
-    case SQLITE_CORRUPT:
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
                    "%s: %s", message, get_where (self));
       break;
@@ -141,7 +201,10 @@ busy_handler (void *user_data,
   gint64 delay_ms;
 
   if (count == 0)
-    self->busy_started = now;
+    {
+      self->busy_started = now;
+      self->busy_reported = FALSE;
+    }
 
   if (is_interrupted (self))
     return 0;
@@ -149,6 +212,16 @@ busy_handler (void *user_data,
   elapsed_ms = (now - self->busy_started) / 1000;
   if (elapsed_ms >= self->busy_timeout)
     return 0;
+
+  if (!self->busy_reported && elapsed_ms >= LOCK_WAIT_NOTICE_MS)
+    {
+      g_autofree char *what = g_strdup_printf ("%s is locked by another connection: waiting up to %.1f s "
+                                               "(add ?timeout=SECONDS to the URL to change it)",
+                                               get_where (self), self->busy_timeout / 1000.0);
+
+      self->busy_reported = TRUE;
+      g_signal_emit (self, signals[LOCK_WAITING], 0, what);
+    }
 
   /* 1, 2, 4, 8, then 10 ms between attempts, like SQLite's own handler but
    * short enough that cancelling is felt at once. */
@@ -509,6 +582,21 @@ strata_driver_sqlite_class_init (StrataDriverSqliteClass *klass)
   driver_class->rebuild_save = _strata_driver_sqlite_rebuild_save;
   driver_class->rebuild_finish = _strata_driver_sqlite_rebuild_finish;
   driver_class->rebuild_end = _strata_driver_sqlite_rebuild_end;
+
+  /**
+   * StrataDriverSqlite::lock-waiting:
+   * @what: the file, how long the wait may last and how to change that
+   *
+   * A statement has waited half a second for another connection's lock on
+   * the file and goes on waiting, up to the busy timeout. Emitted once per
+   * wait, in the thread that runs the statement.
+   */
+  signals[LOCK_WAITING] =
+    g_signal_new ("lock-waiting",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -540,6 +628,90 @@ check_header (const char  *path,
 
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
                "file is not a database: %s", path);
+  return FALSE;
+}
+
+/* Whether the 100-byte header of an existing database file says it is
+ * damaged: a page size that is not a power of two in 512…65536, payload
+ * fractions other than 64/32/32, an unknown file format, or (when the
+ * header's page count is valid) more pages than the file holds, as after a
+ * truncated copy. */
+static gboolean
+header_says_damaged (const char *path)
+{
+  guchar header[100];
+  GStatBuf st;
+  size_t n_read;
+  guint page_size;
+  guint32 change_counter, valid_for, pages;
+  FILE *fp;
+
+  if (g_stat (path, &st) != 0 || st.st_size == 0 || !(fp = g_fopen (path, "rbe")))
+    return FALSE;
+  n_read = fread (header, 1, sizeof header, fp);
+  fclose (fp);
+
+  if (n_read < sizeof header)
+    return TRUE;
+
+  page_size = (guint)header[16] << 8 | header[17];
+  if (page_size == 1)
+    page_size = 65536;
+  if (page_size < 512 || page_size > 65536 || (page_size & (page_size - 1)) != 0)
+    return TRUE;
+  if (header[18] < 1 || header[18] > 2 || header[19] < 1 || header[19] > 2 ||
+      header[21] != 64 || header[22] != 32 || header[23] != 32)
+    return TRUE;
+
+  change_counter = GUINT32_FROM_BE (*(guint32 *)(header + 24));
+  valid_for = GUINT32_FROM_BE (*(guint32 *)(header + 92));
+  pages = GUINT32_FROM_BE (*(guint32 *)(header + 28));
+  if (change_counter == valid_for && pages > 0 && (guint64)pages * page_size > (guint64)st.st_size)
+    return TRUE;
+  if ((guint64)st.st_size % page_size != 0)
+    return TRUE;
+
+  return FALSE;
+}
+
+/* PRAGMA quick_check before anything touches a database whose header says
+ * it is damaged: a clear refusal instead of a migration half applied to a
+ * broken file. */
+static gboolean
+quick_check (StrataDriverSqlite  *self,
+             GError             **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GString) problems = g_string_new (NULL);
+  int rc;
+  guint n = 0;
+
+  rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check(5)", -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *line = (const char *)sqlite3_column_text (stmt, 0);
+
+      if (line == NULL || g_str_equal (line, "ok"))
+        continue;
+      if (n++ > 0)
+        g_string_append (problems, "; ");
+      g_string_append (problems, line);
+    }
+  if (rc != SQLITE_DONE && rc != SQLITE_OK)
+    {
+      if (n++ > 0)
+        g_string_append (problems, "; ");
+      g_string_append (problems, sqlite3_errmsg (self->db));
+    }
+
+  if (n == 0)
+    return TRUE;
+
+  g_strdelimit (problems->str, "\n", ' ');
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
+               "%s is damaged: its header is inconsistent and PRAGMA quick_check reports: %s; "
+               "nothing was changed: restore it from a backup, or try “sqlite3 %s .recover”",
+               self->path, problems->str, self->path);
   return FALSE;
 }
 
@@ -597,6 +769,17 @@ open_database (const char  *path,
   /* Without SQLITE_OPEN_URI, and with an absolute path, a name such as
    * "file:x.db" is only ever a file name. */
   rc = sqlite3_open_v2 (path != NULL ? path : ":memory:", &db, flags, NULL);
+  if (rc != SQLITE_OK && mode != OPEN_READ_ONLY &&
+      ((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_READONLY))
+    {
+      g_autofree char *read_only = describe_read_only (path);
+
+      if (read_only != NULL)
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY, "cannot open database: %s", read_only);
+          return NULL;
+        }
+    }
   if (rc != SQLITE_OK)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
@@ -625,6 +808,9 @@ open_database (const char  *path,
       g_autofree char *display = path != NULL ? g_strconcat ("sqlite:///", path, NULL) : g_strdup ("sqlite://");
       _strata_driver_set_display_url (STRATA_DRIVER (self), display);
     }
+
+  if (path != NULL && header_says_damaged (path) && !quick_check (self, error))
+    return NULL;
 
   if (!sqlite_run_statements (self, "PRAGMA foreign_keys = ON", error))
     return NULL;

@@ -190,3 +190,42 @@ _strata_driver_rebuild_end (StrataDriver  *self,
   if (klass->rebuild_end != NULL && rebuild->tables->len > 0)
     klass->rebuild_end (self, rebuild);
 }
+
+gboolean
+_strata_driver_bound_lock_waits (StrataDriver  *self,
+                                 int            msec,
+                                 GCancellable  *cancellable,
+                                 GError       **error)
+{
+  StrataDriverClass *klass = STRATA_DRIVER_GET_CLASS (self);
+
+  g_return_val_if_fail (STRATA_IS_DRIVER (self), FALSE);
+
+  return klass->bound_lock_waits == NULL || klass->bound_lock_waits (self, msec, cancellable, error);
+}
+
+gboolean
+_strata_driver_prepare_autocommit (StrataDriver  *self,
+                                   const char    *sql,
+                                   char         **notice,
+                                   GCancellable  *cancellable,
+                                   GError       **error)
+{
+  StrataDriverClass *klass = STRATA_DRIVER_GET_CLASS (self);
+
+  g_return_val_if_fail (STRATA_IS_DRIVER (self), FALSE);
+  g_return_val_if_fail (notice != NULL && *notice == NULL, FALSE);
+
+  return klass->prepare_autocommit == NULL || klass->prepare_autocommit (self, sql, notice, cancellable, error);
+}
+
+char *
+_strata_driver_describe_leftovers (StrataDriver *self,
+                                   const char   *sql)
+{
+  StrataDriverClass *klass = STRATA_DRIVER_GET_CLASS (self);
+
+  g_return_val_if_fail (STRATA_IS_DRIVER (self), NULL);
+
+  return klass->describe_leftovers != NULL ? klass->describe_leftovers (self, sql) : NULL;
+}

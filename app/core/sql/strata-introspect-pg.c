@@ -64,10 +64,26 @@ static const char sql_indexes[] =
   "i.indexprs IS NOT NULL "
   "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
   "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
-  USER_TABLES "AND NOT i.indisprimary "
+  USER_TABLES "AND NOT i.indisprimary AND i.indisvalid "
   "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.conindid = i.indexrelid "
   "                AND co.contype IN ('p', 'u', 'x')) "
   "ORDER BY i.indrelid, ic.oid";
+
+static const char sql_enums[] =
+  "SELECT t.typname, string_agg(e.enumlabel, E'" SEP "' ORDER BY e.enumsortorder) "
+  "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid "
+  "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+  "WHERE n.nspname = current_schema() GROUP BY t.oid, t.typname ORDER BY t.oid";
+
+/* Sequences of their own: not those of identity or serial columns. */
+static const char sql_sequences[] =
+  "SELECT c.relname, s.seqstart, s.seqincrement FROM pg_catalog.pg_class c "
+  "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+  "JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid "
+  "WHERE c.relkind = 'S' AND n.nspname = current_schema() "
+  "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::regclass "
+  "                AND d.objid = c.oid AND d.deptype IN ('a', 'i')) "
+  "ORDER BY c.oid";
 
 #define CAST_TYPES \
   "(?:numeric|integer|bigint|smallint|real|double precision|text|character varying|bpchar|character|" \
@@ -229,7 +245,12 @@ introspect (QueryFunc            query,
       if (table == NULL)
         continue;
 
-      type = _strata_introspect_type (strata_result_get_value (rows, row, 2));
+      /* The portable json is jsonb on PostgreSQL: a json column is that
+       * type by name, as a per-dialect type would have made it. */
+      if (g_strcmp0 (strata_result_get_value (rows, row, 2), "json") == 0)
+        type = strata_data_type_new_per_dialect ("JSON", "json");
+      else
+        type = _strata_introspect_type (strata_result_get_value (rows, row, 2));
       column = strata_column_new (strata_result_get_value (rows, row, 1), type);
       strata_column_set_nullable (column, g_strcmp0 (strata_result_get_value (rows, row, 3), "t") != 0);
       if (default_expr != NULL)
@@ -260,6 +281,13 @@ introspect (QueryFunc            query,
       switch (type[0])
         {
         case 'p':
+          /* PostgreSQL's own name is TABLE_pkey: any other was given. */
+          {
+            g_autofree char *default_name = g_strdup_printf ("%s_pkey", strata_table_get_name (table));
+
+            if (!g_str_equal (name, default_name))
+              strata_table_set_primary_key_name (table, name);
+          }
           for (guint i = 0; columns[i] != NULL; i++)
             {
               StrataColumn *column = strata_table_lookup_column (table, columns[i]);
@@ -341,6 +369,54 @@ introspect (QueryFunc            query,
         }
       strata_table_add_index (table, index);
     }
+
+  g_clear_pointer (&rows, strata_result_unref);
+
+  /* Enum types, and the columns of those types */
+  if (!(rows = query (connection, sql_enums, cancellable, error)))
+    return NULL;
+  for (guint row = 0; row < strata_result_get_n_rows (rows); row++)
+    {
+      g_auto(GStrv) values = split_names (strata_result_get_value (rows, row, 1));
+      strata_model_set_enum (model, strata_result_get_value (rows, row, 0), (const char * const *)values);
+    }
+  g_clear_pointer (&rows, strata_result_unref);
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      GPtrArray *columns = strata_table_get_columns (g_ptr_array_index (order, i));
+
+      for (guint j = 0; j < columns->len; j++)
+        {
+          StrataColumn *column = g_ptr_array_index (columns, j);
+          const char *type = strata_data_type_get_portable (strata_column_get_data_type (column));
+          g_autofree char *unquoted = NULL;
+          const char * const *values;
+
+          if (type == NULL)
+            continue;
+          /* format_type() quotes a name that needs it. */
+          if (type[0] == '"' && strlen (type) > 1)
+            {
+              g_auto(GStrv) parts = g_strsplit (type, "\"\"", -1);
+              g_autofree char *joined = g_strjoinv ("\"", parts);
+              unquoted = g_strndup (joined + 1, strlen (joined) - 2);
+            }
+          if ((values = strata_model_lookup_enum (model, unquoted ? unquoted : type)) != NULL)
+            {
+              g_autoptr(StrataDataType) enum_type = strata_data_type_new_enum (unquoted ? unquoted : type, values);
+              strata_column_set_data_type (column, enum_type);
+            }
+        }
+    }
+
+  /* Sequences */
+  if (!(rows = query (connection, sql_sequences, cancellable, error)))
+    return NULL;
+  for (guint row = 0; row < strata_result_get_n_rows (rows); row++)
+    strata_model_add_sequence (model, strata_result_get_value (rows, row, 0),
+                               g_ascii_strtoll (strata_result_get_value (rows, row, 1), NULL, 10),
+                               g_ascii_strtoll (strata_result_get_value (rows, row, 2), NULL, 10));
 
   for (guint i = 0; i < order->len; i++)
     strata_model_add_table (model, g_ptr_array_index (order, i));

@@ -59,6 +59,19 @@ clear_host (gpointer data)
   host->name = NULL;
 }
 
+/* Frees a string that may hold a secret, wiping it first. */
+static void
+wipe_free (gpointer data)
+{
+  char *text = data;
+
+  if (text != NULL)
+    {
+      explicit_bzero (text, strlen (text));
+      g_free (text);
+    }
+}
+
 static void
 strata_url_finalize (GObject *object)
 {
@@ -67,7 +80,7 @@ strata_url_finalize (GObject *object)
   g_clear_pointer (&self->scheme, g_free);
   g_clear_pointer (&self->driver, g_free);
   g_clear_pointer (&self->user, g_free);
-  g_clear_pointer (&self->password, g_free);
+  g_clear_pointer (&self->password, wipe_free);
   g_clear_pointer (&self->hosts, g_array_unref);
   g_clear_pointer (&self->database, g_free);
   g_clear_pointer (&self->param_names, g_ptr_array_unref);
@@ -88,7 +101,7 @@ strata_url_init (StrataUrl *self)
   self->hosts = g_array_new (FALSE, TRUE, sizeof (StrataUrlHost));
   g_array_set_clear_func (self->hosts, clear_host);
   self->param_names = g_ptr_array_new_null_terminated (0, g_free, TRUE);
-  self->param_values = g_ptr_array_new_with_free_func (g_free);
+  self->param_values = g_ptr_array_new_with_free_func (wipe_free);
   self->sqlite_timeout = -1;
   self->sqlite_flags = SQLITE_DEFAULT_FLAGS;
 }
@@ -147,20 +160,51 @@ find_last_char_in (const char *text,
   return NULL;
 }
 
+static guint edit_distance (const char *a,
+                            const char *b);
+
+/* Whether a query parameter named @name (decoded) is best taken for a
+ * secret: password and sslpassword in any case, with stray characters
+ * around them ("?password", "PASSWORD", "password "), and what looks like
+ * one (passwd, pwd, pass, a near miss of password). In doubt, it is. */
+static gboolean
+looks_like_secret_param (const char *name)
+{
+  g_autoptr(GString) compact = g_string_new (NULL);
+
+  if (is_secret_param (name))
+    return TRUE;
+
+  for (const char *c = name; *c; c++)
+    if (g_ascii_isalnum (*c))
+      g_string_append_c (compact, g_ascii_tolower (*c));
+
+  if (strcmp (compact->str, "passfile") == 0)
+    return FALSE;
+  return strstr (compact->str, "pass") != NULL ||
+         strstr (compact->str, "pwd") != NULL ||
+         strstr (compact->str, "secret") != NULL ||
+         edit_distance (compact->str, "password") <= 2 ||
+         edit_distance (compact->str, "sslpassword") <= 2;
+}
+
+static gboolean
+is_key_delimiter (char c)
+{
+  return g_ascii_isspace (c) || strchr ("?&;/:@#=,'\"<>`", c) != NULL;
+}
+
 /* In [body, end) — the part of one URL after its "//" — the password is what
- * sits between the first ':' and the last '@'; the values of secret query
- * parameters after that '@' are hidden too. */
+ * sits between the first ':' and the last '@'. */
 static void
-collect_secret_spans (const char *text,
-                      gsize       body,
-                      gsize       end,
-                      GArray     *spans)
+collect_userinfo_span (const char *text,
+                       gsize       body,
+                       gsize       end,
+                       GArray     *spans)
 {
   /* "scheme:///path": an empty authority holds no user info, so an '@'
    * further on belongs to the path (a SQLite file name may have one). */
-  const char *at = text[body] == '/' ? NULL : find_last_char_in (text, body, end, '@');
-  const char *query;
-  gsize params;
+  const char *at = body >= end || text[body] == '/' ? NULL : find_last_char_in (text, body, end, '@');
 
   if (at != NULL)
     {
@@ -172,31 +216,136 @@ collect_secret_spans (const char *text,
           g_array_append_val (spans, span);
         }
     }
+}
 
-  query = find_char_in (text, at != NULL ? (gsize)(at - text) + 1 : body, end, '?');
-  if (query == NULL)
-    return;
+/* Secret spans of text[start, end), one URL or a piece of text that holds
+ * one: the user information of the URL whose "//" ends at @body and of every
+ * URL nested further on (a URL in a parameter's value, two URLs run
+ * together), and the value of every "name=value" anywhere whose name looks
+ * like a password's (after "?", "&", a second "?", inside another value: the
+ * parser's idea of the query does not matter), up to the next '&'. */
+static gboolean is_token_end (const char *p);
+static void collect_word_userinfo (const char *text,
+                                   gsize       start,
+                                   gsize       end,
+                                   GArray     *spans);
+static void collect_secret_params (const char *text,
+                                   gsize       start,
+                                   gsize       end,
+                                   gboolean    in_text,
+                                   GArray     *spans);
 
-  params = query - text + 1;
-  while (params < end)
+/* "user:secret@" in any word of text[start, end), URL or not quite
+ * ("postgresql:/u:secret@host", "x://a@b/y:secret@h"): from the first ':'
+ * after the word's last "//" to the '@'. */
+static void
+collect_word_userinfo (const char *text,
+                       gsize       start,
+                       gsize       end,
+                       GArray     *spans)
+{
+  for (const char *at = find_char_in (text, start, end, '@'); at != NULL;
+       at = find_char_in (text, at - text + 1, end, '@'))
     {
-      const char *amp = find_char_in (text, params, end, '&');
-      gsize param_end = amp != NULL ? (gsize)(amp - text) : end;
-      const char *eq = find_char_in (text, params, param_end, '=');
+      const char *word = at;
+      const char *colon;
+      gboolean empty_authority = FALSE;
 
-      if (eq != NULL && (gsize)(eq - text) + 1 < param_end)
+      while (word > text + start && !is_token_end (word - 1))
+        word--;
+
+      for (const char *p = at; p > word + 1; p--)
+        if (p[-1] == '/' && p[-2] == '/')
+          {
+            /* "sqlite:///path": an empty authority; an '@' further on
+             * belongs to the path (a file name may have one). */
+            const char *run = p;
+
+            while (run > text + start && run[-1] == '/')
+              run--;
+            empty_authority = p - run >= 3 && run - 7 >= text &&
+                              g_ascii_strncasecmp (run - 7, "sqlite:", 7) == 0;
+            word = p;
+            break;
+          }
+      if (empty_authority)
+        continue;
+      colon = find_char_in (text, word - text, at - text, ':');
+      if (colon != NULL && colon + 1 < at)
         {
-          g_autofree char *raw_key = g_strndup (text + params, eq - text - params);
-          g_autofree char *key = g_uri_unescape_string (raw_key, NULL);
-
-          if (is_secret_param (key != NULL ? key : raw_key))
-            {
-              Span span = { eq - text + 1, param_end };
-              g_array_append_val (spans, span);
-            }
+          Span span = { colon + 1 - text, at - text };
+          g_array_append_val (spans, span);
         }
+    }
+}
 
-      params = param_end + 1;
+static void
+collect_secret_spans (const char *text,
+                      gsize       start,
+                      gsize       body,
+                      gsize       end,
+                      GArray     *spans)
+{
+  gsize b = body;
+
+  for (;;)
+    {
+      const char *next;
+
+      collect_userinfo_span (text, b, end, spans);
+      if (b >= end || (next = g_strstr_len (text + b, end - b, "://")) == NULL)
+        break;
+      b = next - text + 3;
+    }
+
+  collect_secret_params (text, start, end, FALSE, spans);
+  collect_word_userinfo (text, start, end, spans);
+}
+
+/* The value of every name=value in text[start, end) whose name looks like a
+ * password's, up to the next '&' (and, @in_text, white space or a quote). */
+static void
+collect_secret_params (const char *text,
+                       gsize       start,
+                       gsize       end,
+                       gboolean    in_text,
+                       GArray     *spans)
+{
+  for (gsize i = start; i < end; i++)
+    {
+      gsize key = i;
+      const char *amp;
+      gsize value_end;
+      g_autofree char *raw_key = NULL;
+      g_autofree char *decoded = NULL;
+
+      if (text[i] != '=')
+        continue;
+      while (key > start && !is_key_delimiter (text[key - 1]))
+        key--;
+      if (key == i)
+        continue;
+
+      raw_key = g_strndup (text + key, i - key);
+      decoded = g_uri_unescape_string (raw_key, NULL);
+      if (!looks_like_secret_param (decoded != NULL ? decoded : raw_key) &&
+          !looks_like_secret_param (raw_key))
+        continue;
+
+      amp = find_char_in (text, i + 1, end, '&');
+      value_end = amp != NULL ? (gsize)(amp - text) : end;
+      if (in_text)
+        for (gsize v = i + 1; v < value_end; v++)
+          if (is_token_end (text + v))
+            {
+              value_end = v;
+              break;
+            }
+      if (i + 1 < value_end)
+        {
+          Span span = { i + 1, value_end };
+          g_array_append_val (spans, span);
+        }
     }
 }
 
@@ -323,7 +472,7 @@ strata_url_redact_string (const char *text)
 
   if (is_one_url (text))
     {
-      collect_secret_spans (text, url_body_start (text, len), len, spans);
+      collect_secret_spans (text, 0, url_body_start (text, len), len, spans);
     }
   else
     {
@@ -355,9 +504,15 @@ strata_url_redact_string (const char *text)
                   ;
             }
 
-          collect_secret_spans (text, body - text, token_end - text, spans);
+          collect_secret_spans (text, body - text, body - text, token_end - text, spans);
           p = token_end;
         }
+
+      /* password=… outside any URL (a log line, a conninfo string), and
+       * "user:secret@" in a word that is not quite a URL
+       * ("postgresql:/ :secret@host"). */
+      collect_secret_params (text, 0, len, TRUE, spans);
+      collect_word_userinfo (text, 0, len, spans);
     }
 
   out = g_string_sized_new (len);
@@ -841,7 +996,7 @@ param_clear (gpointer data)
   Param *param = data;
 
   g_free (param->name);
-  g_free (param->value);
+  wipe_free (param->value);
 }
 
 static const char *
@@ -988,6 +1143,10 @@ closest_keyword (const char *name)
   gpointer key;
   const char *best = NULL;
   guint best_distance = 3;
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  /* Keywords are lower case: PASSWORD is one edit from nothing else. */
+  name = lower;
 
   g_hash_table_iter_init (&iter, get_libpq_keywords ());
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -1045,13 +1204,13 @@ parse_query (Parser *p,
                               FALSE);
 
       result = percent_decode (p->text, param.name_end + 1, param_end,
-                               is_secret_param (param.name), &param.value, &bad);
+                               looks_like_secret_param (param.name), &param.value, &bad);
       g_array_append_val (params, param);
       if (result != DECODE_OK)
         return decode_failed (p, result, bad, param_end,
                               keep (p, g_strdup_printf ("the value of “%s”",
                                                         param_name_part (p, &param))),
-                              is_secret_param (param.name));
+                              looks_like_secret_param (param.name));
 
       if (param.value[0] == '\0')
         return parser_fail (p, "query parameter “%s” is empty", param_name_part (p, &param));
@@ -1427,7 +1586,7 @@ strata_url_parse (const char  *text,
   params = g_array_new (FALSE, TRUE, sizeof (Param));
   g_array_set_clear_func (params, param_clear);
 
-  collect_secret_spans (text, url_body_start (text, p.len), p.len, p.spans);
+  collect_secret_spans (text, 0, url_body_start (text, p.len), p.len, p.spans);
   display = g_string_new (NULL);
   append_redacted (display, text, 0, p.len, p.spans, TRUE);
   p.display = g_utf8_make_valid (display->str, display->len);
@@ -1676,7 +1835,7 @@ strata_url_dup_without_password (StrataUrl *self)
   g_return_val_if_fail (STRATA_IS_URL (self), NULL);
 
   copy = strata_url_copy (self);
-  g_clear_pointer (&copy->password, g_free);
+  g_clear_pointer (&copy->password, wipe_free);
   return copy;
 }
 
@@ -1687,7 +1846,7 @@ strata_url_set_password (StrataUrl  *self,
   g_return_if_fail (STRATA_IS_URL (self));
   g_return_if_fail (self->dialect == STRATA_DIALECT_POSTGRESQL || password == NULL);
 
-  g_clear_pointer (&self->password, g_free);
+  g_clear_pointer (&self->password, wipe_free);
   if (password != NULL && password[0] != '\0')
     self->password = g_strdup (password);
 }
@@ -1802,8 +1961,12 @@ strata_url_to_string (StrataUrl *self,
     {
       if (self->database != NULL)
         {
+          /* A path may hold a whole other URL, password and all. */
+          g_autofree char *path = redact ? strata_url_redact_string (self->database)
+                                         : g_strdup (self->database);
+
           g_string_append_c (out, '/');
-          g_string_append_uri_escaped (out, self->database, PATH_ALLOWED, TRUE);
+          g_string_append_uri_escaped (out, path, PATH_ALLOWED, TRUE);
         }
       for (guint i = 0; i < self->param_values->len; i++)
         append_query_param (out, &first, g_ptr_array_index (self->param_names, i),
@@ -1850,8 +2013,11 @@ strata_url_to_string (StrataUrl *self,
 
   if (self->database != NULL)
     {
+      g_autofree char *database = redact ? strata_url_redact_string (self->database)
+                                         : g_strdup (self->database);
+
       g_string_append_c (out, '/');
-      g_string_append_uri_escaped (out, self->database, PATH_ALLOWED, TRUE);
+      g_string_append_uri_escaped (out, database, PATH_ALLOWED, TRUE);
     }
 
   if (query_hosts)
@@ -1877,8 +2043,16 @@ strata_url_to_string (StrataUrl *self,
       const char *name = g_ptr_array_index (self->param_names, i);
       const char *value = g_ptr_array_index (self->param_values, i);
 
-      if (redact && is_secret_param (name))
+      if (redact && looks_like_secret_param (name))
         append_query_param (out, &first, name, "***", FALSE);
+      else if (redact)
+        {
+          /* A URL inside a value (application_name=postgresql://…) keeps
+           * its password to itself. */
+          g_autofree char *hidden = strata_url_redact_string (value);
+
+          append_query_param (out, &first, name, hidden, TRUE);
+        }
       else
         append_query_param (out, &first, name, value, TRUE);
     }
