@@ -528,8 +528,10 @@ set_aside (StrataStore  *self,
 
   backup = find_newest_backup (path);
   self->problem = g_strdup_printf ("%s; it was moved to %s and a new, empty store was created: "
-                                   "the profiles and recent projects saved before are not in it%s%s%s",
+                                   "%s saved before %s not in it%s%s%s",
                                    why, moved,
+                                   self->app_store ? "what was" : "the profiles and recent projects",
+                                   self->app_store ? "is" : "are",
                                    backup ? " (the copy taken before its last upgrade, " : "",
                                    backup ? backup : "",
                                    backup ? ", may hold them)" : "");
@@ -706,8 +708,8 @@ store_open (GFile         *file,
     {
       /* Strata never leaves an empty store (it creates one under another
        * name): the profiles it held were lost before it was opened. */
-      g_autofree char *why = g_strdup_printf ("%s was empty (0 bytes): what it held was lost before Strata "
-                                              "opened it", path);
+      g_autofree char *why = g_strdup_printf ("%s was empty (0 bytes): what it held was lost before %s "
+                                              "opened it", path, self->writer_name);
 
       if (!set_aside (self, path, why, error))
         return NULL;
