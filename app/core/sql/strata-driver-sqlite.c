@@ -683,18 +683,19 @@ quick_check (StrataDriverSqlite  *self,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GString) problems = g_string_new (NULL);
-  const char *line;
   int rc;
   guint n = 0;
 
-  /* Every row is read: an "ok" row must not leave rc at SQLITE_ROW, which
-   * would read as an error below. */
+  /* A file a crash left with a hot journal can look damaged from its
+   * header alone: reading it here rolls the journal back first. */
   rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check(5)", -1, &stmt, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while (rc == SQLITE_OK || rc == SQLITE_ROW)
     {
-      line = (const char *)sqlite3_column_text (stmt, 0);
-      rc = SQLITE_OK;
+      const char *line;
 
+      if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
+        break;
+      line = (const char *)sqlite3_column_text (stmt, 0);
       if (line == NULL || g_str_equal (line, "ok"))
         continue;
       if (n++ > 0)
