@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
@@ -1060,6 +1061,190 @@ test_project_profiles (void)
   strata_test_rm_rf (dir);
 }
 
+static gboolean
+plan_run_done (gpointer data)
+{
+  return !strata_plan_page_get_running (data);
+}
+
+/* A run that fails: the confirmation answered, the run awaited; returns
+ * how long it took in seconds */
+static double
+run_failing_plan (StrataProjectView *view)
+{
+  StrataPlanPage *page = strata_project_view_get_plan_page (view);
+  gint64 start = g_get_monotonic_time ();
+
+  start_plan (view, NULL);
+  strata_test_gui_iterate_until (plan_run_done, page, "the run ends");
+  wait_idle (view);
+
+  return (g_get_monotonic_time () - start) / (double)G_USEC_PER_SEC;
+}
+
+/* The app runs with the project's settings: schema= puts the version
+ * table, the history and the migrations' tables in that schema (and drift
+ * reads that schema); statement-timeout= and lock-timeout= bound a run. */
+static void
+test_schema_postgresql (void)
+{
+  StrataApplication *app;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataProfile) parsed = NULL;
+  g_autoptr(GFile) directory = NULL;
+  g_autofree char *db_url = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *migrations = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *ini = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *pgpass = NULL;
+  g_autofree char *pgpass_line = NULL;
+  StrataProjectView *view;
+  StrataPlanPage *page;
+  StrataWindow *window;
+  GtkListBox *list;
+  PGconn *holder;
+  PGresult *result;
+  double seconds;
+
+  if (!(app = strata_test_gui_get_application ()) ||
+      !(db_url = strata_test_pg_create_database ()))
+    return;
+
+  parsed = strata_profile_new_from_url (STRATA_PROFILE_ORIGIN_URL, "server", db_url, &error);
+  g_assert_no_error (error);
+
+  dir = strata_test_mkdtemp ();
+  migrations = g_build_filename (dir, "migrations", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (migrations, 0700), ==, 0);
+  path = g_build_filename (migrations, "aaaa00000001_item.json", NULL);
+  g_assert_true (g_file_set_contents (path,
+                                      "{\"revision\": \"aaaa00000001\", \"down_revision\": null, \"message\": \"item\",\n"
+                                      " \"upgrade\": [{\"op\": \"create_table\", \"table\": \"item\", \"columns\": [\n"
+                                      "   {\"name\": \"id\", \"type\": \"integer\", \"primary_key\": true},\n"
+                                      "   {\"name\": \"name\", \"type\": \"text\"}]}]}\n",
+                                      -1, NULL));
+  g_clear_pointer (&path, g_free);
+  path = g_build_filename (migrations, "aaaa00000002_slow.json", NULL);
+  g_assert_true (g_file_set_contents (path,
+                                      "{\"revision\": \"aaaa00000002\", \"down_revision\": \"aaaa00000001\",\n"
+                                      " \"message\": \"slow\",\n"
+                                      " \"upgrade\": [{\"op\": \"add_column\", \"table\": \"item\",\n"
+                                      "               \"column\": {\"name\": \"note\", \"type\": \"text\"}},\n"
+                                      "              {\"op\": \"sql\", \"sqlite\": \"\", \"postgresql\": \"SELECT pg_sleep(20)\",\n"
+                                      "               \"reverse\": {\"sqlite\": \"\", \"postgresql\": \"\"}}]}\n",
+                                      -1, NULL));
+  ini = g_strdup_printf ("[strata]\n"
+                         "migrations=migrations\n"
+                         "schema=shop\n"
+                         "lock-timeout=400ms\n"
+                         "statement-timeout=1s\n"
+                         "\n"
+                         "[profile Shop]\n"
+                         "url=postgresql://%s@%s:%u/%s\n",
+                         strata_profile_get_user (parsed), strata_profile_get_host (parsed),
+                         strata_profile_get_port (parsed), strata_profile_get_database (parsed));
+  g_clear_pointer (&path, g_free);
+  path = g_build_filename (dir, "strata.ini", NULL);
+  g_assert_true (g_file_set_contents (path, ini, -1, NULL));
+  directory = g_file_new_for_path (dir);
+
+  /* The password where libpq finds it: ~/.pgpass (HOME is the test's) */
+  pgpass = g_build_filename (g_get_home_dir (), ".pgpass", NULL);
+  pgpass_line = g_strdup_printf ("%s:%u:%s:%s:%s\n", strata_profile_get_host (parsed), strata_profile_get_port (parsed),
+                                 strata_profile_get_database (parsed), strata_profile_get_user (parsed),
+                                 strata_profile_get_password (parsed));
+  g_assert_true (g_file_set_contents_full (pgpass, pgpass_line, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL));
+
+  window = strata_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  strata_test_gui_show_window (GTK_WINDOW (window));
+  g_assert_true (strata_window_open_project (window, directory, &error));
+  g_assert_no_error (error);
+  strata_test_gui_iterate_pending ();
+
+  list = strata_test_gui_get_child (window, STRATA_TYPE_WINDOW, "profiles_list");
+  gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 0));
+  view = strata_window_get_project_view (window);
+  g_assert_cmpstr (strata_profile_get_name (strata_project_view_get_profile (view)), ==, "Shop");
+  wait_idle (view);
+  g_assert_nonnull (strata_project_view_get_current_heads (view));
+  g_assert_null (strata_project_view_get_current_heads (view)[0]);
+
+  /* Up to the first revision: everything lands in the schema "shop" */
+  page = strata_project_view_get_plan_page (view);
+  strata_plan_page_set_selected_revision (page, "aaaa00000001");
+  page = show_plan (view, STRATA_PLAN_TARGET_REVISION);
+  g_assert_cmpuint (strata_plan_get_n_steps (strata_plan_page_get_plan (page)), ==, 1);
+  apply_plan (view, NULL);
+  assert_pg_query (db_url, "SELECT version_num FROM shop.strata_version", "aaaa00000001");
+  assert_pg_query (db_url, "SELECT count(*) FROM shop.strata_history WHERE direction = 'up'", "1");
+  assert_pg_query (db_url, "SELECT to_regclass('shop.item') IS NOT NULL", "t");
+  assert_pg_query (db_url, "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = 'public'", "0");
+  g_assert_cmpstrv (strata_project_view_get_current_heads (view), ((const char * const[]) { "aaaa00000001", NULL }));
+  g_assert_cmpuint (g_list_model_get_n_items (strata_project_view_get_history (view)), ==, 1);
+
+  /* Drift reads the schema "shop": none, then a column added by hand */
+  adw_view_stack_set_visible_child_name (strata_project_view_get_stack (view), "status");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "project.check-drift", NULL));
+  wait_idle (view);
+  {
+    g_auto(GStrv) drift = strata_project_view_dup_drift (view);
+
+    for (guint i = 0; drift[i] != NULL; i++)
+      g_test_message ("drift: %s", drift[i]);
+    g_assert_cmpuint (g_strv_length (drift), ==, 0);
+  }
+  assert_pg_query (db_url, "ALTER TABLE shop.item ADD COLUMN extra integer; SELECT 'altered'", "altered");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "project.check-drift", NULL));
+  wait_idle (view);
+  {
+    g_auto(GStrv) drift = strata_project_view_dup_drift (view);
+
+    g_assert_cmpuint (g_strv_length (drift), ==, 1);
+    g_assert_nonnull (strstr (drift[0], "item.extra"));
+  }
+  assert_pg_query (db_url, "ALTER TABLE shop.item DROP COLUMN extra; SELECT 'restored'", "restored");
+
+  /* statement-timeout=1s stops a statement that would take 20 s, and the
+   * step rolls back */
+  page = show_plan (view, STRATA_PLAN_TARGET_HEAD);
+  seconds = run_failing_plan (view);
+  g_test_message ("the slow step failed after %.1f s", seconds);
+  g_assert_cmpfloat (seconds, <, 15.0);
+  log = strata_plan_page_dup_log (page);
+  g_assert_nonnull (strstr (log, "statement timeout"));
+  g_clear_pointer (&log, g_free);
+  assert_pg_query (db_url, "SELECT version_num FROM shop.strata_version", "aaaa00000001");
+  assert_pg_query (db_url, "SELECT count(*) FROM information_schema.columns "
+                           "WHERE table_schema = 'shop' AND table_name = 'item' AND column_name = 'note'", "0");
+
+  /* lock-timeout=400ms: another run holds the migration lock (keyed by
+   * shop.strata_version); this one gives up at once instead of waiting
+   * five minutes */
+  holder = PQconnectdb (db_url);
+  g_assert_cmpint (PQstatus (holder), ==, CONNECTION_OK);
+  result = PQexec (holder, "SELECT pg_advisory_lock(('x' || substr(md5('strata:shop.strata_version'), 1, 16))"
+                           "::bit(64)::bigint)");
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  PQclear (result);
+  page = show_plan (view, STRATA_PLAN_TARGET_HEAD);
+  seconds = run_failing_plan (view);
+  PQfinish (holder);
+  g_test_message ("the locked run failed after %.1f s", seconds);
+  g_assert_cmpfloat (seconds, <, 15.0);
+  log = strata_plan_page_dup_log (page);
+  g_test_message ("%s", log);
+  g_assert_nonnull (strstr (log, "lock"));
+  assert_pg_query (db_url, "SELECT version_num FROM shop.strata_version", "aaaa00000001");
+
+  g_assert_cmpint (g_unlink (pgpass), ==, 0);
+  strata_test_gui_destroy_window (GTK_WINDOW (window));
+  strata_test_pg_drop_database (db_url);
+  strata_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1072,6 +1257,7 @@ main (int   argc,
   g_test_add_func ("/strata/ui/migrate/cancel-sqlite", test_cancel_sqlite);
   g_test_add_func ("/strata/ui/migrate/postgresql", test_migrate_postgresql);
   g_test_add_func ("/strata/ui/migrate/project-profiles", test_project_profiles);
+  g_test_add_func ("/strata/ui/migrate/postgresql-schema", test_schema_postgresql);
 
   ret = g_test_run ();
 

@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "strata-cli.h"
-#include "strata-state-cache-private.h"
 
 typedef struct
 {
@@ -23,7 +22,7 @@ typedef struct
 } RunState;
 
 static void
-on_step_started (StrataMigrator *migrator,
+on_step_started (StrataSession  *session,
                  StrataStep     *step,
                  guint           index,
                  guint           n_steps,
@@ -47,11 +46,11 @@ on_step_started (StrataMigrator *migrator,
 
   if (strata_stored_is_copy (script))
     strata_cli_info (state->cli, "      its file is absent: using the copy and downgrade stored in %s when it was applied",
-                     strata_migrator_get_history_table (migrator));
+                     strata_project_get_history_table (state->cli->project));
 }
 
 static void
-on_step_finished (StrataMigrator *migrator,
+on_step_finished (StrataSession  *session,
                   StrataStep     *step,
                   guint           index,
                   guint           n_steps,
@@ -63,7 +62,7 @@ on_step_finished (StrataMigrator *migrator,
 }
 
 static void
-on_statement (StrataMigrator *migrator,
+on_statement (StrataSession  *session,
               StrataStep     *step,
               const char     *sql,
               RunState       *state)
@@ -73,7 +72,7 @@ on_statement (StrataMigrator *migrator,
 }
 
 static void
-on_notice (StrataMigrator *migrator,
+on_notice (StrataSession  *session,
            StrataStep     *step,
            const char     *text,
            RunState       *state)
@@ -130,7 +129,7 @@ print_heads_json (StrataPlan *plan,
 
 static gboolean
 run_plan (StrataCli       *cli,
-          StrataMigrator  *migrator,
+          StrataSession   *session,
           StrataPlan      *plan,
           GError         **error)
 {
@@ -158,10 +157,10 @@ run_plan (StrataCli       *cli,
       return TRUE;
     }
 
-  h1 = g_signal_connect (migrator, "step-started", G_CALLBACK (on_step_started), &state);
-  h2 = g_signal_connect (migrator, "step-finished", G_CALLBACK (on_step_finished), &state);
-  h3 = g_signal_connect (migrator, "statement", G_CALLBACK (on_statement), &state);
-  h4 = g_signal_connect (migrator, "notice", G_CALLBACK (on_notice), &state);
+  h1 = g_signal_connect (session, "step-started", G_CALLBACK (on_step_started), &state);
+  h2 = g_signal_connect (session, "step-finished", G_CALLBACK (on_step_finished), &state);
+  h3 = g_signal_connect (session, "statement", G_CALLBACK (on_statement), &state);
+  h4 = g_signal_connect (session, "notice", G_CALLBACK (on_notice), &state);
 
   /* The run happens right here, so its progress signals need no hop
    * between threads; Ctrl-C and SIGTERM are watched by a small thread of
@@ -180,7 +179,7 @@ run_plan (StrataCli       *cli,
     g_source_attach (sigterm, context);
     watcher = g_thread_new ("strata-signals", (GThreadFunc)(void (*) (void))g_main_loop_run, loop);
 
-    strata_migrator_run (migrator, plan, cli->cancellable, &state.error);
+    strata_session_apply (session, plan, cli->cancellable, &state.error);
 
     /* Quit from inside the watcher's loop: a quit before that thread has
      * entered g_main_loop_run () would be forgotten. */
@@ -195,10 +194,10 @@ run_plan (StrataCli       *cli,
     g_source_destroy (sigterm);
   }
 
-  g_signal_handler_disconnect (migrator, h1);
-  g_signal_handler_disconnect (migrator, h2);
-  g_signal_handler_disconnect (migrator, h3);
-  g_signal_handler_disconnect (migrator, h4);
+  g_signal_handler_disconnect (session, h1);
+  g_signal_handler_disconnect (session, h2);
+  g_signal_handler_disconnect (session, h3);
+  g_signal_handler_disconnect (session, h4);
 
   if (state.error != NULL)
     {
@@ -248,7 +247,7 @@ strata_cli_run_checked (StrataCli       *cli,
         return FALSE;
     }
 
-  return run_plan (cli, migrator, plan, error);
+  return run_plan (cli, cli->session, plan, error);
 }
 
 static gboolean
@@ -331,9 +330,6 @@ offline (StrataCli        *cli,
   g_autoptr(StrataPlan) plan = NULL;
   g_autofree char *from = NULL;
   g_autofree char *sql = NULL;
-  g_autofree char *schema = NULL;
-  int lock_timeout;
-  int statement_timeout;
   g_auto(GStrv) start = NULL;
   const char *to = range;
   const char *colon = strchr (range, ':');
@@ -376,9 +372,6 @@ offline (StrataCli        *cli,
   if (plan == NULL)
     return FALSE;
 
-  if (!strata_cli_get_session_settings (cli, &schema, &lock_timeout, &statement_timeout, error))
-    return FALSE;
-
   if (json)
     {
       g_autoptr(StrataPlanFile) data = NULL;
@@ -391,71 +384,36 @@ offline (StrataCli        *cli,
       return TRUE;
     }
 
-  if (!(sql = strata_migrator_render_guarded_script (graph, plan, dialect,
-                                                     strata_project_get_version_table (cli->project),
-                                                     strata_project_get_history_table (cli->project),
-                                                     schema, lock_timeout, statement_timeout,
-                                                     error)))
+  if (!(sql = strata_session_render_offline (strata_cli_get_session (cli, NULL), plan, dialect, error)))
     return FALSE;
 
   g_print ("%s", sql);
   return TRUE;
 }
 
-/* The version rows of the target database without opening it: only for a
- * SQLite file that provably has not changed since strata last read it (see
- * strata-state-cache-private.h); NULL in any other case. */
-static char **
-cached_heads (StrataCli  *cli,
-              char      **display_url)
+/* upgrade: when the session knows without opening the database (a SQLite
+ * file unchanged since strata last read it) that the plan is empty, there
+ * is nothing to do. Any other plan is made from the rows read again. */
+static gboolean
+upgrade_is_noop (StrataCli  *cli,
+                 const char *target)
 {
   g_autoptr(StrataProfile) profile = NULL;
-  g_autoptr(StrataUrl) parsed = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *path = NULL;
-  const char * const *params;
-  char **heads;
-
-  if (!(profile = strata_cli_resolve_profile (cli, NULL)) ||
-      strata_profile_get_dialect (profile) != STRATA_DIALECT_SQLITE)
-    return NULL;
-
-  url = strata_profile_dup_url (profile, FALSE);
-  if (!(parsed = strata_url_parse (url, NULL)) || strata_url_is_memory (parsed))
-    return NULL;
-
-  /* Read-only or otherwise special URLs take the usual way. */
-  params = strata_url_get_param_names (parsed);
-  if (params[0] != NULL)
-    return NULL;
-
-  path = strata_url_get_sqlite_path (parsed, strata_project_get_directory (cli->project));
-  heads = _strata_state_cache_lookup (path, strata_project_get_version_table (cli->project));
-  if (heads != NULL)
-    *display_url = strata_url_to_string (parsed, TRUE);
-
-  return heads;
-}
-
-/* upgrade: when the cached version rows give an empty plan, there is
- * nothing to do and the database is not opened. Any other plan is made
- * again from the rows read inside the run's transactions. */
-static gboolean
-upgrade_is_noop (StrataCli   *cli,
-                 StrataGraph *graph,
-                 const char  *target)
-{
   g_autoptr(StrataPlan) plan = NULL;
-  g_autofree char *display_url = NULL;
-  g_auto(GStrv) heads = NULL;
 
-  if (!(heads = cached_heads (cli, &display_url)) ||
-      !(plan = strata_graph_plan_upgrade (graph, (const char * const *)heads, target, NULL)) ||
-      strata_plan_get_n_steps (plan) != 0)
+  if (!(profile = strata_cli_resolve_profile (cli, NULL)))
+    return FALSE;
+
+  strata_session_set_profile (cli->session, profile);
+  if (!(plan = strata_session_plan_unchanged (cli->session, target)))
     return FALSE;
 
   if (cli->verbose && !cli->json)
-    g_printerr ("Database: %s (unchanged since strata last read it: not opened)\n", display_url);
+    {
+      g_autofree char *display_url = strata_profile_dup_display_url (profile);
+
+      g_printerr ("Database: %s (unchanged since strata last read it: not opened)\n", display_url);
+    }
 
   return run_plan (cli, NULL, plan, NULL);
 }
@@ -470,27 +428,19 @@ migrate (StrataCli        *cli,
   g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataPlan) plan = NULL;
   g_auto(GStrv) heads = NULL;
-  StrataGraph *graph;
 
-  if (!(graph = strata_cli_get_graph (cli, error)))
+  if (!strata_cli_get_graph (cli, error))
     return FALSE;
 
-  if (direction == STRATA_DIRECTION_UP && upgrade_is_noop (cli, graph, target))
+  if (direction == STRATA_DIRECTION_UP && upgrade_is_noop (cli, target))
     return TRUE;
 
   if (!(migrator = strata_cli_open_migrator (cli, TRUE, error)))
     return FALSE;
 
-  if (!(heads = _strata_state_cache_read_heads (migrator, cli->cancellable, error)) ||
-      !strata_cli_take_stored (cli, &migrator, (const char * const *)heads, error))
-    return FALSE;
-  graph = strata_migrator_get_graph (migrator);
-
-  if (direction == STRATA_DIRECTION_UP)
-    plan = strata_graph_plan_upgrade (graph, (const char * const *)heads, target, error);
-  else
-    plan = strata_graph_plan_downgrade (graph, (const char * const *)heads, target, error);
-  if (plan == NULL)
+  if (!(heads = strata_session_read_heads (cli->session, cli->cancellable, error)) ||
+      !strata_cli_take_stored (cli, &migrator, (const char * const *)heads, error) ||
+      !(plan = strata_session_plan (cli->session, direction, (const char * const *)heads, target, error)))
     return FALSE;
 
   if (!strata_cli_run_checked (cli, migrator, plan, validate, error))
@@ -499,7 +449,7 @@ migrate (StrataCli        *cli,
   /* Record the state the run left, for the next no-op upgrade. */
   if (strata_plan_get_n_steps (plan) > 0)
     {
-      g_auto(GStrv) after = _strata_state_cache_read_heads (migrator, cli->cancellable, NULL);
+      g_auto(GStrv) after = strata_session_read_heads (cli->session, cli->cancellable, NULL);
     }
 
   return TRUE;
@@ -595,9 +545,9 @@ strata_cli_stamp (StrataCli  *cli,
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "stamp", entries);
   g_autoptr(StrataMigrator) migrator = NULL;
   g_auto(GStrv) current = NULL;
+  g_auto(GStrv) checked = NULL;
   g_auto(GStrv) heads = NULL;
   g_autofree char *joined = NULL;
-  StrataGraph *graph;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
@@ -605,22 +555,21 @@ strata_cli_stamp (StrataCli  *cli,
   if (argc != 2)
     return strata_cli_usage_error (error, "stamp", "stamp needs one target");
 
-  if (!(graph = strata_cli_get_graph (cli, error)))
-    return FALSE;
-
   if (!(migrator = strata_cli_open_migrator (cli, TRUE, error)))
     return FALSE;
 
-  if (!(current = strata_migrator_get_current_heads (migrator, cli->cancellable, error)))
+  if (!(current = strata_session_read_heads (cli->session, cli->cancellable, error)))
     return FALSE;
 
-  if (!(heads = strata_graph_plan_stamp (graph, (const char * const *)current, argv[1], purge, error)))
+  /* The target is checked before asking to confirm the change */
+  if (!(checked = strata_graph_plan_stamp (strata_migrator_get_graph (migrator),
+                                           (const char * const *)current, argv[1], purge, error)))
     return FALSE;
 
   if (!strata_cli_confirm_change (cli, "stamp it", error))
     return FALSE;
 
-  if (!strata_migrator_stamp (migrator, (const char * const *)heads, cli->cancellable, error))
+  if (!(heads = strata_session_stamp (cli->session, argv[1], purge, cli->cancellable, error)))
     return FALSE;
 
   joined = g_strjoinv (" ", heads);

@@ -234,14 +234,15 @@ StrataGraph *
 strata_cli_get_graph (StrataCli  *cli,
                       GError    **error)
 {
+  StrataSession *session;
+
   if (cli->graph == NULL)
     {
-      StrataProject *project;
-
-      if (!(project = strata_cli_get_project (cli, error)))
+      if (!(session = strata_cli_get_session (cli, error)))
         return NULL;
 
-      cli->graph = strata_project_load_graph (project, error);
+      if ((cli->graph = strata_session_get_graph (session, error)) != NULL)
+        g_object_ref (cli->graph);
     }
 
   return cli->graph;
@@ -273,13 +274,17 @@ sqlite_database_missing (StrataProject  *project,
 }
 
 static void
-on_lock_waiting (StrataDriverPg *driver,
-                 const char     *holder,
-                 StrataCli      *cli)
+on_lock_waiting (StrataSession *session,
+                 const char    *holder,
+                 StrataCli     *cli)
 {
+  StrataDriver *driver = strata_session_get_driver (session);
+
   /* From the thread that runs the migration: g_printerr is thread-safe */
   strata_cli_info (cli, "Waiting for the migration lock on %s, %s…",
-                   strata_driver_pg_get_location (driver), holder);
+                   STRATA_IS_DRIVER_PG (driver) ? strata_driver_pg_get_location (STRATA_DRIVER_PG (driver))
+                                                : strata_driver_get_display_url (driver),
+                   holder);
 }
 
 static void
@@ -323,6 +328,43 @@ get_timeout (const char  *option,
   return TRUE;
 }
 
+/* The session: the project with the options that override strata.ini
+ * (--schema, --lock-timeout, --statement-timeout). */
+StrataSession *
+strata_cli_get_session (StrataCli  *cli,
+                        GError    **error)
+{
+  g_autoptr(StrataSession) session = NULL;
+  StrataProject *project;
+  int msec;
+
+  if (cli->session != NULL)
+    return cli->session;
+
+  if (!(project = strata_cli_get_project (cli, error)))
+    return NULL;
+
+  session = strata_session_new (project, NULL);
+  if (cli->schema != NULL)
+    strata_session_set_schema (session, cli->schema);
+  if (cli->lock_timeout != NULL)
+    {
+      if (!get_timeout ("lock-timeout", cli->lock_timeout, -1, &msec, error))
+        return NULL;
+      strata_session_set_lock_timeout (session, msec);
+    }
+  if (cli->statement_timeout != NULL)
+    {
+      if (!get_timeout ("statement-timeout", cli->statement_timeout, -1, &msec, error))
+        return NULL;
+      strata_session_set_statement_timeout (session, msec);
+    }
+
+  cli->session = g_steal_pointer (&session);
+
+  return cli->session;
+}
+
 /* The PostgreSQL session settings: the options, else strata.ini. */
 gboolean
 strata_cli_get_session_settings (StrataCli  *cli,
@@ -331,23 +373,21 @@ strata_cli_get_session_settings (StrataCli  *cli,
                                  int        *statement_timeout,
                                  GError    **error)
 {
-  StrataProject *project;
+  StrataSession *session;
 
-  if (!(project = strata_cli_get_project (cli, error)))
+  if (!(session = strata_cli_get_session (cli, error)))
     return FALSE;
 
-  if (!get_timeout ("lock-timeout", cli->lock_timeout,
-                    strata_project_get_lock_timeout (project), lock_timeout, error) ||
-      !get_timeout ("statement-timeout", cli->statement_timeout,
-                    strata_project_get_statement_timeout (project), statement_timeout, error))
-    return FALSE;
-
-  *schema = cli->schema != NULL ? g_strdup (cli->schema)
-                                : strata_project_dup_schema (project, cli->profile);
+  *schema = strata_session_dup_schema (session);
+  *lock_timeout = strata_session_get_lock_timeout (session);
+  *statement_timeout = strata_session_get_statement_timeout (session);
 
   return TRUE;
 }
 
+/* The migrator for the target database, through the session (which
+ * applies every project setting). NULL without an error when @create is
+ * FALSE and the SQLite file does not exist yet. */
 StrataMigrator *
 strata_cli_open_migrator (StrataCli  *cli,
                           gboolean    create,
@@ -355,20 +395,13 @@ strata_cli_open_migrator (StrataCli  *cli,
 {
   g_autoptr(StrataDriver) driver = NULL;
   g_autoptr(StrataProfile) profile = NULL;
-  g_autofree char *schema = NULL;
-  int lock_timeout;
-  int statement_timeout;
-  StrataMigrator *migrator;
+  StrataSession *session;
   StrataProject *project;
-  StrataGraph *graph;
 
-  if (!(graph = strata_cli_get_graph (cli, error)))
+  if (!strata_cli_get_graph (cli, error))
     return NULL;
 
   project = cli->project;
-  if (!strata_cli_get_session_settings (cli, &schema, &lock_timeout, &statement_timeout, error))
-    return NULL;
-
   if (!(profile = strata_cli_resolve_profile (cli, error)))
     return NULL;
 
@@ -389,29 +422,19 @@ strata_cli_open_migrator (StrataCli  *cli,
   if (cli->verbose && !cli->json)
     g_printerr ("Database: %s\n", strata_driver_get_display_url (driver));
 
-  migrator = strata_migrator_new (driver, graph);
-  strata_migrator_set_version_table (migrator, strata_project_get_version_table (project));
-  strata_migrator_set_history_table (migrator, strata_project_get_history_table (project));
-  strata_migrator_set_schema (migrator, schema);
-  strata_migrator_set_lock_timeout (migrator, lock_timeout);
-  strata_migrator_set_statement_timeout (migrator, statement_timeout);
-
+  session = cli->session;
+  strata_session_set_profile (session, profile);
+  strata_session_set_driver (session, driver);
+  if (g_signal_handler_find (session, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, cli) == 0)
+    g_signal_connect (session, "lock-waiting", G_CALLBACK (on_lock_waiting), cli);
   if (STRATA_IS_DRIVER_PG (driver))
-    {
-      g_signal_connect (driver, "lock-waiting", G_CALLBACK (on_lock_waiting), cli);
-      g_signal_connect (driver, "statement-waiting", G_CALLBACK (on_statement_waiting), cli);
-    }
+    g_signal_connect (driver, "statement-waiting", G_CALLBACK (on_statement_waiting), cli);
   else if (STRATA_IS_DRIVER_SQLITE (driver))
-    {
-      if (lock_timeout >= 0)
-        strata_driver_sqlite_set_busy_timeout (STRATA_DRIVER_SQLITE (driver), lock_timeout);
-      g_signal_connect (driver, "lock-waiting", G_CALLBACK (on_sqlite_lock_waiting), cli);
-    }
-
+    g_signal_connect (driver, "lock-waiting", G_CALLBACK (on_sqlite_lock_waiting), cli);
   g_set_object (&cli->driver, driver);
   g_set_object (&cli->target, profile);
 
-  return migrator;
+  return strata_session_open_migrator (session, cli->cancellable, error);
 }
 
 /* When the database is at a revision without a file (another branch is
@@ -440,6 +463,8 @@ strata_cli_take_stored (StrataCli           *cli,
   if (with != *migrator)
     {
       g_set_object (&cli->graph, strata_migrator_get_graph (with));
+      if (cli->session != NULL)
+        strata_session_set_graph (cli->session, cli->graph);
       g_set_object (migrator, with);
     }
 
@@ -465,7 +490,7 @@ strata_cli_current_heads (StrataCli  *cli,
       return g_new0 (char *, 1);
     }
 
-  if (!(heads = strata_migrator_get_current_heads (migrator, cli->cancellable, error)) ||
+  if (!(heads = strata_session_read_heads (cli->session, cli->cancellable, error)) ||
       !strata_cli_take_stored (cli, &migrator, (const char * const *)heads, error))
     return NULL;
 
@@ -576,8 +601,9 @@ strata_cli_clear (StrataCli *cli)
   g_clear_pointer (&cli->schema, g_free);
   g_clear_pointer (&cli->lock_timeout, g_free);
   g_clear_pointer (&cli->statement_timeout, g_free);
-  if (cli->driver != NULL)
-    g_signal_handlers_disconnect_by_data (cli->driver, cli);
+  if (cli->session != NULL)
+    g_signal_handlers_disconnect_by_data (cli->session, cli);
+  g_clear_object (&cli->session);
   g_clear_object (&cli->driver);
   g_clear_object (&cli->target);
   /* The process exits next. Freeing the graph, thousands of revisions

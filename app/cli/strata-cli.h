@@ -30,6 +30,8 @@ struct _StrataCli
 
   /* Loaded on demand */
   StrataProject *project;
+  /* The use cases over the project (and, once resolved, the profile) */
+  StrataSession *session;
   StrataGraph   *graph;
   GCancellable  *cancellable;
   /* The connection open_migrator made last (for -v's round-trip count) */
@@ -65,6 +67,8 @@ gboolean        strata_cli_parse                (StrataCli           *cli,
 StrataProject  *strata_cli_get_project          (StrataCli           *cli,
                                                  GError             **error);
 StrataGraph    *strata_cli_get_graph            (StrataCli           *cli,
+                                                 GError             **error);
+StrataSession  *strata_cli_get_session          (StrataCli           *cli,
                                                  GError             **error);
 StrataMigrator *strata_cli_open_migrator        (StrataCli           *cli,
                                                  gboolean             create,
@@ -136,7 +140,6 @@ gboolean strata_cli_check     (StrataCli *cli, int argc, char **argv, GError **e
 gboolean strata_cli_drift     (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_lint      (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_autogenerate (StrataCli           *cli,
-                                  StrataGraph         *graph,
                                   const char * const  *parents,
                                   const char * const  *depends_on,
                                   const char * const  *renames,

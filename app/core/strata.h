@@ -7,6 +7,7 @@
 
 #define STRATA_INSIDE
 #include "strata-types.h"
+#include "strata-enum-types.h"
 #include "strata-error.h"
 #include "strata-adopt.h"
 #include "strata-dialect.h"
@@ -27,10 +28,12 @@
 #include "strata-project.h"
 #include "strata-replay.h"
 #include "strata-script.h"
+#include "strata-session.h"
 #include "strata-type-map.h"
 #include "strata-secret.h"
 #include "strata-store.h"
 #include "strata-stored.h"
+#include "strata-app-store.h"
 #include "strata-url.h"
 #include "strata-validate.h"
 #undef STRATA_INSIDE

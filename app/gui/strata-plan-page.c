@@ -121,7 +121,7 @@ struct _StrataPlanPage
   StrataProject     *project;
   StrataGraph       *graph;
   StrataProfile     *profile;
-  StrataDriver      *driver;
+  StrataSession     *session;      /* the project view's: every use case */
   char             **current_heads;
   char              *selected_revision;
 
@@ -136,7 +136,6 @@ struct _StrataPlanPage
   guint              finished : 1;     /* showing the run that just ended */
   guint              checking : 1;     /* reading the files again before a run */
 
-  StrataMigrator    *migrator;     /* while running */
   GCancellable      *cancellable;
   GCancellable      *review_cancellable;  /* while the steps are reviewed */
   struct _RunLog    *run_log;      /* the run's entry in the store's log, or NULL */
@@ -887,7 +886,7 @@ strata_plan_page_update_plan (StrataPlanPage *self)
   gtk_revealer_set_reveal_child (self->warning_revealer, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
 
-  if (self->graph == NULL || self->profile == NULL || self->current_heads == NULL)
+  if (self->session == NULL || self->graph == NULL || self->profile == NULL || self->current_heads == NULL)
     {
       gtk_stack_set_visible_child_name (self->plan_stack, "no-profile");
       strata_plan_page_update_actions (self);
@@ -938,10 +937,8 @@ strata_plan_page_update_plan (StrataPlanPage *self)
       return;
     }
 
-  if (down)
-    self->plan = strata_graph_plan_downgrade (self->graph, (const char * const *)self->current_heads, target_id, &error);
-  else
-    self->plan = strata_graph_plan_upgrade (self->graph, (const char * const *)self->current_heads, target_id, &error);
+  self->plan = strata_session_plan (self->session, down ? STRATA_DIRECTION_DOWN : STRATA_DIRECTION_UP,
+                                    (const char * const *)self->current_heads, target_id, &error);
 
   if (self->plan == NULL)
     {
@@ -1173,7 +1170,7 @@ strata_plan_page_step_started_cb (StrataPlanPage *self,
                                   StrataStep     *step,
                                   guint           index,
                                   guint           n_steps,
-                                  StrataMigrator *migrator)
+                                  StrataSession  *session)
 {
   StrataStepItem *item = get_step_item (self, index);
   g_autofree char *text = NULL;
@@ -1198,7 +1195,7 @@ strata_plan_page_step_finished_cb (StrataPlanPage *self,
                                    guint           index,
                                    guint           n_steps,
                                    double          seconds,
-                                   StrataMigrator *migrator)
+                                   StrataSession  *session)
 {
   StrataStepItem *item = get_step_item (self, index);
 
@@ -1217,7 +1214,7 @@ static void
 strata_plan_page_statement_cb (StrataPlanPage *self,
                                StrataStep     *step,
                                const char     *sql,
-                               StrataMigrator *migrator)
+                               StrataSession  *session)
 {
   strata_plan_page_log (self, "  %s", sql);
 }
@@ -1377,9 +1374,9 @@ lock_waiting_idle (gpointer data)
 }
 
 static void
-lock_waiting_cb (StrataDriver *driver,
-                 const char   *holder,
-                 gpointer      user_data)
+lock_waiting_cb (StrataSession *session,
+                 const char    *holder,
+                 gpointer       user_data)
 {
   LockWaiting *waiting = g_new0 (LockWaiting, 1);
 
@@ -1398,12 +1395,11 @@ strata_plan_page_run_cb (GObject      *object,
   g_autofree char *message = NULL;
   gboolean success;
 
-  success = strata_migrator_run_finish (STRATA_MIGRATOR (object), result, &error);
+  success = strata_session_apply_finish (STRATA_SESSION (object), result, &error);
 
   g_signal_handlers_disconnect_by_data (object, self);
-  g_clear_signal_handler (&self->lock_waiting_id, strata_migrator_get_driver (STRATA_MIGRATOR (object)));
+  self->lock_waiting_id = 0;
   strata_plan_page_log_run (self, error);
-  g_clear_object (&self->migrator);
 
   /* The page went away while the run ended: nothing left to show it on */
   if (self->steps == NULL)
@@ -1525,7 +1521,8 @@ strata_plan_page_run (StrataPlanPage *self)
 {
 
   g_assert (self->cancellable == NULL);
-  g_return_if_fail (self->plan != NULL && self->driver != NULL);
+  g_return_if_fail (self->plan != NULL && self->session != NULL &&
+                    strata_session_get_driver (self->session) != NULL);
 
   self->cancellable = g_cancellable_new ();
   self->n_done = 0;
@@ -1533,18 +1530,12 @@ strata_plan_page_run (StrataPlanPage *self)
   self->heads_reached = g_strdupv (self->current_heads);
   strata_plan_page_begin_run (self);
 
-  if (STRATA_IS_DRIVER_PG (self->driver))
-    self->lock_waiting_id = g_signal_connect (self->driver, "lock-waiting", G_CALLBACK (lock_waiting_cb), self);
-
-  self->migrator = strata_migrator_new (self->driver, self->graph);
-  strata_migrator_set_version_table (self->migrator, strata_project_get_version_table (self->project));
-  strata_migrator_set_history_table (self->migrator, strata_project_get_history_table (self->project));
-  g_signal_connect_object (self->migrator, "step-started",
-                           G_CALLBACK (strata_plan_page_step_started_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->migrator, "step-finished",
-                           G_CALLBACK (strata_plan_page_step_finished_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->migrator, "statement",
-                           G_CALLBACK (strata_plan_page_statement_cb), self, G_CONNECT_SWAPPED);
+  /* The session opens the migrator with every project setting: the
+   * version and history tables, schema=, lock and statement timeouts. */
+  self->lock_waiting_id = g_signal_connect (self->session, "lock-waiting", G_CALLBACK (lock_waiting_cb), self);
+  g_signal_connect_swapped (self->session, "step-started", G_CALLBACK (strata_plan_page_step_started_cb), self);
+  g_signal_connect_swapped (self->session, "step-finished", G_CALLBACK (strata_plan_page_step_finished_cb), self);
+  g_signal_connect_swapped (self->session, "statement", G_CALLBACK (strata_plan_page_statement_cb), self);
 
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
@@ -1553,12 +1544,12 @@ strata_plan_page_run (StrataPlanPage *self)
                         g_dngettext (GETTEXT_PACKAGE, "Running %u step on %s", "Running %u steps on %s",
                                      strata_plan_get_n_steps (self->plan)),
                         strata_plan_get_n_steps (self->plan),
-                        strata_driver_get_display_url (self->driver));
+                        strata_driver_get_display_url (strata_session_get_driver (self->session)));
   strata_plan_page_update_actions (self);
   strata_plan_page_move_focus (self, GTK_WIDGET (self->cancel_button));
 
-  strata_migrator_run_async (self->migrator, self->plan, self->cancellable,
-                             strata_plan_page_run_cb, g_object_ref (self));
+  strata_session_apply_async (self->session, self->plan, self->cancellable,
+                              strata_plan_page_run_cb, g_object_ref (self));
 }
 
 static void
@@ -1823,12 +1814,14 @@ strata_plan_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_PLAN_PAGE);
 
+  /* A run that outlives the page logs it, but shows nothing on it */
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->project);
   g_clear_object (&self->graph);
   g_clear_object (&self->profile);
-  g_clear_object (&self->driver);
   g_clear_object (&self->plan);
-  g_clear_object (&self->migrator);
+  g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->current_heads, g_strfreev);
   g_clear_pointer (&self->selected_revision, g_free);
@@ -1946,14 +1939,17 @@ strata_plan_page_new (void)
 
 void
 strata_plan_page_set_context (StrataPlanPage     *self,
-                              StrataProject      *project,
-                              StrataGraph        *graph,
-                              StrataProfile      *profile,
-                              StrataDriver       *driver,
+                              StrataSession      *session,
                               const char * const *current_heads)
 {
+  StrataProject *project;
+
   g_return_if_fail (STRATA_IS_PLAN_PAGE (self));
+  g_return_if_fail (session == NULL || STRATA_IS_SESSION (session));
   g_return_if_fail (self->cancellable == NULL);
+
+  g_set_object (&self->session, session);
+  project = session != NULL ? strata_session_get_project (session) : NULL;
 
   /* Each project has its own log */
   if (project != NULL && project != self->project)
@@ -1969,10 +1965,18 @@ strata_plan_page_set_context (StrataPlanPage     *self,
       gtk_text_view_set_buffer (self->log_view, buffer);
     }
 
-  g_set_object (&self->project, project);
-  g_set_object (&self->graph, graph);
-  g_set_object (&self->profile, profile);
-  g_set_object (&self->driver, driver);
+  if (session != NULL)
+    {
+      g_set_object (&self->project, project);
+      g_set_object (&self->graph, strata_session_get_graph (session, NULL));
+      g_set_object (&self->profile, strata_session_get_profile (session));
+    }
+  else
+    {
+      g_clear_object (&self->project);
+      g_clear_object (&self->graph);
+      g_clear_object (&self->profile);
+    }
   g_clear_pointer (&self->current_heads, g_strfreev);
   self->current_heads = g_strdupv ((char **)current_heads);
 

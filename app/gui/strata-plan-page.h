@@ -35,13 +35,11 @@ typedef enum
 } StrataPlanTarget;
 
 GtkWidget        *strata_plan_page_new                   (void);
-/* What the plans are for: the project, its graph, the profile, the open
- * connection and the version-table rows read from it (NULL while unknown). */
+/* What the plans are for: the project view's session (its project, graph,
+ * profile and open connection; plans, reviews and runs go through it) and
+ * the version-table rows read from it (NULL while unknown). */
 void              strata_plan_page_set_context           (StrataPlanPage      *self,
-                                                          StrataProject       *project,
-                                                          StrataGraph         *graph,
-                                                          StrataProfile       *profile,
-                                                          StrataDriver        *driver,
+                                                          StrataSession       *session,
                                                           const char * const  *current_heads);
 /* The user's store (NULL without one): each run is logged in it. */
 void              strata_plan_page_set_store             (StrataPlanPage      *self,

@@ -119,19 +119,15 @@ outcome_label (const char *outcome)
 }
 
 static StrataHistoryEntry *
-strata_history_entry_new (StrataResult *result,
-                          guint         row,
-                          StrataGraph  *graph)
+strata_history_entry_new (const StrataHistoryRecord *record,
+                          StrataGraph               *graph)
 {
   StrataHistoryEntry *self = g_object_new (STRATA_TYPE_HISTORY_ENTRY, NULL);
-  const char *direction = result_value (result, row, "direction");
-  const char *duration = result_value (result, row, "duration_ms");
-  const char *finished = result_value (result, row, "finished");
-  const char *os_user = result_value (result, row, "os_user");
-  const char *host = result_value (result, row, "host");
+  const char *direction = record->direction;
 
-  self->values[ENTRY_PROP_WHEN] = strata_format_timestamp (finished != NULL ? finished : result_value (result, row, "started"));
-  self->values[ENTRY_PROP_REVISION] = g_strdup (result_value (result, row, "revision"));
+  self->values[ENTRY_PROP_WHEN] = strata_format_timestamp (record->finished != NULL ? record->finished
+                                                                                    : record->started);
+  self->values[ENTRY_PROP_REVISION] = g_strdup (record->revision);
   /* The revision's message, from its file (a revision whose file is gone
    * has none) */
   if (graph != NULL && self->values[ENTRY_PROP_REVISION] != NULL)
@@ -149,15 +145,15 @@ strata_history_entry_new (StrataResult *result,
     self->values[ENTRY_PROP_DIRECTION] = g_strdup (_("Stamp"));
   else
     self->values[ENTRY_PROP_DIRECTION] = g_strdup (direction);
-  self->values[ENTRY_PROP_OUTCOME] = g_strdup (outcome_label (result_value (result, row, "outcome")));
+  self->values[ENTRY_PROP_OUTCOME] = g_strdup (outcome_label (record->outcome));
   /* In seconds, as the log of a run says it */
-  if (duration != NULL)
+  if (record->duration_ms >= 0)
     /* Translators: a duration in seconds, as in the log: "0.012 s" */
-    self->values[ENTRY_PROP_DURATION] = g_strdup_printf (_("%.3f s"), g_ascii_strtod (duration, NULL) / 1000.0);
-  if (os_user != NULL && host != NULL)
-    self->values[ENTRY_PROP_WHO] = g_strdup_printf ("%s@%s", os_user, host);
+    self->values[ENTRY_PROP_DURATION] = g_strdup_printf (_("%.3f s"), record->duration_ms / 1000.0);
+  if (record->os_user != NULL && record->host != NULL)
+    self->values[ENTRY_PROP_WHO] = g_strdup_printf ("%s@%s", record->os_user, record->host);
   else
-    self->values[ENTRY_PROP_WHO] = g_strdup (os_user);
+    self->values[ENTRY_PROP_WHO] = g_strdup (record->os_user);
 
   return self;
 }
@@ -173,6 +169,9 @@ struct _StrataProjectView
   StrataGraph         *graph;
   StrataRevisionList  *revisions;
   StrataProfile       *profile;
+  /* The use cases for this project and profile: state, drift, plans and
+   * their review, runs (the plan page shares it) */
+  StrataSession       *session;
   StrataDriver        *driver;
   char               **current_heads;
   /* What is done for this project and profile: cancelled when either
@@ -264,8 +263,7 @@ strata_project_view_update_plan_page (StrataProjectView *self)
   if (strata_plan_page_get_running (self->plan_page))
     return;
 
-  strata_plan_page_set_context (self->plan_page, self->project, self->graph, self->profile,
-                                self->driver, (const char * const *)self->current_heads);
+  strata_plan_page_set_context (self->plan_page, self->session, (const char * const *)self->current_heads);
 }
 
 /* Drift: rows under the Drift row, one per difference */
@@ -445,13 +443,13 @@ strata_project_view_show_status (StrataProjectView *self)
 
 static void
 strata_project_view_show_history (StrataProjectView *self,
-                                  StrataResult      *history)
+                                  GPtrArray         *history)
 {
-  guint n_rows = history != NULL ? strata_result_get_n_rows (history) : 0;
+  guint n_rows = history != NULL ? history->len : 0;
   g_autoptr(GPtrArray) entries = g_ptr_array_new_full (n_rows, g_object_unref);
 
   for (guint i = 0; i < n_rows; i++)
-    g_ptr_array_add (entries, strata_history_entry_new (history, i, self->graph));
+    g_ptr_array_add (entries, strata_history_entry_new (g_ptr_array_index (history, i), self->graph));
 
   g_list_store_splice (self->history_store, 0,
                        g_list_model_get_n_items (G_LIST_MODEL (self->history_store)),
@@ -464,6 +462,8 @@ strata_project_view_show_error (StrataProjectView *self,
                                 const char        *message)
 {
   g_clear_object (&self->driver);
+  if (self->session != NULL)
+    strata_session_set_driver (self->session, NULL);
   g_clear_pointer (&self->current_heads, g_strfreev);
   gtk_spinner_stop (self->loading_spinner);
   adw_status_page_set_description (self->error_page, message);
@@ -496,62 +496,18 @@ strata_project_view_is_current (StrataProjectView *self,
   return self->cancellable != NULL && g_task_get_cancellable (task) == self->cancellable;
 }
 
-/* Reading the database's state, in a worker thread */
-
-typedef struct
-{
-  StrataDriver  *driver;
-  StrataGraph   *graph;
-  char          *version_table;
-  char          *history_table;
-  char         **heads;
-  StrataResult  *history;
-} Refresh;
-
-static void
-refresh_free (Refresh *refresh)
-{
-  g_clear_object (&refresh->driver);
-  g_clear_object (&refresh->graph);
-  g_clear_pointer (&refresh->version_table, g_free);
-  g_clear_pointer (&refresh->history_table, g_free);
-  g_clear_pointer (&refresh->heads, g_strfreev);
-  g_clear_pointer (&refresh->history, strata_result_unref);
-  g_free (refresh);
-}
-
-static void
-refresh_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  Refresh *refresh = task_data;
-  g_autoptr(StrataMigrator) migrator = NULL;
-  g_autoptr(GError) error = NULL;
-
-  migrator = strata_migrator_new (refresh->driver, refresh->graph);
-  strata_migrator_set_version_table (migrator, refresh->version_table);
-  strata_migrator_set_history_table (migrator, refresh->history_table);
-
-  if (!(refresh->heads = strata_migrator_get_current_heads (migrator, cancellable, &error)) ||
-      !(refresh->history = strata_migrator_get_history (migrator, cancellable, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
-}
+/* Reading the database's state: the session does it in a thread */
 
 static void
 refresh_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  StrataProjectView *self = STRATA_PROJECT_VIEW (object);
-  Refresh *refresh = g_task_get_task_data (G_TASK (result));
+  g_autoptr(StrataProjectView) self = user_data;
+  g_autoptr(StrataDatabaseState) state = NULL;
   g_autoptr(GError) error = NULL;
+
+  state = strata_session_read_state_finish (STRATA_SESSION (object), result, &error);
 
   /* Another project or profile took over */
   if (!strata_project_view_is_current (self, G_TASK (result)))
@@ -559,7 +515,7 @@ refresh_cb (GObject      *object,
 
   gtk_spinner_stop (self->loading_spinner);
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (state == NULL)
     {
       strata_project_view_show_error (self, error->message);
       strata_project_view_work_done (self);
@@ -567,11 +523,11 @@ refresh_cb (GObject      *object,
     }
 
   g_clear_pointer (&self->current_heads, g_strfreev);
-  self->current_heads = g_steal_pointer (&refresh->heads);
+  self->current_heads = g_strdupv ((char **)strata_database_state_get_heads (state));
 
   strata_revision_list_set_current_heads (self->revisions, (const char * const *)self->current_heads);
   strata_project_view_show_status (self);
-  strata_project_view_show_history (self, refresh->history);
+  strata_project_view_show_history (self, strata_database_state_get_history (state));
   strata_project_view_update_plan_page (self);
   strata_project_view_work_done (self);
 }
@@ -579,21 +535,9 @@ refresh_cb (GObject      *object,
 static void
 strata_project_view_read_state (StrataProjectView *self)
 {
-  g_autoptr(GTask) task = NULL;
-  Refresh *refresh;
+  g_assert (self->busy && self->driver != NULL && self->session != NULL);
 
-  g_assert (self->busy && self->driver != NULL);
-
-  refresh = g_new0 (Refresh, 1);
-  refresh->driver = g_object_ref (self->driver);
-  refresh->graph = g_object_ref (self->graph);
-  refresh->version_table = g_strdup (strata_project_get_version_table (self->project));
-  refresh->history_table = g_strdup (strata_project_get_history_table (self->project));
-
-  task = g_task_new (self, self->cancellable, refresh_cb, NULL);
-  g_task_set_source_tag (task, strata_project_view_read_state);
-  g_task_set_task_data (task, refresh, (GDestroyNotify)refresh_free);
-  g_task_run_in_thread (task, refresh_thread);
+  strata_session_read_state_async (self->session, self->cancellable, refresh_cb, g_object_ref (self));
 }
 
 /* Connecting, with the password from memory, the keyring, PGPASSWORD or
@@ -715,6 +659,8 @@ connect_cb (GObject      *object,
     }
 
   g_set_object (&self->driver, driver);
+  /* The session opens the migrator on it with every project setting */
+  strata_session_set_driver (self->session, driver);
   strata_project_view_read_state (self);
 }
 
@@ -743,6 +689,12 @@ strata_project_view_start_refresh (StrataProjectView *self)
       gtk_spinner_start (self->loading_spinner);
     }
 
+  if (self->session == NULL)
+    {
+      self->session = strata_session_new (self->project, self->profile);
+      strata_session_set_graph (self->session, self->graph);
+    }
+
   if (self->driver == NULL)
     strata_project_view_connect (self);
   else
@@ -765,6 +717,7 @@ strata_project_view_reset (StrataProjectView *self)
 
   self->busy = FALSE;
   self->refresh_pending = FALSE;
+  g_clear_object (&self->session);
   g_clear_object (&self->driver);
   g_clear_pointer (&self->current_heads, g_strfreev);
 }
@@ -933,99 +886,18 @@ strata_project_view_refresh (StrataProjectView *self)
 
 /* Check Drift: the live schema against the one its revision should have */
 
-typedef struct
-{
-  StrataDriver  *driver;
-  StrataGraph   *graph;
-  char         **heads;
-  StrataModel   *expected;   /* replayed in the thread */
-  char          *expected_label;
-  char          *exclude[3];
-  StrataDialect  dialect;
-} Drift;
-
-static void
-drift_free (Drift *drift)
-{
-  g_clear_object (&drift->driver);
-  g_clear_object (&drift->graph);
-  g_clear_pointer (&drift->heads, g_strfreev);
-  g_clear_pointer (&drift->expected, strata_model_unref);
-  g_clear_pointer (&drift->expected_label, g_free);
-  g_clear_pointer (&drift->exclude[0], g_free);
-  g_clear_pointer (&drift->exclude[1], g_free);
-  g_free (drift);
-}
-
-static void
-drift_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  Drift *drift = task_data;
-  g_autoptr(StrataModel) live = NULL;
-  g_autoptr(StrataDiff) diff = NULL;
-  g_autoptr(GPtrArray) lines = NULL;
-  GPtrArray *differences;
-  GPtrArray *warnings;
-  GError *error = NULL;
-
-  /* The schema the version table's revisions should have: replayed from
-   * the graph's scripts (the graph may be read from any thread) */
-  if (!(drift->expected = strata_model_new_for_heads_for_dialect (drift->graph, (const char * const *)drift->heads,
-                                                                  drift->dialect, &error)) ||
-      g_task_return_error_if_cancelled (task))
-    {
-      if (error != NULL)
-        g_task_return_error (task, error);
-      return;
-    }
-
-  if (!(live = strata_driver_introspect (drift->driver, (const char * const *)drift->exclude,
-                                         cancellable, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  diff = strata_diff_new (drift->expected, live);
-  strata_diff_set_labels (diff, drift->expected_label, _("the database"));
-  strata_diff_set_dialect (diff, drift->dialect);
-  if (!strata_diff_compute (diff, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  lines = g_ptr_array_new_with_free_func (g_free);
-  differences = strata_diff_get_differences (diff);
-  for (guint i = 0; differences != NULL && i < differences->len; i++)
-    g_ptr_array_add (lines, g_strdup (g_ptr_array_index (differences, i)));
-  warnings = strata_diff_get_warnings (diff);
-  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
-    {
-      const char *warning = g_ptr_array_index (warnings, i);
-      gboolean seen = FALSE;
-
-      for (guint j = 0; j < lines->len && !seen; j++)
-        seen = g_str_equal (g_ptr_array_index (lines, j), warning);
-      if (!seen)
-        g_ptr_array_add (lines, g_strdup (warning));
-    }
-
-  g_task_return_pointer (task, g_steal_pointer (&lines), (GDestroyNotify)g_ptr_array_unref);
-}
-
 static void
 drift_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  StrataProjectView *self = STRATA_PROJECT_VIEW (object);
+  g_autoptr(StrataProjectView) self = user_data;
+  g_autoptr(StrataDiff) diff = NULL;
   g_autoptr(GPtrArray) lines = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *subtitle = NULL;
+
+  diff = strata_session_check_drift_finish (STRATA_SESSION (object), result, &error);
 
   if (!strata_project_view_is_current (self, G_TASK (result)))
     return;
@@ -1033,7 +905,20 @@ drift_cb (GObject      *object,
   gtk_spinner_stop (self->drift_spinner);
   gtk_widget_set_visible (GTK_WIDGET (self->drift_spinner), FALSE);
 
-  lines = g_task_propagate_pointer (G_TASK (result), &error);
+  /* Each difference, then each warning not already said */
+  if (diff != NULL)
+    {
+      GPtrArray *differences = strata_diff_get_differences (diff);
+      GPtrArray *warnings = strata_diff_get_warnings (diff);
+
+      lines = g_ptr_array_new ();
+      for (guint i = 0; differences != NULL && i < differences->len; i++)
+        g_ptr_array_add (lines, g_ptr_array_index (differences, i));
+      for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+        if (!g_ptr_array_find_with_equal_func (lines, g_ptr_array_index (warnings, i), g_str_equal, NULL))
+          g_ptr_array_add (lines, g_ptr_array_index (warnings, i));
+    }
+
   if (lines == NULL)
     {
       strata_project_view_clear_drift (self, error->message);
@@ -1066,24 +951,10 @@ strata_project_view_check_drift_action (GtkWidget  *widget,
                                         GVariant   *parameter)
 {
   StrataProjectView *self = STRATA_PROJECT_VIEW (widget);
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *heads = NULL;
-  Drift *drift;
 
-  if (self->busy || self->driver == NULL || self->current_heads == NULL ||
+  if (self->busy || self->driver == NULL || self->session == NULL || self->current_heads == NULL ||
       strata_plan_page_get_running (self->plan_page))
     return;
-
-  heads = self->current_heads[0] != NULL ? g_strjoinv (", ", self->current_heads) : g_strdup ("base");
-  drift = g_new0 (Drift, 1);
-  drift->driver = g_object_ref (self->driver);
-  drift->graph = g_object_ref (self->graph);
-  drift->heads = g_strdupv (self->current_heads);
-  /* Translators: a side of a comparison: "revision 8b4e0f6a2c18" */
-  drift->expected_label = g_strdup_printf (_("revision %s"), heads);
-  drift->exclude[0] = g_strdup (strata_project_get_version_table (self->project));
-  drift->exclude[1] = g_strdup (strata_project_get_history_table (self->project));
-  drift->dialect = strata_driver_get_dialect (self->driver);
 
   self->busy = TRUE;
   strata_project_view_update_actions (self);
@@ -1091,10 +962,9 @@ strata_project_view_check_drift_action (GtkWidget  *widget,
   gtk_widget_set_visible (GTK_WIDGET (self->drift_spinner), TRUE);
   gtk_spinner_start (self->drift_spinner);
 
-  task = g_task_new (self, self->cancellable, drift_cb, NULL);
-  g_task_set_source_tag (task, strata_project_view_check_drift_action);
-  g_task_set_task_data (task, drift, (GDestroyNotify)drift_free);
-  g_task_run_in_thread (task, drift_thread);
+  /* The session replays the revisions the database is at, reads the live
+   * schema (in the project's schema=) and compares them, in a thread */
+  strata_session_check_drift_async (self->session, self->cancellable, drift_cb, g_object_ref (self));
 }
 
 static void
@@ -1183,6 +1053,7 @@ strata_project_view_dispose (GObject *object)
   g_clear_object (&self->graph);
   g_clear_object (&self->revisions);
   g_clear_object (&self->profile);
+  g_clear_object (&self->session);
   g_clear_object (&self->driver);
   g_clear_pointer (&self->current_heads, g_strfreev);
   g_clear_pointer (&self->drift_rows, g_ptr_array_unref);

@@ -369,6 +369,13 @@ auth_hint (const char          *name,
 
 /**
  * strata_profile_connect:
+ * @self: a #StrataProfile
+ * @base_dir: (nullable): where a relative SQLite path starts
+ * @prompt: (nullable) (scope call) (closure prompt_data): asks a person for
+ *   the password when the server wants one and none was found
+ * @prompt_data: data for @prompt
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
  *
  * Returns: (transfer full): a connection to the profile's database
  */

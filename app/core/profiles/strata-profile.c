@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "strata-enum-types.h"
 #include "strata-driver.h"
 #include "strata-error.h"
 #include "strata-profile-private.h"
@@ -18,16 +19,6 @@
 #define MAX_NAME_LENGTH 200
 
 G_DEFINE_FINAL_TYPE (StrataProfile, strata_profile, G_TYPE_OBJECT)
-
-G_DEFINE_ENUM_TYPE (StrataProfileRole, strata_profile_role,
-  G_DEFINE_ENUM_VALUE (STRATA_PROFILE_ROLE_DEVELOPMENT, "development"),
-  G_DEFINE_ENUM_VALUE (STRATA_PROFILE_ROLE_STAGING, "staging"),
-  G_DEFINE_ENUM_VALUE (STRATA_PROFILE_ROLE_PRODUCTION, "production"))
-
-G_DEFINE_ENUM_TYPE (StrataProfileOrigin, strata_profile_origin,
-  G_DEFINE_ENUM_VALUE (STRATA_PROFILE_ORIGIN_URL, "url"),
-  G_DEFINE_ENUM_VALUE (STRATA_PROFILE_ORIGIN_PROJECT, "project"),
-  G_DEFINE_ENUM_VALUE (STRATA_PROFILE_ORIGIN_USER, "user"))
 
 enum {
   PROP_0,

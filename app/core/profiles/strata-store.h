@@ -5,6 +5,10 @@
 
 #pragma once
 
+#if !defined (STRATA_INSIDE) && !defined (STRATA_COMPILATION)
+# error "Only <strata.h> can be included directly."
+#endif
+
 #include <gio/gio.h>
 
 #include "strata-types.h"
@@ -48,7 +52,6 @@ G_BEGIN_DECLS
  */
 
 #define STRATA_TYPE_STORE         (strata_store_get_type ())
-#define STRATA_TYPE_STORE_OUTCOME (strata_store_outcome_get_type ())
 
 /**
  * StrataStoreOutcome:
@@ -68,7 +71,6 @@ typedef enum
   STRATA_STORE_OUTCOME_RECREATED,
 } StrataStoreOutcome;
 
-GType               strata_store_outcome_get_type       (void) G_GNUC_CONST;
 
 G_DECLARE_FINAL_TYPE (StrataStore, strata_store, STRATA, STORE, GObject)
 

@@ -311,6 +311,14 @@ lint_script (StrataGraph          *graph,
   return findings;
 }
 
+/**
+ * strata_lint_script:
+ * @graph: the revision graph
+ * @script: the revision
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type StrataLintFinding): the findings of @script's upgrade on the schema replayed up to it, or %NULL with @error set
+ */
 GPtrArray *
 strata_lint_script (StrataGraph   *graph,
                     StrataScript  *script,

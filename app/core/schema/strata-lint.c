@@ -653,6 +653,14 @@ lint_ops (GPtrArray   *ops,
   return g_steal_pointer (&findings);
 }
 
+/**
+ * strata_lint_ops:
+ * @ops: (element-type StrataOp): the operations
+ * @state: (nullable): the schema they apply to (not changed)
+ * @has_downgrade: whether the revision has a downgrade
+ *
+ * Returns: (transfer full) (element-type StrataLintFinding): the findings
+ */
 GPtrArray *
 strata_lint_ops (GPtrArray   *ops,
                  StrataModel *state,

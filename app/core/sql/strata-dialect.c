@@ -312,6 +312,13 @@ render_create_index (StrataDialect  dialect,
   return g_string_free (out, FALSE);
 }
 
+/**
+ * strata_dialect_render_create_table:
+ * @dialect: the dialect
+ * @table: the table
+ *
+ * Returns: (transfer full) (element-type utf8): the statements, without a trailing ";"
+ */
 GPtrArray *
 strata_dialect_render_create_table (StrataDialect  dialect,
                                     StrataTable   *table)
