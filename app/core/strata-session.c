@@ -698,7 +698,10 @@ strata_session_get_graph (StrataSession  *self,
  * @self: a #StrataSession
  * @graph: the project's graph, already loaded
  *
- * Shares a graph loaded elsewhere instead of loading it again.
+ * Shares a graph loaded elsewhere instead of loading it again: a project
+ * read again, or a graph that took in the stored copies of applied
+ * revisions. A migrator the session opened over another graph goes with it
+ * (the next one shares the same connection).
  */
 void
 strata_session_set_graph (StrataSession *self,
@@ -709,6 +712,8 @@ strata_session_set_graph (StrataSession *self,
 
   g_mutex_lock (&self->mutex);
   g_set_object (&self->graph, graph);
+  if (self->migrator != NULL && strata_migrator_get_graph (self->migrator) != graph)
+    g_clear_object (&self->migrator);
   g_mutex_unlock (&self->mutex);
 }
 

@@ -751,6 +751,9 @@ strata_project_view_reload (StrataProjectView  *self,
 
   g_set_object (&self->project, project);
   g_set_object (&self->graph, graph);
+  /* The session reviews and runs the files as they are now */
+  if (self->session != NULL)
+    strata_session_set_graph (self->session, graph);
   g_clear_object (&self->revisions);
   self->revisions = strata_revision_list_new (graph);
   strata_revision_list_set_current_heads (self->revisions, (const char * const *)self->current_heads);
