@@ -279,12 +279,15 @@ def keyring_end_to_end(tmp):
         assert shown["role"] == "production"
         assert shown["url"] == db.url(), shown
 
-        # upgrade and current through it, against the server.
-        r = env.strata("-C", project, "--profile", "staging", "upgrade", check=0)
+        # upgrade and current through it, against the server: a production
+        # database changes only with --yes (or its name typed).
+        r = env.strata("-C", project, "--profile", "staging", "upgrade", check=2)
+        assert "production database" in r.err and "--yes" in r.err, r
+        r = env.strata("-C", project, "--profile", "staging", "--yes", "upgrade", check=0)
         assert versions(db) == ["1b2c3d4e5f60"]
         r = env.strata("-C", project, "--profile", "staging", "current", check=0)
         assert "1b2c3d4e5f60" in r.out, r
-        r = env.strata("-C", project, "--profile", "staging", "-v", "downgrade", "0a1b2c3d4e5f", check=0)
+        r = env.strata("-C", project, "--profile", "staging", "-v", "--yes", "downgrade", "0a1b2c3d4e5f", check=0)
         assert versions(db) == ["0a1b2c3d4e5f"]
         r = env.strata("profiles", "test", "staging", check=0)
         assert r.out.startswith("Connected to postgresql://"), r

@@ -595,7 +595,8 @@ test_sqlite_bookkeeping (void)
   assert_query (db, "SELECT name, type, \"notnull\", pk FROM pragma_table_info('my version')",
                 "version_num|VARCHAR(32)|1|1");
   assert_query (db, "SELECT group_concat(name, ',') FROM pragma_table_info('my history')",
-                "id,revision,direction,checksum,started,finished,duration_ms,os_user,host,tool_version,outcome");
+                "id,revision,direction,checksum,started,finished,duration_ms,os_user,host,tool_version,outcome,"
+                "downgrade,statements_done");
 
   db_exec (db, "INSERT INTO \"my history\" (revision, direction, checksum, started, finished, duration_ms, "
                "os_user, host, tool_version, outcome) VALUES ('ae1027a6acf0', 'upgrade', 'abc', "

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 
 from tap import run, skip_all, test
@@ -95,9 +96,12 @@ def with_shapes(func):
 @with_shapes
 def graph_commands(tmp):
     p = Project(tmp)
+    # history needs no database; -i reads it to mark the current revisions
     history = p.json("history", shape="history")
+    assert len(history) == 8 and not any("is_current" in r for r in history)
+    history = p.json("history", "-i", shape="history")
     assert len(history) == 8 and all("is_current" in r for r in history)
-    assert len(p.json("history", "--no-current", shape="history")) == 8
+    assert all(r["file_present"] for r in history)
     assert [r["revision"] for r in p.json("heads", shape="history")] == ["8b4e0f6a2c18"]
     assert p.json("show", "3c4d", shape="history")[0]["revision"] == "3c4d1f9e7a63"
     branches = p.json("branches", shape="branches")
@@ -116,7 +120,40 @@ def migrate_commands(tmp):
     down = p.json("downgrade", "-1", shape="upgrade")
     assert down["direction"] == "downgrade" and down["steps"] == ["8b4e0f6a2c18"]
     assert p.run("stamp", "head").stdout == ""
-    assert p.run("upgrade", "head", "--sql").stdout.startswith("-- Strata ")
+    # --sql --json: the plan as data (already at head: no step)
+    assert p.json("upgrade", "head", "--sql", shape="plan")["steps"] == []
+    script = p.json("downgrade", "--sql", "-1", shape="plan")
+    assert script["heads_before"] == ["8b4e0f6a2c18"] and len(script["steps"]) == 1 and "hash" not in script
+
+
+@with_shapes
+def deploy_commands(tmp):
+    p = Project(tmp)
+    p.run("upgrade", "3c4d")
+    log = p.json("log", shape="log")
+    assert [e["outcome"] for e in log[:3]] == ["success"] * 3 and log[-1]["outcome"] == "pending"
+    assert p.json("validate", shape="validate") == []
+    plan = p.json("plan", "head", "-o", "-", shape="plan")
+    assert plan["hash"] and plan["database"] and len(plan["steps"]) == 5
+    with open(os.path.join(p.dir, "migrations", "1a0e6c2d9b41_create_author_table.json")) as f:
+        doc = json.load(f)
+    doc["message"] = "edited"
+    with open(os.path.join(p.dir, "migrations", "1a0e6c2d9b41_create_author_table.json"), "w") as f:
+        json.dump(doc, f)
+    edited = p.json("validate", shape="validate", status=3)
+    assert [i["kind"] for i in edited] == ["edited"]
+    repaired = p.json("repair", shape="validate")
+    assert repaired[0]["repaired"] is True
+    fresh = Project(os.path.join(tmp, "other"))
+    url = "sqlite:///" + os.path.join(tmp, "adopt.db")
+    con = sqlite3.connect(os.path.join(tmp, "adopt.db"))
+    con.execute("CREATE TABLE t (id integer PRIMARY KEY)")
+    con.commit()
+    con.close()
+    for name in os.listdir(os.path.join(fresh.dir, "migrations")):
+        os.remove(os.path.join(fresh.dir, "migrations", name))
+    adopted = fresh.json("--url", url, "baseline", "-m", "adopt", shape="baseline")
+    assert adopted["operations"] == 1 and os.path.isfile(adopted["path"])
 
 
 @with_shapes

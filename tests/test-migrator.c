@@ -602,6 +602,7 @@ test_non_transactional (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(StrataPlan) good = plan_new (STRATA_DIRECTION_UP, NULL);
   g_autoptr(StrataPlan) bad = plan_new (STRATA_DIRECTION_UP, "n1n1n1n1n1n1");
+  g_autoptr(StrataPlan) fixed = plan_new (STRATA_DIRECTION_UP, "n1n1n1n1n1n1");
   g_autofree char *heads = NULL;
   g_autofree char *heads_after = NULL;
   g_autofree char *summary = NULL;
@@ -632,11 +633,13 @@ test_non_transactional (Fixture       *fixture,
                          "revision n2n2n2n2n2n2 (migrations/n2n2n2n2n2n2_halfway.json): "
                          "INSERT INTO nope VALUES (1): no such table: nope "
                          "(not transactional: already ran and stay applied: CREATE TABLE t1 (x int); "
-                         "CREATE TABLE t2 (y int); the revision was not recorded in strata_version)",
+                         "CREATE TABLE t2 (y int); the revision was not recorded in strata_version, "
+                         "and the next run resumes after them)",
                          "revision n2n2n2n2n2n2 (migrations/n2n2n2n2n2n2_halfway.json): "
                          "INSERT INTO nope VALUES (1): relation \"nope\" does not exist "
                          "(not transactional: already ran and stay applied: CREATE TABLE t1 (x int); "
-                         "CREATE TABLE t2 (y int); the revision was not recorded in strata_version)"));
+                         "CREATE TABLE t2 (y int); the revision was not recorded in strata_version, "
+                         "and the next run resumes after them)"));
 
   /* What ran stays, what did not run did not, and the version is unchanged */
   g_assert_true (observed_table_exists (fixture, "t1"));
@@ -645,7 +648,28 @@ test_non_transactional (Fixture       *fixture,
   heads_after = observed_heads (fixture);
   g_assert_cmpstr (heads_after, ==, "n1n1n1n1n1n1");
   summary = history_summary (fixture);
-  g_assert_cmpstr (summary, ==, "n2n2n2n2n2n2:up:failed n1n1n1n1n1n1:up:success");
+  g_assert_cmpstr (summary, ==, "n2n2n2n2n2n2:up:failed n2n2n2n2n2n2:up:partial n1n1n1n1n1n1:up:success");
+
+  /* The failing statement fixed, the next run resumes after the two that
+   * completed (running them again would fail: "already exists"). */
+  add_script (fixture, "n2n2n2n2n2n2", "\"n1n1n1n1n1n1\"", "halfway",
+              "  \"transactional\": false,\n"
+              "  \"upgrade\": [ {\"op\": \"sql\", \"sql\": \"CREATE TABLE t1 (x int)\"},\n"
+              "                 {\"op\": \"sql\", \"sql\": \"CREATE TABLE t2 (y int)\"},\n"
+              "                 {\"op\": \"sql\", \"sql\": \"CREATE TABLE nope (a int)\"},\n"
+              "                 {\"op\": \"sql\", \"sql\": \"CREATE TABLE t3 (z int)\"} ]");
+  plan_add (fixture, fixed, "n2n2n2n2n2n2", STRATA_DIRECTION_UP, "n1n1n1n1n1n1", "n2n2n2n2n2n2");
+  g_clear_error (&error);
+  g_assert_true (strata_migrator_run (fixture->migrator, fixed, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (observed_table_exists (fixture, "t3"));
+  g_clear_pointer (&heads_after, g_free);
+  heads_after = observed_heads (fixture);
+  g_assert_cmpstr (heads_after, ==, "n2n2n2n2n2n2");
+  g_clear_pointer (&summary, g_free);
+  summary = history_summary (fixture);
+  g_assert_cmpstr (summary, ==, "n2n2n2n2n2n2:up:success n2n2n2n2n2n2:up:failed "
+                                "n2n2n2n2n2n2:up:interrupted n1n1n1n1n1n1:up:success");
 }
 
 static void
@@ -926,7 +950,7 @@ test_offline_sql (Fixture       *fixture,
   g_test_message ("%s", sql);
 
   assert_mentions (sql, "strata_version");
-  assert_mentions (sql, "-- Running upgrade  -> a1a1a1a1a1a1, create account\n");
+  assert_mentions (sql, "-- Running upgrade <base> -> a1a1a1a1a1a1, create account\n");
   assert_mentions (sql, "-- Running upgrade a1a1a1a1a1a1 -> b2b2b2b2b2b2, add email\n\nBEGIN;\n\n"
                         "ALTER TABLE account ADD COLUMN email TEXT;\n\n");
   assert_mentions (sql, "-- Running upgrade c3c3c3c3c3c3 -> d4d4d4d4d4d4, outside a transaction\n"

@@ -260,6 +260,59 @@ test_lint (void)
                    "upgrade[8] irreversible\n");
 }
 
+static char *
+lint_text (GPtrArray     *ops,
+           StrataModel   *state,
+           StrataDialect  dialect)
+{
+  g_autoptr(GPtrArray) findings = strata_lint_ops_for_dialect (ops, state, TRUE, dialect);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      StrataLintFinding *finding = g_ptr_array_index (findings, i);
+
+      g_string_append_printf (text, "%s %s: %s\n", finding->where, strata_lint_kind_to_string (finding->kind),
+                              finding->message);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+/* Findings per dialect: an index build locks only on PostgreSQL, a rebuild
+ * copies rows only on SQLite; dropping a view loses no data */
+static void
+test_lint_dialect (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataModel) state = strata_model_new ();
+  g_autoptr(GPtrArray) create = parse_ops (create_ops);
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autofree char *sqlite = NULL;
+  g_autofree char *pg = NULL;
+
+  g_assert_true (strata_model_apply_ops (state, create, "upgrade", &error));
+  ops = parse_ops ("[{\"op\": \"create_index\", \"table\": \"a\", \"name\": \"ix_a_y\", \"columns\": [\"y\"]},"
+                   " {\"op\": \"alter_column\", \"table\": \"a\", \"column\": \"y\", \"nullable\": true},"
+                   " {\"op\": \"sql\", \"sql\": \"DROP VIEW IF EXISTS v\"},"
+                   " {\"op\": \"sql\", \"sql\": \"drop materialized view mv\"},"
+                   " {\"op\": \"sql\", \"sqlite\": \"\", \"postgresql\": \"DROP TABLE old\"},"
+                   " {\"op\": \"sql\", \"sql\": \"ALTER TABLE a DROP COLUMN y\"}]");
+
+  sqlite = lint_text (ops, state, STRATA_DIALECT_SQLITE);
+  pg = lint_text (ops, state, STRATA_DIALECT_POSTGRESQL);
+  g_test_message ("sqlite:\n%s\npostgresql:\n%s", sqlite, pg);
+
+  g_assert_cmpstr (sqlite, ==,
+                   "upgrade[1] locking: rebuilds table a (every row is copied)\n"
+                   "upgrade[5] destructive: the SQL drops, deletes or truncates\n");
+  g_assert_cmpstr (pg, ==,
+                   "upgrade[0] locking: blocks writes to a while the index builds; \"concurrently\": true in a "
+                   "migration with \"transactional\": false avoids that\n"
+                   "upgrade[4] destructive: the SQL drops, deletes or truncates\n"
+                   "upgrade[5] destructive: the SQL drops, deletes or truncates\n");
+}
+
 /* Types are a grammar, not raw SQL (issue 13, item 9). */
 static void
 test_type_grammar (void)
@@ -308,6 +361,7 @@ main (int   argc,
   g_test_add_func ("/strata/model/invert-round-trip", test_invert_round_trip);
   g_test_add_func ("/strata/model/irreversible", test_irreversible);
   g_test_add_func ("/strata/model/lint", test_lint);
+  g_test_add_func ("/strata/model/lint-dialect", test_lint_dialect);
   g_test_add_func ("/strata/model/type-grammar", test_type_grammar);
 
   return g_test_run ();

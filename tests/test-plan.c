@@ -37,10 +37,12 @@ test_error_exit_status (void)
 {
   g_autoptr(GError) bad = g_error_new (STRATA_ERROR, STRATA_ERROR_UNKNOWN_REVISION, "no such revision");
   g_autoptr(GError) db = g_error_new (STRATA_ERROR, STRATA_ERROR_DATABASE, "syntax error");
+  g_autoptr(GError) found = g_error_new (STRATA_ERROR, STRATA_ERROR_DIFFERENCES, "1 difference");
 
   g_assert_cmpint (strata_error_exit_status (NULL), ==, 0);
   g_assert_cmpint (strata_error_exit_status (bad), ==, 2);
   g_assert_cmpint (strata_error_exit_status (db), ==, 1);
+  g_assert_cmpint (strata_error_exit_status (found), ==, 3);
 }
 
 int

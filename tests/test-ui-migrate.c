@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
@@ -145,6 +146,12 @@ plan_is_not_running (gpointer data)
   return !strata_plan_page_get_running (data);
 }
 
+static gboolean
+plan_is_not_checking (gpointer data)
+{
+  return !strata_plan_page_get_checking (data);
+}
+
 static void
 store_flushed_cb (GObject      *object,
                   GAsyncResult *result,
@@ -198,18 +205,6 @@ log_has (gpointer data)
   return strstr (log, wait->text) != NULL;
 }
 
-static void
-iterate_for (guint msec)
-{
-  gint64 until = g_get_monotonic_time () + msec * 1000;
-
-  while (g_get_monotonic_time () < until)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
-
 static gboolean
 plan_reviewed (gpointer data)
 {
@@ -244,6 +239,8 @@ start_plan (StrataProjectView *view,
   confirm = strata_plan_page_get_destructive (page) || type_name != NULL;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "plan.apply", NULL));
+  /* Apply reads the plan's files again first */
+  strata_test_gui_iterate_until (plan_is_not_checking, page, "the plan's files are read again");
 
   if (confirm)
     {
@@ -309,11 +306,32 @@ dup_last_run (StrataStore *store)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* The run's entry is finished by the store's queue after the page says the
+ * run is over (its beginning may still be on the way when it is
+ * cancelled): wait for that, a condition, not a time. */
+static char *
+dup_last_finished_run (StrataStore *store)
+{
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      char *run = dup_last_run (store);
+
+      if (strstr (run, " running ") == NULL)
+        return run;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting until the run's entry is finished: %s", run);
+      g_free (run);
+      strata_test_gui_iterate_pending ();
+    }
+}
+
 static void
 assert_last_run (StrataStore *store,
                  const char  *expected)
 {
-  g_autofree char *run = dup_last_run (store);
+  g_autofree char *run = dup_last_finished_run (store);
 
   g_test_message ("last run: %s", run);
   g_assert_cmpstr (run, ==, expected);
@@ -326,23 +344,18 @@ row_subtitle (StrataProjectView *view,
   return adw_action_row_get_subtitle (strata_test_gui_get_child (view, STRATA_TYPE_PROJECT_VIEW, name));
 }
 
-/* A step's row in the plan, by its revision */
-static AdwExpanderRow *
-find_step_row (StrataPlanPage *page,
-               const char     *revision)
+typedef struct
 {
-  GtkWidget *list = strata_test_gui_get_child (page, STRATA_TYPE_PLAN_PAGE, "steps_list");
+  StrataPlanPage *page;
+  const char     *revision;
+} StepWait;
 
-  for (GtkWidget *child = gtk_widget_get_first_child (list);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (ADW_IS_EXPANDER_ROW (child) &&
-          strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), revision) != NULL)
-        return ADW_EXPANDER_ROW (child);
-    }
+static gboolean
+step_sql_rendered (gpointer data)
+{
+  StepWait *wait = data;
 
-  return NULL;
+  return strata_plan_page_get_step_sql (wait->page, wait->revision) != NULL;
 }
 
 static StrataWindow *
@@ -385,8 +398,8 @@ test_connection (StrataProfileEditor *editor,
 {
   AdwActionRow *test_row = strata_test_gui_get_child (editor, STRATA_TYPE_PROFILE_EDITOR, "test_row");
 
+  /* A SQLite file that is not there is answered at once, without connecting */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.test", NULL));
-  g_assert_true (strata_profile_editor_get_testing (editor));
   strata_test_gui_iterate_until (editor_is_idle, editor, "the connection test ends");
   g_test_message ("test connection: %s", adw_action_row_get_subtitle (test_row));
   g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (test_row), expected_prefix));
@@ -440,7 +453,7 @@ test_migrate_sqlite (void)
   StrataProfileEditor *editor;
   StrataPlanPage *plan_page;
   StrataPlan *plan;
-  AdwExpanderRow *step_row;
+  StepWait step_wait;
   GListModel *profiles;
   const char * const *heads;
 
@@ -494,7 +507,13 @@ test_migrate_sqlite (void)
   }
   g_free (strata_test_gui_save_png (GTK_WIDGET (editor), "test-ui-profile-editor.png"));
 
-  test_connection (editor, "Connected to sqlite:");
+  /* The file is not there yet: said, and not created by the test */
+  {
+    g_autofree char *missing = g_strdup_printf ("%s does not exist yet", db_path);
+
+    test_connection (editor, missing);
+    g_assert_false (g_file_test (db_path, G_FILE_TEST_EXISTS));
+  }
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
   strata_test_gui_iterate_until (no_editor, NULL, "the editor closes");
@@ -520,7 +539,8 @@ test_migrate_sqlite (void)
   g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-status.png"));
 
   /* Review the plan to head: the eight steps with their SQL and the lint
-   * findings of the isbn index (locking, data-dependent), none destructive */
+   * finding of the isbn index on SQLite (data-dependent; its build locks
+   * only on PostgreSQL), none destructive */
   plan_page = show_plan (view, STRATA_PLAN_TARGET_HEAD);
   plan = strata_plan_page_get_plan (plan_page);
   g_assert_nonnull (plan);
@@ -530,10 +550,14 @@ test_migrate_sqlite (void)
   g_assert_cmpstr (strata_step_get_revision (strata_plan_get_step (plan, 7)), ==, HEAD);
   g_assert_false (strata_plan_page_get_destructive (plan_page));
   g_assert_cmpstr (gtk_label_get_label (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "warning_label")),
-                   ==, "2 lint findings: see the steps they are about");
-  step_row = find_step_row (plan_page, "6f2c8d4e0a96");
-  g_assert_nonnull (step_row);
-  adw_expander_row_set_expanded (step_row, TRUE);
+                   ==, "1 lint finding: see the steps it is about");
+  /* Its SQL is rendered once its row is opened */
+  g_assert_null (strata_plan_page_get_step_sql (plan_page, "6f2c8d4e0a96"));
+  g_assert_true (strata_plan_page_expand_step (plan_page, "6f2c8d4e0a96"));
+  step_wait.page = plan_page;
+  step_wait.revision = "6f2c8d4e0a96";
+  strata_test_gui_iterate_until (step_sql_rendered, &step_wait, "the step's SQL is rendered");
+  g_assert_nonnull (strstr (strata_plan_page_get_step_sql (plan_page, "6f2c8d4e0a96"), "CREATE UNIQUE INDEX"));
   g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-plan.png"));
 
   /* Apply, then look at the database itself */
@@ -554,7 +578,7 @@ test_migrate_sqlite (void)
 
   /* The run is in the store's log, and the Status page says so */
   assert_last_run (store, "upgrade head succeeded " HEAD);
-  g_assert_true (g_str_has_prefix (row_subtitle (view, "last_run_row"), "Upgrade to head · succeeded · "));
+  g_assert_true (g_str_has_prefix (row_subtitle (view, "last_run_row"), "Upgrade to head · Succeeded · "));
 
   /* Drift: none at first; then a table and a column added behind the
    * app's back */
@@ -642,6 +666,27 @@ test_migrate_sqlite (void)
   g_assert_cmpuint (g_list_model_get_n_items (strata_project_view_get_history (view)), ==, 10);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (strata_test_gui_get_child (view, STRATA_TYPE_PROJECT_VIEW, "history_stack")),
                    ==, "history");
+  /* Each row: an ISO date, the revision's message, a translated outcome
+   * and a duration in seconds, as the log gives it */
+  {
+    g_autoptr(GObject) entry = g_list_model_get_item (strata_project_view_get_history (view), 0);
+    g_autofree char *when = NULL;
+    g_autofree char *message = NULL;
+    g_autofree char *outcome = NULL;
+    g_autofree char *duration = NULL;
+    g_autoptr(GRegex) iso = g_regex_new ("^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$", 0, 0, NULL);
+    g_autoptr(GRegex) seconds = g_regex_new ("^\\d+\\.\\d{3} s$", 0, 0, NULL);
+
+    g_object_get (entry, "when", &when, "message", &message, "outcome", &outcome, "duration", &duration, NULL);
+    g_test_message ("history: %s | %s | %s | %s", when, message, outcome, duration);
+    g_assert_true (g_regex_match (iso, when, 0, NULL));
+    g_assert_cmpstr (message, ==, "merge shopping cart and isbn");
+    g_assert_cmpstr (outcome, ==, "Succeeded");
+    g_assert_true (g_regex_match (seconds, duration, 0, NULL));
+    g_clear_pointer (&log, g_free);
+    log = strata_plan_page_dup_log (plan_page);
+    g_assert_nonnull (strstr (log, "Done 7a3d9e5f1b07 in "));
+  }
   g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-history.png"));
 
   /* Deleting the profile, confirmed, removes it from the store and leaves
@@ -676,6 +721,7 @@ test_cancel_sqlite (void)
   StrataWindow *window;
   StrataProjectView *view;
   StrataPlanPage *plan_page;
+  LogWait lock_wait;
   GtkProgressBar *progress;
   sqlite3 *holder = NULL;
 
@@ -712,8 +758,13 @@ test_cancel_sqlite (void)
   plan_page = show_plan (view, STRATA_PLAN_TARGET_HEAD);
   g_assert_cmpuint (strata_plan_get_n_steps (strata_plan_page_get_plan (plan_page)), ==, 5);
   start_plan (view, NULL);
-  /* Waiting for the lock, well within the 5 s busy timeout */
-  iterate_for (600);
+  /* The run has begun and waits for the database (within the 5 s busy
+   * timeout); cancelled wherever it is by then, it leaves the database
+   * where it was: a condition to wait for, not a time */
+  lock_wait.page = plan_page;
+  lock_wait.text = "Running 5 steps";
+  strata_test_gui_iterate_until (log_has, &lock_wait, "the run begins");
+  strata_test_gui_iterate_pending ();
   g_assert_true (strata_plan_page_get_running (plan_page));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.cancel", NULL));
   strata_test_gui_iterate_until (plan_is_not_running, plan_page, "the run ends");
@@ -1031,6 +1082,190 @@ test_project_profiles (void)
   strata_test_rm_rf (dir);
 }
 
+static gboolean
+plan_run_done (gpointer data)
+{
+  return !strata_plan_page_get_running (data);
+}
+
+/* A run that fails: the confirmation answered, the run awaited; returns
+ * how long it took in seconds */
+static double
+run_failing_plan (StrataProjectView *view)
+{
+  StrataPlanPage *page = strata_project_view_get_plan_page (view);
+  gint64 start = g_get_monotonic_time ();
+
+  start_plan (view, NULL);
+  strata_test_gui_iterate_until (plan_run_done, page, "the run ends");
+  wait_idle (view);
+
+  return (g_get_monotonic_time () - start) / (double)G_USEC_PER_SEC;
+}
+
+/* The app runs with the project's settings: schema= puts the version
+ * table, the history and the migrations' tables in that schema (and drift
+ * reads that schema); statement-timeout= and lock-timeout= bound a run. */
+static void
+test_schema_postgresql (void)
+{
+  StrataApplication *app;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataProfile) parsed = NULL;
+  g_autoptr(GFile) directory = NULL;
+  g_autofree char *db_url = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *migrations = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *ini = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *pgpass = NULL;
+  g_autofree char *pgpass_line = NULL;
+  StrataProjectView *view;
+  StrataPlanPage *page;
+  StrataWindow *window;
+  GtkListBox *list;
+  PGconn *holder;
+  PGresult *result;
+  double seconds;
+
+  if (!(app = strata_test_gui_get_application ()) ||
+      !(db_url = strata_test_pg_create_database ()))
+    return;
+
+  parsed = strata_profile_new_from_url (STRATA_PROFILE_ORIGIN_URL, "server", db_url, &error);
+  g_assert_no_error (error);
+
+  dir = strata_test_mkdtemp ();
+  migrations = g_build_filename (dir, "migrations", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (migrations, 0700), ==, 0);
+  path = g_build_filename (migrations, "aaaa00000001_item.json", NULL);
+  g_assert_true (g_file_set_contents (path,
+                                      "{\"revision\": \"aaaa00000001\", \"down_revision\": null, \"message\": \"item\",\n"
+                                      " \"upgrade\": [{\"op\": \"create_table\", \"table\": \"item\", \"columns\": [\n"
+                                      "   {\"name\": \"id\", \"type\": \"integer\", \"primary_key\": true},\n"
+                                      "   {\"name\": \"name\", \"type\": \"text\"}]}]}\n",
+                                      -1, NULL));
+  g_clear_pointer (&path, g_free);
+  path = g_build_filename (migrations, "aaaa00000002_slow.json", NULL);
+  g_assert_true (g_file_set_contents (path,
+                                      "{\"revision\": \"aaaa00000002\", \"down_revision\": \"aaaa00000001\",\n"
+                                      " \"message\": \"slow\",\n"
+                                      " \"upgrade\": [{\"op\": \"add_column\", \"table\": \"item\",\n"
+                                      "               \"column\": {\"name\": \"note\", \"type\": \"text\"}},\n"
+                                      "              {\"op\": \"sql\", \"sqlite\": \"\", \"postgresql\": \"SELECT pg_sleep(20)\",\n"
+                                      "               \"reverse\": {\"sqlite\": \"\", \"postgresql\": \"\"}}]}\n",
+                                      -1, NULL));
+  ini = g_strdup_printf ("[strata]\n"
+                         "migrations=migrations\n"
+                         "schema=shop\n"
+                         "lock-timeout=400ms\n"
+                         "statement-timeout=1s\n"
+                         "\n"
+                         "[profile Shop]\n"
+                         "url=postgresql://%s@%s:%u/%s\n",
+                         strata_profile_get_user (parsed), strata_profile_get_host (parsed),
+                         strata_profile_get_port (parsed), strata_profile_get_database (parsed));
+  g_clear_pointer (&path, g_free);
+  path = g_build_filename (dir, "strata.ini", NULL);
+  g_assert_true (g_file_set_contents (path, ini, -1, NULL));
+  directory = g_file_new_for_path (dir);
+
+  /* The password where libpq finds it: ~/.pgpass (HOME is the test's) */
+  pgpass = g_build_filename (g_get_home_dir (), ".pgpass", NULL);
+  pgpass_line = g_strdup_printf ("%s:%u:%s:%s:%s\n", strata_profile_get_host (parsed), strata_profile_get_port (parsed),
+                                 strata_profile_get_database (parsed), strata_profile_get_user (parsed),
+                                 strata_profile_get_password (parsed));
+  g_assert_true (g_file_set_contents_full (pgpass, pgpass_line, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL));
+
+  window = strata_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  strata_test_gui_show_window (GTK_WINDOW (window));
+  g_assert_true (strata_window_open_project (window, directory, &error));
+  g_assert_no_error (error);
+  strata_test_gui_iterate_pending ();
+
+  list = strata_test_gui_get_child (window, STRATA_TYPE_WINDOW, "profiles_list");
+  gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 0));
+  view = strata_window_get_project_view (window);
+  g_assert_cmpstr (strata_profile_get_name (strata_project_view_get_profile (view)), ==, "Shop");
+  wait_idle (view);
+  g_assert_nonnull (strata_project_view_get_current_heads (view));
+  g_assert_null (strata_project_view_get_current_heads (view)[0]);
+
+  /* Up to the first revision: everything lands in the schema "shop" */
+  page = strata_project_view_get_plan_page (view);
+  strata_plan_page_set_selected_revision (page, "aaaa00000001");
+  page = show_plan (view, STRATA_PLAN_TARGET_REVISION);
+  g_assert_cmpuint (strata_plan_get_n_steps (strata_plan_page_get_plan (page)), ==, 1);
+  apply_plan (view, NULL);
+  assert_pg_query (db_url, "SELECT version_num FROM shop.strata_version", "aaaa00000001");
+  assert_pg_query (db_url, "SELECT count(*) FROM shop.strata_history WHERE direction = 'up'", "1");
+  assert_pg_query (db_url, "SELECT to_regclass('shop.item') IS NOT NULL", "t");
+  assert_pg_query (db_url, "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = 'public'", "0");
+  g_assert_cmpstrv (strata_project_view_get_current_heads (view), ((const char * const[]) { "aaaa00000001", NULL }));
+  g_assert_cmpuint (g_list_model_get_n_items (strata_project_view_get_history (view)), ==, 1);
+
+  /* Drift reads the schema "shop": none, then a column added by hand */
+  adw_view_stack_set_visible_child_name (strata_project_view_get_stack (view), "status");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "project.check-drift", NULL));
+  wait_idle (view);
+  {
+    g_auto(GStrv) drift = strata_project_view_dup_drift (view);
+
+    for (guint i = 0; drift[i] != NULL; i++)
+      g_test_message ("drift: %s", drift[i]);
+    g_assert_cmpuint (g_strv_length (drift), ==, 0);
+  }
+  assert_pg_query (db_url, "ALTER TABLE shop.item ADD COLUMN extra integer; SELECT 'altered'", "altered");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "project.check-drift", NULL));
+  wait_idle (view);
+  {
+    g_auto(GStrv) drift = strata_project_view_dup_drift (view);
+
+    g_assert_cmpuint (g_strv_length (drift), ==, 1);
+    g_assert_nonnull (strstr (drift[0], "item.extra"));
+  }
+  assert_pg_query (db_url, "ALTER TABLE shop.item DROP COLUMN extra; SELECT 'restored'", "restored");
+
+  /* statement-timeout=1s stops a statement that would take 20 s, and the
+   * step rolls back */
+  page = show_plan (view, STRATA_PLAN_TARGET_HEAD);
+  seconds = run_failing_plan (view);
+  g_test_message ("the slow step failed after %.1f s", seconds);
+  g_assert_cmpfloat (seconds, <, 15.0);
+  log = strata_plan_page_dup_log (page);
+  g_assert_nonnull (strstr (log, "statement timeout"));
+  g_clear_pointer (&log, g_free);
+  assert_pg_query (db_url, "SELECT version_num FROM shop.strata_version", "aaaa00000001");
+  assert_pg_query (db_url, "SELECT count(*) FROM information_schema.columns "
+                           "WHERE table_schema = 'shop' AND table_name = 'item' AND column_name = 'note'", "0");
+
+  /* lock-timeout=400ms: another run holds the migration lock (keyed by
+   * shop.strata_version); this one gives up at once instead of waiting
+   * five minutes */
+  holder = PQconnectdb (db_url);
+  g_assert_cmpint (PQstatus (holder), ==, CONNECTION_OK);
+  result = PQexec (holder, "SELECT pg_advisory_lock(('x' || substr(md5('strata:shop.strata_version'), 1, 16))"
+                           "::bit(64)::bigint)");
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  PQclear (result);
+  page = show_plan (view, STRATA_PLAN_TARGET_HEAD);
+  seconds = run_failing_plan (view);
+  PQfinish (holder);
+  g_test_message ("the locked run failed after %.1f s", seconds);
+  g_assert_cmpfloat (seconds, <, 15.0);
+  log = strata_plan_page_dup_log (page);
+  g_test_message ("%s", log);
+  g_assert_nonnull (strstr (log, "lock"));
+  assert_pg_query (db_url, "SELECT version_num FROM shop.strata_version", "aaaa00000001");
+
+  g_assert_cmpint (g_unlink (pgpass), ==, 0);
+  strata_test_gui_destroy_window (GTK_WINDOW (window));
+  strata_test_pg_drop_database (db_url);
+  strata_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1043,6 +1278,7 @@ main (int   argc,
   g_test_add_func ("/strata/ui/migrate/cancel-sqlite", test_cancel_sqlite);
   g_test_add_func ("/strata/ui/migrate/postgresql", test_migrate_postgresql);
   g_test_add_func ("/strata/ui/migrate/project-profiles", test_project_profiles);
+  g_test_add_func ("/strata/ui/migrate/postgresql-schema", test_schema_postgresql);
 
   ret = g_test_run ();
 

@@ -69,6 +69,8 @@ append_marks (GString      *str,
     g_string_append (str, " (mergepoint)");
   if (is_current (marks, script))
     g_string_append (str, " (current)");
+  if (strata_stored_is_copy (script))
+    g_string_append (str, " (applied, file absent)");
 }
 
 /* "PARENT -> REV (marks), message" as Alembic prints it, with depends_on
@@ -197,6 +199,8 @@ add_script_json (JsonBuilder  *builder,
       json_builder_set_member_name (builder, "path");
       json_builder_add_string_value (builder, shown);
     }
+  json_builder_set_member_name (builder, "file_present");
+  json_builder_add_boolean_value (builder, !strata_stored_is_copy (script));
   json_builder_set_member_name (builder, "is_head");
   json_builder_add_boolean_value (builder, g_hash_table_contains (marks->heads, strata_script_get_revision (script)));
   json_builder_set_member_name (builder, "is_branch_point");
@@ -290,6 +294,8 @@ strata_cli_current (StrataCli  *cli,
 
   if (!(current = strata_cli_current_heads (cli, error)))
     return FALSE;
+  /* With the stored copies of applied revisions whose files are gone. */
+  graph = cli->graph;
 
   for (guint i = 0; current[i] != NULL; i++)
     {
@@ -320,7 +326,9 @@ strata_cli_current (StrataCli  *cli,
           StrataScript *script = g_ptr_array_index (scripts, i);
           g_autoptr(GString) line = g_string_new (strata_script_get_revision (script));
 
-          if (g_hash_table_contains (marks.heads, strata_script_get_revision (script)))
+          if (strata_stored_is_copy (script))
+            g_string_append (line, " (applied, file absent)");
+          else if (g_hash_table_contains (marks.heads, strata_script_get_revision (script)))
             g_string_append (line, " (head)");
           g_print ("%s\n", line->str);
         }
@@ -457,11 +465,14 @@ strata_cli_history (StrataCli  *cli,
                     GError    **error)
 {
   g_autofree char *range = NULL;
-  gboolean indicate_current = TRUE;
+  gboolean indicate_current = FALSE;
   gboolean no_current = FALSE;
   GOptionEntry entries[] = {
-    { "rev-range", 'r', 0, G_OPTION_ARG_STRING, &range, "Only revisions in A:B (either side may be empty; “current” allowed)", "A:B" },
-    { "no-current", 0, 0, G_OPTION_ARG_NONE, &no_current, "Do not connect to mark the current revisions", NULL },
+    { "rev-range", 'r', 0, G_OPTION_ARG_STRING, &range, "Only revisions in A:B (either side may be empty; “current” connects)", "A:B" },
+    { "indicate-current", 'i', 0, G_OPTION_ARG_NONE, &indicate_current,
+      "Connect to the database and mark its current revisions", NULL },
+    /* Before history stopped connecting by default. */
+    { "no-current", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &no_current, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "history", entries);
@@ -477,7 +488,9 @@ strata_cli_history (StrataCli  *cli,
       !no_arguments (argc, argv, "history", error))
     return FALSE;
 
-  indicate_current = !no_current;
+  /* As in Alembic, history needs no database unless asked. */
+  if (no_current)
+    indicate_current = FALSE;
 
   if (!(graph = strata_cli_get_graph (cli, error)))
     return FALSE;
@@ -517,6 +530,9 @@ strata_cli_history (StrataCli  *cli,
             g_printerr ("strata: warning: not marking the current revision: %s\n", db_error->message);
         }
     }
+
+  /* With the stored copies of applied revisions whose files are gone. */
+  graph = cli->graph;
 
   if (g_strcmp0 (lower, "current") == 0 || g_strcmp0 (upper, "current") == 0)
     {

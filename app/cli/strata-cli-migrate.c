@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "strata-cli.h"
-#include "strata-state-cache-private.h"
 
 typedef struct
 {
@@ -23,7 +22,7 @@ typedef struct
 } RunState;
 
 static void
-on_step_started (StrataMigrator *migrator,
+on_step_started (StrataSession  *session,
                  StrataStep     *step,
                  guint           index,
                  guint           n_steps,
@@ -44,10 +43,14 @@ on_step_started (StrataMigrator *migrator,
     strata_cli_info (state->cli, "[%u/%u] Running downgrade %s -> %s%s%s",
                      index + 1, n_steps, strata_script_get_revision (script), parents,
                      message ? ", " : "", message ? message : "");
+
+  if (strata_stored_is_copy (script))
+    strata_cli_info (state->cli, "      its file is absent: using the copy and downgrade stored in %s when it was applied",
+                     strata_project_get_history_table (state->cli->project));
 }
 
 static void
-on_step_finished (StrataMigrator *migrator,
+on_step_finished (StrataSession  *session,
                   StrataStep     *step,
                   guint           index,
                   guint           n_steps,
@@ -59,7 +62,7 @@ on_step_finished (StrataMigrator *migrator,
 }
 
 static void
-on_statement (StrataMigrator *migrator,
+on_statement (StrataSession  *session,
               StrataStep     *step,
               const char     *sql,
               RunState       *state)
@@ -69,7 +72,7 @@ on_statement (StrataMigrator *migrator,
 }
 
 static void
-on_notice (StrataMigrator *migrator,
+on_notice (StrataSession  *session,
            StrataStep     *step,
            const char     *text,
            RunState       *state)
@@ -126,7 +129,7 @@ print_heads_json (StrataPlan *plan,
 
 static gboolean
 run_plan (StrataCli       *cli,
-          StrataMigrator  *migrator,
+          StrataSession   *session,
           StrataPlan      *plan,
           GError         **error)
 {
@@ -154,10 +157,10 @@ run_plan (StrataCli       *cli,
       return TRUE;
     }
 
-  h1 = g_signal_connect (migrator, "step-started", G_CALLBACK (on_step_started), &state);
-  h2 = g_signal_connect (migrator, "step-finished", G_CALLBACK (on_step_finished), &state);
-  h3 = g_signal_connect (migrator, "statement", G_CALLBACK (on_statement), &state);
-  h4 = g_signal_connect (migrator, "notice", G_CALLBACK (on_notice), &state);
+  h1 = g_signal_connect (session, "step-started", G_CALLBACK (on_step_started), &state);
+  h2 = g_signal_connect (session, "step-finished", G_CALLBACK (on_step_finished), &state);
+  h3 = g_signal_connect (session, "statement", G_CALLBACK (on_statement), &state);
+  h4 = g_signal_connect (session, "notice", G_CALLBACK (on_notice), &state);
 
   /* The run happens right here, so its progress signals need no hop
    * between threads; Ctrl-C and SIGTERM are watched by a small thread of
@@ -176,7 +179,7 @@ run_plan (StrataCli       *cli,
     g_source_attach (sigterm, context);
     watcher = g_thread_new ("strata-signals", (GThreadFunc)(void (*) (void))g_main_loop_run, loop);
 
-    strata_migrator_run (migrator, plan, cli->cancellable, &state.error);
+    strata_session_apply (session, plan, cli->cancellable, &state.error);
 
     /* Quit from inside the watcher's loop: a quit before that thread has
      * entered g_main_loop_run () would be forgotten. */
@@ -191,10 +194,10 @@ run_plan (StrataCli       *cli,
     g_source_destroy (sigterm);
   }
 
-  g_signal_handler_disconnect (migrator, h1);
-  g_signal_handler_disconnect (migrator, h2);
-  g_signal_handler_disconnect (migrator, h3);
-  g_signal_handler_disconnect (migrator, h4);
+  g_signal_handler_disconnect (session, h1);
+  g_signal_handler_disconnect (session, h2);
+  g_signal_handler_disconnect (session, h3);
+  g_signal_handler_disconnect (session, h4);
 
   if (state.error != NULL)
     {
@@ -213,6 +216,38 @@ run_plan (StrataCli       *cli,
     }
 
   return TRUE;
+}
+
+/**
+ * strata_cli_run_checked:
+ *
+ * Runs @plan after Flyway's validate-on-migrate (nothing runs over an
+ * edited revision) when @validate, and after the production guard.
+ */
+gboolean
+strata_cli_run_checked (StrataCli       *cli,
+                        StrataMigrator  *migrator,
+                        StrataPlan      *plan,
+                        gboolean         validate,
+                        GError         **error)
+{
+  guint n_steps = strata_plan_get_n_steps (plan);
+
+  if (validate && n_steps > 0 &&
+      !strata_validate_before_run (migrator, cli->cancellable, error))
+    return FALSE;
+
+  if (n_steps > 0)
+    {
+      g_autofree char *what = g_strdup_printf ("%s %u %s",
+                                               strata_plan_get_direction (plan) == STRATA_DIRECTION_UP ? "upgrade" : "downgrade",
+                                               n_steps, n_steps == 1 ? "revision" : "revisions");
+
+      if (!strata_cli_confirm_change (cli, what, error))
+        return FALSE;
+    }
+
+  return run_plan (cli, cli->session, plan, error);
 }
 
 static gboolean
@@ -251,20 +286,50 @@ dialect_for_offline (StrataCli      *cli,
   return TRUE;
 }
 
-/* --sql: "FROM:TO" or "TO" (from base for an upgrade). */
+/* Where --sql starts without an explicit FROM: the database's version rows
+ * (read, never created), or base for an upgrade when no database is given
+ * at all. */
+static char **
+offline_start (StrataCli        *cli,
+               StrataDirection   direction,
+               GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  char **heads;
+
+  if ((heads = strata_cli_current_heads (cli, &local_error)))
+    return heads;
+
+  if (direction == STRATA_DIRECTION_UP && cli->url == NULL && cli->profile == NULL &&
+      g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT) &&
+      g_str_has_prefix (local_error->message, "no database given"))
+    return g_new0 (char *, 1);
+
+  if (direction == STRATA_DIRECTION_DOWN &&
+      g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT))
+    {
+      strata_cli_usage_error (error, "downgrade",
+                              "downgrade --sql needs a database to start from, or a starting point: "
+                              "FROM:TARGET (%s)", local_error->message);
+      return NULL;
+    }
+
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
+/* --sql: "FROM:TO", or "TO" from the database's current revision. */
 static gboolean
 offline (StrataCli        *cli,
          StrataDirection   direction,
          const char       *range,
          const char       *dialect_name,
+         gboolean          json,
          GError          **error)
 {
   g_autoptr(StrataPlan) plan = NULL;
   g_autofree char *from = NULL;
   g_autofree char *sql = NULL;
-  g_autofree char *schema = NULL;
-  int lock_timeout;
-  int statement_timeout;
   g_auto(GStrv) start = NULL;
   const char *to = range;
   const char *colon = strchr (range, ':');
@@ -282,11 +347,14 @@ offline (StrataCli        *cli,
       from = g_strndup (range, colon - range);
       to = colon + 1;
     }
-  else if (direction == STRATA_DIRECTION_DOWN)
-    return strata_cli_usage_error (error, "downgrade",
-                                   "downgrade --sql needs a starting point: FROM:TARGET");
+  else if (!(start = offline_start (cli, direction, error)))
+    return FALSE;
+  else
+    graph = cli->graph;   /* with the stored copies the database needs */
 
-  if (from != NULL && *from != '\0' && !g_str_equal (from, "base"))
+  if (start != NULL)
+    ;
+  else if (from != NULL && *from != '\0' && !g_str_equal (from, "base"))
     {
       g_auto(GStrv) none = g_new0 (char *, 1);
 
@@ -304,73 +372,48 @@ offline (StrataCli        *cli,
   if (plan == NULL)
     return FALSE;
 
-  if (!strata_cli_get_session_settings (cli, &schema, &lock_timeout, &statement_timeout, error))
-    return FALSE;
+  if (json)
+    {
+      g_autoptr(StrataPlanFile) data = NULL;
+      g_autoptr(JsonNode) root = NULL;
 
-  if (!(sql = strata_migrator_render_offline_script (graph, plan, dialect,
-                                                     strata_project_get_version_table (cli->project),
-                                                     schema, lock_timeout, statement_timeout,
-                                                     error)))
+      if (!(data = strata_plan_file_new (graph, plan, dialect, error)))
+        return FALSE;
+      root = strata_plan_file_to_json (data);
+      strata_cli_print_json (root);
+      return TRUE;
+    }
+
+  if (!(sql = strata_session_render_offline (strata_cli_get_session (cli, NULL), plan, dialect, error)))
     return FALSE;
 
   g_print ("%s", sql);
   return TRUE;
 }
 
-/* The version rows of the target database without opening it: only for a
- * SQLite file that provably has not changed since strata last read it (see
- * strata-state-cache-private.h); NULL in any other case. */
-static char **
-cached_heads (StrataCli  *cli,
-              char      **display_url)
+/* upgrade: when the session knows without opening the database (a SQLite
+ * file unchanged since strata last read it) that the plan is empty, there
+ * is nothing to do. Any other plan is made from the rows read again. */
+static gboolean
+upgrade_is_noop (StrataCli  *cli,
+                 const char *target)
 {
   g_autoptr(StrataProfile) profile = NULL;
-  g_autoptr(StrataUrl) parsed = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *path = NULL;
-  const char * const *params;
-  char **heads;
-
-  if (!(profile = strata_cli_resolve_profile (cli, NULL)) ||
-      strata_profile_get_dialect (profile) != STRATA_DIALECT_SQLITE)
-    return NULL;
-
-  url = strata_profile_dup_url (profile, FALSE);
-  if (!(parsed = strata_url_parse (url, NULL)) || strata_url_is_memory (parsed))
-    return NULL;
-
-  /* Read-only or otherwise special URLs take the usual way. */
-  params = strata_url_get_param_names (parsed);
-  if (params[0] != NULL)
-    return NULL;
-
-  path = strata_url_get_sqlite_path (parsed, strata_project_get_directory (cli->project));
-  heads = _strata_state_cache_lookup (path, strata_project_get_version_table (cli->project));
-  if (heads != NULL)
-    *display_url = strata_url_to_string (parsed, TRUE);
-
-  return heads;
-}
-
-/* upgrade: when the cached version rows give an empty plan, there is
- * nothing to do and the database is not opened. Any other plan is made
- * again from the rows read inside the run's transactions. */
-static gboolean
-upgrade_is_noop (StrataCli   *cli,
-                 StrataGraph *graph,
-                 const char  *target)
-{
   g_autoptr(StrataPlan) plan = NULL;
-  g_autofree char *display_url = NULL;
-  g_auto(GStrv) heads = NULL;
 
-  if (!(heads = cached_heads (cli, &display_url)) ||
-      !(plan = strata_graph_plan_upgrade (graph, (const char * const *)heads, target, NULL)) ||
-      strata_plan_get_n_steps (plan) != 0)
+  if (!(profile = strata_cli_resolve_profile (cli, NULL)))
+    return FALSE;
+
+  strata_session_set_profile (cli->session, profile);
+  if (!(plan = strata_session_plan_unchanged (cli->session, target)))
     return FALSE;
 
   if (cli->verbose && !cli->json)
-    g_printerr ("Database: %s (unchanged since strata last read it: not opened)\n", display_url);
+    {
+      g_autofree char *display_url = strata_profile_dup_display_url (profile);
+
+      g_printerr ("Database: %s (unchanged since strata last read it: not opened)\n", display_url);
+    }
 
   return run_plan (cli, NULL, plan, NULL);
 }
@@ -379,39 +422,34 @@ static gboolean
 migrate (StrataCli        *cli,
          StrataDirection   direction,
          const char       *target,
+         gboolean          validate,
          GError          **error)
 {
   g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataPlan) plan = NULL;
   g_auto(GStrv) heads = NULL;
-  StrataGraph *graph;
 
-  if (!(graph = strata_cli_get_graph (cli, error)))
+  if (!strata_cli_get_graph (cli, error))
     return FALSE;
 
-  if (direction == STRATA_DIRECTION_UP && upgrade_is_noop (cli, graph, target))
+  if (direction == STRATA_DIRECTION_UP && upgrade_is_noop (cli, target))
     return TRUE;
 
   if (!(migrator = strata_cli_open_migrator (cli, TRUE, error)))
     return FALSE;
 
-  if (!(heads = _strata_state_cache_read_heads (migrator, cli->cancellable, error)))
+  if (!(heads = strata_session_read_heads (cli->session, cli->cancellable, error)) ||
+      !strata_cli_take_stored (cli, &migrator, (const char * const *)heads, error) ||
+      !(plan = strata_session_plan (cli->session, direction, (const char * const *)heads, target, error)))
     return FALSE;
 
-  if (direction == STRATA_DIRECTION_UP)
-    plan = strata_graph_plan_upgrade (graph, (const char * const *)heads, target, error);
-  else
-    plan = strata_graph_plan_downgrade (graph, (const char * const *)heads, target, error);
-  if (plan == NULL)
-    return FALSE;
-
-  if (!run_plan (cli, migrator, plan, error))
+  if (!strata_cli_run_checked (cli, migrator, plan, validate, error))
     return FALSE;
 
   /* Record the state the run left, for the next no-op upgrade. */
   if (strata_plan_get_n_steps (plan) > 0)
     {
-      g_auto(GStrv) after = _strata_state_cache_read_heads (migrator, cli->cancellable, NULL);
+      g_auto(GStrv) after = strata_session_read_heads (cli->session, cli->cancellable, NULL);
     }
 
   return TRUE;
@@ -424,10 +462,12 @@ strata_cli_upgrade (StrataCli  *cli,
                     GError    **error)
 {
   gboolean sql = FALSE;
+  gboolean no_validate = FALSE;
   g_autofree char *dialect = NULL;
   GOptionEntry entries[] = {
-    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, "Print the SQL instead of running it ([FROM:]TARGET)", NULL },
+    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, "Print the SQL instead of running it ([FROM:]TARGET; without FROM, from the database's revision; --json: the plan as data)", NULL },
     { "dialect", 0, 0, G_OPTION_ARG_STRING, &dialect, "Dialect for --sql (default: the database URL's)", "sqlite|postgresql" },
+    { "no-validate", 0, 0, G_OPTION_ARG_NONE, &no_validate, "Run even when an applied revision's file was edited", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "upgrade", entries);
@@ -445,13 +485,13 @@ strata_cli_upgrade (StrataCli  *cli,
     {
       if (!strata_cli_get_project (cli, error))
         return FALSE;
-      return offline (cli, STRATA_DIRECTION_UP, target, dialect, error);
+      return offline (cli, STRATA_DIRECTION_UP, target, dialect, cli->json, error);
     }
 
   if (dialect != NULL)
     return strata_cli_usage_error (error, "upgrade", "--dialect goes with --sql");
 
-  return migrate (cli, STRATA_DIRECTION_UP, target, error);
+  return migrate (cli, STRATA_DIRECTION_UP, target, !no_validate, error);
 }
 
 gboolean
@@ -461,10 +501,12 @@ strata_cli_downgrade (StrataCli  *cli,
                       GError    **error)
 {
   gboolean sql = FALSE;
+  gboolean no_validate = FALSE;
   g_autofree char *dialect = NULL;
   GOptionEntry entries[] = {
-    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, "Print the SQL instead of running it (FROM:TARGET)", NULL },
+    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, "Print the SQL instead of running it ([FROM:]TARGET; without FROM, from the database's revision; --json: the plan as data)", NULL },
     { "dialect", 0, 0, G_OPTION_ARG_STRING, &dialect, "Dialect for --sql (default: the database URL's)", "sqlite|postgresql" },
+    { "no-validate", 0, 0, G_OPTION_ARG_NONE, &no_validate, "Run even when an applied revision's file was edited", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "downgrade", entries);
@@ -480,13 +522,13 @@ strata_cli_downgrade (StrataCli  *cli,
     {
       if (!strata_cli_get_project (cli, error))
         return FALSE;
-      return offline (cli, STRATA_DIRECTION_DOWN, argv[1], dialect, error);
+      return offline (cli, STRATA_DIRECTION_DOWN, argv[1], dialect, cli->json, error);
     }
 
   if (dialect != NULL)
     return strata_cli_usage_error (error, "downgrade", "--dialect goes with --sql");
 
-  return migrate (cli, STRATA_DIRECTION_DOWN, argv[1], error);
+  return migrate (cli, STRATA_DIRECTION_DOWN, argv[1], !no_validate, error);
 }
 
 gboolean
@@ -503,9 +545,9 @@ strata_cli_stamp (StrataCli  *cli,
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "stamp", entries);
   g_autoptr(StrataMigrator) migrator = NULL;
   g_auto(GStrv) current = NULL;
+  g_auto(GStrv) checked = NULL;
   g_auto(GStrv) heads = NULL;
   g_autofree char *joined = NULL;
-  StrataGraph *graph;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
@@ -513,19 +555,21 @@ strata_cli_stamp (StrataCli  *cli,
   if (argc != 2)
     return strata_cli_usage_error (error, "stamp", "stamp needs one target");
 
-  if (!(graph = strata_cli_get_graph (cli, error)))
-    return FALSE;
-
   if (!(migrator = strata_cli_open_migrator (cli, TRUE, error)))
     return FALSE;
 
-  if (!(current = strata_migrator_get_current_heads (migrator, cli->cancellable, error)))
+  if (!(current = strata_session_read_heads (cli->session, cli->cancellable, error)))
     return FALSE;
 
-  if (!(heads = strata_graph_plan_stamp (graph, (const char * const *)current, argv[1], purge, error)))
+  /* The target is checked before asking to confirm the change */
+  if (!(checked = strata_graph_plan_stamp (strata_migrator_get_graph (migrator),
+                                           (const char * const *)current, argv[1], purge, error)))
     return FALSE;
 
-  if (!strata_migrator_stamp (migrator, (const char * const *)heads, cli->cancellable, error))
+  if (!strata_cli_confirm_change (cli, "stamp it", error))
+    return FALSE;
+
+  if (!(heads = strata_session_stamp (cli->session, argv[1], purge, cli->cancellable, error)))
     return FALSE;
 
   joined = g_strjoinv (" ", heads);

@@ -11,38 +11,6 @@
 
 #include "strata-cli.h"
 
-/* schema.json, or an error naming it. */
-static StrataModel *
-load_schema (StrataCli  *cli,
-             char      **out_path,
-             GError    **error)
-{
-  StrataProject *project;
-  GFile *file;
-  g_autofree char *contents = NULL;
-  g_autofree char *path = NULL;
-  gsize length;
-  g_autoptr(GError) local_error = NULL;
-
-  if (!(project = strata_cli_get_project (cli, error)))
-    return NULL;
-
-  file = strata_project_get_model_file (project);
-  path = strata_display_path (file);
-
-  if (!g_file_load_contents (file, cli->cancellable, &contents, &length, NULL, &local_error))
-    {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                   "%s: cannot read the schema model: %s", path, local_error->message);
-      return NULL;
-    }
-
-  if (out_path != NULL)
-    *out_path = g_strdup (path);
-
-  return strata_model_new_from_data (contents, length, path, error);
-}
-
 static char *
 heads_label (const char * const *heads)
 {
@@ -67,7 +35,7 @@ strings_to_json (GPtrArray *strings)
 }
 
 /* Prints a diff's differences (or the JSON form) and turns them into the
- * error that gives exit status 1. */
+ * error that gives exit status 3. */
 static gboolean
 report_differences (StrataCli   *cli,
                     StrataDiff  *diff,
@@ -126,34 +94,24 @@ strata_cli_check (StrataCli  *cli,
                   GError    **error)
 {
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "check", NULL);
-  g_autoptr(StrataModel) schema = NULL;
-  g_autoptr(StrataModel) head = NULL;
   g_autoptr(StrataDiff) diff = NULL;
   g_auto(GStrv) heads = NULL;
   g_autofree char *path = NULL;
   g_autofree char *label = NULL;
   g_autofree char *what = NULL;
-  StrataGraph *graph;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
   if (argc > 1)
     return strata_cli_usage_error (error, "check", "unexpected argument “%s”", argv[1]);
 
-  if (!(graph = strata_cli_get_graph (cli, error)) ||
-      !(schema = load_schema (cli, &path, error)))
+  if (!strata_cli_get_graph (cli, error) ||
+      !(diff = strata_session_check_model (cli->session, cli->cancellable, error)))
     return FALSE;
 
-  heads = graph_heads (graph);
-  if (!(head = strata_model_new_for_heads (graph, (const char * const *)heads, error)))
-    return FALSE;
-
+  path = strata_display_path (strata_project_get_model_file (cli->project));
+  heads = graph_heads (cli->graph);
   label = heads_label ((const char * const *)heads);
-  diff = strata_diff_new (head, schema);
-  strata_diff_set_labels (diff, label, path);
-  if (!strata_diff_compute (diff, error))
-    return FALSE;
-
   what = g_strdup_printf ("%s and the migrations' head (%s)", path, label);
   return report_differences (cli, diff, what,
                              "“strata revision --autogenerate -m MESSAGE” writes a revision for them", error);
@@ -167,23 +125,19 @@ strata_cli_drift (StrataCli  *cli,
 {
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "drift", NULL);
   g_autoptr(StrataMigrator) migrator = NULL;
-  g_autoptr(StrataModel) expected = NULL;
-  g_autoptr(StrataModel) actual = NULL;
   g_autoptr(StrataDiff) diff = NULL;
   g_autoptr(GError) local_error = NULL;
   g_auto(GStrv) heads = NULL;
   g_autofree char *label = NULL;
   g_autofree char *what = NULL;
   StrataDriver *driver;
-  StrataGraph *graph;
-  const char *exclude[3];
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
   if (argc > 1)
     return strata_cli_usage_error (error, "drift", "unexpected argument “%s”", argv[1]);
 
-  if (!(graph = strata_cli_get_graph (cli, error)))
+  if (!strata_cli_get_graph (cli, error))
     return FALSE;
 
   if (!(migrator = strata_cli_open_migrator (cli, FALSE, &local_error)))
@@ -196,45 +150,11 @@ strata_cli_drift (StrataCli  *cli,
     }
 
   driver = strata_migrator_get_driver (migrator);
-  exclude[0] = strata_migrator_get_version_table (migrator);
-  exclude[1] = strata_migrator_get_history_table (migrator);
-  exclude[2] = NULL;
   if (!(heads = strata_migrator_get_current_heads (migrator, cli->cancellable, error)) ||
-      !(expected = strata_migrator_dup_expected_schema (graph, (const char * const *)heads, driver,
-                                                        exclude, cli->cancellable, error)))
-    return FALSE;
-
-  if (!(actual = strata_driver_introspect (driver, exclude, cli->cancellable, error)))
+      !(diff = strata_session_check_drift (cli->session, cli->cancellable, error)))
     return FALSE;
 
   label = heads_label ((const char * const *)heads);
-  diff = strata_diff_new (expected, actual);
-  strata_diff_set_labels (diff, label, "the database");
-  strata_diff_set_dialect (diff, strata_driver_get_dialect (driver));
-  if (!strata_diff_compute (diff, error))
-    return FALSE;
-
-  /* Introspection leaves INVALID indexes out (no query uses them); they
-   * are differences of their own, with what to do about them. */
-  if (STRATA_IS_DRIVER_PG (driver))
-    {
-      g_auto(GStrv) invalid = NULL;
-      GPtrArray *differences = strata_diff_get_differences (diff);
-
-      if (!(invalid = strata_driver_pg_dup_invalid_indexes (STRATA_DRIVER_PG (driver), cli->cancellable, error)))
-        return FALSE;
-      for (guint i = 0; invalid[i] != NULL; i++)
-        {
-          g_autofree char *name = g_strndup (invalid[i], strstr (invalid[i], " on ") - invalid[i]);
-
-          g_ptr_array_add (differences,
-                           g_strdup_printf ("index %s is INVALID (an interrupted CREATE INDEX CONCURRENTLY): "
-                                            "`strata upgrade` drops it and builds it again if its revision "
-                                            "is pending, else run DROP INDEX CONCURRENTLY %s",
-                                            invalid[i], name));
-        }
-    }
-
   what = g_strdup_printf ("%s against the schema of %s", strata_driver_get_display_url (driver), label);
   return report_differences (cli, diff, what, "someone changed the schema outside the migrations", error);
 }
@@ -246,43 +166,22 @@ strata_cli_lint (StrataCli  *cli,
                  GError    **error)
 {
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "lint", NULL);
-  g_autoptr(GPtrArray) scripts = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
+  g_autoptr(GPtrArray) all = NULL;
   gboolean dangerous = FALSE;
-  StrataGraph *graph;
+  StrataSession *session;
+  g_auto(GStrv) revisions = NULL;
+  guint n_revisions = 0;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
 
-  if (!(graph = strata_cli_get_graph (cli, error)))
+  revisions = g_new0 (char *, MAX (argc, 1));
+  for (int i = 1; i < argc; i++)
+    revisions[i - 1] = g_strdup (argv[i]);
+
+  if (!(session = strata_cli_get_session (cli, error)) ||
+      !(all = strata_session_lint (session, (const char * const *)revisions, &n_revisions, error)))
     return FALSE;
-
-  if (argc > 1)
-    for (int i = 1; i < argc; i++)
-      {
-        StrataScript *script = strata_graph_resolve (graph, argv[i], error);
-
-        if (script == NULL)
-          return FALSE;
-        g_ptr_array_add (scripts, g_object_ref (script));
-      }
-  else
-    {
-      GPtrArray *every = strata_graph_get_scripts (graph);
-
-      for (guint i = 0; i < every->len; i++)
-        g_ptr_array_add (scripts, g_object_ref (g_ptr_array_index (every, i)));
-    }
-
-  {
-    g_autoptr(GPtrArray) findings = strata_lint_scripts (graph, scripts, error);
-
-    if (findings == NULL)
-      return FALSE;
-    for (guint j = 0; j < findings->len; j++)
-      g_ptr_array_add (all, g_steal_pointer (&findings->pdata[j]));
-    g_ptr_array_set_size (findings, 0);
-  }
 
   if (cli->json)
     {
@@ -326,7 +225,7 @@ strata_cli_lint (StrataCli  *cli,
     }
 
   strata_cli_info (cli, "%u %s in %u %s", all->len, all->len == 1 ? "finding" : "findings",
-                   scripts->len, scripts->len == 1 ? "revision" : "revisions");
+                   n_revisions, n_revisions == 1 ? "revision" : "revisions");
 
   if (dangerous)
     {
@@ -352,7 +251,6 @@ strata_cli_lint (StrataCli  *cli,
  */
 gboolean
 strata_cli_autogenerate (StrataCli           *cli,
-                         StrataGraph         *graph,
                          const char * const  *parents,
                          const char * const  *depends_on,
                          const char * const  *renames,
@@ -360,92 +258,29 @@ strata_cli_autogenerate (StrataCli           *cli,
                          GPtrArray          **downgrade,
                          GError             **error)
 {
-  g_autoptr(StrataModel) schema = NULL;
-  g_autoptr(StrataModel) head = NULL;
-  g_autoptr(StrataModel) after = NULL;
   g_autoptr(StrataDiff) diff = NULL;
-  g_autoptr(StrataDiff) verify = NULL;
-  g_autoptr(GPtrArray) base = g_ptr_array_new ();
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) warnings = NULL;
   g_autofree char *path = NULL;
   g_autofree char *label = NULL;
   GPtrArray *ops;
 
-  for (guint i = 0; parents[i] != NULL; i++)
-    g_ptr_array_add (base, (gpointer)parents[i]);
-  for (guint i = 0; depends_on != NULL && depends_on[i] != NULL; i++)
-    g_ptr_array_add (base, (gpointer)depends_on[i]);
-  g_ptr_array_add (base, NULL);
-
-  if (!(schema = load_schema (cli, &path, error)) ||
-      !(head = strata_model_new_for_heads (graph, (const char * const *)base->pdata, error)))
-    return FALSE;
-
-  label = heads_label (parents);
-  diff = strata_diff_new (head, schema);
-  strata_diff_set_labels (diff, label, path);
-  for (guint i = 0; renames != NULL && renames[i] != NULL; i++)
-    if (!strata_diff_add_rename (diff, renames[i], error))
-      return FALSE;
-  if (!strata_diff_compute (diff, error))
+  if (!strata_cli_get_graph (cli, error) ||
+      !(diff = strata_session_autogenerate (cli->session, parents, depends_on, renames,
+                                            downgrade, &warnings, cli->cancellable, error)))
     return FALSE;
 
   for (guint i = 0; i < strata_diff_get_rename_hints (diff)->len; i++)
     g_printerr ("strata: note: %s\n", (const char *)g_ptr_array_index (strata_diff_get_rename_hints (diff), i));
   for (guint i = 0; i < strata_diff_get_warnings (diff)->len; i++)
     g_printerr ("strata: warning: %s\n", (const char *)g_ptr_array_index (strata_diff_get_warnings (diff), i));
+  for (guint i = 0; i < warnings->len; i++)
+    g_printerr ("strata: warning: %s\n", (const char *)g_ptr_array_index (warnings, i));
 
   ops = strata_diff_get_ops (diff);
-
-  /* What differs between the engines, as lint says it. */
-  {
-    g_autoptr(GPtrArray) findings = strata_lint_ops (ops, head, TRUE);
-
-    for (guint i = 0; i < findings->len; i++)
-      {
-        StrataLintFinding *finding = g_ptr_array_index (findings, i);
-
-        if (finding->kind == STRATA_LINT_DIALECT_DEPENDENT)
-          g_printerr ("strata: warning: %s: %s\n", finding->operation, finding->message);
-      }
-  }
-
-  /* The operations must take the head state to schema.json exactly. */
-  after = strata_model_copy (head);
-  if (!strata_model_apply_ops (after, ops, "upgrade", error))
-    {
-      g_prefix_error (error, "autogenerate produced operations that do not apply (a bug): ");
-      return FALSE;
-    }
-  /* Equal models need no second diff (the common case, and a full diff of
-   * a large model costs as much as the first); a diff explains the rest. */
-  if (!strata_model_equal (after, schema))
-    {
-      verify = strata_diff_new (after, schema);
-      if (!strata_diff_compute (verify, error))
-        return FALSE;
-    }
-  if (verify != NULL && !strata_diff_is_empty (verify) && strata_diff_get_warnings (diff)->len == 0)
-    {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED,
-                   "autogenerate cannot express: %s",
-                   (const char *)g_ptr_array_index (strata_diff_get_differences (verify), 0));
-      return FALSE;
-    }
-
-  if (!(*downgrade = strata_model_invert_ops (head, ops, &local_error)))
-    {
-      if (!g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_IRREVERSIBLE))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      /* No "downgrade" key: downgrading past it then says why it cannot. */
-      g_printerr ("strata: warning: %s\n", local_error->message);
-      *downgrade = g_ptr_array_new ();
-    }
   *upgrade = g_ptr_array_ref (ops);
 
+  path = strata_display_path (strata_project_get_model_file (cli->project));
+  label = heads_label (parents);
   if (ops->len == 0)
     strata_cli_info (cli, "No changes: %s matches %s", path, label);
   else

@@ -283,7 +283,7 @@ strata_cli_revision (StrataCli  *cli,
   strata_script_set_created (script, now);
   if (autogenerate)
     {
-      if (!strata_cli_autogenerate (cli, graph, (const char * const *)parents->pdata,
+      if (!strata_cli_autogenerate (cli, (const char * const *)parents->pdata,
                                     (const char * const *)deps->pdata, (const char * const *)renames,
                                     &upgrade, &downgrade, error))
         return FALSE;

@@ -10,6 +10,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -19,18 +20,25 @@ static const StrataCliCommand commands[] = {
   { "init",      "[DIR]",                  "Create a project: strata.ini, migrations/, schema.json", strata_cli_init },
   { "revision",  "-m MESSAGE [--autogenerate]", "Create a new revision file (--autogenerate: from schema.json)", strata_cli_revision },
   { "merge",     "-m MESSAGE REV…|heads",  "Create a revision that merges heads", strata_cli_merge },
-  { "upgrade",   "[TARGET] [--sql]",       "Upgrade the database to TARGET (default: head)", strata_cli_upgrade },
-  { "downgrade", "TARGET [--sql]",         "Downgrade the database to TARGET", strata_cli_downgrade },
+  { "upgrade",   "[TARGET] [--sql] [--no-validate]",       "Upgrade the database to TARGET (default: head)", strata_cli_upgrade },
+  { "downgrade", "TARGET [--sql] [--no-validate]",         "Downgrade the database to TARGET", strata_cli_downgrade },
   { "current",   "",                       "Show the database's current revision(s)", strata_cli_current },
   { "heads",     "",                       "Show the head revisions", strata_cli_heads },
   { "branches",  "",                       "Show the branch points", strata_cli_branches },
-  { "history",   "[-r A:B]",               "List revisions, newest first", strata_cli_history },
+  { "history",   "[-r A:B] [-i]",          "List revisions, newest first (-i: mark the database's)", strata_cli_history },
   { "show",      "REV",                    "Show one revision", strata_cli_show },
   { "stamp",     "TARGET [--purge]",       "Set the version table without running migrations", strata_cli_stamp },
   { "profiles",  "SUBCOMMAND",             "Connection profiles: list, show, add, remove, test, set-password", strata_cli_profiles },
-  { "check",     "",                       "Compare schema.json with the migrations' head (exit 1 on differences)", strata_cli_check },
-  { "drift",     "",                       "Compare the database with the schema its revision should have", strata_cli_drift },
-  { "lint",      "[REV…]",                 "Find destructive, irreversible, locking and data-dependent operations", strata_cli_lint },
+  { "check",     "",                       "Compare schema.json with the migrations' head (exit 3 on differences)", strata_cli_check },
+  { "drift",     "",                       "Compare the database with the schema its revision should have (exit 3 on differences)", strata_cli_drift },
+  { "validate",  "",                       "Compare applied revisions with their files (exit 3 on an edited or missing one)", strata_cli_validate },
+  { "repair",    "[--dry-run]",            "Re-record reviewed checksums and remove failed attempts from the history", strata_cli_repair },
+  { "plan",      "TARGET -o FILE",         "Write the exact steps and SQL to FILE for review, with a hash of their inputs", strata_cli_plan },
+  { "apply",     "FILE",                   "Run a reviewed plan, refusing if anything changed since", strata_cli_apply },
+  { "log",       "",                       "What happened to the database: applied, reverted, failed and pending revisions", strata_cli_log },
+  { "inspect",   "[-o FILE]",              "Write schema.json from the live database", strata_cli_inspect },
+  { "baseline",  "-m MESSAGE",             "Adopt a database: a first revision equal to its schema, stamped", strata_cli_baseline },
+  { "lint",      "[REV…]",                 "Find destructive, irreversible, locking and data-dependent operations (exit 3 on destructive or irreversible ones)", strata_cli_lint },
 };
 
 static gboolean
@@ -60,6 +68,8 @@ global_entries (StrataCli *cli)
     { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, "Machine-readable output", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &cli->quiet, "Print only errors and results", NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &cli->verbose, "Print more detail", NULL },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &cli->yes,
+      "Change a production database without typing its name", NULL },
     { NULL }
   };
 
@@ -82,8 +92,14 @@ commands_description (void)
                    "\nTargets: head, heads, base, REV (or a unique prefix of 4+ characters), LABEL,\n"
                    "label@head, label@base, +N, -N, REV+N, REV-N, label@+N.\n"
                    "\nThe database: --url, --profile, STRATA_URL, DATABASE_URL, the project's .env,\n"
-                   "then url= in strata.ini. Exit status: 0 success, 1 the database side failed\n"
-                   "or a check found differences, 2 bad input.\n"
+                   "then url= in strata.ini (values may use ${VAR} and ${VAR:-default}).\n"
+                   "\nExit status:\n"
+                   "  0 success\n"
+                   "  1 the database side failed (connection, SQL error, lock timeout)\n"
+                   "  2 bad input (usage, malformed project files, unknown revision,\n"
+                   "    ambiguous head); nothing was changed\n"
+                   "  3 a check found differences (check, drift, validate, lint findings\n"
+                   "    at error level)\n"
                    "\nRun “strata COMMAND --help” for a command's options.");
 
   return g_string_free (str, FALSE);
@@ -218,14 +234,15 @@ StrataGraph *
 strata_cli_get_graph (StrataCli  *cli,
                       GError    **error)
 {
+  StrataSession *session;
+
   if (cli->graph == NULL)
     {
-      StrataProject *project;
-
-      if (!(project = strata_cli_get_project (cli, error)))
+      if (!(session = strata_cli_get_session (cli, error)))
         return NULL;
 
-      cli->graph = strata_project_load_graph (project, error);
+      if ((cli->graph = strata_session_get_graph (session, error)) != NULL)
+        g_object_ref (cli->graph);
     }
 
   return cli->graph;
@@ -257,13 +274,17 @@ sqlite_database_missing (StrataProject  *project,
 }
 
 static void
-on_lock_waiting (StrataDriverPg *driver,
-                 const char     *holder,
-                 StrataCli      *cli)
+on_lock_waiting (StrataSession *session,
+                 const char    *holder,
+                 StrataCli     *cli)
 {
+  StrataDriver *driver = strata_session_get_driver (session);
+
   /* From the thread that runs the migration: g_printerr is thread-safe */
   strata_cli_info (cli, "Waiting for the migration lock on %s, %s…",
-                   strata_driver_pg_get_location (driver), holder);
+                   STRATA_IS_DRIVER_PG (driver) ? strata_driver_pg_get_location (STRATA_DRIVER_PG (driver))
+                                                : strata_driver_get_display_url (driver),
+                   holder);
 }
 
 static void
@@ -307,6 +328,43 @@ get_timeout (const char  *option,
   return TRUE;
 }
 
+/* The session: the project with the options that override strata.ini
+ * (--schema, --lock-timeout, --statement-timeout). */
+StrataSession *
+strata_cli_get_session (StrataCli  *cli,
+                        GError    **error)
+{
+  g_autoptr(StrataSession) session = NULL;
+  StrataProject *project;
+  int msec;
+
+  if (cli->session != NULL)
+    return cli->session;
+
+  if (!(project = strata_cli_get_project (cli, error)))
+    return NULL;
+
+  session = strata_session_new (project, NULL);
+  if (cli->schema != NULL)
+    strata_session_set_schema (session, cli->schema);
+  if (cli->lock_timeout != NULL)
+    {
+      if (!get_timeout ("lock-timeout", cli->lock_timeout, -1, &msec, error))
+        return NULL;
+      strata_session_set_lock_timeout (session, msec);
+    }
+  if (cli->statement_timeout != NULL)
+    {
+      if (!get_timeout ("statement-timeout", cli->statement_timeout, -1, &msec, error))
+        return NULL;
+      strata_session_set_statement_timeout (session, msec);
+    }
+
+  cli->session = g_steal_pointer (&session);
+
+  return cli->session;
+}
+
 /* The PostgreSQL session settings: the options, else strata.ini. */
 gboolean
 strata_cli_get_session_settings (StrataCli  *cli,
@@ -315,23 +373,21 @@ strata_cli_get_session_settings (StrataCli  *cli,
                                  int        *statement_timeout,
                                  GError    **error)
 {
-  StrataProject *project;
+  StrataSession *session;
 
-  if (!(project = strata_cli_get_project (cli, error)))
+  if (!(session = strata_cli_get_session (cli, error)))
     return FALSE;
 
-  if (!get_timeout ("lock-timeout", cli->lock_timeout,
-                    strata_project_get_lock_timeout (project), lock_timeout, error) ||
-      !get_timeout ("statement-timeout", cli->statement_timeout,
-                    strata_project_get_statement_timeout (project), statement_timeout, error))
-    return FALSE;
-
-  *schema = cli->schema != NULL ? g_strdup (cli->schema)
-                                : strata_project_dup_schema (project, cli->profile);
+  *schema = strata_session_dup_schema (session);
+  *lock_timeout = strata_session_get_lock_timeout (session);
+  *statement_timeout = strata_session_get_statement_timeout (session);
 
   return TRUE;
 }
 
+/* The migrator for the target database, through the session (which
+ * applies every project setting). NULL without an error when @create is
+ * FALSE and the SQLite file does not exist yet. */
 StrataMigrator *
 strata_cli_open_migrator (StrataCli  *cli,
                           gboolean    create,
@@ -339,20 +395,13 @@ strata_cli_open_migrator (StrataCli  *cli,
 {
   g_autoptr(StrataDriver) driver = NULL;
   g_autoptr(StrataProfile) profile = NULL;
-  g_autofree char *schema = NULL;
-  int lock_timeout;
-  int statement_timeout;
-  StrataMigrator *migrator;
+  StrataSession *session;
   StrataProject *project;
-  StrataGraph *graph;
 
-  if (!(graph = strata_cli_get_graph (cli, error)))
+  if (!strata_cli_get_graph (cli, error))
     return NULL;
 
   project = cli->project;
-  if (!strata_cli_get_session_settings (cli, &schema, &lock_timeout, &statement_timeout, error))
-    return NULL;
-
   if (!(profile = strata_cli_resolve_profile (cli, error)))
     return NULL;
 
@@ -373,28 +422,53 @@ strata_cli_open_migrator (StrataCli  *cli,
   if (cli->verbose && !cli->json)
     g_printerr ("Database: %s\n", strata_driver_get_display_url (driver));
 
-  migrator = strata_migrator_new (driver, graph);
-  strata_migrator_set_version_table (migrator, strata_project_get_version_table (project));
-  strata_migrator_set_history_table (migrator, strata_project_get_history_table (project));
-  strata_migrator_set_schema (migrator, schema);
-  strata_migrator_set_lock_timeout (migrator, lock_timeout);
-  strata_migrator_set_statement_timeout (migrator, statement_timeout);
-
+  session = cli->session;
+  strata_session_set_profile (session, profile);
+  strata_session_set_driver (session, driver);
+  if (g_signal_handler_find (session, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, cli) == 0)
+    g_signal_connect (session, "lock-waiting", G_CALLBACK (on_lock_waiting), cli);
   if (STRATA_IS_DRIVER_PG (driver))
-    {
-      g_signal_connect (driver, "lock-waiting", G_CALLBACK (on_lock_waiting), cli);
-      g_signal_connect (driver, "statement-waiting", G_CALLBACK (on_statement_waiting), cli);
-    }
+    g_signal_connect (driver, "statement-waiting", G_CALLBACK (on_statement_waiting), cli);
   else if (STRATA_IS_DRIVER_SQLITE (driver))
+    g_signal_connect (driver, "lock-waiting", G_CALLBACK (on_sqlite_lock_waiting), cli);
+  g_set_object (&cli->driver, driver);
+  g_set_object (&cli->target, profile);
+
+  return strata_session_open_migrator (session, cli->cancellable, error);
+}
+
+/* When the database is at a revision without a file (another branch is
+ * checked out), the migrator and the graph take in the copies the history
+ * table stored of the applied revisions; *@migrator may be replaced. */
+gboolean
+strata_cli_take_stored (StrataCli           *cli,
+                        StrataMigrator     **migrator,
+                        const char * const  *heads,
+                        GError             **error)
+{
+  g_autoptr(StrataMigrator) with = NULL;
+  StrataGraph *graph = strata_migrator_get_graph (*migrator);
+  gboolean unknown = FALSE;
+
+  for (guint i = 0; heads[i] != NULL && graph != NULL; i++)
+    if (strata_graph_lookup (graph, heads[i]) == NULL)
+      unknown = TRUE;
+
+  if (!unknown)
+    return TRUE;
+
+  if (!(with = strata_stored_dup_migrator (*migrator, cli->cancellable, error)))
+    return FALSE;
+
+  if (with != *migrator)
     {
-      if (lock_timeout >= 0)
-        strata_driver_sqlite_set_busy_timeout (STRATA_DRIVER_SQLITE (driver), lock_timeout);
-      g_signal_connect (driver, "lock-waiting", G_CALLBACK (on_sqlite_lock_waiting), cli);
+      g_set_object (&cli->graph, strata_migrator_get_graph (with));
+      if (cli->session != NULL)
+        strata_session_set_graph (cli->session, cli->graph);
+      g_set_object (migrator, with);
     }
 
-  g_set_object (&cli->driver, driver);
-
-  return migrator;
+  return TRUE;
 }
 
 char **
@@ -403,6 +477,7 @@ strata_cli_current_heads (StrataCli  *cli,
 {
   g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) heads = NULL;
 
   migrator = strata_cli_open_migrator (cli, FALSE, &local_error);
   if (migrator == NULL)
@@ -415,7 +490,11 @@ strata_cli_current_heads (StrataCli  *cli,
       return g_new0 (char *, 1);
     }
 
-  return strata_migrator_get_current_heads (migrator, cli->cancellable, error);
+  if (!(heads = strata_session_read_heads (cli->session, cli->cancellable, error)) ||
+      !strata_cli_take_stored (cli, &migrator, (const char * const *)heads, error))
+    return NULL;
+
+  return g_steal_pointer (&heads);
 }
 
 /* A revision's parents as Alembic prints them: "<base>", "REV" or
@@ -434,6 +513,52 @@ strata_cli_format_parents (StrataScript *script)
     g_autofree char *joined = g_strjoinv (", ", (char **)parents);
     return g_strdup_printf ("(%s)", joined);
   }
+}
+
+/* A production database changes only with --yes or its name typed (at a
+ * terminal, or on standard input). */
+gboolean
+strata_cli_confirm_change (StrataCli   *cli,
+                           const char  *what,
+                           GError     **error)
+{
+  g_autofree char *expected = NULL;
+  g_autofree char *display = NULL;
+  char line[256];
+
+  if (cli->yes || cli->target == NULL ||
+      !(expected = strata_profile_dup_confirmation (cli->target)))
+    return TRUE;
+
+  display = strata_profile_dup_display_url (cli->target);
+  /* The name may come on standard input too (a pipe): no prompt then. */
+  if (isatty (STDIN_FILENO))
+    g_printerr ("%s is a production database%s%s%s.\nType its name, %s, to %s: ",
+              display,
+              strata_profile_get_name (cli->target) ? " (profile “" : "",
+              strata_profile_get_name (cli->target) ? strata_profile_get_name (cli->target) : "",
+              strata_profile_get_name (cli->target) ? "”)" : "",
+              expected, what);
+
+  if (fgets (line, sizeof line, stdin) == NULL)
+    {
+      if (isatty (STDIN_FILENO))
+        g_printerr ("\n");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "%s is a production database: confirm with --yes or type “%s” to %s; nothing was changed",
+                   display, expected, what);
+      return FALSE;
+    }
+
+  g_strstrip (line);
+  if (!g_str_equal (line, expected))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not “%s”: nothing was changed", line, expected);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 void
@@ -476,9 +601,11 @@ strata_cli_clear (StrataCli *cli)
   g_clear_pointer (&cli->schema, g_free);
   g_clear_pointer (&cli->lock_timeout, g_free);
   g_clear_pointer (&cli->statement_timeout, g_free);
-  if (cli->driver != NULL)
-    g_signal_handlers_disconnect_by_data (cli->driver, cli);
+  if (cli->session != NULL)
+    g_signal_handlers_disconnect_by_data (cli->session, cli);
+  g_clear_object (&cli->session);
   g_clear_object (&cli->driver);
+  g_clear_object (&cli->target);
   /* The process exits next. Freeing the graph, thousands of revisions
    * and their strings one by one, costs about as much as loading it did
    * (a third of a 5000-revision `history`), and the kernel takes the

@@ -26,13 +26,18 @@ struct _StrataCli
   gboolean       json;           /* --json */
   gboolean       quiet;          /* -q */
   gboolean       verbose;        /* -v */
+  gboolean       yes;            /* --yes */
 
   /* Loaded on demand */
   StrataProject *project;
+  /* The use cases over the project (and, once resolved, the profile) */
+  StrataSession *session;
   StrataGraph   *graph;
   GCancellable  *cancellable;
   /* The connection open_migrator made last (for -v's round-trip count) */
   StrataDriver  *driver;
+  /* The profile of that connection (for the production guard) */
+  StrataProfile *target;
   /* The user's store, opened on demand (strata-cli-profiles.c) */
   StrataStore   *store;
 };
@@ -63,6 +68,8 @@ StrataProject  *strata_cli_get_project          (StrataCli           *cli,
                                                  GError             **error);
 StrataGraph    *strata_cli_get_graph            (StrataCli           *cli,
                                                  GError             **error);
+StrataSession  *strata_cli_get_session          (StrataCli           *cli,
+                                                 GError             **error);
 StrataMigrator *strata_cli_open_migrator        (StrataCli           *cli,
                                                  gboolean             create,
                                                  GError             **error);
@@ -72,6 +79,13 @@ gboolean        strata_cli_get_session_settings (StrataCli           *cli,
                                                  int                 *statement_timeout,
                                                  GError             **error);
 char          **strata_cli_current_heads        (StrataCli           *cli,
+                                                 GError             **error);
+gboolean        strata_cli_take_stored          (StrataCli           *cli,
+                                                 StrataMigrator     **migrator,
+                                                 const char * const  *heads,
+                                                 GError             **error);
+gboolean        strata_cli_confirm_change       (StrataCli           *cli,
+                                                 const char          *what,
                                                  GError             **error);
 void            strata_cli_info                 (StrataCli           *cli,
                                                  const char          *format,
@@ -92,6 +106,11 @@ gboolean strata_cli_merge     (StrataCli *cli, int argc, char **argv, GError **e
 gboolean strata_cli_upgrade   (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_downgrade (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_stamp     (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_run_checked (StrataCli       *cli,
+                                 StrataMigrator  *migrator,
+                                 StrataPlan      *plan,
+                                 gboolean         validate,
+                                 GError         **error);
 
 /* strata-cli-inspect.c */
 gboolean strata_cli_current   (StrataCli *cli, int argc, char **argv, GError **error);
@@ -99,6 +118,15 @@ gboolean strata_cli_heads     (StrataCli *cli, int argc, char **argv, GError **e
 gboolean strata_cli_branches  (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_history   (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_show      (StrataCli *cli, int argc, char **argv, GError **error);
+
+/* strata-cli-deploy.c */
+gboolean strata_cli_inspect   (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_baseline  (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_log       (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_validate  (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_repair    (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_plan      (StrataCli *cli, int argc, char **argv, GError **error);
+gboolean strata_cli_apply     (StrataCli *cli, int argc, char **argv, GError **error);
 
 /* strata-cli-profiles.c */
 gboolean       strata_cli_profiles        (StrataCli *cli, int argc, char **argv, GError **error);
@@ -112,7 +140,6 @@ gboolean strata_cli_check     (StrataCli *cli, int argc, char **argv, GError **e
 gboolean strata_cli_drift     (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_lint      (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_autogenerate (StrataCli           *cli,
-                                  StrataGraph         *graph,
                                   const char * const  *parents,
                                   const char * const  *depends_on,
                                   const char * const  *renames,

@@ -19,11 +19,12 @@ G_DEFINE_QUARK (strata-error-quark, strata_error)
  * @error: (nullable): an error, or %NULL for success
  *
  * Maps an error to the exit status of the command line contract:
- * 0 success, 1 the database side failed or a check found differences,
- * 2 bad input (usage, malformed project files, unknown revision, ambiguous
- * `head`).
+ * 0 success, 1 the database side failed (connection, SQL error, lock
+ * timeout), 2 bad input (usage, malformed project files, unknown revision,
+ * ambiguous `head`; nothing was changed), 3 a check found differences
+ * (`check`, `drift`, `validate`, lint findings at error level).
  *
- * Returns: 0, 1 or 2
+ * Returns: 0, 1, 2 or 3
  */
 int
 strata_error_exit_status (const GError *error)
@@ -55,9 +56,11 @@ strata_error_exit_status (const GError *error)
         case STRATA_ERROR_NEWER_VERSION:
         case STRATA_ERROR_SECRET:
         case STRATA_ERROR_SECRET_MISMATCH:
-        case STRATA_ERROR_DIFFERENCES:
         default:
           return 1;
+
+        case STRATA_ERROR_DIFFERENCES:
+          return 3;
         }
     }
 

@@ -5,6 +5,10 @@
 
 #pragma once
 
+#if !defined (STRATA_INSIDE) && !defined (STRATA_COMPILATION)
+# error "Only <strata.h> can be included directly."
+#endif
+
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
@@ -29,7 +33,8 @@ G_BEGIN_DECLS
  * @STRATA_ERROR_STATE: the database is in a state the request cannot apply to (exit 1)
  * @STRATA_ERROR_NEWER_VERSION: written by a newer Strata (exit 1)
  * @STRATA_ERROR_SECRET: the keyring failed or holds no secret (exit 1)
- * @STRATA_ERROR_DIFFERENCES: a check or drift found differences (exit 1)
+ * @STRATA_ERROR_DIFFERENCES: a check, drift, validate or lint found
+ *   differences or findings at error level (exit 3)
  * @STRATA_ERROR_UNSUPPORTED: an operation the dialect cannot perform (exit 2)
  * @STRATA_ERROR_SECRET_MISMATCH: the keyring holds the profile's password for
  *   another destination than the profile's now: it is not sent (exit 1)

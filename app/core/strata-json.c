@@ -419,6 +419,33 @@ read_literal (Reader     *r,
   return FALSE;
 }
 
+
+/* A key as an error message shows it, on one line: its control characters
+ * (decoded from escapes) written as JSON escapes again. */
+static char *
+show_key (const char *key)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = key; *p != '\0'; p++)
+    {
+      guchar c = (guchar)*p;
+
+      if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (out, "\\u%04X", (guint)c);
+      else
+        g_string_append_c (out, (char)c);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
 static JsonNode *
 read_object (Reader *r)
 {
@@ -453,7 +480,9 @@ read_object (Reader *r)
 
       if (json_object_has_member (object, key))
         {
-          fail_at (r, key_at, "duplicate key “%s”", key);
+          g_autofree char *shown = show_key (key);
+
+          fail_at (r, key_at, "duplicate key “%s”", shown);
           g_free (key);
           goto failed;
         }

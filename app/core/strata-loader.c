@@ -18,6 +18,39 @@
 #include "strata-error.h"
 #include "strata-loader-private.h"
 
+/* What libstrata dlopen()s, declared for packagers and tools in an ELF
+ * note as https://systemd.io/ELF_DLOPEN_METADATA/ specifies: section
+ * .note.dlopen, owner "FDO", type 0x407c0c0a, a JSON array as descriptor.
+ * `readelf --notes libstrata-1.so.0` shows it; tests/test-dlopen-note.py
+ * checks it names the sonames the loader opens. */
+#define STRATA_DLOPEN_NOTE_JSON \
+  "[{\"feature\":\"postgresql\"," \
+  "\"description\":\"PostgreSQL databases (libpq)\"," \
+  "\"priority\":\"recommended\"," \
+  "\"soname\":[\"" STRATA_LIBPQ_SONAME "\"]}," \
+  "{\"feature\":\"keyring\"," \
+  "\"description\":\"Passwords in the desktop keyring (libsecret)\"," \
+  "\"priority\":\"recommended\"," \
+  "\"soname\":[\"" STRATA_LIBSECRET_SONAME "\"]}]"
+
+#define STRATA_ALIGN4(n) (((n) + 3) & ~(gsize)3)
+
+__attribute__ ((used, section (".note.dlopen"), aligned (4)))
+static const struct
+{
+  guint32 n_namesz;
+  guint32 n_descsz;
+  guint32 n_type;
+  char    name[4];
+  char    desc[STRATA_ALIGN4 (sizeof (STRATA_DLOPEN_NOTE_JSON))];
+} strata_dlopen_note = {
+  .n_namesz = 4,
+  .n_descsz = sizeof (STRATA_DLOPEN_NOTE_JSON),
+  .n_type = 0x407c0c0a,
+  .name = "FDO",
+  .desc = STRATA_DLOPEN_NOTE_JSON,
+};
+
 typedef struct
 {
   const char *name;

@@ -28,6 +28,9 @@ struct _StrataApplication
   /* Without a store: no profiles, and recent projects for this session. */
   GListStore     *no_profiles;
   GListStore     *session_projects;
+  /* The store's folder: the CLI writes the same store */
+  GFileMonitor   *store_monitor;
+  guint           reload_source;
 
   /* Folders given on the command line before the store was open */
   GPtrArray      *pending_open;
@@ -218,9 +221,6 @@ strata_application_show_store_problem (StrataApplication *self,
       (self->store == NULL || strata_store_get_problem (self->store) == NULL))
     return NULL;
 
-  consequence = _("Connection profiles and the log of runs are unavailable until Strata is restarted; "
-                  "projects still open.");
-
   if (self->store_error == NULL)
     {
       /* The store could not be read: it was moved aside (kept, as the
@@ -233,6 +233,9 @@ strata_application_show_store_problem (StrataApplication *self,
     }
   else if (g_error_matches (self->store_error, STRATA_ERROR, STRATA_ERROR_NEWER_VERSION))
     {
+      /* Restarting this version changes nothing: only a newer one helps */
+      consequence = _("Meanwhile, connection profiles and the log of runs are unavailable in this version; "
+                      "projects still open.");
       heading = _("Store From a Newer Strata");
       /* Translators: %s says what is unavailable meanwhile */
       body = g_strdup_printf (_("Your store was written by a newer version of Strata. It was left untouched: "
@@ -243,6 +246,8 @@ strata_application_show_store_problem (StrataApplication *self,
     {
       /* Not "nothing was lost": the core's message below says what became
        * of the store (left as it was, restored from a backup, …). */
+      consequence = _("Connection profiles and the log of runs are unavailable until Strata opens your store "
+                      "again (at its next start); projects still open.");
       heading = _("Cannot Open Your Store");
       body = g_strdup_printf (_("What happened to your store, and what was kept, is below.\n\n%s"),
                               consequence);
@@ -274,6 +279,86 @@ strata_application_show_store_problem (StrataApplication *self,
 }
 
 static void
+profiles_reloaded_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!strata_store_reload_profiles_finish (STRATA_STORE (object), result, &error))
+    g_message ("%s", error->message);
+}
+
+static gboolean
+strata_application_reload_profiles_cb (gpointer data)
+{
+  StrataApplication *self = data;
+
+  self->reload_source = 0;
+  if (self->store != NULL)
+    strata_store_reload_profiles_async (self->store, NULL, profiles_reloaded_cb, NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * strata_application_reload_profiles:
+ *
+ * Reads the profiles of the store again soon: another process (`strata
+ * profiles add`) may have changed them. Several calls in a row read once.
+ */
+void
+strata_application_reload_profiles (StrataApplication *self)
+{
+  g_return_if_fail (STRATA_IS_APPLICATION (self));
+
+  if (self->store == NULL || self->reload_source != 0)
+    return;
+
+  /* A write comes as several changes (the file, its journal): read once
+   * they are over */
+  self->reload_source = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, 100,
+                                            strata_application_reload_profiles_cb, self, NULL);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->reload_source),
+                            "[strata] reload profiles");
+}
+
+static void
+store_folder_changed_cb (StrataApplication *self,
+                         GFile             *file,
+                         GFile             *other_file,
+                         GFileMonitorEvent  event,
+                         GFileMonitor      *monitor)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *store_name = g_file_get_basename (strata_store_get_file (self->store));
+
+  if (event == G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT || event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED ||
+      !g_str_has_prefix (name, store_name))
+    return;
+
+  strata_application_reload_profiles (self);
+}
+
+static void
+strata_application_watch_store (StrataApplication *self)
+{
+  g_autoptr(GFile) folder = g_file_get_parent (strata_store_get_file (self->store));
+  g_autoptr(GError) error = NULL;
+
+  self->store_monitor = g_file_monitor_directory (folder, G_FILE_MONITOR_NONE, NULL, &error);
+  if (self->store_monitor == NULL)
+    {
+      /* Windows read it again when they get the focus */
+      g_message ("%s: not watched: %s", g_file_peek_path (folder), error->message);
+      return;
+    }
+
+  g_signal_connect_object (self->store_monitor, "changed", G_CALLBACK (store_folder_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+}
+
+static void
 strata_application_store_opened_cb (GObject      *object,
                                     GAsyncResult *result,
                                     gpointer      user_data)
@@ -302,6 +387,7 @@ strata_application_store_opened_cb (GObject      *object,
                backup != NULL ? ", backup " : "",
                backup != NULL ? g_file_peek_path (backup) : "");
       self->store = g_steal_pointer (&store);
+      strata_application_watch_store (self);
     }
 
   self->ready = TRUE;
@@ -424,6 +510,10 @@ strata_application_dispose (GObject *object)
   /* Opening holds the application: it is over by now. */
   g_clear_object (&self->store_cancellable);
   g_clear_object (&self->settings);
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  if (self->store_monitor != NULL)
+    g_file_monitor_cancel (self->store_monitor);
+  g_clear_object (&self->store_monitor);
   g_clear_object (&self->store);
   g_clear_error (&self->store_error);
   g_clear_object (&self->no_profiles);
@@ -648,6 +738,60 @@ gboolean
 strata_application_add_recent_project_finish (StrataApplication  *self,
                                               GAsyncResult       *result,
                                               GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+recent_project_removed_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (strata_store_remove_recent_project_finish (STRATA_STORE (object), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Forgets @directory as a recent project (the folder itself stays) */
+void
+strata_application_remove_recent_project_async (StrataApplication   *self,
+                                                GFile               *directory,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  guint position;
+
+  g_return_if_fail (STRATA_IS_APPLICATION (self));
+  g_return_if_fail (G_IS_FILE (directory));
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, strata_application_remove_recent_project_async);
+
+  if (self->store != NULL)
+    {
+      strata_store_remove_recent_project_async (self->store, directory, NULL,
+                                                recent_project_removed_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  if (g_list_store_find_with_equal_func (self->session_projects, directory,
+                                         (GEqualFunc)g_file_equal, &position))
+    g_list_store_remove (self->session_projects, position);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+gboolean
+strata_application_remove_recent_project_finish (StrataApplication  *self,
+                                                 GAsyncResult       *result,
+                                                 GError            **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 

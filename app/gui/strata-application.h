@@ -34,6 +34,8 @@ GtkWindow         *strata_application_show_store_problem  (StrataApplication  *s
                                                            GtkWindow          *parent);
 /* StrataProfile, sorted by name; empty without a store. */
 GListModel        *strata_application_get_profiles        (StrataApplication  *self);
+/* Reads the store's profiles again soon (the CLI shares the store). */
+void               strata_application_reload_profiles     (StrataApplication  *self);
 GListModel        *strata_application_get_recent_projects (StrataApplication  *self);
 void               strata_application_add_recent_project_async  (StrataApplication   *self,
                                                                  GFile               *directory,
@@ -42,6 +44,13 @@ void               strata_application_add_recent_project_async  (StrataApplicati
 gboolean           strata_application_add_recent_project_finish (StrataApplication   *self,
                                                                  GAsyncResult        *result,
                                                                  GError             **error);
+void               strata_application_remove_recent_project_async  (StrataApplication   *self,
+                                                                  GFile               *directory,
+                                                                  GAsyncReadyCallback  callback,
+                                                                  gpointer             user_data);
+gboolean           strata_application_remove_recent_project_finish (StrataApplication   *self,
+                                                                  GAsyncResult        *result,
+                                                                  GError             **error);
 GFile             *strata_application_dup_example_project (StrataApplication  *self,
                                                            GError            **error);
 

@@ -109,9 +109,10 @@ strata_step_render_sql (StrataGraph   *graph,
 }
 
 GPtrArray *
-strata_step_lint (StrataGraph  *graph,
-                  StrataStep   *step,
-                  GError      **error)
+strata_step_lint (StrataGraph    *graph,
+                  StrataStep     *step,
+                  StrataDialect   dialect,
+                  GError        **error)
 {
   StrataScript *script;
   GPtrArray *upgrade;
@@ -128,7 +129,7 @@ strata_step_lint (StrataGraph  *graph,
     return NULL;
 
   if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
-    return strata_lint_script (graph, script, error);
+    return strata_lint_script_for_dialect (graph, script, dialect, error);
 
   /* A downgrade runs on the schema its revision left: its own downgrade,
    * or the inverse computed from the schema before the revision */
@@ -146,7 +147,7 @@ strata_step_lint (StrataGraph  *graph,
   else if (!(ops = strata_model_invert_ops (before, upgrade, error)))
     return NULL;
 
-  return strata_lint_ops (ops, after, TRUE);
+  return strata_lint_ops_for_dialect (ops, after, TRUE, dialect);
 }
 
 char *
@@ -174,5 +175,21 @@ strata_format_timestamp (const char *text)
 
   local = g_date_time_to_local (time);
 
-  return g_date_time_format (local, "%x %X");
+  /* ISO 8601, local time: unambiguous in every locale */
+  return g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+}
+
+/* The dialect's name as people write it */
+const char *
+strata_dialect_get_display_name (StrataDialect dialect)
+{
+  switch (dialect)
+    {
+    case STRATA_DIALECT_SQLITE:
+      return "SQLite";
+    case STRATA_DIALECT_POSTGRESQL:
+      return "PostgreSQL";
+    default:
+      g_return_val_if_reached (NULL);
+    }
 }

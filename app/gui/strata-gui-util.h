@@ -24,13 +24,16 @@ char      *strata_step_render_sql      (StrataGraph    *graph,
                                         StrataStep     *step,
                                         StrataDialect   dialect,
                                         gboolean       *failed);
-/* The lint findings (StrataLintFinding) of what @step runs, on the schema
- * replayed from @graph, or NULL with @error set (an irreversible downgrade,
+/* The lint findings (StrataLintFinding) of what @step runs on @dialect, on
+ * the schema replayed from @graph, or NULL with @error set (an irreversible downgrade,
  * a migration that does not load). */
 GPtrArray *strata_step_lint            (StrataGraph    *graph,
                                         StrataStep     *step,
+                                        StrataDialect   dialect,
                                         GError        **error);
-/* "15:04 today"-style local time of an ISO 8601 timestamp, or @text. */
+/* "2026-11-21 10:00:00": the local time of an ISO 8601 timestamp, or @text. */
 char      *strata_format_timestamp     (const char     *text);
+/* "SQLite", "PostgreSQL" */
+const char *strata_dialect_get_display_name (StrataDialect dialect);
 
 G_END_DECLS

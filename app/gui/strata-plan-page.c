@@ -12,11 +12,106 @@
 #include "strata-gui-util.h"
 #include "strata-plan-page.h"
 
-typedef struct
+/* One step of the plan on show, as its row shows it: a recycled row of the
+ * list view binds to it, so a plan of thousands of steps makes only the
+ * rows that fit on screen. Its findings come from the review in the
+ * background, its SQL only once its row is expanded. */
+
+typedef enum
 {
-  AdwExpanderRow *row;
-  GtkStack       *state;
-} StepRow;
+  STEP_PENDING,
+  STEP_RUNNING,
+  STEP_DONE,
+  STEP_FAILED,
+  STEP_ELSEWHERE,  /* another deploy applied it while this run waited */
+} StepState;
+
+#define STRATA_TYPE_STEP_ITEM (strata_step_item_get_type ())
+
+G_DECLARE_FINAL_TYPE (StrataStepItem, strata_step_item, STRATA, STEP_ITEM, GObject)
+
+struct _StrataStepItem
+{
+  GObject       parent_instance;
+
+  StrataStep   *step;
+  guint         index;
+  StepState     state;
+  GPtrArray    *findings;     /* StrataLintFinding; NULL until reviewed or on error */
+  char         *error;        /* the step cannot run: why */
+  char         *sql;          /* once rendered */
+  GCancellable *rendering;    /* while the SQL is rendered */
+  guint         reviewed : 1;
+  guint         expanded : 1;
+  guint         sql_failed : 1;
+};
+
+G_DEFINE_FINAL_TYPE (StrataStepItem, strata_step_item, G_TYPE_OBJECT)
+
+enum {
+  ITEM_CHANGED,
+  N_ITEM_SIGNALS
+};
+
+static guint item_signals[N_ITEM_SIGNALS];
+
+static void
+strata_step_item_finalize (GObject *object)
+{
+  StrataStepItem *self = (StrataStepItem *)object;
+
+  if (self->rendering != NULL)
+    g_cancellable_cancel (self->rendering);
+  g_clear_object (&self->rendering);
+  g_clear_object (&self->step);
+  g_clear_pointer (&self->findings, g_ptr_array_unref);
+  g_clear_pointer (&self->error, g_free);
+  g_clear_pointer (&self->sql, g_free);
+
+  G_OBJECT_CLASS (strata_step_item_parent_class)->finalize (object);
+}
+
+static void
+strata_step_item_class_init (StrataStepItemClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = strata_step_item_finalize;
+
+  /* Whatever the row shows changed */
+  item_signals[ITEM_CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+strata_step_item_init (StrataStepItem *self)
+{
+}
+
+static StrataStepItem *
+strata_step_item_new (StrataStep *step,
+                      guint       index)
+{
+  StrataStepItem *self = g_object_new (STRATA_TYPE_STEP_ITEM, NULL);
+
+  self->step = g_object_ref (step);
+  self->index = index;
+  return self;
+}
+
+static void
+strata_step_item_changed (StrataStepItem *self)
+{
+  g_signal_emit (self, item_signals[ITEM_CHANGED], 0);
+}
+
+static void
+strata_step_item_set_state (StrataStepItem *self,
+                            StepState       state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  strata_step_item_changed (self);
+}
 
 struct _StrataPlanPage
 {
@@ -26,23 +121,27 @@ struct _StrataPlanPage
   StrataProject     *project;
   StrataGraph       *graph;
   StrataProfile     *profile;
-  StrataDriver      *driver;
+  StrataSession     *session;      /* the project view's: every use case */
   char             **current_heads;
   char              *selected_revision;
 
   StrataPlan        *plan;
   char              *plan_target;  /* what the plan was asked for: "head", "-1", … */
-  GArray            *step_rows;    /* StepRow, one per step */
+  GListStore        *steps;        /* StrataStepItem, one per step */
   guint              n_findings;
+  guint              n_reviewed;
+  guint              running_index;
+  guint              n_done;       /* steps this run applied */
   guint              destructive : 1;
   guint              finished : 1;     /* showing the run that just ended */
+  guint              checking : 1;     /* reading the files again before a run */
 
-  StrataMigrator    *migrator;     /* while running */
   GCancellable      *cancellable;
   GCancellable      *review_cancellable;  /* while the steps are reviewed */
   struct _RunLog    *run_log;      /* the run's entry in the store's log, or NULL */
   char             **heads_reached; /* after the last step that ran */
   gulong             lock_waiting_id;
+  GHashTable        *logs;         /* project folder → GtkTextBuffer */
 
   /* Template widgets */
   GtkDropDown       *target_dropdown;
@@ -50,8 +149,9 @@ struct _StrataPlanPage
   GtkRevealer       *warning_revealer;
   GtkLabel          *warning_label;
   GtkStack          *plan_stack;
+  GtkSpinner        *review_spinner;
   AdwStatusPage     *error_page;
-  GtkListBox        *steps_list;
+  GtkListView       *steps_view;
   GtkExpander       *log_expander;
   GtkScrolledWindow *log_scroller;
   GtkTextView       *log_view;
@@ -68,6 +168,7 @@ G_DEFINE_FINAL_TYPE (StrataPlanPage, strata_plan_page, ADW_TYPE_BIN)
 
 enum {
   FINISHED,
+  STALE,
   N_SIGNALS
 };
 
@@ -133,7 +234,7 @@ static void
 strata_plan_page_update_actions (StrataPlanPage *self)
 {
   gboolean running = self->cancellable != NULL;
-  gboolean can_apply = !running && !self->finished && self->review_cancellable == NULL &&
+  gboolean can_apply = !running && !self->finished && self->review_cancellable == NULL && !self->checking &&
                        self->plan != NULL && strata_plan_get_n_steps (self->plan) > 0;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.apply", can_apply);
@@ -187,44 +288,16 @@ create_tag (const char *label,
                        NULL);
 }
 
-/* A finding, under its step: what it is about and what to do */
-static GtkWidget *
-create_finding_row (StrataLintFinding *finding)
-{
-  gboolean destructive = finding->kind == STRATA_LINT_DESTRUCTIVE;
-  g_autofree char *title = NULL;
-  GtkWidget *row;
-  GtkWidget *icon;
+/* The review: lint findings of every step, in a worker thread that walks
+ * the plan once (each step's operations replayed on the schema the steps
+ * before it left) and hands its results over in batches, so the rows show
+ * at once and fill in as it goes. */
 
-  /* Translators: a lint finding: "Destructive: drop column book.isbn" */
-  title = g_strdup_printf (_("%s: %s"), lint_kind_label (finding->kind), finding->operation);
-
-  row = g_object_new (ADW_TYPE_ACTION_ROW,
-                      "title", title,
-                      "subtitle", finding->message,
-                      "use-markup", FALSE,
-                      NULL);
-  icon = g_object_new (GTK_TYPE_IMAGE,
-                       "icon-name", destructive ? "dialog-error-symbolic" : "dialog-warning-symbolic",
-                       "css-classes", (const char *[]) { destructive ? "error" : "warning", NULL },
-                       NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, lint_kind_label (finding->kind),
-                                  -1);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-  gtk_widget_add_css_class (row, destructive ? "lint-destructive" : "lint-warning");
-
-  return row;
-}
-
-/* What a step does, worked out in a worker thread: its lint findings on
- * the schema as it will be (replayed from the graph) and its exact SQL */
 typedef struct
 {
-  GPtrArray *findings;    /* StrataLintFinding, or NULL on error */
-  GError    *error;
-  char      *sql;
-  gboolean   failed;      /* the SQL could not be rendered */
+  guint      index;
+  GPtrArray *findings;   /* or NULL with error */
+  char      *error;
 } StepReview;
 
 static void
@@ -233,16 +306,18 @@ step_review_free (gpointer data)
   StepReview *review = data;
 
   g_clear_pointer (&review->findings, g_ptr_array_unref);
-  g_clear_error (&review->error);
-  g_clear_pointer (&review->sql, g_free);
+  g_clear_pointer (&review->error, g_free);
   g_free (review);
 }
 
 typedef struct
 {
-  StrataGraph   *graph;
-  StrataPlan    *plan;
-  StrataDialect  dialect;
+  StrataPlanPage *self;         /* a reference, for the batches */
+  GCancellable   *cancellable;
+  StrataGraph    *graph;
+  StrataPlan     *plan;
+  char          **heads;
+  StrataDialect   dialect;
 } Review;
 
 static void
@@ -250,9 +325,72 @@ review_free (gpointer data)
 {
   Review *review = data;
 
+  g_clear_object (&review->self);
+  g_clear_object (&review->cancellable);
   g_clear_object (&review->graph);
   g_clear_object (&review->plan);
+  g_clear_pointer (&review->heads, g_strfreev);
   g_free (review);
+}
+
+typedef struct
+{
+  StrataPlanPage *self;
+  GCancellable   *cancellable;
+  GPtrArray      *reviews;   /* StepReview */
+} ReviewBatch;
+
+static void
+review_batch_free (gpointer data)
+{
+  ReviewBatch *batch = data;
+
+  g_clear_object (&batch->self);
+  g_clear_object (&batch->cancellable);
+  g_clear_pointer (&batch->reviews, g_ptr_array_unref);
+  g_free (batch);
+}
+
+static void strata_plan_page_review_progress (StrataPlanPage *self,
+                                              GPtrArray      *reviews);
+
+static gboolean
+review_batch_idle (gpointer data)
+{
+  ReviewBatch *batch = data;
+
+  /* A newer plan replaced this one, or the page went away */
+  if (!g_cancellable_is_cancelled (batch->cancellable) && batch->cancellable == batch->self->review_cancellable &&
+      batch->self->steps != NULL)
+    strata_plan_page_review_progress (batch->self, batch->reviews);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+review_send (Review     *review,
+             GPtrArray **reviews)
+{
+  g_autoptr(GSource) source = NULL;
+  ReviewBatch *batch;
+
+  if ((*reviews)->len == 0)
+    return;
+
+  batch = g_new0 (ReviewBatch, 1);
+  batch->self = g_object_ref (review->self);
+  batch->cancellable = g_object_ref (review->cancellable);
+  batch->reviews = g_steal_pointer (reviews);
+  *reviews = g_ptr_array_new_with_free_func (step_review_free);
+  /* Always through an idle source, never g_main_context_invoke(): that runs
+   * the batch right here in the worker whenever the main thread does not
+   * own the default context at that moment (between iterations, while a
+   * window closes), and the rows it updates are GTK widgets. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_callback (source, review_batch_idle, batch, review_batch_free);
+  g_source_set_static_name (source, "[strata] plan review batch");
+  g_source_attach (source, NULL);
 }
 
 static void
@@ -263,161 +401,452 @@ review_thread (GTask        *task,
 {
   Review *review = task_data;
   guint n_steps = strata_plan_get_n_steps (review->plan);
-  g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func (step_review_free);
+  g_autoptr(GPtrArray) reviews = g_ptr_array_new_with_free_func (step_review_free);
+  g_autoptr(StrataModel) model = NULL;
+  gint64 sent = g_get_monotonic_time ();
+
+  /* Upgrades walk forward from the database's schema; downgrades are
+   * linted each on the schema its revision left */
+  if (strata_plan_get_direction (review->plan) == STRATA_DIRECTION_UP)
+    model = strata_model_new_for_heads (review->graph, (const char * const *)review->heads, NULL);
 
   for (guint i = 0; i < n_steps; i++)
     {
       StrataStep *step = strata_plan_get_step (review->plan, i);
+      StrataScript *script = strata_step_get_script (step);
       StepReview *step_review = g_new0 (StepReview, 1);
+      g_autoptr(GError) error = NULL;
 
-      if (g_task_return_error_if_cancelled (task))
+      if (g_cancellable_is_cancelled (cancellable))
         {
           step_review_free (step_review);
+          g_task_return_boolean (task, FALSE);
           return;
         }
 
-      step_review->findings = strata_step_lint (review->graph, step, &step_review->error);
-      step_review->sql = strata_step_render_sql (review->graph, step, review->dialect, &step_review->failed);
-      g_ptr_array_add (steps, step_review);
+      step_review->index = i;
+      if (model != NULL)
+        {
+          if (strata_script_ensure_loaded (script, &error))
+            {
+              GPtrArray *upgrade = strata_script_get_upgrade (script);
+              g_autoptr(GPtrArray) none = g_ptr_array_new ();
+
+              step_review->findings = strata_lint_ops_advance (upgrade != NULL ? upgrade : none, model,
+                                                               strata_script_get_downgrade (script) != NULL,
+                                                               review->dialect);
+              /* As strata_lint_script() says it */
+              if (strata_lint_downgrade_does_nothing (script))
+                {
+                  StrataLintFinding *finding = g_new0 (StrataLintFinding, 1);
+
+                  finding->kind = STRATA_LINT_IRREVERSIBLE;
+                  finding->where = g_strdup ("downgrade");
+                  finding->operation = g_strdup ("\"downgrade\": []");
+                  finding->message = g_strdup (STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE);
+                  g_ptr_array_add (step_review->findings, finding);
+                }
+              for (guint j = 0; j < step_review->findings->len; j++)
+                {
+                  StrataLintFinding *finding = g_ptr_array_index (step_review->findings, j);
+
+                  finding->revision = g_strdup (strata_script_get_revision (script));
+                }
+            }
+        }
+      else
+        {
+          step_review->findings = strata_step_lint (review->graph, step, review->dialect, &error);
+        }
+      if (step_review->findings == NULL)
+        step_review->error = g_strdup (error != NULL ? error->message : "?");
+
+      g_ptr_array_add (reviews, step_review);
+
+      /* A batch every 50 ms: the window draws in between */
+      if (g_get_monotonic_time () - sent > 50 * 1000)
+        {
+          review_send (review, &reviews);
+          sent = g_get_monotonic_time ();
+        }
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&steps), (GDestroyNotify)g_ptr_array_unref);
+  review_send (review, &reviews);
+  g_task_return_boolean (task, TRUE);
 }
 
-static GtkWidget *
-create_step_row (StrataPlanPage *self,
-                 StrataStep     *step,
-                 StepReview     *review,
-                 guint           index,
-                 GPtrArray      *warnings)
+/* The rows: made for what is on screen, bound to a step, recycled */
+
+typedef struct
 {
-  StrataScript *script = strata_step_get_script (step);
-  gboolean up = strata_step_get_direction (step) == STRATA_DIRECTION_UP;
-  GPtrArray *findings = review->findings;
-  g_autofree char *title = NULL;
-  const char *message = strata_script_get_message (script);
-  AdwExpanderRow *row;
-  GtkWidget *state;
-  GtkWidget *view;
-  gboolean failed = review->failed;
+  GtkWidget      *box;
+  GtkImage       *state;      /* pending, done, failed, elsewhere */
+  GtkSpinner     *spinner;    /* made when its step first runs */
+  GtkLabel       *title;
+  GtkLabel       *subtitle;
+  GtkBox         *tags;
+  GtkToggleButton *expander;
+  GtkBox         *details;    /* made when first expanded */
+  GtkBox         *findings;
+  GtkWidget      *sql_view;   /* only while expanded */
+  StrataStepItem *item;
+  gulong          changed_id;
+  gulong          toggled_id;
+} StepRow;
+
+static void step_row_update (StepRow *row);
+
+/* A row may go with its list view without being unbound first */
+static void
+step_row_free (gpointer data)
+{
+  StepRow *row = data;
+
+  if (row->item != NULL)
+    g_clear_signal_handler (&row->changed_id, row->item);
+  g_free (row);
+}
+
+/* A finding, under its step: what it is about and what to do */
+static GtkWidget *
+create_finding_label (StrataLintFinding *finding)
+{
+  gboolean destructive = finding->kind == STRATA_LINT_DESTRUCTIVE;
+  g_autofree char *text = NULL;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *icon;
+  GtkWidget *label;
+
+  icon = g_object_new (GTK_TYPE_IMAGE,
+                       "icon-name", destructive ? "dialog-error-symbolic" : "dialog-warning-symbolic",
+                       "valign", GTK_ALIGN_START,
+                       "css-classes", (const char *[]) { destructive ? "error" : "warning", NULL },
+                       NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, lint_kind_label (finding->kind),
+                                  -1);
+  gtk_box_append (GTK_BOX (box), icon);
+
+  /* Translators: a lint finding: "Destructive: drop column book.isbn", then what to do */
+  text = g_strdup_printf (_("%s: %s\n%s"), lint_kind_label (finding->kind), finding->operation, finding->message);
+  label = g_object_new (GTK_TYPE_LABEL, "label", text, "xalign", 0.0f, "wrap", TRUE, "hexpand", TRUE,
+                        "selectable", TRUE, NULL);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_widget_add_css_class (box, destructive ? "lint-destructive" : "lint-warning");
+
+  return box;
+}
+
+/* The SQL of one step, rendered when its row is first expanded */
+typedef struct
+{
+  StrataGraph    *graph;
+  StrataStepItem *item;
+  StrataDialect   dialect;
+  char           *sql;
+  gboolean        failed;
+} Render;
+
+static void
+render_free (gpointer data)
+{
+  Render *render = data;
+
+  g_clear_object (&render->graph);
+  g_clear_object (&render->item);
+  g_clear_pointer (&render->sql, g_free);
+  g_free (render);
+}
+
+static void
+render_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Render *render = task_data;
+
+  render->sql = strata_step_render_sql (render->graph, render->item->step, render->dialect, &render->failed);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+render_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Render *render = g_task_get_task_data (G_TASK (result));
+  StrataStepItem *item = render->item;
+
+  if (g_task_get_cancellable (G_TASK (result)) != item->rendering ||
+      g_cancellable_is_cancelled (item->rendering))
+    return;
+
+  g_clear_object (&item->rendering);
+  item->sql = g_steal_pointer (&render->sql);
+  item->sql_failed = render->failed;
+  strata_step_item_changed (item);
+}
+
+static void
+strata_plan_page_render_step (StrataPlanPage *self,
+                              StrataStepItem *item)
+{
+  g_autoptr(GTask) task = NULL;
+  Render *render;
+
+  if (item->sql != NULL || item->rendering != NULL || self->graph == NULL || self->profile == NULL)
+    return;
+
+  render = g_new0 (Render, 1);
+  render->graph = g_object_ref (self->graph);
+  render->item = g_object_ref (item);
+  render->dialect = strata_profile_get_dialect (self->profile);
+  item->rendering = g_cancellable_new ();
+
+  task = g_task_new (NULL, item->rendering, render_cb, NULL);
+  g_task_set_source_tag (task, strata_plan_page_render_step);
+  g_task_set_task_data (task, render, render_free);
+  g_task_run_in_thread (task, render_thread);
+}
+
+static void
+step_row_toggled_cb (GtkToggleButton *button,
+                     StepRow         *row)
+{
+  StrataPlanPage *self;
+
+  if (row->item == NULL)
+    return;
+
+  row->item->expanded = gtk_toggle_button_get_active (button);
+  self = STRATA_PLAN_PAGE (gtk_widget_get_ancestor (row->box, STRATA_TYPE_PLAN_PAGE));
+  if (row->item->expanded && self != NULL)
+    strata_plan_page_render_step (self, row->item);
+  step_row_update (row);
+}
+
+static void
+step_row_update (StepRow *row)
+{
+  StrataStepItem *item = row->item;
+  StrataScript *script = strata_step_get_script (item->step);
+  gboolean up = strata_step_get_direction (item->step) == STRATA_DIRECTION_UP;
   gboolean kinds[STRATA_LINT_DIALECT_DEPENDENT + 1] = { FALSE, };
-  StepRow step_row;
+  /* A dot, not an arrow, while pending: the row's own chevron is the only one */
+  static const char * const state_icons[] = {
+    "media-record-symbolic", NULL, "emblem-ok-symbolic", "dialog-error-symbolic", "emblem-ok-symbolic",
+  };
+  static const char * const state_classes[] = { "dim-label", "dim-label", "success", "error", "dim-label" };
+  static const char * const state_tooltips[] = {
+    N_("Pending"), N_("Running"), N_("Done"), N_("Failed"), N_("Applied by another deploy"),
+  };
+  g_autofree char *title = NULL;
+  GtkWidget *child;
 
   /* Translators: a step of a plan: "1. Upgrade to 1a0e6c2d9b41" */
   title = g_strdup_printf (up ? _("%u. Upgrade to %s") : _("%u. Downgrade from %s"),
-                           index + 1, strata_step_get_revision (step));
+                           item->index + 1, strata_step_get_revision (item->step));
+  gtk_label_set_label (row->title, title);
+  gtk_label_set_label (row->subtitle, strata_script_get_message (script) != NULL
+                                      ? strata_script_get_message (script) : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row->expander), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
 
-  row = ADW_EXPANDER_ROW (adw_expander_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_expander_row_set_subtitle (row, message != NULL ? message : "");
-  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-
-  /* Pending, running, done, failed */
-  state = gtk_stack_new ();
-  gtk_stack_add_named (GTK_STACK (state),
-                       g_object_new (GTK_TYPE_IMAGE,
-                                     "icon-name", up ? "go-up-symbolic" : "go-down-symbolic",
-                                     "css-classes", (const char *[]) { "dim-label", NULL },
-                                     NULL),
-                       "pending");
-  gtk_stack_add_named (GTK_STACK (state), g_object_new (GTK_TYPE_SPINNER, "spinning", TRUE, NULL), "running");
-  gtk_stack_add_named (GTK_STACK (state),
-                       g_object_new (GTK_TYPE_IMAGE,
-                                     "icon-name", "emblem-ok-symbolic",
-                                     "css-classes", (const char *[]) { "success", NULL },
-                                     NULL),
-                       "done");
-  gtk_stack_add_named (GTK_STACK (state),
-                       g_object_new (GTK_TYPE_IMAGE,
-                                     "icon-name", "dialog-error-symbolic",
-                                     "css-classes", (const char *[]) { "error", NULL },
-                                     NULL),
-                       "failed");
-  adw_expander_row_add_prefix (row, state);
-
-  /* Lint findings on the schema as it will be: destructive ones stand out,
-   * in the banner above the steps too */
-  if (findings == NULL)
+  /* A spinner exists and spins only while its step runs */
+  if (item->state == STEP_RUNNING && row->spinner == NULL)
     {
-      g_ptr_array_add (warnings, g_strdup (review->error->message));
-      adw_expander_row_add_action (row, create_tag (_("Cannot Run"), "error"));
-      adw_expander_row_set_expanded (row, TRUE);
-      self->destructive = TRUE;
+      row->spinner = GTK_SPINNER (gtk_spinner_new ());
+      gtk_widget_set_valign (GTK_WIDGET (row->spinner), GTK_ALIGN_CENTER);
+      gtk_widget_insert_after (GTK_WIDGET (row->spinner), gtk_widget_get_parent (GTK_WIDGET (row->state)),
+                               GTK_WIDGET (row->state));
     }
-  else
+  if (row->spinner != NULL)
     {
-      for (guint i = 0; i < findings->len; i++)
-        {
-          StrataLintFinding *finding = g_ptr_array_index (findings, i);
+      gtk_spinner_set_spinning (row->spinner, item->state == STEP_RUNNING);
+      gtk_widget_set_visible (GTK_WIDGET (row->spinner), item->state == STEP_RUNNING);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (row->state), item->state != STEP_RUNNING);
+  gtk_image_set_from_icon_name (row->state, state_icons[item->state]);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (row->state), _(state_tooltips[item->state]));
+  for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (row->state), state_classes[i]);
+  gtk_widget_add_css_class (GTK_WIDGET (row->state), state_classes[item->state]);
 
-          kinds[finding->kind] = TRUE;
-          self->n_findings++;
-          adw_expander_row_add_row (row, create_finding_row (finding));
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (row->tags))) != NULL)
+    gtk_box_remove (row->tags, child);
+  if (item->error != NULL)
+    gtk_box_append (row->tags, create_tag (_("Cannot Run"), "error"));
+  for (guint i = 0; item->findings != NULL && i < item->findings->len; i++)
+    kinds[((StrataLintFinding *)g_ptr_array_index (item->findings, i))->kind] = TRUE;
+  for (guint kind = 0; kind < G_N_ELEMENTS (kinds); kind++)
+    if (kinds[kind])
+      gtk_box_append (row->tags, create_tag (lint_kind_label (kind),
+                                             kind == STRATA_LINT_DESTRUCTIVE ? "error" : "warning"));
 
-          if (finding->kind == STRATA_LINT_DESTRUCTIVE)
-            {
-              /* Translators: a warning about a step: "6f2c8d4e0a96: drop column book.isbn: MESSAGE" */
-              g_ptr_array_add (warnings, g_strdup_printf (_("%s: %s: %s"),
-                                                          strata_step_get_revision (step),
-                                                          finding->operation, finding->message));
-            }
-        }
-
-      for (guint kind = 0; kind < G_N_ELEMENTS (kinds); kind++)
-        {
-          if (kinds[kind])
-            adw_expander_row_add_action (row, create_tag (lint_kind_label (kind),
-                                                          kind == STRATA_LINT_DESTRUCTIVE ? "error" : "warning"));
-        }
-
-      if (kinds[STRATA_LINT_DESTRUCTIVE])
-        {
-          adw_expander_row_set_expanded (row, TRUE);
-          self->destructive = TRUE;
-        }
+  if (item->expanded && row->details == NULL)
+    {
+      row->details = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6));
+      row->findings = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6));
+      gtk_box_append (row->details, GTK_WIDGET (row->findings));
+      gtk_box_append (GTK_BOX (row->box), GTK_WIDGET (row->details));
     }
 
-  /* The exact SQL the step runs */
-  view = g_object_new (GTK_SOURCE_TYPE_VIEW,
-                       "editable", FALSE,
-                       "monospace", TRUE,
-                       "wrap-mode", GTK_WRAP_WORD_CHAR,
-                       "left-margin", 12, "right-margin", 12, "top-margin", 8, "bottom-margin", 8,
-                       NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (view),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                  -1);
-  strata_source_view_setup (GTK_SOURCE_VIEW (view));
-  strata_source_view_set_text (GTK_SOURCE_VIEW (view), review->sql);
-  gtk_widget_add_css_class (view, "step-sql");
-  adw_expander_row_add_row (row, view);
-  if (failed)
-    self->destructive = TRUE;
+  g_signal_handler_block (row->expander, row->toggled_id);
+  gtk_toggle_button_set_active (row->expander, item->expanded);
+  g_signal_handler_unblock (row->expander, row->toggled_id);
+  gtk_button_set_icon_name (GTK_BUTTON (row->expander), item->expanded ? "pan-up-symbolic" : "pan-down-symbolic");
+  if (row->details == NULL)
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (row->details), item->expanded);
 
-  step_row.row = row;
-  step_row.state = GTK_STACK (state);
-  g_array_append_val (self->step_rows, step_row);
+  /* What is inside shows only when expanded: an SQL view exists only
+   * for an expanded row */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (row->findings))) != NULL)
+    gtk_box_remove (row->findings, child);
+  if (!item->expanded)
+    {
+      if (row->sql_view != NULL)
+        gtk_box_remove (row->details, row->sql_view);
+      row->sql_view = NULL;
+      return;
+    }
 
-  return GTK_WIDGET (row);
+  if (item->error != NULL)
+    {
+      GtkWidget *label = g_object_new (GTK_TYPE_LABEL, "label", item->error, "xalign", 0.0f, "wrap", TRUE,
+                                       "selectable", TRUE, "css-classes", (const char *[]) { "error", NULL }, NULL);
+
+      gtk_box_append (row->findings, label);
+    }
+  for (guint i = 0; item->findings != NULL && i < item->findings->len; i++)
+    gtk_box_append (row->findings, create_finding_label (g_ptr_array_index (item->findings, i)));
+
+  if (row->sql_view == NULL)
+    {
+      row->sql_view = g_object_new (GTK_SOURCE_TYPE_VIEW,
+                                    "editable", FALSE,
+                                    "monospace", TRUE,
+                                    "wrap-mode", GTK_WRAP_WORD_CHAR,
+                                    "left-margin", 12, "right-margin", 12, "top-margin", 8, "bottom-margin", 8,
+                                    NULL);
+      strata_source_view_setup (GTK_SOURCE_VIEW (row->sql_view));
+      gtk_widget_add_css_class (row->sql_view, "step-sql");
+      gtk_box_append (row->details, row->sql_view);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row->sql_view), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  /* Translators: shown while the SQL of a step is worked out */
+  strata_source_view_set_text (GTK_SOURCE_VIEW (row->sql_view), item->sql != NULL ? item->sql : _("-- Rendering…"));
+}
+
+static void
+step_row_item_changed_cb (StrataStepItem *item,
+                          StepRow        *row)
+{
+  step_row_update (row);
+}
+
+static void
+steps_setup_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item,
+                gpointer                  user_data)
+{
+  StepRow *row = g_new0 (StepRow, 1);
+  GtkWidget *header;
+  GtkWidget *labels;
+  GtkWidget *state;
+
+  row->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_add_css_class (row->box, "step-row");
+
+  header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_append (GTK_BOX (row->box), header);
+
+  /* Pending, running, done, failed: one image (a spinner joins it when
+   * the step runs); the fewer widgets a row has, the sooner a long plan
+   * shows */
+  state = gtk_image_new ();
+  gtk_widget_set_valign (state, GTK_ALIGN_CENTER);
+  row->state = GTK_IMAGE (state);
+  gtk_box_append (GTK_BOX (header), state);
+
+  labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_set_hexpand (labels, TRUE);
+  gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
+  row->title = g_object_new (GTK_TYPE_LABEL, "xalign", 0.0f, "ellipsize", PANGO_ELLIPSIZE_END, NULL);
+  row->subtitle = g_object_new (GTK_TYPE_LABEL, "xalign", 0.0f, "ellipsize", PANGO_ELLIPSIZE_END,
+                                "css-classes", (const char *[]) { "dim-label", "caption", NULL }, NULL);
+  gtk_box_append (GTK_BOX (labels), GTK_WIDGET (row->title));
+  gtk_box_append (GTK_BOX (labels), GTK_WIDGET (row->subtitle));
+  gtk_box_append (GTK_BOX (header), labels);
+
+  row->tags = GTK_BOX (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6));
+  gtk_widget_set_valign (GTK_WIDGET (row->tags), GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (header), GTK_WIDGET (row->tags));
+
+  row->expander = GTK_TOGGLE_BUTTON (g_object_new (GTK_TYPE_TOGGLE_BUTTON, "icon-name", "pan-down-symbolic",
+                                                   "valign", GTK_ALIGN_CENTER,
+                                                   "tooltip-text", _("Show the SQL and findings"),
+                                                   "css-classes", (const char *[]) { "flat", "circular", "step-expander", NULL },
+                                                   NULL));
+  row->toggled_id = g_signal_connect (row->expander, "toggled", G_CALLBACK (step_row_toggled_cb), row);
+  gtk_box_append (GTK_BOX (header), GTK_WIDGET (row->expander));
+
+  g_object_set_data_full (G_OBJECT (row->box), "strata-step-row", row, step_row_free);
+  gtk_list_item_set_child (list_item, row->box);
+  gtk_list_item_set_activatable (list_item, FALSE);
+}
+
+static void
+steps_bind_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               gpointer                  user_data)
+{
+  StepRow *row = g_object_get_data (G_OBJECT (gtk_list_item_get_child (list_item)), "strata-step-row");
+
+  row->item = gtk_list_item_get_item (list_item);
+  row->changed_id = g_signal_connect (row->item, "changed", G_CALLBACK (step_row_item_changed_cb), row);
+  step_row_update (row);
+}
+
+static void
+steps_unbind_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *list_item,
+                 gpointer                  user_data)
+{
+  StepRow *row = g_object_get_data (G_OBJECT (gtk_list_item_get_child (list_item)), "strata-step-row");
+
+  g_clear_signal_handler (&row->changed_id, row->item);
+  row->item = NULL;
+  /* A recycled row keeps no SQL view */
+  if (row->sql_view != NULL)
+    gtk_box_remove (row->details, row->sql_view);
+  row->sql_view = NULL;
 }
 
 static void
 strata_plan_page_clear_steps (StrataPlanPage *self)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->steps_list))) != NULL)
-    gtk_list_box_remove (self->steps_list, child);
-
   if (self->review_cancellable != NULL)
     g_cancellable_cancel (self->review_cancellable);
   g_clear_object (&self->review_cancellable);
-  g_array_set_size (self->step_rows, 0);
+  g_list_store_remove_all (self->steps);
   g_clear_object (&self->plan);
   g_clear_pointer (&self->plan_target, g_free);
   self->n_findings = 0;
+  self->n_reviewed = 0;
   self->destructive = FALSE;
+}
+
+static StrataStepItem *
+get_step_item (StrataPlanPage *self,
+               guint           index)
+{
+  /* The store holds it: the reference returned is dropped at once */
+  StrataStepItem *item = g_list_model_get_item (G_LIST_MODEL (self->steps), index);
+
+  if (item != NULL)
+    g_object_unref (item);
+  return item;
 }
 
 static void
@@ -429,6 +858,9 @@ strata_plan_page_show_error (StrataPlanPage *self,
   adw_status_page_set_description (self->error_page, description);
   gtk_stack_set_visible_child_name (self->plan_stack, "error");
 }
+
+static void strata_plan_page_move_focus (StrataPlanPage *self,
+                                         GtkWidget      *button);
 
 static void review_cb (GObject      *object,
                        GAsyncResult *result,
@@ -454,7 +886,7 @@ strata_plan_page_update_plan (StrataPlanPage *self)
   gtk_revealer_set_reveal_child (self->warning_revealer, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
 
-  if (self->graph == NULL || self->profile == NULL || self->current_heads == NULL)
+  if (self->session == NULL || self->graph == NULL || self->profile == NULL || self->current_heads == NULL)
     {
       gtk_stack_set_visible_child_name (self->plan_stack, "no-profile");
       strata_plan_page_update_actions (self);
@@ -505,10 +937,8 @@ strata_plan_page_update_plan (StrataPlanPage *self)
       return;
     }
 
-  if (down)
-    self->plan = strata_graph_plan_downgrade (self->graph, (const char * const *)self->current_heads, target_id, &error);
-  else
-    self->plan = strata_graph_plan_upgrade (self->graph, (const char * const *)self->current_heads, target_id, &error);
+  self->plan = strata_session_plan (self->session, down ? STRATA_DIRECTION_DOWN : STRATA_DIRECTION_UP,
+                                    (const char * const *)self->current_heads, target_id, &error);
 
   if (self->plan == NULL)
     {
@@ -527,29 +957,101 @@ strata_plan_page_update_plan (StrataPlanPage *self)
       return;
     }
 
-  /* Lint and SQL replay the schema: in a worker thread */
+  /* The rows, at once: one item per step, rows only for what shows */
+  {
+    g_autoptr(GPtrArray) items = g_ptr_array_new_full (n_steps, g_object_unref);
+
+    for (guint i = 0; i < n_steps; i++)
+      g_ptr_array_add (items, strata_step_item_new (strata_plan_get_step (self->plan, i), i));
+    g_list_store_splice (self->steps, 0, 0, items->pdata, items->len);
+  }
+
+  /* Lint replays the schema: in a worker thread, with progress */
   {
     g_autoptr(GTask) task = NULL;
     Review *review = g_new0 (Review, 1);
 
+    self->review_cancellable = g_cancellable_new ();
+    review->self = g_object_ref (self);
+    review->cancellable = g_object_ref (self->review_cancellable);
     review->graph = g_object_ref (self->graph);
     review->plan = g_object_ref (self->plan);
+    review->heads = g_strdupv (self->current_heads);
     review->dialect = strata_profile_get_dialect (self->profile);
 
-    self->review_cancellable = g_cancellable_new ();
     task = g_task_new (self, self->review_cancellable, review_cb, NULL);
     g_task_set_source_tag (task, strata_plan_page_update_plan);
     g_task_set_task_data (task, review, review_free);
     g_task_run_in_thread (task, review_thread);
   }
 
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  /* Translators: progress of the review of a plan */
+  gtk_progress_bar_set_text (self->progress_bar, _("Reviewing…"));
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
+
+  /* Translators: "8 steps up on bookshop.db · SQL for SQLite" */
   summary = g_strdup_printf (down
-                             ? g_dngettext (GETTEXT_PACKAGE, "%u step down on %s", "%u steps down on %s", n_steps)
-                             : g_dngettext (GETTEXT_PACKAGE, "%u step up on %s", "%u steps up on %s", n_steps),
-                             n_steps, database);
+                             ? g_dngettext (GETTEXT_PACKAGE, "%u step down on %s · SQL for %s",
+                                            "%u steps down on %s · SQL for %s", n_steps)
+                             : g_dngettext (GETTEXT_PACKAGE, "%u step up on %s · SQL for %s",
+                                            "%u steps up on %s · SQL for %s", n_steps),
+                             n_steps, database,
+                             strata_dialect_get_display_name (strata_profile_get_dialect (self->profile)));
   gtk_label_set_label (self->summary_label, summary);
-  gtk_stack_set_visible_child_name (self->plan_stack, "reviewing");
+  gtk_stack_set_visible_child_name (self->plan_stack, "steps");
   strata_plan_page_update_actions (self);
+}
+
+/* A batch of reviewed steps: their rows fill in */
+static void
+strata_plan_page_review_progress (StrataPlanPage *self,
+                                  GPtrArray      *reviews)
+{
+  guint n_steps = g_list_model_get_n_items (G_LIST_MODEL (self->steps));
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < reviews->len; i++)
+    {
+      StepReview *review = g_ptr_array_index (reviews, i);
+      StrataStepItem *item = get_step_item (self, review->index);
+
+      if (item == NULL)
+        continue;
+
+      item->findings = g_steal_pointer (&review->findings);
+      item->error = g_steal_pointer (&review->error);
+      item->reviewed = TRUE;
+      self->n_reviewed++;
+      if (item->findings != NULL)
+        self->n_findings += item->findings->len;
+      /* What cannot run or loses data shows opened */
+      if (item->error != NULL)
+        item->expanded = TRUE;
+      for (guint j = 0; item->findings != NULL && j < item->findings->len; j++)
+        if (((StrataLintFinding *)g_ptr_array_index (item->findings, j))->kind == STRATA_LINT_DESTRUCTIVE)
+          item->expanded = TRUE;
+      if (item->expanded)
+        strata_plan_page_render_step (self, item);
+      strata_step_item_changed (item);
+    }
+
+  /* Translators: progress of the review of a plan: "Reviewing 120 of 3000 steps…" */
+  text = g_strdup_printf (_("Reviewing %u of %u steps…"), self->n_reviewed, n_steps);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+  gtk_progress_bar_set_fraction (self->progress_bar, (double)self->n_reviewed / MAX (n_steps, 1));
+}
+
+static void strata_plan_page_review_done (StrataPlanPage *self);
+
+static gboolean
+review_done_idle (gpointer data)
+{
+  StrataPlanPage *self = data;
+
+  if (self->review_cancellable != NULL)
+    strata_plan_page_review_done (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -558,22 +1060,55 @@ review_cb (GObject      *object,
            gpointer      user_data)
 {
   StrataPlanPage *self = STRATA_PLAN_PAGE (object);
-  g_autoptr(GPtrArray) reviews = NULL;
-  g_autoptr(GPtrArray) warnings = NULL;
-  g_autoptr(GError) error = NULL;
 
-  reviews = g_task_propagate_pointer (G_TASK (result), &error);
   /* A newer plan replaced this one */
-  if (reviews == NULL || g_task_get_cancellable (G_TASK (result)) != self->review_cancellable)
+  if (!g_task_propagate_boolean (G_TASK (result), NULL) ||
+      g_task_get_cancellable (G_TASK (result)) != self->review_cancellable)
     return;
 
+  strata_plan_page_review_done (self);
+}
+
+static void
+strata_plan_page_review_done (StrataPlanPage *self)
+{
+  g_autoptr(GPtrArray) warnings = NULL;
+  guint n_steps;
+
+  /* The last batch was queued before the task returned, at a lower
+   * priority: it lands first */
+  if (self->n_reviewed < g_list_model_get_n_items (G_LIST_MODEL (self->steps)))
+    {
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE + 10, review_done_idle, g_object_ref (self), g_object_unref);
+      return;
+    }
+
   g_clear_object (&self->review_cancellable);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
 
   warnings = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < reviews->len; i++)
-    gtk_list_box_append (self->steps_list,
-                         create_step_row (self, strata_plan_get_step (self->plan, i),
-                                          g_ptr_array_index (reviews, i), i, warnings));
+  n_steps = g_list_model_get_n_items (G_LIST_MODEL (self->steps));
+  for (guint i = 0; i < n_steps; i++)
+    {
+      StrataStepItem *item = get_step_item (self, i);
+
+      if (item->error != NULL)
+        {
+          g_ptr_array_add (warnings, g_strdup (item->error));
+          self->destructive = TRUE;
+        }
+      for (guint j = 0; item->findings != NULL && j < item->findings->len; j++)
+        {
+          StrataLintFinding *finding = g_ptr_array_index (item->findings, j);
+
+          if (finding->kind != STRATA_LINT_DESTRUCTIVE)
+            continue;
+          self->destructive = TRUE;
+          /* Translators: a warning about a step: "6f2c8d4e0a96: drop column book.isbn: MESSAGE" */
+          g_ptr_array_add (warnings, g_strdup_printf (_("%s: %s: %s"), strata_step_get_revision (item->step),
+                                                      finding->operation, finding->message));
+        }
+    }
 
   /* The banner: what loses data, first (at most a few lines of it), else
    * that there are findings to look at */
@@ -613,8 +1148,15 @@ review_cb (GObject      *object,
       gtk_revealer_set_reveal_child (self->warning_revealer, TRUE);
     }
 
-  gtk_stack_set_visible_child_name (self->plan_stack, "steps");
   strata_plan_page_update_actions (self);
+}
+
+/* The spinner spins while it shows, and only then */
+static void
+strata_plan_page_plan_stack_changed_cb (StrataPlanPage *self)
+{
+  gtk_spinner_set_spinning (self->review_spinner,
+                            g_strcmp0 (gtk_stack_get_visible_child_name (self->plan_stack), "reviewing") == 0);
 }
 
 static void
@@ -623,28 +1165,20 @@ strata_plan_page_target_changed_cb (StrataPlanPage *self)
   strata_plan_page_update_plan (self);
 }
 
-static StepRow *
-get_step_row (StrataPlanPage *self,
-              guint           index)
-{
-  if (index >= self->step_rows->len)
-    return NULL;
-
-  return &g_array_index (self->step_rows, StepRow, index);
-}
-
 static void
 strata_plan_page_step_started_cb (StrataPlanPage *self,
                                   StrataStep     *step,
                                   guint           index,
                                   guint           n_steps,
-                                  StrataMigrator *migrator)
+                                  StrataSession  *session)
 {
-  StepRow *row = get_step_row (self, index);
+  StrataStepItem *item = get_step_item (self, index);
   g_autofree char *text = NULL;
 
-  if (row != NULL)
-    gtk_stack_set_visible_child_name (row->state, "running");
+  /* One row changes, if it shows */
+  if (item != NULL)
+    strata_step_item_set_state (item, STEP_RUNNING);
+  self->running_index = index;
 
   /* Translators: progress of a run: "Step 2 of 5: 2b7f3e8a0c52" */
   text = g_strdup_printf (_("Step %u of %u: %s"), index + 1, n_steps, strata_step_get_revision (step));
@@ -661,12 +1195,13 @@ strata_plan_page_step_finished_cb (StrataPlanPage *self,
                                    guint           index,
                                    guint           n_steps,
                                    double          seconds,
-                                   StrataMigrator *migrator)
+                                   StrataSession  *session)
 {
-  StepRow *row = get_step_row (self, index);
+  StrataStepItem *item = get_step_item (self, index);
 
-  if (row != NULL)
-    gtk_stack_set_visible_child_name (row->state, "done");
+  if (item != NULL)
+    strata_step_item_set_state (item, STEP_DONE);
+  self->n_done++;
 
   g_strfreev (self->heads_reached);
   self->heads_reached = g_strdupv ((char **)strata_step_get_heads_after (step));
@@ -679,7 +1214,7 @@ static void
 strata_plan_page_statement_cb (StrataPlanPage *self,
                                StrataStep     *step,
                                const char     *sql,
-                               StrataMigrator *migrator)
+                               StrataSession  *session)
 {
   strata_plan_page_log (self, "  %s", sql);
 }
@@ -839,9 +1374,9 @@ lock_waiting_idle (gpointer data)
 }
 
 static void
-lock_waiting_cb (StrataDriver *driver,
-                 const char   *holder,
-                 gpointer      user_data)
+lock_waiting_cb (StrataSession *session,
+                 const char    *holder,
+                 gpointer       user_data)
 {
   LockWaiting *waiting = g_new0 (LockWaiting, 1);
 
@@ -860,15 +1395,14 @@ strata_plan_page_run_cb (GObject      *object,
   g_autofree char *message = NULL;
   gboolean success;
 
-  success = strata_migrator_run_finish (STRATA_MIGRATOR (object), result, &error);
+  success = strata_session_apply_finish (STRATA_SESSION (object), result, &error);
 
   g_signal_handlers_disconnect_by_data (object, self);
-  g_clear_signal_handler (&self->lock_waiting_id, strata_migrator_get_driver (STRATA_MIGRATOR (object)));
+  self->lock_waiting_id = 0;
   strata_plan_page_log_run (self, error);
-  g_clear_object (&self->migrator);
 
   /* The page went away while the run ended: nothing left to show it on */
-  if (self->step_rows == NULL)
+  if (self->steps == NULL)
     return;
 
   g_clear_object (&self->cancellable);
@@ -881,26 +1415,60 @@ strata_plan_page_run_cb (GObject      *object,
       g_autofree char *database = profile_dup_database (self->profile);
       g_autofree char *target = heads[0] != NULL ? g_strjoinv (", ", (char **)heads) : g_strdup ("base");
 
-      gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
-      gtk_progress_bar_set_text (self->progress_bar, _("Finished"));
-      strata_plan_page_log (self, _("Finished"));
+      guint n_steps = g_list_model_get_n_items (G_LIST_MODEL (self->steps));
+      guint elsewhere = n_steps - MIN (self->n_done, n_steps);
 
-      /* Translators: a toast: "Upgraded bookshop.db to 8b4e0f6a2c18" */
-      message = g_strdup_printf (strata_plan_get_direction (self->plan) == STRATA_DIRECTION_UP
-                                 ? _("Upgraded %s to %s") : _("Downgraded %s to %s"),
-                                 database, target);
+      /* Steps that never started were applied by another deploy while this
+       * run waited for the lock: said, not left pending under "Finished" */
+      for (guint i = 0; elsewhere > 0 && i < n_steps; i++)
+        {
+          StrataStepItem *item = get_step_item (self, i);
+
+          if (item->state == STEP_PENDING)
+            strata_step_item_set_state (item, STEP_ELSEWHERE);
+        }
+
+      gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+      if (elsewhere == 0)
+        {
+          gtk_progress_bar_set_text (self->progress_bar, _("Finished"));
+          strata_plan_page_log (self, _("Finished"));
+          /* Translators: a toast: "Upgraded bookshop.db to 8b4e0f6a2c18" */
+          message = g_strdup_printf (strata_plan_get_direction (self->plan) == STRATA_DIRECTION_UP
+                                     ? _("Upgraded %s to %s") : _("Downgraded %s to %s"),
+                                     database, target);
+        }
+      else if (self->n_done == 0)
+        {
+          gtk_progress_bar_set_text (self->progress_bar, _("Nothing left to do"));
+          /* Translators: a toast and the log: the database's name and its revision */
+          message = g_strdup_printf (_("Another deploy brought %s to %s while this one waited: no step ran here"),
+                                     database, target);
+          strata_plan_page_log (self, "%s", message);
+        }
+      else
+        {
+          g_autofree char *text = NULL;
+
+          /* Translators: "3 steps applied here, 5 by another deploy" */
+          text = g_strdup_printf (_("Finished: %u applied here, %u by another deploy"), self->n_done, elsewhere);
+          gtk_progress_bar_set_text (self->progress_bar, text);
+          strata_plan_page_log (self, "%s", text);
+          /* Translators: a toast: the database, its revision, the steps applied here and elsewhere */
+          message = g_strdup_printf (_("%s is at %s: %u steps applied here, %u by another deploy"),
+                                     database, target, self->n_done, elsewhere);
+        }
     }
   else
     {
-      for (guint i = 0; i < self->step_rows->len; i++)
-        {
-          StepRow *row = get_step_row (self, i);
+      StrataStepItem *item = get_step_item (self, self->running_index);
 
-          if (g_strcmp0 (gtk_stack_get_visible_child_name (row->state), "running") == 0)
-            {
-              gtk_stack_set_visible_child_name (row->state, "failed");
-              adw_expander_row_set_expanded (row->row, TRUE);
-            }
+      /* The step that was running failed (or was cancelled): opened */
+      if (item != NULL && item->state == STEP_RUNNING)
+        {
+          item->expanded = TRUE;
+          strata_plan_page_render_step (self, item);
+          strata_step_item_set_state (item, STEP_FAILED);
         }
 
       gtk_progress_bar_set_text (self->progress_bar,
@@ -927,7 +1495,25 @@ strata_plan_page_run_cb (GObject      *object,
     }
 
   strata_plan_page_update_actions (self);
+  strata_plan_page_move_focus (self, GTK_WIDGET (self->done_button));
   g_signal_emit (self, signals[FINISHED], 0, success, message);
+}
+
+/* The button that matters now takes the focus when the one that had it
+ * went insensitive or away (Apply during a run, Cancel after it) */
+static void
+strata_plan_page_move_focus (StrataPlanPage *self,
+                             GtkWidget      *button)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (root == NULL || !gtk_widget_get_mapped (button))
+    return;
+
+  if (focus == NULL || !gtk_widget_is_sensitive (focus) || !gtk_widget_get_mapped (focus) ||
+      focus == GTK_WIDGET (self->apply_button) || focus == GTK_WIDGET (self->cancel_button))
+    gtk_widget_grab_focus (button);
 }
 
 static void
@@ -935,25 +1521,21 @@ strata_plan_page_run (StrataPlanPage *self)
 {
 
   g_assert (self->cancellable == NULL);
-  g_return_if_fail (self->plan != NULL && self->driver != NULL);
+  g_return_if_fail (self->plan != NULL && self->session != NULL &&
+                    strata_session_get_driver (self->session) != NULL);
 
   self->cancellable = g_cancellable_new ();
+  self->n_done = 0;
   g_strfreev (self->heads_reached);
   self->heads_reached = g_strdupv (self->current_heads);
   strata_plan_page_begin_run (self);
 
-  if (STRATA_IS_DRIVER_PG (self->driver))
-    self->lock_waiting_id = g_signal_connect (self->driver, "lock-waiting", G_CALLBACK (lock_waiting_cb), self);
-
-  self->migrator = strata_migrator_new (self->driver, self->graph);
-  strata_migrator_set_version_table (self->migrator, strata_project_get_version_table (self->project));
-  strata_migrator_set_history_table (self->migrator, strata_project_get_history_table (self->project));
-  g_signal_connect_object (self->migrator, "step-started",
-                           G_CALLBACK (strata_plan_page_step_started_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->migrator, "step-finished",
-                           G_CALLBACK (strata_plan_page_step_finished_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->migrator, "statement",
-                           G_CALLBACK (strata_plan_page_statement_cb), self, G_CONNECT_SWAPPED);
+  /* The session opens the migrator with every project setting: the
+   * version and history tables, schema=, lock and statement timeouts. */
+  self->lock_waiting_id = g_signal_connect (self->session, "lock-waiting", G_CALLBACK (lock_waiting_cb), self);
+  g_signal_connect_swapped (self->session, "step-started", G_CALLBACK (strata_plan_page_step_started_cb), self);
+  g_signal_connect_swapped (self->session, "step-finished", G_CALLBACK (strata_plan_page_step_finished_cb), self);
+  g_signal_connect_swapped (self->session, "statement", G_CALLBACK (strata_plan_page_statement_cb), self);
 
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
@@ -962,11 +1544,12 @@ strata_plan_page_run (StrataPlanPage *self)
                         g_dngettext (GETTEXT_PACKAGE, "Running %u step on %s", "Running %u steps on %s",
                                      strata_plan_get_n_steps (self->plan)),
                         strata_plan_get_n_steps (self->plan),
-                        strata_driver_get_display_url (self->driver));
+                        strata_driver_get_display_url (strata_session_get_driver (self->session)));
   strata_plan_page_update_actions (self);
+  strata_plan_page_move_focus (self, GTK_WIDGET (self->cancel_button));
 
-  strata_migrator_run_async (self->migrator, self->plan, self->cancellable,
-                             strata_plan_page_run_cb, g_object_ref (self));
+  strata_session_apply_async (self->session, self->plan, self->cancellable,
+                              strata_plan_page_run_cb, g_object_ref (self));
 }
 
 static void
@@ -989,11 +1572,9 @@ confirm_response_cb (StrataPlanPage   *self,
 }
 
 static void
-strata_plan_page_apply_action (GtkWidget  *widget,
-                               const char *action_name,
-                               GVariant   *parameter)
+strata_plan_page_confirm_and_run (StrataPlanPage *self)
 {
-  StrataPlanPage *self = STRATA_PLAN_PAGE (widget);
+  GtkWidget *widget = GTK_WIDGET (self);
   gboolean production;
   g_autofree char *database = NULL;
   g_autofree char *body = NULL;
@@ -1057,6 +1638,135 @@ strata_plan_page_apply_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Before a run, the files of its steps are read again: a file edited since
+ * the review must not run as it was reviewed, nor as it is now unseen. In a
+ * worker thread: a plan may have thousands of steps. */
+typedef struct
+{
+  StrataPlan *plan;
+  GFile      *directory;  /* the project's: paths are named from it */
+} CheckFiles;
+
+static void
+check_files_free (gpointer data)
+{
+  CheckFiles *check = data;
+
+  g_clear_object (&check->plan);
+  g_clear_object (&check->directory);
+  g_free (check);
+}
+
+static void
+check_files_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  CheckFiles *check = task_data;
+  StrataPlan *plan = check->plan;
+  guint n_steps = strata_plan_get_n_steps (plan);
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < n_steps; i++)
+    {
+      StrataScript *script = strata_step_get_script (strata_plan_get_step (plan, i));
+      GFile *file = strata_script_get_file (script);
+      g_autoptr(StrataScript) on_disk = NULL;
+
+      if (file == NULL)
+        continue;
+
+      if (!(on_disk = strata_script_new_from_file (file, NULL)) ||
+          g_strcmp0 (strata_script_get_checksum (on_disk), strata_script_get_checksum (script)) != 0)
+        {
+          char *relative = g_file_get_relative_path (check->directory, file);
+
+          g_ptr_array_add (changed, relative != NULL ? relative : strata_display_path (file));
+        }
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&changed), (GDestroyNotify)g_ptr_array_unref);
+}
+
+static void
+check_files_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  StrataPlanPage *self = STRATA_PLAN_PAGE (object);
+  g_autoptr(GPtrArray) changed = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  self->checking = FALSE;
+
+  /* The page went away meanwhile */
+  if (self->steps == NULL)
+    return;
+
+  strata_plan_page_update_actions (self);
+
+  /* Another plan is on show by now */
+  if (changed == NULL || ((CheckFiles *)g_task_get_task_data (G_TASK (result)))->plan != self->plan)
+    return;
+
+  if (changed->len > 0)
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: a file's path, relative to the project when it is in it */
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "Not applied: %s changed since this plan was reviewed. It is read again: review it before you apply.",
+                                              "Not applied: %s and others changed since this plan was reviewed. It is read again: review it before you apply.",
+                                              changed->len),
+                                 (char *)g_ptr_array_index (changed, 0));
+      strata_plan_page_log (self, "%s", message);
+      gtk_label_set_label (self->warning_label, message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->warning_revealer), "destructive");
+      gtk_revealer_set_reveal_child (self->warning_revealer, TRUE);
+      g_signal_emit (self, signals[STALE], 0, message);
+      return;
+    }
+
+  strata_plan_page_confirm_and_run (self);
+}
+
+static void
+strata_plan_page_apply_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  StrataPlanPage *self = STRATA_PLAN_PAGE (widget);
+  g_autoptr(GTask) task = NULL;
+  CheckFiles *check;
+
+  if (self->plan == NULL || self->cancellable != NULL || self->checking)
+    return;
+
+  self->checking = TRUE;
+  strata_plan_page_update_actions (self);
+
+  task = g_task_new (self, NULL, check_files_cb, NULL);
+  g_task_set_source_tag (task, strata_plan_page_apply_action);
+  check = g_new0 (CheckFiles, 1);
+  check->plan = g_object_ref (self->plan);
+  check->directory = g_object_ref (strata_project_get_directory (self->project));
+  g_task_set_task_data (task, check, check_files_free);
+  g_task_run_in_thread (task, check_files_thread);
+}
+
+/**
+ * strata_plan_page_get_checking:
+ *
+ * Whether Apply is reading the plan's files again before it runs.
+ */
+gboolean
+strata_plan_page_get_checking (StrataPlanPage *self)
+{
+  g_return_val_if_fail (STRATA_IS_PLAN_PAGE (self), FALSE);
+
+  return self->checking;
+}
+
 static void
 strata_plan_page_cancel_action (GtkWidget  *widget,
                                 const char *action_name,
@@ -1089,21 +1799,36 @@ strata_plan_page_dispose (GObject *object)
   if (self->review_cancellable != NULL)
     g_cancellable_cancel (self->review_cancellable);
   g_clear_object (&self->review_cancellable);
+  /* The rows let go of their steps, renders still going are dropped */
+  if (self->steps != NULL)
+    {
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->steps)); i++)
+        {
+          StrataStepItem *item = get_step_item (self, i);
+
+          if (item->rendering != NULL)
+            g_cancellable_cancel (item->rendering);
+        }
+      g_list_store_remove_all (self->steps);
+    }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_PLAN_PAGE);
 
+  /* A run that outlives the page logs it, but shows nothing on it */
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->project);
   g_clear_object (&self->graph);
   g_clear_object (&self->profile);
-  g_clear_object (&self->driver);
   g_clear_object (&self->plan);
-  g_clear_object (&self->migrator);
+  g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->current_heads, g_strfreev);
   g_clear_pointer (&self->selected_revision, g_free);
   g_clear_pointer (&self->plan_target, g_free);
-  g_clear_pointer (&self->step_rows, g_array_unref);
+  g_clear_object (&self->steps);
   g_clear_pointer (&self->run_log, run_log_unref);
+  g_clear_pointer (&self->logs, g_hash_table_unref);
 
   G_OBJECT_CLASS (strata_plan_page_parent_class)->dispose (object);
 }
@@ -1141,14 +1866,28 @@ strata_plan_page_class_init (StrataPlanPageClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_BOOLEAN, G_TYPE_STRING);
 
+  /**
+   * StrataPlanPage::stale:
+   * @message: what changed
+   *
+   * Apply refused: files of the plan changed since it was reviewed.
+   */
+  signals[STALE] =
+    g_signal_new ("stale",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/stratadb/Strata/strata-plan-page.ui");
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, target_dropdown);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, warning_revealer);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, warning_label);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, plan_stack);
+  gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, review_spinner);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, error_page);
-  gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, steps_list);
+  gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, steps_view);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, log_expander);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, log_scroller);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, log_view);
@@ -1157,6 +1896,7 @@ strata_plan_page_class_init (StrataPlanPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, StrataPlanPage, done_button);
   gtk_widget_class_bind_template_callback (widget_class, strata_plan_page_target_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, strata_plan_page_plan_stack_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "plan.apply", NULL, strata_plan_page_apply_action);
   gtk_widget_class_install_action (widget_class, "plan.cancel", NULL, strata_plan_page_cancel_action);
@@ -1168,9 +1908,22 @@ strata_plan_page_class_init (StrataPlanPageClass *klass)
 static void
 strata_plan_page_init (StrataPlanPage *self)
 {
-  self->step_rows = g_array_new (FALSE, FALSE, sizeof (StepRow));
+  self->steps = g_list_store_new (STRATA_TYPE_STEP_ITEM);
+  self->logs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The plan as a list model, its rows recycled */
+  {
+    g_autoptr(GtkSelectionModel) selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->steps))));
+    g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+    g_signal_connect (factory, "setup", G_CALLBACK (steps_setup_cb), NULL);
+    g_signal_connect (factory, "bind", G_CALLBACK (steps_bind_cb), NULL);
+    g_signal_connect (factory, "unbind", G_CALLBACK (steps_unbind_cb), NULL);
+    gtk_list_view_set_factory (self->steps_view, factory);
+    gtk_list_view_set_model (self->steps_view, selection);
+  }
 
   g_signal_connect (gtk_scrolled_window_get_vadjustment (self->log_scroller), "notify::upper",
                     G_CALLBACK (log_upper_changed_cb), NULL);
@@ -1186,19 +1939,44 @@ strata_plan_page_new (void)
 
 void
 strata_plan_page_set_context (StrataPlanPage     *self,
-                              StrataProject      *project,
-                              StrataGraph        *graph,
-                              StrataProfile      *profile,
-                              StrataDriver       *driver,
+                              StrataSession      *session,
                               const char * const *current_heads)
 {
+  StrataProject *project;
+
   g_return_if_fail (STRATA_IS_PLAN_PAGE (self));
+  g_return_if_fail (session == NULL || STRATA_IS_SESSION (session));
   g_return_if_fail (self->cancellable == NULL);
 
-  g_set_object (&self->project, project);
-  g_set_object (&self->graph, graph);
-  g_set_object (&self->profile, profile);
-  g_set_object (&self->driver, driver);
+  g_set_object (&self->session, session);
+  project = session != NULL ? strata_session_get_project (session) : NULL;
+
+  /* Each project has its own log */
+  if (project != NULL && project != self->project)
+    {
+      g_autofree char *key = g_file_get_path (strata_project_get_directory (project));
+      GtkTextBuffer *buffer = g_hash_table_lookup (self->logs, key);
+
+      if (buffer == NULL)
+        {
+          buffer = gtk_text_buffer_new (NULL);
+          g_hash_table_insert (self->logs, g_steal_pointer (&key), buffer);
+        }
+      gtk_text_view_set_buffer (self->log_view, buffer);
+    }
+
+  if (session != NULL)
+    {
+      g_set_object (&self->project, project);
+      g_set_object (&self->graph, strata_session_get_graph (session, NULL));
+      g_set_object (&self->profile, strata_session_get_profile (session));
+    }
+  else
+    {
+      g_clear_object (&self->project);
+      g_clear_object (&self->graph);
+      g_clear_object (&self->profile);
+    }
   g_clear_pointer (&self->current_heads, g_strfreev);
   self->current_heads = g_strdupv ((char **)current_heads);
 
@@ -1304,4 +2082,75 @@ strata_plan_page_dup_log (StrataPlanPage *self)
   gtk_text_buffer_get_bounds (buffer, &start, &end);
 
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/**
+ * strata_plan_page_get_steps:
+ *
+ * Returns: (transfer none): the steps on show, one item per step
+ */
+GListModel *
+strata_plan_page_get_steps (StrataPlanPage *self)
+{
+  g_return_val_if_fail (STRATA_IS_PLAN_PAGE (self), NULL);
+
+  return G_LIST_MODEL (self->steps);
+}
+
+/**
+ * strata_plan_page_expand_step:
+ * @revision: the revision of a step on show
+ *
+ * Opens the step's row: its findings and its SQL (rendered now).
+ *
+ * Returns: whether the plan has a step for @revision
+ */
+gboolean
+strata_plan_page_expand_step (StrataPlanPage *self,
+                              const char     *revision)
+{
+  guint n_steps;
+
+  g_return_val_if_fail (STRATA_IS_PLAN_PAGE (self), FALSE);
+
+  n_steps = g_list_model_get_n_items (G_LIST_MODEL (self->steps));
+  for (guint i = 0; i < n_steps; i++)
+    {
+      StrataStepItem *item = get_step_item (self, i);
+
+      if (g_strcmp0 (strata_step_get_revision (item->step), revision) != 0)
+        continue;
+
+      item->expanded = TRUE;
+      strata_plan_page_render_step (self, item);
+      strata_step_item_changed (item);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+/**
+ * strata_plan_page_get_step_sql:
+ *
+ * Returns: (nullable): the SQL of the step for @revision, once rendered
+ */
+const char *
+strata_plan_page_get_step_sql (StrataPlanPage *self,
+                               const char     *revision)
+{
+  guint n_steps;
+
+  g_return_val_if_fail (STRATA_IS_PLAN_PAGE (self), NULL);
+
+  n_steps = g_list_model_get_n_items (G_LIST_MODEL (self->steps));
+  for (guint i = 0; i < n_steps; i++)
+    {
+      StrataStepItem *item = get_step_item (self, i);
+
+      if (g_strcmp0 (strata_step_get_revision (item->step), revision) == 0)
+        return item->sql;
+    }
+
+  return NULL;
 }

@@ -35,13 +35,11 @@ typedef enum
 } StrataPlanTarget;
 
 GtkWidget        *strata_plan_page_new                   (void);
-/* What the plans are for: the project, its graph, the profile, the open
- * connection and the version-table rows read from it (NULL while unknown). */
+/* What the plans are for: the project view's session (its project, graph,
+ * profile and open connection; plans, reviews and runs go through it) and
+ * the version-table rows read from it (NULL while unknown). */
 void              strata_plan_page_set_context           (StrataPlanPage      *self,
-                                                          StrataProject       *project,
-                                                          StrataGraph         *graph,
-                                                          StrataProfile       *profile,
-                                                          StrataDriver        *driver,
+                                                          StrataSession       *session,
                                                           const char * const  *current_heads);
 /* The user's store (NULL without one): each run is logged in it. */
 void              strata_plan_page_set_store             (StrataPlanPage      *self,
@@ -58,11 +56,20 @@ StrataPlan       *strata_plan_page_get_plan              (StrataPlanPage      *s
 gboolean          strata_plan_page_get_reviewing         (StrataPlanPage      *self);
 gboolean          strata_plan_page_get_destructive       (StrataPlanPage      *self);
 gboolean          strata_plan_page_get_running           (StrataPlanPage      *self);
+gboolean          strata_plan_page_get_checking          (StrataPlanPage      *self);
+/* The steps on show (one item per step) and their rows */
+GListModel       *strata_plan_page_get_steps             (StrataPlanPage      *self);
+gboolean          strata_plan_page_expand_step           (StrataPlanPage      *self,
+                                                          const char          *revision);
+const char       *strata_plan_page_get_step_sql          (StrataPlanPage      *self,
+                                                          const char          *revision);
 /* The text of the live log. */
 char             *strata_plan_page_dup_log               (StrataPlanPage      *self);
 
 /* Signals:
  *   "finished" (gboolean success, const char *message): a run ended; the
- *   database changed, so its state must be read again. */
+ *   database changed, so its state must be read again.
+ *   "stale" (const char *message): Apply refused, since files of the plan
+ *   changed after it was reviewed; the project must be read again. */
 
 G_END_DECLS

@@ -21,7 +21,10 @@ enum {
 static const char * const ssl_modes[] = {
   "disable", "allow", "prefer", "require", "verify-ca", "verify-full",
 };
+/* libpq's own default */
 #define SSL_MODE_DEFAULT 2
+#define SSL_MODE_REQUIRE 3
+#define SSL_MODE_VERIFY_FULL 5
 
 struct _StrataProfileEditor
 {
@@ -34,7 +37,12 @@ struct _StrataProfileEditor
   GCancellable         *cancellable;      /* lookups, saving, deleting */
   GCancellable         *test_cancellable;
   GtkFileChooserNative *chooser;
+  /* What the fields said when the editor opened: Save needs a change */
+  char                 *loaded_state;
   guint                 busy : 1;         /* saving or deleting */
+  /* The SSL mode was picked by the person: the role no longer moves it */
+  guint                 sslmode_chosen : 1;
+  guint                 setting_sslmode : 1;
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -215,23 +223,100 @@ strata_profile_editor_dup_url (StrataProfileEditor *self)
   return strata_profile_dup_url (draft, FALSE);
 }
 
+/* Everything the fields say, as one string: whether anything changed */
+static char *
+strata_profile_editor_dup_state (StrataProfileEditor *self)
+{
+  g_autofree char *name = row_text (self->name_row);
+  g_autofree char *notes = row_text (self->notes_row);
+  g_autofree char *file = row_text (self->file_row);
+  g_autofree char *host = row_text (self->host_row);
+  g_autofree char *port = row_text (self->port_row);
+  g_autofree char *user = row_text (self->user_row);
+  g_autofree char *database = row_text (self->database_row);
+  g_autofree char *params = strata_profile_editor_dup_params (self);
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+
+  return g_strdup_printf ("%s\n%u\n%u\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s",
+                          name, adw_combo_row_get_selected (self->role_row),
+                          adw_combo_row_get_selected (self->engine_row), notes,
+                          is_sqlite (self) ? file : "", host, port, user, database,
+                          params != NULL ? params : "", password[0] != '\0' ? "password" : "");
+}
+
 static void
 strata_profile_editor_changed_cb (StrataProfileEditor *self)
 {
-  g_autoptr(StrataProfile) draft = strata_profile_editor_dup_draft (self);
-  g_autofree char *name = row_text (self->name_row);
+  g_autoptr(StrataProfile) draft = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *state = NULL;
   gboolean sqlite = is_sqlite (self);
+  gboolean changed;
+
+  /* Rows that go away with the editor say they changed: nothing to update */
+  if (strata_profile_editor_gone (self))
+    return;
+
+  draft = strata_profile_editor_dup_draft (self);
+  name = row_text (self->name_row);
+  state = strata_profile_editor_dup_state (self);
+  changed = self->loaded_state == NULL || g_strcmp0 (state, self->loaded_state) != 0;
 
   gtk_widget_set_visible (GTK_WIDGET (self->sqlite_group), sqlite);
   gtk_widget_set_visible (GTK_WIDGET (self->postgresql_group), !sqlite);
   gtk_widget_remove_css_class (GTK_WIDGET (self->name_row), "error");
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save",
-                                 draft != NULL && name[0] != '\0' && !self->busy);
+                                 draft != NULL && name[0] != '\0' && !self->busy && changed);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.test",
                                  draft != NULL && self->test_cancellable == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.delete",
                                  self->profile != NULL && !self->busy);
+}
+
+/* Whether libpq will find a root certificate to verify the server with */
+static gboolean
+has_root_certificate (void)
+{
+  g_autofree char *path = NULL;
+
+  if (g_getenv ("PGSSLROOTCERT") != NULL)
+    return TRUE;
+
+  path = g_build_filename (g_get_home_dir (), ".postgresql", "root.crt", NULL);
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static void
+strata_profile_editor_set_sslmode (StrataProfileEditor *self,
+                                   guint                mode)
+{
+  self->setting_sslmode = TRUE;
+  adw_combo_row_set_selected (self->sslmode_row, mode);
+  self->setting_sslmode = FALSE;
+}
+
+/* Until the person picks an SSL mode, it follows the role: libpq's prefer,
+ * and for production an encrypted connection that is verified when a root
+ * certificate is there (verify-full), else at least encrypted (require). */
+static void
+strata_profile_editor_role_changed_cb (StrataProfileEditor *self)
+{
+  if (self->sslmode_chosen || strata_profile_editor_gone (self))
+    return;
+
+  if (adw_combo_row_get_selected (self->role_row) == STRATA_PROFILE_ROLE_PRODUCTION)
+    strata_profile_editor_set_sslmode (self, has_root_certificate () ? SSL_MODE_VERIFY_FULL : SSL_MODE_REQUIRE);
+  else
+    strata_profile_editor_set_sslmode (self, SSL_MODE_DEFAULT);
+}
+
+static void
+strata_profile_editor_sslmode_changed_cb (StrataProfileEditor *self)
+{
+  if (!self->setting_sslmode)
+    self->sslmode_chosen = TRUE;
+  strata_profile_editor_changed_cb (self);
 }
 
 static void
@@ -278,12 +363,14 @@ strata_profile_editor_load (StrataProfileEditor *self,
       if (strata_profile_get_port (profile) > 0)
         port = g_strdup_printf ("%u", strata_profile_get_port (profile));
 
+      /* A saved profile keeps its SSL mode, whatever its role */
+      self->sslmode_chosen = TRUE;
       adw_combo_row_set_selected (self->engine_row, ENGINE_POSTGRESQL);
       set_row_text (self->host_row, strata_profile_get_host (profile));
       set_row_text (self->port_row, port);
       set_row_text (self->user_row, strata_profile_get_user (profile));
       set_row_text (self->database_row, strata_profile_get_database (profile));
-      adw_combo_row_set_selected (self->sslmode_row, SSL_MODE_DEFAULT);
+      strata_profile_editor_set_sslmode (self, SSL_MODE_DEFAULT);
 
       if (params != NULL && params[0] != '\0')
         {
@@ -294,7 +381,7 @@ strata_profile_editor_load (StrataProfileEditor *self,
           for (guint i = 0; sslmode != NULL && i < G_N_ELEMENTS (ssl_modes); i++)
             {
               if (g_str_equal (sslmode, ssl_modes[i]))
-                adw_combo_row_set_selected (self->sslmode_row, i);
+                strata_profile_editor_set_sslmode (self, i);
             }
           if (self->extra_params != NULL)
             g_hash_table_remove (self->extra_params, "sslmode");
@@ -525,11 +612,41 @@ strata_profile_editor_test_action (GtkWidget  *widget,
   if (self->test_cancellable != NULL || !(draft = strata_profile_editor_dup_draft (self)))
     return;
 
+  /* Opening a SQLite file creates it: a typo would go unnoticed. Say what
+   * is there instead, and create nothing. */
+  if (strata_profile_get_dialect (draft) == STRATA_DIALECT_SQLITE &&
+      strata_profile_get_path (draft) != NULL && g_strcmp0 (strata_profile_get_path (draft), ":memory:") != 0)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (strata_profile_get_path (draft));
+      g_autoptr(GFile) folder = g_file_get_parent (file);
+      g_autofree char *message = NULL;
+
+      if (!g_file_query_exists (file, NULL))
+        {
+          if (folder != NULL && g_file_query_file_type (folder, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY)
+            /* Translators: a SQLite file's path */
+            message = g_strdup_printf (_("%s does not exist yet: it will be created on the first apply"),
+                                       g_file_peek_path (file));
+          else
+            /* Translators: a folder's path */
+            message = g_strdup_printf (_("The folder %s does not exist: create it first, or choose another file"),
+                                       folder != NULL ? g_file_peek_path (folder) : "/");
+
+          adw_action_row_set_subtitle (self->test_row, message);
+          gtk_widget_remove_css_class (GTK_WIDGET (self->test_row), "error");
+          gtk_widget_remove_css_class (GTK_WIDGET (self->test_row), "success");
+          gtk_widget_add_css_class (GTK_WIDGET (self->test_row), "warning");
+          g_signal_emit (self, signals[TESTED], 0, FALSE, message);
+          return;
+        }
+    }
+
   /* A typed password wins; else the keyring's, PGPASSWORD, ~/.pgpass */
   if (password[0] != '\0')
     strata_profile_set_password (draft, password);
 
   adw_action_row_set_subtitle (self->test_row, _("Connecting…"));
+  gtk_widget_remove_css_class (GTK_WIDGET (self->test_row), "warning");
   gtk_widget_remove_css_class (GTK_WIDGET (self->test_row), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->test_row), "success");
   gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), TRUE);
@@ -680,6 +797,16 @@ strata_profile_editor_delete_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Closed, the editor may outlive its window a little (a keyring lookup
+ * still holds it): it no longer belongs to it */
+static void
+strata_profile_editor_unrealize (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (strata_profile_editor_parent_class)->unrealize (widget);
+
+  gtk_window_set_transient_for (GTK_WINDOW (widget), NULL);
+}
+
 static void
 strata_profile_editor_dispose (GObject *object)
 {
@@ -700,6 +827,7 @@ strata_profile_editor_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->profile);
   g_clear_pointer (&self->extra_params, g_hash_table_unref);
+  g_clear_pointer (&self->loaded_state, g_free);
 
   G_OBJECT_CLASS (strata_profile_editor_parent_class)->dispose (object);
 }
@@ -711,6 +839,7 @@ strata_profile_editor_class_init (StrataProfileEditorClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = strata_profile_editor_dispose;
+  widget_class->unrealize = strata_profile_editor_unrealize;
 
   /**
    * StrataProfileEditor::tested:
@@ -743,6 +872,8 @@ strata_profile_editor_class_init (StrataProfileEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataProfileEditor, test_spinner);
   gtk_widget_class_bind_template_child (widget_class, StrataProfileEditor, delete_group);
   gtk_widget_class_bind_template_callback (widget_class, strata_profile_editor_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, strata_profile_editor_role_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, strata_profile_editor_sslmode_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, strata_profile_editor_save_action);
   gtk_widget_class_install_action (widget_class, "editor.test", NULL, strata_profile_editor_test_action);
@@ -759,6 +890,12 @@ strata_profile_editor_init (StrataProfileEditor *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Set here, not in the template: setting the model there resets it */
+  strata_profile_editor_set_sslmode (self, SSL_MODE_DEFAULT);
+
+  /* Typing starts with the name */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->name_row));
 
   strata_profile_editor_changed_cb (self);
 }
@@ -785,12 +922,26 @@ strata_profile_editor_new (GtkWindow     *parent,
                        NULL);
   self->store = g_object_ref (store);
 
+  /* Never larger than the window it belongs to */
+  if (parent != NULL && gtk_widget_get_width (GTK_WIDGET (parent)) > 0)
+    {
+      int width;
+      int height;
+
+      gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   MIN (width, gtk_widget_get_width (GTK_WIDGET (parent))),
+                                   MIN (height, gtk_widget_get_height (GTK_WIDGET (parent))));
+    }
+
   if (profile != NULL)
     {
       self->profile = g_object_ref (profile);
       gtk_window_set_title (GTK_WINDOW (self), _("Edit Connection Profile"));
       gtk_widget_set_visible (GTK_WIDGET (self->delete_group), TRUE);
       strata_profile_editor_load (self, profile);
+      /* Nothing to save until something changes */
+      self->loaded_state = strata_profile_editor_dup_state (self);
     }
 
   strata_profile_editor_changed_cb (self);

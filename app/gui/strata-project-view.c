@@ -23,6 +23,7 @@ enum {
   ENTRY_PROP_0,
   ENTRY_PROP_WHEN,
   ENTRY_PROP_REVISION,
+  ENTRY_PROP_MESSAGE,
   ENTRY_PROP_DIRECTION,
   ENTRY_PROP_OUTCOME,
   ENTRY_PROP_DURATION,
@@ -71,7 +72,7 @@ strata_history_entry_class_init (StrataHistoryEntryClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   static const char * const names[N_ENTRY_PROPS] = {
-    NULL, "when", "revision", "direction", "outcome", "duration", "who",
+    NULL, "when", "revision", "message", "direction", "outcome", "duration", "who",
   };
 
   object_class->finalize = strata_history_entry_finalize;
@@ -102,19 +103,40 @@ result_value (StrataResult *result,
   return strata_result_get_value (result, row, index);
 }
 
+/* An outcome as the app says it: the history's words and the store's log's */
+static const char *
+outcome_label (const char *outcome)
+{
+  if (g_strcmp0 (outcome, "success") == 0 || g_strcmp0 (outcome, "succeeded") == 0)
+    return _("Succeeded");
+  if (g_strcmp0 (outcome, "failed") == 0)
+    return _("Failed");
+  if (g_strcmp0 (outcome, "cancelled") == 0)
+    return _("Cancelled");
+  if (g_strcmp0 (outcome, "running") == 0)
+    return _("Did not finish");
+  return outcome;
+}
+
 static StrataHistoryEntry *
-strata_history_entry_new (StrataResult *result,
-                          guint         row)
+strata_history_entry_new (const StrataHistoryRecord *record,
+                          StrataGraph               *graph)
 {
   StrataHistoryEntry *self = g_object_new (STRATA_TYPE_HISTORY_ENTRY, NULL);
-  const char *direction = result_value (result, row, "direction");
-  const char *duration = result_value (result, row, "duration_ms");
-  const char *finished = result_value (result, row, "finished");
-  const char *os_user = result_value (result, row, "os_user");
-  const char *host = result_value (result, row, "host");
+  const char *direction = record->direction;
 
-  self->values[ENTRY_PROP_WHEN] = strata_format_timestamp (finished != NULL ? finished : result_value (result, row, "started"));
-  self->values[ENTRY_PROP_REVISION] = g_strdup (result_value (result, row, "revision"));
+  self->values[ENTRY_PROP_WHEN] = strata_format_timestamp (record->finished != NULL ? record->finished
+                                                                                    : record->started);
+  self->values[ENTRY_PROP_REVISION] = g_strdup (record->revision);
+  /* The revision's message, from its file (a revision whose file is gone
+   * has none) */
+  if (graph != NULL && self->values[ENTRY_PROP_REVISION] != NULL)
+    {
+      StrataScript *script = strata_graph_lookup (graph, self->values[ENTRY_PROP_REVISION]);
+
+      if (script != NULL)
+        self->values[ENTRY_PROP_MESSAGE] = g_strdup (strata_script_get_message (script));
+    }
   if (g_strcmp0 (direction, "up") == 0)
     self->values[ENTRY_PROP_DIRECTION] = g_strdup (_("Upgrade"));
   else if (g_strcmp0 (direction, "down") == 0)
@@ -123,14 +145,15 @@ strata_history_entry_new (StrataResult *result,
     self->values[ENTRY_PROP_DIRECTION] = g_strdup (_("Stamp"));
   else
     self->values[ENTRY_PROP_DIRECTION] = g_strdup (direction);
-  self->values[ENTRY_PROP_OUTCOME] = g_strdup (result_value (result, row, "outcome"));
-  if (duration != NULL)
-    /* Translators: a duration in milliseconds */
-    self->values[ENTRY_PROP_DURATION] = g_strdup_printf (_("%s ms"), duration);
-  if (os_user != NULL && host != NULL)
-    self->values[ENTRY_PROP_WHO] = g_strdup_printf ("%s@%s", os_user, host);
+  self->values[ENTRY_PROP_OUTCOME] = g_strdup (outcome_label (record->outcome));
+  /* In seconds, as the log of a run says it */
+  if (record->duration_ms >= 0)
+    /* Translators: a duration in seconds, as in the log: "0.012 s" */
+    self->values[ENTRY_PROP_DURATION] = g_strdup_printf (_("%.3f s"), record->duration_ms / 1000.0);
+  if (record->os_user != NULL && record->host != NULL)
+    self->values[ENTRY_PROP_WHO] = g_strdup_printf ("%s@%s", record->os_user, record->host);
   else
-    self->values[ENTRY_PROP_WHO] = g_strdup (os_user);
+    self->values[ENTRY_PROP_WHO] = g_strdup (record->os_user);
 
   return self;
 }
@@ -146,6 +169,9 @@ struct _StrataProjectView
   StrataGraph         *graph;
   StrataRevisionList  *revisions;
   StrataProfile       *profile;
+  /* The use cases for this project and profile: state, drift, plans and
+   * their review, runs (the plan page shares it) */
+  StrataSession       *session;
   StrataDriver        *driver;
   char               **current_heads;
   /* What is done for this project and profile: cancelled when either
@@ -153,6 +179,12 @@ struct _StrataProjectView
   GCancellable        *cancellable;
   GtkWidget           *password_dialog;
   GPtrArray           *drift_rows;
+  /* The project's folder, watched: files added or edited from a terminal
+   * show without a restart */
+  GFileMonitor        *migrations_monitor;
+  GFileMonitor        *ini_monitor;
+  guint                reload_source;
+  guint                reload_pending : 1;  /* after the run */
 
   /* One piece of work on the connection at a time: connecting, reading
    * its state or checking drift; a refresh asked for meanwhile follows. */
@@ -204,11 +236,13 @@ strata_project_view_toast (StrataProjectView *self,
   g_object_unref (toast);
 }
 
+/* @none: what an empty list means where it is said */
 static char *
-join_heads (const char * const *heads)
+join_heads (const char * const *heads,
+            const char         *none)
 {
   if (heads == NULL || heads[0] == NULL)
-    return g_strdup (_("None (empty database)"));
+    return g_strdup (none);
 
   return g_strjoinv (", ", (char **)heads);
 }
@@ -229,8 +263,7 @@ strata_project_view_update_plan_page (StrataProjectView *self)
   if (strata_plan_page_get_running (self->plan_page))
     return;
 
-  strata_plan_page_set_context (self->plan_page, self->project, self->graph, self->profile,
-                                self->driver, (const char * const *)self->current_heads);
+  strata_plan_page_set_context (self->plan_page, self->session, (const char * const *)self->current_heads);
 }
 
 /* Drift: rows under the Drift row, one per difference */
@@ -325,14 +358,7 @@ last_runs_cb (GObject      *object,
       else if (g_strcmp0 (action, "downgrade") == 0)
         action = _("Downgrade");
 
-      if (g_strcmp0 (outcome, "succeeded") == 0)
-        outcome = _("succeeded");
-      else if (g_strcmp0 (outcome, "failed") == 0)
-        outcome = _("failed");
-      else if (g_strcmp0 (outcome, "cancelled") == 0)
-        outcome = _("cancelled");
-      else if (g_strcmp0 (outcome, "running") == 0)
-        outcome = _("did not finish");
+      outcome = outcome_label (outcome);
 
       /* Translators: the last run from the app: "Upgrade to head · succeeded · 21/11/26 10:00:00" */
       text = g_strdup_printf (_("%s to %s · %s · %s"), action, target != NULL ? target : "?", outcome, when);
@@ -377,14 +403,17 @@ strata_project_view_show_status (StrataProjectView *self)
   url = strata_profile_dup_display_url (self->profile);
   adw_preferences_group_set_description (self->status_group, url);
 
-  current = join_heads ((const char * const *)self->current_heads);
+  /* No row in the version table says nothing of the database's tables */
+  current = join_heads ((const char * const *)self->current_heads,
+                        _("None: no revision of this project is applied"));
   adw_action_row_set_subtitle (self->current_row, current);
 
   heads = strata_graph_get_heads (self->graph);
   for (guint i = 0; i < heads->len; i++)
     g_strv_builder_add (builder, strata_script_get_revision (g_ptr_array_index (heads, i)));
   head_ids = g_strv_builder_end (builder);
-  heads_text = join_heads ((const char * const *)head_ids);
+  heads_text = join_heads ((const char * const *)head_ids,
+                          _("None: the project has no revisions yet (strata revision -m MESSAGE)"));
   adw_action_row_set_subtitle (self->heads_row, heads_text);
 
   pending = strata_graph_plan_upgrade (self->graph, (const char * const *)self->current_heads, "heads", &error);
@@ -414,13 +443,13 @@ strata_project_view_show_status (StrataProjectView *self)
 
 static void
 strata_project_view_show_history (StrataProjectView *self,
-                                  StrataResult      *history)
+                                  GPtrArray         *history)
 {
-  guint n_rows = history != NULL ? strata_result_get_n_rows (history) : 0;
+  guint n_rows = history != NULL ? history->len : 0;
   g_autoptr(GPtrArray) entries = g_ptr_array_new_full (n_rows, g_object_unref);
 
   for (guint i = 0; i < n_rows; i++)
-    g_ptr_array_add (entries, strata_history_entry_new (history, i));
+    g_ptr_array_add (entries, strata_history_entry_new (g_ptr_array_index (history, i), self->graph));
 
   g_list_store_splice (self->history_store, 0,
                        g_list_model_get_n_items (G_LIST_MODEL (self->history_store)),
@@ -433,6 +462,8 @@ strata_project_view_show_error (StrataProjectView *self,
                                 const char        *message)
 {
   g_clear_object (&self->driver);
+  if (self->session != NULL)
+    strata_session_set_driver (self->session, NULL);
   g_clear_pointer (&self->current_heads, g_strfreev);
   gtk_spinner_stop (self->loading_spinner);
   adw_status_page_set_description (self->error_page, message);
@@ -465,62 +496,18 @@ strata_project_view_is_current (StrataProjectView *self,
   return self->cancellable != NULL && g_task_get_cancellable (task) == self->cancellable;
 }
 
-/* Reading the database's state, in a worker thread */
-
-typedef struct
-{
-  StrataDriver  *driver;
-  StrataGraph   *graph;
-  char          *version_table;
-  char          *history_table;
-  char         **heads;
-  StrataResult  *history;
-} Refresh;
-
-static void
-refresh_free (Refresh *refresh)
-{
-  g_clear_object (&refresh->driver);
-  g_clear_object (&refresh->graph);
-  g_clear_pointer (&refresh->version_table, g_free);
-  g_clear_pointer (&refresh->history_table, g_free);
-  g_clear_pointer (&refresh->heads, g_strfreev);
-  g_clear_pointer (&refresh->history, strata_result_unref);
-  g_free (refresh);
-}
-
-static void
-refresh_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  Refresh *refresh = task_data;
-  g_autoptr(StrataMigrator) migrator = NULL;
-  g_autoptr(GError) error = NULL;
-
-  migrator = strata_migrator_new (refresh->driver, refresh->graph);
-  strata_migrator_set_version_table (migrator, refresh->version_table);
-  strata_migrator_set_history_table (migrator, refresh->history_table);
-
-  if (!(refresh->heads = strata_migrator_get_current_heads (migrator, cancellable, &error)) ||
-      !(refresh->history = strata_migrator_get_history (migrator, cancellable, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
-}
+/* Reading the database's state: the session does it in a thread */
 
 static void
 refresh_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  StrataProjectView *self = STRATA_PROJECT_VIEW (object);
-  Refresh *refresh = g_task_get_task_data (G_TASK (result));
+  g_autoptr(StrataProjectView) self = user_data;
+  g_autoptr(StrataDatabaseState) state = NULL;
   g_autoptr(GError) error = NULL;
+
+  state = strata_session_read_state_finish (STRATA_SESSION (object), result, &error);
 
   /* Another project or profile took over */
   if (!strata_project_view_is_current (self, G_TASK (result)))
@@ -528,7 +515,7 @@ refresh_cb (GObject      *object,
 
   gtk_spinner_stop (self->loading_spinner);
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (state == NULL)
     {
       strata_project_view_show_error (self, error->message);
       strata_project_view_work_done (self);
@@ -536,11 +523,11 @@ refresh_cb (GObject      *object,
     }
 
   g_clear_pointer (&self->current_heads, g_strfreev);
-  self->current_heads = g_steal_pointer (&refresh->heads);
+  self->current_heads = g_strdupv ((char **)strata_database_state_get_heads (state));
 
   strata_revision_list_set_current_heads (self->revisions, (const char * const *)self->current_heads);
   strata_project_view_show_status (self);
-  strata_project_view_show_history (self, refresh->history);
+  strata_project_view_show_history (self, strata_database_state_get_history (state));
   strata_project_view_update_plan_page (self);
   strata_project_view_work_done (self);
 }
@@ -548,21 +535,9 @@ refresh_cb (GObject      *object,
 static void
 strata_project_view_read_state (StrataProjectView *self)
 {
-  g_autoptr(GTask) task = NULL;
-  Refresh *refresh;
+  g_assert (self->busy && self->driver != NULL && self->session != NULL);
 
-  g_assert (self->busy && self->driver != NULL);
-
-  refresh = g_new0 (Refresh, 1);
-  refresh->driver = g_object_ref (self->driver);
-  refresh->graph = g_object_ref (self->graph);
-  refresh->version_table = g_strdup (strata_project_get_version_table (self->project));
-  refresh->history_table = g_strdup (strata_project_get_history_table (self->project));
-
-  task = g_task_new (self, self->cancellable, refresh_cb, NULL);
-  g_task_set_source_tag (task, strata_project_view_read_state);
-  g_task_set_task_data (task, refresh, (GDestroyNotify)refresh_free);
-  g_task_run_in_thread (task, refresh_thread);
+  strata_session_read_state_async (self->session, self->cancellable, refresh_cb, g_object_ref (self));
 }
 
 /* Connecting, with the password from memory, the keyring, PGPASSWORD or
@@ -600,6 +575,7 @@ strata_project_view_ask_password (StrataProjectView *self,
 {
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
+  g_autofree char *keep = NULL;
   const char *user = strata_profile_get_user (self->profile);
   g_autofree char *destination = strata_profile_dup_destination (self->profile);
   GtkWidget *dialog;
@@ -607,14 +583,24 @@ strata_project_view_ask_password (StrataProjectView *self,
 
   /* Translators: a dialog's heading: the profile's name */
   heading = g_strdup_printf (_("Password for “%s”"), strata_profile_get_name (self->profile));
-  if (retry)
-    body = g_strdup (_("The server did not accept that password. It is kept only until Strata quits; "
-                       "edit the profile to save one in your keyring."));
+  /* How to keep a password: the app edits only the user's own profiles */
+  if (strata_profile_get_origin (self->profile) == STRATA_PROFILE_ORIGIN_USER)
+    keep = g_strdup (_("edit the profile to save one in your keyring"));
   else
-    /* Translators: a user name and where the password goes (a URL without password) */
+    /* Translators: a command; the profile's name */
+    keep = g_strdup_printf (_("to save one in your keyring, run “strata profiles set-password %s” in the project’s folder"),
+                            strata_profile_get_name (self->profile));
+
+  if (retry)
+    /* Translators: how to keep a password (see above) */
+    body = g_strdup_printf (_("The server did not accept that password. The one you type now is kept only until "
+                              "Strata quits; %s."), keep);
+  else
+    /* Translators: a user name, where the password goes (a URL without
+     * password) and how to keep a password */
     body = g_strdup_printf (_("The server asks for the password of “%s”. It will be sent to %s and kept only "
-                              "until Strata quits; edit the profile to save one in your keyring."),
-                            user != NULL ? user : g_get_user_name (), destination);
+                              "until Strata quits; %s."),
+                            user != NULL ? user : g_get_user_name (), destination, keep);
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
@@ -673,6 +659,8 @@ connect_cb (GObject      *object,
     }
 
   g_set_object (&self->driver, driver);
+  /* The session opens the migrator on it with every project setting */
+  strata_session_set_driver (self->session, driver);
   strata_project_view_read_state (self);
 }
 
@@ -701,6 +689,12 @@ strata_project_view_start_refresh (StrataProjectView *self)
       gtk_spinner_start (self->loading_spinner);
     }
 
+  if (self->session == NULL)
+    {
+      self->session = strata_session_new (self->project, self->profile);
+      strata_session_set_graph (self->session, self->graph);
+    }
+
   if (self->driver == NULL)
     strata_project_view_connect (self);
   else
@@ -723,8 +717,144 @@ strata_project_view_reset (StrataProjectView *self)
 
   self->busy = FALSE;
   self->refresh_pending = FALSE;
+  g_clear_object (&self->session);
   g_clear_object (&self->driver);
   g_clear_pointer (&self->current_heads, g_strfreev);
+}
+
+static void strata_project_view_watch (StrataProjectView *self);
+
+/* Reads the project's files again, keeping the profile and its
+ * connection: a revision added from a terminal shows, an edited one is
+ * what is reviewed and applied. A run going on finishes on what it
+ * reviewed: the reload waits for it. */
+static gboolean
+strata_project_view_reload (StrataProjectView  *self,
+                            GError            **error)
+{
+  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(StrataGraph) graph = NULL;
+
+  if (self->project == NULL)
+    return TRUE;
+
+  if (strata_plan_page_get_running (self->plan_page))
+    {
+      self->reload_pending = TRUE;
+      return TRUE;
+    }
+  self->reload_pending = FALSE;
+
+  if (!(project = strata_project_open (strata_project_get_directory (self->project), error)) ||
+      !(graph = strata_project_load_graph (project, error)))
+    return FALSE;
+
+  g_set_object (&self->project, project);
+  g_set_object (&self->graph, graph);
+  /* The session reviews and runs the files as they are now */
+  if (self->session != NULL)
+    strata_session_set_graph (self->session, graph);
+  g_clear_object (&self->revisions);
+  self->revisions = strata_revision_list_new (graph);
+  strata_revision_list_set_current_heads (self->revisions, (const char * const *)self->current_heads);
+  strata_revisions_page_set_list (self->revisions_page, self->revisions);
+  strata_project_view_watch (self);
+
+  return TRUE;
+}
+
+static void
+strata_project_view_reload_or_report (StrataProjectView *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!strata_project_view_reload (self, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("The project could not be read again: %s"), error->message);
+
+      strata_project_view_toast (self, text);
+      return;
+    }
+
+  strata_project_view_refresh (self);
+}
+
+static gboolean
+strata_project_view_reload_cb (gpointer data)
+{
+  StrataProjectView *self = data;
+
+  self->reload_source = 0;
+  strata_project_view_reload_or_report (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+project_file_changed_cb (StrataProjectView *self,
+                         GFile             *file,
+                         GFile             *other_file,
+                         GFileMonitorEvent  event,
+                         GFileMonitor      *monitor)
+{
+  if (event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED || event == G_FILE_MONITOR_EVENT_PRE_UNMOUNT ||
+      self->reload_source != 0)
+    return;
+
+  /* An editor writes a file in several steps: read once they are over */
+  self->reload_source = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, 200, strata_project_view_reload_cb, self, NULL);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->reload_source), "[strata] reload project");
+}
+
+static void
+strata_project_view_unwatch (StrataProjectView *self)
+{
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  if (self->migrations_monitor != NULL)
+    g_file_monitor_cancel (self->migrations_monitor);
+  if (self->ini_monitor != NULL)
+    g_file_monitor_cancel (self->ini_monitor);
+  g_clear_object (&self->migrations_monitor);
+  g_clear_object (&self->ini_monitor);
+}
+
+static void
+strata_project_view_watch (StrataProjectView *self)
+{
+  g_autoptr(GFile) ini = g_file_get_child (strata_project_get_directory (self->project), "strata.ini");
+  g_autoptr(GError) error = NULL;
+
+  strata_project_view_unwatch (self);
+
+  self->migrations_monitor = g_file_monitor_directory (strata_project_get_migrations_dir (self->project),
+                                                       G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
+  if (self->migrations_monitor != NULL)
+    g_signal_connect_object (self->migrations_monitor, "changed", G_CALLBACK (project_file_changed_cb),
+                             self, G_CONNECT_SWAPPED);
+  else
+    /* F5 still reads it again */
+    g_message ("%s: not watched: %s", g_file_peek_path (strata_project_get_migrations_dir (self->project)),
+               error->message);
+
+  self->ini_monitor = g_file_monitor_file (ini, G_FILE_MONITOR_NONE, NULL, NULL);
+  if (self->ini_monitor != NULL)
+    g_signal_connect_object (self->ini_monitor, "changed", G_CALLBACK (project_file_changed_cb),
+                             self, G_CONNECT_SWAPPED);
+}
+
+/**
+ * strata_project_view_reload_project:
+ *
+ * Reads the project's files and the database again (F5): what changed on
+ * disk since shows.
+ */
+void
+strata_project_view_reload_project (StrataProjectView *self)
+{
+  g_return_if_fail (STRATA_IS_PROJECT_VIEW (self));
+
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  strata_project_view_reload_or_report (self);
 }
 
 void
@@ -759,99 +889,18 @@ strata_project_view_refresh (StrataProjectView *self)
 
 /* Check Drift: the live schema against the one its revision should have */
 
-typedef struct
-{
-  StrataDriver  *driver;
-  StrataGraph   *graph;
-  char         **heads;
-  StrataModel   *expected;   /* replayed in the thread */
-  char          *expected_label;
-  char          *exclude[3];
-  StrataDialect  dialect;
-} Drift;
-
-static void
-drift_free (Drift *drift)
-{
-  g_clear_object (&drift->driver);
-  g_clear_object (&drift->graph);
-  g_clear_pointer (&drift->heads, g_strfreev);
-  g_clear_pointer (&drift->expected, strata_model_unref);
-  g_clear_pointer (&drift->expected_label, g_free);
-  g_clear_pointer (&drift->exclude[0], g_free);
-  g_clear_pointer (&drift->exclude[1], g_free);
-  g_free (drift);
-}
-
-static void
-drift_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  Drift *drift = task_data;
-  g_autoptr(StrataModel) live = NULL;
-  g_autoptr(StrataDiff) diff = NULL;
-  g_autoptr(GPtrArray) lines = NULL;
-  GPtrArray *differences;
-  GPtrArray *warnings;
-  GError *error = NULL;
-
-  /* The schema the version table's revisions should have: replayed from
-   * the graph's scripts (the graph may be read from any thread) */
-  if (!(drift->expected = strata_model_new_for_heads_for_dialect (drift->graph, (const char * const *)drift->heads,
-                                                                  drift->dialect, &error)) ||
-      g_task_return_error_if_cancelled (task))
-    {
-      if (error != NULL)
-        g_task_return_error (task, error);
-      return;
-    }
-
-  if (!(live = strata_driver_introspect (drift->driver, (const char * const *)drift->exclude,
-                                         cancellable, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  diff = strata_diff_new (drift->expected, live);
-  strata_diff_set_labels (diff, drift->expected_label, _("the database"));
-  strata_diff_set_dialect (diff, drift->dialect);
-  if (!strata_diff_compute (diff, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  lines = g_ptr_array_new_with_free_func (g_free);
-  differences = strata_diff_get_differences (diff);
-  for (guint i = 0; differences != NULL && i < differences->len; i++)
-    g_ptr_array_add (lines, g_strdup (g_ptr_array_index (differences, i)));
-  warnings = strata_diff_get_warnings (diff);
-  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
-    {
-      const char *warning = g_ptr_array_index (warnings, i);
-      gboolean seen = FALSE;
-
-      for (guint j = 0; j < lines->len && !seen; j++)
-        seen = g_str_equal (g_ptr_array_index (lines, j), warning);
-      if (!seen)
-        g_ptr_array_add (lines, g_strdup (warning));
-    }
-
-  g_task_return_pointer (task, g_steal_pointer (&lines), (GDestroyNotify)g_ptr_array_unref);
-}
-
 static void
 drift_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  StrataProjectView *self = STRATA_PROJECT_VIEW (object);
+  g_autoptr(StrataProjectView) self = user_data;
+  g_autoptr(StrataDiff) diff = NULL;
   g_autoptr(GPtrArray) lines = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *subtitle = NULL;
+
+  diff = strata_session_check_drift_finish (STRATA_SESSION (object), result, &error);
 
   if (!strata_project_view_is_current (self, G_TASK (result)))
     return;
@@ -859,7 +908,20 @@ drift_cb (GObject      *object,
   gtk_spinner_stop (self->drift_spinner);
   gtk_widget_set_visible (GTK_WIDGET (self->drift_spinner), FALSE);
 
-  lines = g_task_propagate_pointer (G_TASK (result), &error);
+  /* Each difference, then each warning not already said */
+  if (diff != NULL)
+    {
+      GPtrArray *differences = strata_diff_get_differences (diff);
+      GPtrArray *warnings = strata_diff_get_warnings (diff);
+
+      lines = g_ptr_array_new ();
+      for (guint i = 0; differences != NULL && i < differences->len; i++)
+        g_ptr_array_add (lines, g_ptr_array_index (differences, i));
+      for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+        if (!g_ptr_array_find_with_equal_func (lines, g_ptr_array_index (warnings, i), g_str_equal, NULL))
+          g_ptr_array_add (lines, g_ptr_array_index (warnings, i));
+    }
+
   if (lines == NULL)
     {
       strata_project_view_clear_drift (self, error->message);
@@ -892,24 +954,10 @@ strata_project_view_check_drift_action (GtkWidget  *widget,
                                         GVariant   *parameter)
 {
   StrataProjectView *self = STRATA_PROJECT_VIEW (widget);
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *heads = NULL;
-  Drift *drift;
 
-  if (self->busy || self->driver == NULL || self->current_heads == NULL ||
+  if (self->busy || self->driver == NULL || self->session == NULL || self->current_heads == NULL ||
       strata_plan_page_get_running (self->plan_page))
     return;
-
-  heads = self->current_heads[0] != NULL ? g_strjoinv (", ", self->current_heads) : g_strdup ("base");
-  drift = g_new0 (Drift, 1);
-  drift->driver = g_object_ref (self->driver);
-  drift->graph = g_object_ref (self->graph);
-  drift->heads = g_strdupv (self->current_heads);
-  /* Translators: a side of a comparison: "revision 8b4e0f6a2c18" */
-  drift->expected_label = g_strdup_printf (_("revision %s"), heads);
-  drift->exclude[0] = g_strdup (strata_project_get_version_table (self->project));
-  drift->exclude[1] = g_strdup (strata_project_get_history_table (self->project));
-  drift->dialect = strata_driver_get_dialect (self->driver);
 
   self->busy = TRUE;
   strata_project_view_update_actions (self);
@@ -917,10 +965,9 @@ strata_project_view_check_drift_action (GtkWidget  *widget,
   gtk_widget_set_visible (GTK_WIDGET (self->drift_spinner), TRUE);
   gtk_spinner_start (self->drift_spinner);
 
-  task = g_task_new (self, self->cancellable, drift_cb, NULL);
-  g_task_set_source_tag (task, strata_project_view_check_drift_action);
-  g_task_set_task_data (task, drift, (GDestroyNotify)drift_free);
-  g_task_run_in_thread (task, drift_thread);
+  /* The session replays the revisions the database is at, reads the live
+   * schema (in the project's schema=) and compares them, in a thread */
+  strata_session_check_drift_async (self->session, self->cancellable, drift_cb, g_object_ref (self));
 }
 
 static void
@@ -936,7 +983,25 @@ strata_project_view_plan_finished_cb (StrataProjectView *self,
                                       const char        *message)
 {
   strata_project_view_toast (self, message);
+
+  /* Files changed during the run: read them now */
+  if (self->reload_pending)
+    {
+      strata_project_view_reload_or_report (self);
+      return;
+    }
+
   strata_project_view_refresh (self);
+}
+
+/* Apply found the files changed since the review: said (the plan's
+ * banner goes with the new review), then read again */
+static void
+strata_project_view_plan_stale_cb (StrataProjectView *self,
+                                   const char        *message)
+{
+  strata_project_view_toast (self, message);
+  strata_project_view_reload_project (self);
 }
 
 static void
@@ -981,6 +1046,7 @@ strata_project_view_dispose (GObject *object)
   self->password_dialog = NULL;
   if (self->profile != NULL)
     g_signal_handlers_disconnect_by_func (self->profile, strata_project_view_profile_notify_cb, self);
+  strata_project_view_unwatch (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_PROJECT_VIEW);
 
@@ -990,6 +1056,7 @@ strata_project_view_dispose (GObject *object)
   g_clear_object (&self->graph);
   g_clear_object (&self->revisions);
   g_clear_object (&self->profile);
+  g_clear_object (&self->session);
   g_clear_object (&self->driver);
   g_clear_pointer (&self->current_heads, g_strfreev);
   g_clear_pointer (&self->drift_rows, g_ptr_array_unref);
@@ -1040,6 +1107,7 @@ strata_project_view_class_init (StrataProjectViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, history_store);
   gtk_widget_class_bind_template_callback (widget_class, strata_project_view_selected_revision_cb);
   gtk_widget_class_bind_template_callback (widget_class, strata_project_view_plan_finished_cb);
+  gtk_widget_class_bind_template_callback (widget_class, strata_project_view_plan_stale_cb);
 
   gtk_widget_class_install_action (widget_class, "project.review-upgrade", NULL,
                                    strata_project_view_review_upgrade_action);
@@ -1113,6 +1181,8 @@ strata_project_view_set_project (StrataProjectView  *self,
   self->revisions = strata_revision_list_new (graph);
 
   strata_revisions_page_set_list (self->revisions_page, self->revisions);
+  self->reload_pending = FALSE;
+  strata_project_view_watch (self);
   strata_project_view_refresh (self);
 
   return TRUE;

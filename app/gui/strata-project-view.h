@@ -32,6 +32,8 @@ void                 strata_project_view_set_profile        (StrataProjectView  
 StrataProfile       *strata_project_view_get_profile        (StrataProjectView  *self);
 /* Reads the database's state again, off the main thread. */
 void                 strata_project_view_refresh            (StrataProjectView  *self);
+/* Reads the project's files again, then the database (F5). */
+void                 strata_project_view_reload_project     (StrataProjectView  *self);
 /* Whether connecting, reading the database, checking drift or a run is
  * under way. */
 gboolean             strata_project_view_get_busy           (StrataProjectView  *self);

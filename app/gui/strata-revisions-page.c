@@ -26,6 +26,7 @@ struct _StrataRevisionsPage
   GtkListView        *graph_view;
   GtkSingleSelection *selection;
   GtkStack           *details_stack;
+  GtkLabel           *dialect_label;
   GtkLabel           *message_label;
   GtkLabel           *ids_label;
   GtkLabel           *file_label;
@@ -140,11 +141,20 @@ strata_revisions_page_show_details (StrataRevisionsPage *self)
   script = strata_revision_item_get_script (item);
   parents = join_or_none (strata_script_get_down_revisions (script));
   depends = join_or_none (strata_script_get_depends_on (script));
-  /* Translators: the ids of a revision, its down revisions and what it depends on */
-  ids = g_strdup_printf (_("Revision %s · Down revision %s · Depends on %s"),
+  /* Translators: the ids of a revision, its down revision(s) and what it
+   * depends on; a merge has several down revisions */
+  ids = g_strdup_printf (g_strv_length ((char **)strata_script_get_down_revisions (script)) > 1
+                         ? _("Revision %s · Down revisions %s · Depends on %s")
+                         : _("Revision %s · Down revision %s · Depends on %s"),
                          strata_script_get_revision (script), parents, depends);
 
   gtk_label_set_label (self->message_label, strata_revision_item_get_message (item));
+  /* Translators: which dialect the SQL below is written for */
+  {
+    g_autofree char *dialect = g_strdup_printf (_("SQL for %s"), strata_dialect_get_display_name (self->dialect));
+
+    gtk_label_set_label (self->dialect_label, dialect);
+  }
   gtk_label_set_label (self->ids_label, ids);
 
   file = strata_script_get_file (script);
@@ -246,6 +256,7 @@ strata_revisions_page_class_init (StrataRevisionsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, graph_view);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, selection);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, details_stack);
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, dialect_label);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, message_label);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, ids_label);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, file_label);
@@ -284,6 +295,13 @@ strata_revisions_page_set_list (StrataRevisionsPage *self,
 
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (list));
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+
+  /* A project without revisions says how to make the first one */
+  /* The bin's own child: not bound, so that disposing the template does
+   * not take it from under AdwBin */
+  gtk_stack_set_visible_child_name (GTK_STACK (adw_bin_get_child (ADW_BIN (self))),
+                                    list == NULL || g_list_model_get_n_items (G_LIST_MODEL (list)) > 0
+                                    ? "revisions" : "empty");
 }
 
 StrataRevisionList *

@@ -34,6 +34,7 @@ struct _StrataWindow
   GtkStack             *content_stack;
   AdwStatusPage        *empty_page;
   AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
   StrataProjectView    *project_view;
 
   GListModel           *profiles;          /* the project's, then the user's */
@@ -85,6 +86,18 @@ strata_window_notify_folded_cb (StrataWindow *self,
                                 AdwLeaflet   *leaflet)
 {
   strata_window_update_sidebar (self);
+}
+
+/* The views of a project stay reachable at every width: when the header's
+ * switcher has no room and shows the title instead, a bar at the bottom
+ * takes over (the libadwaita 1.2 pattern) */
+static void
+strata_window_update_switcher_bar (StrataWindow *self)
+{
+  gboolean has_project = adw_view_switcher_title_get_stack (self->switcher_title) != NULL;
+
+  adw_view_switcher_bar_set_reveal (self->switcher_bar,
+                                    has_project && adw_view_switcher_title_get_title_visible (self->switcher_title));
 }
 
 static StrataApplication *
@@ -196,6 +209,8 @@ strata_window_open_project (StrataWindow  *self,
                                                recent_project_added_cb, g_object_ref (self));
   gtk_stack_set_visible_child_name (self->content_stack, "project");
   adw_view_switcher_title_set_stack (self->switcher_title, strata_project_view_get_stack (self->project_view));
+  adw_view_switcher_bar_set_stack (self->switcher_bar, strata_project_view_get_stack (self->project_view));
+  strata_window_update_switcher_bar (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", TRUE);
   strata_window_update_title (self);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
@@ -337,8 +352,9 @@ strata_window_refresh_action (GtkWidget  *widget,
 {
   StrataWindow *self = STRATA_WINDOW (widget);
 
+  /* The project's files and the database: both may have changed */
   if (strata_project_view_get_project (self->project_view) != NULL)
-    strata_project_view_refresh (self->project_view);
+    strata_project_view_reload_project (self->project_view);
 }
 
 static void
@@ -421,8 +437,11 @@ create_project_row (gpointer item,
   GFile *directory = item;
   g_autofree char *name = g_file_get_basename (directory);
   g_autofree char *path = g_file_get_path (directory);
+  g_autoptr(GFile) ini = NULL;
   GtkWidget *box;
+  GtkWidget *row;
   GtkWidget *label;
+  GtkWidget *button;
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   label = gtk_label_new (name);
@@ -437,8 +456,42 @@ create_project_row (gpointer item,
   gtk_widget_add_css_class (label, "caption");
   gtk_box_append (GTK_BOX (box), label);
   gtk_widget_set_tooltip_text (box, path);
+  gtk_widget_set_hexpand (box, TRUE);
 
-  return box;
+  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (row), box);
+
+  /* A project moved or deleted since: said on its row, which stays until
+   * it is removed (the folder may come back, on a mounted disk) */
+  ini = g_file_get_child (directory, "strata.ini");
+  if (!g_file_query_exists (ini, NULL))
+    {
+      g_autofree char *tooltip = g_strdup_printf (_("No project at %s: moved or deleted?"), path);
+
+      label = gtk_label_new (_("Missing"));
+      gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (label, "role-tag");
+      gtk_widget_add_css_class (label, "missing-tag");
+      gtk_widget_add_css_class (label, "caption-heading");
+      gtk_widget_set_tooltip_text (label, tooltip);
+      gtk_widget_set_tooltip_text (box, tooltip);
+      gtk_widget_add_css_class (box, "dim-label");
+      gtk_box_append (GTK_BOX (row), label);
+    }
+
+  button = gtk_button_new_from_icon_name ("window-close-symbolic");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "circular");
+  gtk_widget_set_tooltip_text (button, _("Remove From Recent Projects"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Remove From Recent Projects"),
+                                  -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.remove-recent-project");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", path);
+  gtk_box_append (GTK_BOX (row), button);
+
+  return row;
 }
 
 /* Before the list box changes its rows */
@@ -496,7 +549,13 @@ profile_row_update (StrataProfile *profile,
 
   gtk_label_set_label (row->url_label, url);
   gtk_widget_set_tooltip_text (GTK_WIDGET (row->url_label), url);
-  gtk_widget_set_visible (GTK_WIDGET (row->role_tag), role == STRATA_PROFILE_ROLE_PRODUCTION);
+  /* Production stands out; staging is told apart from development */
+  gtk_widget_set_visible (GTK_WIDGET (row->role_tag), role != STRATA_PROFILE_ROLE_DEVELOPMENT);
+  gtk_label_set_label (row->role_tag, role == STRATA_PROFILE_ROLE_PRODUCTION ? _("Production") : _("Staging"));
+  if (role == STRATA_PROFILE_ROLE_STAGING)
+    gtk_widget_add_css_class (GTK_WIDGET (row->role_tag), "staging");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (row->role_tag), "staging");
 }
 
 static GtkWidget *
@@ -570,6 +629,56 @@ create_profile_row (gpointer item,
   profile_row_update (profile, NULL, box);
 
   return box;
+}
+
+/* Escape cancels a run wherever the focus is; otherwise it goes on to
+ * whatever else uses it */
+static gboolean
+strata_window_escape_cb (GtkWidget *widget,
+                         GVariant  *args,
+                         gpointer   user_data)
+{
+  StrataWindow *self = STRATA_WINDOW (widget);
+  StrataPlanPage *plan_page = strata_project_view_get_plan_page (self->project_view);
+
+  if (!strata_plan_page_get_running (plan_page))
+    return FALSE;
+
+  return gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.cancel", NULL);
+}
+
+/* Another process (`strata profiles add`) may have changed the store */
+static void
+strata_window_notify_is_active_cb (StrataWindow *self)
+{
+  StrataApplication *application = strata_window_get_application (self);
+
+  if (application != NULL && gtk_window_is_active (GTK_WINDOW (self)))
+    strata_application_reload_profiles (application);
+}
+
+static void
+recent_project_removed_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(StrataWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!strata_application_remove_recent_project_finish (STRATA_APPLICATION (object), result, &error))
+    strata_window_add_toast (self, adw_toast_new (error->message));
+}
+
+static void
+strata_window_remove_recent_project_action (GtkWidget  *widget,
+                                            const char *action_name,
+                                            GVariant   *parameter)
+{
+  StrataWindow *self = STRATA_WINDOW (widget);
+  g_autoptr(GFile) directory = g_file_new_for_path (g_variant_get_string (parameter, NULL));
+
+  strata_application_remove_recent_project_async (strata_window_get_application (self), directory,
+                                                  recent_project_removed_cb, g_object_ref (self));
 }
 
 static void
@@ -771,8 +880,10 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, project_view);
   gtk_widget_class_bind_template_callback (widget_class, strata_window_notify_folded_cb);
+  gtk_widget_class_bind_template_callback (widget_class, strata_window_update_switcher_bar);
   gtk_widget_class_bind_template_callback (widget_class, strata_window_project_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, strata_window_profile_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, strata_window_project_toast_cb);
@@ -789,6 +900,8 @@ strata_window_class_init (StrataWindowClass *klass)
                                    strata_window_edit_profile_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL,
                                    strata_window_refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-recent-project", "s",
+                                   strata_window_remove_recent_project_action);
   gtk_widget_class_install_action (widget_class, "win.navigate-back", NULL,
                                    strata_window_navigate_back_action);
   gtk_widget_class_install_property_action (widget_class, "win.show-sidebar", "show-sidebar");
@@ -798,6 +911,7 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.new-profile", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.show-sidebar", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.navigate-back", NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, strata_window_escape_cb, NULL);
 }
 
 static void
@@ -824,6 +938,7 @@ strata_window_init (StrataWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", FALSE);
   g_signal_connect (self, "notify::application", G_CALLBACK (strata_window_notify_application_cb), NULL);
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (strata_window_notify_is_active_cb), NULL);
 
   /* Folded, the window opens on the content, the sidebar one step back. */
   adw_leaflet_set_visible_child (self->leaflet, self->content);

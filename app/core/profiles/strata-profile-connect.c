@@ -49,10 +49,11 @@ load_project_ini (StrataProject  *project,
 }
 
 static StrataProfile *
-project_profile_from_group (GKeyFile    *key_file,
-                            const char  *ini_path,
-                            const char  *name,
-                            GError     **error)
+project_profile_from_group (StrataProject  *project,
+                            GKeyFile       *key_file,
+                            const char     *ini_path,
+                            const char     *name,
+                            GError        **error)
 {
   g_autofree char *group = g_strconcat ("profile ", name, NULL);
   g_autofree char *url = NULL;
@@ -65,7 +66,12 @@ project_profile_from_group (GKeyFile    *key_file,
   if (!g_key_file_has_group (key_file, group))
     return NULL;
 
-  url = g_key_file_get_string (key_file, group, "url", NULL);
+  url = strata_project_dup_profile_url (project, name, &local_error);
+  if (url == NULL && local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (url == NULL || *url == '\0')
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
@@ -121,7 +127,7 @@ strata_profile_load_project_profiles (StrataProject  *project,
     {
       StrataProfile *profile;
 
-      if (!(profile = project_profile_from_group (key_file, ini_path, names[i], error)))
+      if (!(profile = project_profile_from_group (project, key_file, ini_path, names[i], error)))
         return NULL;
       g_ptr_array_add (profiles, profile);
     }
@@ -152,7 +158,7 @@ strata_profile_load_project_profile (StrataProject  *project,
   if (!(key_file = load_project_ini (project, &ini_path, error)))
     return NULL;
 
-  return project_profile_from_group (key_file, ini_path, name, error);
+  return project_profile_from_group (project, key_file, ini_path, name, error);
 }
 
 /* Resolution ------------------------------------------------------------- */
@@ -363,6 +369,13 @@ auth_hint (const char          *name,
 
 /**
  * strata_profile_connect:
+ * @self: a #StrataProfile
+ * @base_dir: (nullable): where a relative SQLite path starts
+ * @prompt: (nullable) (scope call) (closure prompt_data): asks a person for
+ *   the password when the server wants one and none was found
+ * @prompt_data: data for @prompt
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
  *
  * Returns: (transfer full): a connection to the profile's database
  */

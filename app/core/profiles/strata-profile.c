@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "strata-enum-types.h"
 #include "strata-driver.h"
 #include "strata-error.h"
 #include "strata-profile-private.h"
@@ -18,16 +19,6 @@
 #define MAX_NAME_LENGTH 200
 
 G_DEFINE_FINAL_TYPE (StrataProfile, strata_profile, G_TYPE_OBJECT)
-
-G_DEFINE_ENUM_TYPE (StrataProfileRole, strata_profile_role,
-  G_DEFINE_ENUM_VALUE (STRATA_PROFILE_ROLE_DEVELOPMENT, "development"),
-  G_DEFINE_ENUM_VALUE (STRATA_PROFILE_ROLE_STAGING, "staging"),
-  G_DEFINE_ENUM_VALUE (STRATA_PROFILE_ROLE_PRODUCTION, "production"))
-
-G_DEFINE_ENUM_TYPE (StrataProfileOrigin, strata_profile_origin,
-  G_DEFINE_ENUM_VALUE (STRATA_PROFILE_ORIGIN_URL, "url"),
-  G_DEFINE_ENUM_VALUE (STRATA_PROFILE_ORIGIN_PROJECT, "project"),
-  G_DEFINE_ENUM_VALUE (STRATA_PROFILE_ORIGIN_USER, "user"))
 
 enum {
   PROP_0,
@@ -948,6 +939,35 @@ strata_profile_get_role (StrataProfile *self)
 {
   g_return_val_if_fail (STRATA_IS_PROFILE (self), STRATA_PROFILE_ROLE_DEVELOPMENT);
   return self->role;
+}
+
+/**
+ * strata_profile_dup_confirmation:
+ * @self: a #StrataProfile
+ *
+ * A production database changes only when a person confirms it (`--yes` in
+ * the CLI, a dialog in the app) or types this text: the database's name, or
+ * the SQLite file's name.
+ *
+ * Returns: (transfer full) (nullable): the text to type, or %NULL when the
+ *   profile's role is not production
+ */
+char *
+strata_profile_dup_confirmation (StrataProfile *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROFILE (self), NULL);
+
+  if (self->role != STRATA_PROFILE_ROLE_PRODUCTION)
+    return NULL;
+
+  if (self->database != NULL && *self->database != '\0')
+    return g_strdup (self->database);
+  if (self->path != NULL && *self->path != '\0')
+    return g_path_get_basename (self->path);
+  if (self->name != NULL)
+    return g_strdup (self->name);
+
+  return g_strdup ("production");
 }
 
 void

@@ -5,6 +5,10 @@
 
 #pragma once
 
+#if !defined (STRATA_INSIDE) && !defined (STRATA_COMPILATION)
+# error "Only <strata.h> can be included directly."
+#endif
+
 #include <gio/gio.h>
 
 #include "strata-types.h"
@@ -22,8 +26,6 @@ G_BEGIN_DECLS
  */
 
 #define STRATA_TYPE_PROFILE        (strata_profile_get_type ())
-#define STRATA_TYPE_PROFILE_ROLE   (strata_profile_role_get_type ())
-#define STRATA_TYPE_PROFILE_ORIGIN (strata_profile_origin_get_type ())
 
 /**
  * StrataProfileRole:
@@ -54,8 +56,6 @@ typedef enum
   STRATA_PROFILE_ORIGIN_USER,
 } StrataProfileOrigin;
 
-GType              strata_profile_role_get_type      (void) G_GNUC_CONST;
-GType              strata_profile_origin_get_type    (void) G_GNUC_CONST;
 /* "development", "staging", "production". */
 const char        *strata_profile_role_to_string     (StrataProfileRole    role);
 gboolean           strata_profile_role_from_string   (const char          *text,
@@ -143,6 +143,9 @@ void               strata_profile_set_params         (StrataProfile       *self,
 StrataProfileRole  strata_profile_get_role           (StrataProfile       *self);
 void               strata_profile_set_role           (StrataProfile       *self,
                                                       StrataProfileRole    role);
+/* The text a person types to confirm a change to a production database
+ * (its name, or the SQLite file's); NULL when the role is not production. */
+char              *strata_profile_dup_confirmation   (StrataProfile       *self);
 const char        *strata_profile_get_notes          (StrataProfile       *self);
 void               strata_profile_set_notes          (StrataProfile       *self,
                                                       const char          *notes);

@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include "strata-driver.h"
 #include "strata-store.h"
 
 G_BEGIN_DECLS
@@ -22,5 +23,25 @@ StrataStore *_strata_store_open_full    (GFile         *file,
                                          const char    *target,
                                          GCancellable  *cancellable,
                                          GError       **error);
+
+/* The migrations (*.json, by name) in the folder @dir of @resource, or of
+ * the registered resources when @resource is NULL. */
+GPtrArray   *_strata_store_load_resource_scripts (GResource    *resource,
+                                                  const char   *dir,
+                                                  GError      **error);
+
+/* An application's own store (StrataAppStore): opened, created, backed up,
+ * upgraded, restored and set aside exactly as Strata's, but with the
+ * application's migrations @scripts, refused when a newer version of
+ * @app_name wrote it, and holding none of Strata's profiles. */
+StrataStore  *_strata_store_open_app   (GFile         *file,
+                                        GPtrArray     *scripts,
+                                        const char    *app_name,
+                                        GCancellable  *cancellable,
+                                        GError       **error);
+/* The store's connection (NULL once closed), for the application's own
+ * statements; closing it ends the store's use of the file. */
+StrataDriver *_strata_store_get_driver (StrataStore   *self);
+void          _strata_store_close      (StrataStore   *self);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "strata-enum-types.h"
 #include "strata-core-resources.h"
 #include "strata-driver.h"
 #include "strata-driver-sqlite.h"
@@ -45,6 +46,12 @@ struct _StrataStore
   /* A store that could not be read and was moved aside: where, and why. */
   GFile              *damaged_file;
   char               *problem;
+  /* Who writes the store (for the error about a newer one), and whether it
+   * is Strata's own (profiles, recent projects, runs) or an application's
+   * (StrataAppStore) */
+  char               *writer_name;
+  char               *writer_version;
+  guint               app_store : 1;
 
   GListStore         *profiles;
   GListStore         *recent_projects;
@@ -53,15 +60,11 @@ struct _StrataStore
    * or the worker's (async ones, one job at a time, in order). */
   GMutex              lock;
   GThreadPool        *worker;
+  /* Async writes of profiles asked for and not yet applied */
+  guint               profile_writes;
 };
 
 G_DEFINE_FINAL_TYPE (StrataStore, strata_store, G_TYPE_OBJECT)
-
-G_DEFINE_ENUM_TYPE (StrataStoreOutcome, strata_store_outcome,
-  G_DEFINE_ENUM_VALUE (STRATA_STORE_OUTCOME_UNCHANGED, "unchanged"),
-  G_DEFINE_ENUM_VALUE (STRATA_STORE_OUTCOME_CREATED, "created"),
-  G_DEFINE_ENUM_VALUE (STRATA_STORE_OUTCOME_UPGRADED, "upgraded"),
-  G_DEFINE_ENUM_VALUE (STRATA_STORE_OUTCOME_RECREATED, "recreated"))
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, sqlite3_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
@@ -94,6 +97,8 @@ strata_store_finalize (GObject *object)
   g_clear_object (&self->backup_file);
   g_clear_object (&self->damaged_file);
   g_clear_pointer (&self->problem, g_free);
+  g_clear_pointer (&self->writer_name, g_free);
+  g_clear_pointer (&self->writer_version, g_free);
   g_clear_pointer (&self->previous_revision, g_free);
   g_clear_pointer (&self->revision, g_free);
   g_mutex_clear (&self->lock);
@@ -142,28 +147,37 @@ compare_names (gconstpointer a,
 }
 
 /**
- * _strata_store_load_scripts:
+ * _strata_store_load_resource_scripts:
+ * @resource: (nullable): where to look, %NULL for every registered resource
+ * @dir: the folder of the migration files, e.g. "/org/example/App/store/"
  *
- * Returns: (transfer full) (element-type StrataScript): the store's
- *   migrations
+ * Returns: (transfer full) (element-type StrataScript): the migrations in
+ *   @dir (its .json files, by name)
  */
 GPtrArray *
-_strata_store_load_scripts (GError **error)
+_strata_store_load_resource_scripts (GResource   *resource,
+                                     const char  *dir,
+                                     GError     **error)
 {
-  GResource *resource = _strata_core_get_resource ();
   g_autoptr(GPtrArray) scripts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *folder = g_str_has_suffix (dir, "/") ? g_strdup (dir) : g_strconcat (dir, "/", NULL);
   g_auto(GStrv) names = NULL;
 
-  names = g_resource_enumerate_children (resource, STORE_RESOURCE_DIR,
-                                         G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (resource != NULL)
+    names = g_resource_enumerate_children (resource, folder, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  else
+    names = g_resources_enumerate_children (folder, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
   if (names == NULL)
-    return NULL;
+    {
+      g_prefix_error (error, "the store's migrations (resource %s): ", folder);
+      return NULL;
+    }
 
   /* Sorted, so that the graph's ties break the same way every time. */
   g_qsort_with_data (names, g_strv_length (names), sizeof (char *), compare_names, NULL);
   for (guint i = 0; names[i] != NULL; i++)
     {
-      g_autofree char *path = g_strconcat (STORE_RESOURCE_DIR, names[i], NULL);
+      g_autofree char *path = g_strconcat (folder, names[i], NULL);
       g_autofree char *uri = g_strconcat ("resource://", path, NULL);
       g_autoptr(GBytes) bytes = NULL;
       StrataScript *script;
@@ -173,7 +187,11 @@ _strata_store_load_scripts (GError **error)
       if (!g_str_has_suffix (names[i], ".json"))
         continue;
 
-      if (!(bytes = g_resource_lookup_data (resource, path, G_RESOURCE_LOOKUP_FLAGS_NONE, error)))
+      if (resource != NULL)
+        bytes = g_resource_lookup_data (resource, path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+      else
+        bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+      if (bytes == NULL)
         return NULL;
 
       data = g_bytes_get_data (bytes, &length);
@@ -183,6 +201,18 @@ _strata_store_load_scripts (GError **error)
     }
 
   return g_steal_pointer (&scripts);
+}
+
+/**
+ * _strata_store_load_scripts:
+ *
+ * Returns: (transfer full) (element-type StrataScript): the store's
+ *   migrations
+ */
+GPtrArray *
+_strata_store_load_scripts (GError **error)
+{
+  return _strata_store_load_resource_scripts (_strata_core_get_resource (), STORE_RESOURCE_DIR, error);
 }
 
 /* Raw SQLite: reading the version without writing, and backups ----------- */
@@ -500,8 +530,10 @@ set_aside (StrataStore  *self,
 
   backup = find_newest_backup (path);
   self->problem = g_strdup_printf ("%s; it was moved to %s and a new, empty store was created: "
-                                   "the profiles and recent projects saved before are not in it%s%s%s",
+                                   "%s saved before %s not in it%s%s%s",
                                    why, moved,
+                                   self->app_store ? "what was" : "the profiles and recent projects",
+                                   self->app_store ? "is" : "are",
                                    backup ? " (the copy taken before its last upgrade, " : "",
                                    backup ? backup : "",
                                    backup ? ", may hold them)" : "");
@@ -610,12 +642,17 @@ create_store (StrataStore     *self,
   return (self->driver = strata_driver_sqlite_open (path, FALSE, error)) != NULL;
 }
 
-StrataStore *
-_strata_store_open_full (GFile         *file,
-                         GPtrArray     *scripts,
-                         const char    *target,
-                         GCancellable  *cancellable,
-                         GError       **error)
+/* Opens the store @file with @scripts: Strata's own (profiles, recent
+ * projects, runs), or with @app_name an application's (StrataAppStore),
+ * which holds the application's data and is refused when a newer version
+ * of @app_name wrote it. */
+static StrataStore *
+store_open (GFile         *file,
+            GPtrArray     *scripts,
+            const char    *target,
+            const char    *app_name,
+            GCancellable  *cancellable,
+            GError       **error)
 {
   g_autoptr(StrataStore) self = NULL;
   g_autoptr(GPtrArray) shipped = NULL;
@@ -644,6 +681,9 @@ _strata_store_open_full (GFile         *file,
 
   self = g_object_new (STRATA_TYPE_STORE, NULL);
   self->file = file ? g_object_ref (file) : strata_store_dup_default_file ();
+  self->app_store = app_name != NULL;
+  self->writer_name = g_strdup (app_name != NULL ? app_name : "Strata");
+  self->writer_version = app_name != NULL ? NULL : g_strdup (PACKAGE_VERSION);
 
   if (!(path = g_file_get_path (self->file)))
     {
@@ -670,8 +710,8 @@ _strata_store_open_full (GFile         *file,
     {
       /* Strata never leaves an empty store (it creates one under another
        * name): the profiles it held were lost before it was opened. */
-      g_autofree char *why = g_strdup_printf ("%s was empty (0 bytes): what it held was lost before Strata "
-                                              "opened it", path);
+      g_autofree char *why = g_strdup_printf ("%s was empty (0 bytes): what it held was lost before %s "
+                                              "opened it", path, self->writer_name);
 
       if (!set_aside (self, path, why, error))
         return NULL;
@@ -698,10 +738,14 @@ _strata_store_open_full (GFile         *file,
           for (guint i = 0; heads[i] != NULL; i++)
             if (strata_graph_lookup (graph, heads[i]) == NULL)
               {
+                g_autofree char *this = self->writer_version != NULL
+                                        ? g_strdup_printf ("%s %s", self->writer_name, self->writer_version)
+                                        : g_strdup_printf ("this version of %s", self->writer_name);
+
                 g_set_error (error, STRATA_ERROR, STRATA_ERROR_NEWER_VERSION,
-                             "%s was written by a newer version of Strata (its revision %s is unknown "
-                             "to Strata %s); it was left untouched: update Strata to use it",
-                             path, heads[i], PACKAGE_VERSION);
+                             "%s was written by a newer version of %s (its revision %s is unknown "
+                             "to %s); it was left untouched: update %s to use it",
+                             path, self->writer_name, heads[i], this, self->writer_name);
                 return NULL;
               }
         }
@@ -726,7 +770,7 @@ _strata_store_open_full (GFile         *file,
         {
           /* Another process created it meanwhile: open that one. */
           if (raced)
-            return _strata_store_open_full (file, scripts, target, cancellable, error);
+            return store_open (file, scripts, target, app_name, cancellable, error);
           return NULL;
         }
     }
@@ -784,7 +828,7 @@ _strata_store_open_full (GFile         *file,
   else
     self->outcome = STRATA_STORE_OUTCOME_UNCHANGED;
 
-  if (!load_profiles (self, error) || !load_recent_projects (self, error))
+  if (!self->app_store && (!load_profiles (self, error) || !load_recent_projects (self, error)))
     return NULL;
 
   {
@@ -794,6 +838,46 @@ _strata_store_open_full (GFile         *file,
   }
 
   return g_steal_pointer (&self);
+}
+
+StrataStore *
+_strata_store_open_full (GFile         *file,
+                         GPtrArray     *scripts,
+                         const char    *target,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  return store_open (file, scripts, target, NULL, cancellable, error);
+}
+
+StrataStore *
+_strata_store_open_app (GFile         *file,
+                        GPtrArray     *scripts,
+                        const char    *app_name,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (app_name != NULL, NULL);
+
+  return store_open (file, scripts, NULL, app_name, cancellable, error);
+}
+
+StrataDriver *
+_strata_store_get_driver (StrataStore *self)
+{
+  g_return_val_if_fail (STRATA_IS_STORE (self), NULL);
+  return self->driver;
+}
+
+void
+_strata_store_close (StrataStore *self)
+{
+  g_return_if_fail (STRATA_IS_STORE (self));
+
+  g_mutex_lock (&self->lock);
+  g_clear_object (&self->driver);
+  g_mutex_unlock (&self->lock);
 }
 
 /**
@@ -860,6 +944,12 @@ strata_store_open_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/**
+ * strata_store_get_file:
+ * @self: a #StrataStore
+ *
+ * Returns: (transfer none): the store's file
+ */
 GFile *
 strata_store_get_file (StrataStore *self)
 {
@@ -888,6 +978,12 @@ strata_store_get_revision (StrataStore *self)
   return self->revision;
 }
 
+/**
+ * strata_store_get_backup_file:
+ * @self: a #StrataStore
+ *
+ * Returns: (transfer none) (nullable): the backup taken before the last upgrade
+ */
 GFile *
 strata_store_get_backup_file (StrataStore *self)
 {
@@ -1222,6 +1318,8 @@ store_job_complete (gpointer data)
   StoreJob *job = g_task_get_task_data (task);
   gboolean succeeded = job->error == NULL;
 
+  if (job->profile != NULL && self->profile_writes > 0)
+    self->profile_writes--;
   if (job->apply != NULL)
     job->apply (self, job, succeeded);
   if (succeeded)
@@ -1281,6 +1379,8 @@ store_job_run_async (StrataStore         *self,
       job->error = error;
     }
 
+  if (job->profile != NULL)
+    self->profile_writes++;
   g_task_set_task_data (task, job, store_job_free);
 
   if (self->worker == NULL)
@@ -1648,6 +1748,113 @@ strata_store_remove_profile_finish (StrataStore   *self,
                                     GError       **error)
 {
   return store_job_finish (self, result, strata_store_remove_profile_async, error) != NULL;
+}
+
+/* Reading profiles written by another process (the CLI) ---------------- */
+
+static gboolean
+reload_profiles_run (StrataStore  *self,
+                     StoreJob     *job,
+                     GError      **error)
+{
+  return query_job (self, job, "SELECT " PROFILE_COLUMNS " FROM profile", error);
+}
+
+/* Merges what the store holds into the live list: a profile that stayed
+ * is the same object, updated in place (so a selection holds), and the
+ * list changes only where the store did. */
+static void
+reload_profiles_apply (StrataStore *self,
+                       StoreJob    *job,
+                       gboolean     succeeded)
+{
+  g_autoptr(GHashTable) seen = NULL;
+  guint n_rows;
+
+  /* A write of this process is on its way: its own change brings the list
+   * up to date, and rows read before it would undo it meanwhile */
+  if (!succeeded || self->profile_writes > 0)
+    return;
+
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  n_rows = strata_result_get_n_rows (job->result);
+  for (guint i = 0; i < n_rows; i++)
+    {
+      const char *id = strata_result_get_value (job->result, i, 0);
+      StrataProfile *profile;
+      guint position;
+
+      if (id == NULL)
+        continue;
+      g_hash_table_add (seen, g_strdup (id));
+
+      profile = find_profile (self, NULL, id, &position);
+      if (profile == NULL)
+        {
+          g_autoptr(StrataProfile) added = g_object_new (STRATA_TYPE_PROFILE,
+                                                         "origin", STRATA_PROFILE_ORIGIN_USER,
+                                                         NULL);
+
+          apply_row (added, job->result, i);
+          g_list_store_insert_sorted (self->profiles, added, compare_profiles, NULL);
+          continue;
+        }
+
+      apply_row (profile, job->result, i);
+      if (!still_sorted (self, profile, position))
+        {
+          g_object_ref (profile);
+          g_list_store_remove (self->profiles, position);
+          g_list_store_insert_sorted (self->profiles, profile, compare_profiles, NULL);
+          g_object_unref (profile);
+        }
+    }
+
+  for (guint i = g_list_model_get_n_items (G_LIST_MODEL (self->profiles)); i > 0; i--)
+    {
+      g_autoptr(StrataProfile) profile = g_list_model_get_item (G_LIST_MODEL (self->profiles), i - 1);
+
+      if (!g_hash_table_contains (seen, strata_profile_get_id (profile)))
+        g_list_store_remove (self->profiles, i - 1);
+    }
+}
+
+/**
+ * strata_store_reload_profiles:
+ *
+ * Reads the profiles again, for changes another process made (`strata
+ * profiles add` while the app runs), and merges them into the live list.
+ */
+gboolean
+strata_store_reload_profiles (StrataStore  *self,
+                              GError      **error)
+{
+  g_autoptr(StoreJob) job = NULL;
+
+  g_return_val_if_fail (STRATA_IS_STORE (self), FALSE);
+
+  job = store_job_new (reload_profiles_run, reload_profiles_apply);
+  return store_job_run_sync (self, job, error);
+}
+
+void
+strata_store_reload_profiles_async (StrataStore         *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (STRATA_IS_STORE (self));
+
+  store_job_run_async (self, store_job_new (reload_profiles_run, reload_profiles_apply), NULL,
+                       strata_store_reload_profiles_async, cancellable, callback, user_data);
+}
+
+gboolean
+strata_store_reload_profiles_finish (StrataStore   *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return store_job_finish (self, result, strata_store_reload_profiles_async, error) != NULL;
 }
 
 /* Recent projects -------------------------------------------------------- */

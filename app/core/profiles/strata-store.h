@@ -5,6 +5,10 @@
 
 #pragma once
 
+#if !defined (STRATA_INSIDE) && !defined (STRATA_COMPILATION)
+# error "Only <strata.h> can be included directly."
+#endif
+
 #include <gio/gio.h>
 
 #include "strata-types.h"
@@ -48,7 +52,6 @@ G_BEGIN_DECLS
  */
 
 #define STRATA_TYPE_STORE         (strata_store_get_type ())
-#define STRATA_TYPE_STORE_OUTCOME (strata_store_outcome_get_type ())
 
 /**
  * StrataStoreOutcome:
@@ -68,7 +71,6 @@ typedef enum
   STRATA_STORE_OUTCOME_RECREATED,
 } StrataStoreOutcome;
 
-GType               strata_store_outcome_get_type       (void) G_GNUC_CONST;
 
 G_DECLARE_FINAL_TYPE (StrataStore, strata_store, STRATA, STORE, GObject)
 
@@ -120,6 +122,12 @@ gboolean            strata_store_save_profile           (StrataStore         *se
 /* Removes it from the store (its keyring entry is StrataSecret's). */
 gboolean            strata_store_remove_profile         (StrataStore         *self,
                                                          StrataProfile       *profile,
+                                                         GError             **error);
+
+/* Reads the profiles again (another process, such as `strata profiles add`,
+ * may have changed them) and merges them into the live list: profiles that
+ * stayed keep their objects. */
+gboolean            strata_store_reload_profiles        (StrataStore         *self,
                                                          GError             **error);
 
 /* Recent projects: a live GListModel of GFile (project folders), most
@@ -180,6 +188,13 @@ void                strata_store_remove_profile_async          (StrataStore     
                                                                 GAsyncReadyCallback  callback,
                                                                 gpointer             user_data);
 gboolean            strata_store_remove_profile_finish         (StrataStore         *self,
+                                                                GAsyncResult        *result,
+                                                                GError             **error);
+void                strata_store_reload_profiles_async         (StrataStore         *self,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+gboolean            strata_store_reload_profiles_finish        (StrataStore         *self,
                                                                 GAsyncResult        *result,
                                                                 GError             **error);
 void                strata_store_add_recent_project_async      (StrataStore         *self,

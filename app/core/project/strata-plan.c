@@ -178,6 +178,12 @@ strata_step_get_heads_after (StrataStep *self)
   return (const char * const *)self->heads_after;
 }
 
+/**
+ * strata_step_dup_removed_heads:
+ * @self: a #StrataStep
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the heads the step removes
+ */
 char **
 strata_step_dup_removed_heads (StrataStep *self)
 {
@@ -186,6 +192,12 @@ strata_step_dup_removed_heads (StrataStep *self)
                            (const char * const *)self->heads_after);
 }
 
+/**
+ * strata_step_dup_added_heads:
+ * @self: a #StrataStep
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the heads the step adds
+ */
 char **
 strata_step_dup_added_heads (StrataStep *self)
 {

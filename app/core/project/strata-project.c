@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "strata-core-resources.h"
+#include "strata-env.h"
 #include "strata-error.h"
 #include "strata-graph.h"
 #include "strata-project-private.h"
@@ -39,6 +40,14 @@ struct _StrataProject
   char      *schema;
   int        lock_timeout;
   int        statement_timeout;
+
+  /* The project's .env, read on first use: its values with their variables
+   * expanded (python-dotenv's rules), the same unexpanded, or why it could
+   * not be read. */
+  gboolean    dotenv_loaded;
+  GHashTable *dotenv;
+  GHashTable *dotenv_raw;
+  GError     *dotenv_error;
 };
 
 G_DEFINE_FINAL_TYPE (StrataProject, strata_project, G_TYPE_OBJECT)
@@ -78,6 +87,9 @@ strata_project_finalize (GObject *object)
   g_clear_pointer (&self->version_table, g_free);
   g_clear_pointer (&self->history_table, g_free);
   g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->dotenv, g_hash_table_unref);
+  g_clear_pointer (&self->dotenv_raw, g_hash_table_unref);
+  g_clear_error (&self->dotenv_error);
 
   G_OBJECT_CLASS (strata_project_parent_class)->finalize (object);
 }
@@ -115,6 +127,29 @@ check_keys (StrataProject      *self,
   return TRUE;
 }
 
+static const char *lookup_variable (const char *name,
+                                     gpointer    user_data);
+
+/* A value as written, without expanding its variables. */
+static char *
+get_raw_string (StrataProject *self,
+                const char    *group,
+                const char    *key,
+                const char    *fallback)
+{
+  g_autofree char *value = g_key_file_get_string (self->key_file, group, key, NULL);
+
+  if (value != NULL)
+    g_strstrip (value);
+
+  if (value == NULL || *value == '\0')
+    return g_strdup (fallback);
+
+  return g_steal_pointer (&value);
+}
+
+/* A value with its ${VAR} and ${VAR:-default} expanded (URLs are expanded
+ * where they are used: strata_project_resolve_url). */
 static char *
 get_string (StrataProject *self,
             const char    *group,
@@ -125,6 +160,14 @@ get_string (StrataProject *self,
 
   if (value != NULL)
     g_strstrip (value);
+
+  if (value != NULL && strata_env_has_variables (value))
+    {
+      char *expanded = strata_env_expand (value, lookup_variable, self,
+                                          STRATA_ENV_EXPAND_NONE, NULL, NULL);
+      g_free (value);
+      value = g_strstrip (expanded);
+    }
 
   if (value == NULL || *value == '\0')
     return g_strdup (fallback);
@@ -292,7 +335,7 @@ strata_project_open (GFile   *directory,
   self->model_file = g_file_resolve_relative_path (directory, model);
   self->version_table = get_string (self, MAIN_GROUP, "version-table", "strata_version");
   self->history_table = get_string (self, MAIN_GROUP, "history-table", "strata_history");
-  self->url = get_string (self, MAIN_GROUP, "url", NULL);
+  self->url = get_raw_string (self, MAIN_GROUP, "url", NULL);
 
   if (!is_valid_table_name (self->version_table))
     {
@@ -322,6 +365,13 @@ strata_project_open (GFile   *directory,
   if (!get_timeout (self, "lock-timeout", &self->lock_timeout, error) ||
       !get_timeout (self, "statement-timeout", &self->statement_timeout, error))
     return NULL;
+
+  /* A value above used a variable and .env could not be read. */
+  if (self->dotenv_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->dotenv_error));
+      return NULL;
+    }
 
   return g_steal_pointer (&self);
 }
@@ -354,8 +404,9 @@ write_new_file (GFile         *file,
  * strata_project_create:
  * @directory: the project folder, created if missing
  *
- * Writes a commented strata.ini, an empty migrations folder and an empty
- * schema.json. Existing files are never overwritten.
+ * Writes a commented strata.ini, an empty migrations folder, an empty
+ * schema.json, a .gitignore and a .env.example. Existing files are never
+ * overwritten.
  */
 gboolean
 strata_project_create (GFile   *directory,
@@ -365,6 +416,7 @@ strata_project_create (GFile   *directory,
   g_autoptr(GFile) migrations = NULL;
   g_autoptr(GFile) model = NULL;
   g_autoptr(GFile) gitignore = NULL;
+  g_autoptr(GFile) env_example = NULL;
   g_autoptr(GBytes) template = NULL;
   g_autoptr(GError) local_error = NULL;
   static const char empty_model[] = "{\n  \"tables\": []\n}\n";
@@ -418,6 +470,18 @@ strata_project_create (GFile   *directory,
   if (!g_file_query_exists (gitignore, NULL) &&
       !write_new_file (gitignore, ignore, strlen (ignore), error))
     return FALSE;
+
+  env_example = g_file_get_child (directory, ".env.example");
+  if (!g_file_query_exists (env_example, NULL))
+    {
+      g_autoptr(GBytes) example = g_resource_lookup_data (_strata_core_get_resource (),
+                                                          "/io/github/stratadb/Strata/core/env.example",
+                                                          G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+
+      g_assert (example != NULL);
+      if (!write_new_file (env_example, g_bytes_get_data (example, NULL), g_bytes_get_size (example), error))
+        return FALSE;
+    }
 
   return write_new_file (ini,
                          g_bytes_get_data (template, NULL),
@@ -571,7 +635,7 @@ strata_project_get_profile_url (StrataProject *self,
   g_return_val_if_fail (name != NULL, NULL);
 
   group = g_strconcat (PROFILE_PREFIX, name, NULL);
-  url = get_string (self, group, "url", NULL);
+  url = get_raw_string (self, group, "url", NULL);
   if (url == NULL)
     return NULL;
 
@@ -740,36 +804,151 @@ strata_project_load_graph (StrataProject  *self,
   return strata_graph_new (scripts, error);
 }
 
+static GHashTable *dotenv_parse_raw (const char  *contents,
+                                     const char  *filename,
+                                     GPtrArray   *order,
+                                     GError     **error);
+static GHashTable *dotenv_resolve   (GPtrArray   *order);
+
+/* Reads the project's .env once: a missing file is an empty one. */
+static gboolean
+ensure_dotenv (StrataProject  *self,
+               GError        **error)
+{
+  if (!self->dotenv_loaded)
+    {
+      g_autoptr(GFile) file = g_file_get_child (self->directory, ".env");
+      g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *contents = NULL;
+      g_autofree char *path = strata_display_path (file);
+
+      self->dotenv_loaded = TRUE;
+
+      if (!g_file_load_contents (file, NULL, &contents, NULL, NULL, &local_error))
+        {
+          if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+            g_set_error (&self->dotenv_error, STRATA_ERROR, STRATA_ERROR_PROJECT,
+                         "%s: %s", path, local_error->message);
+          else
+            {
+              self->dotenv_raw = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+              self->dotenv = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+            }
+        }
+      else if ((self->dotenv_raw = dotenv_parse_raw (contents, path, order, &self->dotenv_error)))
+        self->dotenv = dotenv_resolve (order);
+    }
+
+  if (self->dotenv_error != NULL)
+    {
+      if (error != NULL)
+        *error = g_error_copy (self->dotenv_error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* .env is read again by each resolution: the app keeps a project open
+ * while the person edits it. */
+static void
+reset_dotenv (StrataProject *self)
+{
+  self->dotenv_loaded = FALSE;
+  g_clear_pointer (&self->dotenv, g_hash_table_unref);
+  g_clear_pointer (&self->dotenv_raw, g_hash_table_unref);
+  g_clear_error (&self->dotenv_error);
+}
+
+/* python-dotenv's load_dotenv (): the environment first, then .env. */
+static const char *
+lookup_variable (const char *name,
+                 gpointer    user_data)
+{
+  StrataProject *self = user_data;
+  const char *value;
+
+  if ((value = g_getenv (name)) != NULL)
+    return value;
+
+  if (!ensure_dotenv (self, NULL))
+    return NULL;
+
+  return g_hash_table_lookup (self->dotenv, name);
+}
+
+/* A URL of strata.ini or .env with its variables expanded, values
+ * percent-encoded; a variable that is not set is an error naming it. */
+static char *
+expand_url (StrataProject  *self,
+            const char     *url,
+            const char     *where,
+            GError        **error)
+{
+  if (!strata_env_has_variables (url))
+    return g_strdup (url);
+
+  if (!ensure_dotenv (self, error))
+    return NULL;
+
+  return strata_env_expand (url, lookup_variable, self, STRATA_ENV_EXPAND_URL, where, error);
+}
+
 static char *
 dotenv_lookup_url (StrataProject  *self,
                    GError        **error)
 {
-  g_autoptr(GFile) file = g_file_get_child (self->directory, ".env");
-  g_autoptr(GHashTable) env = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *path = strata_display_path (file);
-  const char *value;
+  static const char * const keys[] = { "STRATA_URL", "DATABASE_URL" };
 
-  if (!g_file_load_contents (file, NULL, &contents, NULL, NULL, &local_error))
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        return NULL;
-
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                   "%s: %s", path, local_error->message);
-      return NULL;
-    }
-
-  if (!(env = strata_dotenv_parse (contents, path, error)))
+  if (!ensure_dotenv (self, error))
     return NULL;
 
-  if ((value = g_hash_table_lookup (env, "STRATA_URL")) && *value)
-    return g_strdup (value);
-  if ((value = g_hash_table_lookup (env, "DATABASE_URL")) && *value)
-    return g_strdup (value);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      const char *value = g_hash_table_lookup (self->dotenv_raw, keys[i]);
+
+      if (value != NULL && *value != '\0')
+        {
+          g_autoptr(GFile) file = g_file_get_child (self->directory, ".env");
+          g_autofree char *path = strata_display_path (file);
+          g_autofree char *where = g_strdup_printf ("%s: %s", path, keys[i]);
+
+          return expand_url (self, value, where, error);
+        }
+    }
 
   return NULL;
+}
+
+/**
+ * strata_project_dup_profile_url:
+ * @self: a #StrataProject
+ * @name: a profile of the project
+ *
+ * Returns: (transfer full) (nullable): url= of [profile @name] with its
+ *   variables expanded, or %NULL (with @error set when a variable is not
+ *   set, and without when the profile has no url=)
+ */
+char *
+strata_project_dup_profile_url (StrataProject  *self,
+                                const char     *name,
+                                GError        **error)
+{
+  g_autofree char *group = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *where = NULL;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  group = g_strconcat (PROFILE_PREFIX, name, NULL);
+  if (!(url = get_raw_string (self, group, "url", NULL)))
+    return NULL;
+
+  reset_dotenv (self);
+  where = g_strdup_printf ("%s: [%s] url", self->ini_path, group);
+  return expand_url (self, url, where, error);
 }
 
 /**
@@ -797,8 +976,8 @@ strata_project_resolve_url (StrataProject  *self,
 
   if (profile != NULL)
     {
-      if (self != NULL && (value = strata_project_get_profile_url (self, profile)))
-        return g_strdup (value);
+      if (self != NULL && strata_project_get_profile_url (self, profile) != NULL)
+        return strata_project_dup_profile_url (self, profile, error);
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
                    "no profile named “%s”%s%s", profile,
@@ -813,6 +992,7 @@ strata_project_resolve_url (StrataProject  *self,
 
   if (self != NULL)
     {
+      reset_dotenv (self);
       if ((from_dotenv = dotenv_lookup_url (self, &local_error)))
         return from_dotenv;
       if (local_error != NULL)
@@ -822,7 +1002,11 @@ strata_project_resolve_url (StrataProject  *self,
         }
 
       if (self->url != NULL)
-        return g_strdup (self->url);
+        {
+          g_autofree char *where = g_strdup_printf ("%s: url", self->ini_path);
+
+          return expand_url (self, self->url, where, error);
+        }
     }
 
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
@@ -916,22 +1100,14 @@ parse_env_value (const char  *value,
     }
 }
 
-/**
- * strata_dotenv_parse:
- * @contents: the text of a .env file
- * @filename: (nullable): its name, for messages
- *
- * Returns: (transfer full): KEY → value
- */
-GHashTable *
-strata_dotenv_parse (const char  *contents,
-                     const char  *filename,
-                     GError     **error)
+static GHashTable *
+dotenv_parse_raw (const char  *contents,
+                  const char  *filename,
+                  GPtrArray   *order,
+                  GError     **error)
 {
   g_autoptr(GHashTable) env = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_auto(GStrv) lines = NULL;
-
-  g_return_val_if_fail (contents != NULL, NULL);
 
   if (filename == NULL)
     filename = ".env";
@@ -968,8 +1144,76 @@ strata_dotenv_parse (const char  *contents,
       if (!(value = parse_env_value (eq + 1, filename, i + 1, error)))
         return NULL;
 
+      /* Each assignment in file order: key, then value. */
+      g_ptr_array_add (order, g_strdup (line));
+      g_ptr_array_add (order, g_strdup (value));
       g_hash_table_replace (env, g_strdup (line), value);
     }
 
   return g_steal_pointer (&env);
+}
+
+typedef struct
+{
+  GHashTable *resolved;
+} DotenvResolve;
+
+/* python-dotenv's resolve_variables (override=False): the environment,
+ * then the lines above. */
+static const char *
+lookup_resolving (const char *name,
+                  gpointer    user_data)
+{
+  DotenvResolve *state = user_data;
+  const char *value;
+
+  if ((value = g_getenv (name)) != NULL)
+    return value;
+
+  return g_hash_table_lookup (state->resolved, name);
+}
+
+static GHashTable *
+dotenv_resolve (GPtrArray *order)
+{
+  DotenvResolve state = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free) };
+
+  /* Assignments take effect in file order, each seeing the ones above. */
+  for (guint i = 0; i + 1 < order->len; i += 2)
+    {
+      const char *key = g_ptr_array_index (order, i);
+      char *value = strata_env_expand (g_ptr_array_index (order, i + 1), lookup_resolving, &state,
+                                       STRATA_ENV_EXPAND_NONE, NULL, NULL);
+
+      g_hash_table_replace (state.resolved, g_strdup (key), value);
+    }
+
+  return state.resolved;
+}
+
+/**
+ * strata_dotenv_parse:
+ * @contents: the text of a .env file
+ * @filename: (nullable): its name, for messages
+ *
+ * Values may use ${VAR} and ${VAR:-default} (python-dotenv's rules, as
+ * load_dotenv () reads them: a variable of the environment, else one set
+ * on a line above, else the default, else empty).
+ *
+ * Returns: (transfer full): KEY → value
+ */
+GHashTable *
+strata_dotenv_parse (const char  *contents,
+                     const char  *filename,
+                     GError     **error)
+{
+  g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) raw = NULL;
+
+  g_return_val_if_fail (contents != NULL, NULL);
+
+  if (!(raw = dotenv_parse_raw (contents, filename, order, error)))
+    return NULL;
+
+  return dotenv_resolve (order);
 }

@@ -5,6 +5,10 @@
 
 #pragma once
 
+#if !defined (STRATA_INSIDE) && !defined (STRATA_COMPILATION)
+# error "Only <strata.h> can be included directly."
+#endif
+
 #include <gio/gio.h>
 
 #include "strata-types.h"
@@ -19,8 +23,9 @@ G_DECLARE_FINAL_TYPE (StrataProject, strata_project, STRATA, PROJECT, GObject)
  * malformed strata.ini is STRATA_ERROR_PROJECT naming the file (and line). */
 StrataProject *strata_project_open                (GFile              *directory,
                                                    GError            **error);
-/* `strata init`: a commented strata.ini, migrations/ and an empty
- * schema.json; refuses to overwrite an existing strata.ini. */
+/* `strata init`: a commented strata.ini, migrations/, an empty schema.json,
+ * a .gitignore and a .env.example; refuses to overwrite an existing
+ * strata.ini. */
 gboolean       strata_project_create              (GFile              *directory,
                                                    GError            **error);
 
@@ -43,12 +48,19 @@ int            strata_project_get_statement_timeout (StrataProject    *self);
 gboolean       strata_parse_timeout               (const char         *text,
                                                    int                *msec,
                                                    GError            **error);
-/* url= in [strata], or NULL */
+/* url= in [strata] as written (variables unexpanded), or NULL */
 const char    *strata_project_get_url             (StrataProject      *self);
 char         **strata_project_list_profiles       (StrataProject      *self);
-/* url= of [profile NAME], or NULL */
+/* url= of [profile NAME] as written, or NULL */
 const char    *strata_project_get_profile_url     (StrataProject      *self,
                                                    const char         *name);
+/* The same with its ${VAR} and ${VAR:-default} expanded from the
+ * environment and .env (values percent-encoded); a variable that is not set
+ * is STRATA_ERROR_PROJECT naming it. NULL without an error when the profile
+ * has no url=. */
+char          *strata_project_dup_profile_url     (StrataProject      *self,
+                                                   const char         *name,
+                                                   GError            **error);
 
 /* Reads every JSON file in the migrations folder (a malformed one is an
  * error naming it). */
@@ -65,7 +77,8 @@ char          *strata_project_resolve_url         (StrataProject      *self,
                                                    const char         *profile,
                                                    GError            **error);
 
-/* .env: KEY=VALUE lines, comments, blank lines, quotes, `export`. */
+/* .env: KEY=VALUE lines, comments, blank lines, quotes, `export`; values
+ * may use ${VAR} and ${VAR:-default} (python-dotenv's rules). */
 GHashTable    *strata_dotenv_parse                (const char         *contents,
                                                    const char         *filename,
                                                    GError            **error);

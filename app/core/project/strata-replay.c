@@ -524,17 +524,17 @@ strata_lint_scripts (StrataGraph  *graph,
   return g_steal_pointer (&all);
 }
 
-GPtrArray *
-strata_lint_script (StrataGraph   *graph,
-                    StrataScript  *script,
-                    GError       **error)
+/* For both dialects (@dialect NULL) or for one */
+static GPtrArray *
+lint_script (StrataGraph          *graph,
+             StrataScript         *script,
+             const StrataDialect  *dialect,
+             GError              **error)
 {
   g_autoptr(StrataModel) before = NULL;
   GPtrArray *findings;
   GPtrArray *upgrade;
-
-  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
-  g_return_val_if_fail (STRATA_IS_SCRIPT (script), NULL);
+  gboolean has_downgrade;
 
   if (!strata_script_ensure_loaded (script, error) ||
       !(before = _strata_model_replay_lenient (graph, NULL, script, error)))
@@ -544,7 +544,11 @@ strata_lint_script (StrataGraph   *graph,
   if (upgrade == NULL)
     return g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
 
-  findings = strata_lint_ops (upgrade, before, strata_script_get_downgrade (script) != NULL);
+  has_downgrade = strata_script_get_downgrade (script) != NULL;
+  if (dialect != NULL)
+    findings = strata_lint_ops_for_dialect (upgrade, before, has_downgrade, *dialect);
+  else
+    findings = strata_lint_ops (upgrade, before, has_downgrade);
   if (strata_lint_downgrade_does_nothing (script))
     {
       StrataLintFinding *finding = g_new0 (StrataLintFinding, 1);
@@ -562,6 +566,37 @@ strata_lint_script (StrataGraph   *graph,
     }
 
   return findings;
+}
+
+/**
+ * strata_lint_script:
+ * @graph: the revision graph
+ * @script: the revision
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type StrataLintFinding): the findings of @script's upgrade on the schema replayed up to it, or %NULL with @error set
+ */
+GPtrArray *
+strata_lint_script (StrataGraph   *graph,
+                    StrataScript  *script,
+                    GError       **error)
+{
+  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (STRATA_IS_SCRIPT (script), NULL);
+
+  return lint_script (graph, script, NULL, error);
+}
+
+GPtrArray *
+strata_lint_script_for_dialect (StrataGraph    *graph,
+                                StrataScript   *script,
+                                StrataDialect   dialect,
+                                GError        **error)
+{
+  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (STRATA_IS_SCRIPT (script), NULL);
+
+  return lint_script (graph, script, &dialect, error);
 }
 
 /* }}} */

@@ -6,6 +6,10 @@
 
 #pragma once
 
+#if !defined (STRATA_INSIDE) && !defined (STRATA_COMPILATION)
+# error "Only <strata.h> can be included directly."
+#endif
+
 #include <gio/gio.h>
 
 #include "strata-types.h"
@@ -72,9 +76,13 @@ GPtrArray   *strata_step_dup_operations_for_dialect (StrataStep          *step,
 gboolean     strata_lint_downgrade_does_nothing (StrataScript        *script);
 
 /* The findings of @script's upgrade with the schema replayed from @graph
- * up to it. (element-type StrataLintFinding) */
+ * up to it, for both dialects or for one. (element-type StrataLintFinding) */
 GPtrArray   *strata_lint_script               (StrataGraph         *graph,
                                                StrataScript        *script,
+                                               GError             **error);
+GPtrArray   *strata_lint_script_for_dialect   (StrataGraph         *graph,
+                                               StrataScript        *script,
+                                               StrataDialect        dialect,
                                                GError             **error);
 
 G_END_DECLS

@@ -19,6 +19,7 @@
 #include "strata-migrator-private.h"
 #include "strata-plan.h"
 #include "strata-script.h"
+#include "strata-stored-private.h"
 
 #define HISTORY_COLUMNS \
   "id, revision, direction, checksum, started, finished, duration_ms, os_user, host, tool_version, outcome"
@@ -134,8 +135,8 @@ strata_migrator_ensure_sql (StrataMigrator *self)
   self->sql_delete_head = g_strdup_printf ("DELETE FROM %s WHERE version_num = $1", vt);
   self->sql_insert_history =
     g_strdup_printf ("INSERT INTO %s (revision, direction, checksum, started, finished, duration_ms, "
-                     "os_user, host, tool_version, outcome) "
-                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", ht);
+                     "os_user, host, tool_version, outcome, downgrade) "
+                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)", ht);
 }
 
 void
@@ -233,6 +234,7 @@ _strata_migrator_insert_history (StrataMigrator  *self,
                                 GDateTime       *started,
                                 GDateTime       *finished,
                                 const char      *outcome,
+                                const char      *stored,
                                 GCancellable    *cancellable,
                                 GError         **error)
 {
@@ -240,7 +242,7 @@ _strata_migrator_insert_history (StrataMigrator  *self,
   g_autofree char *started_text = format_timestamp (started);
   g_autofree char *finished_text = format_timestamp (finished);
   g_autofree char *duration = NULL;
-  const char *params[10];
+  const char *params[11];
 
   strata_migrator_ensure_sql (self);
 
@@ -257,6 +259,7 @@ _strata_migrator_insert_history (StrataMigrator  *self,
   params[7] = g_get_host_name ();
   params[8] = PACKAGE_VERSION;
   params[9] = outcome;
+  params[10] = stored;
 
   result = strata_driver_query_params (self->driver, self->sql_insert_history,
                                        G_N_ELEMENTS (params), params, cancellable, error);
@@ -290,7 +293,7 @@ _strata_migrator_record_failure (StrataMigrator *self,
       !_strata_migrator_insert_history (self, strata_script_get_revision (script),
                                        _strata_direction_name (strata_step_get_direction (step)),
                                        strata_script_get_checksum (script),
-                                       started, finished, outcome, NULL, &error) ||
+                                       started, finished, outcome, NULL, NULL, &error) ||
       !strata_driver_commit (self->driver, NULL, &error))
     {
       g_debug ("Could not record the %s revision %s in %s: %s",
@@ -303,6 +306,7 @@ gboolean
 _strata_migrator_record_step (StrataMigrator  *self,
                               StrataStep      *step,
                               GDateTime       *started,
+                              const char      *stored,
                               GCancellable    *cancellable,
                               GError         **error)
 {
@@ -317,7 +321,7 @@ _strata_migrator_record_step (StrataMigrator  *self,
                                           _strata_direction_name (strata_step_get_direction (step)),
                                           strata_script_get_checksum (script),
                                           started, finished, "success",
-                                          cancellable, error);
+                                          stored, cancellable, error);
 }
 
 /* The body of a whole transactional step run as one batch (see
@@ -326,7 +330,8 @@ _strata_migrator_record_step (StrataMigrator  *self,
 char *
 _strata_migrator_render_batch_body (StrataMigrator *self,
                                     StrataStep     *step,
-                                    GPtrArray      *statements)
+                                    GPtrArray      *statements,
+                                    const char     *stored)
 {
   StrataDialect dialect = strata_driver_get_dialect (self->driver);
   StrataScript *script = strata_step_get_script (step);
@@ -351,7 +356,7 @@ _strata_migrator_render_batch_body (StrataMigrator *self,
                                                       _strata_direction_name (strata_step_get_direction (step)),
                                                       strata_script_get_checksum (script),
                                                       g_get_user_name (), g_get_host_name (),
-                                                      PACKAGE_VERSION, "success");
+                                                      PACKAGE_VERSION, "success", stored);
   g_string_append (sql, history);
 
   return g_string_free (g_steal_pointer (&sql), FALSE);
@@ -482,7 +487,7 @@ strata_migrator_stamp (StrataMigrator      *self,
       const char *revision = g_ptr_array_index (removed, i);
 
       if (!_strata_migrator_insert_history (self, revision, "unstamp", lookup_checksum (self, revision),
-                                           now, now, "success", cancellable, error))
+                                           now, now, "success", NULL, cancellable, error))
         goto failed;
     }
 
@@ -490,8 +495,12 @@ strata_migrator_stamp (StrataMigrator      *self,
     {
       const char *revision = g_ptr_array_index (added, i);
 
+      StrataScript *script = self->graph ? strata_graph_lookup (self->graph, revision) : NULL;
+      g_autofree char *stored = script ? _strata_stored_render (script, NULL, strata_driver_get_dialect (self->driver))
+                                       : NULL;
+
       if (!_strata_migrator_insert_history (self, revision, "stamp", lookup_checksum (self, revision),
-                                           now, now, "success", cancellable, error))
+                                           now, now, "success", stored, cancellable, error))
         goto failed;
     }
 

@@ -23,6 +23,7 @@
 #include "strata-plan.h"
 #include "strata-replay-private.h"
 #include "strata-script.h"
+#include "strata-script-guard-private.h"
 
 /* Renders a step; with @state, the operations are applied to it and SQLite
  * table rebuilds are used where needed (their tables go to @rebuilt). */
@@ -713,6 +714,16 @@ strata_migrator_dup_expected_schema (StrataGraph         *graph,
   return strata_driver_introspect (shadow->db, exclude, cancellable, error);
 }
 
+static char *render_offline (StrataGraph    *graph,
+                             StrataPlan     *plan,
+                             StrataDialect   dialect,
+                             const char     *version_table,
+                             const char     *history_table,
+                             const char     *schema,
+                             int             lock_timeout,
+                             int             statement_timeout,
+                             GError        **error);
+
 static void
 append_statement (GString    *out,
                   const char *sql)
@@ -792,7 +803,53 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
                                        int             statement_timeout,
                                        GError        **error)
 {
+  return render_offline (graph, plan, dialect, version_table, NULL, schema,
+                         lock_timeout, statement_timeout, error);
+}
+
+/**
+ * strata_migrator_render_guarded_script:
+ * @history_table: (nullable): the history table, %NULL for the default
+ *
+ * strata_migrator_render_offline_script() for a script that guards itself
+ * (what `--sql` prints): each migration first checks that the version table
+ * holds what it starts from (PostgreSQL: a DO block that raises; SQLite: an
+ * INSERT that a temporary trigger refuses), PostgreSQL holds the run's
+ * advisory lock throughout, and each migration writes its history row as
+ * an online run does.
+ *
+ * Returns: (transfer full): the SQL, or %NULL with @error set
+ */
+char *
+strata_migrator_render_guarded_script (StrataGraph    *graph,
+                                       StrataPlan     *plan,
+                                       StrataDialect   dialect,
+                                       const char     *version_table,
+                                       const char     *history_table,
+                                       const char     *schema,
+                                       int             lock_timeout,
+                                       int             statement_timeout,
+                                       GError        **error)
+{
+  return render_offline (graph, plan, dialect, version_table,
+                         history_table ? history_table : STRATA_DEFAULT_HISTORY_TABLE,
+                         schema, lock_timeout, statement_timeout, error);
+}
+
+/* With @history_table, the guarded script. */
+static char *
+render_offline (StrataGraph    *graph,
+                StrataPlan     *plan,
+                StrataDialect   dialect,
+                const char     *version_table,
+                const char     *history_table,
+                const char     *schema,
+                int             lock_timeout,
+                int             statement_timeout,
+                GError        **error)
+{
   g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *lock_name = NULL;
   g_autofree char *table = NULL;
   g_autoptr(StrataModel) state = NULL;
   g_autoptr(Shadow) shadow = NULL;
@@ -841,6 +898,12 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
   for (guint i = 0; i < session->len; i++)
     append_statement (out, g_ptr_array_index (session, i));
 
+  /* The online run's lock name: "schema.table" or "table". */
+  lock_name = schema != NULL && *schema != '\0' ? g_strdup_printf ("%s.%s", schema, version_table)
+                                                 : g_strdup (version_table);
+  if (history_table != NULL && n_steps > 0)
+    _strata_guard_append_prologue (out, dialect, lock_name, history_table);
+
   if (direction == STRATA_DIRECTION_UP && n_steps > 0 &&
       g_strv_length ((char **)strata_plan_get_heads_before (plan)) == 0)
     {
@@ -880,7 +943,8 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
       /* As run: a rebuild is always in a transaction. */
       transactional = transactional || rebuild;
 
-      parents = g_strjoinv (", ", (char **)strata_script_get_down_revisions (script));
+      parents = strata_script_is_base (script) ? g_strdup ("<base>")
+                                               : g_strjoinv (", ", (char **)strata_script_get_down_revisions (script));
       message = comment_text (strata_script_get_message (script));
 
       if (strata_step_get_direction (step) == STRATA_DIRECTION_DOWN)
@@ -900,6 +964,8 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
         _strata_dialect_append_rebuild_prologue (out, dialect);
       if (transactional)
         g_string_append (out, "BEGIN;\n\n");
+      if (history_table != NULL)
+        _strata_guard_append_check (out, dialect, version_table, strata_step_get_heads_before (step), step);
 
       for (guint j = 0; j < statements->len; j++)
         append_statement (out, g_ptr_array_index (statements, j));
@@ -909,6 +975,8 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
       _strata_dialect_append_version_change (out, dialect, table,
                                              (const char * const *)removed,
                                              (const char * const *)added);
+      if (history_table != NULL)
+        _strata_guard_append_history (out, dialect, history_table, step);
 
       if (rebuild)
         _strata_dialect_append_rebuild_check (out, dialect);
@@ -917,6 +985,9 @@ strata_migrator_render_offline_script (StrataGraph    *graph,
       if (rebuild)
         _strata_dialect_append_rebuild_epilogue (out, dialect);
     }
+
+  if (history_table != NULL && n_steps > 0)
+    _strata_guard_append_epilogue (out, dialect, lock_name);
 
   /* One newline at the end, not a blank line */
   while (out->len > 1 && out->str[out->len - 1] == '\n' && out->str[out->len - 2] == '\n')

@@ -76,6 +76,7 @@ gboolean  _strata_migrator_insert_history       (StrataMigrator      *self,
                                                  GDateTime           *started,
                                                  GDateTime           *finished,
                                                  const char          *outcome,
+                                                 const char          *stored,
                                                  GCancellable        *cancellable,
                                                  GError             **error);
 const char *_strata_direction_name              (StrataDirection      direction);
@@ -90,11 +91,13 @@ void      _strata_migrator_record_failure       (StrataMigrator      *self,
 gboolean  _strata_migrator_record_step          (StrataMigrator      *self,
                                                  StrataStep          *step,
                                                  GDateTime           *started,
+                                                 const char          *stored,
                                                  GCancellable        *cancellable,
                                                  GError             **error);
 char     *_strata_migrator_render_batch_body    (StrataMigrator      *self,
                                                  StrataStep          *step,
-                                                 GPtrArray           *statements);
+                                                 GPtrArray           *statements,
+                                                 const char          *stored);
 
 /* strata-migrator-offline.c: a step's statements; with @state (the schema
  * before the step, which the operations are applied to) SQLite table
@@ -120,5 +123,39 @@ GPtrArray *_strata_migrator_render_op_live (StrataDriver     *db,
                                             GPtrArray        *rebuilt,
                                             GCancellable     *cancellable,
                                             GError          **error);
+
+/* strata-migrator-resume.c: a non-transactional step's progress in its
+ * history row (outcome "partial", statements_done), in autocommit. Begin
+ * takes up the row of an interrupted attempt of the same file (@resumed,
+ * with @done statements completed) or inserts one; prepare, before the
+ * statement a resumed step was interrupted in, skips a CREATE INDEX
+ * CONCURRENTLY whose index is valid (an INVALID one is the driver's to drop:
+ * _strata_driver_prepare_autocommit); progress counts a completed statement; finish, in the
+ * transaction that records the step, marks a resumed attempt "interrupted"
+ * and removes the row of one that was not. */
+gboolean  _strata_resume_begin                  (StrataMigrator      *self,
+                                                 StrataStep          *step,
+                                                 GPtrArray           *statements,
+                                                 char               **row_id,
+                                                 guint               *done,
+                                                 gboolean            *resumed,
+                                                 GCancellable        *cancellable,
+                                                 GError             **error);
+gboolean  _strata_resume_prepare                (StrataMigrator      *self,
+                                                 const char          *sql,
+                                                 gboolean            *skip,
+                                                 GCancellable        *cancellable,
+                                                 GError             **error);
+gboolean  _strata_resume_progress               (StrataMigrator      *self,
+                                                 const char          *row_id,
+                                                 GPtrArray           *statements,
+                                                 guint                done,
+                                                 GCancellable        *cancellable,
+                                                 GError             **error);
+gboolean  _strata_resume_finish                 (StrataMigrator      *self,
+                                                 const char          *row_id,
+                                                 gboolean             resumed,
+                                                 GCancellable        *cancellable,
+                                                 GError             **error);
 
 G_END_DECLS

@@ -26,6 +26,7 @@
 #include "strata-plan.h"
 #include "strata-replay-private.h"
 #include "strata-script.h"
+#include "strata-stored-private.h"
 
 enum {
   PROP_0,
@@ -74,6 +75,9 @@ typedef struct
   StrataRebuild  *rebuild;
   /* What each step runs (strata_plan_dup_operations()). */
   GPtrArray      *ops;
+  /* Of the step under way, an upgrade: the copy of its revision and its
+   * downgrade that its history row keeps (strata-stored.c). */
+  char           *stored;
 } Run;
 
 typedef struct
@@ -212,6 +216,35 @@ describe_statements (GPtrArray *statements,
   return g_string_free (out, FALSE);
 }
 
+/* A step that runs outside a transaction, rebuilding no table: every
+ * operation rendered before the first runs (nothing it renders reads a
+ * table), so that an interrupted run can be resumed statement by statement. */
+static GPtrArray *
+render_ahead (Run        *run,
+              GPtrArray  *ops,
+              GError    **error)
+{
+  StrataDriver *driver = run->self->driver;
+  g_autoptr(GPtrArray) statements = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < ops->len; i++)
+    {
+      g_autoptr(GPtrArray) some = NULL;
+
+      if (!(some = _strata_migrator_render_op_live (driver, strata_driver_get_dialect (driver),
+                                                    g_ptr_array_index (ops, i), run->state,
+                                                    run->rebuild->tables, run->cancellable, error)))
+        {
+          g_prefix_error (error, "operation %u: ", i);
+          return NULL;
+        }
+      for (guint j = 0; j < some->len; j++)
+        g_ptr_array_add (statements, g_steal_pointer (&some->pdata[j]));
+    }
+
+  return g_steal_pointer (&statements);
+}
+
 static gboolean run_step_body (Run        *run,
                                guint       index,
                                guint      *next,
@@ -250,6 +283,12 @@ run_step_generic (Run     *run,
       !(run->state = _strata_model_replay_lenient_for_dialect (self->graph, strata_step_get_heads_before (step),
                                                                NULL, dialect, error)))
     return FALSE;
+
+  /* The copy an upgrade's history row keeps, with the inverse computed
+   * from the schema before it (which rendering changes). */
+  g_clear_pointer (&run->stored, g_free);
+  if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
+    run->stored = _strata_stored_render (strata_step_get_script (step), run->state, dialect);
 
   if (_strata_driver_can_rebuild (self->driver))
     {
@@ -336,6 +375,10 @@ run_step_body (Run        *run,
   g_autoptr(GDateTime) started = NULL;
   g_auto(GStrv) heads = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *progress_row = NULL;
+  g_autoptr(GPtrArray) ahead = NULL;
+  gboolean resumed = FALSE;
+  guint done = 0;
   gint64 begun;
   int resume;
 
@@ -388,13 +431,22 @@ run_step_body (Run        *run,
   if (!transactional)
     {
       /* Statements such as CREATE INDEX CONCURRENTLY cannot run inside a
-       * transaction: run them in autocommit, then record the revision. */
-      if (!strata_driver_commit (self->driver, run->cancellable, error))
+       * transaction: run them in autocommit, each counted in the step's
+       * history row so that an interrupted run resumes after the last one
+       * completed, then record the revision. */
+      if (!strata_driver_commit (self->driver, run->cancellable, error) ||
+          (ops != NULL && !(statements = ahead = render_ahead (run, ops, error))) ||
+          !_strata_resume_begin (self, step, statements, &progress_row, &done, &resumed,
+                                 run->cancellable, error))
         {
           _strata_migrator_rollback (self);
           g_prefix_error (error, "%s: ", describe_lazily (&what, script));
           return FALSE;
         }
+      if (resumed)
+        g_debug ("%s: resuming an interrupted run after %u of %u statements",
+                 describe_lazily (&what, script), done, statements->len);
+      ops = NULL;
     }
 
   /* Rendered as they come, from the database as it is (ops), or ahead. */
@@ -406,6 +458,7 @@ run_step_body (Run        *run,
   for (guint i = 0, op_index = 0; i < statements->len || (ops != NULL && op_index < ops->len); i++)
     {
       const char *sql;
+      gboolean skip = FALSE;
 
       while (ops != NULL && i >= statements->len && op_index < ops->len)
         {
@@ -429,11 +482,24 @@ run_step_body (Run        *run,
 
       sql = local_error == NULL ? g_ptr_array_index (statements, i) : NULL;
 
+      if (sql != NULL && !transactional && i < done)
+        {
+          g_autofree char *note = g_strdup_printf ("-- done before the interruption: %s", sql);
+
+          run_emit (run, signals[STATEMENT], step, index, 0, note);
+          continue;
+        }
+
       if (sql != NULL && !transactional)
         {
           g_autofree char *notice = NULL;
 
-          if (!_strata_driver_prepare_autocommit (self->driver, sql, &notice, run->cancellable, &local_error))
+          /* Resuming at the statement the interruption hit: a CREATE INDEX
+           * CONCURRENTLY whose index is valid completed; an INVALID one is
+           * dropped (the driver) and built again. */
+          if ((resumed && i == done &&
+               !_strata_resume_prepare (self, sql, &skip, run->cancellable, &local_error)) ||
+              (!skip && !_strata_driver_prepare_autocommit (self->driver, sql, &notice, run->cancellable, &local_error)))
             {
               _strata_migrator_record_failure (self, step, started, local_error);
               g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ",
@@ -449,7 +515,8 @@ run_step_body (Run        *run,
         run_emit (run, signals[STATEMENT], step, index, 0, sql);
 
       if (local_error != NULL ||
-          !strata_driver_execute (self->driver, sql, run->cancellable, &local_error))
+          (!skip && !strata_driver_execute (self->driver, sql, run->cancellable, &local_error)) ||
+          (!transactional && !_strata_resume_progress (self, progress_row, statements, i + 1, run->cancellable, &local_error)))
         {
           _strata_migrator_rollback (self);
           _strata_migrator_record_failure (self, step, started, local_error);
@@ -463,10 +530,12 @@ run_step_body (Run        *run,
               g_autofree char *leftovers = _strata_driver_describe_leftovers (self->driver, sql);
 
               g_set_error (error, local_error->domain, local_error->code,
-                           "%s: %s (not transactional: %s%s; the revision was not recorded in %s)%s",
+                           "%s: %s (not transactional: %s%s; the revision was not recorded in %s%s)%s",
                            describe_lazily (&what, script), local_error->message,
                            i == 0 ? "no statement had run" : "already ran and stay applied: ",
-                           ran, self->version_table, leftovers ? leftovers : "");
+                           ran, self->version_table,
+                           i > 0 ? ", and the next run resumes after them" : "",
+                           leftovers ? leftovers : "");
             }
 
           g_ptr_array_unref (statements);
@@ -512,7 +581,8 @@ run_step_body (Run        *run,
         }
     }
 
-  if (!_strata_migrator_record_step (self, step, started, run->cancellable, &local_error) ||
+  if ((progress_row != NULL && !_strata_resume_finish (self, progress_row, resumed, run->cancellable, &local_error)) ||
+      !_strata_migrator_record_step (self, step, started, run->stored, run->cancellable, &local_error) ||
       !strata_driver_commit (self->driver, run->cancellable, &local_error))
     {
       _strata_migrator_rollback (self);
@@ -588,6 +658,12 @@ run_step_batched (Run     *run,
   else
     g_clear_pointer (&run->state, strata_model_unref);
 
+  /* The copy an upgrade's history row keeps, with the inverse computed
+   * from the schema before it (which rendering changes). */
+  g_clear_pointer (&run->stored, g_free);
+  if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
+    run->stored = _strata_stored_render (script, state, strata_driver_get_dialect (self->driver));
+
   /* What the step runs was decided for the plan (a revision without
    * "downgrade" runs the inverse computed from the replayed schema, as on
    * SQLite and in --sql). */
@@ -599,7 +675,7 @@ run_step_batched (Run     *run,
       return FALSE;
     }
 
-  sql = _strata_migrator_render_batch_body (self, step, statements);
+  sql = _strata_migrator_render_batch_body (self, step, statements, run->stored);
   version_table = _strata_migrator_quote_table (self, self->version_table);
   heads_sorted = strata_heads_normalize (heads_before);
 
@@ -913,6 +989,7 @@ strata_migrator_run_internal (StrataMigrator  *self,
   g_clear_pointer (&run.heads, g_strfreev);
   strata_driver_unlock (self->driver, lock_name);
   g_clear_pointer (&run.state, strata_model_unref);
+  g_clear_pointer (&run.stored, g_free);
 
   return ret;
 }

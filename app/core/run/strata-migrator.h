@@ -5,6 +5,10 @@
 
 #pragma once
 
+#if !defined (STRATA_INSIDE) && !defined (STRATA_COMPILATION)
+# error "Only <strata.h> can be included directly."
+#endif
+
 #include <gio/gio.h>
 
 #include "strata-types.h"
@@ -101,6 +105,18 @@ char            *strata_migrator_render_offline_script (StrataGraph      *graph,
                                                         StrataPlan       *plan,
                                                         StrataDialect     dialect,
                                                         const char       *version_table,
+                                                        const char       *schema,
+                                                        int               lock_timeout,
+                                                        int               statement_timeout,
+                                                        GError          **error);
+/* The same as `--sql` prints it: a script that guards itself (each
+ * migration checks the version table first), holds PostgreSQL's advisory
+ * lock and writes history rows to @history_table (NULL: the default). */
+char            *strata_migrator_render_guarded_script (StrataGraph      *graph,
+                                                        StrataPlan       *plan,
+                                                        StrataDialect     dialect,
+                                                        const char       *version_table,
+                                                        const char       *history_table,
                                                         const char       *schema,
                                                         int               lock_timeout,
                                                         int               statement_timeout,

@@ -151,6 +151,12 @@ strata_diff_add_rename (StrataDiff  *self,
   return TRUE;
 }
 
+/**
+ * strata_diff_get_ops:
+ * @self: a #StrataDiff
+ *
+ * Returns: (transfer none) (element-type StrataOp): the operations from the first model to the second
+ */
 GPtrArray *
 strata_diff_get_ops (StrataDiff *self)
 {
@@ -158,6 +164,12 @@ strata_diff_get_ops (StrataDiff *self)
   return self->ops;
 }
 
+/**
+ * strata_diff_get_differences:
+ * @self: a #StrataDiff
+ *
+ * Returns: (transfer none) (element-type utf8): one line per difference
+ */
 GPtrArray *
 strata_diff_get_differences (StrataDiff *self)
 {
@@ -165,6 +177,12 @@ strata_diff_get_differences (StrataDiff *self)
   return self->differences;
 }
 
+/**
+ * strata_diff_get_rename_hints:
+ * @self: a #StrataDiff
+ *
+ * Returns: (transfer none) (element-type utf8): likely renames, one line each
+ */
 GPtrArray *
 strata_diff_get_rename_hints (StrataDiff *self)
 {
@@ -172,6 +190,12 @@ strata_diff_get_rename_hints (StrataDiff *self)
   return self->hints;
 }
 
+/**
+ * strata_diff_get_warnings:
+ * @self: a #StrataDiff
+ *
+ * Returns: (transfer none) (element-type utf8): differences no operation expresses
+ */
 GPtrArray *
 strata_diff_get_warnings (StrataDiff *self)
 {

@@ -111,6 +111,71 @@ add (GPtrArray      *findings,
   g_ptr_array_add (findings, finding);
 }
 
+/* Which dialects a lint speaks for: one, or both (strata_lint_ops) */
+#define LINT_ALL_DIALECTS (-1)
+
+static inline gboolean
+on_pg (int dialect)
+{
+  return dialect == LINT_ALL_DIALECTS || dialect == STRATA_DIALECT_POSTGRESQL;
+}
+
+static inline gboolean
+on_sqlite (int dialect)
+{
+  return dialect == LINT_ALL_DIALECTS || dialect == STRATA_DIALECT_SQLITE;
+}
+
+/* What a lock costs, in the dialects linted for: "@pg on PostgreSQL; @sqlite
+ * on SQLite", or the one that applies. NULL when neither does. */
+static char *
+locking_text (int         dialect,
+              const char *pg,
+              const char *sqlite)
+{
+  if (dialect == LINT_ALL_DIALECTS && pg != NULL && sqlite != NULL)
+    return g_strdup_printf ("%s on PostgreSQL; %s on SQLite", pg, sqlite);
+  if (on_pg (dialect) && pg != NULL)
+    return dialect == LINT_ALL_DIALECTS ? g_strdup_printf ("%s on PostgreSQL", pg) : g_strdup (pg);
+  if (on_sqlite (dialect) && sqlite != NULL)
+    return dialect == LINT_ALL_DIALECTS ? g_strdup_printf ("%s on SQLite", sqlite) : g_strdup (sqlite);
+  return NULL;
+}
+
+static void
+add_locking (GPtrArray  *findings,
+             int         dialect,
+             guint       index,
+             StrataOp   *op,
+             const char *pg,
+             const char *sqlite)
+{
+  g_autofree char *text = locking_text (dialect, pg, sqlite);
+
+  if (text != NULL)
+    add (findings, STRATA_LINT_LOCKING, index, op, "%s", text);
+}
+
+/* SQL that loses rows or columns: DELETE, TRUNCATE, a DROP of anything but
+ * what holds no data (views, indexes, triggers, functions, …) */
+static gboolean
+sql_drops_data (const char *sql)
+{
+  static GRegex *regex;
+
+  if (g_once_init_enter (&regex))
+    {
+      GRegex *r = g_regex_new ("\\b(DELETE|TRUNCATE)\\b|"
+                               "\\bDROP\\s+(?!(MATERIALIZED\\s+)?VIEW\\b|INDEX\\b|TRIGGER\\b|FUNCTION\\b|"
+                               "PROCEDURE\\b|RULE\\b|POLICY\\b|DEFAULT\\b|NOT\\s+NULL\\b|CONSTRAINT\\b|"
+                               "STATISTICS\\b|COLLATION\\b|EXTENSION\\b)",
+                               G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+      g_once_init_leave (&regex, r);
+    }
+
+  return sql != NULL && g_regex_match (regex, sql, 0, NULL);
+}
+
 /* A change of type that keeps every value: a wider varchar, int → bigint,
  * anything → text. */
 static gboolean
@@ -141,6 +206,7 @@ type_change_is_widening (StrataDataType *from,
 
 static void
 lint_alter_column (GPtrArray   *findings,
+                   int          dialect,
                    guint        index,
                    StrataOp    *op,
                    StrataTable *table)
@@ -158,27 +224,32 @@ lint_alter_column (GPtrArray   *findings,
           add (findings, STRATA_LINT_DATA_DEPENDENT, index, op,
                "fails if a value of %s.%s does not convert to the new type", op->table, op->column);
         }
-      add (findings, STRATA_LINT_LOCKING, index, op,
-           "rewrites table %s under an exclusive lock on PostgreSQL (reads and writes wait); "
-           "rebuilds it on SQLite", op->table);
+      {
+        g_autofree char *pg = g_strdup_printf ("rewrites table %s under an exclusive lock (reads and writes wait)",
+                                               op->table);
+        g_autofree char *sqlite = g_strdup_printf ("rebuilds table %s (every row is copied)", op->table);
+
+        add_locking (findings, dialect, index, op, pg, sqlite);
+      }
     }
 
   if (op->nullable == 0)
     {
+      g_autofree char *pg = g_strdup_printf ("scans table %s under an exclusive lock", op->table);
+      g_autofree char *sqlite = g_strdup_printf ("rebuilds table %s (every row is copied)", op->table);
+
       add (findings, STRATA_LINT_DATA_DEPENDENT, index, op,
            "fails if %s.%s holds NULL in any row; fill them in first (an update or a default)",
            op->table, op->column);
-      add (findings, STRATA_LINT_LOCKING, index, op,
-           "scans table %s under an exclusive lock on PostgreSQL; rebuilds it on SQLite", op->table);
+      add_locking (findings, dialect, index, op, pg, sqlite);
     }
   else if (op->nullable == 1 || op->set_default)
-    add (findings, STRATA_LINT_LOCKING, index, op,
-         "rebuilds table %s on SQLite (every row is copied)", op->table);
-}
+    {
+      g_autofree char *sqlite = g_strdup_printf ("rebuilds table %s (every row is copied)", op->table);
 
-static GPtrArray *lint_ops (GPtrArray   *ops,
-                            StrataModel *model,
-                            gboolean     has_downgrade);
+      add_locking (findings, dialect, index, op, NULL, sqlite);
+    }
+}
 
 /* The column of @table that SQLite makes an alias of the rowid, numbering
  * it when an insert leaves it out, while PostgreSQL gives it no default:
@@ -413,34 +484,17 @@ lint_expressions (GPtrArray *findings,
     }
 }
 
-GPtrArray *
-strata_lint_ops (GPtrArray   *ops,
-                 StrataModel *state,
-                 gboolean     has_downgrade)
-{
-  g_autoptr(StrataModel) model = state ? strata_model_copy (state) : NULL;
-
-  g_return_val_if_fail (ops != NULL, NULL);
-
-  return lint_ops (ops, model, has_downgrade);
-}
-
-/* strata_lint_ops() that applies @ops to @state itself (the state after
- * them is left there), for linting a history in one pass. */
-GPtrArray *
-_strata_lint_ops_advance (GPtrArray   *ops,
-                          StrataModel *state,
-                          gboolean     has_downgrade)
-{
-  return lint_ops (ops, state, has_downgrade);
-}
-
+/* @in_place: replay the operations on @state itself (the caller walks a
+ * plan step by step) rather than on a copy */
 static GPtrArray *
 lint_ops (GPtrArray   *ops,
-          StrataModel *model,
-          gboolean     has_downgrade)
+          StrataModel *state,
+          gboolean     has_downgrade,
+          int          dialect,
+          gboolean     in_place)
 {
   g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
+  g_autoptr(StrataModel) model = state == NULL ? NULL : in_place ? strata_model_ref (state) : strata_model_copy (state);
   g_autoptr(GHashTable) created = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   g_return_val_if_fail (ops != NULL, NULL);
@@ -496,7 +550,7 @@ lint_ops (GPtrArray   *ops,
 
         case STRATA_OP_ALTER_COLUMN:
           if (!is_new)
-            lint_alter_column (findings, i, op, table);
+            lint_alter_column (findings, dialect, i, op, table);
           break;
 
         case STRATA_OP_ADD_COLUMN:
@@ -507,11 +561,11 @@ lint_ops (GPtrArray   *ops,
           break;
 
         case STRATA_OP_CREATE_INDEX:
-          if (!is_new && !op->concurrently)
+          if (!is_new && !op->concurrently && on_pg (dialect))
             add (findings, STRATA_LINT_LOCKING, i, op,
-                 "blocks writes to %s while the index builds on PostgreSQL; "
+                 "blocks writes to %s while the index builds%s; "
                  "\"concurrently\": true in a migration with \"transactional\": false avoids that",
-                 op->table);
+                 op->table, dialect == LINT_ALL_DIALECTS ? " on PostgreSQL" : "");
           if (!is_new && strata_index_get_unique (op->index))
             add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
                  "fails if %s already holds duplicates", op->table);
@@ -520,38 +574,47 @@ lint_ops (GPtrArray   *ops,
         case STRATA_OP_ADD_UNIQUE:
           if (!is_new)
             {
+              g_autofree char *sqlite = g_strdup_printf ("rebuilds %s (every row is copied)", op->table);
+
               add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
                    "fails if %s already holds duplicates", op->table);
-              add (findings, STRATA_LINT_LOCKING, i, op,
-                   "builds an index under an exclusive lock on PostgreSQL; rebuilds %s on SQLite", op->table);
+              add_locking (findings, dialect, i, op, "builds an index under an exclusive lock", sqlite);
             }
           break;
 
         case STRATA_OP_ADD_CHECK:
           if (!is_new)
             {
+              g_autofree char *pg = g_strdup_printf ("scans %s under an exclusive lock", op->table);
+              g_autofree char *sqlite = g_strdup_printf ("rebuilds %s (every row is copied)", op->table);
+
               add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
                    "fails if a row of %s does not satisfy %s", op->table, strata_check_get_expression (op->check));
-              add (findings, STRATA_LINT_LOCKING, i, op,
-                   "scans %s under an exclusive lock on PostgreSQL; rebuilds it on SQLite", op->table);
+              add_locking (findings, dialect, i, op, pg, sqlite);
             }
           break;
 
         case STRATA_OP_ADD_FOREIGN_KEY:
           if (!is_new)
             {
+              g_autofree char *pg = g_strdup_printf ("scans %s and locks %s against writes", op->table,
+                                                     strata_foreign_key_get_references (op->foreign_key));
+              g_autofree char *sqlite = g_strdup_printf ("rebuilds %s (every row is copied)", op->table);
+
               add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
                    "fails if a row of %s references a missing row of %s", op->table,
                    strata_foreign_key_get_references (op->foreign_key));
-              add (findings, STRATA_LINT_LOCKING, i, op,
-                   "scans %s and locks %s against writes on PostgreSQL; rebuilds %s on SQLite",
-                   op->table, strata_foreign_key_get_references (op->foreign_key), op->table);
+              add_locking (findings, dialect, i, op, pg, sqlite);
             }
           break;
 
         case STRATA_OP_DROP_CONSTRAINT:
           if (!is_new)
-            add (findings, STRATA_LINT_LOCKING, i, op, "rebuilds table %s on SQLite", op->table);
+            {
+              g_autofree char *sqlite = g_strdup_printf ("rebuilds table %s (every row is copied)", op->table);
+
+              add_locking (findings, dialect, i, op, NULL, sqlite);
+            }
           break;
 
         case STRATA_OP_INSERT:
@@ -561,7 +624,8 @@ lint_ops (GPtrArray   *ops,
           break;
 
         case STRATA_OP_SQL:
-          if (strata_op_is_destructive (op))
+          if ((on_sqlite (dialect) && sql_drops_data (op->sql[STRATA_DIALECT_SQLITE])) ||
+              (on_pg (dialect) && sql_drops_data (op->sql[STRATA_DIALECT_POSTGRESQL])))
             add (findings, STRATA_LINT_DESTRUCTIVE, i, op, "the SQL drops, deletes or truncates");
           if (!has_downgrade && !op->has_reverse)
             add (findings, STRATA_LINT_IRREVERSIBLE, i, op,
@@ -588,4 +652,66 @@ lint_ops (GPtrArray   *ops,
     }
 
   return g_steal_pointer (&findings);
+}
+
+/**
+ * strata_lint_ops:
+ * @ops: (element-type StrataOp): the operations
+ * @state: (nullable): the schema they apply to (not changed)
+ * @has_downgrade: whether the revision has a downgrade
+ *
+ * Returns: (transfer full) (element-type StrataLintFinding): the findings
+ */
+GPtrArray *
+strata_lint_ops (GPtrArray   *ops,
+                 StrataModel *state,
+                 gboolean     has_downgrade)
+{
+  g_return_val_if_fail (ops != NULL, NULL);
+
+  return lint_ops (ops, state, has_downgrade, LINT_ALL_DIALECTS, FALSE);
+}
+
+GPtrArray *
+strata_lint_ops_for_dialect (GPtrArray     *ops,
+                             StrataModel   *state,
+                             gboolean       has_downgrade,
+                             StrataDialect  dialect)
+{
+  g_return_val_if_fail (ops != NULL, NULL);
+  g_return_val_if_fail (dialect == STRATA_DIALECT_SQLITE || dialect == STRATA_DIALECT_POSTGRESQL, NULL);
+
+  return lint_ops (ops, state, has_downgrade, dialect, FALSE);
+}
+
+/**
+ * strata_lint_ops_advance:
+ *
+ * strata_lint_ops_for_dialect() on @state itself: @state becomes the
+ * schema after @ops. Linting a long plan step by step this way replays each
+ * step once, instead of the whole plan up to every step.
+ */
+GPtrArray *
+strata_lint_ops_advance (GPtrArray     *ops,
+                         StrataModel   *state,
+                         gboolean       has_downgrade,
+                         StrataDialect  dialect)
+{
+  g_return_val_if_fail (ops != NULL, NULL);
+  g_return_val_if_fail (state != NULL, NULL);
+  g_return_val_if_fail (dialect == STRATA_DIALECT_SQLITE || dialect == STRATA_DIALECT_POSTGRESQL, NULL);
+
+  return lint_ops (ops, state, has_downgrade, dialect, TRUE);
+}
+
+/* strata_lint_ops() on @state itself, for both dialects: a history linted
+ * in one pass (strata_lint_scripts()) */
+GPtrArray *
+_strata_lint_ops_advance (GPtrArray   *ops,
+                          StrataModel *state,
+                          gboolean     has_downgrade)
+{
+  g_return_val_if_fail (ops != NULL, NULL);
+
+  return lint_ops (ops, state, has_downgrade, LINT_ALL_DIALECTS, TRUE);
 }

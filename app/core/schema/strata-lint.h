@@ -5,6 +5,10 @@
 
 #pragma once
 
+#if !defined (STRATA_INSIDE) && !defined (STRATA_COMPILATION)
+# error "Only <strata.h> can be included directly."
+#endif
+
 #include <glib-object.h>
 
 #include "strata-model.h"
@@ -67,6 +71,19 @@ char               *strata_lint_finding_format    (StrataLintFinding  *finding);
 GPtrArray          *strata_lint_ops               (GPtrArray          *ops,
                                                    StrataModel        *state,
                                                    gboolean            has_downgrade);
+/* The same for one dialect: what happens there only (an index build locks
+ * on PostgreSQL, a table rebuild copies rows on SQLite, raw SQL is read in
+ * that dialect's text). strata_lint_ops speaks for both. */
+GPtrArray          *strata_lint_ops_for_dialect   (GPtrArray          *ops,
+                                                   StrataModel        *state,
+                                                   gboolean            has_downgrade,
+                                                   StrataDialect       dialect);
+/* The same, replaying @ops on @state itself (then the schema after them):
+ * for walking a plan step by step. */
+GPtrArray          *strata_lint_ops_advance       (GPtrArray          *ops,
+                                                   StrataModel        *state,
+                                                   gboolean            has_downgrade,
+                                                   StrataDialect       dialect);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataLintFinding, strata_lint_finding_free)
 

@@ -1043,6 +1043,15 @@ strata_model_apply_op (StrataModel  *self,
     }
 }
 
+/**
+ * strata_model_apply_ops:
+ * @self: the schema, changed
+ * @ops: (element-type StrataOp): the operations
+ * @where: (nullable): what to name in errors
+ * @error: return location for a #GError
+ *
+ * Returns: whether every operation applied
+ */
 gboolean
 strata_model_apply_ops (StrataModel  *self,
                         GPtrArray    *ops,
@@ -1277,6 +1286,14 @@ invert_one (StrataModel  *state,
   return g_steal_pointer (&inverse);
 }
 
+/**
+ * strata_model_invert_ops:
+ * @before: the schema @ops apply to
+ * @ops: (element-type StrataOp): the operations
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type StrataOp): the inverse, or %NULL with @error set
+ */
 GPtrArray *
 strata_model_invert_ops (StrataModel  *before,
                          GPtrArray    *ops,

@@ -2266,30 +2266,60 @@ strata_table_set_name (StrataTable *self,
   self->name = g_strdup (name);
 }
 
+/**
+ * strata_table_get_columns:
+ * @self: a #StrataTable
+ *
+ * Returns: (transfer none) (element-type StrataColumn): the columns, in order
+ */
 GPtrArray *
 strata_table_get_columns (StrataTable *self)
 {
   return self->columns;
 }
 
+/**
+ * strata_table_get_indexes:
+ * @self: a #StrataTable
+ *
+ * Returns: (transfer none) (element-type StrataIndex): the indexes
+ */
 GPtrArray *
 strata_table_get_indexes (StrataTable *self)
 {
   return self->indexes;
 }
 
+/**
+ * strata_table_get_foreign_keys:
+ * @self: a #StrataTable
+ *
+ * Returns: (transfer none) (element-type StrataForeignKey): the foreign keys
+ */
 GPtrArray *
 strata_table_get_foreign_keys (StrataTable *self)
 {
   return self->foreign_keys;
 }
 
+/**
+ * strata_table_get_uniques:
+ * @self: a #StrataTable
+ *
+ * Returns: (transfer none) (element-type StrataUnique): the unique constraints
+ */
 GPtrArray *
 strata_table_get_uniques (StrataTable *self)
 {
   return self->uniques;
 }
 
+/**
+ * strata_table_get_checks:
+ * @self: a #StrataTable
+ *
+ * Returns: (transfer none) (element-type StrataCheck): the check constraints
+ */
 GPtrArray *
 strata_table_get_checks (StrataTable *self)
 {
@@ -2342,6 +2372,12 @@ strata_table_lookup_check (StrataTable *self,
   return lookup_in_list (self, LIST_CHECKS, name);
 }
 
+/**
+ * strata_table_dup_primary_key:
+ * @self: a #StrataTable
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the primary key's columns
+ */
 char **
 strata_table_dup_primary_key (StrataTable *self)
 {
@@ -2916,6 +2952,12 @@ strata_model_equal (StrataModel *a,
   return list_equal (a->tables, b->tables, (EqualFunc)strata_table_equal);
 }
 
+/**
+ * strata_model_get_tables:
+ * @self: a #StrataModel
+ *
+ * Returns: (transfer none) (element-type StrataTable): the tables, in order
+ */
 GPtrArray *
 strata_model_get_tables (StrataModel *self)
 {

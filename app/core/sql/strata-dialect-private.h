@@ -29,7 +29,8 @@ void       _strata_dialect_append_version_change  (GString             *out,
                                                    const char * const  *removed,
                                                    const char * const  *added);
 /* PostgreSQL: an INSERT of a history row into @table (quoted) timed by the
- * server (started at now(), finished at clock_timestamp()). */
+ * server (started at now(), finished at clock_timestamp()); @stored: the
+ * copy of an applied revision (strata-stored.h), or NULL. */
 char      *_strata_dialect_render_timed_history_row (const char        *table,
                                                      const char        *revision,
                                                      const char        *direction,
@@ -37,7 +38,8 @@ char      *_strata_dialect_render_timed_history_row (const char        *table,
                                                      const char        *os_user,
                                                      const char        *host,
                                                      const char        *tool_version,
-                                                     const char        *outcome);
+                                                     const char        *outcome,
+                                                     const char        *stored);
 
 /* Offline SQL around a step that rebuilds tables (SQLite): foreign keys off
  * before its transaction, checked before its COMMIT, on again after. */

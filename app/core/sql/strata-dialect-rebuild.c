@@ -52,6 +52,14 @@ table_has_autoincrement (StrataTable *table)
   return FALSE;
 }
 
+/**
+ * strata_dialect_render_sqlite_rebuild:
+ * @before: the table as it is
+ * @after: the table as it must be
+ * @renamed: (nullable) (element-type utf8 utf8): new column names by old
+ *
+ * Returns: (transfer full) (element-type utf8): the statements of SQLite's table rebuild
+ */
 GPtrArray *
 strata_dialect_render_sqlite_rebuild (StrataTable *before,
                                       StrataTable *after,

@@ -102,12 +102,13 @@ _strata_dialect_render_timed_history_row (const char *table,
                                           const char *os_user,
                                           const char *host,
                                           const char *tool_version,
-                                          const char *outcome)
+                                          const char *outcome,
+                                          const char *stored)
 {
   GString *sql = g_string_new (NULL);
 
   g_string_append_printf (sql, "INSERT INTO %s (revision, direction, checksum, started, finished, "
-                               "duration_ms, os_user, host, tool_version, outcome) VALUES (", table);
+                               "duration_ms, os_user, host, tool_version, outcome, downgrade) VALUES (", table);
   append_literal (sql, revision);
   g_string_append_c (sql, ',');
   append_literal (sql, direction);
@@ -122,6 +123,8 @@ _strata_dialect_render_timed_history_row (const char *table,
   append_literal (sql, tool_version);
   g_string_append (sql, ", ");
   append_literal (sql, outcome);
+  g_string_append (sql, ", ");
+  append_literal (sql, stored);
   g_string_append (sql, ")");
 
   return g_string_free (sql, FALSE);

@@ -312,6 +312,13 @@ render_create_index (StrataDialect  dialect,
   return g_string_free (out, FALSE);
 }
 
+/**
+ * strata_dialect_render_create_table:
+ * @dialect: the dialect
+ * @table: the table
+ *
+ * Returns: (transfer full) (element-type utf8): the statements, without a trailing ";"
+ */
 GPtrArray *
 strata_dialect_render_create_table (StrataDialect  dialect,
                                     StrataTable   *table)
@@ -978,7 +985,9 @@ strata_dialect_create_history_table (StrataDialect  dialect,
                           "  os_user TEXT,\n"
                           "  host TEXT,\n"
                           "  tool_version TEXT,\n"
-                          "  outcome VARCHAR(16)\n"
+                          "  outcome VARCHAR(16),\n"
+                          "  downgrade TEXT,\n"
+                          "  statements_done BIGINT\n"
                           ")",
                           name,
                           dialect == STRATA_DIALECT_SQLITE

@@ -5,6 +5,10 @@
 
 #pragma once
 
+#if !defined (STRATA_INSIDE) && !defined (STRATA_COMPILATION)
+# error "Only <strata.h> can be included directly."
+#endif
+
 #include <glib.h>
 
 #include "strata-model.h"
@@ -72,7 +76,13 @@ GPtrArray *strata_dialect_render_ops_with_model (StrataDialect    dialect,
  *   os_user       TEXT
  *   host          TEXT
  *   tool_version  TEXT
- *   outcome       VARCHAR(16) ("success", "failure", …) */
+ *   outcome       VARCHAR(16) ("success", "failure", …)
+ *   downgrade     TEXT: of an applied revision, a copy of it with its
+ *                 downgrade (operations and SQL) as JSON, for a rollback
+ *                 once its file is gone (strata-stored.h)
+ *   statements_done BIGINT: of a non-transactional migration under way or
+ *                 interrupted (outcome "partial"), how many statements
+ *                 completed: the next run resumes after them */
 char      *strata_dialect_create_version_table (StrataDialect     dialect,
                                                 const char       *version_table);
 char      *strata_dialect_create_history_table (StrataDialect     dialect,

@@ -84,7 +84,16 @@ _strata_driver_pg_ensure_bookkeeping (StrataDriver  *self,
       create = i == 0 ? strata_dialect_create_version_table (dialect, tables[i])
                       : strata_dialect_create_history_table (dialect, tables[i]);
       create = qualify_create (schema, tables[i], create);
-      g_string_append_printf (sql, "IF to_regclass(%s) IS NULL THEN %s; END IF;\n", literal, create);
+      g_string_append_printf (sql, "IF to_regclass(%s) IS NULL THEN %s;\n", literal, create);
+      /* A history table from before stored copies and resumable runs gets
+       * their columns. */
+      if (i == 1)
+        g_string_append_printf (sql, "ELSIF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute "
+                                     "WHERE attrelid = to_regclass(%s) AND attname = 'statements_done' "
+                                     "AND NOT attisdropped) THEN ALTER TABLE %s ADD COLUMN IF NOT EXISTS downgrade TEXT, "
+                                     "ADD COLUMN statements_done BIGINT;\n",
+                                literal, quoted);
+      g_string_append (sql, "END IF;\n");
     }
 
   g_string_append (sql, "END$strata$");

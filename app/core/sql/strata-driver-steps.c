@@ -79,6 +79,37 @@ ensure_bookkeeping_default (StrataDriver  *self,
           return FALSE;
         }
     }
+  else
+    {
+      /* A history table from before stored copies and resumable runs gets
+       * their columns. */
+      static const char * const columns[][2] = { { "downgrade", "TEXT" }, { "statements_done", "BIGINT" } };
+      g_autofree char *literal = strata_dialect_quote_literal (dialect, history_table);
+      g_autofree char *check = g_strdup_printf ("SELECT name FROM pragma_table_info(%s) "
+                                                "WHERE name IN ('downgrade', 'statements_done')", literal);
+      g_autoptr(StrataResult) result = NULL;
+
+      if (!(result = strata_driver_query (self, check, cancellable, error)))
+        return FALSE;
+      for (guint i = 0; i < G_N_ELEMENTS (columns) && strata_result_get_n_rows (result) < G_N_ELEMENTS (columns); i++)
+        {
+          g_autofree char *quoted = strata_dialect_quote_identifier (dialect, history_table);
+          g_autofree char *alter = NULL;
+          gboolean present = FALSE;
+
+          for (guint j = 0; j < strata_result_get_n_rows (result); j++)
+            present |= g_strcmp0 (strata_result_get_value (result, j, 0), columns[i][0]) == 0;
+          if (present)
+            continue;
+
+          alter = g_strdup_printf ("ALTER TABLE %s ADD COLUMN %s %s", quoted, columns[i][0], columns[i][1]);
+          if (!strata_driver_execute (self, alter, cancellable, error))
+            {
+              g_prefix_error (error, "adding the column %s to %s: ", columns[i][0], history_table);
+              return FALSE;
+            }
+        }
+    }
 
   return TRUE;
 }

@@ -1788,6 +1788,12 @@ strata_url_get_sqlite_timeout (StrataUrl *self)
 
 /* Copies and changes. */
 
+/**
+ * strata_url_copy:
+ * @self: a #StrataUrl
+ *
+ * Returns: (transfer full): a copy
+ */
 StrataUrl *
 strata_url_copy (StrataUrl *self)
 {
@@ -1815,6 +1821,12 @@ strata_url_copy (StrataUrl *self)
   return copy;
 }
 
+/**
+ * strata_url_dup_without_password:
+ * @self: a #StrataUrl
+ *
+ * Returns: (transfer full): a copy without the password
+ */
 StrataUrl *
 strata_url_dup_without_password (StrataUrl *self)
 {

@@ -1,0 +1,2368 @@
+/* strata-session.c: the use cases, over a project, a profile and the
+ * revision graph
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The one layer the command line and the app call: it owns the project,
+ * the profile, the graph and the connection, opens the migrator with every
+ * project setting, and offers each use case in a blocking form (for the
+ * command line) and an asynchronous one (GTask, the work in a thread, for
+ * the app). Neither front door holds migration logic of its own.
+ */
+
+#define G_LOG_DOMAIN "strata-session"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "strata-diff.h"
+#include "strata-driver-pg.h"
+#include "strata-driver-sqlite.h"
+#include "strata-error.h"
+#include "strata-graph.h"
+#include "strata-lint.h"
+#include "strata-migrator-private.h"
+#include "strata-model.h"
+#include "strata-plan.h"
+#include "strata-profile.h"
+#include "strata-project.h"
+#include "strata-replay-private.h"
+#include "strata-script.h"
+#include "strata-session.h"
+#include "strata-state-cache-private.h"
+#include "strata-url.h"
+
+/* StrataHistoryRecord {{{ */
+
+/**
+ * StrataHistoryRecord:
+ * @id: the row's id
+ * @revision: the revision
+ * @direction: "up", "down", "stamp" or "unstamp"
+ * @checksum: (nullable): the checksum of the revision's file when it ran
+ * @started: (nullable): when it started, ISO 8601 in UTC
+ * @finished: (nullable): when it ended, ISO 8601 in UTC
+ * @duration_ms: how long it took in milliseconds, -1 when unknown
+ * @os_user: (nullable): who ran it: the operating system's user
+ * @host: (nullable): on which host
+ * @tool_version: (nullable): the version of Strata that ran it
+ * @outcome: "success", "failed" or "cancelled"
+ *
+ * One row of the history table: a revision applied, reverted or stamped.
+ */
+
+/**
+ * strata_history_record_copy:
+ * @record: a #StrataHistoryRecord
+ *
+ * Copies a history record.
+ *
+ * Returns: (transfer full): a copy of @record
+ */
+StrataHistoryRecord *
+strata_history_record_copy (const StrataHistoryRecord *record)
+{
+  StrataHistoryRecord *copy = g_new0 (StrataHistoryRecord, 1);
+
+  copy->id = record->id;
+  copy->revision = g_strdup (record->revision);
+  copy->direction = g_strdup (record->direction);
+  copy->checksum = g_strdup (record->checksum);
+  copy->started = g_strdup (record->started);
+  copy->finished = g_strdup (record->finished);
+  copy->duration_ms = record->duration_ms;
+  copy->os_user = g_strdup (record->os_user);
+  copy->host = g_strdup (record->host);
+  copy->tool_version = g_strdup (record->tool_version);
+  copy->outcome = g_strdup (record->outcome);
+
+  return copy;
+}
+
+/**
+ * strata_history_record_free:
+ * @record: a #StrataHistoryRecord
+ *
+ * Frees a history record.
+ */
+void
+strata_history_record_free (StrataHistoryRecord *record)
+{
+  if (record == NULL)
+    return;
+
+  g_free (record->revision);
+  g_free (record->direction);
+  g_free (record->checksum);
+  g_free (record->started);
+  g_free (record->finished);
+  g_free (record->os_user);
+  g_free (record->host);
+  g_free (record->tool_version);
+  g_free (record->outcome);
+  g_free (record);
+}
+
+G_DEFINE_BOXED_TYPE (StrataHistoryRecord, strata_history_record,
+                     strata_history_record_copy, strata_history_record_free)
+
+static const char *
+result_value (StrataResult *result,
+              guint         row,
+              const char   *column)
+{
+  int index = strata_result_get_column_index (result, column);
+
+  return index >= 0 ? strata_result_get_value (result, row, index) : NULL;
+}
+
+static GPtrArray *
+history_from_result (StrataResult *result)
+{
+  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_history_record_free);
+
+  for (guint row = 0; row < strata_result_get_n_rows (result); row++)
+    {
+      StrataHistoryRecord *record = g_new0 (StrataHistoryRecord, 1);
+      const char *id = result_value (result, row, "id");
+      const char *duration = result_value (result, row, "duration_ms");
+
+      record->id = id ? g_ascii_strtoll (id, NULL, 10) : 0;
+      record->revision = g_strdup (result_value (result, row, "revision"));
+      record->direction = g_strdup (result_value (result, row, "direction"));
+      record->checksum = g_strdup (result_value (result, row, "checksum"));
+      record->started = g_strdup (result_value (result, row, "started"));
+      record->finished = g_strdup (result_value (result, row, "finished"));
+      record->duration_ms = duration ? g_ascii_strtoll (duration, NULL, 10) : -1;
+      record->os_user = g_strdup (result_value (result, row, "os_user"));
+      record->host = g_strdup (result_value (result, row, "host"));
+      record->tool_version = g_strdup (result_value (result, row, "tool_version"));
+      record->outcome = g_strdup (result_value (result, row, "outcome"));
+      g_ptr_array_add (records, record);
+    }
+
+  return records;
+}
+
+/* }}} */
+
+/* StrataDatabaseState {{{ */
+
+/**
+ * StrataDatabaseState:
+ *
+ * What a database holds, read in one go by strata_session_read_state():
+ * its heads (the version table's rows) and its history.
+ */
+
+struct _StrataDatabaseState
+{
+  GObject    parent_instance;
+  char     **heads;
+  GPtrArray *history;
+  gboolean   exists;
+};
+
+G_DEFINE_FINAL_TYPE (StrataDatabaseState, strata_database_state, G_TYPE_OBJECT)
+
+static void
+strata_database_state_finalize (GObject *object)
+{
+  StrataDatabaseState *self = (StrataDatabaseState *)object;
+
+  g_clear_pointer (&self->heads, g_strfreev);
+  g_clear_pointer (&self->history, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (strata_database_state_parent_class)->finalize (object);
+}
+
+static void
+strata_database_state_class_init (StrataDatabaseStateClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = strata_database_state_finalize;
+}
+
+static void
+strata_database_state_init (StrataDatabaseState *self)
+{
+}
+
+/**
+ * strata_database_state_get_heads:
+ * @self: a #StrataDatabaseState
+ *
+ * The rows of the version table: the revisions the database is at.
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the version-table
+ *   rows, sorted (empty for a database at base)
+ */
+const char * const *
+strata_database_state_get_heads (StrataDatabaseState *self)
+{
+  g_return_val_if_fail (STRATA_IS_DATABASE_STATE (self), NULL);
+  return (const char * const *)self->heads;
+}
+
+/**
+ * strata_database_state_get_history:
+ * @self: a #StrataDatabaseState
+ *
+ * The history table's rows, newest first.
+ *
+ * Returns: (transfer none) (element-type StrataHistoryRecord): the history, newest first
+ */
+GPtrArray *
+strata_database_state_get_history (StrataDatabaseState *self)
+{
+  g_return_val_if_fail (STRATA_IS_DATABASE_STATE (self), NULL);
+  return self->history;
+}
+
+/**
+ * strata_database_state_get_exists:
+ * @self: a #StrataDatabaseState
+ *
+ * Whether the database exists (a SQLite file that is missing does not).
+ *
+ * Returns: whether the database exists (a SQLite file not created yet does
+ *   not, and is not created by reading its state)
+ */
+gboolean
+strata_database_state_get_exists (StrataDatabaseState *self)
+{
+  g_return_val_if_fail (STRATA_IS_DATABASE_STATE (self), FALSE);
+  return self->exists;
+}
+
+/* }}} */
+
+/* StrataStepReview {{{ */
+
+/**
+ * StrataStepReview:
+ *
+ * What one step of a plan will run, as strata_session_review_plan() works
+ * it out: the operations, their SQL for a dialect and their lint findings,
+ * or why they cannot run.
+ */
+
+struct _StrataStepReview
+{
+  GObject     parent_instance;
+  StrataStep *step;
+  GPtrArray  *operations;
+  GPtrArray  *statements;
+  GPtrArray  *findings;
+  GError     *error;
+};
+
+G_DEFINE_FINAL_TYPE (StrataStepReview, strata_step_review, G_TYPE_OBJECT)
+
+static void
+strata_step_review_finalize (GObject *object)
+{
+  StrataStepReview *self = (StrataStepReview *)object;
+
+  g_clear_object (&self->step);
+  g_clear_pointer (&self->operations, g_ptr_array_unref);
+  g_clear_pointer (&self->statements, g_ptr_array_unref);
+  g_clear_pointer (&self->findings, g_ptr_array_unref);
+  g_clear_error (&self->error);
+
+  G_OBJECT_CLASS (strata_step_review_parent_class)->finalize (object);
+}
+
+static void
+strata_step_review_class_init (StrataStepReviewClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = strata_step_review_finalize;
+}
+
+static void
+strata_step_review_init (StrataStepReview *self)
+{
+}
+
+/**
+ * strata_step_review_get_step:
+ * @self: a #StrataStepReview
+ *
+ * The step reviewed.
+ *
+ * Returns: (transfer none): the step
+ */
+StrataStep *
+strata_step_review_get_step (StrataStepReview *self)
+{
+  g_return_val_if_fail (STRATA_IS_STEP_REVIEW (self), NULL);
+  return self->step;
+}
+
+/**
+ * strata_step_review_get_operations:
+ * @self: a #StrataStepReview
+ *
+ * The operations the step runs, from strata_step_dup_operations(): the one
+ * function that decides what a step runs.
+ *
+ * Returns: (transfer none) (nullable) (element-type StrataOp): the
+ *   operations the step runs; %NULL when they could not be worked out
+ */
+GPtrArray *
+strata_step_review_get_operations (StrataStepReview *self)
+{
+  g_return_val_if_fail (STRATA_IS_STEP_REVIEW (self), NULL);
+  return self->operations;
+}
+
+/**
+ * strata_step_review_get_statements:
+ * @self: a #StrataStepReview
+ *
+ * The SQL the step runs on the review's dialect, as the migrator runs it.
+ *
+ * Returns: (transfer none) (nullable) (element-type utf8): the SQL the step
+ *   runs, exactly as the migrator runs it
+ */
+GPtrArray *
+strata_step_review_get_statements (StrataStepReview *self)
+{
+  g_return_val_if_fail (STRATA_IS_STEP_REVIEW (self), NULL);
+  return self->statements;
+}
+
+/**
+ * strata_step_review_get_findings:
+ * @self: a #StrataStepReview
+ *
+ * The lint findings of the step's operations, on the schema as it will be when the step runs.
+ *
+ * Returns: (transfer none) (element-type StrataLintFinding): lint findings
+ */
+GPtrArray *
+strata_step_review_get_findings (StrataStepReview *self)
+{
+  g_return_val_if_fail (STRATA_IS_STEP_REVIEW (self), NULL);
+  return self->findings;
+}
+
+/**
+ * strata_step_review_get_error:
+ * @self: a #StrataStepReview
+ *
+ * Why the step's operations or SQL could not be worked out (a migration
+ * that does not load, an irreversible downgrade, an operation the dialect
+ * cannot express).
+ *
+ * Returns: (transfer none) (nullable): why the step cannot be rendered
+ */
+const GError *
+strata_step_review_get_error (StrataStepReview *self)
+{
+  g_return_val_if_fail (STRATA_IS_STEP_REVIEW (self), NULL);
+  return self->error;
+}
+
+/* }}} */
+
+/* StrataSession {{{ */
+
+/**
+ * StrataSession:
+ *
+ * The use cases of Strata over one migration project and one database: the
+ * layer the `strata` command line and the Strata app both stand on.
+ *
+ * A session owns the project, the profile of the database, the revision
+ * graph and the connection, and opens the migrator with every project
+ * setting applied (the version and history tables, `schema=`, the lock and
+ * statement timeouts). Each use case has a blocking form, for a command
+ * line, and an asynchronous one (its blocking work in a worker thread), for
+ * an application with a main loop: read the database's state, plan, review
+ * a plan, apply or roll back with progress and cancellation, check drift,
+ * check the model, autogenerate, validate, stamp, lint.
+ */
+
+struct _StrataSession
+{
+  GObject                   parent_instance;
+
+  StrataProject            *project;
+  StrataProfile            *profile;
+  StrataGraph              *graph;
+  StrataDriver             *driver;
+  StrataMigrator           *migrator;
+
+  char                     *schema;
+  int                       lock_timeout;
+  int                       statement_timeout;
+  guint                     has_schema : 1;
+  guint                     has_lock_timeout : 1;
+  guint                     has_statement_timeout : 1;
+
+  StrataPasswordPromptFunc  prompt;
+  gpointer                  prompt_data;
+
+  GMutex                    mutex;
+};
+
+enum {
+  PROP_0,
+  PROP_PROJECT,
+  PROP_PROFILE,
+  N_PROPS
+};
+
+enum {
+  STEP_STARTED,
+  STEP_FINISHED,
+  STATEMENT,
+  NOTICE,
+  LOCK_WAITING,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (StrataSession, strata_session, G_TYPE_OBJECT)
+
+static void
+strata_session_dispose (GObject *object)
+{
+  StrataSession *self = (StrataSession *)object;
+
+  g_clear_object (&self->migrator);
+  g_clear_object (&self->driver);
+  g_clear_object (&self->graph);
+  g_clear_object (&self->profile);
+  g_clear_object (&self->project);
+
+  G_OBJECT_CLASS (strata_session_parent_class)->dispose (object);
+}
+
+static void
+strata_session_finalize (GObject *object)
+{
+  StrataSession *self = (StrataSession *)object;
+
+  g_clear_pointer (&self->schema, g_free);
+  g_mutex_clear (&self->mutex);
+
+  G_OBJECT_CLASS (strata_session_parent_class)->finalize (object);
+}
+
+static void
+strata_session_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  StrataSession *self = STRATA_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROJECT:
+      g_value_set_object (value, self->project);
+      break;
+    case PROP_PROFILE:
+      g_value_set_object (value, self->profile);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+strata_session_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  StrataSession *self = STRATA_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROJECT:
+      self->project = g_value_dup_object (value);
+      break;
+    case PROP_PROFILE:
+      strata_session_set_profile (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+strata_session_class_init (StrataSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = strata_session_dispose;
+  object_class->finalize = strata_session_finalize;
+  object_class->get_property = strata_session_get_property;
+  object_class->set_property = strata_session_set_property;
+
+  /**
+   * StrataSession:project:
+   *
+   * The migration project.
+   */
+  properties[PROP_PROJECT] =
+    g_param_spec_object ("project", NULL, NULL, STRATA_TYPE_PROJECT,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  /**
+   * StrataSession:profile:
+   *
+   * The database the session targets, or %NULL for offline use.
+   */
+  properties[PROP_PROFILE] =
+    g_param_spec_object ("profile", NULL, NULL, STRATA_TYPE_PROFILE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * StrataSession::step-started:
+   * @self: the session
+   * @step: the step
+   * @index: its position in the plan
+   * @n_steps: the number of steps
+   *
+   * A step of a run (strata_session_apply()) begins.
+   */
+  signals[STEP_STARTED] =
+    g_signal_new ("step-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, STRATA_TYPE_STEP, G_TYPE_UINT, G_TYPE_UINT);
+  /**
+   * StrataSession::step-finished:
+   * @self: the session
+   * @step: the step
+   * @index: its position in the plan
+   * @n_steps: the number of steps
+   * @seconds: how long it took
+   *
+   * A step of a run was committed.
+   */
+  signals[STEP_FINISHED] =
+    g_signal_new ("step-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 4, STRATA_TYPE_STEP, G_TYPE_UINT, G_TYPE_UINT,
+                  G_TYPE_DOUBLE);
+  /**
+   * StrataSession::statement:
+   * @self: the session
+   * @step: the step
+   * @sql: the statement about to run
+   *
+   * A run is about to run a statement.
+   */
+  signals[STATEMENT] =
+    g_signal_new ("statement", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, STRATA_TYPE_STEP, G_TYPE_STRING);
+  /**
+   * StrataSession::notice:
+   * @self: the session
+   * @step: the step
+   * @text: what the run did on its own (one line)
+   *
+   * Something a run did besides the step's statements, such as dropping an
+   * INVALID index an interrupted CREATE INDEX CONCURRENTLY left.
+   */
+  signals[NOTICE] =
+    g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, STRATA_TYPE_STEP, G_TYPE_STRING);
+  /**
+   * StrataSession::lock-waiting:
+   * @self: the session
+   * @holder: who holds the migration lock
+   *
+   * Emitted in the thread that runs the migration when another run holds
+   * the lock and this one starts to wait.
+   */
+  signals[LOCK_WAITING] =
+    g_signal_new ("lock-waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+strata_session_init (StrataSession *self)
+{
+  g_mutex_init (&self->mutex);
+  self->lock_timeout = -1;
+  self->statement_timeout = -1;
+}
+
+/**
+ * strata_session_new:
+ * @project: the migration project
+ * @profile: (nullable): the database to target, %NULL for offline work
+ *
+ * Makes a session over @project: the use cases of Strata for one project and one database.
+ *
+ * Returns: (transfer full): a new #StrataSession
+ */
+StrataSession *
+strata_session_new (StrataProject *project,
+                    StrataProfile *profile)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (project), NULL);
+  g_return_val_if_fail (profile == NULL || STRATA_IS_PROFILE (profile), NULL);
+
+  return g_object_new (STRATA_TYPE_SESSION, "project", project, "profile", profile, NULL);
+}
+
+/**
+ * strata_session_get_project:
+ * @self: a #StrataSession
+ *
+ * The project the session is for.
+ *
+ * Returns: (transfer none): the project
+ */
+StrataProject *
+strata_session_get_project (StrataSession *self)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  return self->project;
+}
+
+/**
+ * strata_session_set_profile:
+ * @self: a #StrataSession
+ * @profile: (nullable): the database to target
+ *
+ * Targets the database of @profile (for a connection the session makes itself).
+ */
+void
+strata_session_set_profile (StrataSession *self,
+                            StrataProfile *profile)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (profile == NULL || STRATA_IS_PROFILE (profile));
+
+  g_mutex_lock (&self->mutex);
+  if (g_set_object (&self->profile, profile))
+    {
+      g_clear_object (&self->migrator);
+      g_clear_object (&self->driver);
+    }
+  g_mutex_unlock (&self->mutex);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
+}
+
+/**
+ * strata_session_get_profile:
+ * @self: a #StrataSession
+ *
+ * The profile of the database the session targets.
+ *
+ * Returns: (transfer none) (nullable): the profile
+ */
+StrataProfile *
+strata_session_get_profile (StrataSession *self)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  return self->profile;
+}
+
+/**
+ * strata_session_get_graph:
+ * @self: a #StrataSession
+ * @error: return location for a #GError
+ *
+ * Loads the project's migrations on the first call. Any thread may call it.
+ *
+ * Returns: (transfer none): the revision graph, or %NULL with @error set
+ */
+StrataGraph *
+strata_session_get_graph (StrataSession  *self,
+                          GError        **error)
+{
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  g_mutex_lock (&self->mutex);
+  if (self->graph == NULL)
+    self->graph = strata_project_load_graph (self->project, error);
+  graph = self->graph;
+  g_mutex_unlock (&self->mutex);
+
+  return graph;
+}
+
+/**
+ * strata_session_set_graph:
+ * @self: a #StrataSession
+ * @graph: the project's graph, already loaded
+ *
+ * Shares a graph loaded elsewhere instead of loading it again: a project
+ * read again, or a graph that took in the stored copies of applied
+ * revisions. A migrator the session opened over another graph goes with it
+ * (the next one shares the same connection).
+ */
+void
+strata_session_set_graph (StrataSession *self,
+                          StrataGraph   *graph)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (STRATA_IS_GRAPH (graph));
+
+  g_mutex_lock (&self->mutex);
+  g_set_object (&self->graph, graph);
+  if (self->migrator != NULL && strata_migrator_get_graph (self->migrator) != graph)
+    g_clear_object (&self->migrator);
+  g_mutex_unlock (&self->mutex);
+}
+
+/**
+ * strata_session_set_schema:
+ * @self: a #StrataSession
+ * @schema: (nullable): the PostgreSQL schema, %NULL for strata.ini's
+ *
+ * Overrides strata.ini's schema= (PostgreSQL: the schema of the migrations
+ * and of the version and history tables), as --schema does.
+ */
+void
+strata_session_set_schema (StrataSession *self,
+                           const char    *schema)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+
+  g_free (self->schema);
+  self->schema = g_strdup (schema);
+  self->has_schema = schema != NULL;
+}
+
+/**
+ * strata_session_set_lock_timeout:
+ * @self: a #StrataSession
+ * @msec: milliseconds; 0 for none, -1 for the server's setting
+ *
+ * Overrides strata.ini's lock-timeout=, as --lock-timeout does:
+ * PostgreSQL's lock_timeout, which bounds the wait for another run's
+ * migration lock too; SQLite's busy timeout.
+ */
+void
+strata_session_set_lock_timeout (StrataSession *self,
+                                 int            msec)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+
+  self->lock_timeout = msec;
+  self->has_lock_timeout = TRUE;
+}
+
+/**
+ * strata_session_set_statement_timeout:
+ * @self: a #StrataSession
+ * @msec: milliseconds; 0 for none, -1 for the server's setting
+ *
+ * Overrides strata.ini's statement-timeout=, as --statement-timeout does (PostgreSQL).
+ */
+void
+strata_session_set_statement_timeout (StrataSession *self,
+                                      int            msec)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+
+  self->statement_timeout = msec;
+  self->has_statement_timeout = TRUE;
+}
+
+/**
+ * strata_session_dup_schema:
+ * @self: a #StrataSession
+ *
+ * The schema a run uses: the override, else strata.ini's for the profile, else its [strata] one.
+ *
+ * Returns: (transfer full) (nullable): the schema a run uses
+ */
+char *
+strata_session_dup_schema (StrataSession *self)
+{
+  const char *name;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (self->has_schema)
+    return g_strdup (self->schema);
+
+  name = self->profile != NULL && strata_profile_get_origin (self->profile) == STRATA_PROFILE_ORIGIN_PROJECT
+         ? strata_profile_get_name (self->profile) : NULL;
+
+  return strata_project_dup_schema (self->project, name);
+}
+
+/**
+ * strata_session_get_lock_timeout:
+ * @self: a #StrataSession
+ *
+ * The lock timeout a run uses: the override, else strata.ini's.
+ *
+ * Returns: milliseconds, 0 for none, -1 for the server's setting
+ */
+int
+strata_session_get_lock_timeout (StrataSession *self)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), -1);
+
+  return self->has_lock_timeout ? self->lock_timeout : strata_project_get_lock_timeout (self->project);
+}
+
+/**
+ * strata_session_get_statement_timeout:
+ * @self: a #StrataSession
+ *
+ * The statement timeout a run uses: the override, else strata.ini's.
+ *
+ * Returns: milliseconds, 0 for none, -1 for the server's setting
+ */
+int
+strata_session_get_statement_timeout (StrataSession *self)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), -1);
+
+  return self->has_statement_timeout ? self->statement_timeout
+                                     : strata_project_get_statement_timeout (self->project);
+}
+
+/**
+ * strata_session_set_driver:
+ * @self: a #StrataSession
+ * @driver: (nullable): an open connection to the profile's database
+ *
+ * Gives the session a connection made elsewhere (an application asks for
+ * the password itself); %NULL forgets it. The migrator opens on it with
+ * every project setting.
+ */
+void
+strata_session_set_driver (StrataSession *self,
+                           StrataDriver  *driver)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (driver == NULL || STRATA_IS_DRIVER (driver));
+
+  g_mutex_lock (&self->mutex);
+  if (g_set_object (&self->driver, driver))
+    g_clear_object (&self->migrator);
+  g_mutex_unlock (&self->mutex);
+}
+
+/**
+ * strata_session_get_driver:
+ * @self: a #StrataSession
+ *
+ * The connection, once made or given.
+ *
+ * Returns: (transfer none) (nullable): the connection, once open
+ */
+StrataDriver *
+strata_session_get_driver (StrataSession *self)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  return self->driver;
+}
+
+/**
+ * strata_session_set_prompt: (skip)
+ * @self: a #StrataSession
+ * @prompt: (nullable): asks for a password when connecting needs one
+ * @prompt_data: data for @prompt
+ *
+ * Bindings: set the profile's password (strata_profile_set_password())
+ * before connecting instead.
+ */
+void
+strata_session_set_prompt (StrataSession            *self,
+                           StrataPasswordPromptFunc  prompt,
+                           gpointer                  prompt_data)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+
+  self->prompt = prompt;
+  self->prompt_data = prompt_data;
+}
+
+static void
+on_lock_waiting (StrataDriver  *driver,
+                 const char    *holder,
+                 StrataSession *self)
+{
+  g_signal_emit (self, signals[LOCK_WAITING], 0, holder);
+}
+
+/**
+ * strata_session_open_migrator:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Connects (unless a connection was given) and makes the migrator with
+ * every project setting: the version and history tables, schema=, the lock
+ * and statement timeouts (SQLite: the busy timeout). The session keeps it
+ * for the use cases that follow.
+ *
+ * Returns: (transfer full): the migrator, or %NULL with @error set
+ */
+StrataMigrator *
+strata_session_open_migrator (StrataSession  *self,
+                              GCancellable   *cancellable,
+                              GError        **error)
+{
+  g_autoptr(StrataDriver) driver = NULL;
+  g_autofree char *schema = NULL;
+  StrataMigrator *migrator;
+  StrataGraph *graph;
+  int lock_timeout;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)))
+    return NULL;
+
+  g_mutex_lock (&self->mutex);
+  if (self->migrator != NULL)
+    {
+      migrator = g_object_ref (self->migrator);
+      g_mutex_unlock (&self->mutex);
+      return migrator;
+    }
+  driver = self->driver ? g_object_ref (self->driver) : NULL;
+  g_mutex_unlock (&self->mutex);
+
+  if (driver == NULL)
+    {
+      if (self->profile == NULL)
+        {
+          g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                               "no database: give a URL or a profile");
+          return NULL;
+        }
+      if (!(driver = strata_profile_connect (self->profile, strata_project_get_directory (self->project),
+                                             self->prompt, self->prompt_data, cancellable, error)))
+        return NULL;
+    }
+
+  schema = strata_session_dup_schema (self);
+  lock_timeout = strata_session_get_lock_timeout (self);
+
+  migrator = strata_migrator_new (driver, graph);
+  strata_migrator_set_version_table (migrator, strata_project_get_version_table (self->project));
+  strata_migrator_set_history_table (migrator, strata_project_get_history_table (self->project));
+  strata_migrator_set_schema (migrator, schema);
+  strata_migrator_set_lock_timeout (migrator, lock_timeout);
+  strata_migrator_set_statement_timeout (migrator, strata_session_get_statement_timeout (self));
+
+  if (STRATA_IS_DRIVER_PG (driver))
+    g_signal_connect_object (driver, "lock-waiting", G_CALLBACK (on_lock_waiting), self, 0);
+  else if (STRATA_IS_DRIVER_SQLITE (driver) && lock_timeout >= 0)
+    strata_driver_sqlite_set_busy_timeout (STRATA_DRIVER_SQLITE (driver), lock_timeout);
+
+  g_mutex_lock (&self->mutex);
+  g_set_object (&self->driver, driver);
+  g_set_object (&self->migrator, migrator);
+  g_mutex_unlock (&self->mutex);
+
+  return migrator;
+}
+
+/* Async plumbing: each use case's blocking form, in a thread {{{ */
+
+typedef gpointer (*SessionFunc) (StrataSession  *self,
+                                 gpointer        data,
+                                 GCancellable   *cancellable,
+                                 GError        **error);
+
+typedef struct
+{
+  SessionFunc     func;
+  gpointer        data;
+  GDestroyNotify  data_free;
+  GDestroyNotify  result_free;
+} SessionCall;
+
+static void
+session_call_free (gpointer data)
+{
+  SessionCall *call = data;
+
+  if (call->data_free != NULL)
+    g_clear_pointer (&call->data, call->data_free);
+  g_free (call);
+}
+
+static void
+session_call_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  SessionCall *call = task_data;
+  GError *error = NULL;
+  gpointer result;
+
+  result = call->func (source_object, call->data, cancellable, &error);
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, call->result_free);
+}
+
+static void
+session_call_async (StrataSession       *self,
+                    gpointer             source_tag,
+                    SessionFunc          func,
+                    gpointer             data,
+                    GDestroyNotify       data_free,
+                    GDestroyNotify       result_free,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SessionCall *call = g_new0 (SessionCall, 1);
+
+  call->func = func;
+  call->data = data;
+  call->data_free = data_free;
+  call->result_free = result_free;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, call, session_call_free);
+  g_task_run_in_thread (task, session_call_thread);
+}
+
+static gpointer
+session_call_finish (StrataSession  *self,
+                     GAsyncResult   *result,
+                     gpointer        source_tag,
+                     GError        **error)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* }}} */
+
+static gpointer
+open_migrator_func (StrataSession  *self,
+                    gpointer        data,
+                    GCancellable   *cancellable,
+                    GError        **error)
+{
+  return strata_session_open_migrator (self, cancellable, error);
+}
+
+/**
+ * strata_session_open_migrator_async:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_open_migrator() in a worker thread.
+ */
+void
+strata_session_open_migrator_async (StrataSession       *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+
+  session_call_async (self, strata_session_open_migrator_async, open_migrator_func, NULL, NULL,
+                      g_object_unref, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_open_migrator_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_open_migrator_async().
+ *
+ * Returns: (transfer full): the migrator, or %NULL with @error set
+ */
+StrataMigrator *
+strata_session_open_migrator_finish (StrataSession  *self,
+                                     GAsyncResult   *result,
+                                     GError        **error)
+{
+  return session_call_finish (self, result, strata_session_open_migrator_async, error);
+}
+
+/* State {{{ */
+
+/**
+ * strata_session_read_state:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Reads what the database holds: the version table's heads and the history, typed.
+ *
+ * Returns: (transfer full): the heads and the history, or %NULL with @error
+ */
+StrataDatabaseState *
+strata_session_read_state (StrataSession  *self,
+                           GCancellable   *cancellable,
+                           GError        **error)
+{
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(StrataDatabaseState) state = NULL;
+  g_autoptr(StrataResult) history = NULL;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (!(migrator = strata_session_open_migrator (self, cancellable, error)))
+    return NULL;
+
+  state = g_object_new (STRATA_TYPE_DATABASE_STATE, NULL);
+  state->exists = TRUE;
+  if (!(state->heads = strata_migrator_get_current_heads (migrator, cancellable, error)) ||
+      !(history = strata_migrator_get_history (migrator, cancellable, error)))
+    return NULL;
+  state->history = history_from_result (history);
+
+  return g_steal_pointer (&state);
+}
+
+static gpointer
+read_state_func (StrataSession  *self,
+                 gpointer        data,
+                 GCancellable   *cancellable,
+                 GError        **error)
+{
+  return strata_session_read_state (self, cancellable, error);
+}
+
+/**
+ * strata_session_read_state_async:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_read_state() in a worker thread.
+ */
+void
+strata_session_read_state_async (StrataSession       *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+
+  session_call_async (self, strata_session_read_state_async, read_state_func, NULL, NULL,
+                      g_object_unref, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_read_state_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_read_state_async().
+ *
+ * Returns: (transfer full): the state, or %NULL with @error set
+ */
+StrataDatabaseState *
+strata_session_read_state_finish (StrataSession  *self,
+                                  GAsyncResult   *result,
+                                  GError        **error)
+{
+  return session_call_finish (self, result, strata_session_read_state_async, error);
+}
+
+/* }}} */
+
+/**
+ * strata_session_plan:
+ * @self: a #StrataSession
+ * @direction: upgrade or downgrade
+ * @heads: (array zero-terminated=1): the database's heads
+ * @target: (nullable): the target, %NULL for "head"
+ * @error: return location for a #GError
+ *
+ * A plan from @heads (the database's) to @target: an upgrade applies
+ * @target's ancestors and what it depends on; a downgrade removes what
+ * depends on @target.
+ *
+ * Returns: (transfer full): the plan, or %NULL with @error set
+ */
+StrataPlan *
+strata_session_plan (StrataSession       *self,
+                     StrataDirection      direction,
+                     const char * const  *heads,
+                     const char          *target,
+                     GError             **error)
+{
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)))
+    return NULL;
+
+  if (direction == STRATA_DIRECTION_UP)
+    return strata_graph_plan_upgrade (graph, heads, target ? target : "head", error);
+
+  return strata_graph_plan_downgrade (graph, heads, target, error);
+}
+
+/* Review {{{ */
+
+/**
+ * strata_session_review_plan:
+ * @self: a #StrataSession
+ * @plan: the plan
+ * @dialect: the dialect to render for
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Reviews @plan step by step: per step its operations, its SQL for @dialect
+ * and its lint findings, all from the one function that decides what a step
+ * runs and the schema replayed as the migrator replays it. A step that
+ * cannot be reviewed carries its error; the steps after it are reviewed all
+ * the same.
+ *
+ * Returns: (transfer full) (element-type StrataStepReview): one review per
+ *   step, or %NULL with @error set (cancelled, or the graph cannot load)
+ */
+GPtrArray *
+strata_session_review_plan (StrataSession  *self,
+                            StrataPlan     *plan,
+                            StrataDialect   dialect,
+                            GCancellable   *cancellable,
+                            GError        **error)
+{
+  g_autoptr(GPtrArray) reviews = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) all_ops = NULL;
+  g_autoptr(StrataModel) state = NULL;
+  StrataGraph *graph;
+  guint n_steps;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (STRATA_IS_PLAN (plan), NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)))
+    return NULL;
+
+  /* What each step runs, from one replay of the history for the whole
+   * plan; should that fail, step by step, so that each step carries its own
+   * error. */
+  all_ops = strata_plan_dup_operations_for_dialect (plan, graph, dialect, NULL);
+
+  n_steps = strata_plan_get_n_steps (plan);
+  for (guint i = 0; i < n_steps; i++)
+    {
+      StrataStep *step = strata_plan_get_step (plan, i);
+      g_autoptr(StrataStepReview) review = g_object_new (STRATA_TYPE_STEP_REVIEW, NULL);
+      g_autoptr(StrataModel) before = NULL;
+      g_autoptr(StrataModel) rendered = NULL;
+      GError *local_error = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+
+      review->step = g_object_ref (step);
+
+      /* The schema as the migrator sees it before this step: replayed
+       * leniently, the database being the judge. */
+      if (state == NULL)
+        state = _strata_model_replay_lenient (graph, strata_step_get_heads_before (step), NULL, &local_error);
+
+      if (state != NULL && all_ops != NULL)
+        review->operations = g_ptr_array_ref (g_ptr_array_index (all_ops, i));
+      else if (state != NULL)
+        review->operations = strata_step_dup_operations_for_dialect (step, graph, dialect, &local_error);
+
+      if (review->operations != NULL)
+        {
+          gboolean reversible = strata_step_get_direction (step) == STRATA_DIRECTION_DOWN ||
+                                strata_script_get_downgrade (strata_step_get_script (step)) != NULL;
+
+          before = strata_model_copy (state);
+          review->findings = strata_lint_ops_for_dialect (review->operations, before, reversible, dialect);
+          for (guint j = 0; j < review->findings->len; j++)
+            {
+              StrataLintFinding *finding = g_ptr_array_index (review->findings, j);
+
+              if (finding->revision == NULL)
+                finding->revision = g_strdup (strata_step_get_revision (step));
+            }
+
+          rendered = strata_model_copy (state);
+          review->statements = _strata_migrator_render_step_with_state (graph, step, review->operations,
+                                                                        dialect, rendered, NULL, &local_error);
+          /* The next step starts where this one left the schema. */
+          if (review->statements != NULL)
+            {
+              g_clear_pointer (&state, strata_model_unref);
+              state = g_steal_pointer (&rendered);
+            }
+        }
+
+      if (review->findings == NULL)
+        review->findings = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
+      if (local_error != NULL)
+        {
+          review->error = local_error;
+          g_clear_pointer (&state, strata_model_unref);
+        }
+
+      g_ptr_array_add (reviews, g_steal_pointer (&review));
+    }
+
+  return g_steal_pointer (&reviews);
+}
+
+typedef struct
+{
+  StrataPlan    *plan;
+  StrataDialect  dialect;
+} ReviewData;
+
+static void
+review_data_free (gpointer data)
+{
+  ReviewData *review = data;
+
+  g_clear_object (&review->plan);
+  g_free (review);
+}
+
+static gpointer
+review_func (StrataSession  *self,
+             gpointer        data,
+             GCancellable   *cancellable,
+             GError        **error)
+{
+  ReviewData *review = data;
+
+  return strata_session_review_plan (self, review->plan, review->dialect, cancellable, error);
+}
+
+/**
+ * strata_session_review_plan_async:
+ * @self: a #StrataSession
+ * @plan: the plan
+ * @dialect: the dialect to render for
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_review_plan() in a worker thread.
+ */
+void
+strata_session_review_plan_async (StrataSession       *self,
+                                  StrataPlan          *plan,
+                                  StrataDialect        dialect,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  ReviewData *review;
+
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (STRATA_IS_PLAN (plan));
+
+  review = g_new0 (ReviewData, 1);
+  review->plan = g_object_ref (plan);
+  review->dialect = dialect;
+
+  session_call_async (self, strata_session_review_plan_async, review_func, review, review_data_free,
+                      (GDestroyNotify)g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_review_plan_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_review_plan_async().
+ *
+ * Returns: (transfer full) (element-type StrataStepReview): the reviews
+ */
+GPtrArray *
+strata_session_review_plan_finish (StrataSession  *self,
+                                   GAsyncResult   *result,
+                                   GError        **error)
+{
+  return session_call_finish (self, result, strata_session_review_plan_async, error);
+}
+
+/* }}} */
+
+/**
+ * strata_session_render_offline:
+ * @self: a #StrataSession
+ * @plan: the plan
+ * @dialect: the dialect
+ * @error: return location for a #GError
+ *
+ * The SQL script of @plan for @dialect, without a database (`strata upgrade
+ * --sql`): a script that guards itself (each migration checks the version
+ * table first), takes PostgreSQL's advisory lock and writes history, with
+ * the session's schema and timeouts.
+ *
+ * Returns: (transfer full): the script, or %NULL with @error set
+ */
+char *
+strata_session_render_offline (StrataSession  *self,
+                               StrataPlan     *plan,
+                               StrataDialect   dialect,
+                               GError        **error)
+{
+  g_autofree char *schema = NULL;
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)))
+    return NULL;
+
+  schema = strata_session_dup_schema (self);
+
+  return strata_migrator_render_guarded_script (graph, plan, dialect,
+                                                strata_project_get_version_table (self->project),
+                                                strata_project_get_history_table (self->project),
+                                                schema,
+                                                strata_session_get_lock_timeout (self),
+                                                strata_session_get_statement_timeout (self),
+                                                error);
+}
+
+/* Apply {{{ */
+
+static void
+forward_step_started (StrataMigrator *migrator,
+                      StrataStep     *step,
+                      guint           index,
+                      guint           n_steps,
+                      StrataSession  *self)
+{
+  g_signal_emit (self, signals[STEP_STARTED], 0, step, index, n_steps);
+}
+
+static void
+forward_step_finished (StrataMigrator *migrator,
+                       StrataStep     *step,
+                       guint           index,
+                       guint           n_steps,
+                       double          seconds,
+                       StrataSession  *self)
+{
+  g_signal_emit (self, signals[STEP_FINISHED], 0, step, index, n_steps, seconds);
+}
+
+static void
+forward_statement (StrataMigrator *migrator,
+                   StrataStep     *step,
+                   const char     *sql,
+                   StrataSession  *self)
+{
+  g_signal_emit (self, signals[STATEMENT], 0, step, sql);
+}
+
+static void
+forward_notice (StrataMigrator *migrator,
+                StrataStep     *step,
+                const char     *text,
+                StrataSession  *self)
+{
+  g_signal_emit (self, signals[NOTICE], 0, step, text);
+}
+
+#define N_FORWARDERS 4
+
+static void
+connect_forwarders (StrataSession  *self,
+                    StrataMigrator *migrator,
+                    gulong          ids[N_FORWARDERS])
+{
+  ids[0] = g_signal_connect (migrator, "step-started", G_CALLBACK (forward_step_started), self);
+  ids[1] = g_signal_connect (migrator, "step-finished", G_CALLBACK (forward_step_finished), self);
+  ids[2] = g_signal_connect (migrator, "statement", G_CALLBACK (forward_statement), self);
+  ids[3] = g_signal_connect (migrator, "notice", G_CALLBACK (forward_notice), self);
+}
+
+static void
+disconnect_forwarders (StrataMigrator *migrator,
+                       gulong          ids[N_FORWARDERS])
+{
+  for (guint i = 0; i < N_FORWARDERS; i++)
+    g_clear_signal_handler (&ids[i], migrator);
+}
+
+/**
+ * strata_session_apply:
+ * @self: a #StrataSession
+ * @plan: the plan to run
+ * @cancellable: (nullable): cancels the run, interrupting the statement under way
+ * @error: return location for a #GError
+ *
+ * Runs @plan on the database: each migration in its own transaction with
+ * its version and history rows, under the migration lock. The session emits
+ * #StrataSession::step-started, #StrataSession::step-finished and
+ * #StrataSession::statement as it goes.
+ *
+ * Returns: %TRUE when every step ran
+ */
+gboolean
+strata_session_apply (StrataSession  *self,
+                      StrataPlan     *plan,
+                      GCancellable   *cancellable,
+                      GError        **error)
+{
+  g_autoptr(StrataMigrator) migrator = NULL;
+  gulong ids[N_FORWARDERS];
+  gboolean ret;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (STRATA_IS_PLAN (plan), FALSE);
+
+  if (!(migrator = strata_session_open_migrator (self, cancellable, error)))
+    return FALSE;
+
+  connect_forwarders (self, migrator, ids);
+  ret = strata_migrator_run (migrator, plan, cancellable, error);
+  disconnect_forwarders (migrator, ids);
+
+  return ret;
+}
+
+typedef struct
+{
+  StrataMigrator *migrator;
+  gulong          ids[N_FORWARDERS];
+} ApplyData;
+
+static void
+apply_opened_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data);
+
+static void
+apply_run_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  StrataSession *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  disconnect_forwarders (STRATA_MIGRATOR (object), g_task_get_task_data (task));
+  (void)self;
+
+  if (strata_migrator_run_finish (STRATA_MIGRATOR (object), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+apply_opened_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  StrataSession *self = STRATA_SESSION (object);
+  g_autoptr(StrataMigrator) migrator = NULL;
+  GCancellable *cancellable;
+  StrataPlan *plan;
+  GError *error = NULL;
+  gulong *ids;
+
+  if (!(migrator = strata_session_open_migrator_finish (self, result, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  ids = g_new0 (gulong, N_FORWARDERS);
+  connect_forwarders (self, migrator, ids);
+  g_task_set_task_data (task, ids, g_free);
+
+  plan = g_object_get_data (G_OBJECT (task), "plan");
+  cancellable = g_task_get_cancellable (task);
+  strata_migrator_run_async (migrator, plan, cancellable, apply_run_cb, g_steal_pointer (&task));
+}
+
+/**
+ * strata_session_apply_async:
+ * @self: a #StrataSession
+ * @plan: the plan to run
+ * @cancellable: (nullable): cancels the run
+ * @callback: called when done, after every progress signal
+ * @user_data: data for @callback
+ *
+ * Runs @plan in a worker thread; the progress signals are emitted in the
+ * caller's thread-default main context, each before @callback.
+ */
+void
+strata_session_apply_async (StrataSession       *self,
+                            StrataPlan          *plan,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (STRATA_IS_PLAN (plan));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, strata_session_apply_async);
+  /* The run's own STRATA_ERROR_CANCELLED says where it stopped */
+  g_task_set_check_cancellable (task, FALSE);
+  g_object_set_data_full (G_OBJECT (task), "plan", g_object_ref (plan), g_object_unref);
+
+  strata_session_open_migrator_async (self, cancellable, apply_opened_cb, g_steal_pointer (&task));
+}
+
+/**
+ * strata_session_apply_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_apply_async().
+ *
+ * Returns: %TRUE when every step ran
+ */
+gboolean
+strata_session_apply_finish (StrataSession  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == strata_session_apply_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* }}} */
+
+/* Drift, check, autogenerate {{{ */
+
+static char *
+heads_label (const char * const *heads)
+{
+  g_autofree char *joined = NULL;
+
+  if (heads == NULL || heads[0] == NULL)
+    return g_strdup ("the empty database (base)");
+
+  joined = g_strjoinv (", ", (char **)heads);
+  return g_strdup_printf ("%s %s", heads[1] ? "revisions" : "revision", joined);
+}
+
+/**
+ * strata_session_check_drift:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Compares the live schema (read from the database, in the session's
+ * schema) with the one the revisions it is at describe.
+ *
+ * Returns: (transfer full): the computed differences between the schema the
+ *   database's revisions describe and the live one
+ */
+StrataDiff *
+strata_session_check_drift (StrataSession  *self,
+                            GCancellable   *cancellable,
+                            GError        **error)
+{
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(StrataModel) expected = NULL;
+  g_autoptr(StrataModel) actual = NULL;
+  g_autoptr(StrataDiff) diff = NULL;
+  g_auto(GStrv) heads = NULL;
+  g_autofree char *label = NULL;
+  StrataDriver *driver;
+  const char *exclude[3];
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (!(migrator = strata_session_open_migrator (self, cancellable, error)))
+    return NULL;
+
+  driver = strata_migrator_get_driver (migrator);
+  exclude[0] = strata_migrator_get_version_table (migrator);
+  exclude[1] = strata_migrator_get_history_table (migrator);
+  exclude[2] = NULL;
+  /* The expected schema as the server itself renders it (PostgreSQL: in a
+   * temporary schema that is rolled back), so its rewritings are no drift */
+  if (!(heads = strata_migrator_get_current_heads (migrator, cancellable, error)) ||
+      !(expected = strata_migrator_dup_expected_schema (strata_migrator_get_graph (migrator),
+                                                        (const char * const *)heads, driver,
+                                                        exclude, cancellable, error)))
+    return NULL;
+
+  if (!(actual = strata_driver_introspect (driver, exclude, cancellable, error)))
+    return NULL;
+
+  label = heads_label ((const char * const *)heads);
+  diff = strata_diff_new (expected, actual);
+  strata_diff_set_labels (diff, label, "the database");
+  strata_diff_set_dialect (diff, strata_driver_get_dialect (driver));
+  if (!strata_diff_compute (diff, error))
+    return NULL;
+
+  /* Introspection leaves INVALID indexes out (no query uses them); they
+   * are differences of their own, with what to do about them. */
+  if (STRATA_IS_DRIVER_PG (driver))
+    {
+      g_auto(GStrv) invalid = NULL;
+      GPtrArray *differences = strata_diff_get_differences (diff);
+
+      if (!(invalid = strata_driver_pg_dup_invalid_indexes (STRATA_DRIVER_PG (driver), cancellable, error)))
+        return NULL;
+      for (guint i = 0; invalid[i] != NULL; i++)
+        {
+          g_autofree char *name = g_strndup (invalid[i], strstr (invalid[i], " on ") - invalid[i]);
+
+          g_ptr_array_add (differences,
+                           g_strdup_printf ("index %s is INVALID (an interrupted CREATE INDEX CONCURRENTLY): "
+                                            "`strata upgrade` drops it and builds it again if its revision "
+                                            "is pending, else run DROP INDEX CONCURRENTLY %s",
+                                            invalid[i], name));
+        }
+    }
+
+  return g_steal_pointer (&diff);
+}
+
+static gpointer
+drift_func (StrataSession  *self,
+            gpointer        data,
+            GCancellable   *cancellable,
+            GError        **error)
+{
+  return strata_session_check_drift (self, cancellable, error);
+}
+
+/**
+ * strata_session_check_drift_async:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_check_drift() in a worker thread.
+ */
+void
+strata_session_check_drift_async (StrataSession       *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+
+  session_call_async (self, strata_session_check_drift_async, drift_func, NULL, NULL,
+                      g_object_unref, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_check_drift_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_check_drift_async().
+ *
+ * Returns: (transfer full): the differences, or %NULL with @error set
+ */
+StrataDiff *
+strata_session_check_drift_finish (StrataSession  *self,
+                                   GAsyncResult   *result,
+                                   GError        **error)
+{
+  return session_call_finish (self, result, strata_session_check_drift_async, error);
+}
+
+static StrataModel *
+load_schema (StrataSession  *self,
+             char          **out_path,
+             GCancellable   *cancellable,
+             GError        **error)
+{
+  GFile *file = strata_project_get_model_file (self->project);
+  g_autofree char *contents = NULL;
+  g_autofree char *path = strata_display_path (file);
+  g_autoptr(GError) local_error = NULL;
+  gsize length;
+
+  if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, &local_error))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
+                   "%s: cannot read the schema model: %s", path, local_error->message);
+      return NULL;
+    }
+
+  if (out_path != NULL)
+    *out_path = g_strdup (path);
+
+  return strata_model_new_from_data (contents, length, path, error);
+}
+
+static char **
+graph_heads (StrataGraph *graph)
+{
+  g_autoptr(GPtrArray) heads = strata_graph_get_heads (graph);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < heads->len; i++)
+    g_strv_builder_add (builder, strata_script_get_revision (g_ptr_array_index (heads, i)));
+
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * strata_session_check_model:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Compares schema.json with the schema the migrations' heads describe,
+ * without a database (`strata check`).
+ *
+ * Returns: (transfer full): the differences between the migrations' heads
+ *   and schema.json, labelled with both
+ */
+StrataDiff *
+strata_session_check_model (StrataSession  *self,
+                            GCancellable   *cancellable,
+                            GError        **error)
+{
+  g_autoptr(StrataModel) schema = NULL;
+  g_autoptr(StrataModel) head = NULL;
+  g_autoptr(StrataDiff) diff = NULL;
+  g_auto(GStrv) heads = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *label = NULL;
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)) ||
+      !(schema = load_schema (self, &path, cancellable, error)))
+    return NULL;
+
+  heads = graph_heads (graph);
+  if (!(head = strata_model_new_for_heads (graph, (const char * const *)heads, error)))
+    return NULL;
+
+  label = heads_label ((const char * const *)heads);
+  diff = strata_diff_new (head, schema);
+  strata_diff_set_labels (diff, label, path);
+  if (!strata_diff_compute (diff, error))
+    return NULL;
+
+  return g_steal_pointer (&diff);
+}
+
+/**
+ * strata_session_autogenerate:
+ * @self: a #StrataSession
+ * @parents: (array zero-terminated=1): the new revision's parents
+ * @depends_on: (nullable) (array zero-terminated=1): its dependencies
+ * @renames: (nullable) (array zero-terminated=1): "table.old=new" hints
+ * @downgrade: (out) (transfer full) (element-type StrataOp): the inverse,
+ *   empty when the operations have none (then the revision gets no
+ *   downgrade, and downgrading past it says why it cannot)
+ * @warnings: (out) (optional) (transfer full) (element-type utf8): what to
+ *   tell the author besides the diff's warnings: what differs between the
+ *   engines, an inverse that cannot be computed
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The operations that take the schema at @parents (and @depends_on) to
+ * schema.json, verified to do exactly that, and their inverse (`strata
+ * revision --autogenerate`).
+ *
+ * Returns: (transfer full): the diff, whose operations
+ *   (strata_diff_get_ops) take the schema at @parents to schema.json
+ *   exactly
+ */
+StrataDiff *
+strata_session_autogenerate (StrataSession       *self,
+                             const char * const  *parents,
+                             const char * const  *depends_on,
+                             const char * const  *renames,
+                             GPtrArray          **downgrade,
+                             GPtrArray          **warnings,
+                             GCancellable        *cancellable,
+                             GError             **error)
+{
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(StrataModel) schema = NULL;
+  g_autoptr(StrataModel) head = NULL;
+  g_autoptr(StrataModel) after = NULL;
+  g_autoptr(StrataDiff) diff = NULL;
+  g_autoptr(StrataDiff) verify = NULL;
+  g_autoptr(GPtrArray) base = g_ptr_array_new ();
+  g_autofree char *path = NULL;
+  g_autofree char *label = NULL;
+  StrataGraph *graph;
+  GPtrArray *ops;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (parents != NULL, NULL);
+  g_return_val_if_fail (downgrade != NULL, NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)))
+    return NULL;
+
+  for (guint i = 0; parents[i] != NULL; i++)
+    g_ptr_array_add (base, (gpointer)parents[i]);
+  for (guint i = 0; depends_on != NULL && depends_on[i] != NULL; i++)
+    g_ptr_array_add (base, (gpointer)depends_on[i]);
+  g_ptr_array_add (base, NULL);
+
+  if (!(schema = load_schema (self, &path, cancellable, error)) ||
+      !(head = strata_model_new_for_heads (graph, (const char * const *)base->pdata, error)))
+    return NULL;
+
+  label = heads_label (parents);
+  diff = strata_diff_new (head, schema);
+  strata_diff_set_labels (diff, label, path);
+  for (guint i = 0; renames != NULL && renames[i] != NULL; i++)
+    if (!strata_diff_add_rename (diff, renames[i], error))
+      return NULL;
+  if (!strata_diff_compute (diff, error))
+    return NULL;
+
+  ops = strata_diff_get_ops (diff);
+
+  /* What differs between the engines, as lint says it. */
+  {
+    g_autoptr(GPtrArray) findings = strata_lint_ops (ops, head, TRUE);
+
+    for (guint i = 0; i < findings->len; i++)
+      {
+        StrataLintFinding *finding = g_ptr_array_index (findings, i);
+
+        if (finding->kind == STRATA_LINT_DIALECT_DEPENDENT)
+          g_ptr_array_add (notes, g_strdup_printf ("%s: %s", finding->operation, finding->message));
+      }
+  }
+
+  /* The operations must take the head state to schema.json exactly. */
+  after = strata_model_copy (head);
+  if (!strata_model_apply_ops (after, ops, "upgrade", error))
+    {
+      g_prefix_error (error, "autogenerate produced operations that do not apply (a bug): ");
+      return NULL;
+    }
+  /* Equal models need no second diff (the common case, and a full diff of
+   * a large model costs as much as the first); a diff explains the rest. */
+  if (!strata_model_equal (after, schema))
+    {
+      verify = strata_diff_new (after, schema);
+      if (!strata_diff_compute (verify, error))
+        return NULL;
+    }
+  if (verify != NULL && !strata_diff_is_empty (verify) && strata_diff_get_warnings (diff)->len == 0)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED,
+                   "autogenerate cannot express: %s",
+                   (const char *)g_ptr_array_index (strata_diff_get_differences (verify), 0));
+      return NULL;
+    }
+
+  if (!(*downgrade = strata_model_invert_ops (head, ops, &local_error)))
+    {
+      if (!g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_IRREVERSIBLE))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      /* No "downgrade" key: downgrading past it then says why it cannot. */
+      g_ptr_array_add (notes, g_strdup (local_error->message));
+      *downgrade = g_ptr_array_new ();
+    }
+
+  if (warnings != NULL)
+    *warnings = g_steal_pointer (&notes);
+
+  return g_steal_pointer (&diff);
+}
+
+/* }}} */
+
+/* Heads, stamp, lint, the state cache {{{ */
+
+/**
+ * strata_session_read_heads:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The version table's rows, read inside a read transaction. For a SQLite
+ * file they are also recorded with the file's identity, so that a later
+ * strata_session_plan_unchanged() can answer without opening it.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the heads, sorted
+ *   (empty at base), or %NULL with @error set
+ */
+char **
+strata_session_read_heads (StrataSession  *self,
+                           GCancellable   *cancellable,
+                           GError        **error)
+{
+  g_autoptr(StrataMigrator) migrator = NULL;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (!(migrator = strata_session_open_migrator (self, cancellable, error)))
+    return NULL;
+
+  return _strata_state_cache_read_heads (migrator, cancellable, error);
+}
+
+/**
+ * strata_session_plan_unchanged:
+ * @self: a #StrataSession
+ * @target: (nullable): the upgrade's target, %NULL for "head"
+ *
+ * An upgrade that has nothing to do, known without opening the database:
+ * only for a SQLite file that provably has not changed since Strata last
+ * read its version table (see strata_session_read_heads()). Opening a
+ * SQLite file whose schema holds a thousand objects costs more than all
+ * the rest of a no-op upgrade.
+ *
+ * Returns: (transfer full) (nullable): an empty plan at the recorded heads,
+ *   or %NULL when the database must be opened to know
+ */
+StrataPlan *
+strata_session_plan_unchanged (StrataSession *self,
+                               const char    *target)
+{
+  g_autoptr(StrataUrl) parsed = NULL;
+  g_autoptr(StrataPlan) plan = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *path = NULL;
+  g_auto(GStrv) heads = NULL;
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (self->profile == NULL || self->driver != NULL ||
+      strata_profile_get_dialect (self->profile) != STRATA_DIALECT_SQLITE ||
+      !(graph = strata_session_get_graph (self, NULL)))
+    return NULL;
+
+  url = strata_profile_dup_url (self->profile, FALSE);
+  if (!(parsed = strata_url_parse (url, NULL)) || strata_url_is_memory (parsed))
+    return NULL;
+
+  /* Read-only or otherwise special URLs take the usual way. */
+  if (strata_url_get_param_names (parsed)[0] != NULL)
+    return NULL;
+
+  path = strata_url_get_sqlite_path (parsed, strata_project_get_directory (self->project));
+  if (!(heads = _strata_state_cache_lookup (path, strata_project_get_version_table (self->project))) ||
+      !(plan = strata_graph_plan_upgrade (graph, (const char * const *)heads, target ? target : "head", NULL)) ||
+      strata_plan_get_n_steps (plan) != 0)
+    return NULL;
+
+  return g_steal_pointer (&plan);
+}
+
+/**
+ * strata_session_stamp:
+ * @self: a #StrataSession
+ * @target: the revision (or target) to record as applied
+ * @purge: empty the version table first, whatever it holds
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Sets the version table to @target without running any migration, and
+ * records it in the history.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the heads stamped
+ *   (empty at base), or %NULL with @error set
+ */
+char **
+strata_session_stamp (StrataSession  *self,
+                      const char     *target,
+                      gboolean        purge,
+                      GCancellable   *cancellable,
+                      GError        **error)
+{
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_auto(GStrv) current = NULL;
+  g_auto(GStrv) heads = NULL;
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (target != NULL, NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)) ||
+      !(migrator = strata_session_open_migrator (self, cancellable, error)) ||
+      !(current = strata_migrator_get_current_heads (migrator, cancellable, error)) ||
+      !(heads = strata_graph_plan_stamp (graph, (const char * const *)current, target, purge, error)) ||
+      !strata_migrator_stamp (migrator, (const char * const *)heads, cancellable, error))
+    return NULL;
+
+  return g_steal_pointer (&heads);
+}
+
+typedef struct
+{
+  char     *target;
+  gboolean  purge;
+} StampData;
+
+static void
+stamp_data_free (gpointer data)
+{
+  StampData *stamp = data;
+
+  g_free (stamp->target);
+  g_free (stamp);
+}
+
+static gpointer
+stamp_func (StrataSession  *self,
+            gpointer        data,
+            GCancellable   *cancellable,
+            GError        **error)
+{
+  StampData *stamp = data;
+
+  return strata_session_stamp (self, stamp->target, stamp->purge, cancellable, error);
+}
+
+/**
+ * strata_session_stamp_async:
+ * @self: a #StrataSession
+ * @target: the revision (or target) to record as applied
+ * @purge: empty the version table first
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_stamp() in a worker thread.
+ */
+void
+strata_session_stamp_async (StrataSession       *self,
+                            const char          *target,
+                            gboolean             purge,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  StampData *stamp;
+
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (target != NULL);
+
+  stamp = g_new0 (StampData, 1);
+  stamp->target = g_strdup (target);
+  stamp->purge = purge;
+
+  session_call_async (self, strata_session_stamp_async, stamp_func, stamp, stamp_data_free,
+                      (GDestroyNotify)g_strfreev, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_stamp_finish:
+ * @self: a #StrataSession
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_stamp_async().
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the heads stamped
+ */
+char **
+strata_session_stamp_finish (StrataSession  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  return session_call_finish (self, result, strata_session_stamp_async, error);
+}
+
+/**
+ * strata_session_lint:
+ * @self: a #StrataSession
+ * @revisions: (nullable) (array zero-terminated=1): revisions (or targets)
+ *   to lint, %NULL for every revision
+ * @n_revisions: (out) (optional): how many revisions were linted
+ * @error: return location for a #GError
+ *
+ * Lints each revision's upgrade on the schema replayed up to it.
+ *
+ * Returns: (transfer full) (element-type StrataLintFinding): the findings,
+ *   or %NULL with @error set
+ */
+GPtrArray *
+strata_session_lint (StrataSession       *self,
+                     const char * const  *revisions,
+                     guint               *n_revisions,
+                     GError             **error)
+{
+  g_autoptr(GPtrArray) scripts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) all = NULL;
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)))
+    return NULL;
+
+  if (revisions != NULL && revisions[0] != NULL)
+    for (guint i = 0; revisions[i] != NULL; i++)
+      {
+        StrataScript *script = strata_graph_resolve (graph, revisions[i], error);
+
+        if (script == NULL)
+          return NULL;
+        g_ptr_array_add (scripts, g_object_ref (script));
+      }
+  else
+    {
+      GPtrArray *every = strata_graph_get_scripts (graph);
+
+      for (guint i = 0; i < every->len; i++)
+        g_ptr_array_add (scripts, g_object_ref (g_ptr_array_index (every, i)));
+    }
+
+  /* One pass over the history: each revision from the previous one's state */
+  if (!(all = strata_lint_scripts (graph, scripts, error)))
+    return NULL;
+
+  if (n_revisions != NULL)
+    *n_revisions = scripts->len;
+
+  return g_steal_pointer (&all);
+}
+
+/* }}} */
+
+/* Validate {{{ */
+
+/**
+ * strata_session_validate:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Compares the checksum recorded for each revision applied, and still applied, with its file's.
+ *
+ * Returns: (transfer full) (element-type utf8): one line per problem
+ */
+GPtrArray *
+strata_session_validate (StrataSession  *self,
+                         GCancellable   *cancellable,
+                         GError        **error)
+{
+  g_autoptr(StrataDatabaseState) state = NULL;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)) ||
+      !(state = strata_session_read_state (self, cancellable, error)))
+    return NULL;
+
+  /* Newest first: the latest record of each revision counts. */
+  for (guint i = 0; i < state->history->len; i++)
+    {
+      StrataHistoryRecord *record = g_ptr_array_index (state->history, i);
+      StrataScript *script;
+
+      if (record->revision == NULL || g_hash_table_contains (seen, record->revision))
+        continue;
+      g_hash_table_add (seen, record->revision);
+
+      if (g_strcmp0 (record->outcome, "success") != 0 ||
+          (g_strcmp0 (record->direction, "up") != 0 && g_strcmp0 (record->direction, "stamp") != 0))
+        continue;
+
+      if (!(script = strata_graph_lookup (graph, record->revision)))
+        g_ptr_array_add (problems, g_strdup_printf ("revision %s: applied, but its file is missing",
+                                                    record->revision));
+      else if (record->checksum != NULL &&
+               g_strcmp0 (record->checksum, strata_script_get_checksum (script)) != 0)
+        {
+          g_autofree char *what = _strata_describe_revision (script);
+
+          g_ptr_array_add (problems, g_strdup_printf ("%s: changed since it was applied (checksum %s, was %s)",
+                                                      what, strata_script_get_checksum (script),
+                                                      record->checksum));
+        }
+    }
+
+  return g_steal_pointer (&problems);
+}
+
+static gpointer
+validate_func (StrataSession  *self,
+               gpointer        data,
+               GCancellable   *cancellable,
+               GError        **error)
+{
+  return strata_session_validate (self, cancellable, error);
+}
+
+/**
+ * strata_session_validate_async:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_validate() in a worker thread.
+ */
+void
+strata_session_validate_async (StrataSession       *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+
+  session_call_async (self, strata_session_validate_async, validate_func, NULL, NULL,
+                      (GDestroyNotify)g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_validate_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_validate_async().
+ *
+ * Returns: (transfer full) (element-type utf8): the problems
+ */
+GPtrArray *
+strata_session_validate_finish (StrataSession  *self,
+                                GAsyncResult   *result,
+                                GError        **error)
+{
+  return session_call_finish (self, result, strata_session_validate_async, error);
+}
+
+/* }}} */
+
+/* }}} */
