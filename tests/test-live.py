@@ -181,6 +181,62 @@ def rebuild_online_equals_sql(tmp):
                                  "downgrade r2", "downgrade base", "upgrade head")
 
 
+# An enum type's new values on SQLite rebuild every table using it (the CHECK
+# holds the values): from the live table, so what raw SQL made survives, and
+# a renamed value is renamed in the rows. On PostgreSQL, ALTER TYPE.
+ENUM_HISTORY = [
+    (("e1", None, [
+        {"op": "create_enum", "name": "mood", "values": ["calm", "busy"]},
+        {"op": "create_table", "table": "desk",
+         "columns": [{"name": "id", "type": "integer", "primary_key": True},
+                     {"name": "mood", "type": {"enum": "mood"}, "nullable": False, "default": "'calm'"}]},
+        {"op": "insert", "table": "desk", "rows": [{"id": 1, "mood": "busy"}, {"id": 2, "mood": "calm"}]},
+    ]), {}),
+    (("e2", "e1", [
+        sql_op("ALTER TABLE desk ADD COLUMN note TEXT;\nCREATE INDEX ix_desk_note ON desk (note);\n"
+               "UPDATE desk SET note = 'kept' WHERE id = 1",
+               reverse="DROP INDEX ix_desk_note;\nALTER TABLE desk DROP COLUMN note"),
+        {"op": "alter_enum", "name": "mood", "add_value": "away", "after": "calm"},
+    ]), {}),
+    (("e3", "e2", [
+        {"op": "alter_enum", "name": "mood", "rename_value": "busy", "to": "working"},
+    ]), {}),
+]
+
+
+def enum_values(db):
+    if PG:
+        return db_rows(db, "SELECT enum_range(NULL::mood)::text")[0][0]
+    return re.search(r'CHECK \(("mood" IN \(.*?\))\)', db_rows(db, "SELECT sql FROM sqlite_schema WHERE name = 'desk'")[0][0]).group(1)
+
+
+@test_both
+def enum_values_change_on_the_live_table(tmp):
+    (p, db), offline = twin_projects(tmp, ENUM_HISTORY)
+    strata("-C", p, "upgrade", "e2", check=0)
+    assert indexes_of(db, "desk") == ["ix_desk_note"], indexes_of(db, "desk")
+    assert db_rows(db, "SELECT id, mood, note FROM desk ORDER BY id") == [(1, "busy", "kept"), (2, "calm", None)]
+    strata("-C", p, "upgrade", "e3", check=0)
+    assert db_rows(db, "SELECT id, mood, note FROM desk ORDER BY id") == [(1, "working", "kept"), (2, "calm", None)]
+    assert indexes_of(db, "desk") == ["ix_desk_note"], indexes_of(db, "desk")
+    if PG:
+        assert enum_values(db) == "{calm,away,working}", enum_values(db)
+    else:
+        assert enum_values(db) == "\"mood\" IN ('calm', 'away', 'working')", enum_values(db)
+    # the new CHECK holds: a value outside the type is refused
+    try:
+        cli.db_exec(db, "INSERT INTO desk (id, mood) VALUES (9, 'busy')")
+        refused = False
+    except Exception:
+        refused = True
+    assert refused, "a value outside the enum type was stored"
+    assert_no_drift(p, "e3")
+    strata("-C", p, "downgrade", "e2", check=0)
+    assert db_rows(db, "SELECT id, mood FROM desk ORDER BY id") == [(1, "busy"), (2, "calm")]
+    assert indexes_of(db, "desk") == ["ix_desk_note"], indexes_of(db, "desk")
+    assert_online_equals_offline((p, db), offline, "upgrade e3")
+
+
 # The `--sql` shadow keeps a table only named by structured operations out of
 # its schema (its statements kept aside) until a rebuild, raw SQL or a rename
 # needs it: renames carried into other tables' foreign keys, raw SQL naming a
