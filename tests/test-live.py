@@ -693,6 +693,42 @@ def shop_history_equals_alembic(tmp):
         "\n".join(f"+ alembic {x}" for x in fa if x not in fs)
 
 
+# --- item 14: drift compares what the server made with what it makes of the
+# expected schema, so its rewritings are no drift ----------------------------
+
+@test_both
+def drift_has_no_false_positives(tmp):
+    p = cli.new_project(tmp)
+    write_revision(p, "d1", None, [
+        {"op": "create_table", "table": "gauge",
+         "columns": [{"name": "id", "type": "integer", "primary_key": True, "autoincrement": True},
+                     {"name": "level", "type": "integer", "nullable": False, "default": "'1'"},
+                     {"name": "ratio", "type": "float"},
+                     {"name": "scale", "type": "double", "default": "1.5"},
+                     {"name": "kind", "type": "varchar(10)", "nullable": False, "default": "'dial'"},
+                     {"name": "seen", "type": "timestamptz", "default": "CURRENT_TIMESTAMP"}],
+         "checks": [{"name": "ck_gauge_kind", "expression": "kind IN ('dial', 'bar')"},
+                    {"name": "ck_gauge_level", "expression": "level BETWEEN 0 AND 10"}],
+         "indexes": [{"name": "ix_gauge_low", "columns": ["level"], "where": "level < 3 AND kind <> 'bar'"}]},
+    ])
+    # raw SQL: a serial column, a view and a function the operations do not describe
+    write_revision(p, "d2", "d1", [
+        {"op": "sql",
+         "postgresql": "CREATE TABLE reading (id serial PRIMARY KEY, gauge_id integer REFERENCES gauge (id), "
+                       "value numeric);\nCREATE VIEW low_gauges AS SELECT id FROM gauge WHERE level < 3",
+         "sqlite": "CREATE TABLE reading (id INTEGER PRIMARY KEY AUTOINCREMENT, gauge_id INTEGER REFERENCES gauge (id), "
+                   "value NUMERIC);\nCREATE VIEW low_gauges AS SELECT id FROM gauge WHERE level < 3",
+         "reverse": "DROP VIEW low_gauges;\nDROP TABLE reading"},
+    ])
+    for rev in ("d1", "d2"):
+        strata("-C", p, "upgrade", rev, check=0)
+        assert_no_drift(p, rev)
+    # and a change made outside the migrations is reported
+    cli.db_exec(os.path.join(p, "app.db"), "ALTER TABLE gauge ADD COLUMN extra integer")
+    r = strata("-C", p, "drift", check=None)
+    assert r.status != 0 and "extra" in r.out + r.err, r
+
+
 @test_pg
 def nontransactional_split_by_postgresql_grammar(tmp):
     p = cli.new_project(tmp)
