@@ -99,7 +99,7 @@ strata_env_list_variables (const char *text)
 /**
  * strata_env_expand:
  * @text: a value of strata.ini or .env
- * @lookup: gives a variable's value
+ * @lookup: (scope call): gives a variable's value
  * @user_data: for @lookup
  * @flags: %STRATA_ENV_EXPAND_URL for a database URL
  * @where: (nullable): the value's place, for errors

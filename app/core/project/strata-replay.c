@@ -254,10 +254,18 @@ strata_step_dup_operations (StrataStep   *step,
 
 /**
  * strata_step_dup_operations_for_dialect:
- * @dialect: the dialect the step runs on, or -1 for none in particular
+ * @step: a step
+ * @graph: (nullable): the graph the step comes from
+ * @dialect: the dialect the step runs on (a #StrataDialect), or -1 for none
+ *   in particular
+ * @error: return location for a #GError
  *
  * Like strata_step_dup_operations(), with a computed inverse from the
- * schema of @dialect: operations with "dialects" are undone where they ran.
+ * schema of @dialect, so that operations with "dialects" are undone where
+ * they ran.
+ *
+ * Returns: (transfer container) (element-type StrataOp): the operations,
+ *   or %NULL with @error set
  */
 GPtrArray *
 strata_step_dup_operations_for_dialect (StrataStep   *step,
@@ -331,10 +339,17 @@ strata_plan_dup_operations (StrataPlan   *plan,
 
 /**
  * strata_plan_dup_operations_for_dialect:
- * @dialect: the dialect the plan runs on, or -1 for none in particular
+ * @plan: a plan
+ * @graph: (nullable): the graph the plan comes from
+ * @dialect: the dialect the plan runs on (a #StrataDialect), or -1 for none
+ *   in particular
+ * @error: return location for a #GError
  *
  * strata_plan_dup_operations() with computed inverses from the schema of
- * @dialect: operations with "dialects" are undone where they ran.
+ * @dialect, so that operations with "dialects" are undone where they ran.
+ *
+ * Returns: (transfer container) (element-type GPtrArray): the operations
+ *   of each step, or %NULL with @error set
  */
 GPtrArray *
 strata_plan_dup_operations_for_dialect (StrataPlan   *plan,
@@ -587,6 +602,18 @@ strata_lint_script (StrataGraph   *graph,
   return lint_script (graph, script, NULL, error);
 }
 
+/**
+ * strata_lint_script_for_dialect:
+ * @graph: the revision graph
+ * @script: the revision
+ * @dialect: the dialect whose findings are wanted
+ * @error: return location for a #GError
+ *
+ * strata_lint_script() for one dialect: what happens there only.
+ *
+ * Returns: (transfer full) (element-type StrataLintFinding): the findings,
+ *   or %NULL with @error set
+ */
 GPtrArray *
 strata_lint_script_for_dialect (StrataGraph    *graph,
                                 StrataScript   *script,

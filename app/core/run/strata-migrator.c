@@ -1211,6 +1211,7 @@ strata_migrator_class_init (StrataMigratorClass *klass)
    */
   /**
    * StrataMigrator::notice:
+   * @self: a #StrataMigrator
    * @step: the step
    * @text: what the run did on its own (one line)
    *

@@ -491,6 +491,13 @@ strata_plan_file_load (GFile   *file,
   return g_steal_pointer (&self);
 }
 
+/**
+ * strata_plan_file_get_plan:
+ * @self: a #StrataPlanFile
+ *
+ * Returns: (transfer none) (nullable): the plan the file was read into, if
+ *   it was
+ */
 StrataPlan *
 strata_plan_file_get_plan (StrataPlanFile *self)
 {

@@ -672,6 +672,19 @@ strata_lint_ops (GPtrArray   *ops,
   return lint_ops (ops, state, has_downgrade, LINT_ALL_DIALECTS, FALSE);
 }
 
+/**
+ * strata_lint_ops_for_dialect:
+ * @ops: (element-type StrataOp): the operations
+ * @state: (nullable): the schema before them (not changed)
+ * @has_downgrade: whether the revision has a downgrade of its own
+ * @dialect: the dialect whose findings are wanted
+ *
+ * strata_lint_ops() for one dialect: what happens there only (an index
+ * build locks on PostgreSQL, a table rebuild copies rows on SQLite, raw
+ * SQL is read in that dialect's text).
+ *
+ * Returns: (transfer full) (element-type StrataLintFinding): the findings
+ */
 GPtrArray *
 strata_lint_ops_for_dialect (GPtrArray     *ops,
                              StrataModel   *state,
@@ -686,10 +699,16 @@ strata_lint_ops_for_dialect (GPtrArray     *ops,
 
 /**
  * strata_lint_ops_advance:
+ * @ops: (element-type StrataOp): the operations
+ * @state: the schema before them; it becomes the schema after them
+ * @has_downgrade: whether the revision has a downgrade of its own
+ * @dialect: the dialect whose findings are wanted
  *
  * strata_lint_ops_for_dialect() on @state itself: @state becomes the
  * schema after @ops. Linting a long plan step by step this way replays each
  * step once, instead of the whole plan up to every step.
+ *
+ * Returns: (transfer full) (element-type StrataLintFinding): the findings
  */
 GPtrArray *
 strata_lint_ops_advance (GPtrArray     *ops,

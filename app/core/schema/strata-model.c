@@ -2544,6 +2544,13 @@ strata_model_remove_enum (StrataModel *self,
   return g_hash_table_remove (self->enums, name);
 }
 
+/**
+ * strata_model_get_enum_names:
+ * @self: a #StrataModel
+ *
+ * Returns: (transfer none) (element-type utf8): the names of the enum
+ *   types, in creation order
+ */
 GPtrArray *
 strata_model_get_enum_names (StrataModel *self)
 {
@@ -2601,6 +2608,13 @@ strata_model_add_sequence (StrataModel *self,
   g_ptr_array_add (self->sequences, sequence);
 }
 
+/**
+ * strata_model_get_sequence_names:
+ * @self: a #StrataModel
+ *
+ * Returns: (transfer none) (element-type utf8): the names of the
+ *   sequences, in creation order; valid until the next call
+ */
 GPtrArray *
 strata_model_get_sequence_names (StrataModel *self)
 {

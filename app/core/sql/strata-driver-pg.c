@@ -1082,6 +1082,7 @@ strata_driver_pg_class_init (StrataDriverPgClass *klass)
    */
   /**
    * StrataDriverPg::statement-waiting:
+   * @self: a #StrataDriverPg
    * @what: the statement, the server, and who holds the lock it waits for
    *   (pid, application, user, state, query)
    *

@@ -585,6 +585,7 @@ strata_driver_sqlite_class_init (StrataDriverSqliteClass *klass)
 
   /**
    * StrataDriverSqlite::lock-waiting:
+   * @self: a #StrataDriverSqlite
    * @what: the file, how long the wait may last and how to change that
    *
    * A statement has waited half a second for another connection's lock on
