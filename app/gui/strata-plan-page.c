@@ -1451,11 +1451,16 @@ strata_plan_page_run_cb (GObject      *object,
           g_autofree char *text = NULL;
 
           /* Translators: "3 steps applied here, 5 by another deploy" */
-          text = g_strdup_printf (_("Finished: %u applied here, %u by another deploy"), self->n_done, elsewhere);
+          text = g_strdup_printf (ngettext ("Finished: %u applied here, %u by another deploy",
+                                            "Finished: %u applied here, %u by another deploy",
+                                            self->n_done),
+                                  self->n_done, elsewhere);
           gtk_progress_bar_set_text (self->progress_bar, text);
           strata_plan_page_log (self, "%s", text);
           /* Translators: a toast: the database, its revision, the steps applied here and elsewhere */
-          message = g_strdup_printf (_("%s is at %s: %u steps applied here, %u by another deploy"),
+          message = g_strdup_printf (ngettext ("%s is at %s: %u step applied here, %u by another deploy",
+                                               "%s is at %s: %u steps applied here, %u by another deploy",
+                                               self->n_done),
                                      database, target, self->n_done, elsewhere);
         }
     }
