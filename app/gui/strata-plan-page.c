@@ -443,7 +443,7 @@ review_thread (GTask        *task,
                   finding->kind = STRATA_LINT_IRREVERSIBLE;
                   finding->where = g_strdup ("downgrade");
                   finding->operation = g_strdup ("\"downgrade\": []");
-                  finding->message = g_strdup (STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE);
+                  finding->message = g_strdup (_(STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE));
                   g_ptr_array_add (step_review->findings, finding);
                 }
               for (guint j = 0; j < step_review->findings->len; j++)
