@@ -171,5 +171,22 @@ def machine_output_untranslated(tmp):
     assert german == english, (german, english)
 
 
+@test
+def offline_sql_without_database(tmp):
+    # upgrade --sql with no database anywhere starts from base: the CLI
+    # recognises the core's "no database given" in German too
+    project = new_project(tmp)
+    ini = os.path.join(project, "strata.ini")
+    with open(ini, encoding="utf-8") as f:
+        text = re.sub(r"(?m)^url=.*$", "", f.read())
+    with open(ini, "w", encoding="utf-8") as f:
+        f.write(text)
+    add_revision(project, "first")
+    args = ("upgrade", "head", "--sql", "--dialect", "sqlite")
+    german = strata(*args, cwd=project, env=GERMAN)
+    english = strata(*args, cwd=project, env=ENGLISH)
+    assert german.stdout == english.stdout and "strata_version" in german.stdout, (german, english)
+
+
 if __name__ == "__main__":
     run()

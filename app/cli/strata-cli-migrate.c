@@ -297,6 +297,20 @@ dialect_for_offline (StrataCli      *cli,
 /* Where --sql starts without an explicit FROM: the database's version rows
  * (read, never created), or base for an upgrade when no database is given
  * at all. */
+
+/* strata_project_resolve_url's "no database given: …", in whatever
+ * language the core wrote it (the same catalogue as ours). */
+static gboolean
+is_no_database_error (const GError *error)
+{
+  const char *message = g_dgettext (GETTEXT_PACKAGE,
+                                    "no database given: use --url, --profile, STRATA_URL, DATABASE_URL, "
+                                    "a .env file or url= in %s");
+  const char *colon = strchr (message, ':');
+
+  return colon != NULL && strncmp (error->message, message, colon - message + 1) == 0;
+}
+
 static char **
 offline_start (StrataCli        *cli,
                StrataDirection   direction,
@@ -310,7 +324,7 @@ offline_start (StrataCli        *cli,
 
   if (direction == STRATA_DIRECTION_UP && cli->url == NULL && cli->profile == NULL &&
       g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT) &&
-      g_str_has_prefix (local_error->message, "no database given"))
+      is_no_database_error (local_error))
     return g_new0 (char *, 1);
 
   if (direction == STRATA_DIRECTION_DOWN &&

@@ -325,10 +325,10 @@ auth_hint (const char          *name,
            const GError        *connect_error)
 {
   gboolean libpq_sent = source == PASSWORD_NONE && connect_error != NULL &&
-                        strstr (connect_error->message, STRATA_DRIVER_PASSWORD_REFUSED) != NULL;
+                        strstr (connect_error->message, _(STRATA_DRIVER_PASSWORD_REFUSED)) != NULL;
 
   if (name == NULL)
-    name = "(from a URL)";
+    name = _("(from a URL)");
 
   switch (source)
     {

@@ -1232,7 +1232,8 @@ _strata_driver_pg_open_url (StrataUrl     *url,
                                       : g_strdup (_("from the password file ~/.pgpass"));
               source = file;
             }
-          refused = g_strdup_printf ("; " STRATA_DRIVER_PASSWORD_REFUSED " %s", source);
+          /* Translators: followed by where the password came from, e.g. "from PGPASSWORD" */
+          refused = g_strdup_printf ("; %s %s", _(STRATA_DRIVER_PASSWORD_REFUSED), source);
         }
 
       /* libpq may quote what it was given; none of it is shown with a
