@@ -81,7 +81,10 @@ _strata_migrator_render_op_live (StrataDriver   *db,
       if (!_strata_model_check_exact_names (state, op, error))
         return NULL;
 
-      if (dialect == STRATA_DIALECT_SQLITE && _strata_dialect_sqlite_needs_model (op))
+      /* From the schema alone, except where a database says more (an enum
+       * type's new values rebuild the live tables using it). */
+      if (dialect == STRATA_DIALECT_SQLITE && _strata_dialect_sqlite_needs_model (op) &&
+          (db == NULL || op->kind != STRATA_OP_ALTER_ENUM))
         {
           g_autoptr(GPtrArray) one = g_ptr_array_new ();
 
@@ -91,7 +94,7 @@ _strata_migrator_render_op_live (StrataDriver   *db,
     }
 
   if (db != NULL)
-    some = _strata_driver_render_op_live (db, op, rebuilt, cancellable, error);
+    some = _strata_driver_render_op_live (db, op, state, rebuilt, cancellable, error);
   else if (dialect == STRATA_DIALECT_SQLITE && _strata_dialect_sqlite_needs_rebuild (op))
     some = g_ptr_array_new_with_free_func (g_free);  /* from the live table, when it runs */
   else

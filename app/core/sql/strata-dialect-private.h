@@ -57,5 +57,9 @@ gboolean   _strata_dialect_sqlite_column_is_involved (StrataTable      *table,
 /* Whether @op renders on SQLite from the schema alone (enum types: an
  * alter_enum, or an enum column whose CHECK takes the type's values). */
 gboolean   _strata_dialect_sqlite_needs_model        (StrataOp         *op);
+/* The expression of the CHECK that keeps @column to an enum type's
+ * @values on SQLite, as a column definition writes it. */
+char      *_strata_dialect_sqlite_enum_check         (const char          *column,
+                                                      const char * const  *values);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "strata-dialect.h"
+#include "strata-dialect-private.h"
 #include "strata-error.h"
 #include "strata-json-private.h"
 #include "strata-model-private.h"
@@ -189,17 +190,10 @@ render_column (StrataDialect  dialect,
   if (dialect == STRATA_DIALECT_SQLITE &&
       strata_data_type_get_enum_values (strata_column_get_data_type (column)) != NULL)
     {
-      const char * const *values = strata_data_type_get_enum_values (strata_column_get_data_type (column));
+      g_autofree char *check = _strata_dialect_sqlite_enum_check (
+        strata_column_get_name (column), strata_data_type_get_enum_values (strata_column_get_data_type (column)));
 
-      g_string_append (out, " CHECK (");
-      append_identifier (out, dialect, strata_column_get_name (column));
-      g_string_append (out, " IN (");
-      for (guint i = 0; values[i] != NULL; i++)
-        {
-          g_autofree char *literal = strata_dialect_quote_literal (dialect, values[i]);
-          g_string_append_printf (out, "%s%s", i > 0 ? ", " : "", literal);
-        }
-      g_string_append (out, "))");
+      g_string_append_printf (out, " CHECK (%s)", check);
     }
 
   if (inline_primary_key)
@@ -995,3 +989,22 @@ strata_dialect_create_history_table (StrataDialect  dialect,
 }
 
 /* }}} */
+
+char *
+_strata_dialect_sqlite_enum_check (const char          *column,
+                                   const char * const  *values)
+{
+  GString *out = g_string_new (NULL);
+
+  append_identifier (out, STRATA_DIALECT_SQLITE, column);
+  g_string_append (out, " IN (");
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    {
+      g_autofree char *literal = strata_dialect_quote_literal (STRATA_DIALECT_SQLITE, values[i]);
+
+      g_string_append_printf (out, "%s%s", i > 0 ? ", " : "", literal);
+    }
+  g_string_append (out, ")");
+
+  return g_string_free (out, FALSE);
+}

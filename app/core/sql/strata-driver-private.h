@@ -129,9 +129,12 @@ struct _StrataDriverClass
                                    StrataRebuild       *rebuild);
   /* Optional: the statements of one operation, rendered from the database
    * as it is at that moment, inside the step's transaction (SQLite: table
-   * rebuilds from the live table). Without it, the dialect renders @op. */
+   * rebuilds from the live table). @state (nullable, not changed) is the
+   * schema the migrations describe before @op, for what only it tells
+   * (which columns use an enum type). Without it, the dialect renders @op. */
   GPtrArray    *(*render_op_live) (StrataDriver        *self,
                                    StrataOp            *op,
+                                   StrataModel         *state,
                                    GPtrArray           *rebuilt,
                                    GCancellable        *cancellable,
                                    GError             **error);
@@ -203,6 +206,7 @@ gboolean      _strata_driver_rebuild_finish       (StrataDriver        *self,
                                                    GError             **error);
 GPtrArray    *_strata_driver_render_op_live       (StrataDriver        *self,
                                                    StrataOp            *op,
+                                                   StrataModel         *state,
                                                    GPtrArray           *rebuilt,
                                                    GCancellable        *cancellable,
                                                    GError             **error);

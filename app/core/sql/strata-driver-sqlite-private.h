@@ -20,6 +20,7 @@ gboolean _strata_driver_sqlite_rebuild_finish (StrataDriver   *self,
                                                GError        **error);
 GPtrArray *_strata_driver_sqlite_render_op_live (StrataDriver   *self,
                                                  StrataOp       *op,
+                                                 StrataModel    *state,
                                                  GPtrArray      *rebuilt,
                                                  GCancellable   *cancellable,
                                                  GError        **error);

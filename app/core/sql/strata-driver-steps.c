@@ -198,6 +198,8 @@ _strata_driver_rebuild_finish (StrataDriver   *self,
  * _strata_driver_render_op_live:
  * @self: a driver
  * @op: the operation to run next
+ * @state: (nullable): the schema the migrations describe before @op (not
+ *   changed)
  * @rebuilt: (nullable) (element-type utf8): receives the tables rebuilt
  *
  * The statements that run @op on the database as it is now (read inside
@@ -209,6 +211,7 @@ _strata_driver_rebuild_finish (StrataDriver   *self,
 GPtrArray *
 _strata_driver_render_op_live (StrataDriver   *self,
                                StrataOp       *op,
+                               StrataModel    *state,
                                GPtrArray      *rebuilt,
                                GCancellable   *cancellable,
                                GError        **error)
@@ -218,7 +221,7 @@ _strata_driver_render_op_live (StrataDriver   *self,
   g_return_val_if_fail (STRATA_IS_DRIVER (self), NULL);
 
   if (klass->render_op_live != NULL)
-    return klass->render_op_live (self, op, rebuilt, cancellable, error);
+    return klass->render_op_live (self, op, state, rebuilt, cancellable, error);
 
   return strata_dialect_render_op (strata_driver_get_dialect (self), op, error);
 }
