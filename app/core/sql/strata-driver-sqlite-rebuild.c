@@ -177,7 +177,7 @@ render_alter_enum_live (StrataDriver   *self,
       if (!(before = strata_model_lookup_table (live, name)))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
-                       "alter_enum %s needs a rebuild of table %s on SQLite, and there is no table %s in the database",
+                       _("alter_enum %s needs a rebuild of table %s on SQLite, and there is no table %s in the database"),
                        op->name, name, name);
           return NULL;
         }
@@ -209,8 +209,8 @@ render_alter_enum_live (StrataDriver   *self,
           if (!found)
             {
               g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
-                           "alter_enum %s: column %s.%s in the database has no CHECK (%s) to change; "
-                           "the table was changed outside the migrations",
+                           _("alter_enum %s: column %s.%s in the database has no CHECK (%s) to change; "
+                             "the table was changed outside the migrations"),
                            op->name, name, column_name, expression);
               return NULL;
             }
