@@ -23,6 +23,7 @@ from tap import run, test
 
 SOURCE = os.environ.get("STRATA_SOURCE_DIR", os.path.join(os.path.dirname(__file__), ".."))
 STRATA = os.environ["STRATA_CLI"]
+STRATA_GTK = os.environ.get("STRATA_GTK")  # unset in a -Dgui=false build
 LOCALEDIR = os.environ["STRATA_LOCALEDIR"]
 
 GERMAN = {"LC_ALL": "C.UTF-8", "LANGUAGE": "de", "STRATA_LOCALEDIR": LOCALEDIR}
@@ -116,6 +117,18 @@ def help_in_german(tmp):
     # and English without LANGUAGE
     out = strata("--help", cwd=tmp, env=ENGLISH).stdout
     assert "Manage database schema migrations for SQLite and PostgreSQL." in out, out
+
+
+@test
+def app_help_in_german(tmp):
+    # the app's command line, set up before GTK starts
+    if STRATA_GTK is None:
+        return
+    r = subprocess.run([STRATA_GTK, "--help"], env=dict(os.environ, **GERMAN), capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r
+    assert "strata-gtk [OPTION …] [PROJEKTORDNER …]" in r.stdout, r.stdout
+    assert "Die Version ausgeben und beenden" in r.stdout, r.stdout
 
 
 @test
