@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 
 #include "strata-type-map.h"
@@ -1243,7 +1245,7 @@ diff_types (StrataDiff  *self,
           add_op (self, PHASE_DROP_TYPES, strata_op_new_drop_sequence (name));
         }
       else if (ia != ib)
-        difference (self, "sequence %s: increment %" G_GINT64_FORMAT " in %s, %" G_GINT64_FORMAT " in %s",
+        difference (self, _("sequence %s: increment %" PRId64 " in %s, %" PRId64 " in %s"),
                     name, ia, self->from_label, ib, self->to_label);
     }
 
