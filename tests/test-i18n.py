@@ -112,7 +112,7 @@ def help_in_german(tmp):
     assert "Maschinenlesbare Ausgabe" in out, out
     # a command's own options and the global group
     out = strata("upgrade", "--help-all", cwd=tmp, env=GERMAN).stdout
-    assert "Die Datenbank auf ZIEL aktualisieren (Vorgabe: head)" in out, out
+    assert "Die Datenbank auf TARGET aktualisieren (Vorgabe: head)" in out, out
     assert "Globale Optionen:" in out, out
     # and English without LANGUAGE
     out = strata("--help", cwd=tmp, env=ENGLISH).stdout
