@@ -158,6 +158,12 @@ def counts_in_german(tmp):
     assert re.search(r"two\.json geschrieben: 2 Schritte, Hash [0-9a-f]{12};", r.stderr), r.stderr
     r = strata("--url", db, "plan", "head", "-o", "two-en.json", cwd=project, env=ENGLISH)
     assert re.search(r"Wrote two-en\.json: 2 steps, hash [0-9a-f]{12};", r.stderr), r.stderr
+    # a count in a 64-bit format (<PRId64> in the catalogue), both forms
+    r = strata("--url", db, "upgrade", "+3", "--sql", cwd=project, env=GERMAN, check=2)
+    assert r.stderr == "strata: Fehler: Relative Revision +3 ergab nicht 3 Migrationen\n", r.stderr
+    r = strata("--url", db, "downgrade", "-1", "--sql", cwd=project, env=GERMAN, check=2)
+    assert r.stderr == "strata: Fehler: Relative Revision -1 ergab nicht 1 Migration; nichts ist angewendet\n", \
+        r.stderr
 
 
 @test
