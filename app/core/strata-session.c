@@ -32,6 +32,7 @@
 #include "strata-session.h"
 #include "strata-state-cache-private.h"
 #include "strata-url.h"
+#include "strata-i18n-private.h"
 
 /* StrataHistoryRecord {{{ */
 
@@ -938,7 +939,7 @@ strata_session_open_migrator (StrataSession  *self,
       if (self->profile == NULL)
         {
           g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                               "no database: give a URL or a profile");
+                               _("no database: give a URL or a profile"));
           return NULL;
         }
       if (!(driver = strata_profile_connect (self->profile, strata_project_get_directory (self->project),
@@ -1663,7 +1664,7 @@ heads_label (const char * const *heads)
   g_autofree char *joined = NULL;
 
   if (heads == NULL || heads[0] == NULL)
-    return g_strdup ("the empty database (base)");
+    return g_strdup (_("the empty database (base)"));
 
   joined = g_strjoinv (", ", (char **)heads);
   return g_strdup_printf ("%s %s", heads[1] ? "revisions" : "revision", joined);
@@ -1717,7 +1718,7 @@ strata_session_check_drift (StrataSession  *self,
 
   label = heads_label ((const char * const *)heads);
   diff = strata_diff_new (expected, actual);
-  strata_diff_set_labels (diff, label, "the database");
+  strata_diff_set_labels (diff, label, _("the database"));
   strata_diff_set_dialect (diff, strata_driver_get_dialect (driver));
   if (!strata_diff_compute (diff, error))
     return NULL;
@@ -1736,9 +1737,9 @@ strata_session_check_drift (StrataSession  *self,
           g_autofree char *name = g_strndup (invalid[i], strstr (invalid[i], " on ") - invalid[i]);
 
           g_ptr_array_add (differences,
-                           g_strdup_printf ("index %s is INVALID (an interrupted CREATE INDEX CONCURRENTLY): "
-                                            "`strata upgrade` drops it and builds it again if its revision "
-                                            "is pending, else run DROP INDEX CONCURRENTLY %s",
+                           g_strdup_printf (_("index %s is INVALID (an interrupted CREATE INDEX CONCURRENTLY): "
+                                              "`strata upgrade` drops it and builds it again if its revision "
+                                              "is pending, else run DROP INDEX CONCURRENTLY %s"),
                                             invalid[i], name));
         }
     }
@@ -1809,7 +1810,7 @@ load_schema (StrataSession  *self,
   if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, &local_error))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                   "%s: cannot read the schema model: %s", path, local_error->message);
+                   _("%s: cannot read the schema model: %s"), path, local_error->message);
       return NULL;
     }
 
@@ -1966,7 +1967,7 @@ strata_session_autogenerate (StrataSession       *self,
   after = strata_model_copy (head);
   if (!strata_model_apply_ops (after, ops, "upgrade", error))
     {
-      g_prefix_error (error, "autogenerate produced operations that do not apply (a bug): ");
+      g_prefix_error (error, _("autogenerate produced operations that do not apply (a bug): "));
       return NULL;
     }
   /* Equal models need no second diff (the common case, and a full diff of
@@ -1980,7 +1981,7 @@ strata_session_autogenerate (StrataSession       *self,
   if (verify != NULL && !strata_diff_is_empty (verify) && strata_diff_get_warnings (diff)->len == 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED,
-                   "autogenerate cannot express: %s",
+                   _("autogenerate cannot express: %s"),
                    (const char *)g_ptr_array_index (strata_diff_get_differences (verify), 0));
       return NULL;
     }
@@ -2299,14 +2300,14 @@ strata_session_validate (StrataSession  *self,
         continue;
 
       if (!(script = strata_graph_lookup (graph, record->revision)))
-        g_ptr_array_add (problems, g_strdup_printf ("revision %s: applied, but its file is missing",
+        g_ptr_array_add (problems, g_strdup_printf (_("revision %s: applied, but its file is missing"),
                                                     record->revision));
       else if (record->checksum != NULL &&
                g_strcmp0 (record->checksum, strata_script_get_checksum (script)) != 0)
         {
           g_autofree char *what = _strata_describe_revision (script);
 
-          g_ptr_array_add (problems, g_strdup_printf ("%s: changed since it was applied (checksum %s, was %s)",
+          g_ptr_array_add (problems, g_strdup_printf (_("%s: changed since it was applied (checksum %s, was %s)"),
                                                       what, strata_script_get_checksum (script),
                                                       record->checksum));
         }

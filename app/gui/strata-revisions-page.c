@@ -160,7 +160,7 @@ strata_revisions_page_show_details (StrataRevisionsPage *self)
   file = strata_script_get_file (script);
   if (file != NULL)
     {
-      g_autofree char *path = g_file_get_path (file);
+      g_autofree char *path = strata_gui_display_file (file);
 
       gtk_label_set_label (self->file_label, path);
     }

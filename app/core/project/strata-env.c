@@ -11,6 +11,7 @@
 
 #include "strata-env.h"
 #include "strata-error.h"
+#include "strata-i18n-private.h"
 
 /* One ${…} reference at @p (python-dotenv's pattern
  * \$\{(?P<name>[^}:]*)(?::-(?P<default>[^}]*))?\}); FALSE when the text at
@@ -144,8 +145,8 @@ strata_env_expand (const char            *text,
       if (value == NULL && (flags & STRATA_ENV_EXPAND_URL) != 0)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                       "%s%sthe URL uses ${%s}, which is not set in the environment or in .env "
-                       "(set it, or write ${%s:-default})",
+                       _("%s%sthe URL uses ${%s}, which is not set in the environment or in .env "
+                         "(set it, or write ${%s:-default})"),
                        where ? where : "", where ? ": " : "", name, name);
           return NULL;
         }

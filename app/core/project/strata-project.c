@@ -20,6 +20,7 @@
 #include "strata-graph.h"
 #include "strata-project-private.h"
 #include "strata-script.h"
+#include "strata-i18n-private.h"
 
 #define PROJECT_FILE   "strata.ini"
 #define MAIN_GROUP     "strata"
@@ -118,7 +119,7 @@ check_keys (StrataProject      *self,
       if (!g_strv_contains (allowed, keys[i]))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                       "%s: unknown key “%s” in [%s]",
+                       _("%s: unknown key “%s” in [%s]"),
                        self->ini_path, keys[i], group);
           return FALSE;
         }
@@ -228,7 +229,7 @@ strata_parse_timeout (const char  *text,
     }
 
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-               "“%s” is not a duration: write e.g. 500ms, 5s, 2min or a number of milliseconds",
+               _("“%s” is not a duration: write e.g. 500ms, 5s, 2min or a number of milliseconds"),
                text);
   return FALSE;
 }
@@ -290,7 +291,7 @@ strata_project_open (GFile   *directory,
       {
         if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                       "%s: no such file; this is not a Strata project (create one with “strata init”)",
+                       _("%s: no such file; this is not a Strata project (create one with “strata init”)"),
                        self->ini_path);
         else
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
@@ -302,7 +303,7 @@ strata_project_open (GFile   *directory,
   if (!g_key_file_has_group (self->key_file, MAIN_GROUP))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                   "%s: no [strata] group", self->ini_path);
+                   _("%s: no [strata] group"), self->ini_path);
       return NULL;
     }
 
@@ -323,7 +324,7 @@ strata_project_open (GFile   *directory,
       else
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                       "%s: unknown group [%s] (expected [strata] or [profile NAME])",
+                       _("%s: unknown group [%s] (expected [strata] or [profile NAME])"),
                        self->ini_path, groups[i]);
           return NULL;
         }
@@ -340,7 +341,7 @@ strata_project_open (GFile   *directory,
   if (!is_valid_table_name (self->version_table))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                   "%s: version-table “%s” is not a valid table name",
+                   _("%s: version-table “%s” is not a valid table name"),
                    self->ini_path, self->version_table);
       return NULL;
     }
@@ -348,7 +349,7 @@ strata_project_open (GFile   *directory,
   if (!is_valid_table_name (self->history_table))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                   "%s: history-table “%s” is not a valid table name",
+                   _("%s: history-table “%s” is not a valid table name"),
                    self->ini_path, self->history_table);
       return NULL;
     }
@@ -357,7 +358,7 @@ strata_project_open (GFile   *directory,
   if (self->schema != NULL && !is_valid_table_name (self->schema))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                   "%s: schema “%s” is not a valid schema name",
+                   _("%s: schema “%s” is not a valid schema name"),
                    self->ini_path, self->schema);
       return NULL;
     }
@@ -430,7 +431,7 @@ strata_project_create (GFile   *directory,
       g_autofree char *path = strata_display_path (ini);
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                   "%s: already exists; not overwriting an existing project", path);
+                   _("%s: already exists; not overwriting an existing project"), path);
       return FALSE;
     }
 
@@ -712,18 +713,18 @@ list_migration_files (StrataProject  *self,
 
           if (errsv == ENOENT && fstatat (dirfd (dir), dent->d_name, &link, AT_SYMLINK_NOFOLLOW) == 0 &&
               S_ISLNK (link.st_mode))
-            problem = "a symbolic link to nothing (a dangling link)";
+            problem = _("a symbolic link to nothing (a dangling link)");
           else if (errsv != 0)
             problem = g_strerror (errsv);
           else
-            problem = S_ISDIR (entry->st.st_mode) ? "a directory, not a migration file"
-                      : S_ISFIFO (entry->st.st_mode) ? "a FIFO, not a migration file"
-                      : S_ISSOCK (entry->st.st_mode) ? "a socket, not a migration file"
-                      : "not a regular file";
+            problem = S_ISDIR (entry->st.st_mode) ? _("a directory, not a migration file")
+                      : S_ISFIFO (entry->st.st_mode) ? _("a FIFO, not a migration file")
+                      : S_ISSOCK (entry->st.st_mode) ? _("a socket, not a migration file")
+                      : _("not a regular file");
 
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                       "%s: cannot read this migration file: %s; fix or remove it "
-                       "(a file that is skipped drops its revision)", shown, problem);
+                       _("%s: cannot read this migration file: %s; fix or remove it "
+                         "(a file that is skipped drops its revision)"), shown, problem);
           g_free (entry);
           closedir (dir);
           return NULL;
@@ -979,9 +980,12 @@ strata_project_resolve_url (StrataProject  *self,
       if (self != NULL && strata_project_get_profile_url (self, profile) != NULL)
         return strata_project_dup_profile_url (self, profile, error);
 
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "no profile named “%s”%s%s", profile,
-                   self ? " in " : "", self ? self->ini_path : "");
+      if (self != NULL)
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                     _("no profile named “%s” in %s"), profile, self->ini_path);
+      else
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                     _("no profile named “%s”"), profile);
       return NULL;
     }
 
@@ -1010,8 +1014,8 @@ strata_project_resolve_url (StrataProject  *self,
     }
 
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-               "no database given: use --url, --profile, STRATA_URL, DATABASE_URL, "
-               "a .env file or url= in %s",
+               _("no database given: use --url, --profile, STRATA_URL, DATABASE_URL, "
+                 "a .env file or url= in %s"),
                self ? self->ini_path : "strata.ini");
   return NULL;
 }
@@ -1065,7 +1069,7 @@ parse_env_value (const char  *value,
         {
           g_string_free (out, TRUE);
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                       "%s:%u: unterminated %s quote", filename, line,
+                       _("%s:%u: unterminated %s quote"), filename, line,
                        quote == '"' ? "double" : "single");
           return NULL;
         }
@@ -1076,7 +1080,7 @@ parse_env_value (const char  *value,
         {
           g_string_free (out, TRUE);
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                       "%s:%u: unexpected text after the closing quote", filename, line);
+                       _("%s:%u: unexpected text after the closing quote"), filename, line);
           return NULL;
         }
 
@@ -1128,7 +1132,7 @@ dotenv_parse_raw (const char  *contents,
       if (!(eq = strchr (line, '=')))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                       "%s:%u: expected KEY=VALUE", filename, i + 1);
+                       _("%s:%u: expected KEY=VALUE"), filename, i + 1);
           return NULL;
         }
 
@@ -1137,7 +1141,7 @@ dotenv_parse_raw (const char  *contents,
       if (!is_env_name (line))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                       "%s:%u: “%s” is not a valid variable name", filename, i + 1, line);
+                       _("%s:%u: “%s” is not a valid variable name"), filename, i + 1, line);
           return NULL;
         }
 

@@ -16,6 +16,14 @@
 #include "strata-plan.h"
 #include "strata-replay-private.h"
 #include "strata-script.h"
+#include "strata-i18n-private.h"
+
+/* STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE (a public header's macro) for
+ * xgettext, which does not read through macros; the two must agree. */
+static const char empty_downgrade_message[] =
+  N_("downgrade does nothing: the upgrade's changes stay after a downgrade; remove the \"downgrade\" key "
+     "to run the computed inverse, or write the operations that undo the upgrade");
+G_STATIC_ASSERT (sizeof empty_downgrade_message == sizeof STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE);
 
 /* Replaying a graph {{{ */
 
@@ -233,7 +241,7 @@ step_operations (StrataStep   *step,
     {
       g_autofree char *what = _strata_describe_revision (script);
 
-      g_prefix_error (error, "%s: cannot downgrade: ", what);
+      g_prefix_error (error, _("%s: cannot downgrade: "), what);
       return NULL;
     }
 
@@ -518,7 +526,7 @@ strata_lint_scripts (StrataGraph  *graph,
           finding->kind = STRATA_LINT_IRREVERSIBLE;
           finding->where = g_strdup ("downgrade");
           finding->operation = g_strdup ("\"downgrade\": []");
-          finding->message = g_strdup (STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE);
+          finding->message = g_strdup (_(STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE));
           finding->revision = g_strdup (strata_script_get_revision (script));
           g_ptr_array_add (all, finding);
         }
@@ -571,7 +579,7 @@ lint_script (StrataGraph          *graph,
       finding->kind = STRATA_LINT_IRREVERSIBLE;
       finding->where = g_strdup ("downgrade");
       finding->operation = g_strdup ("\"downgrade\": []");
-      finding->message = g_strdup (STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE);
+      finding->message = g_strdup (_(STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE));
       g_ptr_array_add (findings, finding);
     }
   for (guint i = 0; i < findings->len; i++)

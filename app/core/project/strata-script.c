@@ -13,6 +13,7 @@
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
 #include "strata-script-private.h"
+#include "strata-i18n-private.h"
 
 struct _StrataScript
 {
@@ -491,8 +492,8 @@ get_names (JsonObject   *object,
 
           if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
             {
-              _strata_json_error (error, prefix, "key \"%s\" must be a string or an array of strings, "
-                                                 "but item %u is not a string", key, i);
+              _strata_json_error (error, prefix, _("key \"%s\" must be a string or an array of strings, "
+                                                   "but item %u is not a string"), key, i);
               return FALSE;
             }
           g_ptr_array_add (values, (gpointer)json_node_get_string (element));
@@ -500,7 +501,7 @@ get_names (JsonObject   *object,
     }
   else
     {
-      _strata_json_error (error, prefix, "key \"%s\" must be a string or an array of strings", key);
+      _strata_json_error (error, prefix, _("key \"%s\" must be a string or an array of strings"), key);
       return FALSE;
     }
 
@@ -511,7 +512,7 @@ get_names (JsonObject   *object,
       if (!check (value))
         {
           g_autofree char *shown = _strata_display (value);
-          _strata_json_error (error, prefix, "key \"%s\": %s is not %s", key, shown, rule);
+          _strata_json_error (error, prefix, _("key \"%s\": %s is not %s"), key, shown, rule);
           return FALSE;
         }
 
@@ -519,7 +520,7 @@ get_names (JsonObject   *object,
         if (g_str_equal (value, g_ptr_array_index (values, j)))
           {
             g_autofree char *shown = _strata_display (value);
-            _strata_json_error (error, prefix, "key \"%s\" lists %s twice", key, shown);
+            _strata_json_error (error, prefix, _("key \"%s\" lists %s twice"), key, shown);
             return FALSE;
           }
 
@@ -555,7 +556,7 @@ parse_down_revision (StrataScript  *self,
 
   if (node == NULL)
     {
-      _strata_json_error (error, prefix, "missing key \"down_revision\" (null for a first revision)");
+      _strata_json_error (error, prefix, _("missing key \"down_revision\" (null for a first revision)"));
       return FALSE;
     }
 
@@ -564,24 +565,24 @@ parse_down_revision (StrataScript  *self,
 
   if (JSON_NODE_HOLDS_ARRAY (node) && json_array_get_length (json_node_get_array (node)) == 0)
     {
-      _strata_json_error (error, prefix, "key \"down_revision\" must not be an empty array (null for a first revision)");
+      _strata_json_error (error, prefix, _("key \"down_revision\" must not be an empty array (null for a first revision)"));
       return FALSE;
     }
 
   if ((JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) != G_TYPE_STRING) ||
       JSON_NODE_HOLDS_OBJECT (node))
     {
-      _strata_json_error (error, prefix, "key \"down_revision\" must be null, a revision or an array of revisions");
+      _strata_json_error (error, prefix, _("key \"down_revision\" must be null, a revision or an array of revisions"));
       return FALSE;
     }
 
   if (!get_names (object, "down_revision", strata_revision_id_is_valid,
-                  "a revision id (1 to 32 letters, digits or _)", &self->down_revisions, prefix, error))
+                  _("a revision id (1 to 32 letters, digits or _)"), &self->down_revisions, prefix, error))
     return FALSE;
 
   if (g_strv_contains ((const char * const *)self->down_revisions, self->revision))
     {
-      _strata_json_error (error, prefix, "key \"down_revision\": the revision cannot be its own parent");
+      _strata_json_error (error, prefix, _("key \"down_revision\": the revision cannot be its own parent"));
       return FALSE;
     }
 
@@ -602,7 +603,7 @@ parse_ops (JsonObject   *object,
   if (node == NULL)
     {
       if (required)
-        _strata_json_error (error, prefix, "missing key \"%s\"", key);
+        _strata_json_error (error, prefix, _("missing key \"%s\""), key);
       return !required;
     }
 
@@ -632,8 +633,8 @@ check_concurrency (StrataScript  *self,
       if (strata_op_is_concurrent (g_ptr_array_index (lists[l], i)))
         {
           _strata_json_error (error, prefix,
-                              "%s[%u]: \"concurrently\" cannot run inside a transaction; "
-                              "set \"transactional\": false", names[l], i);
+                              _("%s[%u]: \"concurrently\" cannot run inside a transaction; "
+                                "set \"transactional\": false"), names[l], i);
           return FALSE;
         }
 
@@ -654,7 +655,7 @@ script_parse (StrataScript  *self,
   gboolean transactional = TRUE;
   JsonObject *object;
 
-  if (!(object = _strata_json_require_object (root, "a migration file", filename, error)) ||
+  if (!(object = _strata_json_require_object (root, _("a migration file"), filename, error)) ||
       !_strata_json_check_keys (object, keys, filename, error) ||
       !_strata_json_get_string (object, "revision", TRUE, &self->revision, filename, error))
     return FALSE;
@@ -662,16 +663,16 @@ script_parse (StrataScript  *self,
   if (!strata_revision_id_is_valid (self->revision))
     {
       g_autofree char *shown = _strata_display (self->revision);
-      _strata_json_error (error, filename, "key \"revision\": %s is not a revision id (1 to 32 letters, digits or _)",
+      _strata_json_error (error, filename, _("key \"revision\": %s is not a revision id (1 to 32 letters, digits or _)"),
                           shown);
       return FALSE;
     }
 
   if (!parse_down_revision (self, object, filename, error) ||
       !get_names (object, "branch_labels", branch_label_is_valid,
-                  "a branch label (1 to 64 letters, digits or _, not head, heads or base)",
+                  _("a branch label (1 to 64 letters, digits or _, not head, heads or base)"),
                   &self->branch_labels, filename, error) ||
-      !get_names (object, "depends_on", reference_is_valid, "a revision or branch label",
+      !get_names (object, _("depends_on"), reference_is_valid, _("a revision or branch label"),
                   &self->depends_on, filename, error) ||
       !_strata_json_get_string (object, "message", FALSE, &self->message, filename, error) ||
       !_strata_json_get_string (object, "created", FALSE, &created, filename, error) ||
@@ -688,8 +689,8 @@ script_parse (StrataScript  *self,
     {
       g_autofree char *shown = _strata_display (created);
       _strata_json_error (error, filename,
-                          "key \"created\": %s is not an ISO 8601 date and time with a time zone "
-                          "(like \"2026-11-21T10:00:00Z\")", shown);
+                          _("key \"created\": %s is not an ISO 8601 date and time with a time zone "
+                            "(like \"2026-11-21T10:00:00Z\")"), shown);
       return FALSE;
     }
 
@@ -768,7 +769,7 @@ strata_script_new_from_file (GFile   *file,
   if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &local_error))
     {
       g_set_error (error, local_error->domain, local_error->code,
-                   "%s: cannot read the file: %s", name, io_reason (local_error));
+                   _("%s: cannot read the file: %s"), name, io_reason (local_error));
       return NULL;
     }
 
@@ -942,7 +943,7 @@ strata_script_write (StrataScript  *self,
     {
       g_autofree char *shown = _strata_display (self->revision);
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "%s is not a revision id (1 to 32 letters, digits or _)", shown);
+                   _("%s is not a revision id (1 to 32 letters, digits or _)"), shown);
       return FALSE;
     }
 
@@ -956,10 +957,10 @@ strata_script_write (StrataScript  *self,
       g_autofree char *existing_name = strata_display_path (existing);
 
       if (g_file_equal (existing, file))
-        g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT, "%s already exists", name);
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT, _("%s already exists"), name);
       else
         g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                     "%s: revision %s already exists in %s", name, self->revision, existing_name);
+                     _("%s: revision %s already exists in %s"), name, self->revision, existing_name);
       return FALSE;
     }
 
@@ -968,10 +969,10 @@ strata_script_write (StrataScript  *self,
   if (!(stream = g_file_create (file, G_FILE_CREATE_NONE, NULL, &local_error)))
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-        g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT, "%s already exists", name);
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT, _("%s already exists"), name);
       else
         g_set_error (error, local_error->domain, local_error->code,
-                     "%s: cannot create the file: %s", name, io_reason (local_error));
+                     _("%s: cannot create the file: %s"), name, io_reason (local_error));
       return FALSE;
     }
 
@@ -979,7 +980,7 @@ strata_script_write (StrataScript  *self,
       !g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &local_error))
     {
       g_set_error (error, local_error->domain, local_error->code,
-                   "%s: cannot write the file: %s", name, io_reason (local_error));
+                   _("%s: cannot write the file: %s"), name, io_reason (local_error));
       g_file_delete (file, NULL, NULL);
       return FALSE;
     }
@@ -1068,7 +1069,7 @@ strata_script_ensure_loaded (StrataScript  *self,
       g_autofree char *name = strata_display_path (strata_script_get_file (self));
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                   "%s: the file changed while Strata was running (it now holds revision %s)",
+                   _("%s: the file changed while Strata was running (it now holds revision %s)"),
                    name, full->revision);
       return FALSE;
     }
