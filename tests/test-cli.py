@@ -677,10 +677,13 @@ def type_is_a_grammar_not_sql(tmp):
     strata("-C", proj, "upgrade", check=0)
     bad = write_revision(proj, "b2", "a1", [{"op": "create_table", "table": "t1",
                                              "columns": [{"name": "evil", "type": "integer; DROP TABLE t2"}]}])
-    for args in (("upgrade",), ("upgrade", "--sql"), ("lint",), ("history",)):
+    for args in (("upgrade",), ("upgrade", "--sql"), ("lint",)):
         r = strata("-C", proj, *args, check=2)
         line = one_error_line(r)
         assert "b2_b2.json" in line and '"evil"' in line and "is not a type name" in line, line
+    # history needs no operation: it works, and names the broken file (issue 14)
+    r = strata("-C", proj, "history", check=0)
+    assert "revision b2 is broken: migrations/b2_b2.json" in r.err and "is not a type name" in r.err, r
     assert "t2" in tables(db), tables(db)
     assert versions(db) == ["a1"]
     os.unlink(bad)
