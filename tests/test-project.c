@@ -421,6 +421,25 @@ test_broken (Fixture       *f,
     g_clear_object (&plan);
   }
 
+  /* The session hands out the same graph and refuses the same plans */
+  {
+    g_autoptr(StrataSession) session = strata_session_new (project, NULL);
+    StrataGraph *shared = strata_session_get_graph (session, &error);
+    g_autoptr(GPtrArray) also_broken = NULL;
+
+    g_assert_no_error (error);
+    also_broken = strata_graph_get_broken (shared);
+    g_assert_cmpuint (also_broken->len, ==, 2);
+    plan = strata_session_plan (session, STRATA_DIRECTION_UP, NULL, "c3", &error);
+    g_assert_error (error, STRATA_ERROR, STRATA_ERROR_PARSE);
+    g_assert_nonnull (strstr (error->message, "migrations/b2_mid.json"));
+    g_assert_null (plan);
+    g_clear_error (&error);
+    plan = strata_session_plan (session, STRATA_DIRECTION_UP, NULL, "d4", &error);
+    g_assert_no_error (error);
+    g_clear_object (&plan);
+  }
+
   /* A file with nothing readable has no place: the heads may be wrong, so
    * an upgrade to them is refused; one to a revision by id is not. */
   write_file (f, "migrations/zz_junk.json", "not json at all");

@@ -185,6 +185,8 @@ test_broken_file (void)
   g_assert_true (g_str_has_prefix (gtk_label_get_label (label), "migrations/6f2c8d4e0a96_add_isbn_to_books.json:7:"));
   g_assert_cmpstr (gtk_label_get_label (strata_test_gui_get_child (revisions_page, STRATA_TYPE_REVISIONS_PAGE,
                                                                    "message_label")), ==, "add isbn to books");
+  /* No SQL for it: there are no operations to render */
+  g_assert_false (gtk_widget_get_visible (strata_test_gui_get_child (revisions_page, STRATA_TYPE_REVISIONS_PAGE, "sql_stack")));
   label = strata_test_gui_get_child (revisions_page, STRATA_TYPE_REVISIONS_PAGE, "unplaced_label");
   g_test_message ("unplaced: %s", gtk_label_get_label (label));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (label)));

@@ -32,6 +32,8 @@ struct _StrataRevisionsPage
   GtkLabel           *file_label;
   GtkLabel           *problem_label;
   GtkLabel           *unplaced_label;
+  GtkWidget          *sql_header;
+  GtkStack           *sql_stack;
   GtkSourceView      *upgrade_view;
   GtkSourceView      *downgrade_view;
 };
@@ -178,6 +180,8 @@ strata_revisions_page_show_details (StrataRevisionsPage *self)
   gtk_stack_set_visible_child_name (self->details_stack, "details");
 
   /* A broken revision has no SQL to show: its problem says why */
+  gtk_widget_set_visible (self->sql_header, strata_script_get_error (script) == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->sql_stack), strata_script_get_error (script) == NULL);
   if (strata_script_get_error (script) != NULL)
     return;
 
@@ -274,6 +278,8 @@ strata_revisions_page_class_init (StrataRevisionsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, file_label);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, problem_label);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, unplaced_label);
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, sql_header);
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, sql_stack);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, upgrade_view);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, downgrade_view);
   gtk_widget_class_bind_template_callback (widget_class, strata_revisions_page_selection_changed_cb);
