@@ -733,7 +733,8 @@ def lint_flags_statements_in_expressions(tmp):
 @test
 def unreadable_migration_files_named(tmp):
     """A dangling symlink, a FIFO, a directory or an unreadable *.json in
-    migrations/ is an error naming it (exit 2), never skipped (item 12)."""
+    migrations/ is named, never skipped (item 12): a broken revision of
+    unknown place (issue 14), so an upgrade to head is refused (exit 2)."""
     proj = new_project(tmp)
     write_revision(proj, "a1", None, [{"op": "create_table", "table": "t1",
                                        "columns": [{"name": "id", "type": "integer"}]}])
@@ -753,10 +754,16 @@ def unreadable_migration_files_named(tmp):
         path = os.path.join(migrations, name)
         make(path)
         try:
-            for args in (("history",), ("heads",), ("upgrade",)):
-                r = strata("-C", proj, *args, check=2, timeout=20)
-                line = one_error_line(r)
-                assert name in line and words in line, line
+            # Never skipped: history and heads name it (issue 14), and an
+            # upgrade to head, which it may be, is refused naming it
+            for args in (("history",), ("heads",)):
+                r = strata("-C", proj, *args, check=0, timeout=20)
+                assert f"strata: warning: a migration file cannot be read, its revision is left out: " \
+                       f"migrations/{name}: cannot read this migration file: " in r.err and words in r.err, r
+            r = strata("-C", proj, "upgrade", check=2, timeout=20)
+            line = one_error_line(r)
+            assert name in line and words in line and "may hold a head" in line, line
+            strata("-C", proj, "upgrade", "a1", check=0, timeout=20)
         finally:
             if os.path.isdir(path) and not os.path.islink(path):
                 os.rmdir(path)

@@ -667,6 +667,7 @@ compare_entries (gconstpointer a,
  * thousands of files. */
 static GPtrArray *
 list_migration_files (StrataProject  *self,
+                      GPtrArray      *broken,
                       GError        **error)
 {
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (migration_entry_free);
@@ -721,10 +722,23 @@ list_migration_files (StrataProject  *self,
                       : S_ISSOCK (entry->st.st_mode) ? "a socket, not a migration file"
                       : "not a regular file";
 
+          g_free (entry);
+
+          /* Kept as a broken revision of unknown place, never skipped */
+          if (broken != NULL)
+            {
+              g_autofree char *name = g_file_get_relative_path (self->directory, file);
+              g_autoptr(GError) local_error = g_error_new (STRATA_ERROR, STRATA_ERROR_PROJECT,
+                                                           "%s: cannot read this migration file: %s",
+                                                           name ? name : shown, problem);
+
+              g_ptr_array_add (broken, _strata_script_new_broken (file, NULL, local_error));
+              continue;
+            }
+
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
                        "%s: cannot read this migration file: %s; fix or remove it "
                        "(a file that is skipped drops its revision)", shown, problem);
-          g_free (entry);
           closedir (dir);
           return NULL;
         }
@@ -781,7 +795,7 @@ load_scripts (StrataProject  *self,
   g_autoptr(GPtrArray) scripts = NULL;
   g_autoptr(StrataIndex) index = NULL;
 
-  if (!(entries = list_migration_files (self, error)))
+  if (!(entries = list_migration_files (self, broken, error)))
     return NULL;
 
   index = _strata_index_load (self->migrations_dir);
