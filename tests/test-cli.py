@@ -925,8 +925,12 @@ def malformed_file_names_file(tmp):
     assert "r3" in r.out and "s1" in r.out, r
     assert "revision r2 is broken: migrations/r2_bad.json:1:" in r.err, r
     r = strata("-C", p, "history", check=0)
-    assert "r2" in r.out and "r3" in r.out and "s1" in r.out, r
+    assert "r1 -> r2 (broken)" in r.out and "r3" in r.out and "s1" in r.out, r
     assert "migrations/r2_bad.json" in r.err, r
+    r = strata("-C", p, "--json", "history", check=0)
+    broken = [e for e in json.loads(r.out) if "broken" in e]
+    assert [e["revision"] for e in broken] == ["r2"], r
+    assert broken[0]["broken"].startswith("migrations/r2_bad.json:1:"), broken
     # a plan that does not need it works
     r = strata("-C", p, "upgrade", "s1", check=0)
     assert versions(db) == ["s1"]
