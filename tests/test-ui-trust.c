@@ -213,6 +213,18 @@ test_broken_file (void)
   strata_window_select_profile (window, profile);
   strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
 
+  /* The Status page says why the pending revisions cannot all be applied */
+  adw_view_stack_set_visible_child_name (strata_project_view_get_stack (view), "status");
+  strata_test_gui_iterate_pending ();
+  {
+    const char *pending = adw_action_row_get_subtitle (strata_test_gui_get_child (view, STRATA_TYPE_PROJECT_VIEW,
+                                                                                  "pending_row"));
+
+    g_test_message ("pending: %s", pending);
+    g_assert_nonnull (strstr (pending, "migrations/6f2c8d4e0a96_add_isbn_to_books.json:7:"));
+  }
+  g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-trust-broken-status.png"));
+
   plan_page = show_plan (view, STRATA_PLAN_TARGET_HEAD);
   g_assert_cmpstr (plan_stack_page (plan_page), ==, "error");
   {
