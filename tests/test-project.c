@@ -407,6 +407,21 @@ test_broken (Fixture       *f,
   g_assert_nonnull (error);
   g_clear_error (&error);
 
+  /* Nor is a broken revision stamped (one above it may be: that needs
+   * none of its operations) */
+  {
+    g_auto(GStrv) rows = strata_graph_plan_stamp (graph, NULL, "c3", FALSE, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstrv (rows, ((const char * const[]) { "c3", NULL }));
+    g_clear_pointer (&rows, g_strfreev);
+    rows = strata_graph_plan_stamp (graph, NULL, "b2", FALSE, &error);
+    g_assert_error (error, STRATA_ERROR, STRATA_ERROR_PARSE);
+    g_assert_true (g_str_has_prefix (error->message, "Cannot stamp b2: revision b2 is broken: migrations/b2_mid.json"));
+    g_assert_null (rows);
+    g_clear_error (&error);
+  }
+
   /* Those that do not are not. */
   plan = plan_up (graph, "d4", &error);
   g_assert_no_error (error);

@@ -2527,6 +2527,21 @@ strata_graph_plan_stamp (StrataGraph         *self,
   if (!(dests = get_revisions (self, target, error)))
     return NULL;
 
+  /* A broken revision is not put in the version table: nothing could
+   * upgrade from it or roll it back */
+  for (guint i = 0; i < dests->len; i++)
+    {
+      Node *dest = g_ptr_array_index (dests, i);
+      const GError *problem = strata_script_get_error (dest->script);
+
+      if (problem != NULL)
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                       "Cannot stamp %s: revision %s is broken: %s", target, dest->id, problem->message);
+          return NULL;
+        }
+    }
+
   /* The current heads on the lineage of the target (all of them for base). */
   {
     g_autoptr(GPtrArray) shares = g_ptr_array_copy (dests, NULL, NULL);
