@@ -71,6 +71,9 @@ append_marks (GString      *str,
     g_string_append (str, " (current)");
   if (strata_stored_is_copy (script))
     g_string_append (str, _(" (applied, file absent)"));
+  /* Why is said on stderr, once (strata_cli_get_graph) */
+  if (strata_script_get_error (script) != NULL)
+    g_string_append (str, " (broken)");
 }
 
 /* "PARENT -> REV (marks), message" as Alembic prints it, with depends_on
@@ -204,6 +207,12 @@ add_script_json (JsonBuilder  *builder,
     }
   json_builder_set_member_name (builder, "file_present");
   json_builder_add_boolean_value (builder, !strata_stored_is_copy (script));
+  if (strata_script_get_error (script) != NULL)
+    {
+      /* Why its file cannot be loaded (issue 14): only on a broken one */
+      json_builder_set_member_name (builder, "broken");
+      json_builder_add_string_value (builder, strata_script_get_error (script)->message);
+    }
   json_builder_set_member_name (builder, "is_head");
   json_builder_add_boolean_value (builder, g_hash_table_contains (marks->heads, strata_script_get_revision (script)));
   json_builder_set_member_name (builder, "is_branch_point");

@@ -245,8 +245,28 @@ strata_cli_get_graph (StrataCli  *cli,
       if (!(session = strata_cli_get_session (cli, error)))
         return NULL;
 
-      if ((cli->graph = strata_session_get_graph (session, error)) != NULL)
-        g_object_ref (cli->graph);
+      if ((cli->graph = strata_session_get_graph (session, error)) == NULL)
+        return NULL;
+      g_object_ref (cli->graph);
+
+      /* Every command works on the rest of the project; each one says
+       * which files it left out, and a plan that needs one is refused. */
+      {
+        g_autoptr(GPtrArray) broken = strata_graph_get_broken (cli->graph);
+
+        for (guint i = 0; i < broken->len; i++)
+          {
+            StrataScript *script = g_ptr_array_index (broken, i);
+            const char *revision = strata_script_get_revision (script);
+            const GError *problem = strata_script_get_error (script);
+
+            if (revision != NULL && strata_graph_lookup (cli->graph, revision) == script)
+              g_printerr ("strata: warning: revision %s is broken: %s\n", revision, problem->message);
+            else
+              g_printerr ("strata: warning: a migration file cannot be read, its revision is left out: %s\n",
+                          problem->message);
+          }
+      }
     }
 
   return cli->graph;

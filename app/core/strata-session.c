@@ -1102,6 +1102,57 @@ strata_session_open_migrator_finish (StrataSession  *self,
 
 /* State {{{ */
 
+/* A lost connection while the session reads the database for its own
+ * bookkeeping (the version table, the history, the catalog) is said
+ * without that statement: it is not the user's, and a person reading
+ * "Lost the connection: CAUSE (HOST:PORT/DATABASE)" needs nothing else. The driver's
+ * whole message goes to the debug log. */
+static void
+drop_internal_statement (GError *error)
+{
+  static const char marker[] = ": lost the connection to ";
+  const char *lost;
+  const char *cause;
+  char *message;
+
+  if (error == NULL || !g_error_matches (error, STRATA_ERROR, STRATA_ERROR_CONNECTION) ||
+      (lost = strstr (error->message, marker)) == NULL)
+    return;
+
+  /* "…: lost the connection to LOCATION: CAUSE"; the location has no
+   * ": " (host:port/database). The cause first, where a toast shows it. */
+  lost += strlen (marker);
+  if ((cause = strstr (lost, ": ")) == NULL)
+    return;
+
+  g_debug ("%s", error->message);
+  message = g_strdup_printf ("Lost the connection: %s (%.*s)", cause + 2, (int)(cause - lost), lost);
+  g_free (error->message);
+  error->message = message;
+}
+
+static StrataDatabaseState *
+read_state (StrataSession  *self,
+            GCancellable   *cancellable,
+            GError        **error)
+{
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(StrataDatabaseState) state = NULL;
+  g_autoptr(StrataResult) history = NULL;
+
+  if (!(migrator = strata_session_open_migrator (self, cancellable, error)))
+    return NULL;
+
+  state = g_object_new (STRATA_TYPE_DATABASE_STATE, NULL);
+  state->exists = TRUE;
+  if (!(state->heads = strata_migrator_get_current_heads (migrator, cancellable, error)) ||
+      !(history = strata_migrator_get_history (migrator, cancellable, error)))
+    return NULL;
+  state->history = history_from_result (history);
+
+  return g_steal_pointer (&state);
+}
+
 /**
  * strata_session_read_state:
  * @self: a #StrataSession
@@ -1117,23 +1168,18 @@ strata_session_read_state (StrataSession  *self,
                            GCancellable   *cancellable,
                            GError        **error)
 {
-  g_autoptr(StrataMigrator) migrator = NULL;
-  g_autoptr(StrataDatabaseState) state = NULL;
-  g_autoptr(StrataResult) history = NULL;
+  g_autoptr(GError) local_error = NULL;
+  StrataDatabaseState *state;
 
   g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
 
-  if (!(migrator = strata_session_open_migrator (self, cancellable, error)))
-    return NULL;
+  if (!(state = read_state (self, cancellable, &local_error)))
+    {
+      drop_internal_statement (local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+    }
 
-  state = g_object_new (STRATA_TYPE_DATABASE_STATE, NULL);
-  state->exists = TRUE;
-  if (!(state->heads = strata_migrator_get_current_heads (migrator, cancellable, error)) ||
-      !(history = strata_migrator_get_history (migrator, cancellable, error)))
-    return NULL;
-  state->history = history_from_result (history);
-
-  return g_steal_pointer (&state);
+  return state;
 }
 
 static gpointer
@@ -1670,22 +1716,10 @@ heads_label (const char * const *heads)
   return g_strdup_printf ("%s %s", heads[1] ? "revisions" : "revision", joined);
 }
 
-/**
- * strata_session_check_drift:
- * @self: a #StrataSession
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Compares the live schema (read from the database, in the session's
- * schema) with the one the revisions it is at describe.
- *
- * Returns: (transfer full): the computed differences between the schema the
- *   database's revisions describe and the live one
- */
-StrataDiff *
-strata_session_check_drift (StrataSession  *self,
-                            GCancellable   *cancellable,
-                            GError        **error)
+static StrataDiff *
+check_drift (StrataSession  *self,
+             GCancellable   *cancellable,
+             GError        **error)
 {
   g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataModel) expected = NULL;
@@ -1745,6 +1779,37 @@ strata_session_check_drift (StrataSession  *self,
     }
 
   return g_steal_pointer (&diff);
+}
+
+/**
+ * strata_session_check_drift:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Compares the live schema (read from the database, in the session's
+ * schema) with the one the revisions it is at describe.
+ *
+ * Returns: (transfer full): the computed differences between the schema the
+ *   database's revisions describe and the live one
+ */
+StrataDiff *
+strata_session_check_drift (StrataSession  *self,
+                            GCancellable   *cancellable,
+                            GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  StrataDiff *diff;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (!(diff = check_drift (self, cancellable, &local_error)))
+    {
+      drop_internal_statement (local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+
+  return diff;
 }
 
 static gpointer

@@ -886,9 +886,23 @@ strata_plan_page_update_plan (StrataPlanPage *self)
   gtk_revealer_set_reveal_child (self->warning_revealer, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
 
-  if (self->session == NULL || self->graph == NULL || self->profile == NULL || self->current_heads == NULL)
+  if (self->session == NULL || self->graph == NULL || self->profile == NULL)
     {
       gtk_stack_set_visible_child_name (self->plan_stack, "no-profile");
+      strata_plan_page_update_actions (self);
+      return;
+    }
+
+  /* The profile stays selected while its database cannot be read (a lost
+   * connection): no plan without its state, and the Status page says why */
+  if (self->current_heads == NULL)
+    {
+      /* Translators: the profile's name; F5 reads the database again */
+      g_autofree char *description = g_strdup_printf (_("The database of “%s” has not been read: the Status view "
+                                                        "says why. Refresh (F5) to read it again."),
+                                                      strata_profile_get_name (self->profile));
+
+      strata_plan_page_show_error (self, _("Database State Unknown"), description);
       strata_plan_page_update_actions (self);
       return;
     }

@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "strata-error.h"
-#include "strata-graph.h"
+#include "strata-graph-private.h"
 #include "strata-plan.h"
 #include "strata-script.h"
 #include "strata-i18n-private.h"
@@ -61,6 +61,7 @@ struct _StrataGraph
   GPtrArray  *heads;         /* Node *: no versioned child; sorted by id */
   GPtrArray  *real_heads;    /* Node *: no child and no dependent; sorted by id */
   GPtrArray  *bases;         /* Node *: no down_revision; sorted by id */
+  GPtrArray  *unplaced;      /* StrataScript: broken, place unknown */
 };
 
 G_DEFINE_FINAL_TYPE (StrataGraph, strata_graph, G_TYPE_OBJECT)
@@ -487,6 +488,7 @@ strata_graph_finalize (GObject *object)
   g_clear_pointer (&self->heads, g_ptr_array_unref);
   g_clear_pointer (&self->real_heads, g_ptr_array_unref);
   g_clear_pointer (&self->bases, g_ptr_array_unref);
+  g_clear_pointer (&self->unplaced, g_ptr_array_unref);
 
   G_OBJECT_CLASS (strata_graph_parent_class)->finalize (object);
 }
@@ -985,6 +987,48 @@ strata_graph_new (GPtrArray  *scripts,
   g_ptr_array_sort (self->bases, compare_nodes_by_id);
 
   return g_steal_pointer (&self);
+}
+
+void
+_strata_graph_set_unplaced (StrataGraph *self,
+                            GPtrArray   *unplaced)
+{
+  g_return_if_fail (STRATA_IS_GRAPH (self));
+
+  g_clear_pointer (&self->unplaced, g_ptr_array_unref);
+  if (unplaced != NULL)
+    self->unplaced = g_ptr_array_ref (unplaced);
+}
+
+/**
+ * strata_graph_get_broken:
+ * @self: a #StrataGraph
+ *
+ * The revisions whose file could not be loaded (see
+ * strata_script_get_error()): first those in the graph, in topological
+ * order, then the files whose place in it could not be read (their
+ * revision may be %NULL, and strata_graph_lookup() does not find them).
+ *
+ * Returns: (transfer full) (element-type StrataScript): the broken
+ *   revisions, empty when there is none
+ */
+GPtrArray *
+strata_graph_get_broken (StrataGraph *self)
+{
+  GPtrArray *broken;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
+
+  broken = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < self->sorted->len; i++)
+    if (strata_script_get_error (g_ptr_array_index (self->sorted, i)) != NULL)
+      g_ptr_array_add (broken, g_object_ref (g_ptr_array_index (self->sorted, i)));
+
+  if (self->unplaced != NULL)
+    for (guint i = 0; i < self->unplaced->len; i++)
+      g_ptr_array_add (broken, g_object_ref (g_ptr_array_index (self->unplaced, i)));
+
+  return broken;
 }
 
 /* Plain accessors --------------------------------------------------------- */
@@ -2206,6 +2250,61 @@ build_plan (StrataGraph     *self,
   return plan;
 }
 
+/* Whether an upgrade target stands for the heads, which a broken file of
+ * unknown place may change. */
+static gboolean
+target_means_heads (const char *target)
+{
+  const char *at = strrchr (target, '@');
+
+  if (at != NULL)
+    target = at + 1;
+
+  return g_str_equal (target, "head") || g_str_equal (target, "heads");
+}
+
+/* A plan that needs a broken revision is refused with its error; so is an
+ * upgrade to the heads while a broken file's place is unknown (it may be
+ * a head). Takes @plan. */
+static StrataPlan *
+check_intact (StrataGraph  *self,
+              StrataPlan   *plan,
+              const char   *target,
+              GError      **error)
+{
+  g_autoptr(StrataPlan) owned = plan;
+  StrataDirection direction = strata_plan_get_direction (plan);
+  const char *verb = direction == STRATA_DIRECTION_UP ? "upgrade" : "downgrade";
+
+  for (guint i = 0; i < strata_plan_get_n_steps (plan); i++)
+    {
+      StrataScript *script = strata_step_get_script (strata_plan_get_step (plan, i));
+      const GError *problem = strata_script_get_error (script);
+
+      if (problem != NULL)
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                       "Cannot %s to %s: it needs revision %s, which is broken: %s",
+                       verb, target, strata_script_get_revision (script), problem->message);
+          return NULL;
+        }
+    }
+
+  if (direction == STRATA_DIRECTION_UP && self->unplaced != NULL && self->unplaced->len > 0 &&
+      target_means_heads (target))
+    {
+      const GError *problem = strata_script_get_error (g_ptr_array_index (self->unplaced, 0));
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                   "Cannot upgrade to %s: a migration file that cannot be read may hold a head: %s; "
+                   "fix it, or upgrade to a revision by its id",
+                   target, problem->message);
+      return NULL;
+    }
+
+  return g_steal_pointer (&owned);
+}
+
 /**
  * strata_graph_plan_upgrade:
  * @current_heads: (nullable) (array zero-terminated=1): the version table
@@ -2290,7 +2389,7 @@ strata_graph_plan_upgrade (StrataGraph         *self,
       order->pdata[order->len - 1 - i] = swap;
     }
 
-  return build_plan (self, STRATA_DIRECTION_UP, target, current, order);
+  return check_intact (self, build_plan (self, STRATA_DIRECTION_UP, target, current, order), target, error);
 }
 
 /**
@@ -2379,7 +2478,7 @@ strata_graph_plan_downgrade (StrataGraph         *self,
   if (!complete)
     g_debug ("Downgrade to %s: revisions outside the current heads' ancestry were appended", target);
 
-  return build_plan (self, STRATA_DIRECTION_DOWN, target, current, order);
+  return check_intact (self, build_plan (self, STRATA_DIRECTION_DOWN, target, current, order), target, error);
 }
 
 /* Stamp: Alembic's _stamp_revs and StampStep --------------------------------- */
@@ -2440,6 +2539,21 @@ strata_graph_plan_stamp (StrataGraph         *self,
 
   if (!(dests = get_revisions (self, target, error)))
     return NULL;
+
+  /* A broken revision is not put in the version table: nothing could
+   * upgrade from it or roll it back */
+  for (guint i = 0; i < dests->len; i++)
+    {
+      Node *dest = g_ptr_array_index (dests, i);
+      const GError *problem = strata_script_get_error (dest->script);
+
+      if (problem != NULL)
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                       "Cannot stamp %s: revision %s is broken: %s", target, dest->id, problem->message);
+          return NULL;
+        }
+    }
 
   /* The current heads on the lineage of the target (all of them for base). */
   {

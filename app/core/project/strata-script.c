@@ -35,6 +35,10 @@ struct _StrataScript
   guint       indexed : 1;
   char       *indexed_path;
   char       *indexed_created;
+  /* A file that could not be loaded: why (see _strata_script_new_broken) */
+  GError     *error;
+  /* Broken, but its id and down_revision were read */
+  gboolean    placed;
 };
 
 G_DEFINE_FINAL_TYPE (StrataScript, strata_script, G_TYPE_OBJECT)
@@ -66,6 +70,7 @@ strata_script_finalize (GObject *object)
   g_clear_pointer (&self->indexed_path, g_free);
   g_clear_pointer (&self->indexed_created, g_free);
   g_clear_pointer (&self->checksum, g_free);
+  g_clear_error (&self->error);
 
   G_OBJECT_CLASS (strata_script_parent_class)->finalize (object);
 }
@@ -1037,6 +1042,166 @@ _strata_script_new_indexed (char      *path,
   return self;
 }
 
+/* Broken revisions {{{ */
+
+/* The first match of @pattern's group 1 in @data, where the key is not
+ * inside a string (not preceded by a backslash). */
+static char *
+scan_group (const char *data,
+            const char *pattern)
+{
+  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+
+  g_assert (regex != NULL);
+  if (!g_regex_match (regex, data, 0, &match))
+    return NULL;
+
+  return g_match_info_fetch (match, 1);
+}
+
+#define SCAN_ID "[A-Za-z0-9_]{1,32}"
+#define SCAN_KEY(key) "(?<!\\\\)\"" key "\"\\s*:\\s*"
+
+/* The ids of a down_revision or depends_on value as the file writes it:
+ * null, "id" or ["id", …]. */
+static char **
+scan_ids (const char *value)
+{
+  g_autoptr(GRegex) regex = g_regex_new ("\"(" SCAN_ID ")\"", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+
+  for (g_regex_match (regex, value, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      g_autofree char *id = g_match_info_fetch (match, 1);
+
+      g_strv_builder_add (ids, id);
+    }
+
+  return g_strv_builder_end (ids);
+}
+
+/**
+ * _strata_script_new_broken:
+ * @file: the migration file
+ * @data: (nullable): its contents, when they could be read
+ * @problem: why it could not be loaded (the message names the file)
+ *
+ * A revision whose file could not be loaded. What can still be read of its
+ * header, leniently (the file may not even be JSON), is kept: its revision
+ * id, down_revision and depends_on, so that it keeps its place in the graph
+ * (it has none when the id or the down_revision cannot be read). Its
+ * operations are empty and strata_script_ensure_loaded() fails with
+ * @problem, so nothing runs or replays it by mistake.
+ *
+ * Returns: (transfer full): the broken revision
+ */
+StrataScript *
+_strata_script_new_broken (GFile        *file,
+                           const char   *data,
+                           const GError *problem)
+{
+  StrataScript *self = g_object_new (STRATA_TYPE_SCRIPT, NULL);
+
+  self->file = g_object_ref (file);
+  self->error = g_error_copy (problem);
+  self->upgrade = g_ptr_array_new_with_free_func (g_object_unref);
+  self->checksum = g_strdup ("");
+
+  if (data != NULL)
+    {
+      g_autofree char *down = NULL;
+      g_autofree char *depends = NULL;
+      g_autofree char *message = NULL;
+
+      self->revision = scan_group (data, SCAN_KEY ("revision") "\"(" SCAN_ID ")\"");
+      down = scan_group (data, SCAN_KEY ("down_revision")
+                         "(null|\"" SCAN_ID "\"|\\[\\s*(?:\"" SCAN_ID "\"\\s*(?:,\\s*\"" SCAN_ID "\"\\s*)*)?\\])");
+      depends = scan_group (data, SCAN_KEY ("depends_on")
+                            "(\\[\\s*(?:\"" SCAN_ID "\"\\s*(?:,\\s*\"" SCAN_ID "\"\\s*)*)?\\])");
+      message = scan_group (data, SCAN_KEY ("message") "(\"(?:[^\"\\\\\\n]|\\\\.)*\")");
+
+      if (down != NULL)
+        {
+          g_strfreev (self->down_revisions);
+          self->down_revisions = scan_ids (down);
+          self->placed = TRUE;
+        }
+      if (depends != NULL)
+        {
+          g_strfreev (self->depends_on);
+          self->depends_on = scan_ids (depends);
+        }
+      if (message != NULL)
+        {
+          g_autoptr(JsonNode) node = json_from_string (message, NULL);
+
+          if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+            self->message = g_strdup (json_node_get_string (node));
+        }
+    }
+
+  if (self->revision == NULL)
+    self->placed = FALSE;
+
+  return self;
+}
+
+/**
+ * _strata_script_is_placed:
+ *
+ * Returns: whether a revision's id and down_revision are known (always
+ *   %TRUE but for a broken one that could not be read that far)
+ */
+gboolean
+_strata_script_is_placed (StrataScript *self)
+{
+  g_return_val_if_fail (STRATA_IS_SCRIPT (self), FALSE);
+  return self->error == NULL || self->placed;
+}
+
+/* A broken revision named by another one but found in no file. */
+StrataScript *
+_strata_script_new_missing (const char   *revision,
+                            GFile        *file,
+                            const GError *problem)
+{
+  StrataScript *self = g_object_new (STRATA_TYPE_SCRIPT, NULL);
+
+  self->revision = g_strdup (revision);
+  self->file = file ? g_object_ref (file) : NULL;
+  self->error = g_error_copy (problem);
+  self->upgrade = g_ptr_array_new_with_free_func (g_object_unref);
+  self->checksum = g_strdup ("");
+  self->placed = TRUE;
+
+  return self;
+}
+
+/**
+ * strata_script_get_error:
+ * @self: a #StrataScript
+ *
+ * A revision is broken when its file could not be loaded (it is not valid
+ * JSON, or not a valid migration), or when another revision names it but no
+ * file that can be read holds it. The project still opens; the graph keeps
+ * a broken revision where its file says it goes, and every plan that needs
+ * it is refused with this error.
+ *
+ * Returns: (transfer none) (nullable): why the revision is broken (the
+ *   message names the file, relative to the project, with line:column
+ *   where known), or %NULL
+ */
+const GError *
+strata_script_get_error (StrataScript *self)
+{
+  g_return_val_if_fail (STRATA_IS_SCRIPT (self), NULL);
+  return self->error;
+}
+
+/* }}} */
+
 /**
  * strata_script_ensure_loaded:
  * @self: a #StrataScript
@@ -1055,6 +1220,12 @@ strata_script_ensure_loaded (StrataScript  *self,
   g_autoptr(GRecMutexLocker) locker = NULL;
 
   g_return_val_if_fail (STRATA_IS_SCRIPT (self), FALSE);
+
+  if (self->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->error));
+      return FALSE;
+    }
 
   locker = g_rec_mutex_locker_new (&lazy_lock);
   if (!self->indexed)
