@@ -226,7 +226,6 @@ run_plan (StrataCli       *cli,
  */
 gboolean
 strata_cli_run_checked (StrataCli       *cli,
-                        StrataMigrator  *migrator,
                         StrataPlan      *plan,
                         gboolean         validate,
                         GError         **error)
@@ -234,7 +233,7 @@ strata_cli_run_checked (StrataCli       *cli,
   guint n_steps = strata_plan_get_n_steps (plan);
 
   if (validate && n_steps > 0 &&
-      !strata_validate_before_run (migrator, cli->cancellable, error))
+      !strata_session_validate_before_run (cli->session, cli->cancellable, error))
     return FALSE;
 
   if (n_steps > 0)
@@ -425,9 +424,9 @@ migrate (StrataCli        *cli,
          gboolean          validate,
          GError          **error)
 {
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataPlan) plan = NULL;
   g_auto(GStrv) heads = NULL;
+  StrataSession *session;
 
   if (!strata_cli_get_graph (cli, error))
     return FALSE;
@@ -435,15 +434,14 @@ migrate (StrataCli        *cli,
   if (direction == STRATA_DIRECTION_UP && upgrade_is_noop (cli, target))
     return TRUE;
 
-  if (!(migrator = strata_cli_open_migrator (cli, TRUE, error)))
+  if (!(session = strata_cli_open_session (cli, TRUE, error)))
     return FALSE;
 
-  if (!(heads = strata_session_read_heads (cli->session, cli->cancellable, error)) ||
-      !strata_cli_take_stored (cli, &migrator, (const char * const *)heads, error) ||
-      !(plan = strata_session_plan (cli->session, direction, (const char * const *)heads, target, error)))
+  if (!(heads = strata_session_read_heads_with_stored (session, cli->cancellable, error)) ||
+      !(plan = strata_session_plan (session, direction, (const char * const *)heads, target, error)))
     return FALSE;
 
-  if (!strata_cli_run_checked (cli, migrator, plan, validate, error))
+  if (!strata_cli_run_checked (cli, plan, validate, error))
     return FALSE;
 
   /* Record the state the run left, for the next no-op upgrade. */
@@ -543,11 +541,11 @@ strata_cli_stamp (StrataCli  *cli,
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "stamp", entries);
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_auto(GStrv) current = NULL;
   g_auto(GStrv) checked = NULL;
   g_auto(GStrv) heads = NULL;
   g_autofree char *joined = NULL;
+  StrataSession *session;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
@@ -555,21 +553,20 @@ strata_cli_stamp (StrataCli  *cli,
   if (argc != 2)
     return strata_cli_usage_error (error, "stamp", "stamp needs one target");
 
-  if (!(migrator = strata_cli_open_migrator (cli, TRUE, error)))
+  if (!(session = strata_cli_open_session (cli, TRUE, error)))
     return FALSE;
 
-  if (!(current = strata_session_read_heads (cli->session, cli->cancellable, error)))
+  if (!(current = strata_session_read_heads (session, cli->cancellable, error)))
     return FALSE;
 
   /* The target is checked before asking to confirm the change */
-  if (!(checked = strata_graph_plan_stamp (strata_migrator_get_graph (migrator),
-                                           (const char * const *)current, argv[1], purge, error)))
+  if (!(checked = strata_session_plan_stamp (session, (const char * const *)current, argv[1], purge, error)))
     return FALSE;
 
   if (!strata_cli_confirm_change (cli, "stamp it", error))
     return FALSE;
 
-  if (!(heads = strata_session_stamp (cli->session, argv[1], purge, cli->cancellable, error)))
+  if (!(heads = strata_session_stamp (session, argv[1], purge, cli->cancellable, error)))
     return FALSE;
 
   joined = g_strjoinv (" ", heads);

@@ -365,34 +365,15 @@ strata_cli_get_session (StrataCli  *cli,
   return cli->session;
 }
 
-/* The PostgreSQL session settings: the options, else strata.ini. */
-gboolean
-strata_cli_get_session_settings (StrataCli  *cli,
-                                 char      **schema,
-                                 int        *lock_timeout,
-                                 int        *statement_timeout,
-                                 GError    **error)
+/* The session, connected to the target database (every project setting
+ * is applied when it opens the migrator). NULL without an error when
+ * @create is FALSE and the SQLite file does not exist yet. */
+StrataSession *
+strata_cli_open_session (StrataCli  *cli,
+                         gboolean    create,
+                         GError    **error)
 {
-  StrataSession *session;
-
-  if (!(session = strata_cli_get_session (cli, error)))
-    return FALSE;
-
-  *schema = strata_session_dup_schema (session);
-  *lock_timeout = strata_session_get_lock_timeout (session);
-  *statement_timeout = strata_session_get_statement_timeout (session);
-
-  return TRUE;
-}
-
-/* The migrator for the target database, through the session (which
- * applies every project setting). NULL without an error when @create is
- * FALSE and the SQLite file does not exist yet. */
-StrataMigrator *
-strata_cli_open_migrator (StrataCli  *cli,
-                          gboolean    create,
-                          GError    **error)
-{
+  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataDriver) driver = NULL;
   g_autoptr(StrataProfile) profile = NULL;
   StrataSession *session;
@@ -434,53 +415,38 @@ strata_cli_open_migrator (StrataCli  *cli,
   g_set_object (&cli->driver, driver);
   g_set_object (&cli->target, profile);
 
+  if (!(migrator = strata_session_open_migrator (session, cli->cancellable, error)))
+    return NULL;
+
+  return session;
+}
+
+/* strata_cli_open_session(), and the migrator it opened. */
+StrataMigrator *
+strata_cli_open_migrator (StrataCli  *cli,
+                          gboolean    create,
+                          GError    **error)
+{
+  StrataSession *session;
+
+  if (!(session = strata_cli_open_session (cli, create, error)))
+    return NULL;
+
   return strata_session_open_migrator (session, cli->cancellable, error);
 }
 
-/* When the database is at a revision without a file (another branch is
- * checked out), the migrator and the graph take in the copies the history
- * table stored of the applied revisions; *@migrator may be replaced. */
-gboolean
-strata_cli_take_stored (StrataCli           *cli,
-                        StrataMigrator     **migrator,
-                        const char * const  *heads,
-                        GError             **error)
-{
-  g_autoptr(StrataMigrator) with = NULL;
-  StrataGraph *graph = strata_migrator_get_graph (*migrator);
-  gboolean unknown = FALSE;
-
-  for (guint i = 0; heads[i] != NULL && graph != NULL; i++)
-    if (strata_graph_lookup (graph, heads[i]) == NULL)
-      unknown = TRUE;
-
-  if (!unknown)
-    return TRUE;
-
-  if (!(with = strata_stored_dup_migrator (*migrator, cli->cancellable, error)))
-    return FALSE;
-
-  if (with != *migrator)
-    {
-      g_set_object (&cli->graph, strata_migrator_get_graph (with));
-      if (cli->session != NULL)
-        strata_session_set_graph (cli->session, cli->graph);
-      g_set_object (migrator, with);
-    }
-
-  return TRUE;
-}
-
+/* The database's heads (none for a SQLite file not created yet); the
+ * session takes in the stored copies of applied revisions whose files are
+ * absent, and cli->graph follows it. */
 char **
 strata_cli_current_heads (StrataCli  *cli,
                           GError    **error)
 {
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(GError) local_error = NULL;
   g_auto(GStrv) heads = NULL;
+  StrataSession *session;
 
-  migrator = strata_cli_open_migrator (cli, FALSE, &local_error);
-  if (migrator == NULL)
+  if (!(session = strata_cli_open_session (cli, FALSE, &local_error)))
     {
       if (local_error != NULL)
         {
@@ -490,9 +456,10 @@ strata_cli_current_heads (StrataCli  *cli,
       return g_new0 (char *, 1);
     }
 
-  if (!(heads = strata_session_read_heads (cli->session, cli->cancellable, error)) ||
-      !strata_cli_take_stored (cli, &migrator, (const char * const *)heads, error))
+  if (!(heads = strata_session_read_heads_with_stored (session, cli->cancellable, error)))
     return NULL;
+
+  g_set_object (&cli->graph, strata_session_get_graph (session, NULL));
 
   return g_steal_pointer (&heads);
 }
