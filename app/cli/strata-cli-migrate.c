@@ -333,10 +333,11 @@ offline (StrataCli        *cli,
   const char *to = range;
   const char *colon = strchr (range, ':');
   StrataDialect dialect = STRATA_DIALECT_SQLITE;
-  StrataGraph *graph;
+  StrataSession *session;
 
-  if (!(graph = strata_cli_get_graph (cli, error)))
+  if (!strata_cli_get_graph (cli, error))
     return FALSE;
+  session = cli->session;
 
   if (!dialect_for_offline (cli, dialect_name, &dialect, error))
     return FALSE;
@@ -345,29 +346,11 @@ offline (StrataCli        *cli,
     {
       from = g_strndup (range, colon - range);
       to = colon + 1;
+      plan = strata_session_plan_from (session, direction, from, to, error);
     }
-  else if (!(start = offline_start (cli, direction, error)))
-    return FALSE;
-  else
-    graph = cli->graph;   /* with the stored copies the database needs */
-
-  if (start != NULL)
-    ;
-  else if (from != NULL && *from != '\0' && !g_str_equal (from, "base"))
-    {
-      g_auto(GStrv) none = g_new0 (char *, 1);
-
-      if (!(start = strata_graph_resolve_target (graph, (const char * const *)none, from,
-                                                 STRATA_DIRECTION_UP, error)))
-        return FALSE;
-    }
-  else
-    start = g_new0 (char *, 1);
-
-  if (direction == STRATA_DIRECTION_UP)
-    plan = strata_graph_plan_upgrade (graph, (const char * const *)start, to, error);
-  else
-    plan = strata_graph_plan_downgrade (graph, (const char * const *)start, to, error);
+  else if ((start = offline_start (cli, direction, error)))
+    /* with the stored copies the database needs */
+    plan = strata_session_plan (session, direction, (const char * const *)start, to, error);
   if (plan == NULL)
     return FALSE;
 
@@ -376,14 +359,14 @@ offline (StrataCli        *cli,
       g_autoptr(StrataPlanFile) data = NULL;
       g_autoptr(JsonNode) root = NULL;
 
-      if (!(data = strata_plan_file_new (graph, plan, dialect, error)))
+      if (!(data = strata_session_describe_plan (session, plan, dialect, error)))
         return FALSE;
       root = strata_plan_file_to_json (data);
       strata_cli_print_json (root);
       return TRUE;
     }
 
-  if (!(sql = strata_session_render_offline (strata_cli_get_session (cli, NULL), plan, dialect, error)))
+  if (!(sql = strata_session_render_offline (session, plan, dialect, error)))
     return FALSE;
 
   g_print ("%s", sql);

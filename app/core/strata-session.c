@@ -2379,6 +2379,79 @@ strata_session_plan_stamp (StrataSession       *self,
 }
 
 /**
+ * strata_session_plan_from:
+ * @self: a #StrataSession
+ * @direction: upgrade or downgrade
+ * @from: (nullable): where the plan starts: a revision (or target), or
+ *   %NULL, "" or "base" for the empty database
+ * @target: the target
+ * @error: return location for a #GError
+ *
+ * A plan from a given starting point instead of the database's heads,
+ * for an offline script (`--sql FROM:TARGET`): no database is involved.
+ *
+ * Returns: (transfer full): the plan, or %NULL with @error set
+ */
+StrataPlan *
+strata_session_plan_from (StrataSession    *self,
+                          StrataDirection   direction,
+                          const char       *from,
+                          const char       *target,
+                          GError          **error)
+{
+  g_auto(GStrv) start = NULL;
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (target != NULL, NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)))
+    return NULL;
+
+  if (from != NULL && *from != '\0' && !g_str_equal (from, "base"))
+    {
+      g_auto(GStrv) none = g_new0 (char *, 1);
+
+      if (!(start = strata_graph_resolve_target (graph, (const char * const *)none, from,
+                                                 STRATA_DIRECTION_UP, error)))
+        return NULL;
+    }
+  else
+    start = g_new0 (char *, 1);
+
+  return strata_session_plan (self, direction, (const char * const *)start, target, error);
+}
+
+/**
+ * strata_session_describe_plan:
+ * @self: a #StrataSession
+ * @plan: the plan
+ * @dialect: the dialect to render for
+ * @error: return location for a #GError
+ *
+ * @plan as data, without a database: each step's operations and its SQL
+ * for @dialect, as `--sql --json` prints it (strata_plan_file_to_json()).
+ *
+ * Returns: (transfer full): the plan's data, or %NULL with @error set
+ */
+StrataPlanFile *
+strata_session_describe_plan (StrataSession  *self,
+                              StrataPlan     *plan,
+                              StrataDialect   dialect,
+                              GError        **error)
+{
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (STRATA_IS_PLAN (plan), NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)))
+    return NULL;
+
+  return strata_plan_file_new (graph, plan, dialect, error);
+}
+
+/**
  * strata_session_read_heads_with_stored:
  * @self: a #StrataSession
  * @cancellable: (nullable): a #GCancellable

@@ -254,6 +254,17 @@ char              **strata_session_plan_stamp          (StrataSession       *sel
                                                         gboolean             purge,
                                                         GError             **error);
 
+/* Offline (--sql): a plan from a given start, and a plan as data. */
+StrataPlan         *strata_session_plan_from           (StrataSession       *self,
+                                                        StrataDirection      direction,
+                                                        const char          *from,
+                                                        const char          *target,
+                                                        GError             **error);
+StrataPlanFile     *strata_session_describe_plan       (StrataSession       *self,
+                                                        StrataPlan          *plan,
+                                                        StrataDialect        dialect,
+                                                        GError             **error);
+
 /* The heads, and the graph with the history's stored copies of applied
  * revisions whose files are absent (another branch checked out). */
 char              **strata_session_read_heads_with_stored        (StrataSession       *self,
