@@ -26,6 +26,7 @@
 #include "strata-log.h"
 #include "strata-migrator-private.h"
 #include "strata-model.h"
+#include "strata-ops.h"
 #include "strata-plan.h"
 #include "strata-plan-file.h"
 #include "strata-profile.h"
@@ -3206,6 +3207,499 @@ strata_session_verify_plan_file_finish (StrataSession  *self,
                                         GError        **error)
 {
   return session_call_finish (self, result, strata_session_verify_plan_file_async, error);
+}
+
+/* }}} */
+
+/* Authoring: new revisions and merges (Alembic's revision and merge) {{{ */
+
+static char *
+unique_revision_id (StrataGraph  *graph,
+                    const char   *requested,
+                    GError      **error)
+{
+  if (requested != NULL)
+    {
+      if (!strata_revision_id_is_valid (requested))
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                       "--rev-id “%s” is not a valid revision id (1–32 of A–Z, a–z, 0–9, _)",
+                       requested);
+          return NULL;
+        }
+      if (strata_graph_lookup (graph, requested) != NULL)
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                       "revision “%s” already exists", requested);
+          return NULL;
+        }
+      return g_strdup (requested);
+    }
+
+  for (;;)
+    {
+      g_autofree char *id = strata_revision_generate_id ();
+
+      if (strata_graph_lookup (graph, id) == NULL)
+        return g_steal_pointer (&id);
+    }
+}
+
+/* The parent a new revision builds on: the one head, @head resolved, or
+ * none (a new base). */
+static gboolean
+revision_parents (StrataGraph  *graph,
+                  const char   *head,
+                  gboolean      splice,
+                  GPtrArray    *parents,
+                  GError      **error)
+{
+  g_auto(GStrv) none = NULL;
+  g_auto(GStrv) resolved = NULL;
+
+  if (head == NULL || g_str_equal (head, "head"))
+    {
+      g_autoptr(GPtrArray) heads = strata_graph_get_heads (graph);
+
+      if (heads->len > 1)
+        {
+          g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_AMBIGUOUS,
+                               "multiple heads are present; give the head to build on with "
+                               "--head REV or label@head, or merge them with “strata merge -m MSG heads”");
+          return FALSE;
+        }
+      if (heads->len == 1)
+        g_ptr_array_add (parents, g_strdup (strata_script_get_revision (g_ptr_array_index (heads, 0))));
+      return TRUE;
+    }
+
+  if (g_str_equal (head, "base"))
+    return TRUE;
+
+  none = g_new0 (char *, 1);
+  if (!(resolved = strata_graph_resolve_target (graph, (const char * const *)none, head,
+                                                STRATA_DIRECTION_UP, error)))
+    return FALSE;
+
+  if (g_strv_length (resolved) != 1)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_AMBIGUOUS,
+                   "--head “%s” names %u revisions; give exactly one", head, g_strv_length (resolved));
+      return FALSE;
+    }
+
+  if (!splice)
+    {
+      StrataScript *target = strata_graph_lookup (graph, resolved[0]);
+      g_autoptr(GPtrArray) children = strata_graph_get_children (graph, target);
+
+      if (children->len > 0)
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                       "revision %s is not a head; use --splice to start a new branch from it",
+                       resolved[0]);
+          return FALSE;
+        }
+    }
+
+  g_ptr_array_add (parents, g_strdup (resolved[0]));
+  return TRUE;
+}
+
+static StrataScript *
+script_new_now (const char          *id,
+                const char * const  *parents,
+                const char          *message,
+                const char * const  *branch_labels)
+{
+  g_autoptr(GPtrArray) upgrade = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_op_unref);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  StrataScript *script = strata_script_new (id, parents, message);
+
+  strata_script_set_branch_labels (script, branch_labels);
+  strata_script_set_created (script, now);
+  strata_script_set_upgrade (script, upgrade);
+
+  return script;
+}
+
+/**
+ * strata_session_new_revision:
+ * @self: a #StrataSession
+ * @message: what the revision does
+ * @head: (nullable): the revision to build on: a head, "base" for a new
+ *   base, label@head; %NULL for the one head
+ * @splice: allow @head to name a revision that is not a head (a branch)
+ * @branch_labels: (nullable) (array zero-terminated=1): its branch labels
+ * @depends_on: (nullable) (array zero-terminated=1): revisions or labels
+ *   it depends on (a label is kept as written, as Alembic does)
+ * @revision: (nullable): its id, %NULL for a generated one
+ * @error: return location for a #GError
+ *
+ * A new, empty revision on top of the graph, not written yet: its id,
+ * parents, dependencies, labels and creation time checked against the
+ * graph. Fill it with strata_session_autogenerate_revision() (or not), then
+ * write it with strata_session_write_revision(). Reads no database.
+ *
+ * Returns: (transfer full): the revision, or %NULL with @error set
+ */
+StrataScript *
+strata_session_new_revision (StrataSession       *self,
+                             const char          *message,
+                             const char          *head,
+                             gboolean             splice,
+                             const char * const  *branch_labels,
+                             const char * const  *depends_on,
+                             const char          *revision,
+                             GError             **error)
+{
+  g_autoptr(GPtrArray) parents = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) deps = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *id = NULL;
+  StrataScript *script;
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (message != NULL, NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)) ||
+      !(id = unique_revision_id (graph, revision, error)) ||
+      !revision_parents (graph, head, splice, parents, error))
+    return NULL;
+
+  for (guint i = 0; depends_on != NULL && depends_on[i] != NULL; i++)
+    {
+      StrataScript *dependency;
+
+      if (!(dependency = strata_graph_resolve (graph, depends_on[i], error)))
+        return NULL;
+
+      if (g_strv_contains (strata_script_get_branch_labels (dependency), depends_on[i]))
+        g_ptr_array_add (deps, g_strdup (depends_on[i]));
+      else
+        g_ptr_array_add (deps, g_strdup (strata_script_get_revision (dependency)));
+    }
+
+  for (guint i = 0; branch_labels != NULL && branch_labels[i] != NULL; i++)
+    {
+      if (!strata_revision_id_is_valid (branch_labels[i]))
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                       "branch label “%s” is not valid (1–32 of A–Z, a–z, 0–9, _)", branch_labels[i]);
+          return NULL;
+        }
+      if (strata_graph_lookup (graph, branch_labels[i]) != NULL)
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                       "branch label “%s” is already a revision id", branch_labels[i]);
+          return NULL;
+        }
+    }
+
+  g_ptr_array_add (parents, NULL);
+  g_ptr_array_add (deps, NULL);
+
+  script = script_new_now (id, (const char * const *)parents->pdata, message, branch_labels);
+  strata_script_set_depends_on (script, (const char * const *)deps->pdata);
+
+  return script;
+}
+
+/**
+ * strata_session_new_merge:
+ * @self: a #StrataSession
+ * @message: what the merge does
+ * @revisions: (array zero-terminated=1): the revisions (or targets, e.g.
+ *   "heads") to merge
+ * @branch_labels: (nullable) (array zero-terminated=1): its branch labels
+ * @revision: (nullable): its id, %NULL for a generated one
+ * @error: return location for a #GError
+ *
+ * A new, empty revision whose parents are @revisions, not written yet
+ * (see strata_session_write_revision()). Reads no database.
+ *
+ * Returns: (transfer full): the merge revision, or %NULL with @error set
+ */
+StrataScript *
+strata_session_new_merge (StrataSession       *self,
+                          const char          *message,
+                          const char * const  *revisions,
+                          const char * const  *branch_labels,
+                          const char          *revision,
+                          GError             **error)
+{
+  g_autoptr(GPtrArray) parents = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *id = NULL;
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (message != NULL, NULL);
+  g_return_val_if_fail (revisions != NULL, NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)))
+    return NULL;
+
+  for (guint i = 0; revisions[i] != NULL; i++)
+    {
+      g_auto(GStrv) none = g_new0 (char *, 1);
+      g_auto(GStrv) resolved = NULL;
+
+      if (!(resolved = strata_graph_resolve_target (graph, (const char * const *)none, revisions[i],
+                                                    STRATA_DIRECTION_UP, error)))
+        return NULL;
+
+      for (guint j = 0; resolved[j] != NULL; j++)
+        if (!g_ptr_array_find_with_equal_func (parents, resolved[j], g_str_equal, NULL))
+          g_ptr_array_add (parents, g_strdup (resolved[j]));
+    }
+
+  if (parents->len < 2)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   "nothing to merge: %s names a single revision",
+                   revisions[0] != NULL && revisions[1] == NULL ? revisions[0] : "the arguments");
+      return NULL;
+    }
+
+  if (!(id = unique_revision_id (graph, revision, error)))
+    return NULL;
+
+  g_ptr_array_add (parents, NULL);
+  return script_new_now (id, (const char * const *)parents->pdata, message, branch_labels);
+}
+
+/**
+ * strata_session_autogenerate_revision:
+ * @self: a #StrataSession
+ * @script: a revision from strata_session_new_revision()
+ * @renames: (nullable) (array zero-terminated=1): "old=new" (a table) and
+ *   "table.old=new" (a column): renames, not a drop and an add
+ * @warnings: (out) (optional) (transfer full) (element-type utf8): what no
+ *   operation expresses
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Fills @script with the operations that take the schema at its parents
+ * (and dependencies) to schema.json, verified, and writes their inverse
+ * out as its downgrade (no downgrade when there is nothing to invert, so
+ * that the inverse is computed from what the author writes).
+ *
+ * Returns: (transfer full): the diff (its operations, rename hints and
+ *   warnings), or %NULL with @error set
+ */
+StrataDiff *
+strata_session_autogenerate_revision (StrataSession       *self,
+                                      StrataScript        *script,
+                                      const char * const  *renames,
+                                      GPtrArray          **warnings,
+                                      GCancellable        *cancellable,
+                                      GError             **error)
+{
+  g_autoptr(GPtrArray) downgrade = NULL;
+  StrataDiff *diff;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (STRATA_IS_SCRIPT (script), NULL);
+
+  if (!(diff = strata_session_autogenerate (self, strata_script_get_down_revisions (script),
+                                            strata_script_get_depends_on (script), renames,
+                                            &downgrade, warnings, cancellable, error)))
+    return NULL;
+
+  strata_script_set_upgrade (script, strata_diff_get_ops (diff));
+  if (downgrade != NULL && downgrade->len > 0)
+    strata_script_set_downgrade (script, downgrade);
+
+  return diff;
+}
+
+typedef struct
+{
+  StrataScript *script;
+  char        **renames;
+  GPtrArray    *warnings;
+} AutogenerateData;
+
+static void
+autogenerate_data_free (gpointer data)
+{
+  AutogenerateData *autogenerate = data;
+
+  g_object_unref (autogenerate->script);
+  g_strfreev (autogenerate->renames);
+  g_clear_pointer (&autogenerate->warnings, g_ptr_array_unref);
+  g_free (autogenerate);
+}
+
+static gpointer
+autogenerate_func (StrataSession  *self,
+                   gpointer        data,
+                   GCancellable   *cancellable,
+                   GError        **error)
+{
+  AutogenerateData *autogenerate = data;
+
+  return strata_session_autogenerate_revision (self, autogenerate->script,
+                                               (const char * const *)autogenerate->renames,
+                                               &autogenerate->warnings, cancellable, error);
+}
+
+/**
+ * strata_session_autogenerate_revision_async:
+ * @self: a #StrataSession
+ * @script: a revision from strata_session_new_revision()
+ * @renames: (nullable) (array zero-terminated=1): rename hints
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_autogenerate_revision() in a worker thread. Do not touch
+ * @script until @callback runs.
+ */
+void
+strata_session_autogenerate_revision_async (StrataSession       *self,
+                                            StrataScript        *script,
+                                            const char * const  *renames,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  AutogenerateData *autogenerate;
+
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (STRATA_IS_SCRIPT (script));
+
+  autogenerate = g_new0 (AutogenerateData, 1);
+  autogenerate->script = g_object_ref (script);
+  autogenerate->renames = g_strdupv ((char **)renames);
+
+  session_call_async (self, strata_session_autogenerate_revision_async, autogenerate_func, autogenerate,
+                      autogenerate_data_free, g_object_unref, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_autogenerate_revision_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @warnings: (out) (optional) (transfer full) (element-type utf8): what no
+ *   operation expresses
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_autogenerate_revision_async().
+ *
+ * Returns: (transfer full): the diff, or %NULL with @error set
+ */
+StrataDiff *
+strata_session_autogenerate_revision_finish (StrataSession  *self,
+                                             GAsyncResult   *result,
+                                             GPtrArray     **warnings,
+                                             GError        **error)
+{
+  StrataDiff *diff = session_call_finish (self, result, strata_session_autogenerate_revision_async, error);
+  AutogenerateData *autogenerate;
+
+  if (warnings != NULL)
+    {
+      autogenerate = ((SessionCall *)g_task_get_task_data (G_TASK (result)))->data;
+      *warnings = diff != NULL && autogenerate->warnings != NULL ? g_ptr_array_ref (autogenerate->warnings) : NULL;
+    }
+
+  return diff;
+}
+
+/**
+ * strata_session_write_revision:
+ * @self: a #StrataSession
+ * @script: a revision from strata_session_new_revision() or
+ *   strata_session_new_merge()
+ * @error: return location for a #GError
+ *
+ * Writes @script into the project's migrations folder, after checking that
+ * it fits in the graph (labels unique, parents known). The session's graph
+ * does not hold it until the project is read again.
+ *
+ * Returns: (transfer full): the file written, or %NULL with @error set
+ */
+GFile *
+strata_session_write_revision (StrataSession  *self,
+                               StrataScript   *script,
+                               GError        **error)
+{
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(StrataGraph) check = NULL;
+  g_autoptr(GFile) file = NULL;
+  GPtrArray *existing;
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (STRATA_IS_SCRIPT (script), NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)))
+    return NULL;
+
+  existing = strata_graph_get_scripts (graph);
+  all = g_ptr_array_new_full (existing->len + 1, g_object_unref);
+  for (guint i = 0; i < existing->len; i++)
+    g_ptr_array_add (all, g_object_ref (g_ptr_array_index (existing, i)));
+  g_ptr_array_add (all, g_object_ref (script));
+  if (!(check = strata_graph_new (all, error)))
+    return NULL;
+
+  if (!strata_script_write (script, strata_project_get_migrations_dir (self->project), &file, error))
+    return NULL;
+
+  return g_steal_pointer (&file);
+}
+
+static gpointer
+write_revision_func (StrataSession  *self,
+                     gpointer        data,
+                     GCancellable   *cancellable,
+                     GError        **error)
+{
+  return strata_session_write_revision (self, data, error);
+}
+
+/**
+ * strata_session_write_revision_async:
+ * @self: a #StrataSession
+ * @script: the revision to write
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_write_revision() in a worker thread.
+ */
+void
+strata_session_write_revision_async (StrataSession       *self,
+                                     StrataScript        *script,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (STRATA_IS_SCRIPT (script));
+
+  session_call_async (self, strata_session_write_revision_async, write_revision_func, g_object_ref (script),
+                      g_object_unref, g_object_unref, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_write_revision_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_write_revision_async().
+ *
+ * Returns: (transfer full): the file written, or %NULL with @error set
+ */
+GFile *
+strata_session_write_revision_finish (StrataSession  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  return session_call_finish (self, result, strata_session_write_revision_async, error);
 }
 
 /* }}} */

@@ -382,4 +382,48 @@ StrataPlanFile     *strata_session_verify_plan_file_finish (StrataSession       
                                                             GAsyncResult        *result,
                                                             GError             **error);
 
+/* Authoring: a new revision (or merge), filled from schema.json or not,
+ * then written. */
+StrataScript       *strata_session_new_revision        (StrataSession       *self,
+                                                        const char          *message,
+                                                        const char          *head,
+                                                        gboolean             splice,
+                                                        const char * const  *branch_labels,
+                                                        const char * const  *depends_on,
+                                                        const char          *revision,
+                                                        GError             **error);
+StrataScript       *strata_session_new_merge           (StrataSession       *self,
+                                                        const char          *message,
+                                                        const char * const  *revisions,
+                                                        const char * const  *branch_labels,
+                                                        const char          *revision,
+                                                        GError             **error);
+StrataDiff         *strata_session_autogenerate_revision        (StrataSession       *self,
+                                                                 StrataScript        *script,
+                                                                 const char * const  *renames,
+                                                                 GPtrArray          **warnings,
+                                                                 GCancellable        *cancellable,
+                                                                 GError             **error);
+void                strata_session_autogenerate_revision_async  (StrataSession       *self,
+                                                                 StrataScript        *script,
+                                                                 const char * const  *renames,
+                                                                 GCancellable        *cancellable,
+                                                                 GAsyncReadyCallback  callback,
+                                                                 gpointer             user_data);
+StrataDiff         *strata_session_autogenerate_revision_finish (StrataSession       *self,
+                                                                 GAsyncResult        *result,
+                                                                 GPtrArray          **warnings,
+                                                                 GError             **error);
+GFile              *strata_session_write_revision        (StrataSession       *self,
+                                                          StrataScript        *script,
+                                                          GError             **error);
+void                strata_session_write_revision_async  (StrataSession       *self,
+                                                          StrataScript        *script,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+GFile              *strata_session_write_revision_finish (StrataSession       *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+
 G_END_DECLS
