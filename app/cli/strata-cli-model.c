@@ -240,22 +240,16 @@ strata_cli_lint (StrataCli  *cli,
 /**
  * strata_cli_autogenerate:
  * @cli: the command line
- * @graph: the revisions
- * @parents: the new revision's down revisions
- * @depends_on: its depends_on (revision ids)
+ * @script: the new revision
  * @renames: (nullable): "old=new" and "table.old=new"
- * @upgrade: (out): the operations from the state at @parents to schema.json
- * @downgrade: (out): their inverse
  *
- * Prints likely renames and what no operation expresses as warnings.
+ * Fills @script from schema.json against the state at its parents; prints
+ * likely renames and what no operation expresses as warnings.
  */
 gboolean
 strata_cli_autogenerate (StrataCli           *cli,
-                         const char * const  *parents,
-                         const char * const  *depends_on,
+                         StrataScript        *script,
                          const char * const  *renames,
-                         GPtrArray          **upgrade,
-                         GPtrArray          **downgrade,
                          GError             **error)
 {
   g_autoptr(StrataDiff) diff = NULL;
@@ -264,9 +258,8 @@ strata_cli_autogenerate (StrataCli           *cli,
   g_autofree char *label = NULL;
   GPtrArray *ops;
 
-  if (!strata_cli_get_graph (cli, error) ||
-      !(diff = strata_session_autogenerate (cli->session, parents, depends_on, renames,
-                                            downgrade, &warnings, cli->cancellable, error)))
+  if (!(diff = strata_session_autogenerate_revision (cli->session, script, renames,
+                                                     &warnings, cli->cancellable, error)))
     return FALSE;
 
   for (guint i = 0; i < strata_diff_get_rename_hints (diff)->len; i++)
@@ -277,10 +270,9 @@ strata_cli_autogenerate (StrataCli           *cli,
     g_printerr ("strata: warning: %s\n", (const char *)g_ptr_array_index (warnings, i));
 
   ops = strata_diff_get_ops (diff);
-  *upgrade = g_ptr_array_ref (ops);
 
   path = strata_display_path (strata_project_get_model_file (cli->project));
-  label = heads_label (parents);
+  label = heads_label (strata_script_get_down_revisions (script));
   if (ops->len == 0)
     strata_cli_info (cli, "No changes: %s matches %s", path, label);
   else

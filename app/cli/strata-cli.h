@@ -133,11 +133,8 @@ gboolean strata_cli_check     (StrataCli *cli, int argc, char **argv, GError **e
 gboolean strata_cli_drift     (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_lint      (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_autogenerate (StrataCli           *cli,
-                                  const char * const  *parents,
-                                  const char * const  *depends_on,
+                                  StrataScript        *script,
                                   const char * const  *renames,
-                                  GPtrArray          **upgrade,
-                                  GPtrArray          **downgrade,
                                   GError             **error);
 
 G_END_DECLS
