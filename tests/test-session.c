@@ -419,6 +419,90 @@ test_schema_postgresql (void)
   strata_test_rm_rf (dir);
 }
 
+/* revision (--autogenerate) and merge: made, filled and written through
+ * the session. */
+static void
+test_revision (void)
+{
+  g_autofree char *dir = strata_test_mkdtemp ();
+  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(StrataSession) session = NULL;
+  g_autoptr(StrataScript) script = NULL;
+  g_autoptr(StrataScript) base = NULL;
+  g_autoptr(StrataScript) merge = NULL;
+  g_autoptr(StrataDiff) diff = NULL;
+  g_autoptr(GPtrArray) warnings = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  const char * const heads[] = { "heads", NULL };
+
+  project = make_project (dir, "model=schema.json\n", "aaaa00000001_item.json", ITEM_JSON, NULL);
+  write_file (dir, "schema.json",
+              "{\"tables\": [{\"table\": \"item\", \"columns\": [\n"
+              "  {\"name\": \"id\", \"type\": \"integer\", \"primary_key\": true},\n"
+              "  {\"name\": \"name\", \"type\": \"text\"},\n"
+              "  {\"name\": \"note\", \"type\": \"text\"}]}]}\n");
+  session = strata_session_new (project, NULL);
+
+  script = strata_session_new_revision (session, "note", NULL, FALSE, NULL, NULL, "bbbb00000001", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (strata_script_get_down_revisions (script), ((const char * const[]) { "aaaa00000001", NULL }));
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    strata_session_autogenerate_revision_async (session, script, NULL, NULL, on_done, &result);
+    diff = strata_session_autogenerate_revision_finish (session, await (&result), &warnings, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (warnings);
+    g_assert_cmpuint (strata_diff_get_ops (diff)->len, ==, 1);
+    g_assert_cmpuint (strata_script_get_upgrade (script)->len, ==, 1);
+  }
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    strata_session_write_revision_async (session, script, NULL, on_done, &result);
+    file = strata_session_write_revision_finish (session, await (&result), &error);
+    g_assert_no_error (error);
+    path = g_file_get_path (file);
+    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    g_assert_nonnull (strstr (text, "add_column"));
+  }
+
+  /* The project read again: a second base, then a merge of the heads */
+  g_clear_object (&session);
+  g_clear_object (&project);
+  project = make_project (dir, "model=schema.json\n", NULL);
+  session = strata_session_new (project, NULL);
+
+  g_assert_null (strata_session_new_revision (session, "again", NULL, FALSE, NULL, NULL, "bbbb00000001", &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  base = strata_session_new_revision (session, "other", "base", FALSE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (strata_script_get_down_revisions (base)[0]);
+  g_clear_object (&file);
+  file = strata_session_write_revision (session, base, &error);
+  g_assert_no_error (error);
+
+  g_clear_object (&session);
+  g_clear_object (&project);
+  project = make_project (dir, "model=schema.json\n", NULL);
+  session = strata_session_new (project, NULL);
+
+  merge = strata_session_new_merge (session, "merge", heads, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length ((char **)strata_script_get_down_revisions (merge)), ==, 2);
+  g_clear_object (&file);
+  file = strata_session_write_revision (session, merge, &error);
+  g_assert_no_error (error);
+
+  g_clear_object (&session);
+  strata_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -427,6 +511,7 @@ main (int   argc,
 
   g_test_add_func ("/strata/session/deploy/sqlite", test_deploy_sqlite);
   g_test_add_func ("/strata/session/baseline/sqlite", test_baseline_sqlite);
+  g_test_add_func ("/strata/session/revision", test_revision);
   g_test_add_func ("/strata/session/schema/postgresql", test_schema_postgresql);
 
   return g_test_run ();
