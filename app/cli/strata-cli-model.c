@@ -124,12 +124,12 @@ strata_cli_drift (StrataCli  *cli,
                   GError    **error)
 {
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "drift", NULL);
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataDiff) diff = NULL;
   g_autoptr(GError) local_error = NULL;
   g_auto(GStrv) heads = NULL;
   g_autofree char *label = NULL;
   g_autofree char *what = NULL;
+  StrataSession *session;
   StrataDriver *driver;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
@@ -140,7 +140,7 @@ strata_cli_drift (StrataCli  *cli,
   if (!strata_cli_get_graph (cli, error))
     return FALSE;
 
-  if (!(migrator = strata_cli_open_migrator (cli, FALSE, &local_error)))
+  if (!(session = strata_cli_open_session (cli, FALSE, &local_error)))
     {
       if (local_error == NULL)
         g_set_error_literal (&local_error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
@@ -149,9 +149,9 @@ strata_cli_drift (StrataCli  *cli,
       return FALSE;
     }
 
-  driver = strata_migrator_get_driver (migrator);
-  if (!(heads = strata_migrator_get_current_heads (migrator, cli->cancellable, error)) ||
-      !(diff = strata_session_check_drift (cli->session, cli->cancellable, error)))
+  driver = strata_session_get_driver (session);
+  if (!(heads = strata_session_read_heads (session, cli->cancellable, error)) ||
+      !(diff = strata_session_check_drift (session, cli->cancellable, error)))
     return FALSE;
 
   label = heads_label ((const char * const *)heads);

@@ -421,20 +421,6 @@ strata_cli_open_session (StrataCli  *cli,
   return session;
 }
 
-/* strata_cli_open_session(), and the migrator it opened. */
-StrataMigrator *
-strata_cli_open_migrator (StrataCli  *cli,
-                          gboolean    create,
-                          GError    **error)
-{
-  StrataSession *session;
-
-  if (!(session = strata_cli_open_session (cli, create, error)))
-    return NULL;
-
-  return strata_session_open_migrator (session, cli->cancellable, error);
-}
-
 /* The database's heads (none for a SQLite file not created yet); the
  * session takes in the stored copies of applied revisions whose files are
  * absent, and cli->graph follows it. */

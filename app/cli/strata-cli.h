@@ -73,9 +73,6 @@ StrataSession  *strata_cli_get_session          (StrataCli           *cli,
 StrataSession  *strata_cli_open_session         (StrataCli           *cli,
                                                  gboolean             create,
                                                  GError             **error);
-StrataMigrator *strata_cli_open_migrator        (StrataCli           *cli,
-                                                 gboolean             create,
-                                                 GError             **error);
 char          **strata_cli_current_heads        (StrataCli           *cli,
                                                  GError             **error);
 gboolean        strata_cli_confirm_change       (StrataCli           *cli,
