@@ -248,31 +248,6 @@ strata_cli_get_graph (StrataCli  *cli,
   return cli->graph;
 }
 
-/* A SQLite file that does not exist yet holds no revision; read-only
- * commands must not create it. */
-static gboolean
-sqlite_database_missing (StrataProject  *project,
-                         const char     *url,
-                         gboolean       *missing,
-                         GError        **error)
-{
-  g_autoptr(StrataUrl) parsed = NULL;
-  g_autofree char *path = NULL;
-
-  *missing = FALSE;
-
-  if (!(parsed = strata_url_parse (url, error)))
-    return FALSE;
-
-  if (strata_url_get_dialect (parsed) != STRATA_DIALECT_SQLITE || strata_url_is_memory (parsed))
-    return TRUE;
-
-  path = strata_url_get_sqlite_path (parsed, strata_project_get_directory (project));
-  *missing = !g_file_test (path, G_FILE_TEST_EXISTS);
-
-  return TRUE;
-}
-
 static void
 on_lock_waiting (StrataSession *session,
                  const char    *holder,
@@ -377,23 +352,24 @@ strata_cli_open_session (StrataCli  *cli,
   g_autoptr(StrataDriver) driver = NULL;
   g_autoptr(StrataProfile) profile = NULL;
   StrataSession *session;
-  StrataProject *project;
 
   if (!strata_cli_get_graph (cli, error))
     return NULL;
 
-  project = cli->project;
   if (!(profile = strata_cli_resolve_profile (cli, error)))
     return NULL;
 
+  /* A SQLite file that does not exist yet holds no revision; read-only
+   * commands must not create it. */
+  session = cli->session;
+  strata_session_set_profile (session, profile);
   if (!create)
     {
-      g_autofree char *url = strata_profile_dup_url (profile, FALSE);
-      gboolean missing;
+      gboolean exists;
 
-      if (!sqlite_database_missing (project, url, &missing, error))
+      if (!strata_session_database_exists (session, &exists, error))
         return NULL;
-      if (missing)
+      if (!exists)
         return NULL;
     }
 
@@ -403,8 +379,6 @@ strata_cli_open_session (StrataCli  *cli,
   if (cli->verbose && !cli->json)
     g_printerr ("Database: %s\n", strata_driver_get_display_url (driver));
 
-  session = cli->session;
-  strata_session_set_profile (session, profile);
   strata_session_set_driver (session, driver);
   if (g_signal_handler_find (session, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, cli) == 0)
     g_signal_connect (session, "lock-waiting", G_CALLBACK (on_lock_waiting), cli);

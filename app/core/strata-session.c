@@ -2458,6 +2458,55 @@ strata_session_describe_plan (StrataSession  *self,
 }
 
 /**
+ * strata_session_database_exists:
+ * @self: a #StrataSession
+ * @exists: (out): whether the database is there
+ * @error: return location for a #GError
+ *
+ * Whether the session's database exists, found without opening it (which
+ * would create a SQLite file): %FALSE only for a SQLite file, relative to
+ * the project's folder, that is not there. A server database counts as
+ * there (connecting says more). Read-only use cases check this first, so
+ * that looking at a database never creates one.
+ *
+ * Returns: %TRUE, or %FALSE with @error set when the session has no
+ *   profile or its URL is malformed
+ */
+gboolean
+strata_session_database_exists (StrataSession  *self,
+                                gboolean       *exists,
+                                GError        **error)
+{
+  g_autoptr(StrataUrl) parsed = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (exists != NULL, FALSE);
+
+  *exists = TRUE;
+
+  if (self->profile == NULL)
+    {
+      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                           "no database: give a URL or a profile");
+      return FALSE;
+    }
+
+  url = strata_profile_dup_url (self->profile, FALSE);
+  if (!(parsed = strata_url_parse (url, error)))
+    return FALSE;
+
+  if (strata_url_get_dialect (parsed) != STRATA_DIALECT_SQLITE || strata_url_is_memory (parsed))
+    return TRUE;
+
+  path = strata_url_get_sqlite_path (parsed, strata_project_get_directory (self->project));
+  *exists = g_file_test (path, G_FILE_TEST_EXISTS);
+
+  return TRUE;
+}
+
+/**
  * strata_session_read_heads_with_stored:
  * @self: a #StrataSession
  * @cancellable: (nullable): a #GCancellable

@@ -265,6 +265,11 @@ StrataPlanFile     *strata_session_describe_plan       (StrataSession       *sel
                                                         StrataDialect        dialect,
                                                         GError             **error);
 
+/* Whether the database is there, without creating a SQLite file. */
+gboolean            strata_session_database_exists     (StrataSession       *self,
+                                                        gboolean            *exists,
+                                                        GError             **error);
+
 /* The heads, and the graph with the history's stored copies of applied
  * revisions whose files are absent (another branch checked out). */
 char              **strata_session_read_heads_with_stored        (StrataSession       *self,
