@@ -151,6 +151,16 @@ test_deploy_sqlite (void)
   project = make_project (dir, NULL, "aaaa00000001_item.json", ITEM_JSON, "aaaa00000002_note.json", NOTE_JSON, NULL);
   session = make_session (project, url);
 
+  /* Not there yet, and looking does not create it */
+  {
+    gboolean exists = TRUE;
+
+    g_assert_true (strata_session_database_exists (session, &exists, &error));
+    g_assert_no_error (error);
+    g_assert_false (exists);
+    g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  }
+
   /* plan -o: the plan for review, written to the file */
   {
     g_autoptr(GAsyncResult) result = NULL;
@@ -182,6 +192,12 @@ test_deploy_sqlite (void)
     g_assert_no_error (error);
   }
   apply_plan (session, strata_plan_file_get_plan (now));
+  {
+    gboolean exists = FALSE;
+
+    g_assert_true (strata_session_database_exists (session, &exists, &error));
+    g_assert_true (exists);
+  }
 
   /* The reviewed plan no longer matches the database: refused */
   {
