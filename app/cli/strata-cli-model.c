@@ -130,12 +130,12 @@ strata_cli_drift (StrataCli  *cli,
                   GError    **error)
 {
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "drift", NULL);
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataDiff) diff = NULL;
   g_autoptr(GError) local_error = NULL;
   g_auto(GStrv) heads = NULL;
   g_autofree char *label = NULL;
   g_autofree char *what = NULL;
+  StrataSession *session;
   StrataDriver *driver;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
@@ -146,7 +146,7 @@ strata_cli_drift (StrataCli  *cli,
   if (!strata_cli_get_graph (cli, error))
     return FALSE;
 
-  if (!(migrator = strata_cli_open_migrator (cli, FALSE, &local_error)))
+  if (!(session = strata_cli_open_session (cli, FALSE, &local_error)))
     {
       if (local_error == NULL)
         g_set_error_literal (&local_error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
@@ -155,9 +155,9 @@ strata_cli_drift (StrataCli  *cli,
       return FALSE;
     }
 
-  driver = strata_migrator_get_driver (migrator);
-  if (!(heads = strata_migrator_get_current_heads (migrator, cli->cancellable, error)) ||
-      !(diff = strata_session_check_drift (cli->session, cli->cancellable, error)))
+  driver = strata_session_get_driver (session);
+  if (!(heads = strata_session_read_heads (session, cli->cancellable, error)) ||
+      !(diff = strata_session_check_drift (session, cli->cancellable, error)))
     return FALSE;
 
   label = heads_label ((const char * const *)heads);
@@ -252,22 +252,16 @@ strata_cli_lint (StrataCli  *cli,
 /**
  * strata_cli_autogenerate:
  * @cli: the command line
- * @graph: the revisions
- * @parents: the new revision's down revisions
- * @depends_on: its depends_on (revision ids)
+ * @script: the new revision
  * @renames: (nullable): "old=new" and "table.old=new"
- * @upgrade: (out): the operations from the state at @parents to schema.json
- * @downgrade: (out): their inverse
  *
- * Prints likely renames and what no operation expresses as warnings.
+ * Fills @script from schema.json against the state at its parents; prints
+ * likely renames and what no operation expresses as warnings.
  */
 gboolean
 strata_cli_autogenerate (StrataCli           *cli,
-                         const char * const  *parents,
-                         const char * const  *depends_on,
+                         StrataScript        *script,
                          const char * const  *renames,
-                         GPtrArray          **upgrade,
-                         GPtrArray          **downgrade,
                          GError             **error)
 {
   g_autoptr(StrataDiff) diff = NULL;
@@ -276,9 +270,8 @@ strata_cli_autogenerate (StrataCli           *cli,
   g_autofree char *label = NULL;
   GPtrArray *ops;
 
-  if (!strata_cli_get_graph (cli, error) ||
-      !(diff = strata_session_autogenerate (cli->session, parents, depends_on, renames,
-                                            downgrade, &warnings, cli->cancellable, error)))
+  if (!(diff = strata_session_autogenerate_revision (cli->session, script, renames,
+                                                     &warnings, cli->cancellable, error)))
     return FALSE;
 
   for (guint i = 0; i < strata_diff_get_rename_hints (diff)->len; i++)
@@ -289,10 +282,9 @@ strata_cli_autogenerate (StrataCli           *cli,
     g_printerr (_("strata: warning: %s\n"), (const char *)g_ptr_array_index (warnings, i));
 
   ops = strata_diff_get_ops (diff);
-  *upgrade = g_ptr_array_ref (ops);
 
   path = strata_display_path (strata_project_get_model_file (cli->project));
-  label = heads_label (parents);
+  label = heads_label (strata_script_get_down_revisions (script));
   if (ops->len == 0)
     strata_cli_info (cli, _("No changes: %s matches %s"), path, label);
   else
