@@ -25,6 +25,10 @@ struct _StrataRevisionsPage
   GtkScrolledWindow  *graph_scroller;
   GtkListView        *graph_view;
   GtkSingleSelection *selection;
+  GtkFilterListModel *filter_model;
+  GtkStringFilter    *search_filter;
+  GtkSearchEntry     *search_entry;
+  GtkLabel           *match_label;
   GtkStack           *details_stack;
   GtkLabel           *dialect_label;
   GtkLabel           *message_label;
@@ -190,6 +194,127 @@ strata_revisions_page_show_details (StrataRevisionsPage *self)
   gtk_stack_set_visible_child_name (self->details_stack, "details");
 }
 
+/* Search: what a revision is found by — its id, message and tags (head,
+ * branch labels, current) */
+static char *
+search_text (StrataRevisionItem *item)
+{
+  return g_strjoin ("\n", strata_revision_item_get_revision (item),
+                    strata_revision_item_get_message (item) ?: "",
+                    strata_revision_item_get_tags (item), NULL);
+}
+
+static void
+strata_revisions_page_update_matches (StrataRevisionsPage *self)
+{
+  const char *search = gtk_string_filter_get_search (self->search_filter);
+  gboolean filtering = search != NULL && search[0] != '\0';
+
+  if (filtering)
+    {
+      guint n_matches = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+      guint n_all = self->list != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->list)) : 0;
+      g_autofree char *text = NULL;
+
+      if (n_matches == 0)
+        text = g_strdup (_("No matches"));
+      else
+        /* Translators: revisions found by a search, of all the revisions */
+        text = g_strdup_printf (_("%u of %u"), n_matches, n_all);
+      gtk_label_set_label (self->match_label, text);
+      gtk_widget_add_css_class (GTK_WIDGET (self->graph_view), "filtered");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->graph_view), "filtered");
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->match_label), filtering);
+}
+
+static void
+strata_revisions_page_search_changed_cb (StrataRevisionsPage *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *search = g_strstrip (g_strdup (text));
+
+  gtk_string_filter_set_search (self->search_filter, search[0] != '\0' ? search : NULL);
+  strata_revisions_page_update_matches (self);
+}
+
+static void
+strata_revisions_page_stop_search_cb (StrataRevisionsPage *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  strata_revisions_page_search_changed_cb (self);
+}
+
+static void
+strata_revisions_page_search_action (GtkWidget  *widget,
+                                     const char *action_name,
+                                     GVariant   *parameter)
+{
+  StrataRevisionsPage *self = STRATA_REVISIONS_PAGE (widget);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* Jump: to the newest head, the oldest base, the first revision the
+ * database is at (the list is newest first) */
+static void
+strata_revisions_page_jump_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *parameter)
+{
+  StrataRevisionsPage *self = STRATA_REVISIONS_PAGE (widget);
+  g_autoptr(GPtrArray) scripts = NULL;
+  guint best = G_MAXUINT;
+
+  if (self->list == NULL)
+    return;
+
+  if (g_str_equal (action_name, "revisions.jump-current"))
+    {
+      guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+
+      for (guint i = 0; i < n_items && best == G_MAXUINT; i++)
+        {
+          g_autoptr(StrataRevisionItem) item = g_list_model_get_item (G_LIST_MODEL (self->list), i);
+
+          if (strata_revision_item_get_current (item))
+            best = i;
+        }
+    }
+  else
+    {
+      gboolean head = g_str_equal (action_name, "revisions.jump-head");
+      StrataGraph *graph = strata_revision_list_get_graph (self->list);
+
+      scripts = head ? strata_graph_get_heads (graph) : strata_graph_get_bases (graph);
+      for (guint i = 0; i < scripts->len; i++)
+        {
+          guint position = strata_revision_list_find (self->list,
+                                                      strata_script_get_revision (g_ptr_array_index (scripts, i)));
+
+          if (position != G_MAXUINT &&
+              (best == G_MAXUINT || (head ? position < best : position > best)))
+            best = position;
+        }
+    }
+
+  if (best == G_MAXUINT)
+    {
+      gtk_widget_error_bell (widget);
+      return;
+    }
+
+  {
+    g_autoptr(StrataRevisionItem) item = g_list_model_get_item (G_LIST_MODEL (self->list), best);
+
+    strata_revisions_page_select_revision (self, strata_revision_item_get_revision (item));
+    gtk_widget_grab_focus (GTK_WIDGET (self->graph_view));
+  }
+}
+
 static void
 strata_revisions_page_selection_changed_cb (StrataRevisionsPage *self)
 {
@@ -255,6 +380,10 @@ strata_revisions_page_class_init (StrataRevisionsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, graph_scroller);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, graph_view);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, selection);
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, filter_model);
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, search_filter);
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, match_label);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, details_stack);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, dialect_label);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, message_label);
@@ -264,6 +393,16 @@ strata_revisions_page_class_init (StrataRevisionsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, downgrade_view);
   gtk_widget_class_bind_template_callback (widget_class, strata_revisions_page_selection_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, strata_revisions_page_has_text);
+  gtk_widget_class_bind_template_callback (widget_class, strata_revisions_page_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, strata_revisions_page_stop_search_cb);
+
+  gtk_widget_class_install_action (widget_class, "revisions.search", NULL, strata_revisions_page_search_action);
+  gtk_widget_class_install_action (widget_class, "revisions.jump-head", NULL, strata_revisions_page_jump_action);
+  gtk_widget_class_install_action (widget_class, "revisions.jump-base", NULL, strata_revisions_page_jump_action);
+  gtk_widget_class_install_action (widget_class, "revisions.jump-current", NULL, strata_revisions_page_jump_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "revisions.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "revisions.jump-head", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, GDK_ALT_MASK, "revisions.jump-base", NULL);
 }
 
 static void
@@ -271,6 +410,9 @@ strata_revisions_page_init (StrataRevisionsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  gtk_string_filter_set_expression (self->search_filter,
+                                    gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
+                                                                 G_CALLBACK (search_text), NULL, NULL));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   strata_source_view_setup (self->upgrade_view);
@@ -293,8 +435,9 @@ strata_revisions_page_set_list (StrataRevisionsPage *self,
   if (!g_set_object (&self->list, list))
     return;
 
-  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (list));
+  gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (list));
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  strata_revisions_page_update_matches (self);
 
   /* A project without revisions says how to make the first one */
   /* The bin's own child: not bound, so that disposing the template does
@@ -353,6 +496,27 @@ strata_revisions_page_select_revision (StrataRevisionsPage *self,
   if (position == G_MAXUINT)
     return FALSE;
 
+  /* Filtered: its place among the matches, or the search goes */
+  if (gtk_string_filter_get_search (self->search_filter) != NULL)
+    {
+      g_autoptr(StrataRevisionItem) item = g_list_model_get_item (G_LIST_MODEL (self->list), position);
+      guint n_matches = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+      guint found = G_MAXUINT;
+
+      for (guint i = 0; i < n_matches && found == G_MAXUINT; i++)
+        {
+          g_autoptr(StrataRevisionItem) match = g_list_model_get_item (G_LIST_MODEL (self->filter_model), i);
+
+          if (match == item)
+            found = i;
+        }
+
+      if (found == G_MAXUINT)
+        strata_revisions_page_stop_search_cb (self);
+      else
+        position = found;
+    }
+
   gtk_single_selection_set_selected (self->selection, position);
   gtk_widget_activate_action (GTK_WIDGET (self->graph_view), "list.scroll-to-item", "u", position);
 
@@ -366,4 +530,24 @@ strata_revisions_page_get_rendering (StrataRevisionsPage *self)
   g_return_val_if_fail (STRATA_IS_REVISIONS_PAGE (self), FALSE);
 
   return self->render_cancellable != NULL;
+}
+
+/* The revisions on show (the search's matches, or all). */
+GListModel *
+strata_revisions_page_get_shown (StrataRevisionsPage *self)
+{
+  g_return_val_if_fail (STRATA_IS_REVISIONS_PAGE (self), NULL);
+
+  return G_LIST_MODEL (self->filter_model);
+}
+
+/* Searches for @text as if typed (NULL or "" shows every revision). */
+void
+strata_revisions_page_set_search (StrataRevisionsPage *self,
+                                  const char          *text)
+{
+  g_return_if_fail (STRATA_IS_REVISIONS_PAGE (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text != NULL ? text : "");
+  strata_revisions_page_search_changed_cb (self);
 }
