@@ -332,15 +332,16 @@ diff_lines (GString    *text,
           g_string_append_printf (text, " %s%s\n", indent, (const char *)g_ptr_array_index (a, i));
           i++, j++;
         }
-      else if (j < m && (i == n || LCS (i, j + 1) >= LCS (i + 1, j)))
-        {
-          g_string_append_printf (text, "+%s%s\n", indent, (const char *)g_ptr_array_index (b, j));
-          j++, changes++;
-        }
-      else
+      /* What goes first, then what comes, as diff(1) says a change */
+      else if (i < n && (j == m || LCS (i + 1, j) >= LCS (i, j + 1)))
         {
           g_string_append_printf (text, "-%s%s\n", indent, (const char *)g_ptr_array_index (a, i));
           i++, changes++;
+        }
+      else
+        {
+          g_string_append_printf (text, "+%s%s\n", indent, (const char *)g_ptr_array_index (b, j));
+          j++, changes++;
         }
     }
 #undef LCS
