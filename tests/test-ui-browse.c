@@ -224,6 +224,14 @@ browse (StrataWindow *window,
   g_assert_cmpstr (strata_drift_view_get_state (drift), ==, "drift");
   strata_test_gui_iterate_until (repair_rendered, drift, "the repair script is rendered");
 
+  /* From the Status page's drift row to the drift in detail */
+  adw_view_stack_set_visible_child_name (strata_project_view_get_stack (view), "status");
+  strata_schema_page_show (page, "revision");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "project.show-drift", NULL));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (strata_project_view_get_stack (view)), ==, "schema");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (strata_test_gui_get_child (page, STRATA_TYPE_SCHEMA_PAGE,
+                                                                                 "source_stack")), ==, "drift");
+
   text = strata_drift_view_dup_diff (drift);
   g_test_message ("drift diff:\n%s", text);
   assert_contains (text, " table author\n");

@@ -267,6 +267,9 @@ strata_project_view_update_actions (StrataProjectView *self)
                                  !self->busy && !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "project.read-live-schema",
                                  self->driver != NULL && !self->busy && !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "project.show-drift",
+                                 g_strcmp0 (strata_drift_view_get_state (strata_schema_page_get_drift_view (self->schema_page)),
+                                            "drift") == 0);
 }
 
 static void
@@ -978,6 +981,18 @@ strata_project_view_check_drift_action (GtkWidget  *widget,
   strata_session_check_drift_async (self->session, self->cancellable, drift_cb, g_object_ref (self));
 }
 
+/* The drift found, in detail: Schema ▸ Drift */
+static void
+strata_project_view_show_drift_action (GtkWidget  *widget,
+                                       const char *action_name,
+                                       GVariant   *parameter)
+{
+  StrataProjectView *self = STRATA_PROJECT_VIEW (widget);
+
+  adw_view_stack_set_visible_child_name (self->stack, "schema");
+  strata_schema_page_show (self->schema_page, "drift");
+}
+
 /* Read Live Schema: the database's catalog, for the schema page */
 
 static void
@@ -1164,6 +1179,8 @@ strata_project_view_class_init (StrataProjectViewClass *klass)
 
   gtk_widget_class_install_action (widget_class, "project.review-upgrade", NULL,
                                    strata_project_view_review_upgrade_action);
+  gtk_widget_class_install_action (widget_class, "project.show-drift", NULL,
+                                   strata_project_view_show_drift_action);
   gtk_widget_class_install_action (widget_class, "project.read-live-schema", NULL,
                                    strata_project_view_read_live_schema_action);
   gtk_widget_class_install_action (widget_class, "project.check-drift", NULL,
