@@ -92,7 +92,9 @@ show_table (StrataSchemaView *self,
       add_row (group, strata_column_get_name (column), definition);
     }
 
-  if (primary_key != NULL && primary_key[0] != NULL)
+  /* A one-column key shows on its column; a composite or named one here */
+  if (primary_key != NULL && primary_key[0] != NULL &&
+      (primary_key[1] != NULL || strata_table_get_primary_key_name (table) != NULL))
     {
       g_autofree char *names = g_strjoinv (", ", primary_key);
 
