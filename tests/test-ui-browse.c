@@ -422,6 +422,39 @@ test_schema_offline (void)
   g_assert_cmpuint (strata_model_get_tables (model)->len, ==, 1);
   save_png (GTK_WIDGET (window), "schema-offline", "portable");
 
+  /* Any target typed in: a prefix has a step, base is the empty schema */
+  {
+    GtkEditable *entry = strata_test_gui_get_child (page, STRATA_TYPE_SCHEMA_PAGE, "target_entry");
+    g_autofree char *change = NULL;
+
+    g_assert_cmpstr (gtk_editable_get_text (entry), ==, BASE);
+    gtk_editable_set_text (entry, " 4d9a ");
+    g_signal_emit_by_name (entry, "activate");
+    strata_test_gui_iterate_until (schema_loaded, page, "the schema at a prefix is replayed");
+    model = strata_schema_view_get_model (strata_schema_page_get_revision_view (page));
+    g_assert_nonnull (strata_model_lookup_table (model, "cart_item"));
+    g_assert_false (model_has_column (model, "book", "isbn"));
+    change = strata_schema_page_dup_change (page);
+    assert_contains (change, "+table cart\n");
+
+    gtk_editable_set_text (entry, "base");
+    g_signal_emit_by_name (entry, "activate");
+    strata_test_gui_iterate_until (schema_loaded, page, "the schema at base is replayed");
+    model = strata_schema_view_get_model (strata_schema_page_get_revision_view (page));
+    g_assert_cmpuint (strata_model_get_tables (model)->len, ==, 0);
+    g_clear_pointer (&change, g_free);
+    change = strata_schema_page_dup_change (page);
+    g_assert_true (g_str_has_prefix (change, "#"));
+
+    gtk_editable_set_text (entry, "nosuchrev");
+    g_signal_emit_by_name (entry, "activate");
+    strata_test_gui_iterate_until (schema_loaded, page, "an unknown target is reported");
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (strata_test_gui_get_child (page, STRATA_TYPE_SCHEMA_PAGE,
+                                                                                   "revision_state")), ==, "error");
+    strata_test_gui_iterate_pending ();
+    save_png (GTK_WIDGET (window), "schema-unknown-target", "portable");
+  }
+
   /* Live and drift wait for a profile */
   strata_schema_page_show (page, "live");
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (view), "project.read-live-schema", NULL) &&

@@ -33,6 +33,7 @@ struct _StrataSchemaPage
   GtkLabel         *revision_label;
   GtkLabel         *revision_hint;
   GtkDropDown      *dialect_dropdown;
+  GtkEntry         *target_entry;
   GtkStack         *revision_stack;
   GtkStack         *revision_state;
   GtkSpinner       *revision_spinner;
@@ -98,7 +99,12 @@ strata_schema_page_show_models (StrataSchemaPage *self)
       strata_source_view_set_text (self->change_view,
                                    _("# Select a revision on the Revisions page to see what its step changes"));
     }
-  else if (self->before != NULL)
+  else if (self->before == NULL)
+    {
+      strata_source_view_set_text (self->change_view,
+                                   _("# A step’s change shows for one revision: its id, a prefix or a branch label"));
+    }
+  else
     {
       g_autofree char *change = strata_model_describe_change (self->before, self->after, dialect);
 
@@ -161,6 +167,7 @@ static void
 strata_schema_page_reload (StrataSchemaPage *self)
 {
   int dialect = strata_schema_page_get_dialect (self);
+  StrataScript *script;
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
@@ -177,13 +184,23 @@ strata_schema_page_reload (StrataSchemaPage *self)
       return;
     }
 
-  if (self->revision != NULL)
+  /* One revision (an id, a prefix or a label) has a step whose change
+   * shows; any other target (head-1, label@head, …) only its schema */
+  script = self->revision != NULL ? strata_graph_resolve (self->graph, self->revision, NULL) : NULL;
+  gtk_editable_set_text (GTK_EDITABLE (self->target_entry), self->revision != NULL ? self->revision : "");
+  if (script != NULL)
     {
-      StrataScript *script = strata_graph_lookup (self->graph, self->revision);
       /* Translators: the schema after a revision: its id and message */
-      g_autofree char *title = g_strdup_printf (_("After %s · %s"), self->revision,
-                                                script != NULL && strata_script_get_message (script) != NULL
-                                                ? strata_script_get_message (script) : "");
+      g_autofree char *title = g_strdup_printf (_("After %s · %s"), strata_script_get_revision (script),
+                                                strata_script_get_message (script) ?: "");
+
+      gtk_label_set_label (self->revision_label, title);
+      gtk_label_set_label (self->revision_hint, _("Replayed from the migrations: no database needed"));
+    }
+  else if (self->revision != NULL)
+    {
+      /* Translators: the schema at a target such as head-1 or cart@head */
+      g_autofree char *title = g_strdup_printf (_("At %s"), self->revision);
 
       gtk_label_set_label (self->revision_label, title);
       gtk_label_set_label (self->revision_hint, _("Replayed from the migrations: no database needed"));
@@ -202,12 +219,20 @@ strata_schema_page_reload (StrataSchemaPage *self)
   self->pending = 1;
   strata_session_schema_at_revision_async (self->session, self->revision != NULL ? self->revision : "heads",
                                            dialect, self->cancellable, replayed_cb, g_object_ref (self));
-  if (self->revision != NULL)
+  if (script != NULL)
     {
       self->pending++;
-      strata_session_schema_before_revision_async (self->session, self->revision, dialect, self->cancellable,
-                                                   replayed_cb, g_object_ref (self));
+      strata_session_schema_before_revision_async (self->session, strata_script_get_revision (script), dialect,
+                                                   self->cancellable, replayed_cb, g_object_ref (self));
     }
+}
+
+static void
+strata_schema_page_target_activate_cb (StrataSchemaPage *self)
+{
+  g_autofree char *target = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->target_entry))));
+
+  strata_schema_page_set_revision (self, target[0] != '\0' ? target : NULL);
 }
 
 static void
@@ -261,6 +286,7 @@ strata_schema_page_class_init (StrataSchemaPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataSchemaPage, revision_label);
   gtk_widget_class_bind_template_child (widget_class, StrataSchemaPage, revision_hint);
   gtk_widget_class_bind_template_child (widget_class, StrataSchemaPage, dialect_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, StrataSchemaPage, target_entry);
   gtk_widget_class_bind_template_child (widget_class, StrataSchemaPage, revision_stack);
   gtk_widget_class_bind_template_child (widget_class, StrataSchemaPage, revision_state);
   gtk_widget_class_bind_template_child (widget_class, StrataSchemaPage, revision_spinner);
@@ -274,6 +300,7 @@ strata_schema_page_class_init (StrataSchemaPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataSchemaPage, live_view);
   gtk_widget_class_bind_template_child (widget_class, StrataSchemaPage, drift_view);
   gtk_widget_class_bind_template_callback (widget_class, strata_schema_page_dialect_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, strata_schema_page_target_activate_cb);
 }
 
 static void
@@ -309,8 +336,15 @@ strata_schema_page_set_project (StrataSchemaPage *self,
     }
 
   /* A revision the project no longer has: back to the heads */
-  if (self->revision != NULL && (graph == NULL || strata_graph_lookup (graph, self->revision) == NULL))
-    g_clear_pointer (&self->revision, g_free);
+  if (self->revision != NULL)
+    {
+      g_auto(GStrv) heads = graph != NULL ? strata_graph_resolve_target (graph, NULL, self->revision,
+                                                                          STRATA_DIRECTION_UP, NULL)
+                                          : NULL;
+
+      if (heads == NULL)
+        g_clear_pointer (&self->revision, g_free);
+    }
 
   strata_drift_view_set_session (self->drift_view, self->session);
   strata_schema_page_reload (self);
