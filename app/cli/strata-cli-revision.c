@@ -25,7 +25,7 @@ strata_cli_init (StrataCli  *cli,
     return FALSE;
 
   if (argc > 2)
-    return strata_cli_usage_error (error, "init", "init takes at most one folder");
+    return strata_cli_usage_error (error, "init", _("init takes at most one folder"));
 
   if (argc == 2)
     {
@@ -49,9 +49,9 @@ strata_cli_init (StrataCli  *cli,
     return FALSE;
 
   shown = strata_display_path (directory);
-  strata_cli_info (cli, "Created a Strata project in %s: strata.ini, migrations/, schema.json",
+  strata_cli_info (cli, _("Created a Strata project in %s: strata.ini, migrations/, schema.json"),
                    *shown ? shown : ".");
-  strata_cli_info (cli, "Next: edit url= in strata.ini, then “strata revision -m \"create first table\"”");
+  strata_cli_info (cli, _("Next: edit url= in strata.ini, then “strata revision -m \"create first table\"”"));
 
   return TRUE;
 }
@@ -111,7 +111,7 @@ write_revision (StrataCli     *cli,
   else if (cli->quiet)
     g_print ("%s\n", shown);
   else
-    g_print ("Generated %s\n", shown);
+    g_print (_("Generated %s\n"), shown);
 
   return TRUE;
 }
@@ -132,14 +132,14 @@ unique_revision_id (StrataGraph  *graph,
       if (!strata_revision_id_is_valid (requested))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "--rev-id “%s” is not a valid revision id (1–32 of A–Z, a–z, 0–9, _)",
+                       _("--rev-id “%s” is not a valid revision id (1–32 of A–Z, a–z, 0–9, _)"),
                        requested);
           return NULL;
         }
       if (strata_graph_lookup (graph, requested) != NULL)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "revision “%s” already exists", requested);
+                       _("revision “%s” already exists"), requested);
           return NULL;
         }
       return g_strdup (requested);
@@ -169,14 +169,14 @@ strata_cli_revision (StrataCli  *cli,
   gboolean splice = FALSE;
   gboolean autogenerate = FALSE;
   GOptionEntry entries[] = {
-    { "message", 'm', 0, G_OPTION_ARG_STRING, &message, "What the revision does", "MESSAGE" },
-    { "head", 0, 0, G_OPTION_ARG_STRING, &head, "Base the revision on HEAD (a head, “base” for a new base, or label@head)", "HEAD" },
-    { "splice", 0, 0, G_OPTION_ARG_NONE, &splice, "Allow --head to name a revision that is not a head (start a branch)", NULL },
-    { "branch-label", 0, 0, G_OPTION_ARG_STRING_ARRAY, &branch_labels, "Give the new revision a branch label", "LABEL" },
-    { "depends-on", 0, 0, G_OPTION_ARG_STRING_ARRAY, &depends_on, "Make the revision depend on REV (a revision or label)", "REV" },
-    { "rev-id", 0, 0, G_OPTION_ARG_STRING, &rev_id, "Use ID instead of a generated revision id", "ID" },
-    { "autogenerate", 0, 0, G_OPTION_ARG_NONE, &autogenerate, "Fill the revision from schema.json against the head state", NULL },
-    { "rename", 0, 0, G_OPTION_ARG_STRING_ARRAY, &renames, "With --autogenerate: OLD=NEW (a table) or TABLE.OLD=NEW (a column) is a rename, not a drop and an add", "OLD=NEW" },
+    { "message", 'm', 0, G_OPTION_ARG_STRING, &message, N_("What the revision does"), "MESSAGE" },
+    { "head", 0, 0, G_OPTION_ARG_STRING, &head, N_("Base the revision on HEAD (a head, “base” for a new base, or label@head)"), "HEAD" },
+    { "splice", 0, 0, G_OPTION_ARG_NONE, &splice, N_("Allow --head to name a revision that is not a head (start a branch)"), NULL },
+    { "branch-label", 0, 0, G_OPTION_ARG_STRING_ARRAY, &branch_labels, N_("Give the new revision a branch label"), "LABEL" },
+    { "depends-on", 0, 0, G_OPTION_ARG_STRING_ARRAY, &depends_on, N_("Make the revision depend on REV (a revision or label)"), "REV" },
+    { "rev-id", 0, 0, G_OPTION_ARG_STRING, &rev_id, N_("Use ID instead of a generated revision id"), "ID" },
+    { "autogenerate", 0, 0, G_OPTION_ARG_NONE, &autogenerate, N_("Fill the revision from schema.json against the head state"), NULL },
+    { "rename", 0, 0, G_OPTION_ARG_STRING_ARRAY, &renames, N_("With --autogenerate: OLD=NEW (a table) or TABLE.OLD=NEW (a column) is a rename, not a drop and an add"), "OLD=NEW" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "revision", entries);
@@ -193,13 +193,13 @@ strata_cli_revision (StrataCli  *cli,
     return FALSE;
 
   if (argc > 1)
-    return strata_cli_usage_error (error, "revision", "unexpected argument “%s”", argv[1]);
+    return strata_cli_usage_error (error, "revision", _("unexpected argument “%s”"), argv[1]);
 
   if (message == NULL || *message == '\0')
-    return strata_cli_usage_error (error, "revision", "a revision needs a message: -m MESSAGE");
+    return strata_cli_usage_error (error, "revision", _("a revision needs a message: -m MESSAGE"));
 
   if (renames != NULL && !autogenerate)
-    return strata_cli_usage_error (error, "revision", "--rename goes with --autogenerate");
+    return strata_cli_usage_error (error, "revision", _("--rename goes with --autogenerate"));
 
   if (!(graph = strata_cli_get_graph (cli, error)))
     return FALSE;
@@ -214,8 +214,8 @@ strata_cli_revision (StrataCli  *cli,
       if (heads->len > 1)
         {
           g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_AMBIGUOUS,
-                               "multiple heads are present; give the head to build on with "
-                               "--head REV or label@head, or merge them with “strata merge -m MSG heads”");
+                               _("multiple heads are present; give the head to build on with "
+                                 "--head REV or label@head, or merge them with “strata merge -m MSG heads”"));
           return FALSE;
         }
       if (heads->len == 1)
@@ -233,7 +233,7 @@ strata_cli_revision (StrataCli  *cli,
       if (g_strv_length (resolved) != 1)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_AMBIGUOUS,
-                       "--head “%s” names %u revisions; give exactly one", head, g_strv_length (resolved));
+                       _("--head “%s” names %u revisions; give exactly one"), head, g_strv_length (resolved));
           return FALSE;
         }
 
@@ -245,7 +245,7 @@ strata_cli_revision (StrataCli  *cli,
           if (children->len > 0)
             {
               g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                           "revision %s is not a head; use --splice to start a new branch from it",
+                           _("revision %s is not a head; use --splice to start a new branch from it"),
                            resolved[0]);
               return FALSE;
             }
@@ -262,13 +262,13 @@ strata_cli_revision (StrataCli  *cli,
       if (!strata_revision_id_is_valid (branch_labels[i]))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "branch label “%s” is not valid (1–32 of A–Z, a–z, 0–9, _)", branch_labels[i]);
+                       _("branch label “%s” is not valid (1–32 of A–Z, a–z, 0–9, _)"), branch_labels[i]);
           return FALSE;
         }
       if (strata_graph_lookup (graph, branch_labels[i]) != NULL)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "branch label “%s” is already a revision id", branch_labels[i]);
+                       _("branch label “%s” is already a revision id"), branch_labels[i]);
           return FALSE;
         }
     }
@@ -323,9 +323,9 @@ strata_cli_merge (StrataCli  *cli,
   g_autofree char *rev_id = NULL;
   g_auto(GStrv) branch_labels = NULL;
   GOptionEntry entries[] = {
-    { "message", 'm', 0, G_OPTION_ARG_STRING, &message, "What the merge does", "MESSAGE" },
-    { "branch-label", 0, 0, G_OPTION_ARG_STRING_ARRAY, &branch_labels, "Give the merge revision a branch label", "LABEL" },
-    { "rev-id", 0, 0, G_OPTION_ARG_STRING, &rev_id, "Use ID instead of a generated revision id", "ID" },
+    { "message", 'm', 0, G_OPTION_ARG_STRING, &message, N_("What the merge does"), "MESSAGE" },
+    { "branch-label", 0, 0, G_OPTION_ARG_STRING_ARRAY, &branch_labels, N_("Give the merge revision a branch label"), "LABEL" },
+    { "rev-id", 0, 0, G_OPTION_ARG_STRING, &rev_id, N_("Use ID instead of a generated revision id"), "ID" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "merge", entries);
@@ -340,10 +340,10 @@ strata_cli_merge (StrataCli  *cli,
     return FALSE;
 
   if (message == NULL || *message == '\0')
-    return strata_cli_usage_error (error, "merge", "a merge needs a message: -m MESSAGE");
+    return strata_cli_usage_error (error, "merge", _("a merge needs a message: -m MESSAGE"));
 
   if (argc < 2)
-    return strata_cli_usage_error (error, "merge", "name the revisions to merge, or “heads”");
+    return strata_cli_usage_error (error, "merge", _("name the revisions to merge, or “heads”"));
 
   if (!(graph = strata_cli_get_graph (cli, error)))
     return FALSE;
@@ -365,8 +365,8 @@ strata_cli_merge (StrataCli  *cli,
   if (parents->len < 2)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "nothing to merge: %s names a single revision",
-                   argc == 2 ? argv[1] : "the arguments");
+                   _("nothing to merge: %s names a single revision"),
+                   argc == 2 ? argv[1] : _("the arguments"));
       return FALSE;
     }
 

@@ -39,6 +39,9 @@ char      *strata_format_timestamp     (const char     *text);
 /* What a drift check found, one line each: every difference, then every
  * warning not already said. (element-type utf8) (transfer container) */
 GPtrArray *strata_diff_dup_findings    (StrataDiff     *diff);
+/* A file as a person reads it: "~/Projects/app/migrations/…" under the home
+ * folder, else its full path (or URI). */
+char      *strata_gui_display_file     (GFile          *file);
 /* "SQLite", "PostgreSQL" */
 const char *strata_dialect_get_display_name (StrataDialect dialect);
 
