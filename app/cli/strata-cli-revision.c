@@ -56,40 +56,27 @@ strata_cli_init (StrataCli  *cli,
   return TRUE;
 }
 
+/* Writes the revision @draft asks for through the session (as the app
+ * does), printing autogenerate's notes and operations first. */
 static gboolean
-resolve_ids (StrataGraph         *graph,
-             const char * const  *ids,
-             gboolean             keep_labels,
-             GPtrArray           *out,
-             GError             **error)
-{
-  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
-    {
-      StrataScript *script;
-
-      if (!(script = strata_graph_resolve (graph, ids[i], error)))
-        return FALSE;
-
-      /* depends_on keeps a branch label as written, as Alembic does. */
-      if (keep_labels && g_strv_contains (strata_script_get_branch_labels (script), ids[i]))
-        g_ptr_array_add (out, g_strdup (ids[i]));
-      else
-        g_ptr_array_add (out, g_strdup (strata_script_get_revision (script)));
-    }
-
-  return TRUE;
-}
-
-static gboolean
-write_revision (StrataCli     *cli,
-                StrataScript  *script,
-                GError       **error)
+write_revision (StrataCli            *cli,
+                StrataRevisionDraft  *draft,
+                GError              **error)
 {
   g_autoptr(GFile) file = NULL;
   g_autofree char *shown = NULL;
-  StrataProject *project = cli->project;
+  StrataSession *session;
+  StrataScript *script;
 
-  if (!strata_script_write (script, strata_project_get_migrations_dir (project), &file, error))
+  if (!(session = strata_cli_get_session (cli, error)) ||
+      !strata_session_prepare_revision (session, draft, cli->cancellable, error))
+    return FALSE;
+
+  script = strata_revision_draft_get_script (draft);
+  if (strata_revision_draft_get_autogenerate (draft))
+    strata_cli_report_autogenerate (cli, draft);
+
+  if (!(file = strata_session_write_revision (session, draft, cli->cancellable, error)))
     return FALSE;
 
   shown = strata_display_path (file);
@@ -114,44 +101,6 @@ write_revision (StrataCli     *cli,
     g_print ("Generated %s\n", shown);
 
   return TRUE;
-}
-
-static GPtrArray *
-empty_ops (void)
-{
-  return g_ptr_array_new_with_free_func ((GDestroyNotify)strata_op_unref);
-}
-
-static char *
-unique_revision_id (StrataGraph  *graph,
-                    const char   *requested,
-                    GError      **error)
-{
-  if (requested != NULL)
-    {
-      if (!strata_revision_id_is_valid (requested))
-        {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "--rev-id “%s” is not a valid revision id (1–32 of A–Z, a–z, 0–9, _)",
-                       requested);
-          return NULL;
-        }
-      if (strata_graph_lookup (graph, requested) != NULL)
-        {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "revision “%s” already exists", requested);
-          return NULL;
-        }
-      return g_strdup (requested);
-    }
-
-  for (;;)
-    {
-      g_autofree char *id = strata_revision_generate_id ();
-
-      if (strata_graph_lookup (graph, id) == NULL)
-        return g_steal_pointer (&id);
-    }
 }
 
 gboolean
@@ -180,14 +129,7 @@ strata_cli_revision (StrataCli  *cli,
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "revision", entries);
-  g_autoptr(StrataScript) script = NULL;
-  g_autoptr(GPtrArray) parents = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) deps = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) upgrade = NULL;
-  g_autoptr(GPtrArray) downgrade = NULL;
-  g_autoptr(GDateTime) now = NULL;
-  g_autofree char *id = NULL;
-  StrataGraph *graph;
+  g_autoptr(StrataRevisionDraft) draft = NULL;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
@@ -201,116 +143,19 @@ strata_cli_revision (StrataCli  *cli,
   if (renames != NULL && !autogenerate)
     return strata_cli_usage_error (error, "revision", "--rename goes with --autogenerate");
 
-  if (!(graph = strata_cli_get_graph (cli, error)))
+  if (!strata_cli_get_graph (cli, error))
     return FALSE;
 
-  if (!(id = unique_revision_id (graph, rev_id, error)))
-    return FALSE;
+  draft = strata_revision_draft_new (message);
+  strata_revision_draft_set_head (draft, head);
+  strata_revision_draft_set_splice (draft, splice);
+  strata_revision_draft_set_branch_labels (draft, (const char * const *)branch_labels);
+  strata_revision_draft_set_depends_on (draft, (const char * const *)depends_on);
+  strata_revision_draft_set_rev_id (draft, rev_id);
+  strata_revision_draft_set_autogenerate (draft, autogenerate);
+  strata_revision_draft_set_renames (draft, (const char * const *)renames);
 
-  if (head == NULL || g_str_equal (head, "head"))
-    {
-      g_autoptr(GPtrArray) heads = strata_graph_get_heads (graph);
-
-      if (heads->len > 1)
-        {
-          g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_AMBIGUOUS,
-                               "multiple heads are present; give the head to build on with "
-                               "--head REV or label@head, or merge them with “strata merge -m MSG heads”");
-          return FALSE;
-        }
-      if (heads->len == 1)
-        g_ptr_array_add (parents, g_strdup (strata_script_get_revision (g_ptr_array_index (heads, 0))));
-    }
-  else if (!g_str_equal (head, "base"))
-    {
-      g_auto(GStrv) none = g_new0 (char *, 1);
-      g_auto(GStrv) resolved = NULL;
-
-      if (!(resolved = strata_graph_resolve_target (graph, (const char * const *)none, head,
-                                                    STRATA_DIRECTION_UP, error)))
-        return FALSE;
-
-      if (g_strv_length (resolved) != 1)
-        {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_AMBIGUOUS,
-                       "--head “%s” names %u revisions; give exactly one", head, g_strv_length (resolved));
-          return FALSE;
-        }
-
-      if (!splice)
-        {
-          StrataScript *target = strata_graph_lookup (graph, resolved[0]);
-          g_autoptr(GPtrArray) children = strata_graph_get_children (graph, target);
-
-          if (children->len > 0)
-            {
-              g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                           "revision %s is not a head; use --splice to start a new branch from it",
-                           resolved[0]);
-              return FALSE;
-            }
-        }
-
-      g_ptr_array_add (parents, g_strdup (resolved[0]));
-    }
-
-  if (!resolve_ids (graph, (const char * const *)depends_on, TRUE, deps, error))
-    return FALSE;
-
-  for (guint i = 0; branch_labels != NULL && branch_labels[i] != NULL; i++)
-    {
-      if (!strata_revision_id_is_valid (branch_labels[i]))
-        {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "branch label “%s” is not valid (1–32 of A–Z, a–z, 0–9, _)", branch_labels[i]);
-          return FALSE;
-        }
-      if (strata_graph_lookup (graph, branch_labels[i]) != NULL)
-        {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "branch label “%s” is already a revision id", branch_labels[i]);
-          return FALSE;
-        }
-    }
-
-  g_ptr_array_add (parents, NULL);
-  g_ptr_array_add (deps, NULL);
-
-  script = strata_script_new (id, (const char * const *)parents->pdata, message);
-  strata_script_set_branch_labels (script, (const char * const *)branch_labels);
-  strata_script_set_depends_on (script, (const char * const *)deps->pdata);
-  now = g_date_time_new_now_utc ();
-  strata_script_set_created (script, now);
-  if (autogenerate)
-    {
-      if (!strata_cli_autogenerate (cli, (const char * const *)parents->pdata,
-                                    (const char * const *)deps->pdata, (const char * const *)renames,
-                                    &upgrade, &downgrade, error))
-        return FALSE;
-    }
-  else
-    upgrade = empty_ops ();
-  strata_script_set_upgrade (script, upgrade);
-  /* No "downgrade" key unless autogenerate wrote the inverse out: an empty
-   * one would turn the computed inverse of what the author writes into
-   * upgrade off, and a downgrade would then do nothing. */
-  if (downgrade != NULL && downgrade->len > 0)
-    strata_script_set_downgrade (script, downgrade);
-
-  /* The new file must also fit in the graph (labels unique, …). */
-  {
-    GPtrArray *existing = strata_graph_get_scripts (graph);
-    g_autoptr(GPtrArray) all = g_ptr_array_new_full (existing->len + 1, g_object_unref);
-    g_autoptr(StrataGraph) check = NULL;
-
-    for (guint i = 0; i < existing->len; i++)
-      g_ptr_array_add (all, g_object_ref (g_ptr_array_index (existing, i)));
-    g_ptr_array_add (all, g_object_ref (script));
-    if (!(check = strata_graph_new (all, error)))
-      return FALSE;
-  }
-
-  return write_revision (cli, script, error);
+  return write_revision (cli, draft, error);
 }
 
 gboolean
@@ -329,12 +174,8 @@ strata_cli_merge (StrataCli  *cli,
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "merge", entries);
-  g_autoptr(StrataScript) script = NULL;
-  g_autoptr(GPtrArray) parents = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) upgrade = NULL;
-  g_autoptr(GDateTime) now = NULL;
-  g_autofree char *id = NULL;
-  StrataGraph *graph;
+  g_autoptr(StrataRevisionDraft) draft = NULL;
+  g_auto(GStrv) revisions = NULL;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
@@ -345,41 +186,17 @@ strata_cli_merge (StrataCli  *cli,
   if (argc < 2)
     return strata_cli_usage_error (error, "merge", "name the revisions to merge, or “heads”");
 
-  if (!(graph = strata_cli_get_graph (cli, error)))
+  if (!strata_cli_get_graph (cli, error))
     return FALSE;
 
+  revisions = g_new0 (char *, argc);
   for (int i = 1; i < argc; i++)
-    {
-      g_auto(GStrv) none = g_new0 (char *, 1);
-      g_auto(GStrv) resolved = NULL;
+    revisions[i - 1] = g_strdup (argv[i]);
 
-      if (!(resolved = strata_graph_resolve_target (graph, (const char * const *)none, argv[i],
-                                                    STRATA_DIRECTION_UP, error)))
-        return FALSE;
+  draft = strata_revision_draft_new (message);
+  strata_revision_draft_set_merge (draft, (const char * const *)revisions);
+  strata_revision_draft_set_branch_labels (draft, (const char * const *)branch_labels);
+  strata_revision_draft_set_rev_id (draft, rev_id);
 
-      for (guint j = 0; resolved[j] != NULL; j++)
-        if (!g_ptr_array_find_with_equal_func (parents, resolved[j], g_str_equal, NULL))
-          g_ptr_array_add (parents, g_strdup (resolved[j]));
-    }
-
-  if (parents->len < 2)
-    {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "nothing to merge: %s names a single revision",
-                   argc == 2 ? argv[1] : "the arguments");
-      return FALSE;
-    }
-
-  if (!(id = unique_revision_id (graph, rev_id, error)))
-    return FALSE;
-
-  g_ptr_array_add (parents, NULL);
-  script = strata_script_new (id, (const char * const *)parents->pdata, message);
-  strata_script_set_branch_labels (script, (const char * const *)branch_labels);
-  now = g_date_time_new_now_utc ();
-  strata_script_set_created (script, now);
-  upgrade = empty_ops ();
-  strata_script_set_upgrade (script, upgrade);
-
-  return write_revision (cli, script, error);
+  return write_revision (cli, draft, error);
 }

@@ -139,12 +139,7 @@ StrataDriver  *strata_cli_connect         (StrataCli      *cli,
 gboolean strata_cli_check     (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_drift     (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_lint      (StrataCli *cli, int argc, char **argv, GError **error);
-gboolean strata_cli_autogenerate (StrataCli           *cli,
-                                  const char * const  *parents,
-                                  const char * const  *depends_on,
-                                  const char * const  *renames,
-                                  GPtrArray          **upgrade,
-                                  GPtrArray          **downgrade,
-                                  GError             **error);
+void     strata_cli_report_autogenerate (StrataCli           *cli,
+                                         StrataRevisionDraft *draft);
 
 G_END_DECLS
