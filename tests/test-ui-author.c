@@ -168,12 +168,12 @@ wait_idle (StrataProjectView *view)
 }
 
 static StrataRevisionEditor *
-open_editor (StrataProjectView *view,
-             const char        *action)
+open_editor (gpointer    widget,
+             const char *action)
 {
   StrataRevisionEditor *editor;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), action, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (widget), action, NULL));
   editor = STRATA_REVISION_EDITOR (strata_test_gui_wait_toplevel (STRATA_TYPE_REVISION_EDITOR, "the editor shows"));
   strata_test_gui_iterate_until (editor_is_idle, editor, "the preview is ready");
 
@@ -212,6 +212,20 @@ describe_upgrade (StrataRevisionDraft *draft)
     }
 
   return g_string_free (text, FALSE);
+}
+
+/* Scrolls what holds @widget to its end, and waits until it is drawn */
+static void
+scroll_to_end (GtkWidget *widget)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+
+  g_assert_nonnull (scrolled);
+  strata_test_gui_wait_frames (widget, 2);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  strata_test_gui_wait_frames (widget, 2);
 }
 
 static StrataWindow *
@@ -259,8 +273,9 @@ test_write_revisions (void)
   view = strata_window_get_project_view (window);
   g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-author-status.png"));
 
-  /* A new revision on the head, no database involved */
-  editor = open_editor (view, "author.new-revision");
+  /* A new revision on the head, no database involved; from the window's
+   * menu as from the view */
+  editor = open_editor (GTK_WIDGET (window), "author.new-revision");
   g_assert_false (gtk_widget_is_sensitive (strata_test_gui_get_child (editor, STRATA_TYPE_REVISION_EDITOR, "create_button")));
   set_field (editor, "message_row", "add index on name");
   set_field (editor, "rev_id_row", "bbbb00000002");
@@ -315,6 +330,8 @@ test_write_revisions (void)
   set_field (editor, "message_row", "rename customer to client");
   set_field (editor, "rev_id_row", "cccc00000003");
   g_free (strata_test_gui_save_png (GTK_WIDGET (editor), "test-ui-author-autogenerate.png"));
+  scroll_to_end (GTK_WIDGET (strata_revision_editor_get_sql_preview (editor)));
+  g_free (strata_test_gui_save_png (GTK_WIDGET (editor), "test-ui-author-autogenerate-sql.png"));
   write_revision (editor);
   run_cli (in_cli, "revision", "--autogenerate", "--rename", "customer=client", "-m", "rename customer to client",
            "--rev-id", "cccc00000003", NULL);
@@ -700,6 +717,10 @@ test_export (gconstpointer data)
   wait_idle (view);
   g_assert_nonnull (strata_project_view_get_current_heads (view));
   g_assert_null (strata_project_view_get_current_heads (view)[0]);
+  scroll_to_end (strata_test_gui_get_child (view, STRATA_TYPE_PROJECT_VIEW, "review_group"));
+  png = g_strdup_printf ("test-ui-author-status-%s.png", engine);
+  g_free (strata_test_gui_save_png (GTK_WIDGET (window), png));
+  g_clear_pointer (&png, g_free);
 
   /* The plan to head, one step's SQL copied */
   plan_page = strata_project_view_get_plan_page (view);

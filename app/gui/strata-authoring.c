@@ -859,6 +859,18 @@ authoring_add_rows (Authoring *self)
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
 }
 
+/* The window's menu offers the actions too: in the window as well */
+static void
+authoring_root_cb (StrataProjectView *view,
+                   GParamSpec        *pspec,
+                   Authoring         *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (view));
+
+  if (root != NULL)
+    gtk_widget_insert_action_group (GTK_WIDGET (root), "author", G_ACTION_GROUP (self->actions));
+}
+
 void
 strata_authoring_attach (StrataProjectView *view)
 {
@@ -875,6 +887,7 @@ strata_authoring_attach (StrataProjectView *view)
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), action_entries, G_N_ELEMENTS (action_entries), self);
   g_object_set_data_full (G_OBJECT (view), "strata-authoring", self, authoring_free);
   gtk_widget_insert_action_group (GTK_WIDGET (view), "author", G_ACTION_GROUP (self->actions));
+  g_signal_connect (view, "notify::root", G_CALLBACK (authoring_root_cb), self);
 
   /* Anywhere in the window, as long as the view is in it */
   controller = gtk_shortcut_controller_new ();
