@@ -376,6 +376,18 @@ test_write_revisions (void)
   strata_test_gui_iterate_pending ();
   g_assert_null (strata_test_gui_find_toplevel (STRATA_TYPE_REVISION_EDITOR));
 
+  /* The shortcuts window lists the dialogs' keys */
+  {
+    GtkWindow *help = GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+
+    g_object_set (help, "section-name", "migrations", NULL);
+    gtk_window_present (help);
+    strata_test_gui_wait_frames (GTK_WIDGET (help), 3);
+    g_free (strata_test_gui_save_png (GTK_WIDGET (help), "test-ui-author-shortcuts.png"));
+    gtk_window_close (help);
+    strata_test_gui_iterate_pending ();
+  }
+
   strata_test_gui_destroy_window (GTK_WINDOW (window));
   strata_test_rm_rf (tmpdir);
 }

@@ -642,7 +642,7 @@ render_script (StrataGraph    *graph,
 
   step = strata_step_new (script, STRATA_DIRECTION_UP, strata_script_get_down_revisions (script), after);
   if (!(state = _strata_model_replay_lenient (graph, NULL, script, &error)) ||
-      !(statements = _strata_migrator_render_step_with_state (graph, step, dialect, state, NULL, &error)))
+      !(statements = _strata_migrator_render_step_with_state (graph, step, NULL, dialect, state, NULL, &error)))
     {
       g_string_append_printf (sql, "-- %s\n", error->message);
       return g_string_free (sql, FALSE);
