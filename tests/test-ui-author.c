@@ -371,6 +371,18 @@ test_write_revisions (void)
     g_assert_cmpstr (strata_script_get_revision (g_ptr_array_index (heads, 0)), ==, "eeee00000005");
   }
 
+  /* A branch label and a dependency, as --branch-label and --depends-on */
+  editor = open_editor (view, "author.new-revision");
+  set_field (editor, "message_row", "label the line");
+  set_field (editor, "rev_id_row", "ffff00000006");
+  set_field (editor, "label_row", "mainline");
+  set_field (editor, "depends_row", "dddd00000004");
+  g_assert_null (strata_revision_editor_get_error (editor));
+  write_revision (editor);
+  run_cli (in_cli, "revision", "-m", "label the line", "--rev-id", "ffff00000006", "--branch-label", "mainline",
+           "--depends-on", "dddd00000004", NULL);
+  assert_same_migrations (in_app, in_cli, 6);
+
   /* A merge with a single head is refused with a toast, no dialog */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "author.merge-heads", NULL));
   strata_test_gui_iterate_pending ();

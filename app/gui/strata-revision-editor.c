@@ -50,6 +50,7 @@ struct _StrataRevisionEditor
   AdwComboRow              *base_row;
   GtkStringList            *base_list;
   AdwEntryRow              *label_row;
+  AdwEntryRow              *depends_row;
   AdwEntryRow              *rev_id_row;
   AdwActionRow             *autogenerate_row;
   GtkSwitch                *autogenerate_switch;
@@ -163,8 +164,11 @@ strata_revision_editor_build_draft (StrataRevisionEditor *self,
       GHashTableIter iter;
       gpointer key;
 
+      g_auto(GStrv) depends_on = split_words (gtk_editable_get_text (GTK_EDITABLE (self->depends_row)));
+
       if (selected < self->bases->len)
         strata_revision_draft_set_head (draft, g_ptr_array_index (self->bases, selected));
+      strata_revision_draft_set_depends_on (draft, depends_on[0] != NULL ? (const char * const *)depends_on : NULL);
 
       strata_revision_draft_set_autogenerate (draft, gtk_switch_get_active (self->autogenerate_switch));
       g_hash_table_iter_init (&iter, self->renames);
@@ -486,6 +490,7 @@ strata_revision_editor_class_init (StrataRevisionEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionEditor, base_row);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionEditor, base_list);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionEditor, label_row);
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionEditor, depends_row);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionEditor, rev_id_row);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionEditor, autogenerate_row);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionEditor, autogenerate_switch);
@@ -628,6 +633,7 @@ strata_revision_editor_new (GtkWindow                *parent,
     {
       gtk_widget_set_visible (GTK_WIDGET (self->base_row), FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->autogenerate_row), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->depends_row), FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->merge_group), TRUE);
       gtk_button_set_label (self->create_button, _("_Write Merge"));
     }
