@@ -18,6 +18,7 @@
 #include "strata-diff.h"
 #include "strata-error.h"
 #include "strata-graph.h"
+#include "strata-lint.h"
 #include "strata-migrator-private.h"
 #include "strata-model.h"
 #include "strata-ops.h"
@@ -62,6 +63,7 @@ struct _StrataRevisionDraft
   GPtrArray    *rename_hints;
   GPtrArray    *rename_choices;
   GPtrArray    *warnings;
+  GPtrArray    *findings;
   char         *sql[2];
   GFile        *file;
 };
@@ -76,6 +78,7 @@ strata_revision_draft_clear_outcome (StrataRevisionDraft *self)
   g_ptr_array_set_size (self->rename_hints, 0);
   g_ptr_array_set_size (self->rename_choices, 0);
   g_ptr_array_set_size (self->warnings, 0);
+  g_ptr_array_set_size (self->findings, 0);
   for (guint i = 0; i < G_N_ELEMENTS (self->sql); i++)
     g_clear_pointer (&self->sql[i], g_free);
 }
@@ -97,6 +100,7 @@ strata_revision_draft_finalize (GObject *object)
   g_ptr_array_unref (self->rename_hints);
   g_ptr_array_unref (self->rename_choices);
   g_ptr_array_unref (self->warnings);
+  g_ptr_array_unref (self->findings);
 
   G_OBJECT_CLASS (strata_revision_draft_parent_class)->finalize (object);
 }
@@ -113,6 +117,7 @@ strata_revision_draft_init (StrataRevisionDraft *self)
   self->rename_hints = g_ptr_array_new_with_free_func (g_free);
   self->rename_choices = g_ptr_array_new_with_free_func (g_free);
   self->warnings = g_ptr_array_new_with_free_func (g_free);
+  self->findings = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
 }
 
 /**
@@ -380,6 +385,22 @@ strata_revision_draft_get_warnings (StrataRevisionDraft *self)
 {
   g_return_val_if_fail (STRATA_IS_REVISION_DRAFT (self), NULL);
   return self->warnings;
+}
+
+/**
+ * strata_revision_draft_get_findings:
+ * @self: a #StrataRevisionDraft
+ *
+ * The lint findings of the prepared revision's upgrade on the schema its
+ * parents leave (a dropped table is destructive, …), for both engines.
+ *
+ * Returns: (transfer none) (element-type StrataLintFinding): the findings
+ */
+GPtrArray *
+strata_revision_draft_get_findings (StrataRevisionDraft *self)
+{
+  g_return_val_if_fail (STRATA_IS_REVISION_DRAFT (self), NULL);
+  return self->findings;
 }
 
 /**
@@ -790,6 +811,21 @@ strata_session_prepare_revision (StrataSession        *self,
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
+
+  /* What a reviewer should know before it is written */
+  {
+    g_autoptr(StrataModel) before = _strata_model_replay_lenient (check, NULL, script, NULL);
+    g_autoptr(GPtrArray) findings = NULL;
+
+    if (before != NULL)
+      {
+        findings = strata_lint_ops (strata_script_get_upgrade (script), before,
+                                    strata_script_get_downgrade (script) != NULL);
+        for (guint i = 0; i < findings->len; i++)
+          g_ptr_array_add (draft->findings, g_steal_pointer (&findings->pdata[i]));
+        g_ptr_array_set_size (findings, 0);
+      }
+  }
 
   draft->sql[STRATA_DIALECT_SQLITE] = render_script (check, script, STRATA_DIALECT_SQLITE);
   draft->sql[STRATA_DIALECT_POSTGRESQL] = render_script (check, script, STRATA_DIALECT_POSTGRESQL);

@@ -51,6 +51,7 @@ StrataScript        *strata_revision_draft_get_script         (StrataRevisionDra
 GPtrArray           *strata_revision_draft_get_rename_hints   (StrataRevisionDraft *self);
 GPtrArray           *strata_revision_draft_get_rename_choices (StrataRevisionDraft *self);
 GPtrArray           *strata_revision_draft_get_warnings       (StrataRevisionDraft *self);
+GPtrArray           *strata_revision_draft_get_findings       (StrataRevisionDraft *self);
 const char          *strata_revision_draft_get_sql            (StrataRevisionDraft *self,
                                                                StrataDialect        dialect);
 /* After strata_session_write_revision(). */

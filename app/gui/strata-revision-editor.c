@@ -264,6 +264,7 @@ strata_revision_editor_show_preview (StrataRevisionEditor *self)
   GPtrArray *choices = strata_revision_draft_get_rename_choices (self->preview);
   GPtrArray *hints = strata_revision_draft_get_rename_hints (self->preview);
   GPtrArray *warnings = strata_revision_draft_get_warnings (self->preview);
+  GPtrArray *findings = strata_revision_draft_get_findings (self->preview);
   GPtrArray *ops = strata_script_get_upgrade (script);
   GHashTableIter iter;
   gpointer key;
@@ -291,6 +292,17 @@ strata_revision_editor_show_preview (StrataRevisionEditor *self)
                 ? _("No changes: schema.json matches the schema at the base")
                 : _("No operations yet: write them into the file’s “upgrade” list"),
                 NULL, NULL);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      StrataLintFinding *finding = g_ptr_array_index (findings, i);
+      gboolean destructive = finding->kind == STRATA_LINT_DESTRUCTIVE;
+      g_autofree char *text = NULL;
+
+      /* Translators: a lint finding: "drop table customer: the rows of customer are lost; …" */
+      text = g_strdup_printf (_("%s: %s"), finding->operation, finding->message);
+      add_op_row (self, text, destructive ? "dialog-error-symbolic" : "dialog-warning-symbolic",
+                  destructive ? "error" : "warning");
+    }
   for (guint i = 0; i < warnings->len; i++)
     add_op_row (self, g_ptr_array_index (warnings, i), "dialog-warning-symbolic", "warning");
 
