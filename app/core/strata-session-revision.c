@@ -575,9 +575,13 @@ resolve_merge (StrataRevisionDraft  *self,
 
   if (parents->len < 2)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "nothing to merge: %s names a single revision",
-                   g_strv_length (self->merge) == 1 ? self->merge[0] : "the arguments");
+      if (self->merge[0] == NULL)
+        g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                             "nothing to merge: name two revisions or more");
+      else
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                     "nothing to merge: %s names a single revision",
+                     g_strv_length (self->merge) == 1 ? self->merge[0] : "the arguments");
       return FALSE;
     }
 

@@ -331,7 +331,9 @@ preview_cb (GObject      *object,
   gboolean prepared;
 
   prepared = strata_session_prepare_revision_finish (STRATA_SESSION (object), result, &error);
-  if (call->generation != self->generation || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* A later preview, or the editor closed meanwhile */
+  if (call->generation != self->generation || self->session == NULL ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_free (call);
       return;
@@ -402,6 +404,10 @@ written_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) file = strata_session_write_revision_finish (STRATA_SESSION (object), result, &error);
   StrataRevisionDraft *draft = g_object_get_data (G_OBJECT (self), "writing-draft");
+
+  /* Closed meanwhile: the file is written all the same (or not at all) */
+  if (self->session == NULL)
+    return;
 
   self->writing = FALSE;
   strata_revision_editor_update (self);
