@@ -220,6 +220,20 @@ render_alter_enum_live (StrataDriver   *self,
                 StrataColumn *replaced = strata_column_copy (g_ptr_array_index (live_columns, k));
 
                 strata_column_set_data_type (replaced, strata_column_get_data_type (new_column));
+
+                /* A default of the renamed value is renamed with it, as
+                 * PostgreSQL does (it stores the value, not its text). */
+                if (op->new_value != NULL)
+                  {
+                    g_autofree char *old_literal = strata_dialect_quote_literal (STRATA_DIALECT_SQLITE, op->value);
+
+                    if (g_strcmp0 (strata_column_get_default (replaced), old_literal) == 0)
+                      {
+                        g_autofree char *new_literal = strata_dialect_quote_literal (STRATA_DIALECT_SQLITE,
+                                                                                     op->new_value);
+                        strata_column_set_default (replaced, new_literal);
+                      }
+                  }
                 strata_column_unref (g_ptr_array_index (live_columns, k));
                 live_columns->pdata[k] = replaced;
               }
