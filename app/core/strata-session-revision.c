@@ -57,6 +57,7 @@ struct _StrataRevisionDraft
   GDateTime    *created;
   guint         splice : 1;
   guint         autogenerate : 1;
+  guint         preview : 1;
 
   /* The outcome */
   StrataScript *script;
@@ -327,6 +328,24 @@ strata_revision_draft_set_created (StrataRevisionDraft *self,
 }
 
 /**
+ * strata_revision_draft_set_preview:
+ * @self: a #StrataRevisionDraft
+ * @preview: whether preparing works out the preview
+ *
+ * With a preview, strata_session_prepare_revision() also lints the upgrade
+ * and renders it for SQLite and PostgreSQL (strata_revision_draft_get_findings(),
+ * strata_revision_draft_get_sql()); that replays the history up to the
+ * revision, so it is off by default.
+ */
+void
+strata_revision_draft_set_preview (StrataRevisionDraft *self,
+                                   gboolean             preview)
+{
+  g_return_if_fail (STRATA_IS_REVISION_DRAFT (self));
+  self->preview = !!preview;
+}
+
+/**
  * strata_revision_draft_get_script:
  * @self: a #StrataRevisionDraft
  *
@@ -412,7 +431,7 @@ strata_revision_draft_get_findings (StrataRevisionDraft *self)
  * its parents leave (or, when it cannot be rendered, a comment that says
  * why).
  *
- * Returns: (nullable): the SQL, once prepared
+ * Returns: (nullable): the SQL, once prepared with a preview
  */
 const char *
 strata_revision_draft_get_sql (StrataRevisionDraft *self,
@@ -686,6 +705,29 @@ render_script (StrataGraph    *graph,
   return g_string_free (sql, FALSE);
 }
 
+/* What a reviewer should know before it is written: the lint findings of
+ * the upgrade and its SQL for both engines */
+static void
+preview_revision (StrataRevisionDraft *draft,
+                  StrataGraph         *graph,
+                  StrataScript        *script)
+{
+  g_autoptr(StrataModel) before = _strata_model_replay_lenient (graph, NULL, script, NULL);
+
+  if (before != NULL)
+    {
+      g_autoptr(GPtrArray) findings = strata_lint_ops (strata_script_get_upgrade (script), before,
+                                                       strata_script_get_downgrade (script) != NULL);
+
+      for (guint i = 0; i < findings->len; i++)
+        g_ptr_array_add (draft->findings, g_steal_pointer (&findings->pdata[i]));
+      g_ptr_array_set_size (findings, 0);
+    }
+
+  draft->sql[STRATA_DIALECT_SQLITE] = render_script (graph, script, STRATA_DIALECT_SQLITE);
+  draft->sql[STRATA_DIALECT_POSTGRESQL] = render_script (graph, script, STRATA_DIALECT_POSTGRESQL);
+}
+
 /**
  * strata_session_prepare_revision:
  * @self: a #StrataSession
@@ -696,8 +738,9 @@ render_script (StrataGraph    *graph,
  * Builds the revision @draft asks for, without writing it: resolves where
  * it goes, checks its id and labels, autogenerates its operations when
  * asked (with the likely renames as choices), checks that it fits in the
- * graph, and renders its upgrade for SQLite and PostgreSQL
- * (strata_revision_draft_get_sql()). Needs no database.
+ * graph, and, when the draft asks for a preview, lints its upgrade and
+ * renders it for SQLite and PostgreSQL (strata_revision_draft_get_sql()).
+ * Needs no database.
  *
  * Returns: %TRUE when @draft holds the revision, or %FALSE with @error set
  */
@@ -816,23 +859,8 @@ strata_session_prepare_revision (StrataSession        *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  /* What a reviewer should know before it is written */
-  {
-    g_autoptr(StrataModel) before = _strata_model_replay_lenient (check, NULL, script, NULL);
-    g_autoptr(GPtrArray) findings = NULL;
-
-    if (before != NULL)
-      {
-        findings = strata_lint_ops (strata_script_get_upgrade (script), before,
-                                    strata_script_get_downgrade (script) != NULL);
-        for (guint i = 0; i < findings->len; i++)
-          g_ptr_array_add (draft->findings, g_steal_pointer (&findings->pdata[i]));
-        g_ptr_array_set_size (findings, 0);
-      }
-  }
-
-  draft->sql[STRATA_DIALECT_SQLITE] = render_script (check, script, STRATA_DIALECT_SQLITE);
-  draft->sql[STRATA_DIALECT_POSTGRESQL] = render_script (check, script, STRATA_DIALECT_POSTGRESQL);
+  if (draft->preview)
+    preview_revision (draft, check, script);
   draft->script = g_steal_pointer (&script);
 
   return TRUE;

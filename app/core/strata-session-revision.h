@@ -43,6 +43,8 @@ void                 strata_revision_draft_set_renames        (StrataRevisionDra
 void                 strata_revision_draft_set_merge          (StrataRevisionDraft *self,
                                                                const char * const  *revisions);
 gboolean             strata_revision_draft_is_merge           (StrataRevisionDraft *self);
+void                 strata_revision_draft_set_preview        (StrataRevisionDraft *self,
+                                                               gboolean             preview);
 void                 strata_revision_draft_set_created        (StrataRevisionDraft *self,
                                                                GDateTime           *created);
 

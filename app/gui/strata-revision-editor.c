@@ -37,6 +37,8 @@ struct _StrataRevisionEditor
   GPtrArray                *rename_rows;
   GPtrArray                *op_rows;
   guint                     generation;
+  /* A preview after typing stops */
+  guint                     preview_source;
   guint                     preparing : 1;
   guint                     writing : 1;
 
@@ -126,6 +128,7 @@ strata_revision_editor_build_draft (StrataRevisionEditor *self,
     }
 
   draft = strata_revision_draft_new (message);
+  strata_revision_draft_set_preview (draft, for_preview);
   strata_revision_draft_set_rev_id (draft, rev_id);
   strata_revision_draft_set_branch_labels (draft, labels[0] != NULL ? (const char * const *)labels : NULL);
 
@@ -365,6 +368,7 @@ strata_revision_editor_start_preview (StrataRevisionEditor *self)
   if (self->session == NULL || self->writing)
     return;
 
+  g_clear_handle_id (&self->preview_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -379,12 +383,24 @@ strata_revision_editor_start_preview (StrataRevisionEditor *self)
   strata_session_prepare_revision_async (self->session, call->draft, self->cancellable, preview_cb, call);
 }
 
+static gboolean
+preview_timeout_cb (gpointer user_data)
+{
+  StrataRevisionEditor *self = user_data;
+
+  self->preview_source = 0;
+  strata_revision_editor_start_preview (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 strata_revision_editor_fields_changed_cb (StrataRevisionEditor *self)
 {
   strata_revision_editor_update (self);
-  /* Labels and ids are checked against the graph in the preview */
-  strata_revision_editor_start_preview (self);
+  /* Labels and ids are checked against the graph in the preview, once
+   * typing pauses: it replays the history up to the revision */
+  g_clear_handle_id (&self->preview_source, g_source_remove);
+  self->preview_source = g_timeout_add (250, preview_timeout_cb, self);
 }
 
 static void
@@ -435,6 +451,7 @@ strata_revision_editor_create_action (GtkWidget  *widget,
   if (self->writing || self->session == NULL)
     return;
 
+  g_clear_handle_id (&self->preview_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -459,6 +476,7 @@ strata_revision_editor_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->preview_source, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_REVISION_EDITOR);
 
@@ -673,7 +691,7 @@ strata_revision_editor_get_busy (StrataRevisionEditor *self)
 {
   g_return_val_if_fail (STRATA_IS_REVISION_EDITOR (self), FALSE);
 
-  return self->preparing || self->writing;
+  return self->preparing || self->writing || self->preview_source != 0;
 }
 
 /**
