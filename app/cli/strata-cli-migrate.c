@@ -35,17 +35,22 @@ on_step_started (StrataSession  *session,
   if (state->cli->json)
     return;
 
-  if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
-    strata_cli_info (state->cli, "[%u/%u] Running upgrade %s -> %s%s%s",
-                     index + 1, n_steps, parents, strata_script_get_revision (script),
-                     message ? ", " : "", message ? message : "");
+  if (strata_step_get_direction (step) == STRATA_DIRECTION_UP && message != NULL)
+    /* Translators: [step/steps] Running upgrade PARENTS -> REVISION, MESSAGE */
+    strata_cli_info (state->cli, _("[%u/%u] Running upgrade %s -> %s, %s"),
+                     index + 1, n_steps, parents, strata_script_get_revision (script), message);
+  else if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
+    strata_cli_info (state->cli, _("[%u/%u] Running upgrade %s -> %s"),
+                     index + 1, n_steps, parents, strata_script_get_revision (script));
+  else if (message != NULL)
+    strata_cli_info (state->cli, _("[%u/%u] Running downgrade %s -> %s, %s"),
+                     index + 1, n_steps, strata_script_get_revision (script), parents, message);
   else
-    strata_cli_info (state->cli, "[%u/%u] Running downgrade %s -> %s%s%s",
-                     index + 1, n_steps, strata_script_get_revision (script), parents,
-                     message ? ", " : "", message ? message : "");
+    strata_cli_info (state->cli, _("[%u/%u] Running downgrade %s -> %s"),
+                     index + 1, n_steps, strata_script_get_revision (script), parents);
 
   if (strata_stored_is_copy (script))
-    strata_cli_info (state->cli, "      its file is absent: using the copy and downgrade stored in %s when it was applied",
+    strata_cli_info (state->cli, _("      its file is absent: using the copy and downgrade stored in %s when it was applied"),
                      strata_project_get_history_table (state->cli->project));
 }
 
@@ -58,7 +63,7 @@ on_step_finished (StrataSession  *session,
                   RunState       *state)
 {
   if (state->cli->verbose && !state->cli->json)
-    g_printerr ("      done in %.1f ms\n", seconds * 1000.0);
+    g_printerr (_("      done in %.1f ms\n"), seconds * 1000.0);
 }
 
 static void
@@ -88,7 +93,7 @@ on_interrupt (gpointer user_data)
 
   state->n_interrupts++;
   if (state->n_interrupts == 1)
-    g_printerr ("strata: interrupted; cancelling the running statement and rolling back…\n");
+    g_printerr (_("strata: interrupted; cancelling the running statement and rolling back…\n"));
   g_cancellable_cancel (state->cli->cancellable);
 
   return G_SOURCE_CONTINUE;
@@ -149,10 +154,10 @@ run_plan (StrataCli       *cli,
                !g_str_equal (target, "head") && !g_str_equal (target, "heads") &&
                !(heads[0] != NULL && heads[1] == NULL && g_str_equal (target, heads[0])))
         /* As in Alembic, a target that is applied already is no error. */
-        strata_cli_info (cli, "Nothing to do: %s is already applied; the database is at %s",
+        strata_cli_info (cli, _("Nothing to do: %s is already applied; the database is at %s"),
                          target, heads[0] ? joined : "base");
       else
-        strata_cli_info (cli, "Nothing to do: the database is at %s",
+        strata_cli_info (cli, _("Nothing to do: the database is at %s"),
                          heads[0] ? joined : "base");
       return TRUE;
     }
@@ -212,7 +217,7 @@ run_plan (StrataCli       *cli,
       const char * const *heads = strata_plan_get_heads_after (plan);
       g_autofree char *joined = g_strjoinv (" ", (char **)heads);
 
-      strata_cli_info (cli, "Done: the database is at %s", heads[0] ? joined : "base");
+      strata_cli_info (cli, _("Done: the database is at %s"), heads[0] ? joined : "base");
     }
 
   return TRUE;
@@ -239,9 +244,12 @@ strata_cli_run_checked (StrataCli       *cli,
 
   if (n_steps > 0)
     {
-      g_autofree char *what = g_strdup_printf ("%s %u %s",
-                                               strata_plan_get_direction (plan) == STRATA_DIRECTION_UP ? "upgrade" : "downgrade",
-                                               n_steps, n_steps == 1 ? "revision" : "revisions");
+      g_autofree char *what = NULL;
+
+      if (strata_plan_get_direction (plan) == STRATA_DIRECTION_UP)
+        what = g_strdup_printf (ngettext ("upgrade %u revision", "upgrade %u revisions", n_steps), n_steps);
+      else
+        what = g_strdup_printf (ngettext ("downgrade %u revision", "downgrade %u revisions", n_steps), n_steps);
 
       if (!strata_cli_confirm_change (cli, what, error))
         return FALSE;
@@ -267,7 +275,7 @@ dialect_for_offline (StrataCli      *cli,
         *dialect = STRATA_DIALECT_POSTGRESQL;
       else
         return strata_cli_usage_error (error, "upgrade",
-                                       "unknown dialect “%s” (expected sqlite or postgresql)", name);
+                                       _("unknown dialect “%s” (expected sqlite or postgresql)"), name);
       return TRUE;
     }
 
@@ -277,7 +285,7 @@ dialect_for_offline (StrataCli      *cli,
   if (profile == NULL)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "--sql needs a dialect: give --dialect sqlite|postgresql or a database URL (%s)",
+                   _("--sql needs a dialect: give --dialect sqlite|postgresql or a database URL (%s)"),
                    local_error->message);
       return FALSE;
     }
@@ -289,6 +297,20 @@ dialect_for_offline (StrataCli      *cli,
 /* Where --sql starts without an explicit FROM: the database's version rows
  * (read, never created), or base for an upgrade when no database is given
  * at all. */
+
+/* strata_project_resolve_url's "no database given: …", in whatever
+ * language the core wrote it (the same catalogue as ours). */
+static gboolean
+is_no_database_error (const GError *error)
+{
+  const char *message = g_dgettext (GETTEXT_PACKAGE,
+                                    "no database given: use --url, --profile, STRATA_URL, DATABASE_URL, "
+                                    "a .env file or url= in %s");
+  const char *colon = strchr (message, ':');
+
+  return colon != NULL && strncmp (error->message, message, colon - message + 1) == 0;
+}
+
 static char **
 offline_start (StrataCli        *cli,
                StrataDirection   direction,
@@ -302,15 +324,15 @@ offline_start (StrataCli        *cli,
 
   if (direction == STRATA_DIRECTION_UP && cli->url == NULL && cli->profile == NULL &&
       g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT) &&
-      g_str_has_prefix (local_error->message, "no database given"))
+      is_no_database_error (local_error))
     return g_new0 (char *, 1);
 
   if (direction == STRATA_DIRECTION_DOWN &&
       g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT))
     {
       strata_cli_usage_error (error, "downgrade",
-                              "downgrade --sql needs a database to start from, or a starting point: "
-                              "FROM:TARGET (%s)", local_error->message);
+                              _("downgrade --sql needs a database to start from, or a starting point: "
+                                "FROM:TARGET (%s)"), local_error->message);
       return NULL;
     }
 
@@ -412,7 +434,7 @@ upgrade_is_noop (StrataCli  *cli,
     {
       g_autofree char *display_url = strata_profile_dup_display_url (profile);
 
-      g_printerr ("Database: %s (unchanged since strata last read it: not opened)\n", display_url);
+      g_printerr (_("Database: %s (unchanged since strata last read it: not opened)\n"), display_url);
     }
 
   return run_plan (cli, NULL, plan, NULL);
@@ -465,9 +487,9 @@ strata_cli_upgrade (StrataCli  *cli,
   gboolean no_validate = FALSE;
   g_autofree char *dialect = NULL;
   GOptionEntry entries[] = {
-    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, "Print the SQL instead of running it ([FROM:]TARGET; without FROM, from the database's revision; --json: the plan as data)", NULL },
-    { "dialect", 0, 0, G_OPTION_ARG_STRING, &dialect, "Dialect for --sql (default: the database URL's)", "sqlite|postgresql" },
-    { "no-validate", 0, 0, G_OPTION_ARG_NONE, &no_validate, "Run even when an applied revision's file was edited", NULL },
+    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, N_("Print the SQL instead of running it ([FROM:]TARGET; without FROM, from the database's revision; --json: the plan as data)"), NULL },
+    { "dialect", 0, 0, G_OPTION_ARG_STRING, &dialect, N_("Dialect for --sql (default: the database URL's)"), "sqlite|postgresql" },
+    { "no-validate", 0, 0, G_OPTION_ARG_NONE, &no_validate, N_("Run even when an applied revision's file was edited"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "upgrade", entries);
@@ -477,7 +499,7 @@ strata_cli_upgrade (StrataCli  *cli,
     return FALSE;
 
   if (argc > 2)
-    return strata_cli_usage_error (error, "upgrade", "upgrade takes one target");
+    return strata_cli_usage_error (error, "upgrade", _("upgrade takes one target"));
 
   target = argc == 2 ? argv[1] : "head";
 
@@ -489,7 +511,7 @@ strata_cli_upgrade (StrataCli  *cli,
     }
 
   if (dialect != NULL)
-    return strata_cli_usage_error (error, "upgrade", "--dialect goes with --sql");
+    return strata_cli_usage_error (error, "upgrade", _("--dialect goes with --sql"));
 
   return migrate (cli, STRATA_DIRECTION_UP, target, !no_validate, error);
 }
@@ -504,9 +526,9 @@ strata_cli_downgrade (StrataCli  *cli,
   gboolean no_validate = FALSE;
   g_autofree char *dialect = NULL;
   GOptionEntry entries[] = {
-    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, "Print the SQL instead of running it ([FROM:]TARGET; without FROM, from the database's revision; --json: the plan as data)", NULL },
-    { "dialect", 0, 0, G_OPTION_ARG_STRING, &dialect, "Dialect for --sql (default: the database URL's)", "sqlite|postgresql" },
-    { "no-validate", 0, 0, G_OPTION_ARG_NONE, &no_validate, "Run even when an applied revision's file was edited", NULL },
+    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, N_("Print the SQL instead of running it ([FROM:]TARGET; without FROM, from the database's revision; --json: the plan as data)"), NULL },
+    { "dialect", 0, 0, G_OPTION_ARG_STRING, &dialect, N_("Dialect for --sql (default: the database URL's)"), "sqlite|postgresql" },
+    { "no-validate", 0, 0, G_OPTION_ARG_NONE, &no_validate, N_("Run even when an applied revision's file was edited"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "downgrade", entries);
@@ -516,7 +538,7 @@ strata_cli_downgrade (StrataCli  *cli,
 
   if (argc != 2)
     return strata_cli_usage_error (error, "downgrade",
-                                   "downgrade needs one target, e.g. -1 or base");
+                                   _("downgrade needs one target, e.g. -1 or base"));
 
   if (sql)
     {
@@ -526,7 +548,7 @@ strata_cli_downgrade (StrataCli  *cli,
     }
 
   if (dialect != NULL)
-    return strata_cli_usage_error (error, "downgrade", "--dialect goes with --sql");
+    return strata_cli_usage_error (error, "downgrade", _("--dialect goes with --sql"));
 
   return migrate (cli, STRATA_DIRECTION_DOWN, argv[1], !no_validate, error);
 }
@@ -539,7 +561,7 @@ strata_cli_stamp (StrataCli  *cli,
 {
   gboolean purge = FALSE;
   GOptionEntry entries[] = {
-    { "purge", 0, 0, G_OPTION_ARG_NONE, &purge, "Empty the version table first (for a table whose rows are unknown)", NULL },
+    { "purge", 0, 0, G_OPTION_ARG_NONE, &purge, N_("Empty the version table first (for a table whose rows are unknown)"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "stamp", entries);
@@ -553,7 +575,7 @@ strata_cli_stamp (StrataCli  *cli,
     return FALSE;
 
   if (argc != 2)
-    return strata_cli_usage_error (error, "stamp", "stamp needs one target");
+    return strata_cli_usage_error (error, "stamp", _("stamp needs one target"));
 
   if (!(migrator = strata_cli_open_migrator (cli, TRUE, error)))
     return FALSE;
@@ -566,14 +588,14 @@ strata_cli_stamp (StrataCli  *cli,
                                            (const char * const *)current, argv[1], purge, error)))
     return FALSE;
 
-  if (!strata_cli_confirm_change (cli, "stamp it", error))
+  if (!strata_cli_confirm_change (cli, _("stamp it"), error))
     return FALSE;
 
   if (!(heads = strata_session_stamp (cli->session, argv[1], purge, cli->cancellable, error)))
     return FALSE;
 
   joined = g_strjoinv (" ", heads);
-  strata_cli_info (cli, "Stamped the database at %s", heads[0] ? joined : "base");
+  strata_cli_info (cli, _("Stamped the database at %s"), heads[0] ? joined : "base");
 
   return TRUE;
 }

@@ -25,7 +25,7 @@ strata_cli_init (StrataCli  *cli,
     return FALSE;
 
   if (argc > 2)
-    return strata_cli_usage_error (error, "init", "init takes at most one folder");
+    return strata_cli_usage_error (error, "init", _("init takes at most one folder"));
 
   if (argc == 2)
     {
@@ -49,9 +49,9 @@ strata_cli_init (StrataCli  *cli,
     return FALSE;
 
   shown = strata_display_path (directory);
-  strata_cli_info (cli, "Created a Strata project in %s: strata.ini, migrations/, schema.json",
+  strata_cli_info (cli, _("Created a Strata project in %s: strata.ini, migrations/, schema.json"),
                    *shown ? shown : ".");
-  strata_cli_info (cli, "Next: edit url= in strata.ini, then “strata revision -m \"create first table\"”");
+  strata_cli_info (cli, _("Next: edit url= in strata.ini, then “strata revision -m \"create first table\"”"));
 
   return TRUE;
 }
@@ -98,7 +98,7 @@ write_revision (StrataCli            *cli,
   else if (cli->quiet)
     g_print ("%s\n", shown);
   else
-    g_print ("Generated %s\n", shown);
+    g_print (_(_("Generated %s\n")), shown);
 
   return TRUE;
 }
@@ -118,14 +118,14 @@ strata_cli_revision (StrataCli  *cli,
   gboolean splice = FALSE;
   gboolean autogenerate = FALSE;
   GOptionEntry entries[] = {
-    { "message", 'm', 0, G_OPTION_ARG_STRING, &message, "What the revision does", "MESSAGE" },
-    { "head", 0, 0, G_OPTION_ARG_STRING, &head, "Base the revision on HEAD (a head, “base” for a new base, or label@head)", "HEAD" },
-    { "splice", 0, 0, G_OPTION_ARG_NONE, &splice, "Allow --head to name a revision that is not a head (start a branch)", NULL },
-    { "branch-label", 0, 0, G_OPTION_ARG_STRING_ARRAY, &branch_labels, "Give the new revision a branch label", "LABEL" },
-    { "depends-on", 0, 0, G_OPTION_ARG_STRING_ARRAY, &depends_on, "Make the revision depend on REV (a revision or label)", "REV" },
-    { "rev-id", 0, 0, G_OPTION_ARG_STRING, &rev_id, "Use ID instead of a generated revision id", "ID" },
-    { "autogenerate", 0, 0, G_OPTION_ARG_NONE, &autogenerate, "Fill the revision from schema.json against the head state", NULL },
-    { "rename", 0, 0, G_OPTION_ARG_STRING_ARRAY, &renames, "With --autogenerate: OLD=NEW (a table) or TABLE.OLD=NEW (a column) is a rename, not a drop and an add", "OLD=NEW" },
+    { "message", 'm', 0, G_OPTION_ARG_STRING, &message, N_("What the revision does"), "MESSAGE" },
+    { "head", 0, 0, G_OPTION_ARG_STRING, &head, N_("Base the revision on HEAD (a head, “base” for a new base, or label@head)"), "HEAD" },
+    { "splice", 0, 0, G_OPTION_ARG_NONE, &splice, N_("Allow --head to name a revision that is not a head (start a branch)"), NULL },
+    { "branch-label", 0, 0, G_OPTION_ARG_STRING_ARRAY, &branch_labels, N_("Give the new revision a branch label"), "LABEL" },
+    { "depends-on", 0, 0, G_OPTION_ARG_STRING_ARRAY, &depends_on, N_("Make the revision depend on REV (a revision or label)"), "REV" },
+    { "rev-id", 0, 0, G_OPTION_ARG_STRING, &rev_id, N_("Use ID instead of a generated revision id"), "ID" },
+    { "autogenerate", 0, 0, G_OPTION_ARG_NONE, &autogenerate, N_("Fill the revision from schema.json against the head state"), NULL },
+    { "rename", 0, 0, G_OPTION_ARG_STRING_ARRAY, &renames, N_("With --autogenerate: OLD=NEW (a table) or TABLE.OLD=NEW (a column) is a rename, not a drop and an add"), "OLD=NEW" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "revision", entries);
@@ -135,13 +135,13 @@ strata_cli_revision (StrataCli  *cli,
     return FALSE;
 
   if (argc > 1)
-    return strata_cli_usage_error (error, "revision", "unexpected argument “%s”", argv[1]);
+    return strata_cli_usage_error (error, "revision", _(_("unexpected argument “%s”")), argv[1]);
 
   if (message == NULL || *message == '\0')
-    return strata_cli_usage_error (error, "revision", "a revision needs a message: -m MESSAGE");
+    return strata_cli_usage_error (error, "revision", _(_("a revision needs a message: -m MESSAGE")));
 
   if (renames != NULL && !autogenerate)
-    return strata_cli_usage_error (error, "revision", "--rename goes with --autogenerate");
+    return strata_cli_usage_error (error, "revision", _(_("--rename goes with --autogenerate")));
 
   if (!strata_cli_get_graph (cli, error))
     return FALSE;
@@ -168,9 +168,9 @@ strata_cli_merge (StrataCli  *cli,
   g_autofree char *rev_id = NULL;
   g_auto(GStrv) branch_labels = NULL;
   GOptionEntry entries[] = {
-    { "message", 'm', 0, G_OPTION_ARG_STRING, &message, "What the merge does", "MESSAGE" },
-    { "branch-label", 0, 0, G_OPTION_ARG_STRING_ARRAY, &branch_labels, "Give the merge revision a branch label", "LABEL" },
-    { "rev-id", 0, 0, G_OPTION_ARG_STRING, &rev_id, "Use ID instead of a generated revision id", "ID" },
+    { "message", 'm', 0, G_OPTION_ARG_STRING, &message, N_("What the merge does"), "MESSAGE" },
+    { "branch-label", 0, 0, G_OPTION_ARG_STRING_ARRAY, &branch_labels, N_("Give the merge revision a branch label"), "LABEL" },
+    { "rev-id", 0, 0, G_OPTION_ARG_STRING, &rev_id, N_("Use ID instead of a generated revision id"), "ID" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "merge", entries);
@@ -181,10 +181,10 @@ strata_cli_merge (StrataCli  *cli,
     return FALSE;
 
   if (message == NULL || *message == '\0')
-    return strata_cli_usage_error (error, "merge", "a merge needs a message: -m MESSAGE");
+    return strata_cli_usage_error (error, "merge", _(_("a merge needs a message: -m MESSAGE")));
 
   if (argc < 2)
-    return strata_cli_usage_error (error, "merge", "name the revisions to merge, or “heads”");
+    return strata_cli_usage_error (error, "merge", _(_("name the revisions to merge, or “heads”")));
 
   if (!strata_cli_get_graph (cli, error))
     return FALSE;

@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
 #include "strata.h"

@@ -18,6 +18,7 @@
 #include "strata-diff.h"
 #include "strata-error.h"
 #include "strata-graph.h"
+#include "strata-i18n-private.h"
 #include "strata-lint.h"
 #include "strata-migrator-private.h"
 #include "strata-model.h"
@@ -469,14 +470,14 @@ unique_revision_id (StrataGraph  *graph,
       if (!strata_revision_id_is_valid (requested))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "--rev-id “%s” is not a valid revision id (1–32 of A–Z, a–z, 0–9, _)",
+                       _("--rev-id “%s” is not a valid revision id (1–32 of A–Z, a–z, 0–9, _)"),
                        requested);
           return NULL;
         }
       if (strata_graph_lookup (graph, requested) != NULL)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "revision “%s” already exists", requested);
+                       _("revision “%s” already exists"), requested);
           return NULL;
         }
       return g_strdup (requested);
@@ -529,8 +530,8 @@ resolve_parents (StrataRevisionDraft  *self,
       if (heads->len > 1)
         {
           g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_AMBIGUOUS,
-                               "multiple heads are present; give the head to build on with "
-                               "--head REV or label@head, or merge them with “strata merge -m MSG heads”");
+                               _("multiple heads are present; give the head to build on with "
+                                 "--head REV or label@head, or merge them with “strata merge -m MSG heads”"));
           return FALSE;
         }
       if (heads->len == 1)
@@ -548,7 +549,7 @@ resolve_parents (StrataRevisionDraft  *self,
       if (g_strv_length (resolved) != 1)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_AMBIGUOUS,
-                       "--head “%s” names %u revisions; give exactly one", head, g_strv_length (resolved));
+                       _("--head “%s” names %u revisions; give exactly one"), head, g_strv_length (resolved));
           return FALSE;
         }
 
@@ -560,7 +561,7 @@ resolve_parents (StrataRevisionDraft  *self,
           if (children->len > 0)
             {
               g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                           "revision %s is not a head; use --splice to start a new branch from it",
+                           _("revision %s is not a head; use --splice to start a new branch from it"),
                            resolved[0]);
               return FALSE;
             }
@@ -596,11 +597,11 @@ resolve_merge (StrataRevisionDraft  *self,
     {
       if (self->merge[0] == NULL)
         g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                             "nothing to merge: name two revisions or more");
+                             _("nothing to merge: name two revisions or more"));
       else
         g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                     "nothing to merge: %s names a single revision",
-                     g_strv_length (self->merge) == 1 ? self->merge[0] : "the arguments");
+                     _("nothing to merge: %s names a single revision"),
+                     g_strv_length (self->merge) == 1 ? self->merge[0] : _("the arguments"));
       return FALSE;
     }
 
@@ -617,13 +618,13 @@ check_branch_labels (StrataRevisionDraft  *self,
       if (!strata_revision_id_is_valid (self->branch_labels[i]))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "branch label “%s” is not valid (1–32 of A–Z, a–z, 0–9, _)", self->branch_labels[i]);
+                       _("branch label “%s” is not valid (1–32 of A–Z, a–z, 0–9, _)"), self->branch_labels[i]);
           return FALSE;
         }
       if (strata_graph_lookup (graph, self->branch_labels[i]) != NULL)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "branch label “%s” is already a revision id", self->branch_labels[i]);
+                       _("branch label “%s” is already a revision id"), self->branch_labels[i]);
           return FALSE;
         }
     }
@@ -768,13 +769,13 @@ strata_session_prepare_revision (StrataSession        *self,
   if (draft->message == NULL || *draft->message == '\0')
     {
       g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                           "a revision needs a message");
+                           _("a revision needs a message"));
       return FALSE;
     }
   if (draft->renames != NULL && draft->renames[0] != NULL && !draft->autogenerate)
     {
       g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                           "--rename goes with --autogenerate");
+                           _("--rename goes with --autogenerate"));
       return FALSE;
     }
 

@@ -32,6 +32,7 @@
 #include "strata-session.h"
 #include "strata-state-cache-private.h"
 #include "strata-url.h"
+#include "strata-i18n-private.h"
 
 /* StrataHistoryRecord {{{ */
 
@@ -938,7 +939,7 @@ strata_session_open_migrator (StrataSession  *self,
       if (self->profile == NULL)
         {
           g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                               "no database: give a URL or a profile");
+                               _("no database: give a URL or a profile"));
           return NULL;
         }
       if (!(driver = strata_profile_connect (self->profile, strata_project_get_directory (self->project),
@@ -1101,6 +1102,57 @@ strata_session_open_migrator_finish (StrataSession  *self,
 
 /* State {{{ */
 
+/* A lost connection while the session reads the database for its own
+ * bookkeeping (the version table, the history, the catalog) is said
+ * without that statement: it is not the user's, and a person reading
+ * "Lost the connection: CAUSE (HOST:PORT/DATABASE)" needs nothing else. The driver's
+ * whole message goes to the debug log. */
+static void
+drop_internal_statement (GError *error)
+{
+  static const char marker[] = ": lost the connection to ";
+  const char *lost;
+  const char *cause;
+  char *message;
+
+  if (error == NULL || !g_error_matches (error, STRATA_ERROR, STRATA_ERROR_CONNECTION) ||
+      (lost = strstr (error->message, marker)) == NULL)
+    return;
+
+  /* "…: lost the connection to LOCATION: CAUSE"; the location has no
+   * ": " (host:port/database). The cause first, where a toast shows it. */
+  lost += strlen (marker);
+  if ((cause = strstr (lost, ": ")) == NULL)
+    return;
+
+  g_debug ("%s", error->message);
+  message = g_strdup_printf ("Lost the connection: %s (%.*s)", cause + 2, (int)(cause - lost), lost);
+  g_free (error->message);
+  error->message = message;
+}
+
+static StrataDatabaseState *
+read_state (StrataSession  *self,
+            GCancellable   *cancellable,
+            GError        **error)
+{
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(StrataDatabaseState) state = NULL;
+  g_autoptr(StrataResult) history = NULL;
+
+  if (!(migrator = strata_session_open_migrator (self, cancellable, error)))
+    return NULL;
+
+  state = g_object_new (STRATA_TYPE_DATABASE_STATE, NULL);
+  state->exists = TRUE;
+  if (!(state->heads = strata_migrator_get_current_heads (migrator, cancellable, error)) ||
+      !(history = strata_migrator_get_history (migrator, cancellable, error)))
+    return NULL;
+  state->history = history_from_result (history);
+
+  return g_steal_pointer (&state);
+}
+
 /**
  * strata_session_read_state:
  * @self: a #StrataSession
@@ -1116,23 +1168,18 @@ strata_session_read_state (StrataSession  *self,
                            GCancellable   *cancellable,
                            GError        **error)
 {
-  g_autoptr(StrataMigrator) migrator = NULL;
-  g_autoptr(StrataDatabaseState) state = NULL;
-  g_autoptr(StrataResult) history = NULL;
+  g_autoptr(GError) local_error = NULL;
+  StrataDatabaseState *state;
 
   g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
 
-  if (!(migrator = strata_session_open_migrator (self, cancellable, error)))
-    return NULL;
+  if (!(state = read_state (self, cancellable, &local_error)))
+    {
+      drop_internal_statement (local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+    }
 
-  state = g_object_new (STRATA_TYPE_DATABASE_STATE, NULL);
-  state->exists = TRUE;
-  if (!(state->heads = strata_migrator_get_current_heads (migrator, cancellable, error)) ||
-      !(history = strata_migrator_get_history (migrator, cancellable, error)))
-    return NULL;
-  state->history = history_from_result (history);
-
-  return g_steal_pointer (&state);
+  return state;
 }
 
 static gpointer
@@ -1663,28 +1710,16 @@ heads_label (const char * const *heads)
   g_autofree char *joined = NULL;
 
   if (heads == NULL || heads[0] == NULL)
-    return g_strdup ("the empty database (base)");
+    return g_strdup (_("the empty database (base)"));
 
   joined = g_strjoinv (", ", (char **)heads);
   return g_strdup_printf ("%s %s", heads[1] ? "revisions" : "revision", joined);
 }
 
-/**
- * strata_session_check_drift:
- * @self: a #StrataSession
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Compares the live schema (read from the database, in the session's
- * schema) with the one the revisions it is at describe.
- *
- * Returns: (transfer full): the computed differences between the schema the
- *   database's revisions describe and the live one
- */
-StrataDiff *
-strata_session_check_drift (StrataSession  *self,
-                            GCancellable   *cancellable,
-                            GError        **error)
+static StrataDiff *
+check_drift (StrataSession  *self,
+             GCancellable   *cancellable,
+             GError        **error)
 {
   g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataModel) expected = NULL;
@@ -1717,7 +1752,7 @@ strata_session_check_drift (StrataSession  *self,
 
   label = heads_label ((const char * const *)heads);
   diff = strata_diff_new (expected, actual);
-  strata_diff_set_labels (diff, label, "the database");
+  strata_diff_set_labels (diff, label, _("the database"));
   strata_diff_set_dialect (diff, strata_driver_get_dialect (driver));
   if (!strata_diff_compute (diff, error))
     return NULL;
@@ -1736,14 +1771,45 @@ strata_session_check_drift (StrataSession  *self,
           g_autofree char *name = g_strndup (invalid[i], strstr (invalid[i], " on ") - invalid[i]);
 
           g_ptr_array_add (differences,
-                           g_strdup_printf ("index %s is INVALID (an interrupted CREATE INDEX CONCURRENTLY): "
-                                            "`strata upgrade` drops it and builds it again if its revision "
-                                            "is pending, else run DROP INDEX CONCURRENTLY %s",
+                           g_strdup_printf (_("index %s is INVALID (an interrupted CREATE INDEX CONCURRENTLY): "
+                                              "`strata upgrade` drops it and builds it again if its revision "
+                                              "is pending, else run DROP INDEX CONCURRENTLY %s"),
                                             invalid[i], name));
         }
     }
 
   return g_steal_pointer (&diff);
+}
+
+/**
+ * strata_session_check_drift:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Compares the live schema (read from the database, in the session's
+ * schema) with the one the revisions it is at describe.
+ *
+ * Returns: (transfer full): the computed differences between the schema the
+ *   database's revisions describe and the live one
+ */
+StrataDiff *
+strata_session_check_drift (StrataSession  *self,
+                            GCancellable   *cancellable,
+                            GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  StrataDiff *diff;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (!(diff = check_drift (self, cancellable, &local_error)))
+    {
+      drop_internal_statement (local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+
+  return diff;
 }
 
 static gpointer
@@ -1809,7 +1875,7 @@ load_schema (StrataSession  *self,
   if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, &local_error))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                   "%s: cannot read the schema model: %s", path, local_error->message);
+                   _("%s: cannot read the schema model: %s"), path, local_error->message);
       return NULL;
     }
 
@@ -1966,7 +2032,7 @@ strata_session_autogenerate (StrataSession       *self,
   after = strata_model_copy (head);
   if (!strata_model_apply_ops (after, ops, "upgrade", error))
     {
-      g_prefix_error (error, "autogenerate produced operations that do not apply (a bug): ");
+      g_prefix_error (error, _("autogenerate produced operations that do not apply (a bug): "));
       return NULL;
     }
   /* Equal models need no second diff (the common case, and a full diff of
@@ -1980,7 +2046,7 @@ strata_session_autogenerate (StrataSession       *self,
   if (verify != NULL && !strata_diff_is_empty (verify) && strata_diff_get_warnings (diff)->len == 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED,
-                   "autogenerate cannot express: %s",
+                   _("autogenerate cannot express: %s"),
                    (const char *)g_ptr_array_index (strata_diff_get_differences (verify), 0));
       return NULL;
     }
@@ -2299,14 +2365,14 @@ strata_session_validate (StrataSession  *self,
         continue;
 
       if (!(script = strata_graph_lookup (graph, record->revision)))
-        g_ptr_array_add (problems, g_strdup_printf ("revision %s: applied, but its file is missing",
+        g_ptr_array_add (problems, g_strdup_printf (_("revision %s: applied, but its file is missing"),
                                                     record->revision));
       else if (record->checksum != NULL &&
                g_strcmp0 (record->checksum, strata_script_get_checksum (script)) != 0)
         {
           g_autofree char *what = _strata_describe_revision (script);
 
-          g_ptr_array_add (problems, g_strdup_printf ("%s: changed since it was applied (checksum %s, was %s)",
+          g_ptr_array_add (problems, g_strdup_printf (_("%s: changed since it was applied (checksum %s, was %s)"),
                                                       what, strata_script_get_checksum (script),
                                                       record->checksum));
         }
