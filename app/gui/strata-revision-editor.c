@@ -290,11 +290,15 @@ strata_revision_editor_show_preview (StrataRevisionEditor *self)
       add_op_row (self, line, NULL, NULL);
     }
   if (ops->len == 0)
-    add_op_row (self,
-                strata_revision_draft_get_autogenerate (self->preview)
-                ? _("No changes: schema.json matches the schema at the base")
-                : _("No operations yet: write them into the file’s “upgrade” list"),
-                NULL, NULL);
+    {
+      const char *text = _("No operations yet: write them into the file’s “upgrade” list");
+
+      if (strata_revision_draft_get_autogenerate (self->preview))
+        text = _("No changes: schema.json matches the schema at the base");
+      else if (strata_revision_draft_is_merge (self->preview))
+        text = _("A merge point runs nothing: add operations to its file only where the branches clash");
+      add_op_row (self, text, NULL, NULL);
+    }
   for (guint i = 0; i < findings->len; i++)
     {
       StrataLintFinding *finding = g_ptr_array_index (findings, i);
@@ -672,6 +676,9 @@ strata_revision_editor_new (GtkWindow                *parent,
       gtk_widget_set_visible (GTK_WIDGET (self->depends_row), FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->merge_group), TRUE);
       gtk_button_set_label (self->create_button, _("_Write Merge"));
+      adw_preferences_group_set_description (self->revision_group,
+                                             _("The file is written into the project’s migrations folder, "
+                                               "exactly as “strata merge” writes it"));
     }
   /* Setting the switch previews; otherwise preview now */
   if (mode == STRATA_REVISION_EDITOR_AUTOGENERATE)
