@@ -875,11 +875,31 @@ test_export (gconstpointer data)
     problems = strata_test_gui_wait_toplevel (ADW_TYPE_MESSAGE_DIALOG, "the problems show");
     g_test_message ("validate: %s", adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (problems)));
     g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (problems)), "bbbb00000002"));
-    g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (problems)), "changed since it was applied"));
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (problems)), "edited after it was applied"));
     g_clear_pointer (&png, g_free);
     png = g_strdup_printf ("test-ui-author-validate-%s.png", engine);
     g_free (strata_test_gui_save_png (GTK_WIDGET (problems), png));
+    /* Repair, confirmed: the history records the file as it is now */
+    g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (problems), "repair"));
+    g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (problems), "repair"), ==,
+                     ADW_RESPONSE_DESTRUCTIVE);
+    g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (problems)), ==, "close");
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (problems), "repair");
     gtk_window_destroy (problems);
+    wait_idle (view);
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(StrataScript) script = strata_script_new_from_file (file, &error);
+      g_autofree char *sql = NULL;
+
+      g_assert_no_error (error);
+      sql = g_strdup_printf ("SELECT checksum FROM strata_history WHERE revision = 'bbbb00000002' "
+                             "ORDER BY id DESC LIMIT 1");
+      assert_query (&db, sql, strata_script_get_checksum (script));
+    }
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "author.validate", NULL));
+    wait_idle (view);
+    g_assert_null (strata_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   }
 
   strata_test_gui_destroy_window (GTK_WINDOW (window));

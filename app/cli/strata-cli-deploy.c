@@ -12,16 +12,16 @@
 
 #include "strata-cli.h"
 
-/* A migrator on a database that must exist already (a SQLite file that
+/* The session on a database that must exist already (a SQLite file that
  * does not is an error, never created). */
-static StrataMigrator *
+static StrataSession *
 open_existing (StrataCli  *cli,
                GError    **error)
 {
   g_autoptr(GError) local_error = NULL;
-  StrataMigrator *migrator;
+  StrataSession *session;
 
-  if (!(migrator = strata_cli_open_migrator (cli, FALSE, &local_error)))
+  if (!(session = strata_cli_open_session (cli, FALSE, &local_error)))
     {
       if (local_error == NULL)
         g_set_error_literal (&local_error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
@@ -29,7 +29,7 @@ open_existing (StrataCli  *cli,
       g_propagate_error (error, g_steal_pointer (&local_error));
     }
 
-  return migrator;
+  return session;
 }
 
 static gboolean
@@ -56,22 +56,30 @@ strata_cli_inspect (StrataCli  *cli,
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "inspect", entries);
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataModel) live = NULL;
   g_autoptr(GFile) file = NULL;
   g_autofree char *shown = NULL;
+  StrataSession *session;
   StrataProject *project;
+  gboolean to_stdout;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error) ||
       !no_arguments (argc, argv, "inspect", error))
     return FALSE;
 
-  if (!(project = strata_cli_get_project (cli, error)) ||
-      !(migrator = open_existing (cli, error)) ||
-      !(live = strata_adopt_inspect (migrator, cli->cancellable, error)))
+  if (!(project = strata_cli_get_project (cli, error)))
     return FALSE;
 
-  if (g_strcmp0 (output, "-") == 0)
+  to_stdout = g_strcmp0 (output, "-") == 0;
+  if (!to_stdout)
+    file = output ? g_file_new_for_commandline_arg (output)
+                  : g_object_ref (strata_project_get_model_file (project));
+
+  if (!(session = open_existing (cli, error)) ||
+      !(live = strata_session_inspect (session, file, cli->cancellable, error)))
+    return FALSE;
+
+  if (to_stdout)
     {
       g_autofree char *data = strata_adopt_model_to_data (live);
 
@@ -79,16 +87,11 @@ strata_cli_inspect (StrataCli  *cli,
       return TRUE;
     }
 
-  file = output ? g_file_new_for_commandline_arg (output)
-                : g_object_ref (strata_project_get_model_file (project));
-  if (!strata_adopt_write_model (live, file, error))
-    return FALSE;
-
   shown = strata_display_path (file);
   strata_cli_info (cli, ngettext ("Wrote %s: %u table of %s", "Wrote %s: %u tables of %s",
                                   strata_model_get_tables (live)->len),
                    shown, strata_model_get_tables (live)->len,
-                   strata_driver_get_display_url (strata_migrator_get_driver (migrator)));
+                   strata_driver_get_display_url (strata_session_get_driver (session)));
   return TRUE;
 }
 
@@ -106,12 +109,10 @@ strata_cli_baseline (StrataCli  *cli,
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "baseline", entries);
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataScript) script = NULL;
-  g_autoptr(GFile) file = NULL;
   g_autofree char *id = NULL;
   g_autofree char *shown = NULL;
-  StrataProject *project;
+  StrataSession *session;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error) ||
       !no_arguments (argc, argv, "baseline", error))
@@ -126,18 +127,17 @@ strata_cli_baseline (StrataCli  *cli,
                                    rev_id);
   id = rev_id ? g_strdup (rev_id) : strata_revision_generate_id ();
 
-  if (!(project = strata_cli_get_project (cli, error)) ||
-      !(migrator = open_existing (cli, error)))
+  if (!strata_cli_get_project (cli, error) ||
+      !(session = open_existing (cli, error)))
     return FALSE;
 
   if (!strata_cli_confirm_change (cli, _("stamp it with a baseline"), error))
     return FALSE;
 
-  if (!(script = strata_adopt_baseline (migrator, strata_project_get_migrations_dir (project),
-                                        id, message, &file, cli->cancellable, error)))
+  if (!(script = strata_session_baseline (session, id, message, cli->cancellable, error)))
     return FALSE;
 
-  shown = strata_display_path (file);
+  shown = strata_display_path (strata_script_get_file (script));
 
   if (cli->json)
     {
@@ -220,16 +220,16 @@ strata_cli_log (StrataCli  *cli,
                 GError    **error)
 {
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "log", NULL);
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
+  StrataSession *session;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error) ||
       !no_arguments (argc, argv, "log", error))
     return FALSE;
 
-  if (!(migrator = open_existing (cli, error)) ||
-      !(entries = strata_log_read (migrator, cli->cancellable, error)))
+  if (!(session = open_existing (cli, error)) ||
+      !(entries = strata_session_read_log (session, cli->cancellable, error)))
     return FALSE;
 
   if (cli->json)
@@ -302,8 +302,8 @@ strata_cli_validate (StrataCli  *cli,
                      GError    **error)
 {
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "validate", NULL);
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(GPtrArray) issues = NULL;
+  StrataSession *session;
   guint n_edited = 0;
   guint n_missing = 0;
 
@@ -311,8 +311,8 @@ strata_cli_validate (StrataCli  *cli,
       !no_arguments (argc, argv, "validate", error))
     return FALSE;
 
-  if (!(migrator = open_existing (cli, error)) ||
-      !(issues = strata_validate (migrator, cli->cancellable, error)))
+  if (!(session = open_existing (cli, error)) ||
+      !(issues = strata_session_validate (session, cli->cancellable, error)))
     return FALSE;
 
   if (cli->json)
@@ -378,16 +378,16 @@ strata_cli_repair (StrataCli  *cli,
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "repair", entries);
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(GPtrArray) issues = NULL;
+  StrataSession *session;
   guint n_actions = 0;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error) ||
       !no_arguments (argc, argv, "repair", error))
     return FALSE;
 
-  if (!(migrator = open_existing (cli, error)) ||
-      !(issues = strata_validate (migrator, cli->cancellable, error)))
+  if (!(session = open_existing (cli, error)) ||
+      !(issues = strata_session_validate (session, cli->cancellable, error)))
     return FALSE;
 
   /* Each change is listed before any is made. */
@@ -422,7 +422,7 @@ strata_cli_repair (StrataCli  *cli,
 
   if (!dry_run && n_actions > 0 &&
       (!strata_cli_confirm_change (cli, _("repair its history"), error) ||
-       !strata_repair (migrator, issues, cli->cancellable, error)))
+       !strata_session_repair (session, issues, cli->cancellable, error)))
     return FALSE;
 
   if (cli->json)
@@ -451,10 +451,11 @@ strata_cli_plan (StrataCli  *cli,
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "plan", entries);
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataPlanFile) plan = NULL;
   g_autoptr(GFile) file = NULL;
   g_autofree char *shown = NULL;
+  StrataSession *session;
+  gboolean to_stdout;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
@@ -464,23 +465,22 @@ strata_cli_plan (StrataCli  *cli,
   if (output == NULL)
     return strata_cli_usage_error (error, "plan", _("plan needs -o FILE (e.g. -o plan.json)"));
 
-  if (!(migrator = open_existing (cli, error)) ||
-      !(plan = strata_plan_file_new_for_database (migrator,
-                                                  downgrade ? STRATA_DIRECTION_DOWN : STRATA_DIRECTION_UP,
-                                                  argv[1], cli->cancellable, error)))
+  to_stdout = g_str_equal (output, "-");
+  if (!to_stdout)
+    file = g_file_new_for_commandline_arg (output);
+
+  if (!(session = open_existing (cli, error)) ||
+      !(plan = strata_session_write_plan_file (session, downgrade ? STRATA_DIRECTION_DOWN : STRATA_DIRECTION_UP,
+                                               argv[1], file, cli->cancellable, error)))
     return FALSE;
 
-  if (g_str_equal (output, "-"))
+  if (to_stdout)
     {
       g_autoptr(JsonNode) root = strata_plan_file_to_json (plan);
 
       strata_cli_print_json (root);
       return TRUE;
     }
-
-  file = g_file_new_for_commandline_arg (output);
-  if (!strata_plan_file_save (plan, file, error))
-    return FALSE;
 
   shown = strata_display_path (file);
   strata_cli_info (cli, ngettext ("Wrote %s: %u step, hash %.12s; review it, then “strata apply %s”",
@@ -498,10 +498,10 @@ strata_cli_apply (StrataCli  *cli,
                   GError    **error)
 {
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "apply", NULL);
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataPlanFile) reviewed = NULL;
   g_autoptr(StrataPlanFile) now = NULL;
   g_autoptr(GFile) file = NULL;
+  StrataSession *session;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
@@ -515,12 +515,9 @@ strata_cli_apply (StrataCli  *cli,
 
   /* The plan again, from what is there now: it runs only if every input is
    * what the reviewer saw. */
-  if (!(migrator = open_existing (cli, error)) ||
-      !(now = strata_plan_file_new_for_database (migrator, strata_plan_file_get_direction (reviewed),
-                                                 strata_plan_file_get_target (reviewed),
-                                                 cli->cancellable, error)) ||
-      !strata_plan_file_verify (reviewed, now, error))
+  if (!(session = open_existing (cli, error)) ||
+      !(now = strata_session_verify_plan_file (session, reviewed, cli->cancellable, error)))
     return FALSE;
 
-  return strata_cli_run_checked (cli, migrator, strata_plan_file_get_plan (now), TRUE, error);
+  return strata_cli_run_checked (cli, strata_plan_file_get_plan (now), TRUE, error);
 }

@@ -231,7 +231,6 @@ run_plan (StrataCli       *cli,
  */
 gboolean
 strata_cli_run_checked (StrataCli       *cli,
-                        StrataMigrator  *migrator,
                         StrataPlan      *plan,
                         gboolean         validate,
                         GError         **error)
@@ -239,7 +238,7 @@ strata_cli_run_checked (StrataCli       *cli,
   guint n_steps = strata_plan_get_n_steps (plan);
 
   if (validate && n_steps > 0 &&
-      !strata_validate_before_run (migrator, cli->cancellable, error))
+      !strata_session_validate_before_run (cli->session, cli->cancellable, error))
     return FALSE;
 
   if (n_steps > 0)
@@ -356,10 +355,11 @@ offline (StrataCli        *cli,
   const char *to = range;
   const char *colon = strchr (range, ':');
   StrataDialect dialect = STRATA_DIALECT_SQLITE;
-  StrataGraph *graph;
+  StrataSession *session;
 
-  if (!(graph = strata_cli_get_graph (cli, error)))
+  if (!strata_cli_get_graph (cli, error))
     return FALSE;
+  session = cli->session;
 
   if (!dialect_for_offline (cli, dialect_name, &dialect, error))
     return FALSE;
@@ -368,29 +368,11 @@ offline (StrataCli        *cli,
     {
       from = g_strndup (range, colon - range);
       to = colon + 1;
+      plan = strata_session_plan_from (session, direction, from, to, error);
     }
-  else if (!(start = offline_start (cli, direction, error)))
-    return FALSE;
-  else
-    graph = cli->graph;   /* with the stored copies the database needs */
-
-  if (start != NULL)
-    ;
-  else if (from != NULL && *from != '\0' && !g_str_equal (from, "base"))
-    {
-      g_auto(GStrv) none = g_new0 (char *, 1);
-
-      if (!(start = strata_graph_resolve_target (graph, (const char * const *)none, from,
-                                                 STRATA_DIRECTION_UP, error)))
-        return FALSE;
-    }
-  else
-    start = g_new0 (char *, 1);
-
-  if (direction == STRATA_DIRECTION_UP)
-    plan = strata_graph_plan_upgrade (graph, (const char * const *)start, to, error);
-  else
-    plan = strata_graph_plan_downgrade (graph, (const char * const *)start, to, error);
+  else if ((start = offline_start (cli, direction, error)))
+    /* with the stored copies the database needs */
+    plan = strata_session_plan (session, direction, (const char * const *)start, to, error);
   if (plan == NULL)
     return FALSE;
 
@@ -399,14 +381,14 @@ offline (StrataCli        *cli,
       g_autoptr(StrataPlanFile) data = NULL;
       g_autoptr(JsonNode) root = NULL;
 
-      if (!(data = strata_plan_file_new (graph, plan, dialect, error)))
+      if (!(data = strata_session_describe_plan (session, plan, dialect, error)))
         return FALSE;
       root = strata_plan_file_to_json (data);
       strata_cli_print_json (root);
       return TRUE;
     }
 
-  if (!(sql = strata_session_render_offline (strata_cli_get_session (cli, NULL), plan, dialect, error)))
+  if (!(sql = strata_session_render_offline (session, plan, dialect, error)))
     return FALSE;
 
   g_print ("%s", sql);
@@ -447,9 +429,9 @@ migrate (StrataCli        *cli,
          gboolean          validate,
          GError          **error)
 {
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataPlan) plan = NULL;
   g_auto(GStrv) heads = NULL;
+  StrataSession *session;
 
   if (!strata_cli_get_graph (cli, error))
     return FALSE;
@@ -457,15 +439,14 @@ migrate (StrataCli        *cli,
   if (direction == STRATA_DIRECTION_UP && upgrade_is_noop (cli, target))
     return TRUE;
 
-  if (!(migrator = strata_cli_open_migrator (cli, TRUE, error)))
+  if (!(session = strata_cli_open_session (cli, TRUE, error)))
     return FALSE;
 
-  if (!(heads = strata_session_read_heads (cli->session, cli->cancellable, error)) ||
-      !strata_cli_take_stored (cli, &migrator, (const char * const *)heads, error) ||
-      !(plan = strata_session_plan (cli->session, direction, (const char * const *)heads, target, error)))
+  if (!(heads = strata_session_read_heads_with_stored (session, cli->cancellable, error)) ||
+      !(plan = strata_session_plan (session, direction, (const char * const *)heads, target, error)))
     return FALSE;
 
-  if (!strata_cli_run_checked (cli, migrator, plan, validate, error))
+  if (!strata_cli_run_checked (cli, plan, validate, error))
     return FALSE;
 
   /* Record the state the run left, for the next no-op upgrade. */
@@ -565,11 +546,11 @@ strata_cli_stamp (StrataCli  *cli,
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "stamp", entries);
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_auto(GStrv) current = NULL;
   g_auto(GStrv) checked = NULL;
   g_auto(GStrv) heads = NULL;
   g_autofree char *joined = NULL;
+  StrataSession *session;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
@@ -577,21 +558,20 @@ strata_cli_stamp (StrataCli  *cli,
   if (argc != 2)
     return strata_cli_usage_error (error, "stamp", _("stamp needs one target"));
 
-  if (!(migrator = strata_cli_open_migrator (cli, TRUE, error)))
+  if (!(session = strata_cli_open_session (cli, TRUE, error)))
     return FALSE;
 
-  if (!(current = strata_session_read_heads (cli->session, cli->cancellable, error)))
+  if (!(current = strata_session_read_heads (session, cli->cancellable, error)))
     return FALSE;
 
   /* The target is checked before asking to confirm the change */
-  if (!(checked = strata_graph_plan_stamp (strata_migrator_get_graph (migrator),
-                                           (const char * const *)current, argv[1], purge, error)))
+  if (!(checked = strata_session_plan_stamp (session, (const char * const *)current, argv[1], purge, error)))
     return FALSE;
 
   if (!strata_cli_confirm_change (cli, _("stamp it"), error))
     return FALSE;
 
-  if (!(heads = strata_session_stamp (cli->session, argv[1], purge, cli->cancellable, error)))
+  if (!(heads = strata_session_stamp (session, argv[1], purge, cli->cancellable, error)))
     return FALSE;
 
   joined = g_strjoinv (" ", heads);

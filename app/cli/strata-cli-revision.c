@@ -56,27 +56,15 @@ strata_cli_init (StrataCli  *cli,
   return TRUE;
 }
 
-/* Writes the revision @draft asks for through the session (as the app
- * does), printing autogenerate's notes and operations first. */
 static gboolean
-write_revision (StrataCli            *cli,
-                StrataRevisionDraft  *draft,
-                GError              **error)
+write_revision (StrataCli     *cli,
+                StrataScript  *script,
+                GError       **error)
 {
   g_autoptr(GFile) file = NULL;
   g_autofree char *shown = NULL;
-  StrataSession *session;
-  StrataScript *script;
 
-  if (!(session = strata_cli_get_session (cli, error)) ||
-      !strata_session_prepare_revision (session, draft, cli->cancellable, error))
-    return FALSE;
-
-  script = strata_revision_draft_get_script (draft);
-  if (strata_revision_draft_get_autogenerate (draft))
-    strata_cli_report_autogenerate (cli, draft);
-
-  if (!(file = strata_session_write_revision (session, draft, cli->cancellable, error)))
+  if (!(file = strata_session_write_revision (cli->session, script, error)))
     return FALSE;
 
   shown = strata_display_path (file);
@@ -98,7 +86,7 @@ write_revision (StrataCli            *cli,
   else if (cli->quiet)
     g_print ("%s\n", shown);
   else
-    g_print (_(_("Generated %s\n")), shown);
+    g_print (_("Generated %s\n"), shown);
 
   return TRUE;
 }
@@ -129,33 +117,30 @@ strata_cli_revision (StrataCli  *cli,
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "revision", entries);
-  g_autoptr(StrataRevisionDraft) draft = NULL;
+  g_autoptr(StrataScript) script = NULL;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
 
   if (argc > 1)
-    return strata_cli_usage_error (error, "revision", _(_("unexpected argument “%s”")), argv[1]);
+    return strata_cli_usage_error (error, "revision", _("unexpected argument “%s”"), argv[1]);
 
   if (message == NULL || *message == '\0')
-    return strata_cli_usage_error (error, "revision", _(_("a revision needs a message: -m MESSAGE")));
+    return strata_cli_usage_error (error, "revision", _("a revision needs a message: -m MESSAGE"));
 
   if (renames != NULL && !autogenerate)
-    return strata_cli_usage_error (error, "revision", _(_("--rename goes with --autogenerate")));
+    return strata_cli_usage_error (error, "revision", _("--rename goes with --autogenerate"));
 
-  if (!strata_cli_get_graph (cli, error))
+  if (!strata_cli_get_graph (cli, error) ||
+      !(script = strata_session_new_revision (cli->session, message, head, splice,
+                                              (const char * const *)branch_labels,
+                                              (const char * const *)depends_on, rev_id, error)))
     return FALSE;
 
-  draft = strata_revision_draft_new (message);
-  strata_revision_draft_set_head (draft, head);
-  strata_revision_draft_set_splice (draft, splice);
-  strata_revision_draft_set_branch_labels (draft, (const char * const *)branch_labels);
-  strata_revision_draft_set_depends_on (draft, (const char * const *)depends_on);
-  strata_revision_draft_set_rev_id (draft, rev_id);
-  strata_revision_draft_set_autogenerate (draft, autogenerate);
-  strata_revision_draft_set_renames (draft, (const char * const *)renames);
+  if (autogenerate && !strata_cli_autogenerate (cli, script, (const char * const *)renames, error))
+    return FALSE;
 
-  return write_revision (cli, draft, error);
+  return write_revision (cli, script, error);
 }
 
 gboolean
@@ -174,29 +159,26 @@ strata_cli_merge (StrataCli  *cli,
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "merge", entries);
-  g_autoptr(StrataRevisionDraft) draft = NULL;
+  g_autoptr(StrataScript) script = NULL;
   g_auto(GStrv) revisions = NULL;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
 
   if (message == NULL || *message == '\0')
-    return strata_cli_usage_error (error, "merge", _(_("a merge needs a message: -m MESSAGE")));
+    return strata_cli_usage_error (error, "merge", _("a merge needs a message: -m MESSAGE"));
 
   if (argc < 2)
-    return strata_cli_usage_error (error, "merge", _(_("name the revisions to merge, or “heads”")));
-
-  if (!strata_cli_get_graph (cli, error))
-    return FALSE;
+    return strata_cli_usage_error (error, "merge", _("name the revisions to merge, or “heads”"));
 
   revisions = g_new0 (char *, argc);
   for (int i = 1; i < argc; i++)
     revisions[i - 1] = g_strdup (argv[i]);
 
-  draft = strata_revision_draft_new (message);
-  strata_revision_draft_set_merge (draft, (const char * const *)revisions);
-  strata_revision_draft_set_branch_labels (draft, (const char * const *)branch_labels);
-  strata_revision_draft_set_rev_id (draft, rev_id);
+  if (!strata_cli_get_graph (cli, error) ||
+      !(script = strata_session_new_merge (cli->session, message, (const char * const *)revisions,
+                                           (const char * const *)branch_labels, rev_id, error)))
+    return FALSE;
 
-  return write_revision (cli, draft, error);
+  return write_revision (cli, script, error);
 }

@@ -272,31 +272,6 @@ strata_cli_get_graph (StrataCli  *cli,
   return cli->graph;
 }
 
-/* A SQLite file that does not exist yet holds no revision; read-only
- * commands must not create it. */
-static gboolean
-sqlite_database_missing (StrataProject  *project,
-                         const char     *url,
-                         gboolean       *missing,
-                         GError        **error)
-{
-  g_autoptr(StrataUrl) parsed = NULL;
-  g_autofree char *path = NULL;
-
-  *missing = FALSE;
-
-  if (!(parsed = strata_url_parse (url, error)))
-    return FALSE;
-
-  if (strata_url_get_dialect (parsed) != STRATA_DIALECT_SQLITE || strata_url_is_memory (parsed))
-    return TRUE;
-
-  path = strata_url_get_sqlite_path (parsed, strata_project_get_directory (project));
-  *missing = !g_file_test (path, G_FILE_TEST_EXISTS);
-
-  return TRUE;
-}
-
 static void
 on_lock_waiting (StrataSession *session,
                  const char    *holder,
@@ -389,54 +364,36 @@ strata_cli_get_session (StrataCli  *cli,
   return cli->session;
 }
 
-/* The PostgreSQL session settings: the options, else strata.ini. */
-gboolean
-strata_cli_get_session_settings (StrataCli  *cli,
-                                 char      **schema,
-                                 int        *lock_timeout,
-                                 int        *statement_timeout,
-                                 GError    **error)
+/* The session, connected to the target database (every project setting
+ * is applied when it opens the migrator). NULL without an error when
+ * @create is FALSE and the SQLite file does not exist yet. */
+StrataSession *
+strata_cli_open_session (StrataCli  *cli,
+                         gboolean    create,
+                         GError    **error)
 {
-  StrataSession *session;
-
-  if (!(session = strata_cli_get_session (cli, error)))
-    return FALSE;
-
-  *schema = strata_session_dup_schema (session);
-  *lock_timeout = strata_session_get_lock_timeout (session);
-  *statement_timeout = strata_session_get_statement_timeout (session);
-
-  return TRUE;
-}
-
-/* The migrator for the target database, through the session (which
- * applies every project setting). NULL without an error when @create is
- * FALSE and the SQLite file does not exist yet. */
-StrataMigrator *
-strata_cli_open_migrator (StrataCli  *cli,
-                          gboolean    create,
-                          GError    **error)
-{
+  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataDriver) driver = NULL;
   g_autoptr(StrataProfile) profile = NULL;
   StrataSession *session;
-  StrataProject *project;
 
   if (!strata_cli_get_graph (cli, error))
     return NULL;
 
-  project = cli->project;
   if (!(profile = strata_cli_resolve_profile (cli, error)))
     return NULL;
 
+  /* A SQLite file that does not exist yet holds no revision; read-only
+   * commands must not create it. */
+  session = cli->session;
+  strata_session_set_profile (session, profile);
   if (!create)
     {
-      g_autofree char *url = strata_profile_dup_url (profile, FALSE);
-      gboolean missing;
+      gboolean exists;
 
-      if (!sqlite_database_missing (project, url, &missing, error))
+      if (!strata_session_database_exists (session, &exists, error))
         return NULL;
-      if (missing)
+      if (!exists)
         return NULL;
     }
 
@@ -446,8 +403,6 @@ strata_cli_open_migrator (StrataCli  *cli,
   if (cli->verbose && !cli->json)
     g_printerr (_("Database: %s\n"), strata_driver_get_display_url (driver));
 
-  session = cli->session;
-  strata_session_set_profile (session, profile);
   strata_session_set_driver (session, driver);
   if (g_signal_handler_find (session, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, cli) == 0)
     g_signal_connect (session, "lock-waiting", G_CALLBACK (on_lock_waiting), cli);
@@ -458,53 +413,24 @@ strata_cli_open_migrator (StrataCli  *cli,
   g_set_object (&cli->driver, driver);
   g_set_object (&cli->target, profile);
 
-  return strata_session_open_migrator (session, cli->cancellable, error);
+  if (!(migrator = strata_session_open_migrator (session, cli->cancellable, error)))
+    return NULL;
+
+  return session;
 }
 
-/* When the database is at a revision without a file (another branch is
- * checked out), the migrator and the graph take in the copies the history
- * table stored of the applied revisions; *@migrator may be replaced. */
-gboolean
-strata_cli_take_stored (StrataCli           *cli,
-                        StrataMigrator     **migrator,
-                        const char * const  *heads,
-                        GError             **error)
-{
-  g_autoptr(StrataMigrator) with = NULL;
-  StrataGraph *graph = strata_migrator_get_graph (*migrator);
-  gboolean unknown = FALSE;
-
-  for (guint i = 0; heads[i] != NULL && graph != NULL; i++)
-    if (strata_graph_lookup (graph, heads[i]) == NULL)
-      unknown = TRUE;
-
-  if (!unknown)
-    return TRUE;
-
-  if (!(with = strata_stored_dup_migrator (*migrator, cli->cancellable, error)))
-    return FALSE;
-
-  if (with != *migrator)
-    {
-      g_set_object (&cli->graph, strata_migrator_get_graph (with));
-      if (cli->session != NULL)
-        strata_session_set_graph (cli->session, cli->graph);
-      g_set_object (migrator, with);
-    }
-
-  return TRUE;
-}
-
+/* The database's heads (none for a SQLite file not created yet); the
+ * session takes in the stored copies of applied revisions whose files are
+ * absent, and cli->graph follows it. */
 char **
 strata_cli_current_heads (StrataCli  *cli,
                           GError    **error)
 {
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(GError) local_error = NULL;
   g_auto(GStrv) heads = NULL;
+  StrataSession *session;
 
-  migrator = strata_cli_open_migrator (cli, FALSE, &local_error);
-  if (migrator == NULL)
+  if (!(session = strata_cli_open_session (cli, FALSE, &local_error)))
     {
       if (local_error != NULL)
         {
@@ -514,9 +440,10 @@ strata_cli_current_heads (StrataCli  *cli,
       return g_new0 (char *, 1);
     }
 
-  if (!(heads = strata_session_read_heads (cli->session, cli->cancellable, error)) ||
-      !strata_cli_take_stored (cli, &migrator, (const char * const *)heads, error))
+  if (!(heads = strata_session_read_heads_with_stored (session, cli->cancellable, error)))
     return NULL;
+
+  g_set_object (&cli->graph, strata_session_get_graph (session, NULL));
 
   return g_steal_pointer (&heads);
 }

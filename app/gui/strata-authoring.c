@@ -730,6 +730,47 @@ stamp_activated (GSimpleAction *action,
 }
 
 static void
+repaired_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(StrataProjectView) view = user_data;
+  Authoring *self = authoring_get (view);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+
+  self->busy--;
+  if (!strata_session_repair_finish (STRATA_SESSION (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Translators: "Not repaired: …" */
+      title = g_strdup_printf (_("Not repaired: %s"), error->message);
+      authoring_toast (self, title);
+      return;
+    }
+
+  authoring_toast (self, _("Repaired: the history records the files as they are"));
+  strata_project_view_refresh (view);
+}
+
+static void
+repair_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    gpointer          user_data)
+{
+  Authoring *self = user_data;
+  GPtrArray *issues = g_object_get_data (G_OBJECT (dialog), "strata-issues");
+  StrataSession *session;
+
+  if (g_strcmp0 (response, "repair") != 0 || !(session = authoring_database_session (self)))
+    return;
+
+  self->busy++;
+  strata_session_repair_async (session, issues, self->cancellable, repaired_cb, g_object_ref (self->view));
+}
+
+static void
 validated_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
@@ -737,12 +778,14 @@ validated_cb (GObject      *object,
   g_autoptr(StrataProjectView) view = user_data;
   Authoring *self = authoring_get (view);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) problems = strata_session_validate_finish (STRATA_SESSION (object), result, &error);
+  g_autoptr(GPtrArray) issues = strata_session_validate_finish (STRATA_SESSION (object), result, &error);
   g_autoptr(GString) body = NULL;
+  g_autoptr(GHashTable) shown = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n_repairable = 0;
   GtkWidget *dialog;
 
   self->busy--;
-  if (problems == NULL)
+  if (issues == NULL)
     {
       g_autofree char *title = NULL;
 
@@ -754,20 +797,46 @@ validated_cb (GObject      *object,
       return;
     }
 
-  if (problems->len == 0)
+  if (issues->len == 0)
     {
       authoring_toast (self, _("Valid: every applied revision matches its file"));
       return;
     }
 
+  /* Each change is listed before any is made, as `strata repair` does */
   body = g_string_new (NULL);
-  for (guint i = 0; i < problems->len; i++)
-    g_string_append_printf (body, "%s%s", i > 0 ? "\n" : "", (const char *)g_ptr_array_index (problems, i));
+  for (guint i = 0; i < issues->len; i++)
+    {
+      StrataValidateIssue *issue = g_ptr_array_index (issues, i);
+
+      if (issue->kind != STRATA_VALIDATE_MISSING)
+        n_repairable++;
+      /* Two history rows of one revision (applied, then stamped) say the
+       * same: once is enough */
+      if (!g_hash_table_add (shown, issue->message))
+        continue;
+      g_string_append_printf (body, "%s%s", body->len > 0 ? "\n\n" : "", issue->message);
+    }
+  if (n_repairable > 0)
+    g_string_append_printf (body, "\n\n%s",
+                            _("Repair records the checksum of each edited file as it is now and removes "
+                              "the history rows of failed attempts. Review the edits first."));
+
   dialog = adw_message_dialog_new (authoring_window (self),
-                                   ngettext ("An Applied Revision Changed", "Applied Revisions Changed",
-                                             problems->len),
+                                   ngettext ("An Applied Revision Needs Attention",
+                                             "Applied Revisions Need Attention", g_hash_table_size (shown)),
                                    body->str);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  if (n_repairable > 0)
+    {
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "repair", _("_Repair"));
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "repair", ADW_RESPONSE_DESTRUCTIVE);
+    }
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_object_set_data_full (G_OBJECT (dialog), "strata-issues", g_steal_pointer (&issues),
+                          (GDestroyNotify)g_ptr_array_unref);
+  g_signal_connect (dialog, "response", G_CALLBACK (repair_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -827,7 +896,7 @@ static const struct {
   { "author.preview-plan-sql", N_("SQL of the Plan…"), N_("For SQLite and PostgreSQL side by side") },
   { "author.save-plan-script", N_("Save the Plan as a Script…"), N_("A script that checks the version table first") },
   { "author.save-rollback-script", N_("Save a Rollback Script…"), N_("Back from the current revision to one you choose") },
-  { "author.validate", N_("Validate"), N_("Applied revisions against their files") },
+  { "author.validate", N_("Validate and Repair…"), N_("Applied revisions against their files") },
   { "author.stamp", N_("Stamp…"), N_("Record a revision as applied without running it") },
 };
 

@@ -18,7 +18,8 @@ G_BEGIN_DECLS
  *   author.autogenerate          Ctrl+Shift+G  the same, filled from schema.json
  *   author.merge-heads           Ctrl+Shift+M  Merge Heads dialog
  *   author.stamp                               set the version table (confirmed)
- *   author.validate                            checksums of applied revisions
+ *   author.validate                            checksums of applied revisions, then
+ *                                              repair (confirmed)
  *   author.preview-revision-sql  Ctrl+Shift+D  the selected revision, both engines
  *   author.preview-plan-sql      Ctrl+Shift+L  the plan, both engines
  *   author.save-plan-script      Ctrl+S        the plan as a guarded script

@@ -417,7 +417,8 @@ strata_project_view_show_status (StrataProjectView *self)
                           _("None: the project has no revisions yet (strata revision -m MESSAGE)"));
   adw_action_row_set_subtitle (self->heads_row, heads_text);
 
-  pending = strata_graph_plan_upgrade (self->graph, (const char * const *)self->current_heads, "heads", &error);
+  pending = strata_session_plan (self->session, STRATA_DIRECTION_UP,
+                                 (const char * const *)self->current_heads, "heads", &error);
   if (pending == NULL)
     pending_text = g_strdup (error->message);
   else if (strata_plan_get_n_steps (pending) == 0)

@@ -416,6 +416,16 @@ strata_revision_editor_preview_changed_cb (StrataRevisionEditor *self)
 /* Writing */
 
 static void
+strata_revision_editor_write_failed (StrataRevisionEditor *self,
+                                     const GError         *error)
+{
+  self->writing = FALSE;
+  strata_revision_editor_update (self);
+  strata_revision_editor_set_error (self, error->message);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("The revision was not written")));
+}
+
+static void
 written_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
@@ -429,19 +439,40 @@ written_cb (GObject      *object,
   if (self->session == NULL)
     return;
 
-  self->writing = FALSE;
-  strata_revision_editor_update (self);
-
   if (file == NULL)
     {
-      strata_revision_editor_set_error (self, error->message);
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("The revision was not written")));
+      strata_revision_editor_write_failed (self, error);
       return;
     }
 
+  self->writing = FALSE;
   g_signal_emit (self, signals[WRITTEN], 0, file,
                  strata_script_get_revision (strata_revision_draft_get_script (draft)));
   gtk_window_destroy (GTK_WINDOW (self));
+}
+
+/* Prepared again from the fields as they are, as the command line would,
+ * then written */
+static void
+prepared_to_write_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(StrataRevisionEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  StrataRevisionDraft *draft = g_object_get_data (G_OBJECT (self), "writing-draft");
+
+  if (!strata_session_prepare_revision_finish (STRATA_SESSION (object), result, &error))
+    {
+      if (self->session != NULL)
+        strata_revision_editor_write_failed (self, error);
+      return;
+    }
+  if (self->session == NULL)
+    return;
+
+  strata_session_write_revision_async (self->session, strata_revision_draft_get_script (draft), self->cancellable,
+                                       written_cb, g_object_ref (self));
 }
 
 static void
@@ -464,11 +495,11 @@ strata_revision_editor_create_action (GtkWidget  *widget,
   self->writing = TRUE;
   strata_revision_editor_update (self);
 
-  /* Prepared again from the fields as they are, as the command line would */
   draft = strata_revision_editor_build_draft (self, FALSE);
-  /* The callback names the revision from the draft it wrote */
+  /* The callbacks write its script and name its revision */
   g_object_set_data_full (G_OBJECT (self), "writing-draft", g_object_ref (draft), g_object_unref);
-  strata_session_write_revision_async (self->session, draft, self->cancellable, written_cb, g_object_ref (self));
+  strata_session_prepare_revision_async (self->session, draft, self->cancellable, prepared_to_write_cb,
+                                         g_object_ref (self));
 }
 
 /* GObject */

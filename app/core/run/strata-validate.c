@@ -17,6 +17,43 @@
 #include "strata-validate.h"
 #include "strata-i18n-private.h"
 
+G_DEFINE_BOXED_TYPE (StrataValidateIssue, strata_validate_issue,
+                     strata_validate_issue_copy, strata_validate_issue_free)
+
+/**
+ * strata_validate_issue_copy:
+ * @issue: a #StrataValidateIssue
+ *
+ * Copies @issue.
+ *
+ * Returns: (transfer full): a copy of @issue
+ */
+StrataValidateIssue *
+strata_validate_issue_copy (const StrataValidateIssue *issue)
+{
+  StrataValidateIssue *copy;
+
+  g_return_val_if_fail (issue != NULL, NULL);
+
+  copy = g_new0 (StrataValidateIssue, 1);
+  copy->kind = issue->kind;
+  copy->revision = g_strdup (issue->revision);
+  copy->history_id = g_strdup (issue->history_id);
+  copy->when = g_strdup (issue->when);
+  copy->recorded_checksum = g_strdup (issue->recorded_checksum);
+  copy->file_checksum = g_strdup (issue->file_checksum);
+  copy->path = g_strdup (issue->path);
+  copy->message = g_strdup (issue->message);
+
+  return copy;
+}
+
+/**
+ * strata_validate_issue_free:
+ * @issue: (nullable): a #StrataValidateIssue
+ *
+ * Frees @issue.
+ */
 void
 strata_validate_issue_free (StrataValidateIssue *issue)
 {
