@@ -3448,6 +3448,26 @@ revision_parents (StrataGraph  *graph,
   return TRUE;
 }
 
+/* Now, or SOURCE_DATE_EPOCH when set (reproducible files, as build tools
+ * use it): the command line and the app write the same bytes for the same
+ * input. */
+static GDateTime *
+creation_time (void)
+{
+  const char *epoch = g_getenv ("SOURCE_DATE_EPOCH");
+
+  if (epoch != NULL && *epoch != '\0')
+    {
+      char *end = NULL;
+      gint64 seconds = g_ascii_strtoll (epoch, &end, 10);
+
+      if (end != NULL && *end == '\0' && seconds >= 0)
+        return g_date_time_new_from_unix_utc (seconds);
+    }
+
+  return g_date_time_new_now_utc ();
+}
+
 static StrataScript *
 script_new_now (const char          *id,
                 const char * const  *parents,
@@ -3455,7 +3475,7 @@ script_new_now (const char          *id,
                 const char * const  *branch_labels)
 {
   g_autoptr(GPtrArray) upgrade = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_op_unref);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = creation_time ();
   StrataScript *script = strata_script_new (id, parents, message);
 
   strata_script_set_branch_labels (script, branch_labels);

@@ -489,6 +489,7 @@ typedef struct
   GtkBox         *details;    /* made when first expanded */
   GtkBox         *findings;
   GtkWidget      *sql_view;   /* only while expanded */
+  GtkWidget      *copy_button; /* author.copy-step-sql, with details */
   StrataStepItem *item;
   gulong          changed_id;
   gulong          toggled_id;
@@ -688,6 +689,10 @@ step_row_update (StepRow *row)
       row->details = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6));
       row->findings = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6));
       gtk_box_append (row->details, GTK_WIDGET (row->findings));
+      row->copy_button = g_object_new (GTK_TYPE_BUTTON, "label", _("_Copy SQL"), "use-underline", TRUE,
+                                       "halign", GTK_ALIGN_END,
+                                       "tooltip-text", _("Copy this step’s SQL to the clipboard"), NULL);
+      gtk_box_append (row->details, row->copy_button);
       gtk_box_append (GTK_BOX (row->box), GTK_WIDGET (row->details));
     }
 
@@ -698,6 +703,9 @@ step_row_update (StepRow *row)
   if (row->details == NULL)
     return;
   gtk_widget_set_visible (GTK_WIDGET (row->details), item->expanded);
+  /* The target first: the action takes one */
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row->copy_button), "s", strata_step_get_revision (item->step));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row->copy_button), "author.copy-step-sql");
 
   /* What is inside shows only when expanded: an SQL view exists only
    * for an expanded row */

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "strata-authoring.h"
 #include "strata-gui-util.h"
 #include "strata-project-view.h"
 #include "strata-revision-list.h"
@@ -1205,6 +1206,8 @@ strata_project_view_init (StrataProjectView *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Writing migrations and exporting scripts: the "author" actions */
+  strata_authoring_attach (self);
 
   strata_project_view_update_actions (self);
 }
@@ -1395,6 +1398,20 @@ strata_project_view_dup_drift (StrataProjectView *self)
     g_strv_builder_add (builder, adw_preferences_row_get_title (g_ptr_array_index (self->drift_rows, i)));
 
   return g_strv_builder_end (builder);
+}
+
+/**
+ * strata_project_view_get_session:
+ *
+ * Returns: (transfer none) (nullable): the session of this project and
+ *   profile, once the profile's database is being read
+ */
+StrataSession *
+strata_project_view_get_session (StrataProjectView *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT_VIEW (self), NULL);
+
+  return self->session;
 }
 
 /**
