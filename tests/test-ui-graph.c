@@ -156,39 +156,32 @@ test_layout_long (void)
   g_assert_cmpuint (strata_graph_layout_get_lane (layout, strata_graph_layout_get_n_rows (layout) - 1), ==, 0);
 }
 
-/* An offline session over the example project, sharing @graph */
+/* An offline session over the example project */
 static StrataSession *
-bookshop_session (StrataGraph *graph)
+bookshop_session (void)
 {
   g_autofree char *path = strata_test_source_path ("data/examples/bookshop");
   g_autoptr(GFile) directory = g_file_new_for_path (path);
   g_autoptr(StrataProject) project = NULL;
   g_autoptr(GError) error = NULL;
-  StrataSession *session;
 
   project = strata_project_open (directory, &error);
   g_assert_no_error (error);
-  session = strata_session_new (project, NULL);
-  strata_session_set_graph (session, graph);
 
-  return session;
+  return strata_session_new (project, NULL);
 }
 
 static StrataGraph *
 load_bookshop (void)
 {
-  g_autofree char *path = strata_test_source_path ("data/examples/bookshop");
-  g_autoptr(GFile) directory = g_file_new_for_path (path);
-  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(StrataSession) session = bookshop_session ();
   g_autoptr(GError) error = NULL;
   StrataGraph *graph;
 
-  project = strata_project_open (directory, &error);
-  g_assert_no_error (error);
-  graph = strata_project_load_graph (project, &error);
+  graph = strata_session_get_graph (session, &error);
   g_assert_no_error (error);
 
-  return graph;
+  return g_object_ref (graph);
 }
 
 static void
@@ -279,7 +272,8 @@ test_page_bookshop (void)
   list = strata_revision_list_new (graph);
   strata_revision_list_set_current_heads (list, STRV ("6f2c8d4e0a96"));
 
-  session = bookshop_session (graph);
+  session = bookshop_session ();
+  strata_session_set_graph (session, graph);
   page = STRATA_REVISIONS_PAGE (strata_revisions_page_new ());
   strata_revisions_page_set_list (page, list);
   strata_revisions_page_set_session (page, session);
