@@ -169,7 +169,7 @@ struct _StrataPlanPage
   GtkStack          *plan_stack;
   GtkSpinner        *review_spinner;
   AdwStatusPage     *error_page;
-  GtkListView       *steps_view;
+  GtkGridView       *steps_view;   /* one column */
   GtkExpander       *log_expander;
   GtkScrolledWindow *log_scroller;
   GtkTextView       *log_view;
@@ -313,8 +313,9 @@ typedef struct
   GtkWidget      *box;
   GtkImage       *state;      /* pending, done, failed, elsewhere */
   GtkSpinner     *spinner;    /* made when its step first runs */
-  GtkLabel       *title;
-  GtkLabel       *subtitle;
+  GtkInscription *title;      /* inscriptions: sized without laying out */
+  GtkInscription *subtitle;   /* their text, the cheapest to measure */
+  int             shown_state; /* the state the image shows, -1: none yet */
   GtkBox         *tags;
   GtkToggleButton *expander;
   GtkBox         *details;    /* made when first expanded */
@@ -403,9 +404,8 @@ step_row_update (StepRow *row)
   /* Translators: a step of a plan: "1. Upgrade to 1a0e6c2d9b41" */
   title = g_strdup_printf (up ? _("%u. Upgrade to %s") : _("%u. Downgrade from %s"),
                            item->index + 1, strata_step_get_revision (item->step));
-  gtk_label_set_label (row->title, title);
-  gtk_label_set_label (row->subtitle, strata_script_get_message (script) != NULL
-                                      ? strata_script_get_message (script) : "");
+  gtk_inscription_set_text (row->title, title);
+  gtk_inscription_set_text (row->subtitle, strata_script_get_message (script));
   gtk_accessible_update_property (GTK_ACCESSIBLE (row->expander), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
 
   /* A spinner exists and spins only while its step runs */
@@ -422,11 +422,16 @@ step_row_update (StepRow *row)
       gtk_widget_set_visible (GTK_WIDGET (row->spinner), item->state == STEP_RUNNING);
     }
   gtk_widget_set_visible (GTK_WIDGET (row->state), item->state != STEP_RUNNING);
-  gtk_image_set_from_icon_name (row->state, state_icons[item->state]);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (row->state), _(state_tooltips[item->state]));
-  for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (row->state), state_classes[i]);
-  gtk_widget_add_css_class (GTK_WIDGET (row->state), state_classes[item->state]);
+  /* Restyled only when it changes: a row rebinds whenever it scrolls in */
+  if (row->shown_state != (int)item->state)
+    {
+      gtk_image_set_from_icon_name (row->state, state_icons[item->state]);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (row->state), _(state_tooltips[item->state]));
+      if (row->shown_state >= 0)
+        gtk_widget_remove_css_class (GTK_WIDGET (row->state), state_classes[row->shown_state]);
+      gtk_widget_add_css_class (GTK_WIDGET (row->state), state_classes[item->state]);
+      row->shown_state = item->state;
+    }
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (row->tags))) != NULL)
     gtk_box_remove (row->tags, child);
@@ -528,8 +533,11 @@ steps_setup_cb (GtkSignalListItemFactory *factory,
   labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   gtk_widget_set_hexpand (labels, TRUE);
   gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
-  row->title = g_object_new (GTK_TYPE_LABEL, "xalign", 0.0f, "ellipsize", PANGO_ELLIPSIZE_END, NULL);
-  row->subtitle = g_object_new (GTK_TYPE_LABEL, "xalign", 0.0f, "ellipsize", PANGO_ELLIPSIZE_END,
+  row->shown_state = -1;
+  row->title = g_object_new (GTK_TYPE_INSCRIPTION, "xalign", 0.0f, "nat-chars", 40,
+                             "text-overflow", GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END, NULL);
+  row->subtitle = g_object_new (GTK_TYPE_INSCRIPTION, "xalign", 0.0f, "nat-chars", 40,
+                                "text-overflow", GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END,
                                 "css-classes", (const char *[]) { "dim-label", "caption", NULL }, NULL);
   gtk_box_append (GTK_BOX (labels), GTK_WIDGET (row->title));
   gtk_box_append (GTK_BOX (labels), GTK_WIDGET (row->subtitle));
@@ -1658,7 +1666,10 @@ strata_plan_page_init (StrataPlanPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  /* The plan as a list model, its rows recycled */
+  /* The plan as a list model, shown by a grid view of one column: its rows
+   * are made for what shows. A GtkListView of GTK 4.8 keeps 200 rows alive
+   * around what shows, a grid view 30 a column: a plan of thousands of steps
+   * shows and scrolls with a sixth of the rows to build, bind and measure. */
   {
     g_autoptr(GtkSelectionModel) selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->steps))));
     g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
@@ -1666,8 +1677,8 @@ strata_plan_page_init (StrataPlanPage *self)
     g_signal_connect (factory, "setup", G_CALLBACK (steps_setup_cb), NULL);
     g_signal_connect (factory, "bind", G_CALLBACK (steps_bind_cb), NULL);
     g_signal_connect (factory, "unbind", G_CALLBACK (steps_unbind_cb), NULL);
-    gtk_list_view_set_factory (self->steps_view, factory);
-    gtk_list_view_set_model (self->steps_view, selection);
+    gtk_grid_view_set_factory (self->steps_view, factory);
+    gtk_grid_view_set_model (self->steps_view, selection);
   }
 
   g_signal_connect (gtk_scrolled_window_get_vadjustment (self->log_scroller), "notify::upper",
@@ -1796,6 +1807,15 @@ strata_plan_page_get_reviewing (StrataPlanPage *self)
   g_return_val_if_fail (STRATA_IS_PLAN_PAGE (self), FALSE);
 
   return self->review_cancellable != NULL;
+}
+
+/* How many steps of the plan on show the session's review has handed over */
+guint
+strata_plan_page_get_n_reviewed (StrataPlanPage *self)
+{
+  g_return_val_if_fail (STRATA_IS_PLAN_PAGE (self), 0);
+
+  return self->n_reviewed;
 }
 
 gboolean
