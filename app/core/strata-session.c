@@ -1230,6 +1230,7 @@ typedef struct
 {
   StrataGraph   *graph;
   StrataDialect  dialect;
+  GPtrArray     *all_ops;    /* each step's operations, or NULL: step by step */
   StrataModel   *rendered;   /* rendering advances it; NULL: replay */
   StrataModel   *linted;     /* lint advances it */
 } ReviewWalk;
@@ -1246,11 +1247,29 @@ review_walk_clear (ReviewWalk *walk)
 {
   review_walk_forget (walk);
   g_clear_object (&walk->graph);
+  g_clear_pointer (&walk->all_ops, g_ptr_array_unref);
+}
+
+/* A walk through @plan: what each step runs from one replay of the history
+ * for the whole plan; should that fail, step by step, so that each step
+ * carries its own error */
+static void
+review_walk_init_for_plan (ReviewWalk    *walk,
+                           StrataGraph   *graph,
+                           StrataPlan    *plan,
+                           StrataDialect  dialect)
+{
+  walk->graph = g_object_ref (graph);
+  walk->dialect = dialect;
+  walk->all_ops = strata_plan_dup_operations_for_dialect (plan, graph, dialect, NULL);
+  walk->rendered = NULL;
+  walk->linted = NULL;
 }
 
 static StrataStepReview *
 review_walk_step (ReviewWalk *walk,
-                  StrataStep *step)
+                  StrataStep *step,
+                  guint       index)
 {
   StrataStepReview *review = g_object_new (STRATA_TYPE_STEP_REVIEW, NULL);
   StrataScript *script = strata_step_get_script (step);
@@ -1265,9 +1284,12 @@ review_walk_step (ReviewWalk *walk,
     walk->linted = strata_model_copy (walk->rendered);
 
   /* What the step runs, from the one function that decides it */
-  if (walk->rendered != NULL &&
-      (review->operations = strata_step_dup_operations_for_dialect (step, walk->graph, walk->dialect,
-                                                                    &error)) != NULL)
+  if (walk->rendered != NULL && walk->all_ops != NULL)
+    review->operations = g_ptr_array_ref (g_ptr_array_index (walk->all_ops, index));
+  else if (walk->rendered != NULL)
+    review->operations = strata_step_dup_operations_for_dialect (step, walk->graph, walk->dialect, &error);
+
+  if (review->operations != NULL)
     {
       gboolean reversible = !up || strata_script_get_downgrade (script) != NULL;
 
@@ -1291,8 +1313,8 @@ review_walk_step (ReviewWalk *walk,
             finding->revision = g_strdup (strata_step_get_revision (step));
         }
 
-      review->statements = _strata_migrator_render_step_with_state (walk->graph, step, walk->dialect,
-                                                                    walk->rendered, NULL, &error);
+      review->statements = _strata_migrator_render_step_with_state (walk->graph, step, review->operations,
+                                                                    walk->dialect, walk->rendered, NULL, &error);
     }
 
   if (review->findings == NULL)
@@ -1331,7 +1353,7 @@ strata_session_review_plan (StrataSession  *self,
                             GError        **error)
 {
   g_autoptr(GPtrArray) reviews = g_ptr_array_new_with_free_func (g_object_unref);
-  ReviewWalk walk = { NULL, dialect, NULL, NULL };
+  ReviewWalk walk = { NULL, };
   StrataGraph *graph;
   guint n_steps;
 
@@ -1341,7 +1363,7 @@ strata_session_review_plan (StrataSession  *self,
   if (!(graph = strata_session_get_graph (self, error)))
     return NULL;
 
-  walk.graph = g_object_ref (graph);
+  review_walk_init_for_plan (&walk, graph, plan, dialect);
   n_steps = strata_plan_get_n_steps (plan);
   for (guint i = 0; i < n_steps; i++)
     {
@@ -1351,7 +1373,7 @@ strata_session_review_plan (StrataSession  *self,
           return NULL;
         }
 
-      g_ptr_array_add (reviews, review_walk_step (&walk, strata_plan_get_step (plan, i)));
+      g_ptr_array_add (reviews, review_walk_step (&walk, strata_plan_get_step (plan, i), i));
     }
   review_walk_clear (&walk);
 
@@ -1604,7 +1626,7 @@ batches_thread (GTask        *task,
 {
   StrataSession *self = source_object;
   Batches *batches = task_data;
-  ReviewWalk walk = { NULL, batches->dialect, NULL, NULL };
+  ReviewWalk walk = { NULL, };
   guint n_steps = strata_plan_get_n_steps (batches->plan);
   GError *error = NULL;
   StrataGraph *graph;
@@ -1616,7 +1638,7 @@ batches_thread (GTask        *task,
       return;
     }
 
-  walk.graph = g_object_ref (graph);
+  review_walk_init_for_plan (&walk, graph, batches->plan, batches->dialect);
   for (guint i = 0; i < n_steps; i++)
     {
       StrataStepReview *review;
@@ -1628,7 +1650,7 @@ batches_thread (GTask        *task,
           return;
         }
 
-      review = review_walk_step (&walk, strata_plan_get_step (batches->plan, i));
+      review = review_walk_step (&walk, strata_plan_get_step (batches->plan, i), i);
       g_mutex_lock (&batches->mutex);
       g_ptr_array_add (batches->queued, review);
       g_mutex_unlock (&batches->mutex);
@@ -1794,7 +1816,7 @@ strata_session_review_revision (StrataSession  *self,
   for (guint i = 0; i < 2; i++)
     {
       g_autoptr(StrataStep) step = NULL;
-      ReviewWalk walk = { g_object_ref (graph), dialect, NULL, NULL };
+      ReviewWalk walk = { g_object_ref (graph), dialect, NULL, NULL, NULL };
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
@@ -1804,7 +1826,7 @@ strata_session_review_revision (StrataSession  *self,
 
       step = i == 0 ? strata_step_new (script, STRATA_DIRECTION_UP, parents, heads)
                     : strata_step_new (script, STRATA_DIRECTION_DOWN, heads, parents);
-      g_ptr_array_add (reviews, review_walk_step (&walk, step));
+      g_ptr_array_add (reviews, review_walk_step (&walk, step, 0));
       review_walk_clear (&walk);
     }
 
@@ -2187,15 +2209,17 @@ strata_session_check_drift (StrataSession  *self,
     return NULL;
 
   driver = strata_migrator_get_driver (migrator);
-  if (!(heads = strata_migrator_get_current_heads (migrator, cancellable, error)) ||
-      !(expected = strata_model_new_for_heads_for_dialect (strata_migrator_get_graph (migrator),
-                                                           (const char * const *)heads,
-                                                           strata_driver_get_dialect (driver), error)))
-    return NULL;
-
   exclude[0] = strata_migrator_get_version_table (migrator);
   exclude[1] = strata_migrator_get_history_table (migrator);
   exclude[2] = NULL;
+  /* The expected schema as the server itself renders it (PostgreSQL: in a
+   * temporary schema that is rolled back), so its rewritings are no drift */
+  if (!(heads = strata_migrator_get_current_heads (migrator, cancellable, error)) ||
+      !(expected = strata_migrator_dup_expected_schema (strata_migrator_get_graph (migrator),
+                                                        (const char * const *)heads, driver,
+                                                        exclude, cancellable, error)))
+    return NULL;
+
   if (!(actual = strata_driver_introspect (driver, exclude, cancellable, error)))
     return NULL;
 
@@ -2703,7 +2727,7 @@ strata_session_lint (StrataSession       *self,
                      GError             **error)
 {
   g_autoptr(GPtrArray) scripts = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
+  g_autoptr(GPtrArray) all = NULL;
   StrataGraph *graph;
 
   g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
@@ -2728,16 +2752,9 @@ strata_session_lint (StrataSession       *self,
         g_ptr_array_add (scripts, g_object_ref (g_ptr_array_index (every, i)));
     }
 
-  for (guint i = 0; i < scripts->len; i++)
-    {
-      g_autoptr(GPtrArray) findings = strata_lint_script (graph, g_ptr_array_index (scripts, i), error);
-
-      if (findings == NULL)
-        return NULL;
-      for (guint j = 0; j < findings->len; j++)
-        g_ptr_array_add (all, g_steal_pointer (&findings->pdata[j]));
-      g_ptr_array_set_size (findings, 0);
-    }
+  /* One pass over the history: each revision from the previous one's state */
+  if (!(all = strata_lint_scripts (graph, scripts, error)))
+    return NULL;
 
   if (n_revisions != NULL)
     *n_revisions = scripts->len;
