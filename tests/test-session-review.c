@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "strata.h"
 
 #include "strata-test-util.h"
@@ -298,6 +300,40 @@ test_review_revision (void)
   strata_test_rm_rf (dir);
 }
 
+/* Before a run: the files of the plan read again name what changed */
+static void
+test_check_plan_files (void)
+{
+  g_autofree char *dir = create_project (4);
+  g_autoptr(StrataSession) session = open_session (dir);
+  g_autoptr(StrataPlan) plan = NULL;
+  g_autoptr(GPtrArray) changed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *edited = g_build_filename (dir, "migrations", "r000002_t.json", NULL);
+  g_autofree char *gone = g_build_filename (dir, "migrations", "r000004_t.json", NULL);
+
+  plan = strata_session_plan (session, STRATA_DIRECTION_UP, NULL, "head", &error);
+  g_assert_no_error (error);
+
+  changed = strata_session_check_plan_files (session, plan, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed->len, ==, 0);
+  g_clear_pointer (&changed, g_ptr_array_unref);
+
+  /* One edited, one gone */
+  g_assert_true (g_file_set_contents (edited, "{\"revision\": \"r000002\", \"down_revision\": \"r000001\", "
+                                      "\"upgrade\": []}\n", -1, NULL));
+  g_assert_cmpint (g_remove (gone), ==, 0);
+
+  changed = strata_session_check_plan_files (session, plan, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (changed, 0), ==, "migrations/r000002_t.json");
+  g_assert_cmpstr (g_ptr_array_index (changed, 1), ==, "migrations/r000004_t.json");
+
+  strata_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -308,6 +344,7 @@ main (int   argc,
   g_test_add_func ("/strata/session/review/in-batches", test_review_in_batches);
   g_test_add_func ("/strata/session/review/in-batches-cancelled", test_review_in_batches_cancelled);
   g_test_add_func ("/strata/session/review/revision", test_review_revision);
+  g_test_add_func ("/strata/session/review/check-plan-files", test_check_plan_files);
 
   return g_test_run ();
 }

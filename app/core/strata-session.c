@@ -1910,6 +1910,111 @@ strata_session_review_revision_finish (StrataSession  *self,
   return session_call_finish (self, result, strata_session_review_revision_async, error);
 }
 
+/**
+ * strata_session_check_plan_files:
+ * @self: a #StrataSession
+ * @plan: a reviewed plan
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Reads the files of @plan's steps again: a file edited since the plan was
+ * reviewed must run neither as it was reviewed nor as it is now, unseen.
+ *
+ * Returns: (transfer full) (element-type utf8): the files that changed or
+ *   went away (their paths relative to the project when they are in it),
+ *   empty when none did; %NULL with @error set when cancelled
+ */
+GPtrArray *
+strata_session_check_plan_files (StrataSession  *self,
+                                 StrataPlan     *plan,
+                                 GCancellable   *cancellable,
+                                 GError        **error)
+{
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
+  GFile *directory;
+  guint n_steps;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (STRATA_IS_PLAN (plan), NULL);
+
+  directory = strata_project_get_directory (self->project);
+  n_steps = strata_plan_get_n_steps (plan);
+  for (guint i = 0; i < n_steps; i++)
+    {
+      StrataScript *script = strata_step_get_script (strata_plan_get_step (plan, i));
+      GFile *file = strata_script_get_file (script);
+      g_autoptr(StrataScript) on_disk = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      if (file == NULL)
+        continue;
+
+      if (!(on_disk = strata_script_new_from_file (file, NULL)) ||
+          g_strcmp0 (strata_script_get_checksum (on_disk), strata_script_get_checksum (script)) != 0)
+        {
+          char *relative = g_file_get_relative_path (directory, file);
+
+          g_ptr_array_add (changed, relative != NULL ? relative : strata_display_path (file));
+        }
+    }
+
+  return g_steal_pointer (&changed);
+}
+
+static gpointer
+check_plan_files_func (StrataSession  *self,
+                       gpointer        data,
+                       GCancellable   *cancellable,
+                       GError        **error)
+{
+  return strata_session_check_plan_files (self, data, cancellable, error);
+}
+
+/**
+ * strata_session_check_plan_files_async:
+ * @self: a #StrataSession
+ * @plan: a reviewed plan
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_check_plan_files() in a worker thread: a plan may have
+ * thousands of steps.
+ */
+void
+strata_session_check_plan_files_async (StrataSession       *self,
+                                       StrataPlan          *plan,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (STRATA_IS_PLAN (plan));
+
+  session_call_async (self, strata_session_check_plan_files_async, check_plan_files_func, g_object_ref (plan),
+                      g_object_unref, (GDestroyNotify)g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_check_plan_files_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_check_plan_files_async().
+ *
+ * Returns: (transfer full) (element-type utf8): the files that changed,
+ *   or %NULL with @error set
+ */
+GPtrArray *
+strata_session_check_plan_files_finish (StrataSession  *self,
+                                        GAsyncResult   *result,
+                                        GError        **error)
+{
+  return session_call_finish (self, result, strata_session_check_plan_files_async, error);
+}
+
 /* }}} */
 
 /**

@@ -174,6 +174,19 @@ void                strata_session_review_revision_async (StrataSession       *s
 GPtrArray          *strata_session_review_revision_finish (StrataSession      *self,
                                                            GAsyncResult       *result,
                                                            GError            **error);
+/* The files of a reviewed plan read again: those changed or gone since. */
+GPtrArray          *strata_session_check_plan_files    (StrataSession       *self,
+                                                        StrataPlan          *plan,
+                                                        GCancellable        *cancellable,
+                                                        GError             **error);
+void                strata_session_check_plan_files_async (StrataSession      *self,
+                                                           StrataPlan         *plan,
+                                                           GCancellable       *cancellable,
+                                                           GAsyncReadyCallback callback,
+                                                           gpointer            user_data);
+GPtrArray          *strata_session_check_plan_files_finish (StrataSession     *self,
+                                                            GAsyncResult      *result,
+                                                            GError           **error);
 
 /* Offline SQL (--sql) with the session's settings. */
 char               *strata_session_render_offline      (StrataSession       *self,

@@ -152,6 +152,7 @@ struct _StrataPlanPage
   guint              destructive : 1;
   guint              finished : 1;     /* showing the run that just ended */
   guint              checking : 1;     /* reading the files again before a run */
+  StrataPlan        *checked_plan;     /* …of this plan */
 
   GCancellable      *cancellable;
   GCancellable      *review_cancellable;  /* while the steps are reviewed */
@@ -1397,65 +1398,19 @@ strata_plan_page_confirm_and_run (StrataPlanPage *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Before a run, the files of its steps are read again: a file edited since
- * the review must not run as it was reviewed, nor as it is now unseen. In a
- * worker thread: a plan may have thousands of steps. */
-typedef struct
-{
-  StrataPlan *plan;
-  GFile      *directory;  /* the project's: paths are named from it */
-} CheckFiles;
-
-static void
-check_files_free (gpointer data)
-{
-  CheckFiles *check = data;
-
-  g_clear_object (&check->plan);
-  g_clear_object (&check->directory);
-  g_free (check);
-}
-
-static void
-check_files_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  CheckFiles *check = task_data;
-  StrataPlan *plan = check->plan;
-  guint n_steps = strata_plan_get_n_steps (plan);
-  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < n_steps; i++)
-    {
-      StrataScript *script = strata_step_get_script (strata_plan_get_step (plan, i));
-      GFile *file = strata_script_get_file (script);
-      g_autoptr(StrataScript) on_disk = NULL;
-
-      if (file == NULL)
-        continue;
-
-      if (!(on_disk = strata_script_new_from_file (file, NULL)) ||
-          g_strcmp0 (strata_script_get_checksum (on_disk), strata_script_get_checksum (script)) != 0)
-        {
-          char *relative = g_file_get_relative_path (check->directory, file);
-
-          g_ptr_array_add (changed, relative != NULL ? relative : strata_display_path (file));
-        }
-    }
-
-  g_task_return_pointer (task, g_steal_pointer (&changed), (GDestroyNotify)g_ptr_array_unref);
-}
-
+/* Before a run, the session reads the files of its steps again: a file
+ * edited since the review must not run as it was reviewed, nor as it is
+ * now unseen */
 static void
 check_files_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  StrataPlanPage *self = STRATA_PLAN_PAGE (object);
-  g_autoptr(GPtrArray) changed = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(StrataPlanPage) self = user_data;
+  g_autoptr(GPtrArray) changed = NULL;
+  g_autoptr(StrataPlan) plan = g_steal_pointer (&self->checked_plan);
 
+  changed = strata_session_check_plan_files_finish (STRATA_SESSION (object), result, NULL);
   self->checking = FALSE;
 
   /* The page went away meanwhile */
@@ -1465,7 +1420,7 @@ check_files_cb (GObject      *object,
   strata_plan_page_update_actions (self);
 
   /* Another plan is on show by now */
-  if (changed == NULL || ((CheckFiles *)g_task_get_task_data (G_TASK (result)))->plan != self->plan)
+  if (changed == NULL || plan != self->plan)
     return;
 
   if (changed->len > 0)
@@ -1495,8 +1450,6 @@ strata_plan_page_apply_action (GtkWidget  *widget,
                                GVariant   *parameter)
 {
   StrataPlanPage *self = STRATA_PLAN_PAGE (widget);
-  g_autoptr(GTask) task = NULL;
-  CheckFiles *check;
 
   if (self->plan == NULL || self->cancellable != NULL || self->checking)
     return;
@@ -1504,13 +1457,8 @@ strata_plan_page_apply_action (GtkWidget  *widget,
   self->checking = TRUE;
   strata_plan_page_update_actions (self);
 
-  task = g_task_new (self, NULL, check_files_cb, NULL);
-  g_task_set_source_tag (task, strata_plan_page_apply_action);
-  check = g_new0 (CheckFiles, 1);
-  check->plan = g_object_ref (self->plan);
-  check->directory = g_object_ref (strata_project_get_directory (self->project));
-  g_task_set_task_data (task, check, check_files_free);
-  g_task_run_in_thread (task, check_files_thread);
+  g_set_object (&self->checked_plan, self->plan);
+  strata_session_check_plan_files_async (self->session, self->plan, NULL, check_files_cb, g_object_ref (self));
 }
 
 /**
@@ -1574,6 +1522,7 @@ strata_plan_page_dispose (GObject *object)
   g_clear_object (&self->graph);
   g_clear_object (&self->profile);
   g_clear_object (&self->plan);
+  g_clear_object (&self->checked_plan);
   g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->current_heads, g_strfreev);
