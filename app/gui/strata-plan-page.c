@@ -12,10 +12,10 @@
 #include "strata-gui-util.h"
 #include "strata-plan-page.h"
 
-/* One step of the plan on show, as its row shows it: a recycled row of the
- * list view binds to it, so a plan of thousands of steps makes only the
- * rows that fit on screen. Its review (findings, SQL) comes from the
- * session's review in batches; the SQL is shown only once its row is
+/* One step of the plan on show, as its row shows it: a row of the grid
+ * view binds to it, so a plan of thousands of steps makes only the rows
+ * that fit on screen. Its review (operations, SQL, findings) comes from the
+ * session's review in batches; an SQL view exists only while its row is
  * expanded. */
 
 typedef enum
@@ -38,7 +38,7 @@ struct _StrataStepItem
   StrataStep   *step;
   guint         index;
   StepState     state;
-  StrataStepReview *review;  /* NULL until reviewed */
+  StrataStepReview *review;   /* NULL until reviewed */
   char         *sql;          /* the review's SQL, once expanded */
   guint         expanded : 1;
 };
