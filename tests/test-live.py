@@ -200,6 +200,7 @@ ENUM_HISTORY = [
     ]), {}),
     (("e3", "e2", [
         {"op": "alter_enum", "name": "mood", "rename_value": "busy", "to": "working"},
+        {"op": "alter_enum", "name": "mood", "rename_value": "calm", "to": "still"},
     ]), {}),
 ]
 
@@ -217,12 +218,16 @@ def enum_values_change_on_the_live_table(tmp):
     assert indexes_of(db, "desk") == ["ix_desk_note"], indexes_of(db, "desk")
     assert db_rows(db, "SELECT id, mood, note FROM desk ORDER BY id") == [(1, "busy", "kept"), (2, "calm", None)]
     strata("-C", p, "upgrade", "e3", check=0)
-    assert db_rows(db, "SELECT id, mood, note FROM desk ORDER BY id") == [(1, "working", "kept"), (2, "calm", None)]
+    assert db_rows(db, "SELECT id, mood, note FROM desk ORDER BY id") == [(1, "working", "kept"), (2, "still", None)]
     assert indexes_of(db, "desk") == ["ix_desk_note"], indexes_of(db, "desk")
     if PG:
-        assert enum_values(db) == "{calm,away,working}", enum_values(db)
+        assert enum_values(db) == "{still,away,working}", enum_values(db)
     else:
-        assert enum_values(db) == "\"mood\" IN ('calm', 'away', 'working')", enum_values(db)
+        assert enum_values(db) == "\"mood\" IN ('still', 'away', 'working')", enum_values(db)
+    # the default of a renamed value is renamed with it
+    cli.db_exec(db, "INSERT INTO desk (id) VALUES (3)")
+    assert db_rows(db, "SELECT mood FROM desk WHERE id = 3") == [("still",)]
+    cli.db_exec(db, "DELETE FROM desk WHERE id = 3")
     # the new CHECK holds: a value outside the type is refused
     try:
         cli.db_exec(db, "INSERT INTO desk (id, mood) VALUES (9, 'busy')")
