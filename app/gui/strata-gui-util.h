@@ -19,8 +19,14 @@ void       strata_source_view_set_text (GtkSourceView  *view,
 /* The SQL of a reviewed step, each statement ending with ';', separated by
  * blank lines; a step that cannot run gets an SQL comment saying why. */
 char      *strata_format_step_sql      (StrataStepReview *review);
+/* Another language than SQL ("diff", "json"), after setup. */
+void       strata_source_view_set_language (GtkSourceView *view,
+                                            const char    *language);
 /* "2026-11-21 10:00:00": the local time of an ISO 8601 timestamp, or @text. */
 char      *strata_format_timestamp     (const char     *text);
+/* What a drift check found, one line each: every difference, then every
+ * warning not already said. (element-type utf8) (transfer container) */
+GPtrArray *strata_diff_dup_findings    (StrataDiff     *diff);
 /* A file as a person reads it: "~/Projects/app/migrations/…" under the home
  * folder, else its full path (or URI). */
 char      *strata_gui_display_file     (GFile          *file);
