@@ -300,6 +300,30 @@ test_review_revision (void)
   strata_test_rm_rf (dir);
 }
 
+/* To a revision, whichever way: down when the database has it applied */
+static void
+test_plan_to (void)
+{
+  g_autofree char *dir = create_project (4);
+  g_autoptr(StrataSession) session = open_session (dir);
+  g_autoptr(StrataPlan) up = NULL;
+  g_autoptr(StrataPlan) down = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *at[] = { "r000004", NULL };
+
+  up = strata_session_plan_to (session, NULL, "r000002", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (strata_plan_get_direction (up), ==, STRATA_DIRECTION_UP);
+  g_assert_cmpuint (strata_plan_get_n_steps (up), ==, 3);
+
+  down = strata_session_plan_to (session, at, "r000002", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (strata_plan_get_direction (down), ==, STRATA_DIRECTION_DOWN);
+  g_assert_cmpuint (strata_plan_get_n_steps (down), ==, 2);
+
+  strata_test_rm_rf (dir);
+}
+
 /* Before a run: the files of the plan read again name what changed */
 static void
 test_check_plan_files (void)
@@ -345,6 +369,7 @@ main (int   argc,
   g_test_add_func ("/strata/session/review/in-batches-cancelled", test_review_in_batches_cancelled);
   g_test_add_func ("/strata/session/review/revision", test_review_revision);
   g_test_add_func ("/strata/session/review/check-plan-files", test_check_plan_files);
+  g_test_add_func ("/strata/session/plan-to", test_plan_to);
 
   return g_test_run ();
 }

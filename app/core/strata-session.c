@@ -1966,6 +1966,40 @@ strata_session_review_revision_finish (StrataSession  *self,
 }
 
 /**
+ * strata_session_plan_to:
+ * @self: a #StrataSession
+ * @heads: (array zero-terminated=1): the database's heads
+ * @target: a revision
+ * @error: return location for a #GError
+ *
+ * A plan that brings the database at @heads to @target, whichever way:
+ * down when the database has @target applied (it is at it or past it),
+ * else up.
+ *
+ * Returns: (transfer full): the plan, or %NULL with @error set
+ */
+StrataPlan *
+strata_session_plan_to (StrataSession       *self,
+                        const char * const  *heads,
+                        const char          *target,
+                        GError             **error)
+{
+  g_autoptr(GHashTable) applied = NULL;
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (target != NULL, NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)) ||
+      !(applied = strata_graph_dup_applied (graph, heads, error)))
+    return NULL;
+
+  return strata_session_plan (self, g_hash_table_contains (applied, target) ? STRATA_DIRECTION_DOWN
+                                                                             : STRATA_DIRECTION_UP,
+                              heads, target, error);
+}
+
+/**
  * strata_session_check_plan_files:
  * @self: a #StrataSession
  * @plan: a reviewed plan

@@ -176,6 +176,11 @@ void                strata_session_review_revision_async (StrataSession       *s
 GPtrArray          *strata_session_review_revision_finish (StrataSession      *self,
                                                            GAsyncResult       *result,
                                                            GError            **error);
+/* A plan to @target, down when the database has it applied, else up. */
+StrataPlan         *strata_session_plan_to             (StrataSession       *self,
+                                                        const char * const  *heads,
+                                                        const char          *target,
+                                                        GError             **error);
 /* The files of a reviewed plan read again: those changed or gone since. */
 GPtrArray          *strata_session_check_plan_files    (StrataSession       *self,
                                                         StrataPlan          *plan,

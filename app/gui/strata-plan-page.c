@@ -692,14 +692,8 @@ strata_plan_page_update_plan (StrataPlanPage *self)
       break;
 
     case STRATA_PLAN_TARGET_REVISION:
+      /* Up or down: the session says, from what the database has applied */
       target_id = self->selected_revision;
-      if (target_id != NULL)
-        {
-          g_autoptr(GHashTable) applied = NULL;
-
-          applied = strata_graph_dup_applied (self->graph, (const char * const *)self->current_heads, NULL);
-          down = applied != NULL && g_hash_table_contains (applied, target_id);
-        }
       break;
 
     case STRATA_PLAN_TARGET_STEP_BACK:
@@ -724,8 +718,12 @@ strata_plan_page_update_plan (StrataPlanPage *self)
       return;
     }
 
-  self->plan = strata_session_plan (self->session, down ? STRATA_DIRECTION_DOWN : STRATA_DIRECTION_UP,
-                                    (const char * const *)self->current_heads, target_id, &error);
+  if (target == STRATA_PLAN_TARGET_REVISION)
+    self->plan = strata_session_plan_to (self->session, (const char * const *)self->current_heads, target_id,
+                                         &error);
+  else
+    self->plan = strata_session_plan (self->session, down ? STRATA_DIRECTION_DOWN : STRATA_DIRECTION_UP,
+                                      (const char * const *)self->current_heads, target_id, &error);
 
   if (self->plan == NULL)
     {
@@ -769,7 +767,7 @@ strata_plan_page_update_plan (StrataPlanPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
 
   /* Translators: "8 steps up on bookshop.db · SQL for SQLite" */
-  summary = g_strdup_printf (down
+  summary = g_strdup_printf (strata_plan_get_direction (self->plan) == STRATA_DIRECTION_DOWN
                              ? g_dngettext (GETTEXT_PACKAGE, "%u step down on %s · SQL for %s",
                                             "%u steps down on %s · SQL for %s", n_steps)
                              : g_dngettext (GETTEXT_PACKAGE, "%u step up on %s · SQL for %s",
