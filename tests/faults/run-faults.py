@@ -97,6 +97,10 @@ def run(args, env, cwd=None, fault=None, timeout=120):
             "STRATA_FAULT_STICKY": "1" if sticky else "0",
             "STRATA_FAULT_COUNT": count_file,
         })
+        # Under AddressSanitizer (build-aux/strata-dev sanitize) the shim
+        # comes before the ASan runtime in the preload list
+        if "ASAN_OPTIONS" in env:
+            env["ASAN_OPTIONS"] += ":verify_asan_link_order=0"
     proc = subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
     info = None
     if count_file is not None:
