@@ -30,6 +30,7 @@
 #include "strata-replay-private.h"
 #include "strata-script.h"
 #include "strata-session.h"
+#include "strata-session-private.h"
 #include "strata-state-cache-private.h"
 #include "strata-url.h"
 
@@ -404,6 +405,8 @@ struct _StrataSession
   StrataPasswordPromptFunc  prompt;
   gpointer                  prompt_data;
 
+  StrataDataReader         *data_reader;  /* strata-session-data.c */
+
   GMutex                    mutex;
 };
 
@@ -448,6 +451,7 @@ strata_session_finalize (GObject *object)
   StrataSession *self = (StrataSession *)object;
 
   g_clear_pointer (&self->schema, g_free);
+  g_clear_pointer (&self->data_reader, _strata_data_reader_free);
   g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (strata_session_parent_class)->finalize (object);
@@ -884,6 +888,28 @@ strata_session_set_prompt (StrataSession            *self,
 
   self->prompt = prompt;
   self->prompt_data = prompt_data;
+}
+
+StrataPasswordPromptFunc
+_strata_session_get_prompt (StrataSession *self,
+                            gpointer      *prompt_data)
+{
+  *prompt_data = self->prompt_data;
+  return self->prompt;
+}
+
+StrataDataReader *
+_strata_session_get_data_reader (StrataSession *self)
+{
+  StrataDataReader *reader;
+
+  g_mutex_lock (&self->mutex);
+  if (self->data_reader == NULL)
+    self->data_reader = _strata_data_reader_new ();
+  reader = self->data_reader;
+  g_mutex_unlock (&self->mutex);
+
+  return reader;
 }
 
 static void

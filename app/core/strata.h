@@ -29,6 +29,7 @@
 #include "strata-replay.h"
 #include "strata-script.h"
 #include "strata-session.h"
+#include "strata-data-page.h"
 #include "strata-type-map.h"
 #include "strata-secret.h"
 #include "strata-store.h"

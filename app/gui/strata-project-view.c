@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "strata-data-browser.h"
 #include "strata-gui-util.h"
 #include "strata-project-view.h"
 #include "strata-revision-list.h"
@@ -209,6 +210,7 @@ struct _StrataProjectView
   StrataPlanPage      *plan_page;
   GtkStack            *history_stack;
   GListStore          *history_store;
+  StrataDataBrowser   *data_browser;
 };
 
 G_DEFINE_FINAL_TYPE (StrataProjectView, strata_project_view, ADW_TYPE_BIN)
@@ -661,6 +663,7 @@ connect_cb (GObject      *object,
   g_set_object (&self->driver, driver);
   /* The session opens the migrator on it with every project setting */
   strata_session_set_driver (self->session, driver);
+  strata_data_browser_set_session (self->data_browser, self->session);
   strata_project_view_read_state (self);
 }
 
@@ -717,6 +720,7 @@ strata_project_view_reset (StrataProjectView *self)
 
   self->busy = FALSE;
   self->refresh_pending = FALSE;
+  strata_data_browser_set_session (self->data_browser, NULL);
   g_clear_object (&self->session);
   g_clear_object (&self->driver);
   g_clear_pointer (&self->current_heads, g_strfreev);
@@ -1085,6 +1089,7 @@ strata_project_view_class_init (StrataProjectViewClass *klass)
 
   g_type_ensure (STRATA_TYPE_HISTORY_ENTRY);
   g_type_ensure (STRATA_TYPE_PLAN_PAGE);
+  g_type_ensure (STRATA_TYPE_DATA_BROWSER);
   g_type_ensure (STRATA_TYPE_REVISIONS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/stratadb/Strata/strata-project-view.ui");
@@ -1105,6 +1110,7 @@ strata_project_view_class_init (StrataProjectViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, plan_page);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, history_stack);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, history_store);
+  gtk_widget_class_bind_template_child (widget_class, StrataProjectView, data_browser);
   gtk_widget_class_bind_template_callback (widget_class, strata_project_view_selected_revision_cb);
   gtk_widget_class_bind_template_callback (widget_class, strata_project_view_plan_finished_cb);
   gtk_widget_class_bind_template_callback (widget_class, strata_project_view_plan_stale_cb);
