@@ -28,4 +28,7 @@ void        strata_test_pg_drop_database   (const char *url);
 char       *strata_test_pg_url_for         (const char *url,
                                             const char *database);
 
+/* @url without its password, which goes to ~/.pgpass */
+char       *strata_test_pg_passfile_url    (const char *url);
+
 G_END_DECLS

@@ -371,11 +371,8 @@ static void
 test_data_postgresql (void)
 {
   g_autofree char *db_url = strata_test_pg_create_database ();
-  g_autoptr(StrataProfile) parsed = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *url = NULL;
-  g_autofree char *pgpass = NULL;
-  g_autofree char *pgpass_line = NULL;
   g_autoptr(GFile) directory = NULL;
   g_autoptr(StrataProject) project = NULL;
   g_autoptr(StrataProfile) profile = NULL;
@@ -391,16 +388,7 @@ test_data_postgresql (void)
   fill (driver);
   g_assert_true (strata_driver_execute (driver, "ANALYZE", NULL, &error));
 
-  /* The password where libpq finds it: ~/.pgpass (HOME is the test's) */
-  parsed = strata_profile_new_from_url (STRATA_PROFILE_ORIGIN_URL, "server", db_url, &error);
-  g_assert_no_error (error);
-  url = g_strdup_printf ("postgresql://%s@%s:%u/%s", strata_profile_get_user (parsed), strata_profile_get_host (parsed),
-                         strata_profile_get_port (parsed), strata_profile_get_database (parsed));
-  pgpass = g_build_filename (g_get_home_dir (), ".pgpass", NULL);
-  pgpass_line = g_strdup_printf ("%s:%u:%s:%s:%s\n", strata_profile_get_host (parsed), strata_profile_get_port (parsed),
-                                 strata_profile_get_database (parsed), strata_profile_get_user (parsed),
-                                 strata_profile_get_password (parsed));
-  g_assert_true (g_file_set_contents_full (pgpass, pgpass_line, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL));
+  url = strata_test_pg_passfile_url (db_url);
 
   dir = make_project (url);
   directory = g_file_new_for_path (dir);
@@ -414,7 +402,6 @@ test_data_postgresql (void)
 
   check_window (dir, "test-ui-data-postgresql.png");
 
-  g_assert_cmpint (g_unlink (pgpass), ==, 0);
   g_clear_object (&driver);
   strata_test_pg_drop_database (db_url);
   strata_test_rm_rf (dir);
