@@ -30,6 +30,7 @@
 #include "strata-script.h"
 #include "strata-session.h"
 #include "strata-data-page.h"
+#include "strata-fleet.h"
 #include "strata-type-map.h"
 #include "strata-secret.h"
 #include "strata-store.h"
