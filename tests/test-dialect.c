@@ -274,7 +274,19 @@ static const RenderCase render_cases[] = {
     "INSERT INTO \"role\" (\"id\", \"active\") VALUES (2, 0)",
     "INSERT INTO \"role\" (\"id\", \"name\", \"weight\", \"active\", \"note\", \"big\", \"tiny\", \"tags\", \"meta\") "
     "VALUES (1, 'it''s', 2.5, TRUE, NULL, 9007199254740993, 1e-07, '[\"a\",1]', '{\"k\":\"v\"}');\n"
-    "INSERT INTO \"role\" (\"id\", \"active\") VALUES (2, FALSE)" },
+    "INSERT INTO \"role\" (\"id\", \"active\") VALUES (2, FALSE);\n"
+    /* the identity or serial sequences of the columns given follow the ids */
+    "DO $strata$DECLARE c text; s regclass; m bigint; BEGIN\n"
+    "FOREACH c IN ARRAY ARRAY['id', 'name', 'weight', 'active', 'note', 'big', 'tiny', 'tags', 'meta']::text[] LOOP\n"
+    "  s := pg_get_serial_sequence('\"role\"', c);\n"
+    "  CONTINUE WHEN s IS NULL;\n"
+    "  EXECUTE format('SELECT max(%I)::bigint FROM %s', c, '\"role\"') INTO m;\n"
+    "  IF m IS NOT NULL AND m >= COALESCE(pg_sequence_last_value(s), "
+    "(SELECT seqmin FROM pg_sequence WHERE seqrelid = s)) THEN\n"
+    "    PERFORM setval(s, m);\n"
+    "  END IF;\n"
+    "END LOOP;\n"
+    "END$strata$" },
   { "{\"op\": \"sql\", \"sql\": \"  UPDATE t SET a = 1;  \\n\"}",
     "UPDATE t SET a = 1", "UPDATE t SET a = 1" },
   { "{\"op\": \"sql\", \"sqlite\": \"\", \"postgresql\": \"CREATE EXTENSION citext;\"}",

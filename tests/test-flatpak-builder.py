@@ -26,7 +26,7 @@ def flatpak_builder_reads_the_manifest_cleanly(tmp):
     assert r.returncode == 0 and r.stderr == "", r.stderr
     manifest = json.loads(r.stdout)
     assert manifest["id"] == "io.github.stratadb.Strata"
-    assert [m["name"] for m in manifest["modules"]] == ["libpq", "strata"]
+    assert [m["name"] for m in manifest["modules"]] == ["libpq", "libpg_query", "strata"]
 
 
 @test

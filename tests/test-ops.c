@@ -464,9 +464,24 @@ test_op_destructive_sql (void)
   g_autoptr(StrataOp) trunc = parse_op ("{\"op\": \"sql\", \"sqlite\": \"\", \"postgresql\": \"TRUNCATE t\"}");
   g_autoptr(StrataOp) dropped = parse_op ("{\"op\": \"sql\", \"sql\": \"UPDATE t SET dropped_at = NULL\"}");
 
+  g_autoptr(StrataOp) quoted = parse_op ("{\"op\": \"sql\", \"sql\": \"UPDATE t SET note = 'drop; delete' -- truncate\"}");
+  g_autoptr(StrataOp) column = parse_op ("{\"op\": \"sql\", \"sql\": \"ALTER TABLE t DROP COLUMN c\"}");
+  g_autoptr(StrataOp) atomic = parse_op ("{\"op\": \"sql\", \"sqlite\": \"\", \"postgresql\": "
+                                         "\"CREATE FUNCTION f() RETURNS integer LANGUAGE sql "
+                                         "BEGIN ATOMIC DELETE FROM t; SELECT 1; END\"}");
+  g_autoptr(StrataOp) body = parse_op ("{\"op\": \"sql\", \"sqlite\": \"\", \"postgresql\": "
+                                       "\"CREATE FUNCTION g() RETURNS trigger LANGUAGE plpgsql "
+                                       "AS $$ BEGIN NEW.dropped := true; RETURN NEW; END $$\"}");
+
   g_assert_true (strata_op_is_destructive (del));
   g_assert_true (strata_op_is_destructive (trunc));
   g_assert_false (strata_op_is_destructive (dropped));
+  /* read by PostgreSQL's grammar: words in literals and comments do not
+   * count, statements of a BEGIN ATOMIC body do */
+  g_assert_false (strata_op_is_destructive (quoted));
+  g_assert_true (strata_op_is_destructive (column));
+  g_assert_true (strata_op_is_destructive (atomic));
+  g_assert_false (strata_op_is_destructive (body));
 }
 
 static void

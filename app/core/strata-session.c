@@ -1272,6 +1272,7 @@ strata_session_review_plan (StrataSession  *self,
                             GError        **error)
 {
   g_autoptr(GPtrArray) reviews = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) all_ops = NULL;
   g_autoptr(StrataModel) state = NULL;
   StrataGraph *graph;
   guint n_steps;
@@ -1281,6 +1282,11 @@ strata_session_review_plan (StrataSession  *self,
 
   if (!(graph = strata_session_get_graph (self, error)))
     return NULL;
+
+  /* What each step runs, from one replay of the history for the whole
+   * plan; should that fail, step by step, so that each step carries its own
+   * error. */
+  all_ops = strata_plan_dup_operations_for_dialect (plan, graph, dialect, NULL);
 
   n_steps = strata_plan_get_n_steps (plan);
   for (guint i = 0; i < n_steps; i++)
@@ -1301,14 +1307,18 @@ strata_session_review_plan (StrataSession  *self,
       if (state == NULL)
         state = _strata_model_replay_lenient (graph, strata_step_get_heads_before (step), NULL, &local_error);
 
-      if (state != NULL &&
-          (review->operations = strata_step_dup_operations (step, graph, &local_error)) != NULL)
+      if (state != NULL && all_ops != NULL)
+        review->operations = g_ptr_array_ref (g_ptr_array_index (all_ops, i));
+      else if (state != NULL)
+        review->operations = strata_step_dup_operations_for_dialect (step, graph, dialect, &local_error);
+
+      if (review->operations != NULL)
         {
           gboolean reversible = strata_step_get_direction (step) == STRATA_DIRECTION_DOWN ||
                                 strata_script_get_downgrade (strata_step_get_script (step)) != NULL;
 
           before = strata_model_copy (state);
-          review->findings = strata_lint_ops (review->operations, before, reversible);
+          review->findings = strata_lint_ops_for_dialect (review->operations, before, reversible, dialect);
           for (guint j = 0; j < review->findings->len; j++)
             {
               StrataLintFinding *finding = g_ptr_array_index (review->findings, j);
@@ -1318,8 +1328,8 @@ strata_session_review_plan (StrataSession  *self,
             }
 
           rendered = strata_model_copy (state);
-          review->statements = _strata_migrator_render_step_with_state (graph, step, dialect, rendered,
-                                                                        NULL, &local_error);
+          review->statements = _strata_migrator_render_step_with_state (graph, step, review->operations,
+                                                                        dialect, rendered, NULL, &local_error);
           /* The next step starts where this one left the schema. */
           if (review->statements != NULL)
             {
@@ -1717,15 +1727,17 @@ strata_session_check_drift (StrataSession  *self,
     return NULL;
 
   driver = strata_migrator_get_driver (migrator);
-  if (!(heads = strata_migrator_get_current_heads (migrator, cancellable, error)) ||
-      !(expected = strata_model_new_for_heads_for_dialect (strata_migrator_get_graph (migrator),
-                                                           (const char * const *)heads,
-                                                           strata_driver_get_dialect (driver), error)))
-    return NULL;
-
   exclude[0] = strata_migrator_get_version_table (migrator);
   exclude[1] = strata_migrator_get_history_table (migrator);
   exclude[2] = NULL;
+  /* The expected schema as the server itself renders it (PostgreSQL: in a
+   * temporary schema that is rolled back), so its rewritings are no drift */
+  if (!(heads = strata_migrator_get_current_heads (migrator, cancellable, error)) ||
+      !(expected = strata_migrator_dup_expected_schema (strata_migrator_get_graph (migrator),
+                                                        (const char * const *)heads, driver,
+                                                        exclude, cancellable, error)))
+    return NULL;
+
   if (!(actual = strata_driver_introspect (driver, exclude, cancellable, error)))
     return NULL;
 
@@ -2233,7 +2245,7 @@ strata_session_lint (StrataSession       *self,
                      GError             **error)
 {
   g_autoptr(GPtrArray) scripts = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
+  g_autoptr(GPtrArray) all = NULL;
   StrataGraph *graph;
 
   g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
@@ -2258,16 +2270,9 @@ strata_session_lint (StrataSession       *self,
         g_ptr_array_add (scripts, g_object_ref (g_ptr_array_index (every, i)));
     }
 
-  for (guint i = 0; i < scripts->len; i++)
-    {
-      g_autoptr(GPtrArray) findings = strata_lint_script (graph, g_ptr_array_index (scripts, i), error);
-
-      if (findings == NULL)
-        return NULL;
-      for (guint j = 0; j < findings->len; j++)
-        g_ptr_array_add (all, g_steal_pointer (&findings->pdata[j]));
-      g_ptr_array_set_size (findings, 0);
-    }
+  /* One pass over the history: each revision from the previous one's state */
+  if (!(all = strata_lint_scripts (graph, scripts, error)))
+    return NULL;
 
   if (n_revisions != NULL)
     *n_revisions = scripts->len;

@@ -42,6 +42,26 @@ GPtrArray   *strata_step_dup_operations       (StrataStep          *step,
                                                StrataGraph         *graph,
                                                GError             **error);
 
+/* strata_step_dup_operations() for every step of @plan, with one replay of
+ * the history for the whole plan (each step's schema from the previous
+ * one's): linear in the plan's length. (element-type GPtrArray) */
+GPtrArray   *strata_plan_dup_operations       (StrataPlan          *plan,
+                                               StrataGraph         *graph,
+                                               GError             **error);
+
+/* The same, for the schema of @dialect (-1: none in particular). */
+GPtrArray   *strata_plan_dup_operations_for_dialect (StrataPlan          *plan,
+                                                     StrataGraph         *graph,
+                                                     int                  dialect,
+                                                     GError             **error);
+
+/* The findings of @scripts' upgrades (in an order where parents come
+ * first), each with the schema replayed up to it, replaying the history
+ * once. (element-type StrataLintFinding) */
+GPtrArray   *strata_lint_scripts              (StrataGraph         *graph,
+                                               GPtrArray           *scripts,
+                                               GError             **error);
+
 /* The same, for the schema of @dialect (-1: none in particular). */
 GPtrArray   *strata_step_dup_operations_for_dialect (StrataStep          *step,
                                                      StrataGraph         *graph,

@@ -104,10 +104,25 @@ char     *_strata_migrator_render_batch_body    (StrataMigrator      *self,
  * rebuilds where needed, their tables going to @rebuilt. */
 GPtrArray *_strata_migrator_render_step_with_state (StrataGraph      *graph,
                                                     StrataStep       *step,
+                                                    GPtrArray        *ops,
                                                     StrataDialect     dialect,
                                                     StrataModel      *state,
                                                     GPtrArray        *rebuilt,
                                                     GError          **error);
+
+/* One operation of a step rendered from @db as it is now (SQLite: a
+ * rebuild from the live table), or with @db NULL as far as the schema
+ * allows (a rebuild is then left to the run: nothing). @state (nullable) is
+ * the schema of @db's dialect before @op, advanced past it: names are
+ * checked against it, and what only the schema tells (enum types on
+ * SQLite) is rendered from it. Operations for other dialects: nothing. */
+GPtrArray *_strata_migrator_render_op_live (StrataDriver     *db,
+                                            StrataDialect     dialect,
+                                            StrataOp         *op,
+                                            StrataModel      *state,
+                                            GPtrArray        *rebuilt,
+                                            GCancellable     *cancellable,
+                                            GError          **error);
 
 /* strata-migrator-resume.c: a non-transactional step's progress in its
  * history row (outcome "partial", statements_done), in autocommit. Begin

@@ -15,7 +15,10 @@
 
 #include <string.h>
 
+#include "strata-dialect-private.h"
 #include "strata-driver-private.h"
+#include "strata-ops.h"
+#include "strata-ops-private.h"
 #include "strata-error.h"
 #include "strata-graph.h"
 #include "strata-migrator-private.h"
@@ -70,6 +73,8 @@ typedef struct
   /* Of the step under way: the tables it rebuilds (SQLite) and what the
    * driver keeps around them. */
   StrataRebuild  *rebuild;
+  /* What each step runs (strata_plan_dup_operations()). */
+  GPtrArray      *ops;
   /* Of the step under way, an upgrade: the copy of its revision and its
    * downgrade that its history row keeps (strata-stored.c). */
   char           *stored;
@@ -211,23 +216,51 @@ describe_statements (GPtrArray *statements,
   return g_string_free (out, FALSE);
 }
 
+/* A step that runs outside a transaction, rebuilding no table: every
+ * operation rendered before the first runs (nothing it renders reads a
+ * table), so that an interrupted run can be resumed statement by statement. */
+static GPtrArray *
+render_ahead (Run        *run,
+              GPtrArray  *ops,
+              GError    **error)
+{
+  StrataDriver *driver = run->self->driver;
+  g_autoptr(GPtrArray) statements = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < ops->len; i++)
+    {
+      g_autoptr(GPtrArray) some = NULL;
+
+      if (!(some = _strata_migrator_render_op_live (driver, strata_driver_get_dialect (driver),
+                                                    g_ptr_array_index (ops, i), run->state,
+                                                    run->rebuild->tables, run->cancellable, error)))
+        {
+          g_prefix_error (error, "operation %u: ", i);
+          return NULL;
+        }
+      for (guint j = 0; j < some->len; j++)
+        g_ptr_array_add (statements, g_steal_pointer (&some->pdata[j]));
+    }
+
+  return g_steal_pointer (&statements);
+}
+
 static gboolean run_step_body (Run        *run,
                                guint       index,
                                guint      *next,
                                GPtrArray  *statements,
+                               GPtrArray  *ops,
                                GError    **error);
 
 /* Runs step @index; on success stores in @next the index of the step to run
- * next (further on when another process got there first). A step with a
- * SQLite table rebuild runs with foreign_keys off, switched outside its
- * transaction (inside one SQLite ignores the pragma), and back on after. */
-static gpointer
-copy_table_ref (gconstpointer table,
-                gpointer      user_data)
-{
-  return strata_table_ref ((StrataTable *)table);
-}
-
+ * next (further on when another process got there first).
+ *
+ * Where the engine renders from the live database (SQLite), each operation
+ * is rendered inside the step's transaction just before it runs, so a table
+ * rebuild starts from the table as it is at that moment (raw SQL earlier in
+ * the step included). A step that may rebuild runs with foreign_keys off,
+ * switched outside its transaction (inside one SQLite ignores the pragma),
+ * and back on after. */
 static gboolean
 run_step_generic (Run     *run,
                   guint    index,
@@ -239,23 +272,17 @@ run_step_generic (Run     *run,
   StrataDialect dialect = strata_driver_get_dialect (self->driver);
   StrataRebuild *rebuild = run->rebuild;
   g_autoptr(GPtrArray) statements = NULL;
-  g_autoptr(GPtrArray) tables_before = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
   gboolean ret;
 
   _strata_rebuild_reset (rebuild);
 
+  /* The schema of the run's dialect before the step: names are checked
+   * against it on every way of rendering. */
   if (self->graph != NULL && run->state == NULL &&
       !(run->state = _strata_model_replay_lenient_for_dialect (self->graph, strata_step_get_heads_before (step),
                                                                NULL, dialect, error)))
     return FALSE;
-
-  /* The tables before this step, for the indexes a rebuild must not save:
-   * rendering applies the step to the state, and replay never changes a
-   * table in place (it replaces it with a changed copy), so references
-   * keep them as they are. Collecting their index names for every step
-   * made a run quadratic; few steps rebuild. */
-  if (_strata_driver_can_rebuild (self->driver) && run->state != NULL)
-    tables_before = g_ptr_array_copy (strata_model_get_tables (run->state), copy_table_ref, NULL);
 
   /* The copy an upgrade's history row keeps, with the inverse computed
    * from the schema before it (which rendering changes). */
@@ -263,21 +290,50 @@ run_step_generic (Run     *run,
   if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
     run->stored = _strata_stored_render (strata_step_get_script (step), run->state, dialect);
 
-  if (!(statements = _strata_migrator_render_step_with_state (self->graph, step, dialect, run->state,
-                                                              rebuild->tables, error)))
-    return FALSE;
-  rebuild->state = run->state;
-
-  if (rebuild->tables->len > 0 && tables_before != NULL)
+  if (_strata_driver_can_rebuild (self->driver))
     {
-      for (guint i = 0; i < tables_before->len; i++)
-        {
-          GPtrArray *indexes = strata_table_get_indexes (g_ptr_array_index (tables_before, i));
+      ops = g_ptr_array_ref (g_ptr_array_index (run->ops, index));
 
-          for (guint j = 0; j < indexes->len; j++)
-            g_hash_table_add (rebuild->known_indexes, g_strdup (strata_index_get_name (g_ptr_array_index (indexes, j))));
+      for (guint i = 0; i < ops->len; i++)
+        {
+          StrataOp *op = g_ptr_array_index (ops, i);
+          const char *table = strata_op_get_table (op);
+
+          if (!strata_op_runs_on (op, dialect))
+            continue;
+
+          if (table != NULL && _strata_dialect_sqlite_needs_rebuild (op) &&
+              !g_ptr_array_find_with_equal_func (rebuild->tables, table, g_str_equal, NULL))
+            g_ptr_array_add (rebuild->tables, g_strdup (table));
+
+          /* A new set of values rebuilds the tables using the enum type
+           * (their CHECK). */
+          if (strata_op_get_kind (op) == STRATA_OP_ALTER_ENUM && run->state != NULL)
+            {
+              GPtrArray *tables = strata_model_get_tables (run->state);
+
+              for (guint t = 0; t < tables->len; t++)
+                {
+                  StrataTable *candidate = g_ptr_array_index (tables, t);
+                  GPtrArray *columns = strata_table_get_columns (candidate);
+                  const char *name = strata_table_get_name (candidate);
+
+                  for (guint c = 0; c < columns->len; c++)
+                    if (g_strcmp0 (strata_data_type_get_enum (strata_column_get_data_type (g_ptr_array_index (columns, c))),
+                                   op->name) == 0)
+                      {
+                        if (!g_ptr_array_find_with_equal_func (rebuild->tables, name, g_str_equal, NULL))
+                          g_ptr_array_add (rebuild->tables, g_strdup (name));
+                        break;
+                      }
+                }
+            }
         }
     }
+  else if (!(statements = _strata_migrator_render_step_with_state (self->graph, step,
+                                                                   g_ptr_array_index (run->ops, index),
+                                                                   dialect, run->state, NULL, error)))
+    return FALSE;
 
   if (!_strata_driver_rebuild_begin (self->driver, rebuild, run->cancellable, error))
     {
@@ -287,10 +343,9 @@ run_step_generic (Run     *run,
       return FALSE;
     }
 
-  ret = run_step_body (run, index, next, statements, error);
+  ret = run_step_body (run, index, next, statements, ops, error);
 
   _strata_driver_rebuild_end (self->driver, rebuild);
-  rebuild->state = NULL;
 
   /* Another process ran steps: the state is read again for the next one. */
   if (!ret || *next != index + 1)
@@ -304,6 +359,7 @@ run_step_body (Run        *run,
                guint       index,
                guint      *next,
                GPtrArray  *statements,
+               GPtrArray  *ops,
                GError    **error)
 {
   StrataMigrator *self = run->self;
@@ -320,6 +376,7 @@ run_step_body (Run        *run,
   g_auto(GStrv) heads = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *progress_row = NULL;
+  g_autoptr(GPtrArray) ahead = NULL;
   gboolean resumed = FALSE;
   guint done = 0;
   gint64 begun;
@@ -378,6 +435,7 @@ run_step_body (Run        *run,
        * history row so that an interrupted run resumes after the last one
        * completed, then record the revision. */
       if (!strata_driver_commit (self->driver, run->cancellable, error) ||
+          (ops != NULL && !(statements = ahead = render_ahead (run, ops, error))) ||
           !_strata_resume_begin (self, step, statements, &progress_row, &done, &resumed,
                                  run->cancellable, error))
         {
@@ -388,23 +446,43 @@ run_step_body (Run        *run,
       if (resumed)
         g_debug ("%s: resuming an interrupted run after %u of %u statements",
                  describe_lazily (&what, script), done, statements->len);
+      ops = NULL;
     }
 
-  if (!_strata_driver_rebuild_save (self->driver, run->rebuild, run->cancellable, &local_error))
-    {
-      _strata_migrator_rollback (self);
-      _strata_migrator_record_failure (self, step, started, local_error);
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ",
-                                  describe_lazily (&what, script));
-      return FALSE;
-    }
+  /* Rendered as they come, from the database as it is (ops), or ahead. */
+  if (ops != NULL)
+    statements = g_ptr_array_new_with_free_func (g_free);
+  else
+    g_ptr_array_ref (statements);
 
-  for (guint i = 0; i < statements->len; i++)
+  for (guint i = 0, op_index = 0; i < statements->len || (ops != NULL && op_index < ops->len); i++)
     {
-      const char *sql = g_ptr_array_index (statements, i);
+      const char *sql;
       gboolean skip = FALSE;
 
-      if (!transactional && i < done)
+      while (ops != NULL && i >= statements->len && op_index < ops->len)
+        {
+          g_autoptr(GPtrArray) some = NULL;
+
+          some = _strata_migrator_render_op_live (self->driver, strata_driver_get_dialect (self->driver),
+                                                  g_ptr_array_index (ops, op_index), run->state,
+                                                  run->rebuild->tables, run->cancellable, &local_error);
+          if (some == NULL)
+            {
+              g_prefix_error (&local_error, "operation %u: ", op_index);
+              break;
+            }
+          op_index++;
+          for (guint j = 0; j < some->len; j++)
+            g_ptr_array_add (statements, g_steal_pointer (&some->pdata[j]));
+        }
+
+      if (local_error == NULL && i >= statements->len)
+        break;
+
+      sql = local_error == NULL ? g_ptr_array_index (statements, i) : NULL;
+
+      if (sql != NULL && !transactional && i < done)
         {
           g_autofree char *note = g_strdup_printf ("-- done before the interruption: %s", sql);
 
@@ -412,7 +490,7 @@ run_step_body (Run        *run,
           continue;
         }
 
-      if (!transactional)
+      if (sql != NULL && !transactional)
         {
           g_autofree char *notice = NULL;
 
@@ -426,15 +504,18 @@ run_step_body (Run        *run,
               _strata_migrator_record_failure (self, step, started, local_error);
               g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ",
                                           describe_lazily (&what, script));
+              g_ptr_array_unref (statements);
               return FALSE;
             }
           if (notice != NULL)
             run_emit (run, signals[NOTICE], step, index, 0, notice);
         }
 
-      run_emit (run, signals[STATEMENT], step, index, 0, sql);
+      if (sql != NULL)
+        run_emit (run, signals[STATEMENT], step, index, 0, sql);
 
-      if ((!skip && !strata_driver_execute (self->driver, sql, run->cancellable, &local_error)) ||
+      if (local_error != NULL ||
+          (!skip && !strata_driver_execute (self->driver, sql, run->cancellable, &local_error)) ||
           (!transactional && !_strata_resume_progress (self, progress_row, statements, i + 1, run->cancellable, &local_error)))
         {
           _strata_migrator_rollback (self);
@@ -457,9 +538,11 @@ run_step_body (Run        *run,
                            leftovers ? leftovers : "");
             }
 
+          g_ptr_array_unref (statements);
           return FALSE;
         }
     }
+  g_ptr_array_unref (statements);
 
   if (!_strata_driver_rebuild_finish (self->driver, run->rebuild, run->cancellable, &local_error))
     {
@@ -581,9 +664,11 @@ run_step_batched (Run     *run,
   if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
     run->stored = _strata_stored_render (script, state, strata_driver_get_dialect (self->driver));
 
-  /* With the graph: a downgrade without one of its own is the inverse
-   * computed from the schema before the revision (drops invert too). */
-  if (!(statements = _strata_migrator_render_step_with_state (self->graph, step, strata_driver_get_dialect (self->driver),
+  /* What the step runs was decided for the plan (a revision without
+   * "downgrade" runs the inverse computed from the replayed schema, as on
+   * SQLite and in --sql). */
+  if (!(statements = _strata_migrator_render_step_with_state (NULL, step, g_ptr_array_index (run->ops, index),
+                                                              strata_driver_get_dialect (self->driver),
                                                               state, NULL, error)))
     {
       g_clear_pointer (&run->state, strata_model_unref);
@@ -664,6 +749,48 @@ strata_migrator_prepare_batches (StrataMigrator  *self,
   return TRUE;
 }
 
+/* Whether the table @op rebuilds (from the live table, when it runs) can
+ * be there then: the migrations made it (@state), it is in the database
+ * now, or raw SQL run before it in the plan names it (@raw, lower case). */
+static gboolean
+rebuild_has_a_table (StrataMigrator  *self,
+                     StrataModel     *state,
+                     GString         *raw,
+                     StrataOp        *op,
+                     StrataDialect    dialect,
+                     GError         **error)
+{
+  const char *table = strata_op_get_table (op);
+  g_autoptr(StrataResult) found = NULL;
+  g_autofree char *lower = NULL;
+  const char *params[1] = { table };
+
+  if (state == NULL || table == NULL || dialect != STRATA_DIALECT_SQLITE ||
+      !strata_op_runs_on (op, dialect) || strata_op_get_kind (op) == STRATA_OP_DROP_COLUMN ||
+      !_strata_dialect_sqlite_needs_rebuild (op) || strata_model_lookup_table (state, table) != NULL)
+    return TRUE;
+
+  lower = g_ascii_strdown (table, -1);
+  if (strstr (raw->str, lower) != NULL)
+    return TRUE;
+
+  found = strata_driver_query_params (self->driver,
+                                      "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = $1 COLLATE NOCASE",
+                                      1, params, NULL, NULL);
+  if (found != NULL && strata_result_get_n_rows (found) > 0)
+    return TRUE;
+
+  {
+    g_autofree char *what = strata_op_describe (op);
+
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED,
+                 "%s (%s) needs a table rebuild on SQLite, and the definition of table %s is not known "
+                 "from the migrations nor in the database",
+                 strata_op_get_name (op), what, table);
+  }
+  return FALSE;
+}
+
 /* Renders every step of @plan as the run will, before any of it runs: an
  * error that needs no database (a rebuild that cannot be rendered, an
  * operation the dialect cannot do, an irreversible step) is found before the
@@ -671,11 +798,13 @@ strata_migrator_prepare_batches (StrataMigrator  *self,
 static gboolean
 strata_migrator_check_plan (StrataMigrator  *self,
                             StrataPlan      *plan,
+                            GPtrArray       *plan_ops,
                             GError         **error)
 {
   StrataDialect dialect = strata_driver_get_dialect (self->driver);
   g_autoptr(StrataModel) state = NULL;
   g_autoptr(GPtrArray) rebuilt = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) raw = g_string_new (NULL);
   guint n_steps = strata_plan_get_n_steps (plan);
 
   if (self->graph != NULL &&
@@ -687,24 +816,66 @@ strata_migrator_check_plan (StrataMigrator  *self,
   for (guint i = 0; i < n_steps; i++)
     {
       StrataStep *step = strata_plan_get_step (plan, i);
+      GPtrArray *ops = g_ptr_array_index (plan_ops, i);
       g_autoptr(GPtrArray) statements = NULL;
       g_autoptr(GError) local_error = NULL;
 
       g_ptr_array_set_size (rebuilt, 0);
-      if (_strata_driver_can_batch (self->driver) &&
-          strata_script_get_transactional (strata_step_get_script (step)))
+      if (_strata_driver_can_rebuild (self->driver))
+        {
+          /* As the run renders: each operation from the database as it will
+           * be (a rebuild from the live table, left to the run), names
+           * checked against the schema. */
+          statements = g_ptr_array_new_with_free_func (g_free);
+          for (guint j = 0; j < ops->len; j++)
+            {
+              StrataOp *op = g_ptr_array_index (ops, j);
+              g_autoptr(GPtrArray) some = NULL;
+
+              if (strata_op_runs_on (op, dialect) && strata_op_get_kind (op) == STRATA_OP_SQL &&
+                  op->sql[dialect] != NULL)
+                {
+                  g_autofree char *lower = g_ascii_strdown (op->sql[dialect], -1);
+
+                  g_string_append_printf (raw, "%s\n", lower);
+                }
+
+              if (!rebuild_has_a_table (self, state, raw, op, dialect, &local_error))
+                some = NULL;
+              else
+                some = _strata_migrator_render_op_live (NULL, dialect, op, state, rebuilt, NULL, &local_error);
+
+              if (some == NULL)
+                {
+                  g_autofree char *what = _strata_describe_revision (strata_step_get_script (step));
+
+                  g_prefix_error (&local_error, "%s: operation %u: ", what, j);
+                  g_clear_pointer (&statements, g_ptr_array_unref);
+                  break;
+                }
+            }
+        }
+      else if (_strata_driver_can_batch (self->driver) &&
+               strata_script_get_transactional (strata_step_get_script (step)))
         {
           g_autoptr(GPtrArray) with_state = NULL;
 
-          /* Such a step goes as rendered without a model (one batch, with
-           * the graph for the inverse of a downgrade); the model follows
-           * for the steps after it. */
-          statements = _strata_migrator_render_step_with_state (self->graph, step, dialect, NULL, NULL, &local_error);
-          if (state != NULL)
-            with_state = _strata_migrator_render_step_with_state (self->graph, step, dialect, state, rebuilt, NULL);
+          /* As the batch renders it: against the schema on the way up, else
+           * without one; the model follows for the steps after it. */
+          if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
+            statements = _strata_migrator_render_step_with_state (NULL, step, ops, dialect, state, rebuilt,
+                                                                  &local_error);
+          else
+            {
+              statements = _strata_migrator_render_step_with_state (NULL, step, ops, dialect, NULL, NULL,
+                                                                    &local_error);
+              if (state != NULL)
+                with_state = _strata_migrator_render_step_with_state (NULL, step, ops, dialect, state, rebuilt,
+                                                                      NULL);
+            }
         }
       else
-        statements = _strata_migrator_render_step_with_state (self->graph, step, dialect, state, rebuilt,
+        statements = _strata_migrator_render_step_with_state (NULL, step, ops, dialect, state, rebuilt,
                                                               &local_error);
 
       if (statements == NULL)
@@ -726,6 +897,8 @@ strata_migrator_run_internal (StrataMigrator  *self,
                               GError         **error)
 {
   g_autoptr(StrataRebuild) rebuild = _strata_rebuild_new ();
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GError) local_error = NULL;
   Run run = { self, plan, context, cancellable, strata_plan_get_n_steps (plan), FALSE, NULL, NULL,
               rebuild, NULL };
   g_autofree char *lock_name = NULL;
@@ -751,7 +924,18 @@ strata_migrator_run_internal (StrataMigrator  *self,
       return FALSE;
     }
 
-  if (!strata_migrator_check_plan (self, plan, error))
+  /* What each step runs on the run's dialect, decided once for the plan
+   * (one replay), then the whole plan rendered before any of it runs. */
+  if (!(ops = strata_plan_dup_operations_for_dialect (plan, self->graph, strata_driver_get_dialect (self->driver),
+                                                      &local_error)))
+    {
+      g_set_error (error, local_error->domain, local_error->code,
+                   "%s (found before running the plan: nothing was changed)", local_error->message);
+      return FALSE;
+    }
+  run.ops = ops;
+
+  if (!strata_migrator_check_plan (self, plan, ops, error))
     return FALSE;
 
   if (!_strata_migrator_ensure_session (self, cancellable, error))

@@ -136,5 +136,14 @@ GPtrArray       *strata_migrator_render_step_for_graph (StrataGraph      *graph,
                                                         StrataDialect     dialect,
                                                         GPtrArray        *rebuilt,
                                                         GError          **error);
+/* The schema the migrations up to @heads make, as the engine of @driver
+ * itself has it (raw SQL's objects included): what drift compares a
+ * database with. */
+StrataModel     *strata_migrator_dup_expected_schema (StrataGraph        *graph,
+                                                      const char * const *heads,
+                                                      StrataDriver       *driver,
+                                                      const char * const *exclude,
+                                                      GCancellable       *cancellable,
+                                                      GError            **error);
 
 G_END_DECLS

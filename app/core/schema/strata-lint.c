@@ -20,6 +20,7 @@
 
 #include "strata-type-map.h"
 #include "strata-lint.h"
+#include "strata-lint-private.h"
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
 #include "strata-sql-lexer-private.h"
@@ -701,4 +702,16 @@ strata_lint_ops_advance (GPtrArray     *ops,
   g_return_val_if_fail (dialect == STRATA_DIALECT_SQLITE || dialect == STRATA_DIALECT_POSTGRESQL, NULL);
 
   return lint_ops (ops, state, has_downgrade, dialect, TRUE);
+}
+
+/* strata_lint_ops() on @state itself, for both dialects: a history linted
+ * in one pass (strata_lint_scripts()) */
+GPtrArray *
+_strata_lint_ops_advance (GPtrArray   *ops,
+                          StrataModel *state,
+                          gboolean     has_downgrade)
+{
+  g_return_val_if_fail (ops != NULL, NULL);
+
+  return lint_ops (ops, state, has_downgrade, LINT_ALL_DIALECTS, TRUE);
 }

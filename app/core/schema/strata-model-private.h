@@ -82,6 +82,11 @@ void              _strata_table_fill_json          (StrataTable         *self,
  * the model's name map is rebuilt on the next lookup. */
 void         _strata_model_forget_names    (StrataModel         *self);
 
+/* A copy of @self that shares its tables: for replay, which never changes
+ * a table in place (it replaces it with a changed copy), so a step costs
+ * its own operations and not the size of the schema. */
+StrataModel *_strata_model_copy_shared     (StrataModel         *self);
+
 /* Refuses @op when it names a table or column that differs only in case
  * from one in @state (the schema before it): SQLite would take them for
  * one, PostgreSQL for two. */

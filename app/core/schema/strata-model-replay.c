@@ -1164,7 +1164,7 @@ invert_one (StrataModel  *state,
 
     case STRATA_OP_DROP_COLUMN:
       {
-        g_autoptr(StrataModel) after = strata_model_copy (state);
+        g_autoptr(StrataModel) after = _strata_model_copy_shared (state);
         StrataColumn *column;
 
         if (table == NULL || !(column = strata_table_lookup_column (table, op->column)))
@@ -1306,7 +1306,7 @@ strata_model_invert_ops (StrataModel  *before,
   g_return_val_if_fail (before != NULL, NULL);
   g_return_val_if_fail (ops != NULL, NULL);
 
-  state = strata_model_copy (before);
+  state = _strata_model_copy_shared (before);
 
   for (guint i = 0; i < ops->len; i++)
     {

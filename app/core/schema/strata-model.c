@@ -2683,6 +2683,30 @@ strata_model_copy (StrataModel *self)
   return copy;
 }
 
+StrataModel *
+_strata_model_copy_shared (StrataModel *self)
+{
+  StrataModel *copy = strata_model_new ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy->dialect = self->dialect;
+  for (guint i = 0; i < self->enum_names->len; i++)
+    {
+      const char *name = g_ptr_array_index (self->enum_names, i);
+      strata_model_set_enum (copy, name, strata_model_lookup_enum (self, name));
+    }
+  for (guint i = 0; i < self->sequences->len; i++)
+    {
+      Sequence *sequence = g_ptr_array_index (self->sequences, i);
+      strata_model_add_sequence (copy, sequence->name, sequence->start, sequence->increment);
+    }
+  for (guint i = 0; i < self->tables->len; i++)
+    g_ptr_array_add (copy->tables, strata_table_ref (g_ptr_array_index (self->tables, i)));
+
+  return copy;
+}
+
 /* "enums": [{"name", "values"}], "sequences": [{"name", "start"?,
  * "increment"?}]. */
 static gboolean

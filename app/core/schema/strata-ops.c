@@ -70,6 +70,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <pg_query.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -1297,6 +1298,50 @@ sql_looks_destructive (const char *sql)
   return g_regex_match (regex, sql, 0, NULL);
 }
 
+/* PostgreSQL's own grammar (libpg_query, as the driver splits scripts)
+ * reads @sql: whether a statement drops, deletes, truncates or drops a
+ * column. Words in string literals, comments and dollar-quoted bodies do
+ * not count; statements of a BEGIN ATOMIC body do. FALSE in *@parsed when
+ * the grammar refuses the text. */
+static gboolean
+pg_sql_is_destructive (const char *sql,
+                       gboolean   *parsed)
+{
+  static const char * const nodes[] = {
+    "\"DropStmt\":", "\"DeleteStmt\":", "\"TruncateStmt\":", "\"subtype\":\"AT_DropColumn\"",
+  };
+  PgQueryParseResult result = pg_query_parse (sql);
+  gboolean destructive = FALSE;
+
+  *parsed = result.error == NULL && result.parse_tree != NULL;
+  for (guint i = 0; *parsed && i < G_N_ELEMENTS (nodes) && !destructive; i++)
+    destructive = strstr (result.parse_tree, nodes[i]) != NULL;
+
+  pg_query_free_parse_result (result);
+
+  return destructive;
+}
+
+static gboolean
+sql_op_is_destructive (StrataOp *op)
+{
+  const char *pg = op->sql[STRATA_DIALECT_POSTGRESQL];
+  const char *sqlite = op->sql[STRATA_DIALECT_SQLITE];
+  gboolean parsed = FALSE;
+  gboolean destructive = FALSE;
+
+  if (*pg != '\0')
+    destructive = pg_sql_is_destructive (pg, &parsed);
+  if (!parsed)
+    destructive = sql_looks_destructive (pg);
+
+  /* The same text on SQLite is the same statements. */
+  if (op->sql_per_dialect || !parsed)
+    destructive |= sql_looks_destructive (sqlite);
+
+  return destructive;
+}
+
 /**
  * strata_op_is_destructive:
  * @op: an operation
@@ -1321,8 +1366,7 @@ strata_op_is_destructive (StrataOp *op)
       return op->type != NULL;
 
     case STRATA_OP_SQL:
-      return sql_looks_destructive (op->sql[STRATA_DIALECT_SQLITE]) ||
-             sql_looks_destructive (op->sql[STRATA_DIALECT_POSTGRESQL]);
+      return sql_op_is_destructive (op);
 
     case STRATA_OP_CREATE_TABLE:
     case STRATA_OP_RENAME_TABLE:

@@ -6,6 +6,8 @@
 #pragma once
 
 #include "strata-dialect.h"
+#include "strata-model.h"
+#include "strata-ops.h"
 
 G_BEGIN_DECLS
 
@@ -47,5 +49,17 @@ void       _strata_dialect_append_rebuild_check    (GString          *out,
                                                     StrataDialect     dialect);
 void       _strata_dialect_append_rebuild_epilogue (GString          *out,
                                                     StrataDialect     dialect);
+
+gboolean   _strata_dialect_sqlite_may_rebuild        (StrataOp         *op);
+gboolean   _strata_dialect_sqlite_needs_rebuild      (StrataOp         *op);
+gboolean   _strata_dialect_sqlite_column_is_involved (StrataTable      *table,
+                                                      const char       *column);
+/* Whether @op renders on SQLite from the schema alone (enum types: an
+ * alter_enum, or an enum column whose CHECK takes the type's values). */
+gboolean   _strata_dialect_sqlite_needs_model        (StrataOp         *op);
+/* The expression of the CHECK that keeps @column to an enum type's
+ * @values on SQLite, as a column definition writes it. */
+char      *_strata_dialect_sqlite_enum_check         (const char          *column,
+                                                      const char * const  *values);
 
 G_END_DECLS

@@ -33,7 +33,7 @@
 
 #include <string.h>
 
-#include "strata-dialect.h"
+#include "strata-dialect-private.h"
 #include "strata-error.h"
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
@@ -144,8 +144,8 @@ strata_dialect_render_sqlite_rebuild (StrataTable *before,
 
 /* Whether SQLite's DROP COLUMN would refuse: the column is part of a key,
  * an index or a constraint. */
-static gboolean
-column_is_involved (StrataTable *table,
+gboolean
+_strata_dialect_sqlite_column_is_involved (StrataTable *table,
                     const char  *column)
 {
   StrataColumn *def = strata_table_lookup_column (table, column);
@@ -215,8 +215,17 @@ op_has_unresolved_enum (StrataOp *op)
   return FALSE;
 }
 
-static gboolean
-may_rebuild (StrataOp *op)
+gboolean
+_strata_dialect_sqlite_needs_model (StrataOp *op)
+{
+  if (op->kind == STRATA_OP_ALTER_ENUM)
+    return TRUE;
+
+  return (op->kind == STRATA_OP_CREATE_TABLE || op->kind == STRATA_OP_ADD_COLUMN) && op_has_unresolved_enum (op);
+}
+
+gboolean
+_strata_dialect_sqlite_may_rebuild (StrataOp *op)
 {
   switch (op->kind)
     {
@@ -334,6 +343,30 @@ render_sqlite_alter_enum (StrataOp     *op,
  *
  * Returns: (transfer full) (element-type utf8) (nullable): the statements
  */
+/**
+ * _strata_dialect_sqlite_needs_rebuild:
+ * @op: an operation
+ *
+ * Whether @op may need a table rebuild on SQLite: SQLite cannot run it in
+ * place, or it drops a column (which may be part of a key or an index: only
+ * the table at that moment tells).
+ */
+gboolean
+_strata_dialect_sqlite_needs_rebuild (StrataOp *op)
+{
+  g_autoptr(GPtrArray) some = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (op->kind == STRATA_OP_DROP_COLUMN)
+    return TRUE;
+  if (!_strata_dialect_sqlite_may_rebuild (op))
+    return FALSE;
+
+  some = strata_dialect_render_op (STRATA_DIALECT_SQLITE, op, &local_error);
+
+  return some == NULL && g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED);
+}
+
 GPtrArray *
 strata_dialect_render_ops_with_model (StrataDialect   dialect,
                                       GPtrArray      *ops,
@@ -406,11 +439,11 @@ strata_dialect_render_ops_with_model (StrataDialect   dialect,
         }
 
       if (dialect == STRATA_DIALECT_SQLITE && op->kind == STRATA_OP_DROP_COLUMN &&
-          table != NULL && column_is_involved (table, op->column))
+          table != NULL && _strata_dialect_sqlite_column_is_involved (table, op->column))
         rebuild = TRUE;
       else if (!(some = strata_dialect_render_op (dialect, op, &local_error)))
         {
-          if (dialect != STRATA_DIALECT_SQLITE || !may_rebuild (op) ||
+          if (dialect != STRATA_DIALECT_SQLITE || !_strata_dialect_sqlite_may_rebuild (op) ||
               !g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED))
             {
               g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "operation %u: ", i);

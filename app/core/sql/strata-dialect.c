@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "strata-dialect.h"
+#include "strata-dialect-private.h"
 #include "strata-error.h"
 #include "strata-json-private.h"
 #include "strata-model-private.h"
@@ -188,17 +189,10 @@ render_column (StrataDialect  dialect,
   if (dialect == STRATA_DIALECT_SQLITE &&
       strata_data_type_get_enum_values (strata_column_get_data_type (column)) != NULL)
     {
-      const char * const *values = strata_data_type_get_enum_values (strata_column_get_data_type (column));
+      g_autofree char *check = _strata_dialect_sqlite_enum_check (
+        strata_column_get_name (column), strata_data_type_get_enum_values (strata_column_get_data_type (column)));
 
-      g_string_append (out, " CHECK (");
-      append_identifier (out, dialect, strata_column_get_name (column));
-      g_string_append (out, " IN (");
-      for (guint i = 0; values[i] != NULL; i++)
-        {
-          g_autofree char *literal = strata_dialect_quote_literal (dialect, values[i]);
-          g_string_append_printf (out, "%s%s", i > 0 ? ", " : "", literal);
-        }
-      g_string_append (out, "))");
+      g_string_append_printf (out, " CHECK (%s)", check);
     }
 
   if (inline_primary_key)
@@ -505,6 +499,60 @@ render_insert_row (StrataDialect  dialect,
   return g_string_free (out, FALSE);
 }
 
+/* PostgreSQL: after rows with explicit values, the identity or serial
+ * sequence of each column given is advanced past the largest value, so the
+ * next INSERT that leaves the column out does not collide. The server
+ * decides which columns own a sequence (pg_get_serial_sequence), at run
+ * time; a sequence already further on is left where it is. */
+static char *
+render_advance_sequences (const char *table,
+                          JsonArray  *rows)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *quoted = strata_dialect_quote_identifier (STRATA_DIALECT_POSTGRESQL, table);
+  g_autofree char *table_literal = strata_dialect_quote_literal (STRATA_DIALECT_POSTGRESQL, quoted);
+  GString *out = g_string_new (NULL);
+  const char *sep = "";
+
+  g_string_append (out, "DO $strata$DECLARE c text; s regclass; m bigint; BEGIN\n"
+                        "FOREACH c IN ARRAY ARRAY[");
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      g_autoptr(GList) members = json_object_get_members (row);
+
+      for (const GList *l = members; l != NULL; l = l->next)
+        {
+          g_autofree char *literal = NULL;
+
+          if (!g_hash_table_add (seen, l->data))
+            continue;
+          literal = strata_dialect_quote_literal (STRATA_DIALECT_POSTGRESQL, l->data);
+          g_string_append_printf (out, "%s%s", sep, literal);
+          sep = ", ";
+        }
+    }
+  g_string_append_printf (out, "]::text[] LOOP\n"
+                               "  s := pg_get_serial_sequence(%s, c);\n"
+                               "  CONTINUE WHEN s IS NULL;\n"
+                               "  EXECUTE format('SELECT max(%%I)::bigint FROM %%s', c, %s) INTO m;\n"
+                               "  IF m IS NOT NULL AND m >= COALESCE(pg_sequence_last_value(s), "
+                               "(SELECT seqmin FROM pg_sequence WHERE seqrelid = s)) THEN\n"
+                               "    PERFORM setval(s, m);\n"
+                               "  END IF;\n"
+                               "END LOOP;\n"
+                               "END$strata$",
+                          table_literal, table_literal);
+
+  if (g_hash_table_size (seen) == 0)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+
+  return g_string_free (out, FALSE);
+}
+
 /* Raw SQL as written, without the trailing ';' and whitespace. The text may
  * hold several statements; drivers run all of it (sqlite3_exec, PQexec). */
 static char *
@@ -741,6 +789,13 @@ strata_dialect_render_op (StrataDialect   dialect,
       for (guint i = 0; i < json_array_get_length (op->rows); i++)
         g_ptr_array_add (statements, render_insert_row (dialect, op->table,
                                                         json_array_get_object_element (op->rows, i)));
+      if (dialect == STRATA_DIALECT_POSTGRESQL)
+        {
+          char *advance = render_advance_sequences (op->table, op->rows);
+
+          if (advance != NULL)
+            g_ptr_array_add (statements, advance);
+        }
       break;
 
     case STRATA_OP_SQL:
@@ -935,3 +990,22 @@ strata_dialect_create_history_table (StrataDialect  dialect,
 }
 
 /* }}} */
+
+char *
+_strata_dialect_sqlite_enum_check (const char          *column,
+                                   const char * const  *values)
+{
+  GString *out = g_string_new (NULL);
+
+  append_identifier (out, STRATA_DIALECT_SQLITE, column);
+  g_string_append (out, " IN (");
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    {
+      g_autofree char *literal = strata_dialect_quote_literal (STRATA_DIALECT_SQLITE, values[i]);
+
+      g_string_append_printf (out, "%s%s", i > 0 ? ", " : "", literal);
+    }
+  g_string_append (out, ")");
+
+  return g_string_free (out, FALSE);
+}

@@ -18,6 +18,8 @@
 #include <poll.h>
 #include <string.h>
 
+#include <pg_query.h>
+
 #include "strata-driver-pg-private.h"
 #include "strata-driver-private.h"
 #include "strata-error.h"
@@ -86,10 +88,42 @@ G_DEFINE_FINAL_TYPE (StrataDriverPg, strata_driver_pg, STRATA_TYPE_DRIVER)
 
 /* Statement splitting {{{ */
 
+/* By PostgreSQL's own grammar (libpg_query): dollar quotes, BEGIN ATOMIC …
+ * END bodies, CREATE RULE … DO ALSO (a; b) stay one statement each. Text
+ * the parser refuses is split by PostgreSQL's scanner, so the server
+ * reports the error on the statement at fault. */
 GPtrArray *
 _strata_driver_pg_split_statements (const char *sql)
 {
-  return _strata_sql_split_statements (sql, STRATA_SQL_LEX_POSTGRESQL);
+  GPtrArray *statements = g_ptr_array_new_with_free_func (g_free);
+  PgQuerySplitResult result = pg_query_split_with_parser (sql);
+
+  if (result.error != NULL)
+    {
+      pg_query_free_split_result (result);
+      result = pg_query_split_with_scanner (sql);
+    }
+
+  if (result.error != NULL)
+    {
+      pg_query_free_split_result (result);
+      g_ptr_array_unref (statements);
+      return _strata_sql_split_statements (sql, STRATA_SQL_LEX_POSTGRESQL);
+    }
+
+  for (int i = 0; i < result.n_stmts; i++)
+    {
+      PgQuerySplitStmt *stmt = result.stmts[i];
+      g_autofree char *text = g_strndup (sql + stmt->stmt_location, stmt->stmt_len);
+
+      g_strstrip (text);
+      if (*text != '\0')
+        g_ptr_array_add (statements, g_steal_pointer (&text));
+    }
+
+  pg_query_free_split_result (result);
+
+  return statements;
 }
 
 /* }}} */

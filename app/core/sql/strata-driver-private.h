@@ -12,6 +12,7 @@
 #include "strata-url.h"
 #include "strata-loader-private.h"
 #include "strata-model.h"
+#include "strata-ops.h"
 
 G_BEGIN_DECLS
 
@@ -112,14 +113,10 @@ struct _StrataDriverClass
                                    GCancellable        *cancellable,
                                    GError             **error);
   /* Optional: what running a table rebuild needs around its statements
-   * (strata_dialect_render_ops_with_model): @rebuild_begin outside the
-   * transaction, @rebuild_save inside it before the statements,
-   * @rebuild_finish after them before COMMIT, @rebuild_end after it. */
+   * (@render_op_live renders them): @rebuild_begin outside the
+   * transaction, @rebuild_finish after the statements before COMMIT,
+   * @rebuild_end after it. */
   gboolean      (*rebuild_begin)  (StrataDriver        *self,
-                                   StrataRebuild       *rebuild,
-                                   GCancellable        *cancellable,
-                                   GError             **error);
-  gboolean      (*rebuild_save)   (StrataDriver        *self,
                                    StrataRebuild       *rebuild,
                                    GCancellable        *cancellable,
                                    GError             **error);
@@ -129,6 +126,18 @@ struct _StrataDriverClass
                                    GError             **error);
   void          (*rebuild_end)    (StrataDriver        *self,
                                    StrataRebuild       *rebuild);
+  /* Optional: the statements of one operation, rendered from the database
+   * as it is at that moment, inside the step's transaction (SQLite: table
+   * rebuilds from the live table). @state (nullable, not changed) is the
+   * schema the migrations describe before @op, for what only it tells
+   * (which columns use an enum type). Without it, the dialect renders @op. */
+  GPtrArray    *(*render_op_live) (StrataDriver        *self,
+                                   StrataOp            *op,
+                                   StrataModel         *state,
+                                   GPtrArray           *rebuilt,
+                                   GCancellable        *cancellable,
+                                   GError             **error);
+
 
   /* Optional: waits for another session's lock end after @msec when
    * nothing else (the session, the role, the server) bounds them. */
@@ -156,17 +165,12 @@ struct _StrataDriverClass
  * StrataRebuild:
  *
  * One step's table rebuilds. The migrator fills @tables (the tables the
- * step's statements rebuild), @known_indexes (index names the migrations
- * made, which the rebuild's statements recreate themselves) and @state (the
- * schema after the step); the driver keeps what it needs in @saved and
- * @restore.
+ * step may rebuild; @render_op_live adds those it rebuilds); the driver
+ * keeps in @restore whether foreign keys go back on.
  */
 struct _StrataRebuild
 {
   GPtrArray   *tables;
-  GHashTable  *known_indexes;
-  StrataModel *state;
-  GPtrArray   *saved;
   gboolean     restore;
 };
 
@@ -195,12 +199,14 @@ gboolean      _strata_driver_rebuild_begin        (StrataDriver        *self,
                                                    StrataRebuild       *rebuild,
                                                    GCancellable        *cancellable,
                                                    GError             **error);
-gboolean      _strata_driver_rebuild_save         (StrataDriver        *self,
+gboolean      _strata_driver_rebuild_finish       (StrataDriver        *self,
                                                    StrataRebuild       *rebuild,
                                                    GCancellable        *cancellable,
                                                    GError             **error);
-gboolean      _strata_driver_rebuild_finish       (StrataDriver        *self,
-                                                   StrataRebuild       *rebuild,
+GPtrArray    *_strata_driver_render_op_live       (StrataDriver        *self,
+                                                   StrataOp            *op,
+                                                   StrataModel         *state,
+                                                   GPtrArray           *rebuilt,
                                                    GCancellable        *cancellable,
                                                    GError             **error);
 void          _strata_driver_rebuild_end          (StrataDriver        *self,
@@ -242,6 +248,10 @@ gboolean      _strata_driver_sqlite_read_header   (StrataDriverSqlite  *self,
  * engine. */
 StrataModel  *_strata_introspect_sqlite           (StrataDriver        *self,
                                                    const char * const  *exclude,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+StrataModel  *_strata_introspect_sqlite_verbatim  (StrataDriver        *self,
+                                                   const char * const  *only,
                                                    GCancellable        *cancellable,
                                                    GError             **error);
 StrataModel  *_strata_introspect_pg               (StrataDriver        *self,

@@ -14,14 +14,16 @@ gboolean _strata_driver_sqlite_rebuild_begin  (StrataDriver   *self,
                                                StrataRebuild  *rebuild,
                                                GCancellable   *cancellable,
                                                GError        **error);
-gboolean _strata_driver_sqlite_rebuild_save   (StrataDriver   *self,
-                                               StrataRebuild  *rebuild,
-                                               GCancellable   *cancellable,
-                                               GError        **error);
 gboolean _strata_driver_sqlite_rebuild_finish (StrataDriver   *self,
                                                StrataRebuild  *rebuild,
                                                GCancellable   *cancellable,
                                                GError        **error);
+GPtrArray *_strata_driver_sqlite_render_op_live (StrataDriver   *self,
+                                                 StrataOp       *op,
+                                                 StrataModel    *state,
+                                                 GPtrArray      *rebuilt,
+                                                 GCancellable   *cancellable,
+                                                 GError        **error);
 void     _strata_driver_sqlite_rebuild_end    (StrataDriver   *self,
                                                StrataRebuild  *rebuild);
 

@@ -579,9 +579,9 @@ strata_driver_sqlite_class_init (StrataDriverSqliteClass *klass)
   driver_class->unlock = strata_driver_sqlite_unlock;
   driver_class->interrupt = strata_driver_sqlite_interrupt;
   driver_class->rebuild_begin = _strata_driver_sqlite_rebuild_begin;
-  driver_class->rebuild_save = _strata_driver_sqlite_rebuild_save;
   driver_class->rebuild_finish = _strata_driver_sqlite_rebuild_finish;
   driver_class->rebuild_end = _strata_driver_sqlite_rebuild_end;
+  driver_class->render_op_live = _strata_driver_sqlite_render_op_live;
 
   /**
    * StrataDriverSqlite::lock-waiting:

@@ -17,7 +17,6 @@ _strata_rebuild_new (void)
   StrataRebuild *rebuild = g_new0 (StrataRebuild, 1);
 
   rebuild->tables = g_ptr_array_new_with_free_func (g_free);
-  rebuild->known_indexes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   return rebuild;
 }
@@ -26,9 +25,6 @@ void
 _strata_rebuild_reset (StrataRebuild *rebuild)
 {
   g_ptr_array_set_size (rebuild->tables, 0);
-  g_hash_table_remove_all (rebuild->known_indexes);
-  g_clear_pointer (&rebuild->saved, g_ptr_array_unref);
-  rebuild->state = NULL;
   rebuild->restore = FALSE;
 }
 
@@ -40,7 +36,6 @@ _strata_rebuild_free (StrataRebuild *rebuild)
 
   _strata_rebuild_reset (rebuild);
   g_ptr_array_unref (rebuild->tables);
-  g_hash_table_unref (rebuild->known_indexes);
   g_free (rebuild);
 }
 
@@ -185,20 +180,6 @@ _strata_driver_rebuild_begin (StrataDriver   *self,
 }
 
 gboolean
-_strata_driver_rebuild_save (StrataDriver   *self,
-                             StrataRebuild  *rebuild,
-                             GCancellable   *cancellable,
-                             GError        **error)
-{
-  StrataDriverClass *klass = STRATA_DRIVER_GET_CLASS (self);
-
-  if (klass->rebuild_save == NULL || rebuild->tables->len == 0)
-    return TRUE;
-
-  return klass->rebuild_save (self, rebuild, cancellable, error);
-}
-
-gboolean
 _strata_driver_rebuild_finish (StrataDriver   *self,
                                StrataRebuild  *rebuild,
                                GCancellable   *cancellable,
@@ -210,6 +191,38 @@ _strata_driver_rebuild_finish (StrataDriver   *self,
     return TRUE;
 
   return klass->rebuild_finish (self, rebuild, cancellable, error);
+}
+
+/**
+ * _strata_driver_render_op_live:
+ * @self: a driver
+ * @op: the operation to run next
+ * @state: (nullable): the schema the migrations describe before @op (not
+ *   changed)
+ * @rebuilt: (nullable) (element-type utf8): receives the tables rebuilt
+ *
+ * The statements that run @op on the database as it is now (read inside
+ * the transaction): the engine's own where it has a way of its own (SQLite
+ * rebuilds a table from its live definition), else the dialect's.
+ *
+ * Returns: (transfer full) (element-type utf8): the statements, or %NULL
+ */
+GPtrArray *
+_strata_driver_render_op_live (StrataDriver   *self,
+                               StrataOp       *op,
+                               StrataModel    *state,
+                               GPtrArray      *rebuilt,
+                               GCancellable   *cancellable,
+                               GError        **error)
+{
+  StrataDriverClass *klass = STRATA_DRIVER_GET_CLASS (self);
+
+  g_return_val_if_fail (STRATA_IS_DRIVER (self), NULL);
+
+  if (klass->render_op_live != NULL)
+    return klass->render_op_live (self, op, state, rebuilt, cancellable, error);
+
+  return strata_dialect_render_op (strata_driver_get_dialect (self), op, error);
 }
 
 void

@@ -16,6 +16,7 @@
 
 #include <string.h>
 
+#include "strata-dialect.h"
 #include "strata-driver-private.h"
 #include "strata-error.h"
 #include "strata-introspect-private.h"
@@ -422,11 +423,40 @@ query (StrataDriver  *driver,
 
 #define USER_TABLES "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
 
+static StrataModel *introspect (StrataDriver        *driver,
+                                const char * const  *exclude,
+                                const char * const  *only,
+                                gboolean             verbatim,
+                                GCancellable        *cancellable,
+                                GError             **error);
+
 StrataModel *
 _strata_introspect_sqlite (StrataDriver        *driver,
                            const char * const  *exclude,
                            GCancellable        *cancellable,
                            GError             **error)
+{
+  return introspect (driver, exclude, NULL, FALSE, cancellable, error);
+}
+
+/* For a table rebuild: each column keeps its declared type text, exactly
+ * (and so its affinity), whatever portable name it would map to. */
+StrataModel *
+_strata_introspect_sqlite_verbatim (StrataDriver        *driver,
+                                    const char * const  *only,
+                                    GCancellable        *cancellable,
+                                    GError             **error)
+{
+  return introspect (driver, NULL, only, TRUE, cancellable, error);
+}
+
+static StrataModel *
+introspect (StrataDriver        *driver,
+            const char * const  *exclude,
+            const char * const  *only,
+            gboolean             verbatim,
+            GCancellable        *cancellable,
+            GError             **error)
 {
   g_autoptr(StrataModel) model = strata_model_new ();
   g_autoptr(GHashTable) infos = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, table_info_free);
@@ -438,28 +468,43 @@ _strata_introspect_sqlite (StrataDriver        *driver,
   g_autoptr(StrataResult) index_columns = NULL;
   g_autoptr(GHashTable) index_cols = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                             (GDestroyNotify)g_ptr_array_unref);
+  g_autoptr(GString) filter = g_string_new (USER_TABLES);
+  g_autofree char *text = NULL;
 
-  if (!(tables = query (driver, "SELECT m.name, m.sql FROM sqlite_schema m WHERE " USER_TABLES
-                        " ORDER BY m.rowid", cancellable, error)) ||
-      !(columns = query (driver, "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk "
-                         "FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p "
-                         "WHERE " USER_TABLES " AND p.hidden = 0 ORDER BY m.rowid, p.cid",
-                         cancellable, error)) ||
-      !(fks = query (driver, "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete "
-                     "FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f "
-                     "WHERE " USER_TABLES " ORDER BY m.rowid, f.id DESC, f.seq",
-                     cancellable, error)) ||
-      !(indexes = query (driver, "SELECT m.name, l.name, l.\"unique\", l.origin, s.sql "
-                         "FROM sqlite_schema m JOIN pragma_index_list(m.name) l "
-                         "LEFT JOIN sqlite_schema s ON s.type = 'index' AND s.name = l.name "
-                         "WHERE " USER_TABLES " ORDER BY m.rowid, s.rowid",
-                         cancellable, error)) ||
-      !(index_columns = query (driver, "SELECT l.name, i.name "
-                               "FROM sqlite_schema m JOIN pragma_index_list(m.name) l "
-                               "JOIN pragma_index_xinfo(l.name) i "
-                               "WHERE " USER_TABLES " AND i.key = 1 ORDER BY l.name, i.seqno",
-                               cancellable, error)))
+  /* Some tables only (a rebuild reads the table it rebuilds). */
+  if (only != NULL)
+    {
+      g_string_append (filter, " AND m.name IN (");
+      for (guint i = 0; only[i] != NULL; i++)
+        {
+          g_autofree char *literal = strata_dialect_quote_literal (STRATA_DIALECT_SQLITE, only[i]);
+
+          g_string_append_printf (filter, "%s%s", i > 0 ? ", " : "", literal);
+        }
+      g_string_append (filter, ")");
+    }
+
+#define QUERY(out, format) \
+  (g_free (text), text = g_strdup_printf (format, filter->str), (out = query (driver, text, cancellable, error)) != NULL)
+
+  if (!QUERY (tables, "SELECT m.name, m.sql FROM sqlite_schema m WHERE %s ORDER BY m.rowid") ||
+      !QUERY (columns, "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk "
+                       "FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p "
+                       "WHERE %s AND p.hidden = 0 ORDER BY m.rowid, p.cid") ||
+      !QUERY (fks, "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete "
+                   "FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f "
+                   "WHERE %s ORDER BY m.rowid, f.id DESC, f.seq") ||
+      !QUERY (indexes, "SELECT m.name, l.name, l.\"unique\", l.origin, s.sql "
+                       "FROM sqlite_schema m JOIN pragma_index_list(m.name) l "
+                       "LEFT JOIN sqlite_schema s ON s.type = 'index' AND s.name = l.name "
+                       "WHERE %s ORDER BY m.rowid, s.rowid") ||
+      !QUERY (index_columns, "SELECT l.name, i.name "
+                             "FROM sqlite_schema m JOIN pragma_index_list(m.name) l "
+                             "JOIN pragma_index_xinfo(l.name) i "
+                             "WHERE %s AND i.key = 1 ORDER BY l.name, i.seqno"))
     return NULL;
+
+#undef QUERY
 
   for (guint row = 0; row < strata_result_get_n_rows (tables); row++)
     {
@@ -492,7 +537,10 @@ _strata_introspect_sqlite (StrataDriver        *driver,
       if (info == NULL)
         continue;
 
-      data_type = _strata_introspect_type (type && *type ? type : "blob");
+      if (verbatim && type != NULL && *type != '\0')
+        data_type = strata_data_type_new_per_dialect (type, type);
+      else
+        data_type = _strata_introspect_type (type && *type ? type : "blob");
       column = strata_column_new (name, data_type);
       strata_column_set_nullable (column, g_strcmp0 (strata_result_get_value (columns, row, 3), "0") == 0);
       if (default_expr != NULL)
