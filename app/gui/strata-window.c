@@ -720,6 +720,8 @@ strata_window_dispose (GObject *object)
     {
       for (guint i = 0; i < G_N_ELEMENTS (strata_window_settings); i++)
         g_settings_unbind (self, strata_window_settings[i].property);
+      /* Destroyed without a close request (Quit): saved here */
+      _strata_window_save_state (self, self->settings);
       g_settings_apply (self->settings);
       g_clear_object (&self->settings);
     }

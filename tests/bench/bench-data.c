@@ -33,6 +33,7 @@ typedef struct
   gint64 max_frame_gap;
   guint64 frames;
   guint  tick_id;
+  GArray *frame_gaps;  /* gint64, µs */
 } Gaps;
 
 static gboolean
@@ -53,9 +54,48 @@ after_paint_cb (GdkFrameClock *clock,
   gint64 now = g_get_monotonic_time ();
 
   if (gaps->last_paint != 0)
-    gaps->max_frame_gap = MAX (gaps->max_frame_gap, now - gaps->last_paint);
+    {
+      gint64 gap = now - gaps->last_paint;
+
+      gaps->max_frame_gap = MAX (gaps->max_frame_gap, gap);
+      g_array_append_val (gaps->frame_gaps, gap);
+    }
   gaps->last_paint = now;
   gaps->frames++;
+}
+
+static int
+compare_gaps (gconstpointer a,
+              gconstpointer b)
+{
+  gint64 x = *(const gint64 *)a;
+  gint64 y = *(const gint64 *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The gap @fraction of the frames came within, in ms */
+static double
+frame_gap_percentile (GArray *gaps,
+                      double  fraction)
+{
+  if (gaps->len == 0)
+    return 0;
+
+  return g_array_index (gaps, gint64, MIN (gaps->len - 1, (guint)(gaps->len * fraction))) / 1000.0;
+}
+
+static guint
+count_over (GArray *gaps,
+            gint64  limit)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < gaps->len; i++)
+    if (g_array_index (gaps, gint64, i) > limit)
+      n++;
+
+  return n;
 }
 
 static double
@@ -121,6 +161,7 @@ bench_table (const char *engine,
   GdkFrameClock *clock;
   GtkListBox *list;
   Gaps gaps = { 0 };
+  g_autoptr(GArray) frame_gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
   gulong paint_id;
   double rss_start, rss_max = 0;
   guint next_report = n_rows / 4;
@@ -150,6 +191,7 @@ bench_table (const char *engine,
 
   /* The window draws every frame, as while a person drags the scrollbar:
    * a frame that comes late is a frame the person sees late */
+  gaps.frame_gaps = frame_gaps;
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
   paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &gaps);
   gdk_frame_clock_begin_updating (clock);
@@ -185,8 +227,12 @@ bench_table (const char *engine,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, n_rows);
   g_print ("%s: %u rows paged through in %.1f s, %" G_GUINT64_FORMAT " frames\n", engine, n_rows,
            (g_get_monotonic_time () - begin) / 1e6, gaps.frames);
-  g_print ("%s: worst frame gap %.1f ms, worst main-loop stall %.1f ms (target ≤ 100 ms)\n", engine,
-           gaps.max_frame_gap / 1000.0, gaps.max_stall / 1000.0);
+  g_array_sort (frame_gaps, compare_gaps);
+  g_print ("%s: worst frame gap %.1f ms, worst main-loop stall %.1f ms (target ≤ 100 ms); "
+           "frame gaps: median %.1f ms, 99th percentile %.1f ms, %u over 100 ms\n", engine,
+           gaps.max_frame_gap / 1000.0, gaps.max_stall / 1000.0,
+           frame_gap_percentile (frame_gaps, 0.5), frame_gap_percentile (frame_gaps, 0.99),
+           count_over (frame_gaps, 100000));
   g_print ("%s: RSS %.1f MB at the first page, at most %.1f MB after it (%+.1f MB); at most %u pages held\n",
            engine, rss_start, rss_max, rss_max - rss_start, max_loaded);
 
