@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "strata-project-view.h"
 #include "strata-test-gui.h"
 #include "strata-test-util.h"
 
@@ -291,4 +292,49 @@ strata_test_gui_reset_settings (void)
   keys = g_settings_schema_list_keys (schema);
   for (guint i = 0; keys[i] != NULL; i++)
     g_settings_reset (settings, keys[i]);
+}
+
+typedef struct
+{
+  StrataProjectView *view;
+  guint              n;
+} CountWait;
+
+static gboolean
+has_n_revisions (gpointer data)
+{
+  CountWait *wait = data;
+
+  return strata_graph_get_n_revisions (strata_project_view_get_graph (wait->view)) == wait->n &&
+         !strata_project_view_get_busy (wait->view);
+}
+
+void
+strata_test_gui_wait_revisions (gpointer    view,
+                                guint       n_revisions,
+                                const char *what)
+{
+  CountWait wait = { view, n_revisions };
+
+  strata_test_gui_iterate_until (has_n_revisions, &wait, what);
+}
+
+static gboolean
+plan_has_n_steps (gpointer data)
+{
+  CountWait *wait = data;
+  StrataPlanPage *page = strata_project_view_get_plan_page (wait->view);
+  StrataPlan *plan = strata_plan_page_get_plan (page);
+
+  return plan != NULL && strata_plan_get_n_steps (plan) == wait->n && !strata_plan_page_get_reviewing (page);
+}
+
+void
+strata_test_gui_wait_plan_steps (gpointer    view,
+                                 guint       n_steps,
+                                 const char *what)
+{
+  CountWait wait = { view, n_steps };
+
+  strata_test_gui_iterate_until (plan_has_n_steps, &wait, what);
 }

@@ -50,5 +50,14 @@ gpointer           strata_test_gui_get_child       (gpointer             widget,
 char              *strata_test_gui_save_png        (GtkWidget           *widget,
                                                     const char          *basename);
 void               strata_test_gui_reset_settings  (void);
+/* Waits until @view (a StrataProjectView) is idle with @n_revisions in its
+ * graph: the project was read again. */
+void               strata_test_gui_wait_revisions  (gpointer             view,
+                                                    guint                n_revisions,
+                                                    const char          *what);
+/* Waits until @view's Plan page shows a reviewed plan of @n_steps. */
+void               strata_test_gui_wait_plan_steps (gpointer             view,
+                                                    guint                n_steps,
+                                                    const char          *what);
 
 G_END_DECLS

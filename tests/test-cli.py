@@ -137,7 +137,8 @@ def one_error_line(result):
     # Progress lines ("[2/4] Running upgrade …", "strata: waiting: … is locked
     # by another connection …") may come first; the error is one line.
     lines = [l for l in result.err.splitlines()
-             if l.strip() and not l.startswith("[") and not l.startswith("strata: waiting: ")]
+             if l.strip() and not l.startswith("[") and not l.startswith("strata: waiting: ")
+             and not l.startswith("strata: warning: ")]
     assert len(lines) == 1, f"expected one error line, got:\n{result.err}"
     assert lines[0].startswith("strata: error: "), lines[0]
     return lines[0]
@@ -676,10 +677,13 @@ def type_is_a_grammar_not_sql(tmp):
     strata("-C", proj, "upgrade", check=0)
     bad = write_revision(proj, "b2", "a1", [{"op": "create_table", "table": "t1",
                                              "columns": [{"name": "evil", "type": "integer; DROP TABLE t2"}]}])
-    for args in (("upgrade",), ("upgrade", "--sql"), ("lint",), ("history",)):
+    for args in (("upgrade",), ("upgrade", "--sql"), ("lint",)):
         r = strata("-C", proj, *args, check=2)
         line = one_error_line(r)
         assert "b2_b2.json" in line and '"evil"' in line and "is not a type name" in line, line
+    # history needs no operation: it works, and names the broken file (issue 14)
+    r = strata("-C", proj, "history", check=0)
+    assert "revision b2 is broken: migrations/b2_b2.json" in r.err and "is not a type name" in r.err, r
     assert "t2" in tables(db), tables(db)
     assert versions(db) == ["a1"]
     os.unlink(bad)
@@ -729,7 +733,8 @@ def lint_flags_statements_in_expressions(tmp):
 @test
 def unreadable_migration_files_named(tmp):
     """A dangling symlink, a FIFO, a directory or an unreadable *.json in
-    migrations/ is an error naming it (exit 2), never skipped (item 12)."""
+    migrations/ is named, never skipped (item 12): a broken revision of
+    unknown place (issue 14), so an upgrade to head is refused (exit 2)."""
     proj = new_project(tmp)
     write_revision(proj, "a1", None, [{"op": "create_table", "table": "t1",
                                        "columns": [{"name": "id", "type": "integer"}]}])
@@ -749,10 +754,16 @@ def unreadable_migration_files_named(tmp):
         path = os.path.join(migrations, name)
         make(path)
         try:
-            for args in (("history",), ("heads",), ("upgrade",)):
-                r = strata("-C", proj, *args, check=2, timeout=20)
-                line = one_error_line(r)
-                assert name in line and words in line, line
+            # Never skipped: history and heads name it (issue 14), and an
+            # upgrade to head, which it may be, is refused naming it
+            for args in (("history",), ("heads",)):
+                r = strata("-C", proj, *args, check=0, timeout=20)
+                assert f"strata: warning: a migration file cannot be read, its revision is left out: " \
+                       f"migrations/{name}: cannot read this migration file: " in r.err and words in r.err, r
+            r = strata("-C", proj, "upgrade", check=2, timeout=20)
+            line = one_error_line(r)
+            assert name in line and words in line and "may hold a head" in line, line
+            strata("-C", proj, "upgrade", "a1", check=0, timeout=20)
         finally:
             if os.path.isdir(path) and not os.path.islink(path):
                 os.rmdir(path)
@@ -894,25 +905,64 @@ def failure_mid_upgrade_keeps_last_good(tmp):
 
 @test
 def malformed_file_names_file(tmp):
+    # Issue 14, item 9: a broken file leaves the rest of the project usable;
+    # every command names it on stderr and a plan that needs it is refused
+    # with one error naming it.
     p = new_project(tmp)
+    db = os.path.join(p, "app.db")
     write_revision(p, "r1", None, [sql_op("CREATE TABLE one (id integer)")])
+    write_revision(p, "s1", "r1", [sql_op("CREATE TABLE side (id integer)")])
     bad = os.path.join(p, "migrations", "r2_bad.json")
     with open(bad, "w") as f:
         f.write('{"revision": "r2", "down_revision": "r1", "upgrade": [}\n')
-    r = strata("-C", p, "upgrade", check=2)
-    assert "r2_bad.json" in one_error_line(r), r
+    write_revision(p, "r3", "r2", [sql_op("CREATE TABLE three (id integer)")])
+    r = strata("-C", p, "upgrade", "r3", check=2)
+    line = one_error_line(r)
+    assert "Cannot upgrade to r3: it needs revision r2, which is broken: migrations/r2_bad.json:1:" in line, line
+    assert "strata: warning: revision r2 is broken: migrations/r2_bad.json:1:" in r.err, r
+    # heads and history still work, naming the file on stderr
+    r = strata("-C", p, "heads", check=0)
+    assert "r3" in r.out and "s1" in r.out, r
+    assert "revision r2 is broken: migrations/r2_bad.json:1:" in r.err, r
+    r = strata("-C", p, "history", check=0)
+    assert "r1 -> r2 (broken)" in r.out and "r3" in r.out and "s1" in r.out, r
+    assert "migrations/r2_bad.json" in r.err, r
+    r = strata("-C", p, "--json", "history", check=0)
+    broken = [e for e in json.loads(r.out) if "broken" in e]
+    assert [e["revision"] for e in broken] == ["r2"], r
+    assert broken[0]["broken"].startswith("migrations/r2_bad.json:1:"), broken
+    # a plan that does not need it works
+    r = strata("-C", p, "upgrade", "s1", check=0)
+    assert versions(db) == ["s1"]
+    # the path is the project's, from any working directory
+    r = strata("-C", p, "heads", cwd=tmp, check=0)
+    assert "is broken: migrations/r2_bad.json:1:" in r.err, r
+    # valid JSON, not a valid migration
     with open(bad, "w") as f:
         json.dump({"revision": "r2", "down_revision": "r1", "upgrade": [], "upgrades": []}, f)
-    r = strata("-C", p, "heads", check=2)
+    r = strata("-C", p, "upgrade", "heads", check=2)
     line = one_error_line(r)
     assert "r2_bad.json" in line and "upgrades" in line, line
+    # nothing readable: the heads are not known, so head is refused …
+    with open(bad, "w") as f:
+        f.write("not json\n")
+    r = strata("-C", p, "heads", check=0)
+    assert "migrations/r2_bad.json:1:" in r.err, r
+    r = strata("-C", p, "upgrade", "s1", check=0)
+    assert "Nothing to do" in r.err, r
+    os.unlink(os.path.join(p, "migrations", "r3_r3.json"))
+    r = strata("-C", p, "upgrade", "head", check=2)
+    line = one_error_line(r)
+    assert "may hold a head: migrations/r2_bad.json:1:" in line, line
+    # … and a revision that names a parent no file holds, with no broken
+    # file to explain it, is still an error
     with open(bad, "w") as f:
         json.dump({"revision": "r2", "down_revision": "missing", "upgrade": []}, f)
     r = strata("-C", p, "heads", check=2)
     line = one_error_line(r)
-    assert "missing" in line, line
+    assert "missing" in line and "r2_bad.json" in line, line
     os.unlink(bad)
-    assert not os.path.exists(os.path.join(p, "app.db"))
+    assert versions(db) == ["s1"]
 
 
 @test

@@ -660,17 +660,17 @@ test_target_errors (void)
                        "Ambiguous walk: revision b has several child revisions (c1, c2); name a branch "
                        "(LABEL@+1) or a revision");
   assert_target_error (line, "e", "+1", STRATA_DIRECTION_UP, STRATA_ERROR_INVALID_ARGUMENT,
-                       "Relative revision +1 didn't produce 1 migrations");
+                       "Relative revision +1 didn't produce 1 migration");
   assert_target_error (line, "c", "-1", STRATA_DIRECTION_UP, STRATA_ERROR_INVALID_ARGUMENT,
-                       "Relative revision -1 didn't produce 1 migrations; an upgrade goes up: use +N, "
+                       "Relative revision -1 didn't produce 1 migration; an upgrade goes up: use +N, "
                        "REV+N or REV-N");
   assert_target_error (line, "c", "+1", STRATA_DIRECTION_DOWN, STRATA_ERROR_INVALID_ARGUMENT,
-                       "Relative revision +1 didn't produce 1 migrations; a downgrade goes down: use -N, "
+                       "Relative revision +1 didn't produce 1 migration; a downgrade goes down: use -N, "
                        "LABEL@-N or REV-N");
   assert_target_error (line, "b", "-3", STRATA_DIRECTION_DOWN, STRATA_ERROR_INVALID_ARGUMENT,
                        "Relative revision -3 didn't produce 3 migrations");
   assert_target_error (line, "", "-1", STRATA_DIRECTION_DOWN, STRATA_ERROR_INVALID_ARGUMENT,
-                       "Relative revision -1 didn't produce 1 migrations; nothing is applied");
+                       "Relative revision -1 didn't produce 1 migration; nothing is applied");
   assert_target_error (line, "", "d+3", STRATA_DIRECTION_UP, STRATA_ERROR_INVALID_ARGUMENT,
                        "Relative revision d+3 didn't produce 3 migrations");
   assert_target_error (line, "zz", "head", STRATA_DIRECTION_UP, STRATA_ERROR_UNKNOWN_REVISION,

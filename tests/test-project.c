@@ -317,6 +317,185 @@ test_index (Fixture       *f,
   g_assert_cmpuint (fourth->len, ==, 1);
 }
 
+static StrataPlan *
+plan_up (StrataGraph  *graph,
+         const char   *target,
+         GError      **error)
+{
+  return strata_graph_plan_upgrade (graph, NULL, target, error);
+}
+
+/* Issue 14, item 9: one broken file does not block the project. */
+static void
+test_broken (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(StrataGraph) graph = NULL;
+  g_autoptr(GPtrArray) broken = NULL;
+  g_autoptr(GPtrArray) heads = NULL;
+  g_autoptr(StrataPlan) plan = NULL;
+  g_autoptr(GPtrArray) scripts = NULL;
+  StrataScript *script;
+
+  g_assert_true (strata_project_create (f->file, &error));
+  g_assert_no_error (error);
+  write_revision (f, "a1_base.json", "a1", "null", "base");
+  /* Valid JSON, not a valid migration: its place can be read. */
+  write_file (f, "migrations/b2_mid.json",
+              "{\"revision\": \"b2\", \"down_revision\": \"a1\", \"message\": \"mid\",\n"
+              " \"upgrades\": []}\n");
+  write_revision (f, "c3_top.json", "c3", "\"b2\"", "top");
+  write_revision (f, "d4_side.json", "d4", "\"a1\"", "side");
+  /* Not JSON: its id can be read, its down_revision cannot. */
+  write_file (f, "migrations/e5_bad.json", "{\n  \"revision\": \"e5\",\n  oops\n}\n");
+  write_revision (f, "f6_after.json", "f6", "\"e5\"", "after");
+
+  project = strata_project_open (f->file, &error);
+  g_assert_no_error (error);
+
+  /* The strict loader still names the first bad file. */
+  scripts = strata_project_load_scripts (project, &error);
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "b2_mid.json"));
+  g_assert_null (scripts);
+  g_clear_error (&error);
+
+  graph = strata_project_load_graph (project, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strata_graph_get_n_revisions (graph), ==, 6);
+
+  heads = strata_graph_get_heads (graph);
+  g_assert_cmpuint (heads->len, ==, 3);
+  g_assert_cmpstr (strata_script_get_revision (g_ptr_array_index (heads, 0)), ==, "c3");
+  g_assert_cmpstr (strata_script_get_revision (g_ptr_array_index (heads, 1)), ==, "d4");
+  g_assert_cmpstr (strata_script_get_revision (g_ptr_array_index (heads, 2)), ==, "f6");
+
+  broken = strata_graph_get_broken (graph);
+  g_assert_cmpuint (broken->len, ==, 2);
+  script = strata_graph_lookup (graph, "b2");
+  g_assert_true (g_ptr_array_find (broken, script, NULL));
+  g_assert_cmpstr (strata_script_get_message (script), ==, "mid");
+  /* Named relative to the project, whatever the working directory. */
+  g_assert_true (g_str_has_prefix (strata_script_get_error (script)->message, "migrations/b2_mid.json"));
+  g_assert_nonnull (strstr (strata_script_get_error (script)->message, "upgrades"));
+  g_assert_false (strata_script_ensure_loaded (script, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_PARSE);
+  g_clear_error (&error);
+
+  /* e5's file gives its id, not its parent: f6 names it, so e5 is a
+   * broken base carrying the parser's message with line:column. */
+  script = strata_graph_lookup (graph, "e5");
+  g_assert_nonnull (script);
+  g_assert_true (g_ptr_array_find (broken, script, NULL));
+  g_assert_true (g_str_has_prefix (strata_script_get_error (script)->message, "migrations/e5_bad.json:3:"));
+  g_assert_cmpstr (strata_script_get_revision (g_ptr_array_index (strata_graph_get_bases (graph), 1)), ==, "e5");
+
+  /* Plans that need a broken revision are refused, naming its file. */
+  plan = plan_up (graph, "c3", &error);
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "Cannot upgrade to c3: it needs revision b2"));
+  g_assert_nonnull (strstr (error->message, "migrations/b2_mid.json"));
+  g_assert_null (plan);
+  g_clear_error (&error);
+  plan = plan_up (graph, "f6", &error);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "migrations/e5_bad.json:3:"));
+  g_clear_error (&error);
+  plan = plan_up (graph, "heads", &error);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* Nor is a broken revision stamped (one above it may be: that needs
+   * none of its operations) */
+  {
+    g_auto(GStrv) rows = strata_graph_plan_stamp (graph, NULL, "c3", FALSE, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstrv (rows, ((const char * const[]) { "c3", NULL }));
+    g_clear_pointer (&rows, g_strfreev);
+    rows = strata_graph_plan_stamp (graph, NULL, "b2", FALSE, &error);
+    g_assert_error (error, STRATA_ERROR, STRATA_ERROR_PARSE);
+    g_assert_true (g_str_has_prefix (error->message, "Cannot stamp b2: revision b2 is broken: migrations/b2_mid.json"));
+    g_assert_null (rows);
+    g_clear_error (&error);
+  }
+
+  /* Those that do not are not. */
+  plan = plan_up (graph, "d4", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strata_plan_get_n_steps (plan), ==, 2);
+  g_clear_object (&plan);
+  {
+    const char * const at_d4[] = { "d4", NULL };
+
+    plan = strata_graph_plan_downgrade (graph, at_d4, "base", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (strata_plan_get_n_steps (plan), ==, 2);
+    g_clear_object (&plan);
+  }
+
+  /* The session hands out the same graph and refuses the same plans */
+  {
+    g_autoptr(StrataSession) session = strata_session_new (project, NULL);
+    StrataGraph *shared = strata_session_get_graph (session, &error);
+    g_autoptr(GPtrArray) also_broken = NULL;
+
+    g_assert_no_error (error);
+    also_broken = strata_graph_get_broken (shared);
+    g_assert_cmpuint (also_broken->len, ==, 2);
+    plan = strata_session_plan (session, STRATA_DIRECTION_UP, NULL, "c3", &error);
+    g_assert_error (error, STRATA_ERROR, STRATA_ERROR_PARSE);
+    g_assert_nonnull (strstr (error->message, "migrations/b2_mid.json"));
+    g_assert_null (plan);
+    g_clear_error (&error);
+    plan = strata_session_plan (session, STRATA_DIRECTION_UP, NULL, "d4", &error);
+    g_assert_no_error (error);
+    g_clear_object (&plan);
+  }
+
+  /* A file with nothing readable has no place: the heads may be wrong, so
+   * an upgrade to them is refused; one to a revision by id is not. */
+  write_file (f, "migrations/zz_junk.json", "not json at all");
+  g_clear_object (&graph);
+  g_clear_pointer (&broken, g_ptr_array_unref);
+  graph = strata_project_load_graph (project, &error);
+  g_assert_no_error (error);
+  broken = strata_graph_get_broken (graph);
+  g_assert_cmpuint (broken->len, ==, 3);
+  script = g_ptr_array_index (broken, 2);
+  g_assert_null (strata_script_get_revision (script));
+  g_assert_true (g_str_has_prefix (strata_script_get_error (script)->message, "migrations/zz_junk.json:1:"));
+  plan = plan_up (graph, "d4", &error);
+  g_assert_no_error (error);
+  g_clear_object (&plan);
+  {
+    const char * const at_d4[] = { "d4", NULL };
+
+    plan = strata_graph_plan_upgrade (graph, at_d4, "d4@head", &error);
+    g_assert_error (error, STRATA_ERROR, STRATA_ERROR_PARSE);
+    g_assert_nonnull (strstr (error->message, "may hold a head: migrations/zz_junk.json:1:"));
+    g_assert_null (plan);
+    g_clear_error (&error);
+  }
+
+  /* A revision named by a good one and found nowhere, with no broken file
+   * to explain it, is still a graph error. */
+  {
+    g_autofree char *junk = g_build_filename (f->dir, "migrations", "zz_junk.json", NULL);
+    g_autofree char *bad = g_build_filename (f->dir, "migrations", "e5_bad.json", NULL);
+
+    g_assert_no_errno (g_unlink (junk));
+    g_assert_no_errno (g_unlink (bad));
+  }
+  g_clear_object (&graph);
+  graph = strata_project_load_graph (project, &error);
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_GRAPH);
+  g_assert_nonnull (strstr (error->message, "e5"));
+  g_assert_null (graph);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -328,6 +507,7 @@ main (int   argc,
   g_test_add ("/strata/project/resolve-url", Fixture, NULL, fixture_setup, test_resolve_url, fixture_teardown);
   g_test_add_func ("/strata/project/dotenv", test_dotenv);
   g_test_add ("/strata/project/index", Fixture, NULL, fixture_setup, test_index, fixture_teardown);
+  g_test_add ("/strata/project/broken", Fixture, NULL, fixture_setup, test_broken, fixture_teardown);
 
   return g_test_run ();
 }

@@ -697,31 +697,6 @@ test_empty_states (void)
  * shows; a file edited after the review is not applied, neither as
  * reviewed nor unseen: Apply refuses and the project is read again */
 
-typedef struct
-{
-  StrataProjectView *view;
-  guint              n_revisions;
-} RevisionsWait;
-
-static gboolean
-has_n_revisions (gpointer data)
-{
-  RevisionsWait *wait = data;
-
-  return strata_graph_get_n_revisions (strata_project_view_get_graph (wait->view)) == wait->n_revisions &&
-         !strata_project_view_get_busy (wait->view);
-}
-
-static gboolean
-plan_has_n_steps (gpointer data)
-{
-  RevisionsWait *wait = data;
-  StrataPlanPage *page = strata_project_view_get_plan_page (wait->view);
-  StrataPlan *plan = strata_plan_page_get_plan (page);
-
-  return plan != NULL && strata_plan_get_n_steps (plan) == wait->n_revisions && !strata_plan_page_get_reviewing (page);
-}
-
 static char *
 find_migration (const char *dir,
                 const char *needle)
@@ -761,7 +736,6 @@ test_project_reload (void)
   StrataPlanPage *plan_page;
   StrataWindow *window;
   StrataStore *store;
-  RevisionsWait wait;
   int status;
 
   if (app == NULL || strata_test_require_env ("STRATA_CLI", "the strata command") == NULL)
@@ -796,9 +770,7 @@ test_project_reload (void)
 
   /* `strata revision` in a terminal: the ninth shows by itself */
   run_cli ((const char *[]) { "-C", dir, "revision", "-m", "add a note table", NULL });
-  wait.view = view;
-  wait.n_revisions = 9;
-  strata_test_gui_iterate_until (has_n_revisions, &wait, "the new revision shows");
+  strata_test_gui_wait_revisions (view, 9, "the new revision shows");
   g_assert_cmpstr (adw_action_row_get_subtitle (strata_test_gui_get_child (view, STRATA_TYPE_PROJECT_VIEW, "pending_row")),
                    ==, "9 revisions to apply");
   adw_view_stack_set_visible_child_name (strata_project_view_get_stack (view), "revisions");
@@ -809,7 +781,7 @@ test_project_reload (void)
   adw_view_stack_set_visible_child_name (strata_project_view_get_stack (view), "plan");
   plan_page = strata_project_view_get_plan_page (view);
   strata_plan_page_set_target (plan_page, STRATA_PLAN_TARGET_HEAD);
-  strata_test_gui_iterate_until (plan_has_n_steps, &wait, "the plan of nine steps is reviewed");
+  strata_test_gui_wait_plan_steps (view, 9, "the plan of nine steps is reviewed");
 
   added = find_migration (dir, "add a note table");
   g_assert_nonnull (added);
@@ -840,7 +812,7 @@ test_project_reload (void)
 
   /* Read again and reviewed again: what runs is what the file says now */
   strata_test_gui_iterate_until (view_is_idle, view, "the project is read again");
-  strata_test_gui_iterate_until (plan_has_n_steps, &wait, "the plan is reviewed again");
+  strata_test_gui_wait_plan_steps (view, 9, "the plan is reviewed again");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.apply", NULL));
   strata_test_gui_iterate_until (plan_is_not_checking, plan_page, "the plan's files are read again");
   strata_test_gui_iterate_until (plan_is_not_running, plan_page, "the run ends");

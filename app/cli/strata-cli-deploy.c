@@ -12,24 +12,24 @@
 
 #include "strata-cli.h"
 
-/* A migrator on a database that must exist already (a SQLite file that
+/* The session on a database that must exist already (a SQLite file that
  * does not is an error, never created). */
-static StrataMigrator *
+static StrataSession *
 open_existing (StrataCli  *cli,
                GError    **error)
 {
   g_autoptr(GError) local_error = NULL;
-  StrataMigrator *migrator;
+  StrataSession *session;
 
-  if (!(migrator = strata_cli_open_migrator (cli, FALSE, &local_error)))
+  if (!(session = strata_cli_open_session (cli, FALSE, &local_error)))
     {
       if (local_error == NULL)
         g_set_error_literal (&local_error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
-                             "the database does not exist yet");
+                             _("the database does not exist yet"));
       g_propagate_error (error, g_steal_pointer (&local_error));
     }
 
-  return migrator;
+  return session;
 }
 
 static gboolean
@@ -39,7 +39,7 @@ no_arguments (int          argc,
               GError     **error)
 {
   if (argc > 1)
-    return strata_cli_usage_error (error, command, "unexpected argument “%s”", argv[1]);
+    return strata_cli_usage_error (error, command, _("unexpected argument “%s”"), argv[1]);
   return TRUE;
 }
 
@@ -52,26 +52,34 @@ strata_cli_inspect (StrataCli  *cli,
   g_autofree char *output = NULL;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-      "Write FILE instead of the project's model (schema.json); - for standard output", "FILE" },
+      N_("Write FILE instead of the project's model (schema.json); - for standard output"), "FILE" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "inspect", entries);
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataModel) live = NULL;
   g_autoptr(GFile) file = NULL;
   g_autofree char *shown = NULL;
+  StrataSession *session;
   StrataProject *project;
+  gboolean to_stdout;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error) ||
       !no_arguments (argc, argv, "inspect", error))
     return FALSE;
 
-  if (!(project = strata_cli_get_project (cli, error)) ||
-      !(migrator = open_existing (cli, error)) ||
-      !(live = strata_adopt_inspect (migrator, cli->cancellable, error)))
+  if (!(project = strata_cli_get_project (cli, error)))
     return FALSE;
 
-  if (g_strcmp0 (output, "-") == 0)
+  to_stdout = g_strcmp0 (output, "-") == 0;
+  if (!to_stdout)
+    file = output ? g_file_new_for_commandline_arg (output)
+                  : g_object_ref (strata_project_get_model_file (project));
+
+  if (!(session = open_existing (cli, error)) ||
+      !(live = strata_session_inspect (session, file, cli->cancellable, error)))
+    return FALSE;
+
+  if (to_stdout)
     {
       g_autofree char *data = strata_adopt_model_to_data (live);
 
@@ -79,15 +87,11 @@ strata_cli_inspect (StrataCli  *cli,
       return TRUE;
     }
 
-  file = output ? g_file_new_for_commandline_arg (output)
-                : g_object_ref (strata_project_get_model_file (project));
-  if (!strata_adopt_write_model (live, file, error))
-    return FALSE;
-
   shown = strata_display_path (file);
-  strata_cli_info (cli, "Wrote %s: %u tables of %s", shown,
-                   strata_model_get_tables (live)->len,
-                   strata_driver_get_display_url (strata_migrator_get_driver (migrator)));
+  strata_cli_info (cli, ngettext ("Wrote %s: %u table of %s", "Wrote %s: %u tables of %s",
+                                  strata_model_get_tables (live)->len),
+                   shown, strata_model_get_tables (live)->len,
+                   strata_driver_get_display_url (strata_session_get_driver (session)));
   return TRUE;
 }
 
@@ -100,43 +104,40 @@ strata_cli_baseline (StrataCli  *cli,
   g_autofree char *message = NULL;
   g_autofree char *rev_id = NULL;
   GOptionEntry entries[] = {
-    { "message", 'm', 0, G_OPTION_ARG_STRING, &message, "What the revision says (e.g. “baseline”)", "MESSAGE" },
-    { "rev-id", 0, 0, G_OPTION_ARG_STRING, &rev_id, "Use ID instead of a generated revision id", "ID" },
+    { "message", 'm', 0, G_OPTION_ARG_STRING, &message, N_("What the revision says (e.g. “baseline”)"), "MESSAGE" },
+    { "rev-id", 0, 0, G_OPTION_ARG_STRING, &rev_id, N_("Use ID instead of a generated revision id"), "ID" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "baseline", entries);
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataScript) script = NULL;
-  g_autoptr(GFile) file = NULL;
   g_autofree char *id = NULL;
   g_autofree char *shown = NULL;
-  StrataProject *project;
+  StrataSession *session;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error) ||
       !no_arguments (argc, argv, "baseline", error))
     return FALSE;
 
   if (message == NULL || *message == '\0')
-    return strata_cli_usage_error (error, "baseline", "a baseline needs a message: -m MESSAGE");
+    return strata_cli_usage_error (error, "baseline", _("a baseline needs a message: -m MESSAGE"));
 
   if (rev_id != NULL && !strata_revision_id_is_valid (rev_id))
     return strata_cli_usage_error (error, "baseline",
-                                   "--rev-id “%s” is not a valid revision id (1–32 of A–Z, a–z, 0–9, _)",
+                                   _("--rev-id “%s” is not a valid revision id (1–32 of A–Z, a–z, 0–9, _)"),
                                    rev_id);
   id = rev_id ? g_strdup (rev_id) : strata_revision_generate_id ();
 
-  if (!(project = strata_cli_get_project (cli, error)) ||
-      !(migrator = open_existing (cli, error)))
+  if (!strata_cli_get_project (cli, error) ||
+      !(session = open_existing (cli, error)))
     return FALSE;
 
-  if (!strata_cli_confirm_change (cli, "stamp it with a baseline", error))
+  if (!strata_cli_confirm_change (cli, _("stamp it with a baseline"), error))
     return FALSE;
 
-  if (!(script = strata_adopt_baseline (migrator, strata_project_get_migrations_dir (project),
-                                        id, message, &file, cli->cancellable, error)))
+  if (!(script = strata_session_baseline (session, id, message, cli->cancellable, error)))
     return FALSE;
 
-  shown = strata_display_path (file);
+  shown = strata_display_path (strata_script_get_file (script));
 
   if (cli->json)
     {
@@ -156,8 +157,8 @@ strata_cli_baseline (StrataCli  *cli,
     }
   else
     {
-      g_print ("Generated %s\n", shown);
-      strata_cli_info (cli, "Stamped the database at %s: new revisions go on top of it",
+      g_print (_("Generated %s\n"), shown);
+      strata_cli_info (cli, _("Stamped the database at %s: new revisions go on top of it"),
                        strata_script_get_revision (script));
     }
 
@@ -219,16 +220,16 @@ strata_cli_log (StrataCli  *cli,
                 GError    **error)
 {
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "log", NULL);
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
+  StrataSession *session;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error) ||
       !no_arguments (argc, argv, "log", error))
     return FALSE;
 
-  if (!(migrator = open_existing (cli, error)) ||
-      !(entries = strata_log_read (migrator, cli->cancellable, error)))
+  if (!(session = open_existing (cli, error)) ||
+      !(entries = strata_session_read_log (session, cli->cancellable, error)))
     return FALSE;
 
   if (cli->json)
@@ -238,7 +239,8 @@ strata_cli_log (StrataCli  *cli,
     }
 
   g_string_append_printf (out, "%-20s  %-12s  %-7s  %-9s  %10s  %-20s  %-8s  %s\n",
-                          "When (UTC)", "Revision", "Action", "Outcome", "Duration", "Who", "Strata", "Message");
+                          _("When (UTC)"), _("Revision"), _("Action"), _("Outcome"), _("Duration"), _("Who"),
+                          _("Strata"), _("Message"));
   for (guint i = 0; i < entries->len; i++)
     {
       StrataLogEntry *entry = g_ptr_array_index (entries, i);
@@ -254,7 +256,7 @@ strata_cli_log (StrataCli  *cli,
                               entry->outcome, duration, who,
                               entry->tool_version ? entry->tool_version : "",
                               entry->file_present ? (entry->message ? entry->message : "")
-                                                  : "(file absent)");
+                                                  : _("(file absent)"));
     }
 
   fwrite (out->str, 1, out->len, stdout);
@@ -300,8 +302,8 @@ strata_cli_validate (StrataCli  *cli,
                      GError    **error)
 {
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "validate", NULL);
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(GPtrArray) issues = NULL;
+  StrataSession *session;
   guint n_edited = 0;
   guint n_missing = 0;
 
@@ -309,8 +311,8 @@ strata_cli_validate (StrataCli  *cli,
       !no_arguments (argc, argv, "validate", error))
     return FALSE;
 
-  if (!(migrator = open_existing (cli, error)) ||
-      !(issues = strata_validate (migrator, cli->cancellable, error)))
+  if (!(session = open_existing (cli, error)) ||
+      !(issues = strata_session_validate (session, cli->cancellable, error)))
     return FALSE;
 
   if (cli->json)
@@ -330,23 +332,37 @@ strata_cli_validate (StrataCli  *cli,
 
   if (n_edited > 0)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DIFFERENCES,
-                   "%u applied %s edited%s; after reviewing, “strata repair” records %s",
-                   n_edited, n_edited == 1 ? "revision was" : "revisions were",
-                   n_missing > 0 ? " and others have no file" : "", n_edited == 1 ? "it" : "them");
+      if (n_missing > 0)
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_DIFFERENCES,
+                     ngettext ("%u applied revision was edited and others have no file; after reviewing, "
+                               "“strata repair” records it",
+                               "%u applied revisions were edited and others have no file; after reviewing, "
+                               "“strata repair” records them", n_edited),
+                     n_edited);
+      else
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_DIFFERENCES,
+                     ngettext ("%u applied revision was edited; after reviewing, “strata repair” records it",
+                               "%u applied revisions were edited; after reviewing, “strata repair” records them",
+                               n_edited),
+                     n_edited);
       return FALSE;
     }
   if (n_missing > 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_DIFFERENCES,
-                   "%u applied %s no file (another branch checked out?); "
-                   "“strata downgrade” can still take %s back from the copies stored when applied",
-                   n_missing, n_missing == 1 ? "revision has" : "revisions have", n_missing == 1 ? "it" : "them");
+                   ngettext ("%u applied revision has no file (another branch checked out?); "
+                             "“strata downgrade” can still take it back from the copy stored when applied",
+                             "%u applied revisions have no file (another branch checked out?); "
+                             "“strata downgrade” can still take them back from the copies stored when applied",
+                             n_missing),
+                   n_missing);
       return FALSE;
     }
 
-  strata_cli_info (cli, "Valid: every applied revision matches its file%s",
-                   issues->len > 0 ? " (“strata repair” removes the failed attempts)" : "");
+  if (issues->len > 0)
+    strata_cli_info (cli, _("Valid: every applied revision matches its file (“strata repair” removes the failed attempts)"));
+  else
+    strata_cli_info (cli, _("Valid: every applied revision matches its file"));
   return TRUE;
 }
 
@@ -358,20 +374,20 @@ strata_cli_repair (StrataCli  *cli,
 {
   gboolean dry_run = FALSE;
   GOptionEntry entries[] = {
-    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "List what would be repaired and change nothing", NULL },
+    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, N_("List what would be repaired and change nothing"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "repair", entries);
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(GPtrArray) issues = NULL;
+  StrataSession *session;
   guint n_actions = 0;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error) ||
       !no_arguments (argc, argv, "repair", error))
     return FALSE;
 
-  if (!(migrator = open_existing (cli, error)) ||
-      !(issues = strata_validate (migrator, cli->cancellable, error)))
+  if (!(session = open_existing (cli, error)) ||
+      !(issues = strata_session_validate (session, cli->cancellable, error)))
     return FALSE;
 
   /* Each change is listed before any is made. */
@@ -383,19 +399,19 @@ strata_cli_repair (StrataCli  *cli,
       switch (issue->kind)
         {
         case STRATA_VALIDATE_EDITED:
-          line = g_strdup_printf ("re-record  %s: checksum %.12s (was %.12s)%s%s", issue->revision,
+          line = g_strdup_printf (_("re-record  %s: checksum %.12s (was %.12s)%s%s"), issue->revision,
                                   issue->file_checksum, issue->recorded_checksum,
                                   issue->path ? ", " : "", issue->path ? issue->path : "");
           n_actions++;
           break;
         case STRATA_VALIDATE_FAILED:
-          line = g_strdup_printf ("remove     %s: history row %s of a failed attempt at %s", issue->revision,
-                                  issue->history_id, issue->when ? issue->when : "an unknown time");
+          line = g_strdup_printf (_("remove     %s: history row %s of a failed attempt at %s"), issue->revision,
+                                  issue->history_id, issue->when ? issue->when : _("an unknown time"));
           n_actions++;
           break;
         case STRATA_VALIDATE_MISSING:
         default:
-          line = g_strdup_printf ("keep       %s: its file is absent (downgrade uses the stored copy)",
+          line = g_strdup_printf (_("keep       %s: its file is absent (downgrade uses the stored copy)"),
                                   issue->revision);
           break;
         }
@@ -405,17 +421,18 @@ strata_cli_repair (StrataCli  *cli,
     }
 
   if (!dry_run && n_actions > 0 &&
-      (!strata_cli_confirm_change (cli, "repair its history", error) ||
-       !strata_repair (migrator, issues, cli->cancellable, error)))
+      (!strata_cli_confirm_change (cli, _("repair its history"), error) ||
+       !strata_session_repair (session, issues, cli->cancellable, error)))
     return FALSE;
 
   if (cli->json)
     print_issues_json (issues, !dry_run);
   else if (n_actions == 0)
-    strata_cli_info (cli, "Nothing to repair");
+    strata_cli_info (cli, _("Nothing to repair"));
+  else if (dry_run)
+    strata_cli_info (cli, _("Dry run: nothing was changed"));
   else
-    strata_cli_info (cli, dry_run ? "Dry run: nothing was changed" : "Repaired %u history %s", n_actions,
-                     n_actions == 1 ? "row" : "rows");
+    strata_cli_info (cli, ngettext ("Repaired %u history row", "Repaired %u history rows", n_actions), n_actions);
 
   return TRUE;
 }
@@ -429,31 +446,35 @@ strata_cli_plan (StrataCli  *cli,
   g_autofree char *output = NULL;
   gboolean downgrade = FALSE;
   GOptionEntry entries[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the plan to FILE (- for standard output)", "FILE" },
-    { "downgrade", 0, 0, G_OPTION_ARG_NONE, &downgrade, "Plan a downgrade to TARGET (default: an upgrade)", NULL },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the plan to FILE (- for standard output)"), "FILE" },
+    { "downgrade", 0, 0, G_OPTION_ARG_NONE, &downgrade, N_("Plan a downgrade to TARGET (default: an upgrade)"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "plan", entries);
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataPlanFile) plan = NULL;
   g_autoptr(GFile) file = NULL;
   g_autofree char *shown = NULL;
+  StrataSession *session;
+  gboolean to_stdout;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
 
   if (argc != 2)
-    return strata_cli_usage_error (error, "plan", "plan needs one target, e.g. head");
+    return strata_cli_usage_error (error, "plan", _("plan needs one target, e.g. head"));
   if (output == NULL)
-    return strata_cli_usage_error (error, "plan", "plan needs -o FILE (e.g. -o plan.json)");
+    return strata_cli_usage_error (error, "plan", _("plan needs -o FILE (e.g. -o plan.json)"));
 
-  if (!(migrator = open_existing (cli, error)) ||
-      !(plan = strata_plan_file_new_for_database (migrator,
-                                                  downgrade ? STRATA_DIRECTION_DOWN : STRATA_DIRECTION_UP,
-                                                  argv[1], cli->cancellable, error)))
+  to_stdout = g_str_equal (output, "-");
+  if (!to_stdout)
+    file = g_file_new_for_commandline_arg (output);
+
+  if (!(session = open_existing (cli, error)) ||
+      !(plan = strata_session_write_plan_file (session, downgrade ? STRATA_DIRECTION_DOWN : STRATA_DIRECTION_UP,
+                                               argv[1], file, cli->cancellable, error)))
     return FALSE;
 
-  if (g_str_equal (output, "-"))
+  if (to_stdout)
     {
       g_autoptr(JsonNode) root = strata_plan_file_to_json (plan);
 
@@ -461,14 +482,11 @@ strata_cli_plan (StrataCli  *cli,
       return TRUE;
     }
 
-  file = g_file_new_for_commandline_arg (output);
-  if (!strata_plan_file_save (plan, file, error))
-    return FALSE;
-
   shown = strata_display_path (file);
-  strata_cli_info (cli, "Wrote %s: %u %s, hash %.12s; review it, then “strata apply %s”",
+  strata_cli_info (cli, ngettext ("Wrote %s: %u step, hash %.12s; review it, then “strata apply %s”",
+                                  "Wrote %s: %u steps, hash %.12s; review it, then “strata apply %s”",
+                                  strata_plan_file_get_n_steps (plan)),
                    shown, strata_plan_file_get_n_steps (plan),
-                   strata_plan_file_get_n_steps (plan) == 1 ? "step" : "steps",
                    strata_plan_file_get_hash (plan), shown);
   return TRUE;
 }
@@ -480,16 +498,16 @@ strata_cli_apply (StrataCli  *cli,
                   GError    **error)
 {
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "apply", NULL);
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataPlanFile) reviewed = NULL;
   g_autoptr(StrataPlanFile) now = NULL;
   g_autoptr(GFile) file = NULL;
+  StrataSession *session;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
 
   if (argc != 2)
-    return strata_cli_usage_error (error, "apply", "apply needs the plan file written by “strata plan”");
+    return strata_cli_usage_error (error, "apply", _("apply needs the plan file written by “strata plan”"));
 
   file = g_file_new_for_commandline_arg (argv[1]);
   if (!(reviewed = strata_plan_file_load (file, error)))
@@ -497,12 +515,9 @@ strata_cli_apply (StrataCli  *cli,
 
   /* The plan again, from what is there now: it runs only if every input is
    * what the reviewer saw. */
-  if (!(migrator = open_existing (cli, error)) ||
-      !(now = strata_plan_file_new_for_database (migrator, strata_plan_file_get_direction (reviewed),
-                                                 strata_plan_file_get_target (reviewed),
-                                                 cli->cancellable, error)) ||
-      !strata_plan_file_verify (reviewed, now, error))
+  if (!(session = open_existing (cli, error)) ||
+      !(now = strata_session_verify_plan_file (session, reviewed, cli->cancellable, error)))
     return FALSE;
 
-  return strata_cli_run_checked (cli, migrator, strata_plan_file_get_plan (now), TRUE, error);
+  return strata_cli_run_checked (cli, strata_plan_file_get_plan (now), TRUE, error);
 }

@@ -70,7 +70,10 @@ append_marks (GString      *str,
   if (is_current (marks, script))
     g_string_append (str, " (current)");
   if (strata_stored_is_copy (script))
-    g_string_append (str, " (applied, file absent)");
+    g_string_append (str, _(" (applied, file absent)"));
+  /* Why is said on stderr, once (strata_cli_get_graph) */
+  if (strata_script_get_error (script) != NULL)
+    g_string_append (str, " (broken)");
 }
 
 /* "PARENT -> REV (marks), message" as Alembic prints it, with depends_on
@@ -124,6 +127,9 @@ format_verbose (Marks        *marks,
   GFile *file = strata_script_get_file (script);
   const char *message = strata_script_get_message (script);
 
+  /* The lines of Alembic's `history --verbose` and `show` (Rev:, Parent:,
+   * Path:, the (head) marks), which scripts read, stay as Alembic has them;
+   * what is Strata's own is translated. */
   g_string_append_printf (str, "Rev: %s", strata_script_get_revision (script));
   append_marks (str, marks, script);
   g_string_append_c (str, '\n');
@@ -201,6 +207,12 @@ add_script_json (JsonBuilder  *builder,
     }
   json_builder_set_member_name (builder, "file_present");
   json_builder_add_boolean_value (builder, !strata_stored_is_copy (script));
+  if (strata_script_get_error (script) != NULL)
+    {
+      /* Why its file cannot be loaded (issue 14): only on a broken one */
+      json_builder_set_member_name (builder, "broken");
+      json_builder_add_string_value (builder, strata_script_get_error (script)->message);
+    }
   json_builder_set_member_name (builder, "is_head");
   json_builder_add_boolean_value (builder, g_hash_table_contains (marks->heads, strata_script_get_revision (script)));
   json_builder_set_member_name (builder, "is_branch_point");
@@ -268,7 +280,7 @@ no_arguments (int          argc,
               GError     **error)
 {
   if (argc > 1)
-    return strata_cli_usage_error (error, command, "unexpected argument “%s”", argv[1]);
+    return strata_cli_usage_error (error, command, _("unexpected argument “%s”"), argv[1]);
   return TRUE;
 }
 
@@ -306,7 +318,7 @@ strata_cli_current (StrataCli  *cli,
           g_autofree char *dir = strata_display_path (strata_project_get_migrations_dir (cli->project));
 
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNKNOWN_REVISION,
-                       "the database is at revision %s, which is not in %s",
+                       _("the database is at revision %s, which is not in %s"),
                        current[i], dir);
           return FALSE;
         }
@@ -327,13 +339,13 @@ strata_cli_current (StrataCli  *cli,
           g_autoptr(GString) line = g_string_new (strata_script_get_revision (script));
 
           if (strata_stored_is_copy (script))
-            g_string_append (line, " (applied, file absent)");
+            g_string_append (line, _(" (applied, file absent)"));
           else if (g_hash_table_contains (marks.heads, strata_script_get_revision (script)))
             g_string_append (line, " (head)");
           g_print ("%s\n", line->str);
         }
       if (scripts->len == 0)
-        strata_cli_info (cli, "No revision applied: the database is at base");
+        strata_cli_info (cli, _("No revision applied: the database is at base"));
     }
 
   marks_clear (&marks);
@@ -468,9 +480,9 @@ strata_cli_history (StrataCli  *cli,
   gboolean indicate_current = FALSE;
   gboolean no_current = FALSE;
   GOptionEntry entries[] = {
-    { "rev-range", 'r', 0, G_OPTION_ARG_STRING, &range, "Only revisions in A:B (either side may be empty; “current” connects)", "A:B" },
+    { "rev-range", 'r', 0, G_OPTION_ARG_STRING, &range, N_("Only revisions in A:B (either side may be empty; “current” connects)"), "A:B" },
     { "indicate-current", 'i', 0, G_OPTION_ARG_NONE, &indicate_current,
-      "Connect to the database and mark its current revisions", NULL },
+      N_("Connect to the database and mark its current revisions"), NULL },
     /* Before history stopped connecting by default. */
     { "no-current", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &no_current, NULL, NULL },
     { NULL }
@@ -500,7 +512,7 @@ strata_cli_history (StrataCli  *cli,
       const char *colon = strchr (range, ':');
 
       if (colon == NULL)
-        return strata_cli_usage_error (error, "history", "-r takes a range A:B, e.g. base:head or -3:");
+        return strata_cli_usage_error (error, "history", _("-r takes a range A:B, e.g. base:head or -3:"));
 
       lower = g_strndup (range, colon - range);
       upper = g_strdup (colon + 1);
@@ -527,7 +539,7 @@ strata_cli_history (StrataCli  *cli,
               return FALSE;
             }
           if (!cli->quiet)
-            g_printerr ("strata: warning: not marking the current revision: %s\n", db_error->message);
+            g_printerr (_("strata: warning: not marking the current revision: %s\n"), db_error->message);
         }
     }
 
@@ -541,7 +553,7 @@ strata_cli_history (StrataCli  *cli,
       if (g_strv_length (current) > 1)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_AMBIGUOUS,
-                       "“current” is ambiguous: the database has several heads (%s)", joined);
+                       _("“current” is ambiguous: the database has several heads (%s)"), joined);
           return FALSE;
         }
       if (g_strcmp0 (lower, "current") == 0)
@@ -581,7 +593,7 @@ strata_cli_show (StrataCli  *cli,
     return FALSE;
 
   if (argc != 2)
-    return strata_cli_usage_error (error, "show", "show needs one revision");
+    return strata_cli_usage_error (error, "show", _("show needs one revision"));
 
   if (!(graph = strata_cli_get_graph (cli, error)))
     return FALSE;
@@ -625,26 +637,26 @@ strata_cli_show (StrataCli  *cli,
             g_print ("\n");
           g_print ("%s", text);
 
-          g_print ("\nUpgrade:\n");
+          g_print ("\n%s\n", _("Upgrade:"));
           for (guint j = 0; upgrade != NULL && j < upgrade->len; j++)
             {
               g_autofree char *what = strata_op_describe (g_ptr_array_index (upgrade, j));
               g_print ("    %s\n", what);
             }
           if (upgrade == NULL || upgrade->len == 0)
-            g_print ("    (nothing)\n");
+            g_print ("    %s\n", _("(nothing)"));
 
-          g_print ("Downgrade:%s\n", downgrade == NULL ? " (the inverse of upgrade)" : "");
+          g_print ("%s\n", downgrade == NULL ? _("Downgrade: (the inverse of upgrade)") : _("Downgrade:"));
           for (guint j = 0; downgrade != NULL && j < downgrade->len; j++)
             {
               g_autofree char *what = strata_op_describe (g_ptr_array_index (downgrade, j));
               g_print ("    %s\n", what);
             }
           if (strata_lint_downgrade_does_nothing (script))
-            g_print ("    (nothing) warning: %s\n", STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE);
+            g_print (_("    (nothing) warning: %s\n"), _(STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE));
           else if (downgrade != NULL && downgrade->len == 0)
-            g_print ("    (nothing)\n");
-          g_print ("Checksum: %s\n", strata_script_get_checksum (script));
+            g_print ("    %s\n", _("(nothing)"));
+          g_print (_("Checksum: %s\n"), strata_script_get_checksum (script));
         }
     }
 

@@ -35,17 +35,22 @@ on_step_started (StrataSession  *session,
   if (state->cli->json)
     return;
 
-  if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
-    strata_cli_info (state->cli, "[%u/%u] Running upgrade %s -> %s%s%s",
-                     index + 1, n_steps, parents, strata_script_get_revision (script),
-                     message ? ", " : "", message ? message : "");
+  if (strata_step_get_direction (step) == STRATA_DIRECTION_UP && message != NULL)
+    /* Translators: [step/steps] Running upgrade PARENTS -> REVISION, MESSAGE */
+    strata_cli_info (state->cli, _("[%u/%u] Running upgrade %s -> %s, %s"),
+                     index + 1, n_steps, parents, strata_script_get_revision (script), message);
+  else if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
+    strata_cli_info (state->cli, _("[%u/%u] Running upgrade %s -> %s"),
+                     index + 1, n_steps, parents, strata_script_get_revision (script));
+  else if (message != NULL)
+    strata_cli_info (state->cli, _("[%u/%u] Running downgrade %s -> %s, %s"),
+                     index + 1, n_steps, strata_script_get_revision (script), parents, message);
   else
-    strata_cli_info (state->cli, "[%u/%u] Running downgrade %s -> %s%s%s",
-                     index + 1, n_steps, strata_script_get_revision (script), parents,
-                     message ? ", " : "", message ? message : "");
+    strata_cli_info (state->cli, _("[%u/%u] Running downgrade %s -> %s"),
+                     index + 1, n_steps, strata_script_get_revision (script), parents);
 
   if (strata_stored_is_copy (script))
-    strata_cli_info (state->cli, "      its file is absent: using the copy and downgrade stored in %s when it was applied",
+    strata_cli_info (state->cli, _("      its file is absent: using the copy and downgrade stored in %s when it was applied"),
                      strata_project_get_history_table (state->cli->project));
 }
 
@@ -58,7 +63,7 @@ on_step_finished (StrataSession  *session,
                   RunState       *state)
 {
   if (state->cli->verbose && !state->cli->json)
-    g_printerr ("      done in %.1f ms\n", seconds * 1000.0);
+    g_printerr (_("      done in %.1f ms\n"), seconds * 1000.0);
 }
 
 static void
@@ -88,7 +93,7 @@ on_interrupt (gpointer user_data)
 
   state->n_interrupts++;
   if (state->n_interrupts == 1)
-    g_printerr ("strata: interrupted; cancelling the running statement and rolling back…\n");
+    g_printerr (_("strata: interrupted; cancelling the running statement and rolling back…\n"));
   g_cancellable_cancel (state->cli->cancellable);
 
   return G_SOURCE_CONTINUE;
@@ -149,10 +154,10 @@ run_plan (StrataCli       *cli,
                !g_str_equal (target, "head") && !g_str_equal (target, "heads") &&
                !(heads[0] != NULL && heads[1] == NULL && g_str_equal (target, heads[0])))
         /* As in Alembic, a target that is applied already is no error. */
-        strata_cli_info (cli, "Nothing to do: %s is already applied; the database is at %s",
+        strata_cli_info (cli, _("Nothing to do: %s is already applied; the database is at %s"),
                          target, heads[0] ? joined : "base");
       else
-        strata_cli_info (cli, "Nothing to do: the database is at %s",
+        strata_cli_info (cli, _("Nothing to do: the database is at %s"),
                          heads[0] ? joined : "base");
       return TRUE;
     }
@@ -212,7 +217,7 @@ run_plan (StrataCli       *cli,
       const char * const *heads = strata_plan_get_heads_after (plan);
       g_autofree char *joined = g_strjoinv (" ", (char **)heads);
 
-      strata_cli_info (cli, "Done: the database is at %s", heads[0] ? joined : "base");
+      strata_cli_info (cli, _("Done: the database is at %s"), heads[0] ? joined : "base");
     }
 
   return TRUE;
@@ -226,7 +231,6 @@ run_plan (StrataCli       *cli,
  */
 gboolean
 strata_cli_run_checked (StrataCli       *cli,
-                        StrataMigrator  *migrator,
                         StrataPlan      *plan,
                         gboolean         validate,
                         GError         **error)
@@ -234,14 +238,17 @@ strata_cli_run_checked (StrataCli       *cli,
   guint n_steps = strata_plan_get_n_steps (plan);
 
   if (validate && n_steps > 0 &&
-      !strata_validate_before_run (migrator, cli->cancellable, error))
+      !strata_session_validate_before_run (cli->session, cli->cancellable, error))
     return FALSE;
 
   if (n_steps > 0)
     {
-      g_autofree char *what = g_strdup_printf ("%s %u %s",
-                                               strata_plan_get_direction (plan) == STRATA_DIRECTION_UP ? "upgrade" : "downgrade",
-                                               n_steps, n_steps == 1 ? "revision" : "revisions");
+      g_autofree char *what = NULL;
+
+      if (strata_plan_get_direction (plan) == STRATA_DIRECTION_UP)
+        what = g_strdup_printf (ngettext ("upgrade %u revision", "upgrade %u revisions", n_steps), n_steps);
+      else
+        what = g_strdup_printf (ngettext ("downgrade %u revision", "downgrade %u revisions", n_steps), n_steps);
 
       if (!strata_cli_confirm_change (cli, what, error))
         return FALSE;
@@ -267,7 +274,7 @@ dialect_for_offline (StrataCli      *cli,
         *dialect = STRATA_DIALECT_POSTGRESQL;
       else
         return strata_cli_usage_error (error, "upgrade",
-                                       "unknown dialect “%s” (expected sqlite or postgresql)", name);
+                                       _("unknown dialect “%s” (expected sqlite or postgresql)"), name);
       return TRUE;
     }
 
@@ -277,7 +284,7 @@ dialect_for_offline (StrataCli      *cli,
   if (profile == NULL)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "--sql needs a dialect: give --dialect sqlite|postgresql or a database URL (%s)",
+                   _("--sql needs a dialect: give --dialect sqlite|postgresql or a database URL (%s)"),
                    local_error->message);
       return FALSE;
     }
@@ -289,6 +296,20 @@ dialect_for_offline (StrataCli      *cli,
 /* Where --sql starts without an explicit FROM: the database's version rows
  * (read, never created), or base for an upgrade when no database is given
  * at all. */
+
+/* strata_project_resolve_url's "no database given: …", in whatever
+ * language the core wrote it (the same catalogue as ours). */
+static gboolean
+is_no_database_error (const GError *error)
+{
+  const char *message = g_dgettext (GETTEXT_PACKAGE,
+                                    "no database given: use --url, --profile, STRATA_URL, DATABASE_URL, "
+                                    "a .env file or url= in %s");
+  const char *colon = strchr (message, ':');
+
+  return colon != NULL && strncmp (error->message, message, colon - message + 1) == 0;
+}
+
 static char **
 offline_start (StrataCli        *cli,
                StrataDirection   direction,
@@ -302,15 +323,15 @@ offline_start (StrataCli        *cli,
 
   if (direction == STRATA_DIRECTION_UP && cli->url == NULL && cli->profile == NULL &&
       g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT) &&
-      g_str_has_prefix (local_error->message, "no database given"))
+      is_no_database_error (local_error))
     return g_new0 (char *, 1);
 
   if (direction == STRATA_DIRECTION_DOWN &&
       g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT))
     {
       strata_cli_usage_error (error, "downgrade",
-                              "downgrade --sql needs a database to start from, or a starting point: "
-                              "FROM:TARGET (%s)", local_error->message);
+                              _("downgrade --sql needs a database to start from, or a starting point: "
+                                "FROM:TARGET (%s)"), local_error->message);
       return NULL;
     }
 
@@ -334,10 +355,11 @@ offline (StrataCli        *cli,
   const char *to = range;
   const char *colon = strchr (range, ':');
   StrataDialect dialect = STRATA_DIALECT_SQLITE;
-  StrataGraph *graph;
+  StrataSession *session;
 
-  if (!(graph = strata_cli_get_graph (cli, error)))
+  if (!strata_cli_get_graph (cli, error))
     return FALSE;
+  session = cli->session;
 
   if (!dialect_for_offline (cli, dialect_name, &dialect, error))
     return FALSE;
@@ -346,29 +368,11 @@ offline (StrataCli        *cli,
     {
       from = g_strndup (range, colon - range);
       to = colon + 1;
+      plan = strata_session_plan_from (session, direction, from, to, error);
     }
-  else if (!(start = offline_start (cli, direction, error)))
-    return FALSE;
-  else
-    graph = cli->graph;   /* with the stored copies the database needs */
-
-  if (start != NULL)
-    ;
-  else if (from != NULL && *from != '\0' && !g_str_equal (from, "base"))
-    {
-      g_auto(GStrv) none = g_new0 (char *, 1);
-
-      if (!(start = strata_graph_resolve_target (graph, (const char * const *)none, from,
-                                                 STRATA_DIRECTION_UP, error)))
-        return FALSE;
-    }
-  else
-    start = g_new0 (char *, 1);
-
-  if (direction == STRATA_DIRECTION_UP)
-    plan = strata_graph_plan_upgrade (graph, (const char * const *)start, to, error);
-  else
-    plan = strata_graph_plan_downgrade (graph, (const char * const *)start, to, error);
+  else if ((start = offline_start (cli, direction, error)))
+    /* with the stored copies the database needs */
+    plan = strata_session_plan (session, direction, (const char * const *)start, to, error);
   if (plan == NULL)
     return FALSE;
 
@@ -377,14 +381,14 @@ offline (StrataCli        *cli,
       g_autoptr(StrataPlanFile) data = NULL;
       g_autoptr(JsonNode) root = NULL;
 
-      if (!(data = strata_plan_file_new (graph, plan, dialect, error)))
+      if (!(data = strata_session_describe_plan (session, plan, dialect, error)))
         return FALSE;
       root = strata_plan_file_to_json (data);
       strata_cli_print_json (root);
       return TRUE;
     }
 
-  if (!(sql = strata_session_render_offline (strata_cli_get_session (cli, NULL), plan, dialect, error)))
+  if (!(sql = strata_session_render_offline (session, plan, dialect, error)))
     return FALSE;
 
   g_print ("%s", sql);
@@ -412,7 +416,7 @@ upgrade_is_noop (StrataCli  *cli,
     {
       g_autofree char *display_url = strata_profile_dup_display_url (profile);
 
-      g_printerr ("Database: %s (unchanged since strata last read it: not opened)\n", display_url);
+      g_printerr (_("Database: %s (unchanged since strata last read it: not opened)\n"), display_url);
     }
 
   return run_plan (cli, NULL, plan, NULL);
@@ -425,9 +429,9 @@ migrate (StrataCli        *cli,
          gboolean          validate,
          GError          **error)
 {
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataPlan) plan = NULL;
   g_auto(GStrv) heads = NULL;
+  StrataSession *session;
 
   if (!strata_cli_get_graph (cli, error))
     return FALSE;
@@ -435,15 +439,14 @@ migrate (StrataCli        *cli,
   if (direction == STRATA_DIRECTION_UP && upgrade_is_noop (cli, target))
     return TRUE;
 
-  if (!(migrator = strata_cli_open_migrator (cli, TRUE, error)))
+  if (!(session = strata_cli_open_session (cli, TRUE, error)))
     return FALSE;
 
-  if (!(heads = strata_session_read_heads (cli->session, cli->cancellable, error)) ||
-      !strata_cli_take_stored (cli, &migrator, (const char * const *)heads, error) ||
-      !(plan = strata_session_plan (cli->session, direction, (const char * const *)heads, target, error)))
+  if (!(heads = strata_session_read_heads_with_stored (session, cli->cancellable, error)) ||
+      !(plan = strata_session_plan (session, direction, (const char * const *)heads, target, error)))
     return FALSE;
 
-  if (!strata_cli_run_checked (cli, migrator, plan, validate, error))
+  if (!strata_cli_run_checked (cli, plan, validate, error))
     return FALSE;
 
   /* Record the state the run left, for the next no-op upgrade. */
@@ -465,9 +468,9 @@ strata_cli_upgrade (StrataCli  *cli,
   gboolean no_validate = FALSE;
   g_autofree char *dialect = NULL;
   GOptionEntry entries[] = {
-    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, "Print the SQL instead of running it ([FROM:]TARGET; without FROM, from the database's revision; --json: the plan as data)", NULL },
-    { "dialect", 0, 0, G_OPTION_ARG_STRING, &dialect, "Dialect for --sql (default: the database URL's)", "sqlite|postgresql" },
-    { "no-validate", 0, 0, G_OPTION_ARG_NONE, &no_validate, "Run even when an applied revision's file was edited", NULL },
+    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, N_("Print the SQL instead of running it ([FROM:]TARGET; without FROM, from the database's revision; --json: the plan as data)"), NULL },
+    { "dialect", 0, 0, G_OPTION_ARG_STRING, &dialect, N_("Dialect for --sql (default: the database URL's)"), "sqlite|postgresql" },
+    { "no-validate", 0, 0, G_OPTION_ARG_NONE, &no_validate, N_("Run even when an applied revision's file was edited"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "upgrade", entries);
@@ -477,7 +480,7 @@ strata_cli_upgrade (StrataCli  *cli,
     return FALSE;
 
   if (argc > 2)
-    return strata_cli_usage_error (error, "upgrade", "upgrade takes one target");
+    return strata_cli_usage_error (error, "upgrade", _("upgrade takes one target"));
 
   target = argc == 2 ? argv[1] : "head";
 
@@ -489,7 +492,7 @@ strata_cli_upgrade (StrataCli  *cli,
     }
 
   if (dialect != NULL)
-    return strata_cli_usage_error (error, "upgrade", "--dialect goes with --sql");
+    return strata_cli_usage_error (error, "upgrade", _("--dialect goes with --sql"));
 
   return migrate (cli, STRATA_DIRECTION_UP, target, !no_validate, error);
 }
@@ -504,9 +507,9 @@ strata_cli_downgrade (StrataCli  *cli,
   gboolean no_validate = FALSE;
   g_autofree char *dialect = NULL;
   GOptionEntry entries[] = {
-    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, "Print the SQL instead of running it ([FROM:]TARGET; without FROM, from the database's revision; --json: the plan as data)", NULL },
-    { "dialect", 0, 0, G_OPTION_ARG_STRING, &dialect, "Dialect for --sql (default: the database URL's)", "sqlite|postgresql" },
-    { "no-validate", 0, 0, G_OPTION_ARG_NONE, &no_validate, "Run even when an applied revision's file was edited", NULL },
+    { "sql", 0, 0, G_OPTION_ARG_NONE, &sql, N_("Print the SQL instead of running it ([FROM:]TARGET; without FROM, from the database's revision; --json: the plan as data)"), NULL },
+    { "dialect", 0, 0, G_OPTION_ARG_STRING, &dialect, N_("Dialect for --sql (default: the database URL's)"), "sqlite|postgresql" },
+    { "no-validate", 0, 0, G_OPTION_ARG_NONE, &no_validate, N_("Run even when an applied revision's file was edited"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "downgrade", entries);
@@ -516,7 +519,7 @@ strata_cli_downgrade (StrataCli  *cli,
 
   if (argc != 2)
     return strata_cli_usage_error (error, "downgrade",
-                                   "downgrade needs one target, e.g. -1 or base");
+                                   _("downgrade needs one target, e.g. -1 or base"));
 
   if (sql)
     {
@@ -526,7 +529,7 @@ strata_cli_downgrade (StrataCli  *cli,
     }
 
   if (dialect != NULL)
-    return strata_cli_usage_error (error, "downgrade", "--dialect goes with --sql");
+    return strata_cli_usage_error (error, "downgrade", _("--dialect goes with --sql"));
 
   return migrate (cli, STRATA_DIRECTION_DOWN, argv[1], !no_validate, error);
 }
@@ -539,41 +542,40 @@ strata_cli_stamp (StrataCli  *cli,
 {
   gboolean purge = FALSE;
   GOptionEntry entries[] = {
-    { "purge", 0, 0, G_OPTION_ARG_NONE, &purge, "Empty the version table first (for a table whose rows are unknown)", NULL },
+    { "purge", 0, 0, G_OPTION_ARG_NONE, &purge, N_("Empty the version table first (for a table whose rows are unknown)"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "stamp", entries);
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_auto(GStrv) current = NULL;
   g_auto(GStrv) checked = NULL;
   g_auto(GStrv) heads = NULL;
   g_autofree char *joined = NULL;
+  StrataSession *session;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
 
   if (argc != 2)
-    return strata_cli_usage_error (error, "stamp", "stamp needs one target");
+    return strata_cli_usage_error (error, "stamp", _("stamp needs one target"));
 
-  if (!(migrator = strata_cli_open_migrator (cli, TRUE, error)))
+  if (!(session = strata_cli_open_session (cli, TRUE, error)))
     return FALSE;
 
-  if (!(current = strata_session_read_heads (cli->session, cli->cancellable, error)))
+  if (!(current = strata_session_read_heads (session, cli->cancellable, error)))
     return FALSE;
 
   /* The target is checked before asking to confirm the change */
-  if (!(checked = strata_graph_plan_stamp (strata_migrator_get_graph (migrator),
-                                           (const char * const *)current, argv[1], purge, error)))
+  if (!(checked = strata_session_plan_stamp (session, (const char * const *)current, argv[1], purge, error)))
     return FALSE;
 
-  if (!strata_cli_confirm_change (cli, "stamp it", error))
+  if (!strata_cli_confirm_change (cli, _("stamp it"), error))
     return FALSE;
 
-  if (!(heads = strata_session_stamp (cli->session, argv[1], purge, cli->cancellable, error)))
+  if (!(heads = strata_session_stamp (session, argv[1], purge, cli->cancellable, error)))
     return FALSE;
 
   joined = g_strjoinv (" ", heads);
-  strata_cli_info (cli, "Stamped the database at %s", heads[0] ? joined : "base");
+  strata_cli_info (cli, _("Stamped the database at %s"), heads[0] ? joined : "base");
 
   return TRUE;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "strata-cli.h"
+#include <glib/gi18n.h>
 
 static char *
 heads_label (const char * const *heads)
@@ -17,10 +18,10 @@ heads_label (const char * const *heads)
   g_autofree char *joined = NULL;
 
   if (heads == NULL || heads[0] == NULL)
-    return g_strdup ("the empty database (base)");
+    return g_strdup (_("the empty database (base)"));
 
   joined = g_strjoinv (", ", (char **)heads);
-  return g_strdup_printf ("%s %s", heads[1] ? "revisions" : "revision", joined);
+  return g_strdup_printf (ngettext ("revision %s", "revisions %s", g_strv_length ((char **)heads)), joined);
 }
 
 static JsonNode *
@@ -65,13 +66,18 @@ report_differences (StrataCli   *cli,
 
   if (differences->len == 0)
     {
-      strata_cli_info (cli, "No differences: %s", what);
+      strata_cli_info (cli, _("No differences: %s"), what);
       return TRUE;
     }
 
-  g_set_error (error, STRATA_ERROR, STRATA_ERROR_DIFFERENCES,
-               "%u %s: %s%s%s", differences->len, differences->len == 1 ? "difference" : "differences",
-               what, hint ? "; " : "", hint ? hint : "");
+  if (hint != NULL)
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_DIFFERENCES,
+                 ngettext ("%u difference: %s; %s", "%u differences: %s; %s", differences->len),
+                 differences->len, what, hint);
+  else
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_DIFFERENCES,
+                 ngettext ("%u difference: %s", "%u differences: %s", differences->len),
+                 differences->len, what);
   return FALSE;
 }
 
@@ -103,7 +109,7 @@ strata_cli_check (StrataCli  *cli,
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
   if (argc > 1)
-    return strata_cli_usage_error (error, "check", "unexpected argument “%s”", argv[1]);
+    return strata_cli_usage_error (error, "check", _("unexpected argument “%s”"), argv[1]);
 
   if (!strata_cli_get_graph (cli, error) ||
       !(diff = strata_session_check_model (cli->session, cli->cancellable, error)))
@@ -112,9 +118,9 @@ strata_cli_check (StrataCli  *cli,
   path = strata_display_path (strata_project_get_model_file (cli->project));
   heads = graph_heads (cli->graph);
   label = heads_label ((const char * const *)heads);
-  what = g_strdup_printf ("%s and the migrations' head (%s)", path, label);
+  what = g_strdup_printf (_("%s and the migrations' head (%s)"), path, label);
   return report_differences (cli, diff, what,
-                             "“strata revision --autogenerate -m MESSAGE” writes a revision for them", error);
+                             _("“strata revision --autogenerate -m MESSAGE” writes a revision for them"), error);
 }
 
 gboolean
@@ -124,39 +130,39 @@ strata_cli_drift (StrataCli  *cli,
                   GError    **error)
 {
   g_autoptr(GOptionContext) context = strata_cli_option_context_new (cli, "drift", NULL);
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataDiff) diff = NULL;
   g_autoptr(GError) local_error = NULL;
   g_auto(GStrv) heads = NULL;
   g_autofree char *label = NULL;
   g_autofree char *what = NULL;
+  StrataSession *session;
   StrataDriver *driver;
 
   if (!strata_cli_parse (cli, context, &argc, &argv, error))
     return FALSE;
   if (argc > 1)
-    return strata_cli_usage_error (error, "drift", "unexpected argument “%s”", argv[1]);
+    return strata_cli_usage_error (error, "drift", _("unexpected argument “%s”"), argv[1]);
 
   if (!strata_cli_get_graph (cli, error))
     return FALSE;
 
-  if (!(migrator = strata_cli_open_migrator (cli, FALSE, &local_error)))
+  if (!(session = strata_cli_open_session (cli, FALSE, &local_error)))
     {
       if (local_error == NULL)
         g_set_error_literal (&local_error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
-                             "the database does not exist yet");
+                             _("the database does not exist yet"));
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
-  driver = strata_migrator_get_driver (migrator);
-  if (!(heads = strata_migrator_get_current_heads (migrator, cli->cancellable, error)) ||
-      !(diff = strata_session_check_drift (cli->session, cli->cancellable, error)))
+  driver = strata_session_get_driver (session);
+  if (!(heads = strata_session_read_heads (session, cli->cancellable, error)) ||
+      !(diff = strata_session_check_drift (session, cli->cancellable, error)))
     return FALSE;
 
   label = heads_label ((const char * const *)heads);
-  what = g_strdup_printf ("%s against the schema of %s", strata_driver_get_display_url (driver), label);
-  return report_differences (cli, diff, what, "someone changed the schema outside the migrations", error);
+  what = g_strdup_printf (_("%s against the schema of %s"), strata_driver_get_display_url (driver), label);
+  return report_differences (cli, diff, what, _("someone changed the schema outside the migrations"), error);
 }
 
 gboolean
@@ -224,13 +230,19 @@ strata_cli_lint (StrataCli  *cli,
         dangerous = TRUE;
     }
 
-  strata_cli_info (cli, "%u %s in %u %s", all->len, all->len == 1 ? "finding" : "findings",
-                   n_revisions, n_revisions == 1 ? "revision" : "revisions");
+  {
+    g_autofree char *findings = g_strdup_printf (ngettext ("%u finding", "%u findings", all->len), all->len);
+    g_autofree char *in = g_strdup_printf (ngettext ("%u revision", "%u revisions", n_revisions),
+                                           n_revisions);
+
+    /* Translators: "3 findings in 2 revisions" */
+    strata_cli_info (cli, _("%s in %s"), findings, in);
+  }
 
   if (dangerous)
     {
       g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_DIFFERENCES,
-                           "lint found destructive or irreversible operations");
+                           _("lint found destructive or irreversible operations"));
       return FALSE;
     }
 
@@ -240,22 +252,16 @@ strata_cli_lint (StrataCli  *cli,
 /**
  * strata_cli_autogenerate:
  * @cli: the command line
- * @graph: the revisions
- * @parents: the new revision's down revisions
- * @depends_on: its depends_on (revision ids)
+ * @script: the new revision
  * @renames: (nullable): "old=new" and "table.old=new"
- * @upgrade: (out): the operations from the state at @parents to schema.json
- * @downgrade: (out): their inverse
  *
- * Prints likely renames and what no operation expresses as warnings.
+ * Fills @script from schema.json against the state at its parents; prints
+ * likely renames and what no operation expresses as warnings.
  */
 gboolean
 strata_cli_autogenerate (StrataCli           *cli,
-                         const char * const  *parents,
-                         const char * const  *depends_on,
+                         StrataScript        *script,
                          const char * const  *renames,
-                         GPtrArray          **upgrade,
-                         GPtrArray          **downgrade,
                          GError             **error)
 {
   g_autoptr(StrataDiff) diff = NULL;
@@ -264,25 +270,23 @@ strata_cli_autogenerate (StrataCli           *cli,
   g_autofree char *label = NULL;
   GPtrArray *ops;
 
-  if (!strata_cli_get_graph (cli, error) ||
-      !(diff = strata_session_autogenerate (cli->session, parents, depends_on, renames,
-                                            downgrade, &warnings, cli->cancellable, error)))
+  if (!(diff = strata_session_autogenerate_revision (cli->session, script, renames,
+                                                     &warnings, cli->cancellable, error)))
     return FALSE;
 
   for (guint i = 0; i < strata_diff_get_rename_hints (diff)->len; i++)
-    g_printerr ("strata: note: %s\n", (const char *)g_ptr_array_index (strata_diff_get_rename_hints (diff), i));
+    g_printerr (_("strata: note: %s\n"), (const char *)g_ptr_array_index (strata_diff_get_rename_hints (diff), i));
   for (guint i = 0; i < strata_diff_get_warnings (diff)->len; i++)
-    g_printerr ("strata: warning: %s\n", (const char *)g_ptr_array_index (strata_diff_get_warnings (diff), i));
+    g_printerr (_("strata: warning: %s\n"), (const char *)g_ptr_array_index (strata_diff_get_warnings (diff), i));
   for (guint i = 0; i < warnings->len; i++)
-    g_printerr ("strata: warning: %s\n", (const char *)g_ptr_array_index (warnings, i));
+    g_printerr (_("strata: warning: %s\n"), (const char *)g_ptr_array_index (warnings, i));
 
   ops = strata_diff_get_ops (diff);
-  *upgrade = g_ptr_array_ref (ops);
 
   path = strata_display_path (strata_project_get_model_file (cli->project));
-  label = heads_label (parents);
+  label = heads_label (strata_script_get_down_revisions (script));
   if (ops->len == 0)
-    strata_cli_info (cli, "No changes: %s matches %s", path, label);
+    strata_cli_info (cli, _("No changes: %s matches %s"), path, label);
   else
     for (guint i = 0; i < ops->len && !cli->quiet; i++)
       {

@@ -60,10 +60,10 @@ get_store (StrataCli  *cli,
 
       /* Always said, even with --quiet: profiles the user had are gone. */
       if (strata_store_get_outcome (cli->store) == STRATA_STORE_OUTCOME_RECREATED)
-        g_printerr ("strata: %s\n", strata_store_get_problem (cli->store));
+        g_printerr (_("strata: %s\n"), strata_store_get_problem (cli->store));
 
       if (strata_store_get_outcome (cli->store) == STRATA_STORE_OUTCOME_UPGRADED && cli->verbose)
-        strata_cli_info (cli, "Upgraded your profiles store from %s to %s (backup: %s)",
+        strata_cli_info (cli, _("Upgraded your profiles store from %s to %s (backup: %s)"),
                          strata_store_get_previous_revision (cli->store),
                          strata_store_get_revision (cli->store),
                          g_file_peek_path (strata_store_get_backup_file (cli->store)));
@@ -223,7 +223,7 @@ strata_cli_connect (StrataCli      *cli,
 static const char *
 profile_label (StrataProfile *profile)
 {
-  return strata_profile_get_name (profile) ? strata_profile_get_name (profile) : "(URL)";
+  return strata_profile_get_name (profile) ? strata_profile_get_name (profile) : _("(URL)");
 }
 
 static void
@@ -324,7 +324,7 @@ profiles_list (StrataCli  *cli,
   guint name_width = 4;
 
   if (argc > 1)
-    return strata_cli_usage_error (error, "profiles", "“profiles list” takes no argument");
+    return strata_cli_usage_error (error, "profiles", _("“profiles list” takes no argument"));
 
   if (!(profiles = collect_profiles (cli, error)))
     return FALSE;
@@ -345,15 +345,15 @@ profiles_list (StrataCli  *cli,
 
   if (profiles->len == 0)
     {
-      strata_cli_info (cli, "No profiles: add one with “strata profiles add NAME --url URL” "
-                            "or a [profile NAME] group in strata.ini");
+      strata_cli_info (cli, _("No profiles: add one with “strata profiles add NAME --url URL” "
+                              "or a [profile NAME] group in strata.ini"));
       return TRUE;
     }
 
   for (guint i = 0; i < profiles->len; i++)
     name_width = MAX (name_width, (guint)g_utf8_strlen (profile_label (g_ptr_array_index (profiles, i)), -1));
 
-  g_print ("%-*s  %-7s  %-11s  %s\n", name_width, "NAME", "ORIGIN", "ROLE", "URL");
+  g_print ("%-*s  %-7s  %-11s  %s\n", name_width, _("NAME"), _("ORIGIN"), _("ROLE"), _("URL"));
   for (guint i = 0; i < profiles->len; i++)
     {
       StrataProfile *profile = g_ptr_array_index (profiles, i);
@@ -389,7 +389,8 @@ find_named (StrataCli   *cli,
   return profile;
 }
 
-/* "keyring", "none", "not needed" or "unavailable", with the reason. */
+/* "keyring", "none", "not needed", "in the URL" or "unavailable", with the
+ * reason: the value of --json's "password"; _() gives the text's. */
 static const char *
 password_state (StrataProfile  *profile,
                 GCancellable   *cancellable,
@@ -401,9 +402,9 @@ password_state (StrataProfile  *profile,
   *detail = NULL;
 
   if (strata_profile_get_dialect (profile) == STRATA_DIALECT_SQLITE)
-    return "not needed";
+    return N_("not needed");
   if (strata_profile_get_password (profile) != NULL)
-    return "in the URL";
+    return N_("in the URL");
   if (strata_profile_get_origin (profile) == STRATA_PROFILE_ORIGIN_URL)
     return "none";
 
@@ -429,7 +430,7 @@ profiles_show (StrataCli  *cli,
   const char *state;
 
   if (argc != 2)
-    return strata_cli_usage_error (error, "profiles", "“profiles show” takes one profile name");
+    return strata_cli_usage_error (error, "profiles", _("“profiles show” takes one profile name"));
 
   if (!(profile = find_named (cli, argv[1], error)))
     return FALSE;
@@ -448,38 +449,38 @@ profiles_show (StrataCli  *cli,
     }
 
   url = strata_profile_dup_url (profile, FALSE);
-  g_print ("Name:      %s\n", strata_profile_get_name (profile));
-  g_print ("Origin:    %s\n",
-           strata_profile_get_origin (profile) == STRATA_PROFILE_ORIGIN_PROJECT ? "project (strata.ini)"
-                                                                                : "user (your own profiles)");
-  g_print ("Role:      %s\n", strata_profile_role_to_string (strata_profile_get_role (profile)));
-  g_print ("URL:       %s\n", url);
-  g_print ("Engine:    %s\n", strata_profile_get_engine (profile));
+  g_print (_("Name:      %s\n"), strata_profile_get_name (profile));
+  g_print (_("Origin:    %s\n"),
+           strata_profile_get_origin (profile) == STRATA_PROFILE_ORIGIN_PROJECT ? _("project (strata.ini)")
+                                                                                : _("user (your own profiles)"));
+  g_print (_("Role:      %s\n"), strata_profile_role_to_string (strata_profile_get_role (profile)));
+  g_print (_("URL:       %s\n"), url);
+  g_print (_("Engine:    %s\n"), strata_profile_get_engine (profile));
   if (strata_profile_get_dialect (profile) == STRATA_DIALECT_SQLITE)
-    g_print ("Path:      %s\n", strata_profile_get_path (profile) ? strata_profile_get_path (profile) : "(in memory)");
+    g_print (_("Path:      %s\n"), strata_profile_get_path (profile) ? strata_profile_get_path (profile) : _("(in memory)"));
   else
     {
-      g_print ("Host:      %s\n", strata_profile_get_host (profile) ? strata_profile_get_host (profile) : "(default)");
+      g_print (_("Host:      %s\n"), strata_profile_get_host (profile) ? strata_profile_get_host (profile) : _("(default)"));
       if (strata_profile_get_port (profile) != 0)
-        g_print ("Port:      %u\n", strata_profile_get_port (profile));
+        g_print (_("Port:      %u\n"), strata_profile_get_port (profile));
       else
-        g_print ("Port:      (default)\n");
-      g_print ("User:      %s\n", strata_profile_get_user (profile) ? strata_profile_get_user (profile) : "(default)");
-      g_print ("Database:  %s\n", strata_profile_get_database (profile) ? strata_profile_get_database (profile) : "(default)");
+        g_print ("%s", _("Port:      (default)\n"));
+      g_print (_("User:      %s\n"), strata_profile_get_user (profile) ? strata_profile_get_user (profile) : _("(default)"));
+      g_print (_("Database:  %s\n"), strata_profile_get_database (profile) ? strata_profile_get_database (profile) : _("(default)"));
     }
   if (strata_profile_get_params (profile) != NULL)
-    g_print ("Params:    %s\n", strata_profile_get_params (profile));
+    g_print (_("Params:    %s\n"), strata_profile_get_params (profile));
   if (strata_profile_get_notes (profile) != NULL)
-    g_print ("Notes:     %s\n", strata_profile_get_notes (profile));
+    g_print (_("Notes:     %s\n"), strata_profile_get_notes (profile));
 
   if (g_str_equal (state, "keyring"))
-    g_print ("Password:  in the keyring\n");
+    g_print ("%s", _("Password:  in the keyring\n"));
   else if (g_str_equal (state, "none"))
-    g_print ("Password:  not in the keyring (PGPASSWORD, ~/.pgpass or a prompt)\n");
+    g_print ("%s", _("Password:  not in the keyring (PGPASSWORD, ~/.pgpass or a prompt)\n"));
   else if (g_str_equal (state, "unavailable"))
-    g_print ("Password:  unknown: %s\n", detail);
+    g_print (_("Password:  unknown: %s\n"), detail);
   else
-    g_print ("Password:  %s\n", state);
+    g_print (_("Password:  %s\n"), _(state));
 
   return TRUE;
 }
@@ -491,7 +492,7 @@ parse_role (const char         *text,
 {
   if (text != NULL && !strata_profile_role_from_string (text, role))
     return strata_cli_usage_error (error, "profiles",
-                                   "unknown role “%s” (development, staging or production)", text);
+                                   _("unknown role “%s” (development, staging or production)"), text);
   return TRUE;
 }
 
@@ -513,9 +514,9 @@ profiles_add (StrataCli   *cli,
   const char *name;
 
   if (argc != 2)
-    return strata_cli_usage_error (error, "profiles", "“profiles add” takes one profile name and --url URL");
+    return strata_cli_usage_error (error, "profiles", _("“profiles add” takes one profile name and --url URL"));
   if (cli->url == NULL)
-    return strata_cli_usage_error (error, "profiles", "“profiles add %s” needs --url URL", argv[1]);
+    return strata_cli_usage_error (error, "profiles", _("“profiles add %s” needs --url URL"), argv[1]);
   if (!parse_role (role_text, &role, error))
     return FALSE;
 
@@ -545,7 +546,7 @@ profiles_add (StrataCli   *cli,
   if (strata_store_lookup_profile (store, name) != NULL)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "a profile named “%s” already exists (remove it first, or pick another name)", name);
+                   _("a profile named “%s” already exists (remove it first, or pick another name)"), name);
       return FALSE;
     }
 
@@ -556,8 +557,8 @@ profiles_add (StrataCli   *cli,
   if (password != NULL && !strata_secret_store (profile, password, cli->cancellable, &local_error))
     {
       g_set_error (error, STRATA_ERROR, local_error->code,
-                   "profile “%s” not added: %s. Add it without the password and use "
-                   "PGPASSWORD or ~/.pgpass, or “strata profiles set-password %s” later",
+                   _("profile “%s” not added: %s. Add it without the password and use "
+                     "PGPASSWORD or ~/.pgpass, or “strata profiles set-password %s” later"),
                    name, local_error->message, name);
       return FALSE;
     }
@@ -571,8 +572,8 @@ profiles_add (StrataCli   *cli,
 
   project = get_project_if_any (cli, NULL);
   if (project != NULL && strata_project_get_profile_url (project, name) != NULL)
-    strata_cli_info (cli, "Note: this project's strata.ini has a profile “%s” too; "
-                          "--profile %s picks that one here", name, name);
+    strata_cli_info (cli, _("Note: this project's strata.ini has a profile “%s” too; "
+                            "--profile %s picks that one here"), name, name);
 
   display = strata_profile_dup_url (profile, FALSE);
   if (cli->json)
@@ -584,13 +585,14 @@ profiles_add (StrataCli   *cli,
       root = json_builder_get_root (builder);
       strata_cli_print_json (root);
     }
+  else if (password != NULL)
+    g_print (_("Added profile “%s”: %s (password in the keyring)\n"), name, display);
   else
-    g_print ("Added profile “%s”: %s%s\n", name, display,
-             password ? " (password in the keyring)" : "");
+    g_print (_("Added profile “%s”: %s\n"), name, display);
 
   if (password != NULL)
-    strata_cli_info (cli, "Tip: a password typed on the command line stays in your shell's history; "
-                          "“strata profiles set-password %s” reads it without echo", name);
+    strata_cli_info (cli, _("Tip: a password typed on the command line stays in your shell's history; "
+                            "“strata profiles set-password %s” reads it without echo"), name);
 
   return TRUE;
 }
@@ -607,7 +609,7 @@ profiles_remove (StrataCli  *cli,
   g_autoptr(StrataProfile) keep = NULL;
 
   if (argc != 2)
-    return strata_cli_usage_error (error, "profiles", "“profiles remove” takes one profile name");
+    return strata_cli_usage_error (error, "profiles", _("“profiles remove” takes one profile name"));
 
   store = get_store (cli, FALSE, error);
   if (store == NULL || !(profile = strata_store_lookup_profile (store, argv[1])))
@@ -617,11 +619,11 @@ profiles_remove (StrataCli  *cli,
       g_clear_error (error);
       if (project != NULL && strata_project_get_profile_url (project, argv[1]) != NULL)
         g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                     "profile “%s” belongs to the project: remove its [profile %s] group from strata.ini",
+                     _("profile “%s” belongs to the project: remove its [profile %s] group from strata.ini"),
                      argv[1], argv[1]);
       else
         g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                     "you have no profile named “%s” (see “strata profiles list”)", argv[1]);
+                     _("you have no profile named “%s” (see “strata profiles list”)"), argv[1]);
       return FALSE;
     }
 
@@ -631,9 +633,9 @@ profiles_remove (StrataCli  *cli,
 
   if (strata_profile_get_dialect (keep) != STRATA_DIALECT_SQLITE &&
       !strata_secret_clear (keep, NULL, cli->cancellable, &local_error))
-    strata_cli_info (cli, "Warning: %s; remove it with your keyring's manager", local_error->message);
+    strata_cli_info (cli, _("Warning: %s; remove it with your keyring's manager"), local_error->message);
 
-  strata_cli_info (cli, "Removed profile “%s”", argv[1]);
+  strata_cli_info (cli, _("Removed profile “%s”"), argv[1]);
   return TRUE;
 }
 
@@ -650,7 +652,7 @@ profiles_test (StrataCli  *cli,
   g_autofree char *version = NULL;
 
   if (argc > 2)
-    return strata_cli_usage_error (error, "profiles", "“profiles test” takes at most one profile name");
+    return strata_cli_usage_error (error, "profiles", _("“profiles test” takes at most one profile name"));
 
   profile = argc == 2 ? find_named (cli, argv[1], error) : strata_cli_resolve_profile (cli, error);
   if (profile == NULL)
@@ -685,7 +687,7 @@ profiles_test (StrataCli  *cli,
       strata_cli_print_json (root);
     }
   else
-    g_print ("Connected to %s (%s)\n", display, version);
+    g_print (_("Connected to %s (%s)\n"), display, version);
 
   return TRUE;
 }
@@ -704,8 +706,8 @@ read_new_password (StrataProfile  *profile,
       if (!(first = read_line (stdin)) || *first == '\0')
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "no password on standard input for profile “%s” "
-                       "(to remove the stored one, use --clear)",
+                       _("no password on standard input for profile “%s” "
+                         "(to remove the stored one, use --clear)"),
                        profile_label (profile));
           return NULL;
         }
@@ -713,23 +715,23 @@ read_new_password (StrataProfile  *profile,
     }
 
   {
-    g_autofree char *prompt = g_strdup_printf ("New password for profile “%s”: ", profile_label (profile));
+    g_autofree char *prompt = g_strdup_printf (_("New password for profile “%s”: "), profile_label (profile));
 
     first = prompt_no_echo (prompt);
   }
   if (first == NULL || *first == '\0')
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "no password given for profile “%s” (to remove the stored one, use --clear)",
+                   _("no password given for profile “%s” (to remove the stored one, use --clear)"),
                    profile_label (profile));
       return NULL;
     }
 
-  again = prompt_no_echo ("Again: ");
+  again = prompt_no_echo (_("Again: "));
   if (again == NULL || !g_str_equal (first, again))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "the passwords for profile “%s” differ: nothing was changed", profile_label (profile));
+                   _("the passwords for profile “%s” differ: nothing was changed"), profile_label (profile));
       return NULL;
     }
 
@@ -748,7 +750,7 @@ profiles_set_password (StrataCli  *cli,
   g_autoptr(GError) local_error = NULL;
 
   if (argc != 2)
-    return strata_cli_usage_error (error, "profiles", "“profiles set-password” takes one profile name");
+    return strata_cli_usage_error (error, "profiles", _("“profiles set-password” takes one profile name"));
 
   if (!(profile = find_named (cli, argv[1], error)))
     return FALSE;
@@ -756,7 +758,7 @@ profiles_set_password (StrataCli  *cli,
   if (strata_profile_get_dialect (profile) == STRATA_DIALECT_SQLITE)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "profile “%s” is a SQLite database: it has no password", argv[1]);
+                   _("profile “%s” is a SQLite database: it has no password"), argv[1]);
       return FALSE;
     }
 
@@ -766,8 +768,8 @@ profiles_set_password (StrataCli  *cli,
 
       if (!strata_secret_clear (profile, &removed, cli->cancellable, error))
         return FALSE;
-      strata_cli_info (cli, removed ? "Removed the password of profile “%s” from the keyring"
-                                    : "The keyring held no password for profile “%s”",
+      strata_cli_info (cli, removed ? _("Removed the password of profile “%s” from the keyring")
+                                    : _("The keyring held no password for profile “%s”"),
                        argv[1]);
       return TRUE;
     }
@@ -781,12 +783,12 @@ profiles_set_password (StrataCli  *cli,
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
         g_set_error (error, STRATA_ERROR, STRATA_ERROR_SECRET,
-                     "%s; without a keyring, give the password through PGPASSWORD or ~/.pgpass",
+                     _("%s; without a keyring, give the password through PGPASSWORD or ~/.pgpass"),
                      local_error->message);
       return FALSE;
     }
 
-  strata_cli_info (cli, "Stored the password of profile “%s” in the keyring", argv[1]);
+  strata_cli_info (cli, _("Stored the password of profile “%s” in the keyring"), argv[1]);
   return TRUE;
 }
 
@@ -795,12 +797,12 @@ static const struct
   const char *name;
   const char *summary;
 } subcommands[] = {
-  { "list", "list the project's and your own profiles" },
-  { "show NAME", "show a profile (and whether the keyring has its password)" },
-  { "add NAME --url URL [--role ROLE] [--notes TEXT]", "add one of your own profiles" },
-  { "remove NAME", "remove one of your profiles and its password" },
-  { "test [NAME]", "connect to a profile's database" },
-  { "set-password NAME [--clear]", "store (or remove) a profile's password in the keyring" },
+  { "list", N_("list the project's and your own profiles") },
+  { "show NAME", N_("show a profile (and whether the keyring has its password)") },
+  { "add NAME --url URL [--role ROLE] [--notes TEXT]", N_("add one of your own profiles") },
+  { "remove NAME", N_("remove one of your profiles and its password") },
+  { "test [NAME]", N_("connect to a profile's database") },
+  { "set-password NAME [--clear]", N_("store (or remove) a profile's password in the keyring") },
 };
 
 gboolean
@@ -812,21 +814,22 @@ strata_cli_profiles (StrataCli  *cli,
   g_autoptr(GOptionContext) context = NULL;
   g_autofree char *role = NULL;
   g_autofree char *notes = NULL;
-  g_autoptr(GString) description = g_string_new ("Subcommands:\n");
+  g_autoptr(GString) description = g_string_new (_("Subcommands:"));
   gboolean clear = FALSE;
   const GOptionEntry entries[] = {
-    { "role", 0, 0, G_OPTION_ARG_STRING, &role, "add: development, staging or production", "ROLE" },
-    { "notes", 0, 0, G_OPTION_ARG_STRING, &notes, "add: notes for the people who use it", "TEXT" },
-    { "clear", 0, 0, G_OPTION_ARG_NONE, &clear, "set-password: remove the stored password", NULL },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("add: development, staging or production"), "ROLE" },
+    { "notes", 0, 0, G_OPTION_ARG_STRING, &notes, N_("add: notes for the people who use it"), "TEXT" },
+    { "clear", 0, 0, G_OPTION_ARG_NONE, &clear, N_("set-password: remove the stored password"), NULL },
     { NULL }
   };
   const char *sub;
 
+  g_string_append_c (description, '\n');
   for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
-    g_string_append_printf (description, "  %-50s %s\n", subcommands[i].name, subcommands[i].summary);
+    g_string_append_printf (description, "  %-50s %s\n", subcommands[i].name, _(subcommands[i].summary));
   g_string_append (description,
-                   "\nProfiles come from the project's strata.ini ([profile NAME], shared, no passwords)\n"
-                   "and from your own store; passwords live in the keyring, keyed by profile.");
+                   _("\nProfiles come from the project's strata.ini ([profile NAME], shared, no passwords)\n"
+                     "and from your own store; passwords live in the keyring, keyed by profile."));
 
   context = strata_cli_option_context_new (cli, "profiles", entries);
   g_option_context_set_description (context, description->str);
@@ -834,18 +837,18 @@ strata_cli_profiles (StrataCli  *cli,
     return FALSE;
 
   if (argc < 2)
-    return strata_cli_usage_error (error, "profiles", "give a subcommand: list, show, add, remove, test or set-password");
+    return strata_cli_usage_error (error, "profiles", _("give a subcommand: list, show, add, remove, test or set-password"));
 
   sub = argv[1];
   argc--;
   argv++;
 
   if ((role != NULL || notes != NULL) && !g_str_equal (sub, "add"))
-    return strata_cli_usage_error (error, "profiles", "--role and --notes go with “profiles add”");
+    return strata_cli_usage_error (error, "profiles", _("--role and --notes go with “profiles add”"));
   if (clear && !g_str_equal (sub, "set-password"))
-    return strata_cli_usage_error (error, "profiles", "--clear goes with “profiles set-password”");
+    return strata_cli_usage_error (error, "profiles", _("--clear goes with “profiles set-password”"));
   if (cli->url != NULL && !g_str_equal (sub, "add") && !g_str_equal (sub, "test"))
-    return strata_cli_usage_error (error, "profiles", "--url goes with “profiles add” or “profiles test”");
+    return strata_cli_usage_error (error, "profiles", _("--url goes with “profiles add” or “profiles test”"));
 
   if (g_str_equal (sub, "list"))
     return profiles_list (cli, argc, argv, error);
@@ -860,5 +863,5 @@ strata_cli_profiles (StrataCli  *cli,
   if (g_str_equal (sub, "set-password"))
     return profiles_set_password (cli, argc, argv, clear, error);
 
-  return strata_cli_usage_error (error, "profiles", "unknown subcommand “%s”", sub);
+  return strata_cli_usage_error (error, "profiles", _("unknown subcommand “%s”"), sub);
 }

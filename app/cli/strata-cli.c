@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,28 +18,28 @@
 #include "strata-cli.h"
 
 static const StrataCliCommand commands[] = {
-  { "init",      "[DIR]",                  "Create a project: strata.ini, migrations/, schema.json", strata_cli_init },
-  { "revision",  "-m MESSAGE [--autogenerate]", "Create a new revision file (--autogenerate: from schema.json)", strata_cli_revision },
-  { "merge",     "-m MESSAGE REV…|heads",  "Create a revision that merges heads", strata_cli_merge },
-  { "upgrade",   "[TARGET] [--sql] [--no-validate]",       "Upgrade the database to TARGET (default: head)", strata_cli_upgrade },
-  { "downgrade", "TARGET [--sql] [--no-validate]",         "Downgrade the database to TARGET", strata_cli_downgrade },
-  { "current",   "",                       "Show the database's current revision(s)", strata_cli_current },
-  { "heads",     "",                       "Show the head revisions", strata_cli_heads },
-  { "branches",  "",                       "Show the branch points", strata_cli_branches },
-  { "history",   "[-r A:B] [-i]",          "List revisions, newest first (-i: mark the database's)", strata_cli_history },
-  { "show",      "REV",                    "Show one revision", strata_cli_show },
-  { "stamp",     "TARGET [--purge]",       "Set the version table without running migrations", strata_cli_stamp },
-  { "profiles",  "SUBCOMMAND",             "Connection profiles: list, show, add, remove, test, set-password", strata_cli_profiles },
-  { "check",     "",                       "Compare schema.json with the migrations' head (exit 3 on differences)", strata_cli_check },
-  { "drift",     "",                       "Compare the database with the schema its revision should have (exit 3 on differences)", strata_cli_drift },
-  { "validate",  "",                       "Compare applied revisions with their files (exit 3 on an edited or missing one)", strata_cli_validate },
-  { "repair",    "[--dry-run]",            "Re-record reviewed checksums and remove failed attempts from the history", strata_cli_repair },
-  { "plan",      "TARGET -o FILE",         "Write the exact steps and SQL to FILE for review, with a hash of their inputs", strata_cli_plan },
-  { "apply",     "FILE",                   "Run a reviewed plan, refusing if anything changed since", strata_cli_apply },
-  { "log",       "",                       "What happened to the database: applied, reverted, failed and pending revisions", strata_cli_log },
-  { "inspect",   "[-o FILE]",              "Write schema.json from the live database", strata_cli_inspect },
-  { "baseline",  "-m MESSAGE",             "Adopt a database: a first revision equal to its schema, stamped", strata_cli_baseline },
-  { "lint",      "[REV…]",                 "Find destructive, irreversible, locking and data-dependent operations (exit 3 on destructive or irreversible ones)", strata_cli_lint },
+  { "init",      "[DIR]",                  N_("Create a project: strata.ini, migrations/, schema.json"), strata_cli_init },
+  { "revision",  "-m MESSAGE [--autogenerate]", N_("Create a new revision file (--autogenerate: from schema.json)"), strata_cli_revision },
+  { "merge",     "-m MESSAGE REV…|heads",  N_("Create a revision that merges heads"), strata_cli_merge },
+  { "upgrade",   "[TARGET] [--sql] [--no-validate]",       N_("Upgrade the database to TARGET (default: head)"), strata_cli_upgrade },
+  { "downgrade", "TARGET [--sql] [--no-validate]",         N_("Downgrade the database to TARGET"), strata_cli_downgrade },
+  { "current",   "",                       N_("Show the database's current revision(s)"), strata_cli_current },
+  { "heads",     "",                       N_("Show the head revisions"), strata_cli_heads },
+  { "branches",  "",                       N_("Show the branch points"), strata_cli_branches },
+  { "history",   "[-r A:B] [-i]",          N_("List revisions, newest first (-i: mark the database's)"), strata_cli_history },
+  { "show",      "REV",                    N_("Show one revision"), strata_cli_show },
+  { "stamp",     "TARGET [--purge]",       N_("Set the version table without running migrations"), strata_cli_stamp },
+  { "profiles",  "SUBCOMMAND",             N_("Connection profiles: list, show, add, remove, test, set-password"), strata_cli_profiles },
+  { "check",     "",                       N_("Compare schema.json with the migrations' head (exit 3 on differences)"), strata_cli_check },
+  { "drift",     "",                       N_("Compare the database with the schema its revision should have (exit 3 on differences)"), strata_cli_drift },
+  { "validate",  "",                       N_("Compare applied revisions with their files (exit 3 on an edited or missing one)"), strata_cli_validate },
+  { "repair",    "[--dry-run]",            N_("Re-record reviewed checksums and remove failed attempts from the history"), strata_cli_repair },
+  { "plan",      "TARGET -o FILE",         N_("Write the exact steps and SQL to FILE for review, with a hash of their inputs"), strata_cli_plan },
+  { "apply",     "FILE",                   N_("Run a reviewed plan, refusing if anything changed since"), strata_cli_apply },
+  { "log",       "",                       N_("What happened to the database: applied, reverted, failed and pending revisions"), strata_cli_log },
+  { "inspect",   "[-o FILE]",              N_("Write schema.json from the live database"), strata_cli_inspect },
+  { "baseline",  "-m MESSAGE",             N_("Adopt a database: a first revision equal to its schema, stamped"), strata_cli_baseline },
+  { "lint",      "[REV…]",                 N_("Find destructive, irreversible, locking and data-dependent operations (exit 3 on destructive or irreversible ones)"), strata_cli_lint },
 };
 
 static gboolean
@@ -55,21 +56,21 @@ static GOptionEntry *
 global_entries (StrataCli *cli)
 {
   GOptionEntry entries[] = {
-    { "directory", 'C', 0, G_OPTION_ARG_FILENAME, &cli->directory, "Run in the project folder DIR", "DIR" },
-    { "url", 0, 0, G_OPTION_ARG_STRING, &cli->url, "The database URL (sqlite:///app.db, postgresql://…)", "URL" },
-    { "profile", 0, 0, G_OPTION_ARG_STRING, &cli->profile, "Use the connection profile NAME", "NAME" },
-    { "version-table", 0, 0, G_OPTION_ARG_STRING, &cli->version_table, "Name of the version table", "NAME" },
+    { "directory", 'C', 0, G_OPTION_ARG_FILENAME, &cli->directory, N_("Run in the project folder DIR"), "DIR" },
+    { "url", 0, 0, G_OPTION_ARG_STRING, &cli->url, N_("The database URL (sqlite:///app.db, postgresql://…)"), "URL" },
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &cli->profile, N_("Use the connection profile NAME"), "NAME" },
+    { "version-table", 0, 0, G_OPTION_ARG_STRING, &cli->version_table, N_("Name of the version table"), "NAME" },
     { "schema", 0, 0, G_OPTION_ARG_STRING, &cli->schema,
-      "PostgreSQL: schema of the version and history tables, first in the search_path", "SCHEMA" },
+      N_("PostgreSQL: schema of the version and history tables, first in the search_path"), "SCHEMA" },
     { "lock-timeout", 0, 0, G_OPTION_ARG_STRING, &cli->lock_timeout,
-      "PostgreSQL: how long to wait for a lock, e.g. 30s (SQLite: the busy timeout)", "DURATION" },
+      N_("PostgreSQL: how long to wait for a lock, e.g. 30s (SQLite: the busy timeout)"), "DURATION" },
     { "statement-timeout", 0, 0, G_OPTION_ARG_STRING, &cli->statement_timeout,
-      "PostgreSQL: how long one statement may run, e.g. 10min", "DURATION" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, "Machine-readable output", NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &cli->quiet, "Print only errors and results", NULL },
-    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &cli->verbose, "Print more detail", NULL },
+      N_("PostgreSQL: how long one statement may run, e.g. 10min"), "DURATION" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Machine-readable output"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &cli->quiet, N_("Print only errors and results"), NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &cli->verbose, N_("Print more detail"), NULL },
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &cli->yes,
-      "Change a production database without typing its name", NULL },
+      N_("Change a production database without typing its name"), NULL },
     { NULL }
   };
 
@@ -79,17 +80,18 @@ global_entries (StrataCli *cli)
 static char *
 commands_description (void)
 {
-  GString *str = g_string_new ("Commands:\n");
+  GString *str = g_string_new (_("Commands:"));
 
+  g_string_append_c (str, '\n');
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       g_autofree char *left = g_strdup_printf ("%s %s", commands[i].name, commands[i].args);
 
-      g_string_append_printf (str, "  %-34s %s\n", left, commands[i].summary);
+      g_string_append_printf (str, "  %-34s %s\n", left, _(commands[i].summary));
     }
 
   g_string_append (str,
-                   "\nTargets: head, heads, base, REV (or a unique prefix of 4+ characters), LABEL,\n"
+                   _("\nTargets: head, heads, base, REV (or a unique prefix of 4+ characters), LABEL,\n"
                    "label@head, label@base, +N, -N, REV+N, REV-N, label@+N.\n"
                    "\nThe database: --url, --profile, STRATA_URL, DATABASE_URL, the project's .env,\n"
                    "then url= in strata.ini (values may use ${VAR} and ${VAR:-default}).\n"
@@ -100,7 +102,7 @@ commands_description (void)
                    "    ambiguous head); nothing was changed\n"
                    "  3 a check found differences (check, drift, validate, lint findings\n"
                    "    at error level)\n"
-                   "\nRun “strata COMMAND --help” for a command's options.");
+                   "\nRun “strata COMMAND --help” for a command's options."));
 
   return g_string_free (str, FALSE);
 }
@@ -123,16 +125,18 @@ strata_cli_option_context_new (StrataCli          *cli,
       }
 
   context = g_option_context_new (parameter);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (entries != NULL)
     g_option_context_add_main_entries (context, entries, NULL);
 
-  group = g_option_group_new ("global", "Global options:", "Show the global options", cli, NULL);
+  group = g_option_group_new ("global", _("Global options:"), _("Show the global options"), cli, NULL);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   g_option_group_add_entries (group, globals);
   g_option_context_add_group (context, group);
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_strcmp0 (commands[i].name, command) == 0)
-      g_option_context_set_summary (context, commands[i].summary);
+      g_option_context_set_summary (context, _(commands[i].summary));
 
   return context;
 }
@@ -175,7 +179,7 @@ strata_cli_parse (StrataCli        *cli,
   if (cli->url != NULL && cli->profile != NULL)
     {
       g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                           "--url and --profile cannot be used together");
+                           _("--url and --profile cannot be used together"));
       return FALSE;
     }
 
@@ -196,7 +200,7 @@ strata_cli_usage_error (GError     **error,
   va_end (args);
 
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-               "%s (see “strata %s --help”)", message, command);
+               _("%s (see “strata %s --help”)"), message, command);
   return FALSE;
 }
 
@@ -241,36 +245,31 @@ strata_cli_get_graph (StrataCli  *cli,
       if (!(session = strata_cli_get_session (cli, error)))
         return NULL;
 
-      if ((cli->graph = strata_session_get_graph (session, error)) != NULL)
-        g_object_ref (cli->graph);
+      if ((cli->graph = strata_session_get_graph (session, error)) == NULL)
+        return NULL;
+      g_object_ref (cli->graph);
+
+      /* Every command works on the rest of the project; each one says
+       * which files it left out, and a plan that needs one is refused. */
+      {
+        g_autoptr(GPtrArray) broken = strata_graph_get_broken (cli->graph);
+
+        for (guint i = 0; i < broken->len; i++)
+          {
+            StrataScript *script = g_ptr_array_index (broken, i);
+            const char *revision = strata_script_get_revision (script);
+            const GError *problem = strata_script_get_error (script);
+
+            if (revision != NULL && strata_graph_lookup (cli->graph, revision) == script)
+              g_printerr ("strata: warning: revision %s is broken: %s\n", revision, problem->message);
+            else
+              g_printerr ("strata: warning: a migration file cannot be read, its revision is left out: %s\n",
+                          problem->message);
+          }
+      }
     }
 
   return cli->graph;
-}
-
-/* A SQLite file that does not exist yet holds no revision; read-only
- * commands must not create it. */
-static gboolean
-sqlite_database_missing (StrataProject  *project,
-                         const char     *url,
-                         gboolean       *missing,
-                         GError        **error)
-{
-  g_autoptr(StrataUrl) parsed = NULL;
-  g_autofree char *path = NULL;
-
-  *missing = FALSE;
-
-  if (!(parsed = strata_url_parse (url, error)))
-    return FALSE;
-
-  if (strata_url_get_dialect (parsed) != STRATA_DIALECT_SQLITE || strata_url_is_memory (parsed))
-    return TRUE;
-
-  path = strata_url_get_sqlite_path (parsed, strata_project_get_directory (project));
-  *missing = !g_file_test (path, G_FILE_TEST_EXISTS);
-
-  return TRUE;
 }
 
 static void
@@ -281,7 +280,7 @@ on_lock_waiting (StrataSession *session,
   StrataDriver *driver = strata_session_get_driver (session);
 
   /* From the thread that runs the migration: g_printerr is thread-safe */
-  strata_cli_info (cli, "Waiting for the migration lock on %s, %s…",
+  strata_cli_info (cli, _("Waiting for the migration lock on %s, %s…"),
                    STRATA_IS_DRIVER_PG (driver) ? strata_driver_pg_get_location (STRATA_DRIVER_PG (driver))
                                                 : strata_driver_get_display_url (driver),
                    holder);
@@ -292,7 +291,7 @@ on_statement_waiting (StrataDriverPg *driver,
                       const char     *what,
                       StrataCli      *cli)
 {
-  g_printerr ("strata: waiting: %s…\n", what);
+  g_printerr (_("strata: waiting: %s…\n"), what);
 }
 
 static void
@@ -301,7 +300,7 @@ on_sqlite_lock_waiting (StrataDriverSqlite *driver,
                         StrataCli          *cli)
 {
   /* Said even with --quiet: a command that seems to hang must say why */
-  g_printerr ("strata: waiting: %s…\n", what);
+  g_printerr (_("strata: waiting: %s…\n"), what);
 }
 
 /* --lock-timeout and --statement-timeout, else the project's. */
@@ -365,54 +364,36 @@ strata_cli_get_session (StrataCli  *cli,
   return cli->session;
 }
 
-/* The PostgreSQL session settings: the options, else strata.ini. */
-gboolean
-strata_cli_get_session_settings (StrataCli  *cli,
-                                 char      **schema,
-                                 int        *lock_timeout,
-                                 int        *statement_timeout,
-                                 GError    **error)
+/* The session, connected to the target database (every project setting
+ * is applied when it opens the migrator). NULL without an error when
+ * @create is FALSE and the SQLite file does not exist yet. */
+StrataSession *
+strata_cli_open_session (StrataCli  *cli,
+                         gboolean    create,
+                         GError    **error)
 {
-  StrataSession *session;
-
-  if (!(session = strata_cli_get_session (cli, error)))
-    return FALSE;
-
-  *schema = strata_session_dup_schema (session);
-  *lock_timeout = strata_session_get_lock_timeout (session);
-  *statement_timeout = strata_session_get_statement_timeout (session);
-
-  return TRUE;
-}
-
-/* The migrator for the target database, through the session (which
- * applies every project setting). NULL without an error when @create is
- * FALSE and the SQLite file does not exist yet. */
-StrataMigrator *
-strata_cli_open_migrator (StrataCli  *cli,
-                          gboolean    create,
-                          GError    **error)
-{
+  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataDriver) driver = NULL;
   g_autoptr(StrataProfile) profile = NULL;
   StrataSession *session;
-  StrataProject *project;
 
   if (!strata_cli_get_graph (cli, error))
     return NULL;
 
-  project = cli->project;
   if (!(profile = strata_cli_resolve_profile (cli, error)))
     return NULL;
 
+  /* A SQLite file that does not exist yet holds no revision; read-only
+   * commands must not create it. */
+  session = cli->session;
+  strata_session_set_profile (session, profile);
   if (!create)
     {
-      g_autofree char *url = strata_profile_dup_url (profile, FALSE);
-      gboolean missing;
+      gboolean exists;
 
-      if (!sqlite_database_missing (project, url, &missing, error))
+      if (!strata_session_database_exists (session, &exists, error))
         return NULL;
-      if (missing)
+      if (!exists)
         return NULL;
     }
 
@@ -420,10 +401,8 @@ strata_cli_open_migrator (StrataCli  *cli,
     return NULL;
 
   if (cli->verbose && !cli->json)
-    g_printerr ("Database: %s\n", strata_driver_get_display_url (driver));
+    g_printerr (_("Database: %s\n"), strata_driver_get_display_url (driver));
 
-  session = cli->session;
-  strata_session_set_profile (session, profile);
   strata_session_set_driver (session, driver);
   if (g_signal_handler_find (session, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, cli) == 0)
     g_signal_connect (session, "lock-waiting", G_CALLBACK (on_lock_waiting), cli);
@@ -434,53 +413,24 @@ strata_cli_open_migrator (StrataCli  *cli,
   g_set_object (&cli->driver, driver);
   g_set_object (&cli->target, profile);
 
-  return strata_session_open_migrator (session, cli->cancellable, error);
+  if (!(migrator = strata_session_open_migrator (session, cli->cancellable, error)))
+    return NULL;
+
+  return session;
 }
 
-/* When the database is at a revision without a file (another branch is
- * checked out), the migrator and the graph take in the copies the history
- * table stored of the applied revisions; *@migrator may be replaced. */
-gboolean
-strata_cli_take_stored (StrataCli           *cli,
-                        StrataMigrator     **migrator,
-                        const char * const  *heads,
-                        GError             **error)
-{
-  g_autoptr(StrataMigrator) with = NULL;
-  StrataGraph *graph = strata_migrator_get_graph (*migrator);
-  gboolean unknown = FALSE;
-
-  for (guint i = 0; heads[i] != NULL && graph != NULL; i++)
-    if (strata_graph_lookup (graph, heads[i]) == NULL)
-      unknown = TRUE;
-
-  if (!unknown)
-    return TRUE;
-
-  if (!(with = strata_stored_dup_migrator (*migrator, cli->cancellable, error)))
-    return FALSE;
-
-  if (with != *migrator)
-    {
-      g_set_object (&cli->graph, strata_migrator_get_graph (with));
-      if (cli->session != NULL)
-        strata_session_set_graph (cli->session, cli->graph);
-      g_set_object (migrator, with);
-    }
-
-  return TRUE;
-}
-
+/* The database's heads (none for a SQLite file not created yet); the
+ * session takes in the stored copies of applied revisions whose files are
+ * absent, and cli->graph follows it. */
 char **
 strata_cli_current_heads (StrataCli  *cli,
                           GError    **error)
 {
-  g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(GError) local_error = NULL;
   g_auto(GStrv) heads = NULL;
+  StrataSession *session;
 
-  migrator = strata_cli_open_migrator (cli, FALSE, &local_error);
-  if (migrator == NULL)
+  if (!(session = strata_cli_open_session (cli, FALSE, &local_error)))
     {
       if (local_error != NULL)
         {
@@ -490,9 +440,10 @@ strata_cli_current_heads (StrataCli  *cli,
       return g_new0 (char *, 1);
     }
 
-  if (!(heads = strata_session_read_heads (cli->session, cli->cancellable, error)) ||
-      !strata_cli_take_stored (cli, &migrator, (const char * const *)heads, error))
+  if (!(heads = strata_session_read_heads_with_stored (session, cli->cancellable, error)))
     return NULL;
+
+  g_set_object (&cli->graph, strata_session_get_graph (session, NULL));
 
   return g_steal_pointer (&heads);
 }
@@ -533,19 +484,20 @@ strata_cli_confirm_change (StrataCli   *cli,
   display = strata_profile_dup_display_url (cli->target);
   /* The name may come on standard input too (a pipe): no prompt then. */
   if (isatty (STDIN_FILENO))
-    g_printerr ("%s is a production database%s%s%s.\nType its name, %s, to %s: ",
-              display,
-              strata_profile_get_name (cli->target) ? " (profile “" : "",
-              strata_profile_get_name (cli->target) ? strata_profile_get_name (cli->target) : "",
-              strata_profile_get_name (cli->target) ? "”)" : "",
-              expected, what);
+    {
+      if (strata_profile_get_name (cli->target) != NULL)
+        g_printerr (_("%s is a production database (profile “%s”).\nType its name, %s, to %s: "),
+                    display, strata_profile_get_name (cli->target), expected, what);
+      else
+        g_printerr (_("%s is a production database.\nType its name, %s, to %s: "), display, expected, what);
+    }
 
   if (fgets (line, sizeof line, stdin) == NULL)
     {
       if (isatty (STDIN_FILENO))
         g_printerr ("\n");
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "%s is a production database: confirm with --yes or type “%s” to %s; nothing was changed",
+                   _("%s is a production database: confirm with --yes or type “%s” to %s; nothing was changed"),
                    display, expected, what);
       return FALSE;
     }
@@ -554,7 +506,7 @@ strata_cli_confirm_change (StrataCli   *cli,
   if (!g_str_equal (line, expected))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not “%s”: nothing was changed", line, expected);
+                   _("“%s” is not “%s”: nothing was changed"), line, expected);
       return FALSE;
     }
 
@@ -660,7 +612,7 @@ report (gboolean  json,
       g_printerr ("%s\n", text);
     }
   else
-    g_printerr ("strata: error: %s\n", message);
+    g_printerr (_("strata: error: %s\n"), message);
 
   return status;
 }
@@ -703,7 +655,7 @@ main (int   argc,
   g_autofree char *description = NULL;
   g_autofree GOptionEntry *globals = NULL;
   GOptionEntry version_entry[] = {
-    { "version", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, print_version, "Print the version and exit", NULL },
+    { "version", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, print_version, N_("Print the version and exit"), NULL },
     { NULL }
   };
   const StrataCliCommand *command = NULL;
@@ -711,6 +663,11 @@ main (int   argc,
   int status;
 
   setlocale (LC_ALL, "");
+  /* $STRATA_LOCALEDIR: an uninstalled build's catalogues, for its tests
+   * (the core binds its messages, the same domain, the same way). */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("STRATA_LOCALEDIR") ? g_getenv ("STRATA_LOCALEDIR") : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   g_set_print_handler (print_utf8);
 
   /* The CLI may hold a password (from a URL, the keyring, PGPASSWORD's
@@ -728,8 +685,9 @@ main (int   argc,
    * parser accepts them after it too. */
   json = wants_json (argc, argv);
   globals = global_entries (&cli);
-  context = g_option_context_new ("COMMAND [ARGS…]");
-  g_option_context_set_summary (context, "Manage database schema migrations for SQLite and PostgreSQL.");
+  context = g_option_context_new (N_("COMMAND [ARGS…]"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _("Manage database schema migrations for SQLite and PostgreSQL."));
   description = commands_description ();
   g_option_context_set_description (context, description);
   g_option_context_set_strict_posix (context, TRUE);
@@ -759,7 +717,7 @@ main (int   argc,
   if (command == NULL)
     {
       g_set_error (&error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "unknown command “%s” (see “strata --help”)", argv[1]);
+                   _("unknown command “%s” (see “strata --help”)"), argv[1]);
       status = report (json, error);
       strata_cli_clear (&cli);
       return status;
@@ -773,7 +731,7 @@ main (int   argc,
     status = 0;
 
   if (cli.verbose && !cli.json && STRATA_IS_DRIVER_PG (cli.driver))
-    g_printerr ("Round trips to %s: %" G_GUINT64_FORMAT "\n",
+    g_printerr (_("Round trips to %s: %" PRIu64 "\n"),
                 strata_driver_pg_get_location (STRATA_DRIVER_PG (cli.driver)),
                 strata_driver_pg_get_round_trips (STRATA_DRIVER_PG (cli.driver)));
 

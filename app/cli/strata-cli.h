@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
 #include "strata.h"
@@ -70,19 +71,10 @@ StrataGraph    *strata_cli_get_graph            (StrataCli           *cli,
                                                  GError             **error);
 StrataSession  *strata_cli_get_session          (StrataCli           *cli,
                                                  GError             **error);
-StrataMigrator *strata_cli_open_migrator        (StrataCli           *cli,
+StrataSession  *strata_cli_open_session         (StrataCli           *cli,
                                                  gboolean             create,
                                                  GError             **error);
-gboolean        strata_cli_get_session_settings (StrataCli           *cli,
-                                                 char               **schema,
-                                                 int                 *lock_timeout,
-                                                 int                 *statement_timeout,
-                                                 GError             **error);
 char          **strata_cli_current_heads        (StrataCli           *cli,
-                                                 GError             **error);
-gboolean        strata_cli_take_stored          (StrataCli           *cli,
-                                                 StrataMigrator     **migrator,
-                                                 const char * const  *heads,
                                                  GError             **error);
 gboolean        strata_cli_confirm_change       (StrataCli           *cli,
                                                  const char          *what,
@@ -107,7 +99,6 @@ gboolean strata_cli_upgrade   (StrataCli *cli, int argc, char **argv, GError **e
 gboolean strata_cli_downgrade (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_stamp     (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_run_checked (StrataCli       *cli,
-                                 StrataMigrator  *migrator,
                                  StrataPlan      *plan,
                                  gboolean         validate,
                                  GError         **error);
@@ -140,11 +131,8 @@ gboolean strata_cli_check     (StrataCli *cli, int argc, char **argv, GError **e
 gboolean strata_cli_drift     (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_lint      (StrataCli *cli, int argc, char **argv, GError **error);
 gboolean strata_cli_autogenerate (StrataCli           *cli,
-                                  const char * const  *parents,
-                                  const char * const  *depends_on,
+                                  StrataScript        *script,
                                   const char * const  *renames,
-                                  GPtrArray          **upgrade,
-                                  GPtrArray          **downgrade,
                                   GError             **error);
 
 G_END_DECLS

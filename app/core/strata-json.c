@@ -15,6 +15,7 @@
 
 #include "strata-error.h"
 #include "strata-json-private.h"
+#include "strata-i18n-private.h"
 
 #define MAX_DEPTH 256
 
@@ -77,9 +78,9 @@ describe_char (const char *at,
                const char *end)
 {
   if (at >= end)
-    return g_strdup ("the end of the file");
+    return g_strdup (_("the end of the file"));
   if ((guchar)*at < 0x20)
-    return g_strdup_printf ("control character U+%04X", (guint)(guchar)*at);
+    return g_strdup_printf (_("control character U+%04X"), (guint)(guchar)*at);
 
   return g_strdup_printf ("“%.*s”", (int)(g_utf8_next_char (at) - at), at);
 }
@@ -90,7 +91,7 @@ fail_unexpected (Reader     *r,
 {
   g_autofree char *what = describe_char (r->p, r->end);
 
-  fail_at (r, r->p, "unexpected %s, expected %s", what, expected);
+  fail_at (r, r->p, _("unexpected %s, expected %s"), what, expected);
 }
 
 static inline void
@@ -120,7 +121,7 @@ read_hex4 (Reader   *r,
 
   if (r->end - r->p < 4)
     {
-      fail_at (r, r->p, "incomplete \\u escape");
+      fail_at (r, r->p, _("incomplete \\u escape"));
       return FALSE;
     }
 
@@ -130,7 +131,7 @@ read_hex4 (Reader   *r,
 
       if (v < 0)
         {
-          fail_at (r, r->p, "invalid \\u escape");
+          fail_at (r, r->p, _("invalid \\u escape"));
           return FALSE;
         }
       value = (value << 4) | (gunichar)v;
@@ -158,7 +159,7 @@ read_string (Reader *r)
 
       if (r->p >= r->end)
         {
-          fail_at (r, open, "unterminated string");
+          fail_at (r, open, _("unterminated string"));
           goto failed;
         }
 
@@ -169,7 +170,7 @@ read_string (Reader *r)
 
       if (c < 0x20)
         {
-          fail_at (r, r->p, "control character U+%04X in a string (write it as an escape)", (guint)c);
+          fail_at (r, r->p, _("control character U+%04X in a string (write it as an escape)"), (guint)c);
           goto failed;
         }
 
@@ -186,7 +187,7 @@ read_string (Reader *r)
       r->p++;
       if (r->p >= r->end)
         {
-          fail_at (r, open, "unterminated string");
+          fail_at (r, open, _("unterminated string"));
           goto failed;
         }
 
@@ -213,7 +214,7 @@ read_string (Reader *r)
 
                 if (r->end - r->p < 2 || r->p[0] != '\\' || r->p[1] != 'u')
                   {
-                    fail_at (r, r->p, "unpaired surrogate in a \\u escape");
+                    fail_at (r, r->p, _("unpaired surrogate in a \\u escape"));
                     goto failed;
                   }
                 r->p += 2;
@@ -221,19 +222,19 @@ read_string (Reader *r)
                   goto failed;
                 if (low < 0xDC00 || low > 0xDFFF)
                   {
-                    fail_at (r, r->p - 6, "unpaired surrogate in a \\u escape");
+                    fail_at (r, r->p - 6, _("unpaired surrogate in a \\u escape"));
                     goto failed;
                   }
                 ch = 0x10000 + ((ch - 0xD800) << 10) + (low - 0xDC00);
               }
             else if (ch >= 0xDC00 && ch <= 0xDFFF)
               {
-                fail_at (r, r->p - 6, "unpaired surrogate in a \\u escape");
+                fail_at (r, r->p - 6, _("unpaired surrogate in a \\u escape"));
                 goto failed;
               }
             else if (ch == 0)
               {
-                fail_at (r, r->p - 6, "\\u0000 is not allowed in a string");
+                fail_at (r, r->p - 6, _("\\u0000 is not allowed in a string"));
                 goto failed;
               }
 
@@ -244,9 +245,9 @@ read_string (Reader *r)
           /* One line: a control or non-ASCII byte after '\' is named, not
            * printed. */
           if (g_ascii_isgraph (r->p[-1]))
-            fail_at (r, r->p - 2, "invalid escape “\\%c”", r->p[-1]);
+            fail_at (r, r->p - 2, _("invalid escape “\\%c”"), r->p[-1]);
           else
-            fail_at (r, r->p - 2, "invalid escape: “\\” followed by byte 0x%02X", (guint)(guchar)r->p[-1]);
+            fail_at (r, r->p - 2, _("invalid escape: “\\” followed by byte 0x%02X"), (guint)(guchar)r->p[-1]);
           goto failed;
         }
 
@@ -304,7 +305,7 @@ read_number (Reader *r)
       r->p++;
       if (r->p >= r->end || !g_ascii_isdigit (*r->p))
         {
-          fail_at (r, start, "malformed number");
+          fail_at (r, start, _("malformed number"));
           return NULL;
         }
       while (r->p < r->end && g_ascii_isdigit (*r->p))
@@ -319,7 +320,7 @@ read_number (Reader *r)
         r->p++;
       if (r->p >= r->end || !g_ascii_isdigit (*r->p))
         {
-          fail_at (r, start, "malformed number");
+          fail_at (r, start, _("malformed number"));
           return NULL;
         }
       while (r->p < r->end && g_ascii_isdigit (*r->p))
@@ -353,7 +354,7 @@ read_number (Reader *r)
 
     if (!isfinite (g_ascii_strtod (text, NULL)))
       {
-        fail_at (r, start, "number %s is not finite (out of range of a double)", text);
+        fail_at (r, start, _("number %s is not finite (out of range of a double)"), text);
         return NULL;
       }
 
@@ -470,7 +471,7 @@ read_object (Reader *r)
       skip_space (r);
       if (r->p >= r->end || *r->p != '"')
         {
-          fail_unexpected (r, "a key in double quotes");
+          fail_unexpected (r, _("a key in double quotes"));
           goto failed;
         }
 
@@ -482,7 +483,7 @@ read_object (Reader *r)
         {
           g_autofree char *shown = show_key (key);
 
-          fail_at (r, key_at, "duplicate key “%s”", shown);
+          fail_at (r, key_at, _("duplicate key “%s”"), shown);
           g_free (key);
           goto failed;
         }
@@ -555,7 +556,7 @@ read_array (Reader *r)
       skip_space (r);
       if (first && r->p < r->end && strchr ("}:,", *r->p) != NULL)
         {
-          fail_unexpected (r, "a value or “]”");
+          fail_unexpected (r, _("a value or “]”"));
           goto failed;
         }
       if (!(value = read_value (r)))
@@ -602,7 +603,7 @@ read_value (Reader *r)
 
   if (++r->depth > MAX_DEPTH)
     {
-      fail_at (r, r->p, "nested deeper than %d levels", MAX_DEPTH);
+      fail_at (r, r->p, _("nested deeper than %d levels"), MAX_DEPTH);
       return NULL;
     }
 
@@ -664,7 +665,7 @@ _strata_json_read (const char  *data,
 
   if (!g_utf8_validate (data, length, &invalid))
     {
-      fail_at (&r, invalid, "not valid UTF-8 text");
+      fail_at (&r, invalid, _("not valid UTF-8 text"));
       return NULL;
     }
 
@@ -675,7 +676,7 @@ _strata_json_read (const char  *data,
   skip_space (&r);
   if (r.p >= r.end)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "%s: the file is empty", filename);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, _("%s: the file is empty"), filename);
       return NULL;
     }
 
@@ -687,7 +688,7 @@ _strata_json_read (const char  *data,
     {
       g_autofree char *what = describe_char (r.p, r.end);
 
-      fail_at (&r, r.p, "unexpected %s after the end of the document", what);
+      fail_at (&r, r.p, _("unexpected %s after the end of the document"), what);
       json_node_unref (root);
       return NULL;
     }
@@ -764,18 +765,18 @@ _strata_json_describe_node (JsonNode *node)
   if (JSON_NODE_HOLDS_NULL (node))
     return "null";
   if (_strata_json_get_number_text (node) != NULL)
-    return "a number";
+    return _("a number");
   if (JSON_NODE_HOLDS_OBJECT (node))
-    return "an object";
+    return _("an object");
   if (JSON_NODE_HOLDS_ARRAY (node))
-    return "an array";
+    return _("an array");
 
   if (json_node_get_value_type (node) == G_TYPE_STRING)
-    return "a string";
+    return _("a string");
   if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-    return "a boolean";
+    return _("a boolean");
 
-  return "a number";
+  return _("a number");
 }
 
 JsonObject *
@@ -786,7 +787,7 @@ _strata_json_require_object (JsonNode    *node,
 {
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) || _strata_json_get_number_text (node) != NULL)
     {
-      _strata_json_error (error, prefix, "%s must be an object, not %s",
+      _strata_json_error (error, prefix, _("%s must be an object, not %s"),
                           what, node ? _strata_json_describe_node (node) : "nothing");
       return NULL;
     }
@@ -809,7 +810,7 @@ _strata_json_check_keys (JsonObject         *object,
       if (!g_strv_contains (allowed, key))
         {
           g_autofree char *shown = _strata_display (key);
-          _strata_json_error (error, prefix, "unknown key %s", shown);
+          _strata_json_error (error, prefix, _("unknown key %s"), shown);
           return FALSE;
         }
     }
@@ -827,7 +828,7 @@ _strata_json_get_member (JsonObject  *object,
   JsonNode *node = json_object_get_member (object, key);
 
   if (node == NULL && required)
-    _strata_json_error (error, prefix, "missing key \"%s\"", key);
+    _strata_json_error (error, prefix, _("missing key \"%s\""), key);
 
   return node;
 }
@@ -863,7 +864,7 @@ _strata_json_get_string (JsonObject  *object,
 
   if (!_strata_json_node_is_string (node))
     {
-      _strata_json_error (error, prefix, "key \"%s\" must be a string, not %s",
+      _strata_json_error (error, prefix, _("key \"%s\" must be a string, not %s"),
                           key, _strata_json_describe_node (node));
       return FALSE;
     }
@@ -887,7 +888,7 @@ _strata_json_get_boolean (JsonObject  *object,
 
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
     {
-      _strata_json_error (error, prefix, "key \"%s\" must be a boolean, not %s",
+      _strata_json_error (error, prefix, _("key \"%s\" must be a boolean, not %s"),
                           key, _strata_json_describe_node (node));
       return FALSE;
     }

@@ -17,6 +17,7 @@
 
 #include "strata-error.h"
 #include "strata-loader-private.h"
+#include "strata-i18n-private.h"
 
 /* What libstrata dlopen()s, declared for packagers and tools in an ELF
  * note as https://systemd.io/ELF_DLOPEN_METADATA/ specifies: section
@@ -89,7 +90,7 @@ load_library (const char   *soname,
       if (address == NULL)
         {
           dlclose (handle);
-          return g_strdup_printf ("%s has no %s () (too old?)", soname, symbols[i].name);
+          return g_strdup_printf (_("%s has no %s () (too old?)"), soname, symbols[i].name);
         }
 
       /* POSIX: a function's address round-trips through void *. */
@@ -117,7 +118,7 @@ _strata_pq_load (GError **error)
   if (failure != NULL)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
-                   "PostgreSQL needs libpq, which could not be loaded: %s", failure);
+                   _("PostgreSQL needs libpq, which could not be loaded: %s"), failure);
       return NULL;
     }
 
@@ -141,7 +142,7 @@ _strata_libsecret_load (GError **error)
   if (failure != NULL)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_SECRET,
-                   "the keyring needs libsecret, which could not be loaded: %s", failure);
+                   _("the keyring needs libsecret, which could not be loaded: %s"), failure);
       return NULL;
     }
 

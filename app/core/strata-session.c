@@ -16,15 +16,19 @@
 
 #include <string.h>
 
+#include "strata-adopt.h"
 #include "strata-diff.h"
 #include "strata-driver-pg.h"
 #include "strata-driver-sqlite.h"
 #include "strata-error.h"
 #include "strata-graph.h"
 #include "strata-lint.h"
+#include "strata-log.h"
 #include "strata-migrator-private.h"
 #include "strata-model.h"
+#include "strata-ops.h"
 #include "strata-plan.h"
+#include "strata-plan-file.h"
 #include "strata-profile.h"
 #include "strata-project.h"
 #include "strata-replay-private.h"
@@ -32,7 +36,10 @@
 #include "strata-session.h"
 #include "strata-session-private.h"
 #include "strata-state-cache-private.h"
+#include "strata-stored.h"
 #include "strata-url.h"
+#include "strata-i18n-private.h"
+#include "strata-validate.h"
 
 /* StrataHistoryRecord {{{ */
 
@@ -964,7 +971,7 @@ strata_session_open_migrator (StrataSession  *self,
       if (self->profile == NULL)
         {
           g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                               "no database: give a URL or a profile");
+                               _("no database: give a URL or a profile"));
           return NULL;
         }
       if (!(driver = strata_profile_connect (self->profile, strata_project_get_directory (self->project),
@@ -1127,6 +1134,57 @@ strata_session_open_migrator_finish (StrataSession  *self,
 
 /* State {{{ */
 
+/* A lost connection while the session reads the database for its own
+ * bookkeeping (the version table, the history, the catalog) is said
+ * without that statement: it is not the user's, and a person reading
+ * "Lost the connection: CAUSE (HOST:PORT/DATABASE)" needs nothing else. The driver's
+ * whole message goes to the debug log. */
+static void
+drop_internal_statement (GError *error)
+{
+  static const char marker[] = ": lost the connection to ";
+  const char *lost;
+  const char *cause;
+  char *message;
+
+  if (error == NULL || !g_error_matches (error, STRATA_ERROR, STRATA_ERROR_CONNECTION) ||
+      (lost = strstr (error->message, marker)) == NULL)
+    return;
+
+  /* "…: lost the connection to LOCATION: CAUSE"; the location has no
+   * ": " (host:port/database). The cause first, where a toast shows it. */
+  lost += strlen (marker);
+  if ((cause = strstr (lost, ": ")) == NULL)
+    return;
+
+  g_debug ("%s", error->message);
+  message = g_strdup_printf ("Lost the connection: %s (%.*s)", cause + 2, (int)(cause - lost), lost);
+  g_free (error->message);
+  error->message = message;
+}
+
+static StrataDatabaseState *
+read_state (StrataSession  *self,
+            GCancellable   *cancellable,
+            GError        **error)
+{
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(StrataDatabaseState) state = NULL;
+  g_autoptr(StrataResult) history = NULL;
+
+  if (!(migrator = strata_session_open_migrator (self, cancellable, error)))
+    return NULL;
+
+  state = g_object_new (STRATA_TYPE_DATABASE_STATE, NULL);
+  state->exists = TRUE;
+  if (!(state->heads = strata_migrator_get_current_heads (migrator, cancellable, error)) ||
+      !(history = strata_migrator_get_history (migrator, cancellable, error)))
+    return NULL;
+  state->history = history_from_result (history);
+
+  return g_steal_pointer (&state);
+}
+
 /**
  * strata_session_read_state:
  * @self: a #StrataSession
@@ -1142,23 +1200,18 @@ strata_session_read_state (StrataSession  *self,
                            GCancellable   *cancellable,
                            GError        **error)
 {
-  g_autoptr(StrataMigrator) migrator = NULL;
-  g_autoptr(StrataDatabaseState) state = NULL;
-  g_autoptr(StrataResult) history = NULL;
+  g_autoptr(GError) local_error = NULL;
+  StrataDatabaseState *state;
 
   g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
 
-  if (!(migrator = strata_session_open_migrator (self, cancellable, error)))
-    return NULL;
+  if (!(state = read_state (self, cancellable, &local_error)))
+    {
+      drop_internal_statement (local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+    }
 
-  state = g_object_new (STRATA_TYPE_DATABASE_STATE, NULL);
-  state->exists = TRUE;
-  if (!(state->heads = strata_migrator_get_current_heads (migrator, cancellable, error)) ||
-      !(history = strata_migrator_get_history (migrator, cancellable, error)))
-    return NULL;
-  state->history = history_from_result (history);
-
-  return g_steal_pointer (&state);
+  return state;
 }
 
 static gpointer
@@ -1689,28 +1742,16 @@ heads_label (const char * const *heads)
   g_autofree char *joined = NULL;
 
   if (heads == NULL || heads[0] == NULL)
-    return g_strdup ("the empty database (base)");
+    return g_strdup (_("the empty database (base)"));
 
   joined = g_strjoinv (", ", (char **)heads);
   return g_strdup_printf ("%s %s", heads[1] ? "revisions" : "revision", joined);
 }
 
-/**
- * strata_session_check_drift:
- * @self: a #StrataSession
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Compares the live schema (read from the database, in the session's
- * schema) with the one the revisions it is at describe.
- *
- * Returns: (transfer full): the computed differences between the schema the
- *   database's revisions describe and the live one
- */
-StrataDiff *
-strata_session_check_drift (StrataSession  *self,
-                            GCancellable   *cancellable,
-                            GError        **error)
+static StrataDiff *
+check_drift (StrataSession  *self,
+             GCancellable   *cancellable,
+             GError        **error)
 {
   g_autoptr(StrataMigrator) migrator = NULL;
   g_autoptr(StrataModel) expected = NULL;
@@ -1743,7 +1784,7 @@ strata_session_check_drift (StrataSession  *self,
 
   label = heads_label ((const char * const *)heads);
   diff = strata_diff_new (expected, actual);
-  strata_diff_set_labels (diff, label, "the database");
+  strata_diff_set_labels (diff, label, _("the database"));
   strata_diff_set_dialect (diff, strata_driver_get_dialect (driver));
   if (!strata_diff_compute (diff, error))
     return NULL;
@@ -1762,14 +1803,45 @@ strata_session_check_drift (StrataSession  *self,
           g_autofree char *name = g_strndup (invalid[i], strstr (invalid[i], " on ") - invalid[i]);
 
           g_ptr_array_add (differences,
-                           g_strdup_printf ("index %s is INVALID (an interrupted CREATE INDEX CONCURRENTLY): "
-                                            "`strata upgrade` drops it and builds it again if its revision "
-                                            "is pending, else run DROP INDEX CONCURRENTLY %s",
+                           g_strdup_printf (_("index %s is INVALID (an interrupted CREATE INDEX CONCURRENTLY): "
+                                              "`strata upgrade` drops it and builds it again if its revision "
+                                              "is pending, else run DROP INDEX CONCURRENTLY %s"),
                                             invalid[i], name));
         }
     }
 
   return g_steal_pointer (&diff);
+}
+
+/**
+ * strata_session_check_drift:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Compares the live schema (read from the database, in the session's
+ * schema) with the one the revisions it is at describe.
+ *
+ * Returns: (transfer full): the computed differences between the schema the
+ *   database's revisions describe and the live one
+ */
+StrataDiff *
+strata_session_check_drift (StrataSession  *self,
+                            GCancellable   *cancellable,
+                            GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  StrataDiff *diff;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (!(diff = check_drift (self, cancellable, &local_error)))
+    {
+      drop_internal_statement (local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+
+  return diff;
 }
 
 static gpointer
@@ -1835,7 +1907,7 @@ load_schema (StrataSession  *self,
   if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, &local_error))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                   "%s: cannot read the schema model: %s", path, local_error->message);
+                   _("%s: cannot read the schema model: %s"), path, local_error->message);
       return NULL;
     }
 
@@ -1992,7 +2064,7 @@ strata_session_autogenerate (StrataSession       *self,
   after = strata_model_copy (head);
   if (!strata_model_apply_ops (after, ops, "upgrade", error))
     {
-      g_prefix_error (error, "autogenerate produced operations that do not apply (a bug): ");
+      g_prefix_error (error, _("autogenerate produced operations that do not apply (a bug): "));
       return NULL;
     }
   /* Equal models need no second diff (the common case, and a full diff of
@@ -2006,7 +2078,7 @@ strata_session_autogenerate (StrataSession       *self,
   if (verify != NULL && !strata_diff_is_empty (verify) && strata_diff_get_warnings (diff)->len == 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED,
-                   "autogenerate cannot express: %s",
+                   _("autogenerate cannot express: %s"),
                    (const char *)g_ptr_array_index (strata_diff_get_differences (verify), 0));
       return NULL;
     }
@@ -2290,55 +2362,25 @@ strata_session_lint (StrataSession       *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Compares the checksum recorded for each revision applied, and still applied, with its file's.
+ * Compares each applied revision's recorded checksum with its file's, and
+ * lists the failed attempts the history holds: Flyway's validate.
  *
- * Returns: (transfer full) (element-type utf8): one line per problem
+ * Returns: (transfer full) (element-type StrataValidateIssue): the issues
+ *   (empty when there is none), or %NULL with @error set
  */
 GPtrArray *
 strata_session_validate (StrataSession  *self,
                          GCancellable   *cancellable,
                          GError        **error)
 {
-  g_autoptr(StrataDatabaseState) state = NULL;
-  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  StrataGraph *graph;
+  g_autoptr(StrataMigrator) migrator = NULL;
 
   g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
 
-  if (!(graph = strata_session_get_graph (self, error)) ||
-      !(state = strata_session_read_state (self, cancellable, error)))
+  if (!(migrator = strata_session_open_migrator (self, cancellable, error)))
     return NULL;
 
-  /* Newest first: the latest record of each revision counts. */
-  for (guint i = 0; i < state->history->len; i++)
-    {
-      StrataHistoryRecord *record = g_ptr_array_index (state->history, i);
-      StrataScript *script;
-
-      if (record->revision == NULL || g_hash_table_contains (seen, record->revision))
-        continue;
-      g_hash_table_add (seen, record->revision);
-
-      if (g_strcmp0 (record->outcome, "success") != 0 ||
-          (g_strcmp0 (record->direction, "up") != 0 && g_strcmp0 (record->direction, "stamp") != 0))
-        continue;
-
-      if (!(script = strata_graph_lookup (graph, record->revision)))
-        g_ptr_array_add (problems, g_strdup_printf ("revision %s: applied, but its file is missing",
-                                                    record->revision));
-      else if (record->checksum != NULL &&
-               g_strcmp0 (record->checksum, strata_script_get_checksum (script)) != 0)
-        {
-          g_autofree char *what = _strata_describe_revision (script);
-
-          g_ptr_array_add (problems, g_strdup_printf ("%s: changed since it was applied (checksum %s, was %s)",
-                                                      what, strata_script_get_checksum (script),
-                                                      record->checksum));
-        }
-    }
-
-  return g_steal_pointer (&problems);
+  return strata_validate (migrator, cancellable, error);
 }
 
 static gpointer
@@ -2379,7 +2421,7 @@ strata_session_validate_async (StrataSession       *self,
  *
  * Finishes strata_session_validate_async().
  *
- * Returns: (transfer full) (element-type utf8): the problems
+ * Returns: (transfer full) (element-type StrataValidateIssue): the issues
  */
 GPtrArray *
 strata_session_validate_finish (StrataSession  *self,
@@ -2390,5 +2432,1423 @@ strata_session_validate_finish (StrataSession  *self,
 }
 
 /* }}} */
+
+/* }}} */
+
+/* Deploy: validate before a run, repair, the log, inspect, baseline,
+ * reviewed plan files, the stored copies of applied revisions {{{ */
+
+/* The async form of a use case that returns a boolean: the thread's
+ * function returns this for TRUE. */
+#define SESSION_TRUE GINT_TO_POINTER (1)
+
+/**
+ * strata_session_plan_stamp:
+ * @self: a #StrataSession
+ * @heads: (array zero-terminated=1): the database's heads
+ * @target: the revision (or target) to record as applied
+ * @purge: empty the version table first, whatever it holds
+ * @error: return location for a #GError
+ *
+ * The version rows strata_session_stamp() would leave, from @heads,
+ * without touching the database: checks @target before a person is asked
+ * to confirm the change.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the heads after the
+ *   stamp (empty at base), or %NULL with @error set
+ */
+char **
+strata_session_plan_stamp (StrataSession       *self,
+                           const char * const  *heads,
+                           const char          *target,
+                           gboolean             purge,
+                           GError             **error)
+{
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (heads != NULL, NULL);
+  g_return_val_if_fail (target != NULL, NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)))
+    return NULL;
+
+  return strata_graph_plan_stamp (graph, heads, target, purge, error);
+}
+
+/**
+ * strata_session_plan_from:
+ * @self: a #StrataSession
+ * @direction: upgrade or downgrade
+ * @from: (nullable): where the plan starts: a revision (or target), or
+ *   %NULL, "" or "base" for the empty database
+ * @target: the target
+ * @error: return location for a #GError
+ *
+ * A plan from a given starting point instead of the database's heads,
+ * for an offline script (`--sql FROM:TARGET`): no database is involved.
+ *
+ * Returns: (transfer full): the plan, or %NULL with @error set
+ */
+StrataPlan *
+strata_session_plan_from (StrataSession    *self,
+                          StrataDirection   direction,
+                          const char       *from,
+                          const char       *target,
+                          GError          **error)
+{
+  g_auto(GStrv) start = NULL;
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (target != NULL, NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)))
+    return NULL;
+
+  if (from != NULL && *from != '\0' && !g_str_equal (from, "base"))
+    {
+      g_auto(GStrv) none = g_new0 (char *, 1);
+
+      if (!(start = strata_graph_resolve_target (graph, (const char * const *)none, from,
+                                                 STRATA_DIRECTION_UP, error)))
+        return NULL;
+    }
+  else
+    start = g_new0 (char *, 1);
+
+  return strata_session_plan (self, direction, (const char * const *)start, target, error);
+}
+
+/**
+ * strata_session_describe_plan:
+ * @self: a #StrataSession
+ * @plan: the plan
+ * @dialect: the dialect to render for
+ * @error: return location for a #GError
+ *
+ * @plan as data, without a database: each step's operations and its SQL
+ * for @dialect, as `--sql --json` prints it (strata_plan_file_to_json()).
+ *
+ * Returns: (transfer full): the plan's data, or %NULL with @error set
+ */
+StrataPlanFile *
+strata_session_describe_plan (StrataSession  *self,
+                              StrataPlan     *plan,
+                              StrataDialect   dialect,
+                              GError        **error)
+{
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (STRATA_IS_PLAN (plan), NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)))
+    return NULL;
+
+  return strata_plan_file_new (graph, plan, dialect, error);
+}
+
+/**
+ * strata_session_database_exists:
+ * @self: a #StrataSession
+ * @exists: (out): whether the database is there
+ * @error: return location for a #GError
+ *
+ * Whether the session's database exists, found without opening it (which
+ * would create a SQLite file): %FALSE only for a SQLite file, relative to
+ * the project's folder, that is not there. A server database counts as
+ * there (connecting says more). Read-only use cases check this first, so
+ * that looking at a database never creates one.
+ *
+ * Returns: %TRUE, or %FALSE with @error set when the session has no
+ *   profile or its URL is malformed
+ */
+gboolean
+strata_session_database_exists (StrataSession  *self,
+                                gboolean       *exists,
+                                GError        **error)
+{
+  g_autoptr(StrataUrl) parsed = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (exists != NULL, FALSE);
+
+  *exists = TRUE;
+
+  if (self->profile == NULL)
+    {
+      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                           _("no database: give a URL or a profile"));
+      return FALSE;
+    }
+
+  url = strata_profile_dup_url (self->profile, FALSE);
+  if (!(parsed = strata_url_parse (url, error)))
+    return FALSE;
+
+  if (strata_url_get_dialect (parsed) != STRATA_DIALECT_SQLITE || strata_url_is_memory (parsed))
+    return TRUE;
+
+  path = strata_url_get_sqlite_path (parsed, strata_project_get_directory (self->project));
+  *exists = g_file_test (path, G_FILE_TEST_EXISTS);
+
+  return TRUE;
+}
+
+/**
+ * strata_session_read_heads_with_stored:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Reads the version table's rows as strata_session_read_heads() does. When
+ * one of them names a revision that has no file (another branch is checked
+ * out), the session's graph and migrator take in the copies of the applied
+ * revisions that the history table stored, so that plans from these heads
+ * (a downgrade, above all) can be made and run.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the heads, sorted
+ *   (empty at base), or %NULL with @error set
+ */
+char **
+strata_session_read_heads_with_stored (StrataSession  *self,
+                                       GCancellable   *cancellable,
+                                       GError        **error)
+{
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(StrataMigrator) with = NULL;
+  g_auto(GStrv) heads = NULL;
+  StrataGraph *graph;
+  gboolean unknown = FALSE;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (!(migrator = strata_session_open_migrator (self, cancellable, error)) ||
+      !(heads = _strata_state_cache_read_heads (migrator, cancellable, error)))
+    return NULL;
+
+  graph = strata_migrator_get_graph (migrator);
+  for (guint i = 0; heads[i] != NULL && graph != NULL; i++)
+    if (strata_graph_lookup (graph, heads[i]) == NULL)
+      unknown = TRUE;
+
+  if (!unknown)
+    return g_steal_pointer (&heads);
+
+  if (!(with = strata_stored_dup_migrator (migrator, cancellable, error)))
+    return NULL;
+
+  if (with != migrator)
+    {
+      g_mutex_lock (&self->mutex);
+      g_set_object (&self->graph, strata_migrator_get_graph (with));
+      g_set_object (&self->migrator, with);
+      g_mutex_unlock (&self->mutex);
+    }
+
+  return g_steal_pointer (&heads);
+}
+
+static gpointer
+read_heads_with_stored_func (StrataSession  *self,
+                             gpointer        data,
+                             GCancellable   *cancellable,
+                             GError        **error)
+{
+  return strata_session_read_heads_with_stored (self, cancellable, error);
+}
+
+/**
+ * strata_session_read_heads_with_stored_async:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_read_heads_with_stored() in a worker thread.
+ */
+void
+strata_session_read_heads_with_stored_async (StrataSession       *self,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+
+  session_call_async (self, strata_session_read_heads_with_stored_async, read_heads_with_stored_func,
+                      NULL, NULL, (GDestroyNotify)g_strfreev, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_read_heads_with_stored_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_read_heads_with_stored_async().
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the heads, or %NULL
+ *   with @error set
+ */
+char **
+strata_session_read_heads_with_stored_finish (StrataSession  *self,
+                                              GAsyncResult   *result,
+                                              GError        **error)
+{
+  return session_call_finish (self, result, strata_session_read_heads_with_stored_async, error);
+}
+
+/**
+ * strata_session_validate_before_run:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Flyway's validate-on-migrate: fails with %STRATA_ERROR_DIFFERENCES,
+ * naming each revision, when an applied revision's file was edited since
+ * it was applied. Call it before strata_session_apply(); nothing runs over
+ * an edited revision.
+ *
+ * Returns: %TRUE when no applied revision was edited
+ */
+gboolean
+strata_session_validate_before_run (StrataSession  *self,
+                                    GCancellable   *cancellable,
+                                    GError        **error)
+{
+  g_autoptr(StrataMigrator) migrator = NULL;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), FALSE);
+
+  return (migrator = strata_session_open_migrator (self, cancellable, error)) != NULL &&
+         strata_validate_before_run (migrator, cancellable, error);
+}
+
+static gpointer
+validate_before_run_func (StrataSession  *self,
+                          gpointer        data,
+                          GCancellable   *cancellable,
+                          GError        **error)
+{
+  return strata_session_validate_before_run (self, cancellable, error) ? SESSION_TRUE : NULL;
+}
+
+/**
+ * strata_session_validate_before_run_async:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_validate_before_run() in a worker thread.
+ */
+void
+strata_session_validate_before_run_async (StrataSession       *self,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+
+  session_call_async (self, strata_session_validate_before_run_async, validate_before_run_func,
+                      NULL, NULL, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_validate_before_run_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_validate_before_run_async().
+ *
+ * Returns: %TRUE when no applied revision was edited
+ */
+gboolean
+strata_session_validate_before_run_finish (StrataSession  *self,
+                                           GAsyncResult   *result,
+                                           GError        **error)
+{
+  return session_call_finish (self, result, strata_session_validate_before_run_async, error) != NULL;
+}
+
+/**
+ * strata_session_repair:
+ * @self: a #StrataSession
+ * @issues: (element-type StrataValidateIssue): what strata_session_validate()
+ *   found, as reviewed
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Flyway's repair, for the issues given: records the current checksum of
+ * each edited revision and removes the history rows of failed attempts,
+ * in one transaction. A revision whose file is missing is left as it is
+ * (a downgrade still uses its stored copy).
+ *
+ * Returns: %TRUE when the history was repaired
+ */
+gboolean
+strata_session_repair (StrataSession  *self,
+                       GPtrArray      *issues,
+                       GCancellable   *cancellable,
+                       GError        **error)
+{
+  g_autoptr(StrataMigrator) migrator = NULL;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (issues != NULL, FALSE);
+
+  return (migrator = strata_session_open_migrator (self, cancellable, error)) != NULL &&
+         strata_repair (migrator, issues, cancellable, error);
+}
+
+static gpointer
+repair_func (StrataSession  *self,
+             gpointer        data,
+             GCancellable   *cancellable,
+             GError        **error)
+{
+  return strata_session_repair (self, data, cancellable, error) ? SESSION_TRUE : NULL;
+}
+
+/**
+ * strata_session_repair_async:
+ * @self: a #StrataSession
+ * @issues: (element-type StrataValidateIssue): the issues to repair
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_repair() in a worker thread.
+ */
+void
+strata_session_repair_async (StrataSession       *self,
+                             GPtrArray           *issues,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (issues != NULL);
+
+  session_call_async (self, strata_session_repair_async, repair_func, g_ptr_array_ref (issues),
+                      (GDestroyNotify)g_ptr_array_unref, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_repair_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_repair_async().
+ *
+ * Returns: %TRUE when the history was repaired
+ */
+gboolean
+strata_session_repair_finish (StrataSession  *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  return session_call_finish (self, result, strata_session_repair_async, error) != NULL;
+}
+
+/**
+ * strata_session_read_log:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * What happened to the database, oldest first: each applied, reverted,
+ * stamped or failed revision from the history table, then the revisions
+ * still pending (Flyway's info).
+ *
+ * Returns: (transfer full) (element-type StrataLogEntry): the entries, or
+ *   %NULL with @error set
+ */
+GPtrArray *
+strata_session_read_log (StrataSession  *self,
+                         GCancellable   *cancellable,
+                         GError        **error)
+{
+  g_autoptr(StrataMigrator) migrator = NULL;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (!(migrator = strata_session_open_migrator (self, cancellable, error)))
+    return NULL;
+
+  return strata_log_read (migrator, cancellable, error);
+}
+
+static gpointer
+read_log_func (StrataSession  *self,
+               gpointer        data,
+               GCancellable   *cancellable,
+               GError        **error)
+{
+  return strata_session_read_log (self, cancellable, error);
+}
+
+/**
+ * strata_session_read_log_async:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_read_log() in a worker thread.
+ */
+void
+strata_session_read_log_async (StrataSession       *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+
+  session_call_async (self, strata_session_read_log_async, read_log_func, NULL, NULL,
+                      (GDestroyNotify)g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_read_log_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_read_log_async().
+ *
+ * Returns: (transfer full) (element-type StrataLogEntry): the entries
+ */
+GPtrArray *
+strata_session_read_log_finish (StrataSession  *self,
+                                GAsyncResult   *result,
+                                GError        **error)
+{
+  return session_call_finish (self, result, strata_session_read_log_async, error);
+}
+
+/**
+ * strata_session_inspect:
+ * @self: a #StrataSession
+ * @file: (nullable): where to write the model as schema.json, or %NULL
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Reads the live database's schema (in the session's `schema=` on
+ * PostgreSQL), leaving out Strata's own tables, and writes it to @file in
+ * schema.json's form when @file is given.
+ *
+ * Returns: (transfer full): the live schema, or %NULL with @error set
+ */
+StrataModel *
+strata_session_inspect (StrataSession  *self,
+                        GFile          *file,
+                        GCancellable   *cancellable,
+                        GError        **error)
+{
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(StrataModel) live = NULL;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (file == NULL || G_IS_FILE (file), NULL);
+
+  if (!(migrator = strata_session_open_migrator (self, cancellable, error)) ||
+      !(live = strata_adopt_inspect (migrator, cancellable, error)))
+    return NULL;
+
+  if (file != NULL && !strata_adopt_write_model (live, file, error))
+    return NULL;
+
+  return g_steal_pointer (&live);
+}
+
+static gpointer
+inspect_func (StrataSession  *self,
+              gpointer        data,
+              GCancellable   *cancellable,
+              GError        **error)
+{
+  return strata_session_inspect (self, data, cancellable, error);
+}
+
+/**
+ * strata_session_inspect_async:
+ * @self: a #StrataSession
+ * @file: (nullable): where to write the model, or %NULL
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_inspect() in a worker thread.
+ */
+void
+strata_session_inspect_async (StrataSession       *self,
+                              GFile               *file,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (file == NULL || G_IS_FILE (file));
+
+  session_call_async (self, strata_session_inspect_async, inspect_func,
+                      file ? g_object_ref (file) : NULL, g_object_unref,
+                      g_object_unref, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_inspect_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_inspect_async().
+ *
+ * Returns: (transfer full): the live schema, or %NULL with @error set
+ */
+StrataModel *
+strata_session_inspect_finish (StrataSession  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  return session_call_finish (self, result, strata_session_inspect_async, error);
+}
+
+/**
+ * strata_session_baseline:
+ * @self: a #StrataSession
+ * @revision: (nullable): the new revision's id, %NULL for a generated one
+ * @message: what the revision says (e.g. "baseline")
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Adopts a database that Strata does not manage yet: writes a first
+ * revision whose upgrade creates the live schema into the project's
+ * migrations folder, and stamps the database at it, so that new revisions
+ * go on top. strata_script_get_file() gives the file written. The session's
+ * graph does not hold the new revision until the project is read again.
+ *
+ * Returns: (transfer full): the revision written and stamped, or %NULL with
+ *   @error set
+ */
+StrataScript *
+strata_session_baseline (StrataSession  *self,
+                         const char     *revision,
+                         const char     *message,
+                         GCancellable   *cancellable,
+                         GError        **error)
+{
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autofree char *id = NULL;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (message != NULL, NULL);
+
+  if (revision != NULL && !strata_revision_id_is_valid (revision))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a valid revision id (1–32 of A–Z, a–z, 0–9, _)"), revision);
+      return NULL;
+    }
+  id = revision ? g_strdup (revision) : strata_revision_generate_id ();
+
+  if (!(migrator = strata_session_open_migrator (self, cancellable, error)))
+    return NULL;
+
+  return strata_adopt_baseline (migrator, strata_project_get_migrations_dir (self->project),
+                                id, message, NULL, cancellable, error);
+}
+
+typedef struct
+{
+  char *revision;
+  char *message;
+} BaselineData;
+
+static void
+baseline_data_free (gpointer data)
+{
+  BaselineData *baseline = data;
+
+  g_free (baseline->revision);
+  g_free (baseline->message);
+  g_free (baseline);
+}
+
+static gpointer
+baseline_func (StrataSession  *self,
+               gpointer        data,
+               GCancellable   *cancellable,
+               GError        **error)
+{
+  BaselineData *baseline = data;
+
+  return strata_session_baseline (self, baseline->revision, baseline->message, cancellable, error);
+}
+
+/**
+ * strata_session_baseline_async:
+ * @self: a #StrataSession
+ * @revision: (nullable): the new revision's id, %NULL for a generated one
+ * @message: what the revision says
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_baseline() in a worker thread.
+ */
+void
+strata_session_baseline_async (StrataSession       *self,
+                               const char          *revision,
+                               const char          *message,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  BaselineData *baseline;
+
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (message != NULL);
+
+  baseline = g_new0 (BaselineData, 1);
+  baseline->revision = g_strdup (revision);
+  baseline->message = g_strdup (message);
+
+  session_call_async (self, strata_session_baseline_async, baseline_func, baseline, baseline_data_free,
+                      g_object_unref, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_baseline_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_baseline_async().
+ *
+ * Returns: (transfer full): the revision written and stamped, or %NULL
+ *   with @error set
+ */
+StrataScript *
+strata_session_baseline_finish (StrataSession  *self,
+                                GAsyncResult   *result,
+                                GError        **error)
+{
+  return session_call_finish (self, result, strata_session_baseline_async, error);
+}
+
+/**
+ * strata_session_write_plan_file:
+ * @self: a #StrataSession
+ * @direction: upgrade or downgrade
+ * @target: the target (e.g. "head", "-1", a revision)
+ * @file: (nullable): where to write the plan, or %NULL
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * A plan for review: the exact steps and SQL from the database's current
+ * revisions to @target, with a hash of everything they depend on (the
+ * heads, the files, the dialect, the settings), written to @file as JSON
+ * when @file is given. strata_session_verify_plan_file() later refuses to
+ * run it if any input changed.
+ *
+ * Returns: (transfer full): the plan file, or %NULL with @error set
+ */
+StrataPlanFile *
+strata_session_write_plan_file (StrataSession    *self,
+                                StrataDirection   direction,
+                                const char       *target,
+                                GFile            *file,
+                                GCancellable     *cancellable,
+                                GError          **error)
+{
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(StrataPlanFile) plan = NULL;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (target != NULL, NULL);
+  g_return_val_if_fail (file == NULL || G_IS_FILE (file), NULL);
+
+  if (!(migrator = strata_session_open_migrator (self, cancellable, error)) ||
+      !(plan = strata_plan_file_new_for_database (migrator, direction, target, cancellable, error)))
+    return NULL;
+
+  if (file != NULL && !strata_plan_file_save (plan, file, error))
+    return NULL;
+
+  return g_steal_pointer (&plan);
+}
+
+typedef struct
+{
+  StrataDirection  direction;
+  char            *target;
+  GFile           *file;
+} PlanFileData;
+
+static void
+plan_file_data_free (gpointer data)
+{
+  PlanFileData *plan = data;
+
+  g_free (plan->target);
+  g_clear_object (&plan->file);
+  g_free (plan);
+}
+
+static gpointer
+write_plan_file_func (StrataSession  *self,
+                      gpointer        data,
+                      GCancellable   *cancellable,
+                      GError        **error)
+{
+  PlanFileData *plan = data;
+
+  return strata_session_write_plan_file (self, plan->direction, plan->target, plan->file, cancellable, error);
+}
+
+/**
+ * strata_session_write_plan_file_async:
+ * @self: a #StrataSession
+ * @direction: upgrade or downgrade
+ * @target: the target
+ * @file: (nullable): where to write the plan, or %NULL
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_write_plan_file() in a worker thread.
+ */
+void
+strata_session_write_plan_file_async (StrataSession       *self,
+                                      StrataDirection      direction,
+                                      const char          *target,
+                                      GFile               *file,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  PlanFileData *plan;
+
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (target != NULL);
+  g_return_if_fail (file == NULL || G_IS_FILE (file));
+
+  plan = g_new0 (PlanFileData, 1);
+  plan->direction = direction;
+  plan->target = g_strdup (target);
+  plan->file = file ? g_object_ref (file) : NULL;
+
+  session_call_async (self, strata_session_write_plan_file_async, write_plan_file_func, plan,
+                      plan_file_data_free, g_object_unref, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_write_plan_file_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_write_plan_file_async().
+ *
+ * Returns: (transfer full): the plan file, or %NULL with @error set
+ */
+StrataPlanFile *
+strata_session_write_plan_file_finish (StrataSession  *self,
+                                       GAsyncResult   *result,
+                                       GError        **error)
+{
+  return session_call_finish (self, result, strata_session_write_plan_file_async, error);
+}
+
+/**
+ * strata_session_verify_plan_file:
+ * @self: a #StrataSession
+ * @reviewed: a plan file read with strata_plan_file_load()
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Makes the plan of @reviewed again from what the database and the project
+ * hold now, and refuses (%STRATA_ERROR_DIFFERENCES, naming what changed)
+ * unless every input is what the reviewer saw. Run the plan it returns
+ * (strata_plan_file_get_plan()) with strata_session_apply().
+ *
+ * Returns: (transfer full): the plan file made now, equal to @reviewed, or
+ *   %NULL with @error set
+ */
+StrataPlanFile *
+strata_session_verify_plan_file (StrataSession   *self,
+                                 StrataPlanFile  *reviewed,
+                                 GCancellable    *cancellable,
+                                 GError         **error)
+{
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(StrataPlanFile) now = NULL;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (STRATA_IS_PLAN_FILE (reviewed), NULL);
+
+  if (!(migrator = strata_session_open_migrator (self, cancellable, error)) ||
+      !(now = strata_plan_file_new_for_database (migrator, strata_plan_file_get_direction (reviewed),
+                                                 strata_plan_file_get_target (reviewed),
+                                                 cancellable, error)) ||
+      !strata_plan_file_verify (reviewed, now, error))
+    return NULL;
+
+  return g_steal_pointer (&now);
+}
+
+static gpointer
+verify_plan_file_func (StrataSession  *self,
+                       gpointer        data,
+                       GCancellable   *cancellable,
+                       GError        **error)
+{
+  return strata_session_verify_plan_file (self, data, cancellable, error);
+}
+
+/**
+ * strata_session_verify_plan_file_async:
+ * @self: a #StrataSession
+ * @reviewed: a plan file read with strata_plan_file_load()
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_verify_plan_file() in a worker thread.
+ */
+void
+strata_session_verify_plan_file_async (StrataSession       *self,
+                                       StrataPlanFile      *reviewed,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (STRATA_IS_PLAN_FILE (reviewed));
+
+  session_call_async (self, strata_session_verify_plan_file_async, verify_plan_file_func,
+                      g_object_ref (reviewed), g_object_unref, g_object_unref,
+                      cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_verify_plan_file_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_verify_plan_file_async().
+ *
+ * Returns: (transfer full): the plan file made now, or %NULL with @error set
+ */
+StrataPlanFile *
+strata_session_verify_plan_file_finish (StrataSession  *self,
+                                        GAsyncResult   *result,
+                                        GError        **error)
+{
+  return session_call_finish (self, result, strata_session_verify_plan_file_async, error);
+}
+
+/* }}} */
+
+/* Authoring: new revisions and merges (Alembic's revision and merge) {{{ */
+
+static char *
+unique_revision_id (StrataGraph  *graph,
+                    const char   *requested,
+                    GError      **error)
+{
+  if (requested != NULL)
+    {
+      if (!strata_revision_id_is_valid (requested))
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                       _("--rev-id “%s” is not a valid revision id (1–32 of A–Z, a–z, 0–9, _)"),
+                       requested);
+          return NULL;
+        }
+      if (strata_graph_lookup (graph, requested) != NULL)
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                       _("revision “%s” already exists"), requested);
+          return NULL;
+        }
+      return g_strdup (requested);
+    }
+
+  for (;;)
+    {
+      g_autofree char *id = strata_revision_generate_id ();
+
+      if (strata_graph_lookup (graph, id) == NULL)
+        return g_steal_pointer (&id);
+    }
+}
+
+/* The parent a new revision builds on: the one head, @head resolved, or
+ * none (a new base). */
+static gboolean
+revision_parents (StrataGraph  *graph,
+                  const char   *head,
+                  gboolean      splice,
+                  GPtrArray    *parents,
+                  GError      **error)
+{
+  g_auto(GStrv) none = NULL;
+  g_auto(GStrv) resolved = NULL;
+
+  if (head == NULL || g_str_equal (head, "head"))
+    {
+      g_autoptr(GPtrArray) heads = strata_graph_get_heads (graph);
+
+      if (heads->len > 1)
+        {
+          g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_AMBIGUOUS,
+                               _("multiple heads are present; give the head to build on with "
+                                 "--head REV or label@head, or merge them with “strata merge -m MSG heads”"));
+          return FALSE;
+        }
+      if (heads->len == 1)
+        g_ptr_array_add (parents, g_strdup (strata_script_get_revision (g_ptr_array_index (heads, 0))));
+      return TRUE;
+    }
+
+  if (g_str_equal (head, "base"))
+    return TRUE;
+
+  none = g_new0 (char *, 1);
+  if (!(resolved = strata_graph_resolve_target (graph, (const char * const *)none, head,
+                                                STRATA_DIRECTION_UP, error)))
+    return FALSE;
+
+  if (g_strv_length (resolved) != 1)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_AMBIGUOUS,
+                   _("--head “%s” names %u revisions; give exactly one"), head, g_strv_length (resolved));
+      return FALSE;
+    }
+
+  if (!splice)
+    {
+      StrataScript *target = strata_graph_lookup (graph, resolved[0]);
+      g_autoptr(GPtrArray) children = strata_graph_get_children (graph, target);
+
+      if (children->len > 0)
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                       _("revision %s is not a head; use --splice to start a new branch from it"),
+                       resolved[0]);
+          return FALSE;
+        }
+    }
+
+  g_ptr_array_add (parents, g_strdup (resolved[0]));
+  return TRUE;
+}
+
+static StrataScript *
+script_new_now (const char          *id,
+                const char * const  *parents,
+                const char          *message,
+                const char * const  *branch_labels)
+{
+  g_autoptr(GPtrArray) upgrade = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_op_unref);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  StrataScript *script = strata_script_new (id, parents, message);
+
+  strata_script_set_branch_labels (script, branch_labels);
+  strata_script_set_created (script, now);
+  strata_script_set_upgrade (script, upgrade);
+
+  return script;
+}
+
+/**
+ * strata_session_new_revision:
+ * @self: a #StrataSession
+ * @message: what the revision does
+ * @head: (nullable): the revision to build on: a head, "base" for a new
+ *   base, label@head; %NULL for the one head
+ * @splice: allow @head to name a revision that is not a head (a branch)
+ * @branch_labels: (nullable) (array zero-terminated=1): its branch labels
+ * @depends_on: (nullable) (array zero-terminated=1): revisions or labels
+ *   it depends on (a label is kept as written, as Alembic does)
+ * @revision: (nullable): its id, %NULL for a generated one
+ * @error: return location for a #GError
+ *
+ * A new, empty revision on top of the graph, not written yet: its id,
+ * parents, dependencies, labels and creation time checked against the
+ * graph. Fill it with strata_session_autogenerate_revision() (or not), then
+ * write it with strata_session_write_revision(). Reads no database.
+ *
+ * Returns: (transfer full): the revision, or %NULL with @error set
+ */
+StrataScript *
+strata_session_new_revision (StrataSession       *self,
+                             const char          *message,
+                             const char          *head,
+                             gboolean             splice,
+                             const char * const  *branch_labels,
+                             const char * const  *depends_on,
+                             const char          *revision,
+                             GError             **error)
+{
+  g_autoptr(GPtrArray) parents = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) deps = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *id = NULL;
+  StrataScript *script;
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (message != NULL, NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)) ||
+      !(id = unique_revision_id (graph, revision, error)) ||
+      !revision_parents (graph, head, splice, parents, error))
+    return NULL;
+
+  for (guint i = 0; depends_on != NULL && depends_on[i] != NULL; i++)
+    {
+      StrataScript *dependency;
+
+      if (!(dependency = strata_graph_resolve (graph, depends_on[i], error)))
+        return NULL;
+
+      if (g_strv_contains (strata_script_get_branch_labels (dependency), depends_on[i]))
+        g_ptr_array_add (deps, g_strdup (depends_on[i]));
+      else
+        g_ptr_array_add (deps, g_strdup (strata_script_get_revision (dependency)));
+    }
+
+  for (guint i = 0; branch_labels != NULL && branch_labels[i] != NULL; i++)
+    {
+      if (!strata_revision_id_is_valid (branch_labels[i]))
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                       _("branch label “%s” is not valid (1–32 of A–Z, a–z, 0–9, _)"), branch_labels[i]);
+          return NULL;
+        }
+      if (strata_graph_lookup (graph, branch_labels[i]) != NULL)
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                       _("branch label “%s” is already a revision id"), branch_labels[i]);
+          return NULL;
+        }
+    }
+
+  g_ptr_array_add (parents, NULL);
+  g_ptr_array_add (deps, NULL);
+
+  script = script_new_now (id, (const char * const *)parents->pdata, message, branch_labels);
+  strata_script_set_depends_on (script, (const char * const *)deps->pdata);
+
+  return script;
+}
+
+/**
+ * strata_session_new_merge:
+ * @self: a #StrataSession
+ * @message: what the merge does
+ * @revisions: (array zero-terminated=1): the revisions (or targets, e.g.
+ *   "heads") to merge
+ * @branch_labels: (nullable) (array zero-terminated=1): its branch labels
+ * @revision: (nullable): its id, %NULL for a generated one
+ * @error: return location for a #GError
+ *
+ * A new, empty revision whose parents are @revisions, not written yet
+ * (see strata_session_write_revision()). Reads no database.
+ *
+ * Returns: (transfer full): the merge revision, or %NULL with @error set
+ */
+StrataScript *
+strata_session_new_merge (StrataSession       *self,
+                          const char          *message,
+                          const char * const  *revisions,
+                          const char * const  *branch_labels,
+                          const char          *revision,
+                          GError             **error)
+{
+  g_autoptr(GPtrArray) parents = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *id = NULL;
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (message != NULL, NULL);
+  g_return_val_if_fail (revisions != NULL, NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)))
+    return NULL;
+
+  for (guint i = 0; revisions[i] != NULL; i++)
+    {
+      g_auto(GStrv) none = g_new0 (char *, 1);
+      g_auto(GStrv) resolved = NULL;
+
+      if (!(resolved = strata_graph_resolve_target (graph, (const char * const *)none, revisions[i],
+                                                    STRATA_DIRECTION_UP, error)))
+        return NULL;
+
+      for (guint j = 0; resolved[j] != NULL; j++)
+        if (!g_ptr_array_find_with_equal_func (parents, resolved[j], g_str_equal, NULL))
+          g_ptr_array_add (parents, g_strdup (resolved[j]));
+    }
+
+  if (parents->len < 2)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                   _("nothing to merge: %s names a single revision"),
+                   revisions[0] != NULL && revisions[1] == NULL ? revisions[0] : "the arguments");
+      return NULL;
+    }
+
+  if (!(id = unique_revision_id (graph, revision, error)))
+    return NULL;
+
+  g_ptr_array_add (parents, NULL);
+  return script_new_now (id, (const char * const *)parents->pdata, message, branch_labels);
+}
+
+/**
+ * strata_session_autogenerate_revision:
+ * @self: a #StrataSession
+ * @script: a revision from strata_session_new_revision()
+ * @renames: (nullable) (array zero-terminated=1): "old=new" (a table) and
+ *   "table.old=new" (a column): renames, not a drop and an add
+ * @warnings: (out) (optional) (transfer full) (element-type utf8): what no
+ *   operation expresses
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Fills @script with the operations that take the schema at its parents
+ * (and dependencies) to schema.json, verified, and writes their inverse
+ * out as its downgrade (no downgrade when there is nothing to invert, so
+ * that the inverse is computed from what the author writes).
+ *
+ * Returns: (transfer full): the diff (its operations, rename hints and
+ *   warnings), or %NULL with @error set
+ */
+StrataDiff *
+strata_session_autogenerate_revision (StrataSession       *self,
+                                      StrataScript        *script,
+                                      const char * const  *renames,
+                                      GPtrArray          **warnings,
+                                      GCancellable        *cancellable,
+                                      GError             **error)
+{
+  g_autoptr(GPtrArray) downgrade = NULL;
+  StrataDiff *diff;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (STRATA_IS_SCRIPT (script), NULL);
+
+  if (!(diff = strata_session_autogenerate (self, strata_script_get_down_revisions (script),
+                                            strata_script_get_depends_on (script), renames,
+                                            &downgrade, warnings, cancellable, error)))
+    return NULL;
+
+  strata_script_set_upgrade (script, strata_diff_get_ops (diff));
+  if (downgrade != NULL && downgrade->len > 0)
+    strata_script_set_downgrade (script, downgrade);
+
+  return diff;
+}
+
+typedef struct
+{
+  StrataScript *script;
+  char        **renames;
+  GPtrArray    *warnings;
+} AutogenerateData;
+
+static void
+autogenerate_data_free (gpointer data)
+{
+  AutogenerateData *autogenerate = data;
+
+  g_object_unref (autogenerate->script);
+  g_strfreev (autogenerate->renames);
+  g_clear_pointer (&autogenerate->warnings, g_ptr_array_unref);
+  g_free (autogenerate);
+}
+
+static gpointer
+autogenerate_func (StrataSession  *self,
+                   gpointer        data,
+                   GCancellable   *cancellable,
+                   GError        **error)
+{
+  AutogenerateData *autogenerate = data;
+
+  return strata_session_autogenerate_revision (self, autogenerate->script,
+                                               (const char * const *)autogenerate->renames,
+                                               &autogenerate->warnings, cancellable, error);
+}
+
+/**
+ * strata_session_autogenerate_revision_async:
+ * @self: a #StrataSession
+ * @script: a revision from strata_session_new_revision()
+ * @renames: (nullable) (array zero-terminated=1): rename hints
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_autogenerate_revision() in a worker thread. Do not touch
+ * @script until @callback runs.
+ */
+void
+strata_session_autogenerate_revision_async (StrataSession       *self,
+                                            StrataScript        *script,
+                                            const char * const  *renames,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  AutogenerateData *autogenerate;
+
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (STRATA_IS_SCRIPT (script));
+
+  autogenerate = g_new0 (AutogenerateData, 1);
+  autogenerate->script = g_object_ref (script);
+  autogenerate->renames = g_strdupv ((char **)renames);
+
+  session_call_async (self, strata_session_autogenerate_revision_async, autogenerate_func, autogenerate,
+                      autogenerate_data_free, g_object_unref, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_autogenerate_revision_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @warnings: (out) (optional) (transfer full) (element-type utf8): what no
+ *   operation expresses
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_autogenerate_revision_async().
+ *
+ * Returns: (transfer full): the diff, or %NULL with @error set
+ */
+StrataDiff *
+strata_session_autogenerate_revision_finish (StrataSession  *self,
+                                             GAsyncResult   *result,
+                                             GPtrArray     **warnings,
+                                             GError        **error)
+{
+  StrataDiff *diff = session_call_finish (self, result, strata_session_autogenerate_revision_async, error);
+  AutogenerateData *autogenerate;
+
+  if (warnings != NULL)
+    *warnings = NULL;
+  if (warnings != NULL && diff != NULL)
+    {
+      autogenerate = ((SessionCall *)g_task_get_task_data (G_TASK (result)))->data;
+      if (autogenerate->warnings != NULL)
+        *warnings = g_ptr_array_ref (autogenerate->warnings);
+    }
+
+  return diff;
+}
+
+/**
+ * strata_session_write_revision:
+ * @self: a #StrataSession
+ * @script: a revision from strata_session_new_revision() or
+ *   strata_session_new_merge()
+ * @error: return location for a #GError
+ *
+ * Writes @script into the project's migrations folder, after checking that
+ * it fits in the graph (labels unique, parents known). The session's graph
+ * does not hold it until the project is read again.
+ *
+ * Returns: (transfer full): the file written, or %NULL with @error set
+ */
+GFile *
+strata_session_write_revision (StrataSession  *self,
+                               StrataScript   *script,
+                               GError        **error)
+{
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(StrataGraph) check = NULL;
+  g_autoptr(GFile) file = NULL;
+  GPtrArray *existing;
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (STRATA_IS_SCRIPT (script), NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)))
+    return NULL;
+
+  existing = strata_graph_get_scripts (graph);
+  all = g_ptr_array_new_full (existing->len + 1, g_object_unref);
+  for (guint i = 0; i < existing->len; i++)
+    g_ptr_array_add (all, g_object_ref (g_ptr_array_index (existing, i)));
+  g_ptr_array_add (all, g_object_ref (script));
+  if (!(check = strata_graph_new (all, error)))
+    return NULL;
+
+  if (!strata_script_write (script, strata_project_get_migrations_dir (self->project), &file, error))
+    return NULL;
+
+  return g_steal_pointer (&file);
+}
+
+static gpointer
+write_revision_func (StrataSession  *self,
+                     gpointer        data,
+                     GCancellable   *cancellable,
+                     GError        **error)
+{
+  return strata_session_write_revision (self, data, error);
+}
+
+/**
+ * strata_session_write_revision_async:
+ * @self: a #StrataSession
+ * @script: the revision to write
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_write_revision() in a worker thread.
+ */
+void
+strata_session_write_revision_async (StrataSession       *self,
+                                     StrataScript        *script,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (STRATA_IS_SCRIPT (script));
+
+  session_call_async (self, strata_session_write_revision_async, write_revision_func, g_object_ref (script),
+                      g_object_unref, g_object_unref, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_write_revision_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_write_revision_async().
+ *
+ * Returns: (transfer full): the file written, or %NULL with @error set
+ */
+GFile *
+strata_session_write_revision_finish (StrataSession  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  return session_call_finish (self, result, strata_session_write_revision_async, error);
+}
 
 /* }}} */

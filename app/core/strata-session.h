@@ -12,6 +12,8 @@
 
 #include <gio/gio.h>
 
+#include "strata-model.h"
+#include "strata-plan-file.h"
 #include "strata-profile.h"
 #include "strata-types.h"
 
@@ -228,7 +230,8 @@ GPtrArray          *strata_session_lint                (StrataSession       *sel
                                                         GError             **error);
 
 /* Validate: the checksums of applied revisions in the history table
- * against the files. Returns the problems (empty when there is none). */
+ * against the files, and failed attempts. Returns the issues
+ * (StrataValidateIssue, empty when there is none). */
 GPtrArray          *strata_session_validate            (StrataSession       *self,
                                                         GCancellable        *cancellable,
                                                         GError             **error);
@@ -239,5 +242,193 @@ void                strata_session_validate_async      (StrataSession       *sel
 GPtrArray          *strata_session_validate_finish     (StrataSession       *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);
+
+/* Deploy: the workflows of a production deploy, each whole (validate,
+ * repair, reviewed plan files, the log, adopting a database, the copies
+ * the history stored of applied revisions). */
+
+/* The heads a stamp would leave, checked without touching the database. */
+char              **strata_session_plan_stamp          (StrataSession       *self,
+                                                        const char * const  *heads,
+                                                        const char          *target,
+                                                        gboolean             purge,
+                                                        GError             **error);
+
+/* Offline (--sql): a plan from a given start, and a plan as data. */
+StrataPlan         *strata_session_plan_from           (StrataSession       *self,
+                                                        StrataDirection      direction,
+                                                        const char          *from,
+                                                        const char          *target,
+                                                        GError             **error);
+StrataPlanFile     *strata_session_describe_plan       (StrataSession       *self,
+                                                        StrataPlan          *plan,
+                                                        StrataDialect        dialect,
+                                                        GError             **error);
+
+/* Whether the database is there, without creating a SQLite file. */
+gboolean            strata_session_database_exists     (StrataSession       *self,
+                                                        gboolean            *exists,
+                                                        GError             **error);
+
+/* The heads, and the graph with the history's stored copies of applied
+ * revisions whose files are absent (another branch checked out). */
+char              **strata_session_read_heads_with_stored        (StrataSession       *self,
+                                                                  GCancellable        *cancellable,
+                                                                  GError             **error);
+void                strata_session_read_heads_with_stored_async  (StrataSession       *self,
+                                                                  GCancellable        *cancellable,
+                                                                  GAsyncReadyCallback  callback,
+                                                                  gpointer             user_data);
+char              **strata_session_read_heads_with_stored_finish (StrataSession       *self,
+                                                                  GAsyncResult        *result,
+                                                                  GError             **error);
+
+/* Flyway's validate-on-migrate: an error when an applied revision's file
+ * was edited since. */
+gboolean            strata_session_validate_before_run        (StrataSession       *self,
+                                                               GCancellable        *cancellable,
+                                                               GError             **error);
+void                strata_session_validate_before_run_async  (StrataSession       *self,
+                                                               GCancellable        *cancellable,
+                                                               GAsyncReadyCallback  callback,
+                                                               gpointer             user_data);
+gboolean            strata_session_validate_before_run_finish (StrataSession       *self,
+                                                               GAsyncResult        *result,
+                                                               GError             **error);
+
+/* Repair: re-record edited checksums, remove failed attempts. */
+gboolean            strata_session_repair              (StrataSession       *self,
+                                                        GPtrArray           *issues,
+                                                        GCancellable        *cancellable,
+                                                        GError             **error);
+void                strata_session_repair_async        (StrataSession       *self,
+                                                        GPtrArray           *issues,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean            strata_session_repair_finish       (StrataSession       *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+
+/* The log: applied, reverted, failed and pending revisions. */
+GPtrArray          *strata_session_read_log            (StrataSession       *self,
+                                                        GCancellable        *cancellable,
+                                                        GError             **error);
+void                strata_session_read_log_async      (StrataSession       *self,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+GPtrArray          *strata_session_read_log_finish     (StrataSession       *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+
+/* Inspect: the live schema, written to @file when one is given. */
+StrataModel        *strata_session_inspect             (StrataSession       *self,
+                                                        GFile               *file,
+                                                        GCancellable        *cancellable,
+                                                        GError             **error);
+void                strata_session_inspect_async       (StrataSession       *self,
+                                                        GFile               *file,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+StrataModel        *strata_session_inspect_finish      (StrataSession       *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+
+/* Baseline: a first revision equal to the live schema, written and
+ * stamped. */
+StrataScript       *strata_session_baseline            (StrataSession       *self,
+                                                        const char          *revision,
+                                                        const char          *message,
+                                                        GCancellable        *cancellable,
+                                                        GError             **error);
+void                strata_session_baseline_async      (StrataSession       *self,
+                                                        const char          *revision,
+                                                        const char          *message,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+StrataScript       *strata_session_baseline_finish     (StrataSession       *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+
+/* A reviewed plan: the exact steps and SQL from the database's state to
+ * @target with a hash of their inputs, written to @file when given. */
+StrataPlanFile     *strata_session_write_plan_file        (StrataSession       *self,
+                                                           StrataDirection      direction,
+                                                           const char          *target,
+                                                           GFile               *file,
+                                                           GCancellable        *cancellable,
+                                                           GError             **error);
+void                strata_session_write_plan_file_async  (StrataSession       *self,
+                                                           StrataDirection      direction,
+                                                           const char          *target,
+                                                           GFile               *file,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+StrataPlanFile     *strata_session_write_plan_file_finish (StrataSession       *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
+
+/* The plan of a reviewed plan file made again from the database: refused
+ * unless every input is what the reviewer saw. */
+StrataPlanFile     *strata_session_verify_plan_file        (StrataSession       *self,
+                                                            StrataPlanFile      *reviewed,
+                                                            GCancellable        *cancellable,
+                                                            GError             **error);
+void                strata_session_verify_plan_file_async  (StrataSession       *self,
+                                                            StrataPlanFile      *reviewed,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+StrataPlanFile     *strata_session_verify_plan_file_finish (StrataSession       *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+/* Authoring: a new revision (or merge), filled from schema.json or not,
+ * then written. */
+StrataScript       *strata_session_new_revision        (StrataSession       *self,
+                                                        const char          *message,
+                                                        const char          *head,
+                                                        gboolean             splice,
+                                                        const char * const  *branch_labels,
+                                                        const char * const  *depends_on,
+                                                        const char          *revision,
+                                                        GError             **error);
+StrataScript       *strata_session_new_merge           (StrataSession       *self,
+                                                        const char          *message,
+                                                        const char * const  *revisions,
+                                                        const char * const  *branch_labels,
+                                                        const char          *revision,
+                                                        GError             **error);
+StrataDiff         *strata_session_autogenerate_revision        (StrataSession       *self,
+                                                                 StrataScript        *script,
+                                                                 const char * const  *renames,
+                                                                 GPtrArray          **warnings,
+                                                                 GCancellable        *cancellable,
+                                                                 GError             **error);
+void                strata_session_autogenerate_revision_async  (StrataSession       *self,
+                                                                 StrataScript        *script,
+                                                                 const char * const  *renames,
+                                                                 GCancellable        *cancellable,
+                                                                 GAsyncReadyCallback  callback,
+                                                                 gpointer             user_data);
+StrataDiff         *strata_session_autogenerate_revision_finish (StrataSession       *self,
+                                                                 GAsyncResult        *result,
+                                                                 GPtrArray          **warnings,
+                                                                 GError             **error);
+GFile              *strata_session_write_revision        (StrataSession       *self,
+                                                          StrataScript        *script,
+                                                          GError             **error);
+void                strata_session_write_revision_async  (StrataSession       *self,
+                                                          StrataScript        *script,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+GFile              *strata_session_write_revision_finish (StrataSession       *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
 
 G_END_DECLS

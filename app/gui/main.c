@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <locale.h>
+
 #include <glib/gi18n.h>
 
 #include "strata-application.h"
@@ -22,7 +24,12 @@ main (int   argc,
    * core dumps. */
   strata_secret_protect_process ();
 
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* Before GTK sets it up at startup: the command line's help and the
+   * strings made before then are translated too */
+  setlocale (LC_ALL, "");
+  /* $STRATA_LOCALEDIR: an uninstalled build's catalogues (the core binds
+   * its messages, the same domain, the same way). */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("STRATA_LOCALEDIR") ? g_getenv ("STRATA_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -193,3 +193,19 @@ strata_dialect_get_display_name (StrataDialect dialect)
       g_return_val_if_reached (NULL);
     }
 }
+
+char *
+strata_gui_display_file (GFile *file)
+{
+  g_autoptr(GFile) home = g_file_new_for_path (g_get_home_dir ());
+  g_autofree char *relative = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  if (g_file_equal (file, home))
+    return g_strdup ("~");
+  if ((relative = g_file_get_relative_path (home, file)) != NULL)
+    return g_build_filename ("~", relative, NULL);
+
+  return g_file_get_parse_name (file);
+}

@@ -33,6 +33,9 @@ GPtrArray *strata_step_lint            (StrataGraph    *graph,
                                         GError        **error);
 /* "2026-11-21 10:00:00": the local time of an ISO 8601 timestamp, or @text. */
 char      *strata_format_timestamp     (const char     *text);
+/* A file as a person reads it: "~/Projects/app/migrations/…" under the home
+ * folder, else its full path (or URI). */
+char      *strata_gui_display_file     (GFile          *file);
 /* "SQLite", "PostgreSQL" */
 const char *strata_dialect_get_display_name (StrataDialect dialect);
 

@@ -447,7 +447,7 @@ review_thread (GTask        *task,
                   finding->kind = STRATA_LINT_IRREVERSIBLE;
                   finding->where = g_strdup ("downgrade");
                   finding->operation = g_strdup ("\"downgrade\": []");
-                  finding->message = g_strdup (STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE);
+                  finding->message = g_strdup (_(STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE));
                   g_ptr_array_add (step_review->findings, finding);
                 }
               for (guint j = 0; j < step_review->findings->len; j++)
@@ -894,9 +894,23 @@ strata_plan_page_update_plan (StrataPlanPage *self)
   gtk_revealer_set_reveal_child (self->warning_revealer, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
 
-  if (self->session == NULL || self->graph == NULL || self->profile == NULL || self->current_heads == NULL)
+  if (self->session == NULL || self->graph == NULL || self->profile == NULL)
     {
       gtk_stack_set_visible_child_name (self->plan_stack, "no-profile");
+      strata_plan_page_update_actions (self);
+      return;
+    }
+
+  /* The profile stays selected while its database cannot be read (a lost
+   * connection): no plan without its state, and the Status page says why */
+  if (self->current_heads == NULL)
+    {
+      /* Translators: the profile's name; F5 reads the database again */
+      g_autofree char *description = g_strdup_printf (_("The database of “%s” has not been read: the Status view "
+                                                        "says why. Refresh (F5) to read it again."),
+                                                      strata_profile_get_name (self->profile));
+
+      strata_plan_page_show_error (self, _("Database State Unknown"), description);
       strata_plan_page_update_actions (self);
       return;
     }
@@ -1462,11 +1476,16 @@ strata_plan_page_run_cb (GObject      *object,
           g_autofree char *text = NULL;
 
           /* Translators: "3 steps applied here, 5 by another deploy" */
-          text = g_strdup_printf (_("Finished: %u applied here, %u by another deploy"), self->n_done, elsewhere);
+          text = g_strdup_printf (ngettext ("Finished: %u applied here, %u by another deploy",
+                                            "Finished: %u applied here, %u by another deploy",
+                                            self->n_done),
+                                  self->n_done, elsewhere);
           gtk_progress_bar_set_text (self->progress_bar, text);
           strata_plan_page_log (self, "%s", text);
           /* Translators: a toast: the database, its revision, the steps applied here and elsewhere */
-          message = g_strdup_printf (_("%s is at %s: %u steps applied here, %u by another deploy"),
+          message = g_strdup_printf (ngettext ("%s is at %s: %u step applied here, %u by another deploy",
+                                               "%s is at %s: %u steps applied here, %u by another deploy",
+                                               self->n_done),
                                      database, target, self->n_done, elsewhere);
         }
     }

@@ -418,7 +418,8 @@ strata_project_view_show_status (StrataProjectView *self)
                           _("None: the project has no revisions yet (strata revision -m MESSAGE)"));
   adw_action_row_set_subtitle (self->heads_row, heads_text);
 
-  pending = strata_graph_plan_upgrade (self->graph, (const char * const *)self->current_heads, "heads", &error);
+  pending = strata_session_plan (self->session, STRATA_DIRECTION_UP,
+                                 (const char * const *)self->current_heads, "heads", &error);
   if (pending == NULL)
     pending_text = g_strdup (error->message);
   else if (strata_plan_get_n_steps (pending) == 0)
@@ -475,6 +476,16 @@ strata_project_view_show_error (StrataProjectView *self,
   strata_project_view_update_plan_page (self);
 }
 
+/* The database could not be read: said where the user is too (a toast on
+ * any page, its cause first), and kept on the Status page */
+static void
+strata_project_view_report_error (StrataProjectView *self,
+                                  const char        *message)
+{
+  strata_project_view_show_error (self, message);
+  strata_project_view_toast (self, message);
+}
+
 /* The work on the connection is over: a refresh asked for meanwhile runs */
 static void
 strata_project_view_work_done (StrataProjectView *self)
@@ -519,7 +530,7 @@ refresh_cb (GObject      *object,
 
   if (state == NULL)
     {
-      strata_project_view_show_error (self, error->message);
+      strata_project_view_report_error (self, error->message);
       strata_project_view_work_done (self);
       return;
     }
@@ -655,7 +666,7 @@ connect_cb (GObject      *object,
           return;
         }
 
-      strata_project_view_show_error (self, error->message);
+      strata_project_view_report_error (self, error->message);
       strata_project_view_work_done (self);
       return;
     }

@@ -30,6 +30,7 @@ enum {
   ITEM_PROP_0,
   ITEM_PROP_REVISION,
   ITEM_PROP_MESSAGE,
+  ITEM_PROP_PROBLEM,
   ITEM_PROP_TAGS,
   ITEM_PROP_APPLIED,
   ITEM_PROP_CURRENT,
@@ -69,6 +70,10 @@ strata_revision_item_get_property (GObject    *object,
       g_value_set_string (value, strata_revision_item_get_message (self));
       break;
 
+    case ITEM_PROP_PROBLEM:
+      g_value_set_string (value, strata_revision_item_get_problem (self));
+      break;
+
     case ITEM_PROP_TAGS:
       g_value_set_string (value, strata_revision_item_get_tags (self));
       break;
@@ -99,6 +104,9 @@ strata_revision_item_class_init (StrataRevisionItemClass *klass)
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   item_properties[ITEM_PROP_MESSAGE] =
     g_param_spec_string ("message", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  item_properties[ITEM_PROP_PROBLEM] =
+    g_param_spec_string ("problem", NULL, NULL, NULL,
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   item_properties[ITEM_PROP_TAGS] =
     g_param_spec_string ("tags", NULL, NULL, NULL,
@@ -206,6 +214,18 @@ strata_revision_item_get_message (StrataRevisionItem *self)
 }
 
 const char *
+strata_revision_item_get_problem (StrataRevisionItem *self)
+{
+  const GError *problem;
+
+  g_return_val_if_fail (STRATA_IS_REVISION_ITEM (self), NULL);
+
+  problem = strata_script_get_error (self->script);
+
+  return problem != NULL ? problem->message : NULL;
+}
+
+const char *
 strata_revision_item_get_tags (StrataRevisionItem *self)
 {
   g_return_val_if_fail (STRATA_IS_REVISION_ITEM (self), NULL);
@@ -295,6 +315,9 @@ strata_revision_list_get_item (GListModel *model,
       g_autoptr(GStrvBuilder) tags = g_strv_builder_new ();
       g_auto(GStrv) strv = NULL;
 
+      if (strata_script_get_error (script) != NULL)
+        /* Translators: tag of a revision whose file cannot be loaded */
+        g_strv_builder_add (tags, _("broken"));
       if (g_hash_table_contains (self->heads, revision))
         g_strv_builder_add (tags, _("head"));
       for (guint i = 0; labels != NULL && labels[i] != NULL; i++)

@@ -23,6 +23,8 @@ StrataGraphLayout  *strata_revision_item_get_layout       (StrataRevisionItem  *
 guint               strata_revision_item_get_row          (StrataRevisionItem  *self);
 const char         *strata_revision_item_get_revision     (StrataRevisionItem  *self);
 const char         *strata_revision_item_get_message      (StrataRevisionItem  *self);
+/* Why the revision is broken (strata_script_get_error()), or NULL */
+const char         *strata_revision_item_get_problem      (StrataRevisionItem  *self);
 /* "head", branch labels and "current", for the row's tags; "" when none */
 const char         *strata_revision_item_get_tags         (StrataRevisionItem  *self);
 gboolean            strata_revision_item_get_applied      (StrataRevisionItem  *self);

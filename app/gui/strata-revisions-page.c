@@ -31,6 +31,10 @@ struct _StrataRevisionsPage
   GtkLabel           *message_label;
   GtkLabel           *ids_label;
   GtkLabel           *file_label;
+  GtkLabel           *problem_label;
+  GtkLabel           *unplaced_label;
+  GtkWidget          *sql_header;
+  GtkStack           *sql_stack;
   GtkSourceView      *upgrade_view;
   GtkSourceView      *downgrade_view;
 };
@@ -157,11 +161,13 @@ strata_revisions_page_show_details (StrataRevisionsPage *self)
     gtk_label_set_label (self->dialect_label, dialect);
   }
   gtk_label_set_label (self->ids_label, ids);
+  gtk_label_set_label (self->problem_label, strata_revision_item_get_problem (item));
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), strata_revision_item_get_problem (item) != NULL);
 
   file = strata_script_get_file (script);
   if (file != NULL)
     {
-      g_autofree char *path = g_file_get_path (file);
+      g_autofree char *path = strata_gui_display_file (file);
 
       gtk_label_set_label (self->file_label, path);
     }
@@ -169,6 +175,16 @@ strata_revisions_page_show_details (StrataRevisionsPage *self)
     {
       gtk_label_set_label (self->file_label, "");
     }
+
+  strata_source_view_set_text (self->upgrade_view, "");
+  strata_source_view_set_text (self->downgrade_view, "");
+  gtk_stack_set_visible_child_name (self->details_stack, "details");
+
+  /* A broken revision has no SQL to show: its problem says why */
+  gtk_widget_set_visible (self->sql_header, strata_script_get_error (script) == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->sql_stack), strata_script_get_error (script) == NULL);
+  if (strata_script_get_error (script) != NULL)
+    return;
 
   /* Upgrading from its down revisions, downgrading back to them: with the
    * schema replayed, as the migrator runs them (SQLite rebuilds, computed
@@ -262,6 +278,10 @@ strata_revisions_page_class_init (StrataRevisionsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, message_label);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, ids_label);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, file_label);
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, problem_label);
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, unplaced_label);
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, sql_header);
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, sql_stack);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, upgrade_view);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, downgrade_view);
   gtk_widget_class_bind_template_callback (widget_class, strata_revisions_page_selection_changed_cb);
@@ -298,11 +318,37 @@ strata_revisions_page_set_list (StrataRevisionsPage *self,
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (list));
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
 
+  /* Files whose revision has no place in the graph: above it */
+  {
+    g_autoptr(GPtrArray) broken = list ? strata_graph_get_broken (strata_revision_list_get_graph (list)) : NULL;
+    g_autoptr(GString) text = g_string_new (NULL);
+    guint n = 0;
+
+    for (guint i = 0; broken != NULL && i < broken->len; i++)
+      {
+        StrataScript *script = g_ptr_array_index (broken, i);
+        const char *revision = strata_script_get_revision (script);
+
+        if (revision != NULL && strata_revision_list_find (list, revision) != G_MAXUINT)
+          continue;
+        g_string_append_printf (text, "\n%s", strata_script_get_error (script)->message);
+        n++;
+      }
+
+    if (n > 0)
+      g_string_prepend (text, ngettext ("This migration file cannot be read, so its revision is left out:",
+                                        "These migration files cannot be read, so their revisions are left out:",
+                                        n));
+    gtk_label_set_label (self->unplaced_label, text->str);
+    gtk_widget_set_visible (GTK_WIDGET (self->unplaced_label), n > 0);
+  }
+
   /* A project without revisions says how to make the first one */
   /* The bin's own child: not bound, so that disposing the template does
    * not take it from under AdwBin */
   gtk_stack_set_visible_child_name (GTK_STACK (adw_bin_get_child (ADW_BIN (self))),
-                                    list == NULL || g_list_model_get_n_items (G_LIST_MODEL (list)) > 0
+                                    list == NULL || g_list_model_get_n_items (G_LIST_MODEL (list)) > 0 ||
+                                    gtk_widget_get_visible (GTK_WIDGET (self->unplaced_label))
                                     ? "revisions" : "empty");
 }
 

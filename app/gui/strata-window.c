@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "strata.h"
+#include "strata-gui-util.h"
 #include "strata-profile-editor.h"
 #include "strata-project-view.h"
 #include "strata-run-guard.h"
@@ -438,7 +439,7 @@ create_project_row (gpointer item,
 {
   GFile *directory = item;
   g_autofree char *name = g_file_get_basename (directory);
-  g_autofree char *path = g_file_get_path (directory);
+  g_autofree char *path = strata_gui_display_file (directory);
   g_autoptr(GFile) ini = NULL;
   GtkWidget *box;
   GtkWidget *row;

@@ -10,6 +10,7 @@
 #include "strata-app-store.h"
 #include "strata-error.h"
 #include "strata-store-private.h"
+#include "strata-i18n-private.h"
 
 /**
  * StrataAppStore:
@@ -90,7 +91,7 @@ application_name (void)
 {
   const char *name = g_get_application_name ();
 
-  return name != NULL ? name : "this application";
+  return name != NULL ? name : _("this application");
 }
 
 /**

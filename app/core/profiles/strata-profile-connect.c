@@ -24,6 +24,7 @@
 #include "strata-secret.h"
 #include "strata-store.h"
 #include "strata-url.h"
+#include "strata-i18n-private.h"
 
 /* Project profiles ------------------------------------------------------- */
 
@@ -75,7 +76,7 @@ project_profile_from_group (StrataProject  *project,
   if (url == NULL || *url == '\0')
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                   "%s: [%s] has no url=", ini_path, group);
+                   _("%s: [%s] has no url="), ini_path, group);
       return NULL;
     }
 
@@ -90,7 +91,7 @@ project_profile_from_group (StrataProject  *project,
   if (role != NULL && !strata_profile_role_from_string (g_strstrip (role), &role_value))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                   "%s: [%s]: unknown role “%s” (development, staging or production)",
+                   _("%s: [%s]: unknown role “%s” (development, staging or production)"),
                    ini_path, group, role);
       return NULL;
     }
@@ -179,8 +180,8 @@ choose_between (StrataProfile  *project_profile,
     return g_object_ref (user_profile);
 
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-               "profile “%s” is both in strata.ini (%s) and in your own profiles (%s): "
-               "rename one of them (“strata profiles add”/“remove”) or give --url",
+               _("profile “%s” is both in strata.ini (%s) and in your own profiles (%s): "
+                 "rename one of them (“strata profiles add”/“remove”) or give --url"),
                project_profile->name, project_destination, user_destination);
   return NULL;
 }
@@ -248,8 +249,8 @@ strata_profile_resolve (StrataProject  *project,
         return g_object_ref (user_profile);
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "no profile named “%s” in %s or in your own profiles "
-                   "(see “strata profiles list”)",
+                   _("no profile named “%s” in %s or in your own profiles "
+                     "(see “strata profiles list”)"),
                    name, project ? "strata.ini" : "a project");
       return NULL;
     }
@@ -298,10 +299,10 @@ prompt_message (StrataProfile *self,
   g_autofree char *destination = strata_profile_dup_destination (self);
 
   if (g_error_matches (secret_error, STRATA_ERROR, STRATA_ERROR_SECRET_MISMATCH))
-    return g_strdup_printf ("%s.\nPassword for %s (profile “%s”)",
+    return g_strdup_printf (_("%s.\nPassword for %s (profile “%s”)"),
                             secret_error->message, destination, display_name (self));
 
-  return g_strdup_printf ("Password for %s (profile “%s”)", destination, display_name (self));
+  return g_strdup_printf (_("Password for %s (profile “%s”)"), destination, display_name (self));
 }
 
 /* Where the password a connection tried came from. */
@@ -324,22 +325,22 @@ auth_hint (const char          *name,
            const GError        *connect_error)
 {
   gboolean libpq_sent = source == PASSWORD_NONE && connect_error != NULL &&
-                        strstr (connect_error->message, STRATA_DRIVER_PASSWORD_REFUSED) != NULL;
+                        strstr (connect_error->message, _(STRATA_DRIVER_PASSWORD_REFUSED)) != NULL;
 
   if (name == NULL)
-    name = "(from a URL)";
+    name = _("(from a URL)");
 
   switch (source)
     {
     case PASSWORD_KEYRING:
-      return g_strdup_printf ("the password in the keyring was refused: change it with "
-                              "“strata profiles set-password %s”", name);
+      return g_strdup_printf (_("the password in the keyring was refused: change it with "
+                                "“strata profiles set-password %s”"), name);
     case PASSWORD_PROMPT:
-      return g_strdup ("the password given was refused");
+      return g_strdup (_("the password given was refused"));
     case PASSWORD_GIVEN:
       if (origin == STRATA_PROFILE_ORIGIN_URL)
-        return g_strdup ("the password in the URL is wrong");
-      return g_strdup ("the password given was refused");
+        return g_strdup (_("the password in the URL is wrong"));
+      return g_strdup (_("the password given was refused"));
     case PASSWORD_NONE:
     default:
       break;
@@ -348,23 +349,23 @@ auth_hint (const char          *name,
   if (libpq_sent)
     {
       if (origin == STRATA_PROFILE_ORIGIN_URL)
-        return g_strdup ("that password is wrong: correct it, or put the right one in the URL");
-      return g_strdup_printf ("that password is wrong: correct it, or store the right one with "
-                              "“strata profiles set-password %s”", name);
+        return g_strdup (_("that password is wrong: correct it, or put the right one in the URL"));
+      return g_strdup_printf (_("that password is wrong: correct it, or store the right one with "
+                                "“strata profiles set-password %s”"), name);
     }
 
   if (g_error_matches (secret_error, STRATA_ERROR, STRATA_ERROR_SECRET_MISMATCH))
-    return g_strdup_printf ("%s (“strata profiles set-password %s”)", secret_error->message, name);
+    return g_strdup_printf (_("%s (“strata profiles set-password %s”)"), secret_error->message, name);
   if (origin == STRATA_PROFILE_ORIGIN_URL)
-    return g_strdup ("no password was given: put it in the URL, set PGPASSWORD or add it to ~/.pgpass");
+    return g_strdup (_("no password was given: put it in the URL, set PGPASSWORD or add it to ~/.pgpass"));
 
-  return g_strdup_printf ("no password for profile “%s”%s%s%s: store one with "
-                          "“strata profiles set-password %s”, set PGPASSWORD or add it to ~/.pgpass",
-                          name,
-                          secret_error ? " (" : " in the keyring",
-                          secret_error ? secret_error->message : "",
-                          secret_error ? ")" : "",
-                          name);
+  if (secret_error != NULL)
+    return g_strdup_printf (_("no password for profile “%s” (%s): store one with "
+                              "“strata profiles set-password %s”, set PGPASSWORD or add it to ~/.pgpass"),
+                            name, secret_error->message, name);
+  return g_strdup_printf (_("no password for profile “%s” in the keyring: store one with "
+                            "“strata profiles set-password %s”, set PGPASSWORD or add it to ~/.pgpass"),
+                          name, name);
 }
 
 /**

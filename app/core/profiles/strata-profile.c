@@ -15,6 +15,7 @@
 #include "strata-profile-private.h"
 #include "strata-project.h"
 #include "strata-url.h"
+#include "strata-i18n-private.h"
 
 #define MAX_NAME_LENGTH 200
 
@@ -716,23 +717,23 @@ name_is_valid (const char  *name,
   glong length;
 
   if (name == NULL || *name == '\0')
-    return (*reason = "it is empty", FALSE);
+    return (*reason = _("it is empty"), FALSE);
   if (!g_utf8_validate (name, -1, NULL))
-    return (*reason = "it is not valid UTF-8", FALSE);
+    return (*reason = _("it is not valid UTF-8"), FALSE);
 
   length = g_utf8_strlen (name, -1);
   if (length > MAX_NAME_LENGTH)
-    return (*reason = "it is longer than 200 characters", FALSE);
+    return (*reason = _("it is longer than 200 characters"), FALSE);
 
   for (const char *p = name; *p; p = g_utf8_next_char (p))
     if (g_unichar_iscntrl (g_utf8_get_char (p)))
-      return (*reason = "it holds a control character", FALSE);
+      return (*reason = _("it holds a control character"), FALSE);
 
   if (g_unichar_isspace (g_utf8_get_char (name)) ||
       g_unichar_isspace (g_utf8_get_char (g_utf8_prev_char (name + strlen (name)))))
-    return (*reason = "it starts or ends with a space", FALSE);
+    return (*reason = _("it starts or ends with a space"), FALSE);
   if (name[0] == '-')
-    return (*reason = "it starts with “-”", FALSE);
+    return (*reason = _("it starts with “-”"), FALSE);
 
   return TRUE;
 }
@@ -750,14 +751,14 @@ strata_profile_validate (StrataProfile  *self,
   if (self->origin != STRATA_PROFILE_ORIGIN_URL && !name_is_valid (self->name, &reason))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "invalid profile name “%s”: %s", self->name ? self->name : "", reason);
+                   _("invalid profile name “%s”: %s"), self->name ? self->name : "", reason);
       return FALSE;
     }
 
   if (g_strcmp0 (self->engine, "sqlite") != 0 && g_strcmp0 (self->engine, "postgresql") != 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "profile “%s”: unknown engine “%s” (sqlite or postgresql)",
+                   _("profile “%s”: unknown engine “%s” (sqlite or postgresql)"),
                    self->name ? self->name : "", self->engine ? self->engine : "");
       return FALSE;
     }
@@ -765,7 +766,7 @@ strata_profile_validate (StrataProfile  *self,
   if (!(url = parse_parts (self, NULL, &local_error)))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "profile “%s”: %s", self->name ? self->name : "", local_error->message);
+                   _("profile “%s”: %s"), self->name ? self->name : "", local_error->message);
       return FALSE;
     }
 

@@ -16,6 +16,7 @@
 #include "strata-loader-private.h"
 #include "strata-profile.h"
 #include "strata-secret.h"
+#include "strata-i18n-private.h"
 
 #define ATTRIBUTE_ID          "profile-id"
 #define ATTRIBUTE_DESTINATION "destination"
@@ -131,8 +132,8 @@ secret_call_timeout_cb (gpointer user_data)
     {
       g_cancellable_cancel (call->cancellable);
       g_task_return_new_error (task, STRATA_ERROR, STRATA_ERROR_SECRET,
-                               "could not %s the password of profile “%s”: the keyring did not "
-                               "answer within %u s (is it locked, waiting for someone to unlock it?)",
+                               _("could not %s the password of profile “%s”: the keyring did not "
+                                 "answer within %u s (is it locked, waiting for someone to unlock it?)"),
                                call->action, call->profile_name, strata_secret_get_timeout ());
     }
 
@@ -201,18 +202,18 @@ secret_call_return_error (GTask  *task,
        * its callers, and an earlier call cancelled it when its time was
        * up. */
       g_task_return_new_error (task, STRATA_ERROR, STRATA_ERROR_SECRET,
-                               "could not %s the password of profile “%s”: the keyring is not "
-                               "available (it did not answer an earlier request)",
+                               _("could not %s the password of profile “%s”: the keyring is not "
+                                 "available (it did not answer an earlier request)"),
                                call->action, call->profile_name);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_task_return_new_error (task, STRATA_ERROR, STRATA_ERROR_CANCELLED,
-                             "cancelled while asking the keyring for the password of profile “%s”",
+                             _("cancelled while asking the keyring for the password of profile “%s”"),
                              call->profile_name);
   else
     g_task_return_new_error (task, STRATA_ERROR, STRATA_ERROR_SECRET,
-                             "could not %s the password of profile “%s”: the keyring is not "
-                             "available (%s)",
+                             _("could not %s the password of profile “%s”: the keyring is not "
+                               "available (%s)"),
                              call->action, call->profile_name, error->message);
 }
 
@@ -228,7 +229,7 @@ check_call (StrataProfile  *profile,
   if (strata_profile_get_id (profile) == NULL)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "profile “%s” has no id: it cannot have a password in the keyring",
+                   _("profile “%s” has no id: it cannot have a password in the keyring"),
                    strata_profile_get_name (profile) ? strata_profile_get_name (profile) : "");
       return FALSE;
     }
@@ -236,7 +237,7 @@ check_call (StrataProfile  *profile,
   if (!(call->libsecret = _strata_libsecret_load (&local_error)))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_SECRET,
-                   "could not %s the password of profile “%s”: %s",
+                   _("could not %s the password of profile “%s”: %s"),
                    call->action, call->profile_name, local_error->message);
       return FALSE;
     }
@@ -298,18 +299,19 @@ strata_secret_store_async (StrataProfile       *profile,
   g_return_if_fail (STRATA_IS_PROFILE (profile));
   g_return_if_fail (password != NULL);
 
-  task = secret_call_new (profile, "store", strata_secret_store_async, cancellable, callback, user_data);
+  /* Translators: in “could not %s the password of profile …” */
+  task = secret_call_new (profile, _("store"), strata_secret_store_async, cancellable, callback, user_data);
   if (!(call = secret_call_start (task, profile)))
     return;
   if (*password == '\0')
     {
       secret_call_settle (call);
       g_task_return_new_error (task, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                               "the password for profile “%s” is empty", call->profile_name);
+                               _("the password for profile “%s” is empty"), call->profile_name);
       return;
     }
 
-  label = g_strdup_printf ("Strata database password for “%s” (%s)", call->profile_name, call->destination);
+  label = g_strdup_printf (_("Strata database password for “%s” (%s)"), call->profile_name, call->destination);
 
   call->libsecret->secret_password_store (&profile_schema, SECRET_COLLECTION_DEFAULT, label, password,
                                           call->cancellable, store_cb, g_object_ref (task),
@@ -402,9 +404,9 @@ lookup_elsewhere_cb (GObject      *object,
     secret_call_return_error (task, error);
   else if (elsewhere)
     g_task_return_new_error (task, STRATA_ERROR, STRATA_ERROR_SECRET_MISMATCH,
-                             "the keyring's password of profile “%s” was saved for another destination "
-                             "(or by an older Strata), so it is not sent to %s; if that is the right "
-                             "server, save the password for it again",
+                             _("the keyring's password of profile “%s” was saved for another destination "
+                               "(or by an older Strata), so it is not sent to %s; if that is the right "
+                               "server, save the password for it again"),
                              call->profile_name, call->destination);
   else
     g_task_return_pointer (task, NULL, NULL);
@@ -459,7 +461,7 @@ strata_secret_lookup_async (StrataProfile       *profile,
 
   g_return_if_fail (STRATA_IS_PROFILE (profile));
 
-  task = secret_call_new (profile, "look up", strata_secret_lookup_async, cancellable, callback, user_data);
+  task = secret_call_new (profile, _("look up"), strata_secret_lookup_async, cancellable, callback, user_data);
   if (!(call = secret_call_start (task, profile)))
     return;
 
@@ -530,7 +532,7 @@ strata_secret_clear_async (StrataProfile       *profile,
 
   g_return_if_fail (STRATA_IS_PROFILE (profile));
 
-  task = secret_call_new (profile, "remove", strata_secret_clear_async, cancellable, callback, user_data);
+  task = secret_call_new (profile, _("remove"), strata_secret_clear_async, cancellable, callback, user_data);
   if (!(call = secret_call_start (task, profile)))
     return;
 

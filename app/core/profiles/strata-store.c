@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -29,6 +31,7 @@
 #include "strata-script.h"
 #include "strata-store-private.h"
 #include "strata-url.h"
+#include "strata-i18n-private.h"
 
 #define STORE_RESOURCE_DIR   "/io/github/stratadb/Strata/core/store/"
 #define MAX_RECENT_PROJECTS  50
@@ -169,7 +172,7 @@ _strata_store_load_resource_scripts (GResource   *resource,
     names = g_resources_enumerate_children (folder, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
   if (names == NULL)
     {
-      g_prefix_error (error, "the store's migrations (resource %s): ", folder);
+      g_prefix_error (error, _("the store's migrations (resource %s): "), folder);
       return NULL;
     }
 
@@ -224,7 +227,7 @@ sqlite_fail (sqlite3     *db,
              GError     **error)
 {
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
-               "%s: %s: %s", path, what, db ? sqlite3_errmsg (db) : "out of memory");
+               "%s: %s: %s", path, what, db ? sqlite3_errmsg (db) : _("out of memory"));
   return FALSE;
 }
 
@@ -248,7 +251,7 @@ read_heads (const char  *path,
 
   if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
     {
-      sqlite_fail (db, path, "cannot open the store", error);
+      sqlite_fail (db, path, _("cannot open the store"), error);
       return NULL;
     }
   sqlite3_busy_timeout (db, STRATA_DRIVER_SQLITE_DEFAULT_BUSY_TIMEOUT);
@@ -265,7 +268,7 @@ read_heads (const char  *path,
           /* "*** in database main ***\nPage 13 is never used\n…": the first finding */
           *damaged = TRUE;
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
-                       "%s: the store is damaged (quick_check: %s)", path,
+                       _("%s: the store is damaged (quick_check: %s)"), path,
                        g_str_has_prefix (lines[0], "***") && lines[1] ? lines[1] : lines[0]);
           return NULL;
         }
@@ -275,7 +278,7 @@ read_heads (const char  *path,
   if (rc != SQLITE_OK)
     {
       *damaged = (rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT;
-      sqlite_fail (db, path, *damaged ? "the store is damaged" : "cannot read the store", error);
+      sqlite_fail (db, path, *damaged ? _("the store is damaged") : _("cannot read the store"), error);
       return NULL;
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
@@ -286,7 +289,7 @@ read_heads (const char  *path,
                            -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
-      sqlite_fail (db, path, "cannot read the store (is it a Strata store?)", error);
+      sqlite_fail (db, path, _("cannot read the store (is it a Strata store?)"), error);
       return NULL;
     }
 
@@ -298,7 +301,7 @@ read_heads (const char  *path,
                                " ORDER BY version_num", -1, &stmt, NULL);
       if (rc != SQLITE_OK)
         {
-          sqlite_fail (db, path, "cannot read the store's version", error);
+          sqlite_fail (db, path, _("cannot read the store's version"), error);
           return NULL;
         }
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -307,7 +310,7 @@ read_heads (const char  *path,
 
   if (rc != SQLITE_DONE)
     {
-      sqlite_fail (db, path, "cannot read the store's version", error);
+      sqlite_fail (db, path, _("cannot read the store's version"), error);
       return NULL;
     }
 
@@ -327,7 +330,7 @@ create_private_file (const char  *path,
       int saved_errno = errno;
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY,
-                   "%s: cannot create the file: %s", path, g_strerror (saved_errno));
+                   _("%s: cannot create the file: %s"), path, g_strerror (saved_errno));
       return FALSE;
     }
 
@@ -350,17 +353,17 @@ copy_database (const char  *from,
 
   /* Read-write, so that SQLite may roll back a hot journal first. */
   if (sqlite3_open_v2 (from, &source, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
-    return sqlite_fail (source, from, "cannot open for copying", error);
+    return sqlite_fail (source, from, _("cannot open for copying"), error);
 
   if (!create_private_file (to, error))
     return FALSE;
   if (sqlite3_open_v2 (to, &target, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
-    return sqlite_fail (target, to, "cannot open the copy", error);
+    return sqlite_fail (target, to, _("cannot open the copy"), error);
   sqlite3_busy_timeout (source, STRATA_DRIVER_SQLITE_DEFAULT_BUSY_TIMEOUT);
   sqlite3_busy_timeout (target, STRATA_DRIVER_SQLITE_DEFAULT_BUSY_TIMEOUT);
 
   if (!(backup = sqlite3_backup_init (target, "main", source, "main")))
-    return sqlite_fail (target, to, "cannot copy the store", error);
+    return sqlite_fail (target, to, _("cannot copy the store"), error);
 
   do
     {
@@ -375,7 +378,7 @@ copy_database (const char  *from,
   if (rc != SQLITE_DONE)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
-                   "cannot copy %s to %s: %s", from, to, sqlite3_errstr (rc));
+                   _("cannot copy %s to %s: %s"), from, to, sqlite3_errstr (rc));
       return FALSE;
     }
 
@@ -412,7 +415,7 @@ rename_database (const char  *from,
       int saved_errno = errno;
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY,
-                   "cannot rename %s to %s: %s", from, to, g_strerror (saved_errno));
+                   _("cannot rename %s to %s: %s"), from, to, g_strerror (saved_errno));
       return FALSE;
     }
 
@@ -523,20 +526,30 @@ set_aside (StrataStore  *self,
   if (!rename_database (path, moved, &local_error))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
-                   "%s; it could not be moved aside, so it was left as it is: %s",
+                   _("%s; it could not be moved aside, so it was left as it is: %s"),
                    why, local_error->message);
       return FALSE;
     }
 
   backup = find_newest_backup (path);
-  self->problem = g_strdup_printf ("%s; it was moved to %s and a new, empty store was created: "
-                                   "%s saved before %s not in it%s%s%s",
-                                   why, moved,
-                                   self->app_store ? "what was" : "the profiles and recent projects",
-                                   self->app_store ? "is" : "are",
-                                   backup ? " (the copy taken before its last upgrade, " : "",
-                                   backup ? backup : "",
-                                   backup ? ", may hold them)" : "");
+  if (self->app_store && backup != NULL)
+    self->problem = g_strdup_printf (_("%s; it was moved to %s and a new, empty store was created: "
+                                       "what was saved before is not in it (the copy taken before its last "
+                                       "upgrade, %s, may hold it)"),
+                                     why, moved, backup);
+  else if (self->app_store)
+    self->problem = g_strdup_printf (_("%s; it was moved to %s and a new, empty store was created: "
+                                       "what was saved before is not in it"),
+                                     why, moved);
+  else if (backup != NULL)
+    self->problem = g_strdup_printf (_("%s; it was moved to %s and a new, empty store was created: "
+                                       "the profiles and recent projects saved before are not in it (the copy "
+                                       "taken before its last upgrade, %s, may hold them)"),
+                                     why, moved, backup);
+  else
+    self->problem = g_strdup_printf (_("%s; it was moved to %s and a new, empty store was created: "
+                                       "the profiles and recent projects saved before are not in it"),
+                                     why, moved);
   self->damaged_file = g_file_new_for_path (moved);
   g_debug ("%s", self->problem);
 
@@ -610,7 +623,7 @@ create_store (StrataStore     *self,
       g_clear_object (&self->driver);
       remove_database (work);
       g_set_error (error, local_error->domain, local_error->code,
-                   "%s: creating the store failed: %s", path, local_error->message);
+                   _("%s: creating the store failed: %s"), path, local_error->message);
       return FALSE;
     }
 
@@ -633,7 +646,7 @@ create_store (StrataStore     *self,
           return FALSE;
         }
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY,
-                   "%s: cannot create the store: %s", path, g_strerror (saved_errno));
+                   _("%s: cannot create the store: %s"), path, g_strerror (saved_errno));
       return FALSE;
     }
   g_unlink (work);
@@ -690,7 +703,7 @@ store_open (GFile         *file,
       g_autofree char *uri = g_file_get_uri (self->file);
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "%s: the store must be a local file", uri);
+                   _("%s: the store must be a local file"), uri);
       return NULL;
     }
 
@@ -700,7 +713,7 @@ store_open (GFile         *file,
       int saved_errno = errno;
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY,
-                   "%s: cannot create the folder of the store: %s", folder, g_strerror (saved_errno));
+                   _("%s: cannot create the folder of the store: %s"), folder, g_strerror (saved_errno));
       return NULL;
     }
 
@@ -710,8 +723,8 @@ store_open (GFile         *file,
     {
       /* Strata never leaves an empty store (it creates one under another
        * name): the profiles it held were lost before it was opened. */
-      g_autofree char *why = g_strdup_printf ("%s was empty (0 bytes): what it held was lost before %s "
-                                              "opened it", path, self->writer_name);
+      g_autofree char *why = g_strdup_printf (_("%s was empty (0 bytes): what it held was lost before %s "
+                                                "opened it"), path, self->writer_name);
 
       if (!set_aside (self, path, why, error))
         return NULL;
@@ -740,11 +753,11 @@ store_open (GFile         *file,
               {
                 g_autofree char *this = self->writer_version != NULL
                                         ? g_strdup_printf ("%s %s", self->writer_name, self->writer_version)
-                                        : g_strdup_printf ("this version of %s", self->writer_name);
+                                        : g_strdup_printf (_("this version of %s"), self->writer_name);
 
                 g_set_error (error, STRATA_ERROR, STRATA_ERROR_NEWER_VERSION,
-                             "%s was written by a newer version of %s (its revision %s is unknown "
-                             "to %s); it was left untouched: update %s to use it",
+                             _("%s was written by a newer version of %s (its revision %s is unknown "
+                               "to %s); it was left untouched: update %s to use it"),
                              path, self->writer_name, heads[i], this, self->writer_name);
                 return NULL;
               }
@@ -782,7 +795,7 @@ store_open (GFile         *file,
           if (!backup_database (path, backup_path, &local_error))
             {
               g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
-                           "%s: not upgraded, because the backup failed: %s",
+                           _("%s: not upgraded, because the backup failed: %s"),
                            path, local_error->message);
               return NULL;
             }
@@ -808,13 +821,13 @@ store_open (GFile         *file,
 
           if (!copy_database (backup_path, path, &restore_error))
             g_set_error (error, local_error->domain, local_error->code,
-                         "%s: upgrading the store from %s to %s failed, and restoring it from %s "
-                         "failed too (%s): %s",
+                         _("%s: upgrading the store from %s to %s failed, and restoring it from %s "
+                           "failed too (%s): %s"),
                          path, self->previous_revision, to, backup_path,
                          restore_error->message, local_error->message);
           else
             g_set_error (error, local_error->domain, local_error->code,
-                         "%s: upgrading the store from %s to %s failed; it was restored from %s: %s",
+                         _("%s: upgrading the store from %s to %s failed; it was restored from %s: %s"),
                          path, self->previous_revision, to, backup_path, local_error->message);
           return NULL;
         }
@@ -1173,7 +1186,7 @@ check_name_free (StrataStore    *self,
   if (other != NULL && other != profile)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "a profile named “%s” already exists", strata_profile_get_name (profile));
+                   _("a profile named “%s” already exists"), strata_profile_get_name (profile));
       return FALSE;
     }
   return TRUE;
@@ -1284,7 +1297,7 @@ store_job_run_locked (StrataStore *self,
   if (self->driver == NULL)
     {
       g_set_error (&error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "%s: the store is closed", g_file_peek_path (self->file));
+                   _("%s: the store is closed"), g_file_peek_path (self->file));
       succeeded = FALSE;
     }
   else
@@ -1466,7 +1479,7 @@ prepare_add_profile (StrataStore    *self,
   if (strata_profile_get_origin (profile) != STRATA_PROFILE_ORIGIN_USER)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "profile “%s” is not a user profile: only those go in the store",
+                   _("profile “%s” is not a user profile: only those go in the store"),
                    strata_profile_get_name (profile));
       return NULL;
     }
@@ -1482,7 +1495,7 @@ prepare_add_profile (StrataStore    *self,
   else if (find_profile (self, NULL, strata_profile_get_id (profile), NULL) != NULL)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "profile “%s” is already in the store", strata_profile_get_name (profile));
+                   _("profile “%s” is already in the store"), strata_profile_get_name (profile));
       return NULL;
     }
 
@@ -1608,7 +1621,7 @@ prepare_save_profile (StrataStore    *self,
       find_profile (self, NULL, strata_profile_get_id (profile), NULL) != profile)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "profile “%s” is not in the store", strata_profile_get_name (profile));
+                   _("profile “%s” is not in the store"), strata_profile_get_name (profile));
       return NULL;
     }
 
@@ -1699,7 +1712,7 @@ prepare_remove_profile (StrataStore    *self,
       !find_profile (self, NULL, strata_profile_get_id (profile), NULL))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "profile “%s” is not in the store", strata_profile_get_name (profile));
+                   _("profile “%s” is not in the store"), strata_profile_get_name (profile));
       return NULL;
     }
 
@@ -1927,7 +1940,7 @@ local_path (GFile   *file,
       g_autofree char *uri = g_file_get_uri (file);
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "%s: a project must be a local folder", uri);
+                   _("%s: a project must be a local folder"), uri);
     }
   return path;
 }
@@ -2117,7 +2130,7 @@ begin_run_run (StrataStore  *self,
   if (value == NULL)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
-                   "%s: the run was not logged", g_file_peek_path (self->file));
+                   _("%s: the run was not logged"), g_file_peek_path (self->file));
       return FALSE;
     }
 
@@ -2220,7 +2233,7 @@ finish_run_run (StrataStore  *self,
   if (strata_result_get_n_rows (job->result) != 1)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "no run %" G_GINT64_FORMAT " in the log", job->run_id);
+                   _("no run %" PRId64 " in the log"), job->run_id);
       return FALSE;
     }
   return TRUE;
@@ -2243,7 +2256,7 @@ prepare_finish_run (gint64               run_id,
       !g_str_equal (outcome, "cancelled"))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "unknown run outcome “%s” (succeeded, failed or cancelled)", outcome);
+                   _("unknown run outcome “%s” (succeeded, failed or cancelled)"), outcome);
       return NULL;
     }
 

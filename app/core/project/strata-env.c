@@ -11,6 +11,7 @@
 
 #include "strata-env.h"
 #include "strata-error.h"
+#include "strata-i18n-private.h"
 
 /* One ${…} reference at @p (python-dotenv's pattern
  * \$\{(?P<name>[^}:]*)(?::-(?P<default>[^}]*))?\}); FALSE when the text at
@@ -99,7 +100,7 @@ strata_env_list_variables (const char *text)
 /**
  * strata_env_expand:
  * @text: a value of strata.ini or .env
- * @lookup: gives a variable's value
+ * @lookup: (scope call): gives a variable's value
  * @user_data: for @lookup
  * @flags: %STRATA_ENV_EXPAND_URL for a database URL
  * @where: (nullable): the value's place, for errors
@@ -144,8 +145,8 @@ strata_env_expand (const char            *text,
       if (value == NULL && (flags & STRATA_ENV_EXPAND_URL) != 0)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                       "%s%sthe URL uses ${%s}, which is not set in the environment or in .env "
-                       "(set it, or write ${%s:-default})",
+                       _("%s%sthe URL uses ${%s}, which is not set in the environment or in .env "
+                         "(set it, or write ${%s:-default})"),
                        where ? where : "", where ? ": " : "", name, name);
           return NULL;
         }

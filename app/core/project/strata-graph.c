@@ -18,13 +18,16 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <stdarg.h>
 #include <string.h>
 
 #include "strata-error.h"
-#include "strata-graph.h"
+#include "strata-graph-private.h"
 #include "strata-plan.h"
 #include "strata-script.h"
+#include "strata-i18n-private.h"
 
 typedef struct _Node Node;
 
@@ -58,6 +61,7 @@ struct _StrataGraph
   GPtrArray  *heads;         /* Node *: no versioned child; sorted by id */
   GPtrArray  *real_heads;    /* Node *: no child and no dependent; sorted by id */
   GPtrArray  *bases;         /* Node *: no down_revision; sorted by id */
+  GPtrArray  *unplaced;      /* StrataScript: broken, place unknown */
 };
 
 G_DEFINE_FINAL_TYPE (StrataGraph, strata_graph, G_TYPE_OBJECT)
@@ -94,8 +98,8 @@ typedef struct
 } Relative;
 
 static const char multiple_heads_advice[] =
-  "please specify a specific target revision, '<branchname>@head' to narrow to a specific head, "
-  "or 'heads' for all heads";
+  N_("please specify a specific target revision, '<branchname>@head' to narrow to a specific head, "
+  "or 'heads' for all heads");
 
 /* Errors ----------------------------------------------------------------- */
 
@@ -154,7 +158,7 @@ static char *
 describe_heads (const char * const *heads)
 {
   if (heads == NULL || heads[0] == NULL)
-    return g_strdup ("(none: the version table is empty)");
+    return g_strdup (_("(none: the version table is empty)"));
 
   return g_strjoinv (", ", (char **)heads);
 }
@@ -484,6 +488,7 @@ strata_graph_finalize (GObject *object)
   g_clear_pointer (&self->heads, g_ptr_array_unref);
   g_clear_pointer (&self->real_heads, g_ptr_array_unref);
   g_clear_pointer (&self->bases, g_ptr_array_unref);
+  g_clear_pointer (&self->unplaced, g_ptr_array_unref);
 
   G_OBJECT_CLASS (strata_graph_parent_class)->finalize (object);
 }
@@ -518,8 +523,10 @@ index_revisions (StrataGraph  *self,
         {
           g_autofree char *first = script_display_path (other->script);
 
-          set_node_error (error, node, "Revision %s is present more than once%s%s%s",
-                          node->id, first ? " (also in " : "", first ? first : "", first ? ")" : "");
+          if (first != NULL)
+            set_node_error (error, node, _("Revision %s is present more than once (also in %s)"), node->id, first);
+          else
+            set_node_error (error, node, _("Revision %s is present more than once"), node->id);
           return FALSE;
         }
 
@@ -542,14 +549,14 @@ index_revisions (StrataGraph  *self,
 
           if (other != NULL)
             {
-              set_node_error (error, node, "Branch name '%s' in revision %s already used by revision %s",
+              set_node_error (error, node, _("Branch name '%s' in revision %s already used by revision %s"),
                               labels[j], node->id, other->id);
               return FALSE;
             }
           if (*labels[j] == '\0' || strchr (labels[j], '@') != NULL)
             {
-              set_node_error (error, node, "Branch name '%s' in revision %s is not valid: it must be "
-                              "non-empty and must not contain '@'", labels[j], node->id);
+              set_node_error (error, node, _("Branch name '%s' in revision %s is not valid: it must be "
+                                "non-empty and must not contain '@'"), labels[j], node->id);
               return FALSE;
             }
 
@@ -576,12 +583,12 @@ link_revisions (StrataGraph  *self,
 
           if (g_str_equal (down[j], node->id))
             {
-              set_node_error (error, node, "Self-loop is detected in revisions (%s)", node->id);
+              set_node_error (error, node, _("Self-loop is detected in revisions (%s)"), node->id);
               return FALSE;
             }
           if (parent == NULL)
             {
-              set_node_error (error, node, "Revision %s referenced from %s is not present",
+              set_node_error (error, node, _("Revision %s referenced from %s is not present"),
                               down[j], node->id);
               return FALSE;
             }
@@ -598,13 +605,13 @@ link_revisions (StrataGraph  *self,
 
           if (dep == node)
             {
-              set_node_error (error, node, "Dependency self-loop is detected in revisions (%s)", node->id);
+              set_node_error (error, node, _("Dependency self-loop is detected in revisions (%s)"), node->id);
               return FALSE;
             }
           if (dep == NULL)
             {
-              set_node_error (error, node, "Revision %s depends on '%s', which is neither a revision "
-                              "nor a branch label", node->id, deps[j]);
+              set_node_error (error, node, _("Revision %s depends on '%s', which is neither a revision "
+                                "nor a branch label"), node->id, deps[j]);
               return FALSE;
             }
 
@@ -696,8 +703,8 @@ set_cycle_error (StrataGraph  *self,
   members = join_ids (cycle);
 
   node = g_ptr_array_index (cycle, 0);
-  set_node_error (error, node, "%s is detected in revisions (%s)",
-                  relation == ANCESTORS_VERSIONED ? "Cycle" : "Dependency cycle", members);
+  set_node_error (error, node, _("%s is detected in revisions (%s)"),
+                  relation == ANCESTORS_VERSIONED ? _("Cycle") : _("Dependency cycle"), members);
 }
 
 static int
@@ -982,6 +989,48 @@ strata_graph_new (GPtrArray  *scripts,
   return g_steal_pointer (&self);
 }
 
+void
+_strata_graph_set_unplaced (StrataGraph *self,
+                            GPtrArray   *unplaced)
+{
+  g_return_if_fail (STRATA_IS_GRAPH (self));
+
+  g_clear_pointer (&self->unplaced, g_ptr_array_unref);
+  if (unplaced != NULL)
+    self->unplaced = g_ptr_array_ref (unplaced);
+}
+
+/**
+ * strata_graph_get_broken:
+ * @self: a #StrataGraph
+ *
+ * The revisions whose file could not be loaded (see
+ * strata_script_get_error()): first those in the graph, in topological
+ * order, then the files whose place in it could not be read (their
+ * revision may be %NULL, and strata_graph_lookup() does not find them).
+ *
+ * Returns: (transfer full) (element-type StrataScript): the broken
+ *   revisions, empty when there is none
+ */
+GPtrArray *
+strata_graph_get_broken (StrataGraph *self)
+{
+  GPtrArray *broken;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
+
+  broken = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < self->sorted->len; i++)
+    if (strata_script_get_error (g_ptr_array_index (self->sorted, i)) != NULL)
+      g_ptr_array_add (broken, g_object_ref (g_ptr_array_index (self->sorted, i)));
+
+  if (self->unplaced != NULL)
+    for (guint i = 0; i < self->unplaced->len; i++)
+      g_ptr_array_add (broken, g_object_ref (g_ptr_array_index (self->unplaced, i)));
+
+  return broken;
+}
+
 /* Plain accessors --------------------------------------------------------- */
 
 guint
@@ -1172,7 +1221,7 @@ resolve_branch (StrataGraph  *self,
       if (g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_AMBIGUOUS))
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
-        g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNKNOWN_REVISION, "No such branch: '%s'", branch);
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNKNOWN_REVISION, _("No such branch: '%s'"), branch);
       return NULL;
     }
 
@@ -1221,10 +1270,10 @@ lookup_ident (StrataGraph  *self,
       if (matches->len == 0)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNKNOWN_REVISION,
-                       "No such revision or branch '%s'%s", ident,
+                       _("No such revision or branch '%s'%s"), ident,
                        len < 4 && *ident != '\0'
-                         ? "; please ensure at least four characters are present for partial revision "
-                           "identifier matches"
+                         ? _("; please ensure at least four characters are present for partial revision "
+                             "identifier matches")
                          : "");
           return NULL;
         }
@@ -1239,7 +1288,7 @@ lookup_ident (StrataGraph  *self,
                                     ((Node *)g_ptr_array_index (matches, i))->id);
 
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_AMBIGUOUS,
-                       "Multiple revisions start with '%s': %s%s", ident, listed->str,
+                       _("Multiple revisions start with '%s': %s%s"), ident, listed->str,
                        matches->len > 3 ? "..." : "");
           g_string_free (listed, TRUE);
           return NULL;
@@ -1251,7 +1300,7 @@ lookup_ident (StrataGraph  *self,
   if (branch_node != NULL && !shares_lineage (self, node, branch_node, FALSE))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNKNOWN_REVISION,
-                   "Revision %s is not a member of branch '%s'", node->id, branch);
+                   _("Revision %s is not a member of branch '%s'"), node->id, branch);
       return NULL;
     }
 
@@ -1266,8 +1315,8 @@ set_multiple_heads_error (GError     **error,
   g_autofree char *listed = join_ids (heads);
 
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_AMBIGUOUS,
-               "Multiple head revisions are present for given argument '%s'; %s (heads: %s)",
-               argument, multiple_heads_advice, listed);
+               _("Multiple head revisions are present for given argument '%s'; %s (heads: %s)"),
+               argument, _(multiple_heads_advice), listed);
 }
 
 /* Alembic's get_current_head: the versioned heads (on @branch). */
@@ -1448,7 +1497,10 @@ set_relative_error (GError     **error,
                     const char  *hint)
 {
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-               "Relative revision %s didn't produce %" G_GINT64_FORMAT " migrations%s%s",
+               g_dngettext (STRATA_I18N_DOMAIN,
+                            "Relative revision %s didn't produce %" PRId64 " migration%s%s",
+                            "Relative revision %s didn't produce %" PRId64 " migrations%s%s",
+                            (gulong)ABS (steps)),
                target, ABS (steps), hint ? "; " : "", hint ? hint : "");
 }
 
@@ -1472,7 +1524,7 @@ walk (StrataGraph  *self,
         {
           GPtrArray *up = pos->kind == AT_REVISION ? pos->node->next : self->bases;
 
-          what = pos->kind == AT_REVISION ? "child revisions" : "base revisions";
+          what = pos->kind == AT_REVISION ? _("child revisions") : _("base revisions");
           if (branch != NULL)
             candidates = filter_for_lineage (self, up, branch, FALSE);
           else
@@ -1480,7 +1532,7 @@ walk (StrataGraph  *self,
         }
       else
         {
-          what = pos->kind == AT_REVISION ? "down revisions" : "heads";
+          what = pos->kind == AT_REVISION ? _("down revisions") : _("heads");
           if (pos->kind == AT_BASE)
             candidates = g_ptr_array_new ();
           else
@@ -1515,15 +1567,15 @@ walk (StrataGraph  *self,
           listed = join_ids (candidates);
           if (steps > 0)
             g_set_error (error, STRATA_ERROR, STRATA_ERROR_AMBIGUOUS,
-                         "Ambiguous walk: %s%s has several %s (%s); name a branch (LABEL@%+"
-                         G_GINT64_FORMAT ") or a revision",
-                         pos->kind == AT_REVISION ? "revision " : "the history",
+                         _("Ambiguous walk: %s%s has several %s (%s); name a branch (LABEL@%+" PRId64
+                           ") or a revision"),
+                         pos->kind == AT_REVISION ? _("revision ") : _("the history"),
                          pos->kind == AT_REVISION ? pos->node->id : "",
                          what, listed, steps);
           else
             g_set_error (error, STRATA_ERROR, STRATA_ERROR_AMBIGUOUS,
-                         "Ambiguous walk: %s%s has several %s (%s); name the target revision instead",
-                         pos->kind == AT_REVISION ? "revision " : "the history",
+                         _("Ambiguous walk: %s%s has several %s (%s); name the target revision instead"),
+                         pos->kind == AT_REVISION ? _("revision ") : _("the history"),
                          pos->kind == AT_REVISION ? pos->node->id : "",
                          what, listed);
           return FALSE;
@@ -1630,8 +1682,8 @@ parse_upgrade_target (StrataGraph  *self,
               g_autofree char *listed = join_ids (starts);
 
               g_set_error (error, STRATA_ERROR, STRATA_ERROR_AMBIGUOUS,
-                           "Ambiguous upgrade from multiple current revisions (%s); "
-                           "use LABEL@%s or REV%s", listed, rel.relative, rel.relative);
+                           _("Ambiguous upgrade from multiple current revisions (%s); "
+                             "use LABEL@%s or REV%s"), listed, rel.relative, rel.relative);
               return NULL;
             }
 
@@ -1662,7 +1714,7 @@ parse_upgrade_target (StrataGraph  *self,
       if (rel.symbol == NULL)
         {
           set_relative_error (error, rel.relative, rel.steps,
-                              "an upgrade goes up: use +N, REV+N or REV-N");
+                              _("an upgrade goes up: use +N, REV+N or REV-N"));
           return NULL;
         }
 
@@ -1729,7 +1781,7 @@ parse_downgrade_target (StrataGraph  *self,
       if (rel.symbol == NULL)
         {
           set_relative_error (error, rel.relative, rel.steps,
-                              "a downgrade goes down: use -N, LABEL@-N or REV-N");
+                              _("a downgrade goes down: use -N, LABEL@-N or REV-N"));
           return FALSE;
         }
 
@@ -1770,8 +1822,13 @@ parse_downgrade_target (StrataGraph  *self,
               if (on_branch->len == 0)
                 {
                   g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                               "Relative revision %s didn't produce %" G_GINT64_FORMAT " migrations; "
-                               "nothing on branch '%s' is applied", target, ABS (rel.steps), branch);
+                               g_dngettext (STRATA_I18N_DOMAIN,
+                                            "Relative revision %s didn't produce %" PRId64 " migration; "
+                                            "nothing on branch '%s' is applied",
+                                            "Relative revision %s didn't produce %" PRId64 " migrations; "
+                                            "nothing on branch '%s' is applied",
+                                            (gulong)ABS (rel.steps)),
+                               target, ABS (rel.steps), branch);
                   return FALSE;
                 }
               if (on_branch->len > 1)
@@ -1779,8 +1836,8 @@ parse_downgrade_target (StrataGraph  *self,
                   g_autofree char *listed = join_ids (on_branch);
 
                   g_set_error (error, STRATA_ERROR, STRATA_ERROR_AMBIGUOUS,
-                               "Relative revision %s is ambiguous: branch '%s' has several current "
-                               "heads (%s); use REV%s", target, branch, listed, rel.relative);
+                               _("Relative revision %s is ambiguous: branch '%s' has several current "
+                                 "heads (%s); use REV%s"), target, branch, listed, rel.relative);
                   return FALSE;
                 }
 
@@ -1790,7 +1847,7 @@ parse_downgrade_target (StrataGraph  *self,
             {
               if (current->len == 0)
                 {
-                  set_relative_error (error, rel.relative, rel.steps, "nothing is applied");
+                  set_relative_error (error, rel.relative, rel.steps, _("nothing is applied"));
                   return FALSE;
                 }
               if (current->len > 1)
@@ -1800,8 +1857,8 @@ parse_downgrade_target (StrataGraph  *self,
                   g_autofree char *listed = join_ids (current);
 
                   g_set_error (error, STRATA_ERROR, STRATA_ERROR_AMBIGUOUS,
-                               "Relative revision %s is ambiguous: the database has several heads (%s); "
-                               "use LABEL@%s or REV%s", rel.relative, listed, rel.relative, rel.relative);
+                               _("Relative revision %s is ambiguous: the database has several heads (%s); "
+                                 "use LABEL@%s or REV%s"), rel.relative, listed, rel.relative, rel.relative);
                   return FALSE;
                 }
 
@@ -1852,7 +1909,7 @@ current_nodes (StrataGraph         *self,
       if (node == NULL)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNKNOWN_REVISION,
-                       "The version table holds revision '%s', which is not among the migrations",
+                       _("The version table holds revision '%s', which is not among the migrations"),
                        heads[i]);
           return NULL;
         }
@@ -2193,6 +2250,61 @@ build_plan (StrataGraph     *self,
   return plan;
 }
 
+/* Whether an upgrade target stands for the heads, which a broken file of
+ * unknown place may change. */
+static gboolean
+target_means_heads (const char *target)
+{
+  const char *at = strrchr (target, '@');
+
+  if (at != NULL)
+    target = at + 1;
+
+  return g_str_equal (target, "head") || g_str_equal (target, "heads");
+}
+
+/* A plan that needs a broken revision is refused with its error; so is an
+ * upgrade to the heads while a broken file's place is unknown (it may be
+ * a head). Takes @plan. */
+static StrataPlan *
+check_intact (StrataGraph  *self,
+              StrataPlan   *plan,
+              const char   *target,
+              GError      **error)
+{
+  g_autoptr(StrataPlan) owned = plan;
+  StrataDirection direction = strata_plan_get_direction (plan);
+  const char *verb = direction == STRATA_DIRECTION_UP ? "upgrade" : "downgrade";
+
+  for (guint i = 0; i < strata_plan_get_n_steps (plan); i++)
+    {
+      StrataScript *script = strata_step_get_script (strata_plan_get_step (plan, i));
+      const GError *problem = strata_script_get_error (script);
+
+      if (problem != NULL)
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                       "Cannot %s to %s: it needs revision %s, which is broken: %s",
+                       verb, target, strata_script_get_revision (script), problem->message);
+          return NULL;
+        }
+    }
+
+  if (direction == STRATA_DIRECTION_UP && self->unplaced != NULL && self->unplaced->len > 0 &&
+      target_means_heads (target))
+    {
+      const GError *problem = strata_script_get_error (g_ptr_array_index (self->unplaced, 0));
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                   "Cannot upgrade to %s: a migration file that cannot be read may hold a head: %s; "
+                   "fix it, or upgrade to a revision by its id",
+                   target, problem->message);
+      return NULL;
+    }
+
+  return g_steal_pointer (&owned);
+}
+
 /**
  * strata_graph_plan_upgrade:
  * @current_heads: (nullable) (array zero-terminated=1): the version table
@@ -2233,7 +2345,7 @@ strata_graph_plan_upgrade (StrataGraph         *self,
       if (i != j && is_ancestor (self, g_ptr_array_index (targets, i), g_ptr_array_index (targets, j), TRUE))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "Requested revision %s overlaps with other requested revisions %s",
+                       _("Requested revision %s overlaps with other requested revisions %s"),
                        ((Node *)g_ptr_array_index (targets, j))->id,
                        ((Node *)g_ptr_array_index (targets, i))->id);
           return NULL;
@@ -2246,8 +2358,8 @@ strata_graph_plan_upgrade (StrataGraph         *self,
       if (i != j && is_ancestor (self, g_ptr_array_index (current, i), g_ptr_array_index (current, j), TRUE))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
-                       "The version table holds revision %s and its descendant %s; "
-                       "repair it with stamp before upgrading",
+                       _("The version table holds revision %s and its descendant %s; "
+                         "repair it with stamp before upgrading"),
                        ((Node *)g_ptr_array_index (current, i))->id,
                        ((Node *)g_ptr_array_index (current, j))->id);
           return NULL;
@@ -2277,7 +2389,7 @@ strata_graph_plan_upgrade (StrataGraph         *self,
       order->pdata[order->len - 1 - i] = swap;
     }
 
-  return build_plan (self, STRATA_DIRECTION_UP, target, current, order);
+  return check_intact (self, build_plan (self, STRATA_DIRECTION_UP, target, current, order), target, error);
 }
 
 /**
@@ -2337,8 +2449,8 @@ strata_graph_plan_downgrade (StrataGraph         *self,
       if (kept == 0)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "Destination %s is not a valid downgrade target from current heads: "
-                       "nothing after it is on branch '%s'", target, branch);
+                       _("Destination %s is not a valid downgrade target from current heads: "
+                         "nothing after it is on branch '%s'"), target, branch);
           return NULL;
         }
     }
@@ -2357,7 +2469,7 @@ strata_graph_plan_downgrade (StrataGraph         *self,
       g_autofree char *listed = describe_heads (current_heads);
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "Destination %s is not a valid downgrade target from current head(s) %s",
+                   _("Destination %s is not a valid downgrade target from current head(s) %s"),
                    target, listed);
       return NULL;
     }
@@ -2366,7 +2478,7 @@ strata_graph_plan_downgrade (StrataGraph         *self,
   if (!complete)
     g_debug ("Downgrade to %s: revisions outside the current heads' ancestry were appended", target);
 
-  return build_plan (self, STRATA_DIRECTION_DOWN, target, current, order);
+  return check_intact (self, build_plan (self, STRATA_DIRECTION_DOWN, target, current, order), target, error);
 }
 
 /* Stamp: Alembic's _stamp_revs and StampStep --------------------------------- */
@@ -2427,6 +2539,21 @@ strata_graph_plan_stamp (StrataGraph         *self,
 
   if (!(dests = get_revisions (self, target, error)))
     return NULL;
+
+  /* A broken revision is not put in the version table: nothing could
+   * upgrade from it or roll it back */
+  for (guint i = 0; i < dests->len; i++)
+    {
+      Node *dest = g_ptr_array_index (dests, i);
+      const GError *problem = strata_script_get_error (dest->script);
+
+      if (problem != NULL)
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                       "Cannot stamp %s: revision %s is broken: %s", target, dest->id, problem->message);
+          return NULL;
+        }
+    }
 
   /* The current heads on the lineage of the target (all of them for base). */
   {
@@ -2624,8 +2751,8 @@ strata_graph_range (StrataGraph         *self,
     if (!needs[((Node *)g_ptr_array_index (lower_nodes, i))->index])
       {
         g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                     "Requested range %s:%s does not refer to ancestor/descendant revisions "
-                     "along the same branch", lower, upper);
+                     _("Requested range %s:%s does not refer to ancestor/descendant revisions "
+                       "along the same branch"), lower, upper);
         return NULL;
       }
 
@@ -2646,8 +2773,8 @@ strata_graph_range (StrataGraph         *self,
     {
       /* The lower bound is below the upper one only through depends_on. */
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "Requested range %s:%s does not refer to ancestor/descendant revisions "
-                   "along the same branch", lower, upper);
+                   _("Requested range %s:%s does not refer to ancestor/descendant revisions "
+                     "along the same branch"), lower, upper);
       return NULL;
     }
 

@@ -36,6 +36,10 @@ G_DECLARE_FINAL_TYPE (StrataGraph, strata_graph, STRATA, GRAPH, GObject)
 StrataGraph        *strata_graph_new                 (GPtrArray           *scripts,
                                                       GError             **error);
 
+/* (transfer full) The broken revisions (strata_script_get_error()):
+ * those in the graph, then files whose place could not be read. */
+GPtrArray          *strata_graph_get_broken          (StrataGraph         *self);
+
 guint               strata_graph_get_n_revisions     (StrataGraph         *self);
 /* (transfer none) All scripts, topologically sorted: every script after its
  * down revisions and its depends_on; ties broken by file order. */

@@ -17,9 +17,10 @@
 #include "strata-core-resources.h"
 #include "strata-env.h"
 #include "strata-error.h"
-#include "strata-graph.h"
+#include "strata-graph-private.h"
 #include "strata-project-private.h"
-#include "strata-script.h"
+#include "strata-script-private.h"
+#include "strata-i18n-private.h"
 
 #define PROJECT_FILE   "strata.ini"
 #define MAIN_GROUP     "strata"
@@ -118,7 +119,7 @@ check_keys (StrataProject      *self,
       if (!g_strv_contains (allowed, keys[i]))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                       "%s: unknown key “%s” in [%s]",
+                       _("%s: unknown key “%s” in [%s]"),
                        self->ini_path, keys[i], group);
           return FALSE;
         }
@@ -228,7 +229,7 @@ strata_parse_timeout (const char  *text,
     }
 
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-               "“%s” is not a duration: write e.g. 500ms, 5s, 2min or a number of milliseconds",
+               _("“%s” is not a duration: write e.g. 500ms, 5s, 2min or a number of milliseconds"),
                text);
   return FALSE;
 }
@@ -290,7 +291,7 @@ strata_project_open (GFile   *directory,
       {
         if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                       "%s: no such file; this is not a Strata project (create one with “strata init”)",
+                       _("%s: no such file; this is not a Strata project (create one with “strata init”)"),
                        self->ini_path);
         else
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
@@ -302,7 +303,7 @@ strata_project_open (GFile   *directory,
   if (!g_key_file_has_group (self->key_file, MAIN_GROUP))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                   "%s: no [strata] group", self->ini_path);
+                   _("%s: no [strata] group"), self->ini_path);
       return NULL;
     }
 
@@ -323,7 +324,7 @@ strata_project_open (GFile   *directory,
       else
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                       "%s: unknown group [%s] (expected [strata] or [profile NAME])",
+                       _("%s: unknown group [%s] (expected [strata] or [profile NAME])"),
                        self->ini_path, groups[i]);
           return NULL;
         }
@@ -340,7 +341,7 @@ strata_project_open (GFile   *directory,
   if (!is_valid_table_name (self->version_table))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                   "%s: version-table “%s” is not a valid table name",
+                   _("%s: version-table “%s” is not a valid table name"),
                    self->ini_path, self->version_table);
       return NULL;
     }
@@ -348,7 +349,7 @@ strata_project_open (GFile   *directory,
   if (!is_valid_table_name (self->history_table))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                   "%s: history-table “%s” is not a valid table name",
+                   _("%s: history-table “%s” is not a valid table name"),
                    self->ini_path, self->history_table);
       return NULL;
     }
@@ -357,7 +358,7 @@ strata_project_open (GFile   *directory,
   if (self->schema != NULL && !is_valid_table_name (self->schema))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                   "%s: schema “%s” is not a valid schema name",
+                   _("%s: schema “%s” is not a valid schema name"),
                    self->ini_path, self->schema);
       return NULL;
     }
@@ -430,7 +431,7 @@ strata_project_create (GFile   *directory,
       g_autofree char *path = strata_display_path (ini);
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                   "%s: already exists; not overwriting an existing project", path);
+                   _("%s: already exists; not overwriting an existing project"), path);
       return FALSE;
     }
 
@@ -667,6 +668,7 @@ compare_entries (gconstpointer a,
  * thousands of files. */
 static GPtrArray *
 list_migration_files (StrataProject  *self,
+                      GPtrArray      *broken,
                       GError        **error)
 {
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (migration_entry_free);
@@ -712,19 +714,32 @@ list_migration_files (StrataProject  *self,
 
           if (errsv == ENOENT && fstatat (dirfd (dir), dent->d_name, &link, AT_SYMLINK_NOFOLLOW) == 0 &&
               S_ISLNK (link.st_mode))
-            problem = "a symbolic link to nothing (a dangling link)";
+            problem = _("a symbolic link to nothing (a dangling link)");
           else if (errsv != 0)
             problem = g_strerror (errsv);
           else
-            problem = S_ISDIR (entry->st.st_mode) ? "a directory, not a migration file"
-                      : S_ISFIFO (entry->st.st_mode) ? "a FIFO, not a migration file"
-                      : S_ISSOCK (entry->st.st_mode) ? "a socket, not a migration file"
-                      : "not a regular file";
+            problem = S_ISDIR (entry->st.st_mode) ? _("a directory, not a migration file")
+                      : S_ISFIFO (entry->st.st_mode) ? _("a FIFO, not a migration file")
+                      : S_ISSOCK (entry->st.st_mode) ? _("a socket, not a migration file")
+                      : _("not a regular file");
+
+          g_free (entry);
+
+          /* Kept as a broken revision of unknown place, never skipped */
+          if (broken != NULL)
+            {
+              g_autofree char *name = g_file_get_relative_path (self->directory, file);
+              g_autoptr(GError) local_error = g_error_new (STRATA_ERROR, STRATA_ERROR_PROJECT,
+                                                           _("%s: cannot read this migration file: %s"),
+                                                           name ? name : shown, problem);
+
+              g_ptr_array_add (broken, _strata_script_new_broken (file, NULL, local_error));
+              continue;
+            }
 
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                       "%s: cannot read this migration file: %s; fix or remove it "
-                       "(a file that is skipped drops its revision)", shown, problem);
-          g_free (entry);
+                       _("%s: cannot read this migration file: %s; fix or remove it "
+                         "(a file that is skipped drops its revision)"), shown, problem);
           closedir (dir);
           return NULL;
         }
@@ -736,6 +751,91 @@ list_migration_files (StrataProject  *self,
   g_ptr_array_sort (entries, compare_entries);
 
   return g_steal_pointer (&entries);
+}
+
+/* A file that could not be loaded, as a broken revision: the problem
+ * names the file relative to the project (the app's working directory is
+ * not the project's), with line:column where the parser gives one. */
+static StrataScript *
+load_broken (StrataProject *self,
+             GFile         *file,
+             const GError  *first_error)
+{
+  g_autoptr(GError) problem = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *name = g_file_get_relative_path (self->directory, file);
+  gsize length = 0;
+
+  if (name == NULL)
+    name = strata_display_path (file);
+
+  if (g_file_load_contents (file, NULL, &contents, &length, NULL, NULL))
+    {
+      g_autoptr(StrataScript) again = strata_script_new_from_data (contents, length, name, &problem);
+
+      /* Readable now: it changed under us; say what it said first. */
+      if (again != NULL)
+        g_clear_error (&problem);
+    }
+
+  if (problem == NULL)
+    problem = g_error_copy (first_error);
+
+  return _strata_script_new_broken (file, contents, problem);
+}
+
+/* Every migration file in file-name order. With @broken, a file that
+ * cannot be loaded does not stop the load: it is a broken revision, in the
+ * array when its place in the graph could be read, else in @broken. */
+static GPtrArray *
+load_scripts (StrataProject  *self,
+              GPtrArray      *broken,
+              GError        **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) scripts = NULL;
+  g_autoptr(StrataIndex) index = NULL;
+
+  if (!(entries = list_migration_files (self, broken, error)))
+    return NULL;
+
+  index = _strata_index_load (self->migrations_dir);
+  scripts = g_ptr_array_new_full (entries->len, g_object_unref);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const StrataMigrationEntry *entry = g_ptr_array_index (entries, i);
+      StrataScript *script = _strata_index_lookup (index, self->migrations_dir, entry);
+
+      if (script == NULL)
+        {
+          g_autoptr(GFile) file = g_file_get_child (self->migrations_dir, entry->name);
+          g_autoptr(GError) local_error = NULL;
+
+          if ((script = strata_script_new_from_file (file, &local_error)) != NULL)
+            _strata_index_update (index, entry, script);
+          else if (broken == NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+          else
+            {
+              script = load_broken (self, file, local_error);
+              if (!_strata_script_is_placed (script))
+                {
+                  g_ptr_array_add (broken, script);
+                  continue;
+                }
+            }
+        }
+
+      g_ptr_array_add (scripts, script);
+    }
+
+  _strata_index_save (index);
+
+  return g_steal_pointer (&scripts);
 }
 
 /**
@@ -751,42 +851,137 @@ GPtrArray *
 strata_project_load_scripts (StrataProject  *self,
                              GError        **error)
 {
-  g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GPtrArray) scripts = NULL;
-  g_autoptr(StrataIndex) index = NULL;
-
   g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
 
-  if (!(entries = list_migration_files (self, error)))
-    return NULL;
+  return load_scripts (self, NULL, error);
+}
 
-  index = _strata_index_load (self->migrations_dir);
-  scripts = g_ptr_array_new_full (entries->len, g_object_unref);
+static char *
+describe_unplaced (GPtrArray *unplaced)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
 
-  for (guint i = 0; i < entries->len; i++)
+  for (guint i = 0; i < unplaced->len; i++)
     {
-      const StrataMigrationEntry *entry = g_ptr_array_index (entries, i);
-      StrataScript *script = _strata_index_lookup (index, self->migrations_dir, entry);
+      const GError *problem = strata_script_get_error (g_ptr_array_index (unplaced, i));
 
-      if (script == NULL)
-        {
-          g_autoptr(GFile) file = g_file_get_child (self->migrations_dir, entry->name);
-
-          if (!(script = strata_script_new_from_file (file, error)))
-            return NULL;
-          _strata_index_update (index, entry, script);
-        }
-
-      g_ptr_array_add (scripts, script);
+      if (i > 0)
+        g_string_append (names, "; ");
+      g_string_append (names, problem->message);
     }
 
-  _strata_index_save (index);
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
 
-  return g_steal_pointer (&scripts);
+/* The unplaced broken file that holds @revision, by its id if that could
+ * be read, else by its name (<revision>_<slug>.json), or -1. */
+static int
+find_unplaced (GPtrArray  *unplaced,
+               const char *revision)
+{
+  gsize len = strlen (revision);
+
+  for (guint i = 0; i < unplaced->len; i++)
+    if (g_strcmp0 (strata_script_get_revision (g_ptr_array_index (unplaced, i)), revision) == 0)
+      return i;
+
+  for (guint i = 0; i < unplaced->len; i++)
+    {
+      g_autofree char *base = g_file_get_basename (strata_script_get_file (g_ptr_array_index (unplaced, i)));
+
+      if (strncmp (base, revision, len) == 0 && (base[len] == '_' || strcmp (base + len, ".json") == 0))
+        return i;
+    }
+
+  return -1;
+}
+
+/* A revision named as a down_revision or in depends_on that no loaded file
+ * holds becomes a broken revision of its own, when it can be explained: a
+ * file that could not be read may hold it, or the one naming it is broken
+ * itself. Without either, the graph reports it as it always did. */
+static void
+add_missing (StrataProject *self,
+             GPtrArray     *scripts,
+             GPtrArray     *unplaced)
+{
+  g_autoptr(GHashTable) known = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n_scripts = scripts->len;
+
+  for (guint i = 0; i < n_scripts; i++)
+    {
+      StrataScript *script = g_ptr_array_index (scripts, i);
+      const char * const *labels = strata_script_get_branch_labels (script);
+
+      g_hash_table_add (known, (gpointer)strata_script_get_revision (script));
+      for (guint j = 0; labels[j] != NULL; j++)
+        g_hash_table_add (known, (gpointer)labels[j]);
+    }
+
+  for (guint i = 0; i < n_scripts; i++)
+    {
+      StrataScript *script = g_ptr_array_index (scripts, i);
+      gboolean broken = strata_script_get_error (script) != NULL;
+      const char * const *lists[] = { strata_script_get_down_revisions (script),
+                                      strata_script_get_depends_on (script) };
+
+      if (unplaced->len == 0 && !broken)
+        continue;
+
+      for (guint k = 0; k < G_N_ELEMENTS (lists); k++)
+        for (guint j = 0; lists[k][j] != NULL; j++)
+          {
+            const char *revision = lists[k][j];
+            g_autoptr(GError) problem = NULL;
+            g_autoptr(GFile) file = NULL;
+            StrataScript *missing;
+            int found;
+
+            if (g_hash_table_contains (known, revision) || !strata_revision_id_is_valid (revision))
+              continue;
+
+            if ((found = find_unplaced (unplaced, revision)) >= 0)
+              {
+                StrataScript *holder = g_ptr_array_index (unplaced, found);
+
+                file = g_object_ref (strata_script_get_file (holder));
+                problem = g_error_copy (strata_script_get_error (holder));
+                g_ptr_array_remove_index (unplaced, found);
+              }
+            else
+              {
+                g_autofree char *by = g_file_get_relative_path (self->directory, strata_script_get_file (script));
+                g_autofree char *files = unplaced->len > 0 ? describe_unplaced (unplaced) : NULL;
+
+                if (files != NULL)
+                  problem = g_error_new (STRATA_ERROR, STRATA_ERROR_PARSE,
+                                         "Revision %s, named by %s (%s), is in no file that can be read; "
+                                         "it may be in one that cannot: %s",
+                                         revision, strata_script_get_revision (script), by, files);
+                else
+                  problem = g_error_new (STRATA_ERROR, STRATA_ERROR_PARSE,
+                                         "Revision %s, named by broken revision %s (%s), is in no file",
+                                         revision, strata_script_get_revision (script), by);
+              }
+
+            missing = _strata_script_new_missing (revision, file, problem);
+            g_hash_table_add (known, (gpointer)strata_script_get_revision (missing));
+            g_ptr_array_add (scripts, missing);
+          }
+    }
 }
 
 /**
  * strata_project_load_graph:
+ *
+ * A migration file that cannot be loaded does not stop the project from
+ * opening: its revision is broken (strata_script_get_error()), it keeps its
+ * place in the graph when its id and down_revision can still be read, and
+ * every plan that needs it is refused. One whose place cannot be read is
+ * listed by strata_graph_get_broken() only; a revision another one names
+ * that such a file may hold is broken too. Only a folder that cannot be
+ * listed, or a graph that cannot be built from the revisions that are
+ * there (a duplicate id, a cycle, …), is an error.
  *
  * Returns: (transfer full): the revision graph of the project's migrations
  */
@@ -795,13 +990,22 @@ strata_project_load_graph (StrataProject  *self,
                            GError        **error)
 {
   g_autoptr(GPtrArray) scripts = NULL;
+  g_autoptr(GPtrArray) unplaced = g_ptr_array_new_with_free_func (g_object_unref);
+  StrataGraph *graph;
 
   g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
 
-  if (!(scripts = strata_project_load_scripts (self, error)))
+  if (!(scripts = load_scripts (self, unplaced, error)))
     return NULL;
 
-  return strata_graph_new (scripts, error);
+  add_missing (self, scripts, unplaced);
+
+  if (!(graph = strata_graph_new (scripts, error)))
+    return NULL;
+
+  _strata_graph_set_unplaced (graph, unplaced);
+
+  return graph;
 }
 
 static GHashTable *dotenv_parse_raw (const char  *contents,
@@ -979,9 +1183,12 @@ strata_project_resolve_url (StrataProject  *self,
       if (self != NULL && strata_project_get_profile_url (self, profile) != NULL)
         return strata_project_dup_profile_url (self, profile, error);
 
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "no profile named “%s”%s%s", profile,
-                   self ? " in " : "", self ? self->ini_path : "");
+      if (self != NULL)
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                     _("no profile named “%s” in %s"), profile, self->ini_path);
+      else
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                     _("no profile named “%s”"), profile);
       return NULL;
     }
 
@@ -1010,8 +1217,8 @@ strata_project_resolve_url (StrataProject  *self,
     }
 
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-               "no database given: use --url, --profile, STRATA_URL, DATABASE_URL, "
-               "a .env file or url= in %s",
+               _("no database given: use --url, --profile, STRATA_URL, DATABASE_URL, "
+                 "a .env file or url= in %s"),
                self ? self->ini_path : "strata.ini");
   return NULL;
 }
@@ -1065,7 +1272,7 @@ parse_env_value (const char  *value,
         {
           g_string_free (out, TRUE);
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                       "%s:%u: unterminated %s quote", filename, line,
+                       _("%s:%u: unterminated %s quote"), filename, line,
                        quote == '"' ? "double" : "single");
           return NULL;
         }
@@ -1076,7 +1283,7 @@ parse_env_value (const char  *value,
         {
           g_string_free (out, TRUE);
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                       "%s:%u: unexpected text after the closing quote", filename, line);
+                       _("%s:%u: unexpected text after the closing quote"), filename, line);
           return NULL;
         }
 
@@ -1128,7 +1335,7 @@ dotenv_parse_raw (const char  *contents,
       if (!(eq = strchr (line, '=')))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                       "%s:%u: expected KEY=VALUE", filename, i + 1);
+                       _("%s:%u: expected KEY=VALUE"), filename, i + 1);
           return NULL;
         }
 
@@ -1137,7 +1344,7 @@ dotenv_parse_raw (const char  *contents,
       if (!is_env_name (line))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                       "%s:%u: “%s” is not a valid variable name", filename, i + 1, line);
+                       _("%s:%u: “%s” is not a valid variable name"), filename, i + 1, line);
           return NULL;
         }
 

@@ -16,6 +16,14 @@
 #include "strata-plan.h"
 #include "strata-replay-private.h"
 #include "strata-script.h"
+#include "strata-i18n-private.h"
+
+/* STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE (a public header's macro) for
+ * xgettext, which does not read through macros; the two must agree. */
+static const char empty_downgrade_message[] =
+  N_("downgrade does nothing: the upgrade's changes stay after a downgrade; remove the \"downgrade\" key "
+     "to run the computed inverse, or write the operations that undo the upgrade");
+G_STATIC_ASSERT (sizeof empty_downgrade_message == sizeof STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE);
 
 /* Replaying a graph {{{ */
 
@@ -233,7 +241,7 @@ step_operations (StrataStep   *step,
     {
       g_autofree char *what = _strata_describe_revision (script);
 
-      g_prefix_error (error, "%s: cannot downgrade: ", what);
+      g_prefix_error (error, _("%s: cannot downgrade: "), what);
       return NULL;
     }
 
@@ -254,10 +262,18 @@ strata_step_dup_operations (StrataStep   *step,
 
 /**
  * strata_step_dup_operations_for_dialect:
- * @dialect: the dialect the step runs on, or -1 for none in particular
+ * @step: a step
+ * @graph: (nullable): the graph the step comes from
+ * @dialect: the dialect the step runs on (a #StrataDialect), or -1 for none
+ *   in particular
+ * @error: return location for a #GError
  *
  * Like strata_step_dup_operations(), with a computed inverse from the
- * schema of @dialect: operations with "dialects" are undone where they ran.
+ * schema of @dialect, so that operations with "dialects" are undone where
+ * they ran.
+ *
+ * Returns: (transfer container) (element-type StrataOp): the operations,
+ *   or %NULL with @error set
  */
 GPtrArray *
 strata_step_dup_operations_for_dialect (StrataStep   *step,
@@ -331,10 +347,17 @@ strata_plan_dup_operations (StrataPlan   *plan,
 
 /**
  * strata_plan_dup_operations_for_dialect:
- * @dialect: the dialect the plan runs on, or -1 for none in particular
+ * @plan: a plan
+ * @graph: (nullable): the graph the plan comes from
+ * @dialect: the dialect the plan runs on (a #StrataDialect), or -1 for none
+ *   in particular
+ * @error: return location for a #GError
  *
  * strata_plan_dup_operations() with computed inverses from the schema of
- * @dialect: operations with "dialects" are undone where they ran.
+ * @dialect, so that operations with "dialects" are undone where they ran.
+ *
+ * Returns: (transfer container) (element-type GPtrArray): the operations
+ *   of each step, or %NULL with @error set
  */
 GPtrArray *
 strata_plan_dup_operations_for_dialect (StrataPlan   *plan,
@@ -503,7 +526,7 @@ strata_lint_scripts (StrataGraph  *graph,
           finding->kind = STRATA_LINT_IRREVERSIBLE;
           finding->where = g_strdup ("downgrade");
           finding->operation = g_strdup ("\"downgrade\": []");
-          finding->message = g_strdup (STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE);
+          finding->message = g_strdup (_(STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE));
           finding->revision = g_strdup (strata_script_get_revision (script));
           g_ptr_array_add (all, finding);
         }
@@ -556,7 +579,7 @@ lint_script (StrataGraph          *graph,
       finding->kind = STRATA_LINT_IRREVERSIBLE;
       finding->where = g_strdup ("downgrade");
       finding->operation = g_strdup ("\"downgrade\": []");
-      finding->message = g_strdup (STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE);
+      finding->message = g_strdup (_(STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE));
       g_ptr_array_add (findings, finding);
     }
   for (guint i = 0; i < findings->len; i++)
@@ -587,6 +610,18 @@ strata_lint_script (StrataGraph   *graph,
   return lint_script (graph, script, NULL, error);
 }
 
+/**
+ * strata_lint_script_for_dialect:
+ * @graph: the revision graph
+ * @script: the revision
+ * @dialect: the dialect whose findings are wanted
+ * @error: return location for a #GError
+ *
+ * strata_lint_script() for one dialect: what happens there only.
+ *
+ * Returns: (transfer full) (element-type StrataLintFinding): the findings,
+ *   or %NULL with @error set
+ */
 GPtrArray *
 strata_lint_script_for_dialect (StrataGraph    *graph,
                                 StrataScript   *script,

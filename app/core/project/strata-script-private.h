@@ -24,4 +24,12 @@ StrataScript *_strata_script_new_indexed (char      *path,
                                           gboolean   transactional,
                                           char      *checksum);
 
+StrataScript *_strata_script_new_broken  (GFile        *file,
+                                          const char   *data,
+                                          const GError *problem);
+StrataScript *_strata_script_new_missing (const char   *revision,
+                                          GFile        *file,
+                                          const GError *problem);
+gboolean      _strata_script_is_placed   (StrataScript *self);
+
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
 #include "strata-script-private.h"
+#include "strata-i18n-private.h"
 
 struct _StrataScript
 {
@@ -34,6 +35,10 @@ struct _StrataScript
   guint       indexed : 1;
   char       *indexed_path;
   char       *indexed_created;
+  /* A file that could not be loaded: why (see _strata_script_new_broken) */
+  GError     *error;
+  /* Broken, but its id and down_revision were read */
+  gboolean    placed;
 };
 
 G_DEFINE_FINAL_TYPE (StrataScript, strata_script, G_TYPE_OBJECT)
@@ -65,6 +70,7 @@ strata_script_finalize (GObject *object)
   g_clear_pointer (&self->indexed_path, g_free);
   g_clear_pointer (&self->indexed_created, g_free);
   g_clear_pointer (&self->checksum, g_free);
+  g_clear_error (&self->error);
 
   G_OBJECT_CLASS (strata_script_parent_class)->finalize (object);
 }
@@ -491,8 +497,8 @@ get_names (JsonObject   *object,
 
           if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
             {
-              _strata_json_error (error, prefix, "key \"%s\" must be a string or an array of strings, "
-                                                 "but item %u is not a string", key, i);
+              _strata_json_error (error, prefix, _("key \"%s\" must be a string or an array of strings, "
+                                                   "but item %u is not a string"), key, i);
               return FALSE;
             }
           g_ptr_array_add (values, (gpointer)json_node_get_string (element));
@@ -500,7 +506,7 @@ get_names (JsonObject   *object,
     }
   else
     {
-      _strata_json_error (error, prefix, "key \"%s\" must be a string or an array of strings", key);
+      _strata_json_error (error, prefix, _("key \"%s\" must be a string or an array of strings"), key);
       return FALSE;
     }
 
@@ -511,7 +517,7 @@ get_names (JsonObject   *object,
       if (!check (value))
         {
           g_autofree char *shown = _strata_display (value);
-          _strata_json_error (error, prefix, "key \"%s\": %s is not %s", key, shown, rule);
+          _strata_json_error (error, prefix, _("key \"%s\": %s is not %s"), key, shown, rule);
           return FALSE;
         }
 
@@ -519,7 +525,7 @@ get_names (JsonObject   *object,
         if (g_str_equal (value, g_ptr_array_index (values, j)))
           {
             g_autofree char *shown = _strata_display (value);
-            _strata_json_error (error, prefix, "key \"%s\" lists %s twice", key, shown);
+            _strata_json_error (error, prefix, _("key \"%s\" lists %s twice"), key, shown);
             return FALSE;
           }
 
@@ -555,7 +561,7 @@ parse_down_revision (StrataScript  *self,
 
   if (node == NULL)
     {
-      _strata_json_error (error, prefix, "missing key \"down_revision\" (null for a first revision)");
+      _strata_json_error (error, prefix, _("missing key \"down_revision\" (null for a first revision)"));
       return FALSE;
     }
 
@@ -564,24 +570,24 @@ parse_down_revision (StrataScript  *self,
 
   if (JSON_NODE_HOLDS_ARRAY (node) && json_array_get_length (json_node_get_array (node)) == 0)
     {
-      _strata_json_error (error, prefix, "key \"down_revision\" must not be an empty array (null for a first revision)");
+      _strata_json_error (error, prefix, _("key \"down_revision\" must not be an empty array (null for a first revision)"));
       return FALSE;
     }
 
   if ((JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) != G_TYPE_STRING) ||
       JSON_NODE_HOLDS_OBJECT (node))
     {
-      _strata_json_error (error, prefix, "key \"down_revision\" must be null, a revision or an array of revisions");
+      _strata_json_error (error, prefix, _("key \"down_revision\" must be null, a revision or an array of revisions"));
       return FALSE;
     }
 
   if (!get_names (object, "down_revision", strata_revision_id_is_valid,
-                  "a revision id (1 to 32 letters, digits or _)", &self->down_revisions, prefix, error))
+                  _("a revision id (1 to 32 letters, digits or _)"), &self->down_revisions, prefix, error))
     return FALSE;
 
   if (g_strv_contains ((const char * const *)self->down_revisions, self->revision))
     {
-      _strata_json_error (error, prefix, "key \"down_revision\": the revision cannot be its own parent");
+      _strata_json_error (error, prefix, _("key \"down_revision\": the revision cannot be its own parent"));
       return FALSE;
     }
 
@@ -602,7 +608,7 @@ parse_ops (JsonObject   *object,
   if (node == NULL)
     {
       if (required)
-        _strata_json_error (error, prefix, "missing key \"%s\"", key);
+        _strata_json_error (error, prefix, _("missing key \"%s\""), key);
       return !required;
     }
 
@@ -632,8 +638,8 @@ check_concurrency (StrataScript  *self,
       if (strata_op_is_concurrent (g_ptr_array_index (lists[l], i)))
         {
           _strata_json_error (error, prefix,
-                              "%s[%u]: \"concurrently\" cannot run inside a transaction; "
-                              "set \"transactional\": false", names[l], i);
+                              _("%s[%u]: \"concurrently\" cannot run inside a transaction; "
+                                "set \"transactional\": false"), names[l], i);
           return FALSE;
         }
 
@@ -654,7 +660,7 @@ script_parse (StrataScript  *self,
   gboolean transactional = TRUE;
   JsonObject *object;
 
-  if (!(object = _strata_json_require_object (root, "a migration file", filename, error)) ||
+  if (!(object = _strata_json_require_object (root, _("a migration file"), filename, error)) ||
       !_strata_json_check_keys (object, keys, filename, error) ||
       !_strata_json_get_string (object, "revision", TRUE, &self->revision, filename, error))
     return FALSE;
@@ -662,16 +668,16 @@ script_parse (StrataScript  *self,
   if (!strata_revision_id_is_valid (self->revision))
     {
       g_autofree char *shown = _strata_display (self->revision);
-      _strata_json_error (error, filename, "key \"revision\": %s is not a revision id (1 to 32 letters, digits or _)",
+      _strata_json_error (error, filename, _("key \"revision\": %s is not a revision id (1 to 32 letters, digits or _)"),
                           shown);
       return FALSE;
     }
 
   if (!parse_down_revision (self, object, filename, error) ||
       !get_names (object, "branch_labels", branch_label_is_valid,
-                  "a branch label (1 to 64 letters, digits or _, not head, heads or base)",
+                  _("a branch label (1 to 64 letters, digits or _, not head, heads or base)"),
                   &self->branch_labels, filename, error) ||
-      !get_names (object, "depends_on", reference_is_valid, "a revision or branch label",
+      !get_names (object, _("depends_on"), reference_is_valid, _("a revision or branch label"),
                   &self->depends_on, filename, error) ||
       !_strata_json_get_string (object, "message", FALSE, &self->message, filename, error) ||
       !_strata_json_get_string (object, "created", FALSE, &created, filename, error) ||
@@ -688,8 +694,8 @@ script_parse (StrataScript  *self,
     {
       g_autofree char *shown = _strata_display (created);
       _strata_json_error (error, filename,
-                          "key \"created\": %s is not an ISO 8601 date and time with a time zone "
-                          "(like \"2026-11-21T10:00:00Z\")", shown);
+                          _("key \"created\": %s is not an ISO 8601 date and time with a time zone "
+                            "(like \"2026-11-21T10:00:00Z\")"), shown);
       return FALSE;
     }
 
@@ -768,7 +774,7 @@ strata_script_new_from_file (GFile   *file,
   if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &local_error))
     {
       g_set_error (error, local_error->domain, local_error->code,
-                   "%s: cannot read the file: %s", name, io_reason (local_error));
+                   _("%s: cannot read the file: %s"), name, io_reason (local_error));
       return NULL;
     }
 
@@ -942,7 +948,7 @@ strata_script_write (StrataScript  *self,
     {
       g_autofree char *shown = _strata_display (self->revision);
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "%s is not a revision id (1 to 32 letters, digits or _)", shown);
+                   _("%s is not a revision id (1 to 32 letters, digits or _)"), shown);
       return FALSE;
     }
 
@@ -956,10 +962,10 @@ strata_script_write (StrataScript  *self,
       g_autofree char *existing_name = strata_display_path (existing);
 
       if (g_file_equal (existing, file))
-        g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT, "%s already exists", name);
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT, _("%s already exists"), name);
       else
         g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT,
-                     "%s: revision %s already exists in %s", name, self->revision, existing_name);
+                     _("%s: revision %s already exists in %s"), name, self->revision, existing_name);
       return FALSE;
     }
 
@@ -968,10 +974,10 @@ strata_script_write (StrataScript  *self,
   if (!(stream = g_file_create (file, G_FILE_CREATE_NONE, NULL, &local_error)))
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-        g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT, "%s already exists", name);
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_PROJECT, _("%s already exists"), name);
       else
         g_set_error (error, local_error->domain, local_error->code,
-                     "%s: cannot create the file: %s", name, io_reason (local_error));
+                     _("%s: cannot create the file: %s"), name, io_reason (local_error));
       return FALSE;
     }
 
@@ -979,7 +985,7 @@ strata_script_write (StrataScript  *self,
       !g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &local_error))
     {
       g_set_error (error, local_error->domain, local_error->code,
-                   "%s: cannot write the file: %s", name, io_reason (local_error));
+                   _("%s: cannot write the file: %s"), name, io_reason (local_error));
       g_file_delete (file, NULL, NULL);
       return FALSE;
     }
@@ -1036,6 +1042,166 @@ _strata_script_new_indexed (char      *path,
   return self;
 }
 
+/* Broken revisions {{{ */
+
+/* The first match of @pattern's group 1 in @data, where the key is not
+ * inside a string (not preceded by a backslash). */
+static char *
+scan_group (const char *data,
+            const char *pattern)
+{
+  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+
+  g_assert (regex != NULL);
+  if (!g_regex_match (regex, data, 0, &match))
+    return NULL;
+
+  return g_match_info_fetch (match, 1);
+}
+
+#define SCAN_ID "[A-Za-z0-9_]{1,32}"
+#define SCAN_KEY(key) "(?<!\\\\)\"" key "\"\\s*:\\s*"
+
+/* The ids of a down_revision or depends_on value as the file writes it:
+ * null, "id" or ["id", …]. */
+static char **
+scan_ids (const char *value)
+{
+  g_autoptr(GRegex) regex = g_regex_new ("\"(" SCAN_ID ")\"", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+
+  for (g_regex_match (regex, value, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      g_autofree char *id = g_match_info_fetch (match, 1);
+
+      g_strv_builder_add (ids, id);
+    }
+
+  return g_strv_builder_end (ids);
+}
+
+/**
+ * _strata_script_new_broken:
+ * @file: the migration file
+ * @data: (nullable): its contents, when they could be read
+ * @problem: why it could not be loaded (the message names the file)
+ *
+ * A revision whose file could not be loaded. What can still be read of its
+ * header, leniently (the file may not even be JSON), is kept: its revision
+ * id, down_revision and depends_on, so that it keeps its place in the graph
+ * (it has none when the id or the down_revision cannot be read). Its
+ * operations are empty and strata_script_ensure_loaded() fails with
+ * @problem, so nothing runs or replays it by mistake.
+ *
+ * Returns: (transfer full): the broken revision
+ */
+StrataScript *
+_strata_script_new_broken (GFile        *file,
+                           const char   *data,
+                           const GError *problem)
+{
+  StrataScript *self = g_object_new (STRATA_TYPE_SCRIPT, NULL);
+
+  self->file = g_object_ref (file);
+  self->error = g_error_copy (problem);
+  self->upgrade = g_ptr_array_new_with_free_func (g_object_unref);
+  self->checksum = g_strdup ("");
+
+  if (data != NULL)
+    {
+      g_autofree char *down = NULL;
+      g_autofree char *depends = NULL;
+      g_autofree char *message = NULL;
+
+      self->revision = scan_group (data, SCAN_KEY ("revision") "\"(" SCAN_ID ")\"");
+      down = scan_group (data, SCAN_KEY ("down_revision")
+                         "(null|\"" SCAN_ID "\"|\\[\\s*(?:\"" SCAN_ID "\"\\s*(?:,\\s*\"" SCAN_ID "\"\\s*)*)?\\])");
+      depends = scan_group (data, SCAN_KEY ("depends_on")
+                            "(\\[\\s*(?:\"" SCAN_ID "\"\\s*(?:,\\s*\"" SCAN_ID "\"\\s*)*)?\\])");
+      message = scan_group (data, SCAN_KEY ("message") "(\"(?:[^\"\\\\\\n]|\\\\.)*\")");
+
+      if (down != NULL)
+        {
+          g_strfreev (self->down_revisions);
+          self->down_revisions = scan_ids (down);
+          self->placed = TRUE;
+        }
+      if (depends != NULL)
+        {
+          g_strfreev (self->depends_on);
+          self->depends_on = scan_ids (depends);
+        }
+      if (message != NULL)
+        {
+          g_autoptr(JsonNode) node = json_from_string (message, NULL);
+
+          if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+            self->message = g_strdup (json_node_get_string (node));
+        }
+    }
+
+  if (self->revision == NULL)
+    self->placed = FALSE;
+
+  return self;
+}
+
+/**
+ * _strata_script_is_placed:
+ *
+ * Returns: whether a revision's id and down_revision are known (always
+ *   %TRUE but for a broken one that could not be read that far)
+ */
+gboolean
+_strata_script_is_placed (StrataScript *self)
+{
+  g_return_val_if_fail (STRATA_IS_SCRIPT (self), FALSE);
+  return self->error == NULL || self->placed;
+}
+
+/* A broken revision named by another one but found in no file. */
+StrataScript *
+_strata_script_new_missing (const char   *revision,
+                            GFile        *file,
+                            const GError *problem)
+{
+  StrataScript *self = g_object_new (STRATA_TYPE_SCRIPT, NULL);
+
+  self->revision = g_strdup (revision);
+  self->file = file ? g_object_ref (file) : NULL;
+  self->error = g_error_copy (problem);
+  self->upgrade = g_ptr_array_new_with_free_func (g_object_unref);
+  self->checksum = g_strdup ("");
+  self->placed = TRUE;
+
+  return self;
+}
+
+/**
+ * strata_script_get_error:
+ * @self: a #StrataScript
+ *
+ * A revision is broken when its file could not be loaded (it is not valid
+ * JSON, or not a valid migration), or when another revision names it but no
+ * file that can be read holds it. The project still opens; the graph keeps
+ * a broken revision where its file says it goes, and every plan that needs
+ * it is refused with this error.
+ *
+ * Returns: (transfer none) (nullable): why the revision is broken (the
+ *   message names the file, relative to the project, with line:column
+ *   where known), or %NULL
+ */
+const GError *
+strata_script_get_error (StrataScript *self)
+{
+  g_return_val_if_fail (STRATA_IS_SCRIPT (self), NULL);
+  return self->error;
+}
+
+/* }}} */
+
 /**
  * strata_script_ensure_loaded:
  * @self: a #StrataScript
@@ -1055,6 +1221,12 @@ strata_script_ensure_loaded (StrataScript  *self,
 
   g_return_val_if_fail (STRATA_IS_SCRIPT (self), FALSE);
 
+  if (self->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->error));
+      return FALSE;
+    }
+
   locker = g_rec_mutex_locker_new (&lazy_lock);
   if (!self->indexed)
     return TRUE;
@@ -1068,7 +1240,7 @@ strata_script_ensure_loaded (StrataScript  *self,
       g_autofree char *name = strata_display_path (strata_script_get_file (self));
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                   "%s: the file changed while Strata was running (it now holds revision %s)",
+                   _("%s: the file changed while Strata was running (it now holds revision %s)"),
                    name, full->revision);
       return FALSE;
     }

@@ -72,6 +72,9 @@ const char         *strata_script_get_checksum           (StrataScript        *s
 gboolean            strata_script_ensure_loaded          (StrataScript        *self,
                                                           GError             **error);
 
+/* Why the revision's file could not be loaded, or NULL (see the doc
+ * comment). */
+const GError       *strata_script_get_error              (StrataScript        *self);
 /* The canonical, pretty-printed JSON of the file (stable key order). */
 char               *strata_script_to_data                (StrataScript        *self,
                                                           gsize               *length);

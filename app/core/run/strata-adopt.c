@@ -21,6 +21,7 @@
 #include "strata-ops.h"
 #include "strata-script.h"
 #include "strata-stored-private.h"
+#include "strata-i18n-private.h"
 
 /**
  * strata_adopt_inspect:
@@ -108,14 +109,14 @@ strata_adopt_baseline_script (StrataModel  *live,
   GPtrArray *ops;
 
   diff = strata_diff_new (empty, live);
-  strata_diff_set_labels (diff, "base", "the database");
+  strata_diff_set_labels (diff, "base", _("the database"));
   if (!strata_diff_compute (diff, error))
     return NULL;
 
   if (strata_diff_get_warnings (diff)->len > 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED,
-                   "the database holds what no migration operation expresses: %s",
+                   _("the database holds what no migration operation expresses: %s"),
                    (const char *)g_ptr_array_index (strata_diff_get_warnings (diff), 0));
       return NULL;
     }
@@ -126,20 +127,20 @@ strata_adopt_baseline_script (StrataModel  *live,
   replayed = strata_model_new ();
   if (!strata_model_apply_ops (replayed, ops, "upgrade", error))
     {
-      g_prefix_error (error, "the baseline's operations do not apply (a bug): ");
+      g_prefix_error (error, _("the baseline's operations do not apply (a bug): "));
       return NULL;
     }
   if (!strata_model_equal (replayed, live))
     {
       g_autoptr(StrataDiff) verify = strata_diff_new (replayed, live);
 
-      strata_diff_set_labels (verify, "the baseline revision", "the database");
+      strata_diff_set_labels (verify, _("the baseline revision"), _("the database"));
       if (!strata_diff_compute (verify, error))
         return NULL;
       if (!strata_diff_is_empty (verify))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED,
-                       "a baseline cannot express: %s",
+                       _("a baseline cannot express: %s"),
                        (const char *)g_ptr_array_index (strata_diff_get_differences (verify), 0));
           return NULL;
         }
@@ -190,8 +191,8 @@ strata_adopt_baseline (StrataMigrator  *migrator,
       g_autofree char *shown = strata_display_path (migrations_dir);
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "%s already holds %u revisions: a baseline starts a project that has none "
-                   "(to take over a database that matches a revision, use “strata stamp REV”)",
+                   _("%s already holds %u revisions: a baseline starts a project that has none "
+                     "(to take over a database that matches a revision, use “strata stamp REV”)"),
                    shown, strata_graph_get_scripts (project_graph)->len);
       return NULL;
     }
@@ -201,7 +202,7 @@ strata_adopt_baseline (StrataMigrator  *migrator,
   if (current[0] != NULL)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
-                   "%s is already at revision %s (table %s): it needs no baseline",
+                   _("%s is already at revision %s (table %s): it needs no baseline"),
                    strata_driver_get_display_url (strata_migrator_get_driver (migrator)),
                    current[0], strata_migrator_get_version_table (migrator));
       return NULL;
@@ -226,7 +227,7 @@ strata_adopt_baseline (StrataMigrator  *migrator,
 
   if (!strata_migrator_stamp (stamper, heads, cancellable, error))
     {
-      g_prefix_error (error, "the revision is written but the database is not stamped: ");
+      g_prefix_error (error, _("the revision is written but the database is not stamped: "));
       return NULL;
     }
 

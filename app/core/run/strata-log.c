@@ -14,6 +14,46 @@
 #include "strata-plan.h"
 #include "strata-script.h"
 
+G_DEFINE_BOXED_TYPE (StrataLogEntry, strata_log_entry, strata_log_entry_copy, strata_log_entry_free)
+
+/**
+ * strata_log_entry_copy:
+ * @entry: a #StrataLogEntry
+ *
+ * Copies @entry.
+ *
+ * Returns: (transfer full): a copy of @entry
+ */
+StrataLogEntry *
+strata_log_entry_copy (const StrataLogEntry *entry)
+{
+  StrataLogEntry *copy;
+
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  copy = g_new0 (StrataLogEntry, 1);
+  copy->revision = g_strdup (entry->revision);
+  copy->direction = g_strdup (entry->direction);
+  copy->outcome = g_strdup (entry->outcome);
+  copy->started = g_strdup (entry->started);
+  copy->finished = g_strdup (entry->finished);
+  copy->duration_ms = entry->duration_ms;
+  copy->os_user = g_strdup (entry->os_user);
+  copy->host = g_strdup (entry->host);
+  copy->tool_version = g_strdup (entry->tool_version);
+  copy->checksum = g_strdup (entry->checksum);
+  copy->message = g_strdup (entry->message);
+  copy->file_present = entry->file_present;
+
+  return copy;
+}
+
+/**
+ * strata_log_entry_free:
+ * @entry: (nullable): a #StrataLogEntry
+ *
+ * Frees @entry.
+ */
 void
 strata_log_entry_free (StrataLogEntry *entry)
 {

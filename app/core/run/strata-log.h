@@ -44,6 +44,9 @@ typedef struct
   gboolean file_present;
 } StrataLogEntry;
 
+#define STRATA_TYPE_LOG_ENTRY (strata_log_entry_get_type ())
+GType           strata_log_entry_get_type (void) G_GNUC_CONST;
+StrataLogEntry *strata_log_entry_copy     (const StrataLogEntry *entry);
 void       strata_log_entry_free  (StrataLogEntry   *entry);
 
 /* Every row of @migrator's history table, oldest first, then the revisions

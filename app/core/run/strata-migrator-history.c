@@ -20,6 +20,7 @@
 #include "strata-plan.h"
 #include "strata-script.h"
 #include "strata-stored-private.h"
+#include "strata-i18n-private.h"
 
 #define HISTORY_COLUMNS \
   "id, revision, direction, checksum, started, finished, duration_ms, os_user, host, tool_version, outcome"
@@ -98,7 +99,7 @@ _strata_migrator_ensure_session (StrataMigrator  *self,
       if (!strata_driver_execute (self->driver, sql->str, cancellable, error))
         {
           strata_driver_rollback (self->driver);
-          g_prefix_error (error, "setting up the session on %s: ",
+          g_prefix_error (error, _("setting up the session on %s: "),
                           strata_driver_get_display_url (self->driver));
           return FALSE;
         }
@@ -445,7 +446,7 @@ strata_migrator_stamp (StrataMigrator      *self,
       if (!strata_revision_id_is_valid (wanted[i]))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "cannot stamp \"%s\": not a revision id", wanted[i]);
+                       _("cannot stamp \"%s\": not a revision id"), wanted[i]);
           return FALSE;
         }
     }
@@ -514,7 +515,7 @@ strata_migrator_stamp (StrataMigrator      *self,
 failed:
   _strata_migrator_rollback (self);
   strata_driver_unlock (self->driver, lock_name);
-  g_prefix_error (error, "stamp: ");
+  g_prefix_error (error, _("stamp: "));
 
   return FALSE;
 }

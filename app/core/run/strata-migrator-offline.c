@@ -24,6 +24,7 @@
 #include "strata-replay-private.h"
 #include "strata-script.h"
 #include "strata-script-guard-private.h"
+#include "strata-i18n-private.h"
 
 /* Renders a step; with @state, the operations are applied to it and SQLite
  * table rebuilds are used where needed (their tables go to @rebuilt). */
@@ -456,7 +457,7 @@ shadow_run_ops (Shadow        *shadow,
       /* Names are exact here as on every way of rendering. */
       if (!_strata_model_check_exact_names (shadow->state, op, error))
         {
-          g_prefix_error (error, "operation %u: ", i);
+          g_prefix_error (error, _("operation %u: "), i);
           return FALSE;
         }
 
@@ -503,7 +504,7 @@ shadow_run_ops (Shadow        *shadow,
     failed:
       if (out != NULL)
         {
-          g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "operation %u: ", i);
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error), _("operation %u: "), i);
           return FALSE;
         }
       g_debug ("shadow database: operation %u not replayed: %s", i, local_error->message);

@@ -27,6 +27,7 @@
 #include "strata-replay-private.h"
 #include "strata-script.h"
 #include "strata-stored-private.h"
+#include "strata-i18n-private.h"
 
 enum {
   PROP_0,
@@ -235,7 +236,7 @@ render_ahead (Run        *run,
                                                     g_ptr_array_index (ops, i), run->state,
                                                     run->rebuild->tables, run->cancellable, error)))
         {
-          g_prefix_error (error, "operation %u: ", i);
+          g_prefix_error (error, _("operation %u: "), i);
           return NULL;
         }
       for (guint j = 0; j < some->len; j++)
@@ -411,7 +412,7 @@ run_step_body (Run        *run,
           g_autofree char *found = heads_to_string ((const char * const *)heads);
 
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
-                       "%s: cannot %s: the version table %s holds %s, expected %s",
+                       _("%s: cannot %s: the version table %s holds %s, expected %s"),
                        describe_lazily (&what, script),
                        strata_step_get_direction (step) == STRATA_DIRECTION_DOWN ? "downgrade" : "upgrade",
                        self->version_table, found, expected);
@@ -469,7 +470,7 @@ run_step_body (Run        *run,
                                                   run->rebuild->tables, run->cancellable, &local_error);
           if (some == NULL)
             {
-              g_prefix_error (&local_error, "operation %u: ", op_index);
+              g_prefix_error (&local_error, _("operation %u: "), op_index);
               break;
             }
           op_index++;
@@ -529,13 +530,18 @@ run_step_body (Run        *run,
               g_autofree char *ran = describe_statements (statements, i);
               g_autofree char *leftovers = _strata_driver_describe_leftovers (self->driver, sql);
 
-              g_set_error (error, local_error->domain, local_error->code,
-                           "%s: %s (not transactional: %s%s; the revision was not recorded in %s%s)%s",
-                           describe_lazily (&what, script), local_error->message,
-                           i == 0 ? "no statement had run" : "already ran and stay applied: ",
-                           ran, self->version_table,
-                           i > 0 ? ", and the next run resumes after them" : "",
-                           leftovers ? leftovers : "");
+              if (i == 0)
+                g_set_error (error, local_error->domain, local_error->code,
+                             _("%s: %s (not transactional: no statement had run; the revision was not "
+                               "recorded in %s)%s"),
+                             describe_lazily (&what, script), local_error->message,
+                             self->version_table, leftovers ? leftovers : "");
+              else
+                g_set_error (error, local_error->domain, local_error->code,
+                             _("%s: %s (not transactional: already ran and stay applied: %s; the revision "
+                               "was not recorded in %s, and the next run resumes after them)%s"),
+                             describe_lazily (&what, script), local_error->message,
+                             ran, self->version_table, leftovers ? leftovers : "");
             }
 
           g_ptr_array_unref (statements);
@@ -562,7 +568,7 @@ run_step_body (Run        *run,
           !(now = _strata_migrator_read_heads (self, run->cancellable, error)))
         {
           _strata_migrator_rollback (self);
-          g_prefix_error (error, "%s: its statements ran but the revision was not recorded: ",
+          g_prefix_error (error, _("%s: its statements ran but the revision was not recorded: "),
                           describe_lazily (&what, script));
           return FALSE;
         }
@@ -574,8 +580,8 @@ run_step_body (Run        *run,
 
           _strata_migrator_rollback (self);
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
-                       "%s: its statements ran but the revision was not recorded: "
-                       "the version table %s changed meanwhile to %s (expected %s)",
+                       _("%s: its statements ran but the revision was not recorded: "
+                         "the version table %s changed meanwhile to %s (expected %s)"),
                        describe_lazily (&what, script), self->version_table, found, expected);
           return FALSE;
         }
@@ -588,7 +594,7 @@ run_step_body (Run        *run,
       _strata_migrator_rollback (self);
       _strata_migrator_record_failure (self, step, started, local_error);
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  transactional ? "%s: " : "%s: its statements ran but the revision was not recorded: ",
+                                  transactional ? "%s: " : _("%s: its statements ran but the revision was not recorded: "),
                                   describe_lazily (&what, script));
       return FALSE;
     }
@@ -784,8 +790,8 @@ rebuild_has_a_table (StrataMigrator  *self,
     g_autofree char *what = strata_op_describe (op);
 
     g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED,
-                 "%s (%s) needs a table rebuild on SQLite, and the definition of table %s is not known "
-                 "from the migrations nor in the database",
+                 _("%s (%s) needs a table rebuild on SQLite, and the definition of table %s is not known "
+                   "from the migrations nor in the database"),
                  strata_op_get_name (op), what, table);
   }
   return FALSE;
@@ -849,7 +855,7 @@ strata_migrator_check_plan (StrataMigrator  *self,
                 {
                   g_autofree char *what = _strata_describe_revision (strata_step_get_script (step));
 
-                  g_prefix_error (&local_error, "%s: operation %u: ", what, j);
+                  g_prefix_error (&local_error, _("%s: operation %u: "), what, j);
                   g_clear_pointer (&statements, g_ptr_array_unref);
                   break;
                 }
@@ -881,7 +887,7 @@ strata_migrator_check_plan (StrataMigrator  *self,
       if (statements == NULL)
         {
           g_set_error (error, local_error->domain, local_error->code,
-                       "%s (found before running the plan: nothing was changed)", local_error->message);
+                       _("%s (found before running the plan: nothing was changed)"), local_error->message);
           return FALSE;
         }
     }
@@ -908,7 +914,7 @@ strata_migrator_run_internal (StrataMigrator  *self,
   if (self->running)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "a run is already under way on %s",
+                   _("a run is already under way on %s"),
                    strata_driver_get_display_url (self->driver));
       return FALSE;
     }
@@ -919,7 +925,7 @@ strata_migrator_run_internal (StrataMigrator  *self,
   if (g_cancellable_is_cancelled (cancellable))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_CANCELLED,
-                   "cancelled before revision %s",
+                   _("cancelled before revision %s"),
                    strata_step_get_revision (strata_plan_get_step (plan, 0)));
       return FALSE;
     }
@@ -930,7 +936,7 @@ strata_migrator_run_internal (StrataMigrator  *self,
                                                       &local_error)))
     {
       g_set_error (error, local_error->domain, local_error->code,
-                   "%s (found before running the plan: nothing was changed)", local_error->message);
+                   _("%s (found before running the plan: nothing was changed)"), local_error->message);
       return FALSE;
     }
   run.ops = ops;
@@ -973,7 +979,7 @@ strata_migrator_run_internal (StrataMigrator  *self,
       if (g_cancellable_is_cancelled (cancellable))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_CANCELLED,
-                       "cancelled before revision %s", strata_step_get_revision (step));
+                       _("cancelled before revision %s"), strata_step_get_revision (step));
           ret = FALSE;
           break;
         }
@@ -1211,6 +1217,7 @@ strata_migrator_class_init (StrataMigratorClass *klass)
    */
   /**
    * StrataMigrator::notice:
+   * @self: a #StrataMigrator
    * @step: the step
    * @text: what the run did on its own (one line)
    *

@@ -18,6 +18,7 @@
 #include "strata-plan.h"
 #include "strata-plan-file.h"
 #include "strata-script.h"
+#include "strata-i18n-private.h"
 
 #define FORMAT "strata-plan/1"
 
@@ -453,7 +454,7 @@ strata_plan_file_load (GFile   *file,
       g_strcmp0 (get_member_string (root, "format"), FORMAT) != 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                   "%s: not a plan written by “strata plan” (no \"format\": \"%s\")", shown, FORMAT);
+                   _("%s: not a plan written by “strata plan” (no \"format\": \"%s\")"), shown, FORMAT);
       return NULL;
     }
 
@@ -471,8 +472,8 @@ strata_plan_file_load (GFile   *file,
       !JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "inputs")))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                   "%s: a plan needs \"direction\", \"target\", \"inputs\" and \"hash\" "
-                   "(write it with “strata plan TARGET -o FILE”)", shown);
+                   _("%s: a plan needs \"direction\", \"target\", \"inputs\" and \"hash\" "
+                     "(write it with “strata plan TARGET -o FILE”)"), shown);
       return NULL;
     }
   self->direction = g_str_equal (direction, "upgrade") ? STRATA_DIRECTION_UP : STRATA_DIRECTION_DOWN;
@@ -491,6 +492,13 @@ strata_plan_file_load (GFile   *file,
   return g_steal_pointer (&self);
 }
 
+/**
+ * strata_plan_file_get_plan:
+ * @self: a #StrataPlanFile
+ *
+ * Returns: (transfer none) (nullable): the plan the file was read into, if
+ *   it was
+ */
 StrataPlan *
 strata_plan_file_get_plan (StrataPlanFile *self)
 {
@@ -532,12 +540,12 @@ strata_plan_file_verify (StrataPlanFile  *reviewed,
                          GError         **error)
 {
   static const char * const what[N_INPUTS] = {
-    "the dialect",
-    "the database (another database, schema or version table)",
-    "the database's revision (its version rows)",
-    "the migration files",
-    "the database's schema",
-    "the statements",
+    N_("the dialect"),
+    N_("the database (another database, schema or version table)"),
+    N_("the database's revision (its version rows)"),
+    N_("the migration files"),
+    N_("the database's schema"),
+    N_("the statements"),
   };
   g_autoptr(GString) changed = g_string_new (NULL);
 
@@ -550,14 +558,20 @@ strata_plan_file_verify (StrataPlanFile  *reviewed,
   for (guint i = 0; i < N_INPUTS; i++)
     if (g_strcmp0 (g_hash_table_lookup (reviewed->inputs, input_names[i]),
                    g_hash_table_lookup (now->inputs, input_names[i])) != 0)
-      g_string_append_printf (changed, "%s%s", changed->len ? ", " : "", what[i]);
+      g_string_append_printf (changed, "%s%s", changed->len ? ", " : "", _(what[i]));
 
   if (changed->len == 0)
-    g_string_append (changed, "the hash (the file was edited)");
+    g_string_append (changed, _("the hash (the file was edited)"));
 
-  g_set_error (error, STRATA_ERROR, STRATA_ERROR_DIFFERENCES,
-               "the plan no longer holds: %s changed since it was made%s%s; nothing was run "
-               "(make and review a new plan)",
-               changed->str, reviewed->created ? " at " : "", reviewed->created ? reviewed->created : "");
+  if (reviewed->created != NULL)
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_DIFFERENCES,
+                 _("the plan no longer holds: %s changed since it was made at %s; nothing was run "
+                   "(make and review a new plan)"),
+                 changed->str, reviewed->created);
+  else
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_DIFFERENCES,
+                 _("the plan no longer holds: %s changed since it was made; nothing was run "
+                   "(make and review a new plan)"),
+                 changed->str);
   return FALSE;
 }

@@ -18,6 +18,7 @@
 #include "strata-ops.h"
 #include "strata-script.h"
 #include "strata-stored-private.h"
+#include "strata-i18n-private.h"
 
 #define STORED_KEY "strata-stored-copy"
 
@@ -116,7 +117,7 @@ parse_stored (const char  *revision,
   g_autoptr(StrataScript) script = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *script_text = NULL;
-  g_autofree char *name = g_strdup_printf ("%s (the copy of %s stored when it was applied)", where, revision);
+  g_autofree char *name = g_strdup_printf (_("%s (the copy of %s stored when it was applied)"), where, revision);
   JsonObject *root;
   JsonNode *node;
 
@@ -322,7 +323,7 @@ strata_stored_dup_migrator (StrataMigrator  *migrator,
 
   if (!(graph = strata_graph_new (scripts, error)))
     {
-      g_prefix_error (error, "with the revisions stored in %s: ", strata_migrator_get_history_table (migrator));
+      g_prefix_error (error, _("with the revisions stored in %s: "), strata_migrator_get_history_table (migrator));
       return NULL;
     }
 

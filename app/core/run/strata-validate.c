@@ -15,7 +15,45 @@
 #include "strata-script.h"
 #include "strata-stored-private.h"
 #include "strata-validate.h"
+#include "strata-i18n-private.h"
 
+G_DEFINE_BOXED_TYPE (StrataValidateIssue, strata_validate_issue,
+                     strata_validate_issue_copy, strata_validate_issue_free)
+
+/**
+ * strata_validate_issue_copy:
+ * @issue: a #StrataValidateIssue
+ *
+ * Copies @issue.
+ *
+ * Returns: (transfer full): a copy of @issue
+ */
+StrataValidateIssue *
+strata_validate_issue_copy (const StrataValidateIssue *issue)
+{
+  StrataValidateIssue *copy;
+
+  g_return_val_if_fail (issue != NULL, NULL);
+
+  copy = g_new0 (StrataValidateIssue, 1);
+  copy->kind = issue->kind;
+  copy->revision = g_strdup (issue->revision);
+  copy->history_id = g_strdup (issue->history_id);
+  copy->when = g_strdup (issue->when);
+  copy->recorded_checksum = g_strdup (issue->recorded_checksum);
+  copy->file_checksum = g_strdup (issue->file_checksum);
+  copy->path = g_strdup (issue->path);
+  copy->message = g_strdup (issue->message);
+
+  return copy;
+}
+
+/**
+ * strata_validate_issue_free:
+ * @issue: (nullable): a #StrataValidateIssue
+ *
+ * Frees @issue.
+ */
 void
 strata_validate_issue_free (StrataValidateIssue *issue)
 {
@@ -135,10 +173,10 @@ strata_validate (StrataMigrator  *migrator,
 
           issue->history_id = g_strdup (value (history, i - 1, "id"));
           issue->when = g_strdup (value (history, i - 1, "started"));
-          issue->message = g_strdup_printf ("revision %s: a %s attempt (%s) at %s is in the history",
+          issue->message = g_strdup_printf (_("revision %s: a %s attempt (%s) at %s is in the history"),
                                             revision, outcome ? outcome : "unfinished",
                                             g_str_equal (direction, "down") ? "downgrade" : "upgrade",
-                                            issue->when ? issue->when : "an unknown time");
+                                            issue->when ? issue->when : _("an unknown time"));
           g_ptr_array_add (failed, issue);
           continue;
         }
@@ -171,8 +209,8 @@ strata_validate (StrataMigrator  *migrator,
       if (script == NULL || strata_stored_is_copy (script))
         {
           issue = issue_new (STRATA_VALIDATE_MISSING, revision, row);
-          issue->message = g_strdup_printf ("revision %s was applied at %s but has no file in the migrations folder",
-                                            revision, row->when ? row->when : "an unknown time");
+          issue->message = g_strdup_printf (_("revision %s was applied at %s but has no file in the migrations folder"),
+                                            revision, row->when ? row->when : _("an unknown time"));
           g_ptr_array_add (issues, issue);
           continue;
         }
@@ -185,10 +223,10 @@ strata_validate (StrataMigrator  *migrator,
       issue = issue_new (STRATA_VALIDATE_EDITED, revision, row);
       issue->file_checksum = g_strdup (strata_script_get_checksum (script));
       issue->path = strata_script_get_file (script) ? strata_display_path (strata_script_get_file (script)) : NULL;
-      issue->message = g_strdup_printf ("%s%srevision %s was edited after it was applied at %s "
-                                        "(checksum %.12s, applied as %.12s)",
+      issue->message = g_strdup_printf (_("%s%srevision %s was edited after it was applied at %s "
+                                          "(checksum %.12s, applied as %.12s)"),
                                         issue->path ? issue->path : "", issue->path ? ": " : "",
-                                        revision, row->when ? row->when : "an unknown time",
+                                        revision, row->when ? row->when : _("an unknown time"),
                                         issue->file_checksum, row->checksum);
       g_ptr_array_add (issues, issue);
     }
@@ -199,8 +237,8 @@ strata_validate (StrataMigrator  *migrator,
       {
         StrataValidateIssue *issue = issue_new (STRATA_VALIDATE_MISSING, heads[i], NULL);
 
-        issue->message = g_strdup_printf ("the version table holds revision %s, which has no file "
-                                          "in the migrations folder", heads[i]);
+        issue->message = g_strdup_printf (_("the version table holds revision %s, which has no file "
+                                            "in the migrations folder"), heads[i]);
         g_ptr_array_add (issues, issue);
       }
 
@@ -236,8 +274,8 @@ strata_validate_before_run (StrataMigrator  *migrator,
     return TRUE;
 
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_DIFFERENCES,
-               "%s; nothing was run: review the change, then “strata repair” records it "
-               "(or pass --no-validate)", edited->str);
+               _("%s; nothing was run: review the change, then “strata repair” records it "
+                 "(or pass --no-validate)"), edited->str);
   return FALSE;
 }
 
@@ -289,7 +327,7 @@ strata_repair (StrataMigrator  *migrator,
       if (result == NULL)
         {
           strata_driver_rollback (driver);
-          g_prefix_error (error, "repairing revision %s in %s: ", issue->revision,
+          g_prefix_error (error, _("repairing revision %s in %s: "), issue->revision,
                           strata_migrator_get_history_table (migrator));
           return FALSE;
         }

@@ -44,6 +44,9 @@ typedef struct
   char               *message;
 } StrataValidateIssue;
 
+#define STRATA_TYPE_VALIDATE_ISSUE (strata_validate_issue_get_type ())
+GType                strata_validate_issue_get_type (void) G_GNUC_CONST;
+StrataValidateIssue *strata_validate_issue_copy     (const StrataValidateIssue *issue);
 void       strata_validate_issue_free (StrataValidateIssue  *issue);
 const char *strata_validate_kind_to_string (StrataValidateKind kind);
 

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 
 #include "strata-type-map.h"
@@ -15,6 +17,7 @@
 #include "strata-sql-lexer-private.h"
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
+#include "strata-i18n-private.h"
 
 /* The phases of a diff's operations, in the order they run. */
 enum {
@@ -82,8 +85,8 @@ static void
 strata_diff_init (StrataDiff *self)
 {
   self->dialect = -1;
-  self->from_label = g_strdup ("the old model");
-  self->to_label = g_strdup ("the new model");
+  self->from_label = g_strdup (_("the old model"));
+  self->to_label = g_strdup (_("the new model"));
   self->renames = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < N_PHASES; i++)
     self->phases[i] = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_op_unref);
@@ -143,7 +146,7 @@ strata_diff_add_rename (StrataDiff  *self,
   if (eq == NULL || eq == spec || eq[1] == '\0')
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "--rename “%s”: write OLD=NEW for a table or TABLE.OLD=NEW for a column", spec);
+                   _("--rename “%s”: write OLD=NEW for a table or TABLE.OLD=NEW for a column"), spec);
       return FALSE;
     }
 
@@ -533,7 +536,7 @@ diff_columns (StrataDiff  *self,
 
       if (ca == NULL)
         {
-          difference (self, "column %s.%s: only in %s", table, strata_column_get_name (cb), self->to_label);
+          difference (self, _("column %s.%s: only in %s"), table, strata_column_get_name (cb), self->to_label);
           add_op (self, PHASE_COLUMNS, strata_op_new_add_column (table, cb));
           continue;
         }
@@ -556,8 +559,8 @@ diff_columns (StrataDiff  *self,
       if (strata_column_get_nullable (ca) != strata_column_get_nullable (cb))
         {
           g_string_append_printf (what, "; %s in %s, %s in %s",
-                                  strata_column_get_nullable (ca) ? "nullable" : "not null", self->from_label,
-                                  strata_column_get_nullable (cb) ? "nullable" : "not null", self->to_label);
+                                  strata_column_get_nullable (ca) ? _("nullable") : _("not null"), self->from_label,
+                                  strata_column_get_nullable (cb) ? _("nullable") : _("not null"), self->to_label);
           /* A primary key column's NOT NULL comes with the key. */
           if (!strata_column_get_primary_key (ca) && !strata_column_get_primary_key (cb))
             {
@@ -587,21 +590,21 @@ diff_columns (StrataDiff  *self,
           g_autofree char *warning = NULL;
 
           g_string_append_printf (what, "; %s%s in %s, %s%s in %s",
-                                  strata_column_get_primary_key (ca) ? "primary key" : "not in the primary key",
+                                  strata_column_get_primary_key (ca) ? _("primary key") : _("not in the primary key"),
                                   strata_column_get_autoincrement (ca) ? ", autoincrement" : "",
                                   self->from_label,
-                                  strata_column_get_primary_key (cb) ? "primary key" : "not in the primary key",
+                                  strata_column_get_primary_key (cb) ? _("primary key") : _("not in the primary key"),
                                   strata_column_get_autoincrement (cb) ? ", autoincrement" : "",
                                   self->to_label);
-          warning = g_strdup_printf ("column %s.%s: a change of primary key or autoincrement has no operation; "
-                                     "write it by hand (a new table and a copy of the rows)",
+          warning = g_strdup_printf (_("column %s.%s: a change of primary key or autoincrement has no operation; "
+                                       "write it by hand (a new table and a copy of the rows)"),
                                      table, strata_column_get_name (cb));
           g_ptr_array_add (self->warnings, g_steal_pointer (&warning));
         }
 
       if (what->len > 0)
         {
-          difference (self, "column %s.%s: %s", table, strata_column_get_name (cb), what->str + 2);
+          difference (self, _("column %s.%s: %s"), table, strata_column_get_name (cb), what->str + 2);
           if (op->type != NULL || op->nullable >= 0 || op->set_default)
             add_op (self, PHASE_COLUMNS, g_steal_pointer (&op));
         }
@@ -616,11 +619,11 @@ diff_columns (StrataDiff  *self,
       const char *na = strata_table_get_primary_key_name (a);
       const char *nb = strata_table_get_primary_key_name (b);
 
-      difference (self, "table %s: primary key named %s in %s, %s in %s", table,
-                  na ? na : "by the database", self->from_label, nb ? nb : "by the database", self->to_label);
+      difference (self, _("table %s: primary key named %s in %s, %s in %s"), table,
+                  na ? na : _("by the database"), self->from_label, nb ? nb : _("by the database"), self->to_label);
       g_ptr_array_add (self->warnings,
-                       g_strdup_printf ("table %s: renaming the primary key has no operation; "
-                                        "write it with an sql operation", table));
+                       g_strdup_printf (_("table %s: renaming the primary key has no operation; "
+                                          "write it with an sql operation"), table));
     }
 
   columns = strata_table_get_columns (a);
@@ -630,7 +633,7 @@ diff_columns (StrataDiff  *self,
 
       if (strata_table_lookup_column (b, strata_column_get_name (ca)) == NULL)
         {
-          difference (self, "column %s.%s: only in %s", table, strata_column_get_name (ca), self->from_label);
+          difference (self, _("column %s.%s: only in %s"), table, strata_column_get_name (ca), self->from_label);
           add_op (self, PHASE_DROP_COLUMNS, strata_op_new_drop_column (table, strata_column_get_name (ca)));
         }
     }
@@ -692,25 +695,25 @@ typedef struct
 
 static const PieceKind piece_kinds[] = {
   {
-    "index", strata_table_get_indexes, (LookupFunc)strata_table_lookup_index,
+    N_("index"), strata_table_get_indexes, (LookupFunc)strata_table_lookup_index,
     (NameFunc)strata_index_get_name, (EqualFunc)indexes_equal, (DescribeFunc)describe_index,
     strata_op_new_drop_index, (NewAddFunc)strata_op_new_create_index,
     PHASE_DROP_INDEXES, PHASE_ADD_CONSTRAINTS,
   },
   {
-    "unique constraint", strata_table_get_uniques, (LookupFunc)strata_table_lookup_unique,
+    N_("unique constraint"), strata_table_get_uniques, (LookupFunc)strata_table_lookup_unique,
     (NameFunc)strata_unique_get_name, (EqualFunc)uniques_equal, (DescribeFunc)describe_unique,
     strata_op_new_drop_constraint, (NewAddFunc)strata_op_new_add_unique,
     PHASE_DROP_INDEXES, PHASE_ADD_CONSTRAINTS,
   },
   {
-    "check constraint", strata_table_get_checks, (LookupFunc)strata_table_lookup_check,
+    N_("check constraint"), strata_table_get_checks, (LookupFunc)strata_table_lookup_check,
     (NameFunc)strata_check_get_name, (EqualFunc)checks_equal, (DescribeFunc)describe_check,
     strata_op_new_drop_constraint, (NewAddFunc)strata_op_new_add_check,
     PHASE_DROP_INDEXES, PHASE_ADD_CONSTRAINTS,
   },
   {
-    "foreign key", strata_table_get_foreign_keys, (LookupFunc)strata_table_lookup_foreign_key,
+    N_("foreign key"), strata_table_get_foreign_keys, (LookupFunc)strata_table_lookup_foreign_key,
     (NameFunc)strata_foreign_key_get_name, (EqualFunc)foreign_keys_equal, (DescribeFunc)describe_foreign_key,
     strata_op_new_drop_constraint, (NewAddFunc)strata_op_new_add_foreign_key,
     PHASE_DROP_FOREIGN_KEYS, PHASE_ADD_FOREIGN_KEYS,
@@ -786,7 +789,7 @@ diff_piece_kind (StrataDiff      *self,
 
       if (pb == NULL)
         {
-          difference (self, "%s %s on %s: only in %s", kind->what, name, table, self->from_label);
+          difference (self, _("%s %s on %s: only in %s"), _(kind->what), name, table, self->from_label);
           add_op (self, kind->drop_phase, kind->new_drop (table, name));
         }
       else if (!kind->equal (pa, pb))
@@ -794,7 +797,7 @@ diff_piece_kind (StrataDiff      *self,
           g_autofree char *da = kind->describe (pa);
           g_autofree char *db = kind->describe (pb);
 
-          difference (self, "%s %s on %s: %s in %s, %s in %s", kind->what, name, table,
+          difference (self, _("%s %s on %s: %s in %s, %s in %s"), _(kind->what), name, table,
                       da, self->from_label, db, self->to_label);
           add_op (self, kind->drop_phase, kind->new_drop (table, name));
           add_op (self, kind->add_phase, kind->new_add (table, pb));
@@ -813,7 +816,7 @@ diff_piece_kind (StrataDiff      *self,
 
       if (kind->lookup (a, name) == NULL)
         {
-          difference (self, "%s %s on %s: only in %s", kind->what, name, table, self->to_label);
+          difference (self, _("%s %s on %s: only in %s"), _(kind->what), name, table, self->to_label);
           add_op (self, kind->add_phase, kind->new_add (table, pb));
         }
     }
@@ -900,7 +903,7 @@ create_tables (StrataDiff  *self,
       GPtrArray *fks = strata_table_get_foreign_keys (table);
       g_autoptr(GPtrArray) later = g_ptr_array_new ();
 
-      difference (self, "table %s: only in %s", strata_table_get_name (table), self->to_label);
+      difference (self, _("table %s: only in %s"), strata_table_get_name (table), self->to_label);
 
       /* A foreign key can go in CREATE TABLE when what it references
        * exists by then; the others are added at the end. */
@@ -970,7 +973,7 @@ drop_tables (StrataDiff *self,
     {
       StrataTable *table = g_ptr_array_index (order, i - 1);
 
-      difference (self, "table %s: only in %s", strata_table_get_name (table), self->from_label);
+      difference (self, _("table %s: only in %s"), strata_table_get_name (table), self->from_label);
       add_op (self, PHASE_DROP_TABLES, strata_op_new_drop_table (strata_table_get_name (table)));
     }
 }
@@ -1005,18 +1008,18 @@ apply_renames (StrataDiff   *self,
             if (strata_model_lookup_table (work, old) == NULL)
               {
                 g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                             "--rename %s: there is no table %s in %s", spec, old, self->from_label);
+                             _("--rename %s: there is no table %s in %s"), spec, old, self->from_label);
                 return FALSE;
               }
             if (strata_model_lookup_table (self->to, new_name) == NULL)
               {
                 g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                             "--rename %s: there is no table %s in %s", spec, new_name, self->to_label);
+                             _("--rename %s: there is no table %s in %s"), spec, new_name, self->to_label);
                 return FALSE;
               }
             op = strata_op_new_rename_table (old, new_name);
             g_hash_table_insert (table_renames, g_strdup (old), g_strdup (new_name));
-            difference (self, "table %s: renamed to %s", old, new_name);
+            difference (self, _("table %s: renamed to %s"), old, new_name);
           }
         else
           {
@@ -1042,7 +1045,7 @@ apply_renames (StrataDiff   *self,
                 strata_table_lookup_column (source, column) == NULL)
               {
                 g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                             "--rename %s: there is no column %s.%s in %s", spec, table, column,
+                             _("--rename %s: there is no column %s.%s in %s"), spec, table, column,
                              self->from_label);
                 return FALSE;
               }
@@ -1050,7 +1053,7 @@ apply_renames (StrataDiff   *self,
                 strata_table_lookup_column (target, new_name) == NULL)
               {
                 g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                             "--rename %s: there is no column %s.%s in %s", spec, table, new_name,
+                             _("--rename %s: there is no column %s.%s in %s"), spec, table, new_name,
                              self->to_label);
                 return FALSE;
               }
@@ -1059,12 +1062,12 @@ apply_renames (StrataDiff   *self,
             op->table = g_strdup (table);
             op->column = g_strdup (column);
             op->new_name = g_strdup (new_name);
-            difference (self, "column %s.%s: renamed to %s", table, column, new_name);
+            difference (self, _("column %s.%s: renamed to %s"), table, column, new_name);
           }
 
         if (!strata_model_apply_op (work, op, error))
           {
-            g_prefix_error (error, "--rename %s: ", spec);
+            g_prefix_error (error, _("--rename %s: "), spec);
             return FALSE;
           }
         add_op (self, PHASE_RENAMES, g_steal_pointer (&op));
@@ -1118,7 +1121,7 @@ hint_renames (StrataDiff *self,
 
       if (best != NULL)
         g_ptr_array_add (self->hints,
-                         g_strdup_printf ("table %s may have been renamed to %s: --rename %s=%s",
+                         g_strdup_printf (_("table %s may have been renamed to %s: --rename %s=%s"),
                                           strata_table_get_name (a), strata_table_get_name (best),
                                           strata_table_get_name (a), strata_table_get_name (best)));
     }
@@ -1148,7 +1151,7 @@ hint_column_renames (StrataDiff  *self,
               types_equal (self, ca, cb))
             {
               g_ptr_array_add (self->hints,
-                               g_strdup_printf ("column %s.%s may have been renamed to %s: --rename %s.%s=%s",
+                               g_strdup_printf (_("column %s.%s may have been renamed to %s: --rename %s.%s=%s"),
                                                 strata_table_get_name (b), strata_column_get_name (ca),
                                                 strata_column_get_name (cb), strata_table_get_name (b),
                                                 strata_column_get_name (ca), strata_column_get_name (cb)));
@@ -1181,7 +1184,7 @@ diff_types (StrataDiff  *self,
 
       if (vb == NULL)
         {
-          difference (self, "enum type %s: only in %s", name, self->from_label);
+          difference (self, _("enum type %s: only in %s"), name, self->from_label);
           add_op (self, PHASE_DROP_TYPES, strata_op_new_drop_enum (name));
         }
       else if (!g_strv_equal (va, vb))
@@ -1190,14 +1193,14 @@ diff_types (StrataDiff  *self,
           g_autofree char *jb = g_strjoinv (", ", (char **)vb);
           gboolean only_added = TRUE;
 
-          difference (self, "enum type %s: (%s) in %s, (%s) in %s", name, ja, self->from_label, jb, self->to_label);
+          difference (self, _("enum type %s: (%s) in %s, (%s) in %s"), name, ja, self->from_label, jb, self->to_label);
           for (guint j = 0; va[j] != NULL; j++)
             only_added &= g_strv_contains (vb, va[j]);
           if (!only_added)
             {
               g_ptr_array_add (self->warnings,
-                               g_strdup_printf ("enum type %s: removing or renaming values has no operation here; "
-                                                "write alter_enum rename_value, or an sql operation", name));
+                               g_strdup_printf (_("enum type %s: removing or renaming values has no operation here; "
+                                                  "write alter_enum rename_value, or an sql operation"), name));
               continue;
             }
           /* New values, each after the one before it. */
@@ -1224,7 +1227,7 @@ diff_types (StrataDiff  *self,
 
       if (strata_model_lookup_enum (a, name) == NULL)
         {
-          difference (self, "enum type %s: only in %s", name, self->to_label);
+          difference (self, _("enum type %s: only in %s"), name, self->to_label);
           add_op (self, PHASE_CREATE_TYPES, strata_op_new_create_enum (name, strata_model_lookup_enum (b, name)));
         }
     }
@@ -1238,11 +1241,11 @@ diff_types (StrataDiff  *self,
       strata_model_lookup_sequence (a, name, &sa, &ia);
       if (!strata_model_lookup_sequence (b, name, &sb, &ib))
         {
-          difference (self, "sequence %s: only in %s", name, self->from_label);
+          difference (self, _("sequence %s: only in %s"), name, self->from_label);
           add_op (self, PHASE_DROP_TYPES, strata_op_new_drop_sequence (name));
         }
       else if (ia != ib)
-        difference (self, "sequence %s: increment %" G_GINT64_FORMAT " in %s, %" G_GINT64_FORMAT " in %s",
+        difference (self, _("sequence %s: increment %" PRId64 " in %s, %" PRId64 " in %s"),
                     name, ia, self->from_label, ib, self->to_label);
     }
 
@@ -1255,7 +1258,7 @@ diff_types (StrataDiff  *self,
       if (!strata_model_lookup_sequence (a, name, NULL, NULL))
         {
           strata_model_lookup_sequence (b, name, &start, &increment);
-          difference (self, "sequence %s: only in %s", name, self->to_label);
+          difference (self, _("sequence %s: only in %s"), name, self->to_label);
           add_op (self, PHASE_CREATE_TYPES, strata_op_new_create_sequence (name, start, increment));
         }
     }

@@ -24,6 +24,7 @@
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
 #include "strata-sql-lexer-private.h"
+#include "strata-i18n-private.h"
 
 G_DEFINE_BOXED_TYPE (StrataLintFinding, strata_lint_finding, strata_lint_finding_copy, strata_lint_finding_free)
 
@@ -134,11 +135,11 @@ locking_text (int         dialect,
               const char *sqlite)
 {
   if (dialect == LINT_ALL_DIALECTS && pg != NULL && sqlite != NULL)
-    return g_strdup_printf ("%s on PostgreSQL; %s on SQLite", pg, sqlite);
+    return g_strdup_printf (_("%s on PostgreSQL; %s on SQLite"), pg, sqlite);
   if (on_pg (dialect) && pg != NULL)
-    return dialect == LINT_ALL_DIALECTS ? g_strdup_printf ("%s on PostgreSQL", pg) : g_strdup (pg);
+    return dialect == LINT_ALL_DIALECTS ? g_strdup_printf (_("%s on PostgreSQL"), pg) : g_strdup (pg);
   if (on_sqlite (dialect) && sqlite != NULL)
-    return dialect == LINT_ALL_DIALECTS ? g_strdup_printf ("%s on SQLite", sqlite) : g_strdup (sqlite);
+    return dialect == LINT_ALL_DIALECTS ? g_strdup_printf (_("%s on SQLite"), sqlite) : g_strdup (sqlite);
   return NULL;
 }
 
@@ -220,14 +221,14 @@ lint_alter_column (GPtrArray   *findings,
       if (!type_change_is_widening (before, op->type))
         {
           add (findings, STRATA_LINT_DESTRUCTIVE, index, op,
-               "a narrower or different type can truncate or change values");
+               _("a narrower or different type can truncate or change values"));
           add (findings, STRATA_LINT_DATA_DEPENDENT, index, op,
-               "fails if a value of %s.%s does not convert to the new type", op->table, op->column);
+               _("fails if a value of %s.%s does not convert to the new type"), op->table, op->column);
         }
       {
-        g_autofree char *pg = g_strdup_printf ("rewrites table %s under an exclusive lock (reads and writes wait)",
+        g_autofree char *pg = g_strdup_printf (_("rewrites table %s under an exclusive lock (reads and writes wait)"),
                                                op->table);
-        g_autofree char *sqlite = g_strdup_printf ("rebuilds table %s (every row is copied)", op->table);
+        g_autofree char *sqlite = g_strdup_printf (_("rebuilds table %s (every row is copied)"), op->table);
 
         add_locking (findings, dialect, index, op, pg, sqlite);
       }
@@ -235,17 +236,17 @@ lint_alter_column (GPtrArray   *findings,
 
   if (op->nullable == 0)
     {
-      g_autofree char *pg = g_strdup_printf ("scans table %s under an exclusive lock", op->table);
-      g_autofree char *sqlite = g_strdup_printf ("rebuilds table %s (every row is copied)", op->table);
+      g_autofree char *pg = g_strdup_printf (_("scans table %s under an exclusive lock"), op->table);
+      g_autofree char *sqlite = g_strdup_printf (_("rebuilds table %s (every row is copied)"), op->table);
 
       add (findings, STRATA_LINT_DATA_DEPENDENT, index, op,
-           "fails if %s.%s holds NULL in any row; fill them in first (an update or a default)",
+           _("fails if %s.%s holds NULL in any row; fill them in first (an update or a default)"),
            op->table, op->column);
       add_locking (findings, dialect, index, op, pg, sqlite);
     }
   else if (op->nullable == 1 || op->set_default)
     {
-      g_autofree char *sqlite = g_strdup_printf ("rebuilds table %s (every row is copied)", op->table);
+      g_autofree char *sqlite = g_strdup_printf (_("rebuilds table %s (every row is copied)"), op->table);
 
       add_locking (findings, dialect, index, op, NULL, sqlite);
     }
@@ -312,17 +313,17 @@ expression_problem_as (const char        *expr,
       switch (token.kind)
         {
         case STRATA_SQL_TOKEN_END:
-          return depth > 0 ? "a “(” that is never closed" : NULL;
+          return depth > 0 ? _("a “(” that is never closed") : NULL;
 
         case STRATA_SQL_TOKEN_STRING:
         case STRATA_SQL_TOKEN_QUOTED_NAME:
           if ((gsize)(p - probe) > len)
-            return *token.start == '$' ? "a dollar quote that is never closed"
-                                       : "a quote that is never closed";
+            return *token.start == '$' ? _("a dollar quote that is never closed")
+                                       : _("a quote that is never closed");
           break;
 
         case STRATA_SQL_TOKEN_COMMENT:
-          return token.start[0] == '-' ? "a comment (“--”), which hides what follows it"
+          return token.start[0] == '-' ? _("a comment (“--”), which hides what follows it")
                                        : "a comment (“/*”), which hides what follows it";
 
         case STRATA_SQL_TOKEN_SYMBOL:
@@ -377,10 +378,14 @@ lint_expression (GPtrArray  *findings,
   const char *engine;
   const char *problem = expression_problem (expr, &engine);
 
-  if (problem != NULL)
+  if (problem != NULL && engine != NULL)
     add (findings, STRATA_LINT_DESTRUCTIVE, index, op,
-         "%s may hide a second statement%s%s: it holds %s; an expression must be one SQL expression",
-         what, engine != NULL ? " when read by " : "", engine != NULL ? engine : "", problem);
+         _("%s may hide a second statement when read by %s: it holds %s; an expression must be one SQL expression"),
+         what, engine, problem);
+  else if (problem != NULL)
+    add (findings, STRATA_LINT_DESTRUCTIVE, index, op,
+         _("%s may hide a second statement: it holds %s; an expression must be one SQL expression"),
+         what, problem);
 }
 
 static void
@@ -396,7 +401,7 @@ lint_table_expressions (GPtrArray   *findings,
   for (guint i = 0; i < columns->len; i++)
     {
       StrataColumn *column = g_ptr_array_index (columns, i);
-      g_autofree char *what = g_strdup_printf ("the default of %s.%s", strata_table_get_name (table),
+      g_autofree char *what = g_strdup_printf (_("the default of %s.%s"), strata_table_get_name (table),
                                                strata_column_get_name (column));
 
       lint_expression (findings, index, op, what, strata_column_get_default (column));
@@ -411,7 +416,7 @@ lint_table_expressions (GPtrArray   *findings,
   for (guint i = 0; indexes != NULL && i < indexes->len; i++)
     {
       StrataIndex *ix = g_ptr_array_index (indexes, i);
-      g_autofree char *what = g_strdup_printf ("the where of index %s", strata_index_get_name (ix));
+      g_autofree char *what = g_strdup_printf (_("the where of index %s"), strata_index_get_name (ix));
 
       lint_expression (findings, index, op, what, strata_index_get_where (ix));
     }
@@ -431,7 +436,7 @@ lint_expressions (GPtrArray *findings,
 
     case STRATA_OP_ADD_COLUMN:
       {
-        g_autofree char *what = g_strdup_printf ("the default of %s.%s", op->table,
+        g_autofree char *what = g_strdup_printf (_("the default of %s.%s"), op->table,
                                                  strata_column_get_name (op->column_def));
 
         lint_expression (findings, index, op, what, strata_column_get_default (op->column_def));
@@ -440,8 +445,8 @@ lint_expressions (GPtrArray *findings,
 
     case STRATA_OP_ALTER_COLUMN:
       {
-        g_autofree char *what = g_strdup_printf ("the default of %s.%s", op->table, op->column);
-        g_autofree char *using = g_strdup_printf ("the using of %s.%s", op->table, op->column);
+        g_autofree char *what = g_strdup_printf (_("the default of %s.%s"), op->table, op->column);
+        g_autofree char *using = g_strdup_printf (_("the using of %s.%s"), op->table, op->column);
 
         if (op->set_default)
           lint_expression (findings, index, op, what, op->default_expr);
@@ -451,7 +456,7 @@ lint_expressions (GPtrArray *findings,
 
     case STRATA_OP_CREATE_INDEX:
       {
-        g_autofree char *what = g_strdup_printf ("the where of index %s", op->name);
+        g_autofree char *what = g_strdup_printf (_("the where of index %s"), op->name);
 
         lint_expression (findings, index, op, what, strata_index_get_where (op->index));
       }
@@ -519,9 +524,9 @@ lint_ops (GPtrArray   *ops,
              * change existing tables. Say where they differ instead. */
             if (key != NULL)
               add (findings, STRATA_LINT_DIALECT_DEPENDENT, i, op,
-                   "%s.%s is an integer primary key without \"autoincrement\": SQLite numbers rows that leave "
-                   "it out (a rowid alias), PostgreSQL refuses them (NOT NULL, no default); "
-                   "give \"autoincrement\": true, or always insert the ids",
+                   _("%s.%s is an integer primary key without \"autoincrement\": SQLite numbers rows that leave "
+                     "it out (a rowid alias), PostgreSQL refuses them (NOT NULL, no default); "
+                     "give \"autoincrement\": true, or always insert the ids"),
                    op->table, strata_column_get_name (key));
           }
           break;
@@ -529,20 +534,20 @@ lint_ops (GPtrArray   *ops,
         case STRATA_OP_DROP_TABLE:
           if (!is_new)
             add (findings, STRATA_LINT_DESTRUCTIVE, i, op,
-                 "deletes table %s and all its rows; a downgrade recreates the table empty", op->table);
+                 _("deletes table %s and all its rows; a downgrade recreates the table empty"), op->table);
           break;
 
         case STRATA_OP_DROP_COLUMN:
           if (!is_new)
             add (findings, STRATA_LINT_DESTRUCTIVE, i, op,
-                 "deletes the values of %s.%s; a downgrade brings the column back empty",
+                 _("deletes the values of %s.%s; a downgrade brings the column back empty"),
                  op->table, op->column);
           break;
 
         case STRATA_OP_RENAME_TABLE:
           if (!is_new)
             add (findings, STRATA_LINT_LOCKING, i, op,
-                 "code that still uses the name %s fails from now on; deploy the code that uses %s with it",
+                 _("code that still uses the name %s fails from now on; deploy the code that uses %s with it"),
                  op->table, op->new_name);
           if (is_new)
             g_hash_table_add (created, g_strdup (op->new_name));
@@ -557,39 +562,39 @@ lint_ops (GPtrArray   *ops,
           if (!is_new && !strata_column_get_nullable (op->column_def) &&
               !strata_column_has_default (op->column_def))
             add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
-                 "a NOT NULL column without a default fails if table %s has rows", op->table);
+                 _("a NOT NULL column without a default fails if table %s has rows"), op->table);
           break;
 
         case STRATA_OP_CREATE_INDEX:
           if (!is_new && !op->concurrently && on_pg (dialect))
             add (findings, STRATA_LINT_LOCKING, i, op,
-                 "blocks writes to %s while the index builds%s; "
-                 "\"concurrently\": true in a migration with \"transactional\": false avoids that",
-                 op->table, dialect == LINT_ALL_DIALECTS ? " on PostgreSQL" : "");
+                 _("blocks writes to %s while the index builds%s; "
+                   "\"concurrently\": true in a migration with \"transactional\": false avoids that"),
+                 op->table, dialect == LINT_ALL_DIALECTS ? _(" on PostgreSQL") : "");
           if (!is_new && strata_index_get_unique (op->index))
             add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
-                 "fails if %s already holds duplicates", op->table);
+                 _("fails if %s already holds duplicates"), op->table);
           break;
 
         case STRATA_OP_ADD_UNIQUE:
           if (!is_new)
             {
-              g_autofree char *sqlite = g_strdup_printf ("rebuilds %s (every row is copied)", op->table);
+              g_autofree char *sqlite = g_strdup_printf (_("rebuilds %s (every row is copied)"), op->table);
 
               add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
-                   "fails if %s already holds duplicates", op->table);
-              add_locking (findings, dialect, i, op, "builds an index under an exclusive lock", sqlite);
+                   _("fails if %s already holds duplicates"), op->table);
+              add_locking (findings, dialect, i, op, _("builds an index under an exclusive lock"), sqlite);
             }
           break;
 
         case STRATA_OP_ADD_CHECK:
           if (!is_new)
             {
-              g_autofree char *pg = g_strdup_printf ("scans %s under an exclusive lock", op->table);
-              g_autofree char *sqlite = g_strdup_printf ("rebuilds %s (every row is copied)", op->table);
+              g_autofree char *pg = g_strdup_printf (_("scans %s under an exclusive lock"), op->table);
+              g_autofree char *sqlite = g_strdup_printf (_("rebuilds %s (every row is copied)"), op->table);
 
               add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
-                   "fails if a row of %s does not satisfy %s", op->table, strata_check_get_expression (op->check));
+                   _("fails if a row of %s does not satisfy %s"), op->table, strata_check_get_expression (op->check));
               add_locking (findings, dialect, i, op, pg, sqlite);
             }
           break;
@@ -597,12 +602,12 @@ lint_ops (GPtrArray   *ops,
         case STRATA_OP_ADD_FOREIGN_KEY:
           if (!is_new)
             {
-              g_autofree char *pg = g_strdup_printf ("scans %s and locks %s against writes", op->table,
+              g_autofree char *pg = g_strdup_printf (_("scans %s and locks %s against writes"), op->table,
                                                      strata_foreign_key_get_references (op->foreign_key));
-              g_autofree char *sqlite = g_strdup_printf ("rebuilds %s (every row is copied)", op->table);
+              g_autofree char *sqlite = g_strdup_printf (_("rebuilds %s (every row is copied)"), op->table);
 
               add (findings, STRATA_LINT_DATA_DEPENDENT, i, op,
-                   "fails if a row of %s references a missing row of %s", op->table,
+                   _("fails if a row of %s references a missing row of %s"), op->table,
                    strata_foreign_key_get_references (op->foreign_key));
               add_locking (findings, dialect, i, op, pg, sqlite);
             }
@@ -611,7 +616,7 @@ lint_ops (GPtrArray   *ops,
         case STRATA_OP_DROP_CONSTRAINT:
           if (!is_new)
             {
-              g_autofree char *sqlite = g_strdup_printf ("rebuilds table %s (every row is copied)", op->table);
+              g_autofree char *sqlite = g_strdup_printf (_("rebuilds table %s (every row is copied)"), op->table);
 
               add_locking (findings, dialect, i, op, NULL, sqlite);
             }
@@ -620,16 +625,16 @@ lint_ops (GPtrArray   *ops,
         case STRATA_OP_INSERT:
           if (!has_downgrade)
             add (findings, STRATA_LINT_IRREVERSIBLE, i, op,
-                 "inserted rows are not deleted by a computed downgrade; write a \"downgrade\"");
+                 _("inserted rows are not deleted by a computed downgrade; write a \"downgrade\""));
           break;
 
         case STRATA_OP_SQL:
           if ((on_sqlite (dialect) && sql_drops_data (op->sql[STRATA_DIALECT_SQLITE])) ||
               (on_pg (dialect) && sql_drops_data (op->sql[STRATA_DIALECT_POSTGRESQL])))
-            add (findings, STRATA_LINT_DESTRUCTIVE, i, op, "the SQL drops, deletes or truncates");
+            add (findings, STRATA_LINT_DESTRUCTIVE, i, op, _("the SQL drops, deletes or truncates"));
           if (!has_downgrade && !op->has_reverse)
             add (findings, STRATA_LINT_IRREVERSIBLE, i, op,
-                 "raw SQL without \"reverse\" cannot be undone; give \"reverse\" or a \"downgrade\"");
+                 _("raw SQL without \"reverse\" cannot be undone; give \"reverse\" or a \"downgrade\""));
           break;
 
         case STRATA_OP_DROP_INDEX:
@@ -672,6 +677,19 @@ strata_lint_ops (GPtrArray   *ops,
   return lint_ops (ops, state, has_downgrade, LINT_ALL_DIALECTS, FALSE);
 }
 
+/**
+ * strata_lint_ops_for_dialect:
+ * @ops: (element-type StrataOp): the operations
+ * @state: (nullable): the schema before them (not changed)
+ * @has_downgrade: whether the revision has a downgrade of its own
+ * @dialect: the dialect whose findings are wanted
+ *
+ * strata_lint_ops() for one dialect: what happens there only (an index
+ * build locks on PostgreSQL, a table rebuild copies rows on SQLite, raw
+ * SQL is read in that dialect's text).
+ *
+ * Returns: (transfer full) (element-type StrataLintFinding): the findings
+ */
 GPtrArray *
 strata_lint_ops_for_dialect (GPtrArray     *ops,
                              StrataModel   *state,
@@ -686,10 +704,16 @@ strata_lint_ops_for_dialect (GPtrArray     *ops,
 
 /**
  * strata_lint_ops_advance:
+ * @ops: (element-type StrataOp): the operations
+ * @state: the schema before them; it becomes the schema after them
+ * @has_downgrade: whether the revision has a downgrade of its own
+ * @dialect: the dialect whose findings are wanted
  *
  * strata_lint_ops_for_dialect() on @state itself: @state becomes the
  * schema after @ops. Linting a long plan step by step this way replays each
  * step once, instead of the whole plan up to every step.
+ *
+ * Returns: (transfer full) (element-type StrataLintFinding): the findings
  */
 GPtrArray *
 strata_lint_ops_advance (GPtrArray     *ops,

@@ -21,6 +21,7 @@
 #include "strata-sql-lexer-private.h"
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
+#include "strata-i18n-private.h"
 
 /* Identifiers inside SQL expressions {{{ */
 
@@ -390,7 +391,7 @@ validate_table (StrataTable  *table,
   g_autoptr(GError) local_error = NULL;
 
   if (!strata_table_validate (table, &local_error))
-    return mismatch (error, op, "table %s would be invalid: %s",
+    return mismatch (error, op, _("table %s would be invalid: %s"),
                      strata_table_get_name (table), local_error->message);
 
   return TRUE;
@@ -452,16 +453,16 @@ apply_alter_column (StrataModel  *self,
   StrataColumn *column;
 
   if (!(table = writable_table (self, op->table)))
-    return mismatch (error, op, "there is no table %s", op->table);
+    return mismatch (error, op, _("there is no table %s"), op->table);
   if (!(column = strata_table_lookup_column (table, op->column)))
-    return mismatch (error, op, "table %s has no column %s", op->table, op->column);
+    return mismatch (error, op, _("table %s has no column %s"), op->table, op->column);
 
   if (op->type != NULL)
     strata_column_set_data_type (column, op->type);
   if (op->nullable >= 0)
     {
       if (op->nullable && strata_column_get_primary_key (column))
-        return mismatch (error, op, "a primary key column cannot be nullable");
+        return mismatch (error, op, _("a primary key column cannot be nullable"));
       strata_column_set_nullable (column, op->nullable);
     }
   if (op->set_default)
@@ -470,7 +471,7 @@ apply_alter_column (StrataModel  *self,
   if (op->new_name != NULL && !g_str_equal (op->new_name, op->column))
     {
       if (strata_table_lookup_column (table, op->new_name) != NULL)
-        return mismatch (error, op, "table %s already has a column %s", op->table, op->new_name);
+        return mismatch (error, op, _("table %s already has a column %s"), op->table, op->new_name);
 
       table_rename_column (table, op->column, op->new_name);
       rename_references (self, op->table, NULL, op->column, op->new_name);
@@ -488,11 +489,11 @@ apply_drop_column (StrataModel  *self,
   GPtrArray *items;
 
   if (!(table = writable_table (self, op->table)))
-    return mismatch (error, op, "there is no table %s", op->table);
+    return mismatch (error, op, _("there is no table %s"), op->table);
   if (!strata_table_remove_column (table, op->column))
-    return mismatch (error, op, "table %s has no column %s", op->table, op->column);
+    return mismatch (error, op, _("table %s has no column %s"), op->table, op->column);
   if (strata_table_get_columns (table)->len == 0)
-    return mismatch (error, op, "it is the last column of table %s; drop the table instead", op->table);
+    return mismatch (error, op, _("it is the last column of table %s; drop the table instead"), op->table);
 
   /* As PostgreSQL does: indexes and constraints that involve the column go
    * with it. */
@@ -621,15 +622,15 @@ apply_alter_enum (StrataModel  *self,
   gboolean found = FALSE;
 
   if (values == NULL)
-    return mismatch (error, op, "there is no enum type %s", op->name);
+    return mismatch (error, op, _("there is no enum type %s"), op->name);
 
   if (op->new_value != NULL ? !g_strv_contains (values, op->value) : g_strv_contains (values, op->value))
-    return mismatch (error, op, "enum type %s %s the value '%s'", op->name,
-                     op->new_value != NULL ? "has no" : "already has", op->value);
+    return mismatch (error, op, _("enum type %s %s the value '%s'"), op->name,
+                     op->new_value != NULL ? _("has no") : _("already has"), op->value);
   if (op->new_value != NULL && g_strv_contains (values, op->new_value))
-    return mismatch (error, op, "enum type %s already has the value '%s'", op->name, op->new_value);
+    return mismatch (error, op, _("enum type %s already has the value '%s'"), op->name, op->new_value);
   if (anchor != NULL && !g_strv_contains (values, anchor))
-    return mismatch (error, op, "enum type %s has no value '%s'", op->name, anchor);
+    return mismatch (error, op, _("enum type %s has no value '%s'"), op->name, anchor);
 
   for (guint i = 0; values[i] != NULL; i++)
     {
@@ -735,8 +736,8 @@ names_differ (GError     **error,
               const char  *written,
               const char  *existing)
 {
-  return mismatch (error, op, "%s “%s” differs only in case from the existing %s “%s”: names are exact "
-                   "(SQLite would take them for one, PostgreSQL for two); write “%s”",
+  return mismatch (error, op, _("%s “%s” differs only in case from the existing %s “%s”: names are exact "
+                     "(SQLite would take them for one, PostgreSQL for two); write “%s”"),
                    kind, written, kind, existing, existing);
 }
 
@@ -864,14 +865,14 @@ strata_model_apply_op (StrataModel  *self,
         g_autoptr(StrataTable) copy = NULL;
 
         if (strata_model_lookup_table (self, op->table) != NULL)
-          return mismatch (error, op, "table %s already exists", op->table);
+          return mismatch (error, op, _("table %s already exists"), op->table);
 
         copy = strata_table_copy (op->definition);
         {
           const char *missing = NULL;
 
           if (!resolve_enum_columns (self, copy, NULL, &missing))
-            return mismatch (error, op, "there is no enum type %s", missing);
+            return mismatch (error, op, _("there is no enum type %s"), missing);
         }
         strata_model_add_table (self, copy);
         return TRUE;
@@ -879,14 +880,14 @@ strata_model_apply_op (StrataModel  *self,
 
     case STRATA_OP_DROP_TABLE:
       if (!strata_model_remove_table (self, op->table))
-        return mismatch (error, op, "there is no table %s", op->table);
+        return mismatch (error, op, _("there is no table %s"), op->table);
       return TRUE;
 
     case STRATA_OP_RENAME_TABLE:
       if (!(table = writable_table (self, op->table)))
-        return mismatch (error, op, "there is no table %s", op->table);
+        return mismatch (error, op, _("there is no table %s"), op->table);
       if (!g_str_equal (op->table, op->new_name) && strata_model_lookup_table (self, op->new_name) != NULL)
-        return mismatch (error, op, "table %s already exists", op->new_name);
+        return mismatch (error, op, _("table %s already exists"), op->new_name);
 
       strata_table_set_name (table, op->new_name);
       _strata_model_forget_names (self);
@@ -914,9 +915,9 @@ strata_model_apply_op (StrataModel  *self,
         g_autoptr(StrataColumn) column = NULL;
 
         if (!(table = writable_table (self, op->table)))
-          return mismatch (error, op, "there is no table %s", op->table);
+          return mismatch (error, op, _("there is no table %s"), op->table);
         if (strata_table_lookup_column (table, strata_column_get_name (op->column_def)) != NULL)
-          return mismatch (error, op, "table %s already has a column %s",
+          return mismatch (error, op, _("table %s already has a column %s"),
                            op->table, strata_column_get_name (op->column_def));
 
         column = strata_column_copy (op->column_def);
@@ -926,7 +927,7 @@ strata_model_apply_op (StrataModel  *self,
 
           if (!resolve_enum_columns (self, table, strata_data_type_get_enum (strata_column_get_data_type (column)),
                                      &missing))
-            return mismatch (error, op, "there is no enum type %s", missing);
+            return mismatch (error, op, _("there is no enum type %s"), missing);
         }
         return validate_table (table, op, error);
       }
@@ -939,17 +940,17 @@ strata_model_apply_op (StrataModel  *self,
 
     case STRATA_OP_CREATE_INDEX:
       if (find_index (self, NULL, op->name, NULL) != NULL)
-        return mismatch (error, op, "an index %s already exists", op->name);
+        return mismatch (error, op, _("an index %s already exists"), op->name);
       if (!(table = writable_table (self, op->table)))
-        return mismatch (error, op, "there is no table %s", op->table);
+        return mismatch (error, op, _("there is no table %s"), op->table);
       strata_table_add_index (table, op->index);
       return validate_table (table, op, error);
 
     case STRATA_OP_DROP_INDEX:
       if (!(table = find_index (self, op->table, op->name, NULL)))
         return op->table != NULL
-               ? mismatch (error, op, "table %s has no index %s", op->table, op->name)
-               : mismatch (error, op, "there is no index %s", op->name);
+               ? mismatch (error, op, _("table %s has no index %s"), op->table, op->name)
+               : mismatch (error, op, _("there is no index %s"), op->name);
       table = writable_table (self, strata_table_get_name (table));
       strata_table_remove_index (table, op->name);
       return TRUE;
@@ -958,9 +959,9 @@ strata_model_apply_op (StrataModel  *self,
     case STRATA_OP_ADD_UNIQUE:
     case STRATA_OP_ADD_CHECK:
       if (!(table = writable_table (self, op->table)))
-        return mismatch (error, op, "there is no table %s", op->table);
+        return mismatch (error, op, _("there is no table %s"), op->table);
       if (constraint_name_taken (table, op->name))
-        return mismatch (error, op, "table %s already has a constraint %s", op->table, op->name);
+        return mismatch (error, op, _("table %s already has a constraint %s"), op->table, op->name);
 
       if (op->kind == STRATA_OP_ADD_FOREIGN_KEY)
         {
@@ -969,10 +970,10 @@ strata_model_apply_op (StrataModel  *self,
           const char * const *ref_columns = strata_foreign_key_get_ref_columns (op->foreign_key);
 
           if (target == NULL)
-            return mismatch (error, op, "there is no table %s", references);
+            return mismatch (error, op, _("there is no table %s"), references);
           for (guint i = 0; ref_columns[i] != NULL; i++)
             if (strata_table_lookup_column (target, ref_columns[i]) == NULL)
-              return mismatch (error, op, "table %s has no column %s", references, ref_columns[i]);
+              return mismatch (error, op, _("table %s has no column %s"), references, ref_columns[i]);
 
           strata_table_add_foreign_key (table, op->foreign_key);
         }
@@ -985,16 +986,16 @@ strata_model_apply_op (StrataModel  *self,
 
     case STRATA_OP_DROP_CONSTRAINT:
       if (!(table = strata_model_lookup_table (self, op->table)))
-        return mismatch (error, op, "there is no table %s", op->table);
+        return mismatch (error, op, _("there is no table %s"), op->table);
       if (!constraint_name_taken (table, op->name))
-        return mismatch (error, op, "table %s has no constraint %s", op->table, op->name);
+        return mismatch (error, op, _("table %s has no constraint %s"), op->table, op->name);
       table = writable_table (self, op->table);
       strata_table_remove_constraint (table, op->name);
       return TRUE;
 
     case STRATA_OP_INSERT:
       if (strata_model_lookup_table (self, op->table) == NULL)
-        return mismatch (error, op, "there is no table %s", op->table);
+        return mismatch (error, op, _("there is no table %s"), op->table);
       return TRUE;
 
     case STRATA_OP_SQL:
@@ -1002,7 +1003,7 @@ strata_model_apply_op (StrataModel  *self,
 
     case STRATA_OP_CREATE_ENUM:
       if (strata_model_lookup_enum (self, op->name) != NULL)
-        return mismatch (error, op, "enum type %s already exists", op->name);
+        return mismatch (error, op, _("enum type %s already exists"), op->name);
       strata_model_set_enum (self, op->name, (const char * const *)op->values);
       return TRUE;
 
@@ -1011,10 +1012,10 @@ strata_model_apply_op (StrataModel  *self,
         g_autoptr(GPtrArray) users = NULL;
 
         if (strata_model_lookup_enum (self, op->name) == NULL)
-          return mismatch (error, op, "there is no enum type %s", op->name);
+          return mismatch (error, op, _("there is no enum type %s"), op->name);
         users = tables_using_enum (self, op->name);
         if (users->len > 0)
-          return mismatch (error, op, "table %s still has a column of enum type %s",
+          return mismatch (error, op, _("table %s still has a column of enum type %s"),
                            (const char *)g_ptr_array_index (users, 0), op->name);
         strata_model_remove_enum (self, op->name);
         return TRUE;
@@ -1027,7 +1028,7 @@ strata_model_apply_op (StrataModel  *self,
       if (strata_model_get_dialect (self) == STRATA_DIALECT_SQLITE)
         return TRUE;
       if (strata_model_lookup_sequence (self, op->name, NULL, NULL))
-        return mismatch (error, op, "sequence %s already exists", op->name);
+        return mismatch (error, op, _("sequence %s already exists"), op->name);
       strata_model_add_sequence (self, op->name, op->start, op->increment);
       return TRUE;
 
@@ -1035,7 +1036,7 @@ strata_model_apply_op (StrataModel  *self,
       if (strata_model_get_dialect (self) == STRATA_DIALECT_SQLITE)
         return TRUE;
       if (!strata_model_remove_sequence (self, op->name))
-        return mismatch (error, op, "there is no sequence %s", op->name);
+        return mismatch (error, op, _("there is no sequence %s"), op->name);
       return TRUE;
 
     default:
@@ -1156,7 +1157,7 @@ invert_one (StrataModel  *state,
     case STRATA_OP_DROP_TABLE:
       if (table == NULL)
         {
-          mismatch (error, op, "there is no table %s", op->table);
+          mismatch (error, op, _("there is no table %s"), op->table);
           return NULL;
         }
       g_ptr_array_add (inverse, strata_op_new_create_table (table));
@@ -1169,7 +1170,7 @@ invert_one (StrataModel  *state,
 
         if (table == NULL || !(column = strata_table_lookup_column (table, op->column)))
           {
-            mismatch (error, op, "table %s has no column %s", op->table, op->column);
+            mismatch (error, op, _("table %s has no column %s"), op->table, op->column);
             return NULL;
           }
         if (!strata_model_apply_op (after, op, error))
@@ -1186,7 +1187,7 @@ invert_one (StrataModel  *state,
 
         if (table == NULL || !(column = strata_table_lookup_column (table, op->column)))
           {
-            mismatch (error, op, "table %s has no column %s", op->table, op->column);
+            mismatch (error, op, _("table %s has no column %s"), op->table, op->column);
             return NULL;
           }
         g_ptr_array_add (inverse, invert_alter_column (op, column));
@@ -1199,7 +1200,7 @@ invert_one (StrataModel  *state,
 
         if (!(table = find_index (state, op->table, op->name, &index)))
           {
-            mismatch (error, op, "there is no index %s", op->name);
+            mismatch (error, op, _("there is no index %s"), op->name);
             return NULL;
           }
         g_ptr_array_add (inverse, strata_op_new_create_index (strata_table_get_name (table), index));
@@ -1215,7 +1216,7 @@ invert_one (StrataModel  *state,
 
         if (table == NULL)
           {
-            mismatch (error, op, "there is no table %s", op->table);
+            mismatch (error, op, _("there is no table %s"), op->table);
             return NULL;
           }
         if ((fk = strata_table_lookup_foreign_key (table, op->name)))
@@ -1226,7 +1227,7 @@ invert_one (StrataModel  *state,
           g_ptr_array_add (inverse, strata_op_new_add_check (op->table, check));
         else
           {
-            mismatch (error, op, "table %s has no constraint %s", op->table, op->name);
+            mismatch (error, op, _("table %s has no constraint %s"), op->table, op->name);
             return NULL;
           }
       }
@@ -1238,7 +1239,7 @@ invert_one (StrataModel  *state,
 
         if (values == NULL)
           {
-            mismatch (error, op, "there is no enum type %s", op->name);
+            mismatch (error, op, _("there is no enum type %s"), op->name);
             return NULL;
           }
         g_ptr_array_add (inverse, strata_op_new_create_enum (op->name, values));
@@ -1253,7 +1254,7 @@ invert_one (StrataModel  *state,
           break;
         if (!strata_model_lookup_sequence (state, op->name, &start, &increment))
           {
-            mismatch (error, op, "there is no sequence %s", op->name);
+            mismatch (error, op, _("there is no sequence %s"), op->name);
             return NULL;
           }
         g_ptr_array_add (inverse, strata_op_new_create_sequence (op->name, start, increment));

@@ -14,6 +14,7 @@
 #include "strata-error.h"
 #include "strata-json-private.h"
 #include "strata-model-private.h"
+#include "strata-i18n-private.h"
 
 struct _StrataDataType
 {
@@ -126,17 +127,17 @@ strata_identifier_is_valid (const char  *name,
   const char *why = NULL;
 
   if (name == NULL || *name == '\0')
-    why = "it is empty";
+    why = _("it is empty");
   else if (strlen (name) > IDENTIFIER_MAX_BYTES)
-    why = "it is longer than 63 bytes";
+    why = _("it is longer than 63 bytes");
   else if (!g_utf8_validate (name, -1, NULL))
-    why = "it is not valid UTF-8";
+    why = _("it is not valid UTF-8");
   else
     {
       for (const char *p = name; *p; p++)
         if ((guchar)*p < 0x20 || *p == 0x7f)
           {
-            why = "it contains a control character";
+            why = _("it contains a control character");
             break;
           }
     }
@@ -158,7 +159,7 @@ check_identifier (const char  *key,
   if (!strata_identifier_is_valid (value, &reason))
     {
       g_autofree char *shown = _strata_display (value);
-      _strata_json_error (error, prefix, "key \"%s\": invalid identifier %s: %s", key, shown, reason);
+      _strata_json_error (error, prefix, _("key \"%s\": invalid identifier %s: %s"), key, shown, reason);
       return FALSE;
     }
 
@@ -208,7 +209,7 @@ _strata_enum_values_parse (JsonObject   *object,
 
   if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (array = json_node_get_array (node)) == 0)
     {
-      _strata_json_error (error, prefix, "key \"%s\" must be a non-empty array of strings", key);
+      _strata_json_error (error, prefix, _("key \"%s\" must be a non-empty array of strings"), key);
       return FALSE;
     }
 
@@ -219,13 +220,13 @@ _strata_enum_values_parse (JsonObject   *object,
 
       if (!_strata_json_node_is_string (element) || *(value = json_node_get_string (element)) == '\0')
         {
-          _strata_json_error (error, prefix, "key \"%s\": item %u must be a non-empty string", key, i);
+          _strata_json_error (error, prefix, _("key \"%s\": item %u must be a non-empty string"), key, i);
           return FALSE;
         }
       if (!g_hash_table_add (seen, (gpointer)value))
         {
           g_autofree char *shown = _strata_display (value);
-          _strata_json_error (error, prefix, "key \"%s\": the value %s is listed twice", key, shown);
+          _strata_json_error (error, prefix, _("key \"%s\": the value %s is listed twice"), key, shown);
           return FALSE;
         }
       g_strv_builder_add (builder, value);
@@ -255,7 +256,7 @@ _strata_json_get_identifiers (JsonObject   *object,
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      _strata_json_error (error, prefix, "key \"%s\" must be an array of names, not %s",
+      _strata_json_error (error, prefix, _("key \"%s\" must be an array of names, not %s"),
                           key, _strata_json_describe_node (node));
       return FALSE;
     }
@@ -264,7 +265,7 @@ _strata_json_get_identifiers (JsonObject   *object,
   n = json_array_get_length (array);
   if (n == 0)
     {
-      _strata_json_error (error, prefix, "key \"%s\" must not be empty", key);
+      _strata_json_error (error, prefix, _("key \"%s\" must not be empty"), key);
       return FALSE;
     }
 
@@ -276,7 +277,7 @@ _strata_json_get_identifiers (JsonObject   *object,
 
       if (!_strata_json_node_is_string (element))
         {
-          _strata_json_error (error, prefix, "key \"%s\" must be an array of names, but item %u is %s",
+          _strata_json_error (error, prefix, _("key \"%s\" must be an array of names, but item %u is %s"),
                               key, i, _strata_json_describe_node (element));
           return FALSE;
         }
@@ -289,7 +290,7 @@ _strata_json_get_identifiers (JsonObject   *object,
         if (g_strcmp0 (json_array_get_string_element (array, j), value) == 0)
           {
             g_autofree char *shown = _strata_display (value);
-            _strata_json_error (error, prefix, "key \"%s\" lists %s twice", key, shown);
+            _strata_json_error (error, prefix, _("key \"%s\" lists %s twice"), key, shown);
             return FALSE;
           }
 
@@ -497,13 +498,13 @@ type_fail (char       **problem,
   if (problem != NULL)
     {
       if (*at == '\0')
-        *problem = g_strdup_printf ("it ends early (%s)", what);
+        *problem = g_strdup_printf (_("it ends early (%s)"), what);
       else
         {
           g_autofree char *shown = g_strndup (at, g_utf8_next_char (at) - at);
           g_autofree char *display = _strata_display (shown);
 
-          *problem = g_strdup_printf ("%s at character %ld (%s)", display,
+          *problem = g_strdup_printf (_("%s at character %ld (%s)"), display,
                                       g_utf8_pointer_to_offset (text, at) + 1, what);
         }
     }
@@ -567,13 +568,13 @@ _strata_type_name_check (const char  *text,
   if (!g_utf8_validate (text, -1, NULL))
     {
       if (problem != NULL)
-        *problem = g_strdup ("it is not valid UTF-8");
+        *problem = g_strdup (_("it is not valid UTF-8"));
       return FALSE;
     }
   if (strlen (text) > 256)
     {
       if (problem != NULL)
-        *problem = g_strdup ("it is longer than 256 characters");
+        *problem = g_strdup (_("it is longer than 256 characters"));
       return FALSE;
     }
 
@@ -583,16 +584,16 @@ _strata_type_name_check (const char  *text,
 
       /* element */
       if (arrays)
-        return type_fail (problem, text, p, "only [] may follow []");
+        return type_fail (problem, text, p, _("only [] may follow []"));
       if ((end = scan_type_word (p)) == NULL)
-        return type_fail (problem, text, p, "a name was expected");
+        return type_fail (problem, text, p, _("a name was expected"));
       if (is_clause_word (p, end))
-        return type_fail (problem, text, p, "a word of a column definition or a statement, not of a type");
+        return type_fail (problem, text, p, _("a word of a column definition or a statement, not of a type"));
       p = end;
       while (*p == '.')
         {
           if ((end = scan_type_word (p + 1)) == NULL)
-            return type_fail (problem, text, p + 1, "a name was expected after “.”");
+            return type_fail (problem, text, p + 1, _("a name was expected after “.”"));
           p = end;
         }
 
@@ -611,7 +612,7 @@ _strata_type_name_check (const char  *text,
               else if ((end = scan_type_word (p)) != NULL && p[-1] != '+' && p[-1] != '-')
                 p = end;
               else
-                return type_fail (problem, text, p, "a number or a name was expected in the parameters");
+                return type_fail (problem, text, p, _("a number or a name was expected in the parameters"));
               while (*p == ' ')
                 p++;
               if (*p == ',')
@@ -624,7 +625,7 @@ _strata_type_name_check (const char  *text,
                   p++;
                   break;
                 }
-              return type_fail (problem, text, p, "“,” or “)” was expected");
+              return type_fail (problem, text, p, _("“,” or “)” was expected"));
             }
         }
 
@@ -634,7 +635,7 @@ _strata_type_name_check (const char  *text,
           while (g_ascii_isdigit (*p))
             p++;
           if (*p != ']')
-            return type_fail (problem, text, p, "“]” was expected");
+            return type_fail (problem, text, p, _("“]” was expected"));
           p++;
           arrays = TRUE;
         }
@@ -642,7 +643,7 @@ _strata_type_name_check (const char  *text,
       if (*p == '\0')
         return TRUE;
       if (*p != ' ')
-        return type_fail (problem, text, p, "not allowed in a type name");
+        return type_fail (problem, text, p, _("not allowed in a type name"));
       p++;
     }
 }
@@ -666,16 +667,16 @@ data_type_parse (JsonNode    *node,
           /* An empty type, or one padded with spaces (which would not round
            * trip) is a typo. */
           g_autofree char *shown = _strata_display (value);
-          _strata_json_error (error, prefix, "%s: %s is not a type name", what, shown);
+          _strata_json_error (error, prefix, _("%s: %s is not a type name"), what, shown);
           return NULL;
         }
 
       if (!_strata_type_name_check (value, &problem))
         {
           g_autofree char *shown = _strata_display (value);
-          _strata_json_error (error, prefix, "%s: %s is not a type name: %s; a type is a name with "
-                              "optional parameters and [], e.g. varchar(20), numeric(10,2), "
-                              "timestamp with time zone, integer[], vector(3)", what, shown, problem);
+          _strata_json_error (error, prefix, _("%s: %s is not a type name: %s; a type is a name with "
+                                "optional parameters and [], e.g. varchar(20), numeric(10,2), "
+                                "timestamp with time zone, integer[], vector(3)"), what, shown, problem);
           return NULL;
         }
 
@@ -713,7 +714,7 @@ data_type_parse (JsonNode    *node,
 
       if (*sqlite == '\0' || *postgresql == '\0')
         {
-          _strata_json_error (error, inner_prefix, "a type name must not be empty");
+          _strata_json_error (error, inner_prefix, _("a type name must not be empty"));
           return NULL;
         }
       for (guint i = 0; i < 2; i++)
@@ -723,7 +724,7 @@ data_type_parse (JsonNode    *node,
           if (!_strata_type_name_check (value, &problem))
             {
               g_autofree char *shown = _strata_display (value);
-              _strata_json_error (error, inner_prefix, "key \"%s\": %s is not a type name: %s",
+              _strata_json_error (error, inner_prefix, _("key \"%s\": %s is not a type name: %s"),
                                   keys[i], shown, problem);
               return NULL;
             }
@@ -732,7 +733,7 @@ data_type_parse (JsonNode    *node,
       return strata_data_type_new_per_dialect (sqlite, postgresql);
     }
 
-  _strata_json_error (error, prefix, "%s must be a type name or an object {\"sqlite\": …, \"postgresql\": …}, not %s",
+  _strata_json_error (error, prefix, _("%s must be a type name or an object {\"sqlite\": …, \"postgresql\": …}, not %s"),
                       what, _strata_json_describe_node (node));
   return NULL;
 }
@@ -966,8 +967,8 @@ _strata_column_parse (JsonNode    *node,
         return NULL;
       if (!json_object_has_member (per_dialect, "sqlite") || !json_object_has_member (per_dialect, "postgresql"))
         {
-          _strata_json_error (error, default_prefix, "give both \"sqlite\" and \"postgresql\" "
-                                                     "(null for no default on one)");
+          _strata_json_error (error, default_prefix, _("give both \"sqlite\" and \"postgresql\" "
+                                                       "(null for no default on one)"));
           return NULL;
         }
       per_dialect_default = TRUE;
@@ -981,15 +982,15 @@ _strata_column_parse (JsonNode    *node,
 
       if (value != NULL && _strata_str_is_blank (value))
         {
-          _strata_json_error (error, prefix, "key \"default\" must be an SQL expression, not an empty string "
-                                             "(write \"''\" for an empty text)");
+          _strata_json_error (error, prefix, _("key \"default\" must be an SQL expression, not an empty string "
+                                               "(write \"''\" for an empty text)"));
           return NULL;
         }
     }
 
   if (primary_key && nullable && json_object_has_member (object, "nullable"))
     {
-      _strata_json_error (error, prefix, "a primary key column cannot be nullable");
+      _strata_json_error (error, prefix, _("a primary key column cannot be nullable"));
       return NULL;
     }
 
@@ -999,17 +1000,17 @@ _strata_column_parse (JsonNode    *node,
 
       if (!primary_key)
         {
-          _strata_json_error (error, prefix, "\"autoincrement\" needs \"primary_key\": true");
+          _strata_json_error (error, prefix, _("\"autoincrement\" needs \"primary_key\": true"));
           return NULL;
         }
       if (!_strata_data_type_is_integer (type))
         {
-          _strata_json_error (error, prefix, "an autoincrement column must have an integer type, not \"%s\"", type_name);
+          _strata_json_error (error, prefix, _("an autoincrement column must have an integer type, not \"%s\""), type_name);
           return NULL;
         }
       if (default_expr != NULL || per_dialect_default)
         {
-          _strata_json_error (error, prefix, "an autoincrement column cannot have a default");
+          _strata_json_error (error, prefix, _("an autoincrement column cannot have a default"));
           return NULL;
         }
     }
@@ -1260,7 +1261,7 @@ get_expression (JsonObject  *object,
 
   if (_strata_str_is_blank (value))
     {
-      _strata_json_error (error, prefix, "key \"%s\" must be an SQL expression, not an empty string", key);
+      _strata_json_error (error, prefix, _("key \"%s\" must be an SQL expression, not an empty string"), key);
       return FALSE;
     }
 
@@ -1300,7 +1301,7 @@ strata_index_new_from_json (JsonNode  *node,
                             GError   **error)
 {
   g_return_val_if_fail (node != NULL, NULL);
-  return piece_new_from_json (node, "an index", (ParseFunc)_strata_index_parse_object, error);
+  return piece_new_from_json (node, _("an index"), (ParseFunc)_strata_index_parse_object, error);
 }
 
 void
@@ -1462,8 +1463,8 @@ get_action (JsonObject               *object,
     {
       g_autofree char *shown = _strata_display (value);
       _strata_json_error (error, prefix,
-                          "key \"%s\": %s is not one of \"cascade\", \"restrict\", \"set null\", "
-                          "\"set default\", \"no action\"", key, shown);
+                          _("key \"%s\": %s is not one of \"cascade\", \"restrict\", \"set null\", "
+                            "\"set default\", \"no action\""), key, shown);
       return FALSE;
     }
 
@@ -1498,7 +1499,7 @@ _strata_foreign_key_parse_object (JsonObject         *object,
 
   if (g_strv_length (columns) != g_strv_length (ref_columns))
     {
-      _strata_json_error (error, prefix, "\"columns\" has %u names but \"ref_columns\" has %u",
+      _strata_json_error (error, prefix, _("\"columns\" has %u names but \"ref_columns\" has %u"),
                           g_strv_length (columns), g_strv_length (ref_columns));
       return NULL;
     }
@@ -1515,7 +1516,7 @@ strata_foreign_key_new_from_json (JsonNode  *node,
                                   GError   **error)
 {
   g_return_val_if_fail (node != NULL, NULL);
-  return piece_new_from_json (node, "a foreign key", (ParseFunc)_strata_foreign_key_parse_object, error);
+  return piece_new_from_json (node, _("a foreign key"), (ParseFunc)_strata_foreign_key_parse_object, error);
 }
 
 void
@@ -1665,7 +1666,7 @@ strata_unique_new_from_json (JsonNode  *node,
                              GError   **error)
 {
   g_return_val_if_fail (node != NULL, NULL);
-  return piece_new_from_json (node, "a unique constraint", (ParseFunc)_strata_unique_parse_object, error);
+  return piece_new_from_json (node, _("a unique constraint"), (ParseFunc)_strata_unique_parse_object, error);
 }
 
 void
@@ -1766,7 +1767,7 @@ strata_check_new_from_json (JsonNode  *node,
                             GError   **error)
 {
   g_return_val_if_fail (node != NULL, NULL);
-  return piece_new_from_json (node, "a check constraint", (ParseFunc)_strata_check_parse_object, error);
+  return piece_new_from_json (node, _("a check constraint"), (ParseFunc)_strata_check_parse_object, error);
 }
 
 void
@@ -1846,31 +1847,31 @@ enum {
 /* Everything but columns is immutable once in a table: a copy shares it. */
 static const TableList table_lists[N_LISTS] = {
   [LIST_COLUMNS] = {
-    "columns", "a column", G_STRUCT_OFFSET (StrataTable, columns),
+    "columns", N_("a column"), G_STRUCT_OFFSET (StrataTable, columns),
     column_parse_object, (ToJsonFunc)strata_column_to_json, (EqualFunc)strata_column_equal,
     (CopyFunc)strata_column_copy, (GDestroyNotify)strata_column_unref, (NameFunc)strata_column_get_name,
   },
   [LIST_INDEXES] = {
-    "indexes", "an index", G_STRUCT_OFFSET (StrataTable, indexes),
+    "indexes", N_("an index"), G_STRUCT_OFFSET (StrataTable, indexes),
     (ParseFunc)_strata_index_parse_object, (ToJsonFunc)strata_index_to_json, (EqualFunc)strata_index_equal,
     (CopyFunc)strata_index_ref, (GDestroyNotify)strata_index_unref, (NameFunc)strata_index_get_name,
     (ColumnsFunc)strata_index_get_columns,
   },
   [LIST_FOREIGN_KEYS] = {
-    "foreign_keys", "a foreign key", G_STRUCT_OFFSET (StrataTable, foreign_keys),
+    "foreign_keys", N_("a foreign key"), G_STRUCT_OFFSET (StrataTable, foreign_keys),
     (ParseFunc)_strata_foreign_key_parse_object, (ToJsonFunc)strata_foreign_key_to_json,
     (EqualFunc)strata_foreign_key_equal, (CopyFunc)strata_foreign_key_ref,
     (GDestroyNotify)strata_foreign_key_unref, (NameFunc)strata_foreign_key_get_name,
     (ColumnsFunc)strata_foreign_key_get_columns,
   },
   [LIST_UNIQUES] = {
-    "unique", "a unique constraint", G_STRUCT_OFFSET (StrataTable, uniques),
+    "unique", N_("a unique constraint"), G_STRUCT_OFFSET (StrataTable, uniques),
     (ParseFunc)_strata_unique_parse_object, (ToJsonFunc)strata_unique_to_json, (EqualFunc)strata_unique_equal,
     (CopyFunc)strata_unique_ref, (GDestroyNotify)strata_unique_unref, (NameFunc)strata_unique_get_name,
     (ColumnsFunc)strata_unique_get_columns,
   },
   [LIST_CHECKS] = {
-    "checks", "a check constraint", G_STRUCT_OFFSET (StrataTable, checks),
+    "checks", N_("a check constraint"), G_STRUCT_OFFSET (StrataTable, checks),
     (ParseFunc)_strata_check_parse_object, (ToJsonFunc)strata_check_to_json, (EqualFunc)strata_check_equal,
     (CopyFunc)strata_check_ref, (GDestroyNotify)strata_check_unref, (NameFunc)strata_check_get_name,
   },
@@ -1948,7 +1949,7 @@ parse_list (JsonObject       *object,
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      _strata_json_error (error, prefix, "key \"%s\" must be an array, not %s",
+      _strata_json_error (error, prefix, _("key \"%s\" must be an array, not %s"),
                           key, _strata_json_describe_node (node));
       return FALSE;
     }
@@ -1965,7 +1966,7 @@ parse_list (JsonObject       *object,
       else
         item_prefix = g_strdup_printf ("%s[%u]", key, i);
 
-      if (!(item = _strata_json_require_object (json_array_get_element (array, i), list->what,
+      if (!(item = _strata_json_require_object (json_array_get_element (array, i), _(list->what),
                                                 item_prefix, error)) ||
           !(parsed = list->parse (item, NULL, item_prefix, error)))
         return FALSE;
@@ -2000,7 +2001,7 @@ _strata_table_parse_object (JsonObject         *object,
 
   if (JSON_NODE_HOLDS_ARRAY (columns) && json_array_get_length (json_node_get_array (columns)) == 0)
     {
-      _strata_json_error (error, prefix, "key \"columns\" must not be empty");
+      _strata_json_error (error, prefix, _("key \"columns\" must not be empty"));
       return NULL;
     }
 
@@ -2050,7 +2051,7 @@ check_columns_exist (StrataTable         *self,
       {
         g_autofree char *shown = _strata_display (columns[i]);
         g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                     "%s[%u]: no column %s in this table", where, index, shown);
+                     _("%s[%u]: no column %s in this table"), where, index, shown);
         return FALSE;
       }
 
@@ -2068,7 +2069,7 @@ claim_name (GHashTable  *names,
     {
       g_autofree char *shown = _strata_display (name);
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                   "%s[%u]: the name %s is used twice in this table", where, index, shown);
+                   _("%s[%u]: the name %s is used twice in this table"), where, index, shown);
       return FALSE;
     }
 
@@ -2086,7 +2087,7 @@ strata_table_validate (StrataTable  *self,
 
   if (self->columns->len == 0)
     {
-      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_PARSE, "key \"columns\" must not be empty");
+      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_PARSE, _("key \"columns\" must not be empty"));
       return FALSE;
     }
 
@@ -2098,7 +2099,7 @@ strata_table_validate (StrataTable  *self,
         {
           g_autofree char *shown = _strata_display (column->name);
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                       "columns[%u]: the column %s is defined twice", i, shown);
+                       _("columns[%u]: the column %s is defined twice"), i, shown);
           return FALSE;
         }
 
@@ -2111,7 +2112,7 @@ strata_table_validate (StrataTable  *self,
   if (autoincrement >= 0 && n_primary > 1)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                   "columns[%d]: an autoincrement column must be the only primary key column", autoincrement);
+                   _("columns[%d]: an autoincrement column must be the only primary key column"), autoincrement);
       return FALSE;
     }
 
@@ -2120,7 +2121,7 @@ strata_table_validate (StrataTable  *self,
       if (n_primary == 0)
         {
           g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                               "key \"primary_key_name\": the table has no primary key column");
+                               _("key \"primary_key_name\": the table has no primary key column"));
           return FALSE;
         }
       g_hash_table_add (names, self->primary_key_name);
@@ -2148,8 +2149,8 @@ strata_table_validate (StrataTable  *self,
         {
           g_autofree char *shown = _strata_display (strata_unique_get_name (g_ptr_array_index (self->uniques, i)));
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                       "unique[%u]: the unique constraint %s is the primary key again; "
-                       "drop it (the primary key is unique already)", i, shown);
+                       _("unique[%u]: the unique constraint %s is the primary key again; "
+                         "drop it (the primary key is unique already)"), i, shown);
           return FALSE;
         }
     }
@@ -2544,6 +2545,13 @@ strata_model_remove_enum (StrataModel *self,
   return g_hash_table_remove (self->enums, name);
 }
 
+/**
+ * strata_model_get_enum_names:
+ * @self: a #StrataModel
+ *
+ * Returns: (transfer none) (element-type utf8): the names of the enum
+ *   types, in creation order
+ */
 GPtrArray *
 strata_model_get_enum_names (StrataModel *self)
 {
@@ -2601,6 +2609,13 @@ strata_model_add_sequence (StrataModel *self,
   g_ptr_array_add (self->sequences, sequence);
 }
 
+/**
+ * strata_model_get_sequence_names:
+ * @self: a #StrataModel
+ *
+ * Returns: (transfer none) (element-type utf8): the names of the
+ *   sequences, in creation order; valid until the next call
+ */
 GPtrArray *
 strata_model_get_sequence_names (StrataModel *self)
 {
@@ -2726,7 +2741,7 @@ parse_types (StrataModel  *self,
         continue;
       if (!JSON_NODE_HOLDS_ARRAY (node))
         {
-          _strata_json_error (error, prefix, "key \"%s\" must be an array, not %s", lists[l],
+          _strata_json_error (error, prefix, _("key \"%s\" must be an array, not %s"), lists[l],
                               _strata_json_describe_node (node));
           return FALSE;
         }
@@ -2741,7 +2756,7 @@ parse_types (StrataModel  *self,
           g_autofree char *name = NULL;
           JsonObject *item;
 
-          if (!(item = _strata_json_require_object (json_array_get_element (array, i), "an item", item_prefix, error)) ||
+          if (!(item = _strata_json_require_object (json_array_get_element (array, i), _("an item"), item_prefix, error)) ||
               !_strata_json_check_keys (item, l == 0 ? enum_keys : sequence_keys, item_prefix, error) ||
               !_strata_json_get_identifier (item, "name", TRUE, &name, item_prefix, error))
             return FALSE;
@@ -2754,7 +2769,7 @@ parse_types (StrataModel  *self,
                 return FALSE;
               if (strata_model_lookup_enum (self, name) != NULL)
                 {
-                  _strata_json_error (error, item_prefix, "the enum type %s is defined twice", name);
+                  _strata_json_error (error, item_prefix, _("the enum type %s is defined twice"), name);
                   return FALSE;
                 }
               strata_model_set_enum (self, name, (const char * const *)values);
@@ -2773,15 +2788,15 @@ parse_types (StrataModel  *self,
                   if (!JSON_NODE_HOLDS_VALUE (number) || json_node_get_value_type (number) != G_TYPE_INT64 ||
                       (k == 1 && json_node_get_int (number) == 0))
                     {
-                      _strata_json_error (error, item_prefix, "key \"%s\" must be a whole number%s",
-                                          number_keys[k], k == 1 ? " other than 0" : "");
+                      _strata_json_error (error, item_prefix, _("key \"%s\" must be a whole number%s"),
+                                          number_keys[k], k == 1 ? _(" other than 0") : "");
                       return FALSE;
                     }
                   numbers[k] = json_node_get_int (number);
                 }
               if (strata_model_lookup_sequence (self, name, NULL, NULL))
                 {
-                  _strata_json_error (error, item_prefix, "the sequence %s is defined twice", name);
+                  _strata_json_error (error, item_prefix, _("the sequence %s is defined twice"), name);
                   return FALSE;
                 }
               strata_model_add_sequence (self, name, numbers[0], numbers[1]);
@@ -2810,7 +2825,7 @@ model_parse (JsonNode    *node,
 
   if (!JSON_NODE_HOLDS_ARRAY (tables))
     {
-      _strata_json_error (error, prefix, "key \"tables\" must be an array, not %s", _strata_json_describe_node (tables));
+      _strata_json_error (error, prefix, _("key \"tables\" must be an array, not %s"), _strata_json_describe_node (tables));
       return NULL;
     }
 
@@ -2833,7 +2848,7 @@ model_parse (JsonNode    *node,
       if (strata_model_lookup_table (self, table->name) != NULL)
         {
           g_autofree char *shown = _strata_display (table->name);
-          _strata_json_error (error, item_prefix, "the table %s is defined twice", shown);
+          _strata_json_error (error, item_prefix, _("the table %s is defined twice"), shown);
           strata_table_unref (table);
           return NULL;
         }

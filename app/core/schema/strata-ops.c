@@ -78,6 +78,7 @@
 #include "strata-json-private.h"
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
+#include "strata-i18n-private.h"
 
 G_DEFINE_BOXED_TYPE (StrataOp, strata_op, strata_op_ref, strata_op_unref)
 
@@ -219,7 +220,7 @@ get_nullable_string (JsonObject  *object,
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
       is_blank (json_node_get_string (node)))
     {
-      _strata_json_error (error, prefix, "key \"%s\" must be an SQL expression or null", key);
+      _strata_json_error (error, prefix, _("key \"%s\" must be an SQL expression or null"), key);
       return FALSE;
     }
 
@@ -292,25 +293,25 @@ parse_alter_column (StrataOp    *self,
   if (self->type == NULL && self->nullable < 0 && !self->set_default && self->new_name == NULL)
     {
       _strata_json_error (error, prefix,
-                          "nothing to change: give \"type\", \"nullable\", \"default\" or \"new_name\"");
+                          _("nothing to change: give \"type\", \"nullable\", \"default\" or \"new_name\""));
       return FALSE;
     }
 
   if (self->using_expr != NULL && self->type == NULL)
     {
-      _strata_json_error (error, prefix, "\"using\" needs \"type\"");
+      _strata_json_error (error, prefix, _("\"using\" needs \"type\""));
       return FALSE;
     }
 
   if (self->using_expr != NULL && is_blank (self->using_expr))
     {
-      _strata_json_error (error, prefix, "key \"using\" must be an SQL expression, not an empty string");
+      _strata_json_error (error, prefix, _("key \"using\" must be an SQL expression, not an empty string"));
       return FALSE;
     }
 
   if (self->new_name != NULL && g_str_equal (self->new_name, self->column))
     {
-      _strata_json_error (error, prefix, "\"new_name\" is the column's current name");
+      _strata_json_error (error, prefix, _("\"new_name\" is the column's current name"));
       return FALSE;
     }
 
@@ -329,13 +330,13 @@ parse_rows (StrataOp    *self,
 
   if (node == NULL)
     {
-      _strata_json_error (error, prefix, "missing key \"rows\"");
+      _strata_json_error (error, prefix, _("missing key \"rows\""));
       return FALSE;
     }
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      _strata_json_error (error, prefix, "key \"rows\" must be an array of objects");
+      _strata_json_error (error, prefix, _("key \"rows\" must be an array of objects"));
       return FALSE;
     }
 
@@ -343,7 +344,7 @@ parse_rows (StrataOp    *self,
   n = json_array_get_length (rows);
   if (n == 0)
     {
-      _strata_json_error (error, prefix, "key \"rows\" must not be empty");
+      _strata_json_error (error, prefix, _("key \"rows\" must not be empty"));
       return FALSE;
     }
 
@@ -354,14 +355,14 @@ parse_rows (StrataOp    *self,
 
       if (!JSON_NODE_HOLDS_OBJECT (row) || _strata_json_get_number_text (row) != NULL)
         {
-          _strata_json_error (error, prefix, "rows[%u] must be an object of column values", i);
+          _strata_json_error (error, prefix, _("rows[%u] must be an object of column values"), i);
           return FALSE;
         }
 
       members = json_object_get_members (json_node_get_object (row));
       if (members == NULL)
         {
-          _strata_json_error (error, prefix, "rows[%u] has no columns", i);
+          _strata_json_error (error, prefix, _("rows[%u] has no columns"), i);
           return FALSE;
         }
 
@@ -374,7 +375,7 @@ parse_rows (StrataOp    *self,
           if (!strata_identifier_is_valid (column, &reason))
             {
               g_autofree char *shown = _strata_display (column);
-              _strata_json_error (error, prefix, "rows[%u]: invalid column name %s: %s", i, shown, reason);
+              _strata_json_error (error, prefix, _("rows[%u]: invalid column name %s: %s"), i, shown, reason);
               return FALSE;
             }
 
@@ -382,7 +383,7 @@ parse_rows (StrataOp    *self,
               !isfinite (json_node_get_double (value)))
             {
               g_autofree char *shown = _strata_display (column);
-              _strata_json_error (error, prefix, "rows[%u]: the value of %s is not a finite number", i, shown);
+              _strata_json_error (error, prefix, _("rows[%u]: the value of %s is not a finite number"), i, shown);
               return FALSE;
             }
         }
@@ -406,7 +407,7 @@ parse_sql_texts (JsonObject  *object,
 
   if (has_sql && (has_sqlite || has_postgresql))
     {
-      _strata_json_error (error, prefix, "give either \"sql\" or \"sqlite\" and \"postgresql\", not both");
+      _strata_json_error (error, prefix, _("give either \"sql\" or \"sqlite\" and \"postgresql\", not both"));
       return FALSE;
     }
 
@@ -425,7 +426,7 @@ parse_sql_texts (JsonObject  *object,
 
   if (!has_sqlite && !has_postgresql)
     {
-      _strata_json_error (error, prefix, "missing key \"sql\" (or \"sqlite\" and \"postgresql\")");
+      _strata_json_error (error, prefix, _("missing key \"sql\" (or \"sqlite\" and \"postgresql\")"));
       return FALSE;
     }
 
@@ -448,7 +449,7 @@ parse_sql (StrataOp    *self,
 
   if (!self->sql_per_dialect && *self->sql[0] == '\0')
     {
-      _strata_json_error (error, prefix, "key \"sql\" must not be empty");
+      _strata_json_error (error, prefix, _("key \"sql\" must not be empty"));
       return FALSE;
     }
 
@@ -478,7 +479,7 @@ parse_sql (StrataOp    *self,
                                       &self->reverse[STRATA_DIALECT_POSTGRESQL], reverse_prefix, error);
     }
 
-  _strata_json_error (error, prefix, "key \"reverse\" must be a string or an object {\"sqlite\": …, \"postgresql\": …}");
+  _strata_json_error (error, prefix, _("key \"reverse\" must be a string or an object {\"sqlite\": …, \"postgresql\": …}"));
   return FALSE;
 }
 
@@ -497,7 +498,7 @@ get_integer (JsonObject  *object,
 
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
     {
-      _strata_json_error (error, prefix, "key \"%s\" must be a whole number", key);
+      _strata_json_error (error, prefix, _("key \"%s\" must be a whole number"), key);
       return FALSE;
     }
 
@@ -520,8 +521,8 @@ parse_dialects (StrataOp    *self,
 
   if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (array = json_node_get_array (node)) == 0)
     {
-      _strata_json_error (error, prefix, "key \"dialects\" must be a non-empty array of "
-                          "\"sqlite\" and \"postgresql\"");
+      _strata_json_error (error, prefix, _("key \"dialects\" must be a non-empty array of "
+                            "\"sqlite\" and \"postgresql\""));
       return FALSE;
     }
 
@@ -538,13 +539,13 @@ parse_dialects (StrataOp    *self,
         bit = 1u << STRATA_DIALECT_POSTGRESQL;
       else
         {
-          _strata_json_error (error, prefix, "key \"dialects\": item %u must be \"sqlite\" or \"postgresql\"", i);
+          _strata_json_error (error, prefix, _("key \"dialects\": item %u must be \"sqlite\" or \"postgresql\""), i);
           return FALSE;
         }
 
       if (self->dialects & bit)
         {
-          _strata_json_error (error, prefix, "key \"dialects\": \"%s\" is listed twice", value);
+          _strata_json_error (error, prefix, _("key \"dialects\": \"%s\" is listed twice"), value);
           return FALSE;
         }
       self->dialects |= bit;
@@ -599,7 +600,7 @@ parse_op (StrataOp    *self,
         return FALSE;
       if (g_str_equal (self->table, self->new_name))
         {
-          _strata_json_error (error, prefix, "\"new_name\" is the table's current name");
+          _strata_json_error (error, prefix, _("\"new_name\" is the table's current name"));
           return FALSE;
         }
       return TRUE;
@@ -615,13 +616,13 @@ parse_op (StrataOp    *self,
 
         if ((column = json_object_get_member (object, "column")) == NULL)
           {
-            _strata_json_error (error, prefix, "missing key \"column\"");
+            _strata_json_error (error, prefix, _("missing key \"column\""));
             return FALSE;
           }
 
         if (!JSON_NODE_HOLDS_OBJECT (column))
           {
-            _strata_json_error (error, prefix, "key \"column\" must be a column object {\"name\": …, \"type\": …}");
+            _strata_json_error (error, prefix, _("key \"column\" must be a column object {\"name\": …, \"type\": …}"));
             return FALSE;
           }
 
@@ -706,7 +707,7 @@ parse_op (StrataOp    *self,
              get_integer (object, "start", &self->start, prefix, error) &&
              get_integer (object, "increment", &self->increment, prefix, error) &&
              (self->increment != 0 ||
-              (_strata_json_error (error, prefix, "key \"increment\" must not be 0"), FALSE));
+              (_strata_json_error (error, prefix, _("key \"increment\" must not be 0")), FALSE));
 
     case STRATA_OP_DROP_SEQUENCE:
     case STRATA_OP_DROP_ENUM:
@@ -724,7 +725,7 @@ parse_op (StrataOp    *self,
         return FALSE;
       if (json_object_has_member (object, "add_value") == json_object_has_member (object, "rename_value"))
         {
-          _strata_json_error (error, prefix, "give either \"add_value\" or \"rename_value\"");
+          _strata_json_error (error, prefix, _("give either \"add_value\" or \"rename_value\""));
           return FALSE;
         }
       if (json_object_has_member (object, "add_value"))
@@ -735,8 +736,8 @@ parse_op (StrataOp    *self,
             return FALSE;
           if (json_object_has_member (object, "to") || (self->before != NULL && self->after != NULL))
             {
-              _strata_json_error (error, prefix, "\"add_value\" takes \"before\" or \"after\", not both, "
-                                                 "and no \"to\"");
+              _strata_json_error (error, prefix, _("\"add_value\" takes \"before\" or \"after\", not both, "
+                                                   "and no \"to\""));
               return FALSE;
             }
         }
@@ -745,12 +746,12 @@ parse_op (StrataOp    *self,
                json_object_has_member (object, "before") || json_object_has_member (object, "after"))
         {
           if (error == NULL || *error == NULL)
-            _strata_json_error (error, prefix, "\"rename_value\" takes \"to\", not \"before\" or \"after\"");
+            _strata_json_error (error, prefix, _("\"rename_value\" takes \"to\", not \"before\" or \"after\""));
           return FALSE;
         }
       if (*self->value == '\0' || (self->new_value != NULL && *self->new_value == '\0'))
         {
-          _strata_json_error (error, prefix, "an enum value must not be empty");
+          _strata_json_error (error, prefix, _("an enum value must not be empty"));
           return FALSE;
         }
       return TRUE;
@@ -781,7 +782,7 @@ strata_op_new_from_json (JsonNode  *node,
   g_return_val_if_fail (node != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!(object = _strata_json_require_object (node, "an operation", NULL, error)) ||
+  if (!(object = _strata_json_require_object (node, _("an operation"), NULL, error)) ||
       !_strata_json_get_string (object, "op", TRUE, &name, NULL, error))
     return NULL;
 
@@ -795,7 +796,7 @@ strata_op_new_from_json (JsonNode  *node,
   if (self == NULL)
     {
       g_autofree char *shown = _strata_display (name);
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "unknown operation %s", shown);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, _("unknown operation %s"), shown);
       return NULL;
     }
 
@@ -827,7 +828,7 @@ strata_ops_new_from_json (JsonNode    *array,
 
   if (!JSON_NODE_HOLDS_ARRAY (array))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "key \"%s\" must be an array of operations", where);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, _("key \"%s\" must be an array of operations"), where);
       return NULL;
     }
 
@@ -1149,30 +1150,30 @@ strata_op_describe (StrataOp *op)
   switch (op->kind)
     {
     case STRATA_OP_CREATE_TABLE:
-      g_string_append_printf (out, "create table %s", op->table);
+      g_string_append_printf (out, _("create table %s"), op->table);
       break;
 
     case STRATA_OP_DROP_TABLE:
-      g_string_append_printf (out, "drop table %s", op->table);
+      g_string_append_printf (out, _("drop table %s"), op->table);
       break;
 
     case STRATA_OP_RENAME_TABLE:
-      g_string_append_printf (out, "rename table %s to %s", op->table, op->new_name);
+      g_string_append_printf (out, _("rename table %s to %s"), op->table, op->new_name);
       break;
 
     case STRATA_OP_ADD_COLUMN:
-      g_string_append_printf (out, "add column %s.%s", op->table, strata_column_get_name (op->column_def));
+      g_string_append_printf (out, _("add column %s.%s"), op->table, strata_column_get_name (op->column_def));
       break;
 
     case STRATA_OP_DROP_COLUMN:
-      g_string_append_printf (out, "drop column %s.%s", op->table, op->column);
+      g_string_append_printf (out, _("drop column %s.%s"), op->table, op->column);
       break;
 
     case STRATA_OP_ALTER_COLUMN:
       {
         const char *sep = ": ";
 
-        g_string_append_printf (out, "alter column %s.%s", op->table, op->column);
+        g_string_append_printf (out, _("alter column %s.%s"), op->table, op->column);
         if (op->type != NULL)
           {
             g_autofree char *type = strata_data_type_to_string (op->type);
@@ -1181,7 +1182,7 @@ strata_op_describe (StrataOp *op)
           }
         if (op->nullable >= 0)
           {
-            g_string_append_printf (out, "%s%s", sep, op->nullable ? "nullable" : "not null");
+            g_string_append_printf (out, "%s%s", sep, op->nullable ? _("nullable") : _("not null"));
             sep = ", ";
           }
         if (op->set_default && op->default_expr != NULL)
@@ -1191,11 +1192,11 @@ strata_op_describe (StrataOp *op)
           }
         else if (op->set_default)
           {
-            g_string_append_printf (out, "%sdrop default", sep);
+            g_string_append_printf (out, _("%sdrop default"), sep);
             sep = ", ";
           }
         if (op->new_name != NULL)
-          g_string_append_printf (out, "%srename to %s", sep, op->new_name);
+          g_string_append_printf (out, _("%srename to %s"), sep, op->new_name);
       }
       break;
 
@@ -1208,36 +1209,38 @@ strata_op_describe (StrataOp *op)
       break;
 
     case STRATA_OP_DROP_INDEX:
-      g_string_append_printf (out, "drop index %s", op->name);
+      g_string_append_printf (out, _("drop index %s"), op->name);
       if (op->table != NULL)
         g_string_append_printf (out, " on %s", op->table);
       break;
 
     case STRATA_OP_ADD_FOREIGN_KEY:
-      g_string_append_printf (out, "add foreign key %s on %s", op->name, op->table);
+      g_string_append_printf (out, _("add foreign key %s on %s"), op->name, op->table);
       append_names (out, strata_foreign_key_get_columns (op->foreign_key));
       g_string_append_printf (out, " references %s", strata_foreign_key_get_references (op->foreign_key));
       append_names (out, strata_foreign_key_get_ref_columns (op->foreign_key));
       break;
 
     case STRATA_OP_ADD_UNIQUE:
-      g_string_append_printf (out, "add unique constraint %s on %s", op->name, op->table);
+      g_string_append_printf (out, _("add unique constraint %s on %s"), op->name, op->table);
       append_names (out, strata_unique_get_columns (op->unique));
       break;
 
     case STRATA_OP_ADD_CHECK:
-      g_string_append_printf (out, "add check constraint %s on %s (%s)",
+      g_string_append_printf (out, _("add check constraint %s on %s (%s)"),
                               op->name, op->table, strata_check_get_expression (op->check));
       break;
 
     case STRATA_OP_DROP_CONSTRAINT:
-      g_string_append_printf (out, "drop constraint %s on %s", op->name, op->table);
+      g_string_append_printf (out, _("drop constraint %s on %s"), op->name, op->table);
       break;
 
     case STRATA_OP_INSERT:
       {
         guint n = json_array_get_length (op->rows);
-        g_string_append_printf (out, "insert %u %s into %s", n, n == 1 ? "row" : "rows", op->table);
+        g_string_append_printf (out, g_dngettext (STRATA_I18N_DOMAIN, "insert %u row into %s",
+                                                  "insert %u rows into %s", n),
+                                n, op->table);
       }
       break;
 
@@ -1249,31 +1252,31 @@ strata_op_describe (StrataOp *op)
         if (*text == '\0')
           text = op->sql[STRATA_DIALECT_SQLITE];
         line = first_line (text);
-        g_string_append_printf (out, "run SQL%s: %s", op->sql_per_dialect ? " per dialect" : "", line);
+        g_string_append_printf (out, _("run SQL%s: %s"), op->sql_per_dialect ? _(" per dialect") : "", line);
       }
       break;
 
     case STRATA_OP_CREATE_SEQUENCE:
-      g_string_append_printf (out, "create sequence %s", op->name);
+      g_string_append_printf (out, _("create sequence %s"), op->name);
       break;
 
     case STRATA_OP_DROP_SEQUENCE:
-      g_string_append_printf (out, "drop sequence %s", op->name);
+      g_string_append_printf (out, _("drop sequence %s"), op->name);
       break;
 
     case STRATA_OP_CREATE_ENUM:
-      g_string_append_printf (out, "create enum type %s", op->name);
+      g_string_append_printf (out, _("create enum type %s"), op->name);
       break;
 
     case STRATA_OP_DROP_ENUM:
-      g_string_append_printf (out, "drop enum type %s", op->name);
+      g_string_append_printf (out, _("drop enum type %s"), op->name);
       break;
 
     case STRATA_OP_ALTER_ENUM:
       if (op->new_value == NULL)
-        g_string_append_printf (out, "add value '%s' to enum type %s", op->value, op->name);
+        g_string_append_printf (out, _("add value '%s' to enum type %s"), op->value, op->name);
       else
-        g_string_append_printf (out, "rename value '%s' of enum type %s to '%s'", op->value, op->name,
+        g_string_append_printf (out, _("rename value '%s' of enum type %s to '%s'"), op->value, op->name,
                                 op->new_value);
       break;
 
@@ -1401,7 +1404,7 @@ irreversible (GError     **error,
   g_autofree char *what = strata_op_describe (op);
 
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_IRREVERSIBLE,
-               "%s (%s) has no inverse: %s", op_names[op->kind], what, reason);
+               _("%s (%s) has no inverse: %s"), op_names[op->kind], what, reason);
   return NULL;
 }
 
@@ -1412,11 +1415,11 @@ invert_alter_column (StrataOp  *op,
   g_autoptr(StrataOp) inverse = _strata_op_new (STRATA_OP_ALTER_COLUMN);
 
   if (op->type != NULL && op->existing_type == NULL)
-    return irreversible (error, op, "the column's type before the change is unknown; "
-                                    "give \"existing_type\"");
+    return irreversible (error, op, _("the column's type before the change is unknown; "
+                                      "give \"existing_type\""));
   if (op->set_default && !op->has_existing_default)
-    return irreversible (error, op, "the column's default before the change is unknown; "
-                                    "give \"existing_default\"");
+    return irreversible (error, op, _("the column's default before the change is unknown; "
+                                      "give \"existing_default\""));
 
   inverse->table = g_strdup (op->table);
   inverse->column = g_strdup (op->new_name ? op->new_name : op->column);
@@ -1514,7 +1517,7 @@ invert_op (StrataOp  *op,
 
     case STRATA_OP_ALTER_ENUM:
       if (op->new_value == NULL)
-        return irreversible (error, op, "PostgreSQL cannot remove a value from an enum type");
+        return irreversible (error, op, _("PostgreSQL cannot remove a value from an enum type"));
       inverse = _strata_op_new (STRATA_OP_ALTER_ENUM);
       inverse->name = g_strdup (op->name);
       inverse->value = g_strdup (op->new_value);
@@ -1523,7 +1526,7 @@ invert_op (StrataOp  *op,
 
     case STRATA_OP_SQL:
       if (!op->has_reverse)
-        return irreversible (error, op, "it has no \"reverse\"");
+        return irreversible (error, op, _("it has no \"reverse\""));
 
       inverse = _strata_op_new (STRATA_OP_SQL);
       inverse->sql_per_dialect = op->reverse_per_dialect;
@@ -1537,25 +1540,25 @@ invert_op (StrataOp  *op,
       return inverse;
 
     case STRATA_OP_DROP_TABLE:
-      return irreversible (error, op, "the table's definition is only known from the schema model");
+      return irreversible (error, op, _("the table's definition is only known from the schema model"));
 
     case STRATA_OP_DROP_COLUMN:
-      return irreversible (error, op, "the column's definition is only known from the schema model");
+      return irreversible (error, op, _("the column's definition is only known from the schema model"));
 
     case STRATA_OP_DROP_INDEX:
-      return irreversible (error, op, "the index's definition is only known from the schema model");
+      return irreversible (error, op, _("the index's definition is only known from the schema model"));
 
     case STRATA_OP_DROP_CONSTRAINT:
-      return irreversible (error, op, "the constraint's definition is only known from the schema model");
+      return irreversible (error, op, _("the constraint's definition is only known from the schema model"));
 
     case STRATA_OP_INSERT:
-      return irreversible (error, op, "inserted rows are not deleted automatically");
+      return irreversible (error, op, _("inserted rows are not deleted automatically"));
 
     case STRATA_OP_DROP_SEQUENCE:
-      return irreversible (error, op, "the sequence's definition is only known from the schema model");
+      return irreversible (error, op, _("the sequence's definition is only known from the schema model"));
 
     case STRATA_OP_DROP_ENUM:
-      return irreversible (error, op, "the enum type's values are only known from the schema model");
+      return irreversible (error, op, _("the enum type's values are only known from the schema model"));
 
     default:
       g_return_val_if_reached (NULL);

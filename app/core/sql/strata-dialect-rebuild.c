@@ -37,6 +37,7 @@
 #include "strata-error.h"
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
+#include "strata-i18n-private.h"
 
 #define REBUILD_PREFIX "_strata_rebuild_"
 
@@ -392,7 +393,7 @@ strata_dialect_render_ops_with_model (StrataDialect   dialect,
 
       if (!_strata_model_check_exact_names (state, op, error))
         {
-          g_prefix_error (error, "operation %u: ", i);
+          g_prefix_error (error, _("operation %u: "), i);
           return NULL;
         }
 
@@ -400,7 +401,7 @@ strata_dialect_render_ops_with_model (StrataDialect   dialect,
         {
           if (!render_sqlite_alter_enum (op, state, statements, rebuilt, error))
             {
-              g_prefix_error (error, "operation %u: ", i);
+              g_prefix_error (error, _("operation %u: "), i);
               return NULL;
             }
           continue;
@@ -416,7 +417,7 @@ strata_dialect_render_ops_with_model (StrataDialect   dialect,
 
           if (!strata_model_apply_op (state, op, &replay_error))
             {
-              g_propagate_prefixed_error (error, g_steal_pointer (&replay_error), "operation %u: ", i);
+              g_propagate_prefixed_error (error, g_steal_pointer (&replay_error), _("operation %u: "), i);
               return NULL;
             }
           after = strata_model_lookup_table (state, op->table);
@@ -429,7 +430,7 @@ strata_dialect_render_ops_with_model (StrataDialect   dialect,
 
               if (!(some = strata_dialect_render_op (dialect, resolved, error)))
                 {
-                  g_prefix_error (error, "operation %u: ", i);
+                  g_prefix_error (error, _("operation %u: "), i);
                   return NULL;
                 }
             }
@@ -446,7 +447,7 @@ strata_dialect_render_ops_with_model (StrataDialect   dialect,
           if (dialect != STRATA_DIALECT_SQLITE || !_strata_dialect_sqlite_may_rebuild (op) ||
               !g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED))
             {
-              g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "operation %u: ", i);
+              g_propagate_prefixed_error (error, g_steal_pointer (&local_error), _("operation %u: "), i);
               return NULL;
             }
           rebuild = TRUE;
@@ -464,8 +465,8 @@ strata_dialect_render_ops_with_model (StrataDialect   dialect,
               g_autofree char *what = strata_op_describe (op);
 
               g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED,
-                           "operation %u: %s (%s) needs a table rebuild on SQLite, and the definition of "
-                           "table %s is not known from the migrations%s%s",
+                           _("operation %u: %s (%s) needs a table rebuild on SQLite, and the definition of "
+                             "table %s is not known from the migrations%s%s"),
                            i, strata_op_get_name (op), what, op->table,
                            replay_error ? ": " : "", replay_error ? replay_error->message : "");
               return NULL;

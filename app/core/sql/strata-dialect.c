@@ -16,6 +16,7 @@
 #include "strata-json-private.h"
 #include "strata-model-private.h"
 #include "strata-ops-private.h"
+#include "strata-i18n-private.h"
 
 /* Identifiers are always double-quoted (SQLite accepts the standard quotes
  * too), so any name a migration may use works the same on both engines.
@@ -583,8 +584,6 @@ unsupported (GError     **error,
   return FALSE;
 }
 
-#define NEEDS_REBUILD "needs a table rebuild on SQLite"
-
 /* }}} */
 
 /* Operations {{{ */
@@ -602,7 +601,7 @@ render_alter_column (StrataDialect   dialect,
       const char *sep = "";
 
       if (dialect == STRATA_DIALECT_SQLITE)
-        return unsupported (error, op, "changing a column's type, nullability or default " NEEDS_REBUILD);
+        return unsupported (error, op, _("changing a column's type, nullability or default needs a table rebuild on SQLite"));
 
       column = strata_dialect_quote_identifier (dialect, op->column);
       out = g_string_new ("ALTER TABLE ");
@@ -658,13 +657,13 @@ render_add_column (StrataDialect   dialect,
       gboolean is_constant = TRUE;
 
       if (strata_column_get_primary_key (op->column_def))
-        return unsupported (error, op, "adding a primary key column " NEEDS_REBUILD);
+        return unsupported (error, op, _("adding a primary key column needs a table rebuild on SQLite"));
 
       if (default_expr != NULL && (!sqlite_default_is_literal (default_expr, &is_constant) || !is_constant))
-        return unsupported (error, op, "adding a column with a non-constant default " NEEDS_REBUILD);
+        return unsupported (error, op, _("adding a column with a non-constant default needs a table rebuild on SQLite"));
 
       if (!strata_column_get_nullable (op->column_def) && (default_expr == NULL || is_null_literal (default_expr)))
-        return unsupported (error, op, "SQLite cannot add a NOT NULL column without a default");
+        return unsupported (error, op, _("SQLite cannot add a NOT NULL column without a default"));
     }
 
   column = strata_dialect_render_column (dialect, op->column_def, strata_column_get_primary_key (op->column_def));
@@ -755,7 +754,7 @@ strata_dialect_render_op (StrataDialect   dialect,
 
         if (dialect == STRATA_DIALECT_SQLITE)
           {
-            unsupported (error, op, "adding a constraint " NEEDS_REBUILD);
+            unsupported (error, op, _("adding a constraint needs a table rebuild on SQLite"));
             return NULL;
           }
 
@@ -776,7 +775,7 @@ strata_dialect_render_op (StrataDialect   dialect,
 
         if (dialect == STRATA_DIALECT_SQLITE)
           {
-            unsupported (error, op, "dropping a constraint " NEEDS_REBUILD);
+            unsupported (error, op, _("dropping a constraint needs a table rebuild on SQLite"));
             return NULL;
           }
 
@@ -840,7 +839,7 @@ strata_dialect_render_op (StrataDialect   dialect,
     case STRATA_OP_ALTER_ENUM:
       if (dialect == STRATA_DIALECT_SQLITE)
         {
-          unsupported (error, op, "changing the values of an enum type " NEEDS_REBUILD " (each table that uses it)");
+          unsupported (error, op, _("changing the values of an enum type needs a table rebuild on SQLite (each table that uses it)"));
           return NULL;
         }
       {
@@ -924,7 +923,7 @@ strata_dialect_render_ops (StrataDialect   dialect,
 
       if (some == NULL)
         {
-          g_prefix_error (error, "operation %u: ", i);
+          g_prefix_error (error, _("operation %u: "), i);
           return NULL;
         }
 

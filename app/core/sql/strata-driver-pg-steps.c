@@ -18,6 +18,7 @@
 #include "strata-driver-pg-private.h"
 #include "strata-driver-private.h"
 #include "strata-error.h"
+#include "strata-i18n-private.h"
 
 static char *
 quote_table (const char *schema,
@@ -100,7 +101,7 @@ _strata_driver_pg_ensure_bookkeeping (StrataDriver  *self,
 
   if (!strata_driver_execute (self, sql->str, cancellable, error))
     {
-      g_prefix_error (error, "creating the version and history tables %s and %s: ",
+      g_prefix_error (error, _("creating the version and history tables %s and %s: "),
                       version_table, history_table);
       return FALSE;
     }
@@ -175,7 +176,7 @@ _strata_driver_pg_bound_lock_waits (StrataDriver  *self,
 
   if (!strata_driver_execute (self, sql, cancellable, error))
     {
-      g_prefix_error (error, "setting the default lock_timeout on %s: ", strata_driver_get_display_url (self));
+      g_prefix_error (error, _("setting the default lock_timeout on %s: "), strata_driver_get_display_url (self));
       return FALSE;
     }
 
@@ -266,12 +267,12 @@ _strata_driver_pg_prepare_autocommit (StrataDriver  *self,
   drop = g_strdup_printf ("DROP INDEX CONCURRENTLY IF EXISTS %s", quoted);
   if (!strata_driver_execute (self, drop, cancellable, error))
     {
-      g_prefix_error (error, "dropping the INVALID index %s: ", name);
+      g_prefix_error (error, _("dropping the INVALID index %s: "), name);
       return FALSE;
     }
 
-  *notice = g_strdup_printf ("index %s was INVALID (an earlier CREATE INDEX CONCURRENTLY was interrupted): "
-                             "dropped it (%s) to build it again", name, drop);
+  *notice = g_strdup_printf (_("index %s was INVALID (an earlier CREATE INDEX CONCURRENTLY was interrupted): "
+                               "dropped it (%s) to build it again"), name, drop);
   return TRUE;
 }
 
@@ -299,16 +300,16 @@ _strata_driver_pg_describe_leftovers (StrataDriver *self,
     }
 
   if (!looked)
-    return g_strdup_printf ("; index %s may have been left INVALID (it could not be checked: %s): if so, "
-                            "the next `strata upgrade` drops it and builds it again, "
-                            "or run DROP INDEX CONCURRENTLY IF EXISTS %s",
+    return g_strdup_printf (_("; index %s may have been left INVALID (it could not be checked: %s): if so, "
+                              "the next `strata upgrade` drops it and builds it again, "
+                              "or run DROP INDEX CONCURRENTLY IF EXISTS %s"),
                             name, local_error->message, name);
   if (!invalid)
     return NULL;
 
-  return g_strdup_printf ("; index %s was left INVALID by the interrupted CREATE INDEX CONCURRENTLY: "
-                          "the next `strata upgrade` drops it and builds it again "
-                          "(or run DROP INDEX CONCURRENTLY %s)", name, name);
+  return g_strdup_printf (_("; index %s was left INVALID by the interrupted CREATE INDEX CONCURRENTLY: "
+                            "the next `strata upgrade` drops it and builds it again "
+                            "(or run DROP INDEX CONCURRENTLY %s)"), name, name);
 }
 
 /* }}} */

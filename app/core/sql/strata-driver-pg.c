@@ -26,6 +26,7 @@
 #include "strata-loader-private.h"
 #include "strata-sql-lexer-private.h"
 #include "strata-url.h"
+#include "strata-i18n-private.h"
 
 /* SQLSTATEs the driver tells apart. */
 #define SQLSTATE_QUERY_CANCELED      "57014"
@@ -180,7 +181,7 @@ clean_message (const char *message)
     }
 
   if (out->len == 0)
-    g_string_append (out, "unknown error");
+    g_string_append (out, _("unknown error"));
 
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
@@ -219,7 +220,7 @@ set_connection_lost (StrataDriverPg  *self,
   g_autofree char *text = clean_message (message);
 
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
-               "%s: lost the connection to %s: %s", what, self->location, text);
+               _("%s: lost the connection to %s: %s"), what, self->location, text);
 }
 
 /* Maps an error result to a STRATA_ERROR naming @statement. */
@@ -246,23 +247,23 @@ set_result_error (StrataDriverPg  *self,
   if (g_str_equal (sqlstate, STRATA_DRIVER_PG_SQLSTATE_STATE))
     g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_STATE, primary);
   else if (g_str_equal (sqlstate, SQLSTATE_QUERY_CANCELED) && is_interrupted (self))
-    g_set_error (error, STRATA_ERROR, STRATA_ERROR_CANCELLED, "%s: cancelled", what);
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_CANCELLED, _("%s: cancelled"), what);
   else if (g_str_equal (sqlstate, SQLSTATE_LOCK_NOT_AVAILABLE))
     g_set_error (error, STRATA_ERROR, STRATA_ERROR_BUSY,
-                 "%s: %s (lock_timeout) on %s", what, primary, self->location);
+                 _("%s: %s (lock_timeout) on %s"), what, primary, self->location);
   else if (g_str_equal (sqlstate, SQLSTATE_READ_ONLY))
     g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY,
-                 "%s: %s on %s", what, primary, self->location);
+                 _("%s: %s on %s"), what, primary, self->location);
   else if (g_str_has_prefix (sqlstate, "08") ||
            g_str_equal (sqlstate, SQLSTATE_ADMIN_SHUTDOWN) ||
            g_str_equal (sqlstate, SQLSTATE_CRASH_SHUTDOWN) ||
            g_str_equal (sqlstate, SQLSTATE_CANNOT_CONNECT_NOW) ||
            self->pq->PQstatus (self->conn) == CONNECTION_BAD)
     g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
-                 "%s: lost the connection to %s: %s", what, self->location, primary);
+                 _("%s: lost the connection to %s: %s"), what, self->location, primary);
   else if (g_str_has_prefix (sqlstate, "28"))
     g_set_error (error, STRATA_ERROR, STRATA_ERROR_AUTHENTICATION,
-                 "%s: %s on %s", what, primary, self->location);
+                 _("%s: %s on %s"), what, primary, self->location);
   else if (detail != NULL && *detail != '\0')
     g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
                  "%s: %s (%s)", what, primary, detail);
@@ -308,7 +309,7 @@ check_usable (StrataDriverPg  *self,
     {
       g_autofree char *what = _strata_driver_describe_statement (sql);
 
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_CANCELLED, "%s: cancelled", what);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_CANCELLED, _("%s: cancelled"), what);
       return FALSE;
     }
 
@@ -459,7 +460,7 @@ wait_for_result (StrataDriverPg *self,
           if ((blockers = describe_blockers (self, side)) != NULL)
             {
               g_autofree char *what = _strata_driver_describe_statement (statement);
-              g_autofree char *text = g_strdup_printf ("%s on %s waits for a lock held by %s",
+              g_autofree char *text = g_strdup_printf (_("%s on %s waits for a lock held by %s"),
                                                        what, self->location, blockers);
 
               said = TRUE;
@@ -736,7 +737,7 @@ strata_driver_pg_commit (StrataDriver  *driver,
   if (self->pq->PQtransactionStatus (self->conn) == PQTRANS_INERROR)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
-                   "COMMIT: the transaction had failed and was rolled back on %s", self->location);
+                   _("COMMIT: the transaction had failed and was rolled back on %s"), self->location);
       return FALSE;
     }
 
@@ -855,9 +856,9 @@ describe_holder (StrataResult *result)
   g_autoptr(GString) out = g_string_new (NULL);
 
   if (pid == NULL)
-    return g_strdup ("held by a session this user may not see");
+    return g_strdup (_("held by a session this user may not see"));
 
-  g_string_append_printf (out, "held by pid %s", pid);
+  g_string_append_printf (out, _("held by pid %s"), pid);
   if (application != NULL && *application != '\0')
     g_string_append_printf (out, " (%s)", application);
   if (user != NULL)
@@ -964,12 +965,12 @@ strata_driver_pg_lock (StrataDriver  *driver,
         last_who = describe_holder (last);
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_BUSY,
-                   "gave up after %.1f s waiting for the migration lock on %s (%s): %s",
+                   _("gave up after %.1f s waiting for the migration lock on %s (%s): %s"),
                    wait_ms / 1000.0, self->location, name, last_who != NULL ? last_who : who);
     }
   else if (g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_CANCELLED))
     g_set_error (error, STRATA_ERROR, STRATA_ERROR_CANCELLED,
-                 "cancelled while waiting for the migration lock on %s (%s): %s",
+                 _("cancelled while waiting for the migration lock on %s (%s): %s"),
                  self->location, name, who);
   else
     g_propagate_error (error, g_steal_pointer (&local_error));
@@ -1082,6 +1083,7 @@ strata_driver_pg_class_init (StrataDriverPgClass *klass)
    */
   /**
    * StrataDriverPg::statement-waiting:
+   * @self: a #StrataDriverPg
    * @what: the statement, the server, and who holds the lock it waits for
    *   (pid, application, user, state, query)
    *
@@ -1168,7 +1170,7 @@ _strata_driver_pg_open_url (StrataUrl     *url,
 
   if (g_cancellable_is_cancelled (cancellable))
     {
-      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_CANCELLED, "cancelled");
+      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_CANCELLED, _("cancelled"));
       return NULL;
     }
 
@@ -1180,7 +1182,7 @@ _strata_driver_pg_open_url (StrataUrl     *url,
   if (conn == NULL)
     {
       g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
-                           "cannot connect to PostgreSQL: out of memory");
+                           _("cannot connect to PostgreSQL: out of memory"));
       return NULL;
     }
 
@@ -1205,8 +1207,8 @@ _strata_driver_pg_open_url (StrataUrl     *url,
       if (service != NULL && *service != '\0' && strstr (message, "service") != NULL)
         {
           g_free (location);
-          location = g_strdup_printf ("service “%s” (looked up in PGSERVICEFILE, "
-                                      "~/.pg_service.conf and PGSYSCONFDIR/pg_service.conf)",
+          location = g_strdup_printf (_("service “%s” (looked up in PGSERVICEFILE, "
+                                        "~/.pg_service.conf and PGSYSCONFDIR/pg_service.conf)"),
                                       service);
         }
 
@@ -1218,20 +1220,21 @@ _strata_driver_pg_open_url (StrataUrl     *url,
           g_autofree char *file = NULL;
 
           if (strata_url_has_password (url))
-            source = "given with the connection";
+            source = _("given with the connection");
           else if (g_getenv ("PGPASSWORD") != NULL && *g_getenv ("PGPASSWORD") != '\0')
-            source = "from PGPASSWORD";
+            source = _("from PGPASSWORD");
           else
             {
               const char *passfile = strata_url_get_param (url, "passfile");
 
               if (passfile == NULL)
                 passfile = g_getenv ("PGPASSFILE");
-              file = passfile != NULL ? g_strdup_printf ("from the password file %s", passfile)
-                                      : g_strdup ("from the password file ~/.pgpass");
+              file = passfile != NULL ? g_strdup_printf (_("from the password file %s"), passfile)
+                                      : g_strdup (_("from the password file ~/.pgpass"));
               source = file;
             }
-          refused = g_strdup_printf ("; " STRATA_DRIVER_PASSWORD_REFUSED " %s", source);
+          /* Translators: followed by where the password came from, e.g. "from PGPASSWORD" */
+          refused = g_strdup_printf ("; %s %s", _(STRATA_DRIVER_PASSWORD_REFUSED), source);
         }
 
       /* libpq may quote what it was given; none of it is shown with a
@@ -1250,7 +1253,7 @@ _strata_driver_pg_open_url (StrataUrl     *url,
        * when it came from a profile, the environment or .env. */
       g_set_error (error, STRATA_ERROR,
                    auth ? STRATA_ERROR_AUTHENTICATION : STRATA_ERROR_CONNECTION,
-                   "cannot connect to %s: %s%s (URL %s)", location, safe,
+                   _("cannot connect to %s: %s%s (URL %s)"), location, safe,
                    refused != NULL ? refused : "", shown);
       return NULL;
     }
@@ -1294,7 +1297,7 @@ strata_driver_pg_open (const char    *url,
       g_autofree char *display = strata_url_to_string (parsed, TRUE);
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not a PostgreSQL URL", display);
+                   _("“%s” is not a PostgreSQL URL"), display);
       return NULL;
     }
 
@@ -1320,7 +1323,7 @@ _strata_driver_pg_reconnect (StrataDriverPg  *self,
       g_autofree char *text = clean_message (self->pq->PQerrorMessage (self->conn));
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
-                   "cannot connect to %s again: %s", self->location, text);
+                   _("cannot connect to %s again: %s"), self->location, text);
       return FALSE;
     }
 

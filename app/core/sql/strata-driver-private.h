@@ -17,8 +17,9 @@
 G_BEGIN_DECLS
 
 /* In an authentication error: a password was sent, and refused (as opposed
- * to none given). Followed by where it came from. */
-#define STRATA_DRIVER_PASSWORD_REFUSED "the server refused the password"
+ * to none given). Followed by where it came from. Marked with N_(): the
+ * message holds _(STRATA_DRIVER_PASSWORD_REFUSED), and so is looked for. */
+#define STRATA_DRIVER_PASSWORD_REFUSED N_("the server refused the password")
 
 #define STRATA_DRIVER_CLASS(klass)     (G_TYPE_CHECK_CLASS_CAST ((klass), STRATA_TYPE_DRIVER, StrataDriverClass))
 #define STRATA_DRIVER_GET_CLASS(obj)   (G_TYPE_INSTANCE_GET_CLASS ((obj), STRATA_TYPE_DRIVER, StrataDriverClass))

@@ -22,6 +22,7 @@
 #include "strata-driver-private.h"
 #include "strata-driver-sqlite-private.h"
 #include "strata-error.h"
+#include "strata-i18n-private.h"
 
 gboolean
 _strata_driver_sqlite_rebuild_begin (StrataDriver   *self,
@@ -34,7 +35,7 @@ _strata_driver_sqlite_rebuild_begin (StrataDriver   *self,
   if (!(result = strata_driver_query (self, "PRAGMA foreign_keys", cancellable, error)) ||
       !strata_driver_execute (self, "PRAGMA foreign_keys = OFF", cancellable, error))
     {
-      g_prefix_error (error, "turning foreign keys off for a table rebuild: ");
+      g_prefix_error (error, _("turning foreign keys off for a table rebuild: "));
       return FALSE;
     }
 
@@ -176,7 +177,7 @@ render_alter_enum_live (StrataDriver   *self,
       if (!(before = strata_model_lookup_table (live, name)))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
-                       "alter_enum %s needs a rebuild of table %s on SQLite, and there is no table %s in the database",
+                       _("alter_enum %s needs a rebuild of table %s on SQLite, and there is no table %s in the database"),
                        op->name, name, name);
           return NULL;
         }
@@ -208,8 +209,8 @@ render_alter_enum_live (StrataDriver   *self,
           if (!found)
             {
               g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
-                           "alter_enum %s: column %s.%s in the database has no CHECK (%s) to change; "
-                           "the table was changed outside the migrations",
+                           _("alter_enum %s: column %s.%s in the database has no CHECK (%s) to change; "
+                             "the table was changed outside the migrations"),
                            op->name, name, column_name, expression);
               return NULL;
             }
@@ -327,7 +328,7 @@ _strata_driver_sqlite_render_op_live (StrataDriver   *self,
         return strata_dialect_render_op (STRATA_DIALECT_SQLITE, op, error);
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
-                   "%s (%s) needs a table rebuild on SQLite, and there is no table %s in the database",
+                   _("%s (%s) needs a table rebuild on SQLite, and there is no table %s in the database"),
                    strata_op_get_name (op), what, op->table);
       return NULL;
     }
@@ -343,7 +344,7 @@ _strata_driver_sqlite_render_op_live (StrataDriver   *self,
       g_autofree char *what = strata_op_describe (op);
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
-                   "%s (%s) does not apply to table %s as it is in the database: %s",
+                   _("%s (%s) does not apply to table %s as it is in the database: %s"),
                    strata_op_get_name (op), what, op->table, local_error->message);
       return NULL;
     }
@@ -412,13 +413,15 @@ _strata_driver_sqlite_rebuild_finish (StrataDriver   *self,
           const char *rowid = strata_result_get_value (result, 0, 1);
 
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
-                       "after rebuilding table %s, %u %s of table %s break%s a foreign key "
-                       "(the first, rowid %s, references a missing row of %s); nothing was changed",
+                       g_dngettext (STRATA_I18N_DOMAIN,
+                                    "after rebuilding table %s, %u row of table %s breaks a foreign key "
+                                    "(the first, rowid %s, references a missing row of %s); nothing was changed",
+                                    "after rebuilding table %s, %u rows of table %s break a foreign key "
+                                    "(the first, rowid %s, references a missing row of %s); nothing was changed",
+                                    strata_result_get_n_rows (result)),
                        (const char *)g_ptr_array_index (rebuild->tables, 0),
                        strata_result_get_n_rows (result),
-                       strata_result_get_n_rows (result) == 1 ? "row" : "rows",
                        strata_result_get_value (result, 0, 0),
-                       strata_result_get_n_rows (result) == 1 ? "s" : "",
                        rowid ? rowid : "NULL",
                        strata_result_get_value (result, 0, 2));
           return FALSE;

@@ -18,6 +18,7 @@
 #include "strata-driver-sqlite.h"
 #include "strata-url.h"
 #include "strata-error.h"
+#include "strata-i18n-private.h"
 
 /* Prepared statements kept for strata_driver_query_params(); the cache is
  * emptied when it grows past this. */
@@ -109,7 +110,7 @@ describe_read_only (const char *path)
   if (g_access (path, F_OK) == 0 && g_access (path, W_OK) != 0)
     {
       int errsv = errno;
-      return g_strdup_printf ("the file %s is read-only (%s)", path, g_strerror (errsv));
+      return g_strdup_printf (_("the file %s is read-only (%s)"), path, g_strerror (errsv));
     }
 
   folder = g_path_get_dirname (path);
@@ -118,10 +119,10 @@ describe_read_only (const char *path)
       int errsv = errno;
 
       if (g_access (path, F_OK) != 0)
-        return g_strdup_printf ("the folder %s is read-only (%s): the database %s cannot be created there",
+        return g_strdup_printf (_("the folder %s is read-only (%s): the database %s cannot be created there"),
                                 folder, g_strerror (errsv), path);
-      return g_strdup_printf ("the folder %s is read-only (%s): SQLite writes its journal "
-                              "(%s-journal) next to the database, so the folder must be writable too",
+      return g_strdup_printf (_("the folder %s is read-only (%s): SQLite writes its journal "
+                                "(%s-journal) next to the database, so the folder must be writable too"),
                               folder, g_strerror (errsv), path);
     }
 
@@ -154,23 +155,23 @@ set_sqlite_error (StrataDriverSqlite  *self,
     case SQLITE_LOCKED:
       if (is_interrupted (self))
         g_set_error (error, STRATA_ERROR, STRATA_ERROR_CANCELLED,
-                     "%s: cancelled while waiting for a lock on %s", statement, get_where (self));
+                     _("%s: cancelled while waiting for a lock on %s"), statement, get_where (self));
       else
         g_set_error (error, STRATA_ERROR, STRATA_ERROR_BUSY,
-                     "database is locked: %s: another connection held its lock for more than %.1f s "
-                     "(add ?timeout=SECONDS to the URL to wait longer)",
+                     _("database is locked: %s: another connection held its lock for more than %.1f s "
+                       "(add ?timeout=SECONDS to the URL to wait longer)"),
                      get_where (self), self->busy_timeout / 1000.0);
       break;
 
     case SQLITE_READONLY:
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY,
-                   "database is read-only: %s", get_where (self));
+                   _("database is read-only: %s"), get_where (self));
       break;
 
     case SQLITE_CORRUPT:
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
-                   "%s: %s is damaged (%s); nothing was changed: restore it from a backup, "
-                   "or try “sqlite3 %s .recover”", statement, get_where (self), message, get_where (self));
+                   _("%s: %s is damaged (%s); nothing was changed: restore it from a backup, "
+                     "or try “sqlite3 %s .recover”"), statement, get_where (self), message, get_where (self));
       break;
 
     case SQLITE_CANTOPEN:
@@ -181,7 +182,7 @@ set_sqlite_error (StrataDriverSqlite  *self,
 
     case SQLITE_INTERRUPT:
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_CANCELLED,
-                   "%s: interrupted", statement);
+                   _("%s: interrupted"), statement);
       break;
 
     default:
@@ -215,8 +216,8 @@ busy_handler (void *user_data,
 
   if (!self->busy_reported && elapsed_ms >= LOCK_WAIT_NOTICE_MS)
     {
-      g_autofree char *what = g_strdup_printf ("%s is locked by another connection: waiting up to %.1f s "
-                                               "(add ?timeout=SECONDS to the URL to change it)",
+      g_autofree char *what = g_strdup_printf (_("%s is locked by another connection: waiting up to %.1f s "
+                                                 "(add ?timeout=SECONDS to the URL to change it)"),
                                                get_where (self), self->busy_timeout / 1000.0);
 
       self->busy_reported = TRUE;
@@ -275,7 +276,7 @@ sqlite_run_statements (StrataDriverSqlite  *self,
           g_autofree char *statement = _strata_driver_describe_statement (start);
 
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_CANCELLED,
-                       "%s: cancelled", statement);
+                       _("%s: cancelled"), statement);
           return FALSE;
         }
 
@@ -347,7 +348,7 @@ lookup_statement (StrataDriverSqlite  *self,
   if (stmt == NULL)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "no SQL statement in \"%s\"", sql);
+                   _("no SQL statement in \"%s\""), sql);
       return NULL;
     }
 
@@ -358,7 +359,7 @@ lookup_statement (StrataDriverSqlite  *self,
           g_autofree char *statement = _strata_driver_describe_statement (sql);
 
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "%s: a query must be a single statement", statement);
+                       _("%s: a query must be a single statement"), statement);
           return NULL;
         }
     }
@@ -396,7 +397,7 @@ strata_driver_sqlite_query (StrataDriver        *driver,
       g_autofree char *statement = _strata_driver_describe_statement (sql);
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "%s: expects %d parameters, got %u",
+                   _("%s: expects %d parameters, got %u"),
                    statement, sqlite3_bind_parameter_count (stmt), n_params);
       goto out;
     }
@@ -585,6 +586,7 @@ strata_driver_sqlite_class_init (StrataDriverSqliteClass *klass)
 
   /**
    * StrataDriverSqlite::lock-waiting:
+   * @self: a #StrataDriverSqlite
    * @what: the file, how long the wait may last and how to change that
    *
    * A statement has waited half a second for another connection's lock on
@@ -627,7 +629,7 @@ check_header (const char  *path,
     return TRUE;
 
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
-               "file is not a database: %s", path);
+               _("file is not a database: %s"), path);
   return FALSE;
 }
 
@@ -714,8 +716,8 @@ quick_check (StrataDriverSqlite  *self,
 
   g_strdelimit (problems->str, "\n", ' ');
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
-               "%s is damaged: its header is inconsistent and PRAGMA quick_check reports: %s; "
-               "nothing was changed: restore it from a backup, or try “sqlite3 %s .recover”",
+               _("%s is damaged: its header is inconsistent and PRAGMA quick_check reports: %s; "
+                 "nothing was changed: restore it from a backup, or try “sqlite3 %s .recover”"),
                self->path, problems->str, self->path);
   return FALSE;
 }
@@ -740,14 +742,14 @@ open_database (const char  *path,
       if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
-                       "cannot open database %s: folder %s does not exist", path, folder);
+                       _("cannot open database %s: folder %s does not exist"), path, folder);
           return NULL;
         }
 
       if (mode != OPEN_READ_WRITE_CREATE && !g_file_test (path, G_FILE_TEST_EXISTS))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONNECTION,
-                       "cannot open database %s: no such file", path);
+                       _("cannot open database %s: no such file"), path);
           return NULL;
         }
 
@@ -781,7 +783,7 @@ open_database (const char  *path,
 
       if (read_only != NULL)
         {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY, "cannot open database: %s", read_only);
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY, _("cannot open database: %s"), read_only);
           return NULL;
         }
     }

@@ -10,6 +10,7 @@
 #include "strata-dialect.h"
 #include "strata-driver-private.h"
 #include "strata-error.h"
+#include "strata-i18n-private.h"
 
 StrataRebuild *
 _strata_rebuild_new (void)
@@ -61,7 +62,7 @@ ensure_bookkeeping_default (StrataDriver  *self,
 
       if (!strata_driver_execute (self, sql, cancellable, error))
         {
-          g_prefix_error (error, "creating the version table %s: ", version_table);
+          g_prefix_error (error, _("creating the version table %s: "), version_table);
           return FALSE;
         }
     }
@@ -75,7 +76,7 @@ ensure_bookkeeping_default (StrataDriver  *self,
 
       if (!strata_driver_execute (self, sql, cancellable, error))
         {
-          g_prefix_error (error, "creating the history table %s: ", history_table);
+          g_prefix_error (error, _("creating the history table %s: "), history_table);
           return FALSE;
         }
     }
@@ -105,7 +106,7 @@ ensure_bookkeeping_default (StrataDriver  *self,
           alter = g_strdup_printf ("ALTER TABLE %s ADD COLUMN %s %s", quoted, columns[i][0], columns[i][1]);
           if (!strata_driver_execute (self, alter, cancellable, error))
             {
-              g_prefix_error (error, "adding the column %s to %s: ", columns[i][0], history_table);
+              g_prefix_error (error, _("adding the column %s to %s: "), columns[i][0], history_table);
               return FALSE;
             }
         }

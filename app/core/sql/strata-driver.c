@@ -15,6 +15,7 @@
 #include "strata-error.h"
 #include "strata-sql-lexer-private.h"
 #include "strata-url.h"
+#include "strata-i18n-private.h"
 
 /* Errors show at most this many characters of a statement. */
 #define STATEMENT_DESCRIPTION_MAX 72
@@ -89,7 +90,7 @@ cancel_guard_enter (CancelGuard   *guard,
 
   if (g_cancellable_is_cancelled (cancellable))
     {
-      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_CANCELLED, "cancelled");
+      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_CANCELLED, _("cancelled"));
       return FALSE;
     }
 
@@ -178,7 +179,7 @@ strata_driver_open (const char    *url,
 
   if (g_cancellable_is_cancelled (cancellable))
     {
-      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_CANCELLED, "cancelled");
+      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_CANCELLED, _("cancelled"));
       return NULL;
     }
 
@@ -188,7 +189,7 @@ strata_driver_open (const char    *url,
   if (dialect == NULL)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "\"%s\" is not a database URL: expected sqlite:///FILE or postgresql://HOST/DATABASE",
+                   _("\"%s\" is not a database URL: expected sqlite:///FILE or postgresql://HOST/DATABASE"),
                    display);
       return NULL;
     }
@@ -197,7 +198,7 @@ strata_driver_open (const char    *url,
       !g_str_equal (dialect, "postgres"))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "%s: unknown database type \"%s\": use sqlite:// or postgresql://",
+                   _("%s: unknown database type \"%s\": use sqlite:// or postgresql://"),
                    display, dialect);
       return NULL;
     }
@@ -499,7 +500,7 @@ strata_driver_introspect (StrataDriver        *self,
 
   if (g_cancellable_is_cancelled (cancellable))
     {
-      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_CANCELLED, "cancelled");
+      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_CANCELLED, _("cancelled"));
       return NULL;
     }
 

@@ -21,6 +21,7 @@
 #include "strata-error.h"
 #include "strata-loader-private.h"
 #include "strata-introspect-private.h"
+#include "strata-i18n-private.h"
 
 typedef StrataResult *(*QueryFunc) (gpointer       connection,
                                     const char    *sql,
@@ -435,7 +436,7 @@ driver_query (gpointer       connection,
   StrataResult *result = strata_driver_query (connection, sql, cancellable, error);
 
   if (result == NULL)
-    g_prefix_error (error, "reading the schema: ");
+    g_prefix_error (error, _("reading the schema: "));
 
   return result;
 }
@@ -466,7 +467,7 @@ conn_query (gpointer       connection,
     {
       g_autofree char *message = g_strchomp (g_strdup (pq->PQerrorMessage (connection)));
 
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE, "reading the schema: %s", message);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE, _("reading the schema: %s"), message);
       return NULL;
     }
 

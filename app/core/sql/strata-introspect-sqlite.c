@@ -21,6 +21,7 @@
 #include "strata-error.h"
 #include "strata-introspect-private.h"
 #include "strata-sql-lexer-private.h"
+#include "strata-i18n-private.h"
 
 /* Parsing CREATE TABLE {{{ */
 
@@ -416,7 +417,7 @@ query (StrataDriver  *driver,
   StrataResult *result = strata_driver_query (driver, sql, cancellable, error);
 
   if (result == NULL)
-    g_prefix_error (error, "reading the schema: ");
+    g_prefix_error (error, _("reading the schema: "));
 
   return result;
 }

@@ -15,6 +15,7 @@
 #include "strata-error.h"
 #include "strata-loader-private.h"
 #include "strata-url.h"
+#include "strata-i18n-private.h"
 
 struct _StrataUrl
 {
@@ -599,7 +600,7 @@ parser_fail (Parser     *p,
   va_end (args);
 
   g_set_error (p->error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-               "invalid database URL “%s”: %s%s",
+               _("invalid database URL “%s”: %s%s"),
                p->display, reason,
                p->hidden ? " (percent-encode “/”, “?” and “@” in a password: %2F, %3F, %40)" : "");
   return FALSE;
@@ -679,15 +680,15 @@ decode_failed (Parser       *p,
     {
     case DECODE_BAD_ESCAPE:
       if (secret)
-        return parser_fail (p, "bad percent escape in %s (write “%%” itself as %%25)", what);
-      return parser_fail (p, "bad percent escape “%s” in %s (write “%%” itself as %%25)",
+        return parser_fail (p, _("bad percent escape in %s (write “%%” itself as %%25)"), what);
+      return parser_fail (p, _("bad percent escape “%s” in %s (write “%%” itself as %%25)"),
                           part (p, bad, MIN (bad + 3, end)), what);
     case DECODE_NUL:
-      return parser_fail (p, "%%00 in %s", what);
+      return parser_fail (p, _("%%00 in %s"), what);
     case DECODE_NOT_UTF8:
-      return parser_fail (p, "%s is not valid UTF-8 once percent-decoded", what);
+      return parser_fail (p, _("%s is not valid UTF-8 once percent-decoded"), what);
     case DECODE_CONTROL:
-      return parser_fail (p, "%s holds a control character", what);
+      return parser_fail (p, _("%s holds a control character"), what);
     case DECODE_OK:
     default:
       g_assert_not_reached ();
@@ -724,16 +725,16 @@ parse_port_text (Parser     *p,
   guint64 value = 0;
 
   if (*text == '\0')
-    problem = "is empty";
+    problem = _("is empty");
   else
     {
       for (const char *c = text; *c && problem == NULL; c++)
         if (!g_ascii_isdigit (*c))
-          problem = "is not a number";
+          problem = _("is not a number");
       if (problem == NULL &&
           (strlen (text) > 5 ||
            !g_ascii_string_to_unsigned (text, 10, 1, 65535, &value, NULL)))
-        problem = "is out of range (1–65535)";
+        problem = _("is out of range (1–65535)");
     }
 
   if (problem != NULL)
@@ -741,9 +742,9 @@ parse_port_text (Parser     *p,
       const char *quoted = part (p, qs, qe);
 
       if (entry && !p->hidden)
-        return parser_fail (p, "port “%s” in ?port=%s %s",
+        return parser_fail (p, _("port “%s” in ?port=%s %s"),
                             keep (p, g_strescape (text, NULL)), quoted, problem);
-      return parser_fail (p, "port “%s” %s", quoted, problem);
+      return parser_fail (p, _("port “%s” %s"), quoted, problem);
     }
 
   return TRUE;
@@ -774,7 +775,7 @@ check_host_name (Parser     *p,
   if (is_ipv4_like (name))
     {
       if (!g_hostname_is_ip_address (name))
-        return parser_fail (p, "“%s” is not an IPv4 address", part (p, qs, qe));
+        return parser_fail (p, _("“%s” is not an IPv4 address"), part (p, qs, qe));
       return TRUE;
     }
 
@@ -787,8 +788,8 @@ check_host_name (Parser     *p,
 
       quoted = part (p, qs, qe);
       if (p->hidden || (guchar)*c < 0x20)
-        return parser_fail (p, "invalid character in host “%s”", quoted);
-      return parser_fail (p, "invalid character “%c” in host “%s”", *c, quoted);
+        return parser_fail (p, _("invalid character in host “%s”"), quoted);
+      return parser_fail (p, _("invalid character “%c” in host “%s”"), *c, quoted);
     }
 
   return TRUE;
@@ -827,7 +828,7 @@ parse_host_entry (Parser *p,
   gsize bad = 0;
 
   if (start == end)
-    return parser_fail (p, "empty host in the host list “%s”", part (p, list_start, list_end));
+    return parser_fail (p, _("empty host in the host list “%s”"), part (p, list_start, list_end));
 
   if (text[start] == '[')
     {
@@ -835,27 +836,27 @@ parse_host_entry (Parser *p,
       gsize after;
 
       if (bracket == NULL)
-        return parser_fail (p, "missing “]” after the IPv6 address “%s”", part (p, start, end));
+        return parser_fail (p, _("missing “]” after the IPv6 address “%s”"), part (p, start, end));
 
       name_start = start + 1;
       name_end = bracket - text;
       if (name_start == name_end)
-        return parser_fail (p, "empty IPv6 address “[]”");
+        return parser_fail (p, _("empty IPv6 address “[]”"));
 
       after = name_end + 1;
       if (after < end)
         {
           if (text[after] != ':')
-            return parser_fail (p, "unexpected “%s” after the IPv6 address “%s”",
+            return parser_fail (p, _("unexpected “%s” after the IPv6 address “%s”"),
                                 char_at (p, after), part (p, start, after));
           has_port = TRUE;
           port_start = after + 1;
         }
 
       if ((result = percent_decode (text, name_start, name_end, FALSE, &name, &bad)) != DECODE_OK)
-        return decode_failed (p, result, bad, name_end, "an IPv6 address", FALSE);
+        return decode_failed (p, result, bad, name_end, _("an IPv6 address"), FALSE);
       if (!is_ipv6_address (name))
-        return parser_fail (p, "“%s” is not an IPv6 address", part (p, start, after));
+        return parser_fail (p, _("“%s” is not an IPv6 address"), part (p, start, after));
     }
   else
     {
@@ -872,7 +873,7 @@ parse_host_entry (Parser *p,
 
           *last_colon = '\0';
           if (ipv6 || is_ipv6_address (entry))
-            return parser_fail (p, "an IPv6 address such as “%s” goes in brackets, e.g. [::1]:5432",
+            return parser_fail (p, _("an IPv6 address such as “%s” goes in brackets, e.g. [::1]:5432"),
                                 part (p, start, end));
         }
 
@@ -884,7 +885,7 @@ parse_host_entry (Parser *p,
 
       if ((result = percent_decode (text, name_start, name_end, FALSE, &name, &bad)) != DECODE_OK)
         return decode_failed (p, result, bad, name_end,
-                              keep (p, g_strdup_printf ("the host “%s”", part (p, name_start, name_end))),
+                              keep (p, g_strdup_printf (_("the host “%s”"), part (p, name_start, name_end))),
                               FALSE);
 
       if (name[0] == '\0')
@@ -898,14 +899,14 @@ parse_host_entry (Parser *p,
       g_autofree char *port_text = g_strndup (text + port_start, end - port_start);
 
       if (port_start == end)
-        return parser_fail (p, "empty port after “%s”", part (p, start, end));
+        return parser_fail (p, _("empty port after “%s”"), part (p, start, end));
       if (!parse_port_text (p, port_text, port_start, end, FALSE))
         return FALSE;
       port = port_value (port_text);
     }
 
   if (name == NULL && !has_port)
-    return parser_fail (p, "empty host in the host list “%s”", part (p, list_start, list_end));
+    return parser_fail (p, _("empty host in the host list “%s”"), part (p, list_start, list_end));
 
   add_host (p->url, name, port);
   p->hosts_in_url = TRUE;
@@ -961,10 +962,10 @@ parse_authority (Parser *p,
       g_autofree char *user = NULL;
       g_autofree char *password = NULL;
 
-      if (!decode (p, start, user_end, "the user name", FALSE, &user))
+      if (!decode (p, start, user_end, _("the user name"), FALSE, &user))
         return FALSE;
       if (colon != NULL &&
-          !decode (p, user_end + 1, at_pos, "the password", TRUE, &password))
+          !decode (p, user_end + 1, at_pos, _("the password"), TRUE, &password))
         return FALSE;
 
       if (user[0] != '\0')
@@ -1029,7 +1030,7 @@ parse_query_hosts (Parser      *p,
       if (name[0] == '\0')
         {
           if (n == 1)
-            return parser_fail (p, "query parameter “host” is empty");
+            return parser_fail (p, _("query parameter “host” is empty"));
           g_ptr_array_add (p->query_hosts, NULL);
           continue;
         }
@@ -1039,7 +1040,7 @@ parse_query_hosts (Parser      *p,
           if (strchr (name, ':') != NULL)
             {
               if (!is_ipv6_address (name))
-                return parser_fail (p, "?host=%s holds something that is not an IPv6 address",
+                return parser_fail (p, _("?host=%s holds something that is not an IPv6 address"),
                                     param_value_part (p, param));
             }
           else if (!check_host_name (p, name, param->name_end + 1, param->value_end))
@@ -1183,23 +1184,23 @@ parse_query (Parser *p,
       gsize bad = 0;
 
       if (pos == param_end)
-        return parser_fail (p, "empty query parameter (“&&”, or “&” at an end)");
+        return parser_fail (p, _("empty query parameter (“&&”, or “&” at an end)"));
       if (eq == NULL)
         {
           const char *quoted = part (p, pos, param_end);
-          return parser_fail (p, "query parameter “%s” has no value (expected %s=…)", quoted, quoted);
+          return parser_fail (p, _("query parameter “%s” has no value (expected %s=…)"), quoted, quoted);
         }
 
       param.name_end = eq - p->text;
       if (pos == param.name_end)
-        return parser_fail (p, "query parameter “%s” has no name", part (p, pos, param_end));
+        return parser_fail (p, _("query parameter “%s” has no name"), part (p, pos, param_end));
       if (find_char_in (p->text, param.name_end + 1, param_end, '=') != NULL)
-        return parser_fail (p, "query parameter “%s” holds a second “=” (write it as %%3D)",
+        return parser_fail (p, _("query parameter “%s” holds a second “=” (write it as %%3D)"),
                             param_name_part (p, &param));
 
       if ((result = percent_decode (p->text, pos, param.name_end, FALSE, &param.name, &bad)) != DECODE_OK)
         return decode_failed (p, result, bad, param.name_end,
-                              keep (p, g_strdup_printf ("the name of query parameter “%s”",
+                              keep (p, g_strdup_printf (_("the name of query parameter “%s”"),
                                                         param_name_part (p, &param))),
                               FALSE);
 
@@ -1208,19 +1209,19 @@ parse_query (Parser *p,
       g_array_append_val (params, param);
       if (result != DECODE_OK)
         return decode_failed (p, result, bad, param_end,
-                              keep (p, g_strdup_printf ("the value of “%s”",
+                              keep (p, g_strdup_printf (_("the value of “%s”"),
                                                         param_name_part (p, &param))),
                               looks_like_secret_param (param.name));
 
       if (param.value[0] == '\0')
-        return parser_fail (p, "query parameter “%s” is empty", param_name_part (p, &param));
+        return parser_fail (p, _("query parameter “%s” is empty"), param_name_part (p, &param));
       for (guint i = 0; i + 1 < params->len; i++)
         if (strcmp (g_array_index (params, Param, i).name, param.name) == 0)
-          return parser_fail (p, "query parameter “%s” is given twice", param_name_part (p, &param));
+          return parser_fail (p, _("query parameter “%s” is given twice"), param_name_part (p, &param));
 
       pos = param_end + 1;
       if (pos == end)
-        return parser_fail (p, "empty query parameter (“&&”, or “&” at an end)");
+        return parser_fail (p, _("empty query parameter (“&&”, or “&” at an end)"));
     }
 
   return TRUE;
@@ -1253,7 +1254,7 @@ apply_sqlite_params (Parser *p,
           else if (strcmp (param->value, "rwc") == 0)
             p->url->sqlite_flags = SQLITE_DEFAULT_FLAGS;
           else
-            return parser_fail (p, "mode “%s” is not ro, rw or rwc", param_value_part (p, param));
+            return parser_fail (p, _("mode “%s” is not ro, rw or rwc"), param_value_part (p, param));
         }
       else if (strcmp (param->name, "timeout") == 0)
         {
@@ -1262,7 +1263,7 @@ apply_sqlite_params (Parser *p,
 
           if (!g_ascii_isdigit (param->value[0]) || *end != '\0' ||
               !isfinite (seconds) || seconds > 24 * 60 * 60)
-            return parser_fail (p, "timeout “%s” is not a number of seconds (0 to 86400)",
+            return parser_fail (p, _("timeout “%s” is not a number of seconds (0 to 86400)"),
                                 param_value_part (p, param));
           p->url->sqlite_timeout = seconds;
         }
@@ -1272,7 +1273,7 @@ apply_sqlite_params (Parser *p,
            * carry; they mean nothing here. */
         }
       else
-        return parser_fail (p, "unknown SQLite parameter “%s” (known: mode, timeout)",
+        return parser_fail (p, _("unknown SQLite parameter “%s” (known: mode, timeout)"),
                             param_name_part (p, param));
 
       add_param (p->url, param->name, param->value);
@@ -1296,33 +1297,33 @@ apply_postgresql_params (Parser *p,
       if (strcmp (name, "host") == 0)
         {
           if (p->hosts_in_url)
-            return parser_fail (p, "the host is given twice, before the path and as ?host=");
+            return parser_fail (p, _("the host is given twice, before the path and as ?host="));
           if (!parse_query_hosts (p, param))
             return FALSE;
         }
       else if (strcmp (name, "port") == 0)
         {
           if (p->ports_in_url)
-            return parser_fail (p, "the port is given twice, after the host and as ?port=");
+            return parser_fail (p, _("the port is given twice, after the host and as ?port="));
           if (!parse_query_ports (p, param))
             return FALSE;
         }
       else if (strcmp (name, "user") == 0)
         {
           if (url->user != NULL)
-            return parser_fail (p, "the user is given twice, before “@” and as ?user=");
+            return parser_fail (p, _("the user is given twice, before “@” and as ?user="));
           url->user = g_steal_pointer (&param->value);
         }
       else if (strcmp (name, "password") == 0)
         {
           if (url->password != NULL)
-            return parser_fail (p, "the password is given twice, before “@” and as ?password=");
+            return parser_fail (p, _("the password is given twice, before “@” and as ?password="));
           url->password = g_steal_pointer (&param->value);
         }
       else if (strcmp (name, "dbname") == 0)
         {
           if (url->database != NULL)
-            return parser_fail (p, "the database is given twice, in the path and as ?dbname=");
+            return parser_fail (p, _("the database is given twice, in the path and as ?dbname="));
           url->database = g_steal_pointer (&param->value);
         }
       else
@@ -1330,7 +1331,7 @@ apply_postgresql_params (Parser *p,
           if (strcmp (name, "ssl") == 0)
             {
               if (strcmp (param->value, "true") != 0)
-                return parser_fail (p, "ssl=%s: only ssl=true is understood (it means sslmode=require)",
+                return parser_fail (p, _("ssl=%s: only ssl=true is understood (it means sslmode=require)"),
                                     param_value_part (p, param));
               has_ssl = TRUE;
             }
@@ -1340,9 +1341,9 @@ apply_postgresql_params (Parser *p,
               const char *closest = closest_keyword (name);
 
               if (closest != NULL)
-                return parser_fail (p, "unknown PostgreSQL parameter “%s” (did you mean “%s”?)",
+                return parser_fail (p, _("unknown PostgreSQL parameter “%s” (did you mean “%s”?)"),
                                     param_name_part (p, param), closest);
-              return parser_fail (p, "unknown PostgreSQL parameter “%s”", param_name_part (p, param));
+              return parser_fail (p, _("unknown PostgreSQL parameter “%s”"), param_name_part (p, param));
             }
           else if (strcmp (name, "sslmode") == 0)
             has_sslmode = TRUE;
@@ -1352,7 +1353,7 @@ apply_postgresql_params (Parser *p,
     }
 
   if (has_ssl && has_sslmode)
-    return parser_fail (p, "ssl=true and sslmode are both given");
+    return parser_fail (p, _("ssl=true and sslmode are both given"));
 
   /* Hosts and ports from the query. */
   if (p->query_hosts != NULL)
@@ -1366,13 +1367,15 @@ apply_postgresql_params (Parser *p,
       if (url->hosts->len == 0)
         {
           if (n_ports != 1)
-            return parser_fail (p, "?port= lists %u ports for the one default host", n_ports);
+            return parser_fail (p, _("?port= lists %u ports for the one default host"), n_ports);
           add_host (url, NULL, g_array_index (p->query_ports, guint, 0));
         }
       else if (n_ports != 1 && n_ports != url->hosts->len)
         {
-          return parser_fail (p, "?port= lists %u ports for %u host%s",
-                              n_ports, url->hosts->len, url->hosts->len == 1 ? "" : "s");
+          /* Translators: the count is of hosts; there are always two ports or more */
+          return parser_fail (p, g_dngettext (STRATA_I18N_DOMAIN, "?port= lists %u ports for %u host",
+                                              "?port= lists %u ports for %u hosts", url->hosts->len),
+                              n_ports, url->hosts->len);
         }
       else
         {
@@ -1405,7 +1408,7 @@ check_characters (Parser *p)
   guint position = 1;
 
   if (!g_utf8_validate (p->text, p->len, NULL))
-    return parser_fail (p, "it is not valid UTF-8");
+    return parser_fail (p, _("it is not valid UTF-8"));
 
   for (const char *c = p->text; *c; c = g_utf8_next_char (c), position++)
     {
@@ -1420,12 +1423,12 @@ check_characters (Parser *p)
       if (ch < 0x20 || (ch >= 0x7f && ch < 0xa0))
         {
           if (secret)
-            return parser_fail (p, "control character in the password (percent-encode it)");
-          return parser_fail (p, "control character U+%04X at character %u", ch, position);
+            return parser_fail (p, _("control character in the password (percent-encode it)"));
+          return parser_fail (p, _("control character U+%04X at character %u"), ch, position);
         }
       if (secret)
-        return parser_fail (p, "white space in the password (write a space as %%20)");
-      return parser_fail (p, "white space at character %u (write a space as %%20)", position);
+        return parser_fail (p, _("white space in the password (write a space as %%20)"));
+      return parser_fail (p, _("white space at character %u (write a space as %%20)"), position);
     }
 
   return TRUE;
@@ -1443,21 +1446,21 @@ parse_scheme (Parser *p,
   g_autofree char *dialect = NULL;
 
   if (colon == NULL)
-    return parser_fail (p, "no scheme: a database URL starts with sqlite:// or postgresql://");
+    return parser_fail (p, _("no scheme: a database URL starts with sqlite:// or postgresql://"));
 
   scheme_end = colon - text;
   if (scheme_end == 0)
-    return parser_fail (p, "empty scheme before “:”");
+    return parser_fail (p, _("empty scheme before “:”"));
 
   for (gsize i = 0; i < scheme_end; i++)
     if (!(g_ascii_isalnum (text[i]) || text[i] == '+' || text[i] == '_' ||
           text[i] == '.' || text[i] == '-') ||
         (i == 0 && !g_ascii_isalpha (text[i])))
-      return parser_fail (p, "invalid character “%s” in the scheme “%s”",
+      return parser_fail (p, _("invalid character “%s” in the scheme “%s”"),
                           char_at (p, i), part (p, 0, scheme_end));
 
   if (strncmp (colon, "://", 3) != 0)
-    return parser_fail (p, "missing “//” after “%s”", part (p, 0, scheme_end + 1));
+    return parser_fail (p, _("missing “//” after “%s”"), part (p, 0, scheme_end + 1));
 
   plus = find_char_in (text, 0, scheme_end, '+');
   dialect = g_ascii_strdown (text, plus != NULL ? plus - text : (gssize)scheme_end);
@@ -1467,12 +1470,12 @@ parse_scheme (Parser *p,
       gsize driver_start = plus - text + 1;
 
       if (dialect[0] == '\0')
-        return parser_fail (p, "empty dialect before “%s”", part (p, 0, scheme_end));
+        return parser_fail (p, _("empty dialect before “%s”"), part (p, 0, scheme_end));
       if (driver_start == scheme_end)
-        return parser_fail (p, "empty driver after “%s”", part (p, 0, driver_start));
+        return parser_fail (p, _("empty driver after “%s”"), part (p, 0, driver_start));
       for (gsize i = driver_start; i < scheme_end; i++)
         if (!g_ascii_isalnum (text[i]) && text[i] != '_')
-          return parser_fail (p, "invalid driver “%s” in “%s”",
+          return parser_fail (p, _("invalid driver “%s” in “%s”"),
                               part (p, driver_start, scheme_end), part (p, 0, scheme_end));
       p->url->driver = g_ascii_strdown (text + driver_start, scheme_end - driver_start);
     }
@@ -1482,7 +1485,7 @@ parse_scheme (Parser *p,
   else if (strcmp (dialect, "postgresql") == 0 || strcmp (dialect, "postgres") == 0)
     p->url->dialect = STRATA_DIALECT_POSTGRESQL;
   else
-    return parser_fail (p, "unknown dialect “%s” (Strata speaks sqlite and postgresql, also written postgres)",
+    return parser_fail (p, _("unknown dialect “%s” (Strata speaks sqlite and postgresql, also written postgres)"),
                         part (p, 0, plus != NULL ? (gsize)(plus - text) : scheme_end));
 
   p->url->scheme = g_steal_pointer (&dialect);
@@ -1501,13 +1504,13 @@ parse_sqlite (Parser *p,
   if (authority_end > body)
     {
       if (find_char_in (p->text, body, authority_end, '@') != NULL)
-        return parser_fail (p, "SQLite takes no user name or password");
+        return parser_fail (p, _("SQLite takes no user name or password"));
       if (authority_end - body == strlen (":memory:") &&
           strncmp (p->text + body, ":memory:", authority_end - body) == 0)
-        return parser_fail (p, "SQLite has no host (“:memory:”): write sqlite:// or sqlite:///:memory: "
-                            "for an in-memory database");
-      return parser_fail (p, "SQLite has no host (“%s”): write sqlite:///%s for a relative path "
-                          "or sqlite:////%s for an absolute one",
+        return parser_fail (p, _("SQLite has no host (“:memory:”): write sqlite:// or sqlite:///:memory: "
+                              "for an in-memory database"));
+      return parser_fail (p, _("SQLite has no host (“%s”): write sqlite:///%s for a relative path "
+                            "or sqlite:////%s for an absolute one"),
                           part (p, body, authority_end), part (p, body, query),
                           part (p, body, query));
     }
@@ -1515,14 +1518,14 @@ parse_sqlite (Parser *p,
   if (authority_end == query)
     return TRUE;   /* sqlite:// — in memory */
 
-  if (!decode (p, authority_end + 1, query, "the SQLite path", FALSE, &path))
+  if (!decode (p, authority_end + 1, query, _("the SQLite path"), FALSE, &path))
     return FALSE;
 
   if (path[0] == '\0' || strcmp (path, ":memory:") == 0)
     return TRUE;
 
   if (g_str_has_suffix (path, "/"))
-    return parser_fail (p, "the SQLite path “%s” names a directory", part (p, authority_end + 1, query));
+    return parser_fail (p, _("the SQLite path “%s” names a directory"), part (p, authority_end + 1, query));
 
   p->url->database = g_steal_pointer (&path);
   return TRUE;
@@ -1542,9 +1545,9 @@ parse_postgresql (Parser *p,
       gsize path = authority_end + 1;
 
       if (find_char_in (p->text, path, query, '@') != NULL)
-        return parser_fail (p, "“@” in the database name “%s” (write it as %%40)",
+        return parser_fail (p, _("“@” in the database name “%s” (write it as %%40)"),
                             part (p, path, query));
-      if (!decode (p, path, query, "the database name", FALSE, &p->url->database))
+      if (!decode (p, path, query, _("the database name"), FALSE, &p->url->database))
         return FALSE;
       if (p->url->database[0] == '\0')
         g_clear_pointer (&p->url->database, g_free);
@@ -1594,7 +1597,7 @@ strata_url_parse (const char  *text,
 
   if (p.len == 0)
     {
-      parser_fail (&p, "it is empty");
+      parser_fail (&p, _("it is empty"));
       goto out;
     }
 
