@@ -22,6 +22,7 @@
 #include "strata-driver.h"
 #include "strata-enum-types.h"
 #include "strata-error.h"
+#include "strata-i18n-private.h"
 #include "strata-fleet.h"
 #include "strata-graph.h"
 #include "strata-plan.h"
@@ -327,7 +328,7 @@ strata_fleet_dup_summary (StrataFleet *self)
 {
   g_return_val_if_fail (STRATA_IS_FLEET (self), NULL);
 
-  return g_strdup_printf ("%u applied, %u up to date, %u failed, %u not run",
+  return g_strdup_printf (_("%u applied, %u up to date, %u failed, %u not run"),
                           strata_fleet_count (self, STRATA_FLEET_STATUS_APPLIED),
                           strata_fleet_count (self, STRATA_FLEET_STATUS_UP_TO_DATE),
                           strata_fleet_count (self, STRATA_FLEET_STATUS_FAILED),
@@ -395,7 +396,7 @@ static char *
 heads_label (const char * const *heads)
 {
   if (heads == NULL || heads[0] == NULL)
-    return g_strdup ("base");
+    return g_strdup (_("base"));
 
   return g_strjoinv (", ", (char **)heads);
 }
@@ -421,7 +422,7 @@ strata_fleet_run_member (StrataFleet       *self,
   if (reviewed != NULL && strata_profile_get_dialect (reviewed) != strata_profile_get_dialect (member->profile))
     {
       strata_fleet_set_status (self, member, STRATA_FLEET_STATUS_FAILED,
-                               g_strdup_printf ("not run: the plan was reviewed for %s, and this is a %s database",
+                               g_strdup_printf (_("not run: the plan was reviewed for %s, and this is a %s database"),
                                                 strata_dialect_get_name (strata_profile_get_dialect (reviewed)),
                                                 strata_dialect_get_name (strata_profile_get_dialect (member->profile))));
       return FALSE;
@@ -446,7 +447,7 @@ strata_fleet_run_member (StrataFleet       *self,
       g_autofree char *label = heads_label (after);
 
       strata_fleet_set_status (self, member, STRATA_FLEET_STATUS_UP_TO_DATE,
-                               g_strdup_printf ("already at %s", label));
+                               g_strdup_printf (_("already at %s"), label));
       return TRUE;
     }
   if (!strata_heads_equal ((const char * const *)heads, before))
@@ -455,7 +456,7 @@ strata_fleet_run_member (StrataFleet       *self,
       g_autofree char *start = heads_label (before);
 
       strata_fleet_set_status (self, member, STRATA_FLEET_STATUS_FAILED,
-                               g_strdup_printf ("not run: the database is at %s, and the reviewed plan starts at %s",
+                               g_strdup_printf (_("not run: the database is at %s, and the reviewed plan starts at %s"),
                                                 at, start));
       return FALSE;
     }
@@ -467,7 +468,7 @@ strata_fleet_run_member (StrataFleet       *self,
     }
 
   strata_fleet_set_status (self, member, STRATA_FLEET_STATUS_APPLIED,
-                           g_strdup_printf (n_steps == 1 ? "%u step applied" : "%u steps applied", n_steps));
+                           g_strdup_printf (g_dngettext (STRATA_I18N_DOMAIN, "%u step applied", "%u steps applied", n_steps), n_steps));
   return TRUE;
 }
 
@@ -513,8 +514,8 @@ strata_fleet_apply (StrataFleet        *self,
         {
           strata_fleet_set_status (self, member, STRATA_FLEET_STATUS_SKIPPED,
                                    g_strdup (g_cancellable_is_cancelled (cancellable)
-                                             ? "not run: cancelled"
-                                             : "not run: a database before it failed"));
+                                             ? _("not run: cancelled")
+                                             : _("not run: a database before it failed")));
           continue;
         }
 
@@ -531,13 +532,13 @@ strata_fleet_apply (StrataFleet        *self,
 
   if (g_cancellable_is_cancelled (cancellable))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_CANCELLED, "the fleet's run was cancelled");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_CANCELLED, _("the fleet's run was cancelled"));
       return FALSE;
     }
   if (n_failed > 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
-                   "%u of %u databases failed, first “%s”",
+                   _("%u of %u databases failed, first “%s”"),
                    n_failed, n, first_failure);
       return FALSE;
     }

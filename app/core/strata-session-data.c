@@ -28,6 +28,7 @@
 #include "strata-dialect.h"
 #include "strata-driver-sqlite.h"
 #include "strata-error.h"
+#include "strata-i18n-private.h"
 #include "strata-project.h"
 #include "strata-session-private.h"
 
@@ -298,7 +299,7 @@ reader_open (StrataSession     *session,
   else
     {
       g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                           "no database: give a URL or a profile");
+                           _("no database: give a URL or a profile"));
       return FALSE;
     }
 
@@ -509,7 +510,7 @@ table_info_read_sqlite (StrataDataReader  *reader,
   if (info->key_exprs->len == 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNSUPPORTED,
-                   "table “%s” has neither a rowid nor a primary key to read it by", info->table);
+                   _("table “%s” has neither a rowid nor a primary key to read it by"), info->table);
       return FALSE;
     }
   info->key_columns = g_strv_builder_end (key_columns);
@@ -602,7 +603,7 @@ table_info_get (StrataDataReader  *reader,
   if (ok && info->columns->len == 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "no table “%s” in %s", table, strata_driver_get_display_url (reader->driver));
+                   _("no table “%s” in %s"), table, strata_driver_get_display_url (reader->driver));
       ok = FALSE;
     }
   if (!ok)
@@ -781,7 +782,7 @@ strata_session_read_page (StrataSession  *self,
   if (limit == 0 || limit > MAX_PAGE_ROWS)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   "a page of %u rows: give 1 to %u", limit, MAX_PAGE_ROWS);
+                   _("a page of %u rows: give 1 to %u"), limit, MAX_PAGE_ROWS);
       return NULL;
     }
 
@@ -794,7 +795,7 @@ strata_session_read_page (StrataSession  *self,
       if (!is_column (info, sort_column))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "table “%s” has no column “%s” to sort by", table, sort_column);
+                       _("table “%s” has no column “%s” to sort by"), table, sort_column);
           return NULL;
         }
       sort = quote (reader, sort_column);
@@ -806,7 +807,7 @@ strata_session_read_page (StrataSession  *self,
       if (g_variant_n_children (after) != n_key)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                       "the position to read table “%s” from has %zu values, not %u: it was read in another order",
+                       _("the position to read table “%s” from has %zu values, not %u: it was read in another order"),
                        table, g_variant_n_children (after), n_key);
           return NULL;
         }
@@ -818,7 +819,7 @@ strata_session_read_page (StrataSession  *self,
           if (value == NULL && !(sort != NULL && i == 0))
             {
               g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                           "the position to read table “%s” from has no key", table);
+                           _("the position to read table “%s” from has no key"), table);
               return NULL;
             }
           if (value == NULL)
