@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "strata.h"
 #include "strata-model-private.h"
 #include "strata-test-util.h"
@@ -350,6 +352,79 @@ test_type_grammar (void)
     }
 }
 
+
+/* The readable form of a schema and of a change: each table's lines, a
+ * changed table whole with its lines marked, new and dropped tables, types */
+static void
+test_describe (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataModel) before = NULL;
+  g_autoptr(StrataModel) after = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *change = NULL;
+  g_autofree char *none = NULL;
+
+  before = strata_model_new_from_data ("{\"tables\": ["
+                                       " {\"table\": \"org\", \"columns\": [{\"name\": \"id\", \"type\": \"integer\", \"primary_key\": true}]},"
+                                       " {\"table\": \"account\", \"columns\": ["
+                                       "   {\"name\": \"id\", \"type\": \"integer\", \"primary_key\": true, \"autoincrement\": true},"
+                                       "   {\"name\": \"email\", \"type\": \"varchar(100)\"},"
+                                       "   {\"name\": \"org_id\", \"type\": \"integer\"}],"
+                                       "  \"foreign_keys\": [{\"name\": \"fk_account_org\", \"columns\": [\"org_id\"],"
+                                       "    \"references\": \"org\", \"ref_columns\": [\"id\"], \"on_delete\": \"cascade\"}]},"
+                                       " {\"table\": \"old\", \"columns\": [{\"name\": \"x\", \"type\": \"text\"}]}]}",
+                                       -1, "before.json", &error);
+  g_assert_no_error (error);
+  after = strata_model_new_from_data ("{\"tables\": ["
+                                      " {\"table\": \"org\", \"columns\": [{\"name\": \"id\", \"type\": \"integer\", \"primary_key\": true}]},"
+                                      " {\"table\": \"account\", \"columns\": ["
+                                      "   {\"name\": \"id\", \"type\": \"integer\", \"primary_key\": true, \"autoincrement\": true},"
+                                      "   {\"name\": \"email\", \"type\": \"varchar(255)\", \"nullable\": false, \"default\": \"''\"},"
+                                      "   {\"name\": \"org_id\", \"type\": \"integer\"}],"
+                                      "  \"indexes\": [{\"name\": \"ix_account_email\", \"columns\": [\"email\"], \"unique\": true}],"
+                                      "  \"foreign_keys\": [{\"name\": \"fk_account_org\", \"columns\": [\"org_id\"],"
+                                      "    \"references\": \"org\", \"ref_columns\": [\"id\"], \"on_delete\": \"cascade\"}],"
+                                      "  \"checks\": [{\"name\": \"ck_email\", \"expression\": \"email <> ''\"}]},"
+                                      " {\"table\": \"tag\", \"columns\": [{\"name\": \"a\", \"type\": \"text\", \"primary_key\": true},"
+                                      "   {\"name\": \"b\", \"type\": \"text\", \"primary_key\": true}]}]}",
+                                      -1, "after.json", &error);
+  g_assert_no_error (error);
+  strata_model_set_enum (after, "mood", (const char * const[]) { "happy", "sad", NULL });
+
+  text = strata_model_describe (after, -1);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "table account\n  column id integer PRIMARY KEY AUTOINCREMENT\n"
+                                  "  column email varchar(255) NOT NULL DEFAULT ''\n"));
+  g_assert_nonnull (strstr (text, "  foreign key fk_account_org (org_id) REFERENCES org (id) ON DELETE CASCADE\n"));
+  g_assert_nonnull (strstr (text, "  check ck_email (email <> '')\n"));
+  /* A composite key is said once, after the columns */
+  g_assert_nonnull (strstr (text, "table tag\n  column a text\n  column b text\n  primary key (a, b)\n"));
+  g_assert_nonnull (strstr (text, "enum mood ('happy', 'sad')\n"));
+
+  change = strata_model_describe_change (before, after, STRATA_DIALECT_POSTGRESQL);
+  g_test_message ("%s", change);
+  g_assert_cmpstr (change, ==,
+                   " table account\n"
+                   "   column id INTEGER PRIMARY KEY AUTOINCREMENT\n"
+                   "-  column email VARCHAR(100)\n"
+                   "+  column email VARCHAR(255) NOT NULL DEFAULT ''\n"
+                   "   column org_id INTEGER\n"
+                   "+  index ix_account_email UNIQUE (email)\n"
+                   "   foreign key fk_account_org (org_id) REFERENCES org (id) ON DELETE CASCADE\n"
+                   "+  check ck_email (email <> '')\n"
+                   "+table tag\n"
+                   "+  column a TEXT\n"
+                   "+  column b TEXT\n"
+                   "+  primary key (a, b)\n"
+                   "-table old\n"
+                   "-  column x TEXT\n"
+                   "+enum mood ('happy', 'sad')\n");
+
+  none = strata_model_describe_change (after, after, -1);
+  g_assert_cmpstr (none, ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -357,6 +432,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/strata/model/replay", test_replay);
+  g_test_add_func ("/strata/model/describe", test_describe);
   g_test_add_func ("/strata/model/replay-errors", test_replay_errors);
   g_test_add_func ("/strata/model/invert-round-trip", test_invert_round_trip);
   g_test_add_func ("/strata/model/irreversible", test_irreversible);

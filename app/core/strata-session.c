@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "strata-adopt.h"
+#include "strata-dialect.h"
 #include "strata-diff.h"
 #include "strata-driver-pg.h"
 #include "strata-driver-sqlite.h"
@@ -1748,6 +1749,29 @@ heads_label (const char * const *heads)
   return g_strdup_printf ("%s %s", heads[1] ? "revisions" : "revision", joined);
 }
 
+/* The version and history tables, which no schema compares */
+static void
+bookkeeping_tables (StrataMigrator *migrator,
+                    const char     *exclude[3])
+{
+  exclude[0] = strata_migrator_get_version_table (migrator);
+  exclude[1] = strata_migrator_get_history_table (migrator);
+  exclude[2] = NULL;
+}
+
+/* The live schema without the version and history tables */
+static StrataModel *
+introspect_live (StrataMigrator  *migrator,
+                 GCancellable    *cancellable,
+                 GError         **error)
+{
+  const char *exclude[3];
+
+  bookkeeping_tables (migrator, exclude);
+
+  return strata_driver_introspect (strata_migrator_get_driver (migrator), exclude, cancellable, error);
+}
+
 static StrataDiff *
 check_drift (StrataSession  *self,
              GCancellable   *cancellable,
@@ -1768,9 +1792,7 @@ check_drift (StrataSession  *self,
     return NULL;
 
   driver = strata_migrator_get_driver (migrator);
-  exclude[0] = strata_migrator_get_version_table (migrator);
-  exclude[1] = strata_migrator_get_history_table (migrator);
-  exclude[2] = NULL;
+  bookkeeping_tables (migrator, exclude);
   /* The expected schema as the server itself renders it (PostgreSQL: in a
    * temporary schema that is rolled back), so its rewritings are no drift */
   if (!(heads = strata_migrator_get_current_heads (migrator, cancellable, error)) ||
@@ -1779,7 +1801,7 @@ check_drift (StrataSession  *self,
                                                         exclude, cancellable, error)))
     return NULL;
 
-  if (!(actual = strata_driver_introspect (driver, exclude, cancellable, error)))
+  if (!(actual = introspect_live (migrator, cancellable, error)))
     return NULL;
 
   label = heads_label ((const char * const *)heads);
@@ -3849,6 +3871,493 @@ strata_session_write_revision_finish (StrataSession  *self,
                                       GError        **error)
 {
   return session_call_finish (self, result, strata_session_write_revision_async, error);
+}
+
+/* }}} */
+
+/* Schema browser and drift repair {{{ */
+
+typedef struct
+{
+  char  *target;
+  int    dialect;
+} SchemaAt;
+
+static void
+schema_at_free (gpointer data)
+{
+  SchemaAt *at = data;
+
+  g_free (at->target);
+  g_free (at);
+}
+
+static gpointer
+schema_at_new (const char *target,
+               int         dialect)
+{
+  SchemaAt *at = g_new0 (SchemaAt, 1);
+
+  at->target = g_strdup (target);
+  at->dialect = dialect;
+
+  return at;
+}
+
+/**
+ * strata_session_schema_at_revision:
+ * @self: a #StrataSession
+ * @target: (nullable): a target as `upgrade` takes it (`head`, `heads`,
+ *   `base`, a revision or unique prefix, `label@head`, …); %NULL means head
+ * @dialect: the #StrataDialect whose schema to replay (operations limited to
+ *   other dialects left out), or -1 for the portable schema
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The schema a database upgraded to @target has, replayed from the
+ * migrations alone: no database is needed. `base` is the empty schema.
+ * An unknown or ambiguous target is %STRATA_ERROR_UNKNOWN_REVISION or
+ * %STRATA_ERROR_AMBIGUOUS; a migration that does not replay names its
+ * revision, file and operation.
+ *
+ * Returns: (transfer full): the schema, or %NULL with @error set
+ */
+StrataModel *
+strata_session_schema_at_revision (StrataSession  *self,
+                                   const char     *target,
+                                   int             dialect,
+                                   GCancellable   *cancellable,
+                                   GError        **error)
+{
+  g_auto(GStrv) heads = NULL;
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)) ||
+      !(heads = strata_graph_resolve_target (graph, NULL, target, STRATA_DIRECTION_UP, error)))
+    return NULL;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  return strata_model_new_for_heads_for_dialect (graph, (const char * const *)heads, dialect, error);
+}
+
+static gpointer
+schema_at_func (StrataSession  *self,
+                gpointer        data,
+                GCancellable   *cancellable,
+                GError        **error)
+{
+  SchemaAt *at = data;
+
+  return strata_session_schema_at_revision (self, at->target, at->dialect, cancellable, error);
+}
+
+/**
+ * strata_session_schema_at_revision_async:
+ * @self: a #StrataSession
+ * @target: (nullable): the target (see strata_session_schema_at_revision())
+ * @dialect: a #StrataDialect, or -1
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_schema_at_revision() in a worker thread.
+ */
+void
+strata_session_schema_at_revision_async (StrataSession       *self,
+                                         const char          *target,
+                                         int                  dialect,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+
+  session_call_async (self, strata_session_schema_at_revision_async, schema_at_func,
+                      schema_at_new (target, dialect), schema_at_free,
+                      (GDestroyNotify)strata_model_unref, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_schema_at_revision_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_schema_at_revision_async().
+ *
+ * Returns: (transfer full): the schema, or %NULL with @error set
+ */
+StrataModel *
+strata_session_schema_at_revision_finish (StrataSession  *self,
+                                          GAsyncResult   *result,
+                                          GError        **error)
+{
+  return session_call_finish (self, result, strata_session_schema_at_revision_async, error);
+}
+
+/**
+ * strata_session_schema_before_revision:
+ * @self: a #StrataSession
+ * @revision: a revision, unique prefix or branch label
+ * @dialect: a #StrataDialect, or -1 for the portable schema
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The schema @revision's upgrade starts from: its ancestors and what it
+ * depends on, replayed. With strata_session_schema_at_revision() for the
+ * same revision, the schema before and after its step.
+ *
+ * Returns: (transfer full): the schema, or %NULL with @error set
+ */
+StrataModel *
+strata_session_schema_before_revision (StrataSession  *self,
+                                       const char     *revision,
+                                       int             dialect,
+                                       GCancellable   *cancellable,
+                                       GError        **error)
+{
+  StrataGraph *graph;
+  StrataScript *script;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (revision != NULL, NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)) ||
+      !(script = strata_graph_resolve (graph, revision, error)))
+    return NULL;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  return strata_model_new_before_revision_for_dialect (graph, script, dialect, error);
+}
+
+static gpointer
+schema_before_func (StrataSession  *self,
+                    gpointer        data,
+                    GCancellable   *cancellable,
+                    GError        **error)
+{
+  SchemaAt *at = data;
+
+  return strata_session_schema_before_revision (self, at->target, at->dialect, cancellable, error);
+}
+
+/**
+ * strata_session_schema_before_revision_async:
+ * @self: a #StrataSession
+ * @revision: a revision, unique prefix or branch label
+ * @dialect: a #StrataDialect, or -1
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_schema_before_revision() in a worker thread.
+ */
+void
+strata_session_schema_before_revision_async (StrataSession       *self,
+                                             const char          *revision,
+                                             int                  dialect,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (revision != NULL);
+
+  session_call_async (self, strata_session_schema_before_revision_async, schema_before_func,
+                      schema_at_new (revision, dialect), schema_at_free,
+                      (GDestroyNotify)strata_model_unref, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_schema_before_revision_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_schema_before_revision_async().
+ *
+ * Returns: (transfer full): the schema, or %NULL with @error set
+ */
+StrataModel *
+strata_session_schema_before_revision_finish (StrataSession  *self,
+                                              GAsyncResult   *result,
+                                              GError        **error)
+{
+  return session_call_finish (self, result, strata_session_schema_before_revision_async, error);
+}
+
+/**
+ * strata_session_introspect:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The live database's schema (in the session's schema), read from its
+ * catalog: tables but the version and history tables, columns, keys,
+ * indexes, constraints and enum types. What `inspect` writes and drift
+ * compares.
+ *
+ * Returns: (transfer full): the schema, or %NULL with @error set
+ */
+StrataModel *
+strata_session_introspect (StrataSession  *self,
+                           GCancellable   *cancellable,
+                           GError        **error)
+{
+  g_autoptr(StrataMigrator) migrator = NULL;
+  g_autoptr(GError) local_error = NULL;
+  StrataModel *model = NULL;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if ((migrator = strata_session_open_migrator (self, cancellable, &local_error)))
+    model = introspect_live (migrator, cancellable, &local_error);
+  if (model == NULL)
+    {
+      drop_internal_statement (local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+
+  return model;
+}
+
+static gpointer
+introspect_func (StrataSession  *self,
+                 gpointer        data,
+                 GCancellable   *cancellable,
+                 GError        **error)
+{
+  return strata_session_introspect (self, cancellable, error);
+}
+
+/**
+ * strata_session_introspect_async:
+ * @self: a #StrataSession
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_introspect() in a worker thread.
+ */
+void
+strata_session_introspect_async (StrataSession       *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+
+  session_call_async (self, strata_session_introspect_async, introspect_func, NULL, NULL,
+                      (GDestroyNotify)strata_model_unref, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_introspect_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_introspect_async().
+ *
+ * Returns: (transfer full): the schema, or %NULL with @error set
+ */
+StrataModel *
+strata_session_introspect_finish (StrataSession  *self,
+                                  GAsyncResult   *result,
+                                  GError        **error)
+{
+  return session_call_finish (self, result, strata_session_introspect_async, error);
+}
+
+/**
+ * strata_session_render_drift_repair:
+ * @self: a #StrataSession
+ * @drift: differences from strata_session_check_drift()
+ * @error: return location for a #GError
+ *
+ * The SQL script that takes the live database back to the schema its
+ * revision should have, for the database's dialect, with the table
+ * rebuilds SQLite needs. A difference no operation expresses (a changed
+ * primary key, …) is a `--` comment at the top, to be done by hand. It is
+ * a script to review and run by hand: the version table is not touched.
+ *
+ * Returns: (transfer full): the script (empty without drift), or %NULL
+ *   with @error set
+ */
+char *
+strata_session_render_drift_repair (StrataSession  *self,
+                                    StrataDiff     *drift,
+                                    GError        **error)
+{
+  g_autoptr(StrataDiff) back = NULL;
+  g_autoptr(StrataModel) state = NULL;
+  g_autoptr(GPtrArray) statements = NULL;
+  g_autoptr(GPtrArray) rebuilt = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *warnings;
+  GString *text;
+  int dialect;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (STRATA_IS_DIFF (drift), NULL);
+
+  dialect = strata_diff_get_dialect (drift);
+  if (dialect < 0)
+    {
+      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                           _("drift repair: the differences are not those of a database (no dialect)"));
+      return NULL;
+    }
+
+  back = strata_diff_new (strata_diff_get_to (drift), strata_diff_get_from (drift));
+  strata_diff_set_labels (back, _("the database"), _("its revision"));
+  strata_diff_set_dialect (back, dialect);
+  if (!strata_diff_compute (back, error))
+    return NULL;
+
+  state = strata_model_copy (strata_diff_get_to (drift));
+  if (!(statements = strata_dialect_render_ops_with_model (dialect, strata_diff_get_ops (back), state,
+                                                           rebuilt, error)))
+    {
+      g_prefix_error (error, _("drift repair: "));
+      return NULL;
+    }
+
+  text = g_string_new (NULL);
+  warnings = strata_diff_get_warnings (back);
+  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+    g_string_append_printf (text, "-- by hand: %s\n", (const char *)g_ptr_array_index (warnings, i));
+  if (warnings != NULL && warnings->len > 0)
+    g_string_append_c (text, '\n');
+  for (guint i = 0; i < statements->len; i++)
+    g_string_append_printf (text, "%s;\n", (const char *)g_ptr_array_index (statements, i));
+
+  return g_string_free (text, FALSE);
+}
+
+typedef struct
+{
+  StrataDiff  *drift;
+} DriftRepair;
+
+static void
+drift_repair_free (gpointer data)
+{
+  DriftRepair *repair = data;
+
+  g_clear_object (&repair->drift);
+  g_free (repair);
+}
+
+static gpointer
+drift_repair_func (StrataSession  *self,
+                   gpointer        data,
+                   GCancellable   *cancellable,
+                   GError        **error)
+{
+  DriftRepair *repair = data;
+
+  return strata_session_render_drift_repair (self, repair->drift, error);
+}
+
+/**
+ * strata_session_render_drift_repair_async:
+ * @self: a #StrataSession
+ * @drift: differences from strata_session_check_drift()
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_render_drift_repair() in a worker thread.
+ */
+void
+strata_session_render_drift_repair_async (StrataSession       *self,
+                                          StrataDiff          *drift,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  DriftRepair *repair;
+
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (STRATA_IS_DIFF (drift));
+
+  repair = g_new0 (DriftRepair, 1);
+  repair->drift = g_object_ref (drift);
+  session_call_async (self, strata_session_render_drift_repair_async, drift_repair_func,
+                      repair, drift_repair_free, g_free, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_render_drift_repair_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_render_drift_repair_async().
+ *
+ * Returns: (transfer full): the script, or %NULL with @error set
+ */
+char *
+strata_session_render_drift_repair_finish (StrataSession  *self,
+                                           GAsyncResult   *result,
+                                           GError        **error)
+{
+  return session_call_finish (self, result, strata_session_render_drift_repair_async, error);
+}
+
+/**
+ * strata_session_new_drift_adoption:
+ * @self: a #StrataSession
+ * @drift: differences from strata_session_check_drift()
+ * @heads: (array zero-terminated=1): the revisions the database is at
+ * @message: (nullable): the new revision's message
+ * @error: return location for a #GError
+ *
+ * A new revision that adopts the drift: on top of @heads, its upgrade the
+ * operations that take the schema of @heads to the live one (its downgrade
+ * computed). Written with strata_script_write(), it is the file `strata
+ * revision` writes; the database then needs `stamp` to it, since it has the
+ * change already. Differences no operation expresses make no operation
+ * (strata_diff_get_warnings() names them).
+ *
+ * Returns: (transfer full): the revision, not yet written, or %NULL with
+ *   @error set
+ */
+StrataScript *
+strata_session_new_drift_adoption (StrataSession       *self,
+                                   StrataDiff          *drift,
+                                   const char * const  *heads,
+                                   const char          *message,
+                                   GError             **error)
+{
+  g_autofree char *revision = NULL;
+  g_autoptr(StrataScript) script = NULL;
+  g_autoptr(GDateTime) now = NULL;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (STRATA_IS_DIFF (drift), NULL);
+  g_return_val_if_fail (heads != NULL, NULL);
+
+  if (strata_diff_get_ops (drift) == NULL || strata_diff_get_ops (drift)->len == 0)
+    {
+      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                           _("drift adoption: no operation expresses the differences"));
+      return NULL;
+    }
+
+  revision = strata_revision_generate_id ();
+  script = strata_script_new (revision, heads, message != NULL ? message : "adopt drift");
+  now = g_date_time_new_now_utc ();
+  strata_script_set_created (script, now);
+  strata_script_set_upgrade (script, strata_diff_get_ops (drift));
+
+  return g_steal_pointer (&script);
 }
 
 /* }}} */

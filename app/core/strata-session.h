@@ -183,6 +183,75 @@ StrataDiff         *strata_session_check_drift_finish  (StrataSession       *sel
                                                         GAsyncResult        *result,
                                                         GError             **error);
 
+/* Schema browser: the schema a database at @target has (`head`, `base`, a
+ * revision, …), replayed from the migrations (no database needed), for
+ * @dialect (a StrataDialect, or -1 for the portable schema). */
+StrataModel        *strata_session_schema_at_revision  (StrataSession       *self,
+                                                        const char          *target,
+                                                        int                  dialect,
+                                                        GCancellable        *cancellable,
+                                                        GError             **error);
+void                strata_session_schema_at_revision_async (StrataSession  *self,
+                                                             const char     *target,
+                                                             int             dialect,
+                                                             GCancellable   *cancellable,
+                                                             GAsyncReadyCallback callback,
+                                                             gpointer        user_data);
+StrataModel        *strata_session_schema_at_revision_finish (StrataSession *self,
+                                                              GAsyncResult  *result,
+                                                              GError       **error);
+
+/* The schema @revision's step starts from (with the one above: the schema
+ * before and after a step). */
+StrataModel        *strata_session_schema_before_revision (StrataSession    *self,
+                                                           const char       *revision,
+                                                           int               dialect,
+                                                           GCancellable     *cancellable,
+                                                           GError          **error);
+void                strata_session_schema_before_revision_async (StrataSession  *self,
+                                                                 const char     *revision,
+                                                                 int             dialect,
+                                                                 GCancellable   *cancellable,
+                                                                 GAsyncReadyCallback callback,
+                                                                 gpointer        user_data);
+StrataModel        *strata_session_schema_before_revision_finish (StrataSession *self,
+                                                                  GAsyncResult  *result,
+                                                                  GError       **error);
+
+/* The live database's schema (introspection), without the version and
+ * history tables. */
+StrataModel        *strata_session_introspect          (StrataSession       *self,
+                                                        GCancellable        *cancellable,
+                                                        GError             **error);
+void                strata_session_introspect_async    (StrataSession       *self,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+StrataModel        *strata_session_introspect_finish   (StrataSession       *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+
+/* Drift repair: the SQL that takes the live database back to the schema of
+ * its revision (from strata_session_check_drift()'s differences). */
+char               *strata_session_render_drift_repair (StrataSession       *self,
+                                                        StrataDiff          *drift,
+                                                        GError             **error);
+void                strata_session_render_drift_repair_async (StrataSession *self,
+                                                              StrataDiff    *drift,
+                                                              GCancellable  *cancellable,
+                                                              GAsyncReadyCallback callback,
+                                                              gpointer       user_data);
+char               *strata_session_render_drift_repair_finish (StrataSession *self,
+                                                               GAsyncResult  *result,
+                                                               GError       **error);
+/* Drift adoption: a new revision on top of @heads whose upgrade is the
+ * drift (not written; the database then needs a stamp). */
+StrataScript       *strata_session_new_drift_adoption  (StrataSession       *self,
+                                                        StrataDiff          *drift,
+                                                        const char * const  *heads,
+                                                        const char          *message,
+                                                        GError             **error);
+
 /* Check: schema.json against the migrations' heads (no database). */
 StrataDiff         *strata_session_check_model         (StrataSession       *self,
                                                         GCancellable        *cancellable,

@@ -104,6 +104,7 @@ strata_graph_row_snapshot (GtkWidget   *widget,
   double node_x;
   double dashes[] = { 3.0, 3.0 };
   GdkRGBA foreground;
+  GtkWidget *list;
   cairo_t *cr;
 
   if (self->item == NULL || width <= 0 || height <= 0)
@@ -124,6 +125,12 @@ strata_graph_row_snapshot (GtkWidget   *widget,
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   cairo_set_line_width (cr, LINE_WIDTH);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+
+  /* A filtered list (a search) shows rows that are not neighbours: the
+   * nodes only, no lines between them */
+  list = gtk_widget_get_ancestor (widget, GTK_TYPE_LIST_VIEW);
+  if (list != NULL && gtk_widget_has_css_class (list, "filtered"))
+    n_edges = 0;
 
   for (guint i = 0; i < n_edges; i++)
     {

@@ -53,6 +53,35 @@ strata_source_view_set_text (GtkSourceView *view,
   gtk_text_buffer_set_text (buffer, text != NULL ? text : "", -1);
 }
 
+void
+strata_source_view_set_language (GtkSourceView *view,
+                                  const char    *language)
+{
+  GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
+  GtkSourceBuffer *buffer;
+
+  g_return_if_fail (GTK_SOURCE_IS_VIEW (view));
+
+  buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)));
+  gtk_source_buffer_set_language (buffer, gtk_source_language_manager_get_language (languages, language));
+}
+
+GPtrArray *
+strata_diff_dup_findings (StrataDiff *diff)
+{
+  GPtrArray *differences = strata_diff_get_differences (diff);
+  GPtrArray *warnings = strata_diff_get_warnings (diff);
+  GPtrArray *lines = g_ptr_array_new ();
+
+  for (guint i = 0; differences != NULL && i < differences->len; i++)
+    g_ptr_array_add (lines, g_ptr_array_index (differences, i));
+  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+    if (!g_ptr_array_find_with_equal_func (lines, g_ptr_array_index (warnings, i), g_str_equal, NULL))
+      g_ptr_array_add (lines, g_ptr_array_index (warnings, i));
+
+  return lines;
+}
+
 char *
 strata_step_render_sql (StrataGraph   *graph,
                         StrataStep    *step,

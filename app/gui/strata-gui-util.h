@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 void       strata_source_view_setup    (GtkSourceView  *view);
 void       strata_source_view_set_text (GtkSourceView  *view,
                                         const char     *text);
+/* Another language than SQL ("diff", "json"), after setup. */
+void       strata_source_view_set_language (GtkSourceView *view,
+                                            const char    *language);
 /* The statements @step runs on @dialect, each ending with ';', separated
  * by blank lines; an error becomes an SQL comment saying what failed. With
  * @graph, the schema replayed up to the step gives SQLite table rebuilds
@@ -33,6 +36,9 @@ GPtrArray *strata_step_lint            (StrataGraph    *graph,
                                         GError        **error);
 /* "2026-11-21 10:00:00": the local time of an ISO 8601 timestamp, or @text. */
 char      *strata_format_timestamp     (const char     *text);
+/* What a drift check found, one line each: every difference, then every
+ * warning not already said. (element-type utf8) (transfer container) */
+GPtrArray *strata_diff_dup_findings    (StrataDiff     *diff);
 /* A file as a person reads it: "~/Projects/app/migrations/…" under the home
  * folder, else its full path (or URI). */
 char      *strata_gui_display_file     (GFile          *file);

@@ -159,6 +159,15 @@ strata_history_entry_new (const StrataHistoryRecord *record,
   return self;
 }
 
+/* What the history's search looks in */
+static char *
+strata_project_view_history_search_text (gpointer    unused,
+                                         const char *revision,
+                                         const char *message)
+{
+  return g_strjoin ("\n", revision ?: "", message ?: "", NULL);
+}
+
 /* The view */
 
 struct _StrataProjectView
@@ -208,6 +217,7 @@ struct _StrataProjectView
   GtkWidget           *review_group;
   StrataRevisionsPage *revisions_page;
   StrataPlanPage      *plan_page;
+  StrataSchemaPage    *schema_page;
   GtkStack            *history_stack;
   GListStore          *history_store;
   StrataDataBrowser   *data_browser;
@@ -257,6 +267,11 @@ strata_project_view_update_actions (StrataProjectView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "project.check-drift",
                                  self->driver != NULL && self->current_heads != NULL &&
                                  !self->busy && !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "project.read-live-schema",
+                                 self->driver != NULL && !self->busy && !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "project.show-drift",
+                                 g_strcmp0 (strata_drift_view_get_state (strata_schema_page_get_drift_view (self->schema_page)),
+                                            "drift") == 0);
 }
 
 static void
@@ -735,6 +750,8 @@ strata_project_view_reset (StrataProjectView *self)
   g_clear_object (&self->session);
   g_clear_object (&self->driver);
   g_clear_pointer (&self->current_heads, g_strfreev);
+  strata_schema_page_set_live (self->schema_page, NULL, -1, NULL);
+  strata_drift_view_reset (strata_schema_page_get_drift_view (self->schema_page));
 }
 
 static void strata_project_view_watch (StrataProjectView *self);
@@ -773,6 +790,7 @@ strata_project_view_reload (StrataProjectView  *self,
   self->revisions = strata_revision_list_new (graph);
   strata_revision_list_set_current_heads (self->revisions, (const char * const *)self->current_heads);
   strata_revisions_page_set_list (self->revisions_page, self->revisions);
+  strata_schema_page_set_project (self->schema_page, project, graph);
   strata_project_view_watch (self);
 
   return TRUE;
@@ -922,20 +940,12 @@ drift_cb (GObject      *object,
 
   gtk_spinner_stop (self->drift_spinner);
   gtk_widget_set_visible (GTK_WIDGET (self->drift_spinner), FALSE);
+  strata_drift_view_set_result (strata_schema_page_get_drift_view (self->schema_page), diff,
+                                (const char * const *)self->current_heads, error);
 
   /* Each difference, then each warning not already said */
   if (diff != NULL)
-    {
-      GPtrArray *differences = strata_diff_get_differences (diff);
-      GPtrArray *warnings = strata_diff_get_warnings (diff);
-
-      lines = g_ptr_array_new ();
-      for (guint i = 0; differences != NULL && i < differences->len; i++)
-        g_ptr_array_add (lines, g_ptr_array_index (differences, i));
-      for (guint i = 0; warnings != NULL && i < warnings->len; i++)
-        if (!g_ptr_array_find_with_equal_func (lines, g_ptr_array_index (warnings, i), g_str_equal, NULL))
-          g_ptr_array_add (lines, g_ptr_array_index (warnings, i));
-    }
+    lines = strata_diff_dup_findings (diff);
 
   if (lines == NULL)
     {
@@ -979,10 +989,60 @@ strata_project_view_check_drift_action (GtkWidget  *widget,
   adw_expander_row_set_subtitle (self->drift_row, _("Checking…"));
   gtk_widget_set_visible (GTK_WIDGET (self->drift_spinner), TRUE);
   gtk_spinner_start (self->drift_spinner);
+  strata_drift_view_set_checking (strata_schema_page_get_drift_view (self->schema_page));
 
   /* The session replays the revisions the database is at, reads the live
    * schema (in the project's schema=) and compares them, in a thread */
   strata_session_check_drift_async (self->session, self->cancellable, drift_cb, g_object_ref (self));
+}
+
+/* The drift found, in detail: Schema ▸ Drift */
+static void
+strata_project_view_show_drift_action (GtkWidget  *widget,
+                                       const char *action_name,
+                                       GVariant   *parameter)
+{
+  StrataProjectView *self = STRATA_PROJECT_VIEW (widget);
+
+  adw_view_stack_set_visible_child_name (self->stack, "schema");
+  strata_schema_page_show (self->schema_page, "drift");
+}
+
+/* Read Live Schema: the database's catalog, for the schema page */
+
+static void
+live_schema_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(StrataProjectView) self = user_data;
+  g_autoptr(StrataModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+
+  model = strata_session_introspect_finish (STRATA_SESSION (object), result, &error);
+
+  if (!strata_project_view_is_current (self, G_TASK (result)))
+    return;
+
+  strata_schema_page_set_live (self->schema_page, model, strata_profile_get_dialect (self->profile), error);
+  strata_project_view_work_done (self);
+}
+
+static void
+strata_project_view_read_live_schema_action (GtkWidget  *widget,
+                                             const char *action_name,
+                                             GVariant   *parameter)
+{
+  StrataProjectView *self = STRATA_PROJECT_VIEW (widget);
+
+  if (self->busy || self->driver == NULL || self->session == NULL ||
+      strata_plan_page_get_running (self->plan_page))
+    return;
+
+  self->busy = TRUE;
+  strata_project_view_update_actions (self);
+  strata_schema_page_set_live_loading (self->schema_page);
+  strata_session_introspect_async (self->session, self->cancellable, live_schema_cb, g_object_ref (self));
 }
 
 static void
@@ -990,6 +1050,8 @@ strata_project_view_selected_revision_cb (StrataProjectView *self)
 {
   strata_plan_page_set_selected_revision (self->plan_page,
                                           strata_revisions_page_get_selected_revision (self->revisions_page));
+  strata_schema_page_set_revision (self->schema_page,
+                                   strata_revisions_page_get_selected_revision (self->revisions_page));
 }
 
 static void
@@ -1102,6 +1164,7 @@ strata_project_view_class_init (StrataProjectViewClass *klass)
   g_type_ensure (STRATA_TYPE_PLAN_PAGE);
   g_type_ensure (STRATA_TYPE_DATA_BROWSER);
   g_type_ensure (STRATA_TYPE_REVISIONS_PAGE);
+  g_type_ensure (STRATA_TYPE_SCHEMA_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/stratadb/Strata/strata-project-view.ui");
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, stack);
@@ -1120,6 +1183,11 @@ strata_project_view_class_init (StrataProjectViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, revisions_page);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, plan_page);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, history_stack);
+  gtk_widget_class_bind_template_child (widget_class, StrataProjectView, schema_page);
+  /* Reached by name only (tests): the history's search and its matches */
+  gtk_widget_class_bind_template_child_full (widget_class, "history_search", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "history_filter_model", FALSE, 0);
+  gtk_widget_class_bind_template_callback (widget_class, strata_project_view_history_search_text);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, history_store);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, data_browser);
   gtk_widget_class_bind_template_callback (widget_class, strata_project_view_selected_revision_cb);
@@ -1128,6 +1196,10 @@ strata_project_view_class_init (StrataProjectViewClass *klass)
 
   gtk_widget_class_install_action (widget_class, "project.review-upgrade", NULL,
                                    strata_project_view_review_upgrade_action);
+  gtk_widget_class_install_action (widget_class, "project.show-drift", NULL,
+                                   strata_project_view_show_drift_action);
+  gtk_widget_class_install_action (widget_class, "project.read-live-schema", NULL,
+                                   strata_project_view_read_live_schema_action);
   gtk_widget_class_install_action (widget_class, "project.check-drift", NULL,
                                    strata_project_view_check_drift_action);
 }
@@ -1198,6 +1270,7 @@ strata_project_view_set_project (StrataProjectView  *self,
   self->revisions = strata_revision_list_new (graph);
 
   strata_revisions_page_set_list (self->revisions_page, self->revisions);
+  strata_schema_page_set_project (self->schema_page, project, graph);
   self->reload_pending = FALSE;
   strata_project_view_watch (self);
   strata_project_view_refresh (self);
@@ -1243,6 +1316,7 @@ strata_project_view_set_profile (StrataProjectView *self,
 
   strata_revisions_page_set_dialect (self->revisions_page,
                                      profile != NULL ? strata_profile_get_dialect (profile) : STRATA_DIALECT_SQLITE);
+  strata_schema_page_set_dialect (self->schema_page, profile != NULL ? (int)strata_profile_get_dialect (profile) : -1);
   strata_project_view_refresh (self);
 }
 
@@ -1284,6 +1358,14 @@ strata_project_view_get_revisions_page (StrataProjectView *self)
   g_return_val_if_fail (STRATA_IS_PROJECT_VIEW (self), NULL);
 
   return self->revisions_page;
+}
+
+StrataSchemaPage *
+strata_project_view_get_schema_page (StrataProjectView *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT_VIEW (self), NULL);
+
+  return self->schema_page;
 }
 
 StrataPlanPage *

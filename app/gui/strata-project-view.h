@@ -10,6 +10,7 @@
 #include "strata.h"
 #include "strata-plan-page.h"
 #include "strata-revisions-page.h"
+#include "strata-schema-page.h"
 
 G_BEGIN_DECLS
 
@@ -42,6 +43,7 @@ const char * const  *strata_project_view_get_current_heads  (StrataProjectView  
 AdwViewStack        *strata_project_view_get_stack          (StrataProjectView  *self);
 StrataRevisionsPage *strata_project_view_get_revisions_page (StrataProjectView  *self);
 StrataPlanPage      *strata_project_view_get_plan_page      (StrataProjectView  *self);
+StrataSchemaPage    *strata_project_view_get_schema_page    (StrataProjectView  *self);
 /* The history rows on show (StrataHistoryEntry, newest first). */
 GListModel          *strata_project_view_get_history        (StrataProjectView  *self);
 /* The differences the last drift check found ("project.check-drift"). */

@@ -29,5 +29,10 @@ gboolean            strata_revisions_page_select_revision       (StrataRevisions
                                                                  const char          *revision);
 
 gboolean             strata_revisions_page_get_rendering (StrataRevisionsPage *self);
+/* Search: the revisions whose id, message or tags (head, branch labels,
+ * current) hold @text, ignoring case; NULL or "" shows them all. */
+void                 strata_revisions_page_set_search    (StrataRevisionsPage *self,
+                                                          const char          *text);
+GListModel          *strata_revisions_page_get_shown     (StrataRevisionsPage *self);
 
 G_END_DECLS

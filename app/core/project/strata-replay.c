@@ -635,3 +635,35 @@ strata_lint_script_for_dialect (StrataGraph    *graph,
 }
 
 /* }}} */
+
+/**
+ * strata_model_new_before_revision_for_dialect:
+ * @graph: the revision graph
+ * @script: the revision
+ * @dialect: the #StrataDialect whose schema to replay, or -1 for the
+ *   portable schema
+ * @error: return location for a #GError
+ *
+ * Like strata_model_new_before_revision(), the schema of @dialect just
+ * before @script's upgrade: what its step starts from.
+ *
+ * Returns: (transfer full): the schema, or %NULL with @error set
+ */
+StrataModel *
+strata_model_new_before_revision_for_dialect (StrataGraph   *graph,
+                                              StrataScript  *script,
+                                              int            dialect,
+                                              GError       **error)
+{
+  const char *heads[] = { NULL, NULL };
+  g_autoptr(GHashTable) applied = NULL;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (STRATA_IS_SCRIPT (script), NULL);
+
+  heads[0] = strata_script_get_revision (script);
+  if (!(applied = strata_graph_dup_applied (graph, heads, error)))
+    return NULL;
+
+  return replay (graph, applied, script, FALSE, dialect, error);
+}

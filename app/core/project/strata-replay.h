@@ -33,6 +33,12 @@ StrataModel *strata_model_new_before_revision (StrataGraph         *graph,
                                                StrataScript        *script,
                                                GError             **error);
 
+/* The same, for the schema of @dialect (-1: the portable schema). */
+StrataModel *strata_model_new_before_revision_for_dialect (StrataGraph   *graph,
+                                                           StrataScript  *script,
+                                                           int            dialect,
+                                                           GError       **error);
+
 /* The operations @step runs: the one place that decides it, for running,
  * offline SQL, lint and plan review. An upgrade runs the script's upgrade;
  * a downgrade its downgrade, or else the inverse of its upgrade computed

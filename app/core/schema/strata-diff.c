@@ -132,6 +132,52 @@ strata_diff_set_dialect (StrataDiff    *self,
   self->dialect = dialect;
 }
 
+/**
+ * strata_diff_get_from:
+ * @self: a #StrataDiff
+ *
+ * The model the diff starts from (drift: the schema the revisions
+ * describe).
+ *
+ * Returns: (transfer none): the model
+ */
+StrataModel *
+strata_diff_get_from (StrataDiff *self)
+{
+  g_return_val_if_fail (STRATA_IS_DIFF (self), NULL);
+  return self->from;
+}
+
+/**
+ * strata_diff_get_to:
+ * @self: a #StrataDiff
+ *
+ * The model the diff leads to (drift: the live schema).
+ *
+ * Returns: (transfer none): the model
+ */
+StrataModel *
+strata_diff_get_to (StrataDiff *self)
+{
+  g_return_val_if_fail (STRATA_IS_DIFF (self), NULL);
+  return self->to;
+}
+
+/**
+ * strata_diff_get_dialect:
+ * @self: a #StrataDiff
+ *
+ * The dialect set with strata_diff_set_dialect().
+ *
+ * Returns: the #StrataDialect, or -1 when none was set
+ */
+int
+strata_diff_get_dialect (StrataDiff *self)
+{
+  g_return_val_if_fail (STRATA_IS_DIFF (self), -1);
+  return self->dialect;
+}
+
 gboolean
 strata_diff_add_rename (StrataDiff  *self,
                         const char  *spec,

@@ -52,6 +52,10 @@ void          strata_diff_set_labels          (StrataDiff          *self,
  * normalized text. */
 void          strata_diff_set_dialect         (StrataDiff          *self,
                                                StrataDialect        dialect);
+/* The two models, and the dialect (-1 when none was set). */
+StrataModel  *strata_diff_get_from            (StrataDiff          *self);
+StrataModel  *strata_diff_get_to              (StrataDiff          *self);
+int           strata_diff_get_dialect         (StrataDiff          *self);
 /* "old=new" for a table, "table.old=new" for a column (the table by its
  * old or new name). An unknown name is STRATA_ERROR_INVALID_ARGUMENT at
  * strata_diff_compute(). */

@@ -377,6 +377,22 @@ char                   *strata_sql_rename_identifier          (const char       
 gboolean                strata_sql_mentions_identifier        (const char              *expression,
                                                                const char              *name);
 
+/* Text a person reads (strata-model-text.c); @dialect is a StrataDialect
+ * for its types and defaults, or -1 for the portable names. */
+char                   *strata_column_describe                (StrataColumn            *self,
+                                                               int                      dialect);
+char                   *strata_index_describe                 (StrataIndex             *self);
+char                   *strata_foreign_key_describe           (StrataForeignKey        *self);
+char                   *strata_table_describe                 (StrataTable             *self,
+                                                               int                      dialect);
+char                   *strata_model_describe                 (StrataModel             *self,
+                                                               int                      dialect);
+/* A line diff of the two descriptions: changed tables whole, lines
+ * prefixed " ", "-" or "+"; empty when nothing changed. */
+char                   *strata_model_describe_change          (StrataModel             *before,
+                                                               StrataModel             *after,
+                                                               int                      dialect);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataDataType, strata_data_type_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataColumn, strata_column_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataIndex, strata_index_unref)
