@@ -68,6 +68,35 @@ rm_rf_file (GFile *file)
   g_file_delete (file, NULL, NULL);
 }
 
+char *
+strata_test_create_chain_project (guint n)
+{
+  g_autofree char *dir = strata_test_mkdtemp ();
+  g_autofree char *migrations = g_build_filename (dir, "migrations", NULL);
+  g_autofree char *ini = g_build_filename (dir, "strata.ini", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (migrations, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (ini, "[strata]\nmigrations=migrations\n", -1, NULL));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("r%06u_t.json", i);
+      g_autofree char *path = g_build_filename (migrations, name, NULL);
+      g_autofree char *down = i > 0 ? g_strdup_printf ("\"r%06u\"", i - 1) : g_strdup ("null");
+      g_autofree char *json = NULL;
+
+      json = g_strdup_printf ("{\"revision\": \"r%06u\", \"down_revision\": %s, \"message\": \"table %u\",\n"
+                              " \"upgrade\": [{\"op\": \"create_table\", \"table\": \"t%u\", \"columns\": ["
+                              "{\"name\": \"id\", \"type\": \"integer\", \"primary_key\": true},"
+                              "{\"name\": \"name\", \"type\": \"text\"}]},"
+                              " {\"op\": \"create_index\", \"table\": \"t%u\", \"name\": \"ix_t%u\", \"columns\": [\"name\"]}]}\n",
+                              i, down, i, i, i, i);
+      g_assert_true (g_file_set_contents (path, json, -1, NULL));
+    }
+
+  return g_steal_pointer (&dir);
+}
+
 void
 strata_test_rm_rf (const char *path)
 {

@@ -18,6 +18,10 @@ char       *strata_test_mkdtemp     (void);
 void        strata_test_rm_rf       (const char *path);
 /* $STRATA_SOURCE_DIR/relative */
 char       *strata_test_source_path (const char *relative);
+/* A project in a fresh temporary directory with @n revisions in a row,
+ * r000000 to r(n-1), each creating a table tN (id, name) and an index on its
+ * name: a long plan. */
+char       *strata_test_create_chain_project (guint n);
 
 /* A fresh database on the throwaway PostgreSQL server (STRATA_TEST_PG_URL),
  * returned as a URL; NULL (test skipped, or failed under CI) without one. */

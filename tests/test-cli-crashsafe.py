@@ -469,7 +469,17 @@ def pg_table_lock_wait_is_said_and_bounded(tmp):
         # `current` behind a lock on the version table: it says who holds it.
         holder = psycopg2.connect(database.url, application_name="holder-app")
         holder.cursor().execute("LOCK TABLE strata_version IN ACCESS EXCLUSIVE MODE")
-        release = threading.Timer(2.5, holder.commit)
+        # released once the CLI has waited behind it for 1.5 s (it says so
+        # after 1 s), however long the CLI takes to get there
+        def release_when_waited():
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and not database.rows(
+                    "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database() AND application_name <> 'holder-app'"):
+                time.sleep(0.05)
+            time.sleep(1.5)
+            holder.commit()
+        release = threading.Thread(target=release_when_waited)
         release.start()
         try:
             r = strata("-C", p, "--url", database.url, "-q", "current", check=0)

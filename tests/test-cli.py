@@ -301,6 +301,25 @@ def revision_chain_and_files(tmp):
 
 
 @test
+def source_date_epoch_sets_created(tmp):
+    # Reproducible files: the same input and SOURCE_DATE_EPOCH, the same bytes
+    p = new_project(tmp)
+    env = {"SOURCE_DATE_EPOCH": "1800000000"}
+    strata("-C", p, "revision", "-m", "a", "--rev-id", "aaaa1", env=env, check=0)
+    path = os.path.join(p, "migrations", "aaaa1_a.json")
+    doc = json.load(open(path))
+    assert doc["created"] == "2027-01-15T08:00:00Z", doc
+    first = open(path, "rb").read()
+    os.unlink(path)
+    strata("-C", p, "revision", "-m", "a", "--rev-id", "aaaa1", env=env, check=0)
+    assert open(path, "rb").read() == first
+    # Without it, now
+    strata("-C", p, "revision", "-m", "b", "--rev-id", "bbbb2", check=0)
+    doc = json.load(open(os.path.join(p, "migrations", "bbbb2_b.json")))
+    assert not doc["created"].startswith("2027-01-15"), doc
+
+
+@test
 def branches_labels_merge_splice(tmp):
     p = new_project(tmp)
     strata("-C", p, "revision", "-m", "a", "--rev-id", "aaaa1", check=0)

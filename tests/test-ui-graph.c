@@ -156,21 +156,32 @@ test_layout_long (void)
   g_assert_cmpuint (strata_graph_layout_get_lane (layout, strata_graph_layout_get_n_rows (layout) - 1), ==, 0);
 }
 
-static StrataGraph *
-load_bookshop (void)
+/* An offline session over the example project */
+static StrataSession *
+bookshop_session (void)
 {
   g_autofree char *path = strata_test_source_path ("data/examples/bookshop");
   g_autoptr(GFile) directory = g_file_new_for_path (path);
   g_autoptr(StrataProject) project = NULL;
   g_autoptr(GError) error = NULL;
-  StrataGraph *graph;
 
   project = strata_project_open (directory, &error);
   g_assert_no_error (error);
-  graph = strata_project_load_graph (project, &error);
+
+  return strata_session_new (project, NULL);
+}
+
+static StrataGraph *
+load_bookshop (void)
+{
+  g_autoptr(StrataSession) session = bookshop_session ();
+  g_autoptr(GError) error = NULL;
+  StrataGraph *graph;
+
+  graph = strata_session_get_graph (session, &error);
   g_assert_no_error (error);
 
-  return graph;
+  return g_object_ref (graph);
 }
 
 static void
@@ -261,6 +272,7 @@ test_page_bookshop (void)
 {
   g_autoptr(StrataGraph) graph = NULL;
   g_autoptr(StrataRevisionList) list = NULL;
+  g_autoptr(StrataSession) session = NULL;
   g_autofree char *png = NULL;
   StrataRevisionsPage *page;
   GtkSourceView *upgrade_view;
@@ -282,8 +294,11 @@ test_page_bookshop (void)
   list = strata_revision_list_new (graph);
   strata_revision_list_set_current_heads (list, STRV ("6f2c8d4e0a96"));
 
+  session = bookshop_session ();
+  strata_session_set_graph (session, graph);
   page = STRATA_REVISIONS_PAGE (strata_revisions_page_new ());
   strata_revisions_page_set_list (page, list);
+  strata_revisions_page_set_session (page, session);
   window = page_window (GTK_WIDGET (page), 900, 720);
 
   g_assert_null (strata_revisions_page_get_selected_revision (page));
@@ -301,6 +316,15 @@ test_page_bookshop (void)
   g_assert_nonnull (strstr (sql, "ALTER TABLE"));
   g_assert_nonnull (strstr (sql, "checked_out_at"));
   g_clear_pointer (&sql, g_free);
+  /* …and its downgrade, reviewed by the session too */
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (strata_test_gui_get_child (page, STRATA_TYPE_REVISIONS_PAGE,
+                                                                               "downgrade_view")));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  sql = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_test_message ("downgrade: %s", sql);
+  g_assert_true (sql[0] != '\0' && !g_str_has_prefix (sql, "--"));
+  g_clear_pointer (&sql, g_free);
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (upgrade_view));
 
   /* A table with an identity column reads differently per dialect */
   g_assert_true (strata_revisions_page_select_revision (page, "1a0e6c2d9b41"));

@@ -1301,6 +1301,113 @@ strata_session_plan (StrataSession       *self,
 
 /* Review {{{ */
 
+/* A walk through steps in order: each reviewed on the schema of the dialect
+ * as the steps before it left it, the way the migrator replays it. Lint and
+ * rendering each advance a schema of their own, so that a step costs its
+ * own operations and not the size of the schema. After a step that cannot
+ * be reviewed, the schema is replayed again from the graph. */
+typedef struct
+{
+  StrataGraph   *graph;
+  StrataDialect  dialect;
+  GPtrArray     *all_ops;    /* each step's operations, or NULL: step by step */
+  StrataModel   *rendered;   /* rendering advances it; NULL: replay */
+  StrataModel   *linted;     /* lint advances it */
+} ReviewWalk;
+
+static void
+review_walk_forget (ReviewWalk *walk)
+{
+  g_clear_pointer (&walk->rendered, strata_model_unref);
+  g_clear_pointer (&walk->linted, strata_model_unref);
+}
+
+static void
+review_walk_clear (ReviewWalk *walk)
+{
+  review_walk_forget (walk);
+  g_clear_object (&walk->graph);
+  g_clear_pointer (&walk->all_ops, g_ptr_array_unref);
+}
+
+/* A walk through @plan: what each step runs from one replay of the history
+ * for the whole plan; should that fail, step by step, so that each step
+ * carries its own error */
+static void
+review_walk_init_for_plan (ReviewWalk    *walk,
+                           StrataGraph   *graph,
+                           StrataPlan    *plan,
+                           StrataDialect  dialect)
+{
+  walk->graph = g_object_ref (graph);
+  walk->dialect = dialect;
+  walk->all_ops = strata_plan_dup_operations_for_dialect (plan, graph, dialect, NULL);
+  walk->rendered = NULL;
+  walk->linted = NULL;
+}
+
+static StrataStepReview *
+review_walk_step (ReviewWalk *walk,
+                  StrataStep *step,
+                  guint       index)
+{
+  StrataStepReview *review = g_object_new (STRATA_TYPE_STEP_REVIEW, NULL);
+  StrataScript *script = strata_step_get_script (step);
+  gboolean up = strata_step_get_direction (step) == STRATA_DIRECTION_UP;
+  GError *error = NULL;
+
+  review->step = g_object_ref (step);
+
+  if (walk->rendered == NULL &&
+      (walk->rendered = _strata_model_replay_lenient_for_dialect (walk->graph, strata_step_get_heads_before (step),
+                                                                  NULL, walk->dialect, &error)) != NULL)
+    walk->linted = strata_model_copy (walk->rendered);
+
+  /* What the step runs, from the one function that decides it */
+  if (walk->rendered != NULL && walk->all_ops != NULL)
+    review->operations = g_ptr_array_ref (g_ptr_array_index (walk->all_ops, index));
+  else if (walk->rendered != NULL)
+    review->operations = strata_step_dup_operations_for_dialect (step, walk->graph, walk->dialect, &error);
+
+  if (review->operations != NULL)
+    {
+      gboolean reversible = !up || strata_script_get_downgrade (script) != NULL;
+
+      review->findings = strata_lint_ops_advance (review->operations, walk->linted, reversible, walk->dialect);
+      /* As strata_lint_script() says it */
+      if (up && strata_lint_downgrade_does_nothing (script))
+        {
+          StrataLintFinding *finding = g_new0 (StrataLintFinding, 1);
+
+          finding->kind = STRATA_LINT_IRREVERSIBLE;
+          finding->where = g_strdup ("downgrade");
+          finding->operation = g_strdup ("\"downgrade\": []");
+          finding->message = g_strdup (_(STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE));
+          g_ptr_array_add (review->findings, finding);
+        }
+      for (guint i = 0; i < review->findings->len; i++)
+        {
+          StrataLintFinding *finding = g_ptr_array_index (review->findings, i);
+
+          if (finding->revision == NULL)
+            finding->revision = g_strdup (strata_step_get_revision (step));
+        }
+
+      review->statements = _strata_migrator_render_step_with_state (walk->graph, step, review->operations,
+                                                                    walk->dialect, walk->rendered, NULL, &error);
+    }
+
+  if (review->findings == NULL)
+    review->findings = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
+  if (error != NULL)
+    {
+      review->error = error;
+      review_walk_forget (walk);
+    }
+
+  return review;
+}
+
 /**
  * strata_session_review_plan:
  * @self: a #StrataSession
@@ -1310,10 +1417,10 @@ strata_session_plan (StrataSession       *self,
  * @error: return location for a #GError
  *
  * Reviews @plan step by step: per step its operations, its SQL for @dialect
- * and its lint findings, all from the one function that decides what a step
- * runs and the schema replayed as the migrator replays it. A step that
- * cannot be reviewed carries its error; the steps after it are reviewed all
- * the same.
+ * and its lint findings for @dialect, all from the one function that
+ * decides what a step runs and the schema replayed as the migrator replays
+ * it. A step that cannot be reviewed carries its error; the steps after it
+ * are reviewed all the same.
  *
  * Returns: (transfer full) (element-type StrataStepReview): one review per
  *   step, or %NULL with @error set (cancelled, or the graph cannot load)
@@ -1326,8 +1433,7 @@ strata_session_review_plan (StrataSession  *self,
                             GError        **error)
 {
   g_autoptr(GPtrArray) reviews = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) all_ops = NULL;
-  g_autoptr(StrataModel) state = NULL;
+  ReviewWalk walk = { NULL, };
   StrataGraph *graph;
   guint n_steps;
 
@@ -1337,71 +1443,19 @@ strata_session_review_plan (StrataSession  *self,
   if (!(graph = strata_session_get_graph (self, error)))
     return NULL;
 
-  /* What each step runs, from one replay of the history for the whole
-   * plan; should that fail, step by step, so that each step carries its own
-   * error. */
-  all_ops = strata_plan_dup_operations_for_dialect (plan, graph, dialect, NULL);
-
+  review_walk_init_for_plan (&walk, graph, plan, dialect);
   n_steps = strata_plan_get_n_steps (plan);
   for (guint i = 0; i < n_steps; i++)
     {
-      StrataStep *step = strata_plan_get_step (plan, i);
-      g_autoptr(StrataStepReview) review = g_object_new (STRATA_TYPE_STEP_REVIEW, NULL);
-      g_autoptr(StrataModel) before = NULL;
-      g_autoptr(StrataModel) rendered = NULL;
-      GError *local_error = NULL;
-
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
-
-      review->step = g_object_ref (step);
-
-      /* The schema as the migrator sees it before this step: replayed
-       * leniently, the database being the judge. */
-      if (state == NULL)
-        state = _strata_model_replay_lenient (graph, strata_step_get_heads_before (step), NULL, &local_error);
-
-      if (state != NULL && all_ops != NULL)
-        review->operations = g_ptr_array_ref (g_ptr_array_index (all_ops, i));
-      else if (state != NULL)
-        review->operations = strata_step_dup_operations_for_dialect (step, graph, dialect, &local_error);
-
-      if (review->operations != NULL)
         {
-          gboolean reversible = strata_step_get_direction (step) == STRATA_DIRECTION_DOWN ||
-                                strata_script_get_downgrade (strata_step_get_script (step)) != NULL;
-
-          before = strata_model_copy (state);
-          review->findings = strata_lint_ops_for_dialect (review->operations, before, reversible, dialect);
-          for (guint j = 0; j < review->findings->len; j++)
-            {
-              StrataLintFinding *finding = g_ptr_array_index (review->findings, j);
-
-              if (finding->revision == NULL)
-                finding->revision = g_strdup (strata_step_get_revision (step));
-            }
-
-          rendered = strata_model_copy (state);
-          review->statements = _strata_migrator_render_step_with_state (graph, step, review->operations,
-                                                                        dialect, rendered, NULL, &local_error);
-          /* The next step starts where this one left the schema. */
-          if (review->statements != NULL)
-            {
-              g_clear_pointer (&state, strata_model_unref);
-              state = g_steal_pointer (&rendered);
-            }
+          review_walk_clear (&walk);
+          return NULL;
         }
 
-      if (review->findings == NULL)
-        review->findings = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_finding_free);
-      if (local_error != NULL)
-        {
-          review->error = local_error;
-          g_clear_pointer (&state, strata_model_unref);
-        }
-
-      g_ptr_array_add (reviews, g_steal_pointer (&review));
+      g_ptr_array_add (reviews, review_walk_step (&walk, strata_plan_get_step (plan, i), i));
     }
+  review_walk_clear (&walk);
 
   return g_steal_pointer (&reviews);
 }
@@ -1441,7 +1495,9 @@ review_func (StrataSession  *self,
  * @callback: called when done
  * @user_data: data for @callback
  *
- * strata_session_review_plan() in a worker thread.
+ * strata_session_review_plan() in a worker thread. See
+ * strata_session_review_plan_in_batches() for a review whose steps show as
+ * they are reviewed.
  */
 void
 strata_session_review_plan_async (StrataSession       *self,
@@ -1480,6 +1536,598 @@ strata_session_review_plan_finish (StrataSession  *self,
                                    GError        **error)
 {
   return session_call_finish (self, result, strata_session_review_plan_async, error);
+}
+
+/* The reviews of a plan, as they come: a list model that the main context
+ * appends batches to. */
+#define STRATA_TYPE_REVIEW_LIST (_strata_review_list_get_type ())
+G_DECLARE_FINAL_TYPE (StrataReviewList, _strata_review_list, STRATA, REVIEW_LIST, GObject)
+
+struct _StrataReviewList
+{
+  GObject    parent_instance;
+  GPtrArray *reviews;   /* StrataStepReview */
+};
+
+static GType
+_strata_review_list_get_item_type (GListModel *model)
+{
+  return STRATA_TYPE_STEP_REVIEW;
+}
+
+static guint
+_strata_review_list_get_n_items (GListModel *model)
+{
+  return STRATA_REVIEW_LIST (model)->reviews->len;
+}
+
+static gpointer
+_strata_review_list_get_item (GListModel *model,
+                             guint       position)
+{
+  StrataReviewList *self = STRATA_REVIEW_LIST (model);
+
+  if (position >= self->reviews->len)
+    return NULL;
+
+  return g_object_ref (g_ptr_array_index (self->reviews, position));
+}
+
+static void
+_strata_review_list_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = _strata_review_list_get_item_type;
+  iface->get_n_items = _strata_review_list_get_n_items;
+  iface->get_item = _strata_review_list_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (StrataReviewList, _strata_review_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, _strata_review_list_iface_init))
+
+static void
+_strata_review_list_finalize (GObject *object)
+{
+  g_clear_pointer (&STRATA_REVIEW_LIST (object)->reviews, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (_strata_review_list_parent_class)->finalize (object);
+}
+
+static void
+_strata_review_list_class_init (StrataReviewListClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = _strata_review_list_finalize;
+}
+
+static void
+_strata_review_list_init (StrataReviewList *self)
+{
+  self->reviews = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/* A review in batches: the worker queues what it reviewed, the main
+ * context moves it into the list */
+typedef struct
+{
+  gatomicrefcount   ref_count;
+  StrataReviewList *list;      /* touched in the main context only */
+  GMainContext     *context;
+  StrataPlan       *plan;
+  StrataDialect     dialect;
+  GMutex            mutex;
+  GPtrArray        *queued;    /* StrataStepReview, under the mutex */
+  gboolean          flushing;  /* a flush is on its way, under the mutex */
+} Batches;
+
+static Batches *
+batches_ref (Batches *batches)
+{
+  g_atomic_ref_count_inc (&batches->ref_count);
+  return batches;
+}
+
+static void
+batches_unref (gpointer data)
+{
+  Batches *batches = data;
+
+  if (!g_atomic_ref_count_dec (&batches->ref_count))
+    return;
+
+  g_clear_object (&batches->list);
+  g_clear_pointer (&batches->context, g_main_context_unref);
+  g_clear_object (&batches->plan);
+  g_clear_pointer (&batches->queued, g_ptr_array_unref);
+  g_mutex_clear (&batches->mutex);
+  g_free (batches);
+}
+
+/* In the main context: what is queued goes into the list */
+static void
+batches_flush (Batches *batches)
+{
+  g_autoptr(GPtrArray) queued = g_ptr_array_new_with_free_func (g_object_unref);
+  guint position;
+
+  g_mutex_lock (&batches->mutex);
+  g_ptr_array_extend_and_steal (queued, g_steal_pointer (&batches->queued));
+  batches->queued = g_ptr_array_new_with_free_func (g_object_unref);
+  batches->flushing = FALSE;
+  g_mutex_unlock (&batches->mutex);
+
+  /* Over: the list is the caller's alone */
+  if (queued->len == 0 || batches->list == NULL)
+    return;
+
+  position = batches->list->reviews->len;
+  for (guint i = 0; i < queued->len; i++)
+    g_ptr_array_add (batches->list->reviews, g_object_ref (g_ptr_array_index (queued, i)));
+  g_list_model_items_changed (G_LIST_MODEL (batches->list), position, 0, queued->len);
+}
+
+static gboolean
+batches_flush_idle (gpointer data)
+{
+  batches_flush (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* In the worker: a batch goes to the main context, always through a
+ * source (g_main_context_invoke() would run it right here whenever the
+ * main thread does not own the context at that moment) */
+static void
+batches_send (Batches *batches)
+{
+  g_autoptr(GSource) source = NULL;
+
+  g_mutex_lock (&batches->mutex);
+  if (batches->flushing || batches->queued->len == 0)
+    {
+      g_mutex_unlock (&batches->mutex);
+      return;
+    }
+  batches->flushing = TRUE;
+  g_mutex_unlock (&batches->mutex);
+
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_callback (source, batches_flush_idle, batches_ref (batches), batches_unref);
+  g_source_set_static_name (source, "[strata] plan review batch");
+  g_source_attach (source, batches->context);
+}
+
+/* A batch at most every 50 ms: the application draws in between */
+#define BATCH_USEC (50 * 1000)
+
+static void
+batches_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  StrataSession *self = source_object;
+  Batches *batches = task_data;
+  ReviewWalk walk = { NULL, };
+  guint n_steps = strata_plan_get_n_steps (batches->plan);
+  GError *error = NULL;
+  StrataGraph *graph;
+  gint64 sent = 0;
+
+  if (!(graph = strata_session_get_graph (self, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  review_walk_init_for_plan (&walk, graph, batches->plan, batches->dialect);
+  for (guint i = 0; i < n_steps; i++)
+    {
+      StrataStepReview *review;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+        {
+          review_walk_clear (&walk);
+          g_task_return_error (task, error);
+          return;
+        }
+
+      review = review_walk_step (&walk, strata_plan_get_step (batches->plan, i), i);
+      g_mutex_lock (&batches->mutex);
+      g_ptr_array_add (batches->queued, review);
+      g_mutex_unlock (&batches->mutex);
+
+      /* The first step at once, then every 50 ms */
+      if (g_get_monotonic_time () - sent > BATCH_USEC)
+        {
+          batches_send (batches);
+          sent = g_get_monotonic_time ();
+        }
+    }
+  review_walk_clear (&walk);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/* The review ended: what is still queued lands before the caller hears */
+static void
+batches_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Batches *batches = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_clear_object (&batches->list);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  batches_flush (batches);
+  g_clear_object (&batches->list);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * strata_session_review_plan_in_batches:
+ * @self: a #StrataSession
+ * @plan: the plan
+ * @dialect: the dialect to render for
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when every step is reviewed
+ * @user_data: data for @callback
+ *
+ * Reviews @plan as strata_session_review_plan() does, in a worker thread,
+ * and hands the reviews over as they come: the list returned starts empty
+ * and, in the thread-default main context of the caller, grows by batches
+ * of steps in plan order (the review at position N is that of step N),
+ * each batch at most 50 ms after the one before. A plan of thousands of
+ * steps can show its first reviews at once, and the main loop stays free
+ * while the rest are worked out.
+ *
+ * @callback runs once the last batch is in the list, or with the error
+ * that stopped the review (cancelled, the graph cannot load). Get the
+ * result with strata_session_review_plan_in_batches_finish().
+ *
+ * Returns: (transfer full): a #GListModel of #StrataStepReview, filled in
+ *   as the steps are reviewed
+ */
+GListModel *
+strata_session_review_plan_in_batches (StrataSession       *self,
+                                       StrataPlan          *plan,
+                                       StrataDialect        dialect,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) worker = NULL;
+  Batches *batches;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (STRATA_IS_PLAN (plan), NULL);
+
+  batches = g_new0 (Batches, 1);
+  g_atomic_ref_count_init (&batches->ref_count);
+  batches->list = g_object_new (STRATA_TYPE_REVIEW_LIST, NULL);
+  batches->context = g_main_context_ref_thread_default ();
+  batches->plan = g_object_ref (plan);
+  batches->dialect = dialect;
+  batches->queued = g_ptr_array_new_with_free_func (g_object_unref);
+  g_mutex_init (&batches->mutex);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, strata_session_review_plan_in_batches);
+
+  worker = g_task_new (self, cancellable, batches_done_cb, g_steal_pointer (&task));
+  g_task_set_source_tag (worker, batches_thread);
+  g_task_set_task_data (worker, batches_ref (batches), batches_unref);
+  g_task_run_in_thread (worker, batches_thread);
+
+  return G_LIST_MODEL (g_object_ref (batches->list));
+}
+
+/**
+ * strata_session_review_plan_in_batches_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_review_plan_in_batches().
+ *
+ * Returns: %TRUE when every step was reviewed (each review may carry the
+ *   error of its step), %FALSE with @error set
+ */
+gboolean
+strata_session_review_plan_in_batches_finish (StrataSession  *self,
+                                              GAsyncResult   *result,
+                                              GError        **error)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == strata_session_review_plan_in_batches, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * strata_session_review_revision:
+ * @self: a #StrataSession
+ * @revision: a revision of the session's graph
+ * @dialect: the dialect to render for
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Reviews one revision on its own, as the app shows it beside the graph:
+ * its upgrade from its down revisions, and its downgrade back to them, each
+ * on the schema replayed up to it.
+ *
+ * Returns: (transfer full) (element-type StrataStepReview): two reviews,
+ *   the upgrade's then the downgrade's, or %NULL with @error set (an
+ *   unknown revision, the graph cannot load, cancelled)
+ */
+GPtrArray *
+strata_session_review_revision (StrataSession  *self,
+                                const char     *revision,
+                                StrataDialect   dialect,
+                                GCancellable   *cancellable,
+                                GError        **error)
+{
+  g_autoptr(GPtrArray) reviews = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *heads[2] = { revision, NULL };
+  const char * const *parents;
+  StrataScript *script;
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (revision != NULL, NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)))
+    return NULL;
+
+  if (!(script = strata_graph_lookup (graph, revision)))
+    {
+      /* Translators: a revision id */
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNKNOWN_REVISION, _("no revision %s in the project"), revision);
+      return NULL;
+    }
+
+  parents = strata_script_get_down_revisions (script);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(StrataStep) step = NULL;
+      ReviewWalk walk = { g_object_ref (graph), dialect, NULL, NULL, NULL };
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          review_walk_clear (&walk);
+          return NULL;
+        }
+
+      step = i == 0 ? strata_step_new (script, STRATA_DIRECTION_UP, parents, heads)
+                    : strata_step_new (script, STRATA_DIRECTION_DOWN, heads, parents);
+      g_ptr_array_add (reviews, review_walk_step (&walk, step, 0));
+      review_walk_clear (&walk);
+    }
+
+  return g_steal_pointer (&reviews);
+}
+
+typedef struct
+{
+  char          *revision;
+  StrataDialect  dialect;
+} RevisionData;
+
+static void
+revision_data_free (gpointer data)
+{
+  RevisionData *revision = data;
+
+  g_free (revision->revision);
+  g_free (revision);
+}
+
+static gpointer
+review_revision_func (StrataSession  *self,
+                      gpointer        data,
+                      GCancellable   *cancellable,
+                      GError        **error)
+{
+  RevisionData *revision = data;
+
+  return strata_session_review_revision (self, revision->revision, revision->dialect, cancellable, error);
+}
+
+/**
+ * strata_session_review_revision_async:
+ * @self: a #StrataSession
+ * @revision: a revision of the session's graph
+ * @dialect: the dialect to render for
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_review_revision() in a worker thread.
+ */
+void
+strata_session_review_revision_async (StrataSession       *self,
+                                      const char          *revision,
+                                      StrataDialect        dialect,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  RevisionData *data;
+
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (revision != NULL);
+
+  data = g_new0 (RevisionData, 1);
+  data->revision = g_strdup (revision);
+  data->dialect = dialect;
+
+  session_call_async (self, strata_session_review_revision_async, review_revision_func, data,
+                      revision_data_free, (GDestroyNotify)g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_review_revision_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_review_revision_async().
+ *
+ * Returns: (transfer full) (element-type StrataStepReview): the upgrade's
+ *   and the downgrade's reviews, or %NULL with @error set
+ */
+GPtrArray *
+strata_session_review_revision_finish (StrataSession  *self,
+                                       GAsyncResult   *result,
+                                       GError        **error)
+{
+  return session_call_finish (self, result, strata_session_review_revision_async, error);
+}
+
+/**
+ * strata_session_plan_to:
+ * @self: a #StrataSession
+ * @heads: (array zero-terminated=1): the database's heads
+ * @target: a revision
+ * @error: return location for a #GError
+ *
+ * A plan that brings the database at @heads to @target, whichever way:
+ * down when the database has @target applied (it is at it or past it),
+ * else up.
+ *
+ * Returns: (transfer full): the plan, or %NULL with @error set
+ */
+StrataPlan *
+strata_session_plan_to (StrataSession       *self,
+                        const char * const  *heads,
+                        const char          *target,
+                        GError             **error)
+{
+  g_autoptr(GHashTable) applied = NULL;
+  StrataGraph *graph;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (target != NULL, NULL);
+
+  if (!(graph = strata_session_get_graph (self, error)) ||
+      !(applied = strata_graph_dup_applied (graph, heads, error)))
+    return NULL;
+
+  return strata_session_plan (self, g_hash_table_contains (applied, target) ? STRATA_DIRECTION_DOWN
+                                                                             : STRATA_DIRECTION_UP,
+                              heads, target, error);
+}
+
+/**
+ * strata_session_check_plan_files:
+ * @self: a #StrataSession
+ * @plan: a reviewed plan
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Reads the files of @plan's steps again: a file edited since the plan was
+ * reviewed must run neither as it was reviewed nor as it is now, unseen.
+ *
+ * Returns: (transfer full) (element-type utf8): the files that changed or
+ *   went away (their paths relative to the project when they are in it),
+ *   empty when none did; %NULL with @error set when cancelled
+ */
+GPtrArray *
+strata_session_check_plan_files (StrataSession  *self,
+                                 StrataPlan     *plan,
+                                 GCancellable   *cancellable,
+                                 GError        **error)
+{
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
+  GFile *directory;
+  guint n_steps;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (STRATA_IS_PLAN (plan), NULL);
+
+  directory = strata_project_get_directory (self->project);
+  n_steps = strata_plan_get_n_steps (plan);
+  for (guint i = 0; i < n_steps; i++)
+    {
+      StrataScript *script = strata_step_get_script (strata_plan_get_step (plan, i));
+      GFile *file = strata_script_get_file (script);
+      g_autoptr(StrataScript) on_disk = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      if (file == NULL)
+        continue;
+
+      if (!(on_disk = strata_script_new_from_file (file, NULL)) ||
+          g_strcmp0 (strata_script_get_checksum (on_disk), strata_script_get_checksum (script)) != 0)
+        {
+          char *relative = g_file_get_relative_path (directory, file);
+
+          g_ptr_array_add (changed, relative != NULL ? relative : strata_display_path (file));
+        }
+    }
+
+  return g_steal_pointer (&changed);
+}
+
+static gpointer
+check_plan_files_func (StrataSession  *self,
+                       gpointer        data,
+                       GCancellable   *cancellable,
+                       GError        **error)
+{
+  return strata_session_check_plan_files (self, data, cancellable, error);
+}
+
+/**
+ * strata_session_check_plan_files_async:
+ * @self: a #StrataSession
+ * @plan: a reviewed plan
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * strata_session_check_plan_files() in a worker thread: a plan may have
+ * thousands of steps.
+ */
+void
+strata_session_check_plan_files_async (StrataSession       *self,
+                                       StrataPlan          *plan,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (STRATA_IS_PLAN (plan));
+
+  session_call_async (self, strata_session_check_plan_files_async, check_plan_files_func, g_object_ref (plan),
+                      g_object_unref, (GDestroyNotify)g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+/**
+ * strata_session_check_plan_files_finish:
+ * @self: a #StrataSession
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes strata_session_check_plan_files_async().
+ *
+ * Returns: (transfer full) (element-type utf8): the files that changed,
+ *   or %NULL with @error set
+ */
+GPtrArray *
+strata_session_check_plan_files_finish (StrataSession  *self,
+                                        GAsyncResult   *result,
+                                        GError        **error)
+{
+  return session_call_finish (self, result, strata_session_check_plan_files_async, error);
 }
 
 /* }}} */
@@ -3474,6 +4122,26 @@ revision_parents (StrataGraph  *graph,
   return TRUE;
 }
 
+/* Now, or SOURCE_DATE_EPOCH when set (reproducible files, as build tools
+ * use it): the command line and the app write the same bytes for the same
+ * input. */
+static GDateTime *
+creation_time (void)
+{
+  const char *epoch = g_getenv ("SOURCE_DATE_EPOCH");
+
+  if (epoch != NULL && *epoch != '\0')
+    {
+      char *end = NULL;
+      gint64 seconds = g_ascii_strtoll (epoch, &end, 10);
+
+      if (end != NULL && *end == '\0' && seconds >= 0)
+        return g_date_time_new_from_unix_utc (seconds);
+    }
+
+  return g_date_time_new_now_utc ();
+}
+
 static StrataScript *
 script_new_now (const char          *id,
                 const char * const  *parents,
@@ -3481,7 +4149,7 @@ script_new_now (const char          *id,
                 const char * const  *branch_labels)
 {
   g_autoptr(GPtrArray) upgrade = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_op_unref);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = creation_time ();
   StrataScript *script = strata_script_new (id, parents, message);
 
   strata_script_set_branch_labels (script, branch_labels);

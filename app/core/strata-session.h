@@ -132,7 +132,7 @@ StrataPlan         *strata_session_plan                (StrataSession       *sel
                                                         GError             **error);
 
 /* Review: per step its operations, its SQL for @dialect and its lint
- * findings, all from strata_step_dup_operations() and the schema replayed
+ * findings for @dialect, all from strata_step_dup_operations() and the schema replayed
  * as the migrator replays it. */
 GPtrArray          *strata_session_review_plan         (StrataSession       *self,
                                                         StrataPlan          *plan,
@@ -148,6 +148,52 @@ void                strata_session_review_plan_async   (StrataSession       *sel
 GPtrArray          *strata_session_review_plan_finish  (StrataSession       *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);
+/* The same in batches: the list (of StrataStepReview, in plan order) grows
+ * in the caller's main context as steps are reviewed; @callback runs once
+ * the last batch is in it. */
+GListModel         *strata_session_review_plan_in_batches (StrataSession      *self,
+                                                           StrataPlan         *plan,
+                                                           StrataDialect       dialect,
+                                                           GCancellable       *cancellable,
+                                                           GAsyncReadyCallback callback,
+                                                           gpointer            user_data);
+gboolean            strata_session_review_plan_in_batches_finish (StrataSession  *self,
+                                                                  GAsyncResult   *result,
+                                                                  GError        **error);
+/* One revision on its own: its upgrade from its down revisions and its
+ * downgrade back to them (two StrataStepReview). */
+GPtrArray          *strata_session_review_revision     (StrataSession       *self,
+                                                        const char          *revision,
+                                                        StrataDialect        dialect,
+                                                        GCancellable        *cancellable,
+                                                        GError             **error);
+void                strata_session_review_revision_async (StrataSession       *self,
+                                                          const char          *revision,
+                                                          StrataDialect        dialect,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+GPtrArray          *strata_session_review_revision_finish (StrataSession      *self,
+                                                           GAsyncResult       *result,
+                                                           GError            **error);
+/* A plan to @target, down when the database has it applied, else up. */
+StrataPlan         *strata_session_plan_to             (StrataSession       *self,
+                                                        const char * const  *heads,
+                                                        const char          *target,
+                                                        GError             **error);
+/* The files of a reviewed plan read again: those changed or gone since. */
+GPtrArray          *strata_session_check_plan_files    (StrataSession       *self,
+                                                        StrataPlan          *plan,
+                                                        GCancellable        *cancellable,
+                                                        GError             **error);
+void                strata_session_check_plan_files_async (StrataSession      *self,
+                                                           StrataPlan         *plan,
+                                                           GCancellable       *cancellable,
+                                                           GAsyncReadyCallback callback,
+                                                           gpointer            user_data);
+GPtrArray          *strata_session_check_plan_files_finish (StrataSession     *self,
+                                                            GAsyncResult      *result,
+                                                            GError           **error);
 
 /* Offline SQL (--sql) with the session's settings. */
 char               *strata_session_render_offline      (StrataSession       *self,

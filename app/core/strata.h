@@ -31,6 +31,7 @@
 #include "strata-session.h"
 #include "strata-data-page.h"
 #include "strata-fleet.h"
+#include "strata-session-revision.h"
 #include "strata-type-map.h"
 #include "strata-secret.h"
 #include "strata-store.h"

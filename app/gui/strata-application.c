@@ -392,10 +392,10 @@ strata_application_store_opened_cb (GObject      *object,
   else
     {
       GFile *backup = strata_store_get_backup_file (store);
+      g_autofree char *outcome = g_enum_to_string (STRATA_TYPE_STORE_OUTCOME, strata_store_get_outcome (store));
 
       g_debug ("%s: %s, revision %s%s%s",
-               g_file_peek_path (strata_store_get_file (store)),
-               g_enum_to_string (STRATA_TYPE_STORE_OUTCOME, strata_store_get_outcome (store)),
+               g_file_peek_path (strata_store_get_file (store)), outcome,
                strata_store_get_revision (store),
                backup != NULL ? ", backup " : "",
                backup != NULL ? g_file_peek_path (backup) : "");

@@ -83,34 +83,19 @@ strata_diff_dup_findings (StrataDiff *diff)
 }
 
 char *
-strata_step_render_sql (StrataGraph   *graph,
-                        StrataStep    *step,
-                        StrataDialect  dialect,
-                        gboolean      *failed)
+strata_format_step_sql (StrataStepReview *review)
 {
-  g_autoptr(GPtrArray) statements = NULL;
-  g_autoptr(GError) error = NULL;
+  const GError *error;
+  GPtrArray *statements;
   GString *text;
 
-  g_return_val_if_fail (graph == NULL || STRATA_IS_GRAPH (graph), NULL);
-  g_return_val_if_fail (STRATA_IS_STEP (step), NULL);
+  g_return_val_if_fail (STRATA_IS_STEP_REVIEW (review), NULL);
 
-  if (failed != NULL)
-    *failed = FALSE;
-
-  /* With the graph: SQLite rebuilds and computed inverses, exactly as the
-   * migrator runs them */
-  if (graph != NULL)
-    statements = strata_migrator_render_step_for_graph (graph, step, dialect, NULL, &error);
-  else
-    statements = strata_migrator_render_step (step, dialect, &error);
-
+  error = strata_step_review_get_error (review);
+  statements = strata_step_review_get_statements (review);
   if (statements == NULL)
     {
-      g_auto(GStrv) lines = g_strsplit (error->message, "\n", -1);
-
-      if (failed != NULL)
-        *failed = TRUE;
+      g_auto(GStrv) lines = g_strsplit (error != NULL ? error->message : "", "\n", -1);
 
       text = g_string_new (NULL);
       for (guint i = 0; lines[i] != NULL; i++)
@@ -135,48 +120,6 @@ strata_step_render_sql (StrataGraph   *graph,
     }
 
   return g_string_free (text, FALSE);
-}
-
-GPtrArray *
-strata_step_lint (StrataGraph    *graph,
-                  StrataStep     *step,
-                  StrataDialect   dialect,
-                  GError        **error)
-{
-  StrataScript *script;
-  GPtrArray *upgrade;
-  GPtrArray *downgrade;
-  g_autoptr(StrataModel) before = NULL;
-  g_autoptr(StrataModel) after = NULL;
-  g_autoptr(GPtrArray) ops = NULL;
-
-  g_return_val_if_fail (STRATA_IS_GRAPH (graph), NULL);
-  g_return_val_if_fail (STRATA_IS_STEP (step), NULL);
-
-  script = strata_step_get_script (step);
-  if (!strata_script_ensure_loaded (script, error))
-    return NULL;
-
-  if (strata_step_get_direction (step) == STRATA_DIRECTION_UP)
-    return strata_lint_script_for_dialect (graph, script, dialect, error);
-
-  /* A downgrade runs on the schema its revision left: its own downgrade,
-   * or the inverse computed from the schema before the revision */
-  upgrade = strata_script_get_upgrade (script);
-  downgrade = strata_script_get_downgrade (script);
-  if (!(before = strata_model_new_before_revision (graph, script, error)))
-    return NULL;
-
-  after = strata_model_copy (before);
-  if (!strata_model_apply_ops (after, upgrade, strata_script_get_revision (script), error))
-    return NULL;
-
-  if (downgrade != NULL)
-    ops = g_ptr_array_ref (downgrade);
-  else if (!(ops = strata_model_invert_ops (before, upgrade, error)))
-    return NULL;
-
-  return strata_lint_ops_for_dialect (ops, after, TRUE, dialect);
 }
 
 char *

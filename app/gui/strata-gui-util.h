@@ -16,24 +16,12 @@ G_BEGIN_DECLS
 void       strata_source_view_setup    (GtkSourceView  *view);
 void       strata_source_view_set_text (GtkSourceView  *view,
                                         const char     *text);
+/* The SQL of a reviewed step, each statement ending with ';', separated by
+ * blank lines; a step that cannot run gets an SQL comment saying why. */
+char      *strata_format_step_sql      (StrataStepReview *review);
 /* Another language than SQL ("diff", "json"), after setup. */
 void       strata_source_view_set_language (GtkSourceView *view,
                                             const char    *language);
-/* The statements @step runs on @dialect, each ending with ';', separated
- * by blank lines; an error becomes an SQL comment saying what failed. With
- * @graph, the schema replayed up to the step gives SQLite table rebuilds
- * and computed inverses exactly as the migrator runs them. */
-char      *strata_step_render_sql      (StrataGraph    *graph,
-                                        StrataStep     *step,
-                                        StrataDialect   dialect,
-                                        gboolean       *failed);
-/* The lint findings (StrataLintFinding) of what @step runs on @dialect, on
- * the schema replayed from @graph, or NULL with @error set (an irreversible downgrade,
- * a migration that does not load). */
-GPtrArray *strata_step_lint            (StrataGraph    *graph,
-                                        StrataStep     *step,
-                                        StrataDialect   dialect,
-                                        GError        **error);
 /* "2026-11-21 10:00:00": the local time of an ISO 8601 timestamp, or @text. */
 char      *strata_format_timestamp     (const char     *text);
 /* What a drift check found, one line each: every difference, then every

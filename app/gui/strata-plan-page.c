@@ -14,10 +14,11 @@
 #include "strata-plan-summary.h"
 #include "strata-run-guard.h"
 
-/* One step of the plan on show, as its row shows it: a recycled row of the
- * list view binds to it, so a plan of thousands of steps makes only the
- * rows that fit on screen. Its findings come from the review in the
- * background, its SQL only once its row is expanded. */
+/* One step of the plan on show, as its row shows it: a row of the grid
+ * view binds to it, so a plan of thousands of steps makes only the rows
+ * that fit on screen. Its review (operations, SQL, findings) comes from the
+ * session's review in batches; an SQL view exists only while its row is
+ * expanded. */
 
 typedef enum
 {
@@ -39,13 +40,9 @@ struct _StrataStepItem
   StrataStep   *step;
   guint         index;
   StepState     state;
-  GPtrArray    *findings;     /* StrataLintFinding; NULL until reviewed or on error */
-  char         *error;        /* the step cannot run: why */
-  char         *sql;          /* once rendered */
-  GCancellable *rendering;    /* while the SQL is rendered */
-  guint         reviewed : 1;
+  StrataStepReview *review;   /* NULL until reviewed */
+  char         *sql;          /* the review's SQL, once expanded */
   guint         expanded : 1;
-  guint         sql_failed : 1;
 };
 
 G_DEFINE_FINAL_TYPE (StrataStepItem, strata_step_item, G_TYPE_OBJECT)
@@ -62,12 +59,8 @@ strata_step_item_finalize (GObject *object)
 {
   StrataStepItem *self = (StrataStepItem *)object;
 
-  if (self->rendering != NULL)
-    g_cancellable_cancel (self->rendering);
-  g_clear_object (&self->rendering);
   g_clear_object (&self->step);
-  g_clear_pointer (&self->findings, g_ptr_array_unref);
-  g_clear_pointer (&self->error, g_free);
+  g_clear_object (&self->review);
   g_clear_pointer (&self->sql, g_free);
 
   G_OBJECT_CLASS (strata_step_item_parent_class)->finalize (object);
@@ -105,6 +98,30 @@ strata_step_item_changed (StrataStepItem *self)
   g_signal_emit (self, item_signals[ITEM_CHANGED], 0);
 }
 
+/* The findings, once reviewed */
+static GPtrArray *
+strata_step_item_get_findings (StrataStepItem *self)
+{
+  return self->review != NULL ? strata_step_review_get_findings (self->review) : NULL;
+}
+
+/* Why the step cannot run, or NULL */
+static const char *
+strata_step_item_get_error (StrataStepItem *self)
+{
+  const GError *error = self->review != NULL ? strata_step_review_get_error (self->review) : NULL;
+
+  return error != NULL ? error->message : NULL;
+}
+
+/* Its SQL text, made once it shows (expanded and reviewed) */
+static void
+strata_step_item_ensure_sql (StrataStepItem *self)
+{
+  if (self->sql == NULL && self->expanded && self->review != NULL)
+    self->sql = strata_format_step_sql (self->review);
+}
+
 static void
 strata_step_item_set_state (StrataStepItem *self,
                             StepState       state)
@@ -137,9 +154,11 @@ struct _StrataPlanPage
   guint              destructive : 1;
   guint              finished : 1;     /* showing the run that just ended */
   guint              checking : 1;     /* reading the files again before a run */
+  StrataPlan        *checked_plan;     /* …of this plan */
 
   GCancellable      *cancellable;
   GCancellable      *review_cancellable;  /* while the steps are reviewed */
+  GListModel        *reviews;      /* StrataStepReview, filled in by the session */
   struct _RunLog    *run_log;      /* the run's entry in the store's log, or NULL */
   char             **heads_reached; /* after the last step that ran */
   gulong             lock_waiting_id;
@@ -153,7 +172,7 @@ struct _StrataPlanPage
   GtkStack          *plan_stack;
   GtkSpinner        *review_spinner;
   AdwStatusPage     *error_page;
-  GtkListView       *steps_view;
+  GtkGridView       *steps_view;   /* one column */
   GtkExpander       *log_expander;
   GtkScrolledWindow *log_scroller;
   GtkTextView       *log_view;
@@ -292,193 +311,6 @@ create_tag (const char *label,
                        NULL);
 }
 
-/* The review: lint findings of every step, in a worker thread that walks
- * the plan once (each step's operations replayed on the schema the steps
- * before it left) and hands its results over in batches, so the rows show
- * at once and fill in as it goes. */
-
-typedef struct
-{
-  guint      index;
-  GPtrArray *findings;   /* or NULL with error */
-  char      *error;
-} StepReview;
-
-static void
-step_review_free (gpointer data)
-{
-  StepReview *review = data;
-
-  g_clear_pointer (&review->findings, g_ptr_array_unref);
-  g_clear_pointer (&review->error, g_free);
-  g_free (review);
-}
-
-typedef struct
-{
-  StrataPlanPage *self;         /* a reference, for the batches */
-  GCancellable   *cancellable;
-  StrataGraph    *graph;
-  StrataPlan     *plan;
-  char          **heads;
-  StrataDialect   dialect;
-} Review;
-
-static void
-review_free (gpointer data)
-{
-  Review *review = data;
-
-  g_clear_object (&review->self);
-  g_clear_object (&review->cancellable);
-  g_clear_object (&review->graph);
-  g_clear_object (&review->plan);
-  g_clear_pointer (&review->heads, g_strfreev);
-  g_free (review);
-}
-
-typedef struct
-{
-  StrataPlanPage *self;
-  GCancellable   *cancellable;
-  GPtrArray      *reviews;   /* StepReview */
-} ReviewBatch;
-
-static void
-review_batch_free (gpointer data)
-{
-  ReviewBatch *batch = data;
-
-  g_clear_object (&batch->self);
-  g_clear_object (&batch->cancellable);
-  g_clear_pointer (&batch->reviews, g_ptr_array_unref);
-  g_free (batch);
-}
-
-static void strata_plan_page_review_progress (StrataPlanPage *self,
-                                              GPtrArray      *reviews);
-
-static gboolean
-review_batch_idle (gpointer data)
-{
-  ReviewBatch *batch = data;
-
-  /* A newer plan replaced this one, or the page went away */
-  if (!g_cancellable_is_cancelled (batch->cancellable) && batch->cancellable == batch->self->review_cancellable &&
-      batch->self->steps != NULL)
-    strata_plan_page_review_progress (batch->self, batch->reviews);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-review_send (Review     *review,
-             GPtrArray **reviews)
-{
-  g_autoptr(GSource) source = NULL;
-  ReviewBatch *batch;
-
-  if ((*reviews)->len == 0)
-    return;
-
-  batch = g_new0 (ReviewBatch, 1);
-  batch->self = g_object_ref (review->self);
-  batch->cancellable = g_object_ref (review->cancellable);
-  batch->reviews = g_steal_pointer (reviews);
-  *reviews = g_ptr_array_new_with_free_func (step_review_free);
-  /* Always through an idle source, never g_main_context_invoke(): that runs
-   * the batch right here in the worker whenever the main thread does not
-   * own the default context at that moment (between iterations, while a
-   * window closes), and the rows it updates are GTK widgets. */
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
-  g_source_set_callback (source, review_batch_idle, batch, review_batch_free);
-  g_source_set_static_name (source, "[strata] plan review batch");
-  g_source_attach (source, NULL);
-}
-
-static void
-review_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  Review *review = task_data;
-  guint n_steps = strata_plan_get_n_steps (review->plan);
-  g_autoptr(GPtrArray) reviews = g_ptr_array_new_with_free_func (step_review_free);
-  g_autoptr(StrataModel) model = NULL;
-  gint64 sent = g_get_monotonic_time ();
-
-  /* Upgrades walk forward from the database's schema; downgrades are
-   * linted each on the schema its revision left */
-  if (strata_plan_get_direction (review->plan) == STRATA_DIRECTION_UP)
-    model = strata_model_new_for_heads (review->graph, (const char * const *)review->heads, NULL);
-
-  for (guint i = 0; i < n_steps; i++)
-    {
-      StrataStep *step = strata_plan_get_step (review->plan, i);
-      StrataScript *script = strata_step_get_script (step);
-      StepReview *step_review = g_new0 (StepReview, 1);
-      g_autoptr(GError) error = NULL;
-
-      if (g_cancellable_is_cancelled (cancellable))
-        {
-          step_review_free (step_review);
-          g_task_return_boolean (task, FALSE);
-          return;
-        }
-
-      step_review->index = i;
-      if (model != NULL)
-        {
-          if (strata_script_ensure_loaded (script, &error))
-            {
-              GPtrArray *upgrade = strata_script_get_upgrade (script);
-              g_autoptr(GPtrArray) none = g_ptr_array_new ();
-
-              step_review->findings = strata_lint_ops_advance (upgrade != NULL ? upgrade : none, model,
-                                                               strata_script_get_downgrade (script) != NULL,
-                                                               review->dialect);
-              /* As strata_lint_script() says it */
-              if (strata_lint_downgrade_does_nothing (script))
-                {
-                  StrataLintFinding *finding = g_new0 (StrataLintFinding, 1);
-
-                  finding->kind = STRATA_LINT_IRREVERSIBLE;
-                  finding->where = g_strdup ("downgrade");
-                  finding->operation = g_strdup ("\"downgrade\": []");
-                  finding->message = g_strdup (_(STRATA_LINT_EMPTY_DOWNGRADE_MESSAGE));
-                  g_ptr_array_add (step_review->findings, finding);
-                }
-              for (guint j = 0; j < step_review->findings->len; j++)
-                {
-                  StrataLintFinding *finding = g_ptr_array_index (step_review->findings, j);
-
-                  finding->revision = g_strdup (strata_script_get_revision (script));
-                }
-            }
-        }
-      else
-        {
-          step_review->findings = strata_step_lint (review->graph, step, review->dialect, &error);
-        }
-      if (step_review->findings == NULL)
-        step_review->error = g_strdup (error != NULL ? error->message : "?");
-
-      g_ptr_array_add (reviews, step_review);
-
-      /* A batch every 50 ms: the window draws in between */
-      if (g_get_monotonic_time () - sent > 50 * 1000)
-        {
-          review_send (review, &reviews);
-          sent = g_get_monotonic_time ();
-        }
-    }
-
-  review_send (review, &reviews);
-  g_task_return_boolean (task, TRUE);
-}
-
 /* The rows: made for what is on screen, bound to a step, recycled */
 
 typedef struct
@@ -486,13 +318,15 @@ typedef struct
   GtkWidget      *box;
   GtkImage       *state;      /* pending, done, failed, elsewhere */
   GtkSpinner     *spinner;    /* made when its step first runs */
-  GtkLabel       *title;
-  GtkLabel       *subtitle;
+  GtkInscription *title;      /* inscriptions: sized without laying out */
+  GtkInscription *subtitle;   /* their text, the cheapest to measure */
+  int             shown_state; /* the state the image shows, -1: none yet */
   GtkBox         *tags;
   GtkToggleButton *expander;
   GtkBox         *details;    /* made when first expanded */
   GtkBox         *findings;
   GtkWidget      *sql_view;   /* only while expanded */
+  GtkWidget      *copy_button; /* author.copy-step-sql, with details */
   StrataStepItem *item;
   gulong          changed_id;
   gulong          toggled_id;
@@ -541,92 +375,15 @@ create_finding_label (StrataLintFinding *finding)
   return box;
 }
 
-/* The SQL of one step, rendered when its row is first expanded */
-typedef struct
-{
-  StrataGraph    *graph;
-  StrataStepItem *item;
-  StrataDialect   dialect;
-  char           *sql;
-  gboolean        failed;
-} Render;
-
-static void
-render_free (gpointer data)
-{
-  Render *render = data;
-
-  g_clear_object (&render->graph);
-  g_clear_object (&render->item);
-  g_clear_pointer (&render->sql, g_free);
-  g_free (render);
-}
-
-static void
-render_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  Render *render = task_data;
-
-  render->sql = strata_step_render_sql (render->graph, render->item->step, render->dialect, &render->failed);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-render_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Render *render = g_task_get_task_data (G_TASK (result));
-  StrataStepItem *item = render->item;
-
-  if (g_task_get_cancellable (G_TASK (result)) != item->rendering ||
-      g_cancellable_is_cancelled (item->rendering))
-    return;
-
-  g_clear_object (&item->rendering);
-  item->sql = g_steal_pointer (&render->sql);
-  item->sql_failed = render->failed;
-  strata_step_item_changed (item);
-}
-
-static void
-strata_plan_page_render_step (StrataPlanPage *self,
-                              StrataStepItem *item)
-{
-  g_autoptr(GTask) task = NULL;
-  Render *render;
-
-  if (item->sql != NULL || item->rendering != NULL || self->graph == NULL || self->profile == NULL)
-    return;
-
-  render = g_new0 (Render, 1);
-  render->graph = g_object_ref (self->graph);
-  render->item = g_object_ref (item);
-  render->dialect = strata_profile_get_dialect (self->profile);
-  item->rendering = g_cancellable_new ();
-
-  task = g_task_new (NULL, item->rendering, render_cb, NULL);
-  g_task_set_source_tag (task, strata_plan_page_render_step);
-  g_task_set_task_data (task, render, render_free);
-  g_task_run_in_thread (task, render_thread);
-}
-
 static void
 step_row_toggled_cb (GtkToggleButton *button,
                      StepRow         *row)
 {
-  StrataPlanPage *self;
-
   if (row->item == NULL)
     return;
 
   row->item->expanded = gtk_toggle_button_get_active (button);
-  self = STRATA_PLAN_PAGE (gtk_widget_get_ancestor (row->box, STRATA_TYPE_PLAN_PAGE));
-  if (row->item->expanded && self != NULL)
-    strata_plan_page_render_step (self, row->item);
+  strata_step_item_ensure_sql (row->item);
   step_row_update (row);
 }
 
@@ -635,6 +392,8 @@ step_row_update (StepRow *row)
 {
   StrataStepItem *item = row->item;
   StrataScript *script = strata_step_get_script (item->step);
+  GPtrArray *findings = strata_step_item_get_findings (item);
+  const char *error = strata_step_item_get_error (item);
   gboolean up = strata_step_get_direction (item->step) == STRATA_DIRECTION_UP;
   gboolean kinds[STRATA_LINT_DIALECT_DEPENDENT + 1] = { FALSE, };
   /* A dot, not an arrow, while pending: the row's own chevron is the only one */
@@ -651,9 +410,8 @@ step_row_update (StepRow *row)
   /* Translators: a step of a plan: "1. Upgrade to 1a0e6c2d9b41" */
   title = g_strdup_printf (up ? _("%u. Upgrade to %s") : _("%u. Downgrade from %s"),
                            item->index + 1, strata_step_get_revision (item->step));
-  gtk_label_set_label (row->title, title);
-  gtk_label_set_label (row->subtitle, strata_script_get_message (script) != NULL
-                                      ? strata_script_get_message (script) : "");
+  gtk_inscription_set_text (row->title, title);
+  gtk_inscription_set_text (row->subtitle, strata_script_get_message (script));
   gtk_accessible_update_property (GTK_ACCESSIBLE (row->expander), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
 
   /* A spinner exists and spins only while its step runs */
@@ -670,20 +428,25 @@ step_row_update (StepRow *row)
       gtk_widget_set_visible (GTK_WIDGET (row->spinner), item->state == STEP_RUNNING);
     }
   gtk_widget_set_visible (GTK_WIDGET (row->state), item->state != STEP_RUNNING);
-  gtk_image_set_from_icon_name (row->state, state_icons[item->state]);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (row->state), _(state_tooltips[item->state]));
-  for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (row->state), state_classes[i]);
-  gtk_widget_add_css_class (GTK_WIDGET (row->state), state_classes[item->state]);
+  /* Restyled only when it changes: a row rebinds whenever it scrolls in */
+  if (row->shown_state != (int)item->state)
+    {
+      gtk_image_set_from_icon_name (row->state, state_icons[item->state]);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (row->state), _(state_tooltips[item->state]));
+      if (row->shown_state >= 0)
+        gtk_widget_remove_css_class (GTK_WIDGET (row->state), state_classes[row->shown_state]);
+      gtk_widget_add_css_class (GTK_WIDGET (row->state), state_classes[item->state]);
+      row->shown_state = item->state;
+    }
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (row->tags))) != NULL)
     gtk_box_remove (row->tags, child);
-  if (item->error != NULL)
+  if (error != NULL)
     gtk_box_append (row->tags, create_tag (_("Cannot Run"), "error"));
   if (!strata_script_get_transactional (script))
     gtk_box_append (row->tags, create_tag (_("Not Transactional"), "warning"));
-  for (guint i = 0; item->findings != NULL && i < item->findings->len; i++)
-    kinds[((StrataLintFinding *)g_ptr_array_index (item->findings, i))->kind] = TRUE;
+  for (guint i = 0; findings != NULL && i < findings->len; i++)
+    kinds[((StrataLintFinding *)g_ptr_array_index (findings, i))->kind] = TRUE;
   for (guint kind = 0; kind < G_N_ELEMENTS (kinds); kind++)
     if (kinds[kind])
       gtk_box_append (row->tags, create_tag (lint_kind_label (kind),
@@ -694,6 +457,10 @@ step_row_update (StepRow *row)
       row->details = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6));
       row->findings = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6));
       gtk_box_append (row->details, GTK_WIDGET (row->findings));
+      row->copy_button = g_object_new (GTK_TYPE_BUTTON, "label", _("_Copy SQL"), "use-underline", TRUE,
+                                       "halign", GTK_ALIGN_END,
+                                       "tooltip-text", _("Copy this step’s SQL to the clipboard"), NULL);
+      gtk_box_append (row->details, row->copy_button);
       gtk_box_append (GTK_BOX (row->box), GTK_WIDGET (row->details));
     }
 
@@ -704,6 +471,9 @@ step_row_update (StepRow *row)
   if (row->details == NULL)
     return;
   gtk_widget_set_visible (GTK_WIDGET (row->details), item->expanded);
+  /* The target first: the action takes one */
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row->copy_button), "s", strata_step_get_revision (item->step));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row->copy_button), "author.copy-step-sql");
 
   /* What is inside shows only when expanded: an SQL view exists only
    * for an expanded row */
@@ -717,15 +487,15 @@ step_row_update (StepRow *row)
       return;
     }
 
-  if (item->error != NULL)
+  if (error != NULL)
     {
-      GtkWidget *label = g_object_new (GTK_TYPE_LABEL, "label", item->error, "xalign", 0.0f, "wrap", TRUE,
+      GtkWidget *label = g_object_new (GTK_TYPE_LABEL, "label", error, "xalign", 0.0f, "wrap", TRUE,
                                        "selectable", TRUE, "css-classes", (const char *[]) { "error", NULL }, NULL);
 
       gtk_box_append (row->findings, label);
     }
-  for (guint i = 0; item->findings != NULL && i < item->findings->len; i++)
-    gtk_box_append (row->findings, create_finding_label (g_ptr_array_index (item->findings, i)));
+  for (guint i = 0; findings != NULL && i < findings->len; i++)
+    gtk_box_append (row->findings, create_finding_label (g_ptr_array_index (findings, i)));
 
   if (row->sql_view == NULL)
     {
@@ -741,7 +511,7 @@ step_row_update (StepRow *row)
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (row->sql_view), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   /* Translators: shown while the SQL of a step is worked out */
-  strata_source_view_set_text (GTK_SOURCE_VIEW (row->sql_view), item->sql != NULL ? item->sql : _("-- Rendering…"));
+  strata_source_view_set_text (GTK_SOURCE_VIEW (row->sql_view), item->sql != NULL ? item->sql : _("-- Reviewing…"));
 }
 
 static void
@@ -778,8 +548,11 @@ steps_setup_cb (GtkSignalListItemFactory *factory,
   labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   gtk_widget_set_hexpand (labels, TRUE);
   gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
-  row->title = g_object_new (GTK_TYPE_LABEL, "xalign", 0.0f, "ellipsize", PANGO_ELLIPSIZE_END, NULL);
-  row->subtitle = g_object_new (GTK_TYPE_LABEL, "xalign", 0.0f, "ellipsize", PANGO_ELLIPSIZE_END,
+  row->shown_state = -1;
+  row->title = g_object_new (GTK_TYPE_INSCRIPTION, "xalign", 0.0f, "nat-chars", 40,
+                             "text-overflow", GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END, NULL);
+  row->subtitle = g_object_new (GTK_TYPE_INSCRIPTION, "xalign", 0.0f, "nat-chars", 40,
+                                "text-overflow", GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END,
                                 "css-classes", (const char *[]) { "dim-label", "caption", NULL }, NULL);
   gtk_box_append (GTK_BOX (labels), GTK_WIDGET (row->title));
   gtk_box_append (GTK_BOX (labels), GTK_WIDGET (row->subtitle));
@@ -835,6 +608,9 @@ strata_plan_page_clear_steps (StrataPlanPage *self)
   if (self->review_cancellable != NULL)
     g_cancellable_cancel (self->review_cancellable);
   g_clear_object (&self->review_cancellable);
+  if (self->reviews != NULL)
+    g_signal_handlers_disconnect_by_data (self->reviews, self);
+  g_clear_object (&self->reviews);
   g_list_store_remove_all (self->steps);
   g_clear_object (&self->plan);
   if (self->plan_summary != NULL)
@@ -873,6 +649,11 @@ static void strata_plan_page_move_focus (StrataPlanPage *self,
 static void review_cb (GObject      *object,
                        GAsyncResult *result,
                        gpointer      user_data);
+static void strata_plan_page_reviews_changed_cb (StrataPlanPage *self,
+                                                 guint           position,
+                                                 guint           removed,
+                                                 guint           added,
+                                                 GListModel     *reviews);
 
 static void
 strata_plan_page_update_plan (StrataPlanPage *self)
@@ -927,14 +708,8 @@ strata_plan_page_update_plan (StrataPlanPage *self)
       break;
 
     case STRATA_PLAN_TARGET_REVISION:
+      /* Up or down: the session says, from what the database has applied */
       target_id = self->selected_revision;
-      if (target_id != NULL)
-        {
-          g_autoptr(GHashTable) applied = NULL;
-
-          applied = strata_graph_dup_applied (self->graph, (const char * const *)self->current_heads, NULL);
-          down = applied != NULL && g_hash_table_contains (applied, target_id);
-        }
       break;
 
     case STRATA_PLAN_TARGET_STEP_BACK:
@@ -959,8 +734,12 @@ strata_plan_page_update_plan (StrataPlanPage *self)
       return;
     }
 
-  self->plan = strata_session_plan (self->session, down ? STRATA_DIRECTION_DOWN : STRATA_DIRECTION_UP,
-                                    (const char * const *)self->current_heads, target_id, &error);
+  if (target == STRATA_PLAN_TARGET_REVISION)
+    self->plan = strata_session_plan_to (self->session, (const char * const *)self->current_heads, target_id,
+                                         &error);
+  else
+    self->plan = strata_session_plan (self->session, down ? STRATA_DIRECTION_DOWN : STRATA_DIRECTION_UP,
+                                      (const char * const *)self->current_heads, target_id, &error);
 
   if (self->plan == NULL)
     {
@@ -991,24 +770,15 @@ strata_plan_page_update_plan (StrataPlanPage *self)
     g_list_store_splice (self->steps, 0, 0, items->pdata, items->len);
   }
 
-  /* Lint replays the schema: in a worker thread, with progress */
-  {
-    g_autoptr(GTask) task = NULL;
-    Review *review = g_new0 (Review, 1);
-
-    self->review_cancellable = g_cancellable_new ();
-    review->self = g_object_ref (self);
-    review->cancellable = g_object_ref (self->review_cancellable);
-    review->graph = g_object_ref (self->graph);
-    review->plan = g_object_ref (self->plan);
-    review->heads = g_strdupv (self->current_heads);
-    review->dialect = strata_profile_get_dialect (self->profile);
-
-    task = g_task_new (self, self->review_cancellable, review_cb, NULL);
-    g_task_set_source_tag (task, strata_plan_page_update_plan);
-    g_task_set_task_data (task, review, review_free);
-    g_task_run_in_thread (task, review_thread);
-  }
+  /* The session reviews the steps (operations, SQL, findings) in a worker
+   * thread and hands them over in batches: the rows fill in as it goes */
+  self->review_cancellable = g_cancellable_new ();
+  self->reviews = strata_session_review_plan_in_batches (self->session, self->plan,
+                                                         strata_profile_get_dialect (self->profile),
+                                                         self->review_cancellable,
+                                                         review_cb, g_object_ref (self));
+  g_signal_connect_object (self->reviews, "items-changed", G_CALLBACK (strata_plan_page_reviews_changed_cb),
+                           self, G_CONNECT_SWAPPED);
 
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   /* Translators: progress of the review of a plan */
@@ -1016,7 +786,7 @@ strata_plan_page_update_plan (StrataPlanPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
 
   /* Translators: "8 steps up on bookshop.db · SQL for SQLite" */
-  summary = g_strdup_printf (down
+  summary = g_strdup_printf (strata_plan_get_direction (self->plan) == STRATA_DIRECTION_DOWN
                              ? g_dngettext (GETTEXT_PACKAGE, "%u step down on %s · SQL for %s",
                                             "%u steps down on %s · SQL for %s", n_steps)
                              : g_dngettext (GETTEXT_PACKAGE, "%u step up on %s · SQL for %s",
@@ -1030,34 +800,35 @@ strata_plan_page_update_plan (StrataPlanPage *self)
 
 /* A batch of reviewed steps: their rows fill in */
 static void
-strata_plan_page_review_progress (StrataPlanPage *self,
-                                  GPtrArray      *reviews)
+strata_plan_page_reviews_changed_cb (StrataPlanPage *self,
+                                     guint           position,
+                                     guint           removed,
+                                     guint           added,
+                                     GListModel     *reviews)
 {
   guint n_steps = g_list_model_get_n_items (G_LIST_MODEL (self->steps));
   g_autofree char *text = NULL;
 
-  for (guint i = 0; i < reviews->len; i++)
+  for (guint i = position; i < position + added; i++)
     {
-      StepReview *review = g_ptr_array_index (reviews, i);
-      StrataStepItem *item = get_step_item (self, review->index);
+      StrataStepItem *item = get_step_item (self, i);
+      GPtrArray *findings;
 
       if (item == NULL)
         continue;
 
-      item->findings = g_steal_pointer (&review->findings);
-      item->error = g_steal_pointer (&review->error);
-      item->reviewed = TRUE;
+      g_clear_object (&item->review);
+      item->review = g_list_model_get_item (reviews, i);
+      findings = strata_step_item_get_findings (item);
       self->n_reviewed++;
-      if (item->findings != NULL)
-        self->n_findings += item->findings->len;
+      self->n_findings += findings->len;
       /* What cannot run or loses data shows opened */
-      if (item->error != NULL)
+      if (strata_step_item_get_error (item) != NULL)
         item->expanded = TRUE;
-      for (guint j = 0; item->findings != NULL && j < item->findings->len; j++)
-        if (((StrataLintFinding *)g_ptr_array_index (item->findings, j))->kind == STRATA_LINT_DESTRUCTIVE)
+      for (guint j = 0; j < findings->len; j++)
+        if (((StrataLintFinding *)g_ptr_array_index (findings, j))->kind == STRATA_LINT_DESTRUCTIVE)
           item->expanded = TRUE;
-      if (item->expanded)
-        strata_plan_page_render_step (self, item);
+      strata_step_item_ensure_sql (item);
       strata_step_item_changed (item);
     }
 
@@ -1069,27 +840,28 @@ strata_plan_page_review_progress (StrataPlanPage *self,
 
 static void strata_plan_page_review_done (StrataPlanPage *self);
 
-static gboolean
-review_done_idle (gpointer data)
-{
-  StrataPlanPage *self = data;
-
-  if (self->review_cancellable != NULL)
-    strata_plan_page_review_done (self);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 review_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  StrataPlanPage *self = STRATA_PLAN_PAGE (object);
+  g_autoptr(StrataPlanPage) self = user_data;
+  g_autoptr(GError) error = NULL;
 
-  /* A newer plan replaced this one */
-  if (!g_task_propagate_boolean (G_TASK (result), NULL) ||
-      g_task_get_cancellable (G_TASK (result)) != self->review_cancellable)
+  gboolean success = strata_session_review_plan_in_batches_finish (STRATA_SESSION (object), result, &error);
+
+  /* A newer plan replaced this one, or the page went away */
+  if (g_task_get_cancellable (G_TASK (result)) != self->review_cancellable || self->steps == NULL)
     return;
+
+  if (!success)
+    {
+      g_clear_object (&self->review_cancellable);
+      gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+      strata_plan_page_show_error (self, _("The Plan Cannot Be Reviewed"), error->message);
+      strata_plan_page_update_actions (self);
+      return;
+    }
 
   strata_plan_page_review_done (self);
 }
@@ -1100,14 +872,6 @@ strata_plan_page_review_done (StrataPlanPage *self)
   g_autoptr(GPtrArray) warnings = NULL;
   guint n_steps;
 
-  /* The last batch was queued before the task returned, at a lower
-   * priority: it lands first */
-  if (self->n_reviewed < g_list_model_get_n_items (G_LIST_MODEL (self->steps)))
-    {
-      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE + 10, review_done_idle, g_object_ref (self), g_object_unref);
-      return;
-    }
-
   g_clear_object (&self->review_cancellable);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
 
@@ -1117,14 +881,16 @@ strata_plan_page_review_done (StrataPlanPage *self)
     {
       StrataStepItem *item = get_step_item (self, i);
 
-      if (item->error != NULL)
+      GPtrArray *findings = strata_step_item_get_findings (item);
+
+      if (strata_step_item_get_error (item) != NULL)
         {
-          g_ptr_array_add (warnings, g_strdup (item->error));
+          g_ptr_array_add (warnings, g_strdup (strata_step_item_get_error (item)));
           self->destructive = TRUE;
         }
-      for (guint j = 0; item->findings != NULL && j < item->findings->len; j++)
+      for (guint j = 0; findings != NULL && j < findings->len; j++)
         {
-          StrataLintFinding *finding = g_ptr_array_index (item->findings, j);
+          StrataLintFinding *finding = g_ptr_array_index (findings, j);
 
           if (finding->kind != STRATA_LINT_DESTRUCTIVE)
             continue;
@@ -1497,7 +1263,7 @@ strata_plan_page_run_cb (GObject      *object,
       if (item != NULL && item->state == STEP_RUNNING)
         {
           item->expanded = TRUE;
-          strata_plan_page_render_step (self, item);
+          strata_step_item_ensure_sql (item);
           strata_step_item_set_state (item, STEP_FAILED);
         }
 
@@ -1668,65 +1434,19 @@ strata_plan_page_confirm_and_run (StrataPlanPage *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Before a run, the files of its steps are read again: a file edited since
- * the review must not run as it was reviewed, nor as it is now unseen. In a
- * worker thread: a plan may have thousands of steps. */
-typedef struct
-{
-  StrataPlan *plan;
-  GFile      *directory;  /* the project's: paths are named from it */
-} CheckFiles;
-
-static void
-check_files_free (gpointer data)
-{
-  CheckFiles *check = data;
-
-  g_clear_object (&check->plan);
-  g_clear_object (&check->directory);
-  g_free (check);
-}
-
-static void
-check_files_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  CheckFiles *check = task_data;
-  StrataPlan *plan = check->plan;
-  guint n_steps = strata_plan_get_n_steps (plan);
-  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < n_steps; i++)
-    {
-      StrataScript *script = strata_step_get_script (strata_plan_get_step (plan, i));
-      GFile *file = strata_script_get_file (script);
-      g_autoptr(StrataScript) on_disk = NULL;
-
-      if (file == NULL)
-        continue;
-
-      if (!(on_disk = strata_script_new_from_file (file, NULL)) ||
-          g_strcmp0 (strata_script_get_checksum (on_disk), strata_script_get_checksum (script)) != 0)
-        {
-          char *relative = g_file_get_relative_path (check->directory, file);
-
-          g_ptr_array_add (changed, relative != NULL ? relative : strata_display_path (file));
-        }
-    }
-
-  g_task_return_pointer (task, g_steal_pointer (&changed), (GDestroyNotify)g_ptr_array_unref);
-}
-
+/* Before a run, the session reads the files of its steps again: a file
+ * edited since the review must not run as it was reviewed, nor as it is
+ * now unseen */
 static void
 check_files_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  StrataPlanPage *self = STRATA_PLAN_PAGE (object);
-  g_autoptr(GPtrArray) changed = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(StrataPlanPage) self = user_data;
+  g_autoptr(GPtrArray) changed = NULL;
+  g_autoptr(StrataPlan) plan = g_steal_pointer (&self->checked_plan);
 
+  changed = strata_session_check_plan_files_finish (STRATA_SESSION (object), result, NULL);
   self->checking = FALSE;
 
   /* The page went away meanwhile */
@@ -1736,7 +1456,7 @@ check_files_cb (GObject      *object,
   strata_plan_page_update_actions (self);
 
   /* Another plan is on show by now */
-  if (changed == NULL || ((CheckFiles *)g_task_get_task_data (G_TASK (result)))->plan != self->plan)
+  if (changed == NULL || plan != self->plan)
     return;
 
   if (changed->len > 0)
@@ -1766,8 +1486,6 @@ strata_plan_page_apply_action (GtkWidget  *widget,
                                GVariant   *parameter)
 {
   StrataPlanPage *self = STRATA_PLAN_PAGE (widget);
-  g_autoptr(GTask) task = NULL;
-  CheckFiles *check;
 
   if (self->plan == NULL || self->cancellable != NULL || self->checking)
     return;
@@ -1775,13 +1493,8 @@ strata_plan_page_apply_action (GtkWidget  *widget,
   self->checking = TRUE;
   strata_plan_page_update_actions (self);
 
-  task = g_task_new (self, NULL, check_files_cb, NULL);
-  g_task_set_source_tag (task, strata_plan_page_apply_action);
-  check = g_new0 (CheckFiles, 1);
-  check->plan = g_object_ref (self->plan);
-  check->directory = g_object_ref (strata_project_get_directory (self->project));
-  g_task_set_task_data (task, check, check_files_free);
-  g_task_run_in_thread (task, check_files_thread);
+  g_set_object (&self->checked_plan, self->plan);
+  strata_session_check_plan_files_async (self->session, self->plan, NULL, check_files_cb, g_object_ref (self));
 }
 
 /**
@@ -1829,18 +1542,12 @@ strata_plan_page_dispose (GObject *object)
   if (self->review_cancellable != NULL)
     g_cancellable_cancel (self->review_cancellable);
   g_clear_object (&self->review_cancellable);
-  /* The rows let go of their steps, renders still going are dropped */
+  if (self->reviews != NULL)
+    g_signal_handlers_disconnect_by_data (self->reviews, self);
+  g_clear_object (&self->reviews);
+  /* The rows let go of their steps */
   if (self->steps != NULL)
-    {
-      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->steps)); i++)
-        {
-          StrataStepItem *item = get_step_item (self, i);
-
-          if (item->rendering != NULL)
-            g_cancellable_cancel (item->rendering);
-        }
-      g_list_store_remove_all (self->steps);
-    }
+    g_list_store_remove_all (self->steps);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_PLAN_PAGE);
 
@@ -1851,6 +1558,7 @@ strata_plan_page_dispose (GObject *object)
   g_clear_object (&self->graph);
   g_clear_object (&self->profile);
   g_clear_object (&self->plan);
+  g_clear_object (&self->checked_plan);
   g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->current_heads, g_strfreev);
@@ -1949,7 +1657,10 @@ strata_plan_page_init (StrataPlanPage *self)
   gtk_widget_insert_before (GTK_WIDGET (self->plan_summary), gtk_widget_get_parent (GTK_WIDGET (self->plan_stack)),
                             GTK_WIDGET (self->plan_stack));
 
-  /* The plan as a list model, its rows recycled */
+  /* The plan as a list model, shown by a grid view of one column: its rows
+   * are made for what shows. A GtkListView of GTK 4.8 keeps 200 rows alive
+   * around what shows, a grid view 30 a column: a plan of thousands of steps
+   * shows and scrolls with a sixth of the rows to build, bind and measure. */
   {
     g_autoptr(GtkSelectionModel) selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->steps))));
     g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
@@ -1957,8 +1668,8 @@ strata_plan_page_init (StrataPlanPage *self)
     g_signal_connect (factory, "setup", G_CALLBACK (steps_setup_cb), NULL);
     g_signal_connect (factory, "bind", G_CALLBACK (steps_bind_cb), NULL);
     g_signal_connect (factory, "unbind", G_CALLBACK (steps_unbind_cb), NULL);
-    gtk_list_view_set_factory (self->steps_view, factory);
-    gtk_list_view_set_model (self->steps_view, selection);
+    gtk_grid_view_set_factory (self->steps_view, factory);
+    gtk_grid_view_set_model (self->steps_view, selection);
   }
 
   g_signal_connect (gtk_scrolled_window_get_vadjustment (self->log_scroller), "notify::upper",
@@ -2089,6 +1800,15 @@ strata_plan_page_get_reviewing (StrataPlanPage *self)
   return self->review_cancellable != NULL;
 }
 
+/* How many steps of the plan on show the session's review has handed over */
+guint
+strata_plan_page_get_n_reviewed (StrataPlanPage *self)
+{
+  g_return_val_if_fail (STRATA_IS_PLAN_PAGE (self), 0);
+
+  return self->n_reviewed;
+}
+
 gboolean
 strata_plan_page_get_destructive (StrataPlanPage *self)
 {
@@ -2137,7 +1857,7 @@ strata_plan_page_get_steps (StrataPlanPage *self)
  * strata_plan_page_expand_step:
  * @revision: the revision of a step on show
  *
- * Opens the step's row: its findings and its SQL (rendered now).
+ * Opens the step's row: its findings and its SQL (once reviewed).
  *
  * Returns: whether the plan has a step for @revision
  */
@@ -2158,7 +1878,7 @@ strata_plan_page_expand_step (StrataPlanPage *self,
         continue;
 
       item->expanded = TRUE;
-      strata_plan_page_render_step (self, item);
+      strata_step_item_ensure_sql (item);
       strata_step_item_changed (item);
       return TRUE;
     }
@@ -2169,7 +1889,8 @@ strata_plan_page_expand_step (StrataPlanPage *self,
 /**
  * strata_plan_page_get_step_sql:
  *
- * Returns: (nullable): the SQL of the step for @revision, once rendered
+ * Returns: (nullable): the SQL of the step for @revision, once reviewed and
+ *   expanded
  */
 const char *
 strata_plan_page_get_step_sql (StrataPlanPage *self,

@@ -54,6 +54,7 @@ StrataPlan       *strata_plan_page_get_plan              (StrataPlanPage      *s
 /* Whether a step of the plan has a destructive lint finding (drops or
  * otherwise loses data) or cannot run. */
 gboolean          strata_plan_page_get_reviewing         (StrataPlanPage      *self);
+guint             strata_plan_page_get_n_reviewed        (StrataPlanPage      *self);
 gboolean          strata_plan_page_get_destructive       (StrataPlanPage      *self);
 gboolean          strata_plan_page_get_running           (StrataPlanPage      *self);
 gboolean          strata_plan_page_get_checking          (StrataPlanPage      *self);

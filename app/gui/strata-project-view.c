@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "strata-authoring.h"
 #include "strata-data-browser.h"
 #include "strata-gui-util.h"
 #include "strata-project-view.h"
@@ -756,6 +757,19 @@ strata_project_view_reset (StrataProjectView *self)
 
 static void strata_project_view_watch (StrataProjectView *self);
 
+/* The revisions page: the graph, and a session of its own that reviews the
+ * selected revision's SQL offline (the view's comes and goes with the
+ * connection) */
+static void
+strata_project_view_show_revisions (StrataProjectView *self)
+{
+  g_autoptr(StrataSession) offline = strata_session_new (self->project, NULL);
+
+  strata_session_set_graph (offline, self->graph);
+  strata_revisions_page_set_list (self->revisions_page, self->revisions);
+  strata_revisions_page_set_session (self->revisions_page, offline);
+}
+
 /* Reads the project's files again, keeping the profile and its
  * connection: a revision added from a terminal shows, an edited one is
  * what is reviewed and applied. A run going on finishes on what it
@@ -789,7 +803,7 @@ strata_project_view_reload (StrataProjectView  *self,
   g_clear_object (&self->revisions);
   self->revisions = strata_revision_list_new (graph);
   strata_revision_list_set_current_heads (self->revisions, (const char * const *)self->current_heads);
-  strata_revisions_page_set_list (self->revisions_page, self->revisions);
+  strata_project_view_show_revisions (self);
   strata_schema_page_set_project (self->schema_page, project, graph);
   strata_project_view_watch (self);
 
@@ -1211,6 +1225,8 @@ strata_project_view_init (StrataProjectView *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Writing migrations and exporting scripts: the "author" actions */
+  strata_authoring_attach (self);
 
   strata_project_view_update_actions (self);
 }
@@ -1269,7 +1285,7 @@ strata_project_view_set_project (StrataProjectView  *self,
   g_clear_object (&self->revisions);
   self->revisions = strata_revision_list_new (graph);
 
-  strata_revisions_page_set_list (self->revisions_page, self->revisions);
+  strata_project_view_show_revisions (self);
   strata_schema_page_set_project (self->schema_page, project, graph);
   self->reload_pending = FALSE;
   strata_project_view_watch (self);
@@ -1401,6 +1417,20 @@ strata_project_view_dup_drift (StrataProjectView *self)
     g_strv_builder_add (builder, adw_preferences_row_get_title (g_ptr_array_index (self->drift_rows, i)));
 
   return g_strv_builder_end (builder);
+}
+
+/**
+ * strata_project_view_get_session:
+ *
+ * Returns: (transfer none) (nullable): the session of this project and
+ *   profile, once the profile's database is being read
+ */
+StrataSession *
+strata_project_view_get_session (StrataProjectView *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT_VIEW (self), NULL);
+
+  return self->session;
 }
 
 /**

@@ -48,6 +48,8 @@ StrataSchemaPage    *strata_project_view_get_schema_page    (StrataProjectView  
 GListModel          *strata_project_view_get_history        (StrataProjectView  *self);
 /* The differences the last drift check found ("project.check-drift"). */
 GStrv                strata_project_view_dup_drift          (StrataProjectView  *self);
+/* The use cases for this project and profile (NULL without a profile). */
+StrataSession       *strata_project_view_get_session        (StrataProjectView  *self);
 /* The dialog that asks for the profile's password, while it shows. */
 GtkWindow           *strata_project_view_get_password_dialog (StrataProjectView *self);
 

@@ -18,6 +18,7 @@ struct _StrataRevisionsPage
   AdwBin              parent_instance;
 
   StrataRevisionList *list;
+  StrataSession      *session;             /* renders the SQL */
   StrataDialect       dialect;
   GCancellable       *render_cancellable;  /* while the SQL is rendered */
 
@@ -163,59 +164,40 @@ join_or_none (const char * const *strv)
   return g_strjoinv (", ", (char **)strv);
 }
 
-/* A revision's SQL, rendered in a worker thread */
-typedef struct
-{
-  StrataGraph   *graph;
-  StrataStep    *up;
-  StrataStep    *down;
-  StrataDialect  dialect;
-  char          *upgrade;
-  char          *downgrade;
-} Render;
-
+/* A revision's SQL, from the session's review of it */
 static void
-render_free (gpointer data)
-{
-  Render *render = data;
-
-  g_clear_object (&render->graph);
-  g_clear_object (&render->up);
-  g_clear_object (&render->down);
-  g_clear_pointer (&render->upgrade, g_free);
-  g_clear_pointer (&render->downgrade, g_free);
-  g_free (render);
-}
-
-static void
-render_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  Render *render = task_data;
-
-  render->upgrade = strata_step_render_sql (render->graph, render->up, render->dialect, NULL);
-  render->downgrade = strata_step_render_sql (render->graph, render->down, render->dialect, NULL);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-render_cb (GObject      *object,
+review_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  StrataRevisionsPage *self = STRATA_REVISIONS_PAGE (object);
-  Render *render = g_task_get_task_data (G_TASK (result));
+  g_autoptr(StrataRevisionsPage) self = user_data;
+  g_autoptr(GPtrArray) reviews = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *upgrade = NULL;
+  g_autofree char *downgrade = NULL;
 
-  /* Another revision was selected meanwhile */
-  if (!g_task_propagate_boolean (G_TASK (result), NULL) ||
-      g_task_get_cancellable (G_TASK (result)) != self->render_cancellable)
+  reviews = strata_session_review_revision_finish (STRATA_SESSION (object), result, &error);
+
+  /* Another revision was selected meanwhile, or the page went away */
+  if (g_task_get_cancellable (G_TASK (result)) != self->render_cancellable)
     return;
 
   g_clear_object (&self->render_cancellable);
-  strata_source_view_set_text (self->upgrade_view, render->upgrade);
-  strata_source_view_set_text (self->downgrade_view, render->downgrade);
+  if (reviews == NULL)
+    {
+      g_auto(GStrv) lines = g_strsplit (error->message, "\n", -1);
+      g_autofree char *text = g_strjoinv ("\n-- ", lines);
+
+      upgrade = g_strdup_printf ("-- %s", text);
+      downgrade = g_strdup (upgrade);
+    }
+  else
+    {
+      upgrade = strata_format_step_sql (g_ptr_array_index (reviews, 0));
+      downgrade = strata_format_step_sql (g_ptr_array_index (reviews, 1));
+    }
+  strata_source_view_set_text (self->upgrade_view, upgrade);
+  strata_source_view_set_text (self->downgrade_view, downgrade);
 }
 
 static void
@@ -227,9 +209,6 @@ strata_revisions_page_show_details (StrataRevisionsPage *self)
   g_autofree char *parents = NULL;
   g_autofree char *depends = NULL;
   g_autofree char *ids = NULL;
-  g_autoptr(GTask) task = NULL;
-  Render *render;
-  const char *self_heads[2] = { NULL, NULL };
 
   if (self->render_cancellable != NULL)
     g_cancellable_cancel (self->render_cancellable);
@@ -284,25 +263,14 @@ strata_revisions_page_show_details (StrataRevisionsPage *self)
   if (strata_script_get_error (script) != NULL)
     return;
 
-  /* Upgrading from its down revisions, downgrading back to them: with the
-   * schema replayed, as the migrator runs them (SQLite rebuilds, computed
-   * inverses), in a worker thread */
-  self_heads[0] = strata_script_get_revision (script);
-  render = g_new0 (Render, 1);
-  render->graph = g_object_ref (strata_revision_list_get_graph (self->list));
-  render->up = strata_step_new (script, STRATA_DIRECTION_UP, strata_script_get_down_revisions (script), self_heads);
-  render->down = strata_step_new (script, STRATA_DIRECTION_DOWN, self_heads, strata_script_get_down_revisions (script));
-  render->dialect = self->dialect;
-
-  strata_source_view_set_text (self->upgrade_view, "");
-  strata_source_view_set_text (self->downgrade_view, "");
-  self->render_cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->render_cancellable, render_cb, NULL);
-  g_task_set_source_tag (task, strata_revisions_page_show_details);
-  g_task_set_task_data (task, render, render_free);
-  g_task_run_in_thread (task, render_thread);
-
-  gtk_stack_set_visible_child_name (self->details_stack, "details");
+  /* Upgrading from its down revisions, downgrading back to them, as the
+   * migrator runs them: the session reviews them in a worker thread */
+  if (self->session != NULL)
+    {
+      self->render_cancellable = g_cancellable_new ();
+      strata_session_review_revision_async (self->session, strata_script_get_revision (script), self->dialect,
+                                            self->render_cancellable, review_cb, g_object_ref (self));
+    }
 }
 
 /* Search: what a revision is found by — its id and message (casefolded
@@ -499,6 +467,7 @@ strata_revisions_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_REVISIONS_PAGE);
 
   g_clear_object (&self->list);
+  g_clear_object (&self->session);
   /* The filter may outlive the page: it no longer looks at it */
   if (self->search_filter != NULL)
     gtk_custom_filter_set_filter_func (self->search_filter, NULL, NULL, NULL);
@@ -670,6 +639,24 @@ strata_revisions_page_get_list (StrataRevisionsPage *self)
   return self->list;
 }
 
+/**
+ * strata_revisions_page_set_session:
+ * @session: (nullable): the session the selected revision's SQL is
+ *   reviewed through (its graph is the list's)
+ */
+void
+strata_revisions_page_set_session (StrataRevisionsPage *self,
+                                   StrataSession       *session)
+{
+  g_return_if_fail (STRATA_IS_REVISIONS_PAGE (self));
+  g_return_if_fail (session == NULL || STRATA_IS_SESSION (session));
+
+  if (!g_set_object (&self->session, session))
+    return;
+
+  strata_revisions_page_show_details (self);
+}
+
 void
 strata_revisions_page_set_dialect (StrataRevisionsPage *self,
                                    StrataDialect        dialect)
@@ -738,7 +725,7 @@ strata_revisions_page_select_revision (StrataRevisionsPage *self,
   return TRUE;
 }
 
-/* Whether the selected revision's SQL is being rendered in a worker thread */
+/* Whether the selected revision's SQL is being reviewed by the session */
 gboolean
 strata_revisions_page_get_rendering (StrataRevisionsPage *self)
 {

@@ -20,7 +20,10 @@ void                strata_revisions_page_set_list              (StrataRevisions
                                                                  StrataRevisionList  *list);
 StrataRevisionList *strata_revisions_page_get_list              (StrataRevisionsPage *self);
 GtkPaned           *strata_revisions_page_get_paned             (StrataRevisionsPage *self);
-/* The dialect the SQL is shown in (the selected profile's). */
+/* The session that reviews the selected revision's SQL (an offline one
+ * will do), and the dialect the SQL is shown in (the selected profile's). */
+void                strata_revisions_page_set_session           (StrataRevisionsPage *self,
+                                                                 StrataSession       *session);
 void                strata_revisions_page_set_dialect           (StrataRevisionsPage *self,
                                                                  StrataDialect        dialect);
 /* The selected revision's id, or NULL. */
