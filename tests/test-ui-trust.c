@@ -407,6 +407,51 @@ test_project_reload_postgresql (void)
   pg_fixture_teardown (&f);
 }
 
+/* As `strata upgrade` does, Apply compares the revisions the database has
+ * applied with their files first: one edited since it ran is said, and
+ * nothing runs */
+static void
+test_edited_after_applied_postgresql (void)
+{
+  g_autofree char *applied = NULL;
+  StrataProjectView *view;
+  StrataPlanPage *plan_page;
+  PgFixture f;
+
+  if (strata_test_require_env ("STRATA_CLI", "the strata command") == NULL ||
+      !pg_fixture_setup (&f, "Edited after applied"))
+    return;
+
+  view = strata_window_get_project_view (f.window);
+  show_plan (view, STRATA_PLAN_TARGET_HEAD);
+  strata_test_gui_wait_plan_steps (view, 8, "the plan of eight steps is reviewed");
+  apply_shown_plan (view);
+  assert_pg_query (f.db_url, "SELECT version_num FROM strata_version", HEAD);
+
+  applied = g_build_filename (f.dir, "migrations", "1a0e6c2d9b41_create_author_table.json", NULL);
+  replace_in_file (applied, "\"message\": \"", "\"message\": \"edited: ");
+  run_cli ((const char *[]) { "-C", f.dir, "revision", "-m", "add a note table", "--rev-id", "9c5f1a7b3d20", NULL });
+  strata_test_gui_wait_revisions (view, 9, "the new revision shows");
+
+  plan_page = show_plan (view, STRATA_PLAN_TARGET_HEAD);
+  strata_test_gui_wait_plan_steps (view, 1, "the plan of one step is reviewed");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.apply", NULL));
+  strata_test_gui_iterate_until (plan_is_not_checking, plan_page, "the applied revisions are checked");
+  g_assert_false (strata_plan_page_get_running (plan_page));
+  {
+    const char *banner = gtk_label_get_label (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "warning_label"));
+
+    g_test_message ("banner: %s", banner);
+    g_assert_true (g_str_has_prefix (banner, "Not applied: "));
+    g_assert_nonnull (strstr (banner, "1a0e6c2d9b41"));
+    g_assert_nonnull (strstr (banner, "edited after it was applied"));
+  }
+  g_free (strata_test_gui_save_png (GTK_WIDGET (f.window), "test-ui-trust-edited-after-applied-postgresql.png"));
+  assert_pg_query (f.db_url, "SELECT version_num FROM strata_version", HEAD);
+
+  pg_fixture_teardown (&f);
+}
+
 #define LOCK_SQL "pg_advisory_lock(('x' || substr(md5('strata:' || current_schema() || '.strata_version'), 1, 16))::bit(64)::bigint)"
 
 static void
@@ -623,6 +668,7 @@ main (int   argc,
   g_test_add_func ("/strata/ui/trust/broken-file", test_broken_file);
   g_test_add_func ("/strata/ui/trust/project-reload-postgresql", test_project_reload_postgresql);
   g_test_add_func ("/strata/ui/trust/applied-elsewhere-postgresql", test_applied_elsewhere_postgresql);
+  g_test_add_func ("/strata/ui/trust/edited-after-applied-postgresql", test_edited_after_applied_postgresql);
   g_test_add_func ("/strata/ui/trust/lost-connection-postgresql", test_lost_connection);
 
   ret = g_test_run ();

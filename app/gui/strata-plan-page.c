@@ -1423,6 +1423,44 @@ strata_plan_page_confirm_and_run (StrataPlanPage *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+validate_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(StrataPlanPage) self = user_data;
+  g_autoptr(StrataPlan) plan = g_steal_pointer (&self->checked_plan);
+  g_autoptr(GError) error = NULL;
+  gboolean valid;
+
+  valid = strata_session_validate_before_run_finish (STRATA_SESSION (object), result, &error);
+  self->checking = FALSE;
+
+  /* The page went away meanwhile */
+  if (self->steps == NULL)
+    return;
+
+  strata_plan_page_update_actions (self);
+
+  /* Another plan is on show by now */
+  if (plan != self->plan)
+    return;
+
+  if (!valid)
+    {
+      /* Translators: the reason comes from the check of the applied revisions */
+      g_autofree char *message = g_strdup_printf (_("Not applied: %s"), error->message);
+
+      strata_plan_page_log (self, "%s", message);
+      gtk_label_set_label (self->warning_label, message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->warning_revealer), "destructive");
+      gtk_revealer_set_reveal_child (self->warning_revealer, TRUE);
+      return;
+    }
+
+  strata_plan_page_confirm_and_run (self);
+}
+
 /* Before a run, the session reads the files of its steps again: a file
  * edited since the review must not run as it was reviewed, nor as it is
  * now unseen */
@@ -1466,7 +1504,13 @@ check_files_cb (GObject      *object,
       return;
     }
 
-  strata_plan_page_confirm_and_run (self);
+  /* Then, as `strata upgrade` does, the revisions the database has applied
+   * are compared with their files: one edited since it ran is said, and
+   * nothing runs. */
+  self->checking = TRUE;
+  strata_plan_page_update_actions (self);
+  g_set_object (&self->checked_plan, plan);
+  strata_session_validate_before_run_async (self->session, NULL, validate_cb, g_object_ref (self));
 }
 
 static void
