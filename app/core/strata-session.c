@@ -2374,7 +2374,9 @@ heads_label (const char * const *heads)
     return g_strdup (_("the empty database (base)"));
 
   joined = g_strjoinv (", ", (char **)heads);
-  return g_strdup_printf ("%s %s", heads[1] ? "revisions" : "revision", joined);
+  return g_strdup_printf (g_dngettext (STRATA_I18N_DOMAIN, "revision %s", "revisions %s",
+                                       g_strv_length ((char **)heads)),
+                          joined);
 }
 
 /* The version and history tables, which no schema compares */
