@@ -5,9 +5,9 @@
 # complete (every message xgettext finds in po/POTFILES is translated, none
 # fuzzy, msgfmt --check clean), and the strata built here speaks German under
 # LANGUAGE=de — its --help, an error of the core, a message with a count in
-# both plural forms, the warnings about broken migration files — while its
-# machine output (--json, --sql, revision ids) is the same byte for byte as
-# in the C locale. Run by meson (suite cli)
+# both plural forms, the warnings about broken migration files, a schema
+# difference — while its machine output (--json, --sql, revision ids) is the
+# same byte for byte as in the C locale. Run by meson (suite cli)
 # with STRATA_CLI, STRATA_SOURCE_DIR and STRATA_LOCALEDIR (the catalogues
 # built from po/).
 #
@@ -240,6 +240,29 @@ def broken_migrations_in_german(tmp):
     assert f"strata: Warnung: Revision {revision} ist defekt: migrations/{name}: upgrade[0]:" in r.stderr, r.stderr
     assert (f"strata: Fehler: Upgrade auf head nicht möglich: es braucht Revision {revision}, die defekt ist: "
             in r.stderr), r.stderr
+
+
+@test
+def differences_in_german(tmp):
+    # a column's difference: the core's frame around both schemas' labels
+    project = new_project(tmp)
+    schema = os.path.join(project, "schema.json")
+
+    def write_schema(column):
+        with open(schema, "w", encoding="utf-8") as f:
+            json.dump({"tables": [{"table": "t", "columns": [
+                {"name": "id", "type": "integer", "primary_key": True}, column]}]}, f)
+
+    write_schema({"name": "a", "type": "integer", "nullable": True, "default": "0"})
+    strata("revision", "--autogenerate", "-m", "first", cwd=project, env=ENGLISH)
+    heads = strata("heads", cwd=project, env=ENGLISH).stdout.split()[0]
+    write_schema({"name": "a", "type": "text", "nullable": False})
+    r = strata("check", cwd=project, env=GERMAN, check=3)
+    assert (f"Spalte t.a: Typ integer (Revision {heads}), text (schema.json); nullable (Revision {heads}), "
+            f"not null (schema.json); Vorgabewert 0 (Revision {heads}), keiner (schema.json)") in r.stdout, r
+    r = strata("check", cwd=project, env=ENGLISH, check=3)
+    assert (f"column t.a: type integer in revision {heads}, text in schema.json; nullable in revision {heads}, "
+            f"not null in schema.json; default 0 in revision {heads}, none in schema.json") in r.stdout, r
 
 
 if __name__ == "__main__":
