@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include "strata-plan-page.h"
+#include "strata-profile-editor.h"
 #include "strata-project-view.h"
 #include "strata-test-gui.h"
 #include "strata-test-util.h"
@@ -338,3 +340,48 @@ strata_test_gui_wait_plan_steps (gpointer    view,
 
   strata_test_gui_iterate_until (plan_has_n_steps, &wait, what);
 }
+
+/* Conditions {{{ */
+
+/* A project view (StrataProjectView) with no database work under way */
+gboolean
+strata_test_gui_view_is_idle (gpointer view)
+{
+  return !strata_project_view_get_busy (view);
+}
+
+/* A profile editor whose connection test has ended */
+gboolean
+strata_test_gui_editor_is_idle (gpointer editor)
+{
+  return !strata_profile_editor_get_testing (editor);
+}
+
+/* No profile editor is open */
+gboolean
+strata_test_gui_no_editor (gpointer unused)
+{
+  return strata_test_gui_find_toplevel (STRATA_TYPE_PROFILE_EDITOR) == NULL;
+}
+
+/* A plan page whose review has ended */
+gboolean
+strata_test_gui_plan_reviewed (gpointer plan_page)
+{
+  return !strata_plan_page_get_reviewing (plan_page);
+}
+
+gboolean
+strata_test_gui_plan_is_not_running (gpointer plan_page)
+{
+  return !strata_plan_page_get_running (plan_page);
+}
+
+/* Apply's checks before a run (files, applied revisions) have ended */
+gboolean
+strata_test_gui_plan_is_not_checking (gpointer plan_page)
+{
+  return !strata_plan_page_get_checking (plan_page);
+}
+
+/* }}} */

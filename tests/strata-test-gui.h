@@ -60,4 +60,12 @@ void               strata_test_gui_wait_plan_steps (gpointer             view,
                                                     guint                n_steps,
                                                     const char          *what);
 
+/* Conditions for strata_test_gui_iterate_until() */
+gboolean           strata_test_gui_view_is_idle         (gpointer view);
+gboolean           strata_test_gui_editor_is_idle       (gpointer editor);
+gboolean           strata_test_gui_no_editor            (gpointer unused);
+gboolean           strata_test_gui_plan_reviewed        (gpointer plan_page);
+gboolean           strata_test_gui_plan_is_not_running  (gpointer plan_page);
+gboolean           strata_test_gui_plan_is_not_checking (gpointer plan_page);
+
 G_END_DECLS

@@ -182,3 +182,64 @@ strata_test_pg_drop_database (const char *url)
   if (!strata_driver_execute (admin, sql, NULL, &error))
     g_test_message ("dropping %s: %s", name, error->message);
 }
+
+static StrataDriver *
+open_database (const char *where,
+               gboolean    read_only)
+{
+  g_autoptr(GError) error = NULL;
+  StrataDriver *driver;
+
+  if (g_path_is_absolute (where))
+    driver = strata_driver_sqlite_open (where, read_only, &error);
+  else
+    driver = strata_driver_open (where, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  return driver;
+}
+
+char *
+strata_test_query_text (const char *where,
+                        const char *sql)
+{
+  g_autoptr(StrataDriver) driver = open_database (where, TRUE);
+  g_autoptr(StrataResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *text = g_string_new (NULL);
+
+  result = strata_driver_query (driver, sql, NULL, &error);
+  g_assert_no_error (error);
+  for (guint row = 0; row < strata_result_get_n_rows (result); row++)
+    {
+      const char *value = strata_result_get_value (result, row, 0);
+
+      if (row > 0)
+        g_string_append_c (text, ',');
+      g_string_append (text, value != NULL ? value : "");
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+void
+strata_test_assert_query (const char *where,
+                          const char *sql,
+                          const char *expected)
+{
+  g_autofree char *text = strata_test_query_text (where, sql);
+
+  g_test_message ("%s → %s", sql, text);
+  g_assert_cmpstr (text, ==, expected);
+}
+
+void
+strata_test_execute (const char *where,
+                     const char *sql)
+{
+  g_autoptr(StrataDriver) driver = open_database (where, FALSE);
+  g_autoptr(GError) error = NULL;
+
+  if (!strata_driver_execute (driver, sql, NULL, &error))
+    g_error ("%s: %s", sql, error->message);
+}

@@ -32,4 +32,15 @@ void        strata_test_pg_drop_database   (const char *url);
 char       *strata_test_pg_url_for         (const char *url,
                                             const char *database);
 
+/* The database as another client sees it, through Strata's own driver:
+ * @where is a SQLite file's path or a database URL (PostgreSQL). The first
+ * column of every row, joined with ','. */
+char       *strata_test_query_text      (const char *where,
+                                         const char *sql);
+void        strata_test_assert_query    (const char *where,
+                                         const char *sql,
+                                         const char *expected);
+void        strata_test_execute         (const char *where,
+                                         const char *sql);
+
 G_END_DECLS

@@ -628,12 +628,6 @@ table_exists_sql (Database   *db,
   return sql;
 }
 
-static gboolean
-plan_reviewed (gpointer data)
-{
-  return !strata_plan_page_get_reviewing (data);
-}
-
 typedef struct
 {
   StrataPlanPage *page;
@@ -766,7 +760,7 @@ test_export (gconstpointer data)
   adw_view_stack_set_visible_child_name (strata_project_view_get_stack (view), "plan");
   strata_plan_page_set_target (plan_page, STRATA_PLAN_TARGET_HEAD);
   strata_test_gui_iterate_pending ();
-  strata_test_gui_iterate_until (plan_reviewed, plan_page, "the plan is reviewed");
+  strata_test_gui_iterate_until (strata_test_gui_plan_reviewed, plan_page, "the plan is reviewed");
   g_assert_cmpuint (strata_plan_get_n_steps (strata_plan_page_get_plan (plan_page)), ==, 3);
   g_assert_true (strata_plan_page_expand_step (plan_page, "cccc00000003"));
   step_wait.page = plan_page;

@@ -29,12 +29,6 @@
 /* Waiting for the app */
 
 static gboolean
-view_is_idle (gpointer data)
-{
-  return !strata_project_view_get_busy (data);
-}
-
-static gboolean
 schema_loaded (gpointer data)
 {
   return !strata_schema_page_get_loading (data);
@@ -160,7 +154,7 @@ browse (StrataWindow *window,
   StrataModel *model;
 
   strata_window_select_profile (window, profile);
-  strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the database is read");
   g_assert_cmpstrv (strata_project_view_get_current_heads (view), ((const char * const[]) { HEAD, NULL }));
 
   /* At the project's heads, replayed for the profile's dialect */
@@ -197,7 +191,7 @@ browse (StrataWindow *window,
   /* The live database, introspected */
   strata_schema_page_show (page, "live");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "project.read-live-schema", NULL));
-  strata_test_gui_iterate_until (view_is_idle, view, "the live schema is read");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the live schema is read");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (strata_test_gui_get_child (page, STRATA_TYPE_SCHEMA_PAGE,
                                                                                  "live_stack")), ==, "schema");
   model = strata_schema_view_get_model (strata_schema_page_get_live_view (page));
@@ -212,7 +206,7 @@ browse (StrataWindow *window,
   strata_schema_page_show (page, "drift");
   g_assert_cmpstr (strata_drift_view_get_state (drift), ==, "unchecked");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "project.check-drift", NULL));
-  strata_test_gui_iterate_until (view_is_idle, view, "drift is checked");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "drift is checked");
   g_assert_cmpstr (strata_drift_view_get_state (drift), ==, "clean");
 
   /* A column and an index added by hand: drift, as a diff, with a script
@@ -220,7 +214,7 @@ browse (StrataWindow *window,
   execute (target, "ALTER TABLE author ADD COLUMN nickname VARCHAR(40)");
   execute (target, "CREATE INDEX ix_book_title ON book (title)");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "project.check-drift", NULL));
-  strata_test_gui_iterate_until (view_is_idle, view, "drift is checked again");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "drift is checked again");
   g_assert_cmpstr (strata_drift_view_get_state (drift), ==, "drift");
   strata_test_gui_iterate_until (repair_rendered, drift, "the repair script is rendered");
 
@@ -270,13 +264,13 @@ browse (StrataWindow *window,
   /* The repair script, run by hand, brings the database back */
   execute (target, repair);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "project.check-drift", NULL));
-  strata_test_gui_iterate_until (view_is_idle, view, "drift is checked after the repair");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "drift is checked after the repair");
   g_assert_cmpstr (strata_drift_view_get_state (drift), ==, "clean");
   save_png (GTK_WIDGET (window), "drift-repaired", engine);
 
   /* Another profile: nothing read from this one stays */
   strata_window_select_profile (window, NULL);
-  strata_test_gui_iterate_until (view_is_idle, view, "the profile is let go");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the profile is let go");
   g_assert_cmpstr (strata_drift_view_get_state (drift), ==, "unchecked");
   g_assert_null (strata_schema_view_get_model (strata_schema_page_get_live_view (page)));
 }
@@ -357,7 +351,7 @@ test_search (void)
     g_assert_no_error (error);
   }
   strata_window_select_profile (window, profile);
-  strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the database is read");
   /* Down to the isbn revision: the version table holds both branches'
    * tips; the newest is where Current goes */
   g_assert_cmpstrv (strata_project_view_get_current_heads (view), ((const char * const[]) { "5e1b7c3d9f85", ISBN, NULL }));
@@ -381,7 +375,7 @@ test_search (void)
   g_assert_cmpuint (g_list_model_get_n_items (history), ==, 10);
 
   strata_window_select_profile (window, NULL);
-  strata_test_gui_iterate_until (view_is_idle, view, "the profile is let go");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the profile is let go");
   g_assert_true (strata_store_remove_profile (strata_application_get_store (app), profile, &error));
   strata_test_gui_destroy_window (GTK_WINDOW (window));
   strata_test_rm_rf (tmpdir);

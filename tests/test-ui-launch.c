@@ -60,52 +60,6 @@ count_backups (void)
   return n_backups;
 }
 
-static char *
-query_text (const char *path,
-            const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  GString *text = g_string_new (NULL);
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      if (text->len > 0)
-        g_string_append_c (text, ',');
-      g_string_append (text, (const char *)sqlite3_column_text (stmt, 0));
-    }
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-
-  return g_string_free (text, FALSE);
-}
-
-static void
-execute (const char *path,
-         const char *sql)
-{
-  sqlite3 *db = NULL;
-  char *message = NULL;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-  sqlite3_close (db);
-}
-
-static void
-assert_query (const char *path,
-              const char *sql,
-              const char *expected)
-{
-  g_autofree char *text = query_text (path, sql);
-
-  g_test_message ("%s → %s", sql, text);
-  g_assert_cmpstr (text, ==, expected);
-}
-
 /* A store as an older Strata left it: at its first revision */
 static void
 make_old_store (void)
@@ -121,8 +75,8 @@ make_old_store (void)
   g_assert_cmpint (strata_store_get_outcome (store), ==, STRATA_STORE_OUTCOME_CREATED);
   g_clear_object (&store);
 
-  execute (path, "INSERT INTO profile (id, name, engine, path) VALUES ('p1', 'Kept', 'sqlite', '/tmp/kept.db')");
-  assert_query (path, "SELECT version_num FROM strata_version", OLD_REVISION);
+  strata_test_execute (path, "INSERT INTO profile (id, name, engine, path) VALUES ('p1', 'Kept', 'sqlite', '/tmp/kept.db')");
+  strata_test_assert_query (path, "SELECT version_num FROM strata_version", OLD_REVISION);
 }
 
 /* The file's bytes and its modification time, to nanoseconds */
@@ -348,15 +302,15 @@ test_launch_fresh (void)
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
-  assert_query (path, "SELECT version_num FROM strata_version", NEWEST_REVISION);
-  assert_query (path, "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('profile', 'recent_project', 'run') ORDER BY 1",
+  strata_test_assert_query (path, "SELECT version_num FROM strata_version", NEWEST_REVISION);
+  strata_test_assert_query (path, "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('profile', 'recent_project', 'run') ORDER BY 1",
                 "profile,recent_project,run");
   g_assert_cmpuint (count_backups (), ==, 0);
 
   /* A second launch finds it up to date: nothing is done, nothing copied */
   launch ();
   g_test_trap_assert_stdout ("*outcome=unchanged previous=" NEWEST_REVISION " revision=" NEWEST_REVISION " backup=none*");
-  assert_query (path, "SELECT version_num FROM strata_version", NEWEST_REVISION);
+  strata_test_assert_query (path, "SELECT version_num FROM strata_version", NEWEST_REVISION);
   g_assert_cmpuint (count_backups (), ==, 0);
 }
 
@@ -377,11 +331,11 @@ test_launch_upgrade (void)
   expected = g_strdup_printf ("*outcome=upgraded previous=" OLD_REVISION " revision=" NEWEST_REVISION " backup=%s*", backup);
   g_test_trap_assert_stdout (expected);
 
-  assert_query (path, "SELECT version_num FROM strata_version", NEWEST_REVISION);
-  assert_query (path, "SELECT name FROM profile", "Kept");
+  strata_test_assert_query (path, "SELECT version_num FROM strata_version", NEWEST_REVISION);
+  strata_test_assert_query (path, "SELECT name FROM profile", "Kept");
   g_assert_cmpuint (count_backups (), ==, 1);
-  assert_query (backup, "SELECT version_num FROM strata_version", OLD_REVISION);
-  assert_query (backup, "SELECT name FROM profile", "Kept");
+  strata_test_assert_query (backup, "SELECT version_num FROM strata_version", OLD_REVISION);
+  strata_test_assert_query (backup, "SELECT name FROM profile", "Kept");
 }
 
 static void
@@ -399,7 +353,7 @@ test_launch_newer (void)
   /* A store a newer Strata wrote: a revision this build does not know */
   remove_store_folder ();
   launch ();
-  execute (path, "INSERT INTO strata_version (version_num) VALUES ('f00dfeedbeef')");
+  strata_test_execute (path, "INSERT INTO strata_version (version_num) VALUES ('f00dfeedbeef')");
   before = snapshot_file (path, &st_before);
   /* A write would show in the modification time even within a second */
   g_usleep (G_USEC_PER_SEC / 20);
@@ -457,7 +411,7 @@ test_launch_failed_upgrade (void)
   /* An older store with something in the way of the next migration (a
    * table it creates): the upgrade fails and the backup is put back */
   make_old_store ();
-  execute (path, "CREATE TABLE run (note TEXT); INSERT INTO run VALUES ('mine')");
+  strata_test_execute (path, "CREATE TABLE run (note TEXT); INSERT INTO run VALUES ('mine')");
 
   launch ();
   backup = g_strdup_printf ("%s.%s.bak", path, OLD_REVISION);
@@ -466,9 +420,9 @@ test_launch_failed_upgrade (void)
   g_test_trap_assert_stdout (expected);
 
   /* As it was before the launch */
-  assert_query (path, "SELECT version_num FROM strata_version", OLD_REVISION);
-  assert_query (path, "SELECT name FROM profile", "Kept");
-  assert_query (path, "SELECT note FROM run", "mine");
+  strata_test_assert_query (path, "SELECT version_num FROM strata_version", OLD_REVISION);
+  strata_test_assert_query (path, "SELECT name FROM profile", "Kept");
+  strata_test_assert_query (path, "SELECT note FROM run", "mine");
   g_assert_true (g_file_test (backup, G_FILE_TEST_IS_REGULAR));
 }
 

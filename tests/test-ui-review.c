@@ -23,18 +23,6 @@
 #include "strata-test-util.h"
 
 static gboolean
-view_is_idle (gpointer data)
-{
-  return !strata_project_view_get_busy (data);
-}
-
-static gboolean
-plan_reviewed (gpointer data)
-{
-  return !strata_plan_page_get_reviewing (data);
-}
-
-static gboolean
 some_reviewed (gpointer data)
 {
   return strata_plan_page_get_n_reviewed (data) > 0;
@@ -171,14 +159,14 @@ test_big_plan (void)
   g_assert_no_error (error);
   view = strata_window_get_project_view (window);
   strata_window_select_profile (window, profile);
-  strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the database is read");
 
   page = strata_project_view_get_plan_page (view);
   steps = strata_plan_page_get_steps (page);
   steps_view = strata_test_gui_get_child (page, STRATA_TYPE_PLAN_PAGE, "steps_view");
   progress = strata_test_gui_get_child (page, STRATA_TYPE_PLAN_PAGE, "progress_bar");
   adw_view_stack_set_visible_child_name (strata_project_view_get_stack (view), "plan");
-  strata_test_gui_iterate_until (plan_reviewed, page, "the plan made on opening is reviewed");
+  strata_test_gui_iterate_until (strata_test_gui_plan_reviewed, page, "the plan made on opening is reviewed");
 
   /* The rows come at once, one item per step, before any review: the
    * session reviews in a worker thread and hands its batches over in the
@@ -203,7 +191,7 @@ test_big_plan (void)
     }
   strata_test_gui_iterate_until (first_row_drawn, steps_view, "the first rows are drawn");
 
-  strata_test_gui_iterate_until (plan_reviewed, page, "the plan is reviewed");
+  strata_test_gui_iterate_until (strata_test_gui_plan_reviewed, page, "the plan is reviewed");
   g_assert_cmpuint (strata_plan_page_get_n_reviewed (page), ==, n_steps);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (progress)));
 

@@ -28,30 +28,6 @@
 
 /* Waiting for the app */
 
-static gboolean
-view_is_idle (gpointer data)
-{
-  return !strata_project_view_get_busy (data);
-}
-
-static gboolean
-plan_reviewed (gpointer data)
-{
-  return !strata_plan_page_get_reviewing (data);
-}
-
-static gboolean
-plan_is_not_running (gpointer data)
-{
-  return !strata_plan_page_get_running (data);
-}
-
-static gboolean
-plan_is_not_checking (gpointer data)
-{
-  return !strata_plan_page_get_checking (data);
-}
-
 typedef struct
 {
   StrataPlanPage *page;
@@ -82,7 +58,7 @@ show_plan (StrataProjectView *view,
   adw_view_stack_set_visible_child_name (strata_project_view_get_stack (view), "plan");
   strata_plan_page_set_target (page, target);
   strata_test_gui_iterate_pending ();
-  strata_test_gui_iterate_until (plan_reviewed, page, "the plan is reviewed");
+  strata_test_gui_iterate_until (strata_test_gui_plan_reviewed, page, "the plan is reviewed");
 
   return page;
 }
@@ -211,7 +187,7 @@ test_broken_file (void)
   g_assert_true (strata_store_add_profile (store, profile, &error));
   g_assert_no_error (error);
   strata_window_select_profile (window, profile);
-  strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the database is read");
 
   /* The Status page says why the pending revisions cannot all be applied */
   adw_view_stack_set_visible_child_name (strata_project_view_get_stack (view), "status");
@@ -242,9 +218,9 @@ test_broken_file (void)
   g_assert_nonnull (strata_plan_page_get_plan (plan_page));
   g_assert_cmpuint (strata_plan_get_n_steps (strata_plan_page_get_plan (plan_page)), ==, 4);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.apply", NULL));
-  strata_test_gui_iterate_until (plan_is_not_checking, plan_page, "the plan's files are read again");
-  strata_test_gui_iterate_until (plan_is_not_running, plan_page, "the run ends");
-  strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
+  strata_test_gui_iterate_until (strata_test_gui_plan_is_not_checking, plan_page, "the plan's files are read again");
+  strata_test_gui_iterate_until (strata_test_gui_plan_is_not_running, plan_page, "the run ends");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the database is read");
   g_assert_cmpstrv (strata_project_view_get_current_heads (view), ((const char * const[]) { "4d9a2b6c8e74", NULL }));
 
   g_assert_true (strata_store_remove_profile (store, profile, &error));
@@ -283,7 +259,7 @@ pg_fixture_setup (PgFixture  *f,
 
   f->window = open_project (app, f->dir);
   strata_window_select_profile (f->window, f->profile);
-  strata_test_gui_iterate_until (view_is_idle, strata_window_get_project_view (f->window), "the database is read");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, strata_window_get_project_view (f->window), "the database is read");
   g_assert_nonnull (strata_project_view_get_current_heads (strata_window_get_project_view (f->window)));
 
   return TRUE;
@@ -306,32 +282,15 @@ pg_fixture_teardown (PgFixture *f)
   g_clear_pointer (&f->tmpdir, g_free);
 }
 
-/* The database as another client sees it: one value */
-static void
-assert_pg_query (const char *url,
-                 const char *sql,
-                 const char *expected)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(StrataDriver) driver = strata_driver_open (url, NULL, NULL, &error);
-  g_autoptr(StrataResult) result = NULL;
-
-  g_assert_no_error (error);
-  result = strata_driver_query (driver, sql, NULL, &error);
-  g_assert_no_error (error);
-  g_test_message ("%s → %s", sql, strata_result_get_value (result, 0, 0));
-  g_assert_cmpstr (strata_result_get_value (result, 0, 0), ==, expected);
-}
-
 static void
 apply_shown_plan (StrataProjectView *view)
 {
   StrataPlanPage *plan_page = strata_project_view_get_plan_page (view);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.apply", NULL));
-  strata_test_gui_iterate_until (plan_is_not_checking, plan_page, "the plan's files are read again");
-  strata_test_gui_iterate_until (plan_is_not_running, plan_page, "the run ends");
-  strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
+  strata_test_gui_iterate_until (strata_test_gui_plan_is_not_checking, plan_page, "the plan's files are read again");
+  strata_test_gui_iterate_until (strata_test_gui_plan_is_not_running, plan_page, "the run ends");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the database is read");
 }
 
 static void
@@ -386,7 +345,7 @@ test_project_reload_postgresql (void)
                    "[{\"name\": \"id\", \"type\": \"integer\", \"primary_key\": true}]}]");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.apply", NULL));
-  strata_test_gui_iterate_until (plan_is_not_checking, plan_page, "the plan's files are read again");
+  strata_test_gui_iterate_until (strata_test_gui_plan_is_not_checking, plan_page, "the plan's files are read again");
   g_assert_false (strata_plan_page_get_running (plan_page));
   {
     const char *banner = gtk_label_get_label (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "warning_label"));
@@ -396,13 +355,13 @@ test_project_reload_postgresql (void)
     g_assert_nonnull (strstr (banner, "changed since this plan was reviewed"));
   }
   g_free (strata_test_gui_save_png (GTK_WIDGET (f.window), "test-ui-trust-stale-plan-postgresql.png"));
-  assert_pg_query (f.db_url, "SELECT to_regclass('note') IS NULL AND to_regclass('author') IS NULL", "t");
+  strata_test_assert_query (f.db_url, "SELECT to_regclass('note') IS NULL AND to_regclass('author') IS NULL", "t");
 
-  strata_test_gui_iterate_until (view_is_idle, view, "the project is read again");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the project is read again");
   strata_test_gui_wait_plan_steps (view, 9, "the plan is reviewed again");
   apply_shown_plan (view);
-  assert_pg_query (f.db_url, "SELECT version_num FROM strata_version", "9c5f1a7b3d20");
-  assert_pg_query (f.db_url, "SELECT to_regclass('note') IS NOT NULL", "t");
+  strata_test_assert_query (f.db_url, "SELECT version_num FROM strata_version", "9c5f1a7b3d20");
+  strata_test_assert_query (f.db_url, "SELECT to_regclass('note') IS NOT NULL", "t");
 
   pg_fixture_teardown (&f);
 }
@@ -426,7 +385,7 @@ test_edited_after_applied_postgresql (void)
   show_plan (view, STRATA_PLAN_TARGET_HEAD);
   strata_test_gui_wait_plan_steps (view, 8, "the plan of eight steps is reviewed");
   apply_shown_plan (view);
-  assert_pg_query (f.db_url, "SELECT version_num FROM strata_version", HEAD);
+  strata_test_assert_query (f.db_url, "SELECT version_num FROM strata_version", HEAD);
 
   applied = g_build_filename (f.dir, "migrations", "1a0e6c2d9b41_create_author_table.json", NULL);
   replace_in_file (applied, "\"message\": \"", "\"message\": \"edited: ");
@@ -436,7 +395,7 @@ test_edited_after_applied_postgresql (void)
   plan_page = show_plan (view, STRATA_PLAN_TARGET_HEAD);
   strata_test_gui_wait_plan_steps (view, 1, "the plan of one step is reviewed");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.apply", NULL));
-  strata_test_gui_iterate_until (plan_is_not_checking, plan_page, "the applied revisions are checked");
+  strata_test_gui_iterate_until (strata_test_gui_plan_is_not_checking, plan_page, "the applied revisions are checked");
   g_assert_false (strata_plan_page_get_running (plan_page));
   {
     const char *banner = gtk_label_get_label (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "warning_label"));
@@ -447,7 +406,7 @@ test_edited_after_applied_postgresql (void)
     g_assert_nonnull (strstr (banner, "edited after it was applied"));
   }
   g_free (strata_test_gui_save_png (GTK_WIDGET (f.window), "test-ui-trust-edited-after-applied-postgresql.png"));
-  assert_pg_query (f.db_url, "SELECT version_num FROM strata_version", HEAD);
+  strata_test_assert_query (f.db_url, "SELECT version_num FROM strata_version", HEAD);
 
   pg_fixture_teardown (&f);
 }
@@ -487,7 +446,7 @@ test_applied_elsewhere_postgresql (void)
   plan_page = show_plan (view, STRATA_PLAN_TARGET_REVISION);
   g_assert_cmpuint (strata_plan_get_n_steps (strata_plan_page_get_plan (plan_page)), ==, 3);
   apply_shown_plan (view);
-  assert_pg_query (f.db_url, "SELECT version_num FROM strata_version", "3c4d1f9e7a63");
+  strata_test_assert_query (f.db_url, "SELECT version_num FROM strata_version", "3c4d1f9e7a63");
 
   holder = strata_driver_open (f.db_url, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -496,7 +455,7 @@ test_applied_elsewhere_postgresql (void)
   plan_page = show_plan (view, STRATA_PLAN_TARGET_HEAD);
   g_assert_cmpuint (strata_plan_get_n_steps (strata_plan_page_get_plan (plan_page)), ==, 5);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.apply", NULL));
-  strata_test_gui_iterate_until (plan_is_not_checking, plan_page, "the plan's files are read again");
+  strata_test_gui_iterate_until (strata_test_gui_plan_is_not_checking, plan_page, "the plan's files are read again");
   lock_wait.page = plan_page;
   lock_wait.text = "Waiting for the migration lock, held by pid";
   strata_test_gui_iterate_until (log_has, &lock_wait, "the run waits for the lock");
@@ -504,7 +463,7 @@ test_applied_elsewhere_postgresql (void)
   /* The other deploy brings the database to head, then lets go */
   pg_exec (holder, "UPDATE strata_version SET version_num = '" HEAD "'");
   pg_exec (holder, "SELECT pg_advisory_unlock_all()");
-  strata_test_gui_iterate_until (plan_is_not_running, plan_page, "the run ends");
+  strata_test_gui_iterate_until (strata_test_gui_plan_is_not_running, plan_page, "the run ends");
 
   progress = gtk_progress_bar_get_text (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "progress_bar"));
   g_test_message ("progress: %s", progress);
@@ -519,7 +478,7 @@ test_applied_elsewhere_postgresql (void)
   }
   gtk_expander_set_expanded (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "log_expander"), TRUE);
   g_free (strata_test_gui_save_png (GTK_WIDGET (f.window), "test-ui-trust-applied-elsewhere-postgresql.png"));
-  strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the database is read");
   g_assert_cmpstrv (strata_project_view_get_current_heads (view), ((const char * const[]) { HEAD, NULL }));
   g_clear_object (&holder);
 
@@ -612,7 +571,7 @@ test_lost_connection (void)
   pg_ctl ("stop");
   g_test_message ("stopped");
   strata_project_view_refresh (view);
-  strata_test_gui_iterate_until (view_is_idle, view, "the refresh ends");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the refresh ends");
   g_test_message ("refreshed");
   strata_test_gui_iterate_until (has_toast, toasts, "a toast says what happened");
 
@@ -647,7 +606,7 @@ test_lost_connection (void)
   /* Back: a refresh connects again, the plan follows, nothing reselected */
   pg_ctl ("start");
   strata_project_view_refresh (view);
-  strata_test_gui_iterate_until (view_is_idle, view, "the database is read again");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the database is read again");
   g_assert_nonnull (strata_project_view_get_current_heads (view));
   plan_page = show_plan (view, STRATA_PLAN_TARGET_HEAD);
   g_assert_nonnull (strata_plan_page_get_plan (plan_page));

@@ -25,42 +25,6 @@
 
 /* Waiting for the app */
 
-static gboolean
-view_is_idle (gpointer data)
-{
-  return !strata_project_view_get_busy (data);
-}
-
-static gboolean
-editor_is_idle (gpointer data)
-{
-  return !strata_profile_editor_get_testing (data);
-}
-
-static gboolean
-no_editor (gpointer data)
-{
-  return strata_test_gui_find_toplevel (STRATA_TYPE_PROFILE_EDITOR) == NULL;
-}
-
-static gboolean
-plan_reviewed (gpointer data)
-{
-  return !strata_plan_page_get_reviewing (data);
-}
-
-static gboolean
-plan_is_not_running (gpointer data)
-{
-  return !strata_plan_page_get_running (data);
-}
-
-static gboolean
-plan_is_not_checking (gpointer data)
-{
-  return !strata_plan_page_get_checking (data);
-}
-
 static StrataWindow *
 open_example (StrataApplication *app,
               int                width,
@@ -109,7 +73,7 @@ static void
 close_editor (StrataProfileEditor *editor)
 {
   gtk_window_close (GTK_WINDOW (editor));
-  strata_test_gui_iterate_until (no_editor, NULL, "the editor closes");
+  strata_test_gui_iterate_until (strata_test_gui_no_editor, NULL, "the editor closes");
 }
 
 static GtkWidget *
@@ -270,7 +234,7 @@ test_profile_editor (void)
   set_field (editor, "file_row", db_path);
   test_row = strata_test_gui_get_child (editor, STRATA_TYPE_PROFILE_EDITOR, "test_row");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.test", NULL));
-  strata_test_gui_iterate_until (editor_is_idle, editor, "the test ends");
+  strata_test_gui_iterate_until (strata_test_gui_editor_is_idle, editor, "the test ends");
   expected = g_strdup_printf ("%s does not exist yet: it will be created on the first apply", db_path);
   g_test_message ("test connection: %s", adw_action_row_get_subtitle (test_row));
   g_assert_cmpstr (adw_action_row_get_subtitle (test_row), ==, expected);
@@ -284,7 +248,7 @@ test_profile_editor (void)
 
     set_field (editor, "file_row", nowhere);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.test", NULL));
-    strata_test_gui_iterate_until (editor_is_idle, editor, "the test ends");
+    strata_test_gui_iterate_until (strata_test_gui_editor_is_idle, editor, "the test ends");
     g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (test_row), "The folder "));
     g_assert_false (g_file_test (nowhere, G_FILE_TEST_EXISTS));
   }
@@ -293,7 +257,7 @@ test_profile_editor (void)
   g_assert_true (g_file_set_contents (db_path, "", 0, NULL));
   set_field (editor, "file_row", db_path);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.test", NULL));
-  strata_test_gui_iterate_until (editor_is_idle, editor, "the test ends");
+  strata_test_gui_iterate_until (strata_test_gui_editor_is_idle, editor, "the test ends");
   g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (test_row), "Connected to sqlite:"));
   close_editor (editor);
 
@@ -556,7 +520,7 @@ test_escape_cancels (void)
   window = open_example (app, 1100, 760);
   view = strata_window_get_project_view (window);
   strata_window_select_profile (window, profile);
-  strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the database is read");
 
   /* Another connection holds the database: the run waits on it */
   sql = g_strconcat ("sqlite:///", db_path, NULL);
@@ -568,11 +532,11 @@ test_escape_cancels (void)
   adw_view_stack_set_visible_child_name (strata_project_view_get_stack (view), "plan");
   plan_page = strata_project_view_get_plan_page (view);
   strata_plan_page_set_target (plan_page, STRATA_PLAN_TARGET_HEAD);
-  strata_test_gui_iterate_until (plan_reviewed, plan_page, "the plan is reviewed");
+  strata_test_gui_iterate_until (strata_test_gui_plan_reviewed, plan_page, "the plan is reviewed");
   /* Apply is clicked: it had the focus, and goes insensitive */
   g_assert_true (gtk_widget_grab_focus (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "apply_button")));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.apply", NULL));
-  strata_test_gui_iterate_until (plan_is_not_checking, plan_page, "the plan's files are read again");
+  strata_test_gui_iterate_until (strata_test_gui_plan_is_not_checking, plan_page, "the plan's files are read again");
   g_assert_true (strata_plan_page_get_running (plan_page));
   strata_test_gui_iterate_until (log_has_running, plan_page, "the run begins");
 
@@ -585,7 +549,7 @@ test_escape_cancels (void)
   /* From the sidebar, Escape still cancels */
   gtk_widget_grab_focus (strata_test_gui_get_child (window, STRATA_TYPE_WINDOW, "profiles_list"));
   g_assert_true (press_key (GTK_WINDOW (window), GDK_KEY_Escape, 0));
-  strata_test_gui_iterate_until (plan_is_not_running, plan_page, "the run ends");
+  strata_test_gui_iterate_until (strata_test_gui_plan_is_not_running, plan_page, "the run ends");
   g_assert_cmpstr (gtk_progress_bar_get_text (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "progress_bar")),
                    ==, "Cancelled");
   /* After the run, the focus is on Done */
@@ -598,7 +562,7 @@ test_escape_cancels (void)
 
   g_assert_true (strata_driver_execute (holder, "ROLLBACK", NULL, &error));
   g_object_unref (holder);
-  strata_test_gui_iterate_until (view_is_idle, view, "the database is read again");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the database is read again");
 
   g_assert_true (strata_store_remove_profile (store, profile, &error));
   strata_test_gui_destroy_window (GTK_WINDOW (window));
@@ -765,7 +729,7 @@ test_project_reload (void)
   g_assert_no_error (error);
   view = strata_window_get_project_view (window);
   strata_window_select_profile (window, profile);
-  strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the database is read");
   g_assert_cmpuint (strata_graph_get_n_revisions (strata_project_view_get_graph (view)), ==, 8);
 
   /* `strata revision` in a terminal: the ninth shows by itself */
@@ -799,7 +763,7 @@ test_project_reload (void)
   }
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.apply", NULL));
-  strata_test_gui_iterate_until (plan_is_not_checking, plan_page, "the plan's files are read again");
+  strata_test_gui_iterate_until (strata_test_gui_plan_is_not_checking, plan_page, "the plan's files are read again");
   g_assert_false (strata_plan_page_get_running (plan_page));
   {
     const char *banner = gtk_label_get_label (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "warning_label"));
@@ -811,12 +775,12 @@ test_project_reload (void)
   g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-truth-stale-plan.png"));
 
   /* Read again and reviewed again: what runs is what the file says now */
-  strata_test_gui_iterate_until (view_is_idle, view, "the project is read again");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the project is read again");
   strata_test_gui_wait_plan_steps (view, 9, "the plan is reviewed again");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.apply", NULL));
-  strata_test_gui_iterate_until (plan_is_not_checking, plan_page, "the plan's files are read again");
-  strata_test_gui_iterate_until (plan_is_not_running, plan_page, "the run ends");
-  strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
+  strata_test_gui_iterate_until (strata_test_gui_plan_is_not_checking, plan_page, "the plan's files are read again");
+  strata_test_gui_iterate_until (strata_test_gui_plan_is_not_running, plan_page, "the run ends");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the database is read");
   {
     g_autofree char *url = g_strconcat ("sqlite:///", db_path, NULL);
     g_autoptr(StrataDriver) driver = strata_driver_open (url, NULL, NULL, &error);
@@ -866,18 +830,18 @@ test_applied_elsewhere (void)
   window = open_example (app, 1100, 760);
   view = strata_window_get_project_view (window);
   strata_window_select_profile (window, profile);
-  strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the database is read");
 
   /* Up to the seed data here */
   g_assert_true (strata_revisions_page_select_revision (strata_project_view_get_revisions_page (view), "3c4d1f9e7a63"));
   adw_view_stack_set_visible_child_name (strata_project_view_get_stack (view), "plan");
   plan_page = strata_project_view_get_plan_page (view);
   strata_plan_page_set_target (plan_page, STRATA_PLAN_TARGET_REVISION);
-  strata_test_gui_iterate_until (plan_reviewed, plan_page, "the plan is reviewed");
+  strata_test_gui_iterate_until (strata_test_gui_plan_reviewed, plan_page, "the plan is reviewed");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.apply", NULL));
-  strata_test_gui_iterate_until (plan_is_not_checking, plan_page, "the plan's files are read again");
-  strata_test_gui_iterate_until (plan_is_not_running, plan_page, "the run ends");
-  strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
+  strata_test_gui_iterate_until (strata_test_gui_plan_is_not_checking, plan_page, "the plan's files are read again");
+  strata_test_gui_iterate_until (strata_test_gui_plan_is_not_running, plan_page, "the run ends");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the database is read");
 
   /* Another deploy holds the database, and brings it to head meanwhile */
   url = g_strconcat ("sqlite:///", db_path, NULL);
@@ -886,16 +850,16 @@ test_applied_elsewhere (void)
   g_assert_true (strata_driver_execute (holder, "BEGIN EXCLUSIVE", NULL, &error));
 
   strata_plan_page_set_target (plan_page, STRATA_PLAN_TARGET_HEAD);
-  strata_test_gui_iterate_until (plan_reviewed, plan_page, "the plan is reviewed");
+  strata_test_gui_iterate_until (strata_test_gui_plan_reviewed, plan_page, "the plan is reviewed");
   g_assert_cmpuint (strata_plan_get_n_steps (strata_plan_page_get_plan (plan_page)), ==, 5);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan_page), "plan.apply", NULL));
-  strata_test_gui_iterate_until (plan_is_not_checking, plan_page, "the plan's files are read again");
+  strata_test_gui_iterate_until (strata_test_gui_plan_is_not_checking, plan_page, "the plan's files are read again");
   strata_test_gui_iterate_until (log_has_running, plan_page, "the run begins");
 
   g_assert_true (strata_driver_execute (holder, "UPDATE strata_version SET version_num = '8b4e0f6a2c18'; COMMIT",
                                         NULL, &error));
   g_assert_no_error (error);
-  strata_test_gui_iterate_until (plan_is_not_running, plan_page, "the run ends");
+  strata_test_gui_iterate_until (strata_test_gui_plan_is_not_running, plan_page, "the run ends");
 
   progress = gtk_progress_bar_get_text (strata_test_gui_get_child (plan_page, STRATA_TYPE_PLAN_PAGE, "progress_bar"));
   g_test_message ("progress: %s", progress);
@@ -906,7 +870,7 @@ test_applied_elsewhere (void)
     g_assert_nonnull (strstr (log, "Another deploy brought elsewhere.db to 8b4e0f6a2c18 while this one waited"));
   }
   g_free (strata_test_gui_save_png (GTK_WIDGET (window), "test-ui-truth-applied-elsewhere.png"));
-  strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the database is read");
 
   g_assert_true (strata_store_remove_profile (store, profile, &error));
   strata_test_gui_destroy_window (GTK_WINDOW (window));

@@ -1446,6 +1446,15 @@ validate_cb (GObject      *object,
   if (plan != self->plan)
     return;
 
+  /* Someone holds the database: the run waits for them, saying so, and
+   * can be cancelled; the check cannot be made now. */
+  if (!valid && g_error_matches (error, STRATA_ERROR, STRATA_ERROR_BUSY))
+    {
+      strata_plan_page_log (self, _("The applied revisions could not be checked against their files: %s"),
+                            error->message);
+      valid = TRUE;
+    }
+
   if (!valid)
     {
       /* Translators: the reason comes from the check of the applied revisions */

@@ -171,12 +171,6 @@ measure_idle (GtkWidget  *window,
   return cpu / 3.0 * 100.0;
 }
 
-static gboolean
-view_is_idle (gpointer data)
-{
-  return !strata_project_view_get_busy (data);
-}
-
 typedef struct
 {
   StrataPlanPage *page;
@@ -195,18 +189,6 @@ rows_shown (gpointer data)
   return plan != NULL && strata_plan_get_n_steps (plan) == wait->n_steps &&
          g_list_model_get_n_items (strata_plan_page_get_steps (wait->page)) == wait->n_steps &&
          first != NULL && gtk_widget_get_mapped (first) && gtk_widget_get_height (first) > 0;
-}
-
-static gboolean
-plan_reviewed (gpointer data)
-{
-  return !strata_plan_page_get_reviewing (data);
-}
-
-static gboolean
-plan_is_not_checking (gpointer data)
-{
-  return !strata_plan_page_get_checking (data);
 }
 
 static gboolean
@@ -304,7 +286,7 @@ bench_plan (StrataApplication *app,
   g_assert_no_error (error);
   view = strata_window_get_project_view (window);
   strata_window_select_profile (window, profile);
-  strata_test_gui_iterate_until (view_is_idle, view, "the database is read");
+  strata_test_gui_iterate_until (strata_test_gui_view_is_idle, view, "the database is read");
   g_print ("project opened and database read: %.0f ms\n", (g_get_monotonic_time () - begin) / 1000.0);
   measure_idle (GTK_WIDGET (window), "status page");
 
@@ -335,7 +317,7 @@ bench_plan (StrataApplication *app,
   strata_test_gui_iterate_until (rows_shown, &wait, "the first rows show");
   strata_test_gui_wait_frames (GTK_WIDGET (window), 1);
   first_rows = (g_get_monotonic_time () - begin) / 1000.0;
-  strata_test_gui_iterate_until (plan_reviewed, page, "the plan is reviewed");
+  strata_test_gui_iterate_until (strata_test_gui_plan_reviewed, page, "the plan is reviewed");
   reviewed = (g_get_monotonic_time () - begin) / 1000.0;
   stall_review = stall_stop (&stall);
   gap_review = frame_gaps_stop (&gaps);
@@ -384,7 +366,7 @@ bench_plan (StrataApplication *app,
   stall_start (&stall);
   begin = g_get_monotonic_time ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "plan.apply", NULL));
-  strata_test_gui_iterate_until (plan_is_not_checking, page, "the files are read again");
+  strata_test_gui_iterate_until (strata_test_gui_plan_is_not_checking, page, "the files are read again");
   /* A long run on a loaded machine outlasts strata_test_gui_iterate_until()'s
    * bound against hangs: this one is longer */
   {
