@@ -71,8 +71,10 @@ make_project (const char * const *urls,
         break;
       g_assert_true (g_file_set_contents (path, revisions[i + 1], -1, NULL));
     }
+  /* D is a production database: the fleet dialog asks before it runs */
   for (guint i = 0; urls[i] != NULL; i++)
-    g_string_append_printf (ini, "\n[profile %c]\nurl=%s\n", 'A' + i, urls[i]);
+    g_string_append_printf (ini, "\n[profile %c]\nurl=%s\n%s", 'A' + i, urls[i],
+                            'A' + i == 'D' ? "role=production\n" : "");
   g_assert_true (g_file_set_contents (ini_path, ini->str, -1, NULL));
 
   return g_steal_pointer (&dir);
@@ -262,6 +264,24 @@ check_fleet (const char * const *urls,
   strata_fleet_dialog_set_continue (dialog, TRUE);
   strata_fleet_dialog_set_chosen (dialog, "B", FALSE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "fleet.apply", NULL));
+  {
+    AdwMessageDialog *confirm = ADW_MESSAGE_DIALOG (strata_test_gui_wait_toplevel (ADW_TYPE_MESSAGE_DIALOG,
+                                                                                 "the production guard asks"));
+    GtkWidget *entry = adw_message_dialog_get_extra_child (confirm);
+
+    g_test_message ("guard: %s", adw_message_dialog_get_body (confirm));
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (confirm), "“D”"));
+    g_assert_false (strata_fleet_dialog_get_running (dialog));
+    g_assert_cmpstr (adw_message_dialog_get_default_response (confirm), ==, "cancel");
+    g_assert_false (adw_message_dialog_get_response_enabled (confirm, "apply"));
+    gtk_editable_set_text (GTK_EDITABLE (entry), "A");
+    g_assert_false (adw_message_dialog_get_response_enabled (confirm, "apply"));
+    gtk_editable_set_text (GTK_EDITABLE (entry), "D");
+    g_assert_true (adw_message_dialog_get_response_enabled (confirm, "apply"));
+    g_free (strata_test_gui_save_png (GTK_WIDGET (confirm), "test-ui-fleet-production.png"));
+    adw_message_dialog_response (confirm, "apply");
+    gtk_window_destroy (GTK_WINDOW (confirm));
+  }
   strata_test_gui_iterate_until (fleet_dialog_done, dialog, "the fleet has run");
   g_set_object (&fleet, strata_fleet_dialog_get_fleet (dialog));
   g_assert_cmpuint (g_list_model_get_n_items (strata_fleet_get_members (fleet)), ==, 4);

@@ -165,12 +165,8 @@ strata_fleet_dialog_clear_fleet (StrataFleetDialog *self)
 }
 
 static void
-strata_fleet_dialog_apply_action (GtkWidget  *widget,
-                                  const char *action_name,
-                                  GVariant   *parameter)
+strata_fleet_dialog_start (StrataFleetDialog *self)
 {
-  StrataFleetDialog *self = STRATA_FLEET_DIALOG (widget);
-
   strata_fleet_dialog_clear_fleet (self);
   self->fleet = strata_fleet_new (self->session, self->plan);
   for (guint i = 0; i < self->rows->len; i++)
@@ -199,6 +195,95 @@ strata_fleet_dialog_apply_action (GtkWidget  *widget,
                                                                           : STRATA_FLEET_STOP_ON_FAILURE,
                             self->cancellable, apply_cb, g_object_ref (self));
   strata_fleet_dialog_update (self);
+}
+
+static void
+confirm_entry_changed_cb (GtkEditable      *entry,
+                          AdwMessageDialog *dialog)
+{
+  const char *expected = g_object_get_data (G_OBJECT (entry), "strata-expected");
+
+  adw_message_dialog_set_response_enabled (dialog, "apply",
+                                           g_strcmp0 (gtk_editable_get_text (entry), expected) == 0);
+}
+
+static void
+confirm_response_cb (StrataFleetDialog *self,
+                     const char        *response)
+{
+  if (g_strcmp0 (response, "apply") == 0 && self->cancellable == NULL)
+    strata_fleet_dialog_start (self);
+}
+
+/* As the Plan page guards one production database, a fleet that holds
+ * any asks first, and the person types the name of the profile (of the
+ * only one), or how many there are. */
+static void
+strata_fleet_dialog_apply_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  StrataFleetDialog *self = STRATA_FLEET_DIALOG (widget);
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *expected = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *placeholder = NULL;
+  const char *only = NULL;
+  guint n_production = 0;
+  GtkWidget *dialog;
+  GtkWidget *entry;
+
+  if (self->cancellable != NULL)
+    return;
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      Row *row = g_ptr_array_index (self->rows, i);
+
+      if (!gtk_check_button_get_active (row->check) ||
+          strata_profile_get_role (row->profile) != STRATA_PROFILE_ROLE_PRODUCTION)
+        continue;
+      only = strata_profile_get_name (row->profile);
+      g_string_append_printf (names, "%s“%s”", n_production > 0 ? ", " : "", only);
+      n_production++;
+    }
+
+  if (n_production == 0)
+    {
+      strata_fleet_dialog_start (self);
+      return;
+    }
+
+  expected = n_production == 1 ? g_strdup (only) : g_strdup_printf ("%u", n_production);
+  if (n_production == 1)
+    /* Translators: the name of a connection profile, in quotes */
+    body = g_strdup_printf (_("The plan runs on %s, a production database, and the others chosen."), names->str);
+  else
+    body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "The plan runs on %u production database and the others chosen: %s.",
+                                         "The plan runs on %u production databases and the others chosen: %s.",
+                                         n_production),
+                            n_production, names->str);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Apply to Production?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "apply", _("_Apply"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "apply", FALSE);
+
+  entry = gtk_entry_new ();
+  placeholder = g_strdup_printf (_("Type “%s” to confirm"), expected);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), placeholder);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, placeholder, -1);
+  g_object_set_data_full (G_OBJECT (entry), "strata-expected", g_steal_pointer (&expected), g_free);
+  g_signal_connect_object (entry, "changed", G_CALLBACK (confirm_entry_changed_cb), dialog, 0);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+
+  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
