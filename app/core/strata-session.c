@@ -1809,6 +1809,7 @@ strata_session_review_plan_in_batches (StrataSession       *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GTask) worker = NULL;
+  GListModel *list;
   Batches *batches;
 
   g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
@@ -1828,10 +1829,12 @@ strata_session_review_plan_in_batches (StrataSession       *self,
 
   worker = g_task_new (self, cancellable, batches_done_cb, g_steal_pointer (&task));
   g_task_set_source_tag (worker, batches_thread);
-  g_task_set_task_data (worker, batches_ref (batches), batches_unref);
+  list = G_LIST_MODEL (g_object_ref (batches->list));
+  /* The worker's task holds the first reference */
+  g_task_set_task_data (worker, batches, batches_unref);
   g_task_run_in_thread (worker, batches_thread);
 
-  return G_LIST_MODEL (g_object_ref (batches->list));
+  return list;
 }
 
 /**
