@@ -183,6 +183,31 @@ strata_test_pg_drop_database (const char *url)
     g_test_message ("dropping %s: %s", name, error->message);
 }
 
+/* @url (from strata_test_pg_create_database) without its password, which
+ * goes to ~/.pgpass (HOME is the test's) where libpq finds it: the URL a
+ * project's strata.ini can hold */
+char *
+strata_test_pg_passfile_url (const char *url)
+{
+  g_autoptr(StrataProfile) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pgpass = g_build_filename (g_get_home_dir (), ".pgpass", NULL);
+  g_autofree char *lines = NULL;
+  g_autofree char *old = NULL;
+
+  parsed = strata_profile_new_from_url (STRATA_PROFILE_ORIGIN_URL, "server", url, &error);
+  g_assert_no_error (error);
+  g_file_get_contents (pgpass, &old, NULL, NULL);
+  lines = g_strdup_printf ("%s%s:%u:%s:%s:%s\n", old != NULL ? old : "", strata_profile_get_host (parsed),
+                           strata_profile_get_port (parsed), strata_profile_get_database (parsed),
+                           strata_profile_get_user (parsed), strata_profile_get_password (parsed));
+  g_assert_true (g_file_set_contents_full (pgpass, lines, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL));
+
+  return g_strdup_printf ("postgresql://%s@%s:%u/%s", strata_profile_get_user (parsed),
+                          strata_profile_get_host (parsed), strata_profile_get_port (parsed),
+                          strata_profile_get_database (parsed));
+}
+
 static StrataDriver *
 open_database (const char *where,
                gboolean    read_only)

@@ -32,6 +32,9 @@ void        strata_test_pg_drop_database   (const char *url);
 char       *strata_test_pg_url_for         (const char *url,
                                             const char *database);
 
+/* @url without its password, which goes to ~/.pgpass */
+char       *strata_test_pg_passfile_url    (const char *url);
+
 /* The database as another client sees it, through Strata's own driver:
  * @where is a SQLite file's path or a database URL (PostgreSQL). The first
  * column of every row, joined with ','. */

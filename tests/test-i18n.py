@@ -5,8 +5,9 @@
 # complete (every message xgettext finds in po/POTFILES is translated, none
 # fuzzy, msgfmt --check clean), and the strata built here speaks German under
 # LANGUAGE=de — its --help, an error of the core, a message with a count in
-# both plural forms — while its machine output (--json, --sql, revision ids)
-# is the same byte for byte as in the C locale. Run by meson (suite cli)
+# both plural forms, the warnings about broken migration files, a schema
+# difference — while its machine output (--json, --sql, revision ids) is the
+# same byte for byte as in the C locale. Run by meson (suite cli)
 # with STRATA_CLI, STRATA_SOURCE_DIR and STRATA_LOCALEDIR (the catalogues
 # built from po/).
 #
@@ -205,6 +206,63 @@ def offline_sql_without_database(tmp):
     german = strata(*args, cwd=project, env=GERMAN)
     english = strata(*args, cwd=project, env=ENGLISH)
     assert german.stdout == english.stdout and "strata_version" in german.stdout, (german, english)
+
+
+@test
+def broken_migrations_in_german(tmp):
+    # the CLI's warnings about files it leaves out, and the core's refusal
+    # to plan through them, with the JSON reader's reason, all in German
+    project = new_project(tmp)
+    db = new_database(tmp)
+    add_revision(project, "first")
+    with open(os.path.join(project, "migrations", "zz_broken.json"), "w", encoding="utf-8") as f:
+        f.write("{ broken")
+    r = strata("heads", cwd=project, env=GERMAN)
+    assert ("strata: Warnung: eine Migrationsdatei kann nicht gelesen werden, ihre Revision wird ausgelassen: "
+            "migrations/zz_broken.json:1:3: unerwartet: „b“, erwartet: ein Schlüssel in doppelten "
+            "Anführungszeichen\n") in r.stderr, r.stderr
+    r = strata("--url", db, "upgrade", "head", "--sql", cwd=project, env=GERMAN, check=2)
+    assert "strata: Fehler: Upgrade auf head nicht möglich: eine Migrationsdatei, die nicht gelesen werden " \
+        "kann, enthält womöglich einen Head: migrations/zz_broken.json:1:3:" in r.stderr, r.stderr
+    r = strata("--url", db, "upgrade", "head", "--sql", cwd=project, env=ENGLISH, check=2)
+    assert "Cannot upgrade to head: a migration file that cannot be read may hold a head" in r.stderr, r.stderr
+    # a revision whose file is read but broken
+    os.remove(os.path.join(project, "migrations", "zz_broken.json"))
+    [name] = [n for n in os.listdir(os.path.join(project, "migrations")) if n.endswith("_first.json")]
+    path = os.path.join(project, "migrations", name)
+    with open(path, encoding="utf-8") as f:
+        script = json.load(f)
+    script["upgrade"] = [{"bogus": 1}]
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(script, f)
+    revision = script["revision"]
+    r = strata("--url", db, "upgrade", "head", "--sql", cwd=project, env=GERMAN, check=2)
+    assert f"strata: Warnung: Revision {revision} ist defekt: migrations/{name}: upgrade[0]:" in r.stderr, r.stderr
+    assert (f"strata: Fehler: Upgrade auf head nicht möglich: es braucht Revision {revision}, die defekt ist: "
+            in r.stderr), r.stderr
+
+
+@test
+def differences_in_german(tmp):
+    # a column's difference: the core's frame around both schemas' labels
+    project = new_project(tmp)
+    schema = os.path.join(project, "schema.json")
+
+    def write_schema(column):
+        with open(schema, "w", encoding="utf-8") as f:
+            json.dump({"tables": [{"table": "t", "columns": [
+                {"name": "id", "type": "integer", "primary_key": True}, column]}]}, f)
+
+    write_schema({"name": "a", "type": "integer", "nullable": True, "default": "0"})
+    strata("revision", "--autogenerate", "-m", "first", cwd=project, env=ENGLISH)
+    heads = strata("heads", cwd=project, env=ENGLISH).stdout.split()[0]
+    write_schema({"name": "a", "type": "text", "nullable": False})
+    r = strata("check", cwd=project, env=GERMAN, check=3)
+    assert (f"Spalte t.a: Typ integer (Revision {heads}), text (schema.json); nullable (Revision {heads}), "
+            f"not null (schema.json); Vorgabewert 0 (Revision {heads}), keiner (schema.json)") in r.stdout, r
+    r = strata("check", cwd=project, env=ENGLISH, check=3)
+    assert (f"column t.a: type integer in revision {heads}, text in schema.json; nullable in revision {heads}, "
+            f"not null in schema.json; default 0 in revision {heads}, none in schema.json") in r.stdout, r
 
 
 if __name__ == "__main__":

@@ -426,7 +426,10 @@ test_every_width (void)
   strata_test_gui_reset_settings ();
   check_switcher_at (app, 360, TRUE, TRUE, "test-ui-truth-360.png");
   check_switcher_at (app, 700, TRUE, TRUE, "test-ui-truth-700-sidebar.png");
-  check_switcher_at (app, 1100, TRUE, FALSE, "test-ui-truth-1100-sidebar.png");
+  /* Six pages: the header holds their switcher, centred between the
+   * header's buttons, from about 1,260 px with the sidebar; below, the bar */
+  check_switcher_at (app, 1100, TRUE, TRUE, "test-ui-truth-1100-sidebar.png");
+  check_switcher_at (app, 1300, TRUE, FALSE, "test-ui-truth-1300-sidebar.png");
   strata_test_gui_reset_settings ();
 }
 

@@ -261,9 +261,9 @@ strata_cli_get_graph (StrataCli  *cli,
             const GError *problem = strata_script_get_error (script);
 
             if (revision != NULL && strata_graph_lookup (cli->graph, revision) == script)
-              g_printerr ("strata: warning: revision %s is broken: %s\n", revision, problem->message);
+              g_printerr (_("strata: warning: revision %s is broken: %s\n"), revision, problem->message);
             else
-              g_printerr ("strata: warning: a migration file cannot be read, its revision is left out: %s\n",
+              g_printerr (_("strata: warning: a migration file cannot be read, its revision is left out: %s\n"),
                           problem->message);
           }
       }

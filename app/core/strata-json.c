@@ -82,7 +82,8 @@ describe_char (const char *at,
   if ((guchar)*at < 0x20)
     return g_strdup_printf (_("control character U+%04X"), (guint)(guchar)*at);
 
-  return g_strdup_printf ("“%.*s”", (int)(g_utf8_next_char (at) - at), at);
+  /* Translators: a character of the file, in quotes */
+  return g_strdup_printf (_("“%.*s”"), (int)(g_utf8_next_char (at) - at), at);
 }
 
 static void
@@ -295,7 +296,7 @@ read_number (Reader *r)
   else
     {
       r->p = start;
-      fail_unexpected (r, "a value");
+      fail_unexpected (r, _("a value"));
       return NULL;
     }
 
@@ -416,7 +417,7 @@ read_literal (Reader     *r,
       return TRUE;
     }
 
-  fail_unexpected (r, "a value");
+  fail_unexpected (r, _("a value"));
   return FALSE;
 }
 
@@ -492,7 +493,7 @@ read_object (Reader *r)
       if (r->p >= r->end || *r->p != ':')
         {
           g_free (key);
-          fail_unexpected (r, "“:”");
+          fail_unexpected (r, _("“:”"));
           goto failed;
         }
       r->p++;
@@ -519,7 +520,7 @@ read_object (Reader *r)
           break;
         }
 
-      fail_unexpected (r, "“,” or “}”");
+      fail_unexpected (r, _("“,” or “}”"));
       goto failed;
     }
 
@@ -575,7 +576,7 @@ read_array (Reader *r)
           break;
         }
 
-      fail_unexpected (r, "“,” or “]”");
+      fail_unexpected (r, _("“,” or “]”"));
       goto failed;
     }
 
@@ -597,7 +598,7 @@ read_value (Reader *r)
 
   if (r->p >= r->end)
     {
-      fail_unexpected (r, "a value");
+      fail_unexpected (r, _("a value"));
       return NULL;
     }
 

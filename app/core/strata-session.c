@@ -35,6 +35,7 @@
 #include "strata-replay-private.h"
 #include "strata-script.h"
 #include "strata-session.h"
+#include "strata-session-private.h"
 #include "strata-state-cache-private.h"
 #include "strata-stored.h"
 #include "strata-url.h"
@@ -412,6 +413,8 @@ struct _StrataSession
   StrataPasswordPromptFunc  prompt;
   gpointer                  prompt_data;
 
+  StrataDataReader         *data_reader;  /* strata-session-data.c */
+
   GMutex                    mutex;
 };
 
@@ -456,6 +459,7 @@ strata_session_finalize (GObject *object)
   StrataSession *self = (StrataSession *)object;
 
   g_clear_pointer (&self->schema, g_free);
+  g_clear_pointer (&self->data_reader, _strata_data_reader_free);
   g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (strata_session_parent_class)->finalize (object);
@@ -894,6 +898,28 @@ strata_session_set_prompt (StrataSession            *self,
   self->prompt_data = prompt_data;
 }
 
+StrataPasswordPromptFunc
+_strata_session_get_prompt (StrataSession *self,
+                            gpointer      *prompt_data)
+{
+  *prompt_data = self->prompt_data;
+  return self->prompt;
+}
+
+StrataDataReader *
+_strata_session_get_data_reader (StrataSession *self)
+{
+  StrataDataReader *reader;
+
+  g_mutex_lock (&self->mutex);
+  if (self->data_reader == NULL)
+    self->data_reader = _strata_data_reader_new ();
+  reader = self->data_reader;
+  g_mutex_unlock (&self->mutex);
+
+  return reader;
+}
+
 static void
 on_lock_waiting (StrataDriver  *driver,
                  const char    *holder,
@@ -1117,23 +1143,29 @@ strata_session_open_migrator_finish (StrataSession  *self,
 static void
 drop_internal_statement (GError *error)
 {
-  static const char marker[] = ": lost the connection to ";
+  /* The driver's message (strata-driver-pg.c), in whatever language it was
+   * written: "STATEMENT" MARKER "LOCATION" SEPARATOR "CAUSE" */
+  g_auto(GStrv) parts = g_strsplit (_("%s: lost the connection to %s: %s"), "%s", -1);
   const char *lost;
   const char *cause;
+  g_autofree char *location = NULL;
   char *message;
 
   if (error == NULL || !g_error_matches (error, STRATA_ERROR, STRATA_ERROR_CONNECTION) ||
-      (lost = strstr (error->message, marker)) == NULL)
+      g_strv_length (parts) != 4 || *parts[0] != '\0' || *parts[3] != '\0' || *parts[1] == '\0' ||
+      *parts[2] == '\0' || (lost = strstr (error->message, parts[1])) == NULL)
     return;
 
-  /* "…: lost the connection to LOCATION: CAUSE"; the location has no
-   * ": " (host:port/database). The cause first, where a toast shows it. */
-  lost += strlen (marker);
-  if ((cause = strstr (lost, ": ")) == NULL)
+  /* The location has no ": " (host:port/database). The cause first, where
+   * a toast shows it. */
+  lost += strlen (parts[1]);
+  if ((cause = strstr (lost, parts[2])) == NULL)
     return;
 
   g_debug ("%s", error->message);
-  message = g_strdup_printf ("Lost the connection: %s (%.*s)", cause + 2, (int)(cause - lost), lost);
+  location = g_strndup (lost, cause - lost);
+  /* Translators: the cause, then where the database is (HOST:PORT/DATABASE) */
+  message = g_strdup_printf (_("Lost the connection: %s (%s)"), cause + strlen (parts[2]), location);
   g_free (error->message);
   error->message = message;
 }
@@ -2371,7 +2403,9 @@ heads_label (const char * const *heads)
     return g_strdup (_("the empty database (base)"));
 
   joined = g_strjoinv (", ", (char **)heads);
-  return g_strdup_printf ("%s %s", heads[1] ? "revisions" : "revision", joined);
+  return g_strdup_printf (g_dngettext (STRATA_I18N_DOMAIN, "revision %s", "revisions %s",
+                                       g_strv_length ((char **)heads)),
+                          joined);
 }
 
 /* The version and history tables, which no schema compares */
@@ -4268,9 +4302,12 @@ strata_session_new_merge (StrataSession       *self,
 
   if (parents->len < 2)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
-                   _("nothing to merge: %s names a single revision"),
-                   revisions[0] != NULL && revisions[1] == NULL ? revisions[0] : "the arguments");
+      if (revisions[0] != NULL && revisions[1] == NULL)
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                     _("nothing to merge: %s names a single revision"), revisions[0]);
+      else
+        g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_INVALID_ARGUMENT,
+                             _("nothing to merge: the arguments name a single revision"));
       return NULL;
     }
 

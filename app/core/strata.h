@@ -29,6 +29,8 @@
 #include "strata-replay.h"
 #include "strata-script.h"
 #include "strata-session.h"
+#include "strata-data-page.h"
+#include "strata-fleet.h"
 #include "strata-session-revision.h"
 #include "strata-type-map.h"
 #include "strata-secret.h"

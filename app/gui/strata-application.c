@@ -12,6 +12,7 @@
 #include "strata.h"
 #include "strata-application.h"
 #include "strata-preferences-window.h"
+#include "strata-run-guard.h"
 #include "strata-window.h"
 
 struct _StrataApplication
@@ -92,6 +93,10 @@ strata_application_quit_action (GSimpleAction *action,
    * each one saves its state and releases what it holds. Destroying a
    * window removes it from the application's list: walk a copy. */
   windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  /* A window running migrations asks first, and stays */
+  for (const GList *l = windows; l != NULL; l = l->next)
+    if (strata_run_guard_close_request (l->data))
+      return;
   for (const GList *l = windows; l != NULL; l = l->next)
     gtk_window_destroy (l->data);
 
@@ -153,14 +158,22 @@ static const GActionEntry strata_application_entries[] = {
 
 /* The user's store ------------------------------------------------------ */
 
+/* The active window, else a new one; a new one opens the last project
+ * again when @restore (no folder was given to open) */
 static void
-strata_application_present_window (StrataApplication *self)
+strata_application_present_window (StrataApplication *self,
+                                   gboolean           restore)
 {
   GtkWindow *window;
 
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
   if (window == NULL)
-    window = GTK_WINDOW (strata_window_new (self));
+    {
+      window = GTK_WINDOW (strata_window_new (self));
+      gtk_window_present (window);
+      if (restore)
+        strata_window_restore_last (STRATA_WINDOW (window));
+    }
 
   gtk_window_present (window);
 }
@@ -400,7 +413,7 @@ strata_application_store_opened_cb (GObject      *object,
 
       self->pending_open = g_ptr_array_new_with_free_func (g_object_unref);
       self->activate_when_ready = FALSE;
-      strata_application_present_window (self);
+      strata_application_present_window (self, folders->len == 0);
       strata_application_open_folders (self, (GFile **)folders->pdata, folders->len);
       strata_application_show_store_problem (self, gtk_application_get_active_window (GTK_APPLICATION (self)));
     }
@@ -467,7 +480,7 @@ strata_application_activate (GApplication *application)
       return;
     }
 
-  strata_application_present_window (self);
+  strata_application_present_window (self, TRUE);
 }
 
 static void

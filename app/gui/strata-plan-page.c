@@ -11,6 +11,8 @@
 
 #include "strata-gui-util.h"
 #include "strata-plan-page.h"
+#include "strata-plan-summary.h"
+#include "strata-run-guard.h"
 
 /* One step of the plan on show, as its row shows it: a row of the grid
  * view binds to it, so a plan of thousands of steps makes only the rows
@@ -178,6 +180,7 @@ struct _StrataPlanPage
   GtkButton         *apply_button;
   GtkButton         *cancel_button;
   GtkButton         *done_button;
+  StrataPlanSummary *plan_summary;  /* strata-plan-summary.c */
 };
 
 G_DEFINE_FINAL_TYPE (StrataPlanPage, strata_plan_page, ADW_TYPE_BIN)
@@ -263,6 +266,7 @@ strata_plan_page_update_actions (StrataPlanPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->apply_button), !self->finished);
   gtk_widget_set_visible (GTK_WIDGET (self->done_button), self->finished);
   gtk_widget_set_sensitive (GTK_WIDGET (self->target_dropdown), !running);
+  strata_run_guard_set_running (GTK_WIDGET (self), running, "plan.cancel");
 
   if (self->destructive)
     {
@@ -439,6 +443,8 @@ step_row_update (StepRow *row)
     gtk_box_remove (row->tags, child);
   if (error != NULL)
     gtk_box_append (row->tags, create_tag (_("Cannot Run"), "error"));
+  if (!strata_script_get_transactional (script))
+    gtk_box_append (row->tags, create_tag (_("Not Transactional"), "warning"));
   for (guint i = 0; findings != NULL && i < findings->len; i++)
     kinds[((StrataLintFinding *)g_ptr_array_index (findings, i))->kind] = TRUE;
   for (guint kind = 0; kind < G_N_ELEMENTS (kinds); kind++)
@@ -607,6 +613,8 @@ strata_plan_page_clear_steps (StrataPlanPage *self)
   g_clear_object (&self->reviews);
   g_list_store_remove_all (self->steps);
   g_clear_object (&self->plan);
+  if (self->plan_summary != NULL)
+    strata_plan_summary_set_plan (self->plan_summary, NULL, NULL, STRATA_DIALECT_SQLITE);
   g_clear_pointer (&self->plan_target, g_free);
   self->n_findings = 0;
   self->n_reviewed = 0;
@@ -742,6 +750,9 @@ strata_plan_page_update_plan (StrataPlanPage *self)
 
   self->plan_target = g_strdup (target_id);
   n_steps = strata_plan_get_n_steps (self->plan);
+  if (self->plan_summary != NULL)
+    strata_plan_summary_set_plan (self->plan_summary, self->session, self->plan,
+                                  strata_profile_get_dialect (self->profile));
   database = profile_dup_database (self->profile);
   if (n_steps == 0)
     {
@@ -1692,6 +1703,12 @@ strata_plan_page_init (StrataPlanPage *self)
   self->logs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* What the plan risks, counted, above its steps */
+  self->plan_summary = STRATA_PLAN_SUMMARY (strata_plan_summary_new ());
+  g_object_add_weak_pointer (G_OBJECT (self->plan_summary), (gpointer *)&self->plan_summary);
+  gtk_widget_insert_before (GTK_WIDGET (self->plan_summary), gtk_widget_get_parent (GTK_WIDGET (self->plan_stack)),
+                            GTK_WIDGET (self->plan_stack));
 
   /* The plan as a list model, shown by a grid view of one column: its rows
    * are made for what shows. A GtkListView of GTK 4.8 keeps 200 rows alive

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "strata-authoring.h"
+#include "strata-data-browser.h"
 #include "strata-gui-util.h"
 #include "strata-project-view.h"
 #include "strata-revision-list.h"
@@ -220,6 +221,7 @@ struct _StrataProjectView
   StrataSchemaPage    *schema_page;
   GtkStack            *history_stack;
   GListStore          *history_store;
+  StrataDataBrowser   *data_browser;
 };
 
 G_DEFINE_FINAL_TYPE (StrataProjectView, strata_project_view, ADW_TYPE_BIN)
@@ -688,6 +690,7 @@ connect_cb (GObject      *object,
   g_set_object (&self->driver, driver);
   /* The session opens the migrator on it with every project setting */
   strata_session_set_driver (self->session, driver);
+  strata_data_browser_set_session (self->data_browser, self->session);
   strata_project_view_read_state (self);
 }
 
@@ -744,6 +747,7 @@ strata_project_view_reset (StrataProjectView *self)
 
   self->busy = FALSE;
   self->refresh_pending = FALSE;
+  strata_data_browser_set_session (self->data_browser, NULL);
   g_clear_object (&self->session);
   g_clear_object (&self->driver);
   g_clear_pointer (&self->current_heads, g_strfreev);
@@ -1172,6 +1176,7 @@ strata_project_view_class_init (StrataProjectViewClass *klass)
 
   g_type_ensure (STRATA_TYPE_HISTORY_ENTRY);
   g_type_ensure (STRATA_TYPE_PLAN_PAGE);
+  g_type_ensure (STRATA_TYPE_DATA_BROWSER);
   g_type_ensure (STRATA_TYPE_REVISIONS_PAGE);
   g_type_ensure (STRATA_TYPE_SCHEMA_PAGE);
 
@@ -1198,6 +1203,7 @@ strata_project_view_class_init (StrataProjectViewClass *klass)
   gtk_widget_class_bind_template_child_full (widget_class, "history_filter_model", FALSE, 0);
   gtk_widget_class_bind_template_callback (widget_class, strata_project_view_history_search_text);
   gtk_widget_class_bind_template_child (widget_class, StrataProjectView, history_store);
+  gtk_widget_class_bind_template_child (widget_class, StrataProjectView, data_browser);
   gtk_widget_class_bind_template_callback (widget_class, strata_project_view_selected_revision_cb);
   gtk_widget_class_bind_template_callback (widget_class, strata_project_view_plan_finished_cb);
   gtk_widget_class_bind_template_callback (widget_class, strata_project_view_plan_stale_cb);

@@ -23,6 +23,7 @@ struct _StrataRevisionsPage
   GCancellable       *render_cancellable;  /* while the SQL is rendered */
 
   /* Template widgets */
+  GtkPaned           *paned;
   GtkScrolledWindow  *graph_scroller;
   GtkListView        *graph_view;
   GtkSingleSelection *selection;
@@ -515,6 +516,7 @@ strata_revisions_page_class_init (StrataRevisionsPageClass *klass)
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/stratadb/Strata/strata-revisions-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, paned);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, graph_scroller);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, graph_view);
   gtk_widget_class_bind_template_child (widget_class, StrataRevisionsPage, selection);
@@ -618,6 +620,15 @@ strata_revisions_page_set_list (StrataRevisionsPage *self,
                                     list == NULL || g_list_model_get_n_items (G_LIST_MODEL (list)) > 0 ||
                                     gtk_widget_get_visible (GTK_WIDGET (self->unplaced_label))
                                     ? "revisions" : "empty");
+}
+
+/* The graph above, the details below: the window remembers where they part */
+GtkPaned *
+strata_revisions_page_get_paned (StrataRevisionsPage *self)
+{
+  g_return_val_if_fail (STRATA_IS_REVISIONS_PAGE (self), NULL);
+
+  return self->paned;
 }
 
 StrataRevisionList *

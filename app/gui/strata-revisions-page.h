@@ -19,6 +19,7 @@ GtkWidget          *strata_revisions_page_new                   (void);
 void                strata_revisions_page_set_list              (StrataRevisionsPage *self,
                                                                  StrataRevisionList  *list);
 StrataRevisionList *strata_revisions_page_get_list              (StrataRevisionsPage *self);
+GtkPaned           *strata_revisions_page_get_paned             (StrataRevisionsPage *self);
 /* The session that reviews the selected revision's SQL (an offline one
  * will do), and the dialect the SQL is shown in (the selected profile's). */
 void                strata_revisions_page_set_session           (StrataRevisionsPage *self,

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "strata-schema-view.h"
@@ -180,7 +182,7 @@ show_types (StrataSchemaView *self)
 
           strata_model_lookup_sequence (self->model, name, &start, &increment);
           /* Translators: a sequence's first value and step */
-          text = g_strdup_printf (_("Starts at %" G_GINT64_FORMAT ", increments by %" G_GINT64_FORMAT),
+          text = g_strdup_printf (_("Starts at %" PRId64 ", increments by %" PRId64),
                                   start, increment);
           add_row (group, name, text);
         }

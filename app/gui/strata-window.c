@@ -13,7 +13,9 @@
 #include "strata-gui-util.h"
 #include "strata-profile-editor.h"
 #include "strata-project-view.h"
+#include "strata-run-guard.h"
 #include "strata-window.h"
+#include "strata-window-private.h"
 
 struct _StrataWindow
 {
@@ -697,8 +699,15 @@ strata_window_close_request (GtkWindow *window)
 {
   StrataWindow *self = STRATA_WINDOW (window);
 
+  /* A run in progress: asked first (strata-run-guard.c) */
+  if (strata_run_guard_close_request (window))
+    return TRUE;
+
   if (self->settings != NULL)
-    g_settings_apply (self->settings);
+    {
+      _strata_window_save_state (self, self->settings);
+      g_settings_apply (self->settings);
+    }
 
   return GTK_WINDOW_CLASS (strata_window_parent_class)->close_request (window);
 }
@@ -712,6 +721,8 @@ strata_window_dispose (GObject *object)
     {
       for (guint i = 0; i < G_N_ELEMENTS (strata_window_settings); i++)
         g_settings_unbind (self, strata_window_settings[i].property);
+      /* Destroyed without a close request (Quit): saved here */
+      _strata_window_save_state (self, self->settings);
       g_settings_apply (self->settings);
       g_clear_object (&self->settings);
     }
@@ -905,6 +916,7 @@ strata_window_class_init (StrataWindowClass *klass)
                                    strata_window_remove_recent_project_action);
   gtk_widget_class_install_action (widget_class, "win.navigate-back", NULL,
                                    strata_window_navigate_back_action);
+  gtk_widget_class_install_action (widget_class, "win.apply-fleet", NULL, _strata_window_apply_fleet_action);
   gtk_widget_class_install_property_action (widget_class, "win.show-sidebar", "show-sidebar");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-project", NULL);
@@ -936,6 +948,7 @@ strata_window_init (StrataWindow *self)
     g_settings_bind (self->settings, strata_window_settings[i].key,
                      self, strata_window_settings[i].property,
                      G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
+  _strata_window_bind_state (self, self->settings);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", FALSE);
   g_signal_connect (self, "notify::application", G_CALLBACK (strata_window_notify_application_cb), NULL);
@@ -994,6 +1007,12 @@ strata_window_add_toast (StrataWindow *self,
   g_return_if_fail (ADW_IS_TOAST (toast));
 
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+GListModel *
+_strata_window_get_profiles (StrataWindow *self)
+{
+  return self->profiles;
 }
 
 StrataProjectView *

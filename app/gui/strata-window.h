@@ -28,6 +28,7 @@ gboolean      strata_window_open_project     (StrataWindow      *self,
 void          strata_window_open_project_or_report (StrataWindow *self,
                                                     GFile        *directory);
 StrataProjectView *strata_window_get_project_view (StrataWindow *self);
+gboolean      strata_window_restore_last     (StrataWindow      *self);
 /* Selects @profile in the sidebar (NULL: none) for the open project. */
 void          strata_window_select_profile   (StrataWindow      *self,
                                               StrataProfile     *profile);

@@ -2274,7 +2274,6 @@ check_intact (StrataGraph  *self,
 {
   g_autoptr(StrataPlan) owned = plan;
   StrataDirection direction = strata_plan_get_direction (plan);
-  const char *verb = direction == STRATA_DIRECTION_UP ? "upgrade" : "downgrade";
 
   for (guint i = 0; i < strata_plan_get_n_steps (plan); i++)
     {
@@ -2283,9 +2282,12 @@ check_intact (StrataGraph  *self,
 
       if (problem != NULL)
         {
+          /* Translators: the first %s is the target, the second a revision id, the last the reason */
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                       "Cannot %s to %s: it needs revision %s, which is broken: %s",
-                       verb, target, strata_script_get_revision (script), problem->message);
+                       direction == STRATA_DIRECTION_UP
+                         ? _("Cannot upgrade to %s: it needs revision %s, which is broken: %s")
+                         : _("Cannot downgrade to %s: it needs revision %s, which is broken: %s"),
+                       target, strata_script_get_revision (script), problem->message);
           return NULL;
         }
     }
@@ -2296,8 +2298,8 @@ check_intact (StrataGraph  *self,
       const GError *problem = strata_script_get_error (g_ptr_array_index (self->unplaced, 0));
 
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                   "Cannot upgrade to %s: a migration file that cannot be read may hold a head: %s; "
-                   "fix it, or upgrade to a revision by its id",
+                   _("Cannot upgrade to %s: a migration file that cannot be read may hold a head: %s; "
+                     "fix it, or upgrade to a revision by its id"),
                    target, problem->message);
       return NULL;
     }
@@ -2550,7 +2552,7 @@ strata_graph_plan_stamp (StrataGraph         *self,
       if (problem != NULL)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                       "Cannot stamp %s: revision %s is broken: %s", target, dest->id, problem->message);
+                       _("Cannot stamp %s: revision %s is broken: %s"), target, dest->id, problem->message);
           return NULL;
         }
     }

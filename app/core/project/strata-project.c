@@ -955,12 +955,15 @@ add_missing (StrataProject *self,
 
                 if (files != NULL)
                   problem = g_error_new (STRATA_ERROR, STRATA_ERROR_PARSE,
-                                         "Revision %s, named by %s (%s), is in no file that can be read; "
-                                         "it may be in one that cannot: %s",
+                                         /* Translators: a revision id, the revision that names it
+                                          * as its parent, that one's file, then the files that
+                                          * cannot be read */
+                                         _("Revision %s, named by %s (%s), is in no file that can be read; "
+                                           "it may be in one that cannot: %s"),
                                          revision, strata_script_get_revision (script), by, files);
                 else
                   problem = g_error_new (STRATA_ERROR, STRATA_ERROR_PARSE,
-                                         "Revision %s, named by broken revision %s (%s), is in no file",
+                                         _("Revision %s, named by broken revision %s (%s), is in no file"),
                                          revision, strata_script_get_revision (script), by);
               }
 
@@ -1272,8 +1275,8 @@ parse_env_value (const char  *value,
         {
           g_string_free (out, TRUE);
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                       _("%s:%u: unterminated %s quote"), filename, line,
-                       quote == '"' ? "double" : "single");
+                       quote == '"' ? _("%s:%u: unterminated double quote") : _("%s:%u: unterminated single quote"),
+                       filename, line);
           return NULL;
         }
 

@@ -597,14 +597,19 @@ diff_columns (StrataDiff  *self,
           g_autofree char *ta = strata_data_type_to_string (strata_column_get_data_type (ca));
           g_autofree char *tb = strata_data_type_to_string (strata_column_get_data_type (cb));
 
-          g_string_append_printf (what, "; type %s in %s, %s in %s", ta, self->from_label, tb, self->to_label);
+          /* Translators: a column's type in the first schema, then in the
+           * second: "type integer in the database, text in its revision" */
+          g_string_append (what, "; ");
+          g_string_append_printf (what, _("type %s in %s, %s in %s"), ta, self->from_label, tb, self->to_label);
           op->type = strata_data_type_ref (strata_column_get_data_type (cb));
           op->existing_type = strata_data_type_ref (strata_column_get_data_type (ca));
         }
 
       if (strata_column_get_nullable (ca) != strata_column_get_nullable (cb))
         {
-          g_string_append_printf (what, "; %s in %s, %s in %s",
+          /* Translators: "nullable in the old model, not null in the new model" */
+          g_string_append (what, "; ");
+          g_string_append_printf (what, _("%s in %s, %s in %s"),
                                   strata_column_get_nullable (ca) ? _("nullable") : _("not null"), self->from_label,
                                   strata_column_get_nullable (cb) ? _("nullable") : _("not null"), self->to_label);
           /* A primary key column's NOT NULL comes with the key. */
@@ -622,8 +627,12 @@ diff_columns (StrataDiff  *self,
           const char *da = strata_column_get_default_for_dialect (ca, shown);
           const char *db = strata_column_get_default_for_dialect (cb, shown);
 
-          g_string_append_printf (what, "; default %s in %s, %s in %s",
-                                  da ? da : "none", self->from_label, db ? db : "none", self->to_label);
+          /* Translators: a column's default in the first schema, then in
+           * the second: "default 0 in the database, none in its revision" */
+          g_string_append (what, "; ");
+          g_string_append_printf (what, _("default %s in %s, %s in %s"),
+                                  da ? da : C_("default", "none"), self->from_label,
+                                  db ? db : C_("default", "none"), self->to_label);
           op->set_default = TRUE;
           op->default_expr = g_strdup (db);
           op->has_existing_default = TRUE;
@@ -635,7 +644,11 @@ diff_columns (StrataDiff  *self,
         {
           g_autofree char *warning = NULL;
 
-          g_string_append_printf (what, "; %s%s in %s, %s%s in %s",
+          /* Translators: "primary key, autoincrement in the old model, not in
+           * the primary key in the new model"; "autoincrement" is the model's
+           * key and stays as it is */
+          g_string_append (what, "; ");
+          g_string_append_printf (what, _("%s%s in %s, %s%s in %s"),
                                   strata_column_get_primary_key (ca) ? _("primary key") : _("not in the primary key"),
                                   strata_column_get_autoincrement (ca) ? ", autoincrement" : "",
                                   self->from_label,
