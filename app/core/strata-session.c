@@ -2418,19 +2418,6 @@ bookkeeping_tables (StrataMigrator *migrator,
   exclude[2] = NULL;
 }
 
-/* The live schema without the version and history tables */
-static StrataModel *
-introspect_live (StrataMigrator  *migrator,
-                 GCancellable    *cancellable,
-                 GError         **error)
-{
-  const char *exclude[3];
-
-  bookkeeping_tables (migrator, exclude);
-
-  return strata_driver_introspect (strata_migrator_get_driver (migrator), exclude, cancellable, error);
-}
-
 static StrataDiff *
 check_drift (StrataSession  *self,
              GCancellable   *cancellable,
@@ -2460,7 +2447,7 @@ check_drift (StrataSession  *self,
                                                         exclude, cancellable, error)))
     return NULL;
 
-  if (!(actual = introspect_live (migrator, cancellable, error)))
+  if (!(actual = strata_adopt_inspect (migrator, cancellable, error)))
     return NULL;
 
   label = heads_label ((const char * const *)heads);
@@ -4799,7 +4786,7 @@ strata_session_introspect (StrataSession  *self,
   g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
 
   if ((migrator = strata_session_open_migrator (self, cancellable, &local_error)))
-    model = introspect_live (migrator, cancellable, &local_error);
+    model = strata_adopt_inspect (migrator, cancellable, &local_error);
   if (model == NULL)
     {
       drop_internal_statement (local_error);
